@@ -1,0 +1,22 @@
+// Claims of the entry token the app shows as a QR code: signed by the cloud (EdDSA), verified by edges
+// with the cloud's public key, valid for seconds, usable once.
+import { type Static, Type } from 'typebox';
+
+export const ENTRY_TOKEN_TYPE = 'walkout-entry+jwt';
+export const ENTRY_TOKEN_ISSUER = 'walkout-cloud';
+export const ENTRY_TOKEN_TTL_S = 60;
+export const MAX_PARTY = 6;
+
+export const EntryTokenClaimsSchema = Type.Object({
+  iss: Type.Literal(ENTRY_TOKEN_ISSUER),
+  /** Account id. */
+  sub: Type.String({ minLength: 1, maxLength: 64 }),
+  /** Unique token id: an edge admits a jti once. */
+  jti: Type.String({ minLength: 8, maxLength: 64 }),
+  iat: Type.Integer(),
+  exp: Type.Integer(),
+  /** People admitted on this token: the shopper plus companions. */
+  party: Type.Integer({ minimum: 1, maximum: MAX_PARTY }),
+});
+
+export type EntryTokenClaims = Static<typeof EntryTokenClaimsSchema>;

@@ -1,0 +1,27 @@
+// Shopping-session lifecycle as the edge sees it, published for the floor view, the demo and tests.
+import { type Static, Type } from 'typebox';
+
+export const SessionEventSchema = Type.Object(
+  {
+    v: Type.Literal(1),
+    kind: Type.Union([
+      Type.Literal('entered'),
+      Type.Literal('exited'),
+      Type.Literal('receipt-queued'),
+      Type.Literal('receipt-delivered'),
+    ]),
+    sessionId: Type.String(),
+    accountId: Type.String(),
+    gate: Type.Optional(Type.String()),
+    /** People admitted on the entry scan. */
+    party: Type.Optional(Type.Integer({ minimum: 1 })),
+    ts: Type.Number(),
+    /** Cart at exit: SKU and quantity per line. */
+    lines: Type.Optional(
+      Type.Array(Type.Object({ sku: Type.String(), quantity: Type.Integer({ minimum: 1 }) })),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type SessionEvent = Static<typeof SessionEventSchema>;

@@ -1,0 +1,40 @@
+// A pick or put-back detected on a lane by the edge, with its product hypotheses and attribution.
+import { type Static, Type } from 'typebox';
+
+export const ProductHypothesisSchema = Type.Object(
+  {
+    sku: Type.String(),
+    count: Type.Integer({ minimum: 1 }),
+    /** Normalised over the hypotheses of the event (0–1). */
+    likelihood: Type.Number({ minimum: 0, maximum: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+export const ShelfEventSchema = Type.Object(
+  {
+    v: Type.Literal(1),
+    eventId: Type.String(),
+    kind: Type.Union([Type.Literal('pick'), Type.Literal('put-back')]),
+    shelf: Type.String(),
+    lane: Type.String(),
+    loadCell: Type.String(),
+    /** First sample of the change and first sample of the stable-after window, ms since the epoch. */
+    startTs: Type.Number(),
+    endTs: Type.Number(),
+    /** Weight change (negative for a pick) and its standard uncertainty, grams. */
+    deltaGrams: Type.Number(),
+    deltaSdGrams: Type.Number({ minimum: 0 }),
+    /** Best first. Empty when no product of the lane or its neighbours explains the change. */
+    hypotheses: Type.Array(ProductHypothesisSchema),
+    /** True when the best hypothesis is not clearly better than the next: vision or staff must decide. */
+    ambiguous: Type.Boolean(),
+    /** The session charged for the event, or null when the edge refuses to guess. */
+    sessionId: Type.Union([Type.String(), Type.Null()]),
+    attribution: Type.Union([Type.Literal('sole-session'), Type.Literal('unattributed')]),
+  },
+  { additionalProperties: false },
+);
+
+export type ProductHypothesis = Static<typeof ProductHypothesisSchema>;
+export type ShelfEvent = Static<typeof ShelfEventSchema>;

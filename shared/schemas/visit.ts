@@ -1,0 +1,40 @@
+// What an edge uploads to the cloud when a shopper leaves: the cart and the visit's behaviour.
+// The cloud prices the lines from its own price list (one price online and in store).
+import { type Static, Type } from 'typebox';
+
+const Sku = Type.String({ minLength: 1, maxLength: 64 });
+
+export const VisitLineSchema = Type.Object(
+  { sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1000 }) },
+  { additionalProperties: false },
+);
+
+export const VisitEventSchema = Type.Object(
+  {
+    eventId: Type.String({ minLength: 1, maxLength: 80 }),
+    kind: Type.Union([Type.Literal('pick'), Type.Literal('put-back')]),
+    sku: Sku,
+    count: Type.Integer({ minimum: 1, maximum: 1000 }),
+    lane: Type.String({ minLength: 1, maxLength: 64 }),
+    ts: Type.Number({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+
+export const VisitUploadSchema = Type.Object(
+  {
+    /** Unique per visit, chosen by the edge; the upload's idempotency key derives from it. */
+    visitId: Type.String({ minLength: 8, maxLength: 80 }),
+    accountId: Type.String({ minLength: 1, maxLength: 64 }),
+    enteredAt: Type.Number({ minimum: 0 }),
+    exitedAt: Type.Number({ minimum: 0 }),
+    party: Type.Integer({ minimum: 1, maximum: 10 }),
+    lines: Type.Array(VisitLineSchema, { maxItems: 500 }),
+    events: Type.Array(VisitEventSchema, { maxItems: 5000 }),
+  },
+  { additionalProperties: false },
+);
+
+export type VisitLine = Static<typeof VisitLineSchema>;
+export type VisitEvent = Static<typeof VisitEventSchema>;
+export type VisitUpload = Static<typeof VisitUploadSchema>;

@@ -1,0 +1,64 @@
+// The MQTT topic namespace (walkout/v1/{store}/…): builders, patterns and the payload each topic carries.
+// Topic strings are built here and nowhere else.
+import type { DeviceStatus } from './schemas/device-status.ts';
+import type { GateCommand, GateScan } from './schemas/gate.ts';
+import type { LoadCellBatch } from './schemas/load-cell-batch.ts';
+import type { SessionEvent } from './schemas/session-event.ts';
+import type { ShelfEvent } from './schemas/shelf-event.ts';
+
+export const TOPIC_ROOT = 'walkout/v1';
+
+const root = (store: string) => `${TOPIC_ROOT}/${store}`;
+
+export const topics = {
+  shelfWeights: (store: string, shelf: string) => `${root(store)}/shelf/${shelf}/weights`,
+  gateScan: (store: string, gate: string) => `${root(store)}/gate/${gate}/scan`,
+  gateCommand: (store: string, gate: string) => `${root(store)}/gate/${gate}/command`,
+  cameraFrame: (store: string, camera: string) => `${root(store)}/camera/${camera}/frame`,
+  deviceStatus: (store: string, device: string) => `${root(store)}/device/${device}/status`,
+  shelfEvents: (store: string) => `${root(store)}/edge/shelf-events`,
+  sessionEvents: (store: string) => `${root(store)}/edge/session-events`,
+} as const;
+
+/** Subscription filters with a single-level wildcard where the topic names a device. */
+export const topicFilters = {
+  shelfWeights: (store: string) => topics.shelfWeights(store, '+'),
+  gateScan: (store: string) => topics.gateScan(store, '+'),
+  gateCommand: (store: string) => topics.gateCommand(store, '+'),
+  cameraFrame: (store: string) => topics.cameraFrame(store, '+'),
+  deviceStatus: (store: string) => topics.deviceStatus(store, '+'),
+} as const;
+
+/** Payload carried by each topic kind: publishing the wrong payload on a topic is a compile error. */
+export interface TopicPayloads {
+  shelfWeights: LoadCellBatch;
+  gateScan: GateScan;
+  gateCommand: GateCommand;
+  cameraFrame: Buffer;
+  deviceStatus: DeviceStatus;
+  shelfEvents: ShelfEvent;
+  sessionEvents: SessionEvent;
+}
+
+export type TopicKind = keyof TopicPayloads;
+
+/** Splits a concrete topic back into its kind and the device it names; undefined when not ours. */
+export function parseTopic(topic: string): { store: string; kind: TopicKind; device?: string } | undefined {
+  const parts = topic.split('/');
+  if (parts.length < 4 || `${parts[0]}/${parts[1]}` !== TOPIC_ROOT) return undefined;
+  const store = parts[2] as string;
+  const rest = parts.slice(3);
+  const [a, b, c] = rest;
+  if (rest.length === 3 && b !== undefined) {
+    if (a === 'shelf' && c === 'weights') return { store, kind: 'shelfWeights', device: b };
+    if (a === 'gate' && c === 'scan') return { store, kind: 'gateScan', device: b };
+    if (a === 'gate' && c === 'command') return { store, kind: 'gateCommand', device: b };
+    if (a === 'camera' && c === 'frame') return { store, kind: 'cameraFrame', device: b };
+    if (a === 'device' && c === 'status') return { store, kind: 'deviceStatus', device: b };
+  }
+  if (rest.length === 2 && a === 'edge') {
+    if (b === 'shelf-events') return { store, kind: 'shelfEvents' };
+    if (b === 'session-events') return { store, kind: 'sessionEvents' };
+  }
+  return undefined;
+}
