@@ -10,14 +10,21 @@ export const TOPIC_ROOT = 'walkout/v1';
 
 const root = (store: string) => `${TOPIC_ROOT}/${store}`;
 
+/** A concrete topic string that remembers which payload it carries. */
+export type Topic<K extends TopicKind> = string & { readonly payloadKind: K };
+const topic = <K extends TopicKind>(_kind: K, value: string) => value as Topic<K>;
+
 export const topics = {
-  shelfWeights: (store: string, shelf: string) => `${root(store)}/shelf/${shelf}/weights`,
-  gateScan: (store: string, gate: string) => `${root(store)}/gate/${gate}/scan`,
-  gateCommand: (store: string, gate: string) => `${root(store)}/gate/${gate}/command`,
-  cameraFrame: (store: string, camera: string) => `${root(store)}/camera/${camera}/frame`,
-  deviceStatus: (store: string, device: string) => `${root(store)}/device/${device}/status`,
-  shelfEvents: (store: string) => `${root(store)}/edge/shelf-events`,
-  sessionEvents: (store: string) => `${root(store)}/edge/session-events`,
+  shelfWeights: (store: string, shelf: string) =>
+    topic('shelfWeights', `${root(store)}/shelf/${shelf}/weights`),
+  gateScan: (store: string, gate: string) => topic('gateScan', `${root(store)}/gate/${gate}/scan`),
+  gateCommand: (store: string, gate: string) => topic('gateCommand', `${root(store)}/gate/${gate}/command`),
+  cameraFrame: (store: string, camera: string) =>
+    topic('cameraFrame', `${root(store)}/camera/${camera}/frame`),
+  deviceStatus: (store: string, device: string) =>
+    topic('deviceStatus', `${root(store)}/device/${device}/status`),
+  shelfEvents: (store: string) => topic('shelfEvents', `${root(store)}/edge/shelf-events`),
+  sessionEvents: (store: string) => topic('sessionEvents', `${root(store)}/edge/session-events`),
 } as const;
 
 /** Subscription filters with a single-level wildcard where the topic names a device. */

@@ -1,0 +1,95 @@
+// Checkout stage: when a shopper leaves, waits (bounded) until the shelves have settled past the exit
+// time so no pick is missed, folds the session's events into a cart and puts the visit into the outbox.
+import type { Logger } from 'pino';
+import type { Clock } from '../../shared/clock.ts';
+import type { VisitUpload } from '../../shared/schemas/visit.ts';
+import type { EdgeMetrics } from '../edge-metrics.ts';
+import type { Outbox } from '../outbox/outbox.ts';
+import type { ShelfMonitor } from '../shelves/shelf-monitor.ts';
+import { buildCart, type Cart } from './cart.ts';
+import type { SessionStore, ShoppingSession } from './session-store.ts';
+
+export interface CheckoutOptions {
+  sessions: SessionStore;
+  shelves: ShelfMonitor;
+  outbox: Outbox;
+  clock: Clock;
+  logger: Logger;
+  metrics: EdgeMetrics;
+  /** Shelf samples needed past the exit time before the cart is final (ms). */
+  settleMarginMs: number;
+  /** Longest wait for the shelves (e.g. a shelf went offline); then the cart is closed as it is (ms). */
+  maxHoldMs: number;
+  onQueued: (session: ShoppingSession, visit: VisitUpload, cart: Cart) => void;
+}
+
+const POLL_MS = 25;
+
+export class Checkout {
+  /** by session id: when (edge clock) the checkout began */
+  private readonly waiting = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: CheckoutOptions) {}
+
+  /** Resumes sessions that were closing when the edge last stopped. */
+  start(): void {
+    for (const session of this.options.sessions.closing()) this.begin(session);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  begin(session: ShoppingSession): void {
+    this.waiting.set(session.sessionId, this.options.clock.now());
+    this.timer ??= setInterval(() => this.poll(), POLL_MS);
+    this.poll();
+  }
+
+  private poll(): void {
+    const { sessions, shelves, clock, settleMarginMs, maxHoldMs, logger } = this.options;
+    for (const [sessionId, since] of this.waiting) {
+      const session = sessions.get(sessionId);
+      if (session === undefined || session.exitedAt === undefined) {
+        this.waiting.delete(sessionId);
+        continue;
+      }
+      const settled = shelves.isSettledThrough(session.exitedAt, settleMarginMs);
+      const heldMs = clock.now() - since;
+      if (!settled && heldMs < maxHoldMs) continue;
+      if (!settled)
+        logger.warn({ sessionId, heldMs }, 'shelves not settled in time; closing the cart as it is');
+      this.waiting.delete(sessionId);
+      this.finish(session, heldMs);
+    }
+    if (this.waiting.size === 0) this.stop();
+  }
+
+  private finish(session: ShoppingSession, heldMs: number): void {
+    const { sessions, outbox, clock, logger, metrics } = this.options;
+    const exitedAt = session.exitedAt ?? clock.now();
+    const events = sessions.eventsOf(session.sessionId).filter((e) => e.startTs <= exitedAt);
+    const cart = buildCart(events);
+    const visit: VisitUpload = {
+      visitId: session.sessionId,
+      accountId: session.accountId,
+      enteredAt: session.enteredAt,
+      exitedAt,
+      party: session.party,
+      lines: cart.lines,
+      events: cart.events,
+    };
+    outbox.enqueue(`visit:${visit.visitId}`, 'visit', visit, clock.now());
+    sessions.markClosed(session.sessionId, exitedAt);
+    metrics.receiptSettleMs.observe(heldMs);
+    if (cart.doubtful.length > 0) {
+      logger.warn(
+        { sessionId: session.sessionId, doubtful: cart.doubtful.map((e) => e.eventId) },
+        'doubtful events not billed',
+      );
+    }
+    this.options.onQueued(session, visit, cart);
+  }
+}

@@ -1,0 +1,71 @@
+// The edge's durable state in SQLite (better-sqlite3, WAL): sessions, shelf events, used entry tokens and
+// the outbox. Opened once per edge process; migrations run at open.
+import Database from 'better-sqlite3';
+
+export type EdgeDatabase = Database.Database;
+
+const migrations: string[] = [
+  `CREATE TABLE sessions (
+     session_id TEXT PRIMARY KEY,
+     account_id TEXT NOT NULL,
+     party INTEGER NOT NULL,
+     entry_gate TEXT NOT NULL,
+     entered_at REAL NOT NULL,
+     exit_gate TEXT,
+     exited_at REAL,
+     status TEXT NOT NULL CHECK (status IN ('open', 'closing', 'closed'))
+   );
+   CREATE INDEX sessions_open ON sessions (status) WHERE status != 'closed';
+   CREATE TABLE shelf_events (
+     event_id TEXT PRIMARY KEY,
+     session_id TEXT,
+     start_ts REAL NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX shelf_events_session ON shelf_events (session_id, start_ts);
+   CREATE TABLE used_tokens (
+     jti TEXT PRIMARY KEY,
+     expires_at REAL NOT NULL
+   );
+   CREATE TABLE outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     key TEXT NOT NULL UNIQUE,
+     kind TEXT NOT NULL,
+     body TEXT NOT NULL,
+     created_at REAL NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at REAL NOT NULL,
+     delivered_at REAL,
+     failed_at REAL,
+     last_error TEXT
+   );
+   CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;`,
+];
+
+/** Opens (and migrates) the edge database; ':memory:' for tests. */
+export function openEdgeDatabase(path: string): EdgeDatabase {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+  );
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+      (r) => r.version,
+    ),
+  );
+  migrations.forEach((sql, index) => {
+    const version = index + 1;
+    if (applied.has(version)) return;
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
+        version,
+        new Date().toISOString(),
+      );
+    })();
+  });
+  return db;
+}

@@ -1,0 +1,249 @@
+// Wires the edge stages: MQTT in → gate / shelves → attribution → checkout → outbox → cloud, plus a small
+// HTTP server (health, metrics, state). Every stage is started and stopped here.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { type Clock, systemClock } from '../shared/clock.ts';
+import type { SessionEvent } from '../shared/schemas/session-event.ts';
+import type { ShelfEvent } from '../shared/schemas/shelf-event.ts';
+import { indexStore, type StoreConfig, type StoreIndex } from '../shared/store-config.ts';
+import { topicFilters, topics } from '../shared/topics.ts';
+import { Checkout } from './checkout/checkout.ts';
+import { SessionStore } from './checkout/session-store.ts';
+import { type EdgeDatabase, openEdgeDatabase } from './db/edge-database.ts';
+import { createEdgeMetrics, type EdgeMetrics } from './edge-metrics.ts';
+import { attributeEvent } from './fusion/attributor.ts';
+import { EntryTokenVerifier } from './gate/entry-token-verifier.ts';
+import { GateController } from './gate/gate-controller.ts';
+import { MqttLink } from './mqtt/mqtt-link.ts';
+import { CloudSync } from './outbox/cloud-sync.ts';
+import { Outbox } from './outbox/outbox.ts';
+import { type DetectedShelfEvent, ShelfMonitor } from './shelves/shelf-monitor.ts';
+
+export interface EdgeOptions {
+  store: StoreConfig;
+  mqttUrl: string;
+  cloudUrl: string;
+  storeCredential: string;
+  /** SQLite file; ':memory:' keeps nothing across restarts. */
+  dbPath: string;
+  /** The cloud's entry-token public key (SPKI PEM). */
+  entryTokenPublicKeyPem: string;
+  logger: Logger;
+  clock?: Clock;
+  /** HTTP port for health/metrics/state; 0 picks a free one; undefined serves none. */
+  httpPort?: number;
+  settleMarginMs?: number;
+  maxHoldMs?: number;
+}
+
+export class Edge {
+  readonly metrics: EdgeMetrics;
+  readonly store: StoreIndex;
+  private readonly clock: Clock;
+  private readonly db: EdgeDatabase;
+  private readonly sessions: SessionStore;
+  private readonly outbox: Outbox;
+  private readonly link: MqttLink;
+  private readonly shelves: ShelfMonitor;
+  private readonly checkout: Checkout;
+  private readonly sync: CloudSync;
+  private gate: GateController | undefined;
+  private http: FastifyInstance | undefined;
+  private readonly listeners = new Set<(event: ShelfEvent | SessionEvent) => void>();
+  /** URL of the HTTP server once started. */
+  httpUrl: string | undefined;
+
+  constructor(private readonly options: EdgeOptions) {
+    const { logger } = options;
+    this.clock = options.clock ?? systemClock;
+    this.store = indexStore(options.store);
+    this.metrics = createEdgeMetrics();
+    this.db = openEdgeDatabase(options.dbPath);
+    this.sessions = new SessionStore(this.db);
+    this.outbox = new Outbox(this.db);
+    const storeId = options.store.storeId;
+    this.link = new MqttLink({
+      url: options.mqttUrl,
+      storeId,
+      deviceId: 'edge',
+      logger: logger.child({ component: 'mqtt' }),
+      metrics: this.metrics,
+    });
+    this.shelves = new ShelfMonitor(
+      this.store,
+      (event) => this.onShelfEvent(event),
+      (reason) => this.metrics.messagesRejected.inc({ kind: 'shelfWeights', reason }),
+    );
+    this.sync = new CloudSync({
+      cloudUrl: options.cloudUrl,
+      storeId,
+      credential: options.storeCredential,
+      outbox: this.outbox,
+      clock: this.clock,
+      logger: logger.child({ component: 'cloud-sync' }),
+      onDelivered: (item) => this.onDelivered(item.key),
+      onFailed: () => this.metrics.outboxFailed.inc(),
+    });
+    this.checkout = new Checkout({
+      sessions: this.sessions,
+      shelves: this.shelves,
+      outbox: this.outbox,
+      clock: this.clock,
+      logger: logger.child({ component: 'checkout' }),
+      metrics: this.metrics,
+      settleMarginMs: options.settleMarginMs ?? 100,
+      maxHoldMs: options.maxHoldMs ?? 5000,
+      onQueued: (session, visit) => {
+        this.metrics.sessionsInStore.set(this.sessions.inStore().length);
+        this.emitSession({
+          v: 1,
+          kind: 'receipt-queued',
+          sessionId: session.sessionId,
+          accountId: session.accountId,
+          ts: this.clock.now(),
+          lines: visit.lines,
+        });
+        this.sync.kick();
+      },
+    });
+  }
+
+  /** Shelf and session events as published on MQTT (for the demo, tests and the floor view). */
+  onEvent(listener: (event: ShelfEvent | SessionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    const { store, logger } = this.options;
+    const verifier = await EntryTokenVerifier.create(
+      this.options.entryTokenPublicKeyPem,
+      this.db,
+      this.clock,
+    );
+    this.gate = new GateController({
+      store: this.store,
+      verifier,
+      sessions: this.sessions,
+      clock: this.clock,
+      logger: logger.child({ component: 'gate' }),
+      metrics: this.metrics,
+      sendCommand: (gateId, command) =>
+        this.link.publish(topics.gateCommand(store.storeId, gateId), command, { qos: 1 }),
+      onEntered: (session) => {
+        this.metrics.sessionsInStore.set(this.sessions.inStore().length);
+        this.emitSession({
+          v: 1,
+          kind: 'entered',
+          sessionId: session.sessionId,
+          accountId: session.accountId,
+          gate: session.entryGate,
+          party: session.party,
+          ts: session.enteredAt,
+        });
+      },
+      onExited: (session) => {
+        this.emitSession({
+          v: 1,
+          kind: 'exited',
+          sessionId: session.sessionId,
+          accountId: session.accountId,
+          gate: session.exitGate,
+          ts: session.exitedAt ?? this.clock.now(),
+        });
+        this.checkout.begin(session);
+      },
+    });
+    const gate = this.gate;
+    this.link.subscribe('shelfWeights', topicFilters.shelfWeights(store.storeId), 0, (batch, shelfId) => {
+      if (shelfId !== undefined) this.shelves.ingest(shelfId, batch);
+    });
+    this.link.subscribe('gateScan', topicFilters.gateScan(store.storeId), 1, (scan, gateId) => {
+      if (gateId === undefined) return;
+      gate.handleScan(gateId, scan).catch((err: unknown) => {
+        this.metrics.messagesRejected.inc({ kind: 'gateScan', reason: 'handler-error' });
+        logger.error({ err, gateId }, 'gate scan failed');
+      });
+    });
+    await this.link.start();
+    this.checkout.start();
+    this.sync.start();
+    if (this.options.httpPort !== undefined) await this.startHttp(this.options.httpPort);
+    logger.info(
+      { storeId: store.storeId, shelves: store.shelves.length, gates: store.gates.length },
+      'edge started',
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.checkout.stop();
+    await this.sync.stop();
+    await this.link.stop();
+    await this.http?.close();
+    this.listeners.clear();
+    this.db.close();
+  }
+
+  /** Snapshot for the state endpoint and tests. */
+  state() {
+    return {
+      storeId: this.options.store.storeId,
+      inStore: this.sessions.inStore().map((s) => ({
+        sessionId: s.sessionId,
+        accountId: s.accountId,
+        party: s.party,
+        enteredAt: s.enteredAt,
+      })),
+      outbox: this.outbox.counts(),
+    };
+  }
+
+  private onShelfEvent(detected: DetectedShelfEvent): void {
+    const { sessionId, attribution } = attributeEvent(
+      detected.startTs,
+      detected.endTs,
+      this.sessions.spans(),
+    );
+    const event: ShelfEvent = { ...detected, sessionId, attribution };
+    this.metrics.shelfEvents.inc({ kind: event.kind, attribution });
+    this.sessions.recordEvent(event);
+    if (attribution === 'unattributed') {
+      this.options.logger.warn(
+        { eventId: event.eventId, lane: event.lane },
+        'shelf event not attributed: refusing to guess who did it',
+      );
+    }
+    this.link.publish(topics.shelfEvents(this.options.store.storeId), event, { qos: 1 });
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private onDelivered(key: string): void {
+    this.metrics.outboxDelivered.inc();
+    const sessionId = key.replace(/^visit:/, '');
+    const session = this.sessions.get(sessionId);
+    this.emitSession({
+      v: 1,
+      kind: 'receipt-delivered',
+      sessionId,
+      accountId: session?.accountId ?? 'unknown',
+      ts: this.clock.now(),
+    });
+  }
+
+  private emitSession(event: SessionEvent): void {
+    this.link.publish(topics.sessionEvents(this.options.store.storeId), event, { qos: 1 });
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private async startHttp(port: number): Promise<void> {
+    const app = Fastify({ logger: false });
+    app.get('/health', async () => ({ status: 'ok' }));
+    app.get('/metrics', async (_req, reply) => {
+      reply.header('content-type', this.metrics.registry.contentType);
+      return this.metrics.registry.metrics();
+    });
+    app.get('/api/state', async () => this.state());
+    this.httpUrl = await app.listen({ port, host: '127.0.0.1' });
+    this.http = app;
+  }
+}

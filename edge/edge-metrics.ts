@@ -1,0 +1,56 @@
+// The edge's Prometheus metrics (walkout_edge_*), one registry per edge instance so tests can run several.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export function createEdgeMetrics() {
+  const registry = new Registry();
+  return {
+    registry,
+    messagesReceived: new Counter({
+      name: 'walkout_edge_messages_received_total',
+      help: 'MQTT messages received, by topic kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    messagesRejected: new Counter({
+      name: 'walkout_edge_messages_rejected_total',
+      help: 'MQTT messages dropped at the boundary, by topic kind and reason',
+      labelNames: ['kind', 'reason'],
+      registers: [registry],
+    }),
+    shelfEvents: new Counter({
+      name: 'walkout_edge_shelf_events_total',
+      help: 'Picks and put-backs detected, by kind and attribution',
+      labelNames: ['kind', 'attribution'],
+      registers: [registry],
+    }),
+    gateDecisions: new Counter({
+      name: 'walkout_edge_gate_decisions_total',
+      help: 'Gate scans answered, by gate kind, action and reason',
+      labelNames: ['gate_kind', 'action', 'reason'],
+      registers: [registry],
+    }),
+    sessionsInStore: new Gauge({
+      name: 'walkout_edge_sessions_in_store',
+      help: 'Shopping sessions currently inside the store',
+      registers: [registry],
+    }),
+    receiptSettleMs: new Histogram({
+      name: 'walkout_edge_receipt_settle_ms',
+      help: 'Exit scan to receipt queued in the outbox, ms',
+      buckets: [50, 100, 250, 500, 1000, 2000, 5000, 10000],
+      registers: [registry],
+    }),
+    outboxDelivered: new Counter({
+      name: 'walkout_edge_outbox_delivered_total',
+      help: 'Outbox items acknowledged by the cloud',
+      registers: [registry],
+    }),
+    outboxFailed: new Counter({
+      name: 'walkout_edge_outbox_failed_total',
+      help: 'Outbox items the cloud refused for good',
+      registers: [registry],
+    }),
+  };
+}
+
+export type EdgeMetrics = ReturnType<typeof createEdgeMetrics>;

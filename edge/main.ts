@@ -1,0 +1,37 @@
+// Runs the store edge as a process: config from the environment, graceful stop on SIGINT/SIGTERM.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import pino from 'pino';
+import { loadStoreConfig } from '../shared/store-config.ts';
+import { Edge } from './edge-app.ts';
+import { fetchEntryTokenKey, loadEdgeConfig } from './edge-config.ts';
+
+const logger = pino({ name: 'walkout-edge' });
+
+async function main(): Promise<void> {
+  const config = loadEdgeConfig(process.env);
+  const store = loadStoreConfig(config.storeConfigPath);
+  if (config.dbPath !== ':memory:') mkdirSync(dirname(config.dbPath), { recursive: true });
+  const publicKey =
+    config.entryTokenPublicKeyPem ??
+    (await fetchEntryTokenKey(config.cloudUrl, 30, (e) =>
+      logger.warn(`waiting for the cloud at ${config.cloudUrl}: ${e}`),
+    ));
+  const edge = new Edge({ ...config, store, entryTokenPublicKeyPem: publicKey, logger });
+  await edge.start();
+  logger.info(
+    `edge for ${store.storeId} running; health at ${edge.httpUrl}/health, metrics at ${edge.httpUrl}/metrics`,
+  );
+  const shutdown = async (signal: string) => {
+    logger.info(`${signal}: stopping edge`);
+    await edge.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  logger.fatal(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

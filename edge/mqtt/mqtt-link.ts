@@ -1,0 +1,159 @@
+// The edge's MQTT connection: availability with a last will, typed subscriptions whose payloads are
+// validated at the boundary (bad ones counted and dropped, never thrown), and typed publishing.
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { TSchema } from 'typebox';
+import { decodeFrame } from '../../shared/frame-codec.ts';
+import { DeviceStatusSchema } from '../../shared/schemas/device-status.ts';
+import { GateCommandSchema, GateScanSchema } from '../../shared/schemas/gate.ts';
+import { LoadCellBatchSchema } from '../../shared/schemas/load-cell-batch.ts';
+import { SessionEventSchema } from '../../shared/schemas/session-event.ts';
+import { ShelfEventSchema } from '../../shared/schemas/shelf-event.ts';
+import { parseTopic, type Topic, type TopicKind, type TopicPayloads, topics } from '../../shared/topics.ts';
+import { type BoundaryValidator, type Checked, compileValidator, parseJson } from '../../shared/validator.ts';
+import type { EdgeMetrics } from '../edge-metrics.ts';
+
+type Handler<K extends TopicKind> = (payload: TopicPayloads[K], device: string | undefined) => void;
+
+const jsonValidators = {
+  shelfWeights: compileValidator(LoadCellBatchSchema),
+  gateScan: compileValidator(GateScanSchema),
+  gateCommand: compileValidator(GateCommandSchema),
+  deviceStatus: compileValidator(DeviceStatusSchema),
+  shelfEvents: compileValidator(ShelfEventSchema),
+  sessionEvents: compileValidator(SessionEventSchema),
+};
+
+function decode<K extends TopicKind>(kind: K, payload: Buffer): Checked<TopicPayloads[K]> {
+  if (kind === 'cameraFrame') {
+    try {
+      decodeFrame(payload);
+      return { ok: true, value: payload as TopicPayloads[K] };
+    } catch (err) {
+      return { ok: false, errors: [(err as Error).message] };
+    }
+  }
+  const validator: BoundaryValidator<TSchema> = jsonValidators[kind as Exclude<TopicKind, 'cameraFrame'>];
+  return parseJson(validator, payload) as Checked<TopicPayloads[K]>;
+}
+
+export interface MqttLinkOptions {
+  url: string;
+  storeId: string;
+  /** Device id this process reports availability under. */
+  deviceId: string;
+  logger: Logger;
+  metrics: EdgeMetrics;
+}
+
+export class MqttLink {
+  private client: MqttClient | undefined;
+  /** by subscription filter */
+  private readonly subscriptions = new Map<
+    string,
+    { kind: TopicKind; qos: 0 | 1; handler: Handler<TopicKind> }
+  >();
+  /** Rejections logged per kind, so a flood of bad payloads does not flood the log. */
+  private readonly rejectionsLogged = new Map<string, number>();
+
+  constructor(private readonly options: MqttLinkOptions) {}
+
+  /** Registers a handler; call before start(). */
+  subscribe<K extends TopicKind>(kind: K, filter: string, qos: 0 | 1, handler: Handler<K>): void {
+    this.subscriptions.set(filter, { kind, qos, handler: handler as Handler<TopicKind> });
+  }
+
+  async start(): Promise<void> {
+    const { url, storeId, deviceId, logger } = this.options;
+    const statusTopic = topics.deviceStatus(storeId, deviceId);
+    const client = mqtt.connect(url, {
+      clientId: `walkout-${deviceId}-${storeId}-${process.pid}`,
+      protocolVersion: 4,
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+      will: {
+        topic: statusTopic,
+        payload: Buffer.from(JSON.stringify({ state: 'offline' })),
+        qos: 1,
+        retain: true,
+      },
+    });
+    this.client = client;
+    client.on('message', (topic, payload) => this.dispatch(topic, payload));
+    client.on('error', (err) => logger.error({ err: err.message }, `MQTT error on ${url}`));
+    client.on('reconnect', () => logger.warn(`reconnecting to MQTT broker ${url}`));
+    client.on('connect', () => {
+      // (re)subscribe on every connect: a clean session forgets subscriptions
+      for (const [filter, sub] of this.subscriptions) client.subscribe(filter, { qos: sub.qos });
+      this.publish(statusTopic, { state: 'online' }, { qos: 1, retain: true });
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`cannot connect to MQTT broker at ${url} within 10 s: is it running? (set MQTT_URL)`),
+          ),
+        10_000,
+      );
+      client.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    logger.info({ url }, 'connected to MQTT broker');
+  }
+
+  publish<K extends TopicKind>(
+    topic: Topic<K>,
+    payload: TopicPayloads[K],
+    opts: { qos?: 0 | 1; retain?: boolean } = {},
+  ): void {
+    const body = Buffer.isBuffer(payload) ? payload : JSON.stringify(payload);
+    this.client?.publish(topic, body, { qos: opts.qos ?? 0, retain: opts.retain ?? false });
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    if (client === undefined) return;
+    this.client = undefined;
+    if (client.connected) {
+      const statusTopic = topics.deviceStatus(this.options.storeId, this.options.deviceId);
+      await client
+        .publishAsync(statusTopic, JSON.stringify({ state: 'offline' }), { qos: 1, retain: true })
+        .catch(() => {});
+    }
+    await client.endAsync();
+    client.removeAllListeners();
+  }
+
+  private dispatch(topic: string, payload: Buffer): void {
+    const { metrics, logger, storeId } = this.options;
+    const parsed = parseTopic(topic);
+    if (parsed === undefined || parsed.store !== storeId) {
+      metrics.messagesRejected.inc({ kind: 'unknown', reason: 'unknown-topic' });
+      return;
+    }
+    const sub = this.findSubscription(parsed.kind);
+    if (sub === undefined) return;
+    metrics.messagesReceived.inc({ kind: parsed.kind });
+    const checked = decode(parsed.kind, payload);
+    if (!checked.ok) {
+      metrics.messagesRejected.inc({ kind: parsed.kind, reason: 'invalid-payload' });
+      const logged = this.rejectionsLogged.get(parsed.kind) ?? 0;
+      if (logged < 20) logger.warn({ topic, errors: checked.errors }, 'dropped invalid payload');
+      this.rejectionsLogged.set(parsed.kind, logged + 1);
+      return;
+    }
+    try {
+      sub.handler(checked.value, parsed.device);
+    } catch (err) {
+      metrics.messagesRejected.inc({ kind: parsed.kind, reason: 'handler-error' });
+      logger.error({ topic, err }, 'handler failed on a message; message dropped, edge keeps running');
+    }
+  }
+
+  private findSubscription(kind: TopicKind) {
+    for (const sub of this.subscriptions.values()) if (sub.kind === kind) return sub;
+    return undefined;
+  }
+}

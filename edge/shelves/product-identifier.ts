@@ -1,0 +1,66 @@
+// Pure core: ranks (product, count) hypotheses that explain a lane's weight change, from the lane's
+// planogram product and, with a lower prior, the products of neighbouring lanes (misplaced items).
+
+import type { ProductHypothesis } from '../../shared/schemas/shelf-event.ts';
+
+export interface CandidateProduct {
+  sku: string;
+  unitGrams: number;
+  unitGramsSd: number;
+  /** Prior weight of this product being the one moved (planogram product 1, neighbours less). */
+  prior: number;
+}
+
+export interface Identification {
+  hypotheses: ProductHypothesis[];
+  /** The best hypothesis is not clearly better than the runner-up. */
+  ambiguous: boolean;
+}
+
+export interface IdentifierSettings {
+  /** Hypotheses further than this many standard deviations from the change are dropped. */
+  maxZ: number;
+  /** Largest count considered for one interaction. */
+  maxCount: number;
+  /** Ambiguous when runner-up likelihood ≥ this fraction of the best. */
+  ambiguityRatio: number;
+  /** Hypotheses kept, best first. */
+  keep: number;
+}
+
+export const defaultIdentifierSettings: IdentifierSettings = {
+  maxZ: 4,
+  maxCount: 12,
+  ambiguityRatio: 0.2,
+  keep: 5,
+};
+
+export function identifyProduct(
+  deltaGrams: number,
+  deltaSdGrams: number,
+  candidates: readonly CandidateProduct[],
+  settings: IdentifierSettings = defaultIdentifierSettings,
+): Identification {
+  const magnitude = Math.abs(deltaGrams);
+  const scored: ProductHypothesis[] = [];
+  if (!Number.isFinite(magnitude)) return { hypotheses: [], ambiguous: false };
+  for (const product of candidates) {
+    const upper = Math.min(settings.maxCount, Math.floor(magnitude / product.unitGrams) + 1);
+    for (let count = 1; count <= upper; count++) {
+      const sd = Math.sqrt(count * product.unitGramsSd ** 2 + deltaSdGrams ** 2 + 1);
+      const z = (magnitude - count * product.unitGrams) / sd;
+      if (Math.abs(z) > settings.maxZ) continue;
+      scored.push({ sku: product.sku, count, likelihood: (product.prior * Math.exp(-0.5 * z * z)) / sd });
+    }
+  }
+  const total = scored.reduce((sum, h) => sum + h.likelihood, 0);
+  if (total <= 0) return { hypotheses: [], ambiguous: false };
+  scored.sort((a, b) => b.likelihood - a.likelihood);
+  const hypotheses = scored.slice(0, settings.keep).map((h) => ({ ...h, likelihood: h.likelihood / total }));
+  const [best, second] = hypotheses;
+  const ambiguous =
+    best !== undefined &&
+    second !== undefined &&
+    second.likelihood >= settings.ambiguityRatio * best.likelihood;
+  return { hypotheses, ambiguous };
+}
