@@ -1,0 +1,105 @@
+// Entry tokens: a signed-in shopper in good payment standing gets a short-lived signed token to show at
+// the gate (POST /v1/me/entry-tokens); edges fetch the verification key from GET /v1/entry-token-key.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { MAX_PARTY } from '../../shared/schemas/entry-token.ts';
+import type { Database } from '../db/database.ts';
+import { ApiError, errorResponses } from '../http/api-error.ts';
+import { ENTRY_TOKEN_ALG, type EntryTokenSigner } from './entry-token-signer.ts';
+import { SHOPPER_SECURITY, type ShopperSessions } from './shopper-sessions.ts';
+
+export interface EntryTokensRoutesOptions {
+  db: Database;
+  sessions: ShopperSessions;
+  signer: EntryTokenSigner;
+}
+
+const EntryTokenRequest = Type.Object(
+  {
+    party: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_PARTY,
+        default: 1,
+        description: 'People entering on this token',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Throws 402 with what the shopper must do when the account may not enter. */
+async function assertMayEnter(db: Database, accountId: string): Promise<void> {
+  const rows = await db.query<{ payment_standing: string; has_method: boolean }>(
+    `SELECT payment_standing,
+            EXISTS (SELECT 1 FROM payment_methods p WHERE p.account_id = a.account_id) AS has_method
+     FROM accounts a WHERE account_id = $1`,
+    [accountId],
+  );
+  const account = rows[0];
+  if (account === undefined || !account.has_method) {
+    throw new ApiError(
+      402,
+      'payment_required',
+      'Add a payment method (POST /v1/me/payment-methods) before entering a store.',
+    );
+  }
+  if (account.payment_standing === 'declined') {
+    throw new ApiError(
+      402,
+      'payment_required',
+      'Your last payment was declined: add a new payment method (POST /v1/me/payment-methods), then ask for a new entry token.',
+    );
+  }
+}
+
+export const entryTokensRoutes: FastifyPluginAsyncTypebox<EntryTokensRoutesOptions> = async (
+  app,
+  { db, sessions, signer },
+) => {
+  app.post(
+    '/v1/me/entry-tokens',
+    {
+      schema: {
+        tags: ['shopper'],
+        summary: 'Get an entry token (shown as a QR code at the gate)',
+        security: SHOPPER_SECURITY,
+        body: EntryTokenRequest,
+        response: {
+          201: Type.Object({
+            token: Type.String({ description: 'Compact JWS (EdDSA)' }),
+            expiresAt: Type.Integer({ description: 'ms since the Unix epoch' }),
+          }),
+          ...errorResponses(400, 401, 402),
+        },
+      },
+      // The whole body is optional: a bare POST asks for a token for one person.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
+    },
+    async (request, reply) => {
+      const accountId = await sessions.authenticate(request);
+      await assertMayEnter(db, accountId);
+      return reply.status(201).send(await signer.sign(accountId, request.body.party ?? 1));
+    },
+  );
+
+  app.get(
+    '/v1/entry-token-key',
+    {
+      schema: {
+        tags: ['edge'],
+        summary: 'Public key that verifies entry tokens',
+        response: {
+          200: Type.Object({
+            kid: Type.String(),
+            alg: Type.Literal(ENTRY_TOKEN_ALG),
+            publicKeyPem: Type.String({ description: 'SPKI PEM' }),
+          }),
+        },
+      },
+    },
+    async () => ({ kid: signer.kid, alg: ENTRY_TOKEN_ALG, publicKeyPem: signer.publicKeyPem }),
+  );
+};

@@ -1,0 +1,49 @@
+// Shopper sign-in sessions: an opaque bearer token per sign-in, stored as its SHA-256 digest, valid 30 days.
+import type { FastifyRequest } from 'fastify';
+import type { Clock } from '../../shared/clock.ts';
+import { type Database, toNumber } from '../db/database.ts';
+import { ApiError } from '../http/api-error.ts';
+import { hashSecret, newSecretToken, readBearerToken } from '../http/bearer-token.ts';
+
+export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+
+/** OpenAPI security requirement of the routes a signed-in shopper calls. */
+export const SHOPPER_SECURITY = [{ shopperSession: [] }];
+
+export class ShopperSessions {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(accountId: string): Promise<string> {
+    const token = newSecretToken();
+    const now = this.clock.now();
+    await this.db.query(
+      'INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+      [hashSecret(token), accountId, now, now + SESSION_TTL_MS],
+    );
+    return token;
+  }
+
+  /** The signed-in account, or a 401 that says how to sign in. */
+  async authenticate(request: FastifyRequest): Promise<string> {
+    const token = readBearerToken(request);
+    if (token === undefined) {
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'Sign in with POST /v1/auth/sessions and send the token as "Authorization: Bearer <token>".',
+      );
+    }
+    const rows = await this.db.query<{ account_id: string; expires_at: unknown }>(
+      'SELECT account_id, expires_at FROM sessions WHERE token_hash = $1',
+      [hashSecret(token)],
+    );
+    const session = rows[0];
+    if (session === undefined || toNumber(session.expires_at) <= this.clock.now()) {
+      throw new ApiError(401, 'unauthorized', 'The session token is invalid or expired: sign in again.');
+    }
+    return session.account_id;
+  }
+}

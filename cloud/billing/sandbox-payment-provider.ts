@@ -1,0 +1,171 @@
+// A payment provider that behaves like a real one without moving money: fixed test cards, its own ledger
+// (provider_charges, provider_refunds) and idempotency enforced by unique keys, so retries are safe.
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../shared/clock.ts';
+import { type Database, toNumber } from '../db/database.ts';
+import {
+  type CardDetails,
+  type ChargeRequest,
+  type ChargeResult,
+  type PaymentProvider,
+  PaymentProviderError,
+  type RefundRequest,
+  type RefundResult,
+} from './payment-provider.ts';
+
+interface SandboxCard {
+  brand: string;
+  last4: string;
+  /** Every charge on the card is declined with this code. */
+  declineCode?: string;
+}
+
+/** Test card tokens, named as Stripe's test mode names them. */
+export const SANDBOX_CARDS: Readonly<Record<string, SandboxCard>> = {
+  tok_visa: { brand: 'visa', last4: '4242' },
+  tok_mastercard: { brand: 'mastercard', last4: '4444' },
+  tok_chargeDeclined: { brand: 'visa', last4: '0002', declineCode: 'card_declined' },
+  tok_insufficientFunds: { brand: 'visa', last4: '9995', declineCode: 'insufficient_funds' },
+};
+
+interface ChargeRow {
+  charge_id: string;
+  customer_ref: string;
+  payment_method_token: string;
+  amount_cents: unknown;
+  currency: string;
+  status: 'succeeded' | 'declined';
+  decline_code: string | null;
+  refunded_cents: unknown;
+}
+
+function toResult(row: ChargeRow): ChargeResult {
+  return row.decline_code === null
+    ? { chargeId: row.charge_id, status: row.status }
+    : { chargeId: row.charge_id, status: row.status, declineCode: row.decline_code };
+}
+
+export class SandboxPaymentProvider implements PaymentProvider {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  async attachCard(cardToken: string): Promise<CardDetails> {
+    const card = Object.hasOwn(SANDBOX_CARDS, cardToken) ? SANDBOX_CARDS[cardToken] : undefined;
+    if (card === undefined) {
+      throw new PaymentProviderError(
+        'unknown_card_token',
+        `unknown card token; sandbox tokens are ${Object.keys(SANDBOX_CARDS).join(', ')}`,
+      );
+    }
+    // Sandbox payment methods are the card tokens themselves, as Stripe's pm_card_visa is.
+    return { paymentMethodToken: cardToken, brand: card.brand, last4: card.last4 };
+  }
+
+  async charge(request: ChargeRequest): Promise<ChargeResult> {
+    if (!Number.isSafeInteger(request.amountCents) || request.amountCents <= 0) {
+      throw new PaymentProviderError('invalid_amount', `amount must be a positive integer of cents`);
+    }
+    const card = Object.hasOwn(SANDBOX_CARDS, request.paymentMethodToken)
+      ? SANDBOX_CARDS[request.paymentMethodToken]
+      : undefined;
+    if (card === undefined) {
+      throw new PaymentProviderError('unknown_payment_method', 'no such payment method at the provider');
+    }
+    const status = card.declineCode === undefined ? 'succeeded' : 'declined';
+    // The unique idempotency key decides the race: exactly one insert wins, the others read its result.
+    const inserted = await this.db.query<ChargeRow>(
+      `INSERT INTO provider_charges (charge_id, idempotency_key, customer_ref, payment_method_token,
+         amount_cents, currency, status, decline_code, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING *`,
+      [
+        `ch_${randomUUID()}`,
+        request.idempotencyKey,
+        request.customerRef,
+        request.paymentMethodToken,
+        request.amountCents,
+        request.currency,
+        status,
+        card.declineCode ?? null,
+        this.clock.now(),
+      ],
+    );
+    const row =
+      inserted[0] ??
+      (
+        await this.db.query<ChargeRow>('SELECT * FROM provider_charges WHERE idempotency_key = $1', [
+          request.idempotencyKey,
+        ])
+      )[0];
+    if (row === undefined) throw new Error(`charge ${request.idempotencyKey} vanished after a key conflict`);
+    if (
+      toNumber(row.amount_cents) !== request.amountCents ||
+      row.currency !== request.currency ||
+      row.customer_ref !== request.customerRef ||
+      row.payment_method_token !== request.paymentMethodToken
+    ) {
+      throw new PaymentProviderError(
+        'idempotency_key_reused',
+        `idempotency key ${request.idempotencyKey} was already used for a different charge`,
+      );
+    }
+    return toResult(row);
+  }
+
+  async refund(request: RefundRequest): Promise<RefundResult> {
+    if (!Number.isSafeInteger(request.amountCents) || request.amountCents <= 0) {
+      throw new PaymentProviderError('invalid_amount', 'refund amount must be a positive integer of cents');
+    }
+    return this.db.transaction(async (tx) => {
+      // Locking the charge first serialises refunds of it, so the running total cannot be overdrawn.
+      const charge = (
+        await tx.query<ChargeRow>('SELECT * FROM provider_charges WHERE charge_id = $1 FOR UPDATE', [
+          request.chargeId,
+        ])
+      )[0];
+      if (charge === undefined) throw new PaymentProviderError('unknown_charge', 'no such charge');
+      const previous = (
+        await tx.query<{ refund_id: string; charge_id: string; amount_cents: unknown }>(
+          'SELECT refund_id, charge_id, amount_cents FROM provider_refunds WHERE idempotency_key = $1',
+          [request.idempotencyKey],
+        )
+      )[0];
+      if (previous !== undefined) {
+        if (
+          previous.charge_id !== request.chargeId ||
+          toNumber(previous.amount_cents) !== request.amountCents
+        ) {
+          throw new PaymentProviderError(
+            'idempotency_key_reused',
+            `idempotency key ${request.idempotencyKey} was already used for a different refund`,
+          );
+        }
+        return { refundId: previous.refund_id, chargeId: request.chargeId, amountCents: request.amountCents };
+      }
+      if (charge.status !== 'succeeded') {
+        throw new PaymentProviderError('charge_not_refundable', 'only a succeeded charge can be refunded');
+      }
+      const refundable = toNumber(charge.amount_cents) - toNumber(charge.refunded_cents);
+      if (request.amountCents > refundable) {
+        throw new PaymentProviderError(
+          'refund_exceeds_capture',
+          `refund of ${request.amountCents} exceeds the ${refundable} cents still refundable`,
+        );
+      }
+      const refundId = `re_${randomUUID()}`;
+      await tx.query(
+        `INSERT INTO provider_refunds (refund_id, idempotency_key, charge_id, amount_cents, created_at)
+         VALUES ($1, $2, $3, $4, $5)`,
+        [refundId, request.idempotencyKey, request.chargeId, request.amountCents, this.clock.now()],
+      );
+      await tx.query(
+        'UPDATE provider_charges SET refunded_cents = refunded_cents + $1 WHERE charge_id = $2',
+        [request.amountCents, request.chargeId],
+      );
+      return { refundId, chargeId: request.chargeId, amountCents: request.amountCents };
+    });
+  }
+}

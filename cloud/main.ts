@@ -1,0 +1,73 @@
+// CLI entry of the cloud service: reads DATABASE_URL, PORT, HOST, STORE_CONFIG, STORE_CREDENTIAL and
+// LOG_LEVEL from the environment, validates them, starts listening and stops cleanly on SIGINT/SIGTERM.
+import { pino } from 'pino';
+import { loadStoreConfig, StoreConfigError } from '../shared/store-config.ts';
+import { createCloud } from './server.ts';
+
+const DEV_CREDENTIAL = 'dev-store-credential';
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 8080;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT=${JSON.stringify(value)} is not a port number (0-65535)`);
+  }
+  return port;
+}
+
+async function main(): Promise<void> {
+  const production = process.env.NODE_ENV === 'production';
+  const loggerOptions = {
+    level: process.env.LOG_LEVEL ?? 'info',
+    ...(production || !process.stdout.isTTY ? {} : { transport: { target: 'pino-pretty' } }),
+  };
+  const log = pino(loggerOptions).child({ component: 'cloud-main' });
+  try {
+    const port = parsePort(process.env.PORT);
+    const host = process.env.HOST ?? '127.0.0.1';
+    const storeConfigPath = process.env.STORE_CONFIG ?? 'stores/sample-store.json';
+    const config = loadStoreConfig(storeConfigPath);
+    let credential = process.env.STORE_CREDENTIAL;
+    if (credential === undefined || credential === '') {
+      if (production) throw new Error('STORE_CREDENTIAL must be set in production');
+      log.warn(
+        `STORE_CREDENTIAL not set: store ${config.storeId} accepts the development credential "${DEV_CREDENTIAL}"`,
+      );
+      credential = DEV_CREDENTIAL;
+    }
+    const databaseUrl = process.env.DATABASE_URL;
+    if (databaseUrl === undefined || databaseUrl === '') {
+      log.warn('DATABASE_URL not set: using an in-memory PGlite database, lost on exit');
+    }
+    const cloud = await createCloud({
+      databaseUrl,
+      stores: [{ config, credential }],
+      logger: loggerOptions,
+      processMetrics: true,
+    });
+    const url = await cloud.start(port, host);
+    log.info(
+      { url, docs: `${url}/docs`, store: config.storeId },
+      `cloud listening on ${url} (API docs at ${url}/docs)`,
+    );
+    const shutdown = (signal: string) => {
+      log.info({ signal }, 'stopping');
+      cloud.stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'stop failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  } catch (err) {
+    if (err instanceof StoreConfigError)
+      log.error({ source: err.source, problems: err.problems }, err.message);
+    else log.error({ err }, 'cloud failed to start');
+    process.exitCode = 1;
+  }
+}
+
+await main();

@@ -1,0 +1,94 @@
+// The shelf controllers on the wire: one MQTT device per shelf (device id = shelf id) publishing the
+// emulator's LoadCellBatches on its weights topic at QoS 0, timed by the simulator's clock.
+import type { Logger } from 'pino';
+import type { Clock } from '../../shared/clock.ts';
+import type { StoreIndex } from '../../shared/store-config.ts';
+import { topics } from '../../shared/topics.ts';
+import { DeviceConnection } from './device-connection.ts';
+import type { LoadCellEmulator } from './load-cell-emulator.ts';
+
+export interface ShelfControllersOptions {
+  store: StoreIndex;
+  emulator: LoadCellEmulator;
+  mqttUrl: string;
+  clock: Clock;
+  /** Device time runs `speed` times faster than wall time. */
+  speed: number;
+  logger: Logger;
+}
+
+export class ShelfControllers {
+  /** by shelf id */
+  private readonly connections = new Map<string, DeviceConnection>();
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private publishedBatches = 0;
+  private failedBatches = 0;
+
+  constructor(private readonly options: ShelfControllersOptions) {}
+
+  get stats(): { publishedBatches: number; failedBatches: number } {
+    return { publishedBatches: this.publishedBatches, failedBatches: this.failedBatches };
+  }
+
+  async start(): Promise<void> {
+    const { store, mqttUrl, logger } = this.options;
+    for (const shelf of store.config.shelves) {
+      const deviceLogger = logger.child({ device: shelf.id });
+      this.connections.set(
+        shelf.id,
+        new DeviceConnection({
+          mqttUrl,
+          storeId: store.config.storeId,
+          deviceId: shelf.id,
+          logger: deviceLogger,
+          queueQoSZero: false,
+        }),
+      );
+    }
+    try {
+      await Promise.all([...this.connections.values()].map((c) => c.start()));
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+    this.running = true;
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const connections = [...this.connections.values()];
+    this.connections.clear();
+    await Promise.all(connections.map((c) => c.stop()));
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    const { emulator, clock, speed } = this.options;
+    const waitMs = Math.max(1, (emulator.nextDueTs() - clock.now()) / speed);
+    this.timer = setTimeout(this.publishDue, waitMs);
+  }
+
+  private readonly publishDue = (): void => {
+    this.timer = undefined;
+    const { emulator, clock, store, logger } = this.options;
+    for (const batch of emulator.produceDue(clock.now())) {
+      const connection = this.connections.get(batch.device);
+      if (connection === undefined) continue;
+      const topic = topics.shelfWeights(store.config.storeId, batch.device);
+      connection.publish('shelfWeights', topic, batch, 0).then(
+        () => {
+          this.publishedBatches += 1;
+        },
+        (err: unknown) => {
+          this.failedBatches += 1;
+          logger.debug({ err, device: batch.device, seq: batch.seq }, 'load-cell batch not sent');
+        },
+      );
+    }
+    this.schedule();
+  };
+}

@@ -1,0 +1,75 @@
+// Starts a whole store in one process, as the demo, the end-to-end tests and the evaluations need it:
+// MQTT broker (embedded aedes, or a given URL such as Mosquitto), cloud (PGlite or PostgreSQL) and edge.
+import { randomBytes } from 'node:crypto';
+import pino, { type Logger } from 'pino';
+import { type Cloud, createCloud } from '../../cloud/server.ts';
+import { Edge } from '../../edge/edge-app.ts';
+import { fetchEntryTokenKey } from '../../edge/edge-config.ts';
+import { startEmbeddedBroker } from '../../shared/broker/embedded-broker.ts';
+import type { StoreConfig } from '../../shared/store-config.ts';
+
+export interface StoreStackOptions {
+  store: StoreConfig;
+  /** Broker URL; undefined starts an embedded aedes broker on a free port. */
+  mqttUrl?: string;
+  /** postgres://… for PostgreSQL; undefined for embedded PGlite. */
+  databaseUrl?: string;
+  /** PostgreSQL schema to isolate this stack in (tests). */
+  postgresSchema?: string;
+  /** Edge SQLite file (default in memory). */
+  edgeDbPath?: string;
+  /** Cloud HTTP port (default: any free port). */
+  cloudPort?: number;
+  /** Edge HTTP port (default: any free port). */
+  edgeHttpPort?: number;
+  logger?: Logger;
+}
+
+export interface StoreStack {
+  mqttUrl: string;
+  cloudUrl: string;
+  cloud: Cloud;
+  edge: Edge;
+  stop(): Promise<void>;
+}
+
+export async function startStoreStack(options: StoreStackOptions): Promise<StoreStack> {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse())
+      await stop().catch((err: unknown) => logger.error({ err }, 'stop failed'));
+  };
+  try {
+    let mqttUrl = options.mqttUrl;
+    if (mqttUrl === undefined) {
+      const broker = await startEmbeddedBroker();
+      stops.push(() => broker.stop());
+      mqttUrl = broker.url;
+    }
+    const credential = `store-${randomBytes(16).toString('hex')}`;
+    const cloud = await createCloud({
+      databaseUrl: options.databaseUrl,
+      postgresSchema: options.postgresSchema,
+      stores: [{ config: options.store, credential }],
+    });
+    stops.push(() => cloud.stop());
+    const cloudUrl = await cloud.start(options.cloudPort ?? 0, '127.0.0.1');
+    const edge = new Edge({
+      store: options.store,
+      mqttUrl,
+      cloudUrl,
+      storeCredential: credential,
+      dbPath: options.edgeDbPath ?? ':memory:',
+      entryTokenPublicKeyPem: await fetchEntryTokenKey(cloudUrl, 5),
+      logger: logger.child({ component: 'edge' }),
+      httpPort: options.edgeHttpPort ?? 0,
+    });
+    await edge.start();
+    stops.push(() => edge.stop());
+    return { mqttUrl, cloudUrl, cloud, edge, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,162 @@
+// Loads a scenario file: shape checked with its TypeBox schema, then lanes, SKUs, gates and the order of
+// each script checked against the store; every problem names its JSON path and the reason.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { indexStore, loadStoreConfig, type StoreConfig, type StoreIndex } from '../../shared/store-config.ts';
+import { compileValidator } from '../../shared/validator.ts';
+import { isNoiseProfileName, NOISE_PROFILE_NAMES } from '../devices/noise-profiles.ts';
+import {
+  ACTION_KINDS,
+  type ActionKind,
+  type Scenario,
+  type ScenarioAction,
+  type ScenarioActionInput,
+  ScenarioFileSchema,
+  type ScenarioShopper,
+} from './scenario-schema.ts';
+
+export class ScenarioError extends Error {
+  readonly code = 'INVALID_SCENARIO';
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid scenario ${source}:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+const validator = compileValidator(ScenarioFileSchema);
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  store: StoreConfig;
+  /** Absolute path of the store config the scenario names. */
+  storePath: string;
+}
+
+export function loadScenario(path: string): LoadedScenario {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    const reason = err instanceof SyntaxError ? 'not valid JSON' : 'cannot read file';
+    throw new ScenarioError(path, [`/: ${reason}: ${(err as Error).message}`]);
+  }
+  const file = checkShape(value, path);
+  const storePath = resolve(dirname(path), file.store);
+  const store = loadStoreConfig(storePath);
+  return { scenario: parseScenario(value, store, path), store, storePath };
+}
+
+/** Validates a scenario value against the schema and the given store; returns it with defaults filled. */
+export function parseScenario(value: unknown, store: StoreConfig, source = '<inline>'): Scenario {
+  const file = checkShape(value, source);
+  const index = indexStore(store);
+  const problems: string[] = [];
+  const noise = file.noise ?? 'standard';
+  if (!isNoiseProfileName(noise)) {
+    problems.push(`/noise: unknown noise profile ${noise} (one of ${NOISE_PROFILE_NAMES.join(', ')})`);
+  }
+  const seen = new Set<string>();
+  const shoppers: ScenarioShopper[] = file.shoppers.map((shopper, s) => {
+    if (seen.has(shopper.id)) problems.push(`/shoppers/${s}/id: duplicate shopper id ${shopper.id}`);
+    seen.add(shopper.id);
+    const script = shopper.script.map((action, a) =>
+      resolveAction(action, a, shopper.script[a - 1], `/shoppers/${s}/script/${a}`, index, problems),
+    );
+    return {
+      id: shopper.id,
+      name: shopper.name ?? shopper.id,
+      card: shopper.card,
+      party: shopper.party ?? 1,
+      script: script.filter((x): x is ScenarioAction => x !== undefined),
+    };
+  });
+  if (problems.length > 0 || !isNoiseProfileName(noise)) throw new ScenarioError(source, problems);
+  return {
+    name: file.name,
+    description: file.description,
+    store: file.store,
+    seed: file.seed,
+    noise,
+    shoppers,
+  };
+}
+
+function checkShape(value: unknown, source: string) {
+  const checked = validator.check(value);
+  if (checked.ok) return checked.value;
+  // The validator reports an unexpected property as "schema is false" plus a line for its parent.
+  const problems = checked.errors
+    .filter((e) => !e.endsWith(': must not have additional properties'))
+    .map((e) => e.replace(/: schema is false$/, ': unknown property'));
+  throw new ScenarioError(source, problems.length > 0 ? problems : checked.errors);
+}
+
+function isActionKind(kind: string): kind is ActionKind {
+  return (ACTION_KINDS as readonly string[]).includes(kind);
+}
+
+function resolveAction(
+  action: ScenarioActionInput,
+  a: number,
+  previous: ScenarioActionInput | undefined,
+  at: string,
+  store: StoreIndex,
+  problems: string[],
+): ScenarioAction | undefined {
+  const kind = action.do;
+  if (!isActionKind(kind)) {
+    problems.push(`${at}/do: unknown action ${kind} (one of ${ACTION_KINDS.join(', ')})`);
+    return undefined;
+  }
+  if (previous !== undefined && action.at < previous.at) {
+    problems.push(`${at}/at: ${action.at} s is before the previous action at ${previous.at} s`);
+  }
+  if (a === 0 && kind !== 'enter') problems.push(`${at}/do: a script starts with enter, not ${kind}`);
+  if (a > 0 && kind === 'enter') problems.push(`${at}/do: a shopper enters once, as the first action`);
+  if (previous?.do === 'exit') problems.push(`${at}/do: no action can follow exit`);
+  const unused = (field: 'lane' | 'count' | 'sku' | 'gate') => {
+    if (action[field] !== undefined) problems.push(`${at}/${field}: not used by ${kind}`);
+  };
+  if (kind === 'enter' || kind === 'exit') {
+    unused('lane');
+    unused('count');
+    unused('sku');
+    return { at: action.at, do: kind, gate: resolveGate(action.gate, kind, at, store, problems) };
+  }
+  unused('gate');
+  if (kind === 'pick') unused('sku');
+  const count = action.count ?? 1;
+  if (action.lane === undefined) {
+    problems.push(`${at}/lane: required for ${kind}`);
+    return undefined;
+  }
+  if (!store.laneById.has(action.lane)) problems.push(`${at}/lane: unknown lane ${action.lane}`);
+  if (kind === 'pick') return { at: action.at, do: kind, lane: action.lane, count };
+  if (action.sku !== undefined && !store.productBySku.has(action.sku)) {
+    problems.push(`${at}/sku: unknown SKU ${action.sku} (not in the store catalog)`);
+  }
+  return action.sku === undefined
+    ? { at: action.at, do: kind, lane: action.lane, count }
+    : { at: action.at, do: kind, lane: action.lane, count, sku: action.sku };
+}
+
+function resolveGate(
+  gateId: string | undefined,
+  kind: 'enter' | 'exit',
+  at: string,
+  store: StoreIndex,
+  problems: string[],
+): string {
+  const wanted = kind === 'enter' ? 'entry' : 'exit';
+  if (gateId === undefined) {
+    // parseStoreConfig guarantees an entry and an exit gate.
+    return store.config.gates.find((g) => g.kind === wanted)?.id ?? '';
+  }
+  const gate = store.gateById.get(gateId);
+  if (gate === undefined) problems.push(`${at}/gate: unknown gate ${gateId}`);
+  else if (gate.kind !== wanted)
+    problems.push(`${at}/gate: ${gateId} is an ${gate.kind} gate, ${kind} needs an ${wanted} gate`);
+  return gateId;
+}

@@ -1,0 +1,77 @@
+// The scenario file format (docs/scenarios.md): TypeBox schema for its shape, and the resolved form the
+// runner plays once the loader has checked it against the store and filled in defaults.
+import { type Static, Type } from 'typebox';
+import type { NoiseProfileName } from '../devices/noise-profiles.ts';
+
+const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' });
+
+export const ScenarioActionSchema = Type.Object(
+  {
+    /** Seconds from scenario start. */
+    at: Type.Number({ minimum: 0 }),
+    /** enter | pick | put-back | exit (checked by the loader, which can say which are allowed). */
+    do: Type.String({ minLength: 1, maxLength: 32 }),
+    lane: Type.Optional(Id),
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    /** put-back only: the product returned, when not the lane's own (a misplaced item). */
+    sku: Type.Optional(Id),
+    /** enter/exit only: the gate scanned; default the store's first gate of the right kind. */
+    gate: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+
+export const ScenarioShopperSchema = Type.Object(
+  {
+    id: Id,
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    /** Sandbox card token added to the account before entering; omitted = no card. */
+    card: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    party: Type.Optional(Type.Integer({ minimum: 1, maximum: 6 })),
+    script: Type.Array(ScenarioActionSchema, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+export const ScenarioFileSchema = Type.Object(
+  {
+    name: Id,
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    /** Store config path, relative to the scenario file. */
+    store: Type.String({ minLength: 1 }),
+    seed: Type.Integer({ minimum: 0, maximum: 4294967295 }),
+    /** quiet | standard | noisy; default standard. */
+    noise: Type.Optional(Type.String()),
+    shoppers: Type.Array(ScenarioShopperSchema, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+export type ScenarioFile = Static<typeof ScenarioFileSchema>;
+export type ScenarioActionInput = Static<typeof ScenarioActionSchema>;
+
+export const ACTION_KINDS = ['enter', 'pick', 'put-back', 'exit'] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+export type ScenarioAction =
+  | { at: number; do: 'enter' | 'exit'; gate: string }
+  | { at: number; do: 'pick'; lane: string; count: number }
+  | { at: number; do: 'put-back'; lane: string; count: number; sku?: string };
+
+export interface ScenarioShopper {
+  id: string;
+  name: string;
+  card: string | undefined;
+  party: number;
+  script: ScenarioAction[];
+}
+
+export interface Scenario {
+  name: string;
+  description: string | undefined;
+  /** The store reference as written in the file. */
+  store: string;
+  seed: number;
+  noise: NoiseProfileName;
+  shoppers: ScenarioShopper[];
+}

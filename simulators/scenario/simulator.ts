@@ -1,0 +1,215 @@
+// The running simulator: the store world, every shelf controller streaming load cells and every gate
+// scanner online from start() to stop(); play() runs the scenario's shopper scripts once over them.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { type Clock, ScaledClock, systemClock } from '../../shared/clock.ts';
+import { indexStore, type StoreConfig, type StoreIndex } from '../../shared/store-config.ts';
+import type { ShopperApp } from '../app/shopper-app.ts';
+import { GateEmulator } from '../devices/gate-emulator.ts';
+import { LoadCellEmulator } from '../devices/load-cell-emulator.ts';
+import { NOISE_PROFILES } from '../devices/noise-profiles.ts';
+import { ShelfControllers } from '../devices/shelf-controllers.ts';
+import { deriveRandom } from '../world/derived-random.ts';
+import { StoreWorld } from '../world/store-world.ts';
+import { sleepUntil } from './device-time.ts';
+import { type GroundTruth, GroundTruthRecorder } from './ground-truth.ts';
+import type { Scenario } from './scenario-schema.ts';
+import { playShopperScript } from './shopper-script.ts';
+
+export interface SimulatorOptions {
+  scenario: Scenario;
+  store: StoreConfig;
+  mqttUrl: string;
+  app: ShopperApp;
+  /** Device time source; must run `speed` times faster than wall time. Default: a ScaledClock. */
+  clock?: Clock;
+  /** Scenario seconds per wall second (default 1). */
+  speed?: number;
+  logger: Logger;
+  /** Receives a human-readable line per scripted step. */
+  onEvent?: (line: string) => void;
+  /** Run nonce in the shoppers' emails; default random, so reruns against one cloud never collide. */
+  nonce?: string;
+}
+
+export const SHOPPER_PASSWORD = 'walkout-sim-password';
+
+/** Email of a scenario's shopper in one run. */
+export function shopperEmail(scenario: string, shopperId: string, nonce: string): string {
+  return `${scenario}-${shopperId}-${nonce}@sim.walkout.test`.toLowerCase();
+}
+
+interface Running {
+  index: StoreIndex;
+  clock: Clock;
+  world: StoreWorld;
+  loadCells: LoadCellEmulator;
+  shelves: ShelfControllers;
+  /** by gate id */
+  gates: Map<string, GateEmulator>;
+  abort: AbortController;
+}
+
+export class Simulator {
+  private running: Running | undefined;
+  private playing = false;
+  private plays = 0;
+
+  constructor(private readonly options: SimulatorOptions) {}
+
+  get speed(): number {
+    return this.options.speed ?? 1;
+  }
+
+  /** Device time now (only while started). */
+  now(): number {
+    return this.requireRunning().clock.now();
+  }
+
+  async start(): Promise<void> {
+    if (this.running !== undefined) return;
+    const { scenario, store, mqttUrl, logger } = this.options;
+    if (!(this.speed > 0)) throw new RangeError(`speed must be > 0, got ${this.speed}`);
+    const clock = this.options.clock ?? new ScaledClock(systemClock.now(), this.speed);
+    const index = indexStore(store);
+    const world = StoreWorld.stocked(index, deriveRandom(scenario.seed, 'world'));
+    const loadCells = new LoadCellEmulator({
+      store: index,
+      seed: scenario.seed,
+      noise: NOISE_PROFILES[scenario.noise],
+      startTs: clock.now(),
+      laneGrams: (laneId) => world.laneGrams(laneId),
+    });
+    const storeId = store.storeId;
+    const shelves = new ShelfControllers({
+      store: index,
+      emulator: loadCells,
+      mqttUrl,
+      clock,
+      speed: this.speed,
+      logger: logger.child({ component: 'shelf-controllers' }),
+    });
+    const gates = new Map(
+      store.gates.map((g) => [
+        g.id,
+        new GateEmulator({
+          storeId,
+          gateId: g.id,
+          mqttUrl,
+          clock,
+          logger: logger.child({ component: 'gate', gate: g.id }),
+        }),
+      ]),
+    );
+    const running: Running = { index, clock, world, loadCells, shelves, gates, abort: new AbortController() };
+    this.running = running;
+    try {
+      await Promise.all([shelves.start(), ...[...gates.values()].map((g) => g.start())]);
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+    logger.info(
+      { shelves: store.shelves.length, gates: store.gates.length, speed: this.speed },
+      'simulator started',
+    );
+  }
+
+  /** Signs the shoppers up, plays every script once from now, and returns what really happened. */
+  async play(): Promise<GroundTruth> {
+    const running = this.requireRunning();
+    if (this.playing) throw new Error('the scenario is already playing');
+    this.playing = true;
+    try {
+      return await this.playOnce(running);
+    } finally {
+      this.playing = false;
+    }
+  }
+
+  /** Keeps the devices streaming for `seconds` of device time (lets the last signals settle). */
+  async idle(seconds: number): Promise<void> {
+    const running = this.requireRunning();
+    await sleepUntil(running.clock, this.speed, running.clock.now() + seconds * 1000, running.abort.signal);
+  }
+
+  async stop(): Promise<void> {
+    const running = this.running;
+    if (running === undefined) return;
+    this.running = undefined;
+    running.abort.abort(new Error('simulator stopped'));
+    await Promise.all([running.shelves.stop(), ...[...running.gates.values()].map((g) => g.stop())]);
+    this.options.logger.info(running.shelves.stats, 'simulator stopped');
+  }
+
+  private async playOnce(running: Running): Promise<GroundTruth> {
+    const { scenario, app, logger } = this.options;
+    this.plays += 1;
+    const given = this.options.nonce;
+    const nonce =
+      given === undefined ? randomBytes(4).toString('hex') : this.plays === 1 ? given : `${given}-${this.plays}`;
+    const say = (line: string) => this.options.onEvent?.(line);
+    const sessions = await Promise.all(
+      scenario.shoppers.map(async (shopper) => {
+        const email = shopperEmail(scenario.name, shopper.id, nonce);
+        const session = await app.signUpOrIn({ email, password: SHOPPER_PASSWORD, name: shopper.name });
+        let cardError: string | undefined;
+        if (shopper.card !== undefined) {
+          try {
+            await app.addCard(session, shopper.card);
+          } catch (err) {
+            // A declined sandbox card is a scenario outcome: the entry token will then be refused.
+            cardError = err instanceof Error ? err.message : String(err);
+            logger.warn({ shopper: shopper.id, card: shopper.card, err }, 'card not added');
+          }
+        }
+        return { shopper, session, cardError };
+      }),
+    );
+    const startTs = running.clock.now();
+    const recorder = new GroundTruthRecorder({
+      scenario: scenario.name,
+      store: running.index.config.storeId,
+      seed: scenario.seed,
+      noise: scenario.noise,
+      nonce,
+      startedAt: startTs,
+    });
+    for (const { shopper, session, cardError } of sessions) {
+      recorder.addShopper(shopper.id, session.accountId, shopper.party, shopper.card ?? null, cardError);
+    }
+    say(`scenario ${scenario.name}: ${sessions.length} shopper(s), nonce ${nonce}, speed ×${this.speed}`);
+    try {
+      await Promise.all(
+        sessions.map(({ shopper, session }) =>
+          playShopperScript({
+            shopper,
+            session,
+            app,
+            store: running.index,
+            world: running.world,
+            loadCells: running.loadCells,
+            gates: running.gates,
+            recorder,
+            clock: running.clock,
+            speed: this.speed,
+            startTs,
+            random: deriveRandom(scenario.seed, `shopper:${shopper.id}:${this.plays}`),
+            signal: running.abort.signal,
+            logger: logger.child({ shopper: shopper.id }),
+            say,
+          }),
+        ),
+      );
+    } finally {
+      // Whoever is still inside leaves with their basket: the next play starts with empty hands.
+      for (const { shopper } of sessions) running.world.takeBasket(shopper.id);
+    }
+    return recorder.finish(running.clock.now());
+  }
+
+  private requireRunning(): Running {
+    if (this.running === undefined) throw new Error('simulator is not started');
+    return this.running;
+  }
+}

@@ -1,0 +1,189 @@
+// Starts a real cloud for a suite on PGlite (in memory) or PostgreSQL (a fresh schema t_<random>, dropped at
+// the end), with the sample store and a second store, plus small clients for shoppers and store edges.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import { type Cloud, type CloudOptions, createCloud } from '../../../cloud/server.ts';
+import type { VisitLine, VisitUpload } from '../../../shared/schemas/visit.ts';
+import { loadStoreConfig, type StoreConfig } from '../../../shared/store-config.ts';
+import { realPostgres } from '../../support/services.ts';
+
+export interface Backend {
+  name: 'PGlite' | 'PostgreSQL';
+  databaseUrl: string | undefined;
+  /** True when the backend is not available here (PostgreSQL without WALKOUT_TEST_DATABASE_URL). */
+  unavailable: boolean;
+}
+
+const postgres = realPostgres();
+
+export const BACKENDS: Backend[] = [
+  { name: 'PGlite', databaseUrl: undefined, unavailable: false },
+  { name: 'PostgreSQL', databaseUrl: postgres.url, unavailable: postgres.url === undefined },
+];
+
+export const SAMPLE_STORE_ID = 'store-001';
+export const OTHER_STORE_ID = 'store-002';
+
+export interface TestCloud {
+  cloud: Cloud;
+  sampleStore: StoreConfig;
+  /** Credentials by store id. */
+  credentials: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export function newSchemaName(): string {
+  return `t_${randomBytes(6).toString('hex')}`;
+}
+
+export async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startTestCloud(
+  backend: Backend,
+  extra: Partial<CloudOptions> = {},
+): Promise<TestCloud> {
+  const sampleStore = loadStoreConfig('stores/sample-store.json');
+  const otherStore: StoreConfig = { ...sampleStore, storeId: OTHER_STORE_ID, name: 'Second Store' };
+  const credentials = {
+    [SAMPLE_STORE_ID]: `cred-${randomBytes(16).toString('hex')}`,
+    [OTHER_STORE_ID]: `cred-${randomBytes(16).toString('hex')}`,
+  };
+  const schema = backend.databaseUrl === undefined ? undefined : (extra.postgresSchema ?? newSchemaName());
+  const cloud = await createCloud({
+    databaseUrl: backend.databaseUrl,
+    ...(schema === undefined ? {} : { postgresSchema: schema }),
+    stores: [
+      { config: sampleStore, credential: credentials[SAMPLE_STORE_ID] as string },
+      { config: otherStore, credential: credentials[OTHER_STORE_ID] as string },
+    ],
+    ...extra,
+  });
+  return {
+    cloud,
+    sampleStore,
+    credentials,
+    async stop() {
+      await cloud.stop();
+      if (backend.databaseUrl !== undefined && schema !== undefined)
+        await dropSchema(backend.databaseUrl, schema);
+    },
+  };
+}
+
+export interface Shopper {
+  accountId: string;
+  token: string;
+  email: string;
+}
+
+function json<T>(response: LightMyRequestResponse, status: number): T {
+  if (response.statusCode !== status) {
+    throw new Error(`expected HTTP ${status}, got ${response.statusCode}: ${response.body}`);
+  }
+  return response.json<T>();
+}
+
+/** Signs up and signs in a new shopper; with `cardToken`, also adds that card. */
+export async function newShopper(cloud: Cloud, cardToken?: string): Promise<Shopper> {
+  const email = `shopper-${randomUUID()}@example.com`;
+  const password = 'correct horse battery';
+  json(
+    await cloud.app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      payload: { email, password, name: 'Ada' },
+    }),
+    201,
+  );
+  const session = json<{ token: string; accountId: string }>(
+    await cloud.app.inject({ method: 'POST', url: '/v1/auth/sessions', payload: { email, password } }),
+    200,
+  );
+  const shopper = { accountId: session.accountId, token: session.token, email };
+  if (cardToken !== undefined) json(await addCard(cloud, shopper, cardToken), 201);
+  return shopper;
+}
+
+export function addCard(cloud: Cloud, shopper: Shopper, cardToken: string): Promise<LightMyRequestResponse> {
+  return cloud.app.inject({
+    method: 'POST',
+    url: '/v1/me/payment-methods',
+    headers: { authorization: `Bearer ${shopper.token}` },
+    payload: { cardToken },
+  });
+}
+
+export function asShopper(
+  cloud: Cloud,
+  shopper: Shopper,
+  method: 'GET' | 'POST',
+  url: string,
+  payload?: object,
+) {
+  return cloud.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${shopper.token}` },
+    ...(payload === undefined ? {} : { payload }),
+  });
+}
+
+export function visitOf(
+  accountId: string,
+  lines: VisitLine[],
+  visitId = `visit-${randomUUID()}`,
+): VisitUpload {
+  return {
+    visitId,
+    accountId,
+    enteredAt: 1_700_000_000_000,
+    exitedAt: 1_700_000_420_000,
+    party: 1,
+    lines,
+    events: lines.map((line, i) => ({
+      eventId: `e-${i}`,
+      kind: 'pick' as const,
+      sku: line.sku,
+      count: line.quantity,
+      lane: `lane-${i}`,
+      ts: 1_700_000_100_000 + i,
+    })),
+  };
+}
+
+/** Uploads as the store's edge would: its credential and the Idempotency-Key visit:<visitId>. */
+export function uploadVisit(
+  test: TestCloud,
+  visit: VisitUpload,
+  options: { storeId?: string; credential?: string | null; idempotencyKey?: string | null } = {},
+) {
+  const storeId = options.storeId ?? SAMPLE_STORE_ID;
+  const credential = options.credential === undefined ? test.credentials[storeId] : options.credential;
+  const key = options.idempotencyKey === undefined ? `visit:${visit.visitId}` : options.idempotencyKey;
+  const headers: Record<string, string> = {};
+  if (credential !== null && credential !== undefined) headers.authorization = `Bearer ${credential}`;
+  if (key !== null) headers['idempotency-key'] = key;
+  return test.cloud.app.inject({
+    method: 'POST',
+    url: `/v1/stores/${storeId}/visits`,
+    headers,
+    payload: visit,
+  });
+}
+
+/** Charges the sandbox provider recorded for a visit. */
+export async function providerCharges(cloud: Cloud, visitId: string) {
+  return cloud.db.query<{ charge_id: string; amount_cents: unknown; currency: string; status: string }>(
+    'SELECT charge_id, amount_cents, currency, status FROM provider_charges WHERE idempotency_key = $1',
+    [`charge:visit:${visitId}`],
+  );
+}
