@@ -2,11 +2,13 @@
 // HTTP server (health, metrics, state). Every stage is started and stopped here.
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { Type } from 'typebox';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import type { SessionEvent } from '../shared/schemas/session-event.ts';
 import type { ShelfEvent } from '../shared/schemas/shelf-event.ts';
 import { indexStore, type StoreConfig, type StoreIndex } from '../shared/store-config.ts';
 import { topicFilters, topics } from '../shared/topics.ts';
+import { compileValidator } from '../shared/validator.ts';
 import { Checkout } from './checkout/checkout.ts';
 import { SessionStore } from './checkout/session-store.ts';
 import { type EdgeDatabase, openEdgeDatabase } from './db/edge-database.ts';
@@ -18,6 +20,11 @@ import { MqttLink } from './mqtt/mqtt-link.ts';
 import { CloudSync } from './outbox/cloud-sync.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { type DetectedShelfEvent, ShelfMonitor } from './shelves/shelf-monitor.ts';
+
+/** The part of the cloud's visit answer the edge passes on. */
+const receiptValidator = compileValidator(
+  Type.Object({ receiptId: Type.String(), status: Type.String(), totalCents: Type.Integer() }),
+);
 
 export interface EdgeOptions {
   store: StoreConfig;
@@ -81,7 +88,7 @@ export class Edge {
       outbox: this.outbox,
       clock: this.clock,
       logger: logger.child({ component: 'cloud-sync' }),
-      onDelivered: (item) => this.onDelivered(item.key),
+      onDelivered: (item, answer) => this.onDelivered(item.key, answer),
       onFailed: () => this.metrics.outboxFailed.inc(),
     });
     this.checkout = new Checkout({
@@ -217,11 +224,13 @@ export class Edge {
     for (const listener of this.listeners) listener(event);
   }
 
-  private onDelivered(key: string): void {
+  private onDelivered(key: string, answer: unknown): void {
     this.metrics.outboxDelivered.inc();
     const sessionId = key.replace(/^visit:/, '');
     const session = this.sessions.get(sessionId);
+    const receipt = receiptValidator.check(answer);
     this.emitSession({
+      ...(receipt.ok ? { receipt: receipt.value } : {}),
       v: 1,
       kind: 'receipt-delivered',
       sessionId,

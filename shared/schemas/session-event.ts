@@ -16,6 +16,10 @@ export const SessionEventSchema = Type.Object(
     /** People admitted on the entry scan. */
     party: Type.Optional(Type.Integer({ minimum: 1 })),
     ts: Type.Number(),
+    /** The cloud's answer once it has the visit (receipt-delivered). */
+    receipt: Type.Optional(
+      Type.Object({ receiptId: Type.String(), status: Type.String(), totalCents: Type.Integer() }),
+    ),
     /** Cart at exit: SKU and quantity per line. */
     lines: Type.Optional(
       Type.Array(Type.Object({ sku: Type.String(), quantity: Type.Integer({ minimum: 1 }) })),

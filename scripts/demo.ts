@@ -1,0 +1,113 @@
+// `npm run demo`: the whole store on embedded defaults (aedes broker, PGlite cloud database, in-memory
+// edge state) with simulated shoppers entering, shopping and leaving in a loop. Prints what happens and
+// where to look. Ctrl-C stops everything cleanly.
+import pino from 'pino';
+import type { SessionEvent } from '../shared/schemas/session-event.ts';
+import type { ShelfEvent } from '../shared/schemas/shelf-event.ts';
+import { CloudAppClient } from '../simulators/app/cloud-app-client.ts';
+import { type StoreStack, startStoreStack } from '../simulators/harness/store-stack.ts';
+import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
+import { Simulator } from '../simulators/scenario/simulator.ts';
+
+const scenarioPath = process.argv[2] ?? 'scenarios/skeleton-one-shopper.json';
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn', transport: { target: 'pino-pretty' } });
+
+function time(ts: number): string {
+  return new Date(ts).toISOString().slice(11, 19);
+}
+
+async function startWithFallback(store: Parameters<typeof startStoreStack>[0]['store']): Promise<StoreStack> {
+  const wanted = {
+    cloudPort: Number(process.env.PORT ?? 8080),
+    edgeHttpPort: Number(process.env.EDGE_HTTP_PORT ?? 8090),
+  };
+  try {
+    return await startStoreStack({ store, ...wanted, logger });
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'EADDRINUSE') throw err;
+    console.log(`ports ${wanted.cloudPort}/${wanted.edgeHttpPort} are busy; using free ports instead`);
+    return startStoreStack({ store, logger });
+  }
+}
+
+async function main(): Promise<void> {
+  const { scenario, store } = loadScenario(scenarioPath);
+  const names = new Map(store.catalog.map((p) => [p.sku, p.name]));
+  const euros = (cents: number) => `${store.currency} ${(cents / 100).toFixed(2)}`;
+  console.log(
+    `Walkout demo: starting ${store.name} (${store.shelves.length} shelves, ${store.catalog.length} products)…`,
+  );
+  const stack = await startWithFallback(store);
+  const edgeUrl = stack.edge.httpUrl ?? '(no HTTP)';
+  console.log(`
+  MQTT broker (embedded aedes)   ${stack.mqttUrl}
+  Cloud API docs (OpenAPI)       ${stack.cloudUrl}/docs
+  Edge state                     ${edgeUrl}/api/state
+  Edge metrics (Prometheus)      ${edgeUrl}/metrics
+  Cloud metrics (Prometheus)     ${stack.cloudUrl}/metrics
+
+Playing ${scenarioPath} in a loop. Ctrl-C to stop.
+`);
+  const short = (id: string | null) => (id === null ? 'nobody' : id.slice(0, 8));
+  stack.edge.onEvent((event: ShelfEvent | SessionEvent) => {
+    if ('lane' in event) {
+      const best = event.hypotheses[0];
+      const what = best ? `${best.count} × ${names.get(best.sku) ?? best.sku}` : 'unknown product';
+      const flags = `${event.ambiguous ? ' (ambiguous)' : ''}${event.attribution === 'unattributed' ? ' (unattributed: not billed)' : ''}`;
+      console.log(
+        `${time(event.startTs)}  ${event.kind.toUpperCase().padEnd(9)} ${what} from ${event.lane}, ${event.deltaGrams} g → session ${short(event.sessionId)}${flags}`,
+      );
+      return;
+    }
+    if (event.kind === 'entered')
+      console.log(
+        `${time(event.ts)}  ENTRY     session ${short(event.sessionId)} (party of ${event.party ?? 1}) at ${event.gate}`,
+      );
+    if (event.kind === 'exited')
+      console.log(`${time(event.ts)}  EXIT      session ${short(event.sessionId)} at ${event.gate}`);
+    if (event.kind === 'receipt-queued') {
+      const lines = (event.lines ?? []).map((l) => `${l.quantity} × ${names.get(l.sku) ?? l.sku}`).join(', ');
+      console.log(`${time(event.ts)}  CART      session ${short(event.sessionId)}: ${lines || 'nothing'}`);
+    }
+    if (event.kind === 'receipt-delivered' && event.receipt) {
+      console.log(
+        `${time(event.ts)}  RECEIPT   session ${short(event.sessionId)}: ${euros(event.receipt.totalCents)}, ${event.receipt.status}`,
+      );
+    }
+  });
+
+  const simulator = new Simulator({
+    scenario,
+    store,
+    mqttUrl: stack.mqttUrl,
+    app: new CloudAppClient(stack.cloudUrl),
+    logger,
+  });
+  await simulator.start();
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping…');
+    await simulator.stop();
+    await stack.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  for (let pass = 1; !stopping; pass++) {
+    console.log(`— pass ${pass} —`);
+    try {
+      await simulator.play();
+      await simulator.idle(3);
+    } catch (err) {
+      if (stopping) break;
+      throw err;
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
