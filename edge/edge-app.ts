@@ -191,6 +191,11 @@ export class Edge {
     this.db.close();
   }
 
+  /** True once every shelf's samples reached `ts` and nothing that began before it is unresolved. */
+  shelvesSettledThrough(ts: number): boolean {
+    return this.shelves.isSettledThrough(ts, 0);
+  }
+
   /** Snapshot for the state endpoint and tests. */
   state() {
     return {

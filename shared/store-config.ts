@@ -26,7 +26,8 @@ export const LaneSchema = Type.Object(
     id: Id,
     /** Load cell under this lane; its samples arrive on the shelf's weights topic under this id. */
     loadCell: Id,
-    sku: Id,
+    /** Product faced on this lane; absent for an empty facing (its load cell is still watched). */
+    sku: Type.Optional(Id),
     capacity: Type.Integer({ minimum: 1 }),
     /** Units placed at store open. */
     initialUnits: Type.Integer({ minimum: 0 }),
@@ -134,7 +135,9 @@ export function parseStoreConfig(value: unknown, source = '<inline>'): StoreConf
       const at = `/shelves/${s}/lanes/${l}`;
       if (laneIds.has(lane.id)) problems.push(`${at}/id: duplicate lane id ${lane.id}`);
       if (cells.has(lane.loadCell)) problems.push(`${at}/loadCell: load cell ${lane.loadCell} used twice`);
-      if (!skus.has(lane.sku)) problems.push(`${at}/sku: unknown SKU ${lane.sku} (not in /catalog)`);
+      if (lane.sku !== undefined && !skus.has(lane.sku)) {
+        problems.push(`${at}/sku: unknown SKU ${lane.sku} (not in /catalog)`);
+      }
       if (lane.initialUnits > lane.capacity)
         problems.push(`${at}/initialUnits: exceeds capacity ${lane.capacity}`);
       laneIds.add(lane.id);

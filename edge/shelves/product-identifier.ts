@@ -15,6 +15,8 @@ export interface Identification {
   hypotheses: ProductHypothesis[];
   /** The best hypothesis is not clearly better than the runner-up. */
   ambiguous: boolean;
+  /** How far (in standard deviations) the best hypothesis is from the measured change; Infinity if none. */
+  bestZ: number;
 }
 
 export interface IdentifierSettings {
@@ -42,25 +44,34 @@ export function identifyProduct(
   settings: IdentifierSettings = defaultIdentifierSettings,
 ): Identification {
   const magnitude = Math.abs(deltaGrams);
-  const scored: ProductHypothesis[] = [];
-  if (!Number.isFinite(magnitude)) return { hypotheses: [], ambiguous: false };
+  const scored: (ProductHypothesis & { z: number })[] = [];
+  if (!Number.isFinite(magnitude))
+    return { hypotheses: [], ambiguous: false, bestZ: Number.POSITIVE_INFINITY };
   for (const product of candidates) {
     const upper = Math.min(settings.maxCount, Math.floor(magnitude / product.unitGrams) + 1);
     for (let count = 1; count <= upper; count++) {
       const sd = Math.sqrt(count * product.unitGramsSd ** 2 + deltaSdGrams ** 2 + 1);
       const z = (magnitude - count * product.unitGrams) / sd;
       if (Math.abs(z) > settings.maxZ) continue;
-      scored.push({ sku: product.sku, count, likelihood: (product.prior * Math.exp(-0.5 * z * z)) / sd });
+      scored.push({
+        sku: product.sku,
+        count,
+        likelihood: (product.prior * Math.exp(-0.5 * z * z)) / sd,
+        z: Math.abs(z),
+      });
     }
   }
   const total = scored.reduce((sum, h) => sum + h.likelihood, 0);
-  if (total <= 0) return { hypotheses: [], ambiguous: false };
+  if (total <= 0) return { hypotheses: [], ambiguous: false, bestZ: Number.POSITIVE_INFINITY };
   scored.sort((a, b) => b.likelihood - a.likelihood);
-  const hypotheses = scored.slice(0, settings.keep).map((h) => ({ ...h, likelihood: h.likelihood / total }));
+  const bestZ = scored[0]?.z ?? Number.POSITIVE_INFINITY;
+  const hypotheses = scored
+    .slice(0, settings.keep)
+    .map((h) => ({ sku: h.sku, count: h.count, likelihood: h.likelihood / total }));
   const [best, second] = hypotheses;
   const ambiguous =
     best !== undefined &&
     second !== undefined &&
     second.likelihood >= settings.ambiguityRatio * best.likelihood;
-  return { hypotheses, ambiguous };
+  return { hypotheses, ambiguous, bestZ };
 }

@@ -1,10 +1,11 @@
 // Shelf stage adapter: takes load-cell batches as they arrive, drops duplicates, runs one pure detector per
-// load cell, identifies the product of each change and hands completed shelf events on. Synchronous and
+// load cell and one assembler per shelf, and hands completed shelf interactions on. Synchronous and
 // allocation-light so it never holds up the MQTT client.
 import type { LoadCellBatch } from '../../shared/schemas/load-cell-batch.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { Lane, Shelf, StoreIndex } from '../../shared/store-config.ts';
-import { type CandidateProduct, identifyProduct } from './product-identifier.ts';
+import type { CandidateProduct } from './product-identifier.ts';
+import { type Interaction, type LaneProducts, ShelfEventAssembler } from './shelf-event-assembler.ts';
 import {
   type DetectorSettings,
   defaultDetectorSettings,
@@ -20,22 +21,23 @@ export type BatchRejection = 'duplicate' | 'unknown-cell' | 'wrong-shelf';
 /** Prior of a neighbouring lane's product being put back onto this lane (a misplaced item). */
 const NEIGHBOUR_PRIOR = 0.05;
 
-interface CellState {
-  lane: Lane;
+interface ShelfState {
   shelf: Shelf;
-  detector: WeightChangeDetector;
-  pickCandidates: CandidateProduct[];
-  putBackCandidates: CandidateProduct[];
+  detectors: WeightChangeDetector[];
+  assembler: ShelfEventAssembler;
+  /** Capture time of the newest sample processed on this shelf. */
+  watermarkTs: number;
 }
 
 export class ShelfMonitor {
   /** by load cell id */
-  private readonly cells = new Map<string, CellState>();
+  private readonly cells = new Map<string, { shelf: ShelfState; laneIndex: number }>();
+  /** by shelf id */
+  private readonly shelves = new Map<string, ShelfState>();
   /** by shelf device: last sequence number accepted */
   private readonly lastSeq = new Map<string, number>();
-  /** by shelf id: capture time of the newest sample processed */
-  private readonly lastSampleTs = new Map<string, number>();
   private readonly changes: WeightChange[] = [];
+  private readonly interactions: Interaction[] = [];
   private scratch = new Float64Array(64);
 
   constructor(
@@ -45,18 +47,15 @@ export class ShelfMonitor {
     settings: DetectorSettings = defaultDetectorSettings,
   ) {
     for (const shelf of store.config.shelves) {
-      shelf.lanes.forEach((lane, i) => {
-        const own = this.candidate(lane.sku, 1);
-        const neighbours = [shelf.lanes[i - 1], shelf.lanes[i + 1]]
-          .filter((l): l is Lane => l !== undefined && l.sku !== lane.sku)
-          .map((l) => this.candidate(l.sku, NEIGHBOUR_PRIOR));
-        this.cells.set(lane.loadCell, {
-          lane,
-          shelf,
-          detector: new WeightChangeDetector(settings),
-          pickCandidates: [own],
-          putBackCandidates: [own, ...neighbours],
-        });
+      const state: ShelfState = {
+        shelf,
+        detectors: shelf.lanes.map(() => new WeightChangeDetector(settings)),
+        assembler: new ShelfEventAssembler(this.laneProducts(shelf.lanes)),
+        watermarkTs: 0,
+      };
+      this.shelves.set(shelf.id, state);
+      shelf.lanes.forEach((lane, laneIndex) => {
+        this.cells.set(lane.loadCell, { shelf: state, laneIndex });
       });
     }
   }
@@ -68,43 +67,58 @@ export class ShelfMonitor {
       this.onReject('duplicate', `${batch.device} seq ${batch.seq} ≤ ${last}`);
       return;
     }
+    const state = this.shelves.get(shelfId);
     this.lastSeq.set(batch.device, batch.seq);
-    let newest = this.lastSampleTs.get(shelfId) ?? 0;
     for (const cell of batch.cells) {
-      const state = this.cells.get(cell.id);
-      if (state === undefined) {
+      const found = this.cells.get(cell.id);
+      if (found === undefined) {
         this.onReject('unknown-cell', `load cell ${cell.id} is not in the store config`);
         continue;
       }
-      if (state.shelf.id !== shelfId) {
-        this.onReject('wrong-shelf', `load cell ${cell.id} belongs to ${state.shelf.id}, not ${shelfId}`);
+      if (found.shelf !== state) {
+        this.onReject(
+          'wrong-shelf',
+          `load cell ${cell.id} belongs to ${found.shelf.shelf.id}, not ${shelfId}`,
+        );
         continue;
       }
-      const samples = this.toSamples(cell.grams);
-      state.detector.push(samples, batch.t0, batch.periodMs, this.changes);
-      for (const change of this.changes) this.onEvent(this.describe(state, change));
+      const detector = found.shelf.detectors[found.laneIndex] as WeightChangeDetector;
+      detector.push(this.toSamples(cell.grams), batch.t0, batch.periodMs, this.changes);
+      for (const change of this.changes) found.shelf.assembler.add({ ...change, laneIndex: found.laneIndex });
       this.changes.length = 0;
-      newest = Math.max(newest, batch.t0 + (cell.grams.length - 1) * batch.periodMs);
+      found.shelf.watermarkTs = Math.max(found.shelf.watermarkTs, detector.lastSampleTs());
     }
-    this.lastSampleTs.set(shelfId, newest);
+    if (state !== undefined) this.flush(state);
   }
 
   /**
-   * True when every shelf heard from has samples past `ts` + `marginMs` and no change that began before
+   * True when every shelf heard from has samples past `ts` + `marginMs` and nothing that began before
    * `ts` is still unresolved: nothing a shopper did before `ts` can still turn up.
    */
   isSettledThrough(ts: number, marginMs: number): boolean {
-    for (const sampleTs of this.lastSampleTs.values()) if (sampleTs < ts + marginMs) return false;
-    for (const state of this.cells.values()) {
-      const since = state.detector.pendingSince();
+    for (const state of this.shelves.values()) {
+      if (state.watermarkTs === 0) continue;
+      if (state.watermarkTs < ts + marginMs) return false;
+      const since = state.assembler.pendingSince();
       if (since !== undefined && since <= ts) return false;
+      for (const detector of state.detectors) {
+        const busy = detector.pendingSince();
+        if (busy !== undefined && busy <= ts) return false;
+      }
     }
     return true;
   }
 
   /** Settled weight per load cell (grams), for stock and the floor view. */
   levelOf(loadCell: string): number | undefined {
-    return this.cells.get(loadCell)?.detector.level();
+    const found = this.cells.get(loadCell);
+    return found?.shelf.detectors[found.laneIndex]?.level();
+  }
+
+  private flush(state: ShelfState): void {
+    state.assembler.flush(state.watermarkTs, (i) => state.detectors[i]?.pendingSince(), this.interactions);
+    for (const interaction of this.interactions) this.onEvent(this.describe(state.shelf, interaction));
+    this.interactions.length = 0;
   }
 
   private toSamples(grams: readonly (number | null)[]): Float64Array {
@@ -114,26 +128,38 @@ export class ShelfMonitor {
     return view;
   }
 
-  private describe(state: CellState, change: WeightChange): DetectedShelfEvent {
-    const kind = change.deltaGrams < 0 ? 'pick' : 'put-back';
-    const { hypotheses, ambiguous } = identifyProduct(
-      change.deltaGrams,
-      change.deltaSdGrams,
-      kind === 'pick' ? state.pickCandidates : state.putBackCandidates,
-    );
+  private describe(shelf: Shelf, interaction: Interaction): DetectedShelfEvent {
+    const primary = shelf.lanes[interaction.primary] as Lane;
     return {
       v: 1,
-      eventId: `${state.lane.loadCell}@${Math.round(change.startTs)}`,
-      kind,
-      shelf: state.shelf.id,
-      lane: state.lane.id,
-      loadCell: state.lane.loadCell,
-      startTs: change.startTs,
-      endTs: change.endTs,
-      deltaGrams: Math.round(change.deltaGrams * 10) / 10,
-      deltaSdGrams: Math.round(change.deltaSdGrams * 100) / 100,
-      hypotheses,
-      ambiguous,
+      eventId: `${primary.loadCell}@${Math.round(interaction.startTs)}`,
+      kind: interaction.kind,
+      shelf: shelf.id,
+      lane: primary.id,
+      lanes: interaction.lanes.map((i) => (shelf.lanes[i] as Lane).id),
+      loadCell: primary.loadCell,
+      startTs: interaction.startTs,
+      endTs: interaction.endTs,
+      peakTs: interaction.peakTs,
+      deltaGrams: Math.round(interaction.deltaGrams * 10) / 10,
+      deltaSdGrams: Math.round(interaction.deltaSdGrams * 100) / 100,
+      hypotheses: interaction.identification.hypotheses,
+      ambiguous: interaction.identification.ambiguous,
+    };
+  }
+
+  private laneProducts(lanes: Lane[]): LaneProducts {
+    const own = lanes.map((lane) => (lane.sku === undefined ? [] : [this.candidate(lane.sku, 1)]));
+    return {
+      pick: (i) => own[i] ?? [],
+      putBack: (i) => {
+        const mine = own[i] ?? [];
+        const neighbours = [own[i - 1] ?? [], own[i + 1] ?? []]
+          .flat()
+          .filter((c) => !mine.some((m) => m.sku === c.sku))
+          .map((c) => ({ ...c, prior: NEIGHBOUR_PRIOR }));
+        return [...mine, ...neighbours];
+      },
     };
   }
 

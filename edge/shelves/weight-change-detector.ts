@@ -1,37 +1,55 @@
-// Pure core: turns one load cell's sample stream into weight-change events
-// (stable before → change → stable after), with sample-accurate start/end/peak times.
-// No I/O and no clock: times come from the device's sample stamps.
+// Pure core: turns one load cell's sample stream into weight changes (stable before → change → stable
+// after) with sample-accurate start, end and peak times. Stability is judged against the cell's own
+// noise: a window is settled when it shows no trend, so a plate that rings after a pick still settles.
+// No I/O and no clock: times are the device's sample stamps.
 
 export interface DetectorSettings {
   /** Samples in the stability window (0.4 s at 60 Hz). */
   stableWindow: number;
-  /** A window is stable when its standard deviation is at most this (grams)… */
-  stableSdGrams: number;
-  /** …and it lies within this band (max − min, grams). */
-  stableBandGrams: number;
-  /** Deviation from the baseline that opens a change (grams). */
-  triggerGrams: number;
-  /** Smallest settled change reported as an event (grams); smaller ones were transients. */
-  minEventGrams: number;
-  /** Baseline tracks slow drift with this EMA weight per stable sample. */
+  /** A window noisier than this (sd, grams) is never settled: something is moving. */
+  maxStableSdGrams: number;
+  /** After a change, a settled window is also no noisier than this many times the cell's quiet noise… */
+  stableNoiseFactor: number;
+  /** …with this floor (grams). */
+  minStableSdGrams: number;
+  /** Largest difference between the two half-window means of a settled window, at least (grams)… */
+  minTrendGrams: number;
+  /** …or this many standard errors of that difference, whichever is larger. */
+  trendSigmas: number;
+  /** Deviation from the baseline that opens a change: at least this (grams)… */
+  minTriggerGrams: number;
+  /** …or this many times the cell's quiet noise. */
+  triggerSigmas: number;
+  /** Settled changes smaller than this, or than `eventSigmas` × their uncertainty, are not reported. */
+  minChangeGrams: number;
+  eventSigmas: number;
+  /** Baseline follows slow drift with this EMA weight per quiet sample. */
   driftAlpha: number;
+  /** A change that has not settled after this long is abandoned and the cell re-baselined (ms). */
+  maxChangeMs: number;
 }
 
 export const defaultDetectorSettings: DetectorSettings = {
   stableWindow: 24,
-  stableSdGrams: 6,
-  stableBandGrams: 24,
-  triggerGrams: 12,
-  minEventGrams: 10,
+  maxStableSdGrams: 45,
+  stableNoiseFactor: 4,
+  minStableSdGrams: 6,
+  minTrendGrams: 5,
+  trendSigmas: 3,
+  minTriggerGrams: 10,
+  triggerSigmas: 6,
+  minChangeGrams: 5,
+  eventSigmas: 4,
   driftAlpha: 0.02,
+  maxChangeMs: 20_000,
 };
 
 export interface WeightChange {
-  /** First sample that left the stable band. */
+  /** First sample that left the quiet band. */
   startTs: number;
-  /** First sample of the stable-after window. */
+  /** First sample of the settled window after the change. */
   endTs: number;
-  /** Sample with the largest deviation from the old baseline during the change. */
+  /** Sample furthest from the old baseline during the change. */
   peakTs: number;
   deltaGrams: number;
   deltaSdGrams: number;
@@ -39,39 +57,61 @@ export interface WeightChange {
 
 type Phase = 'warming' | 'stable' | 'changing';
 
-/** Detector state for one load cell. Feed samples in time order; it returns completed changes. */
+interface WindowStats {
+  mean: number;
+  sd: number;
+  settled: boolean;
+  firstTs: number;
+}
+
+/** Detector state for one load cell. Feed samples in time order; completed changes are pushed to `out`. */
 export class WeightChangeDetector {
   private readonly window: Float64Array;
   private readonly windowTs: Float64Array;
-  /** Samples in the ring buffer (≤ window length). */
   private filled = 0;
   private head = 0;
   private phase: Phase = 'warming';
   private baseline = 0;
   private baselineSd = 0;
+  /** Quiet-time noise of this cell (sd, grams), learned while stable. */
+  private noiseSd = 0;
   private changeStartTs = 0;
   private peakTs = 0;
   private peakDeviation = 0;
   private lastTs = Number.NEGATIVE_INFINITY;
-  /** Samples rejected as invalid (NaN, infinite, absurd) or out of order. */
+  /** Samples rejected as invalid (NaN, infinite, absurd) or not newer than the previous one. */
   invalidSamples = 0;
+  /** Changes abandoned because the signal never settled. */
+  abandonedChanges = 0;
+  /** Changes that settled below the reporting threshold (transients, noise). */
+  droppedChanges = 0;
 
   constructor(private readonly settings: DetectorSettings = defaultDetectorSettings) {
     this.window = new Float64Array(settings.stableWindow);
     this.windowTs = new Float64Array(settings.stableWindow);
   }
 
-  /** Start time of the change in progress, or undefined when the cell is at rest. */
+  /** Start of the change in progress, or undefined when the cell is at rest. */
   pendingSince(): number | undefined {
     return this.phase === 'changing' ? this.changeStartTs : undefined;
   }
 
-  /** Settled level in grams (undefined until the first stable window). */
+  /** Settled level in grams (undefined until the first settled window). */
   level(): number | undefined {
     return this.phase === 'warming' ? undefined : this.baseline;
   }
 
-  /** Feeds `count` samples starting at `t0`, `periodMs` apart; pushes completed changes to `out`. */
+  /** Quiet-time noise estimate (sd, grams). */
+  noise(): number {
+    return this.noiseSd;
+  }
+
+  /** Capture time of the newest sample accepted. */
+  lastSampleTs(): number {
+    return this.lastTs;
+  }
+
+  /** Feeds samples starting at `t0`, `periodMs` apart; pushes completed changes to `out`. */
   push(samples: ArrayLike<number>, t0: number, periodMs: number, out: WeightChange[]): void {
     for (let i = 0; i < samples.length; i++) {
       const value = samples[i] as number;
@@ -94,16 +134,12 @@ export class WeightChangeDetector {
 
     if (this.phase === 'warming') {
       const stats = this.windowStats();
-      if (stats?.stable) {
-        this.baseline = stats.mean;
-        this.baselineSd = stats.sd;
-        this.phase = 'stable';
-      }
+      if (stats?.settled) this.settle(stats);
       return;
     }
     const deviation = value - this.baseline;
     if (this.phase === 'stable') {
-      if (Math.abs(deviation) > s.triggerGrams) {
+      if (Math.abs(deviation) > Math.max(s.minTriggerGrams, s.triggerSigmas * this.noiseSd)) {
         this.phase = 'changing';
         this.changeStartTs = ts;
         this.peakTs = ts;
@@ -113,17 +149,22 @@ export class WeightChangeDetector {
       this.baseline += s.driftAlpha * deviation;
       return;
     }
-    // changing
     if (Math.abs(deviation) > this.peakDeviation) {
       this.peakDeviation = Math.abs(deviation);
       this.peakTs = ts;
     }
     const stats = this.windowStats();
-    if (stats === undefined || !stats.stable || stats.firstTs <= this.changeStartTs) return;
+    if (stats === undefined || stats.firstTs <= this.changeStartTs) return;
+    if (!stats.settled) {
+      if (ts - this.changeStartTs > s.maxChangeMs) {
+        this.abandonedChanges++;
+        this.phase = 'warming';
+      }
+      return;
+    }
     const delta = stats.mean - this.baseline;
-    const n = this.settings.stableWindow;
-    const deltaSd = Math.sqrt((stats.sd * stats.sd + this.baselineSd * this.baselineSd) / n);
-    if (Math.abs(delta) >= s.minEventGrams) {
+    const deltaSd = Math.sqrt((stats.sd * stats.sd + this.baselineSd * this.baselineSd) / s.stableWindow);
+    if (Math.abs(delta) >= Math.max(s.minChangeGrams, s.eventSigmas * deltaSd)) {
       out.push({
         startTs: this.changeStartTs,
         endTs: stats.firstTs,
@@ -131,33 +172,53 @@ export class WeightChangeDetector {
         deltaGrams: delta,
         deltaSdGrams: deltaSd,
       });
+    } else {
+      this.droppedChanges++;
     }
+    this.settle(stats);
+  }
+
+  private settle(stats: WindowStats): void {
+    this.noiseSd =
+      this.phase === 'warming' && this.noiseSd === 0
+        ? stats.sd
+        : Math.min(this.noiseSd * 0.8 + stats.sd * 0.2, stats.sd * 2);
     this.baseline = stats.mean;
     this.baselineSd = stats.sd;
     this.phase = 'stable';
   }
 
-  private windowStats(): { mean: number; sd: number; stable: boolean; firstTs: number } | undefined {
+  private windowStats(): WindowStats | undefined {
     const n = this.settings.stableWindow;
     if (this.filled < n) return undefined;
-    let sum = 0;
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < n; i++) {
-      const v = this.window[i] as number;
-      sum += v;
-      if (v < min) min = v;
-      if (v > max) max = v;
+    const half = n >> 1;
+    let sumA = 0;
+    let sumB = 0;
+    // oldest sample sits at `head`
+    for (let k = 0; k < n; k++) {
+      const v = this.window[(this.head + k) % n] as number;
+      if (k < half) sumA += v;
+      else sumB += v;
     }
-    const mean = sum / n;
+    const mean = (sumA + sumB) / n;
     let sq = 0;
     for (let i = 0; i < n; i++) {
       const d = (this.window[i] as number) - mean;
       sq += d * d;
     }
     const sd = Math.sqrt(sq / (n - 1));
-    const stable = sd <= this.settings.stableSdGrams && max - min <= this.settings.stableBandGrams;
-    // the oldest sample in the ring sits at `head`
-    return { mean, sd, stable, firstTs: this.windowTs[this.head] as number };
+    const trend = Math.abs(sumA / half - sumB / (n - half));
+    const trendLimit = Math.max(
+      this.settings.minTrendGrams,
+      this.settings.trendSigmas * sd * Math.sqrt(4 / n),
+    );
+
+    const s = this.settings;
+    const sdLimit =
+      this.phase === 'warming'
+        ? s.maxStableSdGrams
+        : Math.min(s.maxStableSdGrams, Math.max(s.minStableSdGrams, s.stableNoiseFactor * this.noiseSd));
+    const settled = sd <= sdLimit && trend <= trendLimit;
+    return { mean, sd, settled, firstTs: this.windowTs[this.head] as number };
   }
 }

@@ -17,11 +17,15 @@ export const ShelfEventSchema = Type.Object(
     eventId: Type.String(),
     kind: Type.Union([Type.Literal('pick'), Type.Literal('put-back')]),
     shelf: Type.String(),
+    /** Lane that moved the most weight; `lanes` lists every lane of the interaction (an item across plates). */
     lane: Type.String(),
+    lanes: Type.Array(Type.String(), { minItems: 1 }),
     loadCell: Type.String(),
     /** First sample of the change and first sample of the stable-after window, ms since the epoch. */
     startTs: Type.Number(),
     endTs: Type.Number(),
+    /** Sample furthest from the old level during the change (the hand's moment on the shelf). */
+    peakTs: Type.Number(),
     /** Weight change (negative for a pick) and its standard uncertainty, grams. */
     deltaGrams: Type.Number(),
     deltaSdGrams: Type.Number({ minimum: 0 }),

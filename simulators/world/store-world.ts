@@ -34,9 +34,9 @@ export class StoreWorld {
     const world = new StoreWorld(store);
     for (const shelf of store.config.shelves) {
       for (const lane of shelf.lanes) {
-        const product = world.product(lane.sku);
         const units: Unit[] = [];
-        for (let i = 0; i < lane.initialUnits; i++) {
+        const product = lane.sku === undefined ? undefined : world.product(lane.sku);
+        for (let i = 0; product !== undefined && i < lane.initialUnits; i++) {
           units.push({ sku: product.sku, grams: drawUnitGrams(product, random) });
         }
         world.unitsByLane.set(lane.id, units);
@@ -76,7 +76,8 @@ export class StoreWorld {
     this.basketOf(shopperId).push(...units);
     // A misplaced unit at the front of the lane leaves with the pick; name it when all units agree.
     const first = units[0]?.sku;
-    const sku = first !== undefined && units.every((u) => u.sku === first) ? first : this.laneSku(laneId);
+    const sku =
+      first !== undefined && units.every((u) => u.sku === first) ? first : (this.laneSku(laneId) ?? 'mixed');
     return { ok: true, sku, units, grams: sumGrams(units), laneGramsAfter: sumGrams(lane) };
   }
 
@@ -89,6 +90,8 @@ export class StoreWorld {
     const laneInfo = this.store.laneById.get(laneId);
     if (lane === undefined || laneInfo === undefined) return { ok: false, reason: `unknown lane ${laneId}` };
     const wanted = sku ?? laneInfo.lane.sku;
+    if (wanted === undefined)
+      return { ok: false, reason: `lane ${laneId} has no product: name the SKU to put back` };
     const basket = this.basketOf(shopperId);
     const held = basket.filter((u) => u.sku === wanted).length;
     if (held < count) {
@@ -123,7 +126,7 @@ export class StoreWorld {
     return basket;
   }
 
-  private laneSku(laneId: string): string {
+  private laneSku(laneId: string): string | undefined {
     const info = this.store.laneById.get(laneId);
     if (info === undefined) throw new RangeError(`unknown lane ${laneId}`);
     return info.lane.sku;

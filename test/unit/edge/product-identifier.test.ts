@@ -13,7 +13,11 @@ describe('identifyProduct', () => {
   });
 
   it('returns no hypothesis when nothing fits the weight', () => {
-    expect(identifyProduct(-500, 2, [cola])).toEqual({ hypotheses: [], ambiguous: false });
+    expect(identifyProduct(-500, 2, [cola])).toEqual({
+      hypotheses: [],
+      ambiguous: false,
+      bestZ: Number.POSITIVE_INFINITY,
+    });
   });
 
   it('prefers a neighbour product when only it fits (misplaced put-back)', () => {
