@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Type } from 'typebox';
 import { type Clock, systemClock } from '../shared/clock.ts';
+import type { Alert } from '../shared/schemas/alert.ts';
 import type { SessionEvent } from '../shared/schemas/session-event.ts';
 import type { ShelfEvent } from '../shared/schemas/shelf-event.ts';
 import { indexStore, type StoreConfig, type StoreIndex } from '../shared/store-config.ts';
@@ -13,13 +14,15 @@ import { Checkout } from './checkout/checkout.ts';
 import { SessionStore } from './checkout/session-store.ts';
 import { type EdgeDatabase, openEdgeDatabase } from './db/edge-database.ts';
 import { createEdgeMetrics, type EdgeMetrics } from './edge-metrics.ts';
+import { AlertBook } from './floor/alert-book.ts';
 import { attributeEvent } from './fusion/attributor.ts';
 import { EntryTokenVerifier } from './gate/entry-token-verifier.ts';
 import { GateController } from './gate/gate-controller.ts';
 import { MqttLink } from './mqtt/mqtt-link.ts';
 import { CloudSync } from './outbox/cloud-sync.ts';
 import { Outbox } from './outbox/outbox.ts';
-import { type DetectedShelfEvent, ShelfMonitor } from './shelves/shelf-monitor.ts';
+import type { DetectedShelfEvent, ShelfMonitor } from './shelves/shelf-monitor.ts';
+import { ShelfStage } from './shelves/shelf-stage.ts';
 
 /** The part of the cloud's visit answer the edge passes on. */
 const receiptValidator = compileValidator(
@@ -52,11 +55,14 @@ export class Edge {
   private readonly outbox: Outbox;
   private readonly link: MqttLink;
   private readonly shelves: ShelfMonitor;
+  private readonly shelfStage: ShelfStage;
+  readonly alerts = new AlertBook();
   private readonly checkout: Checkout;
   private readonly sync: CloudSync;
   private gate: GateController | undefined;
   private http: FastifyInstance | undefined;
   private readonly listeners = new Set<(event: ShelfEvent | SessionEvent) => void>();
+  private readonly alertListeners = new Set<(alert: Alert) => void>();
   /** URL of the HTTP server once started. */
   httpUrl: string | undefined;
 
@@ -76,11 +82,20 @@ export class Edge {
       logger: logger.child({ component: 'mqtt' }),
       metrics: this.metrics,
     });
-    this.shelves = new ShelfMonitor(
+    this.shelfStage = new ShelfStage(
       this.store,
+      this.db,
+      this.alerts,
+      {
+        stock: (m) => this.link.publish(topics.laneStock(storeId, m.lane), m, { qos: 1, retain: true }),
+        health: (m) => this.link.publish(topics.shelfHealth(storeId, m.shelf), m, { qos: 1, retain: true }),
+        alert: (a) => this.publishAlert(a),
+      },
+      this.metrics,
+      this.clock,
       (event) => this.onShelfEvent(event),
-      (reason) => this.metrics.messagesRejected.inc({ kind: 'shelfWeights', reason }),
     );
+    this.shelves = this.shelfStage.monitor;
     this.sync = new CloudSync({
       cloudUrl: options.cloudUrl,
       storeId,
@@ -165,6 +180,11 @@ export class Edge {
     this.link.subscribe('shelfWeights', topicFilters.shelfWeights(store.storeId), 0, (batch, shelfId) => {
       if (shelfId !== undefined) this.shelves.ingest(shelfId, batch);
     });
+    this.link.subscribe('deviceStatus', topicFilters.deviceStatus(store.storeId), 1, (status, device) => {
+      if (device !== undefined && this.store.shelfById.has(device)) {
+        this.shelves.setControllerOnline(device, status.state === 'online');
+      }
+    });
     this.link.subscribe('gateScan', topicFilters.gateScan(store.storeId), 1, (scan, gateId) => {
       if (gateId === undefined) return;
       gate.handleScan(gateId, scan).catch((err: unknown) => {
@@ -173,6 +193,7 @@ export class Edge {
       });
     });
     await this.link.start();
+    this.shelfStage.publishAllStock(this.clock.now());
     this.checkout.start();
     this.sync.start();
     if (this.options.httpPort !== undefined) await this.startHttp(this.options.httpPort);
@@ -188,6 +209,7 @@ export class Edge {
     await this.link.stop();
     await this.http?.close();
     this.listeners.clear();
+    this.alertListeners.clear();
     this.db.close();
   }
 
@@ -242,6 +264,17 @@ export class Edge {
       accountId: session?.accountId ?? 'unknown',
       ts: this.clock.now(),
     });
+  }
+
+  private publishAlert(alert: Alert): void {
+    this.link.publish(topics.alerts(this.options.store.storeId), alert, { qos: 1 });
+    for (const listener of this.alertListeners) listener(alert);
+  }
+
+  /** Alerts as they are raised and cleared. */
+  onAlert(listener: (alert: Alert) => void): () => void {
+    this.alertListeners.add(listener);
+    return () => this.alertListeners.delete(listener);
   }
 
   private emitSession(event: SessionEvent): void {

@@ -23,6 +23,12 @@ export function createEdgeMetrics() {
       labelNames: ['kind', 'attribution'],
       registers: [registry],
     }),
+    sensorStates: new Counter({
+      name: 'walkout_edge_sensor_state_changes_total',
+      help: 'Load-cell health changes, by the state entered',
+      labelNames: ['state'],
+      registers: [registry],
+    }),
     gateDecisions: new Counter({
       name: 'walkout_edge_gate_decisions_total',
       help: 'Gate scans answered, by gate kind, action and reason',

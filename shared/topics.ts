@@ -1,7 +1,9 @@
 // The MQTT topic namespace (walkout/v1/{store}/…): builders, patterns and the payload each topic carries.
 // Topic strings are built here and nowhere else.
+import type { Alert } from './schemas/alert.ts';
 import type { DeviceStatus } from './schemas/device-status.ts';
 import type { GateCommand, GateScan } from './schemas/gate.ts';
+import type { LaneStockMessage, ShelfHealthMessage } from './schemas/lane-stock.ts';
 import type { LoadCellBatch } from './schemas/load-cell-batch.ts';
 import type { SessionEvent } from './schemas/session-event.ts';
 import type { ShelfEvent } from './schemas/shelf-event.ts';
@@ -25,6 +27,9 @@ export const topics = {
     topic('deviceStatus', `${root(store)}/device/${device}/status`),
   shelfEvents: (store: string) => topic('shelfEvents', `${root(store)}/edge/shelf-events`),
   sessionEvents: (store: string) => topic('sessionEvents', `${root(store)}/edge/session-events`),
+  laneStock: (store: string, lane: string) => topic('laneStock', `${root(store)}/lane/${lane}/stock`),
+  shelfHealth: (store: string, shelf: string) => topic('shelfHealth', `${root(store)}/shelf/${shelf}/health`),
+  alerts: (store: string) => topic('alerts', `${root(store)}/edge/alerts`),
 } as const;
 
 /** Subscription filters with a single-level wildcard where the topic names a device. */
@@ -34,6 +39,8 @@ export const topicFilters = {
   gateCommand: (store: string) => topics.gateCommand(store, '+'),
   cameraFrame: (store: string) => topics.cameraFrame(store, '+'),
   deviceStatus: (store: string) => topics.deviceStatus(store, '+'),
+  laneStock: (store: string) => topics.laneStock(store, '+'),
+  shelfHealth: (store: string) => topics.shelfHealth(store, '+'),
 } as const;
 
 /** Payload carried by each topic kind: publishing the wrong payload on a topic is a compile error. */
@@ -45,6 +52,9 @@ export interface TopicPayloads {
   deviceStatus: DeviceStatus;
   shelfEvents: ShelfEvent;
   sessionEvents: SessionEvent;
+  laneStock: LaneStockMessage;
+  shelfHealth: ShelfHealthMessage;
+  alerts: Alert;
 }
 
 export type TopicKind = keyof TopicPayloads;
@@ -62,10 +72,13 @@ export function parseTopic(topic: string): { store: string; kind: TopicKind; dev
     if (a === 'gate' && c === 'command') return { store, kind: 'gateCommand', device: b };
     if (a === 'camera' && c === 'frame') return { store, kind: 'cameraFrame', device: b };
     if (a === 'device' && c === 'status') return { store, kind: 'deviceStatus', device: b };
+    if (a === 'lane' && c === 'stock') return { store, kind: 'laneStock', device: b };
+    if (a === 'shelf' && c === 'health') return { store, kind: 'shelfHealth', device: b };
   }
   if (rest.length === 2 && a === 'edge') {
     if (b === 'shelf-events') return { store, kind: 'shelfEvents' };
     if (b === 'session-events') return { store, kind: 'sessionEvents' };
+    if (b === 'alerts') return { store, kind: 'alerts' };
   }
   return undefined;
 }

@@ -40,6 +40,11 @@ const migrations: string[] = [
      last_error TEXT
    );
    CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;`,
+  `CREATE TABLE lane_stock (
+     lane TEXT PRIMARY KEY,
+     body TEXT NOT NULL,
+     updated_at REAL NOT NULL
+   );`,
 ];
 
 /** Opens (and migrates) the edge database; ':memory:' for tests. */

@@ -4,8 +4,10 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { TSchema } from 'typebox';
 import { decodeFrame } from '../../shared/frame-codec.ts';
+import { AlertSchema } from '../../shared/schemas/alert.ts';
 import { DeviceStatusSchema } from '../../shared/schemas/device-status.ts';
 import { GateCommandSchema, GateScanSchema } from '../../shared/schemas/gate.ts';
+import { LaneStockSchema, ShelfHealthSchema } from '../../shared/schemas/lane-stock.ts';
 import { LoadCellBatchSchema } from '../../shared/schemas/load-cell-batch.ts';
 import { SessionEventSchema } from '../../shared/schemas/session-event.ts';
 import { ShelfEventSchema } from '../../shared/schemas/shelf-event.ts';
@@ -22,6 +24,9 @@ const jsonValidators = {
   deviceStatus: compileValidator(DeviceStatusSchema),
   shelfEvents: compileValidator(ShelfEventSchema),
   sessionEvents: compileValidator(SessionEventSchema),
+  laneStock: compileValidator(LaneStockSchema),
+  shelfHealth: compileValidator(ShelfHealthSchema),
+  alerts: compileValidator(AlertSchema),
 };
 
 function decode<K extends TopicKind>(kind: K, payload: Buffer): Checked<TopicPayloads[K]> {

@@ -4,7 +4,10 @@
 import type { LoadCellBatch } from '../../shared/schemas/load-cell-batch.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { Lane, Shelf, StoreIndex } from '../../shared/store-config.ts';
+import { BatchSequencer } from './batch-sequencer.ts';
+import { LaneStock, type LaneStockState, type StockNote } from './lane-stock.ts';
 import type { CandidateProduct } from './product-identifier.ts';
+import { SensorHealth, type SensorState } from './sensor-health.ts';
 import { type Interaction, type LaneProducts, ShelfEventAssembler } from './shelf-event-assembler.ts';
 import {
   type DetectorSettings,
@@ -18,12 +21,23 @@ export type DetectedShelfEvent = Omit<ShelfEvent, 'sessionId' | 'attribution'>;
 
 export type BatchRejection = 'duplicate' | 'unknown-cell' | 'wrong-shelf';
 
+/** What the shelf stage tells the rest of the edge. */
+export interface ShelfMonitorListener {
+  event(event: DetectedShelfEvent): void;
+  reject(reason: BatchRejection, detail: string): void;
+  stock(shelf: string, state: LaneStockState, notes: StockNote[]): void;
+  health(shelf: string, loadCell: string, state: SensorState, previous: SensorState): void;
+}
+
 /** Prior of a neighbouring lane's product being put back onto this lane (a misplaced item). */
 const NEIGHBOUR_PRIOR = 0.05;
+/** Prior of a known misplaced item being what a pick on its lane took. */
+const MISPLACED_PRIOR = 0.5;
 
 interface ShelfState {
   shelf: Shelf;
   detectors: WeightChangeDetector[];
+  health: SensorHealth[];
   assembler: ShelfEventAssembler;
   /** Capture time of the newest sample processed on this shelf. */
   watermarkTs: number;
@@ -34,22 +48,37 @@ export class ShelfMonitor {
   private readonly cells = new Map<string, { shelf: ShelfState; laneIndex: number }>();
   /** by shelf id */
   private readonly shelves = new Map<string, ShelfState>();
-  /** by shelf device: last sequence number accepted */
-  private readonly lastSeq = new Map<string, number>();
+  /** by shelf controller device id */
+  private readonly sequencers = new Map<string, BatchSequencer>();
+  readonly stock: LaneStock;
   private readonly changes: WeightChange[] = [];
   private readonly interactions: Interaction[] = [];
   private scratch = new Float64Array(64);
 
   constructor(
     private readonly store: StoreIndex,
-    private readonly onEvent: (event: DetectedShelfEvent) => void,
-    private readonly onReject: (reason: BatchRejection, detail: string) => void,
+    private readonly listener: ShelfMonitorListener,
+    /** Stock as last stored (after a restart); lanes not in it start at their initial units. */
+    storedStock: readonly LaneStockState[] = [],
     settings: DetectorSettings = defaultDetectorSettings,
   ) {
+    const stored = new Map(storedStock.map((s) => [s.lane, s]));
+    this.stock = new LaneStock(
+      store.config.shelves.flatMap((shelf) =>
+        shelf.lanes.map((lane) => ({
+          lane: lane.id,
+          sku: lane.sku,
+          capacity: lane.capacity,
+          units: lane.initialUnits,
+          ...stored.get(lane.id),
+        })),
+      ),
+    );
     for (const shelf of store.config.shelves) {
       const state: ShelfState = {
         shelf,
         detectors: shelf.lanes.map(() => new WeightChangeDetector(settings)),
+        health: shelf.lanes.map(() => new SensorHealth()),
         assembler: new ShelfEventAssembler(this.laneProducts(shelf.lanes)),
         watermarkTs: 0,
       };
@@ -62,33 +91,73 @@ export class ShelfMonitor {
 
   /** Processes one batch from the shelf controller `shelfId` (from the topic). */
   ingest(shelfId: string, batch: LoadCellBatch): void {
-    const last = this.lastSeq.get(batch.device);
-    if (last !== undefined && batch.seq <= last && batch.seq > last - 10_000) {
-      this.onReject('duplicate', `${batch.device} seq ${batch.seq} ≤ ${last}`);
-      return;
+    let sequencer = this.sequencers.get(batch.device);
+    if (sequencer === undefined) {
+      sequencer = new BatchSequencer();
+      this.sequencers.set(batch.device, sequencer);
     }
+    const duplicates = sequencer.counts.duplicates;
+    const ready = sequencer.accept(batch);
+    if (sequencer.counts.duplicates > duplicates) {
+      this.listener.reject('duplicate', `${batch.device} seq ${batch.seq} already processed`);
+    }
+    for (const next of ready) this.process(shelfId, next);
+  }
+
+  /** A shelf controller's availability changed (retained status / last will). */
+  setControllerOnline(shelfId: string, online: boolean): void {
     const state = this.shelves.get(shelfId);
-    this.lastSeq.set(batch.device, batch.seq);
+    if (state === undefined) return;
+    state.health.forEach((health, i) => {
+      const previous = health.current();
+      const now = health.setControllerOffline(!online);
+      if (now !== previous)
+        this.listener.health(shelfId, (state.shelf.lanes[i] as Lane).loadCell, now, previous);
+    });
+  }
+
+  private process(shelfId: string, batch: LoadCellBatch): void {
+    const state = this.shelves.get(shelfId);
+    const seen = new Set<number>();
     for (const cell of batch.cells) {
       const found = this.cells.get(cell.id);
       if (found === undefined) {
-        this.onReject('unknown-cell', `load cell ${cell.id} is not in the store config`);
+        this.listener.reject('unknown-cell', `load cell ${cell.id} is not in the store config`);
         continue;
       }
       if (found.shelf !== state) {
-        this.onReject(
+        this.listener.reject(
           'wrong-shelf',
           `load cell ${cell.id} belongs to ${found.shelf.shelf.id}, not ${shelfId}`,
         );
         continue;
       }
-      const detector = found.shelf.detectors[found.laneIndex] as WeightChangeDetector;
-      detector.push(this.toSamples(cell.grams), batch.t0, batch.periodMs, this.changes);
-      for (const change of this.changes) found.shelf.assembler.add({ ...change, laneIndex: found.laneIndex });
+      const i = found.laneIndex;
+      seen.add(i);
+      const detector = state.detectors[i] as WeightChangeDetector;
+      const samples = this.toSamples(cell.grams);
+      detector.push(samples, batch.t0, batch.periodMs, this.changes);
+      for (const change of this.changes) state.assembler.add({ ...change, laneIndex: i });
       this.changes.length = 0;
-      found.shelf.watermarkTs = Math.max(found.shelf.watermarkTs, detector.lastSampleTs());
+      state.watermarkTs = Math.max(state.watermarkTs, detector.lastSampleTs());
+      this.observeHealth(state, i, (health) =>
+        health.observe(samples, batch.t0, batch.periodMs, detector.noise()),
+      );
     }
-    if (state !== undefined) this.flush(state);
+    if (state === undefined) return;
+    const batchEnd = batch.t0 + batch.periodMs * ((batch.cells[0]?.grams.length ?? 1) - 1);
+    state.health.forEach((_, i) => {
+      if (!seen.has(i)) this.observeHealth(state, i, (health) => health.tick(batchEnd));
+    });
+    this.flush(state);
+  }
+
+  private observeHealth(state: ShelfState, i: number, update: (health: SensorHealth) => SensorState): void {
+    const health = state.health[i] as SensorHealth;
+    const previous = health.current();
+    const now = update(health);
+    if (now !== previous)
+      this.listener.health(state.shelf.id, (state.shelf.lanes[i] as Lane).loadCell, now, previous);
   }
 
   /**
@@ -115,10 +184,52 @@ export class ShelfMonitor {
     return found?.shelf.detectors[found.laneIndex]?.level();
   }
 
+  /** Health of every load cell, by shelf. */
+  healthOf(shelfId: string): Record<string, SensorState> {
+    const state = this.shelves.get(shelfId);
+    const cells: Record<string, SensorState> = {};
+    state?.health.forEach((h, i) => {
+      cells[(state.shelf.lanes[i] as Lane).loadCell] = h.current();
+    });
+    return cells;
+  }
+
   private flush(state: ShelfState): void {
     state.assembler.flush(state.watermarkTs, (i) => state.detectors[i]?.pendingSince(), this.interactions);
-    for (const interaction of this.interactions) this.onEvent(this.describe(state.shelf, interaction));
+    for (const interaction of this.interactions) {
+      const event = this.describe(state.shelf, interaction);
+      this.listener.event(event);
+      this.updateStock(state.shelf, event);
+    }
     this.interactions.length = 0;
+  }
+
+  private updateStock(shelf: Shelf, event: DetectedShelfEvent): void {
+    const best = event.hypotheses[0];
+    if (best === undefined || event.ambiguous) {
+      for (const lane of event.lanes) {
+        this.stock.markUncertain(lane, event.endTs);
+        const state = this.stock.get(lane);
+        if (state) this.listener.stock(shelf.id, state, []);
+      }
+      return;
+    }
+    const lanes = [event.lane, ...event.lanes.filter((l) => l !== event.lane)];
+    const target =
+      lanes.find((l) => this.stock.get(l)?.sku === best.sku) ??
+      (event.kind === 'pick'
+        ? lanes.find((l) => this.stock.misplacedOn(l).some((m) => m.sku === best.sku))
+        : undefined) ??
+      event.lane;
+    const notes = this.stock.apply({
+      kind: event.kind,
+      lane: target,
+      sku: best.sku,
+      count: best.count,
+      ts: event.endTs,
+    });
+    const state = this.stock.get(target);
+    if (state) this.listener.stock(shelf.id, state, notes);
   }
 
   private toSamples(grams: readonly (number | null)[]): Float64Array {
@@ -151,7 +262,17 @@ export class ShelfMonitor {
   private laneProducts(lanes: Lane[]): LaneProducts {
     const own = lanes.map((lane) => (lane.sku === undefined ? [] : [this.candidate(lane.sku, 1)]));
     return {
-      pick: (i) => own[i] ?? [],
+      pick: (i) => {
+        const lane = lanes[i];
+        const misplaced = lane === undefined ? [] : this.stock.misplacedOn(lane.id);
+        const mine = own[i] ?? [];
+        return [
+          ...mine,
+          ...misplaced
+            .filter((m) => !mine.some((c) => c.sku === m.sku))
+            .map((m) => this.candidate(m.sku, MISPLACED_PRIOR)),
+        ];
+      },
       putBack: (i) => {
         const mine = own[i] ?? [];
         const neighbours = [own[i - 1] ?? [], own[i + 1] ?? []]

@@ -147,7 +147,11 @@ export class Simulator {
     this.plays += 1;
     const given = this.options.nonce;
     const nonce =
-      given === undefined ? randomBytes(4).toString('hex') : this.plays === 1 ? given : `${given}-${this.plays}`;
+      given === undefined
+        ? randomBytes(4).toString('hex')
+        : this.plays === 1
+          ? given
+          : `${given}-${this.plays}`;
     const say = (line: string) => this.options.onEvent?.(line);
     const sessions = await Promise.all(
       scenario.shoppers.map(async (shopper) => {

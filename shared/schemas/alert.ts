@@ -1,0 +1,31 @@
+// Something staff should look at: raised when it starts, cleared when it is over.
+import { type Static, Type } from 'typebox';
+
+export const AlertKindSchema = Type.Union([
+  Type.Literal('low-stock'),
+  Type.Literal('misplaced-item'),
+  Type.Literal('sensor-health'),
+  Type.Literal('unattributed-event'),
+  Type.Literal('doubtful-event'),
+  Type.Literal('device-offline'),
+]);
+
+export const AlertSchema = Type.Object(
+  {
+    v: Type.Literal(1),
+    /** Stable per condition (e.g. low-stock:S01-L03), so a clear matches its raise. */
+    alertId: Type.String(),
+    kind: AlertKindSchema,
+    state: Type.Union([Type.Literal('raised'), Type.Literal('cleared')]),
+    severity: Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')]),
+    message: Type.String(),
+    shelf: Type.Optional(Type.String()),
+    lane: Type.Optional(Type.String()),
+    loadCell: Type.Optional(Type.String()),
+    ts: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+
+export type AlertKind = Static<typeof AlertKindSchema>;
+export type Alert = Static<typeof AlertSchema>;
