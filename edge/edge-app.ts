@@ -1,6 +1,6 @@
 // Wires the edge stages: MQTT in → gate / shelves → attribution → checkout → outbox → cloud, plus a small
 // HTTP server (health, metrics, state). Every stage is started and stopped here.
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Type } from 'typebox';
 import { type Clock, systemClock } from '../shared/clock.ts';
@@ -13,9 +13,14 @@ import { compileValidator } from '../shared/validator.ts';
 import { Checkout } from './checkout/checkout.ts';
 import { SessionStore } from './checkout/session-store.ts';
 import { type EdgeDatabase, openEdgeDatabase } from './db/edge-database.ts';
+import { startEdgeHttp } from './edge-http.ts';
 import { createEdgeMetrics, type EdgeMetrics } from './edge-metrics.ts';
 import { AlertBook } from './floor/alert-book.ts';
+import { FloorHub } from './floor/floor-hub.ts';
+import { FloorService } from './floor/floor-service.ts';
+import { parseStaffList, StaffAuth } from './floor/staff-auth.ts';
 import { attributeEvent } from './fusion/attributor.ts';
+import { ExceptionQueue } from './fusion/exception-queue.ts';
 import { EntryTokenVerifier } from './gate/entry-token-verifier.ts';
 import { GateController } from './gate/gate-controller.ts';
 import { MqttLink } from './mqtt/mqtt-link.ts';
@@ -42,8 +47,14 @@ export interface EdgeOptions {
   clock?: Clock;
   /** HTTP port for health/metrics/state; 0 picks a free one; undefined serves none. */
   httpPort?: number;
+  /** HTTP host (default 127.0.0.1; a store sets its LAN address). */
+  httpHost?: string;
   settleMarginMs?: number;
   maxHoldMs?: number;
+  /** Longest a receipt waits for staff to decide a doubtful line (ms, default 120 s). */
+  exceptionHoldMs?: number;
+  /** Floor-view staff as `name:viewer|supervisor:password,…`. */
+  floorStaff?: string;
 }
 
 export class Edge {
@@ -57,6 +68,9 @@ export class Edge {
   private readonly shelves: ShelfMonitor;
   private readonly shelfStage: ShelfStage;
   readonly alerts = new AlertBook();
+  readonly exceptions: ExceptionQueue;
+  readonly hub: FloorHub;
+  private readonly staff: StaffAuth;
   private readonly checkout: Checkout;
   private readonly sync: CloudSync;
   private gate: GateController | undefined;
@@ -74,6 +88,9 @@ export class Edge {
     this.db = openEdgeDatabase(options.dbPath);
     this.sessions = new SessionStore(this.db);
     this.outbox = new Outbox(this.db);
+    this.exceptions = new ExceptionQueue(this.db);
+    this.hub = new FloorHub(() => this.clock.now());
+    this.staff = new StaffAuth(parseStaffList(options.floorStaff ?? ''), this.clock);
     const storeId = options.store.storeId;
     this.link = new MqttLink({
       url: options.mqttUrl,
@@ -87,8 +104,14 @@ export class Edge {
       this.db,
       this.alerts,
       {
-        stock: (m) => this.link.publish(topics.laneStock(storeId, m.lane), m, { qos: 1, retain: true }),
-        health: (m) => this.link.publish(topics.shelfHealth(storeId, m.shelf), m, { qos: 1, retain: true }),
+        stock: (m) => {
+          this.link.publish(topics.laneStock(storeId, m.lane), m, { qos: 1, retain: true });
+          this.hub.publish('stock', m);
+        },
+        health: (m) => {
+          this.link.publish(topics.shelfHealth(storeId, m.shelf), m, { qos: 1, retain: true });
+          this.hub.publish('health', m);
+        },
         alert: (a) => this.publishAlert(a),
       },
       this.metrics,
@@ -115,6 +138,8 @@ export class Edge {
       metrics: this.metrics,
       settleMarginMs: options.settleMarginMs ?? 100,
       maxHoldMs: options.maxHoldMs ?? 5000,
+      openExceptionsFor: (sessionId) => this.exceptions.openFor(sessionId).length,
+      exceptionHoldMs: options.exceptionHoldMs ?? 120_000,
       onQueued: (session, visit) => {
         this.metrics.sessionsInStore.set(this.sessions.inStore().length);
         this.emitSession({
@@ -233,21 +258,31 @@ export class Edge {
   }
 
   private onShelfEvent(detected: DetectedShelfEvent): void {
-    const { sessionId, attribution } = attributeEvent(
+    const { sessionId, attribution, candidates } = attributeEvent(
       detected.startTs,
       detected.endTs,
       this.sessions.spans(),
     );
     const event: ShelfEvent = { ...detected, sessionId, attribution };
     this.metrics.shelfEvents.inc({ kind: event.kind, attribution });
-    this.sessions.recordEvent(event);
-    if (attribution === 'unattributed') {
+    this.recordShelfEvent(event);
+    const exception = this.exceptions.consider(event, candidates, this.clock.now());
+    if (exception !== undefined) {
+      this.metrics.exceptions.inc({ reason: exception.reason });
       this.options.logger.warn(
-        { eventId: event.eventId, lane: event.lane },
-        'shelf event not attributed: refusing to guess who did it',
+        { eventId: event.eventId, reason: exception.reason, candidates },
+        'shelf event sent to staff',
       );
+      this.hub.publish('exception', exception);
     }
+  }
+
+  /** Stores and publishes a shelf event (detected, or attributed by a staff decision). */
+  private recordShelfEvent(event: ShelfEvent): void {
+    if (event.attribution === 'staff') this.sessions.updateEvent(event);
+    else this.sessions.recordEvent(event);
     this.link.publish(topics.shelfEvents(this.options.store.storeId), event, { qos: 1 });
+    this.hub.publish('shelf-event', event);
     for (const listener of this.listeners) listener(event);
   }
 
@@ -268,6 +303,7 @@ export class Edge {
 
   private publishAlert(alert: Alert): void {
     this.link.publish(topics.alerts(this.options.store.storeId), alert, { qos: 1 });
+    this.hub.publish('alert', alert);
     for (const listener of this.alertListeners) listener(alert);
   }
 
@@ -279,18 +315,29 @@ export class Edge {
 
   private emitSession(event: SessionEvent): void {
     this.link.publish(topics.sessionEvents(this.options.store.storeId), event, { qos: 1 });
+    this.hub.publish('session-event', event);
     for (const listener of this.listeners) listener(event);
   }
 
   private async startHttp(port: number): Promise<void> {
-    const app = Fastify({ logger: false });
-    app.get('/health', async () => ({ status: 'ok' }));
-    app.get('/metrics', async (_req, reply) => {
-      reply.header('content-type', this.metrics.registry.contentType);
-      return this.metrics.registry.metrics();
+    const floor = new FloorService({
+      store: this.store,
+      sessions: this.sessions,
+      shelves: this.shelves,
+      exceptions: this.exceptions,
+      alerts: this.alerts,
+      hub: this.hub,
+      clock: this.clock,
+      onAssigned: (event) => this.recordShelfEvent(event),
     });
-    app.get('/api/state', async () => this.state());
-    this.httpUrl = await app.listen({ port, host: '127.0.0.1' });
+    const { app, url } = await startEdgeHttp(port, this.options.httpHost ?? '127.0.0.1', {
+      registry: this.metrics.registry,
+      state: () => this.state(),
+      auth: this.staff,
+      hub: this.hub,
+      floor,
+    });
     this.http = app;
+    this.httpUrl = url;
   }
 }

@@ -10,6 +10,9 @@ export const EdgeConfigSchema = Type.Object({
   dbPath: Type.String({ minLength: 1 }),
   httpPort: Type.Integer({ minimum: 0, maximum: 65535 }),
   entryTokenPublicKeyPem: Type.Optional(Type.String({ pattern: 'BEGIN PUBLIC KEY' })),
+  /** Floor-view staff: name:viewer|supervisor:password, comma-separated. */
+  floorStaff: Type.String(),
+  httpHost: Type.String({ minLength: 1 }),
 });
 
 export type EdgeConfig = Static<typeof EdgeConfigSchema>;
@@ -24,7 +27,12 @@ const envNames: Record<keyof EdgeConfig, string> = {
   dbPath: 'EDGE_DB',
   httpPort: 'EDGE_HTTP_PORT',
   entryTokenPublicKeyPem: 'ENTRY_TOKEN_PUBLIC_KEY',
+  floorStaff: 'FLOOR_STAFF',
+  httpHost: 'EDGE_HTTP_HOST',
 };
+
+/** Demo staff for a laptop; a store sets FLOOR_STAFF. */
+export const DEMO_FLOOR_STAFF = 'manager:supervisor:walkout-demo,staff:viewer:walkout-view';
 
 export class EdgeConfigError extends Error {
   readonly code = 'INVALID_EDGE_CONFIG';
@@ -38,6 +46,8 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv): EdgeConfig {
     storeCredential: env.STORE_CREDENTIAL ?? 'dev-store-credential',
     dbPath: env.EDGE_DB ?? 'var/edge.sqlite',
     httpPort: Number(env.EDGE_HTTP_PORT ?? 8090),
+    httpHost: env.EDGE_HTTP_HOST ?? '127.0.0.1',
+    floorStaff: env.FLOOR_STAFF ?? DEMO_FLOOR_STAFF,
     ...(env.ENTRY_TOKEN_PUBLIC_KEY ? { entryTokenPublicKeyPem: env.ENTRY_TOKEN_PUBLIC_KEY } : {}),
   };
   const checked = validator.check(config);

@@ -46,6 +46,17 @@ export function createEdgeMetrics() {
       buckets: [50, 100, 250, 500, 1000, 2000, 5000, 10000],
       registers: [registry],
     }),
+    unresolvedAtCheckout: new Counter({
+      name: 'walkout_edge_unresolved_exceptions_at_checkout_total',
+      help: 'Doubtful events left undecided when a receipt had to go: not charged, recorded as loss',
+      registers: [registry],
+    }),
+    exceptions: new Counter({
+      name: 'walkout_edge_exceptions_total',
+      help: 'Shelf events sent to staff, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
     outboxDelivered: new Counter({
       name: 'walkout_edge_outbox_delivered_total',
       help: 'Outbox items acknowledged by the cloud',

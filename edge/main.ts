@@ -10,6 +10,8 @@ const logger = pino({ name: 'walkout-edge' });
 
 async function main(): Promise<void> {
   const config = loadEdgeConfig(process.env);
+  if (process.env.FLOOR_STAFF === undefined)
+    logger.warn('FLOOR_STAFF not set: using the demo staff accounts (see README)');
   const store = loadStoreConfig(config.storeConfigPath);
   if (config.dbPath !== ':memory:') mkdirSync(dirname(config.dbPath), { recursive: true });
   const publicKey =

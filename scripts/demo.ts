@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   console.log(`
   MQTT broker (embedded aedes)   ${stack.mqttUrl}
   Cloud API docs (OpenAPI)       ${stack.cloudUrl}/docs
+  Floor view (staff)             ${edgeUrl}/floor/   sign in: manager / walkout-demo (supervisor), staff / walkout-view (viewer)
   Edge state                     ${edgeUrl}/api/state
   Edge metrics (Prometheus)      ${edgeUrl}/metrics
   Cloud metrics (Prometheus)     ${stack.cloudUrl}/metrics

@@ -20,6 +20,10 @@ export interface CheckoutOptions {
   settleMarginMs: number;
   /** Longest wait for the shelves (e.g. a shelf went offline); then the cart is closed as it is (ms). */
   maxHoldMs: number;
+  /** Open staff exceptions that may still add a line to this session's cart. */
+  openExceptionsFor: (sessionId: string) => number;
+  /** Longest a receipt waits for staff decisions; then doubtful lines are not charged (a loss) (ms). */
+  exceptionHoldMs: number;
   onQueued: (session: ShoppingSession, visit: VisitUpload, cart: Cart) => void;
 }
 

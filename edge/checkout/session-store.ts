@@ -118,6 +118,23 @@ export class SessionStore {
       .run(event.eventId, event.sessionId, event.startTs, JSON.stringify(event));
   }
 
+  /** Replaces a recorded event (a staff decision attributed it). */
+  updateEvent(event: ShelfEvent): void {
+    this.db
+      .prepare(
+        'INSERT INTO shelf_events (event_id, session_id, start_ts, body) VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET session_id = excluded.session_id, body = excluded.body',
+      )
+      .run(event.eventId, event.sessionId, event.startTs, JSON.stringify(event));
+  }
+
+  /** Recently closed sessions, newest first (for replay on the floor view). */
+  recentVisits(limit: number): ShoppingSession[] {
+    const rows = this.db
+      .prepare("SELECT * FROM sessions WHERE status = 'closed' ORDER BY exited_at DESC LIMIT ?")
+      .all(limit) as SessionRow[];
+    return rows.map(fromRow);
+  }
+
   eventsOf(sessionId: string): ShelfEvent[] {
     const rows = this.db
       .prepare('SELECT body FROM shelf_events WHERE session_id = ? ORDER BY start_ts')

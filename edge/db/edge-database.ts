@@ -40,6 +40,21 @@ const migrations: string[] = [
      last_error TEXT
    );
    CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;`,
+  `CREATE TABLE exceptions (
+     exception_id TEXT PRIMARY KEY,
+     status TEXT NOT NULL CHECK (status IN ('open', 'resolved', 'dropped')),
+     created_at REAL NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX exceptions_open ON exceptions (status) WHERE status = 'open';
+   CREATE TABLE audit_log (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at REAL NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     details TEXT NOT NULL
+   );`,
   `CREATE TABLE lane_stock (
      lane TEXT PRIMARY KEY,
      body TEXT NOT NULL,

@@ -7,6 +7,8 @@ export type AlertInput = Omit<Alert, 'v' | 'state'>;
 export class AlertBook {
   /** by alert id */
   private readonly active = new Map<string, Alert>();
+  /** by alert id: who acknowledged an active alert, and when */
+  private readonly acknowledged = new Map<string, { by: string; at: number }>();
 
   /** Returns the alert to publish, or undefined when it is already raised. */
   raise(input: AlertInput): Alert | undefined {
@@ -21,10 +23,24 @@ export class AlertBook {
     const raised = this.active.get(alertId);
     if (raised === undefined) return undefined;
     this.active.delete(alertId);
+    this.acknowledged.delete(alertId);
     return { ...raised, state: 'cleared', message, ts };
   }
 
-  list(): Alert[] {
-    return [...this.active.values()].sort((a, b) => b.ts - a.ts);
+  /** A person has seen the alert; it stays active until its condition clears. */
+  acknowledge(alertId: string, by: string, at: number): { alertId: string; by: string; at: number } {
+    if (!this.active.has(alertId))
+      throw Object.assign(new Error(`no active alert ${alertId}`), { code: 'not-found' });
+    this.acknowledged.set(alertId, { by, at });
+    return { alertId, by, at };
+  }
+
+  list(): (Alert & { acknowledged?: { by: string; at: number } })[] {
+    return [...this.active.values()]
+      .sort((a, b) => b.ts - a.ts)
+      .map((a) => {
+        const ack = this.acknowledged.get(a.alertId);
+        return ack ? { ...a, acknowledged: ack } : a;
+      });
   }
 }

@@ -1,5 +1,7 @@
 // Pure core: ranks (product, count) hypotheses that explain a lane's weight change, from the lane's
 // planogram product and, with a lower prior, the products of neighbouring lanes (misplaced items).
+// Priors rank the hypotheses; whether the event is ambiguous is judged on weight alone, so a look-alike
+// that is merely less likely to be there is reported as a doubt rather than silently ruled out.
 
 import type { ProductHypothesis } from '../../shared/schemas/shelf-event.ts';
 
@@ -9,6 +11,8 @@ export interface CandidateProduct {
   unitGramsSd: number;
   /** Prior weight of this product being the one moved (planogram product 1, neighbours less). */
   prior: number;
+  /** Largest count plausible for this candidate (a misplaced return is one unit); default the settings'. */
+  maxCount?: number;
 }
 
 export interface Identification {
@@ -26,6 +30,8 @@ export interface IdentifierSettings {
   maxCount: number;
   /** Ambiguous when runner-up likelihood ≥ this fraction of the best. */
   ambiguityRatio: number;
+  /** Also ambiguous when another hypothesis explains the weight (ignoring priors) ≥ this fraction as well. */
+  weightAmbiguityRatio: number;
   /** Hypotheses kept, best first. */
   keep: number;
 }
@@ -34,6 +40,7 @@ export const defaultIdentifierSettings: IdentifierSettings = {
   maxZ: 4,
   maxCount: 12,
   ambiguityRatio: 0.2,
+  weightAmbiguityRatio: 0.1,
   keep: 5,
 };
 
@@ -44,34 +51,41 @@ export function identifyProduct(
   settings: IdentifierSettings = defaultIdentifierSettings,
 ): Identification {
   const magnitude = Math.abs(deltaGrams);
-  const scored: (ProductHypothesis & { z: number })[] = [];
+  const scored: (ProductHypothesis & { z: number; fit: number })[] = [];
   if (!Number.isFinite(magnitude))
     return { hypotheses: [], ambiguous: false, bestZ: Number.POSITIVE_INFINITY };
   for (const product of candidates) {
-    const upper = Math.min(settings.maxCount, Math.floor(magnitude / product.unitGrams) + 1);
+    const maxCount = Math.min(settings.maxCount, product.maxCount ?? settings.maxCount);
+    const upper = Math.min(maxCount, Math.floor(magnitude / product.unitGrams) + 1);
     for (let count = 1; count <= upper; count++) {
       const sd = Math.sqrt(count * product.unitGramsSd ** 2 + deltaSdGrams ** 2 + 1);
       const z = (magnitude - count * product.unitGrams) / sd;
       if (Math.abs(z) > settings.maxZ) continue;
-      scored.push({
-        sku: product.sku,
-        count,
-        likelihood: (product.prior * Math.exp(-0.5 * z * z)) / sd,
-        z: Math.abs(z),
-      });
+      const fit = Math.exp(-0.5 * z * z) / sd;
+      scored.push({ sku: product.sku, count, likelihood: product.prior * fit, z: Math.abs(z), fit });
     }
   }
   const total = scored.reduce((sum, h) => sum + h.likelihood, 0);
   if (total <= 0) return { hypotheses: [], ambiguous: false, bestZ: Number.POSITIVE_INFINITY };
   scored.sort((a, b) => b.likelihood - a.likelihood);
-  const bestZ = scored[0]?.z ?? Number.POSITIVE_INFINITY;
+  const top = scored[0];
+  const bestZ = top?.z ?? Number.POSITIVE_INFINITY;
+  const lookAlike =
+    top !== undefined &&
+    scored.some(
+      (h) =>
+        h !== top &&
+        (h.sku !== top.sku || h.count !== top.count) &&
+        h.fit >= settings.weightAmbiguityRatio * top.fit,
+    );
   const hypotheses = scored
     .slice(0, settings.keep)
     .map((h) => ({ sku: h.sku, count: h.count, likelihood: h.likelihood / total }));
   const [best, second] = hypotheses;
   const ambiguous =
-    best !== undefined &&
-    second !== undefined &&
-    second.likelihood >= settings.ambiguityRatio * best.likelihood;
+    lookAlike ||
+    (best !== undefined &&
+      second !== undefined &&
+      second.likelihood >= settings.ambiguityRatio * best.likelihood);
   return { hypotheses, ambiguous, bestZ };
 }

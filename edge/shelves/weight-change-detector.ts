@@ -1,6 +1,8 @@
 // Pure core: turns one load cell's sample stream into weight changes (stable before → change → stable
 // after) with sample-accurate start, end and peak times. Stability is judged against the cell's own
 // noise: a window is settled when it shows no trend, so a plate that rings after a pick still settles.
+// A settle is confirmed only if the level then holds for a moment (a resting hand pauses, then moves on),
+// and a step with no transient at all (one sample) is a sensor reset, not a hand: re-baselined, not reported.
 // No I/O and no clock: times are the device's sample stamps.
 
 export interface DetectorSettings {
@@ -27,6 +29,10 @@ export interface DetectorSettings {
   driftAlpha: number;
   /** A change that has not settled after this long is abandoned and the cell re-baselined (ms). */
   maxChangeMs: number;
+  /** Samples the new level must hold after a settled window before the change is final. */
+  confirmSamples: number;
+  /** A change that completes within this many sample periods had no hand in it: a sensor reset. */
+  resetMaxPeriods: number;
 }
 
 export const defaultDetectorSettings: DetectorSettings = {
@@ -42,6 +48,8 @@ export const defaultDetectorSettings: DetectorSettings = {
   eventSigmas: 4,
   driftAlpha: 0.02,
   maxChangeMs: 20_000,
+  confirmSamples: 9,
+  resetMaxPeriods: 1.5,
 };
 
 export interface WeightChange {
@@ -55,7 +63,7 @@ export interface WeightChange {
   deltaSdGrams: number;
 }
 
-type Phase = 'warming' | 'stable' | 'changing';
+type Phase = 'warming' | 'stable' | 'changing' | 'confirming';
 
 interface WindowStats {
   mean: number;
@@ -79,12 +87,20 @@ export class WeightChangeDetector {
   private peakTs = 0;
   private peakDeviation = 0;
   private lastTs = Number.NEGATIVE_INFINITY;
+  private periodMs = 1000 / 60;
+  /** While confirming: the settled window that ended the change, and samples left to confirm it. */
+  private settledMean = 0;
+  private settledSd = 0;
+  private settledFirstTs = 0;
+  private confirmLeft = 0;
   /** Samples rejected as invalid (NaN, infinite, absurd) or not newer than the previous one. */
   invalidSamples = 0;
   /** Changes abandoned because the signal never settled. */
   abandonedChanges = 0;
   /** Changes that settled below the reporting threshold (transients, noise). */
   droppedChanges = 0;
+  /** Instant steps with no hand transient (controller resets, re-zeroing): re-baselined, not reported. */
+  resets = 0;
 
   constructor(private readonly settings: DetectorSettings = defaultDetectorSettings) {
     this.window = new Float64Array(settings.stableWindow);
@@ -93,7 +109,7 @@ export class WeightChangeDetector {
 
   /** Start of the change in progress, or undefined when the cell is at rest. */
   pendingSince(): number | undefined {
-    return this.phase === 'changing' ? this.changeStartTs : undefined;
+    return this.phase === 'changing' || this.phase === 'confirming' ? this.changeStartTs : undefined;
   }
 
   /** Settled level in grams (undefined until the first settled window). */
@@ -113,6 +129,7 @@ export class WeightChangeDetector {
 
   /** Feeds samples starting at `t0`, `periodMs` apart; pushes completed changes to `out`. */
   push(samples: ArrayLike<number>, t0: number, periodMs: number, out: WeightChange[]): void {
+    this.periodMs = periodMs;
     for (let i = 0; i < samples.length; i++) {
       const value = samples[i] as number;
       const ts = t0 + i * periodMs;
@@ -139,7 +156,7 @@ export class WeightChangeDetector {
     }
     const deviation = value - this.baseline;
     if (this.phase === 'stable') {
-      if (Math.abs(deviation) > Math.max(s.minTriggerGrams, s.triggerSigmas * this.noiseSd)) {
+      if (Math.abs(deviation) > this.triggerGrams()) {
         this.phase = 'changing';
         this.changeStartTs = ts;
         this.peakTs = ts;
@@ -148,6 +165,17 @@ export class WeightChangeDetector {
       }
       this.baseline += s.driftAlpha * deviation;
       return;
+    }
+    if (this.phase === 'confirming') {
+      if (Math.abs(value - this.settledMean) > this.triggerGrams()) {
+        // the level moved on before it held: the settle was a pause within one interaction
+        this.phase = 'changing';
+      } else if (--this.confirmLeft <= 0) {
+        this.finish(out);
+        return;
+      } else {
+        return;
+      }
     }
     if (Math.abs(deviation) > this.peakDeviation) {
       this.peakDeviation = Math.abs(deviation);
@@ -162,12 +190,30 @@ export class WeightChangeDetector {
       }
       return;
     }
-    const delta = stats.mean - this.baseline;
-    const deltaSd = Math.sqrt((stats.sd * stats.sd + this.baselineSd * this.baselineSd) / s.stableWindow);
-    if (Math.abs(delta) >= Math.max(s.minChangeGrams, s.eventSigmas * deltaSd)) {
+    this.settledMean = stats.mean;
+    this.settledSd = stats.sd;
+    this.settledFirstTs = stats.firstTs;
+    this.confirmLeft = s.confirmSamples;
+    this.phase = 'confirming';
+    if (this.confirmLeft <= 0) this.finish(out);
+  }
+
+  private triggerGrams(): number {
+    return Math.max(this.settings.minTriggerGrams, this.settings.triggerSigmas * this.noiseSd);
+  }
+
+  /** The settled level held: report the change (unless it is a reset or too small) and re-baseline. */
+  private finish(out: WeightChange[]): void {
+    const s = this.settings;
+    const delta = this.settledMean - this.baseline;
+    const deltaSd = Math.sqrt((this.settledSd ** 2 + this.baselineSd ** 2) / s.stableWindow);
+    const instant = this.settledFirstTs - this.changeStartTs <= s.resetMaxPeriods * this.periodMs;
+    if (instant && Math.abs(delta) >= s.minTriggerGrams) {
+      this.resets++;
+    } else if (Math.abs(delta) >= Math.max(s.minChangeGrams, s.eventSigmas * deltaSd)) {
       out.push({
         startTs: this.changeStartTs,
-        endTs: stats.firstTs,
+        endTs: this.settledFirstTs,
         peakTs: this.peakTs,
         deltaGrams: delta,
         deltaSdGrams: deltaSd,
@@ -175,7 +221,7 @@ export class WeightChangeDetector {
     } else {
       this.droppedChanges++;
     }
-    this.settle(stats);
+    this.settle({ mean: this.settledMean, sd: this.settledSd, settled: true, firstTs: this.settledFirstTs });
   }
 
   private settle(stats: WindowStats): void {

@@ -35,7 +35,8 @@ export const ShelfEventSchema = Type.Object(
     ambiguous: Type.Boolean(),
     /** The session charged for the event, or null when the edge refuses to guess. */
     sessionId: Type.Union([Type.String(), Type.Null()]),
-    attribution: Type.Union([Type.Literal('sole-session'), Type.Literal('unattributed')]),
+    /** How the session was chosen: the only one inside, a staff decision, or none (refused to guess). */
+    attribution: Type.Union([Type.Literal('sole-session'), Type.Literal('staff'), Type.Literal('unattributed')]),
   },
   { additionalProperties: false },
 );

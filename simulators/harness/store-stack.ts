@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { type Cloud, createCloud } from '../../cloud/server.ts';
 import { Edge } from '../../edge/edge-app.ts';
-import { fetchEntryTokenKey } from '../../edge/edge-config.ts';
+import { DEMO_FLOOR_STAFF, fetchEntryTokenKey } from '../../edge/edge-config.ts';
 import { startEmbeddedBroker } from '../../shared/broker/embedded-broker.ts';
 import type { StoreConfig } from '../../shared/store-config.ts';
 
@@ -22,6 +22,10 @@ export interface StoreStackOptions {
   cloudPort?: number;
   /** Edge HTTP port (default: any free port). */
   edgeHttpPort?: number;
+  /** Floor-view staff (default: the demo accounts). */
+  floorStaff?: string;
+  /** How long a receipt waits for staff decisions (ms). */
+  exceptionHoldMs?: number;
   logger?: Logger;
 }
 
@@ -64,6 +68,8 @@ export async function startStoreStack(options: StoreStackOptions): Promise<Store
       entryTokenPublicKeyPem: await fetchEntryTokenKey(cloudUrl, 5),
       logger: logger.child({ component: 'edge' }),
       httpPort: options.edgeHttpPort ?? 0,
+      floorStaff: options.floorStaff ?? DEMO_FLOOR_STAFF,
+      exceptionHoldMs: options.exceptionHoldMs,
     });
     await edge.start();
     stops.push(() => edge.stop());

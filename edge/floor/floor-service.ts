@@ -1,0 +1,120 @@
+// What the floor view reads and decides: the store snapshot (layout, shoppers inside with their carts,
+// stock, sensor health, alerts, exceptions, recent events), visit replay, and the staff decisions.
+import type { Clock } from '../../shared/clock.ts';
+import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
+import type { StoreIndex } from '../../shared/store-config.ts';
+import { buildCart } from '../checkout/cart.ts';
+import type { SessionStore } from '../checkout/session-store.ts';
+import type { ExceptionQueue } from '../fusion/exception-queue.ts';
+import type { ShelfMonitor } from '../shelves/shelf-monitor.ts';
+import type { AlertBook } from './alert-book.ts';
+import type { FloorHub } from './floor-hub.ts';
+import type { FloorSource } from './floor-routes.ts';
+import type { StaffUser } from './staff-auth.ts';
+
+export interface FloorServiceDeps {
+  store: StoreIndex;
+  sessions: SessionStore;
+  shelves: ShelfMonitor;
+  exceptions: ExceptionQueue;
+  alerts: AlertBook;
+  hub: FloorHub;
+  clock: Clock;
+  /** A staff decision attributed an event: record it, publish it. */
+  onAssigned: (event: ShelfEvent) => void;
+}
+
+export class FloorService implements FloorSource {
+  constructor(private readonly deps: FloorServiceDeps) {}
+
+  snapshot() {
+    const { store, sessions, shelves, exceptions, alerts, hub } = this.deps;
+    const priceOf = (sku: string) => store.productBySku.get(sku)?.priceCents ?? 0;
+    return {
+      store: {
+        storeId: store.config.storeId,
+        name: store.config.name,
+        currency: store.config.currency,
+        floor: store.config.floor,
+        gates: store.config.gates,
+        cameras: store.config.cameras.map((c) => ({ id: c.id, position: c.position })),
+        shelves: store.config.shelves.map((s) => ({
+          id: s.id,
+          position: s.position,
+          orientationDeg: s.orientationDeg,
+          widthM: s.widthM,
+          depthM: s.depthM,
+          lanes: s.lanes.map((l) => ({
+            id: l.id,
+            loadCell: l.loadCell,
+            sku: l.sku,
+            capacity: l.capacity,
+            position: l.position,
+          })),
+        })),
+        products: Object.fromEntries(
+          store.config.catalog.map((p) => [p.sku, { name: p.name, priceCents: p.priceCents }]),
+        ),
+      },
+      sessions: sessions.inStore().map((s) => {
+        const cart = buildCart(sessions.eventsOf(s.sessionId));
+        return {
+          ...s,
+          cart: cart.lines,
+          totalCents: cart.lines.reduce((sum, l) => sum + priceOf(l.sku) * l.quantity, 0),
+          doubtful: exceptions.openFor(s.sessionId).length,
+        };
+      }),
+      stock: shelves.stock.all(),
+      health: Object.fromEntries(store.config.shelves.map((s) => [s.id, shelves.healthOf(s.id)])),
+      alerts: alerts.list(),
+      exceptions: exceptions.list(),
+      recent: hub.recent(),
+      visits: sessions.recentVisits(30).map((v) => ({
+        sessionId: v.sessionId,
+        accountId: v.accountId,
+        enteredAt: v.enteredAt,
+        exitedAt: v.exitedAt,
+      })),
+      serverTime: this.deps.clock.now(),
+    };
+  }
+
+  visit(sessionId: string) {
+    const session =
+      this.deps.sessions.get(sessionId) ??
+      this.deps.sessions.recentVisits(500).find((v) => v.sessionId === sessionId);
+    if (session === undefined) return undefined;
+    const events = this.deps.sessions.eventsOf(sessionId);
+    return { session, events, cart: buildCart(events).lines };
+  }
+
+  assign(exceptionId: string, choice: { sessionId: string; sku: string; count: number }, by: StaffUser) {
+    const { exceptions, sessions, clock, hub } = this.deps;
+    const event = exceptions.assign(exceptionId, choice, by.name, clock.now(), (id) => {
+      const session = sessions.get(id);
+      return session !== undefined && session.status !== 'closed';
+    });
+    this.deps.onAssigned(event);
+    hub.publish('exception-closed', { exceptionId, status: 'resolved', by: by.name, event });
+    return { exceptionId, status: 'resolved', event };
+  }
+
+  drop(exceptionId: string, note: string, by: StaffUser) {
+    const dropped = this.deps.exceptions.drop(exceptionId, by.name, note, this.deps.clock.now());
+    this.deps.hub.publish('exception-closed', { exceptionId, status: 'dropped', by: by.name });
+    return { exceptionId, status: dropped.status };
+  }
+
+  acknowledge(alertId: string, by: StaffUser) {
+    const now = this.deps.clock.now();
+    const ack = this.deps.alerts.acknowledge(alertId, by.name, now);
+    this.deps.exceptions.audit(by.name, 'acknowledge-alert', alertId, {}, now);
+    this.deps.hub.publish('alert', { alertId, acknowledged: ack });
+    return ack;
+  }
+
+  audit() {
+    return { entries: this.deps.exceptions.auditTrail(200) };
+  }
+}

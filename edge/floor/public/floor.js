@@ -1,0 +1,495 @@
+// Walkout floor view: live store map, exceptions to decide, alerts, shoppers and their carts, event feed,
+// visit replay. Talks to the edge over its floor API and a WebSocket.
+
+const $ = (id) => document.getElementById(id);
+const S = {
+  token: sessionStorage.getItem('floorToken'),
+  user: JSON.parse(sessionStorage.getItem('floorUser') || 'null'),
+  layout: null,
+  stock: new Map(),
+  health: {},
+  alerts: new Map(),
+  exceptions: new Map(),
+  sessions: new Map(),
+  feed: [],
+  tracks: new Map(),
+  flashes: new Map(),
+  replay: null,
+};
+window.__floor = { latencies: [], messages: 0, fps: 0, frames: 0 };
+const money = (c) => `${S.layout?.currency ?? ''} ${(c / 100).toFixed(2)}`;
+const name = (sku) => S.layout?.products[sku]?.name ?? sku;
+const time = (ts) => new Date(ts).toLocaleTimeString();
+const short = (id) => (id ? String(id).slice(0, 8) : 'nobody');
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+async function api(path, body) {
+  const res = await fetch(path, {
+    method: body ? 'POST' : 'GET',
+    headers: { authorization: `Bearer ${S.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json().catch(() => ({}));
+  if (res.status === 401) {
+    signOut();
+    throw new Error(json.message || 'signed out');
+  }
+  if (!res.ok) throw new Error(json.message || `HTTP ${res.status}`);
+  return json;
+}
+
+function signOut() {
+  sessionStorage.clear();
+  S.token = null;
+  $('login').hidden = false;
+  $('logout').hidden = true;
+}
+$('logout').onclick = signOut;
+$('login-form').onsubmit = async (e) => {
+  e.preventDefault();
+  const res = await fetch('/floor/api/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: $('login-user').value, password: $('login-password').value }),
+  });
+  const json = await res.json();
+  if (!res.ok) {
+    $('login-error').textContent = json.message;
+    return;
+  }
+  S.token = json.token;
+  S.user = json.user;
+  sessionStorage.setItem('floorToken', json.token);
+  sessionStorage.setItem('floorUser', JSON.stringify(json.user));
+  start();
+};
+
+async function start() {
+  $('login').hidden = true;
+  $('logout').hidden = false;
+  $('who').textContent = `${S.user.name} (${S.user.role})`;
+  const snap = await api('/floor/api/state');
+  S.layout = snap.store;
+  $('store-name').textContent = snap.store.name;
+  for (const l of snap.stock) S.stock.set(l.lane, l);
+  S.health = snap.health;
+  for (const a of snap.alerts) S.alerts.set(a.alertId, a);
+  for (const x of snap.exceptions) S.exceptions.set(x.exceptionId, x);
+  for (const s of snap.sessions) S.sessions.set(s.sessionId, s);
+  for (const m of snap.recent) feedAdd(m);
+  S.visits = snap.visits;
+  renderAll();
+  connect();
+}
+
+function connect() {
+  const ws = new WebSocket(
+    `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/floor/ws?token=${encodeURIComponent(S.token)}`,
+  );
+  ws.onopen = () => {
+    $('conn').className = 'dot on';
+    $('conn-text').textContent = 'live';
+  };
+  ws.onclose = () => {
+    $('conn').className = 'dot off';
+    $('conn-text').textContent = 'reconnecting…';
+    if (S.token) setTimeout(connect, 1000);
+  };
+  ws.onmessage = (m) => handle(JSON.parse(m.data));
+}
+
+function handle(msg) {
+  const st = window.__floor;
+  st.messages++;
+  st.latencies.push(Date.now() - msg.sentAt);
+  if (st.latencies.length > 2000) st.latencies.splice(0, 1000);
+  const d = msg.data;
+  switch (msg.type) {
+    case 'shelf-event':
+      for (const l of d.lanes) S.flashes.set(l, performance.now());
+      feedAdd(msg);
+      refreshSession(d.sessionId);
+      break;
+    case 'session-event':
+      feedAdd(msg);
+      sessionEvent(d);
+      break;
+    case 'stock':
+      S.stock.set(d.lane, { ...S.stock.get(d.lane), ...d });
+      break;
+    case 'health':
+      S.health[d.shelf] = d.cells;
+      break;
+    case 'alert':
+      alertMsg(d);
+      break;
+    case 'exception':
+      S.exceptions.set(d.exceptionId, d);
+      beep();
+      renderExceptions(d.exceptionId);
+      break;
+    case 'exception-closed':
+      S.exceptions.delete(d.exceptionId);
+      renderExceptions();
+      refreshSession(d.event?.sessionId);
+      break;
+    case 'tracks':
+      for (const t of d.tracks ?? []) S.tracks.set(t.trackId ?? t.id, { ...t, seen: performance.now() });
+      break;
+  }
+  renderCounts();
+}
+
+function sessionEvent(e) {
+  if (e.kind === 'entered')
+    S.sessions.set(e.sessionId, {
+      sessionId: e.sessionId,
+      accountId: e.accountId,
+      party: e.party,
+      enteredAt: e.ts,
+      cart: [],
+      totalCents: 0,
+      doubtful: 0,
+    });
+  if (e.kind === 'receipt-queued') S.sessions.delete(e.sessionId);
+  renderShoppers();
+}
+async function refreshSession(id) {
+  if (id && S.sessions.has(id)) {
+    const snap = await api('/floor/api/state');
+    for (const s of snap.sessions) S.sessions.set(s.sessionId, s);
+    renderShoppers();
+  }
+}
+function alertMsg(a) {
+  if (a.state === 'cleared') S.alerts.delete(a.alertId);
+  else if (a.acknowledged && !a.kind) {
+    const known = S.alerts.get(a.alertId);
+    if (known) known.acknowledged = a.acknowledged;
+  } else {
+    S.alerts.set(a.alertId, a);
+    if (a.severity !== 'info') beep();
+  }
+  renderAlerts();
+}
+
+function feedAdd(msg) {
+  if (msg.type !== 'shelf-event' && msg.type !== 'session-event') return;
+  S.feed.unshift(msg);
+  if (S.feed.length > 300) S.feed.pop();
+  renderFeed();
+}
+
+let audio;
+function beep() {
+  try {
+    audio ??= new AudioContext();
+    const o = audio.createOscillator();
+    const g = audio.createGain();
+    o.frequency.value = 880;
+    g.gain.value = 0.05;
+    o.connect(g).connect(audio.destination);
+    o.start();
+    o.stop(audio.currentTime + 0.15);
+  } catch {
+    /* no sound device */
+  }
+}
+
+function renderCounts() {
+  $('n-exceptions').textContent = S.exceptions.size;
+  $('n-alerts').textContent = S.alerts.size;
+  $('n-shoppers').textContent = S.sessions.size;
+  $('inside').textContent = `${S.sessions.size} inside`;
+}
+function renderAll() {
+  renderExceptions();
+  renderAlerts();
+  renderShoppers();
+  renderFeed();
+  renderVisits();
+  renderCounts();
+}
+
+function renderExceptions(fresh) {
+  const canDecide = S.user?.role === 'supervisor';
+  $('tab-exceptions').innerHTML =
+    [...S.exceptions.values()]
+      .map((x) => {
+        const e = x.event;
+        const products = x.candidateProducts.length
+          ? x.candidateProducts
+          : S.layout.shelves
+              .flatMap((s) => s.lanes)
+              .filter((l) => e.lanes.includes(l.id) && l.sku)
+              .map((l) => ({ sku: l.sku, count: 1, likelihood: 0 }));
+        return `<div class="card critical ${x.exceptionId === fresh ? 'new' : ''}" data-x="${esc(x.exceptionId)}">
+      <h3>${esc(e.kind)} on ${esc(e.lanes.join(', '))} · ${esc(x.reason)}</h3>
+      <div class="meta">${time(e.startTs)} · ${e.deltaGrams} g ± ${e.deltaSdGrams} · ${x.candidateSessions.length} shopper(s) could have done it</div>
+      <div class="row"><select class="x-session">${x.candidateSessions.map((s) => `<option value="${esc(s)}">session ${esc(short(s))}</option>`).join('')}</select>
+      <select class="x-product">${products.map((h) => `<option value="${esc(h.sku)}" data-count="${h.count}">${esc(name(h.sku))}${h.likelihood ? ` (${Math.round(h.likelihood * 100)} %)` : ''}</option>`).join('')}</select>
+      <input class="x-count" type="number" min="1" max="100" value="${products[0]?.count ?? 1}" style="width:60px"></div>
+      <div class="row"><button class="x-assign" ${canDecide ? '' : 'disabled title="supervisors only"'}>Assign</button><button class="x-drop danger" ${canDecide ? '' : 'disabled'}>Drop</button><span class="x-error error"></span></div></div>`;
+      })
+      .join('') ||
+    '<p class="muted">No doubtful picks waiting. Lines the system doubts appear here for a decision.</p>';
+  renderCounts();
+}
+$('tab-exceptions').addEventListener('click', async (ev) => {
+  const card = ev.target.closest('[data-x]');
+  if (!card) return;
+  const id = card.dataset.x;
+  try {
+    if (ev.target.classList.contains('x-assign'))
+      await api(`/floor/api/exceptions/${encodeURIComponent(id)}/assign`, {
+        sessionId: card.querySelector('.x-session').value,
+        sku: card.querySelector('.x-product').value,
+        count: Number(card.querySelector('.x-count').value),
+      });
+    if (ev.target.classList.contains('x-drop'))
+      await api(`/floor/api/exceptions/${encodeURIComponent(id)}/drop`, {
+        note: 'dropped from the floor view',
+      });
+  } catch (err) {
+    card.querySelector('.x-error').textContent = err.message;
+  }
+});
+
+function renderAlerts() {
+  $('tab-alerts').innerHTML =
+    [...S.alerts.values()]
+      .sort((a, b) => b.ts - a.ts)
+      .map(
+        (a) => `<div class="card ${esc(a.severity)}" data-a="${esc(a.alertId)}">
+    <h3>${esc(a.kind)}</h3><div>${esc(a.message)}</div><div class="meta">${time(a.ts)}${a.acknowledged ? ` · seen by ${esc(a.acknowledged.by)}` : ''}</div>
+    ${a.acknowledged ? '' : '<div class="row"><button class="ghost a-ack">Acknowledge</button></div>'}</div>`,
+      )
+      .join('') || '<p class="muted">No alerts.</p>';
+}
+$('tab-alerts').addEventListener('click', async (ev) => {
+  const card = ev.target.closest('[data-a]');
+  if (!card || !ev.target.classList.contains('a-ack')) return;
+  const ack = await api(`/floor/api/alerts/${encodeURIComponent(card.dataset.a)}/ack`, {});
+  const a = S.alerts.get(card.dataset.a);
+  if (a) a.acknowledged = ack;
+  renderAlerts();
+});
+
+function renderShoppers() {
+  $('tab-shoppers').innerHTML =
+    [...S.sessions.values()]
+      .map(
+        (s) => `<div class="card info"><h3>session ${esc(short(s.sessionId))} · party of ${s.party ?? 1}</h3>
+    <div class="meta">in since ${time(s.enteredAt)}${s.doubtful ? ` · ${s.doubtful} doubtful` : ''}</div>
+    <table>${(s.cart ?? []).map((l) => `<tr><td>${l.quantity} ×</td><td>${esc(name(l.sku))}</td></tr>`).join('')}</table>
+    <div class="row"><b>${money(s.totalCents ?? 0)}</b></div></div>`,
+      )
+      .join('') || '<p class="muted">Nobody inside.</p>';
+  renderCounts();
+}
+
+function renderFeed() {
+  const kind = $('f-kind').value;
+  const text = $('f-text').value.trim().toLowerCase();
+  $('feed').innerHTML = S.feed
+    .filter((m) => {
+      const d = m.data;
+      if (kind && d.kind !== kind) return false;
+      return (
+        !text ||
+        [d.shelf, d.lane, ...(d.lanes ?? []), d.sessionId].some(
+          (v) => v && String(v).toLowerCase().includes(text),
+        )
+      );
+    })
+    .slice(0, 150)
+    .map((m) => {
+      const d = m.data;
+      const what =
+        m.type === 'shelf-event'
+          ? `${d.hypotheses[0] ? `${d.hypotheses[0].count} × ${esc(name(d.hypotheses[0].sku))}` : 'unknown item'} · ${esc(d.lane)} → ${esc(short(d.sessionId))}`
+          : `session ${esc(short(d.sessionId))}${d.receipt ? ` · ${money(d.receipt.totalCents)} ${esc(d.receipt.status)}` : ''}`;
+      return `<li><span class="k ${esc(d.kind)}">${esc(d.kind)}</span> ${what} <span class="muted">${time(d.startTs ?? d.ts)}</span></li>`;
+    })
+    .join('');
+}
+$('f-kind').onchange = renderFeed;
+$('f-text').oninput = renderFeed;
+
+function renderVisits() {
+  $('tab-visits').innerHTML =
+    (S.visits ?? [])
+      .map(
+        (v) =>
+          `<div class="card" data-v="${esc(v.sessionId)}"><h3>visit ${esc(short(v.sessionId))}</h3><div class="meta">${time(v.enteredAt)} – ${time(v.exitedAt)}</div><div class="row"><button class="ghost v-play">Replay</button></div></div>`,
+      )
+      .join('') || '<p class="muted">Past visits appear here.</p>';
+}
+$('tab-visits').addEventListener('click', async (ev) => {
+  const card = ev.target.closest('[data-v]');
+  if (!card) return;
+  const visit = await api(`/floor/api/visits/${encodeURIComponent(card.dataset.v)}`);
+  const t0 = visit.session.enteredAt;
+  const start = performance.now();
+  S.replay = {
+    events: visit.events.map((e) => ({ at: (e.startTs - t0) / 4, e })),
+    start,
+    label: `replay ${short(visit.session.sessionId)} ×4`,
+  };
+});
+
+document.querySelectorAll('#tabs button').forEach((b) => {
+  b.onclick = () => {
+    for (const x of document.querySelectorAll('#tabs button')) x.classList.toggle('active', x === b);
+    document.querySelectorAll('.tab').forEach((t) => {
+      t.hidden = t.id !== `tab-${b.dataset.tab}`;
+    });
+  };
+});
+
+// ---- map ----
+const canvas = $('map');
+const ctx = canvas.getContext('2d');
+let view = { s: 1, ox: 0, oy: 0 };
+function laneColour(lane, shelfId) {
+  const cell = S.health[shelfId]?.[lane.loadCell];
+  if (cell && cell !== 'live') return '#8957e5';
+  const st = S.stock.get(lane.id);
+  if (!st || !lane.sku) return '#2b3440';
+  if (st.units === 0) return '#f85149';
+  if (st.units <= Math.max(1, Math.floor(st.capacity * 0.2))) return '#e3b341';
+  return st.misplaced?.length ? '#58a6ff' : '#2d6a4f';
+}
+function draw(now) {
+  const st = window.__floor;
+  st.frames++;
+  const dpr = devicePixelRatio || 1;
+  const w = canvas.clientWidth;
+  const h = canvas.clientHeight;
+  if (canvas.width !== w * dpr || canvas.height !== h * dpr) {
+    canvas.width = w * dpr;
+    canvas.height = h * dpr;
+  }
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  if (S.layout) {
+    const f = S.layout.floor;
+    const s = Math.min((w - 40) / f.widthM, (h - 40) / f.depthM);
+    view = { s, ox: 20, oy: 20 };
+    const X = (x) => view.ox + x * s;
+    const Y = (y) => view.oy + y * s;
+    ctx.fillStyle = '#141b22';
+    ctx.fillRect(X(0), Y(0), f.widthM * s, f.depthM * s);
+    ctx.strokeStyle = '#243040';
+    ctx.strokeRect(X(0), Y(0), f.widthM * s, f.depthM * s);
+    if (S.replay) {
+      for (const r of S.replay.events)
+        if (now - S.replay.start >= r.at && !r.done) {
+          r.done = true;
+          for (const l of r.e.lanes) S.flashes.set(l, now);
+        }
+      if (now - S.replay.start > (S.replay.events.at(-1)?.at ?? 0) + 2000) S.replay = null;
+    }
+    for (const shelf of S.layout.shelves) {
+      ctx.fillStyle = '#1f2933';
+      ctx.fillRect(
+        X(shelf.position.x - shelf.widthM / 2),
+        Y(shelf.position.y - shelf.depthM / 2),
+        shelf.widthM * s,
+        shelf.depthM * s,
+      );
+      const lw = shelf.widthM / shelf.lanes.length;
+      shelf.lanes.forEach((lane, i) => {
+        const x = X(shelf.position.x - shelf.widthM / 2 + i * lw);
+        const y = Y(shelf.position.y - shelf.depthM / 2);
+        ctx.fillStyle = laneColour(lane, shelf.id);
+        ctx.fillRect(x + 1, y + 1, lw * s - 2, shelf.depthM * s - 2);
+        const flash = S.flashes.get(lane.id);
+        if (flash !== undefined) {
+          const a = 1 - (now - flash) / 1500;
+          if (a <= 0) S.flashes.delete(lane.id);
+          else {
+            ctx.fillStyle = `rgba(255,255,255,${a})`;
+            ctx.fillRect(x + 1, y + 1, lw * s - 2, shelf.depthM * s - 2);
+          }
+        }
+      });
+      ctx.fillStyle = '#8b98a5';
+      ctx.font = '11px system-ui';
+      ctx.fillText(
+        shelf.id,
+        X(shelf.position.x - shelf.widthM / 2),
+        Y(shelf.position.y - shelf.depthM / 2) - 3,
+      );
+    }
+    for (const g of S.layout.gates) {
+      ctx.fillStyle = g.kind === 'entry' ? '#3fb68b' : '#f0883e';
+      ctx.fillRect(X(g.position.x) - 10, Y(g.position.y) - 4, 20, 8);
+      ctx.fillText(g.id, X(g.position.x) - 12, Y(g.position.y) + 16);
+    }
+    for (const c of S.layout.cameras) {
+      ctx.strokeStyle = '#30363d';
+      ctx.beginPath();
+      ctx.arc(X(c.position.x), Y(c.position.y), 5, 0, Math.PI * 2);
+      ctx.stroke();
+    }
+    for (const [id, t] of S.tracks) {
+      if (now - t.seen > 3000) {
+        S.tracks.delete(id);
+        continue;
+      }
+      const p = t.position ?? t;
+      ctx.fillStyle = t.sessionId
+        ? `hsl(${parseInt(String(t.sessionId).slice(0, 6), 16) % 360},70%,60%)`
+        : '#8b98a5';
+      ctx.beginPath();
+      ctx.arc(X(p.x), Y(p.y), 7, 0, Math.PI * 2);
+      ctx.fill();
+      for (const hand of t.hands ?? []) {
+        ctx.strokeStyle = ctx.fillStyle;
+        ctx.beginPath();
+        ctx.moveTo(X(p.x), Y(p.y));
+        ctx.lineTo(X(hand.x), Y(hand.y));
+        ctx.stroke();
+      }
+    }
+    if (S.replay) {
+      ctx.fillStyle = '#e3b341';
+      ctx.fillText(S.replay.label, 24, h - 36);
+    }
+  }
+  requestAnimationFrame(draw);
+}
+requestAnimationFrame(draw);
+setInterval(() => {
+  const st = window.__floor;
+  st.fps = st.frames;
+  st.frames = 0;
+  $('fps').textContent = `${st.fps} fps`;
+  const l = [...st.latencies].sort((a, b) => a - b);
+  if (l.length) $('latency').textContent = `p99 ${l[Math.floor(l.length * 0.99)]} ms`;
+}, 1000);
+canvas.onclick = (ev) => {
+  if (!S.layout) return;
+  const r = canvas.getBoundingClientRect();
+  const x = (ev.clientX - r.left - view.ox) / view.s;
+  const y = (ev.clientY - r.top - view.oy) / view.s;
+  const shelf = S.layout.shelves.find(
+    (sh) =>
+      Math.abs(x - sh.position.x) <= sh.widthM / 2 && Math.abs(y - sh.position.y) <= sh.depthM / 2 + 0.3,
+  );
+  const box = $('shelf-detail');
+  if (!shelf) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  box.innerHTML = `<h3>Shelf ${esc(shelf.id)}</h3><table><tr><th>lane</th><th>product</th><th>units</th><th>sensor</th></tr>${shelf.lanes
+    .map((l) => {
+      const st = S.stock.get(l.id);
+      return `<tr><td>${esc(l.id)}</td><td>${esc(l.sku ? name(l.sku) : '—')}${st?.misplaced?.length ? `<br><span class="muted">misplaced: ${st.misplaced.map((m) => `${m.count} × ${esc(name(m.sku))}`).join(', ')}</span>` : ''}</td><td>${st ? `${st.units}/${st.capacity}${st.uncertain ? ' ?' : ''}` : '–'}</td><td>${esc(S.health[shelf.id]?.[l.loadCell] ?? '–')}</td></tr>`;
+    })
+    .join('')}</table>`;
+};
+if (S.token && S.user) start().catch(() => signOut());
+else $('login').hidden = false;

@@ -1,0 +1,165 @@
+// The staff exception queue: shelf events the edge will not bill on its own (nobody or several shoppers
+// could have done it; the product is ambiguous or unknown). Staff assign them to a session or drop them;
+// every decision is audited. Persisted so a restart loses no open decision.
+import type { ProductHypothesis, ShelfEvent } from '../../shared/schemas/shelf-event.ts';
+import type { EdgeDatabase } from '../db/edge-database.ts';
+
+export type ExceptionReason = 'unattributed' | 'ambiguous-product' | 'unknown-product';
+
+export interface StaffException {
+  exceptionId: string;
+  reason: ExceptionReason;
+  status: 'open' | 'resolved' | 'dropped';
+  createdAt: number;
+  event: ShelfEvent;
+  /** Sessions that could have done it. */
+  candidateSessions: string[];
+  /** Products that could explain it, best first. */
+  candidateProducts: ProductHypothesis[];
+  resolution?:
+    | { sessionId: string; sku: string; count: number; by: string; at: number }
+    | { dropped: true; by: string; at: number; note: string };
+}
+
+export class ExceptionError extends Error {
+  constructor(
+    readonly code: 'not-found' | 'not-open' | 'not-a-candidate' | 'session-closed',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class ExceptionQueue {
+  /** by exception id: open ones */
+  private readonly open = new Map<string, StaffException>();
+
+  constructor(private readonly db: EdgeDatabase) {
+    const rows = db.prepare("SELECT body FROM exceptions WHERE status = 'open'").all() as { body: string }[];
+    for (const row of rows) {
+      const exception = JSON.parse(row.body) as StaffException;
+      this.open.set(exception.exceptionId, exception);
+    }
+  }
+
+  /** Opens an exception for an event, or returns undefined when the edge can bill it on its own. */
+  consider(event: ShelfEvent, candidateSessions: string[], now: number): StaffException | undefined {
+    const reason: ExceptionReason | undefined =
+      event.hypotheses.length === 0
+        ? 'unknown-product'
+        : event.ambiguous
+          ? 'ambiguous-product'
+          : event.sessionId === null
+            ? 'unattributed'
+            : undefined;
+    // nobody inside (staff restocking, a bump): nothing to bill, the stock alert is enough
+    if (reason === undefined || candidateSessions.length === 0) return undefined;
+    const exception: StaffException = {
+      exceptionId: `x-${event.eventId}`,
+      reason,
+      status: 'open',
+      createdAt: now,
+      event,
+      candidateSessions,
+      candidateProducts: event.hypotheses,
+    };
+    this.open.set(exception.exceptionId, exception);
+    this.save(exception);
+    return exception;
+  }
+
+  list(): StaffException[] {
+    return [...this.open.values()].sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /** Open exceptions that may still add a line to this session's cart. */
+  openFor(sessionId: string): StaffException[] {
+    return this.list().filter((e) => e.candidateSessions.includes(sessionId));
+  }
+
+  /** Staff assign the event to a session with a product and count; returns the event as billed. */
+  assign(
+    exceptionId: string,
+    choice: { sessionId: string; sku: string; count: number },
+    by: string,
+    now: number,
+    isSessionOpen: (id: string) => boolean,
+  ): ShelfEvent {
+    const exception = this.require(exceptionId);
+    if (!exception.candidateSessions.includes(choice.sessionId)) {
+      throw new ExceptionError(
+        'not-a-candidate',
+        `session ${choice.sessionId} was not in the store for this event`,
+      );
+    }
+    if (!isSessionOpen(choice.sessionId)) {
+      throw new ExceptionError(
+        'session-closed',
+        `session ${choice.sessionId} was already billed; record it as a loss instead`,
+      );
+    }
+    const event: ShelfEvent = {
+      ...exception.event,
+      sessionId: choice.sessionId,
+      attribution: 'staff',
+      ambiguous: false,
+      hypotheses: [{ sku: choice.sku, count: choice.count, likelihood: 1 }],
+    };
+    exception.status = 'resolved';
+    exception.resolution = { ...choice, by, at: now };
+    this.close(exception, by, now, 'assign', choice);
+    return event;
+  }
+
+  drop(exceptionId: string, by: string, note: string, now: number): StaffException {
+    const exception = this.require(exceptionId);
+    exception.status = 'dropped';
+    exception.resolution = { dropped: true, by, at: now, note };
+    this.close(exception, by, now, 'drop', { note });
+    return exception;
+  }
+
+  /** Records something a person or the system decided, for the audit trail. */
+  audit(actor: string, action: string, subject: string, details: unknown, now: number): void {
+    this.db
+      .prepare('INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)')
+      .run(now, actor, action, subject, JSON.stringify(details));
+  }
+
+  auditTrail(limit = 100): { at: number; actor: string; action: string; subject: string; details: string }[] {
+    return this.db
+      .prepare('SELECT at, actor, action, subject, details FROM audit_log ORDER BY id DESC LIMIT ?')
+      .all(limit) as {
+      at: number;
+      actor: string;
+      action: string;
+      subject: string;
+      details: string;
+    }[];
+  }
+
+  private close(exception: StaffException, by: string, now: number, action: string, details: unknown): void {
+    this.open.delete(exception.exceptionId);
+    this.save(exception);
+    this.audit(by, action, exception.exceptionId, details, now);
+  }
+
+  private require(exceptionId: string): StaffException {
+    const exception = this.open.get(exceptionId);
+    if (exception === undefined) {
+      const known = this.db.prepare('SELECT 1 FROM exceptions WHERE exception_id = ?').get(exceptionId);
+      throw known
+        ? new ExceptionError('not-open', `exception ${exceptionId} was already decided`)
+        : new ExceptionError('not-found', `no exception ${exceptionId}`);
+    }
+    return exception;
+  }
+
+  private save(exception: StaffException): void {
+    this.db
+      .prepare(
+        'INSERT INTO exceptions (exception_id, status, created_at, body) VALUES (?, ?, ?, ?) ON CONFLICT (exception_id) DO UPDATE SET status = excluded.status, body = excluded.body',
+      )
+      .run(exception.exceptionId, exception.status, exception.createdAt, JSON.stringify(exception));
+  }
+}
