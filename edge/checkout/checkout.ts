@@ -63,8 +63,17 @@ export class Checkout {
       const settled = shelves.isSettledThrough(session.exitedAt, settleMarginMs);
       const heldMs = clock.now() - since;
       if (!settled && heldMs < maxHoldMs) continue;
+      const doubtful = this.options.openExceptionsFor(sessionId);
+      if (doubtful > 0 && heldMs < this.options.exceptionHoldMs) continue;
       if (!settled)
         logger.warn({ sessionId, heldMs }, 'shelves not settled in time; closing the cart as it is');
+      if (doubtful > 0) {
+        this.options.metrics.unresolvedAtCheckout.inc(doubtful);
+        logger.warn(
+          { sessionId, heldMs, doubtful },
+          'staff did not decide in time: doubtful lines not charged (loss)',
+        );
+      }
       this.waiting.delete(sessionId);
       this.finish(session, heldMs);
     }

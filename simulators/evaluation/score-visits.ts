@@ -1,0 +1,84 @@
+// Pure scoring of receipts against ground truth, per visit: exactly right or not, receipt-line
+// precision/recall/F1 over units (the AutoCheckout competition's measure), lines billed wrongly with
+// confidence, lines sent to staff.
+
+export interface Line {
+  sku: string;
+  quantity: number;
+}
+
+export interface VisitOutcome {
+  shopper: string;
+  expected: Line[];
+  /** Lines on the receipt the cloud holds; undefined when no receipt arrived. */
+  billed: Line[] | undefined;
+  /** Exceptions the edge sent to staff that named this visit as a candidate. */
+  toStaff: number;
+  /** Exit scan → receipt acknowledged, wall ms; undefined when it never arrived. */
+  receiptLatencyMs: number | undefined;
+}
+
+export interface VisitScore {
+  visits: number;
+  /** Fraction of visits whose receipt is exactly right with no staff involvement. */
+  visitsExact: number;
+  lineF1: number;
+  linePrecision: number;
+  lineRecall: number;
+  toStaff: number;
+  /** Receipt lines billed without doubt whose SKU or quantity is wrong. */
+  wrongConfident: number;
+  receiptLatencyP99Ms: number;
+  missingReceipts: number;
+}
+
+const key = (lines: Line[]) => new Map(lines.map((l) => [l.sku, l.quantity]));
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] as number;
+}
+
+export function scoreVisits(outcomes: readonly VisitOutcome[]): VisitScore {
+  let exact = 0;
+  let truePositive = 0;
+  let predicted = 0;
+  let actual = 0;
+  let wrongConfident = 0;
+  let toStaff = 0;
+  let missing = 0;
+  const latencies: number[] = [];
+  for (const visit of outcomes) {
+    toStaff += visit.toStaff;
+    const expected = key(visit.expected);
+    const billed = key(visit.billed ?? []);
+    if (visit.billed === undefined) missing++;
+    if (visit.receiptLatencyMs !== undefined) latencies.push(visit.receiptLatencyMs);
+    for (const q of expected.values()) actual += q;
+    for (const [sku, q] of billed) {
+      predicted += q;
+      truePositive += Math.min(q, expected.get(sku) ?? 0);
+      if (expected.get(sku) !== q) wrongConfident++;
+    }
+    const same =
+      visit.billed !== undefined &&
+      expected.size === billed.size &&
+      [...expected].every(([s, q]) => billed.get(s) === q);
+    if (same && visit.toStaff === 0) exact++;
+  }
+  const precision = predicted === 0 ? (actual === 0 ? 1 : 0) : truePositive / predicted;
+  const recall = actual === 0 ? 1 : truePositive / actual;
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return {
+    visits: outcomes.length,
+    visitsExact: outcomes.length === 0 ? 1 : exact / outcomes.length,
+    lineF1: f1,
+    linePrecision: precision,
+    lineRecall: recall,
+    toStaff,
+    wrongConfident,
+    receiptLatencyP99Ms: Math.round(percentile(latencies, 0.99)),
+    missingReceipts: missing,
+  };
+}
