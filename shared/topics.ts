@@ -7,6 +7,7 @@ import type { LaneStockMessage, ShelfHealthMessage } from './schemas/lane-stock.
 import type { LoadCellBatch } from './schemas/load-cell-batch.ts';
 import type { SessionEvent } from './schemas/session-event.ts';
 import type { ShelfEvent } from './schemas/shelf-event.ts';
+import type { TrackUpdate } from './schemas/track.ts';
 
 export const TOPIC_ROOT = 'walkout/v1';
 
@@ -30,6 +31,7 @@ export const topics = {
   laneStock: (store: string, lane: string) => topic('laneStock', `${root(store)}/lane/${lane}/stock`),
   shelfHealth: (store: string, shelf: string) => topic('shelfHealth', `${root(store)}/shelf/${shelf}/health`),
   alerts: (store: string) => topic('alerts', `${root(store)}/edge/alerts`),
+  tracks: (store: string) => topic('tracks', `${root(store)}/edge/tracks`),
 } as const;
 
 /** Subscription filters with a single-level wildcard where the topic names a device. */
@@ -55,6 +57,7 @@ export interface TopicPayloads {
   laneStock: LaneStockMessage;
   shelfHealth: ShelfHealthMessage;
   alerts: Alert;
+  tracks: TrackUpdate;
 }
 
 export type TopicKind = keyof TopicPayloads;
@@ -79,6 +82,7 @@ export function parseTopic(topic: string): { store: string; kind: TopicKind; dev
     if (b === 'shelf-events') return { store, kind: 'shelfEvents' };
     if (b === 'session-events') return { store, kind: 'sessionEvents' };
     if (b === 'alerts') return { store, kind: 'alerts' };
+    if (b === 'tracks') return { store, kind: 'tracks' };
   }
   return undefined;
 }

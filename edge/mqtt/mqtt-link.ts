@@ -11,6 +11,7 @@ import { LaneStockSchema, ShelfHealthSchema } from '../../shared/schemas/lane-st
 import { LoadCellBatchSchema } from '../../shared/schemas/load-cell-batch.ts';
 import { SessionEventSchema } from '../../shared/schemas/session-event.ts';
 import { ShelfEventSchema } from '../../shared/schemas/shelf-event.ts';
+import { TrackUpdateSchema } from '../../shared/schemas/track.ts';
 import { parseTopic, type Topic, type TopicKind, type TopicPayloads, topics } from '../../shared/topics.ts';
 import { type BoundaryValidator, type Checked, compileValidator, parseJson } from '../../shared/validator.ts';
 import type { EdgeMetrics } from '../edge-metrics.ts';
@@ -27,6 +28,7 @@ const jsonValidators = {
   laneStock: compileValidator(LaneStockSchema),
   shelfHealth: compileValidator(ShelfHealthSchema),
   alerts: compileValidator(AlertSchema),
+  tracks: compileValidator(TrackUpdateSchema),
 };
 
 function decode<K extends TopicKind>(kind: K, payload: Buffer): Checked<TopicPayloads[K]> {

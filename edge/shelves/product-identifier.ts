@@ -40,7 +40,7 @@ export const defaultIdentifierSettings: IdentifierSettings = {
   maxZ: 4,
   maxCount: 12,
   ambiguityRatio: 0.2,
-  weightAmbiguityRatio: 0.1,
+  weightAmbiguityRatio: 0.05,
   keep: 5,
 };
 

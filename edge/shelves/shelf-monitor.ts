@@ -6,6 +6,7 @@ import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { Lane, Shelf, StoreIndex } from '../../shared/store-config.ts';
 import { BatchSequencer } from './batch-sequencer.ts';
 import { LaneStock, type LaneStockState, type StockNote } from './lane-stock.ts';
+import { PossiblyMisplaced } from './possibly-misplaced.ts';
 import type { CandidateProduct } from './product-identifier.ts';
 import { SensorHealth, type SensorState } from './sensor-health.ts';
 import { type Interaction, type LaneProducts, ShelfEventAssembler } from './shelf-event-assembler.ts';
@@ -29,7 +30,7 @@ export interface ShelfMonitorListener {
   health(shelf: string, loadCell: string, state: SensorState, previous: SensorState): void;
 }
 
-/** Prior of a neighbouring lane's product being put back onto this lane (a misplaced item). */
+/** Prior of a neighbouring lane's product being put back onto this lane (a misplaced item, one unit). */
 const NEIGHBOUR_PRIOR = 0.05;
 /** Prior of a known misplaced item being what a pick on its lane took. */
 const MISPLACED_PRIOR = 0.5;
@@ -41,6 +42,8 @@ interface ShelfState {
   assembler: ShelfEventAssembler;
   /** Capture time of the newest sample processed on this shelf. */
   watermarkTs: number;
+  /** by lane index: the number of the last batch that carried the lane's cell */
+  heardIn: Float64Array;
 }
 
 export class ShelfMonitor {
@@ -51,9 +54,11 @@ export class ShelfMonitor {
   /** by shelf controller device id */
   private readonly sequencers = new Map<string, BatchSequencer>();
   readonly stock: LaneStock;
+  private readonly possiblyMisplaced = new PossiblyMisplaced();
   private readonly changes: WeightChange[] = [];
   private readonly interactions: Interaction[] = [];
   private scratch = new Float64Array(64);
+  private batchStamp = 0;
 
   constructor(
     private readonly store: StoreIndex,
@@ -81,6 +86,7 @@ export class ShelfMonitor {
         health: shelf.lanes.map(() => new SensorHealth()),
         assembler: new ShelfEventAssembler(this.laneProducts(shelf.lanes)),
         watermarkTs: 0,
+        heardIn: new Float64Array(shelf.lanes.length),
       };
       this.shelves.set(shelf.id, state);
       shelf.lanes.forEach((lane, laneIndex) => {
@@ -118,7 +124,8 @@ export class ShelfMonitor {
 
   private process(shelfId: string, batch: LoadCellBatch): void {
     const state = this.shelves.get(shelfId);
-    const seen = new Set<number>();
+    // lanes heard from in this batch are stamped with its number (no per-batch allocation)
+    const stamp = ++this.batchStamp;
     for (const cell of batch.cells) {
       const found = this.cells.get(cell.id);
       if (found === undefined) {
@@ -133,31 +140,38 @@ export class ShelfMonitor {
         continue;
       }
       const i = found.laneIndex;
-      seen.add(i);
+      state.heardIn[i] = stamp;
       const detector = state.detectors[i] as WeightChangeDetector;
       const samples = this.toSamples(cell.grams);
       detector.push(samples, batch.t0, batch.periodMs, this.changes);
-      for (const change of this.changes) state.assembler.add({ ...change, laneIndex: i });
-      this.changes.length = 0;
-      state.watermarkTs = Math.max(state.watermarkTs, detector.lastSampleTs());
-      this.observeHealth(state, i, (health) =>
-        health.observe(samples, batch.t0, batch.periodMs, detector.noise()),
-      );
+      if (this.changes.length > 0) {
+        for (const change of this.changes) state.assembler.add({ ...change, laneIndex: i });
+        this.changes.length = 0;
+      }
+      const last = detector.lastSampleTs();
+      if (last > state.watermarkTs) state.watermarkTs = last;
+      const health = state.health[i] as SensorHealth;
+      const previous = health.current();
+      const now = health.observe(samples, batch.t0, batch.periodMs, detector.noise());
+      if (now !== previous) this.reportHealth(state, i, now, previous);
     }
     if (state === undefined) return;
     const batchEnd = batch.t0 + batch.periodMs * ((batch.cells[0]?.grams.length ?? 1) - 1);
-    state.health.forEach((_, i) => {
-      if (!seen.has(i)) this.observeHealth(state, i, (health) => health.tick(batchEnd));
-    });
+    for (let i = 0; i < state.health.length; i++) {
+      if (state.heardIn[i] !== stamp) this.observeHealth(state, i, (health) => health.tick(batchEnd));
+    }
     this.flush(state);
+  }
+
+  private reportHealth(state: ShelfState, i: number, now: SensorState, previous: SensorState): void {
+    this.listener.health(state.shelf.id, (state.shelf.lanes[i] as Lane).loadCell, now, previous);
   }
 
   private observeHealth(state: ShelfState, i: number, update: (health: SensorHealth) => SensorState): void {
     const health = state.health[i] as SensorHealth;
     const previous = health.current();
     const now = update(health);
-    if (now !== previous)
-      this.listener.health(state.shelf.id, (state.shelf.lanes[i] as Lane).loadCell, now, previous);
+    if (now !== previous) this.reportHealth(state, i, now, previous);
   }
 
   /**
@@ -206,6 +220,7 @@ export class ShelfMonitor {
 
   private updateStock(shelf: Shelf, event: DetectedShelfEvent): void {
     const best = event.hypotheses[0];
+    this.possiblyMisplaced.note(event, this.stock.get(event.lane)?.sku);
     if (best === undefined || event.ambiguous) {
       for (const lane of event.lanes) {
         this.stock.markUncertain(lane, event.endTs);
@@ -264,21 +279,21 @@ export class ShelfMonitor {
     return {
       pick: (i) => {
         const lane = lanes[i];
-        const misplaced = lane === undefined ? [] : this.stock.misplacedOn(lane.id);
         const mine = own[i] ?? [];
-        return [
-          ...mine,
-          ...misplaced
-            .filter((m) => !mine.some((c) => c.sku === m.sku))
-            .map((m) => this.candidate(m.sku, MISPLACED_PRIOR)),
-        ];
+        if (lane === undefined) return mine;
+        const skus = new Set([
+          ...this.stock.misplacedOn(lane.id).map((m) => m.sku),
+          ...this.possiblyMisplaced.skusOn(lane.id),
+        ]);
+        for (const c of mine) skus.delete(c.sku);
+        return [...mine, ...[...skus].map((sku) => this.candidate(sku, MISPLACED_PRIOR))];
       },
       putBack: (i) => {
         const mine = own[i] ?? [];
         const neighbours = [own[i - 1] ?? [], own[i + 1] ?? []]
           .flat()
           .filter((c) => !mine.some((m) => m.sku === c.sku))
-          .map((c) => ({ ...c, prior: NEIGHBOUR_PRIOR }));
+          .map((c) => ({ ...c, prior: NEIGHBOUR_PRIOR, maxCount: 1 }));
         return [...mine, ...neighbours];
       },
     };

@@ -22,6 +22,8 @@ export interface DetectorSettings {
   minTriggerGrams: number;
   /** …or this many times the cell's quiet noise. */
   triggerSigmas: number;
+  /** The mean of the last few samples opens a change this many of its own standard errors away. */
+  shortTriggerSigmas: number;
   /** Settled changes smaller than this, or than `eventSigmas` × their uncertainty, are not reported. */
   minChangeGrams: number;
   eventSigmas: number;
@@ -38,12 +40,13 @@ export interface DetectorSettings {
 export const defaultDetectorSettings: DetectorSettings = {
   stableWindow: 24,
   maxStableSdGrams: 45,
-  stableNoiseFactor: 4,
+  stableNoiseFactor: 2.5,
   minStableSdGrams: 6,
   minTrendGrams: 5,
   trendSigmas: 3,
   minTriggerGrams: 10,
   triggerSigmas: 6,
+  shortTriggerSigmas: 4,
   minChangeGrams: 5,
   eventSigmas: 4,
   driftAlpha: 0.02,
@@ -62,6 +65,9 @@ export interface WeightChange {
   deltaGrams: number;
   deltaSdGrams: number;
 }
+
+/** Samples in the short mean that catches shifts smaller than one sample's noise. */
+const SHORT_WINDOW = 4;
 
 type Phase = 'warming' | 'stable' | 'changing' | 'confirming';
 
@@ -83,11 +89,15 @@ export class WeightChangeDetector {
   private baselineSd = 0;
   /** Quiet-time noise of this cell (sd, grams), learned while stable. */
   private noiseSd = 0;
+  /** Samples since the cell last became stable: every full window of them re-measures its quiet noise. */
+  private quietRun = 0;
   private changeStartTs = 0;
   private peakTs = 0;
   private peakDeviation = 0;
   private lastTs = Number.NEGATIVE_INFINITY;
   private periodMs = 1000 / 60;
+  /** The sample that opened the change (a reset jumps straight to the new level). */
+  private triggerValue = 0;
   /** While confirming: the settled window that ended the change, and samples left to confirm it. */
   private settledMean = 0;
   private settledSd = 0;
@@ -146,7 +156,7 @@ export class WeightChangeDetector {
     const s = this.settings;
     this.window[this.head] = value;
     this.windowTs[this.head] = ts;
-    this.head = (this.head + 1) % s.stableWindow;
+    this.head = this.head + 1 === s.stableWindow ? 0 : this.head + 1;
     if (this.filled < s.stableWindow) this.filled++;
 
     if (this.phase === 'warming') {
@@ -155,19 +165,30 @@ export class WeightChangeDetector {
       return;
     }
     const deviation = value - this.baseline;
+    const recent = this.recentMean();
     if (this.phase === 'stable') {
-      if (Math.abs(deviation) > this.triggerGrams()) {
+      const jumped = Math.abs(deviation) > this.triggerGrams();
+      if (jumped || Math.abs(recent - this.baseline) > this.shortTriggerGrams()) {
+        // a jump starts here; a small shift seen in the short mean started with its first sample
         this.phase = 'changing';
-        this.changeStartTs = ts;
+        this.changeStartTs = jumped ? ts : ts - (SHORT_WINDOW - 1) * this.periodMs;
+        this.triggerValue = value;
         this.peakTs = ts;
         this.peakDeviation = Math.abs(deviation);
         return;
       }
-      this.baseline += s.driftAlpha * deviation;
+      // drift: the baseline follows the short mean, so a shift is caught before it is absorbed
+      if (++this.quietRun % SHORT_WINDOW === 0)
+        this.baseline += SHORT_WINDOW * s.driftAlpha * (recent - this.baseline);
+      // noise is learned from quiet windows only: a window that closes a change still carries its tail
+      if (this.quietRun % s.stableWindow === 0) this.noiseSd = this.noiseSd * 0.8 + this.windowSd() * 0.2;
       return;
     }
     if (this.phase === 'confirming') {
-      if (Math.abs(value - this.settledMean) > this.triggerGrams()) {
+      const moved =
+        Math.abs(value - this.settledMean) > this.triggerGrams() ||
+        Math.abs(recent - this.settledMean) > this.shortTriggerGrams();
+      if (moved) {
         // the level moved on before it held: the settle was a pause within one interaction
         this.phase = 'changing';
       } else if (--this.confirmLeft <= 0) {
@@ -202,12 +223,33 @@ export class WeightChangeDetector {
     return Math.max(this.settings.minTriggerGrams, this.settings.triggerSigmas * this.noiseSd);
   }
 
+  /** Threshold for the mean of the last SHORT_WINDOW samples (its noise is half a sample's). */
+  private shortTriggerGrams(): number {
+    const s = this.settings;
+    return Math.max(s.minTriggerGrams, (s.shortTriggerSigmas * this.noiseSd) / Math.sqrt(SHORT_WINDOW));
+  }
+
+  private recentMean(): number {
+    const n = this.settings.stableWindow;
+    let sum = 0;
+    let at = this.head;
+    for (let k = 0; k < SHORT_WINDOW; k++) {
+      at = at === 0 ? n - 1 : at - 1;
+      sum += this.window[at] as number;
+    }
+    return sum / SHORT_WINDOW;
+  }
+
   /** The settled level held: report the change (unless it is a reset or too small) and re-baseline. */
   private finish(out: WeightChange[]): void {
     const s = this.settings;
     const delta = this.settledMean - this.baseline;
     const deltaSd = Math.sqrt((this.settledSd ** 2 + this.baselineSd ** 2) / s.stableWindow);
-    const instant = this.settledFirstTs - this.changeStartTs <= s.resetMaxPeriods * this.periodMs;
+    // a reset: the sample that left the old level is already at the new one, and it settled at once
+    // (a hand presses first, or moves the level over several samples)
+    const instant =
+      this.settledFirstTs - this.changeStartTs <= s.resetMaxPeriods * this.periodMs &&
+      Math.abs(this.triggerValue - this.settledMean) <= Math.max(s.minTriggerGrams, 4 * this.noiseSd);
     if (instant && Math.abs(delta) >= s.minTriggerGrams) {
       this.resets++;
     } else if (Math.abs(delta) >= Math.max(s.minChangeGrams, s.eventSigmas * deltaSd)) {
@@ -225,13 +267,24 @@ export class WeightChangeDetector {
   }
 
   private settle(stats: WindowStats): void {
-    this.noiseSd =
-      this.phase === 'warming' && this.noiseSd === 0
-        ? stats.sd
-        : Math.min(this.noiseSd * 0.8 + stats.sd * 0.2, stats.sd * 2);
+    if (this.noiseSd === 0) this.noiseSd = stats.sd;
+    this.quietRun = 0;
     this.baseline = stats.mean;
     this.baselineSd = stats.sd;
     this.phase = 'stable';
+  }
+
+  private windowSd(): number {
+    const n = this.settings.stableWindow;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += this.window[i] as number;
+    const mean = sum / n;
+    let sq = 0;
+    for (let i = 0; i < n; i++) {
+      const d = (this.window[i] as number) - mean;
+      sq += d * d;
+    }
+    return Math.sqrt(sq / (n - 1));
   }
 
   private windowStats(): WindowStats | undefined {

@@ -4,8 +4,9 @@ import type { Random } from '../../shared/random.ts';
 import type { LoadCellBatch } from '../../shared/schemas/load-cell-batch.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
 import { deriveRandom } from '../world/derived-random.ts';
+import type { CellFault } from './cell-faults.ts';
 import { CellSignal } from './cell-signal.ts';
-import { type HandInteraction, planInteraction } from './hand-interaction.ts';
+import { type HandInteraction, type HandStyle, planBump, planInteraction } from './hand-interaction.ts';
 import type { NoiseProfile } from './noise-profiles.ts';
 
 export interface LoadCellEmulatorOptions {
@@ -57,12 +58,34 @@ export class LoadCellEmulator {
   }
 
   /** Starts a hand interaction on a lane at `startTs` that changes its contents by `deltaGrams`. */
-  interact(laneId: string, startTs: number, deltaGrams: number, random: Random): HandInteraction {
+  interact(
+    laneId: string,
+    startTs: number,
+    deltaGrams: number,
+    random: Random,
+    style: HandStyle = 'normal',
+  ): HandInteraction {
+    const interaction = planInteraction(startTs, deltaGrams, random, style);
+    this.cellOf(laneId).interact(interaction);
+    return interaction;
+  }
+
+  /** Knocks a lane without moving anything on it (a transient that returns to the same level). */
+  bump(laneId: string, startTs: number, random: Random): HandInteraction {
+    const interaction = planBump(startTs, random);
+    this.cellOf(laneId).interact(interaction);
+    return interaction;
+  }
+
+  /** Gives the lane's cell a fault (dead, stuck, tare jump, temperature drift). */
+  fault(laneId: string, fault: CellFault): void {
+    this.cellOf(laneId).fault(fault);
+  }
+
+  private cellOf(laneId: string): CellSignal {
     const cell = this.cellByLane.get(laneId);
     if (cell === undefined) throw new RangeError(`unknown lane ${laneId}`);
-    const interaction = planInteraction(startTs, deltaGrams, random);
-    cell.interact(interaction);
-    return interaction;
+    return cell;
   }
 
   /** The cell under a lane (tests read its tare and target level). */
@@ -97,8 +120,8 @@ export class LoadCellEmulator {
   private closeBatch(controller: ShelfController): LoadCellBatch {
     const t0 = this.batchT0(controller);
     const cells = controller.cells.map((cell) => {
-      const grams: number[] = [];
-      for (let i = 0; i < this.samplesPerBatch; i++) grams.push(cell.sample(t0 + i * this.periodMs));
+      const grams: (number | null)[] = [];
+      for (let i = 0; i < this.samplesPerBatch; i++) grams.push(cell.read(t0 + i * this.periodMs));
       return { id: cell.cellId, grams };
     });
     const batch: LoadCellBatch = {

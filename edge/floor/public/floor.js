@@ -16,7 +16,7 @@ const S = {
   flashes: new Map(),
   replay: null,
 };
-window.__floor = { latencies: [], messages: 0, fps: 0, frames: 0 };
+window.__floor = { latencies: [], messages: 0, fps: 0, frames: 0, arrivals: {}, arrivalCount: 0 };
 const money = (c) => `${S.layout?.currency ?? ''} ${(c / 100).toFixed(2)}`;
 const name = (sku) => S.layout?.products[sku]?.name ?? sku;
 const time = (ts) => new Date(ts).toLocaleTimeString();
@@ -106,6 +106,8 @@ function handle(msg) {
   const d = msg.data;
   switch (msg.type) {
     case 'shelf-event':
+      st.arrivals[d.eventId] = Date.now();
+      if (++st.arrivalCount % 5000 === 0) st.arrivals = {};
       for (const l of d.lanes) S.flashes.set(l, performance.now());
       feedAdd(msg);
       refreshSession(d.sessionId);
@@ -115,9 +117,11 @@ function handle(msg) {
       sessionEvent(d);
       break;
     case 'stock':
+      S.mapDirty = true;
       S.stock.set(d.lane, { ...S.stock.get(d.lane), ...d });
       break;
     case 'health':
+      S.mapDirty = true;
       S.health[d.shelf] = d.cells;
       break;
     case 'alert':
@@ -126,18 +130,18 @@ function handle(msg) {
     case 'exception':
       S.exceptions.set(d.exceptionId, d);
       beep();
-      renderExceptions(d.exceptionId);
+      S.freshException = d.exceptionId;
+      markDirty('exceptions');
       break;
     case 'exception-closed':
       S.exceptions.delete(d.exceptionId);
-      renderExceptions();
+      markDirty('exceptions');
       refreshSession(d.event?.sessionId);
       break;
     case 'tracks':
       for (const t of d.tracks ?? []) S.tracks.set(t.trackId ?? t.id, { ...t, seen: performance.now() });
       break;
   }
-  renderCounts();
 }
 
 function sessionEvent(e) {
@@ -152,14 +156,18 @@ function sessionEvent(e) {
       doubtful: 0,
     });
   if (e.kind === 'receipt-queued') S.sessions.delete(e.sessionId);
-  renderShoppers();
+  markDirty('shoppers');
 }
-async function refreshSession(id) {
-  if (id && S.sessions.has(id)) {
+let refreshTimer = null;
+/** A shopper's cart changed: fetch carts at most once a second, however busy the store is. */
+function refreshSession(id) {
+  if (!id || !S.sessions.has(id) || refreshTimer) return;
+  refreshTimer = setTimeout(async () => {
+    refreshTimer = null;
     const snap = await api('/floor/api/state');
     for (const s of snap.sessions) S.sessions.set(s.sessionId, s);
-    renderShoppers();
-  }
+    markDirty('shoppers');
+  }, 1000);
 }
 function alertMsg(a) {
   if (a.state === 'cleared') S.alerts.delete(a.alertId);
@@ -170,18 +178,21 @@ function alertMsg(a) {
     S.alerts.set(a.alertId, a);
     if (a.severity !== 'info') beep();
   }
-  renderAlerts();
+  markDirty('alerts');
 }
 
 function feedAdd(msg) {
   if (msg.type !== 'shelf-event' && msg.type !== 'session-event') return;
   S.feed.unshift(msg);
   if (S.feed.length > 300) S.feed.pop();
-  renderFeed();
+  markDirty('events');
 }
 
 let audio;
+let lastBeep = 0;
 function beep() {
+  if (Date.now() - lastBeep < 2000) return;
+  lastBeep = Date.now();
   try {
     audio ??= new AudioContext();
     const o = audio.createOscillator();
@@ -202,6 +213,28 @@ function renderCounts() {
   $('n-shoppers').textContent = S.sessions.size;
   $('inside').textContent = `${S.sessions.size} inside`;
 }
+/** Panels re-render at most 4 times a second, and only when shown: a busy store must not drown the page. */
+const dirty = new Set();
+function markDirty(panel) {
+  dirty.add(panel);
+}
+const renderers = {
+  exceptions: () => renderExceptions(S.freshException),
+  alerts: () => renderAlerts(),
+  shoppers: () => renderShoppers(),
+  events: () => renderFeed(),
+};
+setInterval(() => {
+  for (const panel of dirty) {
+    if ($(`tab-${panel}`).hidden) continue;
+    dirty.delete(panel);
+    renderers[panel]();
+  }
+  renderCounts();
+}, 250);
+for (const b of document.querySelectorAll('#tabs button'))
+  b.addEventListener('click', () => markDirty(b.dataset.tab));
+
 function renderAll() {
   renderExceptions();
   renderAlerts();
@@ -213,8 +246,11 @@ function renderAll() {
 
 function renderExceptions(fresh) {
   const canDecide = S.user?.role === 'supervisor';
+  const open = [...S.exceptions.values()];
+  const more = open.length > 40 ? `<p class="muted">… and ${open.length - 40} more waiting</p>` : '';
   $('tab-exceptions').innerHTML =
-    [...S.exceptions.values()]
+    open
+      .slice(0, 40)
       .map((x) => {
         const e = x.event;
         const products = x.candidateProducts.length
@@ -231,7 +267,7 @@ function renderExceptions(fresh) {
       <input class="x-count" type="number" min="1" max="100" value="${products[0]?.count ?? 1}" style="width:60px"></div>
       <div class="row"><button class="x-assign" ${canDecide ? '' : 'disabled title="supervisors only"'}>Assign</button><button class="x-drop danger" ${canDecide ? '' : 'disabled'}>Drop</button><span class="x-error error"></span></div></div>`;
       })
-      .join('') ||
+      .join('') + more ||
     '<p class="muted">No doubtful picks waiting. Lines the system doubts appear here for a decision.</p>';
   renderCounts();
 }
@@ -360,6 +396,58 @@ function laneColour(lane, shelfId) {
   if (st.units <= Math.max(1, Math.floor(st.capacity * 0.2))) return '#e3b341';
   return st.misplaced?.length ? '#58a6ff' : '#2d6a4f';
 }
+/** The store without what moves: rebuilt only when stock or sensor health changed (at most 4×/s). */
+const base = document.createElement('canvas');
+let baseBuiltAt = 0;
+let baseKey = '';
+const laneRects = new Map();
+function buildBase(w, h, dpr, now) {
+  const key = `${w}x${h}x${dpr}`;
+  if (key === baseKey && (!S.mapDirty || now - baseBuiltAt < 250)) return;
+  baseKey = key;
+  baseBuiltAt = now;
+  S.mapDirty = false;
+  base.width = w * dpr;
+  base.height = h * dpr;
+  const b = base.getContext('2d');
+  b.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const f = S.layout.floor;
+  const s = view.s;
+  const X = (x) => view.ox + x * s;
+  const Y = (y) => view.oy + y * s;
+  b.fillStyle = '#141b22';
+  b.fillRect(X(0), Y(0), f.widthM * s, f.depthM * s);
+  b.strokeStyle = '#243040';
+  b.strokeRect(X(0), Y(0), f.widthM * s, f.depthM * s);
+  b.font = '11px system-ui';
+  for (const shelf of S.layout.shelves) {
+    const left = shelf.position.x - shelf.widthM / 2;
+    const top = shelf.position.y - shelf.depthM / 2;
+    b.fillStyle = '#1f2933';
+    b.fillRect(X(left), Y(top), shelf.widthM * s, shelf.depthM * s);
+    const lw = shelf.widthM / shelf.lanes.length;
+    shelf.lanes.forEach((lane, i) => {
+      const rect = { x: X(left + i * lw) + 1, y: Y(top) + 1, w: lw * s - 2, h: shelf.depthM * s - 2 };
+      laneRects.set(lane.id, rect);
+      b.fillStyle = laneColour(lane, shelf.id);
+      b.fillRect(rect.x, rect.y, rect.w, rect.h);
+    });
+    b.fillStyle = '#8b98a5';
+    b.fillText(shelf.id, X(left), Y(top) - 3);
+  }
+  for (const g of S.layout.gates) {
+    b.fillStyle = g.kind === 'entry' ? '#3fb68b' : '#f0883e';
+    b.fillRect(X(g.position.x) - 10, Y(g.position.y) - 4, 20, 8);
+    b.fillText(g.id, X(g.position.x) - 12, Y(g.position.y) + 16);
+  }
+  b.strokeStyle = '#30363d';
+  for (const c of S.layout.cameras) {
+    b.beginPath();
+    b.arc(X(c.position.x), Y(c.position.y), 5, 0, Math.PI * 2);
+    b.stroke();
+  }
+}
+
 function draw(now) {
   const st = window.__floor;
   st.frames++;
@@ -370,18 +458,17 @@ function draw(now) {
     canvas.width = w * dpr;
     canvas.height = h * dpr;
   }
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, w, h);
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
   if (S.layout) {
     const f = S.layout.floor;
     const s = Math.min((w - 40) / f.widthM, (h - 40) / f.depthM);
     view = { s, ox: 20, oy: 20 };
     const X = (x) => view.ox + x * s;
     const Y = (y) => view.oy + y * s;
-    ctx.fillStyle = '#141b22';
-    ctx.fillRect(X(0), Y(0), f.widthM * s, f.depthM * s);
-    ctx.strokeStyle = '#243040';
-    ctx.strokeRect(X(0), Y(0), f.widthM * s, f.depthM * s);
+    buildBase(w, h, dpr, now);
+    ctx.drawImage(base, 0, 0);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     if (S.replay) {
       for (const r of S.replay.events)
         if (now - S.replay.start >= r.at && !r.done) {
@@ -390,48 +477,15 @@ function draw(now) {
         }
       if (now - S.replay.start > (S.replay.events.at(-1)?.at ?? 0) + 2000) S.replay = null;
     }
-    for (const shelf of S.layout.shelves) {
-      ctx.fillStyle = '#1f2933';
-      ctx.fillRect(
-        X(shelf.position.x - shelf.widthM / 2),
-        Y(shelf.position.y - shelf.depthM / 2),
-        shelf.widthM * s,
-        shelf.depthM * s,
-      );
-      const lw = shelf.widthM / shelf.lanes.length;
-      shelf.lanes.forEach((lane, i) => {
-        const x = X(shelf.position.x - shelf.widthM / 2 + i * lw);
-        const y = Y(shelf.position.y - shelf.depthM / 2);
-        ctx.fillStyle = laneColour(lane, shelf.id);
-        ctx.fillRect(x + 1, y + 1, lw * s - 2, shelf.depthM * s - 2);
-        const flash = S.flashes.get(lane.id);
-        if (flash !== undefined) {
-          const a = 1 - (now - flash) / 1500;
-          if (a <= 0) S.flashes.delete(lane.id);
-          else {
-            ctx.fillStyle = `rgba(255,255,255,${a})`;
-            ctx.fillRect(x + 1, y + 1, lw * s - 2, shelf.depthM * s - 2);
-          }
-        }
-      });
-      ctx.fillStyle = '#8b98a5';
-      ctx.font = '11px system-ui';
-      ctx.fillText(
-        shelf.id,
-        X(shelf.position.x - shelf.widthM / 2),
-        Y(shelf.position.y - shelf.depthM / 2) - 3,
-      );
-    }
-    for (const g of S.layout.gates) {
-      ctx.fillStyle = g.kind === 'entry' ? '#3fb68b' : '#f0883e';
-      ctx.fillRect(X(g.position.x) - 10, Y(g.position.y) - 4, 20, 8);
-      ctx.fillText(g.id, X(g.position.x) - 12, Y(g.position.y) + 16);
-    }
-    for (const c of S.layout.cameras) {
-      ctx.strokeStyle = '#30363d';
-      ctx.beginPath();
-      ctx.arc(X(c.position.x), Y(c.position.y), 5, 0, Math.PI * 2);
-      ctx.stroke();
+    for (const [lane, at] of S.flashes) {
+      const a = 1 - (now - at) / 1500;
+      const rect = laneRects.get(lane);
+      if (a <= 0 || rect === undefined) {
+        S.flashes.delete(lane);
+        continue;
+      }
+      ctx.fillStyle = `rgba(255,255,255,${a})`;
+      ctx.fillRect(rect.x, rect.y, rect.w, rect.h);
     }
     for (const [id, t] of S.tracks) {
       if (now - t.seen > 3000) {

@@ -5,7 +5,10 @@ import { Random } from '../../../shared/random.ts';
 
 const PERIOD = 1000 / 60;
 
-/** A level signal with white noise, `step` grams added from sample `at` (after a hand transient). */
+/**
+ * A level signal with white noise, `step` grams added from sample `at` + 15 over 3 samples, as units leave
+ * a plate (after a hand transient when `pressGrams` is given).
+ */
 function signal(
   length: number,
   base: number,
@@ -18,7 +21,7 @@ function signal(
   for (let i = 0; i < length; i++) {
     let v = base;
     for (const s of steps) {
-      if (i >= s.at + 15) v += s.grams;
+      if (i >= s.at + 15) v += s.grams * Math.min(1, (i - s.at - 14) / 3);
       else if (i >= s.at && s.pressGrams) v += s.pressGrams;
     }
     out[i] = v + sd * rng.normal();
@@ -61,6 +64,18 @@ describe('WeightChangeDetector', () => {
     expect(events).toHaveLength(1);
     expect(events[0]?.deltaGrams).toBeGreaterThan(85);
     expect(events[0]?.deltaGrams).toBeLessThan(95);
+  });
+
+  it('takes a one-sample jump with no transient for a sensor reset: re-baselined, not reported', () => {
+    const rng = new Random(3);
+    const samples = Float64Array.from({ length: 300 }, (_, i) => (i < 150 ? 900 : 1700) + 2 * rng.normal());
+    const detector = new WeightChangeDetector();
+    const out: WeightChange[] = [];
+    for (let i = 0; i < samples.length; i += 12)
+      detector.push(samples.subarray(i, i + 12), i * PERIOD, PERIOD, out);
+    expect(out).toEqual([]);
+    expect(detector.resets).toBe(1);
+    expect(detector.level()).toBeCloseTo(1700, -1);
   });
 
   it('reports nothing on noise alone, and nothing before the first stable window', () => {

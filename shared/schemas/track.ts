@@ -1,0 +1,45 @@
+// Where every shopper is: the edge's vision tracks, published several times a second for fusion (who
+// reached into which lane) and the floor view. One message carries every live track at one moment.
+import { type Static, Type } from 'typebox';
+
+const FloorPoint = Type.Object({ x: Type.Number(), y: Type.Number() }, { additionalProperties: false });
+
+export const TrackSchema = Type.Object(
+  {
+    /** Stable while the tracker keeps the person's identity (`T17`). */
+    id: Type.String({ minLength: 1, maxLength: 64 }),
+    /** Shopping session bound at the entry gate; null for a person who did not come in on a scan. */
+    sessionId: Type.Union([Type.String(), Type.Null()]),
+    /** tentative: just appeared; confirmed: tracked; exited: left through an exit gate (last message). */
+    state: Type.Union([Type.Literal('tentative'), Type.Literal('confirmed'), Type.Literal('exited')]),
+    /** Floor position (m) and velocity (m/s), store coordinates. */
+    x: Type.Number(),
+    y: Type.Number(),
+    vx: Type.Number(),
+    vy: Type.Number(),
+    /** Extended hands seen this moment (reaching into a shelf), floor metres. */
+    hands: Type.Array(FloorPoint, { maxItems: 4 }),
+    /** 0–1: how sure the tracker is the person is there now (falls while unseen). */
+    confidence: Type.Number({ minimum: 0, maximum: 1 }),
+    /** Last time a camera saw the person (ms since the epoch, capture time). */
+    lastSeenTs: Type.Number(),
+    /** Exit gate, once exited. */
+    exitGate: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const TrackUpdateSchema = Type.Object(
+  {
+    v: Type.Literal(1),
+    /** Capture time the tracks refer to (ms since the epoch). */
+    ts: Type.Number(),
+    tracks: Type.Array(TrackSchema, { maxItems: 500 }),
+    /** Frames the vision stage dropped since it started because inference fell behind. */
+    droppedFrames: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+
+export type TrackMessage = Static<typeof TrackSchema>;
+export type TrackUpdate = Static<typeof TrackUpdateSchema>;
