@@ -40,7 +40,7 @@ export interface AssemblerSettings {
 
 export const defaultAssemblerSettings: AssemblerSettings = {
   overlapSlackMs: 300,
-  settleMs: 250,
+  settleMs: 100,
   noiseShareOfSmallest: 0.5,
 };
 
