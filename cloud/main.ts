@@ -1,10 +1,19 @@
-// CLI entry of the cloud service: reads DATABASE_URL, PORT, HOST, STORE_CONFIG, STORE_CREDENTIAL and
-// LOG_LEVEL from the environment, validates them, starts listening and stops cleanly on SIGINT/SIGTERM.
+// CLI entry of the cloud service: reads its settings from the environment (DATABASE_URL, PORT, STORE_CONFIG,
+// STAFF_EMAIL, ONLINE_SHOP_CREDENTIAL, … see the README), validates them, listens, stops on SIGINT/SIGTERM.
 import { pino } from 'pino';
 import { loadStoreConfig, StoreConfigError } from '../shared/store-config.ts';
-import { createCloud } from './server.ts';
+import { createCloud, DEFAULT_AUTO_REFUND_BELOW_CENTS } from './server.ts';
 
 const DEV_CREDENTIAL = 'dev-store-credential';
+
+function parseCount(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0)
+    throw new Error(`${name}=${JSON.stringify(value)} is not a whole number`);
+  return count;
+}
 
 function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return 8080;
@@ -39,16 +48,25 @@ async function main(): Promise<void> {
     if (databaseUrl === undefined || databaseUrl === '') {
       log.warn('DATABASE_URL not set: using an in-memory PGlite database, lost on exit');
     }
+    const staffEmail = process.env.STAFF_EMAIL;
+    const staffPassword = process.env.STAFF_PASSWORD;
+    const shopCredential = process.env.ONLINE_SHOP_CREDENTIAL;
     const cloud = await createCloud({
       databaseUrl,
       stores: [{ config, credential }],
+      staff:
+        staffEmail && staffPassword ? [{ email: staffEmail, password: staffPassword, name: 'Staff' }] : [],
+      onlineShops: shopCredential ? [{ shopId: 'online-shop', credential: shopCredential }] : [],
+      autoRefundBelowCents: parseCount('AUTO_REFUND_BELOW_CENTS', DEFAULT_AUTO_REFUND_BELOW_CENTS),
+      pointsRule: { pointsPerUnit: parseCount('POINTS_PER_UNIT', 1) },
+      rateLimit: { scale: parseCount('RATE_LIMIT_SCALE', 1) },
       logger: loggerOptions,
       processMetrics: true,
     });
     const url = await cloud.start(port, host);
     log.info(
       { url, docs: `${url}/docs`, store: config.storeId },
-      `cloud listening on ${url} (API docs at ${url}/docs)`,
+      `cloud listening on ${url} (shopper app at ${url}/app/, API docs at ${url}/docs)`,
     );
     const shutdown = (signal: string) => {
       log.info({ signal }, 'stopping');

@@ -1,7 +1,6 @@
-// Builds the cloud service: opens the database, migrates, seeds stores and catalogs, loads the entry-token
-// key, and wires one fastify plugin per domain (accounts, receipts) plus docs, health and metrics.
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
+// Builds the cloud service: opens the database, migrates, seeds stores, staff and online shops, loads the
+// entry-token key, and wires one fastify plugin per domain (accounts, receipts, disputes, orders, inventory,
+// profile, privacy, the shopper app) plus docs, rate limits, health and metrics.
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { LoggerOptions } from 'pino';
@@ -11,27 +10,59 @@ import { accountsRoutes } from './accounts/accounts-routes.ts';
 import { EntryTokenSigner } from './accounts/entry-token-signer.ts';
 import { entryTokensRoutes } from './accounts/entry-tokens-routes.ts';
 import { paymentMethodsRoutes } from './accounts/payment-methods-routes.ts';
+import { type StaffSetup, seedStaff } from './accounts/seed-staff.ts';
 import { ShopperSessions } from './accounts/shopper-sessions.ts';
+import { shopperAppRoutes } from './app/shopper-app-routes.ts';
 import type { PaymentProvider } from './billing/payment-provider.ts';
 import { SandboxPaymentProvider } from './billing/sandbox-payment-provider.ts';
 import type { Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open-database.ts';
+import { DisputeRefunds } from './disputes/dispute-refunds.ts';
+import { disputesRoutes } from './disputes/disputes-routes.ts';
 import { errorResponses, installErrorHandlers } from './http/api-error.ts';
 import { CloudMetrics, metricsRoute } from './http/cloud-metrics.ts';
+import { installOpenApi } from './http/openapi.ts';
+import { installRateLimits, type RateLimitSettings } from './http/rate-limits.ts';
+import { inventoryRoutes } from './inventory/inventory-routes.ts';
+import { Reservations } from './inventory/reservations.ts';
+import { reservationsRoutes } from './inventory/reservations-routes.ts';
+import { seedLaneStock } from './inventory/stock.ts';
+import { OnlineShopAuth, type OnlineShopSetup, seedOnlineShops } from './orders/online-shop-auth.ts';
+import { OrderIngest } from './orders/order-ingest.ts';
+import { shopRoutes } from './orders/shop-routes.ts';
+import { privacyRoutes } from './privacy/privacy-routes.ts';
+import { DEFAULT_POINTS_RULE, type PointsRule } from './profile/points-rule.ts';
+import { profileRoutes } from './profile/profile-routes.ts';
 import { receiptsRoutes } from './receipts/receipts-routes.ts';
 import { VisitIngest } from './receipts/visit-ingest.ts';
+import { PriceList } from './stores/price-list.ts';
 import { type StoreSetup, seedStores } from './stores/seed-stores.ts';
 import { StoreAuth } from './stores/store-auth.ts';
+
+/** Disputes of less than this many cents are refunded at once: 10.00 in the store's currency. */
+export const DEFAULT_AUTO_REFUND_BELOW_CENTS = 1000;
 
 export interface CloudOptions {
   /** postgres://… → PostgreSQL; undefined → PGlite in memory; 'pglite:<dir>' → PGlite persisted in <dir>. */
   databaseUrl?: string;
   stores: StoreSetup[];
+  /** Staff logins (role staff): review disputes. */
+  staff?: StaffSetup[];
+  /** Online shops allowed to record orders and read stock and recommendations. */
+  onlineShops?: OnlineShopSetup[];
+  /** Default: 1 point per whole currency unit, online and in store. */
+  pointsRule?: PointsRule;
+  /** Default DEFAULT_AUTO_REFUND_BELOW_CENTS. */
+  autoRefundBelowCents?: number;
+  /** Default: the limits in http/rate-limits.ts at scale 1. */
+  rateLimit?: RateLimitSettings;
   /** Default: no logging (tests). */
   logger?: boolean | LoggerOptions;
   /** PostgreSQL only: keep every table in this schema (created if missing), for isolated test runs. */
   postgresSchema?: string;
+  /** PostgreSQL only: connections in the pool (default 16). */
+  postgresPoolSize?: number;
   /** Default: the system clock. */
   clock?: Clock;
   /** Default: the sandbox provider, whose ledger lives in the same database. */
@@ -51,10 +82,16 @@ export interface Cloud {
 
 export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const clock = options.clock ?? systemClock;
-  const db = await openDatabase(options.databaseUrl, options.postgresSchema);
+  const db = await openDatabase(options.databaseUrl, options.postgresSchema, options.postgresPoolSize);
   try {
     await migrate(db);
     await seedStores(db, options.stores, clock);
+    await seedLaneStock(
+      db,
+      options.stores.map((store) => store.config),
+    );
+    await seedStaff(db, options.staff ?? [], clock);
+    await seedOnlineShops(db, options.onlineShops ?? []);
     const signer = await EntryTokenSigner.loadOrCreate(db, clock);
     const app = await buildApp(db, clock, signer, options);
     let stopped = false;
@@ -87,36 +124,37 @@ async function buildApp(
     .setValidatorCompiler(TypeBoxValidatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandlers(app);
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Walkout cloud',
-        version: '1',
-        description: 'Accounts, entry tokens, visits and receipts',
-      },
-      components: {
-        securitySchemes: {
-          shopperSession: {
-            type: 'http',
-            scheme: 'bearer',
-            description: 'Token from POST /v1/auth/sessions',
-          },
-          storeCredential: { type: 'http', scheme: 'bearer', description: "The store edge's credential" },
-        },
-      },
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await installOpenApi(app);
+  await installRateLimits(app, options.rateLimit);
 
   const provider = (options.paymentProvider ?? ((d, c) => new SandboxPaymentProvider(d, c)))(db, clock);
+  const pointsRule = options.pointsRule ?? DEFAULT_POINTS_RULE;
   const metrics = new CloudMetrics({ processMetrics: options.processMetrics ?? false });
   const sessions = new ShopperSessions(db, clock);
-  const ingest = new VisitIngest(db, provider, metrics, clock, app.log.child({ component: 'visit-ingest' }));
+  const priceList = new PriceList(db);
+  const storeAuth = new StoreAuth(db, clock);
+  const shopAuth = new OnlineShopAuth(db);
+  const log = app.log.child({ component: 'visit-ingest' });
+  const ingest = new VisitIngest({ db, provider, metrics, clock, log, priceList, pointsRule });
+  const disputes = new DisputeRefunds({
+    db,
+    provider,
+    clock,
+    pointsRule,
+    autoRefundBelowCents: options.autoRefundBelowCents ?? DEFAULT_AUTO_REFUND_BELOW_CENTS,
+  });
 
   await app.register(accountsRoutes, { db, clock, sessions });
   await app.register(paymentMethodsRoutes, { db, clock, sessions, provider });
   await app.register(entryTokensRoutes, { db, sessions, signer });
-  await app.register(receiptsRoutes, { db, sessions, storeAuth: new StoreAuth(db), ingest });
+  await app.register(receiptsRoutes, { db, sessions, storeAuth, ingest });
+  await app.register(disputesRoutes, { db, sessions, disputes });
+  await app.register(inventoryRoutes, { db, clock, sessions, storeAuth, shopAuth, priceList });
+  await app.register(reservationsRoutes, { sessions, reservations: new Reservations(db, clock) });
+  await app.register(shopRoutes, { db, shopAuth, orders: new OrderIngest(db, priceList, pointsRule, clock) });
+  await app.register(profileRoutes, { db, sessions });
+  await app.register(privacyRoutes, { db, sessions, clock });
+  await app.register(shopperAppRoutes);
   await app.register(metricsRoute, { metrics });
   app.get(
     '/health',

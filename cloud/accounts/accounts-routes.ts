@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../../shared/clock.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError, errorResponses } from '../http/api-error.ts';
+import { rateLimitFor } from '../http/rate-limits.ts';
 import { hashPassword, UNKNOWN_ACCOUNT_HASH, verifyPassword } from './passwords.ts';
 import type { ShopperSessions } from './shopper-sessions.ts';
 
@@ -40,11 +41,12 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
   app.post(
     '/v1/accounts',
     {
+      config: { rateLimit: rateLimitFor('auth') },
       schema: {
         tags: ['accounts'],
         summary: 'Create a shopper account',
         body: SignUpBody,
-        response: { 201: Type.Object({ accountId: Type.String() }), ...errorResponses(400, 409) },
+        response: { 201: Type.Object({ accountId: Type.String() }), ...errorResponses(400, 409, 429) },
       },
     },
     async (request, reply) => {
@@ -65,19 +67,24 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
   app.post(
     '/v1/auth/sessions',
     {
+      config: { rateLimit: rateLimitFor('auth') },
       schema: {
         tags: ['accounts'],
         summary: 'Sign in: exchange email and password for a session token',
         body: SignInBody,
         response: {
-          200: Type.Object({ token: Type.String(), accountId: Type.String() }),
-          ...errorResponses(400, 401),
+          200: Type.Object({
+            token: Type.String(),
+            accountId: Type.String(),
+            role: Type.Union([Type.Literal('shopper'), Type.Literal('staff')]),
+          }),
+          ...errorResponses(400, 401, 429),
         },
       },
     },
     async (request) => {
-      const rows = await db.query<{ account_id: string; password_hash: string }>(
-        'SELECT account_id, password_hash FROM accounts WHERE email = $1',
+      const rows = await db.query<{ account_id: string; password_hash: string; role: 'shopper' | 'staff' }>(
+        'SELECT account_id, password_hash, role FROM accounts WHERE email = $1',
         [normaliseEmail(request.body.email)],
       );
       const account = rows[0];
@@ -92,7 +99,11 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
           'Email or password is wrong: check them and try again.',
         );
       }
-      return { token: await sessions.create(account.account_id), accountId: account.account_id };
+      return {
+        token: await sessions.create(account.account_id),
+        accountId: account.account_id,
+        role: account.role,
+      };
     },
   );
 };

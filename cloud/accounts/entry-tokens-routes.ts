@@ -1,10 +1,12 @@
 // Entry tokens: a signed-in shopper in good payment standing gets a short-lived signed token to show at
 // the gate (POST /v1/me/entry-tokens); edges fetch the verification key from GET /v1/entry-token-key.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import QRCode from 'qrcode';
 import { Type } from 'typebox';
 import { MAX_PARTY } from '../../shared/schemas/entry-token.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError, errorResponses } from '../http/api-error.ts';
+import { rateLimitFor } from '../http/rate-limits.ts';
 import { ENTRY_TOKEN_ALG, type EntryTokenSigner } from './entry-token-signer.ts';
 import { SHOPPER_SECURITY, type ShopperSessions } from './shopper-sessions.ts';
 
@@ -24,6 +26,7 @@ const EntryTokenRequest = Type.Object(
         description: 'People entering on this token',
       }),
     ),
+    qr: Type.Optional(Type.Boolean({ description: 'Also answer with the token as a QR code (SVG)' })),
   },
   { additionalProperties: false },
 );
@@ -60,6 +63,7 @@ export const entryTokensRoutes: FastifyPluginAsyncTypebox<EntryTokensRoutesOptio
   app.post(
     '/v1/me/entry-tokens',
     {
+      config: { rateLimit: rateLimitFor('shopper') },
       schema: {
         tags: ['shopper'],
         summary: 'Get an entry token (shown as a QR code at the gate)',
@@ -69,8 +73,10 @@ export const entryTokensRoutes: FastifyPluginAsyncTypebox<EntryTokensRoutesOptio
           201: Type.Object({
             token: Type.String({ description: 'Compact JWS (EdDSA)' }),
             expiresAt: Type.Integer({ description: 'ms since the Unix epoch' }),
+            party: Type.Optional(Type.Integer()),
+            qrSvg: Type.Optional(Type.String({ description: 'With qr: true, the token as an SVG QR code' })),
           }),
-          ...errorResponses(400, 401, 402),
+          ...errorResponses(400, 401, 402, 429),
         },
       },
       // The whole body is optional: a bare POST asks for a token for one person.
@@ -81,13 +87,22 @@ export const entryTokensRoutes: FastifyPluginAsyncTypebox<EntryTokensRoutesOptio
     async (request, reply) => {
       const accountId = await sessions.authenticate(request);
       await assertMayEnter(db, accountId);
-      return reply.status(201).send(await signer.sign(accountId, request.body.party ?? 1));
+      const party = request.body.party ?? 1;
+      const signed = await signer.sign(accountId, party);
+      if (request.body.qr !== true) return reply.status(201).send(signed);
+      const qrSvg = await QRCode.toString(signed.token, {
+        type: 'svg',
+        margin: 1,
+        errorCorrectionLevel: 'M',
+      });
+      return reply.status(201).send({ ...signed, party, qrSvg });
     },
   );
 
   app.get(
     '/v1/entry-token-key',
     {
+      config: { rateLimit: rateLimitFor('public') },
       schema: {
         tags: ['edge'],
         summary: 'Public key that verifies entry tokens',

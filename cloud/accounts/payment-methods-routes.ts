@@ -7,6 +7,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { type PaymentProvider, PaymentProviderError } from '../billing/payment-provider.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError, errorResponses } from '../http/api-error.ts';
+import { rateLimitFor } from '../http/rate-limits.ts';
 import { SHOPPER_SECURITY, type ShopperSessions } from './shopper-sessions.ts';
 
 export interface PaymentMethodsRoutesOptions {
@@ -23,6 +24,7 @@ export const paymentMethodsRoutes: FastifyPluginAsyncTypebox<PaymentMethodsRoute
   app.post(
     '/v1/me/payment-methods',
     {
+      config: { rateLimit: rateLimitFor('shopper') },
       schema: {
         tags: ['shopper'],
         summary: 'Add a card; it becomes the one charged',
@@ -39,7 +41,7 @@ export const paymentMethodsRoutes: FastifyPluginAsyncTypebox<PaymentMethodsRoute
         ),
         response: {
           201: Type.Object({ paymentMethodId: Type.String(), brand: Type.String(), last4: Type.String() }),
-          ...errorResponses(400, 401),
+          ...errorResponses(400, 401, 429),
         },
       },
     },
@@ -61,6 +63,41 @@ export const paymentMethodsRoutes: FastifyPluginAsyncTypebox<PaymentMethodsRoute
         await tx.query(`UPDATE accounts SET payment_standing = 'ok' WHERE account_id = $1`, [accountId]);
       });
       return reply.status(201).send({ paymentMethodId, brand: card.brand, last4: card.last4 });
+    },
+  );
+
+  app.get(
+    '/v1/me/payment-methods',
+    {
+      config: { rateLimit: rateLimitFor('shopper') },
+      schema: {
+        tags: ['shopper'],
+        summary: 'My cards, the one charged first',
+        security: SHOPPER_SECURITY,
+        response: {
+          200: Type.Object({
+            paymentMethods: Type.Array(
+              Type.Object({ paymentMethodId: Type.String(), brand: Type.String(), last4: Type.String() }),
+            ),
+          }),
+          ...errorResponses(401, 429),
+        },
+      },
+    },
+    async (request) => {
+      const accountId = await sessions.authenticate(request);
+      const rows = await db.query<{ payment_method_id: string; brand: string; last4: string }>(
+        `SELECT payment_method_id, brand, last4 FROM payment_methods WHERE account_id = $1
+         ORDER BY created_at DESC, payment_method_id`,
+        [accountId],
+      );
+      return {
+        paymentMethods: rows.map((row) => ({
+          paymentMethodId: row.payment_method_id,
+          brand: row.brand,
+          last4: row.last4,
+        })),
+      };
     },
   );
 };

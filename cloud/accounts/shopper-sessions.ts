@@ -1,4 +1,5 @@
-// Shopper sign-in sessions: an opaque bearer token per sign-in, stored as its SHA-256 digest, valid 30 days.
+// Sign-in sessions of shoppers and staff: an opaque bearer token per sign-in, stored as its SHA-256 digest,
+// valid 30 days; staff routes also require the account's role to be staff.
 import type { FastifyRequest } from 'fastify';
 import type { Clock } from '../../shared/clock.ts';
 import { type Database, toNumber } from '../db/database.ts';
@@ -9,6 +10,10 @@ export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 
 /** OpenAPI security requirement of the routes a signed-in shopper calls. */
 export const SHOPPER_SECURITY = [{ shopperSession: [] }];
+/** OpenAPI security requirement of the staff routes (a session of a staff account). */
+export const STAFF_SECURITY = [{ staffSession: [] }];
+
+export type AccountRole = 'shopper' | 'staff';
 
 export class ShopperSessions {
   constructor(
@@ -28,6 +33,19 @@ export class ShopperSessions {
 
   /** The signed-in account, or a 401 that says how to sign in. */
   async authenticate(request: FastifyRequest): Promise<string> {
+    return (await this.signedIn(request)).accountId;
+  }
+
+  /** The signed-in staff account: 401 without a valid session, 403 for a shopper's. */
+  async authenticateStaff(request: FastifyRequest): Promise<string> {
+    const { accountId, role } = await this.signedIn(request);
+    if (role !== 'staff') {
+      throw new ApiError(403, 'staff_only', 'This needs a staff account: sign in with your staff login.');
+    }
+    return accountId;
+  }
+
+  private async signedIn(request: FastifyRequest): Promise<{ accountId: string; role: AccountRole }> {
     const token = readBearerToken(request);
     if (token === undefined) {
       throw new ApiError(
@@ -36,14 +54,15 @@ export class ShopperSessions {
         'Sign in with POST /v1/auth/sessions and send the token as "Authorization: Bearer <token>".',
       );
     }
-    const rows = await this.db.query<{ account_id: string; expires_at: unknown }>(
-      'SELECT account_id, expires_at FROM sessions WHERE token_hash = $1',
+    const rows = await this.db.query<{ account_id: string; expires_at: unknown; role: AccountRole }>(
+      `SELECT s.account_id, s.expires_at, a.role FROM sessions s JOIN accounts a ON a.account_id = s.account_id
+       WHERE s.token_hash = $1`,
       [hashSecret(token)],
     );
     const session = rows[0];
     if (session === undefined || toNumber(session.expires_at) <= this.clock.now()) {
       throw new ApiError(401, 'unauthorized', 'The session token is invalid or expired: sign in again.');
     }
-    return session.account_id;
+    return { accountId: session.account_id, role: session.role };
   }
 }

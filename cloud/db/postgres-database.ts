@@ -1,4 +1,5 @@
 // Database adapter for PostgreSQL over a pg Pool, optionally confined to one schema (isolated test runs).
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, Queryable } from './database.ts';
 
@@ -27,11 +28,30 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   }
   const pool = new pg.Pool({
     connectionString: options.url,
-    max: options.maxConnections ?? 10,
+    max: options.maxConnections ?? 16,
+    // Names the cloud's connections in pg_stat_activity (per schema, so a test run's are told apart).
+    application_name: schema === undefined ? 'walkout-cloud' : `walkout-cloud:${schema}`,
     // A startup parameter, so every pooled connection has it before its first query.
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
   return new PostgresDatabase(pool);
+}
+
+/** by SQL text: the name its prepared statement has on every connection */
+const statementNames = new Map<string, string>();
+
+/**
+ * Parameterised statements are prepared once per connection under a name derived from their text, so the
+ * server parses and plans the ingest path's statements once rather than on every call.
+ */
+function prepared(sql: string, params: readonly unknown[]): pg.QueryConfig {
+  if (params.length === 0) return { text: sql };
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `w_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    statementNames.set(sql, name);
+  }
+  return { name, text: sql, values: [...params] };
 }
 
 class PostgresDatabase implements Database {
@@ -39,7 +59,7 @@ class PostgresDatabase implements Database {
   constructor(private readonly pool: pg.Pool) {}
 
   async query<Row extends object>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-    const result = await this.pool.query(sql, [...params]);
+    const result = await this.pool.query(prepared(sql, params));
     return result.rows as Row[];
   }
 
@@ -51,7 +71,7 @@ class PostgresDatabase implements Database {
     const client = await this.pool.connect();
     const tx: Queryable = {
       query: async <Row extends object>(sql: string, params: readonly unknown[] = []) =>
-        (await client.query(sql, [...params])).rows as Row[],
+        (await client.query(prepared(sql, params))).rows as Row[],
       exec: async (script: string) => {
         // Without parameters pg uses the simple query protocol, which accepts several statements.
         await client.query(script);

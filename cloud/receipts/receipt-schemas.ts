@@ -1,4 +1,5 @@
-// The receipt a shopper reads and the answer a store edge gets for a visit upload.
+// The receipt a shopper reads (with each line's dispute, points and refunds) and the answer a store edge
+// gets for a visit upload.
 import { type Static, Type } from 'typebox';
 
 export const ReceiptStatusSchema = Type.Union([
@@ -7,6 +8,24 @@ export const ReceiptStatusSchema = Type.Union([
   Type.Literal('declined'),
 ]);
 export type ReceiptStatus = Static<typeof ReceiptStatusSchema>;
+
+export const DisputeStatusSchema = Type.Union(
+  [
+    Type.Literal('refunding'),
+    Type.Literal('refunded'),
+    Type.Literal('pending_review'),
+    Type.Literal('rejected'),
+  ],
+  { description: 'refunding → refunded; pending_review → refunding → refunded, or rejected' },
+);
+export type DisputeStatus = Static<typeof DisputeStatusSchema>;
+
+export const LineDisputeSchema = Type.Object({
+  disputeId: Type.String(),
+  status: DisputeStatusSchema,
+  quantity: Type.Integer(),
+  amountCents: Type.Integer(),
+});
 
 export const ReceiptLineSchema = Type.Object({
   sku: Type.String(),
@@ -17,6 +36,13 @@ export const ReceiptLineSchema = Type.Object({
 });
 export type ReceiptLine = Static<typeof ReceiptLineSchema>;
 
+export const ReceiptLineViewSchema = Type.Object({
+  ...ReceiptLineSchema.properties,
+  lineNo: Type.Integer({ description: 'Position on the receipt, from 1; disputes name it' }),
+  dispute: Type.Optional(LineDisputeSchema),
+});
+export type ReceiptLineView = Static<typeof ReceiptLineViewSchema>;
+
 const EpochMs = Type.Number({ description: 'ms since the Unix epoch' });
 
 export const ReceiptSchema = Type.Object({
@@ -26,10 +52,12 @@ export const ReceiptSchema = Type.Object({
   accountId: Type.String(),
   enteredAt: EpochMs,
   exitedAt: EpochMs,
-  lines: Type.Array(ReceiptLineSchema),
+  lines: Type.Array(ReceiptLineViewSchema),
   totalCents: Type.Integer(),
   currency: Type.String(),
   status: ReceiptStatusSchema,
+  pointsEarned: Type.Integer({ description: 'Points credited when paid, less those of refunds' }),
+  refundedCents: Type.Integer({ description: 'Refunded so far through granted disputes' }),
   createdAt: EpochMs,
 });
 export type Receipt = Static<typeof ReceiptSchema>;

@@ -6,6 +6,7 @@ import { VisitUploadSchema } from '../../shared/schemas/visit.ts';
 import { SHOPPER_SECURITY, type ShopperSessions } from '../accounts/shopper-sessions.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError, errorResponses } from '../http/api-error.ts';
+import { rateLimitFor } from '../http/rate-limits.ts';
 import { STORE_SECURITY, type StoreAuth } from '../stores/store-auth.ts';
 import { findReceipt, listReceipts } from './receipt-queries.ts';
 import { ReceiptSchema, VisitReceiptSchema } from './receipt-schemas.ts';
@@ -27,6 +28,7 @@ export const receiptsRoutes: FastifyPluginAsyncTypebox<ReceiptsRoutesOptions> = 
     {
       // Up to 5000 events per visit do not fit fastify's default 1 MiB.
       bodyLimit: 8 * 1024 * 1024,
+      config: { rateLimit: rateLimitFor('store') },
       schema: {
         tags: ['edge'],
         summary: 'Upload a finished visit; answers with its receipt (idempotent by visit id)',
@@ -43,7 +45,7 @@ export const receiptsRoutes: FastifyPluginAsyncTypebox<ReceiptsRoutesOptions> = 
         response: {
           200: { ...VisitReceiptSchema, description: 'A repeat delivery: the receipt made the first time' },
           201: { ...VisitReceiptSchema, description: 'First delivery: the receipt made now' },
-          ...errorResponses(400, 401, 403, 409, 422, 503),
+          ...errorResponses(400, 401, 403, 409, 422, 429, 503),
         },
       },
     },
@@ -66,11 +68,12 @@ export const receiptsRoutes: FastifyPluginAsyncTypebox<ReceiptsRoutesOptions> = 
   app.get(
     '/v1/me/receipts',
     {
+      config: { rateLimit: rateLimitFor('shopper') },
       schema: {
         tags: ['shopper'],
         summary: 'My receipts, newest first',
         security: SHOPPER_SECURITY,
-        response: { 200: Type.Object({ receipts: Type.Array(ReceiptSchema) }), ...errorResponses(401) },
+        response: { 200: Type.Object({ receipts: Type.Array(ReceiptSchema) }), ...errorResponses(401, 429) },
       },
     },
     async (request) => ({ receipts: await listReceipts(db, await sessions.authenticate(request)) }),
@@ -79,12 +82,13 @@ export const receiptsRoutes: FastifyPluginAsyncTypebox<ReceiptsRoutesOptions> = 
   app.get(
     '/v1/me/receipts/:receiptId',
     {
+      config: { rateLimit: rateLimitFor('shopper') },
       schema: {
         tags: ['shopper'],
         summary: 'One of my receipts',
         security: SHOPPER_SECURITY,
         params: Type.Object({ receiptId: Type.String({ minLength: 1, maxLength: 64 }) }),
-        response: { 200: ReceiptSchema, ...errorResponses(401, 404) },
+        response: { 200: ReceiptSchema, ...errorResponses(401, 404, 429) },
       },
     },
     async (request) => {

@@ -36,7 +36,11 @@ export const ShelfEventSchema = Type.Object(
     /** The session charged for the event, or null when the edge refuses to guess. */
     sessionId: Type.Union([Type.String(), Type.Null()]),
     /** How the session was chosen: the only one inside, a staff decision, or none (refused to guess). */
-    attribution: Type.Union([Type.Literal('sole-session'), Type.Literal('staff'), Type.Literal('unattributed')]),
+    attribution: Type.Union([
+      Type.Literal('sole-session'),
+      Type.Literal('staff'),
+      Type.Literal('unattributed'),
+    ]),
   },
   { additionalProperties: false },
 );

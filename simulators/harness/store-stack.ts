@@ -56,6 +56,8 @@ export async function startStoreStack(options: StoreStackOptions): Promise<Store
       databaseUrl: options.databaseUrl,
       postgresSchema: options.postgresSchema,
       stores: [{ config: options.store, credential }],
+      // the simulated shoppers all sign in from loopback: a store's worth of them is not an attack
+      rateLimit: { scale: 100 },
     });
     stops.push(() => cloud.stop());
     const cloudUrl = await cloud.start(options.cloudPort ?? 0, '127.0.0.1');

@@ -199,17 +199,44 @@ for (const backend of BACKENDS) {
       const docs = (await app.inject({ method: 'GET', url: '/docs/json' })).json<{
         paths: Record<string, unknown>;
       }>();
-      expect(Object.keys(docs.paths).sort()).toEqual([
-        '/health',
-        '/v1/accounts',
-        '/v1/auth/sessions',
-        '/v1/entry-token-key',
-        '/v1/me/entry-tokens',
-        '/v1/me/payment-methods',
-        '/v1/me/receipts',
-        '/v1/me/receipts/{receiptId}',
-        '/v1/stores/{storeId}/visits',
-      ]);
+      expect(Object.keys(docs.paths).sort()).toEqual(
+        [
+          '/health',
+          '/v1/accounts',
+          '/v1/auth/sessions',
+          '/v1/entry-token-key',
+          '/v1/me/disputes',
+          '/v1/me/entry-tokens',
+          '/v1/me/erase',
+          '/v1/me/export',
+          '/v1/me/history',
+          '/v1/me/payment-methods',
+          '/v1/me/profile',
+          '/v1/me/receipts',
+          '/v1/me/receipts/{receiptId}',
+          '/v1/me/receipts/{receiptId}/lines/{lineNo}/disputes',
+          '/v1/me/reservations',
+          '/v1/me/reservations/{reservationId}/cancel',
+          '/v1/me/consent',
+          '/v1/shop/customers/{accountId}/recommendations',
+          '/v1/shop/orders',
+          '/v1/shop/products/{sku}/bought-together',
+          '/v1/shop/stock',
+          '/v1/staff/disputes',
+          '/v1/staff/disputes/{disputeId}/decision',
+          '/v1/stores',
+          '/v1/stores/{storeId}/products',
+          '/v1/stores/{storeId}/stock',
+          '/v1/stores/{storeId}/visits',
+        ].sort(),
+      );
+      // Every documented operation names how its caller authenticates, except the public few.
+      const open = new Set(['/health', '/v1/accounts', '/v1/auth/sessions', '/v1/entry-token-key']);
+      for (const [path, operations] of Object.entries(docs.paths)) {
+        for (const operation of Object.values(operations as Record<string, { security?: unknown[] }>)) {
+          if (!open.has(path)) expect(operation.security, path).toHaveLength(1);
+        }
+      }
       const missing = await app.inject({ method: 'GET', url: '/v1/nothing-here' });
       expect(missing.statusCode).toBe(404);
       expect(missing.json<{ error: string }>().error).toBe('not_found');

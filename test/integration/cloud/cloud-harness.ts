@@ -25,11 +25,20 @@ export const BACKENDS: Backend[] = [
 export const SAMPLE_STORE_ID = 'store-001';
 export const OTHER_STORE_ID = 'store-002';
 
+export const STAFF_LOGIN = {
+  email: 'staff@walkout.test',
+  password: 'staff-password-1234',
+  name: 'Sam Staff',
+};
+export const ONLINE_SHOP_ID = 'webshop';
+
 export interface TestCloud {
   cloud: Cloud;
   sampleStore: StoreConfig;
   /** Credentials by store id. */
   credentials: Record<string, string>;
+  /** The online shop's credential (shop ONLINE_SHOP_ID). */
+  shopCredential: string;
   stop(): Promise<void>;
 }
 
@@ -57,6 +66,7 @@ export async function startTestCloud(
     [SAMPLE_STORE_ID]: `cred-${randomBytes(16).toString('hex')}`,
     [OTHER_STORE_ID]: `cred-${randomBytes(16).toString('hex')}`,
   };
+  const shopCredential = `shop-${randomBytes(16).toString('hex')}`;
   const schema = backend.databaseUrl === undefined ? undefined : (extra.postgresSchema ?? newSchemaName());
   const cloud = await createCloud({
     databaseUrl: backend.databaseUrl,
@@ -65,12 +75,17 @@ export async function startTestCloud(
       { config: sampleStore, credential: credentials[SAMPLE_STORE_ID] as string },
       { config: otherStore, credential: credentials[OTHER_STORE_ID] as string },
     ],
+    staff: [STAFF_LOGIN],
+    onlineShops: [{ shopId: ONLINE_SHOP_ID, credential: shopCredential }],
+    // Suites sign many shoppers up from one address; the limits themselves are tested in rate-limits.test.ts.
+    rateLimit: { scale: 100 },
     ...extra,
   });
   return {
     cloud,
     sampleStore,
     credentials,
+    shopCredential,
     async stop() {
       await cloud.stop();
       if (backend.databaseUrl !== undefined && schema !== undefined)
@@ -124,8 +139,8 @@ export function addCard(cloud: Cloud, shopper: Shopper, cardToken: string): Prom
 
 export function asShopper(
   cloud: Cloud,
-  shopper: Shopper,
-  method: 'GET' | 'POST',
+  shopper: Pick<Shopper, 'token'>,
+  method: 'GET' | 'POST' | 'PUT',
   url: string,
   payload?: object,
 ) {

@@ -34,7 +34,11 @@ for (const backend of BACKENDS) {
     let provider: SandboxPaymentProvider;
     beforeAll(async () => {
       db = await openDatabase(backend.databaseUrl, schema);
-      expect(await migrate(db)).toEqual(['001-core.sql', '002-sandbox-payment-provider.sql']);
+      expect(await migrate(db)).toEqual([
+        '001-core.sql',
+        '002-sandbox-payment-provider.sql',
+        '003-omnichannel.sql',
+      ]);
       expect(await migrate(db)).toEqual([]);
       provider = new SandboxPaymentProvider(db, new ManualClock(1_700_000_000_000));
     });

@@ -79,6 +79,7 @@ for (const backend of BACKENDS) {
         exitedAt: 1_700_000_420_000,
         lines: [
           {
+            lineNo: 1,
             sku: 'SKU-0001',
             name: 'Northfield Still Water 0.5 L',
             quantity: 2,
@@ -86,6 +87,7 @@ for (const backend of BACKENDS) {
             totalCents: 378,
           },
           {
+            lineNo: 2,
             sku: 'SKU-0007',
             name: 'Northfield Chicken Sandwich',
             quantity: 1,
@@ -96,6 +98,8 @@ for (const backend of BACKENDS) {
         totalCents: CART_TOTAL,
         currency: 'EUR',
         status: 'paid',
+        pointsEarned: 11,
+        refundedCents: 0,
         createdAt: expect.any(Number),
       });
       const charges = await providerCharges(test.cloud, visit.visitId);

@@ -5,7 +5,11 @@ import { loadMigrations } from '../../../../cloud/db/migrate.ts';
 describe('loadMigrations', () => {
   it('lists the numbered SQL files in order, numbered 1, 2, … without gaps', () => {
     const migrations = loadMigrations();
-    expect(migrations.map((m) => m.name)).toEqual(['001-core.sql', '002-sandbox-payment-provider.sql']);
+    expect(migrations.map((m) => m.name)).toEqual([
+      '001-core.sql',
+      '002-sandbox-payment-provider.sql',
+      '003-omnichannel.sql',
+    ]);
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
     expect(migrations[0]?.sql).toContain('CREATE TABLE receipts');
   });

@@ -1,0 +1,134 @@
+// Sign in, sign up and the wallet (sandbox cards): the screens that get a shopper ready to enter.
+import { api, session } from './api.js';
+import { banner, go, refreshPoints } from './app.js';
+import { h, show } from './dom.js';
+
+const SANDBOX_CARDS = [
+  ['tok_visa', 'Visa ending 4242'],
+  ['tok_mastercard', 'Mastercard ending 4444'],
+  ['tok_chargeDeclined', 'Visa ending 0002 (always declined)'],
+  ['tok_insufficientFunds', 'Visa ending 9995 (insufficient funds)'],
+];
+
+function form(onsubmit, ...fields) {
+  const error = h('p', { class: 'error', 'data-testid': 'form-error', hidden: true });
+  const element = h('form', {
+    onsubmit: async (event) => {
+      event.preventDefault();
+      const button = element.querySelector('button[type=submit]');
+      button.disabled = true;
+      error.hidden = true;
+      try {
+        await onsubmit(Object.fromEntries(new FormData(element)));
+      } catch (err) {
+        error.textContent = err.message;
+        error.hidden = false;
+      } finally {
+        button.disabled = false;
+      }
+    },
+  });
+  element.append(...fields, error);
+  return element;
+}
+
+const field = (label, name, type = 'text', extra = {}) => [
+  h('label', { for: name }, label),
+  h('input', { id: name, name, type, required: true, ...extra }),
+];
+
+async function signIn(email, password) {
+  const { token } = await api('POST', '/v1/auth/sessions', { email, password });
+  session.set(token);
+  refreshPoints();
+}
+
+export function signInScreen() {
+  show(
+    h('h1', {}, 'Welcome back'),
+    h(
+      'div',
+      { class: 'card' },
+      form(
+        async ({ email, password }) => {
+          await signIn(email, password);
+          go('enter');
+        },
+        ...field('Email', 'email', 'email', { autocomplete: 'email' }),
+        ...field('Password', 'password', 'password', { autocomplete: 'current-password' }),
+        h('button', { type: 'submit', class: 'wide' }, 'Sign in'),
+      ),
+    ),
+    h('p', { class: 'muted' }, 'New here? ', h('a', { href: '#signup' }, 'Create an account')),
+  );
+}
+
+export function signUpScreen() {
+  show(
+    h('h1', {}, 'Create your account'),
+    h(
+      'div',
+      { class: 'card' },
+      form(
+        async ({ name, email, password }) => {
+          await api('POST', '/v1/accounts', { name, email, password });
+          await signIn(email, password);
+          go('wallet');
+        },
+        ...field('Name', 'name', 'text', { autocomplete: 'name' }),
+        ...field('Email', 'email', 'email', { autocomplete: 'email' }),
+        ...field('Password (8+ characters)', 'password', 'password', {
+          minlength: 8,
+          autocomplete: 'new-password',
+        }),
+        h('button', { type: 'submit', class: 'wide' }, 'Sign up'),
+      ),
+    ),
+    h('p', { class: 'muted' }, 'Have an account? ', h('a', { href: '#signin' }, 'Sign in')),
+  );
+}
+
+export function walletScreen() {
+  const list = h('div', { 'data-testid': 'cards' }, h('p', { class: 'muted' }, 'Loading…'));
+  const load = async () => {
+    const { paymentMethods } = await api('GET', '/v1/me/payment-methods');
+    list.replaceChildren(
+      ...(paymentMethods.length === 0
+        ? [h('p', { class: 'muted' }, 'No card yet: add one to enter a store.')]
+        : paymentMethods.map((card, i) =>
+            h(
+              'div',
+              { class: 'row' },
+              `${card.brand} •••• ${card.last4}`,
+              i === 0 ? h('span', { class: 'badge paid' }, 'charged') : '',
+            ),
+          )),
+    );
+  };
+  show(
+    h('h1', {}, 'Payment'),
+    h('div', { class: 'card' }, list),
+    h(
+      'div',
+      { class: 'card' },
+      h('h2', {}, 'Add a card'),
+      h('p', { class: 'muted' }, 'Sandbox cards: no money moves.'),
+      form(
+        async ({ cardToken }) => {
+          await api('POST', '/v1/me/payment-methods', { cardToken });
+          banner('Card added');
+          await load();
+        },
+        h('label', { for: 'cardToken' }, 'Card'),
+        h(
+          'select',
+          { id: 'cardToken', name: 'cardToken' },
+          ...SANDBOX_CARDS.map(([value, text]) => h('option', { value }, text)),
+        ),
+        h('button', { type: 'submit', class: 'wide', 'data-testid': 'add-card' }, 'Add card'),
+      ),
+    ),
+    h('button', { class: 'ghost wide', onclick: () => go('enter') }, 'Go to entry pass'),
+  );
+  load().catch((err) => list.replaceChildren(h('p', { class: 'error' }, err.message)));
+}

@@ -1,0 +1,82 @@
+// The entry pass: a QR code of a short-lived, single-use signed token, renewed before it expires, for the
+// shopper alone or a party; when the account may not enter, the cloud's reason is shown instead.
+import { api } from './api.js';
+import { go } from './app.js';
+import { h, show } from './dom.js';
+
+/** Renew this long before expiry, so the code on screen is always valid when scanned. */
+const RENEW_BEFORE_MS = 10_000;
+const MAX_PARTY = 6;
+
+export function enterScreen() {
+  let party = 1;
+  let renewTimer;
+  let tickTimer;
+  const image = h('img', { alt: 'Entry QR code', 'data-testid': 'entry-qr' });
+  const meter = h('i');
+  const caption = h('p', { class: 'muted', 'data-testid': 'entry-caption' });
+  const body = h('div', { class: 'card qr' }, h('p', { class: 'muted' }, 'Getting your pass…'));
+  const partyButtons = Array.from({ length: MAX_PARTY }, (_, i) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        'aria-pressed': String(i === 0),
+        'data-party': i + 1,
+        onclick: () => setParty(i + 1),
+      },
+      i + 1,
+    ),
+  );
+
+  function setParty(size) {
+    party = size;
+    for (const button of partyButtons)
+      button.setAttribute('aria-pressed', String(Number(button.dataset.party) === size));
+    renew();
+  }
+
+  async function renew() {
+    clearTimeout(renewTimer);
+    clearInterval(tickTimer);
+    try {
+      const pass = await api('POST', '/v1/me/entry-tokens', { party, qr: true });
+      image.src = `data:image/svg+xml;base64,${btoa(pass.qrSvg)}`;
+      image.dataset.token = pass.token;
+      const lifetime = pass.expiresAt - Date.now();
+      const tick = () => {
+        const left = Math.max(0, pass.expiresAt - Date.now());
+        meter.style.width = `${Math.round((100 * left) / lifetime)}%`;
+        caption.textContent = `${party === 1 ? 'Just you' : `You + ${party - 1}`} · renews in ${Math.ceil(Math.max(0, left - RENEW_BEFORE_MS) / 1000)} s`;
+      };
+      tick();
+      tickTimer = setInterval(tick, 1000);
+      body.replaceChildren(image, h('div', { class: 'meter' }, meter), caption);
+      renewTimer = setTimeout(renew, Math.max(1000, lifetime - RENEW_BEFORE_MS));
+    } catch (err) {
+      body.replaceChildren(
+        h(
+          'div',
+          { class: 'notice card', 'data-testid': 'entry-refused' },
+          h('strong', {}, 'You can’t enter yet'),
+          h('p', {}, err.message),
+        ),
+        err.status === 402 ? h('button', { class: 'wide', onclick: () => go('wallet') }, 'Add a card') : '',
+        err.status === 402 ? '' : h('button', { class: 'ghost wide', onclick: renew }, 'Try again'),
+      );
+    }
+  }
+
+  show(
+    h('h1', {}, 'Entry pass'),
+    h('p', { class: 'muted' }, 'Show this at the gate. Take what you need and just walk out.'),
+    body,
+    h('h2', {}, 'Bringing people?'),
+    h('div', { class: 'party', role: 'group', 'aria-label': 'Party size' }, ...partyButtons),
+  );
+  renew();
+  return () => {
+    clearTimeout(renewTimer);
+    clearInterval(tickTimer);
+  };
+}

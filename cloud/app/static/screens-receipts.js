@@ -1,0 +1,137 @@
+// Receipts, newest first, each line disputable ("I didn't take this"); the outcome (refunded at once, or
+// waiting for staff review) shows on the line.
+import { api } from './api.js';
+import { banner, refreshPoints } from './app.js';
+import { badge, h, money, show, when } from './dom.js';
+
+const OUTCOME = {
+  refunded: 'Refunded',
+  refunding: 'Refund on its way',
+  pending_review: 'Our staff is reviewing this',
+  rejected: 'Dispute rejected after review',
+};
+
+function lineView(receipt, line, reload) {
+  const dispute = line.dispute;
+  const action = dispute
+    ? h(
+        'span',
+        { class: 'muted', 'data-testid': 'dispute-outcome' },
+        badge(dispute.status),
+        ' ',
+        OUTCOME[dispute.status],
+        ' · ',
+        money(dispute.amountCents, receipt.currency),
+      )
+    : receipt.status === 'paid'
+      ? h(
+          'button',
+          {
+            class: 'ghost small',
+            'data-testid': 'dispute',
+            onclick: async (event) => {
+              event.target.disabled = true;
+              try {
+                const result = await api(
+                  'POST',
+                  `/v1/me/receipts/${receipt.receiptId}/lines/${line.lineNo}/disputes`,
+                  {
+                    reason: "I didn't take this",
+                  },
+                );
+                banner(
+                  result.status === 'refunded'
+                    ? `Refunded ${money(result.amountCents, receipt.currency)}`
+                    : 'Sent to our staff for review',
+                );
+                refreshPoints();
+              } catch (err) {
+                banner(err.message);
+              }
+              reload();
+            },
+          },
+          "I didn't take this",
+        )
+      : '';
+  return h(
+    'li',
+    { 'data-testid': 'receipt-line', 'data-sku': line.sku },
+    h(
+      'div',
+      { class: 'row' },
+      h('span', {}, `${line.quantity} × ${line.name}`),
+      h('strong', {}, money(line.totalCents, receipt.currency)),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      h('span', { class: 'muted' }, `${money(line.unitPriceCents, receipt.currency)} each`),
+      action,
+    ),
+  );
+}
+
+function receiptView(receipt, reload) {
+  return h(
+    'article',
+    { class: 'card', 'data-testid': 'receipt', 'data-receipt-id': receipt.receiptId },
+    h('div', { class: 'row' }, h('strong', {}, when(receipt.exitedAt)), badge(receipt.status)),
+    h('p', { class: 'muted' }, `Store ${receipt.storeId}`),
+    h('ul', { class: 'lines' }, ...receipt.lines.map((line) => lineView(receipt, line, reload))),
+    h(
+      'div',
+      { class: 'row' },
+      h('span', {}, 'Total'),
+      h(
+        'span',
+        { class: 'total', 'data-testid': 'receipt-total' },
+        money(receipt.totalCents, receipt.currency),
+      ),
+    ),
+    receipt.refundedCents > 0
+      ? h(
+          'div',
+          { class: 'row' },
+          h('span', {}, 'Refunded'),
+          h(
+            'span',
+            { 'data-testid': 'receipt-refunded' },
+            `− ${money(receipt.refundedCents, receipt.currency)}`,
+          ),
+        )
+      : '',
+    h('p', { class: 'muted' }, `${receipt.pointsEarned} points earned`),
+    receipt.status === 'declined'
+      ? h('p', { class: 'error' }, 'Payment declined: add a new card before your next visit.')
+      : '',
+  );
+}
+
+export function receiptsScreen() {
+  const list = h('div', { 'data-testid': 'receipts' }, h('p', { class: 'muted' }, 'Loading…'));
+  const load = async () => {
+    try {
+      const { receipts } = await api('GET', '/v1/me/receipts');
+      list.replaceChildren(
+        ...(receipts.length === 0
+          ? [
+              h(
+                'div',
+                { class: 'card' },
+                h(
+                  'p',
+                  { class: 'muted', 'data-testid': 'no-receipts' },
+                  'No receipts yet. They appear here seconds after you leave a store.',
+                ),
+              ),
+            ]
+          : receipts.map((receipt) => receiptView(receipt, load))),
+      );
+    } catch (err) {
+      list.replaceChildren(h('p', { class: 'error' }, err.message));
+    }
+  };
+  show(h('h1', {}, 'Receipts'), list);
+  load();
+}

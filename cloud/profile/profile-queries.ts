@@ -1,0 +1,178 @@
+// Reads one customer's profile across channels: purchases in store and online, points, consent, and the
+// in-store behaviour kept with consent (considered-but-not-bought, category activity, visit times).
+import { type Database, toNumber } from '../db/database.ts';
+import type { BehaviourSummary, CategoryActivity } from './behaviour-summary.ts';
+
+export interface Consent {
+  behaviourTracking: boolean;
+  marketing: boolean;
+}
+
+export interface HistoryEntry {
+  channel: 'store' | 'online';
+  id: string;
+  storeId: string;
+  at: number;
+  totalCents: number;
+  currency: string;
+  pointsEarned: number;
+  items: number;
+  status: string;
+}
+
+export interface Considered {
+  sku: string;
+  name: string;
+  putBacks: number;
+  lastConsideredAt: number;
+}
+
+/** Behaviour summaries read for a profile: the most recent visits. */
+const BEHAVIOUR_VISITS = 100;
+
+export async function pointsBalance(db: Database, accountId: string): Promise<number> {
+  const rows = await db.query<{ balance: unknown }>(
+    'SELECT COALESCE(sum(points), 0) AS balance FROM points_entries WHERE account_id = $1',
+    [accountId],
+  );
+  return toNumber(rows[0]?.balance ?? 0);
+}
+
+export async function consentOf(db: Database, accountId: string): Promise<Consent> {
+  const rows = await db.query<{ consent_behaviour: boolean; consent_marketing: boolean }>(
+    'SELECT consent_behaviour, consent_marketing FROM accounts WHERE account_id = $1',
+    [accountId],
+  );
+  return {
+    behaviourTracking: rows[0]?.consent_behaviour ?? false,
+    marketing: rows[0]?.consent_marketing ?? false,
+  };
+}
+
+/** In-store receipts and online orders, newest first. */
+export async function purchaseHistory(db: Database, accountId: string, limit = 200): Promise<HistoryEntry[]> {
+  const rows = await db.query<{
+    channel: 'store' | 'online';
+    id: string;
+    store_id: string;
+    at: unknown;
+    total_cents: unknown;
+    currency: string;
+    points: unknown;
+    items: unknown;
+    status: string;
+  }>(
+    `SELECT * FROM (
+       SELECT 'store' AS channel, r.receipt_id AS id, r.store_id, r.exited_at AS at, r.total_cents, r.currency,
+              r.points_earned + COALESCE((SELECT sum(p.points) FROM points_entries p JOIN disputes d
+                ON p.source = 'refund' AND p.source_id = d.dispute_id WHERE d.receipt_id = r.receipt_id), 0) AS points,
+              (SELECT COALESCE(sum(quantity), 0) FROM receipt_lines l WHERE l.receipt_id = r.receipt_id) AS items,
+              r.status
+       FROM receipts r WHERE r.account_id = $1
+       UNION ALL
+       SELECT 'online', o.order_id, o.store_id, o.placed_at, o.total_cents, o.currency, o.points_earned,
+              (SELECT COALESCE(sum(quantity), 0) FROM order_lines l WHERE l.order_id = o.order_id), 'paid'
+       FROM online_orders o WHERE o.account_id = $1
+     ) h ORDER BY at DESC, id LIMIT $2`,
+    [accountId, limit],
+  );
+  return rows.map((row) => ({
+    channel: row.channel,
+    id: row.id,
+    storeId: row.store_id,
+    at: toNumber(row.at),
+    totalCents: toNumber(row.total_cents),
+    currency: row.currency,
+    pointsEarned: toNumber(row.points),
+    items: toNumber(row.items),
+    status: row.status,
+  }));
+}
+
+export interface BehaviourProfile {
+  visits: { visitId: string; storeId: string; enteredAt: number; exitedAt: number }[];
+  consideredNotBought: Considered[];
+  categories: CategoryActivity[];
+}
+
+/** Considered = put back in store and not bought since, in either channel. Empty without consent. */
+export async function behaviourProfile(db: Database, accountId: string): Promise<BehaviourProfile> {
+  const visits = await db.query<{
+    visit_id: string;
+    store_id: string;
+    entered_at: unknown;
+    exited_at: unknown;
+    summary: BehaviourSummary | string;
+  }>(
+    `SELECT visit_id, store_id, entered_at, exited_at, summary FROM behaviour_visits WHERE account_id = $1
+     ORDER BY entered_at DESC LIMIT ${BEHAVIOUR_VISITS}`,
+    [accountId],
+  );
+  if (visits.length === 0) return { visits: [], consideredNotBought: [], categories: [] };
+  const bought = await db.query<{ sku: string; at: unknown }>(
+    `SELECT l.sku, max(r.exited_at) AS at FROM receipts r JOIN receipt_lines l ON l.receipt_id = r.receipt_id
+     WHERE r.account_id = $1 GROUP BY l.sku
+     UNION ALL
+     SELECT l.sku, max(o.placed_at) FROM online_orders o JOIN order_lines l ON l.order_id = o.order_id
+     WHERE o.account_id = $1 GROUP BY l.sku`,
+    [accountId],
+  );
+  /** by SKU: when last bought */
+  const lastBought = new Map<string, number>();
+  for (const row of bought) lastBought.set(row.sku, Math.max(lastBought.get(row.sku) ?? 0, toNumber(row.at)));
+  /** by SKU */
+  const considered = new Map<string, { putBacks: number; at: number }>();
+  /** by category */
+  const categories = new Map<string, CategoryActivity>();
+  for (const visit of visits) {
+    const summary = (
+      typeof visit.summary === 'string' ? JSON.parse(visit.summary) : visit.summary
+    ) as BehaviourSummary;
+    const at = toNumber(visit.exited_at);
+    for (const item of summary.considered) {
+      const seen = considered.get(item.sku) ?? { putBacks: 0, at: 0 };
+      considered.set(item.sku, { putBacks: seen.putBacks + item.putBacks, at: Math.max(seen.at, at) });
+    }
+    for (const activity of summary.categories) {
+      const seen = categories.get(activity.category) ?? {
+        category: activity.category,
+        interactions: 0,
+        activeSpanMs: 0,
+      };
+      seen.interactions += activity.interactions;
+      seen.activeSpanMs += activity.activeSpanMs;
+      categories.set(activity.category, seen);
+    }
+  }
+  const skus = [...considered.keys()].filter(
+    (sku) => (lastBought.get(sku) ?? -1) < (considered.get(sku)?.at ?? 0),
+  );
+  const names = await productNames(db, skus);
+  return {
+    visits: visits.map((v) => ({
+      visitId: v.visit_id,
+      storeId: v.store_id,
+      enteredAt: toNumber(v.entered_at),
+      exitedAt: toNumber(v.exited_at),
+    })),
+    consideredNotBought: skus
+      .map((sku) => ({
+        sku,
+        name: names.get(sku) ?? sku,
+        putBacks: considered.get(sku)?.putBacks ?? 0,
+        lastConsideredAt: considered.get(sku)?.at ?? 0,
+      }))
+      .sort((a, b) => b.lastConsideredAt - a.lastConsideredAt || b.putBacks - a.putBacks),
+    categories: [...categories.values()].sort((a, b) => b.interactions - a.interactions),
+  };
+}
+
+/** by SKU: the product's name in any store's catalog (one price list, one name). */
+export async function productNames(db: Database, skus: readonly string[]): Promise<Map<string, string>> {
+  if (skus.length === 0) return new Map();
+  const rows = await db.query<{ sku: string; name: string }>(
+    'SELECT DISTINCT ON (sku) sku, name FROM products WHERE sku = ANY($1::text[]) ORDER BY sku, store_id',
+    [[...skus]],
+  );
+  return new Map(rows.map((row) => [row.sku, row.name]));
+}

@@ -1,0 +1,357 @@
+// npm run bench:cloud [-- --json] [--seconds N] [--concurrency N]: visits ingested and billed per second over
+// real HTTP on loopback, on the embedded database and on PostgreSQL, with 10 % of visits delivered 2–3 times
+// concurrently; prints a table (and, with --json, one JSON line last). The load runs in a forked process so
+// it does not share the cloud's event loop.
+import { fork } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import pg from 'pg';
+import { reconcile } from '../cloud/billing/reconciliation.ts';
+import type { Database } from '../cloud/db/database.ts';
+import { createCloud } from '../cloud/server.ts';
+import type { VisitUpload } from '../shared/schemas/visit.ts';
+import { loadStoreConfig } from '../shared/store-config.ts';
+
+const DUPLICATE_SHARE = 0.1;
+const SHOPPERS = 200;
+
+interface LoadPlan {
+  url: string;
+  storeId: string;
+  credential: string;
+  accountIds: string[];
+  skus: string[];
+  seconds: number;
+  concurrency: number;
+}
+
+interface LoadResult {
+  visits: number;
+  billed: number;
+  requests: number;
+  failures: number;
+  firstFailure: string | undefined;
+  elapsedMs: number;
+  latenciesMs: number[];
+  /** CPU the load process itself used, ms. */
+  cpuMs: number;
+}
+
+interface BackendResult {
+  name: string;
+  receiptsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  visits: number;
+  requests: number;
+  failures: number;
+  doubleCharges: number;
+  reconciled: boolean;
+  /** CPU ms per billed receipt: cloud process (with PGlite inside it) + PostgreSQL backends. */
+  cloudCpuMsPerReceipt: number;
+}
+
+function argValue(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  const value = at < 0 ? undefined : Number(process.argv[at + 1]);
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+// ---------------------------------------------------------------- load generator (forked child process)
+
+function visitFor(plan: LoadPlan, n: number): VisitUpload {
+  const accountId = plan.accountIds[n % plan.accountIds.length] as string;
+  const lines = Array.from({ length: 1 + (n % 4) }, (_, i) => ({
+    sku: plan.skus[(n * 7 + i * 13) % plan.skus.length] as string,
+    quantity: 1 + ((n + i) % 3),
+  }));
+  const t0 = 1_700_000_000_000 + n * 1000;
+  return {
+    visitId: `bench-${randomUUID()}`,
+    accountId,
+    enteredAt: t0,
+    exitedAt: t0 + 300_000,
+    party: 1,
+    lines,
+    events: lines.map((line, i) => ({
+      eventId: `e-${i}`,
+      kind: 'pick' as const,
+      sku: line.sku,
+      count: line.quantity,
+      lane: `lane-${i}`,
+      ts: t0 + 1000 * (i + 1),
+    })),
+  };
+}
+
+async function runLoad(plan: LoadPlan): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: plan.concurrency });
+  const target = new URL(`/v1/stores/${plan.storeId}/visits`, plan.url);
+  const latenciesMs: number[] = [];
+  let failures = 0;
+  let firstFailure: string | undefined;
+  const post = (visit: VisitUpload) =>
+    new Promise<string | undefined>((resolve) => {
+      const body = JSON.stringify(visit);
+      const started = performance.now();
+      const req = request(
+        target,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            authorization: `Bearer ${plan.credential}`,
+            'idempotency-key': `visit:${visit.visitId}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            latenciesMs.push(performance.now() - started);
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (res.statusCode === 200 || res.statusCode === 201) {
+              resolve((JSON.parse(text) as { status: string }).status);
+            } else {
+              failures += 1;
+              firstFailure ??= `HTTP ${res.statusCode}: ${text.slice(0, 200)}`;
+              resolve(undefined);
+            }
+          });
+        },
+      );
+      req.on('error', (err) => {
+        failures += 1;
+        firstFailure ??= err.message;
+        resolve(undefined);
+      });
+      req.end(body);
+    });
+  const deadline = performance.now() + plan.seconds * 1000;
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  let next = 0;
+  let visits = 0;
+  let billed = 0;
+  let requests = 0;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const n = next++;
+      const visit = visitFor(plan, n);
+      // Every tenth visit arrives 2 or 3 times at once, as a retrying edge or a duplicated network path would.
+      const copies = n % Math.round(1 / DUPLICATE_SHARE) === 0 ? 2 + (n % 2) : 1;
+      const statuses = await Promise.all(Array.from({ length: copies }, () => post(visit)));
+      requests += copies;
+      visits += 1;
+      if (statuses.some((status) => status === 'paid')) billed += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: plan.concurrency }, worker));
+  const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  agent.destroy();
+  return {
+    visits,
+    billed,
+    requests,
+    failures,
+    firstFailure,
+    elapsedMs,
+    latenciesMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
+}
+
+// ---------------------------------------------------------------- the cloud side
+
+async function seedShoppers(db: Database, count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => randomUUID());
+  await db.query(
+    `INSERT INTO accounts (account_id, email, name, password_hash, created_at)
+     SELECT id, 'bench-' || id || '@example.com', 'Bench', 'scrypt$x', 0 FROM unnest($1::text[]) AS id`,
+    [ids],
+  );
+  await db.query(
+    `INSERT INTO payment_methods (payment_method_id, account_id, provider_token, brand, last4, created_at)
+     SELECT 'pm-' || id, id, 'tok_visa', 'visa', '4242', 0 FROM unnest($1::text[]) AS id`,
+    [ids],
+  );
+  return ids;
+}
+
+/** CPU ms the cloud's PostgreSQL backends have used so far (Linux /proc; 0 where unreadable). */
+async function postgresCpuMs(db: Database, schema: string | undefined): Promise<number> {
+  if (schema === undefined) return 0;
+  const rows = await db.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
+    [`walkout-cloud:${schema}`],
+  );
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+    } catch {
+      // Not on this machine (remote PostgreSQL) or already gone: counted as 0.
+    }
+  }
+  return ticks * 10;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function loadInChild(plan: LoadPlan): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(process.argv[1] as string, ['--load-child'], {
+      execArgv: process.execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.once('message', (message) => {
+      resolve(message as LoadResult);
+      child.kill();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0 && code !== null) reject(new Error(`load process exited with ${code}`));
+    });
+    child.send(plan);
+  });
+}
+
+async function benchBackend(
+  name: string,
+  databaseUrl: string | undefined,
+  seconds: number,
+  concurrency: number,
+): Promise<BackendResult> {
+  const config = loadStoreConfig('stores/sample-store.json');
+  const credential = `bench-${randomBytes(16).toString('hex')}`;
+  const schema = databaseUrl === undefined ? undefined : `bench_${randomBytes(6).toString('hex')}`;
+  const cloud = await createCloud({
+    databaseUrl,
+    ...(schema === undefined ? {} : { postgresSchema: schema, postgresPoolSize: 12 }),
+    stores: [{ config, credential }],
+    rateLimit: { scale: 0 },
+  });
+  try {
+    const accountIds = await seedShoppers(cloud.db, SHOPPERS);
+    const url = await cloud.start(0, '127.0.0.1');
+    const plan = { url, storeId: config.storeId, credential, accountIds, concurrency };
+    const skus = config.catalog.map((p) => p.sku);
+    // A short warm-up (JIT, prepared statements, pool), then the measured run.
+    await loadInChild({ ...plan, skus, seconds: 1 });
+    const cpuBefore = process.cpuUsage();
+    const pgBefore = await postgresCpuMs(cloud.db, schema);
+    const load = await loadInChild({ ...plan, skus, seconds });
+    const cpu = process.cpuUsage(cpuBefore);
+    const pgMs = (await postgresCpuMs(cloud.db, schema)) - pgBefore;
+    const cloudCpuMs = (cpu.user + cpu.system) / 1000 + pgMs;
+    const [charges] = await cloud.db.query<{
+      provider: unknown;
+      visits: unknown;
+      ledger: unknown;
+      receipts: unknown;
+    }>(
+      `SELECT (SELECT count(*) FROM provider_charges WHERE idempotency_key LIKE 'charge:visit:%') AS provider,
+              (SELECT count(DISTINCT substr(idempotency_key, 14)) FROM provider_charges
+               WHERE idempotency_key LIKE 'charge:visit:%') AS visits,
+              (SELECT count(*) FROM ledger_entries WHERE kind = 'charge') AS ledger,
+              (SELECT count(DISTINCT receipt_id) FROM ledger_entries WHERE kind = 'charge') AS receipts`,
+    );
+    const doubleCharges =
+      Number(charges?.provider ?? 0) -
+      Number(charges?.visits ?? 0) +
+      (Number(charges?.ledger ?? 0) - Number(charges?.receipts ?? 0));
+    const reconciliation = await reconcile(cloud.db);
+    const sorted = [...load.latenciesMs].sort((a, b) => a - b);
+    if (load.firstFailure !== undefined) console.error(`[${name}] first failure: ${load.firstFailure}`);
+    return {
+      name,
+      receiptsPerSec: Math.round(load.billed / (load.elapsedMs / 1000)),
+      p50Ms: Math.round(percentile(sorted, 50) * 10) / 10,
+      p99Ms: Math.round(percentile(sorted, 99) * 10) / 10,
+      visits: load.visits,
+      requests: load.requests,
+      failures: load.failures,
+      doubleCharges,
+      reconciled: reconciliation.ok,
+      cloudCpuMsPerReceipt: Math.round((cloudCpuMs / Math.max(1, load.billed)) * 100) / 100,
+    };
+  } finally {
+    await cloud.stop();
+    if (databaseUrl !== undefined && schema !== undefined) {
+      const admin = new pg.Client({ connectionString: databaseUrl });
+      await admin.connect();
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.end());
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const seconds = argValue('--seconds', 6);
+  const concurrency = argValue('--concurrency', 48);
+  const postgresUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+  const results = [
+    await benchBackend('embedded (PGlite)', undefined, seconds, concurrency),
+    await benchBackend('PostgreSQL', postgresUrl, seconds, concurrency),
+  ];
+  const rows = results.map((r) =>
+    [
+      r.name.padEnd(18),
+      String(r.receiptsPerSec).padStart(10),
+      String(r.p50Ms).padStart(8),
+      String(r.p99Ms).padStart(8),
+      String(r.visits).padStart(7),
+      String(r.requests).padStart(9),
+      String(r.failures).padStart(9),
+      String(r.doubleCharges).padStart(14),
+      (r.reconciled ? 'yes' : 'NO').padStart(11),
+      String(r.cloudCpuMsPerReceipt).padStart(13),
+      String(Math.round(2000 / Math.max(0.01, r.cloudCpuMsPerReceipt))).padStart(14),
+    ].join(' '),
+  );
+  console.log(
+    `\nbench:cloud — ${seconds} s per backend, ${concurrency} concurrent edges, ${DUPLICATE_SHARE * 100} % of visits delivered 2–3× at once\n`,
+  );
+  console.log(
+    `${'backend'.padEnd(18)} ${'receipts/s'.padStart(10)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'visits'.padStart(7)} ${'requests'.padStart(9)} ${'failures'.padStart(9)} ${'double charges'.padStart(14)} ${'reconciled'.padStart(11)} ${'cpu ms/rcpt'.padStart(13)} ${'2-core ceiling'.padStart(14)}`,
+  );
+  for (const row of rows) console.log(row);
+  console.log(
+    '\ncpu ms/rcpt: CPU the cloud (and, for PostgreSQL, its server backends) spent per billed receipt, whatever\n' +
+      'else shares the machine; 2-core ceiling = 2000 / that, the rate two idle cores could bill (load generator excluded).',
+  );
+  const [embedded, postgres] = results;
+  const doubleCharges = results.reduce((sum, r) => sum + r.doubleCharges, 0);
+  if (json) {
+    console.log(
+      JSON.stringify({
+        embedded: { receiptsPerSec: embedded?.receiptsPerSec, p99Ms: embedded?.p99Ms },
+        postgres: { receiptsPerSec: postgres?.receiptsPerSec, p99Ms: postgres?.p99Ms },
+        doubleCharges,
+      }),
+    );
+  }
+  if (doubleCharges > 0 || results.some((r) => !r.reconciled || r.failures > 0)) process.exitCode = 1;
+}
+
+if (process.argv.includes('--load-child')) {
+  process.once('message', (plan) => {
+    runLoad(plan as LoadPlan).then(
+      (result) => process.send?.(result),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  });
+} else {
+  await main();
+}
