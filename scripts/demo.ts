@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   const edgeUrl = stack.edge.httpUrl ?? '(no HTTP)';
   console.log(`
   MQTT broker (embedded aedes)   ${stack.mqttUrl}
+  Shopper app (mobile web)       ${stack.cloudUrl}/app/
   Cloud API docs (OpenAPI)       ${stack.cloudUrl}/docs
   Floor view (staff)             ${edgeUrl}/floor/   sign in: manager / walkout-demo (supervisor), staff / walkout-view (viewer)
   Edge state                     ${edgeUrl}/api/state
