@@ -28,6 +28,8 @@ import { CloudSync } from './outbox/cloud-sync.ts';
 import { Outbox } from './outbox/outbox.ts';
 import type { DetectedShelfEvent, ShelfMonitor } from './shelves/shelf-monitor.ts';
 import { ShelfStage } from './shelves/shelf-stage.ts';
+import type { VisionConfig } from './vision/vision-config.ts';
+import { VisionStage } from './vision/vision-stage.ts';
 
 /** The part of the cloud's visit answer the edge passes on. */
 const receiptValidator = compileValidator(
@@ -55,6 +57,8 @@ export interface EdgeOptions {
   exceptionHoldMs?: number;
   /** Floor-view staff as `name:viewer|supervisor:password,…`. */
   floorStaff?: string;
+  /** Ceiling-camera tracking (edge/vision); off when undefined. */
+  vision?: VisionConfig;
 }
 
 export class Edge {
@@ -74,6 +78,7 @@ export class Edge {
   private readonly checkout: Checkout;
   private readonly sync: CloudSync;
   private gate: GateController | undefined;
+  private vision: VisionStage | undefined;
   private http: FastifyInstance | undefined;
   private readonly listeners = new Set<(event: ShelfEvent | SessionEvent) => void>();
   private readonly alertListeners = new Set<(alert: Alert) => void>();
@@ -179,6 +184,7 @@ export class Edge {
         this.link.publish(topics.gateCommand(store.storeId, gateId), command, { qos: 1 }),
       onEntered: (session) => {
         this.metrics.sessionsInStore.set(this.sessions.inStore().length);
+        this.vision?.entered(session.sessionId, session.entryGate, session.party, session.enteredAt);
         this.emitSession({
           v: 1,
           kind: 'entered',
@@ -217,6 +223,24 @@ export class Edge {
         logger.error({ err, gateId }, 'gate scan failed');
       });
     });
+    if (this.options.vision !== undefined) {
+      const vision = new VisionStage({
+        store,
+        config: this.options.vision,
+        logger: logger.child({ component: 'vision' }),
+        clock: this.clock,
+        registry: this.metrics.registry,
+        publish: (update) => {
+          this.link.publish(topics.tracks(store.storeId), update, { qos: 0 });
+          this.hub.publish('tracks', update);
+        },
+      });
+      this.vision = vision;
+      this.link.subscribe('cameraFrame', topicFilters.cameraFrame(store.storeId), 0, (frame, camera) =>
+        vision.ingest(frame, camera),
+      );
+      await vision.start();
+    }
     await this.link.start();
     this.shelfStage.publishAllStock(this.clock.now());
     this.checkout.start();
@@ -230,6 +254,7 @@ export class Edge {
 
   async stop(): Promise<void> {
     this.checkout.stop();
+    await this.vision?.stop();
     await this.sync.stop();
     await this.link.stop();
     await this.http?.close();

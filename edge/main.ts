@@ -5,6 +5,7 @@ import pino from 'pino';
 import { loadStoreConfig } from '../shared/store-config.ts';
 import { Edge } from './edge-app.ts';
 import { fetchEntryTokenKey, loadEdgeConfig } from './edge-config.ts';
+import { loadVisionConfig } from './vision/vision-config.ts';
 
 const logger = pino({ name: 'walkout-edge' });
 
@@ -19,7 +20,13 @@ async function main(): Promise<void> {
     (await fetchEntryTokenKey(config.cloudUrl, 30, (e) =>
       logger.warn(`waiting for the cloud at ${config.cloudUrl}: ${e}`),
     ));
-  const edge = new Edge({ ...config, store, entryTokenPublicKeyPem: publicKey, logger });
+  const edge = new Edge({
+    ...config,
+    store,
+    entryTokenPublicKeyPem: publicKey,
+    logger,
+    vision: loadVisionConfig(process.env),
+  });
   await edge.start();
   logger.info(
     `edge for ${store.storeId} running; health at ${edge.httpUrl}/health, metrics at ${edge.httpUrl}/metrics`,

@@ -80,6 +80,9 @@ export function parseScenario(value: unknown, store: StoreConfig, source = '<inl
     seed: file.seed,
     noise,
     shoppers,
+    ...(file.cameras === undefined
+      ? {}
+      : { cameras: { fps: file.cameras.fps ?? 5, dropRate: file.cameras.dropRate ?? 0.02 } }),
   };
 }
 

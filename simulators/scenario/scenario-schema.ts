@@ -43,6 +43,18 @@ export const ScenarioFileSchema = Type.Object(
     /** quiet | standard | noisy; default standard. */
     noise: Type.Optional(Type.String()),
     shoppers: Type.Array(ScenarioShopperSchema, { minItems: 1 }),
+    /** Ceiling cameras (simulators/vision): present = render and publish frames; absent = no cameras. */
+    cameras: Type.Optional(
+      Type.Object(
+        {
+          /** Frames per second per camera, device time (default 5). */
+          fps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 30 })),
+          /** Share of frames a camera fails to send (default 0.02). */
+          dropRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -74,4 +86,6 @@ export interface Scenario {
   seed: number;
   noise: NoiseProfileName;
   shoppers: ScenarioShopper[];
+  /** Camera emulation settings when the scenario turns cameras on. */
+  cameras?: { fps: number; dropRate: number };
 }

@@ -9,6 +9,9 @@ import { GateEmulator } from '../devices/gate-emulator.ts';
 import { LoadCellEmulator } from '../devices/load-cell-emulator.ts';
 import { NOISE_PROFILES } from '../devices/noise-profiles.ts';
 import { ShelfControllers } from '../devices/shelf-controllers.ts';
+import { CameraRig } from '../vision/camera-emulator.ts';
+import { planScenario } from '../vision/motion-plan.ts';
+import { visionPlanner } from '../vision/scenario-frames.ts';
 import { deriveRandom } from '../world/derived-random.ts';
 import { StoreWorld } from '../world/store-world.ts';
 import { sleepUntil } from './device-time.ts';
@@ -47,6 +50,8 @@ interface Running {
   shelves: ShelfControllers;
   /** by gate id */
   gates: Map<string, GateEmulator>;
+  /** Ceiling cameras, when the scenario turns them on. */
+  cameras: CameraRig | undefined;
   abort: AbortController;
 }
 
@@ -101,10 +106,36 @@ export class Simulator {
         }),
       ]),
     );
-    const running: Running = { index, clock, world, loadCells, shelves, gates, abort: new AbortController() };
+    const cameras =
+      scenario.cameras === undefined
+        ? undefined
+        : new CameraRig({
+            store: index,
+            mqttUrl,
+            clock,
+            speed: this.speed,
+            fps: scenario.cameras.fps,
+            dropRate: scenario.cameras.dropRate,
+            seed: scenario.seed,
+            logger: logger.child({ component: 'cameras' }),
+          });
+    const running: Running = {
+      index,
+      clock,
+      world,
+      loadCells,
+      shelves,
+      gates,
+      cameras,
+      abort: new AbortController(),
+    };
     this.running = running;
     try {
-      await Promise.all([shelves.start(), ...[...gates.values()].map((g) => g.start())]);
+      await Promise.all([
+        shelves.start(),
+        ...[...gates.values()].map((g) => g.start()),
+        ...(cameras === undefined ? [] : [cameras.start()]),
+      ]);
     } catch (err) {
       await this.stop();
       throw err;
@@ -138,7 +169,11 @@ export class Simulator {
     if (running === undefined) return;
     this.running = undefined;
     running.abort.abort(new Error('simulator stopped'));
-    await Promise.all([running.shelves.stop(), ...[...running.gates.values()].map((g) => g.stop())]);
+    await Promise.all([
+      running.shelves.stop(),
+      ...[...running.gates.values()].map((g) => g.stop()),
+      ...(running.cameras === undefined ? [] : [running.cameras.stop()]),
+    ]);
     this.options.logger.info(running.shelves.stats, 'simulator stopped');
   }
 
@@ -171,6 +206,11 @@ export class Simulator {
       }),
     );
     const startTs = running.clock.now();
+    // the people the cameras see walk the scripts from now on (positions derive from the scenario alone)
+    running.cameras?.setScene(
+      planScenario(scenario, running.index, visionPlanner(running.index.config)),
+      startTs,
+    );
     const recorder = new GroundTruthRecorder({
       scenario: scenario.name,
       store: running.index.config.storeId,

@@ -1,0 +1,86 @@
+// Cross-camera fusion of one moment's detections on the floor: where camera views overlap, the same person
+// is seen twice; detections from different cameras closer than a merge radius become one. Pure.
+
+export interface FloorDetection {
+  camera: string;
+  x: number;
+  y: number;
+  score: number;
+  /** L2-normalised appearance embedding, when the embedder ran. */
+  embedding: Float32Array | undefined;
+  /** Extended hands attributed to this person (floor metres). */
+  hands: Array<{ x: number; y: number }>;
+}
+
+export interface FusedDetection {
+  x: number;
+  y: number;
+  score: number;
+  embedding: Float32Array | undefined;
+  hands: Array<{ x: number; y: number }>;
+  cameras: string[];
+}
+
+export const MERGE_RADIUS_M = 0.45;
+
+export function fuseDetections(
+  detections: readonly FloorDetection[],
+  radius = MERGE_RADIUS_M,
+): FusedDetection[] {
+  const sorted = [...detections].sort((a, b) => b.score - a.score);
+  const clusters: Array<{ members: FloorDetection[] }> = [];
+  for (const d of sorted) {
+    let best: { members: FloorDetection[] } | undefined;
+    let bestD = radius;
+    for (const c of clusters) {
+      if (c.members.some((m) => m.camera === d.camera)) continue;
+      const head = c.members[0] as FloorDetection;
+      const dist = Math.hypot(head.x - d.x, head.y - d.y);
+      if (dist <= bestD) {
+        bestD = dist;
+        best = c;
+      }
+    }
+    if (best === undefined) clusters.push({ members: [d] });
+    else best.members.push(d);
+  }
+  return clusters.map(({ members }) => {
+    const w = members.reduce((s, m) => s + m.score, 0);
+    const x = members.reduce((s, m) => s + m.x * m.score, 0) / w;
+    const y = members.reduce((s, m) => s + m.y * m.score, 0) / w;
+    const hands: Array<{ x: number; y: number }> = [];
+    for (const m of members) {
+      for (const h of m.hands) if (!hands.some((o) => Math.hypot(o.x - h.x, o.y - h.y) < 0.2)) hands.push(h);
+    }
+    return {
+      x,
+      y,
+      score: Math.max(...members.map((m) => m.score)),
+      embedding: meanEmbedding(members.flatMap((m) => (m.embedding === undefined ? [] : [m.embedding]))),
+      hands,
+      cameras: members.map((m) => m.camera),
+    };
+  });
+}
+
+export function meanEmbedding(embs: readonly Float32Array[]): Float32Array | undefined {
+  const first = embs[0];
+  if (first === undefined) return undefined;
+  const out = new Float32Array(first.length);
+  for (const e of embs) for (let i = 0; i < out.length; i++) out[i] = (out[i] ?? 0) + (e[i] ?? 0);
+  return normalise(out);
+}
+
+export function normalise(v: Float32Array): Float32Array {
+  let n = 0;
+  for (const x of v) n += x * x;
+  n = Math.sqrt(n) || 1;
+  for (let i = 0; i < v.length; i++) v[i] = (v[i] ?? 0) / n;
+  return v;
+}
+
+export function cosine(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] ?? 0) * (b[i] ?? 0);
+  return s;
+}

@@ -1,0 +1,257 @@
+// Multi-person tracker on the store floor: fused camera detections are assigned to tracks (Hungarian on
+// distance plus appearance), tracks follow a constant-velocity Kalman filter, are held through blind spots and
+// short occlusions, bound to sessions at the entry gate and closed at the exit gate. Pure: time comes in.
+import {
+  cosine,
+  type FloorDetection,
+  type FusedDetection,
+  fuseDetections,
+  normalise,
+} from './camera-fusion.ts';
+import { type CameraOutline, camerasSeeing } from './coverage.ts';
+import type { GateBinder } from './gate-binder.ts';
+import { assign } from './hungarian.ts';
+import { type AxisState, DEFAULT_MOTION, initAxis, predictAxis, updateAxis } from './motion-model.ts';
+
+export type TrackState = 'tentative' | 'confirmed' | 'exited';
+
+export interface Track {
+  id: string;
+  sessionId: string | null;
+  state: TrackState;
+  x: AxisState;
+  y: AxisState;
+  embedding: Float32Array | undefined;
+  hands: Array<{ x: number; y: number }>;
+  bornTs: number;
+  /** Where the track was born (tells a newcomer at the gate from a person found again). */
+  bornX: number;
+  bornY: number;
+  lastSeenTs: number;
+  lastTs: number;
+  hits: number;
+  /** Time spent unseen where a reporting camera should have seen it. */
+  missedMs: number;
+  /** Missed long enough that its position is a guess: not reported, kept to be found again. */
+  lost: boolean;
+  exitGate?: string;
+}
+
+export interface TrackerTuning {
+  /** Base association gate (m) and how fast it widens while unseen (m/s). */
+  gateM: number;
+  gateGrowthMps: number;
+  maxGateM: number;
+  /** Weight of (1 − cosine) in the assignment cost, metres per unit. */
+  appearanceWeight: number;
+  hitsToConfirm: number;
+  /** Unseen-while-visible time after which a track is dropped (tentative / confirmed). */
+  dropTentativeMs: number;
+  dropConfirmedMs: number;
+  /** Tracks in a blind spot are held this long at most. */
+  holdBlindMs: number;
+  embeddingRate: number;
+  /** A lost track is given back to a new one within this distance that looks at least this alike. */
+  relinkRadiusM: number;
+  relinkMinCosine: number;
+  /** Missed this long in view: the track is lost (kept for relinking until dropConfirmedMs). */
+  lostAfterMs: number;
+}
+
+export const DEFAULT_TRACKER: TrackerTuning = {
+  gateM: 0.9,
+  gateGrowthMps: 0.8,
+  maxGateM: 3.0,
+  appearanceWeight: 1.2,
+  hitsToConfirm: 3,
+  dropTentativeMs: 700,
+  dropConfirmedMs: 20_000,
+  holdBlindMs: 180_000,
+  embeddingRate: 0.15,
+  relinkRadiusM: 2,
+  relinkMinCosine: 0.6,
+  lostAfterMs: 1200,
+};
+
+export class Tracker {
+  /** by track id */
+  private readonly tracks = new Map<string, Track>();
+  private nextId = 1;
+  private lastTs: number | undefined;
+
+  constructor(
+    private readonly outlines: readonly CameraOutline[],
+    private readonly binder: GateBinder,
+    private readonly tuning: TrackerTuning = DEFAULT_TRACKER,
+  ) {}
+
+  /**
+   * Advances to `ts` with the detections of the cameras that reported since the last update
+   * (`observed`: their ids, including those that saw nobody). Returns tracks that ended (exited) now.
+   */
+  update(ts: number, detections: readonly FloorDetection[], observed: ReadonlySet<string>): Track[] {
+    const dtS = this.lastTs === undefined ? 0 : Math.max(0, (ts - this.lastTs) / 1000);
+    this.lastTs = ts;
+    const live = [...this.tracks.values()];
+    for (const t of live) {
+      const unseenS = (ts - t.lastSeenTs) / 1000;
+      t.x = predictAxis(t.x, dtS, DEFAULT_MOTION, unseenS);
+      t.y = predictAxis(t.y, dtS, DEFAULT_MOTION, unseenS);
+      t.lastTs = ts;
+      t.hands = [];
+    }
+    const fused = fuseDetections(detections);
+    const cost = live.map((t) => fused.map((d) => this.cost(t, d, ts)));
+    const matchOf = assign(cost);
+    const usedDetections = new Set<number>();
+    live.forEach((t, i) => {
+      const j = matchOf[i] ?? -1;
+      const d = j >= 0 ? fused[j] : undefined;
+      if (d === undefined) {
+        const seen = camerasSeeing(this.outlines, t.x.p, t.y.p).some((c) => observed.has(c));
+        if (seen) t.missedMs += dtS * 1000;
+        if (t.missedMs > this.tuning.lostAfterMs) t.lost = true;
+        return;
+      }
+      usedDetections.add(j);
+      this.correct(t, d, fused, ts);
+    });
+    fused.forEach((d, j) => {
+      if (!usedDetections.has(j)) this.birth(d, ts);
+    });
+    return this.prune(ts);
+  }
+
+  /** Live tracks (tentative and lost ones included). */
+  all(): Track[] {
+    return [...this.tracks.values()];
+  }
+
+  /** Confirmed tracks whose position is known now (what the stage publishes). */
+  reported(): Track[] {
+    return this.all().filter((t) => t.state === 'confirmed' && !t.lost);
+  }
+
+  private cost(t: Track, d: FusedDetection, ts: number): number {
+    const unseenS = Math.max(0, (ts - t.lastSeenTs) / 1000);
+    const gate = Math.min(this.tuning.maxGateM, this.tuning.gateM + unseenS * this.tuning.gateGrowthMps);
+    const dist = Math.hypot(t.x.p - d.x, t.y.p - d.y);
+    if (dist > gate) return Number.POSITIVE_INFINITY;
+    const app =
+      t.embedding !== undefined && d.embedding !== undefined ? 1 - cosine(t.embedding, d.embedding) : 0.3;
+    // a long-unseen track is matched mostly on appearance: its position is a guess
+    const distWeight = 1 / (1 + unseenS);
+    return dist * distWeight + this.tuning.appearanceWeight * app + (t.state === 'confirmed' ? 0 : 0.3);
+  }
+
+  private correct(t: Track, d: FusedDetection, all: readonly FusedDetection[], ts: number): void {
+    t.x = updateAxis(t.x, d.x, DEFAULT_MOTION);
+    t.y = updateAxis(t.y, d.y, DEFAULT_MOTION);
+    t.hits += 1;
+    t.lastSeenTs = ts;
+    t.missedMs = 0;
+    t.lost = false;
+    t.hands = d.hands;
+    // learn appearance only when nobody else is close enough to bleed into the crop
+    const crowded = all.some((o) => o !== d && Math.hypot(o.x - d.x, o.y - d.y) < 0.9);
+    if (d.embedding !== undefined && !crowded) {
+      if (t.embedding === undefined) t.embedding = Float32Array.from(d.embedding);
+      else {
+        const r = this.tuning.embeddingRate;
+        for (let i = 0; i < t.embedding.length; i++) {
+          t.embedding[i] = (1 - r) * (t.embedding[i] ?? 0) + r * (d.embedding[i] ?? 0);
+        }
+        normalise(t.embedding);
+      }
+    }
+    if (t.state === 'tentative' && t.hits >= this.tuning.hitsToConfirm) {
+      t.state = 'confirmed';
+      if (t.sessionId === null) t.sessionId = this.binder.bindNewTrack(t.bornX, t.bornY, t.bornTs) ?? null;
+      if (t.sessionId === null && !this.binder.nearEntry(t.bornX, t.bornY)) this.relink(t, ts);
+    }
+  }
+
+  /**
+   * A person found again after the tracker lost them (occlusion, blind spot) appears as a new track away from
+   * the entry gate: give it back the identity of the lost track that looks most like it and could have got
+   * there, and drop the lost one.
+   */
+  private relink(t: Track, ts: number): void {
+    let best: Track | undefined;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    for (const o of this.tracks.values()) {
+      if (o === t || o.state !== 'confirmed' || o.sessionId === null || ts - o.lastSeenTs < 400) continue;
+      const dist = Math.hypot(o.x.p - t.x.p, o.y.p - t.y.p);
+      // how far the lost person could have walked since last seen, at a brisk pace
+      const reach = this.tuning.relinkRadiusM + ((ts - o.lastSeenTs) / 1000) * 1.5;
+      if (dist > reach) continue;
+      const cos =
+        o.embedding !== undefined && t.embedding !== undefined ? cosine(o.embedding, t.embedding) : 0.7;
+      if (cos < this.tuning.relinkMinCosine) continue;
+      const score = cos - 0.1 * dist;
+      if (score > bestScore) {
+        bestScore = score;
+        best = o;
+      }
+    }
+    if (best === undefined) return;
+    this.tracks.delete(best.id);
+    this.tracks.delete(t.id);
+    t.id = best.id;
+    t.sessionId = best.sessionId;
+    t.bornTs = best.bornTs;
+    this.tracks.set(t.id, t);
+  }
+
+  private birth(d: FusedDetection, ts: number): void {
+    const id = `T${this.nextId++}`;
+    this.tracks.set(id, {
+      id,
+      sessionId: null,
+      state: 'tentative',
+      x: initAxis(d.x),
+      y: initAxis(d.y),
+      embedding: d.embedding === undefined ? undefined : Float32Array.from(d.embedding),
+      hands: d.hands,
+      bornTs: ts,
+      bornX: d.x,
+      bornY: d.y,
+      lastSeenTs: ts,
+      lastTs: ts,
+      hits: 1,
+      missedMs: 0,
+      lost: false,
+    });
+  }
+
+  /** True when floor no camera sees lies within 0.8 m (a person there may have just walked out of view). */
+  private nearBlind(x: number, y: number): boolean {
+    for (let k = 0; k < 8; k++) {
+      const a = (k * Math.PI) / 4;
+      if (camerasSeeing(this.outlines, x + 0.8 * Math.cos(a), y + 0.8 * Math.sin(a)).length === 0)
+        return true;
+    }
+    return false;
+  }
+
+  private prune(ts: number): Track[] {
+    const ended: Track[] = [];
+    for (const t of this.tracks.values()) {
+      const visible = camerasSeeing(this.outlines, t.x.p, t.y.p).length > 0;
+      const limit = t.state === 'tentative' ? this.tuning.dropTentativeMs : this.tuning.dropConfirmedMs;
+      const blindTooLong = !visible && ts - t.lastSeenTs > this.tuning.holdBlindMs;
+      const exitGate = t.state === 'confirmed' ? this.binder.exitNear(t.x.p, t.y.p) : undefined;
+      // leaving through the exit gate: last seen near it, at the edge of what the cameras see, then gone
+      const leftThroughExit =
+        exitGate !== undefined && ts - t.lastSeenTs > 800 && (!visible || this.nearBlind(t.x.p, t.y.p));
+      if (!(t.missedMs > limit || blindTooLong || leftThroughExit)) continue;
+      this.tracks.delete(t.id);
+      if (leftThroughExit) {
+        t.state = 'exited';
+        t.exitGate = exitGate;
+        ended.push(t);
+      }
+    }
+    return ended;
+  }
+}

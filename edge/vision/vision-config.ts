@@ -1,0 +1,55 @@
+// Vision stage configuration: which detector (the shipped heatmap model or an Ultralytics YOLO export),
+// the embedder, threads and publishing rate. Read from the environment in one place, validated.
+import { type Static, Type } from 'typebox';
+import { compileValidator } from '../../shared/validator.ts';
+import { DETECTOR_MODEL, EMBEDDER_MODEL } from './vision-defaults.ts';
+
+export const VisionConfigSchema = Type.Object({
+  detector: Type.Union([Type.Literal('heatmap'), Type.Literal('yolo')]),
+  detectorPath: Type.String({ minLength: 1 }),
+  /** YOLO only: square input size and class kept. */
+  yoloInput: Type.Integer({ minimum: 32, maximum: 2048 }),
+  yoloClass: Type.Integer({ minimum: 0 }),
+  /** Empty: no appearance embedding (tracking on motion only). */
+  embedderPath: Type.String(),
+  intraOpThreads: Type.Integer({ minimum: 1, maximum: 64 }),
+  /** Track messages per second at most. */
+  publishHz: Type.Number({ exclusiveMinimum: 0, maximum: 60 }),
+});
+
+export type VisionConfig = Static<typeof VisionConfigSchema>;
+
+export const DEFAULT_VISION: VisionConfig = {
+  detector: 'heatmap',
+  detectorPath: DETECTOR_MODEL,
+  yoloInput: 640,
+  yoloClass: 0,
+  embedderPath: EMBEDDER_MODEL,
+  intraOpThreads: 1,
+  publishHz: 5,
+};
+
+export class VisionConfigError extends Error {
+  readonly code = 'INVALID_VISION_CONFIG';
+}
+
+const validator = compileValidator(VisionConfigSchema);
+
+/** VISION=on enables the stage; VISION_DETECTOR=yolo with VISION_DETECTOR_PATH=… uses a YOLO export. */
+export function loadVisionConfig(env: NodeJS.ProcessEnv): VisionConfig | undefined {
+  if (env.VISION === undefined || env.VISION === 'off') return undefined;
+  const detector = env.VISION_DETECTOR ?? DEFAULT_VISION.detector;
+  const config = {
+    detector,
+    detectorPath: env.VISION_DETECTOR_PATH ?? (detector === 'yolo' ? '' : DEFAULT_VISION.detectorPath),
+    yoloInput: Number(env.VISION_YOLO_INPUT ?? DEFAULT_VISION.yoloInput),
+    yoloClass: Number(env.VISION_YOLO_CLASS ?? DEFAULT_VISION.yoloClass),
+    embedderPath: env.VISION_EMBEDDER_PATH ?? DEFAULT_VISION.embedderPath,
+    intraOpThreads: Number(env.VISION_THREADS ?? DEFAULT_VISION.intraOpThreads),
+    publishHz: Number(env.VISION_PUBLISH_HZ ?? DEFAULT_VISION.publishHz),
+  };
+  const checked = validator.check(config);
+  if (!checked.ok)
+    throw new VisionConfigError(`invalid vision configuration:\n  ${checked.errors.join('\n  ')}`);
+  return checked.value;
+}

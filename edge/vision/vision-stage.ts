@@ -1,0 +1,184 @@
+// Vision stage (I/O shell): camera frames from MQTT into a latest-wins queue per camera, batched inference,
+// the floor tracker, tracks published on edge/tracks several times a second. Sessions come from the gate:
+// entered() binds the people coming through next, exits end tracks. Never backs up: stale frames are dropped.
+
+import type { Logger } from 'pino';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Clock } from '../../shared/clock.ts';
+import { decodeFrame } from '../../shared/frame-codec.ts';
+import type { TrackMessage, TrackUpdate } from '../../shared/schemas/track.ts';
+import type { StoreConfig } from '../../shared/store-config.ts';
+import { cameraOutline } from '../tracking/coverage.ts';
+import { GateBinder } from '../tracking/gate-binder.ts';
+import { type Track, Tracker } from '../tracking/tracker.ts';
+import { type CameraFrame, type Detector, FramePipeline } from './frame-pipeline.ts';
+import { LatestFrameQueue } from './frame-queue.ts';
+import { AppearanceEmbedder, HeatmapDetector } from './onnx-models.ts';
+import type { VisionConfig } from './vision-config.ts';
+import { DETECTOR_INPUT, EMBED_CROP } from './vision-defaults.ts';
+import { YoloDetector } from './yolo-detector.ts';
+
+export interface VisionStageOptions {
+  store: StoreConfig;
+  config: VisionConfig;
+  logger: Logger;
+  clock: Clock;
+  publish: (update: TrackUpdate) => void;
+  /** Registry to add walkout_vision_* metrics to. */
+  registry?: Registry;
+  /** Called after each step with the frames it processed (benchmarks measure latency with it). */
+  onStep?: (frames: readonly CameraFrame[]) => void;
+}
+
+export function toTrackMessage(t: Track): TrackMessage {
+  const unseenS = Math.max(0, (t.lastTs - t.lastSeenTs) / 1000);
+  return {
+    id: t.id,
+    sessionId: t.sessionId,
+    state: t.state,
+    x: round(t.x.p),
+    y: round(t.y.p),
+    vx: round(t.x.v),
+    vy: round(t.y.v),
+    hands: t.hands.slice(0, 4).map((h) => ({ x: round(h.x), y: round(h.y) })),
+    confidence: round(Math.min(1, t.hits / 5) * Math.exp(-unseenS / 3)),
+    lastSeenTs: t.lastSeenTs,
+    ...(t.exitGate === undefined ? {} : { exitGate: t.exitGate }),
+  };
+}
+const round = (v: number) => Math.round(v * 1000) / 1000;
+
+export class VisionStage {
+  private readonly queue = new LatestFrameQueue<CameraFrame>();
+  private readonly binder: GateBinder;
+  private readonly tracker: Tracker;
+  private pipeline: FramePipeline | undefined;
+  private release: Array<() => Promise<void>> = [];
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private lastPublish = 0;
+  private lastTs = 0;
+  private readonly metrics;
+
+  constructor(private readonly options: VisionStageOptions) {
+    const { store } = options;
+    this.binder = new GateBinder(store.gates.map((g) => ({ id: g.id, kind: g.kind, ...g.position })));
+    this.tracker = new Tracker(
+      store.cameras.map((c) => cameraOutline(c)),
+      this.binder,
+    );
+    const registers = options.registry === undefined ? [] : [options.registry];
+    this.metrics = {
+      frames: new Counter({ name: 'walkout_vision_frames_total', help: 'Camera frames inferred', registers }),
+      dropped: new Gauge({
+        name: 'walkout_vision_frames_dropped',
+        help: 'Frames dropped (inference behind)',
+        registers,
+      }),
+      latency: new Histogram({
+        name: 'walkout_vision_step_seconds',
+        help: 'Decode + infer + track time per step',
+        buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5],
+        registers,
+      }),
+      tracks: new Gauge({ name: 'walkout_vision_tracks', help: 'Live confirmed tracks', registers }),
+    };
+  }
+
+  /** MQTT handler for camera/{camera}/frame (the payload was validated by the link). */
+  ingest(payload: Buffer, camera: string | undefined): void {
+    if (camera === undefined || !this.running) return;
+    const frame = decodeFrame(payload);
+    this.queue.put(camera, {
+      camera,
+      captureTs: frame.captureTs,
+      jpeg: frame.jpeg,
+      receivedAt: performance.now(),
+    });
+  }
+
+  /** A session opened at an entry gate: the next `party` people through it are its shoppers. */
+  entered(sessionId: string, gate: string, party: number, scanTs: number): void {
+    this.binder.entered(sessionId, gate, party, scanTs);
+  }
+
+  get droppedFrames(): number {
+    return this.queue.dropped;
+  }
+
+  async start(): Promise<void> {
+    const { config, store } = this.options;
+    const tuning = { intraOpThreads: config.intraOpThreads };
+    let detector: Detector;
+    if (config.detector === 'yolo') {
+      const size = { width: config.yoloInput, height: config.yoloInput };
+      const model = await YoloDetector.open(config.detectorPath, tuning, {
+        input: size,
+        classId: config.yoloClass,
+      });
+      detector = { kind: 'yolo', model };
+      this.release.push(() => model.release());
+    } else {
+      const model = await HeatmapDetector.open(config.detectorPath, DETECTOR_INPUT, tuning);
+      detector = { kind: 'heatmap', model };
+      this.release.push(() => model.release());
+    }
+    let embedder: AppearanceEmbedder | undefined;
+    if (config.embedderPath !== '') {
+      const model = await AppearanceEmbedder.open(config.embedderPath, EMBED_CROP, tuning);
+      embedder = model;
+      this.release.push(() => model.release());
+    }
+    this.pipeline = new FramePipeline(store.cameras, detector, embedder, DETECTOR_INPUT);
+    this.running = true;
+    this.loop = this.run();
+    this.options.logger.info({ detector: config.detector, cameras: store.cameras.length }, 'vision started');
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.queue.wake();
+    await this.loop;
+    for (const release of this.release) await release();
+    this.release = [];
+  }
+
+  private async run(): Promise<void> {
+    const { logger, clock } = this.options;
+    while (this.running) {
+      await this.queue.whenReady();
+      if (!this.running) break;
+      const frames = this.queue.takeAll();
+      if (frames.length === 0 || this.pipeline === undefined) continue;
+      const started = performance.now();
+      try {
+        const detections = await this.pipeline.process(frames);
+        const ts = Math.max(this.lastTs, ...frames.map((f) => f.captureTs));
+        this.lastTs = ts;
+        const ended = this.tracker.update(ts, detections, new Set(frames.map((f) => f.camera)));
+        this.metrics.frames.inc(frames.length);
+        this.metrics.dropped.set(this.queue.dropped);
+        this.metrics.latency.observe((performance.now() - started) / 1000);
+        this.options.onStep?.(frames);
+        const now = clock.now();
+        if (ended.length > 0 || now - this.lastPublish >= 1000 / this.options.config.publishHz) {
+          this.lastPublish = now;
+          this.publish(ts, ended);
+        }
+      } catch (err) {
+        logger.error({ err }, 'vision step failed; frames dropped');
+      }
+    }
+  }
+
+  private publish(ts: number, ended: Track[]): void {
+    const live = this.tracker.reported();
+    this.metrics.tracks.set(live.length);
+    this.options.publish({
+      v: 1,
+      ts,
+      tracks: [...live, ...ended].map(toTrackMessage),
+      droppedFrames: this.queue.dropped,
+    });
+  }
+}

@@ -1,0 +1,150 @@
+// npm run bench:vision — end-to-end speed of the edge's vision stage on this machine: N cameras at F fps
+// deliver JPEG frames (pre-rendered by the simulator, wire format via encodeFrame) in real time; the stage
+// decodes, infers (batched), embeds and tracks, dropping stale frames. Reports frames/s processed, p99
+// latency from arrival to tracks, and the share of frames dropped. --json: last line one JSON object.
+// Options: --cameras N (16) --fps F (10) --seconds S (20) --sweep (also try more cameras to find the limit)
+import pino from 'pino';
+import { DEFAULT_VISION } from '../edge/vision/vision-config.ts';
+import { VisionStage } from '../edge/vision/vision-stage.ts';
+import { systemClock } from '../shared/clock.ts';
+import { encodeFrame } from '../shared/frame-codec.ts';
+import { type Camera, indexStore, loadStoreConfig, type StoreConfig } from '../shared/store-config.ts';
+import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
+import { scenarioFrames } from '../simulators/vision/scenario-frames.ts';
+
+const argv = process.argv.slice(2);
+const json = argv.includes('--json');
+const opt = (name: string, fallback: number) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+};
+const log = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+
+/** The sample store's cameras repeated side by side (a store twice as wide per 8 more cameras). */
+function storeWithCameras(base: StoreConfig, count: number): StoreConfig {
+  const cameras: Camera[] = [];
+  for (let i = 0; i < count; i++) {
+    const src = base.cameras[i % base.cameras.length] as Camera;
+    const shift = Math.floor(i / base.cameras.length) * base.floor.widthM;
+    const h = [...src.homography];
+    h[2] = (h[2] ?? 0) + shift;
+    cameras.push({
+      ...src,
+      id: `CAM${i + 1}`,
+      position: { x: src.position.x + shift, y: src.position.y },
+      homography: h,
+    });
+  }
+  const copies = Math.ceil(count / base.cameras.length);
+  return { ...base, floor: { ...base.floor, widthM: base.floor.widthM * copies }, cameras };
+}
+
+async function prerender(): Promise<Map<string, Buffer[]>> {
+  const { scenario, store } = loadScenario('simulators/vision/scenarios/vision-crossing.json');
+  const byCamera = new Map<string, Buffer[]>();
+  for await (const tick of scenarioFrames(scenario, indexStore(store), {
+    fps: 5,
+    dropRate: 0,
+    startTs: 0,
+    durationS: 14,
+  })) {
+    if (tick.ts < 8000) continue; // everyone is inside and walking by then
+    for (const f of tick.frames) byCamera.set(f.camera, [...(byCamera.get(f.camera) ?? []), f.jpeg]);
+  }
+  return byCamera;
+}
+
+async function run(cameras: number, fps: number, seconds: number, pool: Map<string, Buffer[]>) {
+  const store = storeWithCameras(loadStoreConfig('stores/sample-store.json'), cameras);
+  const latencies: number[] = [];
+  let processed = 0;
+  const stage = new VisionStage({
+    store,
+    config: { ...DEFAULT_VISION, intraOpThreads: 1 },
+    logger: pino({ level: 'warn' }),
+    clock: systemClock,
+    publish: () => {},
+    onStep: (frames) => {
+      const now = performance.now();
+      processed += frames.length;
+      for (const f of frames) latencies.push(now - (f.receivedAt ?? now));
+    },
+  });
+  await stage.start();
+  let offered = 0;
+  const seq = new Map<string, number>();
+  const timers = store.cameras.map((camera, i) => {
+    const frames = pool.get(`CAM${(i % 8) + 1}`) ?? [];
+    const send = () => {
+      const n = (seq.get(camera.id) ?? 0) + 1;
+      seq.set(camera.id, n);
+      const jpeg = frames[n % Math.max(1, frames.length)];
+      if (jpeg === undefined) return;
+      offered++;
+      stage.ingest(
+        encodeFrame(
+          { width: camera.imageWidth, height: camera.imageHeight, seq: n, captureTs: Date.now() },
+          jpeg,
+        ),
+        camera.id,
+      );
+    };
+    // cameras are not synchronised: each starts at its own offset within a frame period
+    const start = setTimeout(
+      () => {
+        send();
+        timers.push(setInterval(send, 1000 / fps));
+      },
+      (i * 1000) / fps / cameras,
+    );
+    return start;
+  });
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, 2000)); // warm-up: not measured
+  const warm = { offered, processed, dropped: stage.droppedFrames, latencies: latencies.length };
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  for (const t of timers) clearTimeout(t);
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  await stage.stop();
+  const measured = latencies.slice(warm.latencies).sort((a, b) => a - b);
+  const off = offered - warm.offered;
+  const dropped = stage.droppedFrames - warm.dropped;
+  return {
+    cameras,
+    fpsPerCamera: fps,
+    offeredPerSec: off / seconds,
+    framesPerSec: (processed - warm.processed) / seconds,
+    frameLatencyP50Ms: measured[Math.floor(measured.length * 0.5)] ?? 0,
+    frameLatencyP99Ms: measured[Math.floor(measured.length * 0.99)] ?? 0,
+    droppedFrames: off === 0 ? 0 : dropped / off,
+    cpuCores: (cpu.user + cpu.system) / 1e6 / wall,
+  };
+}
+
+const cameras = opt('cameras', 16);
+const fps = opt('fps', 10);
+const seconds = opt('seconds', 20);
+log('pre-rendering frames with the simulator…');
+const pool = await prerender();
+const configs = argv.includes('--sweep') ? [cameras / 2, cameras, cameras * 1.5, cameras * 2] : [cameras];
+const results = [];
+for (const n of configs) {
+  log(`running ${n} cameras × ${fps} fps for ${seconds} s…`);
+  results.push(await run(n, fps, seconds, pool));
+}
+log('');
+log('cameras  fps/cam  offered/s  processed/s  p50 ms  p99 ms  dropped  cpu cores');
+for (const r of results) {
+  log(
+    `${String(r.cameras).padStart(7)}  ${String(r.fpsPerCamera).padStart(7)}  ${r.offeredPerSec.toFixed(1).padStart(9)}  ${r.framesPerSec.toFixed(1).padStart(11)}  ${r.frameLatencyP50Ms.toFixed(1).padStart(6)}  ${r.frameLatencyP99Ms.toFixed(1).padStart(6)}  ${`${(r.droppedFrames * 100).toFixed(1)}%`.padStart(7)}  ${r.cpuCores.toFixed(2).padStart(9)}`,
+  );
+}
+const main = results.find((r) => r.cameras === cameras) ?? results[0];
+if (json && main !== undefined) {
+  const { cameras: c, fpsPerCamera, framesPerSec, frameLatencyP99Ms, droppedFrames } = main;
+  process.stdout.write(
+    `${JSON.stringify({ cameras: c, fpsPerCamera, framesPerSec, frameLatencyP99Ms, droppedFrames })}\n`,
+  );
+}

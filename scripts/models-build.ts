@@ -1,0 +1,116 @@
+// npm run models:build — renders labelled camera frames with the simulator, trains the person detector and
+// the appearance embedding with training/*.py (Debian's /usr/bin/python3 with torch), exports ONNX into
+// models/, measures both on freshly rendered frames and writes their model cards (models/*.md + *.json).
+// Options: --frames N (training frames, default 3000) --epochs N --val N (default 400)
+//          --skip-render (train on the frames already in var/) --skip-train (re-measure and rewrite cards)
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeCrop } from '../edge/vision/frame-prep.ts';
+import { AppearanceEmbedder, HeatmapDetector } from '../edge/vision/onnx-models.ts';
+import { DETECTOR_INPUT, EMBED_CROP } from '../edge/vision/vision-defaults.ts';
+import { Random } from '../shared/random.ts';
+import { loadStoreConfig } from '../shared/store-config.ts';
+import { type LabelledFrame, renderLabelledFrames } from '../simulators/vision/labelled-frames.ts';
+import { writeModelCards } from '../simulators/vision/model-cards.ts';
+import { measureDetector, measureEmbedder } from '../simulators/vision/model-check.ts';
+import { identityPool } from '../simulators/vision/training-scenes.ts';
+
+const DATA = 'var/vision-train';
+const PYTHON = process.env.TRAIN_PYTHON ?? '/usr/bin/python3';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const skipTrain = process.argv.includes('--skip-train');
+const skipRender = process.argv.includes('--skip-render');
+const store = loadStoreConfig(process.env.STORE_CONFIG ?? 'stores/sample-store.json');
+const cameras = new Map(store.cameras.map((c) => [c.id, c]));
+const trainIds = identityPool(400, new Random(101));
+const valIds = identityPool(60, new Random(202));
+const say = (line: string) => console.log(`[models:build] ${line}`);
+
+function writeDetectorSet(name: string, frames: LabelledFrame[]): void {
+  writeFileSync(`${DATA}/det-${name}.u8`, Buffer.concat(frames.map((f) => f.rgb)));
+  const labels = frames.map((f) => ({
+    people: f.people.map((p) => [p.cx, p.cy]),
+    hands: f.people.flatMap((p) => (p.hand === undefined ? [] : [[p.hand.cx, p.hand.cy]])),
+  }));
+  writeFileSync(`${DATA}/det-${name}.json`, JSON.stringify({ ...DETECTOR_INPUT, labels }));
+}
+
+function writeEmbedderSet(frames: LabelledFrame[], random: Random): number {
+  const c = EMBED_CROP;
+  const crops: Buffer[] = [];
+  const identities: number[] = [];
+  const tmp = new Float32Array(3 * c * c);
+  for (const f of frames) {
+    for (const p of f.people) {
+      if (p.cx < 0 || p.cy < 0 || p.cx >= DETECTOR_INPUT.width || p.cy >= DETECTOR_INPUT.height) continue;
+      // the detector's centre is off by up to a pixel or so: train on jittered crops
+      writeCrop(f.rgb, DETECTOR_INPUT, p.cx + random.normal() * 0.7, p.cy + random.normal() * 0.7, c, tmp, 0);
+      const hwc = Buffer.alloc(3 * c * c);
+      for (let i = 0; i < c * c; i++) {
+        for (let ch = 0; ch < 3; ch++) hwc[i * 3 + ch] = Math.round((tmp[ch * c * c + i] ?? 0) * 255);
+      }
+      crops.push(hwc);
+      identities.push(p.identity);
+    }
+  }
+  writeFileSync(`${DATA}/emb-train.u8`, Buffer.concat(crops));
+  writeFileSync(`${DATA}/emb-train.json`, JSON.stringify({ crop: c, identities }));
+  return crops.length;
+}
+
+function train(script: string, out: string, epochs: number): void {
+  say(`training ${out} with ${PYTHON} ${script}`);
+  const run = spawnSync(PYTHON, [script, DATA, out, String(epochs)], { stdio: 'inherit' });
+  if (run.status !== 0) {
+    throw new Error(
+      `${script} failed (exit ${run.status}); install torch for ${PYTHON}: apt-get install -y python3-torch python3-onnx`,
+    );
+  }
+}
+
+const started = performance.now();
+mkdirSync(DATA, { recursive: true });
+mkdirSync('models', { recursive: true });
+if (!skipTrain && !skipRender) {
+  const n = arg('frames', 3000);
+  say(`rendering ${n} training frames`);
+  const trainFrames = await renderLabelledFrames(store, trainIds, n, 1, DETECTOR_INPUT, (d) =>
+    say(`  ${d}/${n} frames (${((performance.now() - started) / 1000).toFixed(0)} s)`),
+  );
+  writeDetectorSet('train', trainFrames);
+  const crops = writeEmbedderSet(trainFrames, new Random(5));
+  say(`wrote ${trainFrames.length} frames and ${crops} person crops to ${DATA}`);
+}
+if (!skipTrain) {
+  train('training/train_detector.py', 'models/person-heatmap.onnx', arg('epochs', 6));
+  train('training/train_embedder.py', 'models/appearance-embed.onnx', arg('emb-epochs', 25));
+}
+const valCount = arg('val', 400);
+say(`rendering ${valCount} fresh validation frames (unseen identities)`);
+const valFrames = await renderLabelledFrames(store, valIds, valCount, 2, DETECTOR_INPUT);
+const tuning = { intraOpThreads: 2 };
+const detector = await HeatmapDetector.open('models/person-heatmap.onnx', DETECTOR_INPUT, tuning);
+const embedder = await AppearanceEmbedder.open('models/appearance-embed.onnx', EMBED_CROP, tuning);
+const det = await measureDetector(detector, valFrames, cameras);
+const emb = await measureEmbedder(embedder, valFrames, DETECTOR_INPUT);
+await detector.release();
+await embedder.release();
+say(
+  `detector: people recall ${det.people.recall.toFixed(3)} precision ${det.people.precision.toFixed(3)} ` +
+    `error ${det.people.meanErrorM.toFixed(3)} m; hands recall ${det.hands.recall.toFixed(3)} precision ${det.hands.precision.toFixed(3)}`,
+);
+say(
+  `embedder: rank-1 ${emb.rank1.toFixed(3)} over ${emb.crops} crops (cos same ${emb.sameCos.toFixed(2)}, other ${emb.otherCos.toFixed(2)})`,
+);
+writeModelCards({
+  det,
+  emb,
+  valFrames: valFrames.length,
+  trainFrames: arg('frames', 3000),
+  trainIdentities: trainIds.length,
+});
+say(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);

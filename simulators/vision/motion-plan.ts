@@ -1,0 +1,231 @@
+// Where every simulated person is over time, derived from a scenario alone (deterministic from its seed):
+// in through the entry gate, along aisles at ~1.2 m/s to each lane they act on, standing there with the arm
+// reaching during the action, out through the exit gate. Companions on a party code walk alongside.
+import type { Random } from '../../shared/random.ts';
+import type { StoreIndex } from '../../shared/store-config.ts';
+import type { Scenario } from '../scenario/scenario-schema.ts';
+import { deriveRandom } from '../world/derived-random.ts';
+import { type Appearance, drawAppearance } from './appearance.ts';
+import { type FloorPlanner, laneAccess, type Point, shelfAxes } from './floor-planner.ts';
+
+export interface Keyframe {
+  t: number;
+  x: number;
+  y: number;
+}
+
+export interface ReachInterval {
+  t0: number;
+  t1: number;
+  /** Where the hand ends up (inside the shelf face). */
+  hand: Point;
+}
+
+export interface PersonPlan {
+  /** `<shopper>` for the scanner, `<shopper>#<k>` for the k-th companion. */
+  id: string;
+  shopperId: string;
+  appearance: Appearance;
+  /** Times in ms relative to scenario start; position is linear between keyframes. */
+  keyframes: Keyframe[];
+  reaches: ReachInterval[];
+  /** Facing while standing still (radians), by keyframe index where a stand begins. */
+  facing: Map<number, number>;
+}
+
+export interface Pose {
+  x: number;
+  y: number;
+  heading: number;
+  /** Hand position while the arm is out (extended towards the shelf by `reach`). */
+  hand: Point | undefined;
+  /** 0 → 1 while the arm extends and returns. */
+  reach: number;
+  /** False before entering and after leaving the floor. */
+  onFloor: boolean;
+}
+
+const REACH_BEFORE_MS = 250;
+const REACH_AFTER_MS = 950;
+const COMPANION_LAG_MS = 900;
+const KEEP_RIGHT_M = 0.25;
+const STEP_BACK_M = 0.6;
+
+function inwardOf(store: StoreIndex, gate: Point): Point {
+  const { widthM, depthM } = store.config.floor;
+  const d = [
+    { d: gate.y, v: { x: 0, y: 1 } },
+    { d: depthM - gate.y, v: { x: 0, y: -1 } },
+    { d: gate.x, v: { x: 1, y: 0 } },
+    { d: widthM - gate.x, v: { x: -1, y: 0 } },
+  ].sort((a, b) => a.d - b.d);
+  return d[0]?.v ?? { x: 0, y: 1 };
+}
+
+class PlanBuilder {
+  readonly keyframes: Keyframe[] = [];
+  readonly facing = new Map<number, number>();
+  constructor(private readonly speed: number) {}
+  get last(): Keyframe {
+    const k = this.keyframes[this.keyframes.length - 1];
+    if (k === undefined) throw new Error('plan has no start');
+    return k;
+  }
+  at(t: number, p: Point): void {
+    this.keyframes.push({ t, x: p.x, y: p.y });
+  }
+  /** Walks the path, arriving no later than `deadline` if it can (hurrying up to 3 m/s). */
+  walk(path: Point[], deadline: number): void {
+    const start = this.last;
+    const pts = keepRight(path);
+    let length = 0;
+    for (let i = 1; i < pts.length; i++) length += dist(pts[i - 1] as Point, pts[i] as Point);
+    const room = deadline - start.t;
+    const v = room > 0 ? Math.min(3, Math.max(this.speed, length / (room / 1000))) : 3;
+    let t = start.t;
+    for (let i = 1; i < pts.length; i++) {
+      t += (dist(pts[i - 1] as Point, pts[i] as Point) / v) * 1000;
+      this.at(t, pts[i] as Point);
+    }
+  }
+  stay(until: number, facing?: number): void {
+    const last = this.last;
+    if (until <= last.t) return;
+    if (facing !== undefined) this.facing.set(this.keyframes.length - 1, facing);
+    this.at(until, last);
+  }
+}
+
+const dist = (a: Point, b: Point) => Math.hypot(b.x - a.x, b.y - a.y);
+
+/** Shifts interior corners of a path to the walker's right, so people meeting in an aisle pass each other. */
+function keepRight(path: Point[]): Point[] {
+  return path.map((p, i) => {
+    const a = path[i - 1];
+    const b = path[i + 1];
+    if (a === undefined || b === undefined) return p;
+    const dx = b.x - a.x;
+    const dy = b.y - a.y;
+    const n = Math.hypot(dx, dy) || 1;
+    return { x: p.x - (dy / n) * KEEP_RIGHT_M, y: p.y + (dx / n) * KEEP_RIGHT_M };
+  });
+}
+
+/** Plans every person of a scenario: one per shopper plus companions for parties. */
+export function planScenario(scenario: Scenario, store: StoreIndex, planner: FloorPlanner): PersonPlan[] {
+  const plans: PersonPlan[] = [];
+  for (const shopper of scenario.shoppers) {
+    for (let k = 0; k < shopper.party; k++) {
+      const random = deriveRandom(scenario.seed, `vision:${shopper.id}:${k}`);
+      // people waiting at a gate stand side by side, not on the same spot
+      const spread = ((plans.length * 0.55) % 1.5) - 0.6;
+      plans.push(planPerson(shopper.id, k, shopper.script, store, planner, random, spread));
+    }
+  }
+  return plans;
+}
+
+function planPerson(
+  shopperId: string,
+  member: number,
+  script: Scenario['shoppers'][number]['script'],
+  store: StoreIndex,
+  planner: FloorPlanner,
+  random: Random,
+  spread: number,
+): PersonPlan {
+  const appearance = drawAppearance(random);
+  // a party walks at its leader's pace (same stream draw for every member), each member a step behind
+  const pace = deriveRandom(0, `pace:${shopperId}`).next();
+  random.next();
+  const b = new PlanBuilder(1.05 + pace * 0.3);
+  const reaches: ReachInterval[] = [];
+  const lag = member * COMPANION_LAG_MS;
+  const side = member === 0 ? 0 : (member % 2 === 1 ? 1 : -1) * 0.6 * Math.ceil(member / 2);
+  let stepBack: Point | undefined;
+  for (const [i, action] of script.entries()) {
+    const at = action.at * 1000;
+    const next = script[i + 1];
+    if (action.do === 'enter' || action.do === 'exit') {
+      const gate = store.gateById.get(action.gate);
+      if (gate === undefined) continue;
+      const inward = inwardOf(store, gate.position);
+      const outside = { x: gate.position.x - inward.x, y: gate.position.y - inward.y };
+      const lobby = {
+        x: gate.position.x + inward.x * 1.8 + inward.y * spread,
+        y: gate.position.y + inward.y * 1.8 + inward.x * spread,
+      };
+      if (action.do === 'enter') {
+        b.at(0, outside);
+        b.stay(at + 300 + lag);
+        b.walk([outside, gate.position, lobby], at + 300 + lag + 2500);
+      } else {
+        const from = stepBack === undefined ? b.last : { x: b.last.x + stepBack.x, y: b.last.y + stepBack.y };
+        const head = stepBack === undefined ? [] : [b.last];
+        b.walk([...head, ...planner.path(from, lobby)], at - 200 + lag);
+        b.stay(at + 300 + lag);
+        b.walk([lobby, gate.position, outside], at + 2500 + lag);
+        b.stay(at + 60_000);
+      }
+      stepBack = undefined;
+      continue;
+    }
+    if (!('lane' in action)) continue;
+    const found = store.laneById.get(action.lane);
+    if (found === undefined) continue;
+    const { stand, reach } = laneAccess(found.shelf, found.lane);
+    const { face, along } = shelfAxes(found.shelf);
+    const spot = { x: stand.x + along.x * side, y: stand.y + along.y * side };
+    // step back from the shelf before walking off and come in square to it: people pass behind those
+    // standing at a shelf instead of through them
+    const approach = { x: spot.x + face.x * STEP_BACK_M, y: spot.y + face.y * STEP_BACK_M };
+    const from = stepBack === undefined ? b.last : { x: b.last.x + stepBack.x, y: b.last.y + stepBack.y };
+    const head = stepBack === undefined ? [] : [b.last];
+    b.walk([...head, ...planner.path(from, approach), spot], at - REACH_BEFORE_MS - 200);
+    stepBack = { x: face.x * STEP_BACK_M, y: face.y * STEP_BACK_M };
+    // a script that leaves too little time to walk there: the reach happens on arrival
+    const reachT0 = Math.max(at - REACH_BEFORE_MS, b.last.t + 200);
+    const reachT1 = reachT0 + REACH_BEFORE_MS + REACH_AFTER_MS;
+    const leaveAt = reachT1 + 300;
+    b.stay(leaveAt, Math.atan2(-face.y, -face.x));
+    if (member === 0) reaches.push({ t0: reachT0, t1: reachT1, hand: reach });
+    // idle while the next action is far off: browse where we stand
+    if (next !== undefined && next.at * 1000 - leaveAt > 20_000) b.stay(next.at * 1000 - 15_000);
+  }
+  return { id: member === 0 ? shopperId : `${shopperId}#${member}`, shopperId, appearance, ...b, reaches };
+}
+
+/** The person's pose at `t` ms from scenario start. */
+export function poseAt(plan: PersonPlan, t: number, floor: { widthM: number; depthM: number }): Pose {
+  const ks = plan.keyframes;
+  let i = 0;
+  while (i < ks.length - 2 && (ks[i + 1] as Keyframe).t <= t) i++;
+  const a = ks[i] as Keyframe;
+  const b = ks[i + 1] ?? a;
+  const span = b.t - a.t;
+  const f = span > 0 ? Math.min(1, Math.max(0, (t - a.t) / span)) : 1;
+  const x = a.x + (b.x - a.x) * f;
+  const y = a.y + (b.y - a.y) * f;
+  let heading = plan.facing.get(i);
+  if (heading === undefined) {
+    const moving = Math.hypot(b.x - a.x, b.y - a.y) > 1e-6;
+    const prev = ks[i - 1];
+    heading = moving
+      ? Math.atan2(b.y - a.y, b.x - a.x)
+      : prev !== undefined
+        ? (plan.facing.get(i - 1) ?? Math.atan2(a.y - prev.y, a.x - prev.x))
+        : Math.PI / 2;
+  }
+  let hand: Point | undefined;
+  let reach = 0;
+  for (const r of plan.reaches) {
+    if (t >= r.t0 && t <= r.t1) {
+      const u = (t - r.t0) / (r.t1 - r.t0);
+      reach = Math.min(1, Math.min(u, 1 - u) * 4);
+      hand = { x: x + (r.hand.x - x) * reach, y: y + (r.hand.y - y) * reach };
+      heading = Math.atan2(r.hand.y - y, r.hand.x - x);
+    }
+  }
+  const onFloor = x >= 0 && y >= 0 && x <= floor.widthM && y <= floor.depthM && t >= (ks[0]?.t ?? 0);
+  return { x, y, heading, hand, reach, onFloor };
+}

@@ -1,0 +1,109 @@
+// Plays a scenario's people through every ceiling camera at a frame rate, in simulated time: each tick yields
+// the frames the cameras captured (some dropped, capture times jittered) and where everyone truly was.
+// Used offline by eval:vision and the tests; the live camera emulator renders the same way.
+import { Random } from '../../shared/random.ts';
+import type { StoreConfig, StoreIndex } from '../../shared/store-config.ts';
+import type { Scenario } from '../scenario/scenario-schema.ts';
+import { deriveRandom } from '../world/derived-random.ts';
+import { cameraView, seesFloorPoint } from './camera-geometry.ts';
+import { FloorPlanner } from './floor-planner.ts';
+import { conditionsAt, FrameRenderer, type VisiblePerson } from './frame-renderer.ts';
+import { type PersonPlan, planScenario, poseAt } from './motion-plan.ts';
+
+export interface TruthPerson {
+  id: string;
+  shopperId: string;
+  x: number;
+  y: number;
+  onFloor: boolean;
+  hand: { x: number; y: number } | undefined;
+}
+
+export interface CapturedFrame {
+  camera: string;
+  captureTs: number;
+  seq: number;
+  jpeg: Buffer;
+  visible: VisiblePerson[];
+}
+
+export interface SceneTick {
+  ts: number;
+  frames: CapturedFrame[];
+  truth: TruthPerson[];
+}
+
+export interface SceneOptions {
+  fps: number;
+  /** Share of frames a camera fails to deliver. */
+  dropRate: number;
+  startTs: number;
+  /** Stop after this many scenario seconds (default: when the last person has left). */
+  durationS?: number;
+}
+
+/** A planner whose walkers prefer floor some camera sees (the sample store has blind strips). */
+export function visionPlanner(store: StoreConfig): FloorPlanner {
+  const views = store.cameras.map(cameraView);
+  return new FloorPlanner(store, (p) => (views.some((v) => seesFloorPoint(v, p.x, p.y, 10)) ? 0 : 2));
+}
+
+export function scenarioEndS(plans: readonly PersonPlan[]): number {
+  let end = 0;
+  for (const p of plans) {
+    const ks = p.keyframes;
+    // the last keyframe only holds the person outside; the one before is when they left
+    end = Math.max(end, (ks[ks.length - 2]?.t ?? 0) / 1000);
+  }
+  return end + 2;
+}
+
+export async function* scenarioFrames(
+  scenario: Scenario,
+  store: StoreIndex,
+  options: SceneOptions,
+): AsyncGenerator<SceneTick> {
+  const config = store.config;
+  const plans = planScenario(scenario, store, visionPlanner(config));
+  const views = config.cameras.map(cameraView);
+  const renderers = views.map((v) => new FrameRenderer(v, config));
+  const random = deriveRandom(scenario.seed, 'vision:frames');
+  const noise = new Random(scenario.seed ^ 0x5eed);
+  const endS = options.durationS ?? scenarioEndS(plans);
+  const periodMs = 1000 / options.fps;
+  const seq = views.map(() => 0);
+  for (let t = 0; t <= endS * 1000; t += periodMs) {
+    const actors = plans.map((p) => ({
+      id: p.id,
+      pose: poseAt(p, t, config.floor),
+      appearance: p.appearance,
+    }));
+    const frames: CapturedFrame[] = [];
+    for (const [c, view] of views.entries()) {
+      const renderer = renderers[c];
+      seq[c] = (seq[c] ?? 0) + 1;
+      if (renderer === undefined || random.next() < options.dropRate) continue;
+      const jitter = random.next() * 8;
+      const { jpeg, visible } = await renderer.render(actors, conditionsAt(c, t, noise), noise);
+      frames.push({
+        camera: view.camera.id,
+        captureTs: options.startTs + t + jitter,
+        seq: seq[c] ?? 0,
+        jpeg,
+        visible,
+      });
+    }
+    const truth = actors.map((a) => {
+      const plan = plans.find((p) => p.id === a.id);
+      return {
+        id: a.id,
+        shopperId: plan?.shopperId ?? a.id,
+        x: a.pose.x,
+        y: a.pose.y,
+        onFloor: a.pose.onFloor,
+        hand: a.pose.reach >= 0.6 ? a.pose.hand : undefined,
+      };
+    });
+    yield { ts: options.startTs + t, frames, truth };
+  }
+}

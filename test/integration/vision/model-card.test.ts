@@ -1,0 +1,61 @@
+// The shipped models still do what their model cards say, on frames rendered fresh (not the build's).
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppearanceEmbedder, HeatmapDetector } from '../../../edge/vision/onnx-models.ts';
+import {
+  DETECTOR_INPUT,
+  DETECTOR_MODEL,
+  EMBED_CROP,
+  EMBEDDER_MODEL,
+} from '../../../edge/vision/vision-defaults.ts';
+import { Random } from '../../../shared/random.ts';
+import { loadStoreConfig } from '../../../shared/store-config.ts';
+import { type LabelledFrame, renderLabelledFrames } from '../../../simulators/vision/labelled-frames.ts';
+import { measureDetector, measureEmbedder } from '../../../simulators/vision/model-check.ts';
+import { identityPool } from '../../../simulators/vision/training-scenes.ts';
+
+const card = (name: string) =>
+  JSON.parse(readFileSync(`models/${name}.json`, 'utf8')) as {
+    bytes: number;
+    minimum: Record<string, number>;
+  };
+const store = loadStoreConfig('stores/sample-store.json');
+let frames: LabelledFrame[] = [];
+
+beforeAll(async () => {
+  // seed and identities differ from both the training set (seed 1) and the build's check (seed 2)
+  frames = await renderLabelledFrames(store, identityPool(40, new Random(303)), 200, 3, DETECTOR_INPUT);
+}, 60_000);
+
+describe('shipped vision models meet their model cards', () => {
+  const tuning = { intraOpThreads: 1 };
+  let detector: HeatmapDetector | undefined;
+  let embedder: AppearanceEmbedder | undefined;
+  afterAll(async () => {
+    await detector?.release();
+    await embedder?.release();
+  });
+
+  it('person-heatmap: person and hand recall/precision at 0.3 m', async () => {
+    const { minimum, bytes } = card('person-heatmap');
+    expect(readFileSync(DETECTOR_MODEL).length).toBe(bytes);
+    detector = await HeatmapDetector.open(DETECTOR_MODEL, DETECTOR_INPUT, tuning);
+    const score = await measureDetector(detector, frames, new Map(store.cameras.map((c) => [c.id, c])));
+    expect(score.people.truePositives).toBeGreaterThan(300);
+    expect(score.people.recall).toBeGreaterThanOrEqual(minimum.personRecall ?? 1);
+    expect(score.people.precision).toBeGreaterThanOrEqual(minimum.personPrecision ?? 1);
+    expect(score.hands.recall).toBeGreaterThanOrEqual(minimum.handRecall ?? 1);
+    expect(score.hands.precision).toBeGreaterThanOrEqual(minimum.handPrecision ?? 1);
+    expect(score.people.meanErrorM).toBeLessThan(0.1);
+  });
+
+  it('appearance-embed: rank-1 re-identification among 20 unseen appearances', async () => {
+    const { minimum, bytes } = card('appearance-embed');
+    expect(readFileSync(EMBEDDER_MODEL).length).toBe(bytes);
+    embedder = await AppearanceEmbedder.open(EMBEDDER_MODEL, EMBED_CROP, tuning);
+    const score = await measureEmbedder(embedder, frames, DETECTOR_INPUT);
+    expect(score.crops).toBeGreaterThan(100);
+    expect(score.rank1).toBeGreaterThanOrEqual(minimum.rank1Of20 ?? 1);
+    expect(score.sameCos).toBeGreaterThan(score.otherCos + 0.3);
+  });
+});

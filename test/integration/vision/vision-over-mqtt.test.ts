@@ -1,0 +1,131 @@
+// Camera emulators publish rendered frames over the embedded broker; the edge's vision stage (behind the same
+// MQTT link the edge uses) infers, tracks, binds the shopper at the entry gate and publishes tracks.
+import mqtt from 'mqtt';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEdgeMetrics } from '../../../edge/edge-metrics.ts';
+import { MqttLink } from '../../../edge/mqtt/mqtt-link.ts';
+import { DEFAULT_VISION } from '../../../edge/vision/vision-config.ts';
+import { VisionStage } from '../../../edge/vision/vision-stage.ts';
+import { type EmbeddedBroker, startEmbeddedBroker } from '../../../shared/broker/embedded-broker.ts';
+import { systemClock } from '../../../shared/clock.ts';
+import { type TrackUpdate, TrackUpdateSchema } from '../../../shared/schemas/track.ts';
+import { indexStore, loadStoreConfig } from '../../../shared/store-config.ts';
+import { topicFilters, topics } from '../../../shared/topics.ts';
+import { compileValidator } from '../../../shared/validator.ts';
+import { parseScenario } from '../../../simulators/scenario/scenario-loader.ts';
+import { CameraRig } from '../../../simulators/vision/camera-emulator.ts';
+import { planScenario } from '../../../simulators/vision/motion-plan.ts';
+import { visionPlanner } from '../../../simulators/vision/scenario-frames.ts';
+import { waitFor } from '../../support/services.ts';
+
+const store = loadStoreConfig('stores/sample-store.json');
+const logger = pino({ level: 'warn' });
+const validator = compileValidator(TrackUpdateSchema);
+let broker: EmbeddedBroker;
+
+beforeAll(async () => {
+  broker = await startEmbeddedBroker();
+});
+afterAll(async () => {
+  await broker?.stop();
+});
+
+describe('vision over MQTT', () => {
+  it('turns camera frames into a tracked shopper bound to the entry scan', async () => {
+    const scenario = parseScenario(
+      {
+        name: 'vision-it',
+        store: 'x',
+        seed: 5,
+        shoppers: [
+          {
+            id: 'alice',
+            script: [
+              { at: 0.2, do: 'enter' },
+              { at: 30, do: 'exit' },
+            ],
+          },
+        ],
+      },
+      store,
+    );
+    const index = indexStore(store);
+    const metrics = createEdgeMetrics();
+    const link = new MqttLink({
+      url: broker.url,
+      storeId: store.storeId,
+      deviceId: 'edge-vision-it',
+      logger,
+      metrics,
+    });
+    const stage = new VisionStage({
+      store,
+      config: { ...DEFAULT_VISION, publishHz: 10 },
+      logger,
+      clock: systemClock,
+      registry: metrics.registry,
+      publish: (update) => link.publish(topics.tracks(store.storeId), update, { qos: 0 }),
+    });
+    link.subscribe('cameraFrame', topicFilters.cameraFrame(store.storeId), 0, (frame, camera) =>
+      stage.ingest(frame, camera),
+    );
+    const updates: TrackUpdate[] = [];
+    const listener = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
+    await listener.subscribeAsync(topics.tracks(store.storeId));
+    listener.on('message', (_topic, payload) => {
+      const checked = validator.check(JSON.parse(payload.toString('utf8')));
+      if (checked.ok) updates.push(checked.value);
+    });
+    const rig = new CameraRig({
+      store: index,
+      mqttUrl: broker.url,
+      clock: systemClock,
+      speed: 1,
+      fps: 5,
+      dropRate: 0,
+      seed: 5,
+      logger,
+    });
+    try {
+      await stage.start();
+      await link.start();
+      await rig.start();
+      const startTs = systemClock.now();
+      rig.setScene(planScenario(scenario, index, visionPlanner(store)), startTs);
+      stage.entered('session-alice', 'G-IN', 1, startTs + 200);
+      const bound = await waitFor(
+        'a confirmed track bound to the session',
+        () =>
+          updates
+            .flatMap((u) => u.tracks)
+            .find((t) => t.state === 'confirmed' && t.sessionId === 'session-alice'),
+        20_000,
+      );
+      // alice came in through G-IN (2, 0.5) and walks inwards: the track is near the entrance, moving
+      expect(bound.x).toBeGreaterThan(0.5);
+      expect(bound.x).toBeLessThan(5);
+      expect(bound.y).toBeGreaterThan(1.5);
+      expect(bound.confidence).toBeGreaterThan(0);
+      const later = await waitFor(
+        'the track a few metres further on',
+        () =>
+          updates
+            .flatMap((u) => u.tracks)
+            .find((t) => t.id === bound.id && Math.hypot(t.x - bound.x, t.y - bound.y) > 2),
+        20_000,
+      );
+      expect(later.sessionId).toBe('session-alice');
+      expect(updates.every((u) => u.tracks.filter((t) => t.state === 'confirmed').length <= 1)).toBe(true);
+      expect(rig.stats.published).toBeGreaterThan(20);
+      expect(
+        (await metrics.registry.getSingleMetricAsString('walkout_vision_frames_total')).length,
+      ).toBeGreaterThan(0);
+    } finally {
+      await rig.stop();
+      await stage.stop();
+      await link.stop();
+      await listener.endAsync();
+    }
+  }, 60_000);
+});
