@@ -54,9 +54,10 @@ async function pollReceipts() {
   try {
     const { receipts } = await api('GET', '/v1/me/receipts');
     const signature = receipts.map((r) => `${r.receiptId}:${r.status}:${r.refundedCents}`).join(',');
-    if (knownReceipts !== undefined && signature !== knownReceipts) {
+    if (signature !== knownReceipts) {
       const newest = receipts[0];
-      if (newest && !knownReceipts.includes(newest.receiptId)) {
+      // the first poll after signing in may already see a new receipt: the open list must show it too
+      if (knownReceipts !== undefined && newest && !knownReceipts.includes(newest.receiptId)) {
         banner('Your receipt is ready');
         document.getElementById('receipts-dot').hidden = location.hash === '#receipts';
       }
