@@ -212,9 +212,10 @@ export class Edge {
       if (shelfId !== undefined) this.shelves.ingest(shelfId, batch);
     });
     this.link.subscribe('deviceStatus', topicFilters.deviceStatus(store.storeId), 1, (status, device) => {
-      if (device !== undefined && this.store.shelfById.has(device)) {
+      if (device === undefined) return;
+      if (this.store.shelfById.has(device))
         this.shelves.setControllerOnline(device, status.state === 'online');
-      }
+      this.onDeviceStatus(device, status.state === 'online');
     });
     this.link.subscribe('gateScan', topicFilters.gateScan(store.storeId), 1, (scan, gateId) => {
       if (gateId === undefined) return;
@@ -324,6 +325,31 @@ export class Edge {
       accountId: session?.accountId ?? 'unknown',
       ts: this.clock.now(),
     });
+  }
+
+  /** Cameras and gates that go offline (their last will) are alerts for staff until they come back. */
+  private onDeviceStatus(device: string, online: boolean): void {
+    const kind = this.store.config.cameras.some((c) => c.id === device)
+      ? 'camera'
+      : this.store.gateById.has(device)
+        ? 'gate'
+        : undefined;
+    if (kind === undefined) return;
+    const alertId = `device-offline:${device}`;
+    const now = this.clock.now();
+    const alert = online
+      ? this.alerts.clear(alertId, now, `${kind} ${device} is back online`)
+      : this.alerts.raise({
+          alertId,
+          kind: 'device-offline',
+          severity: 'critical',
+          message:
+            kind === 'camera'
+              ? `camera ${device} is offline: shoppers under it are not seen — check its power and network`
+              : `gate ${device} is offline: shoppers cannot scan there — check the gate controller`,
+          ts: now,
+        });
+    if (alert !== undefined) this.publishAlert(alert);
   }
 
   private publishAlert(alert: Alert): void {

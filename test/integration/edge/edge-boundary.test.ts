@@ -106,6 +106,19 @@ function suite(name: string, brokerUrl: () => Promise<{ url: string; stop: () =>
       expect(await rejected('gateScan')).toBe(2);
     });
 
+    it('raises an alert when a camera goes offline and clears it when it is back', async () => {
+      const status = topics.deviceStatus(sid, 'CAM3');
+      await device.publishAsync(status, JSON.stringify({ state: 'offline' }), { qos: 1 });
+      const raised = await waitFor('camera alert', () =>
+        edge.alerts.list().find((a) => a.alertId === 'device-offline:CAM3'),
+      );
+      expect(raised).toMatchObject({ kind: 'device-offline', severity: 'critical', state: 'raised' });
+      await device.publishAsync(status, JSON.stringify({ state: 'online' }), { qos: 1 });
+      await waitFor('alert cleared', () =>
+        edge.alerts.list().some((a) => a.alertId === 'device-offline:CAM3') ? undefined : true,
+      );
+    });
+
     it('keeps the gate shut for forged, expired and replayed tokens, opens it for a valid one', async () => {
       const forger = await generateKeyPair('EdDSA');
       expect(await scan(await sign(forger.privateKey))).toMatchObject({
