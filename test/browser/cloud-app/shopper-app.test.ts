@@ -4,8 +4,7 @@
 // test-results/screenshots/.
 
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VisitUpload } from '../../../shared/schemas/visit.ts';
 import {
@@ -16,17 +15,9 @@ import {
   type TestCloud,
   visitOf,
 } from '../../integration/cloud/cloud-harness.ts';
+import { chromiumMissing, launchChromium, SCREENSHOTS } from '../../support/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = 'test-results/screenshots';
-const chromiumMissing = !existsSync(CHROMIUM);
-if (chromiumMissing) {
-  if (process.env.WALKOUT_REQUIRE_SERVICES === '1')
-    throw new Error(`${CHROMIUM} missing: apt-get install -y chromium`);
-  console.warn(
-    `[walkout tests] shopper app browser suite skipped: ${CHROMIUM} missing (apt-get install -y chromium)`,
-  );
-}
+const skip = chromiumMissing();
 
 // From stores/sample-store.json: SKU-0001 water 1.89 (disputes under 10.00 are refunded at once), SKU-0007
 // sandwich 7.39.
@@ -35,30 +26,17 @@ const CART = [
   { sku: 'SKU-0007', quantity: 1 },
 ];
 
-describe.skipIf(chromiumMissing)('shopper app in Chromium', () => {
+describe.skipIf(skip !== undefined)('shopper app in Chromium', () => {
   let test: TestCloud;
   let baseUrl: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     test = await startTestCloud(
       BACKENDS[0] ?? { name: 'PGlite', databaseUrl: undefined, unavailable: false },
     );
     baseUrl = await test.cloud.start(0, '127.0.0.1');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
