@@ -12,6 +12,7 @@ import type { Database } from '../cloud/db/database.ts';
 import { createCloud } from '../cloud/server.ts';
 import type { VisitUpload } from '../shared/schemas/visit.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
+import { percentile } from '../simulators/evaluation/percentile.ts';
 
 const DUPLICATE_SHARE = 0.1;
 const SHOPPERS = 200;
@@ -201,11 +202,6 @@ async function postgresCpuMs(db: Database, schema: string | undefined): Promise<
   return ticks * 10;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
 function loadInChild(plan: LoadPlan): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = fork(process.argv[1] as string, ['--load-child'], {
@@ -274,8 +270,8 @@ async function benchBackend(
     return {
       name,
       receiptsPerSec: Math.round(load.billed / (load.elapsedMs / 1000)),
-      p50Ms: Math.round(percentile(sorted, 50) * 10) / 10,
-      p99Ms: Math.round(percentile(sorted, 99) * 10) / 10,
+      p50Ms: Math.round(percentile(sorted, 0.5) * 10) / 10,
+      p99Ms: Math.round(percentile(sorted, 0.99) * 10) / 10,
       visits: load.visits,
       requests: load.requests,
       failures: load.failures,

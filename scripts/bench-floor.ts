@@ -14,7 +14,7 @@ import { ENTRY_TOKEN_ISSUER, ENTRY_TOKEN_TYPE } from '../shared/schemas/entry-to
 import type { LoadCellBatch } from '../shared/schemas/load-cell-batch.ts';
 import { type Lane, parseStoreConfig, type Shelf } from '../shared/store-config.ts';
 import { topics } from '../shared/topics.ts';
-import { percentile } from '../simulators/evaluation/score-visits.ts';
+import { percentile } from '../simulators/evaluation/percentile.ts';
 import { launchChromium } from '../test/support/browser.ts';
 
 const { values } = parseArgs({

@@ -9,6 +9,7 @@ import { VisionStage } from '../edge/vision/vision-stage.ts';
 import { systemClock } from '../shared/clock.ts';
 import { encodeFrame } from '../shared/frame-codec.ts';
 import { type Camera, indexStore, loadStoreConfig, type StoreConfig } from '../shared/store-config.ts';
+import { percentile } from '../simulators/evaluation/percentile.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
 import { scenarioFrames } from '../simulators/vision/scenario-frames.ts';
 
@@ -108,7 +109,7 @@ async function run(cameras: number, fps: number, seconds: number, pool: Map<stri
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   await stage.stop();
-  const measured = latencies.slice(warm.latencies).sort((a, b) => a - b);
+  const measured = latencies.slice(warm.latencies);
   const off = offered - warm.offered;
   const dropped = stage.droppedFrames - warm.dropped;
   return {
@@ -116,8 +117,8 @@ async function run(cameras: number, fps: number, seconds: number, pool: Map<stri
     fpsPerCamera: fps,
     offeredPerSec: off / seconds,
     framesPerSec: (processed - warm.processed) / seconds,
-    frameLatencyP50Ms: measured[Math.floor(measured.length * 0.5)] ?? 0,
-    frameLatencyP99Ms: measured[Math.floor(measured.length * 0.99)] ?? 0,
+    frameLatencyP50Ms: percentile(measured, 0.5),
+    frameLatencyP99Ms: percentile(measured, 0.99),
     droppedFrames: off === 0 ? 0 : dropped / off,
     cpuCores: (cpu.user + cpu.system) / 1e6 / wall,
   };

@@ -1,6 +1,7 @@
 // Pure scoring of receipts against ground truth, per visit: exactly right or not, receipt-line
 // precision/recall/F1 over units (the AutoCheckout competition's measure), lines billed wrongly with
 // confidence, lines sent to staff.
+import { percentile } from './percentile.ts';
 
 export interface Line {
   sku: string;
@@ -33,12 +34,6 @@ export interface VisitScore {
 }
 
 const key = (lines: Line[]) => new Map(lines.map((l) => [l.sku, l.quantity]));
-
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] as number;
-}
 
 export function scoreVisits(outcomes: readonly VisitOutcome[]): VisitScore {
   let exact = 0;

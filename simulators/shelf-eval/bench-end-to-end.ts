@@ -8,6 +8,7 @@ import pino from 'pino';
 import { Edge } from '../../edge/edge-app.ts';
 import { defaultDetectorSettings } from '../../edge/shelves/weight-change-detector.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
+import { percentile } from '../evaluation/percentile.ts';
 import type { PublisherCommand, PublisherReport } from './bench-publisher.ts';
 import { benchStoreConfig } from './eval-store.ts';
 
@@ -54,11 +55,6 @@ function summarizeLatency(xs: number[]): Latency {
     events: xs.length,
   };
 }
-
-const percentile = (xs: number[], p: number) =>
-  xs.length === 0
-    ? 0
-    : ([...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0);
 
 export async function benchEndToEnd(
   options: { shelves: number; lanes: number; maxSeconds: number; realtimeSeconds: number },

@@ -2,6 +2,7 @@
 // the same kind whose lane is among the event's lanes and whose start is within ±500 ms; tallies add up
 // over runs into precision, recall, F1, product accuracy, ambiguity handling and boundary timing.
 import type { DetectedShelfEvent } from '../../edge/shelves/shelf-monitor.ts';
+import { percentile } from '../evaluation/percentile.ts';
 import type { TruthEvent } from './shelf-script.ts';
 
 export const MATCH_WINDOW_MS = 500;
@@ -118,10 +119,9 @@ export interface Summary {
 const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
-function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = values.map(Math.abs).sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number);
+/** Percentile of timing errors, by magnitude, in whole ms. */
+function errorPercentile(values: readonly number[], p: number): number {
+  return Math.round(percentile(values.map(Math.abs), p));
 }
 
 export function summarize(t: Tally): Summary {
@@ -137,7 +137,7 @@ export function summarize(t: Tally): Summary {
     ambiguousEvents: t.ambiguousMatched,
     wrongButConfident: t.wrongButConfident,
     clearReportedAmbiguous: t.clearReportedAmbiguous,
-    startErrorMs: { p50: percentile(t.startErrorsMs, 0.5), p95: percentile(t.startErrorsMs, 0.95) },
-    endErrorMs: { p50: percentile(t.endErrorsMs, 0.5), p95: percentile(t.endErrorsMs, 0.95) },
+    startErrorMs: { p50: errorPercentile(t.startErrorsMs, 0.5), p95: errorPercentile(t.startErrorsMs, 0.95) },
+    endErrorMs: { p50: errorPercentile(t.endErrorsMs, 0.5), p95: errorPercentile(t.endErrorsMs, 0.95) },
   };
 }
