@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { type Cloud, createCloud } from '../../cloud/server.ts';
 import { Edge } from '../../edge/edge-app.ts';
 import { DEMO_FLOOR_STAFF, fetchEntryTokenKey } from '../../edge/edge-config.ts';
+import type { VisionConfig } from '../../edge/vision/vision-config.ts';
 import { startEmbeddedBroker } from '../../shared/broker/embedded-broker.ts';
 import type { StoreConfig } from '../../shared/store-config.ts';
 
@@ -26,6 +27,8 @@ export interface StoreStackOptions {
   floorStaff?: string;
   /** How long a receipt waits for staff decisions (ms). */
   exceptionHoldMs?: number;
+  /** Ceiling-camera tracking on the edge (scenarios with cameras need it); off when undefined. */
+  vision?: VisionConfig;
   logger?: Logger;
 }
 
@@ -72,6 +75,7 @@ export async function startStoreStack(options: StoreStackOptions): Promise<Store
       httpPort: options.edgeHttpPort ?? 0,
       floorStaff: options.floorStaff ?? DEMO_FLOOR_STAFF,
       exceptionHoldMs: options.exceptionHoldMs,
+      vision: options.vision,
     });
     await edge.start();
     stops.push(() => edge.stop());
