@@ -19,7 +19,8 @@ import { AlertBook } from './floor/alert-book.ts';
 import { FloorHub } from './floor/floor-hub.ts';
 import { FloorService } from './floor/floor-service.ts';
 import { parseStaffList, StaffAuth } from './floor/staff-auth.ts';
-import { attributeEvent } from './fusion/attributor.ts';
+import { cartHoldings } from './checkout/cart.ts';
+import { FusionStage } from './fusion/fusion-stage.ts';
 import { ExceptionQueue } from './fusion/exception-queue.ts';
 import { EntryTokenVerifier } from './gate/entry-token-verifier.ts';
 import { GateController } from './gate/gate-controller.ts';
@@ -76,6 +77,7 @@ export class Edge {
   readonly hub: FloorHub;
   private readonly staff: StaffAuth;
   private readonly checkout: Checkout;
+  private readonly fusion: FusionStage;
   private readonly sync: CloudSync;
   private gate: GateController | undefined;
   private vision: VisionStage | undefined;
@@ -134,9 +136,17 @@ export class Edge {
       onDelivered: (item, answer) => this.onDelivered(item.key, answer),
       onFailed: () => this.metrics.outboxFailed.inc(),
     });
+    this.fusion = new FusionStage({
+      store: this.store,
+      clock: this.clock,
+      sessions: () => this.sessions.spans(),
+      holds: (sessionId) => cartHoldings(this.sessions.eventsOf(sessionId)),
+      decided: (event, candidates) => this.onAttributed(event, candidates),
+    });
     this.checkout = new Checkout({
       sessions: this.sessions,
-      shelves: this.shelves,
+      settledThrough: (ts, marginMs) =>
+        this.shelves.isSettledThrough(ts, marginMs) && this.fusion.isSettledThrough(ts + marginMs),
       outbox: this.outbox,
       clock: this.clock,
       logger: logger.child({ component: 'checkout' }),
@@ -235,6 +245,7 @@ export class Edge {
           this.link.publish(topics.tracks(store.storeId), update, { qos: 0 });
           this.hub.publish('tracks', update);
         },
+        observe: (step) => this.fusion.observe(step),
       });
       this.vision = vision;
       this.link.subscribe('cameraFrame', topicFilters.cameraFrame(store.storeId), 0, (frame, camera) =>
@@ -244,6 +255,7 @@ export class Edge {
     }
     await this.link.start();
     this.shelfStage.publishAllStock(this.clock.now());
+    this.fusion.start();
     this.checkout.start();
     this.sync.start();
     if (this.options.httpPort !== undefined) await this.startHttp(this.options.httpPort);
@@ -256,6 +268,7 @@ export class Edge {
   async stop(): Promise<void> {
     this.checkout.stop();
     await this.vision?.stop();
+    this.fusion.stop();
     await this.sync.stop();
     await this.link.stop();
     await this.http?.close();
@@ -284,13 +297,12 @@ export class Edge {
   }
 
   private onShelfEvent(detected: DetectedShelfEvent): void {
-    const { sessionId, attribution, candidates } = attributeEvent(
-      detected.startTs,
-      detected.endTs,
-      this.sessions.spans(),
-    );
-    const event: ShelfEvent = { ...detected, sessionId, attribution };
-    this.metrics.shelfEvents.inc({ kind: event.kind, attribution });
+    this.fusion.onShelfEvent(detected);
+  }
+
+  /** Fusion decided whose event it is (or that staff must). */
+  private onAttributed(event: ShelfEvent, candidates: string[]): void {
+    this.metrics.shelfEvents.inc({ kind: event.kind, attribution: event.attribution });
     this.recordShelfEvent(event);
     const exception = this.exceptions.consider(event, candidates, this.clock.now());
     if (exception !== undefined) {

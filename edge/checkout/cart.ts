@@ -35,6 +35,8 @@ export function buildCart(shelfEvents: readonly ShelfEvent[]): Cart {
       count: best.count,
       lane: event.lane,
       ts: event.startTs,
+      ...(event.attribution === 'unattributed' ? {} : { attribution: event.attribution }),
+      ...(event.confidence === undefined ? {} : { confidence: event.confidence }),
     });
     const held = quantities.get(best.sku) ?? 0;
     if (event.kind === 'pick') {
@@ -49,4 +51,9 @@ export function buildCart(shelfEvents: readonly ShelfEvent[]): Cart {
     .map(([sku, quantity]) => ({ sku, quantity }))
     .sort((a, b) => a.sku.localeCompare(b.sku));
   return { lines, events, doubtful, unmatchedPutBacks };
+}
+
+/** Units per SKU a cart holds now. */
+export function cartHoldings(shelfEvents: readonly ShelfEvent[]): Map<string, number> {
+  return new Map(buildCart(shelfEvents).lines.map((l) => [l.sku, l.quantity]));
 }

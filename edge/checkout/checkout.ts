@@ -5,13 +5,13 @@ import type { Clock } from '../../shared/clock.ts';
 import type { VisitUpload } from '../../shared/schemas/visit.ts';
 import type { EdgeMetrics } from '../edge-metrics.ts';
 import type { Outbox } from '../outbox/outbox.ts';
-import type { ShelfMonitor } from '../shelves/shelf-monitor.ts';
 import { buildCart, type Cart } from './cart.ts';
 import type { SessionStore, ShoppingSession } from './session-store.ts';
 
 export interface CheckoutOptions {
   sessions: SessionStore;
-  shelves: ShelfMonitor;
+  /** True once every input that can add an event before `ts` (+ margin) has been decided. */
+  settledThrough: (ts: number, marginMs: number) => boolean;
   outbox: Outbox;
   clock: Clock;
   logger: Logger;
@@ -53,14 +53,14 @@ export class Checkout {
   }
 
   private poll(): void {
-    const { sessions, shelves, clock, settleMarginMs, maxHoldMs, logger } = this.options;
+    const { sessions, settledThrough, clock, settleMarginMs, maxHoldMs, logger } = this.options;
     for (const [sessionId, since] of this.waiting) {
       const session = sessions.get(sessionId);
       if (session === undefined || session.exitedAt === undefined) {
         this.waiting.delete(sessionId);
         continue;
       }
-      const settled = shelves.isSettledThrough(session.exitedAt, settleMarginMs);
+      const settled = settledThrough(session.exitedAt, settleMarginMs);
       const heldMs = clock.now() - since;
       if (!settled && heldMs < maxHoldMs) continue;
       const doubtful = this.options.openExceptionsFor(sessionId);

@@ -1,6 +1,8 @@
-// Pure core: decides whose cart a shelf event goes to. In this first version an event goes to a session
-// only when exactly one session was in the store for the whole event; otherwise the edge refuses to guess
-// (vision and fusion will resolve several shoppers).
+// Pure core: decides whose cart a shelf event goes to. With one session inside it is theirs. With several,
+// the cameras decide: the session whose hand was in the lane (or who stood at it while everyone else was
+// seen elsewhere) gets it when the evidence is clearly in its favour and its identity is sure; otherwise the
+// edge refuses to guess and staff decide. Replayable: the decision depends only on the evidence it returns.
+import type { AttributionEvidence, CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 
 export interface SessionSpan {
   sessionId: string;
@@ -11,21 +13,124 @@ export interface SessionSpan {
 
 export interface Attribution {
   sessionId: string | null;
-  attribution: 'sole-session' | 'unattributed';
-  /** Sessions that could have done it. */
+  attribution: 'sole-session' | 'vision' | 'unattributed';
+  /** 0–1, how sure the edge is of `sessionId` (0 when it refused). */
+  confidence: number;
+  /** Sessions that could have done it, most likely first. */
   candidates: string[];
+  evidence: AttributionEvidence;
 }
 
-export function attributeEvent(
-  startTs: number,
-  endTs: number,
-  sessions: readonly SessionSpan[],
-): Attribution {
-  const candidates = sessions
+export interface AttributionSettings {
+  /** Spread of a hand's distance to the lane's reach point (m). */
+  handSigmaM: number;
+  /** How much standing by the lane counts next to a hand seen in it. */
+  bodyWeight: number;
+  /** Standing closer than this is "at the lane" (m). */
+  bodyNearM: number;
+  bodySigmaM: number;
+  /** Nobody's hand or body seen: weight of "might have been there" (lane unseen vs seen). */
+  unseenWeight: { laneUnseen: number; laneSeen: number };
+  /** Below this share of the evidence the edge asks staff. */
+  minConfidence: number;
+  /** Below this identity confidence the track may belong to someone else: staff decide. */
+  minIdentity: number;
+  /** The winner must have had a hand this close, or stood this close. */
+  maxHandM: number;
+  maxBodyM: number;
+  /** A person bound to no session with a hand this close makes the event a staff decision. */
+  strangerHandM: number;
+}
+
+export const DEFAULT_ATTRIBUTION: AttributionSettings = {
+  handSigmaM: 0.22,
+  bodyWeight: 0.08,
+  bodyNearM: 0.75,
+  bodySigmaM: 0.35,
+  unseenWeight: { laneUnseen: 0.3, laneSeen: 0.001 },
+  minConfidence: 0.9,
+  minIdentity: 0.6,
+  maxHandM: 0.45,
+  maxBodyM: 1.0,
+  strangerHandM: 0.3,
+};
+
+/** Sessions inside for the whole event (entered before it began, not left before it ended). */
+export function sessionsPresent(startTs: number, endTs: number, sessions: readonly SessionSpan[]): string[] {
+  return sessions
     .filter((s) => s.enteredAt <= startTs && (s.exitedAt === undefined || s.exitedAt >= endTs))
     .map((s) => s.sessionId);
-  const [only] = candidates;
-  if (candidates.length === 1 && only !== undefined)
-    return { sessionId: only, attribution: 'sole-session', candidates };
-  return { sessionId: null, attribution: 'unattributed', candidates };
+}
+
+/**
+ * `present`: sessions inside during the event; `seen`: what the cameras measured (undefined without
+ * vision). Deterministic in its inputs.
+ */
+export function attributeEvent(
+  present: readonly string[],
+  seen: Omit<AttributionEvidence, 'rule'> | undefined,
+  settings: AttributionSettings = DEFAULT_ATTRIBUTION,
+): Attribution {
+  const measured = seen ?? { laneSeen: false, candidates: [] };
+  const refuse = (rule: string, ranked: string[] = [...present]): Attribution => ({
+    sessionId: null,
+    attribution: 'unattributed',
+    confidence: 0,
+    candidates: ranked,
+    evidence: { ...measured, rule },
+  });
+  if (present.length === 0) return refuse('nobody-inside');
+  const stranger = measured.candidates.find(
+    (c) => c.sessionId === null && c.handM !== null && c.handM <= settings.strangerHandM,
+  );
+  const [only] = present;
+  if (present.length === 1 && only !== undefined) {
+    if (stranger !== undefined) return refuse('stranger-at-lane');
+    return {
+      sessionId: only,
+      attribution: 'sole-session',
+      confidence: 1,
+      candidates: [only],
+      evidence: { ...measured, rule: 'sole-session' },
+    };
+  }
+  if (seen === undefined) return refuse('no-vision');
+  const scored = present.map((sessionId) => {
+    const c = measured.candidates.find((e) => e.sessionId === sessionId);
+    return { sessionId, c, score: score(c, measured.laneSeen, settings) };
+  });
+  const strangers = measured.candidates.filter((c) => c.sessionId === null);
+  const strangerScore = strangers.reduce((s, c) => s + score(c, measured.laneSeen, settings), 0);
+  scored.sort((a, b) => b.score - a.score || a.sessionId.localeCompare(b.sessionId));
+  const ranked = scored.map((s) => s.sessionId);
+  const total = scored.reduce((s, e) => s + e.score, 0) + strangerScore;
+  const best = scored[0];
+  if (best === undefined || total <= 0) return refuse('nobody-seen', ranked);
+  // the likeliest is someone the cameras did not see while the lane was out of their sight
+  if (best.c === undefined || (best.c.handM === null && best.c.bodyM === null))
+    return refuse(scored.some((s) => s.c?.bodyM != null) ? 'shopper-unseen' : 'nobody-seen', ranked);
+  if (stranger !== undefined) return refuse('stranger-at-lane', ranked);
+  const confidence = best.score / total;
+  const byHand = best.c.handM !== null && best.c.handM <= settings.maxHandM;
+  const byBody = best.c.bodyM !== null && best.c.bodyM <= settings.maxBodyM;
+  if (!byHand && !byBody) return refuse('nobody-at-lane', ranked);
+  if (confidence < settings.minConfidence) return refuse('close-call', ranked);
+  if (best.c.identity < settings.minIdentity) return refuse('identity-doubtful', ranked);
+  return {
+    sessionId: best.sessionId,
+    attribution: 'vision',
+    confidence: Math.round(confidence * 1000) / 1000,
+    candidates: ranked,
+    evidence: { ...measured, rule: byHand ? 'reach' : 'stood-at-lane' },
+  };
+}
+
+/** Unnormalised likelihood that this candidate did it. */
+function score(c: CandidateEvidence | undefined, laneSeen: boolean, s: AttributionSettings): number {
+  if (c === undefined || (c.handM === null && c.bodyM === null))
+    return laneSeen ? s.unseenWeight.laneSeen : s.unseenWeight.laneUnseen;
+  const hand = c.handM === null ? 0 : Math.exp(-0.5 * (c.handM / s.handSigmaM) ** 2);
+  const bodyOff = c.bodyM === null ? Number.POSITIVE_INFINITY : Math.max(0, c.bodyM - s.bodyNearM);
+  const body = s.bodyWeight * Math.exp(-0.5 * (bodyOff / s.bodySigmaM) ** 2);
+  return Math.max(hand, body) + 1e-4;
 }

@@ -26,8 +26,12 @@ export interface VisionStageOptions {
   publish: (update: TrackUpdate) => void;
   /** Registry to add walkout_vision_* metrics to. */
   registry?: Registry;
+  /** Called with every camera frame as it arrives, before any is dropped (the floor view's frame archive). */
+  onFrame?: (camera: string, captureTs: number, jpeg: Buffer) => void;
   /** Called after each step with the frames it processed (benchmarks measure latency with it). */
   onStep?: (frames: readonly CameraFrame[]) => void;
+  /** Every step's tracks (confirmed, lost ones left out) and the cameras it used: fusion looks back on them. */
+  observe?: (step: { ts: number; tracks: TrackMessage[]; cameras: string[] }) => void;
 }
 
 export function toTrackMessage(t: Track): TrackMessage {
@@ -89,6 +93,7 @@ export class VisionStage {
   ingest(payload: Buffer, camera: string | undefined): void {
     if (camera === undefined || !this.running) return;
     const frame = decodeFrame(payload);
+    this.options.onFrame?.(camera, frame.captureTs, frame.jpeg);
     this.queue.put(camera, {
       camera,
       captureTs: frame.captureTs,
@@ -160,6 +165,11 @@ export class VisionStage {
         this.metrics.dropped.set(this.queue.dropped);
         this.metrics.latency.observe((performance.now() - started) / 1000);
         this.options.onStep?.(frames);
+        this.options.observe?.({
+          ts,
+          tracks: [...this.tracker.reported(), ...ended].map(toTrackMessage),
+          cameras: frames.map((f) => f.camera),
+        });
         const now = clock.now();
         if (ended.length > 0 || now - this.lastPublish >= 1000 / this.options.config.publishHz) {
           this.lastPublish = now;

@@ -1,5 +1,6 @@
 // A pick or put-back detected on a lane by the edge, with its product hypotheses and attribution.
 import { type Static, Type } from 'typebox';
+import { AttributionEvidenceSchema } from './attribution-evidence.ts';
 
 export const ProductHypothesisSchema = Type.Object(
   {
@@ -35,12 +36,20 @@ export const ShelfEventSchema = Type.Object(
     ambiguous: Type.Boolean(),
     /** The session charged for the event, or null when the edge refuses to guess. */
     sessionId: Type.Union([Type.String(), Type.Null()]),
-    /** How the session was chosen: the only one inside, a staff decision, or none (refused to guess). */
+    /**
+     * How the session was chosen: the only one inside, the cameras (a hand in the lane), a staff decision,
+     * or none (the edge refused to guess and asked staff).
+     */
     attribution: Type.Union([
       Type.Literal('sole-session'),
+      Type.Literal('vision'),
       Type.Literal('staff'),
       Type.Literal('unattributed'),
     ]),
+    /** 0–1: how sure the edge is of the session (1 for a sole session or a staff decision). */
+    confidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    /** What the decision rested on (absent on events from before fusion recorded it). */
+    evidence: Type.Optional(AttributionEvidenceSchema),
   },
   { additionalProperties: false },
 );

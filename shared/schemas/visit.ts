@@ -17,6 +17,11 @@ export const VisitEventSchema = Type.Object(
     count: Type.Integer({ minimum: 1, maximum: 1000 }),
     lane: Type.String({ minLength: 1, maxLength: 64 }),
     ts: Type.Number({ minimum: 0 }),
+    /** How the edge knew it was this shopper (the only one inside, the cameras, or staff) and how sure. */
+    attribution: Type.Optional(
+      Type.Union([Type.Literal('sole-session'), Type.Literal('vision'), Type.Literal('staff')]),
+    ),
+    confidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
   },
   { additionalProperties: false },
 );

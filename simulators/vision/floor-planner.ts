@@ -1,6 +1,7 @@
 // Walkable floor of the simulated store and shortest walking paths over it: an occupancy grid with the
 // shelves (inflated by a body radius) blocked, A* over 8-connected cells, then string-pulled to corners.
 import type { Shelf, StoreConfig } from '../../shared/store-config.ts';
+import { laneFront, laneReachPoint, shelfAxes } from '../../shared/store-geometry.ts';
 
 export interface Point {
   x: number;
@@ -12,24 +13,15 @@ const BODY_RADIUS_M = 0.35;
 /** How far in front of a shelf's face a shopper stands to reach into it. */
 export const STAND_OFF_M = 0.4;
 
-/** Unit vectors of a shelf: `face` points to the aisle it faces, `along` runs along its width. */
-export function shelfAxes(shelf: Shelf): { face: Point; along: Point } {
-  const t = (shelf.orientationDeg * Math.PI) / 180;
-  return { face: { x: Math.cos(t), y: Math.sin(t) }, along: { x: -Math.sin(t), y: Math.cos(t) } };
-}
+export { shelfAxes };
 
 /** Where a shopper stands to act on a lane, and the point on the shelf face the hand reaches. */
 export function laneAccess(shelf: Shelf, lane: { position: Point }): { stand: Point; reach: Point } {
-  const { face, along } = shelfAxes(shelf);
-  const offset =
-    (lane.position.x - shelf.position.x) * along.x + (lane.position.y - shelf.position.y) * along.y;
-  const front = {
-    x: shelf.position.x + along.x * offset + (face.x * shelf.depthM) / 2,
-    y: shelf.position.y + along.y * offset + (face.y * shelf.depthM) / 2,
-  };
+  const { face } = shelfAxes(shelf);
+  const front = laneFront(shelf, lane);
   return {
     stand: { x: front.x + face.x * STAND_OFF_M, y: front.y + face.y * STAND_OFF_M },
-    reach: { x: front.x - face.x * 0.08, y: front.y - face.y * 0.08 },
+    reach: laneReachPoint(shelf, lane),
   };
 }
 

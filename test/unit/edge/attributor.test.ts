@@ -1,26 +1,97 @@
 import { describe, expect, it } from 'vitest';
-import { attributeEvent } from '../../../edge/fusion/attributor.ts';
+import { attributeEvent, sessionsPresent } from '../../../edge/fusion/attributor.ts';
+import type { CandidateEvidence } from '../../../shared/schemas/attribution-evidence.ts';
 
-describe('attributeEvent', () => {
+const seen = (laneSeen: boolean, ...candidates: CandidateEvidence[]) => ({ laneSeen, candidates });
+const c = (sessionId: string | null, handM: number | null, bodyM: number | null, identity = 1) => ({
+  sessionId,
+  handM,
+  bodyM,
+  identity,
+});
+
+describe('sessionsPresent', () => {
   const alice = { sessionId: 'alice', enteredAt: 1000, exitedAt: undefined };
   const bob = { sessionId: 'bob', enteredAt: 5000, exitedAt: 9000 };
+  it('keeps the sessions inside for the whole event', () => {
+    expect(sessionsPresent(2000, 2500, [alice, bob])).toEqual(['alice']);
+    expect(sessionsPresent(6000, 6500, [alice, bob])).toEqual(['alice', 'bob']);
+    expect(sessionsPresent(500, 700, [alice])).toEqual([]);
+  });
+});
 
+describe('attributeEvent', () => {
   it('gives the event to the one session in the store', () => {
-    expect(attributeEvent(2000, 2500, [alice, bob])).toEqual({
+    expect(attributeEvent(['alice'], undefined)).toMatchObject({
       sessionId: 'alice',
       attribution: 'sole-session',
+      confidence: 1,
       candidates: ['alice'],
+      evidence: { rule: 'sole-session' },
     });
   });
 
-  it('refuses to guess when two sessions were inside', () => {
-    expect(attributeEvent(6000, 6500, [alice, bob])).toMatchObject({
+  it('refuses to guess between two sessions without cameras', () => {
+    expect(attributeEvent(['alice', 'bob'], undefined)).toMatchObject({
       sessionId: null,
       attribution: 'unattributed',
+      evidence: { rule: 'no-vision' },
     });
   });
 
   it('leaves an event with nobody inside unattributed', () => {
-    expect(attributeEvent(500, 700, [alice])).toMatchObject({ sessionId: null, candidates: [] });
+    expect(attributeEvent([], undefined)).toMatchObject({ sessionId: null, candidates: [] });
+  });
+
+  it('gives it to the shopper whose hand was in the lane while the other stood nearby', () => {
+    const a = attributeEvent(['alice', 'bob'], seen(true, c('alice', 0.05, 0.45), c('bob', null, 0.9)));
+    expect(a).toMatchObject({ sessionId: 'alice', attribution: 'vision', candidates: ['alice', 'bob'] });
+    expect(a.confidence).toBeGreaterThan(0.9);
+    expect(a.evidence.rule).toBe('reach');
+  });
+
+  it('sends crossing hands (both in the lane) to staff, best guess first', () => {
+    const a = attributeEvent(['alice', 'bob'], seen(true, c('alice', 0.12, 0.5), c('bob', 0.06, 0.5)));
+    expect(a).toMatchObject({
+      sessionId: null,
+      candidates: ['bob', 'alice'],
+      evidence: { rule: 'close-call' },
+    });
+  });
+
+  it('attributes by standing at the lane when no hand was seen and the others were far', () => {
+    const a = attributeEvent(['alice', 'bob'], seen(true, c('alice', null, 0.5), c('bob', null, 6)));
+    expect(a).toMatchObject({
+      sessionId: 'alice',
+      attribution: 'vision',
+      evidence: { rule: 'stood-at-lane' },
+    });
+  });
+
+  it('refuses when the lane was out of sight and another shopper was not seen anywhere', () => {
+    const a = attributeEvent(['alice', 'bob'], seen(false, c('alice', null, 0.5)));
+    expect(a).toMatchObject({ sessionId: null, evidence: { rule: 'shopper-unseen' } });
+  });
+
+  it('refuses when the winner may have swapped identity with someone', () => {
+    const a = attributeEvent(['alice', 'bob'], seen(true, c('alice', 0.05, 0.4, 0.3), c('bob', null, 3)));
+    expect(a).toMatchObject({ sessionId: null, evidence: { rule: 'identity-doubtful' } });
+  });
+
+  it('refuses when a person on no session reached into the lane, even with one shopper inside', () => {
+    const a = attributeEvent(['alice'], seen(true, c('alice', null, 1.0), c(null, 0.1, 0.5)));
+    expect(a).toMatchObject({ sessionId: null, evidence: { rule: 'stranger-at-lane' } });
+  });
+
+  it('refuses when nobody was near the lane', () => {
+    const a = attributeEvent(['alice', 'bob'], seen(true, c('alice', null, 4), c('bob', null, 7)));
+    expect(a).toMatchObject({ sessionId: null, evidence: { rule: 'nobody-at-lane' } });
+  });
+
+  it('is a function of its evidence alone (replayable)', () => {
+    const evidence = seen(true, c('alice', 0.3, 0.6), c('bob', 0.5, 0.7), c('carol', null, 2));
+    expect(attributeEvent(['alice', 'bob', 'carol'], evidence)).toEqual(
+      attributeEvent(['alice', 'bob', 'carol'], structuredClone(evidence)),
+    );
   });
 });

@@ -1,0 +1,54 @@
+// Pure core: what a shopper holds tells what they can put back. A put-back whose weight fits look-alikes is
+// the one the shopper holds; a put-back of something the attributed shopper never took was someone else's
+// item (handed over, or the cameras mixed the two up) and comes off the cart of the one shopper who holds it.
+import type { ProductHypothesis, ShelfEvent } from '../../shared/schemas/shelf-event.ts';
+
+export interface PutBackResolution {
+  sessionId: string;
+  hypotheses: ProductHypothesis[];
+  ambiguous: boolean;
+  /** Appended to the attribution rule. */
+  rule: 'cart' | 'returned-for-other';
+}
+
+/**
+ * `holds(session)`: units per SKU in the session's cart now. `present`: sessions inside during the event.
+ * Undefined when the cart says nothing new.
+ */
+export function resolvePutBack(
+  event: ShelfEvent,
+  present: readonly string[],
+  holds: (sessionId: string) => ReadonlyMap<string, number>,
+): PutBackResolution | undefined {
+  if (event.kind !== 'put-back' || event.sessionId === null || event.hypotheses.length === 0)
+    return undefined;
+  const fits = (session: string) => {
+    const held = holds(session);
+    return event.hypotheses.filter((h) => (held.get(h.sku) ?? 0) >= h.count);
+  };
+  const own = fits(event.sessionId);
+  if (own.length > 0) {
+    if (!event.ambiguous || own.length === event.hypotheses.length) return undefined;
+    // only one of the look-alikes is in the cart: that is what came back
+    if (new Set(own.map((h) => h.sku)).size !== 1) return undefined;
+    return { sessionId: event.sessionId, hypotheses: normalise(own), ambiguous: false, rule: 'cart' };
+  }
+  const others = present
+    .filter((s) => s !== event.sessionId)
+    .map((s) => ({ session: s, fit: fits(s) }))
+    .filter((o) => o.fit.length > 0);
+  const [other] = others;
+  if (others.length !== 1 || other === undefined) return undefined;
+  if (new Set(other.fit.map((h) => h.sku)).size !== 1) return undefined;
+  return {
+    sessionId: other.session,
+    hypotheses: normalise(other.fit),
+    ambiguous: false,
+    rule: 'returned-for-other',
+  };
+}
+
+function normalise(hypotheses: readonly ProductHypothesis[]): ProductHypothesis[] {
+  const total = hypotheses.reduce((s, h) => s + h.likelihood, 0) || 1;
+  return hypotheses.map((h) => ({ ...h, likelihood: Math.round((h.likelihood / total) * 1e4) / 1e4 }));
+}

@@ -1,0 +1,141 @@
+// Fusion stage (I/O shell): shelf events in, attributed events out. With cameras it waits (bounded) until the
+// tracks have caught up with the event, measures who reached into the lane, decides, and lets the shopper's
+// cart settle look-alike put-backs. Without cameras the decision is immediate (sole session or staff).
+import type { Clock } from '../../shared/clock.ts';
+import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
+import type { StoreIndex } from '../../shared/store-config.ts';
+import { type FloorPoint, laneReachPoint, shelfAxes } from '../../shared/store-geometry.ts';
+import type { DetectedShelfEvent } from '../shelves/shelf-monitor.ts';
+import { cameraOutline, camerasSeeing } from '../tracking/coverage.ts';
+import { attributeEvent, type SessionSpan, sessionsPresent } from './attributor.ts';
+import { resolvePutBack } from './cart-evidence.ts';
+import { gatherEvidence } from './reach-evidence.ts';
+import { TrackHistory, type TrackSnapshot } from './track-history.ts';
+
+export interface FusionStageOptions {
+  store: StoreIndex;
+  clock: Clock;
+  sessions: () => SessionSpan[];
+  /** Units per SKU in a session's cart now. */
+  holds: (sessionId: string) => ReadonlyMap<string, number>;
+  /** An event decided: `candidates` are the sessions that could have done it, most likely first. */
+  decided: (event: ShelfEvent, candidates: string[]) => void;
+  /** Track history looked at before the event's first sample and after its last (ms). */
+  lookBehindMs?: number;
+  lookAheadMs?: number;
+  /** Longest an event waits for the tracks to catch up (edge clock, ms). */
+  maxWaitMs?: number;
+}
+
+interface Pending {
+  detected: DetectedShelfEvent;
+  since: number;
+}
+
+/** Tracks older than this (edge clock) mean the cameras stopped: decide without waiting for them. */
+const STALE_TRACKS_MS = 3000;
+
+export class FusionStage {
+  readonly history = new TrackHistory();
+  /** oldest first */
+  private readonly pending: Pending[] = [];
+  /** Edge-clock time the last step arrived. */
+  private lastStepAt: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** by lane id */
+  private readonly laneCameras = new Map<string, Set<string>>();
+  /** by lane id */
+  private readonly reachPoints = new Map<string, FloorPoint>();
+
+  constructor(private readonly options: FusionStageOptions) {
+    const outlines = options.store.config.cameras.map((c) => cameraOutline(c));
+    for (const shelf of options.store.config.shelves) {
+      const { face } = shelfAxes(shelf);
+      for (const lane of shelf.lanes) {
+        const reach = laneReachPoint(shelf, lane);
+        this.reachPoints.set(lane.id, reach);
+        // the aisle in front of the lane, where whoever takes from it stands
+        const aisle = { x: reach.x + face.x * 0.6, y: reach.y + face.y * 0.6 };
+        this.laneCameras.set(lane.id, new Set(camerasSeeing(outlines, aisle.x, aisle.y)));
+      }
+    }
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => this.flush(), 50);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.flush(true);
+  }
+
+  /** One vision step. */
+  observe(step: TrackSnapshot): void {
+    this.history.record(step);
+    this.lastStepAt = this.options.clock.now();
+    this.flush();
+  }
+
+  /** A shelf event from the shelf stage. */
+  onShelfEvent(detected: DetectedShelfEvent): void {
+    this.pending.push({ detected, since: this.options.clock.now() });
+    this.flush();
+  }
+
+  /** True when no event that began at or before `ts` is still waiting for the tracks. */
+  isSettledThrough(ts: number): boolean {
+    return !this.pending.some((p) => p.detected.startTs <= ts);
+  }
+
+  private flush(force = false): void {
+    const now = this.options.clock.now();
+    const lookAhead = this.options.lookAheadMs ?? 400;
+    const maxWait = this.options.maxWaitMs ?? 1500;
+    const tracksLive = this.lastStepAt !== undefined && now - this.lastStepAt < STALE_TRACKS_MS;
+    while (this.pending.length > 0) {
+      const next = this.pending[0] as Pending;
+      const caughtUp = (this.history.latestTs ?? Number.NEGATIVE_INFINITY) >= next.detected.endTs + lookAhead;
+      if (!force && tracksLive && !caughtUp && now - next.since < maxWait) return;
+      this.pending.shift();
+      this.decide(next.detected);
+    }
+  }
+
+  private decide(detected: DetectedShelfEvent): void {
+    const { options } = this;
+    const present = sessionsPresent(detected.startTs, detected.endTs, options.sessions());
+    const vision = this.history.latestTs !== undefined;
+    const seen = vision
+      ? gatherEvidence({
+          sessions: present,
+          targets: detected.lanes.flatMap((l) => this.reachPoints.get(l) ?? []),
+          snapshots: this.history.between(
+            detected.startTs - (options.lookBehindMs ?? 700),
+            detected.endTs + (options.lookAheadMs ?? 400),
+          ),
+          laneCameras: new Set(detected.lanes.flatMap((l) => [...(this.laneCameras.get(l) ?? [])])),
+        })
+      : undefined;
+    const decided = attributeEvent(present, seen);
+    let event: ShelfEvent = {
+      ...detected,
+      sessionId: decided.sessionId,
+      attribution: decided.attribution,
+      confidence: decided.confidence,
+      evidence: decided.evidence,
+    };
+    const byCart = resolvePutBack(event, present, options.holds);
+    if (byCart !== undefined) {
+      event = {
+        ...event,
+        sessionId: byCart.sessionId,
+        hypotheses: byCart.hypotheses,
+        ambiguous: byCart.ambiguous,
+        evidence: { ...decided.evidence, rule: `${decided.evidence.rule}+${byCart.rule}` },
+      };
+    }
+    options.decided(event, decided.candidates);
+  }
+}

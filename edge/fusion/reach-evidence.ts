@@ -1,0 +1,73 @@
+// Pure core: measures, from the tracks around a shelf event, how close every candidate session's people came
+// to the lane — hands reaching in, and bodies standing by — and whether the cameras saw the lane's aisle.
+import type { AttributionEvidence, CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
+import type { FloorPoint } from '../../shared/store-geometry.ts';
+import type { TrackSnapshot } from './track-history.ts';
+
+export interface EvidenceQuery {
+  /** Sessions in the store during the event. */
+  sessions: readonly string[];
+  /** Reach points of the event's lanes. */
+  targets: readonly FloorPoint[];
+  /** Steps around the event (the caller chooses the window). */
+  snapshots: readonly TrackSnapshot[];
+  /** Cameras that see the lane's aisle. */
+  laneCameras: ReadonlySet<string>;
+}
+
+/** A position the tracker only predicts (unseen this long) says nothing about where the person was. */
+const SEEN_WITHIN_MS = 400;
+/** People bound to no session count as candidates only when they came this close. */
+const STRANGER_RADIUS_M = 1.2;
+
+export function gatherEvidence(query: EvidenceQuery): Omit<AttributionEvidence, 'rule'> {
+  /** by session id ('' for people bound to none) */
+  const found = new Map<string, CandidateEvidence>();
+  const entry = (sessionId: string | null): CandidateEvidence => {
+    const key = sessionId ?? '';
+    let e = found.get(key);
+    if (e === undefined) {
+      e = { sessionId, handM: null, bodyM: null, identity: 1 };
+      found.set(key, e);
+    }
+    return e;
+  };
+  for (const id of query.sessions) entry(id);
+  let laneSeen = false;
+  for (const snapshot of query.snapshots) {
+    if (!laneSeen && snapshot.cameras.some((c) => query.laneCameras.has(c))) laneSeen = true;
+    for (const track of snapshot.tracks) {
+      if (track.state === 'tentative') continue;
+      if (snapshot.ts - track.lastSeenTs > SEEN_WITHIN_MS) continue;
+      const bodyM = nearest(query.targets, track);
+      let handM: number | null = null;
+      for (const hand of track.hands) {
+        const d = nearest(query.targets, hand);
+        if (handM === null || d < handM) handM = d;
+      }
+      const session = track.sessionId;
+      if (session !== null && !query.sessions.includes(session)) continue;
+      if (session === null && bodyM > STRANGER_RADIUS_M && (handM === null || handM > STRANGER_RADIUS_M))
+        continue;
+      const e = entry(session);
+      if (e.bodyM === null || bodyM < e.bodyM) e.bodyM = round(bodyM);
+      if (handM !== null && (e.handM === null || handM < e.handM)) e.handM = round(handM);
+      // only the identity of people near the lane matters for this event
+      if (bodyM <= 2) e.identity = Math.min(e.identity, identityOf(track));
+    }
+  }
+  return { laneSeen, candidates: [...found.values()] };
+}
+
+function identityOf(track: object): number {
+  const value = 'identityConfidence' in track ? track.identityConfidence : undefined;
+  return typeof value === 'number' ? value : 1;
+}
+
+function nearest(targets: readonly FloorPoint[], p: FloorPoint): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (const t of targets) best = Math.min(best, Math.hypot(t.x - p.x, t.y - p.y));
+  return best;
+}
+
+const round = (m: number) => Math.round(m * 1000) / 1000;

@@ -1,0 +1,51 @@
+// The last minute or so of what the cameras saw: every tracker step's tracks and the cameras that reported,
+// so a shelf event (detected a few hundred ms after the hand left) can look back at who reached for it.
+import type { TrackMessage } from '../../shared/schemas/track.ts';
+
+export interface TrackSnapshot {
+  /** Capture time the tracks refer to (ms since the epoch). */
+  ts: number;
+  tracks: readonly TrackMessage[];
+  /** Cameras whose frames went into this step. */
+  cameras: readonly string[];
+}
+
+export class TrackHistory {
+  /** oldest first */
+  private readonly snapshots: TrackSnapshot[] = [];
+
+  constructor(private readonly keepMs = 90_000) {}
+
+  record(snapshot: TrackSnapshot): void {
+    const last = this.snapshots[this.snapshots.length - 1];
+    if (last !== undefined && snapshot.ts < last.ts) return;
+    this.snapshots.push(snapshot);
+    const horizon = snapshot.ts - this.keepMs;
+    let drop = 0;
+    while ((this.snapshots[drop]?.ts ?? Number.POSITIVE_INFINITY) < horizon) drop++;
+    if (drop > 0) this.snapshots.splice(0, drop);
+  }
+
+  /** Capture time of the newest step, or undefined before the first. */
+  get latestTs(): number | undefined {
+    return this.snapshots[this.snapshots.length - 1]?.ts;
+  }
+
+  /** Steps with t0 ≤ ts ≤ t1, oldest first. */
+  between(t0: number, t1: number): TrackSnapshot[] {
+    let lo = 0;
+    let hi = this.snapshots.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.snapshots[mid] as TrackSnapshot).ts < t0) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: TrackSnapshot[] = [];
+    for (let i = lo; i < this.snapshots.length; i++) {
+      const s = this.snapshots[i] as TrackSnapshot;
+      if (s.ts > t1) break;
+      out.push(s);
+    }
+    return out;
+  }
+}

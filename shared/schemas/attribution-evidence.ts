@@ -1,0 +1,31 @@
+// Why a shelf event went to a session (or to staff): what the edge measured of every shopper who could have
+// done it. Stored with the event, so the decision can be replayed from the event log for a dispute.
+import { type Static, Type } from 'typebox';
+
+export const CandidateEvidenceSchema = Type.Object(
+  {
+    /** The shopping session, or null for a person on the floor bound to no session (staff, tailgater). */
+    sessionId: Type.Union([Type.String(), Type.Null()]),
+    /** Closest a hand of the session's people came to the lane around the event (m); null: no hand seen. */
+    handM: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+    /** Closest the session's people stood to the lane around the event (m); null: not seen then. */
+    bodyM: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+    /** Lowest identity confidence of the session's tracks around the event (0–1). */
+    identity: Type.Number({ minimum: 0, maximum: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+export const AttributionEvidenceSchema = Type.Object(
+  {
+    /** Cameras saw the lane's aisle during the event (an unseen shopper cannot have been there). */
+    laneSeen: Type.Boolean(),
+    candidates: Type.Array(CandidateEvidenceSchema, { maxItems: 100 }),
+    /** The rule that decided (e.g. `sole-session`, `reach`, `no-vision`, `close-call`, `cart`). */
+    rule: Type.String({ maxLength: 200 }),
+  },
+  { additionalProperties: false },
+);
+
+export type CandidateEvidence = Static<typeof CandidateEvidenceSchema>;
+export type AttributionEvidence = Static<typeof AttributionEvidenceSchema>;
