@@ -6,6 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { DEFAULT_VISION } from '../edge/vision/vision-config.ts';
 import { ScaledClock } from '../shared/clock.ts';
 import { evaluateScenario, type ScenarioRun } from '../simulators/evaluation/evaluate-scenario.ts';
 import { scoreVisits, type VisitScore } from '../simulators/evaluation/score-visits.ts';
@@ -48,6 +49,8 @@ for (const [storePath, scenarios] of byStore) {
     mqttUrl: values.mqtt,
     databaseUrl: values.database,
     exceptionHoldMs: 3000,
+    // scenarios with ceiling cameras need the edge's tracking to attribute picks among several shoppers
+    ...(scenarios.some((l) => l.scenario.cameras !== undefined) ? { vision: DEFAULT_VISION } : {}),
   });
   const deviceClock = new ScaledClock(Date.now(), speed);
   try {

@@ -37,6 +37,20 @@ export interface GroundTruthEvent {
   count: number;
   /** True weight of the units moved. */
   grams: number;
+  /** Put-backs of someone else's item (handed over): whose receipt it comes off. */
+  chargedTo?: string;
+}
+
+/** Behaviour with no weight change: looking at a lane a while, or handing an item to another shopper. */
+export interface GroundTruthMoment {
+  ts: number;
+  shopper: string;
+  kind: 'linger' | 'hand-over';
+  lane?: string;
+  forS?: number;
+  to?: string;
+  sku?: string;
+  count?: number;
 }
 
 export interface GroundTruthGate {
@@ -71,6 +85,7 @@ export interface GroundTruth {
   events: GroundTruthEvent[];
   gates: GroundTruthGate[];
   refusals: GroundTruthRefusal[];
+  moments: GroundTruthMoment[];
 }
 
 type ShopperEntry = Omit<GroundTruthShopper, 'expectedLines' | 'entryResult'> & {
@@ -83,6 +98,7 @@ export class GroundTruthRecorder {
   private readonly events: GroundTruthEvent[] = [];
   private readonly gates: GroundTruthGate[] = [];
   private readonly refusals: GroundTruthRefusal[] = [];
+  private readonly moments: GroundTruthMoment[] = [];
 
   constructor(
     private readonly run: Pick<GroundTruth, 'scenario' | 'store' | 'seed' | 'noise' | 'nonce' | 'startedAt'>,
@@ -135,13 +151,17 @@ export class GroundTruthRecorder {
     this.refusals.push(record);
   }
 
+  moment(record: GroundTruthMoment): void {
+    this.moments.push(record);
+  }
+
   finish(endedAt: number): GroundTruth {
     const shoppers = [...this.shoppers.values()].map(
       ({ entryResult, ...rest }): GroundTruthShopper => ({
         ...rest,
         entryResult: entryResult ?? 'deny',
         ...(entryResult === null ? { denyReason: 'not-attempted' } : {}),
-        expectedLines: expectedLines(this.events.filter((e) => e.shopper === rest.id)),
+        expectedLines: expectedLines(this.events.filter((e) => (e.chargedTo ?? e.shopper) === rest.id)),
       }),
     );
     const byTs = <T extends { ts: number }>(items: T[]) => [...items].sort((x, y) => x.ts - y.ts);
@@ -152,6 +172,7 @@ export class GroundTruthRecorder {
       events: byTs(this.events),
       gates: byTs(this.gates),
       refusals: byTs(this.refusals),
+      moments: byTs(this.moments),
     };
   }
 

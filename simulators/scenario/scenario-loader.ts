@@ -61,16 +61,30 @@ export function parseScenario(value: unknown, store: StoreConfig, source = '<inl
   const shoppers: ScenarioShopper[] = file.shoppers.map((shopper, s) => {
     if (seen.has(shopper.id)) problems.push(`/shoppers/${s}/id: duplicate shopper id ${shopper.id}`);
     seen.add(shopper.id);
+    const party = shopper.party ?? 1;
     const script = shopper.script.map((action, a) =>
-      resolveAction(action, a, shopper.script[a - 1], `/shoppers/${s}/script/${a}`, index, problems),
+      resolveAction(action, a, shopper.script[a - 1], `/shoppers/${s}/script/${a}`, index, problems, party),
     );
     return {
       id: shopper.id,
       name: shopper.name ?? shopper.id,
       card: shopper.card,
-      party: shopper.party ?? 1,
+      party,
       script: script.filter((x): x is ScenarioAction => x !== undefined),
     };
+  });
+  shoppers.forEach((shopper, s) => {
+    shopper.script.forEach((action, a) => {
+      if (action.do !== 'hand-over') return;
+      if (action.to === shopper.id || !seen.has(action.to))
+        problems.push(`/shoppers/${s}/script/${a}/to: ${action.to} is not another shopper of this scenario`);
+    });
+  });
+  const faults = (file.faults ?? []).map((fault, f) => {
+    if (file.cameras === undefined) problems.push(`/faults/${f}: camera faults need a cameras block`);
+    if (!store.cameras.some((c) => c.id === fault.camera))
+      problems.push(`/faults/${f}/camera: unknown camera ${fault.camera}`);
+    return fault;
   });
   if (problems.length > 0 || !isNoiseProfileName(noise)) throw new ScenarioError(source, problems);
   return {
@@ -80,6 +94,7 @@ export function parseScenario(value: unknown, store: StoreConfig, source = '<inl
     seed: file.seed,
     noise,
     shoppers,
+    faults,
     ...(file.cameras === undefined
       ? {}
       : { cameras: { fps: file.cameras.fps ?? 5, dropRate: file.cameras.dropRate ?? 0.02 } }),
@@ -107,6 +122,7 @@ function resolveAction(
   at: string,
   store: StoreIndex,
   problems: string[],
+  party: number,
 ): ScenarioAction | undefined {
   const kind = action.do;
   if (!isActionKind(kind)) {
@@ -119,30 +135,52 @@ function resolveAction(
   if (a === 0 && kind !== 'enter') problems.push(`${at}/do: a script starts with enter, not ${kind}`);
   if (a > 0 && kind === 'enter') problems.push(`${at}/do: a shopper enters once, as the first action`);
   if (previous?.do === 'exit') problems.push(`${at}/do: no action can follow exit`);
-  const unused = (field: 'lane' | 'count' | 'sku' | 'gate') => {
-    if (action[field] !== undefined) problems.push(`${at}/${field}: not used by ${kind}`);
+  const fields = ['lane', 'count', 'sku', 'gate', 'member', 'standAt', 'forS', 'to'] as const;
+  const allowed: Record<ActionKind, readonly (typeof fields)[number][]> = {
+    enter: ['gate'],
+    exit: ['gate'],
+    pick: ['lane', 'count', 'member', 'standAt'],
+    'put-back': ['lane', 'count', 'sku', 'member', 'standAt'],
+    linger: ['lane', 'forS', 'member'],
+    'hand-over': ['to', 'sku', 'count'],
   };
+  for (const field of fields) {
+    if (action[field] !== undefined && !allowed[kind].includes(field))
+      problems.push(`${at}/${field}: not used by ${kind}`);
+  }
   if (kind === 'enter' || kind === 'exit') {
-    unused('lane');
-    unused('count');
-    unused('sku');
     return { at: action.at, do: kind, gate: resolveGate(action.gate, kind, at, store, problems) };
   }
-  unused('gate');
-  if (kind === 'pick') unused('sku');
   const count = action.count ?? 1;
+  if (action.sku !== undefined && !store.productBySku.has(action.sku)) {
+    problems.push(`${at}/sku: unknown SKU ${action.sku} (not in the store catalog)`);
+  }
+  if (kind === 'hand-over') {
+    if (action.to === undefined) problems.push(`${at}/to: required for hand-over`);
+    if (action.sku === undefined) problems.push(`${at}/sku: required for hand-over`);
+    return { at: action.at, do: kind, to: action.to ?? '', sku: action.sku ?? '', count };
+  }
+  const member = action.member ?? 0;
+  if (member >= party) problems.push(`${at}/member: ${member} is not in a party of ${party}`);
   if (action.lane === undefined) {
     problems.push(`${at}/lane: required for ${kind}`);
     return undefined;
   }
   if (!store.laneById.has(action.lane)) problems.push(`${at}/lane: unknown lane ${action.lane}`);
-  if (kind === 'pick') return { at: action.at, do: kind, lane: action.lane, count };
-  if (action.sku !== undefined && !store.productBySku.has(action.sku)) {
-    problems.push(`${at}/sku: unknown SKU ${action.sku} (not in the store catalog)`);
+  if (kind === 'linger')
+    return { at: action.at, do: kind, lane: action.lane, forS: action.forS ?? 5, member };
+  const standAt = action.standAt ?? action.lane;
+  if (action.standAt !== undefined) {
+    const stand = store.laneById.get(action.standAt);
+    const target = store.laneById.get(action.lane);
+    if (stand === undefined) problems.push(`${at}/standAt: unknown lane ${action.standAt}`);
+    else if (target !== undefined && stand.shelf.id !== target.shelf.id)
+      problems.push(`${at}/standAt: ${action.standAt} is not on the shelf of ${action.lane}`);
   }
+  if (kind === 'pick') return { at: action.at, do: kind, lane: action.lane, count, member, standAt };
   return action.sku === undefined
-    ? { at: action.at, do: kind, lane: action.lane, count }
-    : { at: action.at, do: kind, lane: action.lane, count, sku: action.sku };
+    ? { at: action.at, do: kind, lane: action.lane, count, member, standAt }
+    : { at: action.at, do: kind, lane: action.lane, count, sku: action.sku, member, standAt };
 }
 
 function resolveGate(

@@ -9,14 +9,25 @@ export const ScenarioActionSchema = Type.Object(
   {
     /** Seconds from scenario start. */
     at: Type.Number({ minimum: 0 }),
-    /** enter | pick | put-back | exit (checked by the loader, which can say which are allowed). */
+    /**
+     * enter | pick | put-back | linger | hand-over | exit (checked by the loader, which says which fields
+     * each allows). Actions happen at `at` or, when the shopper cannot walk there in time, on arrival.
+     */
     do: Type.String({ minLength: 1, maxLength: 32 }),
     lane: Type.Optional(Id),
     count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-    /** put-back only: the product returned, when not the lane's own (a misplaced item). */
+    /** put-back / hand-over: the product, when not the lane's own (a misplaced item) or for a hand-over. */
     sku: Type.Optional(Id),
     /** enter/exit only: the gate scanned; default the store's first gate of the right kind. */
     gate: Type.Optional(Id),
+    /** pick / put-back / linger: which of the party does it (0 = the one who scanned; default 0). */
+    member: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
+    /** pick / put-back: the lane the person stands at while reaching into `lane` (crossing arms). */
+    standAt: Type.Optional(Id),
+    /** linger only: seconds spent looking at the lane without taking anything (default 5). */
+    forS: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 600 })),
+    /** hand-over only: the shopper (id in this scenario) who receives the item. */
+    to: Type.Optional(Id),
   },
   { additionalProperties: false },
 );
@@ -55,6 +66,23 @@ export const ScenarioFileSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** Device faults injected while the scenario plays. */
+    faults: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            /** Seconds from scenario start. */
+            at: Type.Number({ minimum: 0 }),
+            /** camera-dark: the camera's feed stops (its connection stays up) for `forS` seconds. */
+            do: Type.Literal('camera-dark'),
+            camera: Id,
+            forS: Type.Number({ exclusiveMinimum: 0, maximum: 3600 }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 100 },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -62,13 +90,30 @@ export const ScenarioFileSchema = Type.Object(
 export type ScenarioFile = Static<typeof ScenarioFileSchema>;
 export type ScenarioActionInput = Static<typeof ScenarioActionSchema>;
 
-export const ACTION_KINDS = ['enter', 'pick', 'put-back', 'exit'] as const;
+export const ACTION_KINDS = ['enter', 'pick', 'put-back', 'linger', 'hand-over', 'exit'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
 export type ScenarioAction =
   | { at: number; do: 'enter' | 'exit'; gate: string }
-  | { at: number; do: 'pick'; lane: string; count: number }
-  | { at: number; do: 'put-back'; lane: string; count: number; sku?: string };
+  | { at: number; do: 'pick'; lane: string; count: number; member: number; standAt: string }
+  | {
+      at: number;
+      do: 'put-back';
+      lane: string;
+      count: number;
+      sku?: string;
+      member: number;
+      standAt: string;
+    }
+  | { at: number; do: 'linger'; lane: string; forS: number; member: number }
+  | { at: number; do: 'hand-over'; to: string; sku: string; count: number };
+
+export interface CameraDarkFault {
+  at: number;
+  do: 'camera-dark';
+  camera: string;
+  forS: number;
+}
 
 export interface ScenarioShopper {
   id: string;
@@ -88,4 +133,5 @@ export interface Scenario {
   shoppers: ScenarioShopper[];
   /** Camera emulation settings when the scenario turns cameras on. */
   cameras?: { fps: number; dropRate: number };
+  faults: CameraDarkFault[];
 }

@@ -26,6 +26,8 @@ export interface ShopperScriptContext {
   speed: number;
   /** Device time of scenario second 0. */
   startTs: number;
+  /** By script index: when the action really happens, ms after startTs (the walk there may delay it). */
+  actionTimes: readonly number[];
   /** The shopper's own stream: hand interactions stay reproducible whatever the other shoppers do. */
   random: Random;
   signal: AbortSignal;
@@ -36,9 +38,20 @@ export interface ShopperScriptContext {
 export async function playShopperScript(ctx: ShopperScriptContext): Promise<void> {
   const { shopper, clock, speed, startTs, signal } = ctx;
   for (const [i, action] of shopper.script.entries()) {
-    await sleepUntil(clock, speed, startTs + action.at * 1000, signal);
-    if ('lane' in action) {
+    await sleepUntil(clock, speed, startTs + (ctx.actionTimes[i] ?? action.at * 1000), signal);
+    if (action.do === 'pick' || action.do === 'put-back') {
       handleShelf(ctx, action);
+    } else if (action.do === 'linger') {
+      ctx.recorder.moment({
+        ts: clock.now(),
+        shopper: shopper.id,
+        kind: 'linger',
+        lane: action.lane,
+        forS: action.forS,
+      });
+      ctx.say(`${stamp(ctx)} ${shopper.id} lingers at ${action.lane} for ${action.forS} s`);
+    } else if (action.do === 'hand-over') {
+      handOver(ctx, action);
     } else if (action.do === 'enter') {
       if (!(await passGate(ctx, action.gate, 'enter'))) {
         const skipped = shopper.script.length - i - 1;
@@ -93,7 +106,28 @@ async function passGate(ctx: ShopperScriptContext, gateId: string, way: 'enter' 
   return opened;
 }
 
-function handleShelf(ctx: ShopperScriptContext, action: Extract<ScenarioAction, { lane: string }>): void {
+function handOver(ctx: ShopperScriptContext, action: Extract<ScenarioAction, { do: 'hand-over' }>): void {
+  const { shopper, world, recorder } = ctx;
+  const moved = world.handOver(shopper.id, action.to, action.sku, action.count);
+  if (!moved.ok) {
+    ctx.say(`${stamp(ctx)} ${shopper.id} cannot hand ${action.sku} to ${action.to}: ${moved.reason}`);
+    return;
+  }
+  recorder.moment({
+    ts: ctx.clock.now(),
+    shopper: shopper.id,
+    kind: 'hand-over',
+    to: action.to,
+    sku: action.sku,
+    count: action.count,
+  });
+  ctx.say(`${stamp(ctx)} ${shopper.id} hands ${action.count} × ${action.sku} to ${action.to}`);
+}
+
+function handleShelf(
+  ctx: ShopperScriptContext,
+  action: Extract<ScenarioAction, { do: 'pick' | 'put-back' }>,
+): void {
   const { shopper, world, recorder } = ctx;
   const now = ctx.clock.now();
   const kind = action.do;
@@ -116,17 +150,26 @@ function handleShelf(ctx: ShopperScriptContext, action: Extract<ScenarioAction, 
   }
   const delta = kind === 'pick' ? -moved.grams : moved.grams;
   const hand = ctx.loadCells.interact(action.lane, now, delta, ctx.random);
-  recorder.event({
-    ts: round(hand.changeTs),
-    startTs: round(hand.startTs),
-    endTs: round(hand.endTs),
-    shopper: shopper.id,
-    kind,
-    lane: action.lane,
-    sku: moved.sku,
-    count: action.count,
-    grams: moved.grams,
-  });
+  // a put-back comes off the receipt of whoever picked each unit (a hand-over keeps the picker paying)
+  const owners = new Map<string, number>();
+  for (const unit of moved.units) {
+    const owner = kind === 'pick' ? shopper.id : (unit.owner ?? shopper.id);
+    owners.set(owner, (owners.get(owner) ?? 0) + 1);
+  }
+  for (const [owner, count] of owners) {
+    recorder.event({
+      ts: round(hand.changeTs),
+      startTs: round(hand.startTs),
+      endTs: round(hand.endTs),
+      shopper: shopper.id,
+      kind,
+      lane: action.lane,
+      sku: moved.sku,
+      count,
+      grams: owners.size === 1 ? moved.grams : round((moved.grams * count) / action.count),
+      ...(owner === shopper.id ? {} : { chargedTo: owner }),
+    });
+  }
   const name = ctx.store.productBySku.get(moved.sku)?.name ?? moved.sku;
   const verb = kind === 'pick' ? 'picks' : 'puts back';
   const where = kind === 'pick' ? 'from' : 'onto';

@@ -10,7 +10,7 @@ import { LoadCellEmulator } from '../devices/load-cell-emulator.ts';
 import { NOISE_PROFILES } from '../devices/noise-profiles.ts';
 import { ShelfControllers } from '../devices/shelf-controllers.ts';
 import { CameraRig } from '../vision/camera-emulator.ts';
-import { planScenario } from '../vision/motion-plan.ts';
+import { memberId, planScenario } from '../vision/motion-plan.ts';
 import { visionPlanner } from '../vision/scenario-frames.ts';
 import { deriveRandom } from '../world/derived-random.ts';
 import { StoreWorld } from '../world/store-world.ts';
@@ -206,11 +206,23 @@ export class Simulator {
       }),
     );
     const startTs = running.clock.now();
-    // the people the cameras see walk the scripts from now on (positions derive from the scenario alone)
-    running.cameras?.setScene(
-      planScenario(scenario, running.index, visionPlanner(running.index.config)),
-      startTs,
+    // where everyone walks and when each action really happens derive from the scenario alone; the cameras
+    // show the same people the load cells feel
+    const plans = planScenario(scenario, running.index, visionPlanner(running.index.config));
+    running.cameras?.setScene(plans, startTs);
+    running.cameras?.setDarkWindows(
+      scenario.faults.map((f) => ({
+        camera: f.camera,
+        fromTs: startTs + f.at * 1000,
+        untilTs: startTs + (f.at + f.forS) * 1000,
+      })),
     );
+    const actionTimes = (shopper: (typeof scenario.shoppers)[number]) =>
+      shopper.script.map((action, i) => {
+        const member = 'member' in action ? action.member : 0;
+        const plan = plans.find((p) => p.shopperId === shopper.id && p.id === memberId(shopper.id, member));
+        return plan?.actionTimes[i] ?? action.at * 1000;
+      });
     const recorder = new GroundTruthRecorder({
       scenario: scenario.name,
       store: running.index.config.storeId,
@@ -238,6 +250,7 @@ export class Simulator {
             clock: running.clock,
             speed: this.speed,
             startTs,
+            actionTimes: actionTimes(shopper),
             random: deriveRandom(scenario.seed, `shopper:${shopper.id}:${this.plays}`),
             signal: running.abort.signal,
             logger: logger.child({ shopper: shopper.id }),

@@ -43,8 +43,9 @@ export class CameraRig {
   private cameras: RunningCamera[] = [];
   private scene: { plans: readonly PersonPlan[]; startTs: number } | undefined;
   private readonly random: Random;
+  private dark: readonly { camera: string; fromTs: number; untilTs: number }[] = [];
   /** Frames published and skipped, for logs and tests. */
-  readonly stats = { published: 0, skipped: 0, dropped: 0 };
+  readonly stats = { published: 0, skipped: 0, dropped: 0, dark: 0 };
 
   constructor(private readonly options: CameraRigOptions) {
     this.random = new Random(deriveSeed(options.seed, 'cameras'));
@@ -90,6 +91,11 @@ export class CameraRig {
     this.scene = { plans, startTs };
   }
 
+  /** Feeds that go dark (no frames, the connection stays up) between two device times. */
+  setDarkWindows(windows: readonly { camera: string; fromTs: number; untilTs: number }[]): void {
+    this.dark = windows;
+  }
+
   async stop(): Promise<void> {
     const cameras = this.cameras;
     this.cameras = [];
@@ -113,6 +119,10 @@ export class CameraRig {
     const { clock, store, dropRate, logger } = this.options;
     const captureTs = clock.now();
     camera.seq++;
+    if (this.dark.some((d) => d.camera === camera.id && captureTs >= d.fromTs && captureTs < d.untilTs)) {
+      this.stats.dark++;
+      return;
+    }
     if (this.random.next() < dropRate) {
       this.stats.dropped++;
       return;

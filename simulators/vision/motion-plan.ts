@@ -29,6 +29,11 @@ export interface PersonPlan {
   /** Times in ms relative to scenario start; position is linear between keyframes. */
   keyframes: Keyframe[];
   reaches: ReachInterval[];
+  /**
+   * By script index: when the action really happens (ms from scenario start) — its `at`, or later when the
+   * walk there takes longer. Picks and put-backs: the moment the hand is in the lane.
+   */
+  actionTimes: number[];
   /** Facing while standing still (radians), by keyframe index where a stand begins. */
   facing: Map<number, number>;
 }
@@ -140,12 +145,15 @@ function planPerson(
   random.next();
   const b = new PlanBuilder(1.05 + pace * 0.3);
   const reaches: ReachInterval[] = [];
+  const actionTimes: number[] = [];
   const lag = member * COMPANION_LAG_MS;
   const side = member === 0 ? 0 : (member % 2 === 1 ? 1 : -1) * 0.6 * Math.ceil(member / 2);
   let stepBack: Point | undefined;
   for (const [i, action] of script.entries()) {
     const at = action.at * 1000;
     const next = script[i + 1];
+    actionTimes[i] = at;
+    if (action.do === 'hand-over') continue;
     if (action.do === 'enter' || action.do === 'exit') {
       const gate = store.gateById.get(action.gate);
       if (gate === undefined) continue;
@@ -163,8 +171,11 @@ function planPerson(
         const from = stepBack === undefined ? b.last : { x: b.last.x + stepBack.x, y: b.last.y + stepBack.y };
         const head = stepBack === undefined ? [] : [b.last];
         b.walk([...head, ...planner.path(from, lobby)], at - 200 + lag);
-        b.stay(at + 300 + lag);
-        b.walk([lobby, gate.position, outside], at + 2500 + lag);
+        // a script that leaves too little time to walk to the exit: the scan happens on arrival
+        const scanAt = Math.max(at, b.last.t + 200 - lag);
+        actionTimes[i] = scanAt;
+        b.stay(scanAt + 300 + lag);
+        b.walk([lobby, gate.position, outside], scanAt + 2500 + lag);
         b.stay(at + 60_000);
       }
       stepBack = undefined;
@@ -173,9 +184,14 @@ function planPerson(
     if (!('lane' in action)) continue;
     const found = store.laneById.get(action.lane);
     if (found === undefined) continue;
-    const { stand, reach } = laneAccess(found.shelf, found.lane);
+    const acting = action.member === member;
+    const standLane = 'standAt' in action ? store.laneById.get(action.standAt) : undefined;
+    const { reach } = laneAccess(found.shelf, found.lane);
+    const { stand } = laneAccess(found.shelf, (acting ? standLane?.lane : undefined) ?? found.lane);
     const { face, along } = shelfAxes(found.shelf);
-    const spot = { x: stand.x + along.x * side, y: stand.y + along.y * side };
+    // the one acting stands at the lane; the rest of the party a step aside
+    const offset = acting ? 0 : side === 0 ? (action.member === 0 ? 0.6 : -0.6) : side;
+    const spot = { x: stand.x + along.x * offset, y: stand.y + along.y * offset };
     // step back from the shelf before walking off and come in square to it: people pass behind those
     // standing at a shelf instead of through them
     const approach = { x: spot.x + face.x * STEP_BACK_M, y: spot.y + face.y * STEP_BACK_M };
@@ -186,13 +202,28 @@ function planPerson(
     // a script that leaves too little time to walk there: the reach happens on arrival
     const reachT0 = Math.max(at - REACH_BEFORE_MS, b.last.t + 200);
     const reachT1 = reachT0 + REACH_BEFORE_MS + REACH_AFTER_MS;
-    const leaveAt = reachT1 + 300;
+    const lingerMs = action.do === 'linger' ? action.forS * 1000 : 0;
+    const leaveAt = reachT1 + 300 + lingerMs;
+    actionTimes[i] = reachT0 + REACH_BEFORE_MS;
     b.stay(leaveAt, Math.atan2(-face.y, -face.x));
-    if (member === 0) reaches.push({ t0: reachT0, t1: reachT1, hand: reach });
+    if (acting && action.do !== 'linger') reaches.push({ t0: reachT0, t1: reachT1, hand: reach });
     // idle while the next action is far off: browse where we stand
     if (next !== undefined && next.at * 1000 - leaveAt > 20_000) b.stay(next.at * 1000 - 15_000);
   }
-  return { id: member === 0 ? shopperId : `${shopperId}#${member}`, shopperId, appearance, ...b, reaches };
+  return {
+    id: memberId(shopperId, member),
+    shopperId,
+    appearance,
+    keyframes: b.keyframes,
+    facing: b.facing,
+    reaches,
+    actionTimes,
+  };
+}
+
+/** Id of a party member's plan: the shopper for the one who scanned, `<shopper>#<k>` for companions. */
+export function memberId(shopperId: string, member: number): string {
+  return member === 0 ? shopperId : `${shopperId}#${member}`;
 }
 
 /** The person's pose at `t` ms from scenario start. */

@@ -7,6 +7,8 @@ export interface Unit {
   sku: string;
   /** True weight of this unit, drawn once from the product's unitGrams ± unitGramsSd. */
   grams: number;
+  /** The shopper who took it off the shelf (pays for it, even after handing it to someone else). */
+  owner?: string;
 }
 
 export type MoveResult =
@@ -72,7 +74,7 @@ export class StoreWorld {
     if (lane.length < count) {
       return { ok: false, reason: `lane ${laneId} has ${lane.length} units, cannot pick ${count}` };
     }
-    const units = lane.splice(lane.length - count, count);
+    const units = lane.splice(lane.length - count, count).map((u) => ({ ...u, owner: shopperId }));
     this.basketOf(shopperId).push(...units);
     // A misplaced unit at the front of the lane leaves with the pick; name it when all units agree.
     const first = units[0]?.sku;
@@ -113,8 +115,25 @@ export class StoreWorld {
       basket.splice(i, 1);
       units.push(unit);
     }
-    lane.push(...units);
+    lane.push(...units.map(({ owner: _, ...u }) => u));
     return { ok: true, sku: wanted, units, grams: sumGrams(units), laneGramsAfter: sumGrams(lane) };
+  }
+
+  /** Gives `count` units of `sku` from one basket to another (the owner stays who picked them). */
+  handOver(from: string, to: string, sku: string, count: number): MoveResult {
+    const basket = this.basketOf(from);
+    const held = basket.filter((u) => u.sku === sku).length;
+    if (held < count)
+      return { ok: false, reason: `${from}'s basket holds ${held} × ${sku}, cannot hand ${count}` };
+    const units: Unit[] = [];
+    for (let i = basket.length - 1; i >= 0 && units.length < count; i--) {
+      const unit = basket[i];
+      if (unit?.sku !== sku) continue;
+      basket.splice(i, 1);
+      units.push(unit);
+    }
+    this.basketOf(to).push(...units);
+    return { ok: true, sku, units, grams: sumGrams(units), laneGramsAfter: 0 };
   }
 
   private basketOf(shopperId: string): Unit[] {

@@ -55,8 +55,8 @@ describe('parseScenario', () => {
       party: 1,
       script: [
         { at: 0.5, do: 'enter', gate: 'G-IN' },
-        { at: 3, do: 'pick', lane: 'S01-L03', count: 1 },
-        { at: 6, do: 'put-back', lane: 'S01-L03', count: 1 },
+        { at: 3, do: 'pick', lane: 'S01-L03', count: 1, member: 0, standAt: 'S01-L03' },
+        { at: 6, do: 'put-back', lane: 'S01-L03', count: 1, member: 0, standAt: 'S01-L03' },
         { at: 12, do: 'exit', gate: 'G-OUT' },
       ],
     });
@@ -80,9 +80,24 @@ describe('parseScenario', () => {
     ]);
   });
 
+  it('checks the party member, where the shopper stands, and who receives a hand-over', () => {
+    expect(problemsOf(withAction(1, { at: 3, do: 'pick', lane: 'S01-L03', member: 1 }))).toEqual([
+      '/shoppers/0/script/1/member: 1 is not in a party of 1',
+    ]);
+    expect(problemsOf(withAction(1, { at: 3, do: 'pick', lane: 'S01-L03', standAt: 'S02-L01' }))).toEqual([
+      '/shoppers/0/script/1/standAt: S02-L01 is not on the shelf of S01-L03',
+    ]);
+    expect(problemsOf(withAction(2, { at: 6, do: 'hand-over', to: 'alice', sku: 'SKU-0037' }))).toEqual([
+      '/shoppers/0/script/2/to: alice is not another shopper of this scenario',
+    ]);
+    expect(problemsOf(withAction(2, { at: 6, do: 'linger', lane: 'S01-L03', count: 2 }))).toEqual([
+      '/shoppers/0/script/2/count: not used by linger',
+    ]);
+  });
+
   it('rejects unknown actions, SKUs, gates of the wrong kind and misplaced fields', () => {
     expect(problemsOf(withAction(1, { at: 3, do: 'jump' }))).toEqual([
-      '/shoppers/0/script/1/do: unknown action jump (one of enter, pick, put-back, exit)',
+      '/shoppers/0/script/1/do: unknown action jump (one of enter, pick, put-back, linger, hand-over, exit)',
     ]);
     expect(problemsOf(withAction(2, { at: 6, do: 'put-back', lane: 'S01-L03', sku: 'SKU-9999' }))).toEqual([
       '/shoppers/0/script/2/sku: unknown SKU SKU-9999 (not in the store catalog)',
