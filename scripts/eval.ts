@@ -22,7 +22,7 @@ const { values, positionals } = parseArgs({
     database: { type: 'string' },
   },
 });
-const paths = positionals.length > 0 ? positionals : ['scenarios'];
+const paths = positionals.length > 0 ? positionals : ['scenarios/suite'];
 const speed = Number(values.speed);
 if (!(speed > 0)) throw new Error(`--speed must be a positive number, got ${values.speed}`);
 

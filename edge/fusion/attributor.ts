@@ -64,14 +64,19 @@ export function sessionsPresent(startTs: number, endTs: number, sessions: readon
 
 /**
  * `present`: sessions inside during the event; `seen`: what the cameras measured (undefined without
- * vision). Deterministic in its inputs.
+ * vision). Deterministic in its inputs: `redecide` gets the same answer back from the stored evidence.
  */
 export function attributeEvent(
   present: readonly string[],
-  seen: Omit<AttributionEvidence, 'rule'> | undefined,
+  seen: Omit<AttributionEvidence, 'rule' | 'vision'> | undefined,
   settings: AttributionSettings = DEFAULT_ATTRIBUTION,
 ): Attribution {
-  const measured = seen ?? { laneSeen: false, candidates: [] };
+  const measured = {
+    vision: seen !== undefined,
+    laneSeen: seen?.laneSeen ?? false,
+    candidates:
+      seen?.candidates ?? present.map((sessionId) => ({ sessionId, handM: null, bodyM: null, identity: 1 })),
+  };
   const refuse = (rule: string, ranked: string[] = [...present]): Attribution => ({
     sessionId: null,
     attribution: 'unattributed',
@@ -133,4 +138,14 @@ function score(c: CandidateEvidence | undefined, laneSeen: boolean, s: Attributi
   const bodyOff = c.bodyM === null ? Number.POSITIVE_INFINITY : Math.max(0, c.bodyM - s.bodyNearM);
   const body = s.bodyWeight * Math.exp(-0.5 * (bodyOff / s.bodySigmaM) ** 2);
   return Math.max(hand, body) + 1e-4;
+}
+
+/** The decision again, from the evidence stored with an event (dispute and debugging replays). */
+export function redecide(
+  evidence: AttributionEvidence,
+  settings: AttributionSettings = DEFAULT_ATTRIBUTION,
+): Attribution {
+  const present = evidence.candidates.flatMap((c) => (c.sessionId === null ? [] : [c.sessionId]));
+  const { vision: _, rule: __, ...seen } = evidence;
+  return attributeEvent(present, evidence.vision ? seen : undefined, settings);
 }

@@ -20,7 +20,7 @@ const SEEN_WITHIN_MS = 400;
 /** People bound to no session count as candidates only when they came this close. */
 const STRANGER_RADIUS_M = 1.2;
 
-export function gatherEvidence(query: EvidenceQuery): Omit<AttributionEvidence, 'rule'> {
+export function gatherEvidence(query: EvidenceQuery): Omit<AttributionEvidence, 'rule' | 'vision'> {
   /** by session id ('' for people bound to none) */
   const found = new Map<string, CandidateEvidence>();
   const entry = (sessionId: string | null): CandidateEvidence => {

@@ -29,6 +29,14 @@ export class Outbox {
     return result.changes === 1;
   }
 
+  /** The body enqueued under `key`, parsed, or undefined. */
+  bodyOf(key: string): unknown {
+    const row = this.db.prepare('SELECT body FROM outbox WHERE key = ?').get(key) as
+      | { body: string }
+      | undefined;
+    return row === undefined ? undefined : JSON.parse(row.body);
+  }
+
   due(now: number, limit: number): OutboxItem[] {
     return this.db
       .prepare(

@@ -18,8 +18,11 @@ export const CandidateEvidenceSchema = Type.Object(
 
 export const AttributionEvidenceSchema = Type.Object(
   {
+    /** Tracks from the ceiling cameras were available to decide. */
+    vision: Type.Boolean(),
     /** Cameras saw the lane's aisle during the event (an unseen shopper cannot have been there). */
     laneSeen: Type.Boolean(),
+    /** Every session inside during the event, and anyone on no session who came close. */
     candidates: Type.Array(CandidateEvidenceSchema, { maxItems: 100 }),
     /** The rule that decided (e.g. `sole-session`, `reach`, `no-vision`, `close-call`, `cart`). */
     rule: Type.String({ maxLength: 200 }),

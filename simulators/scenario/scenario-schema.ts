@@ -135,3 +135,15 @@ export interface Scenario {
   cameras?: { fps: number; dropRate: number };
   faults: CameraDarkFault[];
 }
+
+/** The scenario file format as a standalone JSON Schema document (docs/scenario.schema.json). */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://github.com/walkout/walkout/docs/scenario.schema.json',
+    title: 'Walkout scenario',
+    description:
+      'A scripted store visit for the simulator: store, shoppers and their actions, noise, cameras, faults, seed. See docs/scenarios.md.',
+    ...(JSON.parse(JSON.stringify(ScenarioFileSchema)) as Record<string, unknown>),
+  };
+}

@@ -1,10 +1,11 @@
 // Scenario files are checked against the schema and the store, with errors naming the path and the reason.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadStoreConfig } from '../../../shared/store-config.ts';
 import { loadScenario, parseScenario, ScenarioError } from '../../../simulators/scenario/scenario-loader.ts';
+import { scenarioJsonSchema } from '../../../simulators/scenario/scenario-schema.ts';
 
 const storePath = resolve(import.meta.dirname, '../../../stores/sample-store.json');
 const store = loadStoreConfig(storePath);
@@ -156,10 +157,28 @@ describe('loadScenario', () => {
     }
   });
 
+  it('loads every scenario of the shipped suite, named as its file, with cameras on', () => {
+    const dir = resolve(import.meta.dirname, '../../../scenarios/suite');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(13);
+    for (const file of files) {
+      const { scenario } = loadScenario(join(dir, file));
+      expect(`${scenario.name}.json`).toBe(file);
+      expect(scenario.cameras).toBeDefined();
+    }
+  });
+
   it('says when the file is not JSON', () => {
     const dir = mkdtempSync(join(tmpdir(), 'walkout-scenario-'));
     const path = join(dir, 'broken.json');
     writeFileSync(path, '{ "name": ');
     expect(() => loadScenario(path)).toThrow(/invalid scenario .*broken\.json:\n {2}\/: not valid JSON/);
+  });
+});
+
+describe('docs/scenario.schema.json', () => {
+  it('is the schema the loader validates with (run `npm run scenarios:schema` after changing it)', () => {
+    const committed = JSON.parse(readFileSync('docs/scenario.schema.json', 'utf8')) as unknown;
+    expect(committed).toEqual(scenarioJsonSchema());
   });
 });
