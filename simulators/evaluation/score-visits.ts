@@ -27,7 +27,11 @@ export interface VisitScore {
   linePrecision: number;
   lineRecall: number;
   toStaff: number;
-  /** Receipt lines billed without doubt whose SKU or quantity is wrong. */
+  /**
+   * Receipt lines billed without asking anyone that are wrong: a SKU not taken, more units than taken, or
+   * fewer units when nothing of the visit went to staff (a unit missing because staff did not decide in
+   * time is a miss, not a confident mistake).
+   */
   wrongConfident: number;
   receiptLatencyP99Ms: number;
   missingReceipts: number;
@@ -54,7 +58,8 @@ export function scoreVisits(outcomes: readonly VisitOutcome[]): VisitScore {
     for (const [sku, q] of billed) {
       predicted += q;
       truePositive += Math.min(q, expected.get(sku) ?? 0);
-      if (expected.get(sku) !== q) wrongConfident++;
+      const taken = expected.get(sku) ?? 0;
+      if (q > taken || (q < taken && visit.toStaff === 0)) wrongConfident++;
     }
     const same =
       visit.billed !== undefined &&

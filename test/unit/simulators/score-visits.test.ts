@@ -34,6 +34,34 @@ describe('scoreVisits', () => {
     expect(score.receiptLatencyP99Ms).toBe(1200);
   });
 
+  it('counts an over-charge as a confident mistake, a unit left to staff as a miss', () => {
+    const score = scoreVisits([
+      {
+        shopper: 'a',
+        expected: [{ sku: 'X', quantity: 2 }],
+        billed: [{ sku: 'X', quantity: 1 }],
+        toStaff: 1,
+        receiptLatencyMs: 1,
+      },
+      {
+        shopper: 'b',
+        expected: [{ sku: 'X', quantity: 1 }],
+        billed: [{ sku: 'X', quantity: 2 }],
+        toStaff: 1,
+        receiptLatencyMs: 1,
+      },
+      {
+        shopper: 'c',
+        expected: [{ sku: 'Y', quantity: 3 }],
+        billed: [{ sku: 'Y', quantity: 2 }],
+        toStaff: 0,
+        receiptLatencyMs: 1,
+      },
+    ]);
+    expect(score.wrongConfident).toBe(2);
+    expect(score.visitsExact).toBe(0);
+  });
+
   it('treats a missing receipt as billing nothing', () => {
     const score = scoreVisits([
       {
