@@ -10,6 +10,7 @@ import type { ShelfEvent } from '../shared/schemas/shelf-event.ts';
 import { indexStore, type StoreConfig, type StoreIndex } from '../shared/store-config.ts';
 import { topicFilters, topics } from '../shared/topics.ts';
 import { compileValidator } from '../shared/validator.ts';
+import { cartHoldings } from './checkout/cart.ts';
 import { Checkout } from './checkout/checkout.ts';
 import { SessionStore } from './checkout/session-store.ts';
 import { type EdgeDatabase, openEdgeDatabase } from './db/edge-database.ts';
@@ -17,11 +18,12 @@ import { startEdgeHttp } from './edge-http.ts';
 import { createEdgeMetrics, type EdgeMetrics } from './edge-metrics.ts';
 import { AlertBook } from './floor/alert-book.ts';
 import { FloorHub } from './floor/floor-hub.ts';
+import { FloorRecorder } from './floor/floor-recorder.ts';
 import { FloorService } from './floor/floor-service.ts';
 import { parseStaffList, StaffAuth } from './floor/staff-auth.ts';
-import { cartHoldings } from './checkout/cart.ts';
-import { FusionStage } from './fusion/fusion-stage.ts';
+import { UnresolvedExitAlerts } from './floor/unresolved-exit-alerts.ts';
 import { ExceptionQueue } from './fusion/exception-queue.ts';
+import { FusionStage } from './fusion/fusion-stage.ts';
 import { EntryTokenVerifier } from './gate/entry-token-verifier.ts';
 import { GateController } from './gate/gate-controller.ts';
 import { MqttLink } from './mqtt/mqtt-link.ts';
@@ -29,6 +31,7 @@ import { CloudSync } from './outbox/cloud-sync.ts';
 import { Outbox } from './outbox/outbox.ts';
 import type { DetectedShelfEvent, ShelfMonitor } from './shelves/shelf-monitor.ts';
 import { ShelfStage } from './shelves/shelf-stage.ts';
+import { tailgatingAlert, tailgatingAlertId } from './vision/tailgating-alert.ts';
 import type { VisionConfig } from './vision/vision-config.ts';
 import { VisionStage } from './vision/vision-stage.ts';
 
@@ -76,6 +79,8 @@ export class Edge {
   readonly exceptions: ExceptionQueue;
   readonly hub: FloorHub;
   private readonly staff: StaffAuth;
+  private readonly floorRecorder: FloorRecorder;
+  private readonly exitAlerts: UnresolvedExitAlerts;
   private readonly checkout: Checkout;
   private readonly fusion: FusionStage;
   private readonly sync: CloudSync;
@@ -98,6 +103,20 @@ export class Edge {
     this.exceptions = new ExceptionQueue(this.db);
     this.hub = new FloorHub(() => this.clock.now());
     this.staff = new StaffAuth(parseStaffList(options.floorStaff ?? ''), this.clock);
+    this.floorRecorder = new FloorRecorder({
+      store: this.store,
+      db: this.db,
+      clock: this.clock,
+      onFrames: (exceptionId, frames, complete) =>
+        this.hub.publish('exception-frames', { exceptionId, frames, complete }),
+    });
+    this.exitAlerts = new UnresolvedExitAlerts({
+      alerts: this.alerts,
+      openFor: (sessionId) => this.exceptions.openFor(sessionId),
+      publish: (alert) => this.publishAlert(alert),
+      now: () => this.clock.now(),
+      holdMs: options.exceptionHoldMs ?? 120_000,
+    });
     const storeId = options.store.storeId;
     this.link = new MqttLink({
       url: options.mqttUrl,
@@ -157,6 +176,7 @@ export class Edge {
       exceptionHoldMs: options.exceptionHoldMs ?? 120_000,
       onQueued: (session, visit) => {
         this.metrics.sessionsInStore.set(this.sessions.inStore().length);
+        this.exitAlerts.checkedOut(session.sessionId);
         this.emitSession({
           v: 1,
           kind: 'receipt-queued',
@@ -214,6 +234,7 @@ export class Edge {
           gate: session.exitGate,
           ts: session.exitedAt ?? this.clock.now(),
         });
+        this.exitAlerts.exited(session);
         this.checkout.begin(session);
       },
     });
@@ -244,8 +265,19 @@ export class Edge {
         publish: (update) => {
           this.link.publish(topics.tracks(store.storeId), update, { qos: 0 });
           this.hub.publish('tracks', update);
+          this.floorRecorder.tracksUpdated(update);
         },
+        onFrame: (camera, captureTs, jpeg) => this.floorRecorder.frameArrived(camera, captureTs, jpeg),
         observe: (step) => this.fusion.observe(step),
+        // more people through an entry gate than the scan admitted: staff check; clears itself later
+        onTailgating: ({ state, event }) => {
+          const now = this.clock.now();
+          const alert =
+            state === 'raised'
+              ? this.alerts.raise(tailgatingAlert(event, now))
+              : this.alerts.clear(tailgatingAlertId(event), now, `tailgating at ${event.gate}: over`);
+          if (alert !== undefined) this.publishAlert(alert);
+        },
       });
       this.vision = vision;
       this.link.subscribe('cameraFrame', topicFilters.cameraFrame(store.storeId), 0, (frame, camera) =>
@@ -257,6 +289,7 @@ export class Edge {
     this.shelfStage.publishAllStock(this.clock.now());
     this.fusion.start();
     this.checkout.start();
+    this.floorRecorder.start();
     this.sync.start();
     if (this.options.httpPort !== undefined) await this.startHttp(this.options.httpPort);
     logger.info(
@@ -267,6 +300,7 @@ export class Edge {
 
   async stop(): Promise<void> {
     this.checkout.stop();
+    this.floorRecorder.stop();
     await this.vision?.stop();
     this.fusion.stop();
     await this.sync.stop();
@@ -312,6 +346,8 @@ export class Edge {
         'shelf event sent to staff',
       );
       this.hub.publish('exception', exception);
+      this.floorRecorder.exceptionOpened(exception);
+      this.exitAlerts.exceptionOpened(exception);
     }
   }
 
@@ -391,7 +427,9 @@ export class Edge {
       alerts: this.alerts,
       hub: this.hub,
       clock: this.clock,
+      recorder: this.floorRecorder,
       onAssigned: (event) => this.recordShelfEvent(event),
+      onDecided: () => this.exitAlerts.recheck(),
     });
     const { app, url } = await startEdgeHttp(port, this.options.httpHost ?? '127.0.0.1', {
       registry: this.metrics.registry,

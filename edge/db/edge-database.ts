@@ -60,6 +60,26 @@ const migrations: string[] = [
      body TEXT NOT NULL,
      updated_at REAL NOT NULL
    );`,
+  // floor view: camera frames kept with a staff exception, and shoppers' tracks for visit replay
+  `CREATE TABLE exception_frames (
+     frame_id INTEGER PRIMARY KEY AUTOINCREMENT,
+     exception_id TEXT NOT NULL,
+     camera TEXT NOT NULL,
+     capture_ts REAL NOT NULL,
+     jpeg BLOB NOT NULL,
+     stored_at REAL NOT NULL,
+     UNIQUE (exception_id, camera, capture_ts)
+   );
+   CREATE INDEX exception_frames_stored ON exception_frames (stored_at);
+   CREATE TABLE visit_tracks (
+     session_id TEXT NOT NULL,
+     track_id TEXT NOT NULL,
+     ts REAL NOT NULL,
+     x REAL NOT NULL,
+     y REAL NOT NULL,
+     PRIMARY KEY (session_id, track_id, ts)
+   ) WITHOUT ROWID;
+   CREATE INDEX visit_tracks_ts ON visit_tracks (ts);`,
 ];
 
 /** Opens (and migrates) the edge database; ':memory:' for tests. */

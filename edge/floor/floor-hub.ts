@@ -10,6 +10,7 @@ export type FloorMessageType =
   | 'alert'
   | 'exception'
   | 'exception-closed'
+  | 'exception-frames'
   | 'tracks';
 
 export interface FloorMessage {

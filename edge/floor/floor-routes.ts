@@ -20,6 +20,8 @@ export interface FloorSource {
   acknowledge(alertId: string, by: StaffUser): unknown;
   audit(): unknown;
   visit(sessionId: string): unknown | undefined;
+  frames(exceptionId: string): unknown;
+  frameJpeg(exceptionId: string, frameId: number): Buffer | undefined;
 }
 
 const LoginBody = compileValidator(
@@ -41,6 +43,9 @@ const PUBLIC = new URL('./public/', import.meta.url);
 const ASSETS: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
   'floor.js': 'text/javascript; charset=utf-8',
+  'floor-frames.js': 'text/javascript; charset=utf-8',
+  'floor-alerts.js': 'text/javascript; charset=utf-8',
+  'floor-replay.js': 'text/javascript; charset=utf-8',
   'floor.css': 'text/css; charset=utf-8',
 };
 
@@ -114,6 +119,20 @@ export async function registerFloorRoutes(
     const visit = source.visit((request.params as { sessionId: string }).sessionId);
     if (visit === undefined) return reply.code(404).send({ error: 'not_found', message: 'No such visit.' });
     return visit;
+  });
+
+  app.get('/floor/api/exceptions/:id/frames', async (request, reply) => {
+    if (guard(request, reply, 'viewer') === undefined) return reply;
+    return source.frames((request.params as { id: string }).id);
+  });
+
+  app.get('/floor/api/exceptions/:id/frames/:frameId', async (request, reply) => {
+    if (guard(request, reply, 'viewer') === undefined) return reply;
+    const { id, frameId } = request.params as { id: string; frameId: string };
+    const jpeg = /^[0-9]{1,15}$/.test(frameId) ? source.frameJpeg(id, Number(frameId)) : undefined;
+    if (jpeg === undefined) return reply.code(404).send({ error: 'not_found', message: 'No such frame.' });
+    // a stored frame never changes; only this signed-in browser may keep it
+    return reply.type('image/jpeg').header('cache-control', 'private, max-age=86400, immutable').send(jpeg);
   });
 
   app.get('/floor/api/audit', async (request, reply) => {

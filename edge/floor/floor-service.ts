@@ -1,5 +1,6 @@
 // What the floor view reads and decides: the store snapshot (layout, shoppers inside with their carts,
-// stock, sensor health, alerts, exceptions, recent events), visit replay, and the staff decisions.
+// stock, sensor health, alerts, exceptions with their camera frames, recent events), visit replay with
+// events and tracks, and the staff decisions.
 import type { Clock } from '../../shared/clock.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
@@ -9,6 +10,7 @@ import type { ExceptionQueue } from '../fusion/exception-queue.ts';
 import type { ShelfMonitor } from '../shelves/shelf-monitor.ts';
 import type { AlertBook } from './alert-book.ts';
 import type { FloorHub } from './floor-hub.ts';
+import type { FloorRecorder } from './floor-recorder.ts';
 import type { FloorSource } from './floor-routes.ts';
 import type { StaffUser } from './staff-auth.ts';
 
@@ -20,8 +22,11 @@ export interface FloorServiceDeps {
   alerts: AlertBook;
   hub: FloorHub;
   clock: Clock;
+  recorder: FloorRecorder;
   /** A staff decision attributed an event: record it, publish it. */
   onAssigned: (event: ShelfEvent) => void;
+  /** An exception was decided (assigned or dropped). */
+  onDecided: (exceptionId: string) => void;
 }
 
 export class FloorService implements FloorSource {
@@ -53,7 +58,10 @@ export class FloorService implements FloorSource {
           })),
         })),
         products: Object.fromEntries(
-          store.config.catalog.map((p) => [p.sku, { name: p.name, priceCents: p.priceCents }]),
+          store.config.catalog.map((p) => [
+            p.sku,
+            { name: p.name, priceCents: p.priceCents, unitGrams: p.unitGrams },
+          ]),
         ),
       },
       sessions: sessions.inStore().map((s) => {
@@ -69,6 +77,7 @@ export class FloorService implements FloorSource {
       health: Object.fromEntries(store.config.shelves.map((s) => [s.id, shelves.healthOf(s.id)])),
       alerts: alerts.list(),
       exceptions: exceptions.list(),
+      exceptionFrames: this.deps.recorder.frames.listMany(exceptions.list().map((x) => x.exceptionId)),
       recent: hub.recent(),
       visits: sessions.recentVisits(30).map((v) => ({
         sessionId: v.sessionId,
@@ -86,7 +95,17 @@ export class FloorService implements FloorSource {
       this.deps.sessions.recentVisits(500).find((v) => v.sessionId === sessionId);
     if (session === undefined) return undefined;
     const events = this.deps.sessions.eventsOf(sessionId);
-    return { session, events, cart: buildCart(events).lines };
+    const tracks = this.deps.recorder.tracks.of(sessionId);
+    return { session, events, tracks, cart: buildCart(events).lines };
+  }
+
+  frames(exceptionId: string) {
+    const { frames } = this.deps.recorder;
+    return { exceptionId, frames: frames.list(exceptionId), complete: !frames.isCapturing(exceptionId) };
+  }
+
+  frameJpeg(exceptionId: string, frameId: number): Buffer | undefined {
+    return this.deps.recorder.frames.jpeg(exceptionId, frameId);
   }
 
   assign(exceptionId: string, choice: { sessionId: string; sku: string; count: number }, by: StaffUser) {
@@ -97,12 +116,14 @@ export class FloorService implements FloorSource {
     });
     this.deps.onAssigned(event);
     hub.publish('exception-closed', { exceptionId, status: 'resolved', by: by.name, event });
+    this.deps.onDecided(exceptionId);
     return { exceptionId, status: 'resolved', event };
   }
 
   drop(exceptionId: string, note: string, by: StaffUser) {
     const dropped = this.deps.exceptions.drop(exceptionId, by.name, note, this.deps.clock.now());
     this.deps.hub.publish('exception-closed', { exceptionId, status: 'dropped', by: by.name });
+    this.deps.onDecided(exceptionId);
     return { exceptionId, status: dropped.status };
   }
 

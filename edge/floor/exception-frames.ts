@@ -1,0 +1,124 @@
+// Camera frames kept with a staff exception: from the cameras that see the event's lanes, ~2 s before the
+// event began to ~2 s after it ended, taken from the frame archive (frames that arrive after the exception
+// opened are still added). Stored in the edge database so they survive a restart and back a dispute.
+import type { EdgeDatabase } from '../db/edge-database.ts';
+import type { StaffException } from '../fusion/exception-queue.ts';
+import type { ArchivedFrame, FrameArchive } from '../vision/frame-archive.ts';
+
+export interface FrameInfo {
+  frameId: number;
+  camera: string;
+  captureTs: number;
+}
+
+export interface ExceptionFramesOptions {
+  /** Cameras to take frames from for an event on these lanes. */
+  camerasFor: (lanes: readonly string[]) => string[];
+  /** Margin before the event's start and after its end (ms, default 2 s). */
+  marginMs?: number;
+  /** Most frames kept for one exception (default 60). */
+  maxFrames?: number;
+  /** The frames of an exception changed; `complete` once no more will come. */
+  onUpdate: (exceptionId: string, frames: FrameInfo[], complete: boolean) => void;
+}
+
+export class ExceptionFrames {
+  /** by exception id: stops watching the archive */
+  private readonly capturing = new Map<string, () => void>();
+  private readonly marginMs: number;
+  private readonly maxFrames: number;
+
+  constructor(
+    private readonly db: EdgeDatabase,
+    private readonly archive: FrameArchive,
+    private readonly options: ExceptionFramesOptions,
+  ) {
+    this.marginMs = options.marginMs ?? 2000;
+    this.maxFrames = options.maxFrames ?? 60;
+  }
+
+  /** Starts keeping the frames around an exception's event; `now` is the edge clock (for retention). */
+  capture(exception: StaffException, now: number): void {
+    const { exceptionId, event } = exception;
+    if (this.capturing.has(exceptionId)) return;
+    const cameras = this.options.camerasFor(event.lanes);
+    // a store without cameras: nothing to keep, nothing to announce
+    if (cameras.length === 0) return;
+    const insert = this.db.prepare(
+      'INSERT OR IGNORE INTO exception_frames (exception_id, camera, capture_ts, jpeg, stored_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    let stored = 0;
+    let announced = false;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      this.capturing.delete(exceptionId);
+      this.options.onUpdate(exceptionId, this.list(exceptionId), true);
+    };
+    const cancel = this.archive.watch(cameras, event.startTs - this.marginMs, event.endTs + this.marginMs, {
+      frame: (frame: ArchivedFrame) => {
+        if (stored >= this.maxFrames) return;
+        stored += insert.run(exceptionId, frame.camera, frame.captureTs, frame.jpeg, now).changes;
+        // announce the first frames as soon as they are stored; the rest when the window is over
+        if (!announced && this.capturing.has(exceptionId)) {
+          announced = true;
+          this.options.onUpdate(exceptionId, this.list(exceptionId), false);
+        }
+      },
+      done: finish,
+    });
+    if (done) return;
+    this.capturing.set(exceptionId, cancel);
+    if (stored > 0) {
+      announced = true;
+      this.options.onUpdate(exceptionId, this.list(exceptionId), false);
+    }
+  }
+
+  /** Frames kept for an exception, oldest first. */
+  list(exceptionId: string): FrameInfo[] {
+    return this.db
+      .prepare(
+        'SELECT frame_id AS frameId, camera, capture_ts AS captureTs FROM exception_frames WHERE exception_id = ? ORDER BY capture_ts, camera',
+      )
+      .all(exceptionId) as FrameInfo[];
+  }
+
+  /** Frames of several exceptions, in one query (the floor view's snapshot); those without any are left out. */
+  listMany(exceptionIds: readonly string[]): Record<string, { frames: FrameInfo[]; complete: boolean }> {
+    const rows = this.db
+      .prepare(
+        'SELECT exception_id AS exceptionId, frame_id AS frameId, camera, capture_ts AS captureTs FROM exception_frames WHERE exception_id IN (SELECT value FROM json_each(?)) ORDER BY capture_ts, camera',
+      )
+      .all(JSON.stringify(exceptionIds)) as Array<FrameInfo & { exceptionId: string }>;
+    const out: Record<string, { frames: FrameInfo[]; complete: boolean }> = {};
+    for (const { exceptionId, ...frame } of rows) {
+      out[exceptionId] ??= { frames: [], complete: !this.capturing.has(exceptionId) };
+      out[exceptionId].frames.push(frame);
+    }
+    return out;
+  }
+
+  isCapturing(exceptionId: string): boolean {
+    return this.capturing.has(exceptionId);
+  }
+
+  /** One stored frame's JPEG, or undefined when it is not one of this exception's. */
+  jpeg(exceptionId: string, frameId: number): Buffer | undefined {
+    const row = this.db
+      .prepare('SELECT jpeg FROM exception_frames WHERE frame_id = ? AND exception_id = ?')
+      .get(frameId, exceptionId) as { jpeg: Buffer } | undefined;
+    return row?.jpeg;
+  }
+
+  /** Deletes frames stored before `before` (edge clock); returns how many. */
+  prune(before: number): number {
+    return this.db.prepare('DELETE FROM exception_frames WHERE stored_at < ?').run(before).changes;
+  }
+
+  stop(): void {
+    for (const cancel of this.capturing.values()) cancel();
+    this.capturing.clear();
+  }
+}

@@ -1,0 +1,73 @@
+// What the floor view shows after the fact: camera frames around each staff exception (from the frame
+// archive the vision stage feeds) and shoppers' tracks for visit replay, both in the edge database and
+// pruned on a timer once older than their retention.
+import type { Clock } from '../../shared/clock.ts';
+import type { TrackUpdate } from '../../shared/schemas/track.ts';
+import type { StoreIndex } from '../../shared/store-config.ts';
+import type { EdgeDatabase } from '../db/edge-database.ts';
+import type { StaffException } from '../fusion/exception-queue.ts';
+import { FrameArchive } from '../vision/frame-archive.ts';
+import { ExceptionFrames, type FrameInfo } from './exception-frames.ts';
+import { camerasForLanes } from './lane-cameras.ts';
+import { VisitTracks } from './visit-tracks.ts';
+
+export interface FloorRecorderOptions {
+  store: StoreIndex;
+  db: EdgeDatabase;
+  clock: Clock;
+  /** The frames kept with an exception changed. */
+  onFrames: (exceptionId: string, frames: FrameInfo[], complete: boolean) => void;
+  /** How long exception frames are kept (ms, default 3 days). */
+  frameRetentionMs?: number;
+  /** How long visit tracks are kept (ms, default 7 days). */
+  trackRetentionMs?: number;
+}
+
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+export class FloorRecorder {
+  readonly archive: FrameArchive;
+  readonly frames: ExceptionFrames;
+  readonly tracks: VisitTracks;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: FloorRecorderOptions) {
+    const { store, db } = options;
+    this.archive = new FrameArchive({ cameras: store.config.cameras.map((c) => c.id) });
+    this.frames = new ExceptionFrames(db, this.archive, {
+      camerasFor: (lanes) => camerasForLanes(store, lanes),
+      onUpdate: options.onFrames,
+    });
+    this.tracks = new VisitTracks(db);
+  }
+
+  start(): void {
+    this.prune();
+    this.timer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.frames.stop();
+  }
+
+  /** A camera frame reached the edge (the vision stage's hook). */
+  frameArrived(camera: string, captureTs: number, jpeg: Buffer): void {
+    this.archive.add(camera, captureTs, jpeg);
+  }
+
+  exceptionOpened(exception: StaffException): void {
+    this.frames.capture(exception, this.options.clock.now());
+  }
+
+  tracksUpdated(update: TrackUpdate): void {
+    this.tracks.record(update);
+  }
+
+  prune(): void {
+    const now = this.options.clock.now();
+    this.frames.prune(now - (this.options.frameRetentionMs ?? 3 * 86_400_000));
+    this.tracks.prune(now - (this.options.trackRetentionMs ?? 7 * 86_400_000));
+  }
+}
