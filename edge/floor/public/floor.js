@@ -1,5 +1,6 @@
 // Walkout floor view: live store map, exceptions to decide, alerts, shoppers and their carts, event feed,
-// visit replay. Talks to the edge over its floor API and a WebSocket.
+// visit replay. Talks to the edge over its floor API and a WebSocket. floor-frames.js (exception frames),
+// floor-alerts.js (alert titles and sounds) and floor-replay.js (visit replay) load after it.
 
 const $ = (id) => document.getElementById(id);
 const S = {
@@ -15,8 +16,20 @@ const S = {
   tracks: new Map(),
   flashes: new Map(),
   replay: null,
+  /** by session id: exit scan time, until the receipt is queued */
+  exits: new Map(),
 };
-window.__floor = { latencies: [], messages: 0, fps: 0, frames: 0, arrivals: {}, arrivalCount: 0 };
+window.__floor = {
+  latencies: [],
+  messages: 0,
+  fps: 0,
+  frames: 0,
+  arrivals: {},
+  arrivalCount: 0,
+  /** Live track markers as drawn (tests watch them move). */
+  tracks: () =>
+    [...S.tracks.values()].map((t) => ({ id: t.id, sessionId: t.sessionId, x: t.shownX, y: t.shownY })),
+};
 const money = (c) => `${S.layout?.currency ?? ''} ${(c / 100).toFixed(2)}`;
 const name = (sku) => S.layout?.products[sku]?.name ?? sku;
 const time = (ts) => new Date(ts).toLocaleTimeString();
@@ -75,6 +88,8 @@ async function start() {
   S.health = snap.health;
   for (const a of snap.alerts) S.alerts.set(a.alertId, a);
   for (const x of snap.exceptions) S.exceptions.set(x.exceptionId, x);
+  for (const [id, kept] of Object.entries(snap.exceptionFrames ?? {}))
+    floorFrames.set(id, kept.frames, kept.complete);
   for (const s of snap.sessions) S.sessions.set(s.sessionId, s);
   for (const m of snap.recent) feedAdd(m);
   S.visits = snap.visits;
@@ -129,8 +144,12 @@ function handle(msg) {
       break;
     case 'exception':
       S.exceptions.set(d.exceptionId, d);
-      beep();
+      floorAlerts.alarm('warning');
       S.freshException = d.exceptionId;
+      markDirty('exceptions');
+      break;
+    case 'exception-frames':
+      floorFrames.set(d.exceptionId, d.frames, d.complete);
       markDirty('exceptions');
       break;
     case 'exception-closed':
@@ -139,9 +158,29 @@ function handle(msg) {
       refreshSession(d.event?.sessionId);
       break;
     case 'tracks':
-      for (const t of d.tracks ?? []) S.tracks.set(t.trackId ?? t.id, { ...t, seen: performance.now() });
+      for (const t of d.tracks ?? []) trackUpdate(t);
       break;
   }
+}
+
+/** A track's new position: the marker glides there (smooth at any frame rate); an exited one goes. */
+function trackUpdate(t) {
+  const id = t.trackId ?? t.id;
+  if (t.state === 'exited') {
+    S.tracks.delete(id);
+    return;
+  }
+  const p = t.position ?? t;
+  const known = S.tracks.get(id);
+  S.tracks.set(id, {
+    ...t,
+    id,
+    x: p.x,
+    y: p.y,
+    shownX: known?.shownX ?? p.x,
+    shownY: known?.shownY ?? p.y,
+    seen: performance.now(),
+  });
 }
 
 function sessionEvent(e) {
@@ -155,7 +194,22 @@ function sessionEvent(e) {
       totalCents: 0,
       doubtful: 0,
     });
-  if (e.kind === 'receipt-queued') S.sessions.delete(e.sessionId);
+  if (e.kind === 'exited') S.exits.set(e.sessionId, e.ts);
+  if (e.kind === 'receipt-queued') {
+    const s = S.sessions.get(e.sessionId);
+    S.visits = [
+      {
+        sessionId: e.sessionId,
+        accountId: e.accountId,
+        enteredAt: s?.enteredAt ?? e.ts,
+        exitedAt: S.exits.get(e.sessionId) ?? e.ts,
+      },
+      ...(S.visits ?? []).filter((v) => v.sessionId !== e.sessionId),
+    ].slice(0, 30);
+    S.exits.delete(e.sessionId);
+    S.sessions.delete(e.sessionId);
+    markDirty('visits');
+  }
   markDirty('shoppers');
 }
 let refreshTimer = null;
@@ -176,7 +230,7 @@ function alertMsg(a) {
     if (known) known.acknowledged = a.acknowledged;
   } else {
     S.alerts.set(a.alertId, a);
-    if (a.severity !== 'info') beep();
+    floorAlerts.alarm(floorAlerts.severity(a));
   }
   markDirty('alerts');
 }
@@ -186,25 +240,6 @@ function feedAdd(msg) {
   S.feed.unshift(msg);
   if (S.feed.length > 300) S.feed.pop();
   markDirty('events');
-}
-
-let audio;
-let lastBeep = 0;
-function beep() {
-  if (Date.now() - lastBeep < 2000) return;
-  lastBeep = Date.now();
-  try {
-    audio ??= new AudioContext();
-    const o = audio.createOscillator();
-    const g = audio.createGain();
-    o.frequency.value = 880;
-    g.gain.value = 0.05;
-    o.connect(g).connect(audio.destination);
-    o.start();
-    o.stop(audio.currentTime + 0.15);
-  } catch {
-    /* no sound device */
-  }
 }
 
 function renderCounts() {
@@ -223,6 +258,7 @@ const renderers = {
   alerts: () => renderAlerts(),
   shoppers: () => renderShoppers(),
   events: () => renderFeed(),
+  visits: () => renderVisits(),
 };
 setInterval(() => {
   for (const panel of dirty) {
@@ -244,8 +280,43 @@ function renderAll() {
   renderCounts();
 }
 
+/** What staff chose in each card, so a re-render (new exception, frames arriving) keeps it. */
+function exceptionChoices() {
+  const choices = new Map();
+  for (const card of document.querySelectorAll('#tab-exceptions [data-x]'))
+    choices.set(card.dataset.x, {
+      session: card.querySelector('.x-session')?.value,
+      product: card.querySelector('.x-product')?.value,
+      count: card.querySelector('.x-count')?.value,
+    });
+  return choices;
+}
+function restoreChoices(choices) {
+  for (const card of document.querySelectorAll('#tab-exceptions [data-x]')) {
+    const c = choices.get(card.dataset.x);
+    if (!c) continue;
+    if (c.session) card.querySelector('.x-session').value = c.session;
+    if (c.product) card.querySelector('.x-product').value = c.product;
+    if (c.count) card.querySelector('.x-count').value = c.count;
+  }
+}
+
+let otherProductsHtml = '';
+/** Every product by name with its unit weight: an unknown item may be any of them (built once). */
+function otherProducts() {
+  otherProductsHtml ||= `<optgroup label="any product (unit weight)">${Object.entries(S.layout.products)
+    .sort((a, b) => a[1].name.localeCompare(b[1].name))
+    .map(
+      ([sku, p]) =>
+        `<option value="${esc(sku)}">${esc(p.name)}${p.unitGrams ? ` · ${Math.round(p.unitGrams)} g` : ''}</option>`,
+    )
+    .join('')}</optgroup>`;
+  return otherProductsHtml;
+}
+
 function renderExceptions(fresh) {
   const canDecide = S.user?.role === 'supervisor';
+  const choices = exceptionChoices();
   const open = [...S.exceptions.values()];
   const more = open.length > 40 ? `<p class="muted">… and ${open.length - 40} more waiting</p>` : '';
   $('tab-exceptions').innerHTML =
@@ -261,14 +332,16 @@ function renderExceptions(fresh) {
               .map((l) => ({ sku: l.sku, count: 1, likelihood: 0 }));
         return `<div class="card critical ${x.exceptionId === fresh ? 'new' : ''}" data-x="${esc(x.exceptionId)}">
       <h3>${esc(e.kind)} on ${esc(e.lanes.join(', '))} · ${esc(x.reason)}</h3>
-      <div class="meta">${time(e.startTs)} · ${e.deltaGrams} g ± ${e.deltaSdGrams} · ${x.candidateSessions.length} shopper(s) could have done it</div>
+      <div class="meta">${time(e.startTs)} · ${e.deltaGrams} g ± ${e.deltaSdGrams} · ${x.candidateSessions.length} shopper(s) could have done it${e.evidence?.rule ? ` · cameras: ${esc(e.evidence.rule)}${e.confidence ? ` (${Math.round(e.confidence * 100)} %)` : ''}` : ''}</div>
       <div class="row"><select class="x-session">${x.candidateSessions.map((s) => `<option value="${esc(s)}">session ${esc(short(s))}</option>`).join('')}</select>
-      <select class="x-product">${products.map((h) => `<option value="${esc(h.sku)}" data-count="${h.count}">${esc(name(h.sku))}${h.likelihood ? ` (${Math.round(h.likelihood * 100)} %)` : ''}</option>`).join('')}</select>
+      <select class="x-product">${products.map((h) => `<option value="${esc(h.sku)}" data-count="${h.count}">${esc(name(h.sku))}${h.likelihood ? ` (${Math.round(h.likelihood * 100)} %)` : ''}</option>`).join('')}${x.candidateProducts.length ? '' : otherProducts()}</select>
       <input class="x-count" type="number" min="1" max="100" value="${products[0]?.count ?? 1}" style="width:60px"></div>
+      ${floorFrames.filmstrip(x)}
       <div class="row"><button class="x-assign" ${canDecide ? '' : 'disabled title="supervisors only"'}>Assign</button><button class="x-drop danger" ${canDecide ? '' : 'disabled'}>Drop</button><span class="x-error error"></span></div></div>`;
       })
       .join('') + more ||
     '<p class="muted">No doubtful picks waiting. Lines the system doubts appear here for a decision.</p>';
+  restoreChoices(choices);
   renderCounts();
 }
 $('tab-exceptions').addEventListener('click', async (ev) => {
@@ -296,8 +369,10 @@ function renderAlerts() {
     [...S.alerts.values()]
       .sort((a, b) => b.ts - a.ts)
       .map(
-        (a) => `<div class="card ${esc(a.severity)}" data-a="${esc(a.alertId)}">
-    <h3>${esc(a.kind)}</h3><div>${esc(a.message)}</div><div class="meta">${time(a.ts)}${a.acknowledged ? ` · seen by ${esc(a.acknowledged.by)}` : ''}</div>
+        (
+          a,
+        ) => `<div class="card ${floorAlerts.severity(a)} ${a.acknowledged ? 'seen' : ''}" data-a="${esc(a.alertId)}" data-kind="${esc(a.kind)}">
+    <h3>${esc(floorAlerts.title(a))} <span class="sev">${floorAlerts.severity(a)}</span></h3><div>${esc(a.message)}</div><div class="meta">${time(a.ts)}${floorAlerts.details(a) ? ` · ${floorAlerts.details(a)}` : ''}${a.acknowledged ? ` · seen by ${esc(a.acknowledged.by)}` : ''}</div>
     ${a.acknowledged ? '' : '<div class="row"><button class="ghost a-ack">Acknowledge</button></div>'}</div>`,
       )
       .join('') || '<p class="muted">No alerts.</p>';
@@ -364,14 +439,7 @@ function renderVisits() {
 $('tab-visits').addEventListener('click', async (ev) => {
   const card = ev.target.closest('[data-v]');
   if (!card) return;
-  const visit = await api(`/floor/api/visits/${encodeURIComponent(card.dataset.v)}`);
-  const t0 = visit.session.enteredAt;
-  const start = performance.now();
-  S.replay = {
-    events: visit.events.map((e) => ({ at: (e.startTs - t0) / 4, e })),
-    start,
-    label: `replay ${short(visit.session.sessionId)} ×4`,
-  };
+  if (ev.target.classList.contains('v-play')) await floorReplay.start(card.dataset.v);
 });
 
 document.querySelectorAll('#tabs button').forEach((b) => {
@@ -448,6 +516,14 @@ function buildBase(w, h, dpr, now) {
   }
 }
 
+let lastDraw = 0;
+/** One colour per session: a party's people share it. */
+function sessionColour(sessionId) {
+  let hash = 0;
+  for (const c of String(sessionId)) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
+  // golden-angle steps keep the hues of a few shoppers far apart
+  return `hsl(${Math.round((hash % 1000) * 137.508) % 360},70%,60%)`;
+}
 function draw(now) {
   const st = window.__floor;
   st.frames++;
@@ -469,14 +545,6 @@ function draw(now) {
     buildBase(w, h, dpr, now);
     ctx.drawImage(base, 0, 0);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    if (S.replay) {
-      for (const r of S.replay.events)
-        if (now - S.replay.start >= r.at && !r.done) {
-          r.done = true;
-          for (const l of r.e.lanes) S.flashes.set(l, now);
-        }
-      if (now - S.replay.start > (S.replay.events.at(-1)?.at ?? 0) + 2000) S.replay = null;
-    }
     for (const [lane, at] of S.flashes) {
       const a = 1 - (now - at) / 1500;
       const rect = laneRects.get(lane);
@@ -487,31 +555,34 @@ function draw(now) {
       ctx.fillStyle = `rgba(255,255,255,${a})`;
       ctx.fillRect(rect.x, rect.y, rect.w, rect.h);
     }
+    // markers glide to the latest position (time constant 120 ms): smooth between 5 Hz updates
+    const glide = 1 - Math.exp(-Math.min(250, now - lastDraw) / 120);
     for (const [id, t] of S.tracks) {
       if (now - t.seen > 3000) {
         S.tracks.delete(id);
         continue;
       }
-      const p = t.position ?? t;
-      ctx.fillStyle = t.sessionId
-        ? `hsl(${parseInt(String(t.sessionId).slice(0, 6), 16) % 360},70%,60%)`
-        : '#8b98a5';
+      t.shownX += (t.x - t.shownX) * glide;
+      t.shownY += (t.y - t.shownY) * glide;
+      const colour = t.sessionId ? sessionColour(t.sessionId) : '#8b98a5';
+      ctx.fillStyle = colour;
+      ctx.strokeStyle = colour;
+      ctx.globalAlpha = t.state === 'tentative' ? 0.5 : 1;
       ctx.beginPath();
-      ctx.arc(X(p.x), Y(p.y), 7, 0, Math.PI * 2);
+      ctx.arc(X(t.shownX), Y(t.shownY), 7, 0, Math.PI * 2);
       ctx.fill();
       for (const hand of t.hands ?? []) {
-        ctx.strokeStyle = ctx.fillStyle;
         ctx.beginPath();
-        ctx.moveTo(X(p.x), Y(p.y));
+        ctx.moveTo(X(t.shownX), Y(t.shownY));
         ctx.lineTo(X(hand.x), Y(hand.y));
         ctx.stroke();
       }
+      ctx.globalAlpha = 1;
+      if (t.sessionId) ctx.fillText(short(t.sessionId).slice(0, 4), X(t.shownX) + 9, Y(t.shownY) - 6);
     }
-    if (S.replay) {
-      ctx.fillStyle = '#e3b341';
-      ctx.fillText(S.replay.label, 24, h - 36);
-    }
+    floorReplay.draw(ctx, now, X, Y);
   }
+  lastDraw = now;
   requestAnimationFrame(draw);
 }
 requestAnimationFrame(draw);
@@ -523,16 +594,33 @@ setInterval(() => {
   const l = [...st.latencies].sort((a, b) => a - b);
   if (l.length) $('latency').textContent = `p99 ${l[Math.floor(l.length * 0.99)]} ms`;
 }, 1000);
+/** A shopper clicked on the map: their session and party, cart and running total (HTML). */
+function shopperCard(track) {
+  const s = track.sessionId ? S.sessions.get(track.sessionId) : undefined;
+  if (!s)
+    return `<h3>Person ${esc(track.id)}</h3><p class="muted">${track.sessionId ? `session ${esc(short(track.sessionId))} has left` : 'not bound to a session (came in without a scan?)'}</p>`;
+  const people = [...S.tracks.values()].filter((t) => t.sessionId === s.sessionId).length;
+  return `<h3>Shopper · session ${esc(short(s.sessionId))}</h3>
+    <div class="meta">account ${esc(short(s.accountId))} · party of ${s.party ?? 1} (${people} seen) · in since ${time(s.enteredAt)}${s.doubtful ? ` · ${s.doubtful} doubtful line(s) waiting` : ''}</div>
+    <table>${(s.cart ?? []).map((l) => `<tr><td>${l.quantity} ×</td><td>${esc(name(l.sku))}</td><td>${money((S.layout.products[l.sku]?.priceCents ?? 0) * l.quantity)}</td></tr>`).join('') || '<tr><td class="muted">cart empty</td></tr>'}</table>
+    <div class="row"><b>running total ${money(s.totalCents ?? 0)}</b></div>`;
+}
 canvas.onclick = (ev) => {
   if (!S.layout) return;
   const r = canvas.getBoundingClientRect();
   const x = (ev.clientX - r.left - view.ox) / view.s;
   const y = (ev.clientY - r.top - view.oy) / view.s;
+  const box = $('shelf-detail');
+  const track = [...S.tracks.values()].find((t) => Math.hypot(t.shownX - x, t.shownY - y) * view.s <= 12);
+  if (track) {
+    box.hidden = false;
+    box.innerHTML = shopperCard(track);
+    return;
+  }
   const shelf = S.layout.shelves.find(
     (sh) =>
       Math.abs(x - sh.position.x) <= sh.widthM / 2 && Math.abs(y - sh.position.y) <= sh.depthM / 2 + 0.3,
   );
-  const box = $('shelf-detail');
   if (!shelf) {
     box.hidden = true;
     return;
@@ -545,5 +633,8 @@ canvas.onclick = (ev) => {
     })
     .join('')}</table>`;
 };
-if (S.token && S.user) start().catch(() => signOut());
-else $('login').hidden = false;
+// after floor-frames.js, floor-alerts.js and floor-replay.js have loaded
+document.addEventListener('DOMContentLoaded', () => {
+  if (S.token && S.user) start().catch(() => signOut());
+  else $('login').hidden = false;
+});
