@@ -47,6 +47,7 @@ for (const file of scenarios) {
     { kind: 'heatmap', model: detector },
     embedder,
     DETECTOR_INPUT,
+    store.shelves,
   );
   let lastReport = 0;
   const score = await evaluateScenario(scenario, index, pipeline, {

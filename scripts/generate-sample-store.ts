@@ -1,6 +1,7 @@
 // Generates stores/sample-store.json: a convenience store of realistic size (20 shelves, 200 lanes,
-// 150 products, 8 ceiling cameras, an entry and an exit gate). Deterministic: same output every run.
-// Usage: npx tsx scripts/generate-sample-store.ts [out.json]
+// 150 products, 12 ceiling cameras covering the whole floor, an entry and an exit gate). Deterministic: same
+// output every run.
+// Usage: npx tsx scripts/generate-sample-store.ts [out.json] && npx biome format --write stores/sample-store.json
 import { writeFileSync } from 'node:fs';
 import { Random } from '../shared/random.ts';
 import {
@@ -200,7 +201,12 @@ const cameras: Camera[] = [];
 const imageWidth = 640;
 const imageHeight = 480;
 const metresPerPixel = 9.6 / imageWidth;
-for (const cy of [5.5, 15]) {
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
+// 4 × 3 cameras, each seeing 9.6 m × 7.2 m at 1.5 cm a pixel, so every aisle, both gates and the back wall
+// are seen. The columns overlap by ~2 m; the rows overlap a little in the open walkways behind the shelf
+// rows at y 7.5 and 14.5, and no image border cuts through a shelf (a shelf end cut by the border looks like
+// a person half out of the picture to the detector).
+for (const cy of [3.4, 10.3, 17.2]) {
   for (const cx of [4, 11.5, 19, 26]) {
     cameras.push({
       id: `CAM${cameras.length + 1}`,
@@ -211,10 +217,10 @@ for (const cy of [5.5, 15]) {
       homography: [
         metresPerPixel,
         0,
-        cx - (metresPerPixel * imageWidth) / 2,
+        round6(cx - (metresPerPixel * imageWidth) / 2),
         0,
         metresPerPixel,
-        cy - (metresPerPixel * imageHeight) / 2,
+        round6(cy - (metresPerPixel * imageHeight) / 2),
         0,
         0,
         1,
@@ -241,7 +247,7 @@ const store = parseStoreConfig(
   'generated sample store',
 );
 const out = process.argv[2] ?? new URL('../stores/sample-store.json', import.meta.url).pathname;
-writeFileSync(out, `${JSON.stringify(store, null, 1)}\n`);
+writeFileSync(out, `${JSON.stringify(store, null, 2)}\n`);
 console.log(
   `wrote ${out}: ${store.shelves.length} shelves, ${laneIndex} lanes, ${catalog.length} products, ${cameras.length} cameras`,
 );

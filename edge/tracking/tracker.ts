@@ -56,6 +56,10 @@ export interface TrackerTuning {
   relinkMinCosine: number;
   /** Missed this long in view: the track is lost (kept for relinking until dropConfirmedMs). */
   lostAfterMs: number;
+  /** An unmatched track this close to a matched detection is merged into it (m). */
+  shadowM: number;
+  /** An unmatched detection this close to a matched one is part of that person, not a newcomer (m). */
+  duplicateM: number;
 }
 
 export const DEFAULT_TRACKER: TrackerTuning = {
@@ -71,7 +75,12 @@ export const DEFAULT_TRACKER: TrackerTuning = {
   relinkRadiusM: 2,
   relinkMinCosine: 0.6,
   lostAfterMs: 1200,
+  shadowM: 0.6,
+  duplicateM: 0.35,
 };
+
+/** A merged blob says where a hidden person roughly is: a loose measurement. */
+const SHADOW_MOTION = { ...DEFAULT_MOTION, measureSd: 0.3 };
 
 export class Tracker {
   /** by track id */
@@ -108,6 +117,7 @@ export class Tracker {
       const j = matchOf[i] ?? -1;
       const d = j >= 0 ? fused[j] : undefined;
       if (d === undefined) {
+        this.shadow(t, fused, matchOf);
         const seen = camerasSeeing(this.outlines, t.x.p, t.y.p).some((c) => observed.has(c));
         if (seen) t.missedMs += dtS * 1000;
         if (t.missedMs > this.tuning.lostAfterMs) t.lost = true;
@@ -117,7 +127,14 @@ export class Tracker {
       this.correct(t, d, fused, ts);
     });
     fused.forEach((d, j) => {
-      if (!usedDetections.has(j)) this.birth(d, ts);
+      // a second peak right next to someone matched (or seen more strongly) is part of them (a trolley)
+      const duplicate = fused.some(
+        (o, k) =>
+          k !== j &&
+          (usedDetections.has(k) || o.score > d.score) &&
+          Math.hypot(o.x - d.x, o.y - d.y) < this.tuning.duplicateM,
+      );
+      if (!usedDetections.has(j) && !duplicate) this.birth(d, ts);
     });
     return this.prune(ts);
   }
@@ -125,6 +142,29 @@ export class Tracker {
   /** Live tracks (tentative and lost ones included). */
   all(): Track[] {
     return [...this.tracks.values()];
+  }
+
+  /**
+   * A confirmed track nothing was matched to, right by a detection another track took: the two people
+   * merged into one blob. It moves with the blob (loosely) instead of coasting off on its old velocity, so
+   * it is at hand when they part.
+   */
+  private shadow(t: Track, fused: readonly FusedDetection[], matchOf: readonly number[]): void {
+    if (t.state !== 'confirmed') return;
+    let best: FusedDetection | undefined;
+    let bestD = this.tuning.shadowM;
+    for (const j of matchOf) {
+      const d = fused[j];
+      if (d === undefined) continue;
+      const dist = Math.hypot(d.x - t.x.p, d.y - t.y.p);
+      if (dist < bestD) {
+        bestD = dist;
+        best = d;
+      }
+    }
+    if (best === undefined) return;
+    t.x = updateAxis(t.x, best.x, SHADOW_MOTION);
+    t.y = updateAxis(t.y, best.y, SHADOW_MOTION);
   }
 
   /** Confirmed tracks whose position is known now (what the stage publishes). */

@@ -1,8 +1,10 @@
 // One inference step over the latest frame of several cameras: decode and resize with sharp (in parallel),
 // one batched detector run, heatmap peaks → floor through each camera's homography, hands given to the
 // nearest person, one batched embedder run over person crops. Gives floor detections for the tracker.
-import type { Camera } from '../../shared/store-config.ts';
+// "People" standing inside a shelf are the shelf and are dropped.
+import type { Camera, Shelf } from '../../shared/store-config.ts';
 import type { FloorDetection } from '../tracking/camera-fusion.ts';
+import { insideFixture } from './fixture-mask.ts';
 import { decodeToRgb, type InputSize, writeCrop, writeNchw } from './frame-prep.ts';
 import { projectToFloor } from './homography.ts';
 import type { AppearanceEmbedder, HeatmapDetector } from './onnx-models.ts';
@@ -33,6 +35,8 @@ export class FramePipeline {
     private readonly embedder: AppearanceEmbedder | undefined,
     /** Size the embedder crops are cut at (the heatmap detector's input). */
     private readonly input: InputSize,
+    /** The store's shelves: nobody stands inside one. */
+    private readonly shelves: readonly Shelf[] = [],
   ) {
     this.cameras = new Map(cameras.map((c) => [c.id, c]));
   }
@@ -89,7 +93,9 @@ export class FramePipeline {
     const detections: FloorDetection[] = [];
     const cropOf: Array<{ rgb: Buffer; cx: number; cy: number }> = [];
     known.forEach((frame, i) => {
-      const { people, hands } = perFrame[i] ?? { people: [], hands: [] };
+      const found = perFrame[i] ?? { people: [], hands: [] };
+      const hands = found.hands;
+      const people = found.people.filter((p) => !insideFixture(this.shelves, p.x, p.y));
       const own = people.map((p) => ({
         camera: frame.camera,
         x: p.x,

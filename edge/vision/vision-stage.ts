@@ -134,7 +134,7 @@ export class VisionStage {
       embedder = model;
       this.release.push(() => model.release());
     }
-    this.pipeline = new FramePipeline(store.cameras, detector, embedder, DETECTOR_INPUT);
+    this.pipeline = new FramePipeline(store.cameras, detector, embedder, DETECTOR_INPUT, store.shelves);
     this.running = true;
     this.loop = this.run();
     this.options.logger.info({ detector: config.detector, cameras: store.cameras.length }, 'vision started');

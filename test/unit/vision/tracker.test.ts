@@ -72,6 +72,35 @@ describe('tracker', () => {
     expect(redTrack?.x.v).toBeGreaterThan(0.9);
   });
 
+  it('keeps a person hidden in a merged blob next to them, and ignores a second peak on one person', () => {
+    const { tracker } = setup();
+    const observed = new Set(['C']);
+    let hiddenFurthest = 0;
+    for (let k = 0; k <= 60; k++) {
+      const ts = 1000 + k * 100;
+      // two people walk side by side along y = 6 and 6.35 at 1.2 m/s; from 1.5 s to 3.5 s the detector sees
+      // one blob between them; the first one also shows a second peak 0.25 m ahead (a trolley)
+      const x = 1 + 0.12 * k;
+      const merged = k >= 15 && k <= 35;
+      const dets = merged
+        ? [det(x, 6.17, emb(0.7, 0.7))]
+        : [det(x, 6, red), det(x, 6.35, blue), { ...det(x + 0.25, 6, emb(0.9, 0.1)), score: 0.5 }];
+      tracker.update(ts, dets, observed);
+      if (merged) {
+        const nearest = Math.min(...tracker.all().map((t) => Math.hypot(t.x.p - x, t.y.p - 6.35)));
+        hiddenFurthest = Math.max(hiddenFurthest, nearest);
+      }
+    }
+    // the hidden one's track moved with the blob instead of coasting off
+    expect(hiddenFurthest).toBeLessThan(0.4);
+    const confirmed = tracker.all().filter((t) => t.state === 'confirmed');
+    expect(confirmed).toHaveLength(2);
+    expect(confirmed.map((t) => t.id).sort()).toEqual(['T1', 'T2']);
+    const lower = confirmed.find((t) => t.y.p < 6.17);
+    expect(lower?.id).toBe('T1');
+    expect(lower?.x.p).toBeCloseTo(1 + 0.12 * 60, 0);
+  });
+
   it('fuses one person seen by two overlapping cameras into one track', () => {
     const fused = fuseDetections([det(5, 5, red, 'A'), det(5.1, 5.05, red, 'B'), det(7, 5, blue, 'A')]);
     expect(fused).toHaveLength(2);
