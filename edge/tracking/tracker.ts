@@ -11,73 +11,12 @@ import {
 import { type CameraOutline, camerasSeeing } from './coverage.ts';
 import type { GateBinder } from './gate-binder.ts';
 import { assign } from './hungarian.ts';
-import { type AxisState, DEFAULT_MOTION, initAxis, predictAxis, updateAxis } from './motion-model.ts';
+import { CERTAIN_IDENTITY, doubtIdentity, observeIdentity } from './identity-confidence.ts';
+import { doubtCloseEncounters, doubtGateBinding } from './identity-doubts.ts';
+import { DEFAULT_MOTION, initAxis, predictAxis, updateAxis } from './motion-model.ts';
+import { DEFAULT_TRACKER, type Track, type TrackerTuning } from './track.ts';
 
-export type TrackState = 'tentative' | 'confirmed' | 'exited';
-
-export interface Track {
-  id: string;
-  sessionId: string | null;
-  state: TrackState;
-  x: AxisState;
-  y: AxisState;
-  embedding: Float32Array | undefined;
-  hands: Array<{ x: number; y: number }>;
-  bornTs: number;
-  /** Where the track was born (tells a newcomer at the gate from a person found again). */
-  bornX: number;
-  bornY: number;
-  lastSeenTs: number;
-  lastTs: number;
-  hits: number;
-  /** Time spent unseen where a reporting camera should have seen it. */
-  missedMs: number;
-  /** Missed long enough that its position is a guess: not reported, kept to be found again. */
-  lost: boolean;
-  exitGate?: string;
-}
-
-export interface TrackerTuning {
-  /** Base association gate (m) and how fast it widens while unseen (m/s). */
-  gateM: number;
-  gateGrowthMps: number;
-  maxGateM: number;
-  /** Weight of (1 − cosine) in the assignment cost, metres per unit. */
-  appearanceWeight: number;
-  hitsToConfirm: number;
-  /** Unseen-while-visible time after which a track is dropped (tentative / confirmed). */
-  dropTentativeMs: number;
-  dropConfirmedMs: number;
-  /** Tracks in a blind spot are held this long at most. */
-  holdBlindMs: number;
-  embeddingRate: number;
-  /** A lost track is given back to a new one within this distance that looks at least this alike. */
-  relinkRadiusM: number;
-  relinkMinCosine: number;
-  /** Missed this long in view: the track is lost (kept for relinking until dropConfirmedMs). */
-  lostAfterMs: number;
-  /** An unmatched track this close to a matched detection is merged into it (m). */
-  shadowM: number;
-  /** An unmatched detection this close to a matched one is part of that person, not a newcomer (m). */
-  duplicateM: number;
-}
-
-export const DEFAULT_TRACKER: TrackerTuning = {
-  gateM: 0.9,
-  gateGrowthMps: 0.8,
-  maxGateM: 3.0,
-  appearanceWeight: 1.2,
-  hitsToConfirm: 3,
-  dropTentativeMs: 700,
-  dropConfirmedMs: 20_000,
-  holdBlindMs: 180_000,
-  embeddingRate: 0.15,
-  relinkRadiusM: 2,
-  relinkMinCosine: 0.6,
-  lostAfterMs: 1200,
-  shadowM: 0.6,
-  duplicateM: 0.35,
-};
+export { DEFAULT_TRACKER, type Track, type TrackerTuning, type TrackState } from './track.ts';
 
 /** A merged blob says where a hidden person roughly is: a loose measurement. */
 const SHADOW_MOTION = { ...DEFAULT_MOTION, measureSd: 0.3 };
@@ -113,14 +52,18 @@ export class Tracker {
     const cost = live.map((t) => fused.map((d) => this.cost(t, d, ts)));
     const matchOf = assign(cost);
     const usedDetections = new Set<number>();
+    /** Tracks a camera should have seen now (or that are in blind floor) but nothing was matched to. */
+    const unseen = new Set<Track>();
     live.forEach((t, i) => {
       const j = matchOf[i] ?? -1;
       const d = j >= 0 ? fused[j] : undefined;
       if (d === undefined) {
         this.shadow(t, fused, matchOf);
-        const seen = camerasSeeing(this.outlines, t.x.p, t.y.p).some((c) => observed.has(c));
+        const cameras = camerasSeeing(this.outlines, t.x.p, t.y.p);
+        const seen = cameras.some((c) => observed.has(c));
         if (seen) t.missedMs += dtS * 1000;
         if (t.missedMs > this.tuning.lostAfterMs) t.lost = true;
+        if (seen || cameras.length === 0) unseen.add(t);
         return;
       }
       usedDetections.add(j);
@@ -136,6 +79,7 @@ export class Tracker {
       );
       if (!usedDetections.has(j) && !duplicate) this.birth(d, ts);
     });
+    doubtCloseEncounters(this.tracks.values(), unseen, this.tuning.identity);
     return this.prune(ts);
   }
 
@@ -185,6 +129,10 @@ export class Tracker {
   }
 
   private correct(t: Track, d: FusedDetection, all: readonly FusedDetection[], ts: number): void {
+    const sinceSeenMs = ts - t.lastSeenTs;
+    // found again after being lost or long unseen: matched mostly on appearance, so maybe someone else
+    const refound = t.state === 'confirmed' && (t.lost || sinceSeenMs > this.tuning.lostAfterMs);
+    if (refound) doubtIdentity(t, this.tuning.identity.relinkCap, t.embedding);
     t.x = updateAxis(t.x, d.x, DEFAULT_MOTION);
     t.y = updateAxis(t.y, d.y, DEFAULT_MOTION);
     t.hits += 1;
@@ -194,6 +142,8 @@ export class Tracker {
     t.hands = d.hands;
     // learn appearance only when nobody else is close enough to bleed into the crop
     const crowded = all.some((o) => o !== d && Math.hypot(o.x - d.x, o.y - d.y) < 0.9);
+    // the look that found it again is what matched it: evidence comes from the looks after
+    if (!refound) observeIdentity(t, d.embedding, crowded, sinceSeenMs, this.tuning.identity);
     if (d.embedding !== undefined && !crowded) {
       if (t.embedding === undefined) t.embedding = Float32Array.from(d.embedding);
       else {
@@ -204,11 +154,27 @@ export class Tracker {
         normalise(t.embedding);
       }
     }
-    if (t.state === 'tentative' && t.hits >= this.tuning.hitsToConfirm) {
-      t.state = 'confirmed';
-      if (t.sessionId === null) t.sessionId = this.binder.bindNewTrack(t.bornX, t.bornY, t.bornTs) ?? null;
-      if (t.sessionId === null && !this.binder.nearEntry(t.bornX, t.bornY)) this.relink(t, ts);
+    if (t.state === 'tentative' && t.hits >= this.tuning.hitsToConfirm) this.confirm(t, ts);
+  }
+
+  /**
+   * A new track is real: one coming in through an entry gate takes the next admission slot; one appearing
+   * elsewhere is someone the tracker lost, found again.
+   */
+  private confirm(t: Track, ts: number): void {
+    t.state = 'confirmed';
+    if (!this.binder.nearEntry(t.bornX, t.bornY)) {
+      this.relink(t, ts, this.tuning.relinkRadiusM, 1.5);
+      return;
     }
+    t.sessionId = this.binder.bindNewTrack(t.bornX, t.bornY, t.bornTs) ?? null;
+    doubtGateBinding(
+      t,
+      this.tracks.values(),
+      (o) => this.binder.nearEntry(o.bornX, o.bornY),
+      ts,
+      this.tuning.identity,
+    );
   }
 
   /**
@@ -216,14 +182,14 @@ export class Tracker {
    * the entry gate: give it back the identity of the lost track that looks most like it and could have got
    * there, and drop the lost one.
    */
-  private relink(t: Track, ts: number): void {
+  private relink(t: Track, ts: number, radiusM: number, walkMps: number): boolean {
     let best: Track | undefined;
     let bestScore = Number.NEGATIVE_INFINITY;
     for (const o of this.tracks.values()) {
       if (o === t || o.state !== 'confirmed' || o.sessionId === null || ts - o.lastSeenTs < 400) continue;
       const dist = Math.hypot(o.x.p - t.x.p, o.y.p - t.y.p);
-      // how far the lost person could have walked since last seen, at a brisk pace
-      const reach = this.tuning.relinkRadiusM + ((ts - o.lastSeenTs) / 1000) * 1.5;
+      // how far the lost person could have walked since last seen (at a brisk pace, or not at all)
+      const reach = radiusM + ((ts - o.lastSeenTs) / 1000) * walkMps;
       if (dist > reach) continue;
       const cos =
         o.embedding !== undefined && t.embedding !== undefined ? cosine(o.embedding, t.embedding) : 0.7;
@@ -234,13 +200,21 @@ export class Tracker {
         best = o;
       }
     }
-    if (best === undefined) return;
+    if (best === undefined) return false;
     this.tracks.delete(best.id);
     this.tracks.delete(t.id);
     t.id = best.id;
     t.sessionId = best.sessionId;
     t.bornTs = best.bornTs;
+    t.bornX = best.bornX;
+    t.bornY = best.bornY;
+    // the identity is the lost track's, as sure as it was, now only as sure as a look-alike can make it
+    t.identityConfidence = best.identityConfidence;
+    t.identityReference = best.identityReference;
+    t.identityCeiling = best.identityCeiling;
+    doubtIdentity(t, this.tuning.identity.relinkCap, best.embedding);
     this.tracks.set(t.id, t);
+    return true;
   }
 
   private birth(d: FusedDetection, ts: number): void {
@@ -261,6 +235,7 @@ export class Tracker {
       hits: 1,
       missedMs: 0,
       lost: false,
+      ...CERTAIN_IDENTITY,
     });
   }
 

@@ -46,6 +46,7 @@ export function toTrackMessage(t: Track): TrackMessage {
     vy: round(t.y.v),
     hands: t.hands.slice(0, 4).map((h) => ({ x: round(h.x), y: round(h.y) })),
     confidence: round(Math.min(1, t.hits / 5) * Math.exp(-unseenS / 3)),
+    identityConfidence: round(t.identityConfidence),
     lastSeenTs: t.lastSeenTs,
     ...(t.exitGate === undefined ? {} : { exitGate: t.exitGate }),
   };

@@ -21,6 +21,13 @@ export const TrackSchema = Type.Object(
     hands: Type.Array(FloorPoint, { maxItems: 4 }),
     /** 0–1: how sure the tracker is the person is there now (falls while unseen). */
     confidence: Type.Number({ minimum: 0, maximum: 1 }),
+    /**
+     * 0–1: how sure the tracker is that this is still the person bound to `sessionId` (1: no doubt). Falls
+     * when two people may have been swapped (found again by appearance, close to another track while
+     * either was unseen or merged, bound at the gate next to another newcomer); rises again only on evidence
+     * (docs/vision.md). Fusion bills nobody on a track below 0.6. Absent from older edges: treat as 1.
+     */
+    identityConfidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     /** Last time a camera saw the person (ms since the epoch, capture time). */
     lastSeenTs: Type.Number(),
     /** Exit gate, once exited. */

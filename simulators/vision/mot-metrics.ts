@@ -1,6 +1,7 @@
 // Tracking accuracy against ground truth on the floor: CLEAR-MOT (MOTA, ID switches) with matches kept while
-// still within the radius, IDF1 from the best global truth↔track pairing, and whether each session's people
-// carried the right session from gate to exit. Pure: fed one tick at a time.
+// still within the radius, IDF1 from the best global truth↔track pairing, whether each session's people
+// carried the right session from gate to exit, and whether the track's identity confidence said so when they
+// did not. Pure: fed one tick at a time.
 import { assign } from '../../edge/tracking/hungarian.ts';
 
 export interface GtObject {
@@ -16,7 +17,12 @@ export interface HypObject {
   session: string | null;
   x: number;
   y: number;
+  /** The track's identity confidence (0–1), when the tracker gives one. */
+  identityConfidence?: number;
 }
+
+/** Below this identity confidence fusion bills nobody on the track (edge/fusion). */
+export const SURE_IDENTITY = 0.6;
 
 export interface MotSummary {
   gtObjects: number;
@@ -29,6 +35,10 @@ export interface MotSummary {
   sessionsIntact: number;
   /** Sessions whose identity broke, with why. */
   broken: Array<{ session: string; reason: string }>;
+  /** Matched ticks on a track carrying the wrong session although its identity confidence was sure. */
+  wrongButSure: number;
+  /** Share of matched ticks with the right session whose identity confidence was not sure (billing refused). */
+  doubtfulShare: number;
 }
 
 export class MotAccumulator {
@@ -37,6 +47,9 @@ export class MotAccumulator {
   private fps = 0;
   private switches = 0;
   private hypCount = 0;
+  private wrongButSure = 0;
+  private rightTicks = 0;
+  private rightButDoubtful = 0;
   /** by gt id: hyp id it was last matched to */
   private readonly lastMatch = new Map<string, string>();
   /** by `${gt}|${hyp}`: ticks matched within the radius */
@@ -92,6 +105,12 @@ export class MotAccumulator {
       const prev = this.lastMatch.get(g.id);
       if (prev !== undefined && prev !== h.id) this.switches++;
       this.lastMatch.set(g.id, h.id);
+      const sure = (h.identityConfidence ?? 1) >= SURE_IDENTITY;
+      if (h.session !== g.session && sure) this.wrongButSure++;
+      if (h.session === g.session) {
+        this.rightTicks++;
+        if (!sure) this.rightButDoubtful++;
+      }
       if (h.session !== g.session && !this.brokenSessions.has(g.session)) {
         this.brokenSessions.set(g.session, `${g.id} tracked as ${h.id} with session ${h.session ?? 'none'}`);
       }
@@ -129,6 +148,8 @@ export class MotAccumulator {
       sessions: this.sessions.size,
       sessionsIntact: this.sessions.size - this.brokenSessions.size,
       broken: [...this.brokenSessions].map(([session, reason]) => ({ session, reason })),
+      wrongButSure: this.wrongButSure,
+      doubtfulShare: this.rightTicks === 0 ? 0 : this.rightButDoubtful / this.rightTicks,
     };
   }
 

@@ -73,7 +73,13 @@ export async function evaluateScenario(
     const hyps = tracker
       .reported()
       .filter((t) => covered(t.x.p, t.y.p))
-      .map((t) => ({ id: t.id, session: t.sessionId, x: t.x.p, y: t.y.p }));
+      .map((t) => ({
+        id: t.id,
+        session: t.sessionId,
+        x: t.x.p,
+        y: t.y.p,
+        identityConfidence: t.identityConfidence,
+      }));
     mot.addTick(gts, hyps);
     options.onTick?.(tick.ts - startTs);
   }

@@ -108,6 +108,7 @@ describe('vision over MQTT', () => {
       expect(bound.y).toBeGreaterThan(0);
       expect(bound.y).toBeLessThan(3);
       expect(bound.confidence).toBeGreaterThan(0);
+      expect(bound.identityConfidence).toBe(1);
       const later = await waitFor(
         'the track a few metres further on',
         () =>

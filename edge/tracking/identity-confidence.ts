@@ -1,0 +1,98 @@
+// How sure the tracker is that a track still follows the person it was given (and so carries the right
+// session): 1 until something happens that could have swapped two people, then capped, and raised again
+// only by evidence — the person's look matching the look the track had learned before the doubt. A binding
+// at the gate that could have gone the other way is no swap a look can undo: it stays capped. Pure.
+import { cosine } from './camera-fusion.ts';
+
+export interface IdentityTuning {
+  /** Two tracks this close (m) while either is unseen or merged with the other may have swapped. */
+  encounterM: number;
+  /** Cap after such a close encounter. */
+  encounterCap: number;
+  /** Cap after the track was lost (or unseen long) and found again by appearance. */
+  relinkCap: number;
+  /** Cap after binding at the entry gate while another newcomer of another session was near (for good). */
+  gateCap: number;
+  /** Newcomers this close (m) at binding could have been bound the other way round... */
+  gateNearM: number;
+  /** ...counting as newcomers for this long after coming in (ms). */
+  newcomerMs: number;
+  /** An uncrowded look at least this alike the learned appearance is evidence for the identity... */
+  recoverCosine: number;
+  /** ...one less alike than this is evidence against it. */
+  contradictCosine: number;
+  /** Confidence gained (or lost) per second of such evidence. */
+  evidencePerS: number;
+  /** Longest gap between two looks that still counts as continuous evidence (ms). */
+  maxEvidenceStepMs: number;
+}
+
+export const DEFAULT_IDENTITY: IdentityTuning = {
+  encounterM: 0.8,
+  encounterCap: 0.5,
+  relinkCap: 0.4,
+  gateCap: 0.5,
+  gateNearM: 1.0,
+  newcomerMs: 12_000,
+  recoverCosine: 0.85,
+  contradictCosine: 0.6,
+  // from a cap of 0.5 back to 1 takes 3 s of clear matching
+  evidencePerS: 1 / 6,
+  maxEvidenceStepMs: 250,
+};
+
+export interface Identity {
+  /** 0–1. */
+  identityConfidence: number;
+  /** The appearance learned before the first unresolved doubt: what the evidence is compared with. */
+  identityReference: Float32Array | undefined;
+  /** Highest confidence evidence can restore (below 1 after an ambiguous binding at the gate). */
+  identityCeiling: number;
+}
+
+export const CERTAIN_IDENTITY: Identity = {
+  identityConfidence: 1,
+  identityReference: undefined,
+  identityCeiling: 1,
+};
+
+/**
+ * Something happened that could have swapped this track's person: cap the confidence and remember what the
+ * person looked like before (`learned`, the track's appearance, or the one it takes over on a relink).
+ */
+export function doubtIdentity(id: Identity, cap: number, learned: Float32Array | undefined): void {
+  if (id.identityReference === undefined && learned !== undefined) {
+    id.identityReference = Float32Array.from(learned);
+  }
+  id.identityConfidence = Math.min(id.identityConfidence, cap);
+}
+
+/** The session bound at the gate may be another newcomer's: capped for the rest of the visit. */
+export function doubtBinding(id: Identity, cap: number): void {
+  id.identityCeiling = Math.min(id.identityCeiling, cap);
+  id.identityConfidence = Math.min(id.identityConfidence, cap);
+}
+
+/**
+ * One look at the track's person, `sinceLastMs` after the previous one. Only an uncrowded look (nobody close
+ * enough to share the crop) counts. Returns the change in confidence.
+ */
+export function observeIdentity(
+  id: Identity,
+  embedding: Float32Array | undefined,
+  crowded: boolean,
+  sinceLastMs: number,
+  tuning: IdentityTuning = DEFAULT_IDENTITY,
+): number {
+  const reference = id.identityReference;
+  if (reference === undefined || embedding === undefined || crowded) return 0;
+  const step = (Math.min(sinceLastMs, tuning.maxEvidenceStepMs) / 1000) * tuning.evidencePerS;
+  const similarity = cosine(reference, embedding);
+  const before = id.identityConfidence;
+  if (similarity >= tuning.recoverCosine) {
+    id.identityConfidence = Math.min(id.identityCeiling, before + step);
+    // doubt resolved: the next one compares with what is learned by then
+    if (id.identityConfidence >= id.identityCeiling) id.identityReference = undefined;
+  } else if (similarity < tuning.contradictCosine) id.identityConfidence = Math.max(0, before - step);
+  return id.identityConfidence - before;
+}

@@ -1,0 +1,50 @@
+// When a track's identity falls into doubt: two people of different sessions close together while either
+// went unseen, or newcomers of different scans coming in through the gate together. Pure.
+import { doubtBinding, doubtIdentity, type IdentityTuning } from './identity-confidence.ts';
+import type { Track } from './track.ts';
+
+/**
+ * Two confirmed tracks of different sessions this close while either went unseen (merged into one detection,
+ * occluded, in blind floor) may have swapped people: both identities are in doubt. Two of one session
+ * (companions on one scan) may swap harmlessly: a pick still goes to the right session.
+ */
+export function doubtCloseEncounters(
+  tracks: Iterable<Track>,
+  unseen: ReadonlySet<Track>,
+  tuning: IdentityTuning,
+): void {
+  const confirmed = [...tracks].filter((t) => t.state === 'confirmed');
+  for (const [i, a] of confirmed.entries()) {
+    for (const b of confirmed.slice(i + 1)) {
+      if (a.sessionId === b.sessionId || !(unseen.has(a) || unseen.has(b))) continue;
+      if (Math.hypot(a.x.p - b.x.p, a.y.p - b.y.p) > tuning.encounterM) continue;
+      doubtIdentity(a, tuning.encounterCap, a.embedding);
+      doubtIdentity(b, tuning.encounterCap, b.embedding);
+    }
+  }
+}
+
+/**
+ * `t` was just bound (or found unadmitted) at the entry gate. Newcomers of another session (or none) right
+ * next to it may have been bound the other way round: whichever of them carries a session is in doubt for
+ * good (no look tells who scanned).
+ */
+export function doubtGateBinding(
+  t: Track,
+  tracks: Iterable<Track>,
+  isNewcomer: (o: Track) => boolean,
+  ts: number,
+  tuning: IdentityTuning,
+): void {
+  const near = [...tracks].filter(
+    (o) =>
+      o !== t &&
+      o.state === 'confirmed' &&
+      o.sessionId !== t.sessionId &&
+      ts - o.bornTs <= tuning.newcomerMs &&
+      isNewcomer(o) &&
+      Math.hypot(o.x.p - t.x.p, o.y.p - t.y.p) <= tuning.gateNearM,
+  );
+  if (near.length === 0) return;
+  for (const o of [t, ...near]) if (o.sessionId !== null) doubtBinding(o, tuning.gateCap);
+}

@@ -1,0 +1,71 @@
+// A person the tracker follows on the floor, and the tracker's settings. Plain data.
+import { DEFAULT_IDENTITY, type Identity, type IdentityTuning } from './identity-confidence.ts';
+import type { AxisState } from './motion-model.ts';
+
+export type TrackState = 'tentative' | 'confirmed' | 'exited';
+
+export interface Track extends Identity {
+  id: string;
+  sessionId: string | null;
+  state: TrackState;
+  x: AxisState;
+  y: AxisState;
+  embedding: Float32Array | undefined;
+  hands: Array<{ x: number; y: number }>;
+  bornTs: number;
+  /** Where the track was born (tells a newcomer at the gate from a person found again). */
+  bornX: number;
+  bornY: number;
+  lastSeenTs: number;
+  lastTs: number;
+  hits: number;
+  /** Time spent unseen where a reporting camera should have seen it. */
+  missedMs: number;
+  /** Missed long enough that its position is a guess: not reported, kept to be found again. */
+  lost: boolean;
+  exitGate?: string;
+}
+
+export interface TrackerTuning {
+  /** Base association gate (m) and how fast it widens while unseen (m/s). */
+  gateM: number;
+  gateGrowthMps: number;
+  maxGateM: number;
+  /** Weight of (1 − cosine) in the assignment cost, metres per unit. */
+  appearanceWeight: number;
+  hitsToConfirm: number;
+  /** Unseen-while-visible time after which a track is dropped (tentative / confirmed). */
+  dropTentativeMs: number;
+  dropConfirmedMs: number;
+  /** Tracks in a blind spot are held this long at most. */
+  holdBlindMs: number;
+  embeddingRate: number;
+  /** A lost track is given back to a new one within this distance that looks at least this alike. */
+  relinkRadiusM: number;
+  relinkMinCosine: number;
+  /** Missed this long in view: the track is lost (kept for relinking until dropConfirmedMs). */
+  lostAfterMs: number;
+  /** An unmatched track this close to a matched detection is merged into it (m). */
+  shadowM: number;
+  /** An unmatched detection this close to a matched one is part of that person, not a newcomer (m). */
+  duplicateM: number;
+  identity: IdentityTuning;
+}
+
+export const DEFAULT_TRACKER: TrackerTuning = {
+  gateM: 0.9,
+  gateGrowthMps: 0.8,
+  maxGateM: 3.0,
+  appearanceWeight: 1.2,
+  hitsToConfirm: 3,
+  dropTentativeMs: 700,
+  dropConfirmedMs: 20_000,
+  holdBlindMs: 180_000,
+  embeddingRate: 0.15,
+  relinkRadiusM: 2,
+  relinkMinCosine: 0.6,
+  lostAfterMs: 1200,
+  shadowM: 0.6,
+  duplicateM: 0.35,
+  identity: DEFAULT_IDENTITY,
+};
