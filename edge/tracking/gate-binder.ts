@@ -1,6 +1,6 @@
 // Binds new tracks to shopping sessions at the entry gate: after a valid scan, the next people to come in
-// through that gate (as many as the party admitted) belong to the scan's session. At the exit gate a bound
-// track that leaves the floor ends its part of the session. Pure.
+// through that gate (as many as the party admitted) belong to the scan's session; anyone more is a tailgater.
+// At the exit gate a bound track that leaves the floor ends its part of the session. Pure.
 
 export interface GatePoint {
   id: string;
@@ -13,8 +13,27 @@ interface PendingEntry {
   sessionId: string;
   gate: string;
   scanTs: number;
+  /** People the scan admitted. */
+  party: number;
   /** People still expected through the gate on this scan. */
   remaining: number;
+  /** People who came in on it beyond the party. */
+  extra: number;
+}
+
+/** People came in through an entry gate beyond what the scan there admitted (or on no scan at all). */
+export interface Tailgating {
+  gate: string;
+  /** The scan they followed in on, or null when nobody scanned. */
+  sessionId: string | null;
+  /** People that scan admitted (0: no scan). */
+  admitted: number;
+  /** People seen coming in on it so far (admitted and not). */
+  entered: number;
+  /** The track of the person who came in unadmitted. */
+  trackId: string;
+  /** When they came in (the track's birth, capture time). */
+  ts: number;
 }
 
 export interface GateBinderTuning {
@@ -43,7 +62,7 @@ export class GateBinder {
 
   /** A valid entry scan: `party` people may now come in through `gate` for `sessionId`. */
   entered(sessionId: string, gate: string, party: number, scanTs: number): void {
-    this.pending.push({ sessionId, gate, scanTs, remaining: party });
+    this.pending.push({ sessionId, gate, scanTs, party, remaining: party, extra: 0 });
   }
 
   /** Session a track born at (x, y) at `ts` belongs to, or undefined when it did not come through a gate. */
@@ -58,6 +77,30 @@ export class GateBinder {
       return entry.sessionId;
     }
     return undefined;
+  }
+
+  /**
+   * A person came in through an entry gate at (x, y) at `ts` and no slot was left for them: who they
+   * followed in on (the gate's latest scan within the window), or undefined when (x, y) is no entry gate.
+   */
+  unadmitted(x: number, y: number, ts: number, trackId: string): Tailgating | undefined {
+    const gate = this.entryGateNear(x, y);
+    if (gate === undefined) return undefined;
+    const scan = this.pending
+      .filter(
+        (e) => e.gate === gate.id && ts >= e.scanTs - 1000 && ts - e.scanTs <= this.tuning.entryWindowMs,
+      )
+      .at(-1);
+    if (scan === undefined) return { gate: gate.id, sessionId: null, admitted: 0, entered: 1, trackId, ts };
+    scan.extra += 1;
+    return {
+      gate: gate.id,
+      sessionId: scan.sessionId,
+      admitted: scan.party,
+      entered: scan.party - scan.remaining + scan.extra,
+      trackId,
+      ts,
+    };
   }
 
   /** Gives a slot back when a bound track turns out to be a false start (dropped unconfirmed). */
@@ -76,7 +119,11 @@ export class GateBinder {
 
   /** True when (x, y) is near any entry gate (where newcomers appear). */
   nearEntry(x: number, y: number): boolean {
-    return this.gates.some(
+    return this.entryGateNear(x, y) !== undefined;
+  }
+
+  private entryGateNear(x: number, y: number): GatePoint | undefined {
+    return this.gates.find(
       (g) => g.kind === 'entry' && Math.hypot(g.x - x, g.y - y) <= this.tuning.entryRadiusM,
     );
   }
@@ -88,7 +135,7 @@ export class GateBinder {
   private expire(ts: number): void {
     for (let i = this.pending.length - 1; i >= 0; i--) {
       const e = this.pending[i] as PendingEntry;
-      if (e.remaining <= 0 || ts - e.scanTs > this.tuning.entryWindowMs) this.pending.splice(i, 1);
+      if (ts - e.scanTs > this.tuning.entryWindowMs) this.pending.splice(i, 1);
     }
   }
 }

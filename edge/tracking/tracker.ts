@@ -9,7 +9,7 @@ import {
   normalise,
 } from './camera-fusion.ts';
 import { type CameraOutline, camerasSeeing } from './coverage.ts';
-import type { GateBinder } from './gate-binder.ts';
+import type { GateBinder, Tailgating } from './gate-binder.ts';
 import { assign } from './hungarian.ts';
 import { CERTAIN_IDENTITY, doubtIdentity, observeIdentity } from './identity-confidence.ts';
 import { doubtCloseEncounters, doubtGateBinding } from './identity-doubts.ts';
@@ -26,6 +26,8 @@ export class Tracker {
   private readonly tracks = new Map<string, Track>();
   private nextId = 1;
   private lastTs: number | undefined;
+  /** People who came in through an entry gate without a scan admitting them, not yet taken. */
+  private tailgating: Tailgating[] = [];
 
   constructor(
     private readonly outlines: readonly CameraOutline[],
@@ -86,6 +88,13 @@ export class Tracker {
   /** Live tracks (tentative and lost ones included). */
   all(): Track[] {
     return [...this.tracks.values()];
+  }
+
+  /** People who came in through an entry gate on no scan (or more than it admitted) since the last call. */
+  takeTailgating(): Tailgating[] {
+    const taken = this.tailgating;
+    this.tailgating = [];
+    return taken;
   }
 
   /**
@@ -158,8 +167,8 @@ export class Tracker {
   }
 
   /**
-   * A new track is real: one coming in through an entry gate takes the next admission slot; one appearing
-   * elsewhere is someone the tracker lost, found again.
+   * A new track is real: one coming in through an entry gate takes the next admission slot (or, with none
+   * left, is found-again or a tailgater); one appearing elsewhere is someone the tracker lost, found again.
    */
   private confirm(t: Track, ts: number): void {
     t.state = 'confirmed';
@@ -168,6 +177,11 @@ export class Tracker {
       return;
     }
     t.sessionId = this.binder.bindNewTrack(t.bornX, t.bornY, t.bornTs) ?? null;
+    // lost at the entrance a moment ago and found again there: not a newcomer
+    if (t.sessionId === null && !this.relink(t, ts, 1, 0)) {
+      const tailgating = this.binder.unadmitted(t.bornX, t.bornY, t.bornTs, t.id);
+      if (tailgating !== undefined) this.tailgating.push(tailgating);
+    }
     doubtGateBinding(
       t,
       this.tracks.values(),

@@ -9,11 +9,12 @@ import { decodeFrame } from '../../shared/frame-codec.ts';
 import type { TrackMessage, TrackUpdate } from '../../shared/schemas/track.ts';
 import type { StoreConfig } from '../../shared/store-config.ts';
 import { cameraOutline } from '../tracking/coverage.ts';
-import { GateBinder } from '../tracking/gate-binder.ts';
+import { GateBinder, type Tailgating } from '../tracking/gate-binder.ts';
 import { type Track, Tracker } from '../tracking/tracker.ts';
 import { type CameraFrame, type Detector, FramePipeline } from './frame-pipeline.ts';
 import { LatestFrameQueue } from './frame-queue.ts';
 import { AppearanceEmbedder, HeatmapDetector } from './onnx-models.ts';
+import { TAILGATING_ALERT_MS } from './tailgating-alert.ts';
 import type { VisionConfig } from './vision-config.ts';
 import { DETECTOR_INPUT, EMBED_CROP } from './vision-defaults.ts';
 import { YoloDetector } from './yolo-detector.ts';
@@ -32,6 +33,12 @@ export interface VisionStageOptions {
   onStep?: (frames: readonly CameraFrame[]) => void;
   /** Every step's tracks (confirmed, lost ones left out) and the cameras it used: fusion looks back on them. */
   observe?: (step: { ts: number; tracks: TrackMessage[]; cameras: string[] }) => void;
+  /**
+   * More people came in through an entry gate than its scan admitted (or someone came in on no scan):
+   * `raised` when seen, `cleared` `tailgatingClearMs` of capture time later.
+   */
+  onTailgating?: (change: { state: 'raised' | 'cleared'; event: Tailgating }) => void;
+  tailgatingClearMs?: number;
 }
 
 export function toTrackMessage(t: Track): TrackMessage {
@@ -64,6 +71,8 @@ export class VisionStage {
   private lastPublish = 0;
   private lastTs = 0;
   private readonly metrics;
+  /** Tailgating reported and not yet cleared, oldest first. */
+  private tailgating: Tailgating[] = [];
 
   constructor(private readonly options: VisionStageOptions) {
     const { store } = options;
@@ -162,6 +171,7 @@ export class VisionStage {
         const ts = Math.max(this.lastTs, ...frames.map((f) => f.captureTs));
         this.lastTs = ts;
         const ended = this.tracker.update(ts, detections, new Set(frames.map((f) => f.camera)));
+        this.reportTailgating(ts);
         this.metrics.frames.inc(frames.length);
         this.metrics.dropped.set(this.queue.dropped);
         this.metrics.latency.observe((performance.now() - started) / 1000);
@@ -179,6 +189,18 @@ export class VisionStage {
       } catch (err) {
         logger.error({ err }, 'vision step failed; frames dropped');
       }
+    }
+  }
+
+  private reportTailgating(ts: number): void {
+    const { onTailgating, tailgatingClearMs = TAILGATING_ALERT_MS } = this.options;
+    for (const event of this.tracker.takeTailgating()) {
+      this.tailgating.push(event);
+      onTailgating?.({ state: 'raised', event });
+    }
+    while ((this.tailgating[0]?.ts ?? ts) <= ts - tailgatingClearMs) {
+      const event = this.tailgating.shift() as Tailgating;
+      onTailgating?.({ state: 'cleared', event });
     }
   }
 

@@ -8,6 +8,8 @@ export const AlertKindSchema = Type.Union([
   Type.Literal('unattributed-event'),
   Type.Literal('doubtful-event'),
   Type.Literal('device-offline'),
+  /** More people came in through an entry gate than the scan admitted (edge/vision). */
+  Type.Literal('tailgating'),
 ]);
 
 export const AlertSchema = Type.Object(

@@ -5,6 +5,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEdgeMetrics } from '../../../edge/edge-metrics.ts';
 import { MqttLink } from '../../../edge/mqtt/mqtt-link.ts';
+import type { Tailgating } from '../../../edge/tracking/gate-binder.ts';
+import { tailgatingAlert } from '../../../edge/vision/tailgating-alert.ts';
 import { DEFAULT_VISION } from '../../../edge/vision/vision-config.ts';
 import { VisionStage } from '../../../edge/vision/vision-stage.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../../shared/broker/embedded-broker.ts';
@@ -66,11 +68,13 @@ describe('vision over MQTT', () => {
       clock: systemClock,
       registry: metrics.registry,
       publish: (update) => link.publish(topics.tracks(store.storeId), update, { qos: 0 }),
+      onTailgating: (change) => tailgating.push(change),
     });
     link.subscribe('cameraFrame', topicFilters.cameraFrame(store.storeId), 0, (frame, camera) =>
       stage.ingest(frame, camera),
     );
     const updates: TrackUpdate[] = [];
+    const tailgating: unknown[] = [];
     const listener = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
     await listener.subscribeAsync(topics.tracks(store.storeId));
     listener.on('message', (_topic, payload) => {
@@ -118,6 +122,7 @@ describe('vision over MQTT', () => {
         20_000,
       );
       expect(later.sessionId).toBe('session-alice');
+      expect(tailgating).toEqual([]);
       expect(updates.every((u) => u.tracks.filter((t) => t.state === 'confirmed').length <= 1)).toBe(true);
       expect(rig.stats.published).toBeGreaterThan(20);
       expect(
@@ -128,6 +133,94 @@ describe('vision over MQTT', () => {
       await stage.stop();
       await link.stop();
       await listener.endAsync();
+    }
+  }, 60_000);
+
+  it('reports a second person coming in on a scan for one (tailgating), then clears it', async () => {
+    // bob walks in with a companion (party of 2 on the floor) but the gate admitted 1
+    const scenario = parseScenario(
+      {
+        name: 'vision-tailgate-it',
+        store: 'x',
+        seed: 6,
+        shoppers: [
+          {
+            id: 'bob',
+            party: 2,
+            script: [
+              { at: 0.2, do: 'enter' },
+              { at: 30, do: 'exit' },
+            ],
+          },
+        ],
+      },
+      store,
+    );
+    const index = indexStore(store);
+    const metrics = createEdgeMetrics();
+    const link = new MqttLink({
+      url: broker.url,
+      storeId: store.storeId,
+      deviceId: 'edge-vision-tailgate-it',
+      logger,
+      metrics,
+    });
+    const changes: Array<{ state: 'raised' | 'cleared'; event: Tailgating }> = [];
+    const stage = new VisionStage({
+      store,
+      config: { ...DEFAULT_VISION, publishHz: 10 },
+      logger,
+      clock: systemClock,
+      registry: metrics.registry,
+      publish: () => {},
+      onTailgating: (change) => changes.push(change),
+      tailgatingClearMs: 3000,
+    });
+    link.subscribe('cameraFrame', topicFilters.cameraFrame(store.storeId), 0, (frame, camera) =>
+      stage.ingest(frame, camera),
+    );
+    const rig = new CameraRig({
+      store: index,
+      mqttUrl: broker.url,
+      clock: systemClock,
+      speed: 1,
+      fps: 5,
+      dropRate: 0,
+      seed: 6,
+      logger,
+    });
+    try {
+      await stage.start();
+      await link.start();
+      await rig.start();
+      const startTs = systemClock.now();
+      rig.setScene(planScenario(scenario, index, visionPlanner(store)), startTs);
+      stage.entered('session-bob', 'G-IN', 1, startTs + 200);
+      const raised = await waitFor(
+        'a tailgating report',
+        () => changes.find((c) => c.state === 'raised'),
+        20_000,
+      );
+      expect(raised.event).toMatchObject({
+        gate: 'G-IN',
+        sessionId: 'session-bob',
+        admitted: 1,
+        entered: 2,
+      });
+      expect(tailgatingAlert(raised.event, 0).message).toBe(
+        '2 people came in through G-IN on a scan for 1 — check the entrance and ask them to scan the app',
+      );
+      const cleared = await waitFor(
+        'the report cleared',
+        () => changes.find((c) => c.state === 'cleared'),
+        20_000,
+      );
+      expect(cleared.event.trackId).toBe(raised.event.trackId);
+      expect(changes.filter((c) => c.state === 'raised')).toHaveLength(1);
+    } finally {
+      await rig.stop();
+      await stage.stop();
+      await link.stop();
     }
   }, 60_000);
 });
