@@ -2,6 +2,7 @@
 // runs each scenario through the real pipeline (simulator → broker → edge → cloud) and prints, per
 // scenario and overall, visits exactly right, receipt-line F1, lines sent to staff, lines wrong but
 // confident, and exit → receipt latency. With --json the last line is one JSON object.
+import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +18,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     json: { type: 'boolean', default: false },
-    speed: { type: 'string', default: '2' },
+    speed: { type: 'string', default: '1' },
     mqtt: { type: 'string' },
     database: { type: 'string' },
   },
@@ -37,32 +38,27 @@ function scenarioFiles(path: string): string[] {
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 const loaded: LoadedScenario[] = paths.flatMap(scenarioFiles).map((file) => loadScenario(file));
 if (loaded.length === 0) throw new Error(`no scenario files (*.json) under ${paths.join(', ')}`);
-const byStore = new Map<string, LoadedScenario[]>();
-for (const l of loaded) byStore.set(l.storePath, [...(byStore.get(l.storePath) ?? []), l]);
-
 const logger = pino({ level: 'silent' });
 const runs: ScenarioRun[] = [];
-for (const [storePath, scenarios] of byStore) {
-  progress(`starting store ${storePath} (broker, cloud, edge)…`);
+// every scenario gets a store of its own (fresh broker session, cloud schema and edge state), so no track,
+// session or open exception of one scenario can touch the next
+for (const [i, scenario] of loaded.entries()) {
+  const { name, shoppers, cameras } = scenario.scenario;
+  progress(
+    `[${i + 1}/${loaded.length}] ${name} (${shoppers.length} shoppers${cameras ? ', cameras' : ''}) at ×${speed}…`,
+  );
   const stack = await startStoreStack({
-    store: scenarios[0]?.store ?? loadScenario(storePath).store,
+    store: scenario.store,
     mqttUrl: values.mqtt,
     databaseUrl: values.database,
+    postgresSchema: values.database === undefined ? undefined : `eval_${randomBytes(5).toString('hex')}`,
     exceptionHoldMs: 3000,
     // scenarios with ceiling cameras need the edge's tracking to attribute picks among several shoppers
-    ...(scenarios.some((l) => l.scenario.cameras !== undefined) ? { vision: DEFAULT_VISION } : {}),
+    ...(cameras === undefined ? {} : { vision: DEFAULT_VISION }),
   });
-  const deviceClock = new ScaledClock(Date.now(), speed);
   try {
-    for (const [i, scenario] of scenarios.entries()) {
-      progress(
-        `[${runs.length + 1}/${loaded.length}] ${scenario.scenario.name} (${scenario.scenario.shoppers.length} shoppers) at ×${speed}…`,
-      );
-      runs.push(
-        await evaluateScenario(stack, scenario, { speed, clock: deviceClock, receiptWaitMs: 15_000, logger }),
-      );
-      void i;
-    }
+    const clock = new ScaledClock(Date.now(), speed);
+    runs.push(await evaluateScenario(stack, scenario, { speed, clock, receiptWaitMs: 15_000, logger }));
   } finally {
     await stack.stop();
   }

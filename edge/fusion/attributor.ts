@@ -40,10 +40,12 @@ export interface AttributionSettings {
   maxBodyM: number;
   /** A person bound to no session with a hand this close makes the event a staff decision. */
   strangerHandM: number;
+  /** Shoppers of sure identity seen at least this far from the lane did not do it (m). */
+  elsewhereM: number;
 }
 
 export const DEFAULT_ATTRIBUTION: AttributionSettings = {
-  handSigmaM: 0.22,
+  handSigmaM: 0.28,
   bodyWeight: 0.08,
   bodyNearM: 0.75,
   bodySigmaM: 0.35,
@@ -53,6 +55,7 @@ export const DEFAULT_ATTRIBUTION: AttributionSettings = {
   maxHandM: 0.45,
   maxBodyM: 1.0,
   strangerHandM: 0.3,
+  elsewhereM: 2.5,
 };
 
 /** Sessions inside for the whole event (entered before it began, not left before it ended). */
@@ -120,13 +123,31 @@ export function attributeEvent(
   const byBody = best.c.bodyM !== null && best.c.bodyM <= settings.maxBodyM;
   if (!byHand && !byBody) return refuse('nobody-at-lane', ranked);
   if (confidence < settings.minConfidence) return refuse('close-call', ranked);
-  if (best.c.identity < settings.minIdentity) return refuse('identity-doubtful', ranked);
+  const rule = byHand ? 'reach' : 'stood-at-lane';
+  if (best.c.identity < settings.minIdentity) {
+    // the person at the lane may carry someone else's session — unless every other shopper is accounted
+    // for elsewhere by a sure track, in which case whoever it is, it is this session
+    const elsewhere = (c: CandidateEvidence | undefined) =>
+      c !== undefined &&
+      c.identity >= settings.minIdentity &&
+      c.bodyM !== null &&
+      c.bodyM >= settings.elsewhereM &&
+      (c.handM === null || c.handM >= settings.elsewhereM);
+    if (!scored.every((s) => s === best || elsewhere(s.c))) return refuse('identity-doubtful', ranked);
+    return {
+      sessionId: best.sessionId,
+      attribution: 'vision',
+      confidence: Math.round(confidence * 1000) / 1000,
+      candidates: ranked,
+      evidence: { ...measured, rule: `${rule}+others-elsewhere` },
+    };
+  }
   return {
     sessionId: best.sessionId,
     attribution: 'vision',
     confidence: Math.round(confidence * 1000) / 1000,
     candidates: ranked,
-    evidence: { ...measured, rule: byHand ? 'reach' : 'stood-at-lane' },
+    evidence: { ...measured, rule },
   };
 }
 

@@ -52,8 +52,7 @@ export function gatherEvidence(query: EvidenceQuery): Omit<AttributionEvidence, 
       const e = entry(session);
       if (e.bodyM === null || bodyM < e.bodyM) e.bodyM = round(bodyM);
       if (handM !== null && (e.handM === null || handM < e.handM)) e.handM = round(handM);
-      // only the identity of people near the lane matters for this event
-      if (bodyM <= 2) e.identity = Math.min(e.identity, identityOf(track));
+      e.identity = Math.min(e.identity, identityOf(track));
     }
   }
   return { laneSeen, candidates: [...found.values()] };

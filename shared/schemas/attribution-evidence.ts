@@ -10,7 +10,7 @@ export const CandidateEvidenceSchema = Type.Object(
     handM: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
     /** Closest the session's people stood to the lane around the event (m); null: not seen then. */
     bodyM: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
-    /** Lowest identity confidence of the session's tracks around the event (0–1). */
+    /** Lowest identity confidence of the session's tracks seen around the event (0–1). */
     identity: Type.Number({ minimum: 0, maximum: 1 }),
   },
   { additionalProperties: false },

@@ -74,8 +74,22 @@ describe('attributeEvent', () => {
   });
 
   it('refuses when the winner may have swapped identity with someone', () => {
-    const a = attributeEvent(['alice', 'bob'], seen(true, c('alice', 0.05, 0.4, 0.3), c('bob', null, 3)));
+    const a = attributeEvent(['alice', 'bob'], seen(true, c('alice', 0.05, 0.4, 0.3), c('bob', null, 1.6)));
     expect(a).toMatchObject({ sessionId: null, evidence: { rule: 'identity-doubtful' } });
+  });
+
+  it('attributes a doubtful identity when every other shopper is surely elsewhere', () => {
+    const a = attributeEvent(
+      ['alice', 'bob', 'carol'],
+      seen(true, c('alice', 0.05, 0.4, 0.4), c('bob', null, 6), c('carol', 3.1, 3)),
+    );
+    expect(a).toMatchObject({ sessionId: 'alice', evidence: { rule: 'reach+others-elsewhere' } });
+    // bob's own identity is doubtful too: he may be the one at the lane
+    const b = attributeEvent(
+      ['alice', 'bob'],
+      seen(true, c('alice', 0.05, 0.4, 0.4), c('bob', null, 6, 0.5)),
+    );
+    expect(b).toMatchObject({ sessionId: null, evidence: { rule: 'identity-doubtful' } });
   });
 
   it('refuses when a person on no session reached into the lane, even with one shopper inside', () => {

@@ -1,0 +1,86 @@
+// Fusion on the real pipeline: two shoppers reach across each other at one shelf with the ceiling cameras on
+// (simulator → Mosquitto → edge with ONNX tracking → cloud). Whatever the cameras manage, no line may be billed
+// to the wrong shopper; picks made apart are attributed by vision; every visit replays from the event log.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replayVisit } from '../../../edge/checkout/visit-replay.ts';
+import { SessionStore } from '../../../edge/checkout/session-store.ts';
+import { openEdgeDatabase } from '../../../edge/db/edge-database.ts';
+import { Outbox } from '../../../edge/outbox/outbox.ts';
+import { DEFAULT_VISION } from '../../../edge/vision/vision-config.ts';
+import { ScaledClock } from '../../../shared/clock.ts';
+import type { ShelfEvent } from '../../../shared/schemas/shelf-event.ts';
+import type { VisitUpload } from '../../../shared/schemas/visit.ts';
+import { evaluateScenario, type ScenarioRun } from '../../../simulators/evaluation/evaluate-scenario.ts';
+import { scoreVisits } from '../../../simulators/evaluation/score-visits.ts';
+import { type StoreStack, startStoreStack } from '../../../simulators/harness/store-stack.ts';
+import { loadScenario } from '../../../simulators/scenario/scenario-loader.ts';
+import { realMosquitto } from '../../support/services.ts';
+
+const loaded = loadScenario('scenarios/suite/05-two-shoppers-crossing-hands.json');
+const mosquitto = realMosquitto();
+
+describe.skipIf(mosquitto.url === undefined)('two shoppers with the cameras on (Mosquitto)', () => {
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'walkout-fusion-')), 'edge.sqlite');
+  let stack: StoreStack;
+  let run: ScenarioRun;
+  const shelfEvents: ShelfEvent[] = [];
+
+  beforeAll(async () => {
+    stack = await startStoreStack({
+      store: loaded.store,
+      mqttUrl: mosquitto.url,
+      edgeDbPath: dbPath,
+      exceptionHoldMs: 2000,
+      vision: DEFAULT_VISION,
+    });
+    stack.edge.onEvent((e) => {
+      if ('lane' in e) shelfEvents.push(e);
+    });
+    run = await evaluateScenario(stack, loaded, {
+      speed: 1,
+      clock: new ScaledClock(Date.now(), 1),
+      receiptWaitMs: 20_000,
+      logger: pino({ level: 'silent' }),
+    });
+  }, 150_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('bills no line to the wrong shopper and attributes the picks made apart by vision', () => {
+    const score = scoreVisits(run.outcomes);
+    expect(score.visits).toBe(2);
+    expect(score.wrongConfident).toBe(0);
+    // fay's S04-L02 and gus's S02-L09 are picked far from anyone else
+    const apart = shelfEvents.filter((e) => e.lane === 'S04-L02' || e.lane === 'S02-L09');
+    expect(apart).toHaveLength(2);
+    for (const e of apart) {
+      expect(e.attribution).toBe('vision');
+      expect(e.evidence?.rule).toBe('reach');
+    }
+  });
+
+  it('replays every visit from the event log to the lines it uploaded', () => {
+    const db = openEdgeDatabase(dbPath);
+    try {
+      const sessions = new SessionStore(db);
+      const outbox = new Outbox(db);
+      const visits = sessions.recentVisits(10);
+      expect(visits).toHaveLength(2);
+      for (const visit of visits) {
+        const uploaded = outbox.bodyOf(`visit:${visit.sessionId}`) as VisitUpload;
+        const replay = replayVisit(visit.sessionId, sessions.eventsOf(visit.sessionId), uploaded.lines);
+        expect(replay.differences).toEqual([]);
+        expect(replay.lines).toEqual(uploaded.lines);
+        expect(replay.events.every((e) => e.sameDecision !== false)).toBe(true);
+      }
+    } finally {
+      db.close();
+    }
+  });
+});
