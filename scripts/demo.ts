@@ -2,6 +2,7 @@
 // edge state) with simulated shoppers entering, shopping and leaving in a loop. Prints what happens and
 // where to look. Ctrl-C stops everything cleanly.
 import pino from 'pino';
+import { DEFAULT_VISION } from '../edge/vision/vision-config.ts';
 import type { SessionEvent } from '../shared/schemas/session-event.ts';
 import type { ShelfEvent } from '../shared/schemas/shelf-event.ts';
 import { CloudAppClient } from '../simulators/app/cloud-app-client.ts';
@@ -9,24 +10,29 @@ import { type StoreStack, startStoreStack } from '../simulators/harness/store-st
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
 import { Simulator } from '../simulators/scenario/simulator.ts';
 
-const scenarioPath = process.argv[2] ?? 'scenarios/skeleton-one-shopper.json';
+// a family on one scan and another shopper, with the ceiling cameras on: the floor view shows them moving
+const scenarioPath = process.argv[2] ?? 'scenarios/suite/10-family-on-one-scan.json';
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn', transport: { target: 'pino-pretty' } });
 
 function time(ts: number): string {
   return new Date(ts).toISOString().slice(11, 19);
 }
 
-async function startWithFallback(store: Parameters<typeof startStoreStack>[0]['store']): Promise<StoreStack> {
+async function startWithFallback(
+  store: Parameters<typeof startStoreStack>[0]['store'],
+  cameras: boolean,
+): Promise<StoreStack> {
   const wanted = {
     cloudPort: Number(process.env.PORT ?? 8080),
     edgeHttpPort: Number(process.env.EDGE_HTTP_PORT ?? 8090),
+    ...(cameras ? { vision: DEFAULT_VISION } : {}),
   };
   try {
     return await startStoreStack({ store, ...wanted, logger });
   } catch (err) {
     if ((err as { code?: string }).code !== 'EADDRINUSE') throw err;
     console.log(`ports ${wanted.cloudPort}/${wanted.edgeHttpPort} are busy; using free ports instead`);
-    return startStoreStack({ store, logger });
+    return startStoreStack({ store, logger, ...(cameras ? { vision: DEFAULT_VISION } : {}) });
   }
 }
 
@@ -37,7 +43,7 @@ async function main(): Promise<void> {
   console.log(
     `Walkout demo: starting ${store.name} (${store.shelves.length} shelves, ${store.catalog.length} products)…`,
   );
-  const stack = await startWithFallback(store);
+  const stack = await startWithFallback(store, scenario.cameras !== undefined);
   const edgeUrl = stack.edge.httpUrl ?? '(no HTTP)';
   console.log(`
   MQTT broker (embedded aedes)   ${stack.mqttUrl}
@@ -55,7 +61,13 @@ Playing ${scenarioPath} in a loop. Ctrl-C to stop.
     if ('lane' in event) {
       const best = event.hypotheses[0];
       const what = best ? `${best.count} × ${names.get(best.sku) ?? best.sku}` : 'unknown product';
-      const flags = `${event.ambiguous ? ' (ambiguous)' : ''}${event.attribution === 'unattributed' ? ' (unattributed: not billed)' : ''}`;
+      const by =
+        event.attribution === 'vision'
+          ? ` (cameras: ${event.evidence?.rule ?? 'reach'}, ${Math.round((event.confidence ?? 0) * 100)} %)`
+          : event.attribution === 'unattributed'
+            ? ` (to staff: ${event.evidence?.rule ?? 'unattributed'}; not billed unless they decide)`
+            : '';
+      const flags = `${event.ambiguous ? ' (ambiguous)' : ''}${by}`;
       console.log(
         `${time(event.startTs)}  ${event.kind.toUpperCase().padEnd(9)} ${what} from ${event.lane}, ${event.deltaGrams} g → session ${short(event.sessionId)}${flags}`,
       );
