@@ -14,6 +14,9 @@ import { Simulator } from '../simulators/scenario/simulator.ts';
 const scenarioPath = process.argv[2] ?? 'scenarios/suite/10-family-on-one-scan.json';
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn', transport: { target: 'pino-pretty' } });
 
+/** How long a receipt waits for staff to decide a doubtful line in the floor view (a store sets minutes). */
+const DEMO_HOLD_MS = 30_000;
+
 function time(ts: number): string {
   return new Date(ts).toISOString().slice(11, 19);
 }
@@ -26,13 +29,19 @@ async function startWithFallback(
     cloudPort: Number(process.env.PORT ?? 8080),
     edgeHttpPort: Number(process.env.EDGE_HTTP_PORT ?? 8090),
     ...(cameras ? { vision: DEFAULT_VISION } : {}),
+    exceptionHoldMs: DEMO_HOLD_MS,
   };
   try {
     return await startStoreStack({ store, ...wanted, logger });
   } catch (err) {
     if ((err as { code?: string }).code !== 'EADDRINUSE') throw err;
     console.log(`ports ${wanted.cloudPort}/${wanted.edgeHttpPort} are busy; using free ports instead`);
-    return startStoreStack({ store, logger, ...(cameras ? { vision: DEFAULT_VISION } : {}) });
+    return startStoreStack({
+      store,
+      logger,
+      exceptionHoldMs: DEMO_HOLD_MS,
+      ...(cameras ? { vision: DEFAULT_VISION } : {}),
+    });
   }
 }
 
@@ -54,7 +63,8 @@ async function main(): Promise<void> {
   Edge metrics (Prometheus)      ${edgeUrl}/metrics
   Cloud metrics (Prometheus)     ${stack.cloudUrl}/metrics
 
-Playing ${scenarioPath} in a loop. Ctrl-C to stop.
+Playing ${scenarioPath} in a loop. Picks the edge doubts wait ${DEMO_HOLD_MS / 1000} s for a decision in the
+floor view (Exceptions), then are left off the receipt. Ctrl-C to stop.
 `);
   const short = (id: string | null) => (id === null ? 'nobody' : id.slice(0, 8));
   stack.edge.onEvent((event: ShelfEvent | SessionEvent) => {
