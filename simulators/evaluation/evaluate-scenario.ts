@@ -29,14 +29,16 @@ export async function evaluateScenario(
   /** by session id */
   const exitedAtWall = new Map<string, number>();
   const deliveredAtWall = new Map<string, number>();
-  const sessionOfAccount = new Map<string, string>();
+  /** by account id: its sessions in the order they entered (a shopper may come back) */
+  const sessionsOfAccount = new Map<string, string[]>();
   /** by session id: exceptions naming it */
   const toStaff = new Map<string, number>();
   const exceptionIds = new Set<string>();
   const offEvents = stack.edge.onEvent((event) => {
     if (!('accountId' in event)) return;
     const e = event as SessionEvent;
-    if (e.kind === 'entered') sessionOfAccount.set(e.accountId, e.sessionId);
+    if (e.kind === 'entered')
+      sessionsOfAccount.set(e.accountId, [...(sessionsOfAccount.get(e.accountId) ?? []), e.sessionId]);
     if (e.kind === 'exited') exitedAtWall.set(e.sessionId, Date.now());
     if (e.kind === 'receipt-delivered') deliveredAtWall.set(e.sessionId, Date.now());
   });
@@ -62,29 +64,34 @@ export async function evaluateScenario(
       logger: options.logger,
     });
     const visitors = truth.shoppers.filter((s) => s.entryResult === 'open' && s.accountId !== null);
-    const sessions = visitors.map((s) => sessionOfAccount.get(s.accountId ?? ''));
+    const sessions = visitors.flatMap((s) => sessionsOfAccount.get(s.accountId ?? '') ?? []);
     const deadline = Date.now() + options.receiptWaitMs;
-    while (sessions.some((id) => id !== undefined && !deliveredAtWall.has(id)) && Date.now() < deadline) {
+    while (sessions.some((id) => !deliveredAtWall.has(id)) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
     }
     const outcomes: VisitOutcome[] = [];
-    for (const [i, shopper] of visitors.entries()) {
-      const sessionId = sessions[i];
+    for (const shopper of visitors) {
       const signedIn = await app.signUpOrIn({
         email: shopperEmail(scenario.name, shopper.id, truth.nonce),
         password: SHOPPER_PASSWORD,
         name: shopper.id,
       });
-      const [receipt] = await app.receipts(signedIn);
-      const exited = sessionId === undefined ? undefined : exitedAtWall.get(sessionId);
-      const delivered = sessionId === undefined ? undefined : deliveredAtWall.get(sessionId);
-      outcomes.push({
-        shopper: shopper.id,
-        expected: shopper.expectedLines,
-        billed: receipt?.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
-        toStaff: sessionId === undefined ? 0 : (toStaff.get(sessionId) ?? 0),
-        receiptLatencyMs: exited !== undefined && delivered !== undefined ? delivered - exited : undefined,
-      });
+      const receipts = await app.receipts(signedIn);
+      const ofShopper = sessionsOfAccount.get(shopper.accountId ?? '') ?? [];
+      // one outcome per time through the gate; the k-th visit is the k-th session the edge opened
+      for (const [k, visit] of shopper.visits.entries()) {
+        const sessionId = ofShopper[k];
+        const receipt = receipts.find((r) => r.visitId === sessionId);
+        const exited = sessionId === undefined ? undefined : exitedAtWall.get(sessionId);
+        const delivered = sessionId === undefined ? undefined : deliveredAtWall.get(sessionId);
+        outcomes.push({
+          shopper: shopper.visits.length > 1 ? `${shopper.id}#${k + 1}` : shopper.id,
+          expected: visit.expectedLines,
+          billed: receipt?.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+          toStaff: sessionId === undefined ? 0 : (toStaff.get(sessionId) ?? 0),
+          receiptLatencyMs: exited !== undefined && delivered !== undefined ? delivered - exited : undefined,
+        });
+      }
     }
     return { name: scenario.name, staffExceptions: exceptionIds.size, outcomes, truth };
   } finally {

@@ -22,6 +22,14 @@ export interface GroundTruthShopper {
   denyReason?: string;
   /** What the receipt must say: picks minus put-backs per SKU, zero lines omitted, sorted by SKU. */
   expectedLines: ExpectedLine[];
+  /** Each time through the entry gate (a shopper may leave and come back): one receipt each. */
+  visits: GroundTruthVisit[];
+}
+
+export interface GroundTruthVisit {
+  enteredAt: number;
+  exitedAt: number | null;
+  expectedLines: ExpectedLine[];
 }
 
 export interface GroundTruthEvent {
@@ -88,7 +96,8 @@ export interface GroundTruth {
   moments: GroundTruthMoment[];
 }
 
-type ShopperEntry = Omit<GroundTruthShopper, 'expectedLines' | 'entryResult'> & {
+type ShopperEntry = Omit<GroundTruthShopper, 'expectedLines' | 'entryResult' | 'visits'> & {
+  spans: { enteredAt: number; exitedAt: number | null }[];
   entryResult: 'open' | 'deny' | null;
 };
 
@@ -120,13 +129,15 @@ export class GroundTruthRecorder {
       enteredAt: null,
       exitedAt: null,
       entryResult: null,
+      spans: [],
     });
   }
 
   entered(shopper: string, ts: number): void {
     const entry = this.shopper(shopper);
     entry.entryResult = 'open';
-    entry.enteredAt = ts;
+    entry.enteredAt ??= ts;
+    entry.spans.push({ enteredAt: ts, exitedAt: null });
   }
 
   entryDenied(shopper: string, reason: string): void {
@@ -136,7 +147,10 @@ export class GroundTruthRecorder {
   }
 
   exited(shopper: string, ts: number): void {
-    this.shopper(shopper).exitedAt = ts;
+    const entry = this.shopper(shopper);
+    entry.exitedAt = ts;
+    const open = entry.spans[entry.spans.length - 1];
+    if (open !== undefined && open.exitedAt === null) open.exitedAt = ts;
   }
 
   gate(record: GroundTruthGate): void {
@@ -156,14 +170,22 @@ export class GroundTruthRecorder {
   }
 
   finish(endedAt: number): GroundTruth {
-    const shoppers = [...this.shoppers.values()].map(
-      ({ entryResult, ...rest }): GroundTruthShopper => ({
+    const shoppers = [...this.shoppers.values()].map(({ entryResult, spans, ...rest }): GroundTruthShopper => {
+      const charged = this.events.filter((e) => (e.chargedTo ?? e.shopper) === rest.id);
+      return {
         ...rest,
         entryResult: entryResult ?? 'deny',
         ...(entryResult === null ? { denyReason: 'not-attempted' } : {}),
-        expectedLines: expectedLines(this.events.filter((e) => (e.chargedTo ?? e.shopper) === rest.id)),
-      }),
-    );
+        expectedLines: expectedLines(charged),
+        visits: spans.map((span, i) => {
+          const until = spans[i + 1]?.enteredAt ?? Number.POSITIVE_INFINITY;
+          return {
+            ...span,
+            expectedLines: expectedLines(charged.filter((e) => e.ts >= span.enteredAt && e.ts < until)),
+          };
+        }),
+      };
+    });
     const byTs = <T extends { ts: number }>(items: T[]) => [...items].sort((x, y) => x.ts - y.ts);
     return {
       ...this.run,

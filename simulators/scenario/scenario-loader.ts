@@ -133,8 +133,11 @@ function resolveAction(
     problems.push(`${at}/at: ${action.at} s is before the previous action at ${previous.at} s`);
   }
   if (a === 0 && kind !== 'enter') problems.push(`${at}/do: a script starts with enter, not ${kind}`);
-  if (a > 0 && kind === 'enter') problems.push(`${at}/do: a shopper enters once, as the first action`);
-  if (previous?.do === 'exit') problems.push(`${at}/do: no action can follow exit`);
+  // a shopper may leave and come back: enter again (a new visit) is the only thing after an exit
+  if (a > 0 && kind === 'enter' && previous?.do !== 'exit')
+    problems.push(`${at}/do: enter comes first, or again after an exit (re-entry)`);
+  if (previous?.do === 'exit' && kind !== 'enter')
+    problems.push(`${at}/do: only enter (coming back) can follow exit`);
   const fields = ['lane', 'count', 'sku', 'gate', 'member', 'standAt', 'forS', 'to'] as const;
   const allowed: Record<ActionKind, readonly (typeof fields)[number][]> = {
     enter: ['gate'],

@@ -164,7 +164,9 @@ function planPerson(
         y: gate.position.y + inward.y * 1.8 + inward.x * spread,
       };
       if (action.do === 'enter') {
-        b.at(0, outside);
+        // coming back after an exit: walk round outside from the exit to the entry
+        if (b.keyframes.length === 0) b.at(0, outside);
+        else b.walk([b.last, outside], at);
         b.stay(at + 300 + lag);
         b.walk([outside, gate.position, lobby], at + 300 + lag + 2500);
       } else {
@@ -176,7 +178,7 @@ function planPerson(
         actionTimes[i] = scanAt;
         b.stay(scanAt + 300 + lag);
         b.walk([lobby, gate.position, outside], scanAt + 2500 + lag);
-        b.stay(at + 60_000);
+        b.stay(next === undefined ? at + 60_000 : Math.max(b.last.t, next.at * 1000 - 3000));
       }
       stepBack = undefined;
       continue;

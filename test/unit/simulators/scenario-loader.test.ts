@@ -114,16 +114,20 @@ describe('parseScenario', () => {
     ]);
   });
 
-  it('requires enter first, once, and nothing after exit', () => {
+  it('requires enter first, and only enter (a new visit) after exit', () => {
     expect(problemsOf(withAction(0, { at: 0.5, do: 'pick', lane: 'S01-L03' }))).toEqual([
       '/shoppers/0/script/0/do: a script starts with enter, not pick',
     ]);
     expect(problemsOf(withAction(2, { at: 6, do: 'exit' }))).toEqual([
-      '/shoppers/0/script/3/do: no action can follow exit',
+      '/shoppers/0/script/3/do: only enter (coming back) can follow exit',
     ]);
     expect(problemsOf(withAction(1, { at: 3, do: 'enter' }))).toEqual([
-      '/shoppers/0/script/1/do: a shopper enters once, as the first action',
+      '/shoppers/0/script/1/do: enter comes first, or again after an exit (re-entry)',
     ]);
+    const back = valid();
+    (back.shoppers[0]?.script as Record<string, unknown>[]).push({ at: 20, do: 'enter' }, { at: 30, do: 'exit' });
+    const visits = parseScenario(back, store).shoppers[0]?.script.filter((a) => a.do === 'enter');
+    expect(visits).toHaveLength(2);
   });
 
   it('reports shape errors from the schema with their paths', () => {
