@@ -1,6 +1,7 @@
 // The running simulator: the store world, every shelf controller streaming load cells and every gate
 // scanner online from start() to stop(); play() runs the scenario's shopper scripts once over them.
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { type Clock, ScaledClock, systemClock } from '../../shared/clock.ts';
 import { indexStore, type StoreConfig, type StoreIndex } from '../../shared/store-config.ts';
@@ -119,6 +120,9 @@ export class Simulator {
             seed: scenario.seed,
             logger: logger.child({ component: 'cameras' }),
           });
+    // every shopper's script waits on the run's abort signal: a busy hour has dozens at once
+    const abort = new AbortController();
+    setMaxListeners(1000, abort.signal);
     const running: Running = {
       index,
       clock,
@@ -127,7 +131,7 @@ export class Simulator {
       shelves,
       gates,
       cameras,
-      abort: new AbortController(),
+      abort,
     };
     this.running = running;
     try {
