@@ -112,5 +112,6 @@ writeModelCards({
   valFrames: valFrames.length,
   trainFrames: arg('frames', 3000),
   trainIdentities: trainIds.length,
+  cameras: store.cameras.length,
 });
 say(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);

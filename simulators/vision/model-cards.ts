@@ -10,6 +10,8 @@ export interface CardInputs {
   valFrames: number;
   trainFrames: number;
   trainIdentities: number;
+  /** Ceiling cameras of the store the frames were rendered from. */
+  cameras: number;
 }
 
 const fileFacts = (path: string) => {
@@ -61,7 +63,7 @@ export function writeModelCards(c: CardInputs): void {
   writeFileSync('models/person-heatmap.json', `${JSON.stringify(detJson, null, 2)}\n`);
   writeFileSync('models/appearance-embed.json', `${JSON.stringify(embJson, null, 2)}\n`);
   const common = `## Training data
-Rendered by the Walkout simulator (\`simulators/vision/\`) from the sample store's 8 ceiling cameras:
+Rendered by the Walkout simulator (\`simulators/vision/\`) from the sample store's ${c.cameras} ceiling cameras:
 ${c.trainFrames} frames, 0–6 people each from a pool of ${c.trainIdentities} appearances (clothing and hair
 from a shared palette, so some are alike; baskets, trolleys), a third standing at lanes with an arm in the
 shelf, pairs shoulder to shoulder, people cut by the frame border, lighting drift and dim spells, sensor noise,
