@@ -88,12 +88,22 @@ export function attributeEvent(
     evidence: { ...measured, rule },
   });
   if (present.length === 0) return refuse('nobody-inside');
-  const stranger = measured.candidates.find(
-    (c) => c.sessionId === null && c.handM !== null && c.handM <= settings.strangerHandM,
-  );
+  const evidenceOf = (id: string) => measured.candidates.find((e) => e.sessionId === id);
+  // a sure track far from the lane accounts for that shopper: they did not do it
+  const elsewhere = (c: CandidateEvidence | undefined) =>
+    c !== undefined &&
+    c.identity >= settings.minIdentity &&
+    c.bodyM !== null &&
+    c.bodyM >= settings.elsewhereM &&
+    (c.handM === null || c.handM >= settings.elsewhereM);
+  // people on no session: a shopper whose track lost its binding, or someone who came in without a scan
+  const unbound = measured.candidates.find((c) => c.sessionId === null);
+  const unaccounted = present.filter((id) => !elsewhere(evidenceOf(id)));
   const [only] = present;
   if (present.length === 1 && only !== undefined) {
-    if (stranger !== undefined) return refuse('stranger-at-lane');
+    const strangerHand =
+      unbound !== undefined && unbound.handM !== null && unbound.handM <= settings.strangerHandM;
+    if (strangerHand && unaccounted.length === 0) return refuse('stranger-at-lane');
     return {
       sessionId: only,
       attribution: 'sole-session',
@@ -104,51 +114,46 @@ export function attributeEvent(
   }
   if (seen === undefined) return refuse('no-vision');
   const scored = present.map((sessionId) => {
-    const c = measured.candidates.find((e) => e.sessionId === sessionId);
+    const c = evidenceOf(sessionId);
     return { sessionId, c, score: score(c, measured.laneSeen, settings) };
   });
-  const strangers = measured.candidates.filter((c) => c.sessionId === null);
-  const strangerScore = strangers.reduce((s, c) => s + score(c, measured.laneSeen, settings), 0);
+  const unboundScore = unbound === undefined ? 0 : score(unbound, measured.laneSeen, settings);
   scored.sort((a, b) => b.score - a.score || a.sessionId.localeCompare(b.sessionId));
   const ranked = scored.map((s) => s.sessionId);
-  const total = scored.reduce((s, e) => s + e.score, 0) + strangerScore;
+  const total = scored.reduce((s, e) => s + e.score, 0) + unboundScore;
   const best = scored[0];
   if (best === undefined || total <= 0) return refuse('nobody-seen', ranked);
+  const decide = (sessionId: string, c: CandidateEvidence, s: number, suffix: string): Attribution => {
+    const confidence = s / total;
+    const byHand = c.handM !== null && c.handM <= settings.maxHandM;
+    const byBody = c.bodyM !== null && c.bodyM <= settings.maxBodyM;
+    const order = [sessionId, ...ranked.filter((id) => id !== sessionId)];
+    if (!byHand && !byBody) return refuse('nobody-at-lane', order);
+    if (confidence < settings.minConfidence) return refuse('close-call', order);
+    return {
+      sessionId,
+      attribution: 'vision',
+      confidence: Math.round(confidence * 1000) / 1000,
+      candidates: order,
+      evidence: { ...measured, rule: `${byHand ? 'reach' : 'stood-at-lane'}${suffix}` },
+    };
+  };
+  if (unbound !== undefined && unboundScore > best.score) {
+    // the person at the lane is on no session: whoever they are, they are the one shopper not seen elsewhere
+    const [owner] = unaccounted;
+    if (unaccounted.length !== 1 || owner === undefined)
+      return refuse(unaccounted.length === 0 ? 'stranger-at-lane' : 'unbound-at-lane', ranked);
+    return decide(owner, unbound, unboundScore, '+unbound-track');
+  }
   // the likeliest is someone the cameras did not see while the lane was out of their sight
   if (best.c === undefined || (best.c.handM === null && best.c.bodyM === null))
     return refuse(scored.some((s) => s.c?.bodyM != null) ? 'shopper-unseen' : 'nobody-seen', ranked);
-  if (stranger !== undefined) return refuse('stranger-at-lane', ranked);
-  const confidence = best.score / total;
-  const byHand = best.c.handM !== null && best.c.handM <= settings.maxHandM;
-  const byBody = best.c.bodyM !== null && best.c.bodyM <= settings.maxBodyM;
-  if (!byHand && !byBody) return refuse('nobody-at-lane', ranked);
-  if (confidence < settings.minConfidence) return refuse('close-call', ranked);
-  const rule = byHand ? 'reach' : 'stood-at-lane';
-  if (best.c.identity < settings.minIdentity) {
-    // the person at the lane may carry someone else's session — unless every other shopper is accounted
-    // for elsewhere by a sure track, in which case whoever it is, it is this session
-    const elsewhere = (c: CandidateEvidence | undefined) =>
-      c !== undefined &&
-      c.identity >= settings.minIdentity &&
-      c.bodyM !== null &&
-      c.bodyM >= settings.elsewhereM &&
-      (c.handM === null || c.handM >= settings.elsewhereM);
-    if (!scored.every((s) => s === best || elsewhere(s.c))) return refuse('identity-doubtful', ranked);
-    return {
-      sessionId: best.sessionId,
-      attribution: 'vision',
-      confidence: Math.round(confidence * 1000) / 1000,
-      candidates: ranked,
-      evidence: { ...measured, rule: `${rule}+others-elsewhere` },
-    };
-  }
-  return {
-    sessionId: best.sessionId,
-    attribution: 'vision',
-    confidence: Math.round(confidence * 1000) / 1000,
-    candidates: ranked,
-    evidence: { ...measured, rule },
-  };
+  if (best.c.identity >= settings.minIdentity) return decide(best.sessionId, best.c, best.score, '');
+  // the person at the lane may carry someone else's session — unless every other shopper is accounted
+  // for elsewhere by a sure track, in which case whoever it is, it is this session
+  if (unaccounted.length === 1 && unaccounted[0] === best.sessionId)
+    return decide(best.sessionId, best.c, best.score, '+others-elsewhere');
+  return refuse('identity-doubtful', ranked);
 }
 
 /** Unnormalised likelihood that this candidate did it. */

@@ -92,9 +92,34 @@ describe('attributeEvent', () => {
     expect(b).toMatchObject({ sessionId: null, evidence: { rule: 'identity-doubtful' } });
   });
 
-  it('refuses when a person on no session reached into the lane, even with one shopper inside', () => {
-    const a = attributeEvent(['alice'], seen(true, c('alice', null, 1.0), c(null, 0.1, 0.5)));
+  it('refuses when a person on no session reached in while the one shopper inside was seen elsewhere', () => {
+    const a = attributeEvent(['alice'], seen(true, c('alice', null, 6), c(null, 0.1, 0.5)));
     expect(a).toMatchObject({ sessionId: null, evidence: { rule: 'stranger-at-lane' } });
+    // alice not seen elsewhere: the track on no session is most likely her, found again after a loss
+    const b = attributeEvent(['alice'], seen(true, c('alice', null, null), c(null, 0.1, 0.5)));
+    expect(b).toMatchObject({ sessionId: 'alice', attribution: 'sole-session' });
+  });
+
+  it('gives a hand on no session to the one shopper not seen elsewhere, and to staff otherwise', () => {
+    const a = attributeEvent(
+      ['alice', 'bob'],
+      seen(true, c('alice', null, null), c('bob', null, 7), c(null, 0.05, 0.4)),
+    );
+    expect(a).toMatchObject({
+      sessionId: 'alice',
+      attribution: 'vision',
+      evidence: { rule: 'reach+unbound-track' },
+    });
+    const b = attributeEvent(
+      ['alice', 'bob'],
+      seen(true, c('alice', null, null), c('bob', null, null), c(null, 0.05, 0.4)),
+    );
+    expect(b).toMatchObject({ sessionId: null, evidence: { rule: 'unbound-at-lane' } });
+    const c3 = attributeEvent(
+      ['alice', 'bob'],
+      seen(true, c('alice', null, 5), c('bob', null, 7), c(null, 0.05, 0.4)),
+    );
+    expect(c3).toMatchObject({ sessionId: null, evidence: { rule: 'stranger-at-lane' } });
   });
 
   it('refuses when nobody was near the lane', () => {
