@@ -51,6 +51,9 @@ export const DEFAULT_GATE_TUNING: GateBinderTuning = {
   exitRadiusM: 2.6,
 };
 
+/** A person can be seen at the gate this long before their scan reaches the edge (ms). */
+const SCAN_LEAD_MS = 300;
+
 export class GateBinder {
   /** oldest scan first */
   private readonly pending: PendingEntry[] = [];
@@ -68,15 +71,19 @@ export class GateBinder {
   /** Session a track born at (x, y) at `ts` belongs to, or undefined when it did not come through a gate. */
   bindNewTrack(x: number, y: number, ts: number): string | undefined {
     this.expire(ts);
+    // the latest scan before the person appeared: someone who came in is the one who just scanned, not
+    // the holder of an older slot nobody used (taking the oldest slot shifts every later shopper by one)
+    let chosen: PendingEntry | undefined;
     for (const entry of this.pending) {
       const gate = this.gates.find((g) => g.id === entry.gate);
       if (gate === undefined || entry.remaining <= 0) continue;
-      if (ts < entry.scanTs - 1000) continue;
+      if (entry.scanTs > ts + SCAN_LEAD_MS) continue;
       if (Math.hypot(gate.x - x, gate.y - y) > this.tuning.entryRadiusM) continue;
-      entry.remaining -= 1;
-      return entry.sessionId;
+      if (chosen === undefined || entry.scanTs > chosen.scanTs) chosen = entry;
     }
-    return undefined;
+    if (chosen === undefined) return undefined;
+    chosen.remaining -= 1;
+    return chosen.sessionId;
   }
 
   /**
