@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attributeEvent, sessionsPresent } from '../../../edge/fusion/attributor.ts';
-import type { CandidateEvidence } from '../../../shared/schemas/attribution-evidence.ts';
+import { attributeEvent, sessionsPresent } from '../../../../edge/fusion/attributor.ts';
+import type { CandidateEvidence } from '../../../../shared/schemas/attribution-evidence.ts';
 
 const seen = (laneSeen: boolean, ...candidates: CandidateEvidence[]) => ({ laneSeen, candidates });
 const c = (sessionId: string | null, handM: number | null, bodyM: number | null, identity = 1) => ({

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { resolvePutBack } from '../../../../edge/fusion/cart-evidence.ts';
+import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
+
+const putBack = (over: Partial<ShelfEvent>): ShelfEvent => ({
+  v: 1,
+  eventId: 'e1',
+  kind: 'put-back',
+  shelf: 'S01',
+  lane: 'S01-L09',
+  lanes: ['S01-L09'],
+  loadCell: 'S01-LC09',
+  startTs: 1000,
+  endTs: 1800,
+  peakTs: 1300,
+  deltaGrams: 918,
+  deltaSdGrams: 4,
+  hypotheses: [
+    { sku: 'CHEDDAR', count: 1, likelihood: 0.6 },
+    { sku: 'MILK', count: 1, likelihood: 0.4 },
+  ],
+  ambiguous: true,
+  sessionId: 'alice',
+  attribution: 'vision',
+  ...over,
+});
+const carts: Record<string, Map<string, number>> = {
+  alice: new Map([['MILK', 1]]),
+  bob: new Map([['CHEDDAR', 2]]),
+  carol: new Map([['CHEDDAR', 1]]),
+};
+const holds = (id: string) => carts[id] ?? new Map<string, number>();
+
+describe('resolvePutBack', () => {
+  it('settles a look-alike put-back by what the shopper holds', () => {
+    expect(resolvePutBack(putBack({}), ['alice', 'bob'], holds)).toEqual({
+      sessionId: 'alice',
+      hypotheses: [{ sku: 'MILK', count: 1, likelihood: 1 }],
+      ambiguous: false,
+      rule: 'cart',
+    });
+  });
+
+  it('leaves it doubtful when the shopper holds both look-alikes', () => {
+    const both = (id: string) =>
+      id === 'alice'
+        ? new Map([
+            ['MILK', 1],
+            ['CHEDDAR', 1],
+          ])
+        : holds(id);
+    expect(resolvePutBack(putBack({}), ['alice', 'bob'], both)).toBeUndefined();
+  });
+
+  it("takes an item the shopper never had off the one other shopper's cart that holds it", () => {
+    const event = putBack({ hypotheses: [{ sku: 'CHEDDAR', count: 1, likelihood: 1 }], ambiguous: false });
+    expect(resolvePutBack(event, ['alice', 'bob'], holds)).toMatchObject({
+      sessionId: 'bob',
+      rule: 'returned-for-other',
+    });
+    // two others hold it: nobody can say whose it was
+    expect(resolvePutBack(event, ['alice', 'bob', 'carol'], holds)).toBeUndefined();
+  });
+
+  it('ignores picks and unattributed events', () => {
+    expect(resolvePutBack(putBack({ kind: 'pick' }), ['alice'], holds)).toBeUndefined();
+    expect(resolvePutBack(putBack({ sessionId: null }), ['alice'], holds)).toBeUndefined();
+  });
+});

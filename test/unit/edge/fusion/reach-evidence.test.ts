@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { gatherEvidence } from '../../../../edge/fusion/reach-evidence.ts';
+import type { TrackMessage } from '../../../../shared/schemas/track.ts';
+
+const track = (
+  id: string,
+  sessionId: string | null,
+  x: number,
+  y: number,
+  over: Partial<TrackMessage> = {},
+) => ({
+  id,
+  sessionId,
+  state: 'confirmed' as const,
+  x,
+  y,
+  vx: 0,
+  vy: 0,
+  hands: [],
+  confidence: 1,
+  lastSeenTs: 1000,
+  identityConfidence: 1,
+  ...over,
+});
+const target = { x: 5, y: 3.6 };
+
+describe('gatherEvidence', () => {
+  it('measures the closest hand and body of every session and whether the lane was in sight', () => {
+    const seen = gatherEvidence({
+      sessions: ['alice', 'bob', 'carol'],
+      targets: [target],
+      laneCameras: new Set(['CAM1']),
+      snapshots: [
+        {
+          ts: 1000,
+          cameras: ['CAM1'],
+          tracks: [
+            track('T1', 'alice', 5, 3.1, { hands: [{ x: 5.05, y: 3.6 }], identityConfidence: 0.7 }),
+            track('T2', 'bob', 9, 3.1),
+          ],
+        },
+        { ts: 1100, cameras: ['CAM2'], tracks: [track('T1', 'alice', 5, 3.0, { lastSeenTs: 1100 })] },
+      ],
+    });
+    expect(seen.laneSeen).toBe(true);
+    expect(seen.candidates).toEqual([
+      { sessionId: 'alice', handM: 0.05, bodyM: 0.5, identity: 0.7 },
+      { sessionId: 'bob', handM: null, bodyM: 4.031, identity: 1 },
+      { sessionId: 'carol', handM: null, bodyM: null, identity: 1 },
+    ]);
+  });
+
+  it('ignores predicted positions, tentative tracks and far people on no session', () => {
+    const seen = gatherEvidence({
+      sessions: ['alice'],
+      targets: [target],
+      laneCameras: new Set(['CAM1']),
+      snapshots: [
+        {
+          ts: 2000,
+          cameras: ['CAM2'],
+          tracks: [
+            track('T1', 'alice', 5, 3.2, { lastSeenTs: 1000 }),
+            track('T2', null, 5, 3.3, { state: 'tentative', lastSeenTs: 2000 }),
+            track('T3', null, 12, 9, { lastSeenTs: 2000 }),
+            track('T4', null, 5.2, 3.3, { lastSeenTs: 2000, hands: [{ x: 5, y: 3.7 }] }),
+          ],
+        },
+      ],
+    });
+    expect(seen.laneSeen).toBe(false);
+    expect(seen.candidates).toEqual([
+      { sessionId: 'alice', handM: null, bodyM: null, identity: 1 },
+      { sessionId: null, handM: 0.1, bodyM: 0.361, identity: 1 },
+    ]);
+  });
+});
