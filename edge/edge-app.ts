@@ -161,6 +161,7 @@ export class Edge {
       sessions: () => this.sessions.spans(),
       holds: (sessionId) => cartHoldings(this.sessions.eventsOf(sessionId)),
       decided: (event, candidates) => this.onAttributed(event, candidates),
+      exitMatched: (sessionId, trackId) => this.onExitMatched(sessionId, trackId),
     });
     this.checkout = new Checkout({
       sessions: this.sessions,
@@ -173,6 +174,7 @@ export class Edge {
       settleMarginMs: options.settleMarginMs ?? 100,
       maxHoldMs: options.maxHoldMs ?? 5000,
       openExceptionsFor: (sessionId) => this.exceptions.openFor(sessionId).length,
+      awaitingVision: (sessionId) => this.fusion.isAwaitingExit(sessionId),
       exceptionHoldMs: options.exceptionHoldMs ?? 120_000,
       onQueued: (session, visit) => {
         this.metrics.sessionsInStore.set(this.sessions.inStore().length);
@@ -235,6 +237,13 @@ export class Edge {
           ts: session.exitedAt ?? this.clock.now(),
         });
         this.exitAlerts.exited(session);
+        // a doubtful pick made by someone on no session may be settled by who walks out now
+        if (this.exceptions.openFor(session.sessionId).some((x) => unboundTracksOf(x.event).length > 0))
+          this.fusion.sessionExited(
+            session.sessionId,
+            session.exitGate ?? '',
+            session.exitedAt ?? this.clock.now(),
+          );
         this.checkout.begin(session);
       },
     });
@@ -351,9 +360,49 @@ export class Edge {
     }
   }
 
-  /** Stores and publishes a shelf event (detected, or attributed by a staff decision). */
-  private recordShelfEvent(event: ShelfEvent): void {
-    if (event.attribution === 'staff') this.sessions.updateEvent(event);
+  /**
+   * The person on no session who walked out right after this session's exit scan was its shopper: their
+   * doubtful picks are theirs (decided by the cameras, audited like a staff decision).
+   */
+  private onExitMatched(sessionId: string, trackId: string): void {
+    const now = this.clock.now();
+    for (const exception of this.exceptions.openFor(sessionId)) {
+      const { event } = exception;
+      const best = event.hypotheses[0];
+      if (best === undefined || event.ambiguous || !unboundTracksOf(event).includes(trackId)) continue;
+      const isOpen = (id: string) => this.sessions.get(id)?.status !== 'closed';
+      const assigned = this.exceptions.assign(
+        exception.exceptionId,
+        { sessionId, sku: best.sku, count: best.count },
+        'vision:exit-match',
+        now,
+        isOpen,
+      );
+      const rule = `${event.evidence?.rule ?? 'unbound-at-lane'}+matched-at-exit`;
+      const decided: ShelfEvent = {
+        ...assigned,
+        attribution: 'vision',
+        confidence: 0.9,
+        ...(event.evidence === undefined ? {} : { evidence: { ...event.evidence, rule } }),
+      };
+      this.options.logger.info(
+        { eventId: event.eventId, sessionId, trackId },
+        'doubtful pick matched at the exit',
+      );
+      this.recordShelfEvent(decided, true);
+      this.hub.publish('exception-closed', {
+        exceptionId: exception.exceptionId,
+        status: 'resolved',
+        by: 'vision:exit-match',
+        event: decided,
+      });
+      this.exitAlerts.recheck();
+    }
+  }
+
+  /** Stores and publishes a shelf event (detected, or decided again later: `replace`). */
+  private recordShelfEvent(event: ShelfEvent, replace = false): void {
+    if (replace || event.attribution === 'staff') this.sessions.updateEvent(event);
     else this.sessions.recordEvent(event);
     this.link.publish(topics.shelfEvents(this.options.store.storeId), event, { qos: 1 });
     this.hub.publish('shelf-event', event);
@@ -441,4 +490,9 @@ export class Edge {
     this.http = app;
     this.httpUrl = url;
   }
+}
+
+/** Tracks of people on no session who came close to the event's lane. */
+function unboundTracksOf(event: ShelfEvent): string[] {
+  return event.evidence?.candidates.find((c) => c.sessionId === null)?.tracks ?? [];
 }

@@ -20,6 +20,8 @@ export interface CheckoutOptions {
   settleMarginMs: number;
   /** Longest wait for the shelves (e.g. a shelf went offline); then the cart is closed as it is (ms). */
   maxHoldMs: number;
+  /** Vision is still watching this session leave (it may settle one of its doubtful lines). */
+  awaitingVision: (sessionId: string) => boolean;
   /** Open staff exceptions that may still add a line to this session's cart. */
   openExceptionsFor: (sessionId: string) => number;
   /** Longest a receipt waits for staff decisions; then doubtful lines are not charged (a loss) (ms). */
@@ -28,6 +30,8 @@ export interface CheckoutOptions {
 }
 
 const POLL_MS = 25;
+/** Longest extra wait for vision to see a shopper walk out (fusion's exit window plus its catch-up). */
+const VISION_EXIT_MS = 8000;
 
 export class Checkout {
   /** by session id: when (edge clock) the checkout began */
@@ -63,6 +67,7 @@ export class Checkout {
       const settled = settledThrough(session.exitedAt, settleMarginMs);
       const heldMs = clock.now() - since;
       if (!settled && heldMs < maxHoldMs) continue;
+      if (this.options.awaitingVision(sessionId) && heldMs < maxHoldMs + VISION_EXIT_MS) continue;
       const doubtful = this.options.openExceptionsFor(sessionId);
       if (doubtful > 0 && heldMs < this.options.exceptionHoldMs) continue;
       if (!settled)

@@ -9,6 +9,7 @@ import type { DetectedShelfEvent } from '../shelves/shelf-monitor.ts';
 import { cameraOutline, camerasSeeing } from '../tracking/coverage.ts';
 import { attributeEvent, type SessionSpan, sessionsPresent } from './attributor.ts';
 import { resolvePutBack } from './cart-evidence.ts';
+import { EXIT_WINDOW_MS, unboundTrackLeaving } from './exit-match.ts';
 import { gatherEvidence } from './reach-evidence.ts';
 import { TrackHistory, type TrackSnapshot } from './track-history.ts';
 
@@ -20,6 +21,8 @@ export interface FusionStageOptions {
   holds: (sessionId: string) => ReadonlyMap<string, number>;
   /** An event decided: `candidates` are the sessions that could have done it, most likely first. */
   decided: (event: ShelfEvent, candidates: string[]) => void;
+  /** The track on no session that left right after this session's exit scan was this session's person. */
+  exitMatched?: (sessionId: string, trackId: string) => void;
   /** Track history looked at before the event's first sample and after its last (ms). */
   lookBehindMs?: number;
   lookAheadMs?: number;
@@ -32,6 +35,13 @@ interface Pending {
   since: number;
 }
 
+interface PendingExit {
+  sessionId: string;
+  gate: string;
+  scanTs: number;
+  since: number;
+}
+
 /** Tracks older than this (edge clock) mean the cameras stopped: decide without waiting for them. */
 const STALE_TRACKS_MS = 3000;
 
@@ -39,6 +49,7 @@ export class FusionStage {
   readonly history = new TrackHistory();
   /** oldest first */
   private readonly pending: Pending[] = [];
+  private readonly pendingExits: PendingExit[] = [];
   /** Edge-clock time the last step arrived. */
   private lastStepAt: number | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -84,6 +95,20 @@ export class FusionStage {
     this.flush();
   }
 
+  /**
+   * A session scanned out. When some of its possible picks were made by a person on no session, watch who
+   * walks out next: if it is one such person, they were this shopper.
+   */
+  sessionExited(sessionId: string, gate: string, scanTs: number): void {
+    if (this.history.latestTs === undefined) return;
+    this.pendingExits.push({ sessionId, gate, scanTs, since: this.options.clock.now() });
+  }
+
+  /** True while the exit of this session is still being watched. */
+  isAwaitingExit(sessionId: string): boolean {
+    return this.pendingExits.some((p) => p.sessionId === sessionId);
+  }
+
   /** True when no event that began at or before `ts` is still waiting for the tracks. */
   isSettledThrough(ts: number): boolean {
     return !this.pending.some((p) => p.detected.startTs <= ts);
@@ -100,6 +125,15 @@ export class FusionStage {
       if (!force && tracksLive && !caughtUp && now - next.since < maxWait) return;
       this.pending.shift();
       this.decide(next.detected);
+    }
+    for (let i = 0; i < this.pendingExits.length; i++) {
+      const exit = this.pendingExits[i] as PendingExit;
+      const seenAll = (this.history.latestTs ?? Number.NEGATIVE_INFINITY) >= exit.scanTs + EXIT_WINDOW_MS;
+      if (!force && tracksLive && !seenAll && now - exit.since < EXIT_WINDOW_MS + maxWait) continue;
+      this.pendingExits.splice(i--, 1);
+      const snapshots = this.history.between(exit.scanTs - 500, exit.scanTs + EXIT_WINDOW_MS);
+      const trackId = unboundTrackLeaving(snapshots, exit.sessionId, exit.gate, exit.scanTs);
+      if (trackId !== undefined) this.options.exitMatched?.(exit.sessionId, trackId);
     }
   }
 

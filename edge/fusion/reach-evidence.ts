@@ -50,6 +50,8 @@ export function gatherEvidence(query: EvidenceQuery): Omit<AttributionEvidence, 
       if (session === null && bodyM > STRANGER_RADIUS_M && (handM === null || handM > STRANGER_RADIUS_M))
         continue;
       const e = entry(session);
+      if (session === null && !(e.tracks ?? []).includes(track.id))
+        e.tracks = [...(e.tracks ?? []), track.id];
       if (e.bodyM === null || bodyM < e.bodyM) e.bodyM = round(bodyM);
       if (handM !== null && (e.handM === null || handM < e.handM)) e.handM = round(handM);
       e.identity = Math.min(e.identity, identityOf(track));

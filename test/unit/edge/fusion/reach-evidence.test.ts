@@ -71,7 +71,7 @@ describe('gatherEvidence', () => {
     expect(seen.laneSeen).toBe(false);
     expect(seen.candidates).toEqual([
       { sessionId: 'alice', handM: null, bodyM: null, identity: 1 },
-      { sessionId: null, handM: 0.1, bodyM: 0.361, identity: 1 },
+      { sessionId: null, handM: 0.1, bodyM: 0.361, identity: 1, tracks: ['T4'] },
     ]);
   });
 });
