@@ -53,6 +53,10 @@ export const DEFAULT_GATE_TUNING: GateBinderTuning = {
 
 /** A person can be seen at the gate this long before their scan reaches the edge (ms). */
 const SCAN_LEAD_MS = 300;
+/** A scanned person is first seen on the floor about this long after the scan (the gate opens, they step in)... */
+const ARRIVAL_MS = 1000;
+/** ...and each companion on the same scan about this long after the one before. */
+const COMPANION_GAP_MS = 900;
 
 export class GateBinder {
   /** oldest scan first */
@@ -71,15 +75,22 @@ export class GateBinder {
   /** Session a track born at (x, y) at `ts` belongs to, or undefined when it did not come through a gate. */
   bindNewTrack(x: number, y: number, ts: number): string | undefined {
     this.expire(ts);
-    // the latest scan before the person appeared: someone who came in is the one who just scanned, not
-    // the holder of an older slot nobody used (taking the oldest slot shifts every later shopper by one)
+    // the scan whose next person was due closest to when this one appeared: not the oldest open slot (a
+    // person the cameras missed would shift every later shopper by one), nor the latest scan (two shoppers
+    // scanning a second apart step in after both scans and would swap)
     let chosen: PendingEntry | undefined;
+    let chosenOff = Number.POSITIVE_INFINITY;
     for (const entry of this.pending) {
       const gate = this.gates.find((g) => g.id === entry.gate);
       if (gate === undefined || entry.remaining <= 0) continue;
       if (entry.scanTs > ts + SCAN_LEAD_MS) continue;
       if (Math.hypot(gate.x - x, gate.y - y) > this.tuning.entryRadiusM) continue;
-      if (chosen === undefined || entry.scanTs > chosen.scanTs) chosen = entry;
+      const due = entry.scanTs + ARRIVAL_MS + (entry.party - entry.remaining) * COMPANION_GAP_MS;
+      const off = Math.abs(ts - due);
+      if (off < chosenOff) {
+        chosenOff = off;
+        chosen = entry;
+      }
     }
     if (chosen === undefined) return undefined;
     chosen.remaining -= 1;

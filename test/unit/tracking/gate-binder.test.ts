@@ -17,6 +17,14 @@ describe('GateBinder', () => {
     expect(binder.bindNewTrack(2.2, 1.0, 10_100)).toBe('s3');
   });
 
+  it('keeps two shoppers scanning a second apart in order, though both step in after both scans', () => {
+    const binder = new GateBinder(gates);
+    binder.entered('alice', 'G-IN', 1, 500);
+    binder.entered('bob', 'G-IN', 1, 1500);
+    expect(binder.bindNewTrack(2, 0.3, 1600)).toBe('alice');
+    expect(binder.bindNewTrack(2, 0.3, 2600)).toBe('bob');
+  });
+
   it('gives a party its slots in turn and nobody else', () => {
     const binder = new GateBinder(gates);
     binder.entered('family', 'G-IN', 3, 500);
