@@ -3,8 +3,10 @@
 // shopper: the picks the edge could not give them can be given now.
 import type { TrackSnapshot } from './track-history.ts';
 
-/** The person walks out within this long after scanning (ms). */
-export const EXIT_WINDOW_MS = 6000;
+/** The person walks out of the cameras' sight within this long after scanning (ms; ~2.5 s typically). */
+export const EXIT_WINDOW_MS = 4500;
+/** …and not sooner than this: a track ending earlier belongs to the one who scanned before. */
+const EXIT_EARLIEST_MS = 300;
 
 /**
  * The one track on no session that left through `gate` within the window after the scan at `scanTs`, when
@@ -19,7 +21,7 @@ export function unboundTrackLeaving(
   const unbound = new Set<string>();
   let ownLeft = false;
   for (const s of snapshots) {
-    if (s.ts < scanTs - 500 || s.ts > scanTs + EXIT_WINDOW_MS) continue;
+    if (s.ts < scanTs + EXIT_EARLIEST_MS || s.ts > scanTs + EXIT_WINDOW_MS) continue;
     for (const t of s.tracks) {
       if (t.state !== 'exited' || t.exitGate !== gate) continue;
       if (t.sessionId === sessionId) ownLeft = true;

@@ -24,7 +24,7 @@ const leaving = (id: string, sessionId: string | null, ts: number, gate = 'G-OUT
 
 describe('unboundTrackLeaving', () => {
   it('names the one person on no session who walked out after the scan', () => {
-    expect(unboundTrackLeaving([leaving('T9', null, 13_000)], 'alice', 'G-OUT', 10_000)).toBe('T9');
+    expect(unboundTrackLeaving([leaving('T9', null, 12_600)], 'alice', 'G-OUT', 10_000)).toBe('T9');
   });
 
   it('says nothing when the shopper was seen leaving on their own track, or two unknowns left', () => {
@@ -38,7 +38,7 @@ describe('unboundTrackLeaving', () => {
     ).toBeUndefined();
     expect(
       unboundTrackLeaving(
-        [leaving('T9', null, 13_000), leaving('T8', null, 14_000)],
+        [leaving('T9', null, 12_000), leaving('T8', null, 13_900)],
         'alice',
         'G-OUT',
         10_000,
@@ -47,7 +47,8 @@ describe('unboundTrackLeaving', () => {
   });
 
   it('ignores people leaving long after the scan or through another gate', () => {
-    expect(unboundTrackLeaving([leaving('T9', null, 30_000)], 'alice', 'G-OUT', 10_000)).toBeUndefined();
+    expect(unboundTrackLeaving([leaving('T9', null, 16_000)], 'alice', 'G-OUT', 10_000)).toBeUndefined();
+    expect(unboundTrackLeaving([leaving('T9', null, 10_100)], 'alice', 'G-OUT', 10_000)).toBeUndefined();
     expect(
       unboundTrackLeaving([leaving('T9', null, 12_000, 'G-OUT2')], 'alice', 'G-OUT', 10_000),
     ).toBeUndefined();
