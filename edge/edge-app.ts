@@ -23,6 +23,7 @@ import { FloorService } from './floor/floor-service.ts';
 import { parseStaffList, StaffAuth } from './floor/staff-auth.ts';
 import { UnresolvedExitAlerts } from './floor/unresolved-exit-alerts.ts';
 import { ExceptionQueue } from './fusion/exception-queue.ts';
+import { wasAtLane } from './fusion/exit-match.ts';
 import { FusionStage } from './fusion/fusion-stage.ts';
 import { EntryTokenVerifier } from './gate/entry-token-verifier.ts';
 import { GateController } from './gate/gate-controller.ts';
@@ -237,8 +238,8 @@ export class Edge {
           ts: session.exitedAt ?? this.clock.now(),
         });
         this.exitAlerts.exited(session);
-        // a doubtful pick made by someone on no session may be settled by who walks out now
-        if (this.exceptions.openFor(session.sessionId).some((x) => unboundTracksOf(x.event).length > 0))
+        // a doubtful pick whose person the cameras followed may be settled by who walks out now
+        if (this.exceptions.openFor(session.sessionId).some((x) => x.event.evidence !== undefined))
           this.fusion.sessionExited(
             session.sessionId,
             session.exitGate ?? '',
@@ -361,15 +362,15 @@ export class Edge {
   }
 
   /**
-   * The person on no session who walked out right after this session's exit scan was its shopper: their
-   * doubtful picks are theirs (decided by the cameras, audited like a staff decision).
+   * The one person who walked out right after this session's exit scan was its shopper: the doubtful picks
+   * that person alone made are theirs (decided by the cameras, audited like a staff decision).
    */
   private onExitMatched(sessionId: string, trackId: string): void {
     const now = this.clock.now();
     for (const exception of this.exceptions.openFor(sessionId)) {
       const { event } = exception;
       const best = event.hypotheses[0];
-      if (best === undefined || event.ambiguous || !unboundTracksOf(event).includes(trackId)) continue;
+      if (best === undefined || event.ambiguous || !wasAtLane(event, trackId)) continue;
       const isOpen = (id: string) => this.sessions.get(id)?.status !== 'closed';
       const assigned = this.exceptions.assign(
         exception.exceptionId,
@@ -490,9 +491,4 @@ export class Edge {
     this.http = app;
     this.httpUrl = url;
   }
-}
-
-/** Tracks of people on no session who came close to the event's lane. */
-function unboundTracksOf(event: ShelfEvent): string[] {
-  return event.evidence?.candidates.find((c) => c.sessionId === null)?.tracks ?? [];
 }

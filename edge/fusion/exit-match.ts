@@ -1,33 +1,39 @@
-// Pure core: who left right after a shopper's exit scan. A track on no session (its binding was lost in the
-// store) that leaves through the exit just after a scan, while that session's own tracks do not, is that
-// shopper: the picks the edge could not give them can be given now.
+// Pure core: who left right after a shopper's exit scan. The one track that leaves through the exit just
+// after the scan is that shopper — whatever session the tracker had given it (none, after a lost binding, or
+// another one, after a swap) — so the doubtful picks that track made are theirs.
+import type { CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
+import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { TrackSnapshot } from './track-history.ts';
 
 /** The person walks out of the cameras' sight within this long after scanning (ms; ~2.5 s typically). */
 export const EXIT_WINDOW_MS = 4500;
 /** …and not sooner than this: a track ending earlier belongs to the one who scanned before. */
 const EXIT_EARLIEST_MS = 300;
+/** The matched track must have had its hand this close to the lane (or stood this close), alone. */
+const HAND_AT_LANE_M = 0.45;
+const BODY_AT_LANE_M = 1.0;
 
-/**
- * The one track on no session that left through `gate` within the window after the scan at `scanTs`, when
- * no track of `sessionId` left then; undefined when that is not clear.
- */
-export function unboundTrackLeaving(
+/** The one track that left through `gate` 0.3–4.5 s after the scan at `scanTs`; undefined if not exactly one. */
+export function trackLeaving(
   snapshots: readonly TrackSnapshot[],
-  sessionId: string,
   gate: string,
   scanTs: number,
 ): string | undefined {
-  const unbound = new Set<string>();
-  let ownLeft = false;
+  const left = new Set<string>();
   for (const s of snapshots) {
     if (s.ts < scanTs + EXIT_EARLIEST_MS || s.ts > scanTs + EXIT_WINDOW_MS) continue;
-    for (const t of s.tracks) {
-      if (t.state !== 'exited' || t.exitGate !== gate) continue;
-      if (t.sessionId === sessionId) ownLeft = true;
-      else if (t.sessionId === null) unbound.add(t.id);
-    }
+    for (const t of s.tracks) if (t.state === 'exited' && t.exitGate === gate) left.add(t.id);
   }
-  const [only] = unbound;
-  return !ownLeft && unbound.size === 1 ? only : undefined;
+  const [only] = left;
+  return left.size === 1 ? only : undefined;
+}
+
+/** True when `trackId` was the one person at the event's lane (the only hand in it, or standing at it). */
+export function wasAtLane(event: ShelfEvent, trackId: string): boolean {
+  const candidates: readonly CandidateEvidence[] = event.evidence?.candidates ?? [];
+  const mine = candidates.find((c) => c.tracks?.includes(trackId));
+  if (mine === undefined) return false;
+  const handIn = (c: CandidateEvidence) => c.handM !== null && c.handM <= HAND_AT_LANE_M;
+  if (candidates.some((c) => c !== mine && handIn(c))) return false;
+  return handIn(mine) || (mine.bodyM !== null && mine.bodyM <= BODY_AT_LANE_M);
 }

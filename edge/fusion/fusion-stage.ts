@@ -9,7 +9,7 @@ import type { DetectedShelfEvent } from '../shelves/shelf-monitor.ts';
 import { cameraOutline, camerasSeeing } from '../tracking/coverage.ts';
 import { attributeEvent, type SessionSpan, sessionsPresent } from './attributor.ts';
 import { resolvePutBack } from './cart-evidence.ts';
-import { EXIT_WINDOW_MS, unboundTrackLeaving } from './exit-match.ts';
+import { EXIT_WINDOW_MS, trackLeaving } from './exit-match.ts';
 import { gatherEvidence } from './reach-evidence.ts';
 import { TrackHistory, type TrackSnapshot } from './track-history.ts';
 
@@ -21,7 +21,7 @@ export interface FusionStageOptions {
   holds: (sessionId: string) => ReadonlyMap<string, number>;
   /** An event decided: `candidates` are the sessions that could have done it, most likely first. */
   decided: (event: ShelfEvent, candidates: string[]) => void;
-  /** The track on no session that left right after this session's exit scan was this session's person. */
+  /** The one track that left right after this session's exit scan was this session's person. */
   exitMatched?: (sessionId: string, trackId: string) => void;
   /** Track history looked at before the event's first sample and after its last (ms). */
   lookBehindMs?: number;
@@ -96,8 +96,8 @@ export class FusionStage {
   }
 
   /**
-   * A session scanned out. When some of its possible picks were made by a person on no session, watch who
-   * walks out next: if it is one such person, they were this shopper.
+   * A session scanned out while some picks it may have made wait for staff: watch who walks out next — the
+   * one person leaving is this shopper, whatever session their track carried.
    */
   sessionExited(sessionId: string, gate: string, scanTs: number): void {
     if (this.history.latestTs === undefined) return;
@@ -131,8 +131,8 @@ export class FusionStage {
       const seenAll = (this.history.latestTs ?? Number.NEGATIVE_INFINITY) >= exit.scanTs + EXIT_WINDOW_MS;
       if (!force && tracksLive && !seenAll && now - exit.since < EXIT_WINDOW_MS + maxWait) continue;
       this.pendingExits.splice(i--, 1);
-      const snapshots = this.history.between(exit.scanTs - 500, exit.scanTs + EXIT_WINDOW_MS);
-      const trackId = unboundTrackLeaving(snapshots, exit.sessionId, exit.gate, exit.scanTs);
+      const snapshots = this.history.between(exit.scanTs, exit.scanTs + EXIT_WINDOW_MS);
+      const trackId = trackLeaving(snapshots, exit.gate, exit.scanTs);
       if (trackId !== undefined) this.options.exitMatched?.(exit.sessionId, trackId);
     }
   }

@@ -19,6 +19,8 @@ export interface EvidenceQuery {
 const SEEN_WITHIN_MS = 400;
 /** People bound to no session count as candidates only when they came this close. */
 const STRANGER_RADIUS_M = 1.2;
+/** Tracks this close to the lane are named in the evidence. */
+const TRACKED_NEAR_M = 1.5;
 
 export function gatherEvidence(query: EvidenceQuery): Omit<AttributionEvidence, 'rule' | 'vision'> {
   /** by session id ('' for people bound to none) */
@@ -50,7 +52,8 @@ export function gatherEvidence(query: EvidenceQuery): Omit<AttributionEvidence, 
       if (session === null && bodyM > STRANGER_RADIUS_M && (handM === null || handM > STRANGER_RADIUS_M))
         continue;
       const e = entry(session);
-      if (session === null && !(e.tracks ?? []).includes(track.id))
+      // who was near, by track: the exit can still tell which session a doubtful track was
+      if (bodyM <= TRACKED_NEAR_M && !(e.tracks ?? []).includes(track.id))
         e.tracks = [...(e.tracks ?? []), track.id];
       if (e.bodyM === null || bodyM < e.bodyM) e.bodyM = round(bodyM);
       if (handM !== null && (e.handM === null || handM < e.handM)) e.handM = round(handM);

@@ -12,7 +12,7 @@ export const CandidateEvidenceSchema = Type.Object(
     bodyM: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
     /** Lowest identity confidence of the session's tracks seen around the event (0–1). */
     identity: Type.Number({ minimum: 0, maximum: 1 }),
-    /** People on no session only: their track ids, so the session can be found later (at the exit). */
+    /** Tracks of these people that came within 1.5 m of the lane, so a doubt can be settled later (exit). */
     tracks: Type.Optional(Type.Array(Type.String(), { maxItems: 20 })),
   },
   { additionalProperties: false },

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { unboundTrackLeaving } from '../../../../edge/fusion/exit-match.ts';
+import { trackLeaving, wasAtLane } from '../../../../edge/fusion/exit-match.ts';
 import type { TrackSnapshot } from '../../../../edge/fusion/track-history.ts';
+import type { CandidateEvidence } from '../../../../shared/schemas/attribution-evidence.ts';
+import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 
 const leaving = (id: string, sessionId: string | null, ts: number, gate = 'G-OUT'): TrackSnapshot => ({
   ts,
@@ -22,35 +24,42 @@ const leaving = (id: string, sessionId: string | null, ts: number, gate = 'G-OUT
   ],
 });
 
-describe('unboundTrackLeaving', () => {
-  it('names the one person on no session who walked out after the scan', () => {
-    expect(unboundTrackLeaving([leaving('T9', null, 12_600)], 'alice', 'G-OUT', 10_000)).toBe('T9');
+describe('trackLeaving', () => {
+  it('names the one person who walked out after the scan, whatever session their track carried', () => {
+    expect(trackLeaving([leaving('T9', null, 12_600)], 'G-OUT', 10_000)).toBe('T9');
+    expect(trackLeaving([leaving('T4', 'bob', 12_600)], 'G-OUT', 10_000)).toBe('T4');
   });
 
-  it('says nothing when the shopper was seen leaving on their own track, or two unknowns left', () => {
+  it('says nothing when two left, or when they left too soon, too late or through another gate', () => {
     expect(
-      unboundTrackLeaving(
-        [leaving('T9', null, 13_000), leaving('T2', 'alice', 12_500)],
-        'alice',
-        'G-OUT',
-        10_000,
-      ),
+      trackLeaving([leaving('T9', null, 12_000), leaving('T8', 'x', 13_900)], 'G-OUT', 10_000),
     ).toBeUndefined();
-    expect(
-      unboundTrackLeaving(
-        [leaving('T9', null, 12_000), leaving('T8', null, 13_900)],
-        'alice',
-        'G-OUT',
-        10_000,
-      ),
-    ).toBeUndefined();
+    expect(trackLeaving([leaving('T9', null, 16_000)], 'G-OUT', 10_000)).toBeUndefined();
+    expect(trackLeaving([leaving('T9', null, 10_100)], 'G-OUT', 10_000)).toBeUndefined();
+    expect(trackLeaving([leaving('T9', null, 12_000, 'G-OUT2')], 'G-OUT', 10_000)).toBeUndefined();
+  });
+});
+
+describe('wasAtLane', () => {
+  const event = (candidates: CandidateEvidence[]) =>
+    ({
+      evidence: { vision: true, laneSeen: true, candidates, rule: 'identity-doubtful' },
+    }) as unknown as ShelfEvent;
+  const c = (sessionId: string | null, handM: number | null, bodyM: number | null, tracks: string[]) => ({
+    sessionId,
+    handM,
+    bodyM,
+    identity: 0.5,
+    tracks,
   });
 
-  it('ignores people leaving long after the scan or through another gate', () => {
-    expect(unboundTrackLeaving([leaving('T9', null, 16_000)], 'alice', 'G-OUT', 10_000)).toBeUndefined();
-    expect(unboundTrackLeaving([leaving('T9', null, 10_100)], 'alice', 'G-OUT', 10_000)).toBeUndefined();
-    expect(
-      unboundTrackLeaving([leaving('T9', null, 12_000, 'G-OUT2')], 'alice', 'G-OUT', 10_000),
-    ).toBeUndefined();
+  it('is true for the one hand in the lane', () => {
+    expect(wasAtLane(event([c('alice', 0.05, 0.4, ['T1']), c('bob', null, 1.4, ['T2'])]), 'T1')).toBe(true);
+    expect(wasAtLane(event([c('alice', 0.05, 0.4, ['T1']), c('bob', null, 1.4, ['T2'])]), 'T2')).toBe(false);
+  });
+
+  it('is false when another hand was in the lane too, or the track was not there', () => {
+    expect(wasAtLane(event([c('alice', 0.05, 0.4, ['T1']), c(null, 0.1, 0.5, ['T7'])]), 'T1')).toBe(false);
+    expect(wasAtLane(event([c('alice', 0.05, 0.4, ['T1'])]), 'T3')).toBe(false);
   });
 });

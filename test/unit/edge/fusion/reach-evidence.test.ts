@@ -44,7 +44,7 @@ describe('gatherEvidence', () => {
     });
     expect(seen.laneSeen).toBe(true);
     expect(seen.candidates).toEqual([
-      { sessionId: 'alice', handM: 0.05, bodyM: 0.5, identity: 0.7 },
+      { sessionId: 'alice', handM: 0.05, bodyM: 0.5, identity: 0.7, tracks: ['T1'] },
       { sessionId: 'bob', handM: null, bodyM: 4.031, identity: 1 },
       { sessionId: 'carol', handM: null, bodyM: null, identity: 1 },
     ]);
