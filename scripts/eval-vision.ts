@@ -1,7 +1,8 @@
-// npm run eval:vision — renders the vision scenarios' camera frames (8 ceiling cameras, 10 fps, 2 % dropped)
+// npm run eval:vision — renders the vision scenarios' camera frames (the sample store's 12 ceiling cameras, 10 fps, 2 % dropped)
 // and runs them through the edge's detector, embedder and tracker in simulated time. Prints detection
-// recall/precision at 0.3 m, MOTA, IDF1, ID switches and intact sessions per scenario; with --json the last
-// line is {"overall":{…}}. Options: --fps N, --drop R, --scenario file.json (repeatable).
+// recall/precision at 0.3 m, MOTA, IDF1, ID switches, intact sessions and how identity confidence did (ticks
+// on a wrong session while sure; share of right ones in doubt) per scenario; with --json the last line is
+// {"overall":{…}}. Options: --fps N, --drop R, --scenario file.json (repeatable).
 import { readdirSync } from 'node:fs';
 import { FramePipeline } from '../edge/vision/frame-pipeline.ts';
 import { AppearanceEmbedder, HeatmapDetector } from '../edge/vision/onnx-models.ts';
@@ -87,22 +88,37 @@ const overall = {
       1,
       sum((s) => s.mot.sessions),
     ),
+  identityWrongButSure: sum((s) => s.mot.wrongButSure),
+  // weighted by ground-truth presence, like IDF1
+  identityDoubtfulShare: sum((s) => s.mot.doubtfulShare * s.mot.gtObjects) / Math.max(1, gt),
+  // everyone in these scenarios is admitted: any report is a false alarm
+  tailgatingReports: sum((s) => s.tailgating),
 };
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`.padStart(7);
 log('');
-log('scenario            frames  det.recall det.prec   MOTA    IDF1  IDsw  sessions  edge ms/frame');
+log(
+  'scenario            frames  det.recall det.prec   MOTA    IDF1  IDsw  sessions  wrong+sure  doubtful  edge ms/frame',
+);
 for (const s of scores) {
   log(
-    `${s.scenario.padEnd(18)} ${String(s.frames).padStart(7)}  ${pct(s.detection.recall)}   ${pct(s.detection.precision)} ${pct(s.mot.mota)} ${pct(s.mot.idf1)} ${String(s.mot.idSwitches).padStart(5)}  ${`${s.mot.sessionsIntact}/${s.mot.sessions}`.padStart(8)}  ${s.edgeMsPerFrame.toFixed(2).padStart(13)}`,
+    `${s.scenario.padEnd(18)} ${String(s.frames).padStart(7)}  ${pct(s.detection.recall)}   ${pct(s.detection.precision)} ${pct(s.mot.mota)} ${pct(s.mot.idf1)} ${String(s.mot.idSwitches).padStart(5)}  ${`${s.mot.sessionsIntact}/${s.mot.sessions}`.padStart(8)}  ${String(s.mot.wrongButSure).padStart(10)}  ${pct(s.mot.doubtfulShare).padStart(8)}  ${s.edgeMsPerFrame.toFixed(2).padStart(13)}`,
   );
 }
 log(
-  `${'overall'.padEnd(18)} ${String(sum((s) => s.frames)).padStart(7)}  ${pct(overall.detectionRecall)}   ${pct(overall.detectionPrecision)} ${pct(overall.mota)} ${pct(overall.idf1)} ${String(overall.idSwitches).padStart(5)}  ${pct(overall.sessionsIntact).padStart(8)}`,
+  `${'overall'.padEnd(18)} ${String(sum((s) => s.frames)).padStart(7)}  ${pct(overall.detectionRecall)}   ${pct(overall.detectionPrecision)} ${pct(overall.mota)} ${pct(overall.idf1)} ${String(overall.idSwitches).padStart(5)}  ${pct(overall.sessionsIntact).padStart(8)}  ${String(overall.identityWrongButSure).padStart(10)}  ${pct(overall.identityDoubtfulShare).padStart(8)}`,
 );
 log(
   `(${fps} fps, ${(dropRate * 100).toFixed(0)} % frames dropped, matches within 0.3 m; ${((performance.now() - started) / 1000).toFixed(0)} s)`,
 );
 if (json)
   process.stdout.write(
-    `${JSON.stringify({ overall, scenarios: scores.map((s) => ({ scenario: s.scenario, detection: s.detection, mot: s.mot })) })}\n`,
+    `${JSON.stringify({
+      overall,
+      scenarios: scores.map((s) => ({
+        scenario: s.scenario,
+        detection: s.detection,
+        mot: s.mot,
+        tailgating: s.tailgating,
+      })),
+    })}\n`,
   );

@@ -35,7 +35,7 @@ export interface MotSummary {
   sessionsIntact: number;
   /** Sessions whose identity broke, with why. */
   broken: Array<{ session: string; reason: string }>;
-  /** Matched ticks on a track carrying the wrong session although its identity confidence was sure. */
+  /** Matched ticks on a track carrying another shopper's session although its identity confidence was sure. */
   wrongButSure: number;
   /** Share of matched ticks with the right session whose identity confidence was not sure (billing refused). */
   doubtfulShare: number;
@@ -106,7 +106,8 @@ export class MotAccumulator {
       if (prev !== undefined && prev !== h.id) this.switches++;
       this.lastMatch.set(g.id, h.id);
       const sure = (h.identityConfidence ?? 1) >= SURE_IDENTITY;
-      if (h.session !== g.session && sure) this.wrongButSure++;
+      // a track of no session bills nobody (fusion sends what it touches to staff): only a wrong session counts
+      if (h.session !== g.session && h.session !== null && sure) this.wrongButSure++;
       if (h.session === g.session) {
         this.rightTicks++;
         if (!sure) this.rightButDoubtful++;

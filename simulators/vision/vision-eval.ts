@@ -18,6 +18,8 @@ export interface ScenarioScore {
   mot: MotSummary;
   /** Wall time spent in the edge pipeline + tracker per frame, ms. */
   edgeMsPerFrame: number;
+  /** People the tracker reported coming in unadmitted (the scenarios admit everyone: false alarms). */
+  tailgating: number;
 }
 
 export async function evaluateScenario(
@@ -41,6 +43,7 @@ export async function evaluateScenario(
   entries.sort((a, b) => a.ts - b.ts);
   const det = [0, 0, 0, 0];
   let frames = 0;
+  let tailgating = 0;
   let edgeMs = 0;
   for await (const tick of scenarioFrames(scenario, store, {
     fps: options.fps,
@@ -54,6 +57,7 @@ export async function evaluateScenario(
     const started = performance.now();
     const detections = await pipeline.process(tick.frames);
     tracker.update(tick.ts, detections, new Set(tick.frames.map((f) => f.camera)));
+    tailgating += tracker.takeTailgating().length;
     edgeMs += performance.now() - started;
     frames += tick.frames.length;
     for (const frame of tick.frames) {
@@ -90,5 +94,6 @@ export async function evaluateScenario(
     detection: summarise(tp, fp, fn, err),
     mot: mot.summary(),
     edgeMsPerFrame: frames === 0 ? 0 : edgeMs / frames,
+    tailgating,
   };
 }
