@@ -170,22 +170,24 @@ export class GroundTruthRecorder {
   }
 
   finish(endedAt: number): GroundTruth {
-    const shoppers = [...this.shoppers.values()].map(({ entryResult, spans, ...rest }): GroundTruthShopper => {
-      const charged = this.events.filter((e) => (e.chargedTo ?? e.shopper) === rest.id);
-      return {
-        ...rest,
-        entryResult: entryResult ?? 'deny',
-        ...(entryResult === null ? { denyReason: 'not-attempted' } : {}),
-        expectedLines: expectedLines(charged),
-        visits: spans.map((span, i) => {
-          const until = spans[i + 1]?.enteredAt ?? Number.POSITIVE_INFINITY;
-          return {
-            ...span,
-            expectedLines: expectedLines(charged.filter((e) => e.ts >= span.enteredAt && e.ts < until)),
-          };
-        }),
-      };
-    });
+    const shoppers = [...this.shoppers.values()].map(
+      ({ entryResult, spans, ...rest }): GroundTruthShopper => {
+        const charged = this.events.filter((e) => (e.chargedTo ?? e.shopper) === rest.id);
+        return {
+          ...rest,
+          entryResult: entryResult ?? 'deny',
+          ...(entryResult === null ? { denyReason: 'not-attempted' } : {}),
+          expectedLines: expectedLines(charged),
+          visits: spans.map((span, i) => {
+            const until = spans[i + 1]?.enteredAt ?? Number.POSITIVE_INFINITY;
+            return {
+              ...span,
+              expectedLines: expectedLines(charged.filter((e) => e.ts >= span.enteredAt && e.ts < until)),
+            };
+          }),
+        };
+      },
+    );
     const byTs = <T extends { ts: number }>(items: T[]) => [...items].sort((x, y) => x.ts - y.ts);
     return {
       ...this.run,

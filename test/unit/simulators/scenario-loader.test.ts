@@ -125,7 +125,8 @@ describe('parseScenario', () => {
       '/shoppers/0/script/1/do: enter comes first, or again after an exit (re-entry)',
     ]);
     const back = valid();
-    (back.shoppers[0]?.script as Record<string, unknown>[]).push({ at: 20, do: 'enter' }, { at: 30, do: 'exit' });
+    const script = back.shoppers[0]?.script as Record<string, unknown>[];
+    script.push({ at: 20, do: 'enter' }, { at: 30, do: 'exit' });
     const visits = parseScenario(back, store).shoppers[0]?.script.filter((a) => a.do === 'enter');
     expect(visits).toHaveLength(2);
   });
