@@ -18,14 +18,30 @@ export function trackLeaving(
   snapshots: readonly TrackSnapshot[],
   gate: string,
   scanTs: number,
-): string | undefined {
-  const left = new Set<string>();
+): { id: string; sessionId: string | null } | undefined {
+  /** by track id: the session it carried */
+  const left = new Map<string, string | null>();
   for (const s of snapshots) {
     if (s.ts < scanTs + EXIT_EARLIEST_MS || s.ts > scanTs + EXIT_WINDOW_MS) continue;
-    for (const t of s.tracks) if (t.state === 'exited' && t.exitGate === gate) left.add(t.id);
+    for (const t of s.tracks) if (t.state === 'exited' && t.exitGate === gate) left.set(t.id, t.sessionId);
   }
   const [only] = left;
-  return left.size === 1 ? only : undefined;
+  return left.size === 1 && only !== undefined ? { id: only[0], sessionId: only[1] } : undefined;
+}
+
+/**
+ * Whether the track that left after `sessionId`'s scan can be taken for that shopper: its own track, or —
+ * when nobody else scanned out around then — one on no session or on a session still inside (a swap).
+ */
+export function leaverIsShopper(
+  leaver: { sessionId: string | null },
+  sessionId: string,
+  othersScannedOutNearby: boolean,
+  isInside: (sessionId: string) => boolean,
+): boolean {
+  if (leaver.sessionId === sessionId) return true;
+  if (othersScannedOutNearby) return false;
+  return leaver.sessionId === null || isInside(leaver.sessionId);
 }
 
 /** True when `trackId` was the one person at the event's lane (the only hand in it, or standing at it). */

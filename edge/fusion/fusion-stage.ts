@@ -9,7 +9,7 @@ import type { DetectedShelfEvent } from '../shelves/shelf-monitor.ts';
 import { cameraOutline, camerasSeeing } from '../tracking/coverage.ts';
 import { attributeEvent, type SessionSpan, sessionsPresent } from './attributor.ts';
 import { resolvePutBack } from './cart-evidence.ts';
-import { EXIT_WINDOW_MS, trackLeaving } from './exit-match.ts';
+import { EXIT_WINDOW_MS, leaverIsShopper, trackLeaving } from './exit-match.ts';
 import { gatherEvidence } from './reach-evidence.ts';
 import { TrackHistory, type TrackSnapshot } from './track-history.ts';
 
@@ -132,8 +132,18 @@ export class FusionStage {
       if (!force && tracksLive && !seenAll && now - exit.since < EXIT_WINDOW_MS + maxWait) continue;
       this.pendingExits.splice(i--, 1);
       const snapshots = this.history.between(exit.scanTs, exit.scanTs + EXIT_WINDOW_MS);
-      const trackId = trackLeaving(snapshots, exit.gate, exit.scanTs);
-      if (trackId !== undefined) this.options.exitMatched?.(exit.sessionId, trackId);
+      const leaver = trackLeaving(snapshots, exit.gate, exit.scanTs);
+      if (leaver === undefined) continue;
+      const spans = this.options.sessions();
+      const othersNearby = spans.some(
+        (s) =>
+          s.sessionId !== exit.sessionId &&
+          s.exitedAt !== undefined &&
+          Math.abs(s.exitedAt - exit.scanTs) < EXIT_WINDOW_MS,
+      );
+      const inside = (id: string) => spans.some((s) => s.sessionId === id && s.exitedAt === undefined);
+      if (leaverIsShopper(leaver, exit.sessionId, othersNearby, inside))
+        this.options.exitMatched?.(exit.sessionId, leaver.id);
     }
   }
 
