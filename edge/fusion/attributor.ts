@@ -80,14 +80,6 @@ export function attributeEvent(
     candidates:
       seen?.candidates ?? present.map((sessionId) => ({ sessionId, handM: null, bodyM: null, identity: 1 })),
   };
-  const refuse = (rule: string, ranked: string[] = [...present]): Attribution => ({
-    sessionId: null,
-    attribution: 'unattributed',
-    confidence: 0,
-    candidates: ranked,
-    evidence: { ...measured, rule },
-  });
-  if (present.length === 0) return refuse('nobody-inside');
   const evidenceOf = (id: string) => measured.candidates.find((e) => e.sessionId === id);
   // a sure track far from the lane accounts for that shopper: they did not do it
   const elsewhere = (c: CandidateEvidence | undefined) =>
@@ -96,6 +88,19 @@ export function attributeEvent(
     c.bodyM !== null &&
     c.bodyM >= settings.elsewhereM &&
     (c.handM === null || c.handM >= settings.elsewhereM);
+  // staff are asked about the shoppers who could have done it, not everyone inside (whose receipts would
+  // all wait for the decision); when the cameras account for everyone, all of them
+  const refuse = (rule: string, ranked: string[] = [...present]): Attribution => {
+    const possible = ranked.filter((id) => !elsewhere(evidenceOf(id)));
+    return {
+      sessionId: null,
+      attribution: 'unattributed',
+      confidence: 0,
+      candidates: possible.length > 0 ? possible : ranked,
+      evidence: { ...measured, rule },
+    };
+  };
+  if (present.length === 0) return refuse('nobody-inside');
   // people on no session: a shopper whose track lost its binding, or someone who came in without a scan
   const unbound = measured.candidates.find((c) => c.sessionId === null);
   const unaccounted = present.filter((id) => !elsewhere(evidenceOf(id)));

@@ -122,6 +122,15 @@ describe('attributeEvent', () => {
     expect(c3).toMatchObject({ sessionId: null, evidence: { rule: 'stranger-at-lane' } });
   });
 
+  it('asks staff only about the shoppers the cameras did not see elsewhere', () => {
+    const a = attributeEvent(
+      ['alice', 'bob', 'carol', 'dan'],
+      seen(true, c('alice', 0.1, 0.5), c('bob', 0.15, 0.6), c('carol', null, 8), c('dan', null, null)),
+    );
+    expect(a).toMatchObject({ sessionId: null, evidence: { rule: 'close-call' } });
+    expect(a.candidates).toEqual(['alice', 'bob', 'dan']);
+  });
+
   it('refuses when nobody was near the lane', () => {
     const a = attributeEvent(['alice', 'bob'], seen(true, c('alice', null, 4), c('bob', null, 7)));
     expect(a).toMatchObject({ sessionId: null, evidence: { rule: 'nobody-at-lane' } });
