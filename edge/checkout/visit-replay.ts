@@ -75,5 +75,7 @@ function decidedAlike(event: ShelfEvent): boolean | undefined {
   const again = redecide(event.evidence);
   // a put-back moved to the shopper who held the item: the cameras' part of the decision is what replays
   if (event.evidence.rule.endsWith('+returned-for-other')) return again.sessionId !== null;
+  // the cameras refused at the time and the exit settled it later: the refusal is what replays
+  if (event.evidence.rule.endsWith('+matched-at-exit')) return again.sessionId === null;
   return again.sessionId === event.sessionId && again.attribution === event.attribution;
 }

@@ -12,6 +12,8 @@ const EXIT_EARLIEST_MS = 300;
 /** The matched track must have had its hand this close to the lane (or stood this close), alone. */
 const HAND_AT_LANE_M = 0.45;
 const BODY_AT_LANE_M = 1.0;
+/** Standing at the lane says who did it only when nobody else stood this close. */
+const ALONE_M = 1.5;
 
 /** The one track that left through `gate` 0.3–4.5 s after the scan at `scanTs`; undefined if not exactly one. */
 export function trackLeaving(
@@ -50,6 +52,14 @@ export function wasAtLane(event: ShelfEvent, trackId: string): boolean {
   const mine = candidates.find((c) => c.tracks?.includes(trackId));
   if (mine === undefined) return false;
   const handIn = (c: CandidateEvidence) => c.handM !== null && c.handM <= HAND_AT_LANE_M;
+  // only a refusal the track's identity caused: the evidence itself pointed at this track
+  const rule = event.evidence?.rule ?? '';
+  if (!rule.startsWith('identity-doubtful') && !rule.startsWith('unbound-at-lane')) return false;
   if (candidates.some((c) => c !== mine && handIn(c))) return false;
-  return handIn(mine) || (mine.bodyM !== null && mine.bodyM <= BODY_AT_LANE_M);
+  if (handIn(mine)) return true;
+  // standing at the lane counts only when nobody else stood near it
+  const near = (c: CandidateEvidence) => c.bodyM !== null && c.bodyM <= ALONE_M;
+  return (
+    mine.bodyM !== null && mine.bodyM <= BODY_AT_LANE_M && !candidates.some((c) => c !== mine && near(c))
+  );
 }

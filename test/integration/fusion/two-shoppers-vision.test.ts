@@ -1,6 +1,7 @@
 // Fusion on the real pipeline: two shoppers reach across each other at one shelf with the ceiling cameras on
 // (simulator → Mosquitto → edge with ONNX tracking → cloud). Whatever the cameras manage, no line may be billed
 // to the wrong shopper; picks made apart are attributed by vision; every visit replays from the event log.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,9 @@ import { type StoreStack, startStoreStack } from '../../../simulators/harness/st
 import { loadScenario } from '../../../simulators/scenario/scenario-loader.ts';
 import { realMosquitto } from '../../support/services.ts';
 
-const loaded = loadScenario('scenarios/suite/05-two-shoppers-crossing-hands.json');
+const file = loadScenario('scenarios/suite/05-two-shoppers-crossing-hands.json');
+// a store id of its own: other suites share the real broker (their gates and cameras must not reach this edge)
+const loaded = { ...file, store: { ...file.store, storeId: `fusion-it-${randomBytes(3).toString('hex')}` } };
 const mosquitto = realMosquitto();
 
 describe.skipIf(mosquitto.url === undefined)('two shoppers with the cameras on (Mosquitto)', () => {

@@ -76,6 +76,21 @@ describe('wasAtLane', () => {
     expect(wasAtLane(event([c('alice', 0.05, 0.4, ['T1']), c('bob', null, 1.4, ['T2'])]), 'T2')).toBe(false);
   });
 
+  it('is false when someone else stood at the lane too, or the refusal was a close call', () => {
+    expect(wasAtLane(event([c('alice', null, 0.45, ['T1']), c('bob', null, 0.63, ['T2'])]), 'T1')).toBe(
+      false,
+    );
+    const closeCall = {
+      evidence: {
+        vision: true,
+        laneSeen: true,
+        candidates: [c('alice', 0.05, 0.4, ['T1'])],
+        rule: 'close-call',
+      },
+    } as unknown as ShelfEvent;
+    expect(wasAtLane(closeCall, 'T1')).toBe(false);
+  });
+
   it('is false when another hand was in the lane too, or the track was not there', () => {
     expect(wasAtLane(event([c('alice', 0.05, 0.4, ['T1']), c(null, 0.1, 0.5, ['T7'])]), 'T1')).toBe(false);
     expect(wasAtLane(event([c('alice', 0.05, 0.4, ['T1'])]), 'T3')).toBe(false);
