@@ -44,6 +44,9 @@ export interface AttributionSettings {
   elsewhereM: number;
 }
 
+/** With several units moved, anyone else standing this close (m) may have taken some of them. */
+const ALSO_AT_LANE_M = 1.2;
+
 export const DEFAULT_ATTRIBUTION: AttributionSettings = {
   handSigmaM: 0.28,
   bodyWeight: 0.08,
@@ -75,6 +78,7 @@ export function attributeEvent(
   settings: AttributionSettings = DEFAULT_ATTRIBUTION,
 ): Attribution {
   const measured = {
+    ...(seen?.units === undefined ? {} : { units: seen.units }),
     vision: seen !== undefined,
     laneSeen: seen?.laneSeen ?? false,
     candidates:
@@ -135,6 +139,12 @@ export function attributeEvent(
     const order = [sessionId, ...ranked.filter((id) => id !== sessionId)];
     if (!byHand && !byBody) return refuse('nobody-at-lane', order);
     if (confidence < settings.minConfidence) return refuse('close-call', order);
+    // two people taking from one lane at once look like one pick of two: each may have taken one
+    const someoneElseAtLane = measured.candidates.some(
+      (o) =>
+        o !== c && ((o.bodyM !== null && o.bodyM <= ALSO_AT_LANE_M) || (o.handM !== null && o.handM <= 0.6)),
+    );
+    if ((measured.units ?? 1) > 1 && someoneElseAtLane) return refuse('several-units-several-people', order);
     return {
       sessionId,
       attribution: 'vision',

@@ -162,7 +162,8 @@ export class FusionStage {
           laneCameras: new Set(detected.lanes.flatMap((l) => [...(this.laneCameras.get(l) ?? [])])),
         })
       : undefined;
-    const decided = attributeEvent(present, seen);
+    const units = detected.hypotheses[0]?.count ?? 1;
+    const decided = attributeEvent(present, seen === undefined ? undefined : { ...seen, units });
     let event: ShelfEvent = {
       ...detected,
       sessionId: decided.sessionId,

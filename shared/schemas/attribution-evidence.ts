@@ -24,6 +24,9 @@ export const AttributionEvidenceSchema = Type.Object(
     vision: Type.Boolean(),
     /** Cameras saw the lane's aisle during the event (an unseen shopper cannot have been there). */
     laneSeen: Type.Boolean(),
+    /** Units the shelf says moved (best hypothesis): several units with several people at the lane may be
+     * one unit each. */
+    units: Type.Optional(Type.Integer({ minimum: 1 })),
     /** Every session inside during the event, and anyone on no session who came close. */
     candidates: Type.Array(CandidateEvidenceSchema, { maxItems: 100 }),
     /** The rule that decided (e.g. `sole-session`, `reach`, `no-vision`, `close-call`, `cart`). */

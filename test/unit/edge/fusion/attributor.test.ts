@@ -131,6 +131,19 @@ describe('attributeEvent', () => {
     expect(a.candidates).toEqual(['alice', 'bob', 'dan']);
   });
 
+  it('refuses several units at once when someone else stood at the lane too', () => {
+    const two = { ...seen(true, c('alice', 0.05, 0.45), c('bob', null, 0.9)), units: 2 };
+    expect(attributeEvent(['alice', 'bob'], two)).toMatchObject({
+      sessionId: null,
+      evidence: { rule: 'several-units-several-people' },
+    });
+    const alone = { ...seen(true, c('alice', 0.05, 0.45), c('bob', null, 5)), units: 2 };
+    expect(attributeEvent(['alice', 'bob'], alone)).toMatchObject({
+      sessionId: 'alice',
+      attribution: 'vision',
+    });
+  });
+
   it('refuses when nobody was near the lane', () => {
     const a = attributeEvent(['alice', 'bob'], seen(true, c('alice', null, 4), c('bob', null, 7)));
     expect(a).toMatchObject({ sessionId: null, evidence: { rule: 'nobody-at-lane' } });

@@ -91,6 +91,19 @@ describe('wasAtLane', () => {
     expect(wasAtLane(closeCall, 'T1')).toBe(false);
   });
 
+  it('is false for several units with someone else beside the lane', () => {
+    const twoUnits = {
+      evidence: {
+        vision: true,
+        laneSeen: true,
+        units: 2,
+        candidates: [c('alice', 0.05, 0.3, ['T1']), c('bob', null, 0.6, ['T2'])],
+        rule: 'identity-doubtful',
+      },
+    } as unknown as ShelfEvent;
+    expect(wasAtLane(twoUnits, 'T1')).toBe(false);
+  });
+
   it('is false when another hand was in the lane too, or the track was not there', () => {
     expect(wasAtLane(event([c('alice', 0.05, 0.4, ['T1']), c(null, 0.1, 0.5, ['T7'])]), 'T1')).toBe(false);
     expect(wasAtLane(event([c('alice', 0.05, 0.4, ['T1'])]), 'T3')).toBe(false);
