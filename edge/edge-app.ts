@@ -371,13 +371,12 @@ export class Edge {
       const { event } = exception;
       const best = event.hypotheses[0];
       if (best === undefined || event.ambiguous || !wasAtLane(event, trackId)) continue;
-      const isOpen = (id: string) => this.sessions.get(id)?.status !== 'closed';
       const assigned = this.exceptions.assign(
         exception.exceptionId,
         { sessionId, sku: best.sku, count: best.count },
         'vision:exit-match',
         now,
-        isOpen,
+        (id) => this.sessions.isBillable(id),
       );
       const rule = `${event.evidence?.rule ?? 'unbound-at-lane'}+matched-at-exit`;
       const decided: ShelfEvent = {

@@ -69,6 +69,12 @@ export class SessionStore {
     return this.live.get(sessionId);
   }
 
+  /** A line can still be added to this session's receipt (it is known and not yet billed). */
+  isBillable(sessionId: string): boolean {
+    const session = this.live.get(sessionId);
+    return session !== undefined && session.status !== 'closed';
+  }
+
   /** Sessions inside now (open) or that left recently: the candidates for attributing an event. */
   spans(): SessionSpan[] {
     return [...this.live.values()].map((s) => ({

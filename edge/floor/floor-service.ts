@@ -110,10 +110,9 @@ export class FloorService implements FloorSource {
 
   assign(exceptionId: string, choice: { sessionId: string; sku: string; count: number }, by: StaffUser) {
     const { exceptions, sessions, clock, hub } = this.deps;
-    const event = exceptions.assign(exceptionId, choice, by.name, clock.now(), (id) => {
-      const session = sessions.get(id);
-      return session !== undefined && session.status !== 'closed';
-    });
+    const event = exceptions.assign(exceptionId, choice, by.name, clock.now(), (id) =>
+      sessions.isBillable(id),
+    );
     this.deps.onAssigned(event);
     hub.publish('exception-closed', { exceptionId, status: 'resolved', by: by.name, event });
     this.deps.onDecided(exceptionId);

@@ -56,13 +56,10 @@ export function wasAtLane(event: ShelfEvent, trackId: string): boolean {
   const rule = event.evidence?.rule ?? '';
   if (!rule.startsWith('identity-doubtful') && !rule.startsWith('unbound-at-lane')) return false;
   if (candidates.some((c) => c !== mine && handIn(c))) return false;
+  const someoneBeside = candidates.some((c) => c !== mine && c.bodyM !== null && c.bodyM <= ALONE_M);
   // several units with someone else beside the lane: each may have taken some
-  const beside = (c: CandidateEvidence) => c.bodyM !== null && c.bodyM <= ALONE_M;
-  if ((event.evidence?.units ?? 1) > 1 && candidates.some((c) => c !== mine && beside(c))) return false;
+  if ((event.evidence?.units ?? 1) > 1 && someoneBeside) return false;
   if (handIn(mine)) return true;
   // standing at the lane counts only when nobody else stood near it
-  const near = (c: CandidateEvidence) => c.bodyM !== null && c.bodyM <= ALONE_M;
-  return (
-    mine.bodyM !== null && mine.bodyM <= BODY_AT_LANE_M && !candidates.some((c) => c !== mine && near(c))
-  );
+  return mine.bodyM !== null && mine.bodyM <= BODY_AT_LANE_M && !someoneBeside;
 }
