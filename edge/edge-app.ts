@@ -8,6 +8,7 @@ import type { Alert } from '../shared/schemas/alert.ts';
 import type { SessionEvent } from '../shared/schemas/session-event.ts';
 import type { ShelfEvent } from '../shared/schemas/shelf-event.ts';
 import { indexStore, type StoreConfig, type StoreIndex } from '../shared/store-config.ts';
+import type { Timers } from '../shared/timers.ts';
 import { topicFilters, topics } from '../shared/topics.ts';
 import { compileValidator } from '../shared/validator.ts';
 import { cartHoldings } from './checkout/cart.ts';
@@ -52,6 +53,13 @@ export interface EdgeOptions {
   entryTokenPublicKeyPem: string;
   logger: Logger;
   clock?: Clock;
+  /** Timers of the edge's stages (default: wall-clock; virtual ones in a lockstep run). */
+  timers?: Timers;
+  /**
+   * Lockstep (evaluation): camera frames are inferred only when `settle()` is called, so a run gives the same
+   * result on any machine. A store never sets it.
+   */
+  lockstep?: boolean;
   /** HTTP port for health/metrics/state; 0 picks a free one; undefined serves none. */
   httpPort?: number;
   /** HTTP host (default 127.0.0.1; a store sets its LAN address). */
@@ -108,6 +116,7 @@ export class Edge {
       store: this.store,
       db: this.db,
       clock: this.clock,
+      timers: options.timers,
       onFrames: (exceptionId, frames, complete) =>
         this.hub.publish('exception-frames', { exceptionId, frames, complete }),
     });
@@ -152,6 +161,7 @@ export class Edge {
       credential: options.storeCredential,
       outbox: this.outbox,
       clock: this.clock,
+      timers: options.timers,
       logger: logger.child({ component: 'cloud-sync' }),
       onDelivered: (item, answer) => this.onDelivered(item.key, answer),
       onFailed: () => this.metrics.outboxFailed.inc(),
@@ -159,6 +169,7 @@ export class Edge {
     this.fusion = new FusionStage({
       store: this.store,
       clock: this.clock,
+      timers: options.timers,
       sessions: () => this.sessions.spans(),
       holds: (sessionId) => cartHoldings(this.sessions.eventsOf(sessionId)),
       decided: (event, candidates) => this.onAttributed(event, candidates),
@@ -170,6 +181,7 @@ export class Edge {
         this.shelves.isSettledThrough(ts, marginMs) && this.fusion.isSettledThrough(ts + marginMs),
       outbox: this.outbox,
       clock: this.clock,
+      timers: options.timers,
       logger: logger.child({ component: 'checkout' }),
       metrics: this.metrics,
       settleMarginMs: options.settleMarginMs ?? 100,
@@ -271,6 +283,7 @@ export class Edge {
         config: this.options.vision,
         logger: logger.child({ component: 'vision' }),
         clock: this.clock,
+        stepping: this.options.lockstep === true ? 'on-demand' : 'continuous',
         registry: this.metrics.registry,
         publish: (update) => {
           this.link.publish(topics.tracks(store.storeId), update, { qos: 0 });
@@ -319,6 +332,25 @@ export class Edge {
     this.listeners.clear();
     this.alertListeners.clear();
     this.db.close();
+  }
+
+  /** Device messages of this kind the edge has taken off the broker (a lockstep run waits for them). */
+  messagesReceived(kind: 'shelfWeights' | 'cameraFrame' | 'gateScan'): number {
+    return this.link.receivedCount(kind);
+  }
+
+  /** Camera frames the vision stage dropped because inference was behind (0 without cameras). */
+  visionFramesDropped(): number {
+    return this.vision?.droppedFrames ?? 0;
+  }
+
+  /**
+   * Lockstep: finishes the work the messages received so far started — infers the queued camera frames as one
+   * step (fusion decides what it can) and waits for deliveries to the cloud in flight.
+   */
+  async settle(): Promise<void> {
+    await this.vision?.processQueued();
+    await this.sync.idle();
   }
 
   /** True once every shelf's samples reached `ts` and nothing that began before it is unresolved. */

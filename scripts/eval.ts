@@ -1,33 +1,53 @@
-// `npm run eval -- <scenario files or folders> [--json] [--speed N] [--mqtt URL] [--database URL]`:
-// runs each scenario through the real pipeline (simulator → broker → edge → cloud) and prints, per
-// scenario and overall, visits exactly right, receipt-line F1, lines sent to staff, lines wrong but
-// confident, and exit → receipt latency. With --json the last line is one JSON object.
-import { randomBytes } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+// `npm run eval -- [scenario files or folders] [--seeds N] [--filter S] [--jobs J] [--json] [--report out.html]
+//                  [--realtime [--speed N] [--compare earlier.json]] [--mqtt URL] [--database URL]`
+// Plays every scenario (default: scenarios/suite, hand-written and generated families) N times with different
+// seeds through the real pipeline (simulator → broker → edge → cloud), in lockstep so the numbers do not move
+// with the machine's load, and prints per scenario, per family and overall: visits exactly right (95 %
+// interval), receipt-line F1, lines sent to staff, lines wrong but confident, exit → receipt p99. With --json
+// the last line is one JSON object; --report writes a self-contained HTML page.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { DEFAULT_VISION } from '../edge/vision/vision-config.ts';
-import { ScaledClock } from '../shared/clock.ts';
-import { evaluateScenario, type ScenarioRun } from '../simulators/evaluation/evaluate-scenario.ts';
-import { scoreVisits, type VisitScore } from '../simulators/evaluation/score-visits.ts';
-import { startStoreStack } from '../simulators/harness/store-stack.ts';
-import { type LoadedScenario, loadScenario } from '../simulators/scenario/scenario-loader.ts';
+import { runJobs } from '../simulators/evaluation/eval-pool.ts';
+import type { EvalReport, ScoreBlock } from '../simulators/evaluation/eval-report-types.ts';
+import type { EvalJob } from '../simulators/evaluation/eval-worker.ts';
+import type { ScenarioResult } from '../simulators/evaluation/scenario-result.ts';
+import { groupBy, scoreBlock } from '../simulators/evaluation/score-blocks.ts';
+import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
+
+/** Seeds per scenario by default: with the shipped suite this plays more than 300 visits. */
+const DEFAULT_SEEDS = 3;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     json: { type: 'boolean', default: false },
+    seeds: { type: 'string', default: String(DEFAULT_SEEDS) },
+    filter: { type: 'string' },
+    jobs: { type: 'string' },
+    realtime: { type: 'boolean', default: false },
     speed: { type: 'string', default: '1' },
+    compare: { type: 'string' },
+    report: { type: 'string' },
     mqtt: { type: 'string' },
     database: { type: 'string' },
   },
 });
-const paths = positionals.length > 0 ? positionals : ['scenarios/suite'];
+const fail = (message: string): never => {
+  process.stderr.write(`eval: ${message}\n`);
+  process.exit(2);
+};
+const seeds = Number(values.seeds);
+if (!Number.isInteger(seeds) || seeds < 1) fail(`--seeds must be an integer ≥ 1, got ${values.seeds}`);
 const speed = Number(values.speed);
-if (!(speed > 0)) throw new Error(`--speed must be a positive number, got ${values.speed}`);
+if (!(speed > 0)) fail(`--speed must be a positive number, got ${values.speed}`);
+// real time measures this machine under load: one run at a time, or the runs would load each other
+const jobs = values.realtime ? 1 : Number(values.jobs ?? 2);
+if (!Number.isInteger(jobs) || jobs < 1) fail(`--jobs must be an integer ≥ 1, got ${values.jobs}`);
 
 function scenarioFiles(path: string): string[] {
+  if (statSync(path, { throwIfNoEntry: false }) === undefined) return fail(`no such file or folder: ${path}`);
   if (statSync(path).isDirectory())
     return readdirSync(path)
       .sort()
@@ -35,64 +55,171 @@ function scenarioFiles(path: string): string[] {
   return path.endsWith('.json') ? [path] : [];
 }
 
+const files = (positionals.length > 0 ? positionals : ['scenarios/suite'])
+  .flatMap(scenarioFiles)
+  .filter((f) => values.filter === undefined || f.includes(values.filter));
+if (files.length === 0) fail('no scenario files (*.json) matched');
+const scenarios = files.map((file) => ({ file, loaded: loadScenario(file) }));
+/** Rough cost of a run in device seconds × cameras, to start the big ones first and estimate the ETA. */
+const cost = (s: (typeof scenarios)[number]) => {
+  const lastS = Math.max(...s.loaded.scenario.shoppers.flatMap((p) => p.script.map((a) => a.at)));
+  return (lastS + 10) * (s.loaded.scenario.cameras === undefined ? 1 : s.loaded.store.cameras.length);
+};
+const costOf = new Map(scenarios.map((s) => [s.file, cost(s)]));
+const queue: EvalJob[] = scenarios
+  .flatMap(({ file }) => Array.from({ length: seeds }, (_, variant) => ({ file, variant })))
+  .sort((a, b) => (costOf.get(b.file) ?? 0) - (costOf.get(a.file) ?? 0))
+  .map(({ file, variant }, id) => ({
+    id,
+    file,
+    variant,
+    options: {
+      mode: values.realtime ? 'realtime' : 'lockstep',
+      speed,
+      mqttUrl: values.mqtt,
+      databaseUrl: values.database,
+    },
+  }));
+
 const progress = (line: string) => process.stderr.write(`${line}\n`);
-const loaded: LoadedScenario[] = paths.flatMap(scenarioFiles).map((file) => loadScenario(file));
-if (loaded.length === 0) throw new Error(`no scenario files (*.json) under ${paths.join(', ')}`);
-const logger = pino({ level: 'silent' });
-const runs: ScenarioRun[] = [];
-// every scenario gets a store of its own (fresh broker session, cloud schema and edge state), so no track,
-// session or open exception of one scenario can touch the next
-for (const [i, scenario] of loaded.entries()) {
-  const { name, shoppers, cameras } = scenario.scenario;
+const mode = values.realtime ? 'realtime' : 'lockstep';
+progress(
+  `eval: ${scenarios.length} scenarios × ${seeds} seeds = ${queue.length} runs, ${mode}, ${jobs} worker(s)${values.realtime ? ` at ×${speed}` : ''}`,
+);
+const startedAt = new Date();
+const started = performance.now();
+const totalCost = queue.reduce((s, j) => s + (costOf.get(j.file) ?? 0), 0);
+let doneCost = 0;
+const results: ScenarioResult[] = [];
+const failures: string[] = [];
+await runJobs(queue, jobs, (answer, job) => {
+  doneCost += costOf.get(job.file) ?? 0;
+  const elapsedS = (performance.now() - started) / 1000;
+  const etaS = doneCost === 0 ? 0 : (elapsedS * (totalCost - doneCost)) / doneCost;
+  const at = `[${results.length + failures.length + 1}/${queue.length}] ${fmtS(elapsedS)} elapsed, ETA ${fmtS(etaS)}`;
+  if (!answer.ok) {
+    failures.push(`${job.file} seed #${job.variant}: ${answer.error}`);
+    progress(`${at}  ${job.file} seed #${job.variant} FAILED: ${answer.error.split('\n')[0]}`);
+    return;
+  }
+  const r = answer.result;
+  results.push(r);
+  const exact = scoreBlock([r]);
   progress(
-    `[${i + 1}/${loaded.length}] ${name} (${shoppers.length} shoppers${cameras ? ', cameras' : ''}) at ×${speed}…`,
+    `${at}  ${r.name} #${r.variant}: ${Math.round(exact.visitsExact * exact.visits)}/${exact.visits} exact, ${r.toStaff} to staff, ${exact.wrongConfident} wrong+conf (${fmtS(r.wallMs / 1000)} for ${r.deviceS} s${r.framesDropped > 0 ? `, ${r.framesDropped} frames dropped` : ''})`,
   );
-  const stack = await startStoreStack({
-    store: scenario.store,
-    mqttUrl: values.mqtt,
-    databaseUrl: values.database,
-    postgresSchema: values.database === undefined ? undefined : `eval_${randomBytes(5).toString('hex')}`,
-    exceptionHoldMs: 3000,
-    // scenarios with ceiling cameras need the edge's tracking to attribute picks among several shoppers
-    ...(cameras === undefined ? {} : { vision: DEFAULT_VISION }),
-  });
+});
+const durationS = Math.round((performance.now() - started) / 1000);
+
+// rows in file order, however the workers finished
+results.sort((a, b) => files.indexOf(fileOf(a)) - files.indexOf(fileOf(b)) || a.variant - b.variant);
+function fileOf(r: ScenarioResult): string {
+  return scenarios.find((s) => s.loaded.scenario.name === r.name)?.file ?? '';
+}
+const perScenario = [...groupBy(results, (r) => r.name)].map(([name, rs]) => ({
+  name,
+  family: rs[0]?.family ?? name,
+  seeds: rs.length,
+  framesDropped: rs.reduce((s, r) => s + r.framesDropped, 0),
+  ...scoreBlock(rs),
+}));
+const perFamily = [...groupBy(results, (r) => r.family)].map(([family, rs]) => ({
+  family,
+  scenarios: new Set(rs.map((r) => r.name)).size,
+  ...scoreBlock(rs),
+}));
+const overall = {
+  ...scoreBlock(results),
+  framesDropped: results.reduce((s, r) => s + r.framesDropped, 0),
+};
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const header = `${'name'.padEnd(36)} ${'visits'.padStart(6)} ${'exact'.padStart(7)} ${'95 % interval'.padStart(15)} ${'line F1'.padStart(8)} ${'to staff'.padStart(8)} ${'share'.padStart(7)} ${'wrong+conf'.padStart(10)} ${'p99 ms'.padStart(7)}`;
+const row = (name: string, s: ScoreBlock) =>
+  `${name.padEnd(36)} ${String(s.visits).padStart(6)} ${pct(s.visitsExact).padStart(7)} ${`${pct(s.visitsExactCi95[0])}–${pct(s.visitsExactCi95[1])}`.padStart(15)} ${pct(s.lineF1).padStart(8)} ${String(s.toStaff).padStart(8)} ${pct(s.linesToStaffShare).padStart(7)} ${String(s.wrongConfident).padStart(10)} ${String(s.receiptLatencyP99Ms).padStart(7)}`;
+console.log(`\nper scenario (${seeds} seed${seeds > 1 ? 's' : ''} each, ${mode})`);
+console.log(header);
+for (const s of perScenario) console.log(row(s.name, s));
+console.log('\nper family');
+console.log(header);
+for (const f of perFamily) console.log(row(f.family, f));
+console.log(row('OVERALL', overall));
+console.log(`\n${results.length} runs, ${overall.visits} visits in ${fmtS(durationS)} (${jobs} worker(s))`);
+if (values.realtime) {
+  console.log(`frames dropped (cameras behind + edge behind): ${overall.framesDropped}`);
+  if (values.compare !== undefined) compareWith(values.compare);
+}
+if (failures.length > 0) {
+  console.log(`\n${failures.length} run(s) FAILED:`);
+  for (const f of failures) console.log(`  ${f}`);
+}
+
+if (values.report !== undefined) {
+  const { writeEvalReport } = await import('../simulators/evaluation/eval-report-html.ts');
+  const report: EvalReport = {
+    mode,
+    seeds,
+    startedAt: startedAt.toISOString(),
+    durationS,
+    commit: currentCommit(),
+    families: perFamily,
+    scenarios: perScenario.map((s) => ({ ...s, seed: s.seeds })),
+    overall,
+    receiptLatenciesMs: results.flatMap((r) => r.outcomes.flatMap((o) => o.receiptLatencyMs ?? [])),
+    decisions: results.flatMap((r) => r.decisions),
+  };
+  writeEvalReport(report, values.report);
+  console.log(`report: ${values.report}`);
+}
+if (values.json) {
+  // `scenarios` and `overall` keep the fields of the first contract; `overall` comes last
+  console.log(
+    JSON.stringify({
+      mode,
+      seeds,
+      runs: results.length,
+      failedRuns: failures.length,
+      durationS,
+      scenarios: perScenario,
+      families: perFamily,
+      overall,
+    }),
+  );
+}
+process.exit(failures.length > 0 ? 1 : 0);
+
+function fmtS(s: number): string {
+  return s < 90
+    ? `${s.toFixed(0)} s`
+    : `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, '0')} s`;
+}
+
+function currentCommit(): string | null {
   try {
-    const clock = new ScaledClock(Date.now(), speed);
-    runs.push(await evaluateScenario(stack, scenario, { speed, clock, receiptWaitMs: 15_000, logger }));
-  } finally {
-    await stack.stop();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return null;
   }
 }
 
-// a doubtful line counts once for the scenario, however many shoppers it could belong to
-const rows = runs.map((run) => ({
-  name: run.name,
-  ...scoreVisits(run.outcomes),
-  toStaff: run.staffExceptions,
-}));
-const overall = {
-  ...scoreVisits(runs.flatMap((r) => r.outcomes)),
-  toStaff: runs.reduce((s, r) => s + r.staffExceptions, 0),
-};
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
-const line = (name: string, s: VisitScore) =>
-  `${name.padEnd(34)} ${String(s.visits).padStart(6)} ${pct(s.visitsExact).padStart(9)} ${pct(s.lineF1).padStart(8)} ${String(s.toStaff).padStart(8)} ${String(s.wrongConfident).padStart(10)} ${String(s.receiptLatencyP99Ms).padStart(11)}`;
-console.log(
-  `${'scenario'.padEnd(34)} ${'visits'.padStart(6)} ${'exact'.padStart(9)} ${'line F1'.padStart(8)} ${'to staff'.padStart(8)} ${'wrong+conf'.padStart(10)} ${'p99 ms'.padStart(11)}`,
-);
-for (const row of rows) console.log(line(row.name, row));
-console.log(line('OVERALL', overall));
-if (values.json) {
-  const pick = (s: VisitScore) => ({
-    visits: s.visits,
-    visitsExact: Number(s.visitsExact.toFixed(4)),
-    lineF1: Number(s.lineF1.toFixed(4)),
-    toStaff: s.toStaff,
-    wrongConfident: s.wrongConfident,
-    receiptLatencyP99Ms: s.receiptLatencyP99Ms,
-  });
+/** Real time against an earlier (lockstep) --json: how the machine's load moved the numbers. */
+function compareWith(path: string): void {
+  const lines = readFileSync(path, 'utf8').trim().split('\n');
+  const earlier = JSON.parse(lines[lines.length - 1] ?? '{}') as {
+    mode?: string;
+    scenarios?: Array<{ name: string } & Partial<ScoreBlock>>;
+    overall?: Partial<ScoreBlock>;
+  };
+  console.log(`\nreal time against ${path} (${earlier.mode ?? '?'}): exact and to-staff, earlier → now`);
+  for (const s of perScenario) {
+    const before = earlier.scenarios?.find((e) => e.name === s.name);
+    if (before === undefined) continue;
+    console.log(
+      `${s.name.padEnd(36)} exact ${pct(before.visitsExact ?? 0)} → ${pct(s.visitsExact)}   to staff ${before.toStaff ?? '?'} → ${s.toStaff}`,
+    );
+  }
+  const o = earlier.overall ?? {};
   console.log(
-    JSON.stringify({ scenarios: rows.map((r) => ({ name: r.name, ...pick(r) })), overall: pick(overall) }),
+    `${'OVERALL'.padEnd(36)} exact ${pct(o.visitsExact ?? 0)} → ${pct(overall.visitsExact)}   to staff ${o.toStaff ?? '?'} → ${overall.toStaff}`,
   );
 }
-process.exit(0);

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import type { VisitUpload } from '../../shared/schemas/visit.ts';
+import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import type { EdgeMetrics } from '../edge-metrics.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import { buildCart, type Cart } from './cart.ts';
@@ -14,6 +15,8 @@ export interface CheckoutOptions {
   settledThrough: (ts: number, marginMs: number) => boolean;
   outbox: Outbox;
   clock: Clock;
+  /** Default: wall-clock timers. */
+  timers?: Timers;
   logger: Logger;
   metrics: EdgeMetrics;
   /** Shelf samples needed past the exit time before the cart is final (ms). */
@@ -36,7 +39,7 @@ const VISION_EXIT_MS = 8000;
 export class Checkout {
   /** by session id: when (edge clock) the checkout began */
   private readonly waiting = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
+  private cancelPoll: CancelTimer | undefined;
 
   constructor(private readonly options: CheckoutOptions) {}
 
@@ -46,13 +49,13 @@ export class Checkout {
   }
 
   stop(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
+    this.cancelPoll?.();
+    this.cancelPoll = undefined;
   }
 
   begin(session: ShoppingSession): void {
     this.waiting.set(session.sessionId, this.options.clock.now());
-    this.timer ??= setInterval(() => this.poll(), POLL_MS);
+    this.cancelPoll ??= (this.options.timers ?? systemTimers).every(POLL_MS, () => this.poll());
     this.poll();
   }
 

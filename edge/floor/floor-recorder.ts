@@ -4,6 +4,7 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { TrackUpdate } from '../../shared/schemas/track.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
+import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import type { EdgeDatabase } from '../db/edge-database.ts';
 import type { StaffException } from '../fusion/exception-queue.ts';
 import { FrameArchive } from '../vision/frame-archive.ts';
@@ -15,6 +16,8 @@ export interface FloorRecorderOptions {
   store: StoreIndex;
   db: EdgeDatabase;
   clock: Clock;
+  /** Default: wall-clock timers. */
+  timers?: Timers;
   /** The frames kept with an exception changed. */
   onFrames: (exceptionId: string, frames: FrameInfo[], complete: boolean) => void;
   /** How long exception frames are kept (ms, default 3 days). */
@@ -29,7 +32,7 @@ export class FloorRecorder {
   readonly archive: FrameArchive;
   readonly frames: ExceptionFrames;
   readonly tracks: VisitTracks;
-  private timer: NodeJS.Timeout | undefined;
+  private cancelPrune: CancelTimer | undefined;
 
   constructor(private readonly options: FloorRecorderOptions) {
     const { store, db } = options;
@@ -43,12 +46,12 @@ export class FloorRecorder {
 
   start(): void {
     this.prune();
-    this.timer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
+    this.cancelPrune = (this.options.timers ?? systemTimers).every(PRUNE_EVERY_MS, () => this.prune());
   }
 
   stop(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
+    this.cancelPrune?.();
+    this.cancelPrune = undefined;
     this.frames.stop();
   }
 

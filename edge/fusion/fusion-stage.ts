@@ -5,6 +5,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
 import { type FloorPoint, laneReachPoint, shelfAxes } from '../../shared/store-geometry.ts';
+import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import type { DetectedShelfEvent } from '../shelves/shelf-monitor.ts';
 import { cameraOutline, camerasSeeing } from '../tracking/coverage.ts';
 import { attributeEvent, type SessionSpan, sessionsPresent } from './attributor.ts';
@@ -16,6 +17,8 @@ import { TrackHistory, type TrackSnapshot } from './track-history.ts';
 export interface FusionStageOptions {
   store: StoreIndex;
   clock: Clock;
+  /** Default: wall-clock timers. */
+  timers?: Timers;
   sessions: () => SessionSpan[];
   /** Units per SKU in a session's cart now. */
   holds: (sessionId: string) => ReadonlyMap<string, number>;
@@ -52,7 +55,7 @@ export class FusionStage {
   private readonly pendingExits: PendingExit[] = [];
   /** Edge-clock time the last step arrived. */
   private lastStepAt: number | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private cancelFlush: CancelTimer | undefined;
   /** by lane id */
   private readonly laneCameras = new Map<string, Set<string>>();
   /** by lane id */
@@ -73,12 +76,12 @@ export class FusionStage {
   }
 
   start(): void {
-    this.timer ??= setInterval(() => this.flush(), 50);
+    this.cancelFlush ??= (this.options.timers ?? systemTimers).every(50, () => this.flush());
   }
 
   stop(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
+    this.cancelFlush?.();
+    this.cancelFlush = undefined;
     this.flush(true);
   }
 

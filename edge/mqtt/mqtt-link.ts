@@ -60,6 +60,8 @@ export class MqttLink {
     string,
     { kind: TopicKind; qos: 0 | 1; handler: Handler<TopicKind> }
   >();
+  /** Messages taken off subscribed topics (valid or not), by kind: a lockstep run waits on these. */
+  private readonly received = new Map<TopicKind, number>();
   /** Rejections logged per kind, so a flood of bad payloads does not flood the log. */
   private readonly rejectionsLogged = new Map<string, number>();
 
@@ -119,6 +121,11 @@ export class MqttLink {
     this.client?.publish(topic, body, { qos: opts.qos ?? 0, retain: opts.retain ?? false });
   }
 
+  /** Messages of this kind received on a subscription since start (valid or not). */
+  receivedCount(kind: TopicKind): number {
+    return this.received.get(kind) ?? 0;
+  }
+
   async stop(): Promise<void> {
     const client = this.client;
     if (client === undefined) return;
@@ -143,6 +150,7 @@ export class MqttLink {
     const sub = this.findSubscription(parsed.kind);
     if (sub === undefined) return;
     metrics.messagesReceived.inc({ kind: parsed.kind });
+    this.received.set(parsed.kind, (this.received.get(parsed.kind) ?? 0) + 1);
     const checked = decode(parsed.kind, payload);
     if (!checked.ok) {
       metrics.messagesRejected.inc({ kind: parsed.kind, reason: 'invalid-payload' });

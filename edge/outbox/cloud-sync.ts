@@ -2,6 +2,7 @@
 // exponential backoff on network errors and 5xx/429, dead-letter on other 4xx (kept, counted, logged).
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
+import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import type { Outbox, OutboxItem } from './outbox.ts';
 
 export interface CloudSyncOptions {
@@ -10,6 +11,8 @@ export interface CloudSyncOptions {
   credential: string;
   outbox: Outbox;
   clock: Clock;
+  /** Default: wall-clock timers. */
+  timers?: Timers;
   logger: Logger;
   /** Called after the cloud acknowledged an item, with its JSON answer. */
   onDelivered?: (item: OutboxItem, answer: unknown) => void;
@@ -23,7 +26,7 @@ const PATH_BY_KIND: Record<string, (storeId: string) => string> = {
 };
 
 export class CloudSync {
-  private timer: NodeJS.Timeout | undefined;
+  private cancelRetry: CancelTimer | undefined;
   private running = false;
   private draining: Promise<void> | undefined;
 
@@ -36,16 +39,21 @@ export class CloudSync {
 
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelRetry?.();
+    this.cancelRetry = undefined;
     await this.draining;
+  }
+
+  /** Resolves once no delivery is in flight (a lockstep run waits for it before time moves on). */
+  async idle(): Promise<void> {
+    while (this.draining !== undefined) await this.draining;
   }
 
   /** Deliver now (called after an enqueue) instead of waiting for the next scheduled attempt. */
   kick(): void {
     if (!this.running || this.draining !== undefined) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelRetry?.();
+    this.cancelRetry = undefined;
     this.draining = this.drain().finally(() => {
       this.draining = undefined;
       this.schedule();
@@ -57,7 +65,7 @@ export class CloudSync {
     const next = this.options.outbox.nextDueAt();
     if (next === undefined) return;
     const wait = Math.max(0, Math.min(next - this.options.clock.now(), 60_000));
-    this.timer = setTimeout(() => this.kick(), wait);
+    this.cancelRetry = (this.options.timers ?? systemTimers).after(wait, () => this.kick());
   }
 
   private async drain(): Promise<void> {

@@ -39,6 +39,12 @@ export interface VisionStageOptions {
    */
   onTailgating?: (change: { state: 'raised' | 'cleared'; event: Tailgating }) => void;
   tailgatingClearMs?: number;
+  /**
+   * `continuous` (a store): a loop infers whatever frames are queued, as fast as it can. `on-demand` (a lockstep
+   * evaluation): nothing runs until `processQueued()`, which takes every queued frame as one step, so the batches
+   * do not depend on how fast this machine is.
+   */
+  stepping?: 'continuous' | 'on-demand';
 }
 
 export function toTrackMessage(t: Track): TrackMessage {
@@ -146,7 +152,7 @@ export class VisionStage {
     }
     this.pipeline = new FramePipeline(store.cameras, detector, embedder, DETECTOR_INPUT, store.shelves);
     this.running = true;
-    this.loop = this.run();
+    if (this.options.stepping !== 'on-demand') this.loop = this.run();
     this.options.logger.info({ detector: config.detector, cameras: store.cameras.length }, 'vision started');
   }
 
@@ -158,37 +164,50 @@ export class VisionStage {
     this.release = [];
   }
 
+  /** On-demand stepping: infers and tracks every queued frame now, as one step in capture order. */
+  async processQueued(): Promise<void> {
+    if (!this.running) return;
+    const frames = this.queue
+      .takeAll()
+      .sort((a, b) => a.captureTs - b.captureTs || a.camera.localeCompare(b.camera));
+    if (frames.length > 0) await this.step(frames);
+  }
+
   private async run(): Promise<void> {
-    const { logger, clock } = this.options;
     while (this.running) {
       await this.queue.whenReady();
       if (!this.running) break;
       const frames = this.queue.takeAll();
-      if (frames.length === 0 || this.pipeline === undefined) continue;
-      const started = performance.now();
-      try {
-        const detections = await this.pipeline.process(frames);
-        const ts = Math.max(this.lastTs, ...frames.map((f) => f.captureTs));
-        this.lastTs = ts;
-        const ended = this.tracker.update(ts, detections, new Set(frames.map((f) => f.camera)));
-        this.reportTailgating(ts);
-        this.metrics.frames.inc(frames.length);
-        this.metrics.dropped.set(this.queue.dropped);
-        this.metrics.latency.observe((performance.now() - started) / 1000);
-        this.options.onStep?.(frames);
-        this.options.observe?.({
-          ts,
-          tracks: [...this.tracker.reported(), ...ended].map(toTrackMessage),
-          cameras: frames.map((f) => f.camera),
-        });
-        const now = clock.now();
-        if (ended.length > 0 || now - this.lastPublish >= 1000 / this.options.config.publishHz) {
-          this.lastPublish = now;
-          this.publish(ts, ended);
-        }
-      } catch (err) {
-        logger.error({ err }, 'vision step failed; frames dropped');
+      if (frames.length > 0) await this.step(frames);
+    }
+  }
+
+  private async step(frames: CameraFrame[]): Promise<void> {
+    const { logger, clock } = this.options;
+    if (this.pipeline === undefined) return;
+    const started = performance.now();
+    try {
+      const detections = await this.pipeline.process(frames);
+      const ts = Math.max(this.lastTs, ...frames.map((f) => f.captureTs));
+      this.lastTs = ts;
+      const ended = this.tracker.update(ts, detections, new Set(frames.map((f) => f.camera)));
+      this.reportTailgating(ts);
+      this.metrics.frames.inc(frames.length);
+      this.metrics.dropped.set(this.queue.dropped);
+      this.metrics.latency.observe((performance.now() - started) / 1000);
+      this.options.onStep?.(frames);
+      this.options.observe?.({
+        ts,
+        tracks: [...this.tracker.reported(), ...ended].map(toTrackMessage),
+        cameras: frames.map((f) => f.camera),
+      });
+      const now = clock.now();
+      if (ended.length > 0 || now - this.lastPublish >= 1000 / this.options.config.publishHz) {
+        this.lastPublish = now;
+        this.publish(ts, ended);
       }
+    } catch (err) {
+      logger.error({ err }, 'vision step failed; frames dropped');
     }
   }
 

@@ -1,5 +1,6 @@
 // The shelf controllers on the wire: one MQTT device per shelf (device id = shelf id) publishing the
-// emulator's LoadCellBatches on its weights topic at QoS 0, timed by the simulator's clock.
+// emulator's LoadCellBatches on its weights topic at QoS 0, timed by the simulator's clock — or, in lockstep,
+// handed to the driver as they fall due so it can publish them in order.
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
@@ -14,8 +15,13 @@ export interface ShelfControllersOptions {
   clock: Clock;
   /** Device time runs `speed` times faster than wall time. */
   speed: number;
+  /** Lockstep: no timer of its own; the driver takes what is due with `dueBatches`. */
+  stepped?: boolean;
   logger: Logger;
 }
+
+/** One device message ready to go on the wire. */
+export type DeviceSend = () => Promise<void>;
 
 export class ShelfControllers {
   /** by shelf id */
@@ -53,7 +59,22 @@ export class ShelfControllers {
       throw err;
     }
     this.running = true;
-    this.schedule();
+    if (this.options.stepped !== true) this.schedule();
+  }
+
+  /** Lockstep: every batch whose last sample is at or before `ts`, in a fixed order, ready to publish. */
+  dueBatches(ts: number): DeviceSend[] {
+    return this.options.emulator.produceDue(ts).flatMap((batch) => {
+      const connection = this.connections.get(batch.device);
+      if (connection === undefined) return [];
+      const topic = topics.shelfWeights(this.options.store.config.storeId, batch.device);
+      return [
+        async () => {
+          await connection.publish('shelfWeights', topic, batch, 0);
+          this.publishedBatches += 1;
+        },
+      ];
+    });
   }
 
   async stop(): Promise<void> {

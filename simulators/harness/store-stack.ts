@@ -7,7 +7,9 @@ import { Edge } from '../../edge/edge-app.ts';
 import { DEMO_FLOOR_STAFF, fetchEntryTokenKey } from '../../edge/edge-config.ts';
 import type { VisionConfig } from '../../edge/vision/vision-config.ts';
 import { startEmbeddedBroker } from '../../shared/broker/embedded-broker.ts';
+import type { Clock } from '../../shared/clock.ts';
 import type { StoreConfig } from '../../shared/store-config.ts';
+import type { SteppedTime } from '../../shared/timers.ts';
 
 export interface StoreStackOptions {
   store: StoreConfig;
@@ -29,6 +31,11 @@ export interface StoreStackOptions {
   exceptionHoldMs?: number;
   /** Ceiling-camera tracking on the edge (scenarios with cameras need it); off when undefined. */
   vision?: VisionConfig;
+  /**
+   * Virtual time shared by the cloud and the edge: the store runs in lockstep with whoever advances it (the
+   * evaluation). Undefined: wall-clock time, as in a store.
+   */
+  lockstep?: SteppedTime;
   logger?: Logger;
 }
 
@@ -55,7 +62,9 @@ export async function startStoreStack(options: StoreStackOptions): Promise<Store
       mqttUrl = broker.url;
     }
     const credential = `store-${randomBytes(16).toString('hex')}`;
+    const clock: Clock | undefined = options.lockstep;
     const cloud = await createCloud({
+      clock,
       databaseUrl: options.databaseUrl,
       postgresSchema: options.postgresSchema,
       stores: [{ config: options.store, credential }],
@@ -76,6 +85,9 @@ export async function startStoreStack(options: StoreStackOptions): Promise<Store
       floorStaff: options.floorStaff ?? DEMO_FLOOR_STAFF,
       exceptionHoldMs: options.exceptionHoldMs,
       vision: options.vision,
+      clock,
+      timers: options.lockstep,
+      lockstep: options.lockstep !== undefined,
     });
     await edge.start();
     stops.push(() => edge.stop());

@@ -70,9 +70,11 @@ export function parseScenario(value: unknown, store: StoreConfig, source = '<inl
       name: shopper.name ?? shopper.id,
       card: shopper.card,
       party,
+      ...(shopper.looksLike === undefined ? {} : { looksLike: shopper.looksLike }),
       script: script.filter((x): x is ScenarioAction => x !== undefined),
     };
   });
+  checkLookAlikes(shoppers, problems);
   shoppers.forEach((shopper, s) => {
     shopper.script.forEach((action, a) => {
       if (action.do !== 'hand-over') return;
@@ -89,6 +91,7 @@ export function parseScenario(value: unknown, store: StoreConfig, source = '<inl
   if (problems.length > 0 || !isNoiseProfileName(noise)) throw new ScenarioError(source, problems);
   return {
     name: file.name,
+    family: file.family ?? file.name,
     description: file.description,
     store: file.store,
     seed: file.seed,
@@ -99,6 +102,36 @@ export function parseScenario(value: unknown, store: StoreConfig, source = '<inl
       ? {}
       : { cameras: { fps: file.cameras.fps ?? 5, dropRate: file.cameras.dropRate ?? 0.02 } }),
   };
+}
+
+/** `looksLike` names another shopper of the scenario, and following it never comes back (no cycles). */
+function checkLookAlikes(shoppers: ScenarioShopper[], problems: string[]): void {
+  const byId = new Map(shoppers.map((s) => [s.id, s]));
+  shoppers.forEach((shopper, s) => {
+    const at = `/shoppers/${s}/looksLike`;
+    if (shopper.looksLike === undefined) return;
+    if (shopper.looksLike === shopper.id) {
+      problems.push(`${at}: ${shopper.id} cannot look like itself`);
+      return;
+    }
+    if (!byId.has(shopper.looksLike)) {
+      problems.push(`${at}: ${shopper.looksLike} is not another shopper of this scenario`);
+      return;
+    }
+    const chain = [shopper.id];
+    for (
+      let next: string | undefined = shopper.looksLike;
+      next !== undefined;
+      next = byId.get(next)?.looksLike
+    ) {
+      if (next === shopper.id) {
+        problems.push(`${at}: ${[...chain, next].join(' → ')} is a cycle`);
+        return;
+      }
+      if (chain.includes(next)) return; // a cycle further on, reported at its own shoppers
+      chain.push(next);
+    }
+  });
 }
 
 function checkShape(value: unknown, source: string) {

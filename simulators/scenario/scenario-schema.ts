@@ -39,6 +39,11 @@ export const ScenarioShopperSchema = Type.Object(
     /** Sandbox card token added to the account before entering; omitted = no card. */
     card: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     party: Type.Optional(Type.Integer({ minimum: 1, maximum: 6 })),
+    /**
+     * Another shopper of this scenario whose clothing, hair and skin colours this one wears (seen from the
+     * ceiling they look alike; size and what they carry may differ). Applies to the one who scans.
+     */
+    looksLike: Type.Optional(Id),
     script: Type.Array(ScenarioActionSchema, { minItems: 1 }),
   },
   { additionalProperties: false },
@@ -47,6 +52,11 @@ export const ScenarioShopperSchema = Type.Object(
 export const ScenarioFileSchema = Type.Object(
   {
     name: Id,
+    /**
+     * Family the scenario belongs to (e.g. `crowd-at-shelf` for generated ones), so an evaluation can group
+     * scores; default the scenario's own name.
+     */
+    family: Type.Optional(Id),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     /** Store config path, relative to the scenario file. */
     store: Type.String({ minLength: 1 }),
@@ -120,11 +130,15 @@ export interface ScenarioShopper {
   name: string;
   card: string | undefined;
   party: number;
+  /** The shopper whose colours this one wears (from the file; the motion plan follows chains). */
+  looksLike?: string;
   script: ScenarioAction[];
 }
 
 export interface Scenario {
   name: string;
+  /** The file's `family`, or its name when it has none. */
+  family: string;
   description: string | undefined;
   /** The store reference as written in the file. */
   store: string;

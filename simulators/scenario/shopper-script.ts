@@ -1,14 +1,13 @@
 // Plays one shopper's script against the world and the devices: entry and exit through a gate with a fresh
 // app token, picks and put-backs as hand interactions on the lanes' load cells; records the ground truth.
 import type { Logger } from 'pino';
-import type { Clock } from '../../shared/clock.ts';
 import type { Random } from '../../shared/random.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
 import type { ShopperApp, ShopperSession } from '../app/shopper-app.ts';
 import type { GateEmulator } from '../devices/gate-emulator.ts';
 import type { LoadCellEmulator } from '../devices/load-cell-emulator.ts';
 import type { StoreWorld } from '../world/store-world.ts';
-import { scenarioStamp, sleepUntil } from './device-time.ts';
+import { type DeviceTime, scenarioStamp } from './device-time.ts';
 import type { GroundTruthRecorder } from './ground-truth.ts';
 import type { ScenarioAction, ScenarioShopper } from './scenario-schema.ts';
 
@@ -22,8 +21,7 @@ export interface ShopperScriptContext {
   /** by gate id */
   gates: ReadonlyMap<string, GateEmulator>;
   recorder: GroundTruthRecorder;
-  clock: Clock;
-  speed: number;
+  time: DeviceTime;
   /** Device time of scenario second 0. */
   startTs: number;
   /** By script index: when the action really happens, ms after startTs (the walk there may delay it). */
@@ -36,14 +34,14 @@ export interface ShopperScriptContext {
 }
 
 export async function playShopperScript(ctx: ShopperScriptContext): Promise<void> {
-  const { shopper, clock, speed, startTs, signal } = ctx;
+  const { shopper, time, startTs, signal } = ctx;
   for (const [i, action] of shopper.script.entries()) {
-    await sleepUntil(clock, speed, startTs + (ctx.actionTimes[i] ?? action.at * 1000), signal);
+    await time.sleepUntil(startTs + (ctx.actionTimes[i] ?? action.at * 1000), signal);
     if (action.do === 'pick' || action.do === 'put-back') {
       handleShelf(ctx, action);
     } else if (action.do === 'linger') {
       ctx.recorder.moment({
-        ts: clock.now(),
+        ts: time.now(),
         shopper: shopper.id,
         kind: 'linger',
         lane: action.lane,
@@ -64,7 +62,7 @@ export async function playShopperScript(ctx: ShopperScriptContext): Promise<void
   }
 }
 
-const stamp = (ctx: ShopperScriptContext) => scenarioStamp(ctx.clock, ctx.startTs);
+const stamp = (ctx: ShopperScriptContext) => scenarioStamp(ctx.time, ctx.startTs);
 
 /** Fetches a fresh token from the app, scans it and records the gate's answer; true when it opened. */
 async function passGate(ctx: ShopperScriptContext, gateId: string, way: 'enter' | 'exit'): Promise<boolean> {
@@ -114,7 +112,7 @@ function handOver(ctx: ShopperScriptContext, action: Extract<ScenarioAction, { d
     return;
   }
   recorder.moment({
-    ts: ctx.clock.now(),
+    ts: ctx.time.now(),
     shopper: shopper.id,
     kind: 'hand-over',
     to: action.to,
@@ -129,7 +127,7 @@ function handleShelf(
   action: Extract<ScenarioAction, { do: 'pick' | 'put-back' }>,
 ): void {
   const { shopper, world, recorder } = ctx;
-  const now = ctx.clock.now();
+  const now = ctx.time.now();
   const kind = action.do;
   const moved =
     kind === 'pick'

@@ -5,17 +5,18 @@ import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { type Clock, ScaledClock, systemClock } from '../../shared/clock.ts';
 import { indexStore, type StoreConfig, type StoreIndex } from '../../shared/store-config.ts';
+import type { SteppedTime } from '../../shared/timers.ts';
 import type { ShopperApp } from '../app/shopper-app.ts';
 import { GateEmulator } from '../devices/gate-emulator.ts';
 import { LoadCellEmulator } from '../devices/load-cell-emulator.ts';
 import { NOISE_PROFILES } from '../devices/noise-profiles.ts';
-import { ShelfControllers } from '../devices/shelf-controllers.ts';
-import { CameraRig } from '../vision/camera-emulator.ts';
+import { type DeviceSend, ShelfControllers } from '../devices/shelf-controllers.ts';
+import { CameraRig, type DueFrame } from '../vision/camera-emulator.ts';
 import { memberId, planScenario } from '../vision/motion-plan.ts';
 import { visionPlanner } from '../vision/scenario-frames.ts';
 import { deriveRandom } from '../world/derived-random.ts';
 import { StoreWorld } from '../world/store-world.ts';
-import { sleepUntil } from './device-time.ts';
+import { type DeviceTime, LockstepDeviceTime, RealtimeDeviceTime } from './device-time.ts';
 import { type GroundTruth, GroundTruthRecorder } from './ground-truth.ts';
 import type { Scenario } from './scenario-schema.ts';
 import { playShopperScript } from './shopper-script.ts';
@@ -29,6 +30,11 @@ export interface SimulatorOptions {
   clock?: Clock;
   /** Scenario seconds per wall second (default 1). */
   speed?: number;
+  /**
+   * Lockstep: device time is this virtual time, devices keep no timers and a driver (evaluation/lockstep-run)
+   * advances the time, wakes the scripts and publishes what the devices produce. Overrides `clock`/`speed`.
+   */
+  lockstep?: SteppedTime;
   logger: Logger;
   /** Receives a human-readable line per scripted step. */
   onEvent?: (line: string) => void;
@@ -43,9 +49,21 @@ export function shopperEmail(scenario: string, shopperId: string, nonce: string)
   return `${scenario}-${shopperId}-${nonce}@sim.walkout.test`.toLowerCase();
 }
 
+/** What a lockstep driver needs from a started simulator. */
+export interface SimulatorSteps {
+  time: LockstepDeviceTime;
+  /** Shelf batches due by `ts`, in a fixed order. */
+  dueShelfBatches(ts: number): DeviceSend[];
+  /** Camera frames captured by `ts`, rendered, in capture order. */
+  dueFrames(ts: number): Promise<DueFrame[]>;
+  /** Frame period of the cameras (ms), when the scenario has cameras. */
+  framePeriodMs: number | undefined;
+}
+
 interface Running {
   index: StoreIndex;
   clock: Clock;
+  time: DeviceTime;
   world: StoreWorld;
   loadCells: LoadCellEmulator;
   shelves: ShelfControllers;
@@ -76,7 +94,11 @@ export class Simulator {
     if (this.running !== undefined) return;
     const { scenario, store, mqttUrl, logger } = this.options;
     if (!(this.speed > 0)) throw new RangeError(`speed must be > 0, got ${this.speed}`);
-    const clock = this.options.clock ?? new ScaledClock(systemClock.now(), this.speed);
+    const { lockstep } = this.options;
+    const clock = lockstep ?? this.options.clock ?? new ScaledClock(systemClock.now(), this.speed);
+    const time =
+      lockstep === undefined ? new RealtimeDeviceTime(clock, this.speed) : new LockstepDeviceTime(lockstep);
+    const stepped = lockstep !== undefined;
     const index = indexStore(store);
     const world = StoreWorld.stocked(index, deriveRandom(scenario.seed, 'world'));
     const loadCells = new LoadCellEmulator({
@@ -93,6 +115,7 @@ export class Simulator {
       mqttUrl,
       clock,
       speed: this.speed,
+      stepped,
       logger: logger.child({ component: 'shelf-controllers' }),
     });
     const gates = new Map(
@@ -103,6 +126,8 @@ export class Simulator {
           gateId: g.id,
           mqttUrl,
           clock,
+          // in lockstep the answer comes before time moves on: the deadline only guards against a dead edge
+          ...(stepped ? { deadlineMs: 30_000 } : {}),
           logger: logger.child({ component: 'gate', gate: g.id }),
         }),
       ]),
@@ -118,6 +143,7 @@ export class Simulator {
             fps: scenario.cameras.fps,
             dropRate: scenario.cameras.dropRate,
             seed: scenario.seed,
+            stepped,
             logger: logger.child({ component: 'cameras' }),
           });
     // every shopper's script waits on the run's abort signal: a busy hour has dozens at once
@@ -126,6 +152,7 @@ export class Simulator {
     const running: Running = {
       index,
       clock,
+      time,
       world,
       loadCells,
       shelves,
@@ -162,10 +189,31 @@ export class Simulator {
     }
   }
 
-  /** Keeps the devices streaming for `seconds` of device time (lets the last signals settle). */
+  /** Keeps the devices streaming for `seconds` of device time (lets the last signals settle). Real time only. */
   async idle(seconds: number): Promise<void> {
     const running = this.requireRunning();
-    await sleepUntil(running.clock, this.speed, running.clock.now() + seconds * 1000, running.abort.signal);
+    await running.time.sleepUntil(running.clock.now() + seconds * 1000, running.abort.signal);
+  }
+
+  /** Camera frames published, skipped (still rendering the last one), dropped and dark so far. */
+  cameraStats(): { published: number; skipped: number; dropped: number; dark: number } {
+    const stats = this.running?.cameras?.stats;
+    return stats === undefined ? { published: 0, skipped: 0, dropped: 0, dark: 0 } : { ...stats };
+  }
+
+  /** The hooks a lockstep driver steps the simulator with (only while started with `lockstep`). */
+  steps(): SimulatorSteps {
+    const running = this.requireRunning();
+    if (!(running.time instanceof LockstepDeviceTime))
+      throw new Error('the simulator was not started in lockstep');
+    const { cameras } = running;
+    return {
+      time: running.time,
+      dueShelfBatches: (ts) => running.shelves.dueBatches(ts),
+      dueFrames: async (ts) => (cameras === undefined ? [] : cameras.dueFrames(ts)),
+      framePeriodMs:
+        this.options.scenario.cameras === undefined ? undefined : 1000 / this.options.scenario.cameras.fps,
+    };
   }
 
   async stop(): Promise<void> {
@@ -242,24 +290,25 @@ export class Simulator {
     try {
       await Promise.all(
         sessions.map(({ shopper, session }) =>
-          playShopperScript({
-            shopper,
-            session,
-            app,
-            store: running.index,
-            world: running.world,
-            loadCells: running.loadCells,
-            gates: running.gates,
-            recorder,
-            clock: running.clock,
-            speed: this.speed,
-            startTs,
-            actionTimes: actionTimes(shopper),
-            random: deriveRandom(scenario.seed, `shopper:${shopper.id}:${this.plays}`),
-            signal: running.abort.signal,
-            logger: logger.child({ shopper: shopper.id }),
-            say,
-          }),
+          running.time.run(() =>
+            playShopperScript({
+              shopper,
+              session,
+              app,
+              store: running.index,
+              world: running.world,
+              loadCells: running.loadCells,
+              gates: running.gates,
+              recorder,
+              time: running.time,
+              startTs,
+              actionTimes: actionTimes(shopper),
+              random: deriveRandom(scenario.seed, `shopper:${shopper.id}:${this.plays}`),
+              signal: running.abort.signal,
+              logger: logger.child({ shopper: shopper.id }),
+              say,
+            }),
+          ),
         ),
       );
     } finally {

@@ -1,6 +1,7 @@
 // The ceiling cameras of a simulated store: one MQTT client per camera (retained online/offline status with a
 // last will, like every device) publishing rendered JPEG frames with the binary header at a frame rate in
-// device time. A camera still rendering its last frame skips the next one, as an overloaded camera would.
+// device time. A camera still rendering its last frame skips the next one, as an overloaded camera would. In
+// lockstep the rig has no timers: the driver asks for the frames due, every one rendered.
 import { randomBytes } from 'node:crypto';
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -24,6 +25,8 @@ export interface CameraRigOptions {
   /** Share of frames a camera fails to send. */
   dropRate: number;
   seed: number;
+  /** Lockstep: no timers; the driver takes the frames due with `dueFrames`. */
+  stepped?: boolean;
   logger: Logger;
 }
 
@@ -32,9 +35,20 @@ interface RunningCamera {
   index: number;
   renderer: FrameRenderer;
   client: MqttClient;
+  /** The camera's own stream (lighting, noise, drops): what it shows does not depend on the other cameras. */
+  random: Random;
   seq: number;
   busy: boolean;
   timer: NodeJS.Timeout | undefined;
+  /** Lockstep: device time of the next capture. */
+  nextCaptureTs: number;
+}
+
+/** A rendered frame ready to go on the wire. */
+export interface DueFrame {
+  camera: string;
+  captureTs: number;
+  send: () => Promise<void>;
 }
 
 const status = (state: 'online' | 'offline') => JSON.stringify({ state });
@@ -42,18 +56,16 @@ const status = (state: 'online' | 'offline') => JSON.stringify({ state });
 export class CameraRig {
   private cameras: RunningCamera[] = [];
   private scene: { plans: readonly PersonPlan[]; startTs: number } | undefined;
-  private readonly random: Random;
   private dark: readonly { camera: string; fromTs: number; untilTs: number }[] = [];
   /** Frames published and skipped, for logs and tests. */
   readonly stats = { published: 0, skipped: 0, dropped: 0, dark: 0 };
 
-  constructor(private readonly options: CameraRigOptions) {
-    this.random = new Random(deriveSeed(options.seed, 'cameras'));
-  }
+  constructor(private readonly options: CameraRigOptions) {}
 
   async start(): Promise<void> {
-    const { store, mqttUrl, fps, speed } = this.options;
+    const { store, mqttUrl, fps, speed, clock, seed } = this.options;
     const storeId = store.config.storeId;
+    const startTs = clock.now();
     for (const [index, camera] of store.config.cameras.entries()) {
       const statusTopic = topics.deviceStatus(storeId, camera.id);
       const client = await connectAsync(mqttUrl, {
@@ -69,17 +81,20 @@ export class CameraRig {
         index,
         renderer: new FrameRenderer(cameraView(camera), store.config),
         client,
+        random: new Random(deriveSeed(seed, `camera:${camera.id}`)),
         seq: 0,
         busy: false,
         timer: undefined,
+        // cameras are not synchronised: each starts at its own offset within the frame period
+        nextCaptureTs: startTs + ((1000 / fps) * index) / store.config.cameras.length,
       };
       this.cameras.push(running);
+      if (this.options.stepped === true) continue;
       const periodMs = 1000 / fps / speed;
-      // cameras are not synchronised: each starts at its own offset within the frame period
       setTimeout(
         () => {
           if (!this.cameras.includes(running)) return;
-          running.timer = setInterval(() => this.capture(running), periodMs);
+          running.timer = setInterval(() => this.captureLive(running), periodMs);
         },
         (periodMs * index) / store.config.cameras.length,
       );
@@ -111,21 +126,51 @@ export class CameraRig {
     );
   }
 
-  private capture(camera: RunningCamera): void {
+  /**
+   * Lockstep: renders every frame captured at or before `ts` that is not dark or dropped (cameras in parallel,
+   * each in capture order), ready to publish in capture order.
+   */
+  async dueFrames(ts: number): Promise<DueFrame[]> {
+    const periodMs = 1000 / this.options.fps;
+    const perCamera = await Promise.all(
+      this.cameras.map(async (camera) => {
+        const due: DueFrame[] = [];
+        for (; camera.nextCaptureTs <= ts; camera.nextCaptureTs += periodMs) {
+          const frame = await this.capture(camera, camera.nextCaptureTs);
+          if (frame !== undefined) due.push(frame);
+        }
+        return due;
+      }),
+    );
+    return perCamera.flat().sort((a, b) => a.captureTs - b.captureTs || a.camera.localeCompare(b.camera));
+  }
+
+  /** Real time: captures now unless the camera is still busy with its last frame. */
+  private captureLive(camera: RunningCamera): void {
     if (camera.busy) {
       this.stats.skipped++;
       return;
     }
-    const { clock, store, dropRate, logger } = this.options;
-    const captureTs = clock.now();
+    camera.busy = true;
+    this.capture(camera, this.options.clock.now())
+      .then((frame) => frame?.send())
+      .catch((err: unknown) => this.options.logger.error({ err, camera: camera.id }, 'frame render failed'))
+      .finally(() => {
+        camera.busy = false;
+      });
+  }
+
+  /** Renders what the camera sees at `captureTs`; undefined when its feed is dark or the frame is dropped. */
+  private async capture(camera: RunningCamera, captureTs: number): Promise<DueFrame | undefined> {
+    const { store, dropRate } = this.options;
     camera.seq++;
     if (this.dark.some((d) => d.camera === camera.id && captureTs >= d.fromTs && captureTs < d.untilTs)) {
       this.stats.dark++;
-      return;
+      return undefined;
     }
-    if (this.random.next() < dropRate) {
+    if (camera.random.next() < dropRate) {
       this.stats.dropped++;
-      return;
+      return undefined;
     }
     const scene = this.scene;
     const actors: SceneActor[] =
@@ -136,22 +181,25 @@ export class CameraRig {
             pose: poseAt(p, captureTs - scene.startTs, store.config.floor),
             appearance: p.appearance,
           }));
-    camera.busy = true;
     const seq = camera.seq;
-    camera.renderer
-      .render(actors, conditionsAt(camera.index, captureTs, this.random), this.random)
-      .then(({ jpeg }) => {
-        const { imageWidth: width, imageHeight: height } = store.config.cameras[camera.index] ?? {
-          imageWidth: 0,
-          imageHeight: 0,
-        };
-        const frame = encodeFrame({ width, height, seq, captureTs }, jpeg);
-        camera.client.publish(topics.cameraFrame(store.config.storeId, camera.id), frame, { qos: 0 });
+    const { jpeg } = await camera.renderer.render(
+      actors,
+      conditionsAt(camera.index, captureTs, camera.random),
+      camera.random,
+    );
+    const { imageWidth: width, imageHeight: height } = store.config.cameras[camera.index] ?? {
+      imageWidth: 0,
+      imageHeight: 0,
+    };
+    const frame = encodeFrame({ width, height, seq, captureTs }, jpeg);
+    const topic = topics.cameraFrame(store.config.storeId, camera.id);
+    return {
+      camera: camera.id,
+      captureTs,
+      send: async () => {
+        await camera.client.publishAsync(topic, frame, { qos: 0 });
         this.stats.published++;
-      })
-      .catch((err: unknown) => logger.error({ err, camera: camera.id }, 'frame render failed'))
-      .finally(() => {
-        camera.busy = false;
-      });
+      },
+    };
   }
 }

@@ -2,6 +2,7 @@
 // shelves (inflated by a body radius) blocked, A* over 8-connected cells, then string-pulled to corners.
 import type { Shelf, StoreConfig } from '../../shared/store-config.ts';
 import { laneFront, laneReachPoint, shelfAxes } from '../../shared/store-geometry.ts';
+import { cameraView, seesFloorPoint } from './camera-geometry.ts';
 
 export interface Point {
   x: number;
@@ -170,4 +171,10 @@ export class FloorPlanner {
     }
     return true;
   }
+}
+
+/** A planner whose walkers prefer floor some camera sees (the sample store has blind strips). */
+export function visionPlanner(store: StoreConfig): FloorPlanner {
+  const views = store.cameras.map(cameraView);
+  return new FloorPlanner(store, (p) => (views.some((v) => seesFloorPoint(v, p.x, p.y, 10)) ? 0 : 2));
 }

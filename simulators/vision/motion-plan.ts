@@ -50,14 +50,30 @@ export interface Pose {
   onFloor: boolean;
 }
 
-const REACH_BEFORE_MS = 250;
-const REACH_AFTER_MS = 950;
-const COMPANION_LAG_MS = 900;
+// Exported for the scenario generator (simulators/scenario/visit-schedule.ts), which times scripts so that
+// nobody has to hurry or be late.
+/** The hand is in the lane this long after the reach starts. */
+export const REACH_BEFORE_MS = 250;
+/** ...and out again this long after that. */
+export const REACH_AFTER_MS = 950;
+/** Standing still after the arm is back, before walking on. */
+export const LEAVE_AFTER_MS = 300;
+/** Standing at the spot at least this long before an action (or a scan at the exit) starts. */
+export const SETTLE_MS = 200;
+/** A gate scan: the wait at the scanner, then the walk through the gate (entry: to the lobby). */
+export const SCAN_WAIT_MS = 300;
+export const GATE_WALK_MS = 2500;
+export const COMPANION_LAG_MS = 900;
+/** People stand this far inside a gate after passing it (and before scanning out). */
+export const LOBBY_DEPTH_M = 1.8;
 const KEEP_RIGHT_M = 0.25;
-const STEP_BACK_M = 0.6;
+export const STEP_BACK_M = 0.6;
+/** Each shopper's own walking pace, m/s: `min` + uniform × `spread` (1.05–1.35, a relaxed shopping walk). */
+export const PACE_MPS = { min: 1.05, spread: 0.3 } as const;
 
-function inwardOf(store: StoreIndex, gate: Point): Point {
-  const { widthM, depthM } = store.config.floor;
+/** Unit vector from a gate into the store: away from the nearest wall. */
+export function inwardOf(floor: { widthM: number; depthM: number }, gate: Point): Point {
+  const { widthM, depthM } = floor;
   const d = [
     { d: gate.y, v: { x: 0, y: 1 } },
     { d: depthM - gate.y, v: { x: 0, y: -1 } },
@@ -127,7 +143,34 @@ export function planScenario(scenario: Scenario, store: StoreIndex, planner: Flo
       plans.push(planPerson(shopper.id, k, shopper.script, store, planner, random, spread));
     }
   }
+  // look-alikes copy the colours after every draw, so nobody else's appearance or motion changes
+  for (const shopper of scenario.shoppers) {
+    const source = lookAlikeSource(scenario, shopper.id);
+    const plan = plans.find((p) => p.id === shopper.id);
+    const original = plans.find((p) => p.id === source);
+    if (source === undefined || plan === undefined || original === undefined) continue;
+    const { top, head, skin } = original.appearance;
+    plan.appearance = { ...plan.appearance, top: [...top], head: [...head], skin: [...skin] };
+  }
   return plans;
+}
+
+/**
+ * Whose clothing, hair and skin the shopper (the one who scanned) wears: `looksLike` followed to the end of
+ * the chain (a → b → c: a looks like c). Undefined without `looksLike` or on a cycle (the loader rejects those).
+ */
+export function lookAlikeSource(scenario: Scenario, shopperId: string): string | undefined {
+  const byId = new Map(scenario.shoppers.map((s) => [s.id, s]));
+  const seen = new Set([shopperId]);
+  let source = byId.get(shopperId)?.looksLike;
+  while (source !== undefined) {
+    const next = byId.get(source)?.looksLike;
+    if (next === undefined) return source;
+    if (seen.has(source)) return undefined;
+    seen.add(source);
+    source = next;
+  }
+  return undefined;
 }
 
 function planPerson(
@@ -143,7 +186,7 @@ function planPerson(
   // a party walks at its leader's pace (same stream draw for every member), each member a step behind
   const pace = deriveRandom(0, `pace:${shopperId}`).next();
   random.next();
-  const b = new PlanBuilder(1.05 + pace * 0.3);
+  const b = new PlanBuilder(PACE_MPS.min + pace * PACE_MPS.spread);
   const reaches: ReachInterval[] = [];
   const actionTimes: number[] = [];
   const lag = member * COMPANION_LAG_MS;
@@ -157,27 +200,27 @@ function planPerson(
     if (action.do === 'enter' || action.do === 'exit') {
       const gate = store.gateById.get(action.gate);
       if (gate === undefined) continue;
-      const inward = inwardOf(store, gate.position);
+      const inward = inwardOf(store.config.floor, gate.position);
       const outside = { x: gate.position.x - inward.x, y: gate.position.y - inward.y };
       const lobby = {
-        x: gate.position.x + inward.x * 1.8 + inward.y * spread,
-        y: gate.position.y + inward.y * 1.8 + inward.x * spread,
+        x: gate.position.x + inward.x * LOBBY_DEPTH_M + inward.y * spread,
+        y: gate.position.y + inward.y * LOBBY_DEPTH_M + inward.x * spread,
       };
       if (action.do === 'enter') {
         // coming back after an exit: walk round outside from the exit to the entry
         if (b.keyframes.length === 0) b.at(0, outside);
         else b.walk([b.last, outside], at);
-        b.stay(at + 300 + lag);
-        b.walk([outside, gate.position, lobby], at + 300 + lag + 2500);
+        b.stay(at + SCAN_WAIT_MS + lag);
+        b.walk([outside, gate.position, lobby], at + SCAN_WAIT_MS + lag + GATE_WALK_MS);
       } else {
         const from = stepBack === undefined ? b.last : { x: b.last.x + stepBack.x, y: b.last.y + stepBack.y };
         const head = stepBack === undefined ? [] : [b.last];
-        b.walk([...head, ...planner.path(from, lobby)], at - 200 + lag);
+        b.walk([...head, ...planner.path(from, lobby)], at - SETTLE_MS + lag);
         // a script that leaves too little time to walk to the exit: the scan happens on arrival
-        const scanAt = Math.max(at, b.last.t + 200 - lag);
+        const scanAt = Math.max(at, b.last.t + SETTLE_MS - lag);
         actionTimes[i] = scanAt;
-        b.stay(scanAt + 300 + lag);
-        b.walk([lobby, gate.position, outside], scanAt + 2500 + lag);
+        b.stay(scanAt + SCAN_WAIT_MS + lag);
+        b.walk([lobby, gate.position, outside], scanAt + GATE_WALK_MS + lag);
         b.stay(next === undefined ? at + 60_000 : Math.max(b.last.t, next.at * 1000 - 3000));
       }
       stepBack = undefined;
@@ -199,13 +242,13 @@ function planPerson(
     const approach = { x: spot.x + face.x * STEP_BACK_M, y: spot.y + face.y * STEP_BACK_M };
     const from = stepBack === undefined ? b.last : { x: b.last.x + stepBack.x, y: b.last.y + stepBack.y };
     const head = stepBack === undefined ? [] : [b.last];
-    b.walk([...head, ...planner.path(from, approach), spot], at - REACH_BEFORE_MS - 200);
+    b.walk([...head, ...planner.path(from, approach), spot], at - REACH_BEFORE_MS - SETTLE_MS);
     stepBack = { x: face.x * STEP_BACK_M, y: face.y * STEP_BACK_M };
     // a script that leaves too little time to walk there: the reach happens on arrival
-    const reachT0 = Math.max(at - REACH_BEFORE_MS, b.last.t + 200);
+    const reachT0 = Math.max(at - REACH_BEFORE_MS, b.last.t + SETTLE_MS);
     const reachT1 = reachT0 + REACH_BEFORE_MS + REACH_AFTER_MS;
     const lingerMs = action.do === 'linger' ? action.forS * 1000 : 0;
-    const leaveAt = reachT1 + 300 + lingerMs;
+    const leaveAt = reachT1 + LEAVE_AFTER_MS + lingerMs;
     actionTimes[i] = reachT0 + REACH_BEFORE_MS;
     b.stay(leaveAt, Math.atan2(-face.y, -face.x));
     if (acting && action.do !== 'linger') reaches.push({ t0: reachT0, t1: reachT1, hand: reach });

@@ -2,11 +2,11 @@
 // the frames the cameras captured (some dropped, capture times jittered) and where everyone truly was.
 // Used offline by eval:vision and the tests; the live camera emulator renders the same way.
 import { Random } from '../../shared/random.ts';
-import type { StoreConfig, StoreIndex } from '../../shared/store-config.ts';
+import type { StoreIndex } from '../../shared/store-config.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { deriveRandom } from '../world/derived-random.ts';
-import { cameraView, seesFloorPoint } from './camera-geometry.ts';
-import { FloorPlanner } from './floor-planner.ts';
+import { cameraView } from './camera-geometry.ts';
+import { visionPlanner } from './floor-planner.ts';
 import { conditionsAt, FrameRenderer, type VisiblePerson } from './frame-renderer.ts';
 import { type PersonPlan, planScenario, poseAt } from './motion-plan.ts';
 
@@ -42,11 +42,8 @@ export interface SceneOptions {
   durationS?: number;
 }
 
-/** A planner whose walkers prefer floor some camera sees (the sample store has blind strips). */
-export function visionPlanner(store: StoreConfig): FloorPlanner {
-  const views = store.cameras.map(cameraView);
-  return new FloorPlanner(store, (p) => (views.some((v) => seesFloorPoint(v, p.x, p.y, 10)) ? 0 : 2));
-}
+// the planner lives with the floor model (the scenario generator times walks with it, without the renderer)
+export { visionPlanner };
 
 export function scenarioEndS(plans: readonly PersonPlan[]): number {
   let end = 0;
