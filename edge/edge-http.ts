@@ -1,16 +1,51 @@
-// The edge's HTTP server: health, Prometheus metrics, a state summary, and the staff floor view.
-import Fastify, { type FastifyInstance } from 'fastify';
+// The edge's HTTP server, built as the cloud's is: fastify with TypeBox schemas on every route, one error
+// mapper, the OpenAPI document at /docs, operations routes (health, metrics, state) and the floor view's
+// plugins.
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { EdgeState } from '../shared/schemas/edge-state.ts';
 import type { FloorHub } from './floor/floor-hub.ts';
-import { type FloorSource, registerFloorRoutes } from './floor/floor-routes.ts';
+import { floorRoutes } from './floor/floor-routes.ts';
+import type { FloorSource } from './floor/floor-source.ts';
 import type { StaffAuth } from './floor/staff-auth.ts';
+import { installErrorMapper } from './http/error-mapper.ts';
+import { installOpenApi } from './http/openapi.ts';
+import { operationsRoutes } from './http/operations-routes.ts';
 
 export interface EdgeHttpDeps {
   registry: Registry;
-  state: () => unknown;
+  state: () => EdgeState;
   auth: StaffAuth;
   hub: FloorHub;
   floor: FloorSource;
+  /** Logs failed requests (500s); default: none. Requests themselves are not logged. */
+  logger?: Logger;
+}
+
+/** The app, ready but not listening (tests inject into it). */
+export async function buildEdgeHttp(deps: EdgeHttpDeps): Promise<FastifyInstance> {
+  const logging: FastifyServerOptions =
+    deps.logger === undefined
+      ? { logger: false }
+      : { loggerInstance: deps.logger, disableRequestLogging: true };
+  const app = Fastify(logging)
+    .setValidatorCompiler(TypeBoxValidatorCompiler)
+    .withTypeProvider<TypeBoxTypeProvider>();
+  try {
+    installErrorMapper(app);
+    await installOpenApi(app);
+    await app.register(websocket);
+    await app.register(operationsRoutes, { registry: deps.registry, state: deps.state });
+    await app.register(floorRoutes, { auth: deps.auth, hub: deps.hub, floor: deps.floor });
+    await app.ready();
+    return app;
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
 }
 
 export async function startEdgeHttp(
@@ -18,14 +53,12 @@ export async function startEdgeHttp(
   host: string,
   deps: EdgeHttpDeps,
 ): Promise<{ app: FastifyInstance; url: string }> {
-  const app = Fastify({ logger: false });
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/metrics', async (_request, reply) => {
-    reply.header('content-type', deps.registry.contentType);
-    return deps.registry.metrics();
-  });
-  app.get('/api/state', async () => deps.state());
-  await registerFloorRoutes(app, deps.auth, deps.hub, deps.floor);
-  const url = await app.listen({ port, host });
-  return { app, url };
+  const app = await buildEdgeHttp(deps);
+  try {
+    const url = await app.listen({ port, host });
+    return { app, url };
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
 }

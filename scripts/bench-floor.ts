@@ -103,7 +103,11 @@ for (let i = 0; i < SHOPPERS; i++) {
   );
 }
 
-const browser = await launchChromium();
+const browser = await launchChromium().catch((err: unknown) => {
+  // a missing system package is a message, not a stack trace
+  process.stderr.write(`bench:floor: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(2);
+});
 const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
 await page.goto(`${edge.httpUrl}/floor/`);
 await page.fill('#login-user', 'bench');

@@ -12,7 +12,12 @@ import { Simulator } from '../simulators/scenario/simulator.ts';
 
 // a family on one scan and another shopper, with the ceiling cameras on: the floor view shows them moving
 const scenarioPath = process.argv[2] ?? 'scenarios/suite/10-family-on-one-scan.json';
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn', transport: { target: 'pino-pretty' } });
+// the console is for what happens in the store; the parts' logs go to a file (one JSON line each)
+const LOG_FILE = process.env.DEMO_LOG ?? 'var/demo.log';
+const logger = pino(
+  { level: process.env.LOG_LEVEL ?? 'info' },
+  pino.destination({ dest: LOG_FILE, mkdir: true, sync: false }),
+);
 
 /** How long a receipt waits for staff to decide a doubtful line in the floor view (a store sets minutes). */
 const DEMO_HOLD_MS = 30_000;
@@ -62,6 +67,8 @@ async function main(): Promise<void> {
   Edge state                     ${edgeUrl}/api/state
   Edge metrics (Prometheus)      ${edgeUrl}/metrics
   Cloud metrics (Prometheus)     ${stack.cloudUrl}/metrics
+
+  Logs (JSON lines)              ${LOG_FILE}
 
 Playing ${scenarioPath} in a loop. Picks the edge doubts wait ${DEMO_HOLD_MS / 1000} s for a decision in the
 floor view (Exceptions), then are left off the receipt. Ctrl-C to stop.

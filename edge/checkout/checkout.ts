@@ -29,12 +29,12 @@ export interface CheckoutOptions {
   openExceptionsFor: (sessionId: string) => number;
   /** Longest a receipt waits for staff decisions; then doubtful lines are not charged (a loss) (ms). */
   exceptionHoldMs: number;
+  /** Longest extra wait for vision to see the shopper walk out (ms): fusion's exit watch (exitWatchMaxMs). */
+  visionExitMs: number;
   onQueued: (session: ShoppingSession, visit: VisitUpload, cart: Cart) => void;
 }
 
 const POLL_MS = 25;
-/** Longest extra wait for vision to see a shopper walk out (fusion's exit window plus its catch-up). */
-const VISION_EXIT_MS = 8000;
 
 export class Checkout {
   /** by session id: when (edge clock) the checkout began */
@@ -70,7 +70,7 @@ export class Checkout {
       const settled = settledThrough(session.exitedAt, settleMarginMs);
       const heldMs = clock.now() - since;
       if (!settled && heldMs < maxHoldMs) continue;
-      if (this.options.awaitingVision(sessionId) && heldMs < maxHoldMs + VISION_EXIT_MS) continue;
+      if (this.options.awaitingVision(sessionId) && heldMs < maxHoldMs + this.options.visionExitMs) continue;
       const doubtful = this.options.openExceptionsFor(sessionId);
       if (doubtful > 0 && heldMs < this.options.exceptionHoldMs) continue;
       if (!settled)

@@ -1,7 +1,16 @@
 // What the floor view reads and decides: the store snapshot (layout, shoppers inside with their carts,
 // stock, sensor health, alerts, exceptions with their camera frames, recent events), visit replay with
-// events and tracks, and the staff decisions.
+// events and tracks, and the staff decisions. Refusals are domain errors with a code; the HTTP layer maps
+// them to statuses.
 import type { Clock } from '../../shared/clock.ts';
+import type {
+  AlertAck,
+  AssignBody,
+  AuditTrail,
+  ExceptionAssigned,
+  ExceptionDropped,
+} from '../../shared/schemas/floor-decisions.ts';
+import type { ExceptionFramesList, FloorSnapshot, VisitReplay } from '../../shared/schemas/floor-snapshot.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
 import { buildCart } from '../checkout/cart.ts';
@@ -9,9 +18,10 @@ import type { SessionStore } from '../checkout/session-store.ts';
 import type { ExceptionQueue } from '../fusion/exception-queue.ts';
 import type { ShelfMonitor } from '../shelves/shelf-monitor.ts';
 import type { AlertBook } from './alert-book.ts';
+import { AlertNotFoundError, FrameNotFoundError, VisitNotFoundError } from './floor-errors.ts';
 import type { FloorHub } from './floor-hub.ts';
 import type { FloorRecorder } from './floor-recorder.ts';
-import type { FloorSource } from './floor-routes.ts';
+import type { FloorSource } from './floor-source.ts';
 import type { StaffUser } from './staff-auth.ts';
 
 export interface FloorServiceDeps {
@@ -32,7 +42,7 @@ export interface FloorServiceDeps {
 export class FloorService implements FloorSource {
   constructor(private readonly deps: FloorServiceDeps) {}
 
-  snapshot() {
+  snapshot(): FloorSnapshot {
     const { store, sessions, shelves, exceptions, alerts, hub } = this.deps;
     const priceOf = (sku: string) => store.productBySku.get(sku)?.priceCents ?? 0;
     return {
@@ -89,26 +99,28 @@ export class FloorService implements FloorSource {
     };
   }
 
-  visit(sessionId: string) {
+  visit(sessionId: string): VisitReplay {
     const session =
       this.deps.sessions.get(sessionId) ??
       this.deps.sessions.recentVisits(500).find((v) => v.sessionId === sessionId);
-    if (session === undefined) return undefined;
+    if (session === undefined) throw new VisitNotFoundError(sessionId);
     const events = this.deps.sessions.eventsOf(sessionId);
     const tracks = this.deps.recorder.tracks.of(sessionId);
     return { session, events, tracks, cart: buildCart(events).lines };
   }
 
-  frames(exceptionId: string) {
+  frames(exceptionId: string): ExceptionFramesList {
     const { frames } = this.deps.recorder;
     return { exceptionId, frames: frames.list(exceptionId), complete: !frames.isCapturing(exceptionId) };
   }
 
-  frameJpeg(exceptionId: string, frameId: number): Buffer | undefined {
-    return this.deps.recorder.frames.jpeg(exceptionId, frameId);
+  frameJpeg(exceptionId: string, frameId: number): Buffer {
+    const jpeg = this.deps.recorder.frames.jpeg(exceptionId, frameId);
+    if (jpeg === undefined) throw new FrameNotFoundError(exceptionId, frameId);
+    return jpeg;
   }
 
-  assign(exceptionId: string, choice: { sessionId: string; sku: string; count: number }, by: StaffUser) {
+  assign(exceptionId: string, choice: AssignBody, by: StaffUser): ExceptionAssigned {
     const { exceptions, sessions, clock, hub } = this.deps;
     const event = exceptions.assign(exceptionId, choice, by.name, clock.now(), (id) =>
       sessions.isBillable(id),
@@ -119,14 +131,16 @@ export class FloorService implements FloorSource {
     return { exceptionId, status: 'resolved', event };
   }
 
-  drop(exceptionId: string, note: string, by: StaffUser) {
-    const dropped = this.deps.exceptions.drop(exceptionId, by.name, note, this.deps.clock.now());
+  drop(exceptionId: string, note: string, by: StaffUser): ExceptionDropped {
+    this.deps.exceptions.drop(exceptionId, by.name, note, this.deps.clock.now());
     this.deps.hub.publish('exception-closed', { exceptionId, status: 'dropped', by: by.name });
     this.deps.onDecided(exceptionId);
-    return { exceptionId, status: dropped.status };
+    return { exceptionId, status: 'dropped' };
   }
 
-  acknowledge(alertId: string, by: StaffUser) {
+  acknowledge(alertId: string, by: StaffUser): AlertAck {
+    // the alert book's own refusal carries no type; ask first, so the refusal is this service's error
+    if (!this.deps.alerts.list().some((a) => a.alertId === alertId)) throw new AlertNotFoundError(alertId);
     const now = this.deps.clock.now();
     const ack = this.deps.alerts.acknowledge(alertId, by.name, now);
     this.deps.exceptions.audit(by.name, 'acknowledge-alert', alertId, {}, now);
@@ -134,7 +148,7 @@ export class FloorService implements FloorSource {
     return ack;
   }
 
-  audit() {
+  audit(): AuditTrail {
     return { entries: this.deps.exceptions.auditTrail(200) };
   }
 }

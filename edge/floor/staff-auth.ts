@@ -1,9 +1,11 @@
 // Staff sign-in for the floor view: named users with a role (viewer watches; supervisor also decides
-// exceptions), passwords checked with scrypt, short-lived bearer tokens kept in memory.
+// exceptions), passwords checked with scrypt, short-lived bearer tokens kept in memory, and the check that
+// a token's user may do what a role allows.
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../shared/clock.ts';
+import type { StaffRole } from '../../shared/schemas/floor-staff.ts';
 
-export type StaffRole = 'viewer' | 'supervisor';
+export type { StaffRole };
 
 export interface StaffUser {
   name: string;
@@ -13,6 +15,51 @@ export interface StaffUser {
 export class StaffConfigError extends Error {
   readonly code = 'INVALID_FLOOR_STAFF';
 }
+
+/** Why a sign-in or a signed-in request was refused; `code` is stable (the floor API answers with it). */
+export type StaffAuthErrorCode = 'invalid_credentials' | 'unauthorized' | 'forbidden';
+
+export abstract class StaffAuthError extends Error {
+  abstract readonly code: StaffAuthErrorCode;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Unknown user or wrong password (which one is not told). */
+export class InvalidCredentialsError extends StaffAuthError {
+  readonly code = 'invalid_credentials';
+
+  constructor(readonly user: string) {
+    super('Wrong user name or password.');
+  }
+}
+
+/** No token, or one this edge did not issue or that has expired (edge restarted, shift over). */
+export class SignInRequiredError extends StaffAuthError {
+  readonly code = 'unauthorized';
+
+  constructor(readonly reason: 'no-token' | 'unknown-token' | 'expired') {
+    super('Sign in to the floor view first.');
+  }
+}
+
+/** Signed in, but the role does not allow it. */
+export class RoleForbiddenError extends StaffAuthError {
+  readonly code = 'forbidden';
+
+  constructor(
+    readonly user: StaffUser,
+    readonly needed: StaffRole,
+  ) {
+    super(`Only a ${needed} can do this; ${user.name} is signed in as a ${user.role}.`);
+  }
+}
+
+/** What each role may do, by rank: a supervisor may do everything a viewer may. */
+const RANK: Readonly<Record<StaffRole, number>> = { viewer: 0, supervisor: 1 };
 
 /** Session lifetime: one shift. */
 const TOKEN_TTL_MS = 12 * 3600_000;
@@ -54,25 +101,34 @@ export class StaffAuth {
     }
   }
 
-  signIn(name: string, password: string): { token: string; user: StaffUser } | undefined {
+  /** Issues a token for the user; throws InvalidCredentialsError. */
+  signIn(name: string, password: string): { token: string; user: StaffUser } {
     const user = this.users.get(name);
+    // an unknown name costs the same hash, so timing does not tell which names exist
     const salt = user?.salt ?? randomBytes(16);
     const candidate = hash(password, salt);
-    if (user === undefined || !timingSafeEqual(candidate, user.hash)) return undefined;
+    if (user === undefined || !timingSafeEqual(candidate, user.hash)) throw new InvalidCredentialsError(name);
     const token = randomBytes(24).toString('base64url');
     const staff = { name, role: user.role };
     this.sessions.set(token, { user: staff, expiresAt: this.clock.now() + TOKEN_TTL_MS });
     return { token, user: staff };
   }
 
-  /** The signed-in user for a token, or undefined when unknown or expired. */
-  check(token: string | undefined): StaffUser | undefined {
-    if (token === undefined) return undefined;
+  /** The signed-in user for a token, if their role allows `needed`; throws SignInRequiredError, RoleForbiddenError. */
+  authorize(token: string | undefined, needed: StaffRole): StaffUser {
+    const found = this.lookUp(token);
+    if (typeof found === 'string') throw new SignInRequiredError(found);
+    if (RANK[found.role] < RANK[needed]) throw new RoleForbiddenError(found, needed);
+    return found;
+  }
+
+  private lookUp(token: string | undefined): StaffUser | SignInRequiredError['reason'] {
+    if (token === undefined) return 'no-token';
     const session = this.sessions.get(token);
-    if (session === undefined) return undefined;
+    if (session === undefined) return 'unknown-token';
     if (session.expiresAt < this.clock.now()) {
       this.sessions.delete(token);
-      return undefined;
+      return 'expired';
     }
     return session.user;
   }

@@ -3,6 +3,7 @@
 // seen elsewhere) gets it when the evidence is clearly in its favour and its identity is sure; otherwise the
 // edge refuses to guess and staff decide. Replayable: the decision depends only on the evidence it returns.
 import type { AttributionEvidence, CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
+import { type AttributionSettings, DEFAULT_FUSION } from './fusion-settings.ts';
 
 export interface SessionSpan {
   sessionId: string;
@@ -21,45 +22,10 @@ export interface Attribution {
   evidence: AttributionEvidence;
 }
 
-export interface AttributionSettings {
-  /** Spread of a hand's distance to the lane's reach point (m). */
-  handSigmaM: number;
-  /** How much standing by the lane counts next to a hand seen in it. */
-  bodyWeight: number;
-  /** Standing closer than this is "at the lane" (m). */
-  bodyNearM: number;
-  bodySigmaM: number;
-  /** Nobody's hand or body seen: weight of "might have been there" (lane unseen vs seen). */
-  unseenWeight: { laneUnseen: number; laneSeen: number };
-  /** Below this share of the evidence the edge asks staff. */
-  minConfidence: number;
-  /** Below this identity confidence the track may belong to someone else: staff decide. */
-  minIdentity: number;
-  /** The winner must have had a hand this close, or stood this close. */
-  maxHandM: number;
-  maxBodyM: number;
-  /** A person bound to no session with a hand this close makes the event a staff decision. */
-  strangerHandM: number;
-  /** Shoppers of sure identity seen at least this far from the lane did not do it (m). */
-  elsewhereM: number;
-}
+export type { AttributionSettings } from './fusion-settings.ts';
 
-/** With several units moved, anyone else standing this close (m) may have taken some of them. */
-const ALSO_AT_LANE_M = 1.2;
-
-export const DEFAULT_ATTRIBUTION: AttributionSettings = {
-  handSigmaM: 0.28,
-  bodyWeight: 0.08,
-  bodyNearM: 0.75,
-  bodySigmaM: 0.35,
-  unseenWeight: { laneUnseen: 0.3, laneSeen: 0.001 },
-  minConfidence: 0.9,
-  minIdentity: 0.6,
-  maxHandM: 0.45,
-  maxBodyM: 1.0,
-  strangerHandM: 0.3,
-  elsewhereM: 2.5,
-};
+/** The attributor's settings as shipped (edge/fusion/fusion-settings.ts). */
+export const DEFAULT_ATTRIBUTION: AttributionSettings = DEFAULT_FUSION.attribution;
 
 /** Sessions inside for the whole event (entered before it began, not left before it ended). */
 export function sessionsPresent(startTs: number, endTs: number, sessions: readonly SessionSpan[]): string[] {
@@ -142,7 +108,9 @@ export function attributeEvent(
     // two people taking from one lane at once look like one pick of two: each may have taken one
     const someoneElseAtLane = measured.candidates.some(
       (o) =>
-        o !== c && ((o.bodyM !== null && o.bodyM <= ALSO_AT_LANE_M) || (o.handM !== null && o.handM <= 0.6)),
+        o !== c &&
+        ((o.bodyM !== null && o.bodyM <= settings.alsoAtLaneBodyM) ||
+          (o.handM !== null && o.handM <= settings.alsoAtLaneHandM)),
     );
     if ((measured.units ?? 1) > 1 && someoneElseAtLane) return refuse('several-units-several-people', order);
     return {

@@ -21,12 +21,63 @@ export interface StaffException {
     | { dropped: true; by: string; at: number; note: string };
 }
 
-export class ExceptionError extends Error {
+/** Why a staff decision on an exception was refused; `code` is stable (the floor API answers with it). */
+export type ExceptionErrorCode =
+  | 'exception_not_found'
+  | 'already_decided'
+  | 'not_a_candidate'
+  | 'session_not_billable';
+
+export abstract class ExceptionError extends Error {
+  abstract readonly code: ExceptionErrorCode;
+
   constructor(
-    readonly code: 'not-found' | 'not-open' | 'not-a-candidate' | 'session-closed',
+    readonly exceptionId: string,
     message: string,
   ) {
     super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ExceptionNotFoundError extends ExceptionError {
+  readonly code = 'exception_not_found';
+
+  constructor(exceptionId: string) {
+    super(exceptionId, `no exception ${exceptionId}`);
+  }
+}
+
+/** Assigned or dropped before (by staff, or by the exit match). */
+export class AlreadyDecidedError extends ExceptionError {
+  readonly code = 'already_decided';
+
+  constructor(exceptionId: string) {
+    super(exceptionId, `exception ${exceptionId} was already decided`);
+  }
+}
+
+/** The chosen session was not in the store when the event happened. */
+export class NotACandidateError extends ExceptionError {
+  readonly code = 'not_a_candidate';
+
+  constructor(
+    exceptionId: string,
+    readonly sessionId: string,
+  ) {
+    super(exceptionId, `session ${sessionId} was not in the store for this event`);
+  }
+}
+
+/** The chosen session's receipt is already billed: a line can no longer be added to it. */
+export class SessionNotBillableError extends ExceptionError {
+  readonly code = 'session_not_billable';
+
+  constructor(
+    exceptionId: string,
+    readonly sessionId: string,
+  ) {
+    super(exceptionId, `session ${sessionId} was already billed; record it as a loss instead`);
   }
 }
 
@@ -87,17 +138,9 @@ export class ExceptionQueue {
   ): ShelfEvent {
     const exception = this.require(exceptionId);
     if (!exception.candidateSessions.includes(choice.sessionId)) {
-      throw new ExceptionError(
-        'not-a-candidate',
-        `session ${choice.sessionId} was not in the store for this event`,
-      );
+      throw new NotACandidateError(exceptionId, choice.sessionId);
     }
-    if (!isSessionOpen(choice.sessionId)) {
-      throw new ExceptionError(
-        'session-closed',
-        `session ${choice.sessionId} was already billed; record it as a loss instead`,
-      );
-    }
+    if (!isSessionOpen(choice.sessionId)) throw new SessionNotBillableError(exceptionId, choice.sessionId);
     const event: ShelfEvent = {
       ...exception.event,
       sessionId: choice.sessionId,
@@ -148,9 +191,7 @@ export class ExceptionQueue {
     const exception = this.open.get(exceptionId);
     if (exception === undefined) {
       const known = this.db.prepare('SELECT 1 FROM exceptions WHERE exception_id = ?').get(exceptionId);
-      throw known
-        ? new ExceptionError('not-open', `exception ${exceptionId} was already decided`)
-        : new ExceptionError('not-found', `no exception ${exceptionId}`);
+      throw known ? new AlreadyDecidedError(exceptionId) : new ExceptionNotFoundError(exceptionId);
     }
     return exception;
   }

@@ -3,28 +3,20 @@
 // another one, after a swap) — so the doubtful picks that track made are theirs.
 import type { CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
+import { DEFAULT_FUSION, type ExitMatchSettings } from './fusion-settings.ts';
 import type { TrackSnapshot } from './track-history.ts';
-
-/** The person walks out of the cameras' sight within this long after scanning (ms; ~2.5 s typically). */
-export const EXIT_WINDOW_MS = 4500;
-/** …and not sooner than this: a track ending earlier belongs to the one who scanned before. */
-const EXIT_EARLIEST_MS = 300;
-/** The matched track must have had its hand this close to the lane (or stood this close), alone. */
-const HAND_AT_LANE_M = 0.45;
-const BODY_AT_LANE_M = 1.0;
-/** Standing at the lane says who did it only when nobody else stood this close. */
-const ALONE_M = 1.5;
 
 /** The one track that left through `gate` 0.3–4.5 s after the scan at `scanTs`; undefined if not exactly one. */
 export function trackLeaving(
   snapshots: readonly TrackSnapshot[],
   gate: string,
   scanTs: number,
+  settings: ExitMatchSettings = DEFAULT_FUSION.exit,
 ): { id: string; sessionId: string | null } | undefined {
   /** by track id: the session it carried */
   const left = new Map<string, string | null>();
   for (const s of snapshots) {
-    if (s.ts < scanTs + EXIT_EARLIEST_MS || s.ts > scanTs + EXIT_WINDOW_MS) continue;
+    if (s.ts < scanTs + settings.earliestMs || s.ts > scanTs + settings.windowMs) continue;
     for (const t of s.tracks) if (t.state === 'exited' && t.exitGate === gate) left.set(t.id, t.sessionId);
   }
   const [only] = left;
@@ -47,19 +39,23 @@ export function leaverIsShopper(
 }
 
 /** True when `trackId` was the one person at the event's lane (the only hand in it, or standing at it). */
-export function wasAtLane(event: ShelfEvent, trackId: string): boolean {
+export function wasAtLane(
+  event: ShelfEvent,
+  trackId: string,
+  settings: ExitMatchSettings = DEFAULT_FUSION.exit,
+): boolean {
   const candidates: readonly CandidateEvidence[] = event.evidence?.candidates ?? [];
   const mine = candidates.find((c) => c.tracks?.includes(trackId));
   if (mine === undefined) return false;
-  const handIn = (c: CandidateEvidence) => c.handM !== null && c.handM <= HAND_AT_LANE_M;
+  const handIn = (c: CandidateEvidence) => c.handM !== null && c.handM <= settings.handAtLaneM;
   // only a refusal the track's identity caused: the evidence itself pointed at this track
   const rule = event.evidence?.rule ?? '';
   if (!rule.startsWith('identity-doubtful') && !rule.startsWith('unbound-at-lane')) return false;
   if (candidates.some((c) => c !== mine && handIn(c))) return false;
-  const someoneBeside = candidates.some((c) => c !== mine && c.bodyM !== null && c.bodyM <= ALONE_M);
+  const someoneBeside = candidates.some((c) => c !== mine && c.bodyM !== null && c.bodyM <= settings.aloneM);
   // several units with someone else beside the lane: each may have taken some
   if ((event.evidence?.units ?? 1) > 1 && someoneBeside) return false;
   if (handIn(mine)) return true;
   // standing at the lane counts only when nobody else stood near it
-  return mine.bodyM !== null && mine.bodyM <= BODY_AT_LANE_M && !someoneBeside;
+  return mine.bodyM !== null && mine.bodyM <= settings.bodyAtLaneM && !someoneBeside;
 }

@@ -10,7 +10,8 @@ import type { DetectedShelfEvent } from '../shelves/shelf-monitor.ts';
 import { cameraOutline, camerasSeeing } from '../tracking/coverage.ts';
 import { attributeEvent, type SessionSpan, sessionsPresent } from './attributor.ts';
 import { resolvePutBack } from './cart-evidence.ts';
-import { EXIT_WINDOW_MS, leaverIsShopper, trackLeaving } from './exit-match.ts';
+import { leaverIsShopper, trackLeaving } from './exit-match.ts';
+import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
 import { gatherEvidence } from './reach-evidence.ts';
 import { TrackHistory, type TrackSnapshot } from './track-history.ts';
 
@@ -26,11 +27,10 @@ export interface FusionStageOptions {
   decided: (event: ShelfEvent, candidates: string[]) => void;
   /** The one track that left right after this session's exit scan was this session's person. */
   exitMatched?: (sessionId: string, trackId: string) => void;
-  /** Track history looked at before the event's first sample and after its last (ms). */
-  lookBehindMs?: number;
-  lookAheadMs?: number;
-  /** Longest an event waits for the tracks to catch up (edge clock, ms). */
-  maxWaitMs?: number;
+  /** Whether the session has doubtful picks the cameras followed (worth watching its exit for). */
+  hasDoubtsWithEvidence?: (sessionId: string) => boolean;
+  /** Default: DEFAULT_FUSION. */
+  settings?: FusionSettings;
 }
 
 interface Pending {
@@ -45,9 +45,6 @@ interface PendingExit {
   since: number;
 }
 
-/** Tracks older than this (edge clock) mean the cameras stopped: decide without waiting for them. */
-const STALE_TRACKS_MS = 3000;
-
 export class FusionStage {
   readonly history = new TrackHistory();
   /** oldest first */
@@ -60,8 +57,10 @@ export class FusionStage {
   private readonly laneCameras = new Map<string, Set<string>>();
   /** by lane id */
   private readonly reachPoints = new Map<string, FloorPoint>();
+  private readonly settings: FusionSettings;
 
   constructor(private readonly options: FusionStageOptions) {
+    this.settings = options.settings ?? DEFAULT_FUSION;
     const outlines = options.store.config.cameras.map((c) => cameraOutline(c));
     for (const shelf of options.store.config.shelves) {
       const { face } = shelfAxes(shelf);
@@ -76,7 +75,9 @@ export class FusionStage {
   }
 
   start(): void {
-    this.cancelFlush ??= (this.options.timers ?? systemTimers).every(50, () => this.flush());
+    this.cancelFlush ??= (this.options.timers ?? systemTimers).every(this.settings.flushEveryMs, () =>
+      this.flush(),
+    );
   }
 
   stop(): void {
@@ -99,11 +100,12 @@ export class FusionStage {
   }
 
   /**
-   * A session scanned out while some picks it may have made wait for staff: watch who walks out next — the
-   * one person leaving is this shopper, whatever session their track carried.
+   * A session scanned out: when some picks it may have made wait for staff with the cameras' evidence, watch
+   * who walks out next — the one person leaving is this shopper, whatever session their track carried.
    */
   sessionExited(sessionId: string, gate: string, scanTs: number): void {
     if (this.history.latestTs === undefined) return;
+    if (this.options.hasDoubtsWithEvidence?.(sessionId) !== true) return;
     this.pendingExits.push({ sessionId, gate, scanTs, since: this.options.clock.now() });
   }
 
@@ -119,9 +121,9 @@ export class FusionStage {
 
   private flush(force = false): void {
     const now = this.options.clock.now();
-    const lookAhead = this.options.lookAheadMs ?? 400;
-    const maxWait = this.options.maxWaitMs ?? 1500;
-    const tracksLive = this.lastStepAt !== undefined && now - this.lastStepAt < STALE_TRACKS_MS;
+    const { lookAheadMs: lookAhead, maxWaitMs: maxWait, staleTracksMs, exit: exitSettings } = this.settings;
+    const exitWindow = exitSettings.windowMs;
+    const tracksLive = this.lastStepAt !== undefined && now - this.lastStepAt < staleTracksMs;
     while (this.pending.length > 0) {
       const next = this.pending[0] as Pending;
       const caughtUp = (this.history.latestTs ?? Number.NEGATIVE_INFINITY) >= next.detected.endTs + lookAhead;
@@ -131,18 +133,18 @@ export class FusionStage {
     }
     for (let i = 0; i < this.pendingExits.length; i++) {
       const exit = this.pendingExits[i] as PendingExit;
-      const seenAll = (this.history.latestTs ?? Number.NEGATIVE_INFINITY) >= exit.scanTs + EXIT_WINDOW_MS;
-      if (!force && tracksLive && !seenAll && now - exit.since < EXIT_WINDOW_MS + maxWait) continue;
+      const seenAll = (this.history.latestTs ?? Number.NEGATIVE_INFINITY) >= exit.scanTs + exitWindow;
+      if (!force && tracksLive && !seenAll && now - exit.since < exitWindow + maxWait) continue;
       this.pendingExits.splice(i--, 1);
-      const snapshots = this.history.between(exit.scanTs, exit.scanTs + EXIT_WINDOW_MS);
-      const leaver = trackLeaving(snapshots, exit.gate, exit.scanTs);
+      const snapshots = this.history.between(exit.scanTs, exit.scanTs + exitWindow);
+      const leaver = trackLeaving(snapshots, exit.gate, exit.scanTs, exitSettings);
       if (leaver === undefined) continue;
       const spans = this.options.sessions();
       const othersNearby = spans.some(
         (s) =>
           s.sessionId !== exit.sessionId &&
           s.exitedAt !== undefined &&
-          Math.abs(s.exitedAt - exit.scanTs) < EXIT_WINDOW_MS,
+          Math.abs(s.exitedAt - exit.scanTs) < exitWindow,
       );
       const inside = (id: string) => spans.some((s) => s.sessionId === id && s.exitedAt === undefined);
       if (leaverIsShopper(leaver, exit.sessionId, othersNearby, inside))
@@ -151,22 +153,29 @@ export class FusionStage {
   }
 
   private decide(detected: DetectedShelfEvent): void {
-    const { options } = this;
+    const { options, settings } = this;
     const present = sessionsPresent(detected.startTs, detected.endTs, options.sessions());
     const vision = this.history.latestTs !== undefined;
     const seen = vision
-      ? gatherEvidence({
-          sessions: present,
-          targets: detected.lanes.flatMap((l) => this.reachPoints.get(l) ?? []),
-          snapshots: this.history.between(
-            detected.startTs - (options.lookBehindMs ?? 700),
-            detected.endTs + (options.lookAheadMs ?? 400),
-          ),
-          laneCameras: new Set(detected.lanes.flatMap((l) => [...(this.laneCameras.get(l) ?? [])])),
-        })
+      ? gatherEvidence(
+          {
+            sessions: present,
+            targets: detected.lanes.flatMap((l) => this.reachPoints.get(l) ?? []),
+            snapshots: this.history.between(
+              detected.startTs - settings.lookBehindMs,
+              detected.endTs + settings.lookAheadMs,
+            ),
+            laneCameras: new Set(detected.lanes.flatMap((l) => [...(this.laneCameras.get(l) ?? [])])),
+          },
+          settings.reach,
+        )
       : undefined;
     const units = detected.hypotheses[0]?.count ?? 1;
-    const decided = attributeEvent(present, seen === undefined ? undefined : { ...seen, units });
+    const decided = attributeEvent(
+      present,
+      seen === undefined ? undefined : { ...seen, units },
+      settings.attribution,
+    );
     let event: ShelfEvent = {
       ...detected,
       sessionId: decided.sessionId,

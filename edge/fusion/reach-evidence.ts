@@ -2,6 +2,7 @@
 // to the lane — hands reaching in, and bodies standing by — and whether the cameras saw the lane's aisle.
 import type { AttributionEvidence, CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { FloorPoint } from '../../shared/store-geometry.ts';
+import { DEFAULT_FUSION, type ReachEvidenceSettings } from './fusion-settings.ts';
 import type { TrackSnapshot } from './track-history.ts';
 
 export interface EvidenceQuery {
@@ -15,14 +16,10 @@ export interface EvidenceQuery {
   laneCameras: ReadonlySet<string>;
 }
 
-/** A position the tracker only predicts (unseen this long) says nothing about where the person was. */
-const SEEN_WITHIN_MS = 400;
-/** People bound to no session count as candidates only when they came this close. */
-const STRANGER_RADIUS_M = 1.2;
-/** Tracks this close to the lane are named in the evidence. */
-const TRACKED_NEAR_M = 1.5;
-
-export function gatherEvidence(query: EvidenceQuery): Omit<AttributionEvidence, 'rule' | 'vision'> {
+export function gatherEvidence(
+  query: EvidenceQuery,
+  settings: ReachEvidenceSettings = DEFAULT_FUSION.reach,
+): Omit<AttributionEvidence, 'rule' | 'vision'> {
   /** by session id ('' for people bound to none) */
   const found = new Map<string, CandidateEvidence>();
   const entry = (sessionId: string | null): CandidateEvidence => {
@@ -40,7 +37,7 @@ export function gatherEvidence(query: EvidenceQuery): Omit<AttributionEvidence, 
     if (!laneSeen && snapshot.cameras.some((c) => query.laneCameras.has(c))) laneSeen = true;
     for (const track of snapshot.tracks) {
       if (track.state === 'tentative') continue;
-      if (snapshot.ts - track.lastSeenTs > SEEN_WITHIN_MS) continue;
+      if (snapshot.ts - track.lastSeenTs > settings.seenWithinMs) continue;
       const bodyM = nearest(query.targets, track);
       let handM: number | null = null;
       for (const hand of track.hands) {
@@ -49,11 +46,15 @@ export function gatherEvidence(query: EvidenceQuery): Omit<AttributionEvidence, 
       }
       const session = track.sessionId;
       if (session !== null && !query.sessions.includes(session)) continue;
-      if (session === null && bodyM > STRANGER_RADIUS_M && (handM === null || handM > STRANGER_RADIUS_M))
+      if (
+        session === null &&
+        bodyM > settings.strangerRadiusM &&
+        (handM === null || handM > settings.strangerRadiusM)
+      )
         continue;
       const e = entry(session);
       // who was near, by track: the exit can still tell which session a doubtful track was
-      if (bodyM <= TRACKED_NEAR_M && !(e.tracks ?? []).includes(track.id))
+      if (bodyM <= settings.trackedNearM && !(e.tracks ?? []).includes(track.id))
         e.tracks = [...(e.tracks ?? []), track.id];
       if (e.bodyM === null || bodyM < e.bodyM) e.bodyM = round(bodyM);
       if (handM !== null && (e.handM === null || handM < e.handM)) e.handM = round(handM);

@@ -89,7 +89,10 @@ export class MqttLink {
     });
     this.client = client;
     client.on('message', (topic, payload) => this.dispatch(topic, payload));
-    client.on('error', (err) => logger.error({ err: err.message }, `MQTT error on ${url}`));
+    // once stop() began, the connection closing under a last publish is expected, not an error
+    client.on('error', (err) => {
+      if (this.client === client) logger.error({ err: err.message }, `MQTT error on ${url}`);
+    });
     client.on('reconnect', () => logger.warn(`reconnecting to MQTT broker ${url}`));
     client.on('connect', () => {
       // (re)subscribe on every connect: a clean session forgets subscriptions

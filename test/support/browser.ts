@@ -14,7 +14,16 @@ export function chromiumMissing(): string | undefined {
   return reason;
 }
 
+export class ChromiumMissingError extends Error {
+  readonly code = 'CHROMIUM_MISSING';
+}
+
+/** Launches Chromium, or fails with what to install when it is not there (no stack trace for a missing package). */
 export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new ChromiumMissingError(
+      `Chromium not found at ${CHROMIUM}: install Debian's package (sudo apt-get install chromium) or set CHROMIUM_PATH`,
+    );
   mkdirSync(SCREENSHOTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,

@@ -1,9 +1,48 @@
-// The cloud API as the app uses it: the session token kept in localStorage, JSON in and out, and errors
-// carrying the cloud's { error, message } so screens can show the message as it is.
+// @ts-check
+// The cloud API as the app uses it: one function per call, typed by what it answers; the session token
+// kept in localStorage; errors carry the cloud's { error, message } so screens can show the message as it is.
+/** @import { DisputeStatus, Receipt } from '../../receipts/receipt-schemas.ts' */
+
+// The answers below are the cloud's response schemas (cloud/*/…-routes.ts, served at /docs), as far as
+// the screens read them. Receipts come from their schema module; the others are inline in their routes.
+/** @typedef {{ paymentMethodId: string, brand: string, last4: string }} PaymentMethod */
+/** @typedef {{ token: string, expiresAt: number, party?: number, qrSvg?: string }} EntryPass */
+/** @typedef {{ behaviourTracking: boolean, marketing: boolean }} Consent */
+/**
+ * @typedef {object} Profile
+ * @property {string} name
+ * @property {string} email
+ * @property {Consent} consent
+ * @property {number} points
+ * @property {{ consideredNotBought: { sku: string, name: string }[] }} behaviour
+ */
+/**
+ * A purchase in store (receipt) or online (order).
+ * @typedef {{ channel: 'store' | 'online', at: number, totalCents: number, currency: string, pointsEarned: number,
+ *   items: number, status: string }} Purchase
+ */
+/** @typedef {{ points: number, purchases: Purchase[] }} History */
+/** @typedef {{ disputeId: string, status: DisputeStatus, amountCents: number }} DisputeAnswer */
+/** @typedef {{ storeId: string, name: string, currency: string }} Store */
+/**
+ * @typedef {{ sku: string, name: string, priceCents: number, currency: string, available: number }} StockedProduct
+ */
+/**
+ * @typedef {{ reservationId: string, storeId: string, sku: string, quantity: number,
+ *   status: 'held' | 'collected' | 'cancelled' | 'expired', expiresAt: number }} Reservation
+ */
 
 const TOKEN = 'walkout.session';
 
+/** What to tell the shopper about a failed call: the cloud's message as it is. @param {unknown} err */
+export const messageOf = (err) => (err instanceof Error ? err.message : String(err));
+
 export class ApiError extends Error {
+  /**
+   * @param {number} status HTTP status
+   * @param {string} code the cloud's error code
+   * @param {string} message
+   */
   constructor(status, code, message) {
     super(message);
     this.status = status;
@@ -15,6 +54,7 @@ export const session = {
   get token() {
     return localStorage.getItem(TOKEN);
   },
+  /** @param {string} token */
   set(token) {
     localStorage.setItem(TOKEN, token);
   },
@@ -23,7 +63,14 @@ export const session = {
   },
 };
 
-export async function api(method, path, body) {
+/**
+ * @param {'GET' | 'POST' | 'PUT'} method
+ * @param {string} path
+ * @param {object} [body] sent as JSON
+ * @returns {Promise<unknown>}
+ */
+async function call(method, path, body) {
+  /** @type {Record<string, string>} */
   const headers = {};
   if (session.token) headers.authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -32,10 +79,81 @@ export async function api(method, path, body) {
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const data = response.status === 204 ? {} : await response.json().catch(() => ({}));
+  const data = /** @type {unknown} */ (
+    response.status === 204 ? {} : await response.json().catch(() => ({}))
+  );
   if (!response.ok) {
     if (response.status === 401 && path.startsWith('/v1/me')) session.clear();
-    throw new ApiError(response.status, data.error ?? 'error', data.message ?? `HTTP ${response.status}`);
+    const { error, message } = /** @type {{ error?: unknown, message?: unknown }} */ (data ?? {});
+    throw new ApiError(
+      response.status,
+      typeof error === 'string' ? error : 'error',
+      typeof message === 'string' ? message : `HTTP ${response.status}`,
+    );
   }
   return data;
 }
+
+/** An answer, as the schema of its route has it. @template T @param {Promise<unknown>} answer */
+const as = async (answer) => /** @type {T} */ (await answer);
+
+/** @param {string} email @param {string} password @returns {Promise<{ token: string, accountId: string }>} */
+export const signIn = (email, password) => as(call('POST', '/v1/auth/sessions', { email, password }));
+
+/**
+ * @param {{ name: string, email: string, password: string }} account
+ * @returns {Promise<{ accountId: string }>}
+ */
+export const signUp = (account) => as(call('POST', '/v1/accounts', account));
+
+/** @returns {Promise<{ paymentMethods: PaymentMethod[] }>} */
+export const paymentMethods = () => as(call('GET', '/v1/me/payment-methods'));
+
+/** @param {string} cardToken a sandbox card @returns {Promise<PaymentMethod>} */
+export const addCard = (cardToken) => as(call('POST', '/v1/me/payment-methods', { cardToken }));
+
+/** @param {number} party people entering on this pass @returns {Promise<EntryPass>} */
+export const entryPass = (party) => as(call('POST', '/v1/me/entry-tokens', { party, qr: true }));
+
+/** @returns {Promise<Profile>} */
+export const profile = () => as(call('GET', '/v1/me/profile'));
+
+/** @returns {Promise<History>} */
+export const history = () => as(call('GET', '/v1/me/history'));
+
+/** @param {Consent} consent @returns {Promise<Consent>} */
+export const setConsent = (consent) => as(call('PUT', '/v1/me/consent', consent));
+
+/** Everything the cloud keeps about the shopper (saved as a file, not read). */
+export const exportMyData = () => call('GET', '/v1/me/export');
+
+/** @param {string} password */
+export const eraseAccount = (password) => call('POST', '/v1/me/erase', { password });
+
+/** @returns {Promise<{ receipts: Receipt[] }>} */
+export const receipts = () => as(call('GET', '/v1/me/receipts'));
+
+/** @param {string} receiptId @param {number} lineNo @returns {Promise<DisputeAnswer>} */
+export const disputeLine = (receiptId, lineNo) =>
+  as(call('POST', `/v1/me/receipts/${receiptId}/lines/${lineNo}/disputes`, { reason: "I didn't take this" }));
+
+/** @returns {Promise<{ stores: Store[] }>} */
+export const stores = () => as(call('GET', '/v1/stores'));
+
+/**
+ * @param {string} storeId
+ * @param {string} query name or SKU contains
+ * @returns {Promise<{ products: StockedProduct[] }>}
+ */
+export const productsAt = (storeId, query) =>
+  as(call('GET', `/v1/stores/${encodeURIComponent(storeId)}/products?q=${encodeURIComponent(query)}`));
+
+/** @returns {Promise<{ reservations: Reservation[] }>} */
+export const reservations = () => as(call('GET', '/v1/me/reservations'));
+
+/** @param {{ storeId: string, sku: string, quantity: number }} hold @returns {Promise<Reservation>} */
+export const reserve = (hold) => as(call('POST', '/v1/me/reservations', hold));
+
+/** @param {string} reservationId @returns {Promise<Reservation>} */
+export const cancelReservation = (reservationId) =>
+  as(call('POST', `/v1/me/reservations/${reservationId}/cancel`));

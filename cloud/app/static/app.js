@@ -1,67 +1,35 @@
-// The app shell: hash routing between screens, the tab bar, the points pill, and a receipt poller that
-// notices a new receipt within seconds of leaving the store.
-import { api, session } from './api.js';
+// @ts-check
+// The app shell: the screens and the tab bar, and a receipt poller that notices a new receipt within
+// seconds of leaving the store.
+import { receipts, session } from './api.js';
+import { banner } from './banner.js';
+import { byId } from './dom.js';
+import { refreshPoints } from './points.js';
+import { go, startRouter } from './router.js';
 import { signInScreen, signUpScreen, walletScreen } from './screens-account.js';
 import { enterScreen } from './screens-enter.js';
 import { meScreen } from './screens-me.js';
 import { receiptsScreen } from './screens-receipts.js';
 import { shopScreen } from './screens-shop.js';
 
-const SCREENS = {
-  signin: signInScreen,
-  signup: signUpScreen,
-  wallet: walletScreen,
-  enter: enterScreen,
-  receipts: receiptsScreen,
-  shop: shopScreen,
-  me: meScreen,
-};
-const PUBLIC = new Set(['signin', 'signup']);
 const POLL_MS = 2000;
 
-/** Work of the current screen to stop when leaving it (timers). */
-let leaveScreen = () => {};
-let knownReceipts;
-
-export function go(name) {
-  if (location.hash === `#${name}`) route();
-  else location.hash = name;
-}
-
-export function banner(text) {
-  const element = document.getElementById('banner');
-  element.textContent = text;
-  element.hidden = false;
-  clearTimeout(banner.timer);
-  banner.timer = setTimeout(() => {
-    element.hidden = true;
-  }, 5000);
-}
-
-export async function refreshPoints() {
-  const pill = document.getElementById('points');
-  try {
-    const { points } = await api('GET', '/v1/me/history');
-    pill.textContent = `${points} pts`;
-    pill.hidden = false;
-  } catch {
-    pill.hidden = true;
-  }
-}
+/** What the receipts looked like at the last poll (id, status, refunds), to notice a change. */
+let knownReceipts = /** @type {string | undefined} */ (undefined);
 
 async function pollReceipts() {
   if (!session.token || document.hidden) return;
   try {
-    const { receipts } = await api('GET', '/v1/me/receipts');
-    const signature = receipts.map((r) => `${r.receiptId}:${r.status}:${r.refundedCents}`).join(',');
+    const { receipts: list } = await receipts();
+    const signature = list.map((r) => `${r.receiptId}:${r.status}:${r.refundedCents}`).join(',');
     if (signature !== knownReceipts) {
-      const newest = receipts[0];
+      const newest = list[0];
       // the first poll after signing in may already see a new receipt: the open list must show it too
       if (knownReceipts !== undefined && newest && !knownReceipts.includes(newest.receiptId)) {
         banner('Your receipt is ready');
-        document.getElementById('receipts-dot').hidden = location.hash === '#receipts';
+        byId('receipts-dot', HTMLElement).hidden = location.hash === '#receipts';
       }
-      if (location.hash === '#receipts') route();
+      if (location.hash === '#receipts') go('receipts');
       refreshPoints();
     }
     knownReceipts = signature;
@@ -70,24 +38,32 @@ async function pollReceipts() {
   }
 }
 
-function route() {
-  leaveScreen();
-  leaveScreen = () => {};
-  let name = location.hash.slice(1) || 'enter';
-  if (!(name in SCREENS)) name = 'enter';
-  if (!session.token && !PUBLIC.has(name)) name = 'signin';
-  const signedIn = Boolean(session.token);
-  document.getElementById('tabs').hidden = !signedIn;
-  for (const tab of document.querySelectorAll('.tabs a')) {
-    tab.classList.toggle('active', tab.dataset.tab === name);
-  }
-  if (name === 'receipts') document.getElementById('receipts-dot').hidden = true;
-  const leave = SCREENS[name]();
-  if (typeof leave === 'function') leaveScreen = leave;
+/**
+ * @param {string} name
+ * @param {boolean} signedIn
+ */
+function showTabs(name, signedIn) {
+  byId('tabs', HTMLElement).hidden = !signedIn;
+  for (const tab of document.querySelectorAll('.tabs a'))
+    if (tab instanceof HTMLElement) tab.classList.toggle('active', tab.dataset.tab === name);
+  if (name === 'receipts') byId('receipts-dot', HTMLElement).hidden = true;
 }
 
-window.addEventListener('hashchange', route);
-route();
+startRouter({
+  screens: {
+    signin: signInScreen,
+    signup: signUpScreen,
+    wallet: walletScreen,
+    enter: enterScreen,
+    receipts: receiptsScreen,
+    shop: shopScreen,
+    me: meScreen,
+  },
+  home: 'enter',
+  signIn: 'signin',
+  publicScreens: new Set(['signin', 'signup']),
+  onRoute: showTabs,
+});
 if (session.token) refreshPoints();
-setInterval(pollReceipts, POLL_MS);
+window.setInterval(pollReceipts, POLL_MS);
 pollReceipts();

@@ -1,6 +1,18 @@
+// @ts-check
 // Small DOM helpers: element builder (text only, never HTML from data), money and time formatting.
 
-/** h('div', { class: 'card', onclick }, child, …): children are nodes or text. */
+/** @typedef {Node | string | number | false | null | undefined} Child */
+/** @typedef {string | number | boolean | null | undefined | ((event: Event) => void)} Attribute */
+
+/**
+ * h('div', { class: 'card', onclick }, child, …): an attribute `true` is present, `false`, null or undefined
+ * absent; `on…` functions become listeners; children are nodes or text (arrays are flattened).
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, Attribute>} [attributes]
+ * @param {...(Child | Child[])} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
@@ -15,20 +27,41 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
+/**
+ * @param {number} cents
+ * @param {string} [currency] ISO code
+ */
 export function money(cents, currency = 'EUR') {
   return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(cents / 100);
 }
 
+/** @param {number} ms since the epoch */
 export function when(ms) {
   return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** @param {string} status e.g. paid, pending_review */
 export function badge(status) {
   return h('span', { class: `badge ${status}`, 'data-status': status }, status.replace('_', ' '));
 }
 
-/** Replaces the screen's content. */
+/**
+ * The app's element with this id, of the kind index.html gives it (anything else is a defect of the page).
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @param {{ new (): T, prototype: T }} kind
+ * @returns {T}
+ */
+export function byId(id, kind) {
+  const element = document.getElementById(id);
+  if (!(element instanceof kind)) throw new Error(`#${id} is missing or not a ${kind.name}`);
+  return element;
+}
+
+/**
+ * Replaces the screen's content.
+ * @param {...Node} nodes
+ */
 export function show(...nodes) {
-  const screen = document.getElementById('screen');
-  screen.replaceChildren(...nodes);
+  byId('screen', HTMLElement).replaceChildren(...nodes);
 }

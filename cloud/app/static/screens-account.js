@@ -1,8 +1,12 @@
+// @ts-check
 // Sign in, sign up and the wallet (sandbox cards): the screens that get a shopper ready to enter.
-import { api, session } from './api.js';
-import { banner, go, refreshPoints } from './app.js';
+import { addCard, messageOf, signIn as openSession, paymentMethods, session, signUp } from './api.js';
+import { banner } from './banner.js';
 import { h, show } from './dom.js';
+import { refreshPoints } from './points.js';
+import { go } from './router.js';
 
+/** @type {[token: string, label: string][]} */
 const SANDBOX_CARDS = [
   ['tok_visa', 'Visa ending 4242'],
   ['tok_mastercard', 'Mastercard ending 4444'],
@@ -10,21 +14,28 @@ const SANDBOX_CARDS = [
   ['tok_insufficientFunds', 'Visa ending 9995 (insufficient funds)'],
 ];
 
+/**
+ * A form whose submit runs `onsubmit` with its fields' values (by name), showing the error if it fails.
+ * @param {(value: (name: string) => string) => Promise<void>} onsubmit
+ * @param {...Node} fields
+ */
 function form(onsubmit, ...fields) {
   const error = h('p', { class: 'error', 'data-testid': 'form-error', hidden: true });
+  const button = () => element.querySelector('button[type=submit]');
   const element = h('form', {
     onsubmit: async (event) => {
       event.preventDefault();
-      const button = element.querySelector('button[type=submit]');
-      button.disabled = true;
+      const submit = button();
+      if (submit instanceof HTMLButtonElement) submit.disabled = true;
       error.hidden = true;
+      const data = new FormData(element);
       try {
-        await onsubmit(Object.fromEntries(new FormData(element)));
+        await onsubmit((name) => String(data.get(name) ?? ''));
       } catch (err) {
-        error.textContent = err.message;
+        error.textContent = messageOf(err);
         error.hidden = false;
       } finally {
-        button.disabled = false;
+        if (submit instanceof HTMLButtonElement) submit.disabled = false;
       }
     },
   });
@@ -32,13 +43,23 @@ function form(onsubmit, ...fields) {
   return element;
 }
 
+/**
+ * @param {string} label
+ * @param {string} name
+ * @param {string} [type]
+ * @param {Record<string, string | number>} [extra] more attributes
+ */
 const field = (label, name, type = 'text', extra = {}) => [
   h('label', { for: name }, label),
   h('input', { id: name, name, type, required: true, ...extra }),
 ];
 
+/**
+ * @param {string} email
+ * @param {string} password
+ */
 async function signIn(email, password) {
-  const { token } = await api('POST', '/v1/auth/sessions', { email, password });
+  const { token } = await openSession(email, password);
   session.set(token);
   refreshPoints();
 }
@@ -50,8 +71,8 @@ export function signInScreen() {
       'div',
       { class: 'card' },
       form(
-        async ({ email, password }) => {
-          await signIn(email, password);
+        async (value) => {
+          await signIn(value('email'), value('password'));
           go('enter');
         },
         ...field('Email', 'email', 'email', { autocomplete: 'email' }),
@@ -70,9 +91,9 @@ export function signUpScreen() {
       'div',
       { class: 'card' },
       form(
-        async ({ name, email, password }) => {
-          await api('POST', '/v1/accounts', { name, email, password });
-          await signIn(email, password);
+        async (value) => {
+          await signUp({ name: value('name'), email: value('email'), password: value('password') });
+          await signIn(value('email'), value('password'));
           go('wallet');
         },
         ...field('Name', 'name', 'text', { autocomplete: 'name' }),
@@ -91,11 +112,11 @@ export function signUpScreen() {
 export function walletScreen() {
   const list = h('div', { 'data-testid': 'cards' }, h('p', { class: 'muted' }, 'Loading…'));
   const load = async () => {
-    const { paymentMethods } = await api('GET', '/v1/me/payment-methods');
+    const { paymentMethods: cards } = await paymentMethods();
     list.replaceChildren(
-      ...(paymentMethods.length === 0
+      ...(cards.length === 0
         ? [h('p', { class: 'muted' }, 'No card yet: add one to enter a store.')]
-        : paymentMethods.map((card, i) =>
+        : cards.map((card, i) =>
             h(
               'div',
               { class: 'row' },
@@ -114,8 +135,8 @@ export function walletScreen() {
       h('h2', {}, 'Add a card'),
       h('p', { class: 'muted' }, 'Sandbox cards: no money moves.'),
       form(
-        async ({ cardToken }) => {
-          await api('POST', '/v1/me/payment-methods', { cardToken });
+        async (value) => {
+          await addCard(value('cardToken'));
           banner('Card added');
           await load();
         },
@@ -130,5 +151,5 @@ export function walletScreen() {
     ),
     h('button', { class: 'ghost wide', onclick: () => go('enter') }, 'Go to entry pass'),
   );
-  load().catch((err) => list.replaceChildren(h('p', { class: 'error' }, err.message)));
+  load().catch((err) => list.replaceChildren(h('p', { class: 'error' }, messageOf(err))));
 }

@@ -1,16 +1,21 @@
+// @ts-check
 // The entry pass: a QR code of a short-lived, single-use signed token, renewed before it expires, for the
 // shopper alone or a party; when the account may not enter, the cloud's reason is shown instead.
-import { api } from './api.js';
-import { go } from './app.js';
+import { ApiError, entryPass, messageOf } from './api.js';
 import { h, show } from './dom.js';
+import { go } from './router.js';
 
 /** Renew this long before expiry, so the code on screen is always valid when scanned. */
 const RENEW_BEFORE_MS = 10_000;
 const MAX_PARTY = 6;
+/** The cloud refuses a pass with 402 when the account has no card that can pay. */
+const PAYMENT_REQUIRED = 402;
 
 export function enterScreen() {
   let party = 1;
+  /** @type {number | undefined} */
   let renewTimer;
+  /** @type {number | undefined} */
   let tickTimer;
   const image = h('img', { alt: 'Entry QR code', 'data-testid': 'entry-qr' });
   const meter = h('i');
@@ -29,6 +34,7 @@ export function enterScreen() {
     ),
   );
 
+  /** @param {number} size */
   function setParty(size) {
     party = size;
     for (const button of partyButtons)
@@ -37,11 +43,11 @@ export function enterScreen() {
   }
 
   async function renew() {
-    clearTimeout(renewTimer);
-    clearInterval(tickTimer);
+    window.clearTimeout(renewTimer);
+    window.clearInterval(tickTimer);
     try {
-      const pass = await api('POST', '/v1/me/entry-tokens', { party, qr: true });
-      image.src = `data:image/svg+xml;base64,${btoa(pass.qrSvg)}`;
+      const pass = await entryPass(party);
+      image.src = `data:image/svg+xml;base64,${btoa(pass.qrSvg ?? '')}`;
       image.dataset.token = pass.token;
       const lifetime = pass.expiresAt - Date.now();
       const tick = () => {
@@ -50,19 +56,21 @@ export function enterScreen() {
         caption.textContent = `${party === 1 ? 'Just you' : `You + ${party - 1}`} · renews in ${Math.ceil(Math.max(0, left - RENEW_BEFORE_MS) / 1000)} s`;
       };
       tick();
-      tickTimer = setInterval(tick, 1000);
+      tickTimer = window.setInterval(tick, 1000);
       body.replaceChildren(image, h('div', { class: 'meter' }, meter), caption);
-      renewTimer = setTimeout(renew, Math.max(1000, lifetime - RENEW_BEFORE_MS));
+      renewTimer = window.setTimeout(renew, Math.max(1000, lifetime - RENEW_BEFORE_MS));
     } catch (err) {
+      const needsCard = err instanceof ApiError && err.status === PAYMENT_REQUIRED;
       body.replaceChildren(
         h(
           'div',
           { class: 'notice card', 'data-testid': 'entry-refused' },
           h('strong', {}, 'You can’t enter yet'),
-          h('p', {}, err.message),
+          h('p', {}, messageOf(err)),
         ),
-        err.status === 402 ? h('button', { class: 'wide', onclick: () => go('wallet') }, 'Add a card') : '',
-        err.status === 402 ? '' : h('button', { class: 'ghost wide', onclick: renew }, 'Try again'),
+        needsCard
+          ? h('button', { class: 'wide', onclick: () => go('wallet') }, 'Add a card')
+          : h('button', { class: 'ghost wide', onclick: renew }, 'Try again'),
       );
     }
   }
@@ -76,7 +84,7 @@ export function enterScreen() {
   );
   renew();
   return () => {
-    clearTimeout(renewTimer);
-    clearInterval(tickTimer);
+    window.clearTimeout(renewTimer);
+    window.clearInterval(tickTimer);
   };
 }

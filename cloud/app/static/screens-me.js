@@ -1,9 +1,13 @@
+// @ts-check
 // The shopper's own profile: points, purchases in store and online, what the store remembers (with
 // consent), consent switches, export of all their data, erasure, sign-out.
-import { api, session } from './api.js';
-import { banner, go } from './app.js';
+/** @import { Consent, Purchase } from './api.js' */
+import { eraseAccount, exportMyData, history, messageOf, profile, session, setConsent } from './api.js';
+import { banner } from './banner.js';
 import { badge, h, money, show, when } from './dom.js';
+import { go } from './router.js';
 
+/** @param {Purchase[]} purchases */
 function historyView(purchases) {
   if (purchases.length === 0) return h('p', { class: 'muted' }, 'No purchases yet.');
   return h(
@@ -33,25 +37,27 @@ function historyView(purchases) {
 export function meScreen() {
   const body = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
   show(h('h1', {}, 'Me'), body);
-  Promise.all([api('GET', '/v1/me/profile'), api('GET', '/v1/me/history')])
-    .then(([profile, history]) => {
-      const consent = { ...profile.consent };
-      const toggle = (key, text) =>
-        h(
-          'label',
-          { class: 'switch' },
-          h('span', {}, text),
-          h('input', {
-            type: 'checkbox',
-            'data-testid': `consent-${key}`,
-            checked: consent[key],
-            onchange: async (event) => {
-              consent[key] = event.target.checked;
-              await api('PUT', '/v1/me/consent', consent);
-              banner('Saved');
-            },
-          }),
-        );
+  Promise.all([profile(), history()])
+    .then(([me, past]) => {
+      /** @type {Consent} */
+      const consent = { ...me.consent };
+      /**
+       * @param {keyof Consent} key
+       * @param {string} text
+       */
+      const toggle = (key, text) => {
+        const input = h('input', {
+          type: 'checkbox',
+          'data-testid': `consent-${key}`,
+          checked: consent[key],
+        });
+        input.addEventListener('change', async () => {
+          consent[key] = input.checked;
+          await setConsent(consent);
+          banner('Saved');
+        });
+        return h('label', { class: 'switch' }, h('span', {}, text), input);
+      };
       body.replaceChildren(
         h(
           'div',
@@ -59,20 +65,20 @@ export function meScreen() {
           h(
             'div',
             { class: 'row' },
-            h('strong', {}, profile.name),
-            h('span', { class: 'total', 'data-testid': 'points-balance' }, `${profile.points} pts`),
+            h('strong', {}, me.name),
+            h('span', { class: 'total', 'data-testid': 'points-balance' }, `${me.points} pts`),
           ),
-          h('p', { class: 'muted' }, profile.email),
+          h('p', { class: 'muted' }, me.email),
           h('a', { href: '#wallet' }, 'Payment methods'),
         ),
         h('h2', {}, 'Purchases, in store and online'),
-        h('div', { class: 'card' }, historyView(history.purchases)),
-        profile.behaviour.consideredNotBought.length > 0
+        h('div', { class: 'card' }, historyView(past.purchases)),
+        me.behaviour.consideredNotBought.length > 0
           ? h(
               'div',
               { class: 'card' },
               h('h2', {}, 'You looked at'),
-              ...profile.behaviour.consideredNotBought.slice(0, 5).map((c) => h('p', {}, c.name)),
+              ...me.behaviour.consideredNotBought.slice(0, 5).map((c) => h('p', {}, c.name)),
             )
           : '',
         h('h2', {}, 'Privacy'),
@@ -102,11 +108,11 @@ export function meScreen() {
         ),
       );
     })
-    .catch((err) => body.replaceChildren(h('p', { class: 'error' }, err.message)));
+    .catch((err) => body.replaceChildren(h('p', { class: 'error' }, messageOf(err))));
 }
 
 async function exportData() {
-  const data = await api('GET', '/v1/me/export');
+  const data = await exportMyData();
   const link = h('a', {
     href: URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' })),
     download: 'walkout-my-data.json',
@@ -120,11 +126,11 @@ async function erase() {
   );
   if (!password) return;
   try {
-    await api('POST', '/v1/me/erase', { password });
+    await eraseAccount(password);
     session.clear();
     go('signup');
     banner('Your account and data are erased.');
   } catch (err) {
-    banner(err.message);
+    banner(messageOf(err));
   }
 }

@@ -1,9 +1,13 @@
+// @ts-check
 // Receipts, newest first, each line disputable ("I didn't take this"); the outcome (refunded at once, or
 // waiting for staff review) shows on the line.
-import { api } from './api.js';
-import { banner, refreshPoints } from './app.js';
+/** @import { DisputeStatus, Receipt } from '../../receipts/receipt-schemas.ts' */
+import { disputeLine, messageOf, receipts } from './api.js';
+import { banner } from './banner.js';
 import { badge, h, money, show, when } from './dom.js';
+import { refreshPoints } from './points.js';
 
+/** @type {Record<DisputeStatus, string>} */
 const OUTCOME = {
   refunded: 'Refunded',
   refunding: 'Refund on its way',
@@ -11,8 +15,29 @@ const OUTCOME = {
   rejected: 'Dispute rejected after review',
 };
 
+/**
+ * @param {Receipt} receipt
+ * @param {Receipt['lines'][number]} line
+ * @param {() => void} reload
+ */
 function lineView(receipt, line, reload) {
   const dispute = line.dispute;
+  /** @param {Event} event */
+  const disputeIt = async (event) => {
+    if (event.currentTarget instanceof HTMLButtonElement) event.currentTarget.disabled = true;
+    try {
+      const result = await disputeLine(receipt.receiptId, line.lineNo);
+      banner(
+        result.status === 'refunded'
+          ? `Refunded ${money(result.amountCents, receipt.currency)}`
+          : 'Sent to our staff for review',
+      );
+      refreshPoints();
+    } catch (err) {
+      banner(messageOf(err));
+    }
+    reload();
+  };
   const action = dispute
     ? h(
         'span',
@@ -26,31 +51,7 @@ function lineView(receipt, line, reload) {
     : receipt.status === 'paid'
       ? h(
           'button',
-          {
-            class: 'ghost small',
-            'data-testid': 'dispute',
-            onclick: async (event) => {
-              event.target.disabled = true;
-              try {
-                const result = await api(
-                  'POST',
-                  `/v1/me/receipts/${receipt.receiptId}/lines/${line.lineNo}/disputes`,
-                  {
-                    reason: "I didn't take this",
-                  },
-                );
-                banner(
-                  result.status === 'refunded'
-                    ? `Refunded ${money(result.amountCents, receipt.currency)}`
-                    : 'Sent to our staff for review',
-                );
-                refreshPoints();
-              } catch (err) {
-                banner(err.message);
-              }
-              reload();
-            },
-          },
+          { class: 'ghost small', 'data-testid': 'dispute', onclick: disputeIt },
           "I didn't take this",
         )
       : '';
@@ -72,6 +73,10 @@ function lineView(receipt, line, reload) {
   );
 }
 
+/**
+ * @param {Receipt} receipt
+ * @param {() => void} reload
+ */
 function receiptView(receipt, reload) {
   return h(
     'article',
@@ -112,9 +117,9 @@ export function receiptsScreen() {
   const list = h('div', { 'data-testid': 'receipts' }, h('p', { class: 'muted' }, 'Loading…'));
   const load = async () => {
     try {
-      const { receipts } = await api('GET', '/v1/me/receipts');
+      const { receipts: all } = await receipts();
       list.replaceChildren(
-        ...(receipts.length === 0
+        ...(all.length === 0
           ? [
               h(
                 'div',
@@ -126,10 +131,10 @@ export function receiptsScreen() {
                 ),
               ),
             ]
-          : receipts.map((receipt) => receiptView(receipt, load))),
+          : all.map((receipt) => receiptView(receipt, load))),
       );
     } catch (err) {
-      list.replaceChildren(h('p', { class: 'error' }, err.message));
+      list.replaceChildren(h('p', { class: 'error' }, messageOf(err)));
     }
   };
   show(h('h1', {}, 'Receipts'), list);

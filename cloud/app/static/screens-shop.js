@@ -1,10 +1,15 @@
+// @ts-check
 // "In stock at your store": a store's products with price and units available, reservable for click &
 // collect, and the shopper's reservations.
-import { api } from './api.js';
-import { banner } from './app.js';
+import { cancelReservation, messageOf, productsAt, reservations, reserve, stores } from './api.js';
+import { banner } from './banner.js';
 import { badge, h, money, show, when } from './dom.js';
 
 const STORE_KEY = 'walkout.store';
+/** Products listed at once. */
+const PRODUCTS_SHOWN = 30;
+/** Wait this long after the last keystroke before searching (ms). */
+const SEARCH_DEBOUNCE_MS = 250;
 
 export function shopScreen() {
   const picker = h('select', { id: 'store', 'aria-label': 'Your store' });
@@ -17,11 +22,11 @@ export function shopScreen() {
   const holds = h('div', { 'data-testid': 'reservations' });
 
   const loadHolds = async () => {
-    const { reservations } = await api('GET', '/v1/me/reservations');
+    const { reservations: list } = await reservations();
     holds.replaceChildren(
-      ...(reservations.length === 0
+      ...(list.length === 0
         ? [h('p', { class: 'muted' }, 'Nothing reserved.')]
-        : reservations.map((r) =>
+        : list.map((r) =>
             h(
               'div',
               { class: 'row card' },
@@ -38,7 +43,7 @@ export function shopScreen() {
                     {
                       class: 'ghost small',
                       onclick: async () => {
-                        await api('POST', `/v1/me/reservations/${r.reservationId}/cancel`);
+                        await cancelReservation(r.reservationId);
                         loadHolds();
                       },
                     },
@@ -51,10 +56,9 @@ export function shopScreen() {
   };
 
   const loadProducts = async () => {
-    const q = encodeURIComponent(search.value.trim());
-    const { products } = await api('GET', `/v1/stores/${encodeURIComponent(picker.value)}/products?q=${q}`);
+    const { products } = await productsAt(picker.value, search.value.trim());
     results.replaceChildren(
-      ...products.slice(0, 30).map((p) =>
+      ...products.slice(0, PRODUCTS_SHOWN).map((p) =>
         h(
           'div',
           { class: 'card', 'data-testid': 'product', 'data-sku': p.sku },
@@ -74,15 +78,11 @@ export function shopScreen() {
                 disabled: p.available === 0,
                 onclick: async () => {
                   try {
-                    await api('POST', '/v1/me/reservations', {
-                      storeId: picker.value,
-                      sku: p.sku,
-                      quantity: 1,
-                    });
+                    await reserve({ storeId: picker.value, sku: p.sku, quantity: 1 });
                     banner(`Reserved: ${p.name}`);
                     await Promise.all([loadProducts(), loadHolds()]);
                   } catch (err) {
-                    banner(err.message);
+                    banner(messageOf(err));
                   }
                 },
               },
@@ -108,22 +108,23 @@ export function shopScreen() {
     h('h2', {}, 'Click & collect'),
     holds,
   );
+  /** @type {number | undefined} */
   let debounce;
   search.addEventListener('input', () => {
-    clearTimeout(debounce);
-    debounce = setTimeout(loadProducts, 250);
+    window.clearTimeout(debounce);
+    debounce = window.setTimeout(loadProducts, SEARCH_DEBOUNCE_MS);
   });
   picker.addEventListener('change', () => {
     localStorage.setItem(STORE_KEY, picker.value);
     loadProducts();
   });
-  api('GET', '/v1/stores')
-    .then(({ stores }) => {
-      picker.replaceChildren(...stores.map((s) => h('option', { value: s.storeId }, s.name)));
+  stores()
+    .then(({ stores: all }) => {
+      picker.replaceChildren(...all.map((s) => h('option', { value: s.storeId }, s.name)));
       const saved = localStorage.getItem(STORE_KEY);
-      if (saved && stores.some((s) => s.storeId === saved)) picker.value = saved;
+      if (saved && all.some((s) => s.storeId === saved)) picker.value = saved;
       return Promise.all([loadProducts(), loadHolds()]);
     })
-    .catch((err) => results.replaceChildren(h('p', { class: 'error' }, err.message)));
-  return () => clearTimeout(debounce);
+    .catch((err) => results.replaceChildren(h('p', { class: 'error' }, messageOf(err))));
+  return () => window.clearTimeout(debounce);
 }

@@ -1,0 +1,84 @@
+// Builds the checkout and the cloud link that delivers its outbox: a visit queued when the shopper's cart is
+// final is announced (receipt-queued) and sent at once; the cloud's acknowledgement is announced in turn.
+import type { Logger } from 'pino';
+import type { Clock } from '../../shared/clock.ts';
+import type { Timers } from '../../shared/timers.ts';
+import type { EdgeMetrics } from '../edge-metrics.ts';
+import type { EdgeOutputs } from '../edge-outputs.ts';
+import type { UnresolvedExitAlerts } from '../floor/unresolved-exit-alerts.ts';
+import type { ExceptionQueue } from '../fusion/exception-queue.ts';
+import { DEFAULT_FUSION, exitWatchMaxMs } from '../fusion/fusion-settings.ts';
+import type { FusionStage } from '../fusion/fusion-stage.ts';
+import { CloudSync } from '../outbox/cloud-sync.ts';
+import type { Outbox } from '../outbox/outbox.ts';
+import type { ShelfMonitor } from '../shelves/shelf-monitor.ts';
+import { Checkout } from './checkout.ts';
+import { receiptDelivered } from './receipt-delivered.ts';
+import type { SessionStore } from './session-store.ts';
+
+export interface CheckoutWiring {
+  cloud: { url: string; storeId: string; credential: string };
+  sessions: SessionStore;
+  outbox: Outbox;
+  shelves: ShelfMonitor;
+  fusion: FusionStage;
+  exceptions: ExceptionQueue;
+  exitAlerts: UnresolvedExitAlerts;
+  outputs: EdgeOutputs;
+  metrics: EdgeMetrics;
+  clock: Clock;
+  timers: Timers | undefined;
+  logger: Logger;
+  settleMarginMs: number;
+  maxHoldMs: number;
+  exceptionHoldMs: number;
+}
+
+export function buildCheckout(w: CheckoutWiring): { checkout: Checkout; sync: CloudSync } {
+  const { clock, outputs, metrics, sessions } = w;
+  const sync = new CloudSync({
+    cloudUrl: w.cloud.url,
+    storeId: w.cloud.storeId,
+    credential: w.cloud.credential,
+    outbox: w.outbox,
+    clock,
+    timers: w.timers,
+    logger: w.logger.child({ component: 'cloud-sync' }),
+    onDelivered: (item, answer) => {
+      metrics.outboxDelivered.inc();
+      outputs.publish('session-event', receiptDelivered(item.key, answer, sessions, clock.now()));
+    },
+    onFailed: () => metrics.outboxFailed.inc(),
+  });
+  const checkout = new Checkout({
+    sessions,
+    settledThrough: (ts, marginMs) =>
+      w.shelves.isSettledThrough(ts, marginMs) && w.fusion.isSettledThrough(ts + marginMs),
+    outbox: w.outbox,
+    clock,
+    timers: w.timers,
+    logger: w.logger.child({ component: 'checkout' }),
+    metrics,
+    settleMarginMs: w.settleMarginMs,
+    maxHoldMs: w.maxHoldMs,
+    openExceptionsFor: (sessionId) => w.exceptions.openFor(sessionId).length,
+    awaitingVision: (sessionId) => w.fusion.isAwaitingExit(sessionId),
+    exceptionHoldMs: w.exceptionHoldMs,
+    visionExitMs: exitWatchMaxMs(DEFAULT_FUSION),
+    onQueued: (session, visit) => {
+      metrics.sessionsInStore.set(sessions.inStore().length);
+      w.exitAlerts.checkedOut(session.sessionId);
+      const { sessionId, accountId } = session;
+      outputs.publish('session-event', {
+        v: 1,
+        kind: 'receipt-queued',
+        sessionId,
+        accountId,
+        ts: clock.now(),
+        lines: visit.lines,
+      });
+      sync.kick();
+    },
+  });
+  return { checkout, sync };
+}

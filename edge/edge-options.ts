@@ -1,0 +1,39 @@
+// What an edge is started with: the store, its broker and cloud, its credential and database, and the
+// optional parts (floor view, vision, lockstep for the evaluation). Read from the environment by edge-config.ts.
+import type { Logger } from 'pino';
+import type { Clock } from '../shared/clock.ts';
+import type { StoreConfig } from '../shared/store-config.ts';
+import type { Timers } from '../shared/timers.ts';
+import type { VisionConfig } from './vision/vision-config.ts';
+
+export interface EdgeOptions {
+  store: StoreConfig;
+  mqttUrl: string;
+  cloudUrl: string;
+  storeCredential: string;
+  /** SQLite file; ':memory:' keeps nothing across restarts. */
+  dbPath: string;
+  /** The cloud's entry-token public key (SPKI PEM). */
+  entryTokenPublicKeyPem: string;
+  logger: Logger;
+  clock?: Clock;
+  /** Timers of the edge's stages (default: wall-clock; virtual ones in a lockstep run). */
+  timers?: Timers;
+  /**
+   * Lockstep (evaluation): camera frames are inferred only when `settle()` is called, so a run gives the same
+   * result on any machine. A store never sets it.
+   */
+  lockstep?: boolean;
+  /** HTTP port for health/metrics/state; 0 picks a free one; undefined serves none. */
+  httpPort?: number;
+  /** HTTP host (default 127.0.0.1; a store sets its LAN address). */
+  httpHost?: string;
+  settleMarginMs?: number;
+  maxHoldMs?: number;
+  /** Longest a receipt waits for staff to decide a doubtful line (ms, default 120 s). */
+  exceptionHoldMs?: number;
+  /** Floor-view staff as `name:viewer|supervisor:password,…`. */
+  floorStaff?: string;
+  /** Ceiling-camera tracking (edge/vision); off when undefined. */
+  vision?: VisionConfig;
+}

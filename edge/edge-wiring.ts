@@ -1,0 +1,211 @@
+// The edge's wiring: every stage built and connected to the others, in the order they start — devices in →
+// gate / shelves / vision → fusion → checkout → outbox → cloud, and the floor view. Connections only: the
+// decisions live in the stages.
+
+import type { Clock } from '../shared/clock.ts';
+import type { Alert } from '../shared/schemas/alert.ts';
+import type { EdgeState } from '../shared/schemas/edge-state.ts';
+import type { StoreIndex } from '../shared/store-config.ts';
+import { topics } from '../shared/topics.ts';
+import type { Checkout } from './checkout/checkout.ts';
+import { buildCheckout } from './checkout/checkout-wiring.ts';
+import type { SessionStore } from './checkout/session-store.ts';
+import type { EdgeDatabase } from './db/edge-database.ts';
+import type { EdgeMetrics } from './edge-metrics.ts';
+import type { EdgeOptions } from './edge-options.ts';
+import type { EdgeOutputs } from './edge-outputs.ts';
+import type { EdgeStage } from './edge-stages.ts';
+import type { AlertBook } from './floor/alert-book.ts';
+import { deviceStatusAlert } from './floor/device-alerts.ts';
+import type { FloorHub } from './floor/floor-hub.ts';
+import type { FloorRecorder } from './floor/floor-recorder.ts';
+import { floorStage } from './floor/floor-stage.ts';
+import type { UnresolvedExitAlerts } from './floor/unresolved-exit-alerts.ts';
+import type { ExceptionQueue } from './fusion/exception-queue.ts';
+import type { FusionStage } from './fusion/fusion-stage.ts';
+import { buildFusion } from './fusion/fusion-wiring.ts';
+import { GateStage } from './gate/gate-stage.ts';
+import { subscribeDevices } from './mqtt/device-subscriptions.ts';
+import type { MqttLink } from './mqtt/mqtt-link.ts';
+import type { CloudSync } from './outbox/cloud-sync.ts';
+import type { Outbox } from './outbox/outbox.ts';
+import type { ShelfMonitor } from './shelves/shelf-monitor.ts';
+import { ShelfStage } from './shelves/shelf-stage.ts';
+import { tailgatingAlertChange } from './vision/tailgating-alert.ts';
+import { VisionStage } from './vision/vision-stage.ts';
+
+/** What the composition root made before wiring: storage, the broker link, outputs and the floor's books. */
+export interface EdgeCore {
+  options: EdgeOptions;
+  clock: Clock;
+  store: StoreIndex;
+  db: EdgeDatabase;
+  sessions: SessionStore;
+  outbox: Outbox;
+  exceptions: ExceptionQueue;
+  alerts: AlertBook;
+  hub: FloorHub;
+  link: MqttLink;
+  outputs: EdgeOutputs;
+  recorder: FloorRecorder;
+  exitAlerts: UnresolvedExitAlerts;
+  metrics: EdgeMetrics;
+  alert: (alert: Alert | undefined) => void;
+  state: () => EdgeState;
+  listening: (url: string) => void;
+}
+
+/** Builds the stages in the order they start: devices in → decisions → checkout → outbox → floor view. */
+export function wireEdge(core: EdgeCore): {
+  stages: EdgeStage[];
+  shelves: ShelfMonitor;
+  sync: CloudSync;
+  vision: VisionStage | undefined;
+} {
+  const { options, clock, outputs, recorder, exitAlerts } = core;
+  const { logger, timers } = options;
+  const storeId = options.store.storeId;
+  const books = { sessions: core.sessions, exceptions: core.exceptions, outputs, metrics: core.metrics };
+  const { fusion, decisions } = buildFusion({
+    ...books,
+    store: core.store,
+    hub: core.hub,
+    recorder,
+    exitAlerts,
+    clock,
+    timers,
+    logger,
+  });
+  const shelfStage = new ShelfStage(
+    core.store,
+    core.db,
+    core.alerts,
+    {
+      stock: (m) => outputs.publish('stock', m),
+      health: (m) => outputs.publish('health', m),
+      alert: (a) => core.alert(a),
+    },
+    core.metrics,
+    clock,
+    (event) => fusion.onShelfEvent(event),
+  );
+  const shelves = shelfStage.monitor;
+  const { checkout, sync } = buildCheckout({
+    ...books,
+    cloud: { url: options.cloudUrl, storeId, credential: options.storeCredential },
+    outbox: core.outbox,
+    shelves,
+    fusion,
+    exitAlerts,
+    clock,
+    timers,
+    logger,
+    settleMarginMs: options.settleMarginMs ?? 100,
+    maxHoldMs: options.maxHoldMs ?? 5000,
+    exceptionHoldMs: options.exceptionHoldMs ?? 120_000,
+  });
+  const vision = wireVision(core, fusion);
+  const gate = wireGate(core, fusion, checkout, vision);
+  subscribeDevices(core.link, {
+    storeId,
+    shelves,
+    gate,
+    vision,
+    deviceStatus: (device, online) => {
+      if (core.store.shelfById.has(device)) shelves.setControllerOnline(device, online);
+      core.alert(deviceStatusAlert(core.store, core.alerts, device, online, clock.now()));
+    },
+    metrics: core.metrics,
+    logger,
+  });
+  const stage = (name: string, part: { start(): unknown; stop(): unknown }): EdgeStage => ({
+    name,
+    start: async () => void (await part.start()),
+    stop: async () => void (await part.stop()),
+  });
+  const stages = [
+    stage('gate', gate),
+    ...(vision === undefined ? [] : [stage('vision', vision)]),
+    stage('mqtt', core.link),
+    { name: 'stock', start: () => shelfStage.publishAllStock(clock.now()), stop: () => {} },
+    stage('fusion', fusion),
+    stage('checkout', checkout),
+    stage('floor-recorder', recorder),
+    stage('cloud-sync', sync),
+    floorStage({
+      store: core.store,
+      sessions: core.sessions,
+      shelves,
+      exceptions: core.exceptions,
+      alerts: core.alerts,
+      hub: core.hub,
+      clock,
+      recorder,
+      onAssigned: (event) => decisions.record(event),
+      onDecided: () => exitAlerts.recheck(),
+      registry: core.metrics.registry,
+      state: core.state,
+      floorStaff: options.floorStaff ?? '',
+      port: options.httpPort,
+      host: options.httpHost ?? '127.0.0.1',
+      listening: core.listening,
+    }),
+  ];
+  return { stages, shelves, sync, vision };
+}
+
+function wireVision(core: EdgeCore, fusion: FusionStage): VisionStage | undefined {
+  const { options, clock, recorder } = core;
+  if (options.vision === undefined) return undefined;
+  return new VisionStage({
+    store: options.store,
+    config: options.vision,
+    logger: options.logger.child({ component: 'vision' }),
+    clock,
+    registry: core.metrics.registry,
+    stepping: options.lockstep === true ? 'on-demand' : 'continuous',
+    publish: (update) => {
+      core.outputs.publish('tracks', update);
+      recorder.tracksUpdated(update);
+    },
+    onFrame: (camera, captureTs, jpeg) => recorder.frameArrived(camera, captureTs, jpeg),
+    observe: (step) => fusion.observe(step),
+    // more people through an entry gate than the scan admitted: staff check; clears itself later
+    onTailgating: (change) => core.alert(tailgatingAlertChange(change, core.alerts, clock.now())),
+  });
+}
+
+/** Entries open a session (vision binds the people coming in); exits start the checkout and the exit watch. */
+function wireGate(
+  core: EdgeCore,
+  fusion: FusionStage,
+  checkout: Checkout,
+  vision: VisionStage | undefined,
+): GateStage {
+  const { options, clock, outputs, sessions } = core;
+  return new GateStage({
+    store: core.store,
+    publicKeyPem: options.entryTokenPublicKeyPem,
+    db: core.db,
+    sessions,
+    clock,
+    logger: options.logger.child({ component: 'gate' }),
+    metrics: core.metrics,
+    sendCommand: (gateId, command) =>
+      core.link.publish(topics.gateCommand(options.store.storeId, gateId), command, { qos: 1 }),
+    onEntered: (session) => {
+      core.metrics.sessionsInStore.set(sessions.inStore().length);
+      vision?.entered(session.sessionId, session.entryGate, session.party, session.enteredAt);
+      const { sessionId, accountId, entryGate: gate, party, enteredAt: ts } = session;
+      outputs.publish('session-event', { v: 1, kind: 'entered', sessionId, accountId, gate, party, ts });
+    },
+    onExited: (session) => {
+      const ts = session.exitedAt ?? clock.now();
+      const { sessionId, accountId, exitGate: gate } = session;
+      outputs.publish('session-event', { v: 1, kind: 'exited', sessionId, accountId, gate, ts });
+      core.exitAlerts.exited(session);
+      fusion.sessionExited(sessionId, gate ?? '', ts);
+      checkout.begin(session);
+    },
+  });
+}

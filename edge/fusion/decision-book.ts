@@ -1,0 +1,90 @@
+// Where attribution decisions land. Events fusion decided are stored and published, and the doubtful ones
+// become staff exceptions; an exception is then decided by one function whoever decides it — staff on the
+// floor view or the cameras at the exit — stored, published, audited, and the exit alerts rechecked.
+import type { Logger } from 'pino';
+import type { Clock } from '../../shared/clock.ts';
+import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
+import type { SessionStore } from '../checkout/session-store.ts';
+import type { EdgeMetrics } from '../edge-metrics.ts';
+import type { EdgeOutputs } from '../edge-outputs.ts';
+import type { FloorHub } from '../floor/floor-hub.ts';
+import type { FloorRecorder } from '../floor/floor-recorder.ts';
+import type { UnresolvedExitAlerts } from '../floor/unresolved-exit-alerts.ts';
+import type { ExceptionQueue } from './exception-queue.ts';
+
+export interface DecisionBookDeps {
+  sessions: SessionStore;
+  exceptions: ExceptionQueue;
+  outputs: EdgeOutputs;
+  hub: FloorHub;
+  recorder: FloorRecorder;
+  exitAlerts: UnresolvedExitAlerts;
+  metrics: EdgeMetrics;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Who gets an exception's event, as what. */
+export interface ExceptionChoice {
+  sessionId: string;
+  sku: string;
+  count: number;
+}
+
+export class DecisionBook {
+  constructor(private readonly deps: DecisionBookDeps) {}
+
+  /** Fusion decided whose event it is (or that staff must): `candidates` could have done it. */
+  attributed(event: ShelfEvent, candidates: string[]): void {
+    const { metrics, exceptions, clock, logger, hub, recorder, exitAlerts } = this.deps;
+    metrics.shelfEvents.inc({ kind: event.kind, attribution: event.attribution });
+    this.record(event);
+    const exception = exceptions.consider(event, candidates, clock.now());
+    if (exception === undefined) return;
+    metrics.exceptions.inc({ reason: exception.reason });
+    logger.warn(
+      { eventId: event.eventId, reason: exception.reason, candidates },
+      'shelf event sent to staff',
+    );
+    hub.publish('exception', exception);
+    recorder.exceptionOpened(exception);
+    exitAlerts.exceptionOpened(exception);
+  }
+
+  /**
+   * Decides an open exception: its event goes to `choice.sessionId` (who must still be billable). `by` is the
+   * staff member or the deciding rule (`vision:exit-match`); `restate` rewrites the decided event (the exit
+   * match bills by vision with its own confidence). Returns the event as billed.
+   */
+  decide(
+    exceptionId: string,
+    choice: ExceptionChoice,
+    by: string,
+    restate?: (assigned: ShelfEvent) => ShelfEvent,
+  ): ShelfEvent {
+    const { exceptions, sessions, clock, hub, exitAlerts } = this.deps;
+    const assigned = exceptions.assign(exceptionId, choice, by, clock.now(), (id) => sessions.isBillable(id));
+    const event = restate === undefined ? assigned : restate(assigned);
+    this.record(event, true);
+    hub.publish('exception-closed', { exceptionId, status: 'resolved', by, event });
+    exitAlerts.recheck();
+    return event;
+  }
+
+  /** Staff decided nobody is charged for an exception's event (a loss, audited). */
+  drop(exceptionId: string, note: string, by: string): { exceptionId: string; status: string } {
+    const { exceptions, clock, hub, exitAlerts } = this.deps;
+    const dropped = exceptions.drop(exceptionId, by, note, clock.now());
+    hub.publish('exception-closed', { exceptionId, status: 'dropped', by });
+    exitAlerts.recheck();
+    return { exceptionId, status: dropped.status };
+  }
+
+  /** Stores and publishes a shelf event (detected, or decided again later: `replace`). */
+  record(event: ShelfEvent, replace = false): void {
+    const { sessions, outputs } = this.deps;
+    if (replace || event.attribution === 'staff') sessions.updateEvent(event);
+    else sessions.recordEvent(event);
+    outputs.publish('shelf-event', event);
+  }
+}

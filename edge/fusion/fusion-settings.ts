@@ -1,0 +1,108 @@
+// Every tuned number of fusion in one place, with its unit and how it was chosen: the attributor's evidence
+// weights, how long a shelf event waits for the tracks, what the reach evidence counts, and the exit match.
+// Windows that depend on each other are derived here (see `exitWatchMaxMs`), not copied by hand.
+
+export interface AttributionSettings {
+  /** Spread of a hand's distance to the lane's reach point (m): crossing arms put the hand ~0.2 m off. */
+  handSigmaM: number;
+  /** How much standing by the lane counts next to a hand seen in it. */
+  bodyWeight: number;
+  /** Standing closer than this is "at the lane" (m). */
+  bodyNearM: number;
+  bodySigmaM: number;
+  /** Nobody's hand or body seen: weight of "might have been there" (lane unseen vs seen). */
+  unseenWeight: { laneUnseen: number; laneSeen: number };
+  /** Below this share of the evidence the edge asks staff. */
+  minConfidence: number;
+  /** Below this identity confidence the track may belong to someone else: staff decide. */
+  minIdentity: number;
+  /** The winner must have had a hand this close, or stood this close (m). */
+  maxHandM: number;
+  maxBodyM: number;
+  /** A person bound to no session with a hand this close makes the event a staff decision (m). */
+  strangerHandM: number;
+  /** Shoppers of sure identity seen at least this far from the lane did not do it (m). */
+  elsewhereM: number;
+  /** With several units moved, anyone else standing this close (m), or with a hand this close, may have taken some. */
+  alsoAtLaneBodyM: number;
+  alsoAtLaneHandM: number;
+}
+
+export interface ReachEvidenceSettings {
+  /** A position the tracker only predicts (unseen this long, ms) says nothing about where the person was. */
+  seenWithinMs: number;
+  /** People bound to no session count as candidates only when they came this close (m). */
+  strangerRadiusM: number;
+  /** Tracks this close to the lane are named in the evidence (m), so the exit can settle a doubt later. */
+  trackedNearM: number;
+}
+
+export interface ExitMatchSettings {
+  /** The person walks out of the cameras' sight within this long after scanning (ms; ~2.5 s typically). */
+  windowMs: number;
+  /** …and not sooner than this (ms): a track ending earlier belongs to the one who scanned before. */
+  earliestMs: number;
+  /** The matched track must have had its hand this close to the lane, or stood this close, alone (m). */
+  handAtLaneM: number;
+  bodyAtLaneM: number;
+  /** Standing at the lane says who did it only when nobody else stood this close (m). */
+  aloneM: number;
+  /** Confidence a pick settled by the exit match is billed with (audited like a staff decision). */
+  confidence: number;
+}
+
+export interface FusionSettings {
+  attribution: AttributionSettings;
+  reach: ReachEvidenceSettings;
+  exit: ExitMatchSettings;
+  /** Track history looked at before the event's first sample and after its last (ms). */
+  lookBehindMs: number;
+  lookAheadMs: number;
+  /** Longest a shelf event waits for the tracks to catch up (edge clock, ms). */
+  maxWaitMs: number;
+  /** Tracks older than this (edge clock, ms) mean the cameras stopped: decide without waiting for them. */
+  staleTracksMs: number;
+  /** How often waiting events and exits are looked at again (ms). */
+  flushEveryMs: number;
+}
+
+/** Chosen on the vision scenarios (docs/fusion.md has the measurements behind each). */
+export const DEFAULT_FUSION: FusionSettings = {
+  attribution: {
+    handSigmaM: 0.28,
+    bodyWeight: 0.08,
+    bodyNearM: 0.75,
+    bodySigmaM: 0.35,
+    unseenWeight: { laneUnseen: 0.3, laneSeen: 0.001 },
+    minConfidence: 0.9,
+    minIdentity: 0.6,
+    maxHandM: 0.45,
+    maxBodyM: 1.0,
+    strangerHandM: 0.3,
+    elsewhereM: 2.5,
+    alsoAtLaneBodyM: 1.2,
+    alsoAtLaneHandM: 0.6,
+  },
+  reach: { seenWithinMs: 400, strangerRadiusM: 1.2, trackedNearM: 1.5 },
+  exit: {
+    windowMs: 4500,
+    earliestMs: 300,
+    handAtLaneM: 0.45,
+    bodyAtLaneM: 1.0,
+    aloneM: 1.5,
+    confidence: 0.9,
+  },
+  lookBehindMs: 700,
+  lookAheadMs: 400,
+  maxWaitMs: 1500,
+  staleTracksMs: 3000,
+  flushEveryMs: 50,
+};
+
+/**
+ * Longest fusion can keep watching a session's exit (ms after the scan): the exit window, the wait for the
+ * tracks to catch up, and one flush. The checkout holds a receipt no longer than this for it.
+ */
+export function exitWatchMaxMs(settings: FusionSettings = DEFAULT_FUSION): number {
+  return settings.exit.windowMs + settings.maxWaitMs + settings.flushEveryMs;
+}
