@@ -149,6 +149,7 @@ export function wireEdge(core: EdgeCore): {
       port: options.httpPort,
       host: options.httpHost ?? '127.0.0.1',
       listening: core.listening,
+      logger: logger.child({ component: 'http' }),
     }),
   ];
   return { stages, shelves, sync, vision };

@@ -1,6 +1,7 @@
 // The floor view's HTTP side as a stage: the staff service (snapshot, replay, decisions), staff sign-in, and
 // the edge's HTTP server (health, metrics, state, the floor API and its WebSocket) started on the given port.
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { EdgeState } from '../../shared/schemas/edge-state.ts';
 import { startEdgeHttp } from '../edge-http.ts';
@@ -20,6 +21,8 @@ export interface FloorStageOptions extends FloorServiceDeps {
   host: string;
   /** Called with the server's URL once it listens. */
   listening: (url: string) => void;
+  /** Logs failed requests (500s). */
+  logger: Logger;
 }
 
 export function floorStage(options: FloorStageOptions): EdgeStage {
@@ -36,6 +39,7 @@ export function floorStage(options: FloorStageOptions): EdgeStage {
         auth: staff,
         hub: options.hub,
         floor,
+        logger: options.logger,
       });
       app = started.app;
       options.listening(started.url);
