@@ -3,7 +3,7 @@
 // plugins.
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { EdgeState } from '../shared/schemas/edge-state.ts';
@@ -30,7 +30,7 @@ export async function buildEdgeHttp(deps: EdgeHttpDeps): Promise<FastifyInstance
   const logging: FastifyServerOptions =
     deps.logger === undefined
       ? { logger: false }
-      : { loggerInstance: deps.logger, disableRequestLogging: true };
+      : { loggerInstance: deps.logger, logController: new LogController({ disableRequestLogging: true }) };
   const app = Fastify(logging)
     .setValidatorCompiler(TypeBoxValidatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
