@@ -168,7 +168,7 @@ if (values.report !== undefined) {
     receiptLatenciesMs: results.flatMap((r) => r.outcomes.flatMap((o) => o.receiptLatencyMs ?? [])),
     decisions: results.flatMap((r) => r.decisions),
   };
-  writeEvalReport(report, values.report);
+  await writeEvalReport(report, values.report);
   console.log(`report: ${values.report}`);
 }
 if (values.json) {

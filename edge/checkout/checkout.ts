@@ -96,8 +96,9 @@ export class Checkout {
     const visit: VisitUpload = {
       visitId: session.sessionId,
       accountId: session.accountId,
-      enteredAt: session.enteredAt,
-      exitedAt,
+      // the cloud keeps whole milliseconds; a device may stamp its scan with a fraction
+      enteredAt: Math.round(session.enteredAt),
+      exitedAt: Math.round(exitedAt),
       party: session.party,
       lines: cart.lines,
       events: cart.events,

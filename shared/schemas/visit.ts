@@ -31,8 +31,8 @@ export const VisitUploadSchema = Type.Object(
     /** Unique per visit, chosen by the edge; the upload's idempotency key derives from it. */
     visitId: Type.String({ minLength: 8, maxLength: 80 }),
     accountId: Type.String({ minLength: 1, maxLength: 64 }),
-    enteredAt: Type.Number({ minimum: 0 }),
-    exitedAt: Type.Number({ minimum: 0 }),
+    enteredAt: Type.Integer({ minimum: 0 }),
+    exitedAt: Type.Integer({ minimum: 0 }),
     party: Type.Integer({ minimum: 1, maximum: 10 }),
     lines: Type.Array(VisitLineSchema, { maxItems: 500 }),
     events: Type.Array(VisitEventSchema, { maxItems: 5000 }),

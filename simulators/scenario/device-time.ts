@@ -58,8 +58,10 @@ export class LockstepDeviceTime implements DeviceTime {
     return this.time.now();
   }
 
-  sleepUntil(ts: number, signal: AbortSignal): Promise<void> {
+  sleepUntil(until: number, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
+    // devices stamp whole milliseconds (a scan at 12.5 ms past would be stored as a fraction downstream)
+    const ts = Math.ceil(until);
     if (ts <= this.time.now()) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const sleeper: Sleeper = {

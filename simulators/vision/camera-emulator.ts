@@ -136,7 +136,8 @@ export class CameraRig {
       this.cameras.map(async (camera) => {
         const due: DueFrame[] = [];
         for (; camera.nextCaptureTs <= ts; camera.nextCaptureTs += periodMs) {
-          const frame = await this.capture(camera, camera.nextCaptureTs);
+          // a camera stamps whole milliseconds
+          const frame = await this.capture(camera, Math.round(camera.nextCaptureTs));
           if (frame !== undefined) due.push(frame);
         }
         return due;
