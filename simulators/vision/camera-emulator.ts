@@ -12,7 +12,8 @@ import type { StoreIndex } from '../../shared/store-config.ts';
 import { topics } from '../../shared/topics.ts';
 import { deriveSeed } from '../world/derived-random.ts';
 import { cameraView } from './camera-geometry.ts';
-import { conditionsAt, FrameRenderer, type SceneActor } from './frame-renderer.ts';
+import { EmptyViewCache } from './empty-view-cache.ts';
+import { FrameRenderer, type SceneActor } from './frame-renderer.ts';
 import { type PersonPlan, poseAt } from './motion-plan.ts';
 
 export interface CameraRigOptions {
@@ -33,7 +34,8 @@ export interface CameraRigOptions {
 interface RunningCamera {
   id: string;
   index: number;
-  renderer: FrameRenderer;
+  /** Renders the frame, or reuses the empty view when nobody is in the picture. */
+  shots: EmptyViewCache;
   client: MqttClient;
   /** The camera's own stream (lighting, noise, drops): what it shows does not depend on the other cameras. */
   random: Random;
@@ -57,8 +59,8 @@ export class CameraRig {
   private cameras: RunningCamera[] = [];
   private scene: { plans: readonly PersonPlan[]; startTs: number } | undefined;
   private dark: readonly { camera: string; fromTs: number; untilTs: number }[] = [];
-  /** Frames published and skipped, for logs and tests. */
-  readonly stats = { published: 0, skipped: 0, dropped: 0, dark: 0 };
+  /** Frames published, skipped, dropped, dark and (of the published) pre-rendered empty views, for logs and tests. */
+  readonly stats = { published: 0, skipped: 0, dropped: 0, dark: 0, emptyViews: 0 };
 
   constructor(private readonly options: CameraRigOptions) {}
 
@@ -79,7 +81,11 @@ export class CameraRig {
       const running: RunningCamera = {
         id: camera.id,
         index,
-        renderer: new FrameRenderer(cameraView(camera), store.config),
+        shots: new EmptyViewCache(
+          new FrameRenderer(cameraView(camera), store.config),
+          index,
+          deriveSeed(seed, `camera:${camera.id}:empty-view`),
+        ),
         client,
         random: new Random(deriveSeed(seed, `camera:${camera.id}`)),
         seq: 0,
@@ -183,11 +189,9 @@ export class CameraRig {
             appearance: p.appearance,
           }));
     const seq = camera.seq;
-    const { jpeg } = await camera.renderer.render(
-      actors,
-      conditionsAt(camera.index, captureTs, camera.random),
-      camera.random,
-    );
+    // faults and drops above apply to every frame; only then is it rendered or the empty view reused
+    const { jpeg, reused } = await camera.shots.shoot(actors, captureTs, camera.random);
+    if (reused) this.stats.emptyViews++;
     const { imageWidth: width, imageHeight: height } = store.config.cameras[camera.index] ?? {
       imageWidth: 0,
       imageHeight: 0,

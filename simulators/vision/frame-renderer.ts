@@ -9,7 +9,14 @@ import { rgb } from './appearance.ts';
 import { applyMat3, type CameraView, seesFloorPoint } from './camera-geometry.ts';
 import { type Point, shelfAxes } from './floor-planner.ts';
 import type { Pose } from './motion-plan.ts';
-import { addLightAndNoise, blend, blendSparse, type SparsePixels, sparsePixels } from './raster-ops.ts';
+import {
+  addLightAndNoise,
+  blend,
+  blendSparse,
+  coversAnyPixel,
+  type SparsePixels,
+  sparsePixels,
+} from './raster-ops.ts';
 
 export interface SceneActor {
   id: string;
@@ -39,13 +46,21 @@ export interface Conditions {
 
 /** Lighting, noise and blur for one camera at one moment: slow drift, a dim spell, per-frame noise. */
 export function conditionsAt(cameraIndex: number, tMs: number, random: Random): Conditions {
+  return { brightness: brightnessAt(cameraIndex, tMs), ...sensorConditions(random), jpegQuality: 75 };
+}
+
+/** The camera's lighting at a moment: slow drift (47 s period, ±14 %) and dim spells (×0.72). */
+export function brightnessAt(cameraIndex: number, tMs: number): number {
   const phase = cameraIndex * 1.7;
   const dim = Math.sin(tMs / 13_000 + phase) > 0.93 ? 0.72 : 1;
+  return (0.92 + 0.14 * Math.sin((2 * Math.PI * tMs) / 47_000 + phase)) * dim;
+}
+
+/** One frame's sensor noise and blur, drawn from `random` (noise first, then blur). */
+export function sensorConditions(random: Random): { noiseSd: number; blurSigma: number } {
   return {
-    brightness: (0.92 + 0.14 * Math.sin((2 * Math.PI * tMs) / 47_000 + phase)) * dim,
     noiseSd: 3 + random.next() * 5,
     blurSigma: random.next() < 0.3 ? 0.5 + random.next() * 0.8 : 0,
-    jpegQuality: 75,
   };
 }
 
@@ -197,9 +212,8 @@ export class FrameRenderer {
     return { svg, left, top, size };
   }
 
-  /** Rasterises the tile and alpha-blends it into the frame (sharp's composite is slower at this size). */
-  private async drawTile(frame: Uint8Array, tile: { svg: string; left: number; top: number; size: number }) {
-    // the same tile recurs while a person walks straight or stands: rasterise it once
+  /** The tile's RGBA pixels. The same tile recurs while a person walks straight or stands: rasterised once. */
+  private async rasterise(tile: { svg: string }): Promise<Buffer> {
     const key = tile.svg;
     let rgba = this.tiles.get(key);
     if (rgba === undefined) {
@@ -207,7 +221,31 @@ export class FrameRenderer {
       if (this.tiles.size > 400) this.tiles.clear();
       this.tiles.set(key, rgba);
     }
+    return rgba;
+  }
+
+  /** Rasterises the tile and alpha-blends it into the frame (sharp's composite is slower at this size). */
+  private async drawTile(frame: Uint8Array, tile: { svg: string; left: number; top: number; size: number }) {
+    const rgba = await this.rasterise(tile);
     blend(frame, this.width, this.height, rgba, tile.size, tile.left, tile.top);
+  }
+
+  /** People whose tile may reach into the picture (their centre at most half a tile outside it). */
+  private onFloor(actors: readonly SceneActor[]): SceneActor[] {
+    return actors.filter((a) => a.pose.onFloor && seesFloorPoint(this.view, a.pose.x, a.pose.y, -80));
+  }
+
+  /**
+   * True when any of these people would draw a pixel into the picture (body, arm, hand, basket or trolley):
+   * otherwise the frame is the empty view, whatever their poses.
+   */
+  async showsAnyone(actors: readonly SceneActor[]): Promise<boolean> {
+    for (const actor of this.onFloor(actors)) {
+      const tile = this.personTile(actor);
+      const rgba = await this.rasterise(tile);
+      if (coversAnyPixel(this.width, this.height, rgba, tile.size, tile.left, tile.top)) return true;
+    }
+    return false;
   }
 
   /** Renders the frame for these actors (on the floor or not) under these conditions. */
@@ -222,9 +260,7 @@ export class FrameRenderer {
       const lipsRgba = await sharp(Buffer.from(lips)).ensureAlpha().raw().toBuffer();
       this.lips = sparsePixels(lipsRgba);
     }
-    const onFloor = actors.filter(
-      (a) => a.pose.onFloor && seesFloorPoint(this.view, a.pose.x, a.pose.y, -80),
-    );
+    const onFloor = this.onFloor(actors);
     // each render has a frame of its own while sharp reads it, so renders may overlap
     const frame = this.spareFrames.pop() ?? Buffer.allocUnsafeSlow(this.background.length);
     let jpeg: Buffer;

@@ -109,6 +109,25 @@ export function blend(
   }
 }
 
+/** True when a square RGBA tile placed at (left, top) has a drawn pixel (alpha > 0) inside the frame. */
+export function coversAnyPixel(
+  width: number,
+  height: number,
+  rgba: Uint8Array,
+  size: number,
+  left: number,
+  top: number,
+): boolean {
+  const tileH = rgba.length / 4 / size;
+  const x0 = Math.max(0, -left);
+  const x1 = Math.min(size, width - left);
+  const y1 = Math.min(tileH, height - top);
+  for (let ty = Math.max(0, -top); ty < y1; ty++) {
+    for (let tx = x0, t = (ty * size + x0) * 4 + 3; tx < x1; tx++, t += 4) if (rgba[t] !== 0) return true;
+  }
+  return false;
+}
+
 /** An overlay that covers few pixels: where it is drawn, with what colour and alpha. */
 export interface SparsePixels {
   /** Pixel indices (y × width + x) the overlay covers, the `opaque` fully opaque ones first. */

@@ -4,10 +4,11 @@
 import { Random } from '../../shared/random.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
-import { deriveRandom } from '../world/derived-random.ts';
+import { deriveRandom, deriveSeed } from '../world/derived-random.ts';
 import { cameraView } from './camera-geometry.ts';
+import { EmptyViewCache } from './empty-view-cache.ts';
 import { visionPlanner } from './floor-planner.ts';
-import { conditionsAt, FrameRenderer, type VisiblePerson } from './frame-renderer.ts';
+import { FrameRenderer, type VisiblePerson } from './frame-renderer.ts';
 import { type PersonPlan, planScenario, poseAt } from './motion-plan.ts';
 
 export interface TruthPerson {
@@ -63,7 +64,14 @@ export async function* scenarioFrames(
   const config = store.config;
   const plans = planScenario(scenario, store, visionPlanner(config));
   const views = config.cameras.map(cameraView);
-  const renderers = views.map((v) => new FrameRenderer(v, config));
+  const cameras = views.map(
+    (v, c) =>
+      new EmptyViewCache(
+        new FrameRenderer(v, config),
+        c,
+        deriveSeed(scenario.seed, `vision:empty-view:${v.camera.id}`),
+      ),
+  );
   const random = deriveRandom(scenario.seed, 'vision:frames');
   const noise = new Random(scenario.seed ^ 0x5eed);
   const endS = options.durationS ?? scenarioEndS(plans);
@@ -77,11 +85,11 @@ export async function* scenarioFrames(
     }));
     const frames: CapturedFrame[] = [];
     for (const [c, view] of views.entries()) {
-      const renderer = renderers[c];
+      const camera = cameras[c];
       seq[c] = (seq[c] ?? 0) + 1;
-      if (renderer === undefined || random.next() < options.dropRate) continue;
+      if (camera === undefined || random.next() < options.dropRate) continue;
       const jitter = random.next() * 8;
-      const { jpeg, visible } = await renderer.render(actors, conditionsAt(c, t, noise), noise);
+      const { jpeg, visible } = await camera.shoot(actors, t, noise);
       frames.push({
         camera: view.camera.id,
         captureTs: options.startTs + t + jitter,
