@@ -141,6 +141,11 @@ export class Edge {
     await this.sync.idle();
   }
 
+  /** Camera frames the detector ran on and frames the motion gate skipped (0 and 0 without cameras). */
+  visionFrameCounts(): { inferred: number; skipped: number } {
+    return this.vision?.frameCounts ?? { inferred: 0, skipped: 0 };
+  }
+
   /** Camera frames the vision stage dropped because inference was behind (0 without cameras). */
   visionFramesDropped(): number {
     return this.vision?.droppedFrames ?? 0;

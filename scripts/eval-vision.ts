@@ -2,9 +2,11 @@
 // and runs them through the edge's detector, embedder and tracker in simulated time. Prints detection
 // recall/precision at 0.3 m, MOTA, IDF1, ID switches, intact sessions and how identity confidence did (ticks
 // on a wrong session while sure; share of right ones in doubt) per scenario; with --json the last line is
-// {"overall":{…}}. Options: --fps N, --drop R, --scenario file.json (repeatable).
+// {"overall":{…}}. Options: --fps N, --drop R, --scenario file.json (repeatable), --no-gate (infer every frame:
+// the edge's motion gate off).
 import { readdirSync } from 'node:fs';
 import { FramePipeline } from '../edge/vision/frame-pipeline.ts';
+import { MOTION_GATE_DEFAULTS, MotionGate } from '../edge/vision/motion-gate.ts';
 import { AppearanceEmbedder, HeatmapDetector } from '../edge/vision/onnx-models.ts';
 import {
   DETECTOR_INPUT,
@@ -18,6 +20,7 @@ import { evaluateScenario, type ScenarioScore } from '../simulators/vision/visio
 
 const argv = process.argv.slice(2);
 const json = argv.includes('--json');
+const gated = !argv.includes('--no-gate');
 const opt = (name: string, fallback: number) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? Number(argv[i + 1]) : fallback;
@@ -40,15 +43,23 @@ const detector = await HeatmapDetector.open(DETECTOR_MODEL, DETECTOR_INPUT, tuni
 const embedder = await AppearanceEmbedder.open(EMBEDDER_MODEL, EMBED_CROP, tuning);
 const started = performance.now();
 const scores: ScenarioScore[] = [];
+const frameCounts = { inferred: 0, skipped: 0 };
 for (const file of scenarios) {
   const { scenario, store } = loadScenario(file);
   const index = indexStore(store);
+  const gate = new MotionGate(
+    { ...MOTION_GATE_DEFAULTS, enabled: gated },
+    DETECTOR_INPUT,
+    store.cameras,
+    store.shelves,
+  );
   const pipeline = new FramePipeline(
     store.cameras,
     { kind: 'heatmap', model: detector },
     embedder,
     DETECTOR_INPUT,
     store.shelves,
+    gate,
   );
   let lastReport = 0;
   const score = await evaluateScenario(scenario, index, pipeline, {
@@ -64,6 +75,8 @@ for (const file of scenarios) {
     },
   });
   scores.push(score);
+  frameCounts.inferred += gate.counts.inferred;
+  frameCounts.skipped += gate.counts.skipped;
   for (const b of score.mot.broken) log(`  ${scenario.name}: session ${b.session} broken: ${b.reason}`);
 }
 await detector.release();
@@ -93,6 +106,8 @@ const overall = {
   identityDoubtfulShare: sum((s) => s.mot.doubtfulShare * s.mot.gtObjects) / Math.max(1, gt),
   // everyone in these scenarios is admitted: any report is a false alarm
   tailgatingReports: sum((s) => s.tailgating),
+  framesInferred: frameCounts.inferred,
+  framesSkipped: frameCounts.skipped,
 };
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`.padStart(7);
 log('');
@@ -109,6 +124,9 @@ log(
 );
 log(
   `(${fps} fps, ${(dropRate * 100).toFixed(0)} % frames dropped, matches within 0.3 m; ${((performance.now() - started) / 1000).toFixed(0)} s)`,
+);
+log(
+  `frames inferred / skipped by the motion gate: ${frameCounts.inferred} / ${frameCounts.skipped}${gated ? '' : ' (gate off)'}`,
 );
 if (json)
   process.stdout.write(

@@ -1,4 +1,5 @@
 // `npm run eval -- [scenario files or folders] [--seeds N] [--filter S] [--jobs J] [--json] [--report out.html]
+//                  [--decisions out.json]
 //                  [--realtime [--speed N] [--compare earlier.json]] [--mqtt URL] [--database URL]`
 // Plays every scenario (default: scenarios/suite, hand-written and generated families) N times with different
 // seeds through the real pipeline (simulator → broker → edge → cloud), in lockstep so the numbers do not move
@@ -6,7 +7,7 @@
 // interval), receipt-line F1, lines sent to staff, lines wrong but confident, exit → receipt p99. With --json
 // the last line is one JSON object; --report writes a self-contained HTML page.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runJobs } from '../simulators/evaluation/eval-pool.ts';
@@ -30,6 +31,7 @@ const { values, positionals } = parseArgs({
     speed: { type: 'string', default: '1' },
     compare: { type: 'string' },
     report: { type: 'string' },
+    decisions: { type: 'string' },
     mqtt: { type: 'string' },
     database: { type: 'string' },
   },
@@ -106,7 +108,7 @@ await runJobs(queue, jobs, (answer, job) => {
   results.push(r);
   const exact = scoreBlock([r]);
   progress(
-    `${at}  ${r.name} #${r.variant}: ${Math.round(exact.visitsExact * exact.visits)}/${exact.visits} exact, ${r.toStaff} to staff, ${exact.wrongConfident} wrong+conf (${fmtS(r.wallMs / 1000)} for ${r.deviceS} s${r.framesDropped > 0 ? `, ${r.framesDropped} frames dropped` : ''})`,
+    `${at}  ${r.name} #${r.variant}: ${Math.round(exact.visitsExact * exact.visits)}/${exact.visits} exact, ${r.toStaff} to staff, ${exact.wrongConfident} wrong+conf (${fmtS(r.wallMs / 1000)} for ${r.deviceS} s, ${r.framesSkipped}/${r.framesInferred + r.framesSkipped} frames skipped${r.framesDropped > 0 ? `, ${r.framesDropped} frames dropped` : ''})`,
   );
 });
 const durationS = Math.round((performance.now() - started) / 1000);
@@ -116,11 +118,16 @@ results.sort((a, b) => files.indexOf(fileOf(a)) - files.indexOf(fileOf(b)) || a.
 function fileOf(r: ScenarioResult): string {
   return scenarios.find((s) => s.loaded.scenario.name === r.name)?.file ?? '';
 }
+const frameCounts = (rs: readonly ScenarioResult[]) => ({
+  framesInferred: rs.reduce((s, r) => s + r.framesInferred, 0),
+  framesSkipped: rs.reduce((s, r) => s + r.framesSkipped, 0),
+});
 const perScenario = [...groupBy(results, (r) => r.name)].map(([name, rs]) => ({
   name,
   family: rs[0]?.family ?? name,
   seeds: rs.length,
   framesDropped: rs.reduce((s, r) => s + r.framesDropped, 0),
+  ...frameCounts(rs),
   ...scoreBlock(rs),
 }));
 const perFamily = [...groupBy(results, (r) => r.family)].map(([family, rs]) => ({
@@ -131,6 +138,7 @@ const perFamily = [...groupBy(results, (r) => r.family)].map(([family, rs]) => (
 const overall = {
   ...scoreBlock(results),
   framesDropped: results.reduce((s, r) => s + r.framesDropped, 0),
+  ...frameCounts(results),
 };
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
@@ -145,6 +153,11 @@ console.log(header);
 for (const f of perFamily) console.log(row(f.family, f));
 console.log(row('OVERALL', overall));
 console.log(`\n${results.length} runs, ${overall.visits} visits in ${fmtS(durationS)} (${jobs} worker(s))`);
+const framesSeen = overall.framesInferred + overall.framesSkipped;
+if (framesSeen > 0)
+  console.log(
+    `camera frames inferred / skipped by the motion gate: ${overall.framesInferred} / ${overall.framesSkipped} (${pct(overall.framesSkipped / framesSeen)} skipped)`,
+  );
 if (values.realtime) {
   console.log(`frames dropped (cameras behind + edge behind): ${overall.framesDropped}`);
   if (values.compare !== undefined) compareWith(values.compare);
@@ -154,6 +167,18 @@ if (failures.length > 0) {
   for (const f of failures) console.log(`  ${f}`);
 }
 
+if (values.decisions !== undefined) {
+  // every shelf-event decision with its rule and evidence, for whoever improves fusion or the models
+  writeFileSync(
+    values.decisions,
+    `${JSON.stringify(
+      results.flatMap((r) => r.decisions),
+      null,
+      1,
+    )}\n`,
+  );
+  console.log(`decisions: ${values.decisions}`);
+}
 if (values.report !== undefined) {
   const { writeEvalReport } = await import('../simulators/evaluation/eval-report-html.ts');
   const report: EvalReport = {

@@ -1,13 +1,15 @@
 // One inference step over the latest frame of several cameras: decode and resize with sharp (in parallel),
 // batched detector runs that start while later frames still decode, heatmap peaks → floor through each
 // camera's homography, hands given to the nearest person, one batched embedder run over person crops.
-// Gives floor detections for the tracker.
+// Gives floor detections for the tracker. With a motion gate, frames of cameras where nothing moved since the
+// detector last found nobody skip the detector (and report nobody).
 // "People" standing inside a shelf are the shelf and are dropped.
 import type { Camera, Shelf } from '../../shared/store-config.ts';
 import type { FloorDetection } from '../tracking/camera-fusion.ts';
 import { insideFixture } from './fixture-mask.ts';
 import { decodeToRgb, type InputSize, writeCrop, writeNchw } from './frame-prep.ts';
 import { projectToFloor } from './homography.ts';
+import type { MotionGate } from './motion-gate.ts';
 import type { AppearanceEmbedder, HeatmapDetector } from './onnx-models.ts';
 import type { YoloDetector } from './yolo-detector.ts';
 
@@ -33,7 +35,11 @@ const DETECTOR_CHUNK_FRAMES = 3;
 interface FramePeople {
   people: Array<{ x: number; y: number; score: number; cx: number; cy: number }>;
   hands: Array<{ x: number; y: number }>;
+  /** With a motion gate: the frame's block means, when the detector ran on it (the gate learns from it). */
+  inferred?: Float32Array;
 }
+
+const NOBODY: FramePeople = { people: [], hands: [] };
 
 export type Detector = { kind: 'heatmap'; model: HeatmapDetector } | { kind: 'yolo'; model: YoloDetector };
 
@@ -51,6 +57,8 @@ export class FramePipeline {
     private readonly input: InputSize,
     /** The store's shelves: nobody stands inside one. */
     private readonly shelves: readonly Shelf[] = [],
+    /** Skips the detector on frames where nothing moved (undefined: every frame is inferred). */
+    private readonly gate: MotionGate | undefined = undefined,
   ) {
     this.cameras = new Map(cameras.map((c) => [c.id, c]));
   }
@@ -66,7 +74,7 @@ export class FramePipeline {
     const perFrame =
       this.detector.kind === 'heatmap'
         ? await this.detectHeatmaps(this.detector.model, known, decoding)
-        : await this.detectYolo(this.detector.model, known);
+        : await this.detectYolo(this.detector.model, known, decoding);
     const rgbs = await Promise.all(decoding);
     const detections: FloorDetection[] = [];
     const cropOf: Array<{ rgb: Buffer; cx: number; cy: number }> = [];
@@ -74,6 +82,8 @@ export class FramePipeline {
       const found = perFrame[i] ?? { people: [], hands: [] };
       const hands = found.hands;
       const people = found.people.filter((p) => !insideFixture(this.shelves, p.x, p.y));
+      if (found.inferred !== undefined)
+        this.gate?.inferred(frame.camera, frame.captureTs, found.inferred, people.length);
       const own = people.map((p) => ({
         camera: frame.camera,
         x: p.x,
@@ -128,12 +138,20 @@ export class FramePipeline {
     for (let from = 0; from < known.length; from += DETECTOR_CHUNK_FRAMES) {
       const chunk = known.slice(from, from + DETECTOR_CHUNK_FRAMES);
       const rgbs = await Promise.all(decoding.slice(from, from + chunk.length));
-      if (this.batch.length < chunk.length * plane) this.batch = new Float32Array(chunk.length * plane);
-      for (const [i, rgb] of rgbs.entries()) writeNchw(rgb, this.input, this.batch, i);
-      const results = await model.detect(this.batch, chunk.length);
+      const blocks = chunk.map((frame, i) => this.gateBlocks(frame, rgbs[i] as Buffer));
+      // the frames the gate lets through, by their place in the batch
+      const batched = chunk.flatMap((_, i) => (blocks[i] === null ? [] : [i]));
+      if (this.batch.length < batched.length * plane) this.batch = new Float32Array(batched.length * plane);
+      for (const [k, i] of batched.entries()) writeNchw(rgbs[i] as Buffer, this.input, this.batch, k);
+      const results = batched.length === 0 ? [] : await model.detect(this.batch, batched.length);
       chunk.forEach((frame, i) => {
+        const gated = blocks[i];
+        if (gated === null) {
+          perFrame.push(NOBODY);
+          return;
+        }
         const camera = this.cameras.get(frame.camera) as Camera;
-        const r = results[i] ?? { people: [], hands: [] };
+        const r = results[batched.indexOf(i)] ?? { people: [], hands: [] };
         const sx = camera.imageWidth / width;
         const sy = camera.imageHeight / height;
         perFrame.push({
@@ -144,16 +162,37 @@ export class FramePipeline {
             cy: p.y,
           })),
           hands: r.hands.map((h) => projectToFloor(camera.homography, h.x * sx, h.y * sy)),
+          ...(gated === undefined ? {} : { inferred: gated }),
         });
       });
     }
     return perFrame;
   }
 
-  private async detectYolo(yolo: YoloDetector, known: readonly CameraFrame[]): Promise<FramePeople[]> {
+  /**
+   * The motion gate's view of a frame: null when the detector may skip it, its block means when it must run
+   * (the gate learns from them afterwards), undefined without a gate.
+   */
+  private gateBlocks(frame: CameraFrame, rgb: Uint8Array): Float32Array | null | undefined {
+    if (this.gate === undefined) return undefined;
+    const blocks = this.gate.blockMeans(rgb);
+    return this.gate.canSkip(frame.camera, frame.captureTs, blocks) ? null : blocks;
+  }
+
+  private async detectYolo(
+    yolo: YoloDetector,
+    known: readonly CameraFrame[],
+    decoding: ReadonlyArray<Promise<Buffer>>,
+  ): Promise<FramePeople[]> {
     const { width, height } = this.input;
     const perFrame: FramePeople[] = [];
-    for (const frame of known) {
+    for (const [i, frame] of known.entries()) {
+      const gated =
+        this.gate === undefined ? undefined : this.gateBlocks(frame, await (decoding[i] as Promise<Buffer>));
+      if (gated === null) {
+        perFrame.push(NOBODY);
+        continue;
+      }
       const camera = this.cameras.get(frame.camera) as Camera;
       const boxes = await yolo.detect(await yolo.prepare(frame.jpeg), camera.imageWidth, camera.imageHeight);
       perFrame.push({
@@ -164,6 +203,7 @@ export class FramePipeline {
           cy: (b.cy * height) / camera.imageHeight,
         })),
         hands: [],
+        ...(gated === undefined ? {} : { inferred: gated }),
       });
     }
     return perFrame;

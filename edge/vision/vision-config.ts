@@ -1,7 +1,8 @@
 // Vision stage configuration: which detector (the shipped heatmap model or an Ultralytics YOLO export),
-// the embedder, threads and publishing rate. Read from the environment in one place, validated.
+// the embedder, threads, publishing rate and the motion gate. Read from the environment in one place, validated.
 import { type Static, Type } from 'typebox';
 import { compileValidator } from '../../shared/validator.ts';
+import { MOTION_GATE_DEFAULTS } from './motion-gate.ts';
 import { DETECTOR_MODEL, EMBEDDER_MODEL } from './vision-defaults.ts';
 
 export const VisionConfigSchema = Type.Object({
@@ -15,6 +16,15 @@ export const VisionConfigSchema = Type.Object({
   intraOpThreads: Type.Integer({ minimum: 1, maximum: 64 }),
   /** Track messages per second at most. */
   publishHz: Type.Number({ exclusiveMinimum: 0, maximum: 60 }),
+  /** Skips the detector on frames where nothing moved since it last found nobody (edge/vision/motion-gate.ts). */
+  motionGate: Type.Object({
+    enabled: Type.Boolean(),
+    blockPx: Type.Integer({ minimum: 1, maximum: 64 }),
+    thresholdLevels: Type.Number({ exclusiveMinimum: 0, maximum: 255 }),
+    maxLightingChange: Type.Number({ minimum: 0, maximum: 1 }),
+    maxSkipMs: Type.Integer({ minimum: 0, maximum: 60_000 }),
+    emptyInferencesBeforeSkip: Type.Integer({ minimum: 1, maximum: 100 }),
+  }),
 });
 
 export type VisionConfig = Static<typeof VisionConfigSchema>;
@@ -27,6 +37,7 @@ export const DEFAULT_VISION: VisionConfig = {
   embedderPath: EMBEDDER_MODEL,
   intraOpThreads: 1,
   publishHz: 5,
+  motionGate: MOTION_GATE_DEFAULTS,
 };
 
 export class VisionConfigError extends Error {
@@ -35,7 +46,10 @@ export class VisionConfigError extends Error {
 
 const validator = compileValidator(VisionConfigSchema);
 
-/** VISION=on enables the stage; VISION_DETECTOR=yolo with VISION_DETECTOR_PATH=… uses a YOLO export. */
+/**
+ * VISION=on enables the stage; VISION_DETECTOR=yolo with VISION_DETECTOR_PATH=… uses a YOLO export;
+ * VISION_MOTION_GATE=off infers every frame, VISION_MOTION_GATE_LEVELS and VISION_MOTION_GATE_MAX_SKIP_MS tune it.
+ */
 export function loadVisionConfig(env: NodeJS.ProcessEnv): VisionConfig | undefined {
   if (env.VISION === undefined || env.VISION === 'off') return undefined;
   const detector = env.VISION_DETECTOR ?? DEFAULT_VISION.detector;
@@ -47,9 +61,21 @@ export function loadVisionConfig(env: NodeJS.ProcessEnv): VisionConfig | undefin
     embedderPath: env.VISION_EMBEDDER_PATH ?? DEFAULT_VISION.embedderPath,
     intraOpThreads: Number(env.VISION_THREADS ?? DEFAULT_VISION.intraOpThreads),
     publishHz: Number(env.VISION_PUBLISH_HZ ?? DEFAULT_VISION.publishHz),
+    motionGate: {
+      ...DEFAULT_VISION.motionGate,
+      enabled: onOff(env.VISION_MOTION_GATE, DEFAULT_VISION.motionGate.enabled),
+      thresholdLevels: Number(env.VISION_MOTION_GATE_LEVELS ?? DEFAULT_VISION.motionGate.thresholdLevels),
+      maxSkipMs: Number(env.VISION_MOTION_GATE_MAX_SKIP_MS ?? DEFAULT_VISION.motionGate.maxSkipMs),
+    },
   };
   const checked = validator.check(config);
   if (!checked.ok)
     throw new VisionConfigError(`invalid vision configuration:\n  ${checked.errors.join('\n  ')}`);
   return checked.value;
+}
+
+/** `on`/`off` (absent: the default); anything else is left for the validator to reject. */
+function onOff(value: string | undefined, fallback: boolean): boolean | string {
+  if (value === undefined) return fallback;
+  return value === 'on' ? true : value === 'off' ? false : value;
 }

@@ -1,6 +1,7 @@
 // Vision stage (I/O shell): camera frames from MQTT into a latest-wins queue per camera, batched inference,
 // the floor tracker, tracks published on edge/tracks several times a second. Sessions come from the gate:
 // entered() binds the people coming through next, exits end tracks. Never backs up: stale frames are dropped.
+// A motion gate skips the detector on cameras where nothing moved since it last found nobody.
 
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
@@ -13,6 +14,7 @@ import { GateBinder, type Tailgating } from '../tracking/gate-binder.ts';
 import { type Track, Tracker } from '../tracking/tracker.ts';
 import { type CameraFrame, type Detector, FramePipeline } from './frame-pipeline.ts';
 import { LatestFrameQueue } from './frame-queue.ts';
+import { MotionGate } from './motion-gate.ts';
 import { AppearanceEmbedder, HeatmapDetector } from './onnx-models.ts';
 import { TAILGATING_ALERT_MS } from './tailgating-alert.ts';
 import type { VisionConfig } from './vision-config.ts';
@@ -71,6 +73,7 @@ export class VisionStage {
   private readonly binder: GateBinder;
   private readonly tracker: Tracker;
   private pipeline: FramePipeline | undefined;
+  private readonly gate: MotionGate;
   private release: Array<() => Promise<void>> = [];
   private running = false;
   private loop: Promise<void> | undefined;
@@ -87,9 +90,24 @@ export class VisionStage {
       store.cameras.map((c) => cameraOutline(c)),
       this.binder,
     );
+    this.gate = new MotionGate(
+      options.config.motionGate,
+      DETECTOR_INPUT,
+      options.store.cameras,
+      options.store.shelves,
+    );
     const registers = options.registry === undefined ? [] : [options.registry];
     this.metrics = {
-      frames: new Counter({ name: 'walkout_vision_frames_total', help: 'Camera frames inferred', registers }),
+      frames: new Counter({
+        name: 'walkout_vision_frames_total',
+        help: 'Camera frames processed (inferred, or skipped by the motion gate)',
+        registers,
+      }),
+      skipped: new Counter({
+        name: 'walkout_vision_frames_skipped_total',
+        help: 'Camera frames the motion gate kept from the detector (nothing moved since it found nobody)',
+        registers,
+      }),
       dropped: new Gauge({
         name: 'walkout_vision_frames_dropped',
         help: 'Frames dropped (inference behind)',
@@ -127,6 +145,11 @@ export class VisionStage {
     return this.queue.dropped;
   }
 
+  /** Frames the detector ran on and frames the motion gate skipped, since start. */
+  get frameCounts(): { inferred: number; skipped: number } {
+    return { ...this.gate.counts };
+  }
+
   async start(): Promise<void> {
     const { config, store } = this.options;
     const tuning = { intraOpThreads: config.intraOpThreads };
@@ -150,7 +173,14 @@ export class VisionStage {
       embedder = model;
       this.release.push(() => model.release());
     }
-    this.pipeline = new FramePipeline(store.cameras, detector, embedder, DETECTOR_INPUT, store.shelves);
+    this.pipeline = new FramePipeline(
+      store.cameras,
+      detector,
+      embedder,
+      DETECTOR_INPUT,
+      store.shelves,
+      this.gate,
+    );
     this.running = true;
     if (this.options.stepping !== 'on-demand') this.loop = this.run();
     this.options.logger.info({ detector: config.detector, cameras: store.cameras.length }, 'vision started');
@@ -187,7 +217,9 @@ export class VisionStage {
     if (this.pipeline === undefined) return;
     const started = performance.now();
     try {
+      const skippedBefore = this.gate.counts.skipped;
       const detections = await this.pipeline.process(frames);
+      this.metrics.skipped.inc(this.gate.counts.skipped - skippedBefore);
       const ts = Math.max(this.lastTs, ...frames.map((f) => f.captureTs));
       this.lastTs = ts;
       const ended = this.tracker.update(ts, detections, new Set(frames.map((f) => f.camera)));

@@ -35,6 +35,8 @@ export interface ScenarioRun {
   exceptions: Array<{ exceptionId: string; eventId: string; candidates: string[]; settledByVision: boolean }>;
   /** Real time only: frames the cameras could not render in time plus frames the edge dropped. */
   framesDropped: number;
+  /** Camera frames the edge's detector ran on, and those its motion gate skipped. */
+  frames: { inferred: number; skipped: number };
 }
 
 export async function evaluateScenario(
@@ -151,6 +153,7 @@ export async function evaluateScenario(
       shopperOfSession,
       exceptions: [...exceptions.values()],
       framesDropped,
+      frames: stack.edge.visionFrameCounts(),
     };
   } finally {
     offEvents();

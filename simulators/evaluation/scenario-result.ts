@@ -19,6 +19,9 @@ export interface ScenarioResult {
   toStaff: number;
   /** Real time only: frames not rendered in time or dropped by the edge. */
   framesDropped: number;
+  /** Camera frames the edge's detector ran on, and those its motion gate skipped. */
+  framesInferred: number;
+  framesSkipped: number;
   /** Wall time the run took, and the device seconds it played. */
   wallMs: number;
   deviceS: number;
@@ -51,6 +54,8 @@ export function scenarioResult(
     linesTaken: truth.events.length,
     toStaff: run.staffExceptions,
     framesDropped: run.framesDropped,
+    framesInferred: run.frames.inferred,
+    framesSkipped: run.frames.skipped,
     wallMs: meta.wallMs,
     deviceS: Math.round((truth.endedAt - truth.startedAt) / 100) / 10,
   };
