@@ -202,10 +202,10 @@ function wireGate(
     },
     onExited: (session) => {
       const ts = session.exitedAt ?? clock.now();
-      const { sessionId, accountId, exitGate: gate } = session;
+      const { sessionId, accountId, exitGate: gate, party } = session;
       outputs.publish('session-event', { v: 1, kind: 'exited', sessionId, accountId, gate, ts });
       core.exitAlerts.exited(session);
-      fusion.sessionExited(sessionId, gate ?? '', ts);
+      fusion.sessionExited(sessionId, gate ?? '', ts, party);
       checkout.begin(session);
     },
   });

@@ -1,42 +1,8 @@
-// Pure core: who left right after a shopper's exit scan. The one track that leaves through the exit just
-// after the scan is that shopper — whatever session the tracker had given it (none, after a lost binding, or
-// another one, after a swap) — so the doubtful picks that track made are theirs.
+// Pure core: once the exit has said which track was a shopper's (exit-sequence.ts), whether a doubtful pick
+// was that track's alone — its hand the only one in the lane, or it alone standing at it.
 import type { CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import { DEFAULT_FUSION, type ExitMatchSettings } from './fusion-settings.ts';
-import type { TrackSnapshot } from './track-history.ts';
-
-/** The one track that left through `gate` 0.3–4.5 s after the scan at `scanTs`; undefined if not exactly one. */
-export function trackLeaving(
-  snapshots: readonly TrackSnapshot[],
-  gate: string,
-  scanTs: number,
-  settings: ExitMatchSettings = DEFAULT_FUSION.exit,
-): { id: string; sessionId: string | null } | undefined {
-  /** by track id: the session it carried */
-  const left = new Map<string, string | null>();
-  for (const s of snapshots) {
-    if (s.ts < scanTs + settings.earliestMs || s.ts > scanTs + settings.windowMs) continue;
-    for (const t of s.tracks) if (t.state === 'exited' && t.exitGate === gate) left.set(t.id, t.sessionId);
-  }
-  const [only] = left;
-  return left.size === 1 && only !== undefined ? { id: only[0], sessionId: only[1] } : undefined;
-}
-
-/**
- * Whether the track that left after `sessionId`'s scan can be taken for that shopper: its own track, or —
- * when nobody else scanned out around then — one on no session or on a session still inside (a swap).
- */
-export function leaverIsShopper(
-  leaver: { sessionId: string | null },
-  sessionId: string,
-  othersScannedOutNearby: boolean,
-  isInside: (sessionId: string) => boolean,
-): boolean {
-  if (leaver.sessionId === sessionId) return true;
-  if (othersScannedOutNearby) return false;
-  return leaver.sessionId === null || isInside(leaver.sessionId);
-}
 
 /** True when `trackId` was the one person at the event's lane (the only hand in it, or standing at it). */
 export function wasAtLane(

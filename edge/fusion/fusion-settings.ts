@@ -104,5 +104,7 @@ export const DEFAULT_FUSION: FusionSettings = {
  * tracks to catch up, and one flush. The checkout holds a receipt no longer than this for it.
  */
 export function exitWatchMaxMs(settings: FusionSettings = DEFAULT_FUSION): number {
-  return settings.exit.windowMs + settings.maxWaitMs + settings.flushEveryMs;
+  // a later scan within the window competes for the same leavers: its window is watched too
+  const { windowMs, earliestMs } = settings.exit;
+  return 2 * windowMs - earliestMs + settings.maxWaitMs + settings.flushEveryMs;
 }

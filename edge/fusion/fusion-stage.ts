@@ -10,7 +10,7 @@ import type { DetectedShelfEvent } from '../shelves/shelf-monitor.ts';
 import { cameraOutline, camerasSeeing } from '../tracking/coverage.ts';
 import { attributeEvent, type SessionSpan, sessionsPresent } from './attributor.ts';
 import { resolvePutBack } from './cart-evidence.ts';
-import { leaverIsShopper, trackLeaving } from './exit-match.ts';
+import { type ExitScan, matchExits, type TrackExit, trackExits } from './exit-sequence.ts';
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
 import { gatherEvidence } from './reach-evidence.ts';
 import { TrackHistory, type TrackSnapshot } from './track-history.ts';
@@ -25,8 +25,11 @@ export interface FusionStageOptions {
   holds: (sessionId: string) => ReadonlyMap<string, number>;
   /** An event decided: `candidates` are the sessions that could have done it, most likely first. */
   decided: (event: ShelfEvent, candidates: string[]) => void;
-  /** The one track that left right after this session's exit scan was this session's person. */
-  exitMatched?: (sessionId: string, trackId: string) => void;
+  /**
+   * A track that left through the exit could only have left on this session's scan: it was this session's
+   * person — since `doubtTs` at least (the last moment it may have changed person; undefined: never).
+   */
+  exitMatched?: (sessionId: string, trackId: string, doubtTs: number | undefined) => void;
   /** Whether the session has doubtful picks the cameras followed (worth watching its exit for). */
   hasDoubtsWithEvidence?: (sessionId: string) => boolean;
   /** Default: DEFAULT_FUSION. */
@@ -38,18 +41,20 @@ interface Pending {
   since: number;
 }
 
-interface PendingExit {
-  sessionId: string;
-  gate: string;
-  scanTs: number;
+interface PendingExit extends ExitScan {
   since: number;
 }
+
+/** Exit scans remembered for matching leavers (the track history's span is what they are matched against). */
+const EXIT_SCANS_KEPT = 1000;
 
 export class FusionStage {
   readonly history = new TrackHistory();
   /** oldest first */
   private readonly pending: Pending[] = [];
   private readonly pendingExits: PendingExit[] = [];
+  /** Every exit scan of the last minutes, oldest first: who else may have walked out then. */
+  private readonly exitScans: ExitScan[] = [];
   /** Edge-clock time the last step arrived. */
   private lastStepAt: number | undefined;
   private cancelFlush: CancelTimer | undefined;
@@ -100,13 +105,22 @@ export class FusionStage {
   }
 
   /**
-   * A session scanned out: when some picks it may have made wait for staff with the cameras' evidence, watch
-   * who walks out next — the one person leaving is this shopper, whatever session their track carried.
+   * A session (of `party` people) scanned out. Every scan is remembered — it may explain who else walked out
+   * then — and when some picks the session may have made wait for staff with the cameras' evidence, fusion
+   * watches who walks out on this scan: they are this shopper, whatever session their track carried.
    */
-  sessionExited(sessionId: string, gate: string, scanTs: number): void {
+  sessionExited(sessionId: string, gate: string, scanTs: number, party = 1): void {
     if (this.history.latestTs === undefined) return;
+    const scan: ExitScan = { sessionId, gate, ts: scanTs, party };
+    this.exitScans.push(scan);
+    const horizon = scanTs - this.history.keepMs;
+    while (
+      this.exitScans.length > EXIT_SCANS_KEPT ||
+      (this.exitScans[0]?.ts ?? Number.POSITIVE_INFINITY) < horizon
+    )
+      this.exitScans.shift();
     if (this.options.hasDoubtsWithEvidence?.(sessionId) !== true) return;
-    this.pendingExits.push({ sessionId, gate, scanTs, since: this.options.clock.now() });
+    this.pendingExits.push({ ...scan, since: this.options.clock.now() });
   }
 
   /** True while the exit of this session is still being watched. */
@@ -121,8 +135,7 @@ export class FusionStage {
 
   private flush(force = false): void {
     const now = this.options.clock.now();
-    const { lookAheadMs: lookAhead, maxWaitMs: maxWait, staleTracksMs, exit: exitSettings } = this.settings;
-    const exitWindow = exitSettings.windowMs;
+    const { lookAheadMs: lookAhead, maxWaitMs: maxWait, staleTracksMs } = this.settings;
     const tracksLive = this.lastStepAt !== undefined && now - this.lastStepAt < staleTracksMs;
     while (this.pending.length > 0) {
       const next = this.pending[0] as Pending;
@@ -133,23 +146,37 @@ export class FusionStage {
     }
     for (let i = 0; i < this.pendingExits.length; i++) {
       const exit = this.pendingExits[i] as PendingExit;
-      const seenAll = (this.history.latestTs ?? Number.NEGATIVE_INFINITY) >= exit.scanTs + exitWindow;
-      if (!force && tracksLive && !seenAll && now - exit.since < exitWindow + maxWait) continue;
+      // everyone who could have left on this scan, and on the scans just after it that compete for them
+      const until = this.matchingHorizon(exit);
+      const seenAll = (this.history.latestTs ?? Number.NEGATIVE_INFINITY) >= until;
+      if (!force && tracksLive && !seenAll && now - exit.since < until - exit.ts + maxWait) continue;
       this.pendingExits.splice(i--, 1);
-      const snapshots = this.history.between(exit.scanTs, exit.scanTs + exitWindow);
-      const leaver = trackLeaving(snapshots, exit.gate, exit.scanTs, exitSettings);
-      if (leaver === undefined) continue;
-      const spans = this.options.sessions();
-      const othersNearby = spans.some(
-        (s) =>
-          s.sessionId !== exit.sessionId &&
-          s.exitedAt !== undefined &&
-          Math.abs(s.exitedAt - exit.scanTs) < exitWindow,
-      );
-      const inside = (id: string) => spans.some((s) => s.sessionId === id && s.exitedAt === undefined);
-      if (leaverIsShopper(leaver, exit.sessionId, othersNearby, inside))
-        this.options.exitMatched?.(exit.sessionId, leaver.id);
+      for (const leaver of this.leaversOn(exit))
+        this.options.exitMatched?.(exit.sessionId, leaver.trackId, leaver.identityDoubtTs);
     }
+  }
+
+  /**
+   * Capture time by which everyone who could have left on this scan has been seen leaving, and everyone who
+   * could have left on a later scan competing for the same people (one within the window).
+   */
+  private matchingHorizon(exit: ExitScan): number {
+    const { windowMs, earliestMs } = this.settings.exit;
+    let until = exit.ts + windowMs;
+    for (const s of this.exitScans)
+      if (s.ts > exit.ts && s.ts <= exit.ts + windowMs - earliestMs) until = Math.max(until, s.ts + windowMs);
+    return until;
+  }
+
+  /** Tracks that could only have walked out on this scan, given everyone who scanned out around it. */
+  private leaversOn(exit: ExitScan): TrackExit[] {
+    const window = this.settings.exit.windowMs;
+    // the people who left around this scan, and every scan any of them could have left on
+    const exits = trackExits(this.history.between(exit.ts - window, this.matchingHorizon(exit)));
+    const scans = this.exitScans.filter((s) => s.ts >= exit.ts - 2 * window && s.ts <= exit.ts + window);
+    const matched = matchExits(scans, exits, this.settings.exit);
+    console.error('EXIT', JSON.stringify({ exit, scans, exits, matched: [...matched] }));
+    return exits.filter((e) => matched.get(e.trackId) === exit.sessionId);
   }
 
   private decide(detected: DetectedShelfEvent): void {

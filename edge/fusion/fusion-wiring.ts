@@ -26,8 +26,20 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
     hasDoubtsWithEvidence: (sessionId) =>
       w.exceptions.openFor(sessionId).some((x) => x.event.evidence !== undefined),
     decided: (event, candidates) => decisions.attributed(event, candidates),
-    exitMatched: (sessionId, trackId) => {
+    exitMatched: (sessionId, trackId, doubtTs) => {
       for (const { exceptionId, event } of w.exceptions.openFor(sessionId)) {
+        // the track may have changed person since the pick (passed close to someone unseen, was relinked):
+        // who walked out says nothing about who picked
+        console.error(
+          'MATCH',
+          sessionId.slice(0, 4),
+          trackId,
+          event.eventId,
+          doubtTs,
+          event.startTs,
+          decideAtExit(event, sessionId, trackId, settings.exit) !== undefined,
+        );
+        if (doubtTs !== undefined && doubtTs >= event.startTs - settings.lookBehindMs) continue;
         const decision = decideAtExit(event, sessionId, trackId, settings.exit);
         if (decision === undefined) continue;
         decisions.decide(exceptionId, decision.choice, 'vision:exit-match', decision.restate);

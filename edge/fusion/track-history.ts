@@ -14,7 +14,7 @@ export class TrackHistory {
   /** oldest first */
   private readonly snapshots: TrackSnapshot[] = [];
 
-  constructor(private readonly keepMs = 90_000) {}
+  constructor(readonly keepMs = 90_000) {}
 
   record(snapshot: TrackSnapshot): void {
     const last = this.snapshots[this.snapshots.length - 1];

@@ -25,6 +25,8 @@ export interface IdentityTuning {
   evidencePerS: number;
   /** Longest gap between two looks that still counts as continuous evidence (ms). */
   maxEvidenceStepMs: number;
+  /** Uncrowded looks alike the person before a possible swap, for this long, settle that it was none (ms). */
+  settleDoubtMs: number;
 }
 
 export const DEFAULT_IDENTITY: IdentityTuning = {
@@ -39,7 +41,17 @@ export const DEFAULT_IDENTITY: IdentityTuning = {
   // from a cap of 0.5 back to 1 takes 3 s of clear matching
   evidencePerS: 1 / 6,
   maxEvidenceStepMs: 250,
+  settleDoubtMs: 1500,
 };
+
+/** A moment a track may have changed person (`with`: the other track of a close encounter, if any). */
+export interface SwapDoubt {
+  ts: number;
+  with?: string;
+}
+
+/** Unsettled swap doubts kept per track (the latest one's time and each encounter's partner matter). */
+const MAX_SWAP_DOUBTS = 32;
 
 export interface Identity {
   /** 0–1. */
@@ -48,23 +60,72 @@ export interface Identity {
   identityReference: Float32Array | undefined;
   /** Highest confidence evidence can restore (below 1 after an ambiguous binding at the gate). */
   identityCeiling: number;
+  /**
+   * Moments the track may have changed person — a close encounter while unseen, a relink — not yet settled
+   * by its looks, oldest first. A binding doubt at the gate is no such moment: the person is the same, only
+   * their session is unsure.
+   */
+  swapDoubts: SwapDoubt[];
+  /** What the person looked like before the oldest unsettled swap doubt. */
+  doubtReference: Float32Array | undefined;
+  /** Uncrowded looks alike `doubtReference` since then (ms); `settleDoubtMs` of them settle the doubts. */
+  doubtEvidenceMs: number;
 }
 
 export const CERTAIN_IDENTITY: Identity = {
   identityConfidence: 1,
   identityReference: undefined,
   identityCeiling: 1,
+  swapDoubts: [],
+  doubtReference: undefined,
+  doubtEvidenceMs: 0,
 };
 
 /**
- * Something happened that could have swapped this track's person: cap the confidence and remember what the
- * person looked like before (`learned`, the track's appearance, or the one it takes over on a relink).
+ * Something happened that could have swapped this track's person (at `ts`, `with_` the other track of a close
+ * encounter): cap the confidence and remember what the person looked like before (`learned`, the track's
+ * appearance, or the one it takes over on a relink).
  */
-export function doubtIdentity(id: Identity, cap: number, learned: Float32Array | undefined): void {
+export function doubtIdentity(
+  id: Identity,
+  cap: number,
+  learned: Float32Array | undefined,
+  ts: number,
+  with_?: string,
+): void {
+  doubtPerson(id, learned, ts, with_);
   if (id.identityReference === undefined && learned !== undefined) {
     id.identityReference = Float32Array.from(learned);
   }
   id.identityConfidence = Math.min(id.identityConfidence, cap);
+}
+
+/** The track may have changed person at `ts` (`learned`: what it looked like before; `with_`: the other). */
+export function doubtPerson(
+  id: Identity,
+  learned: Float32Array | undefined,
+  ts: number,
+  with_?: string,
+): void {
+  id.swapDoubts = [...id.swapDoubts, with_ === undefined ? { ts } : { ts, with: with_ }].slice(
+    -MAX_SWAP_DOUBTS,
+  );
+  id.doubtEvidenceMs = 0;
+  if (id.doubtReference === undefined && learned !== undefined)
+    id.doubtReference = Float32Array.from(learned);
+}
+
+/** The last moment the track may have changed person, not settled since (undefined: none). */
+export function lastSwapDoubtTs(id: Identity): number | undefined {
+  return id.swapDoubts.at(-1)?.ts;
+}
+
+/** The other track of an encounter settled that there was no swap: that moment is no doubt for this one. */
+export function forgetSwapDoubt(id: Identity, with_: string, ts: number): void {
+  id.swapDoubts = id.swapDoubts.filter((d) => d.with !== with_ || d.ts !== ts);
+  if (id.swapDoubts.length > 0) return;
+  id.doubtReference = undefined;
+  id.doubtEvidenceMs = 0;
 }
 
 /** The session bound at the gate may be another newcomer's: capped for the rest of the visit. */
@@ -95,4 +156,29 @@ export function observeIdentity(
     if (id.identityConfidence >= id.identityCeiling) id.identityReference = undefined;
   } else if (similarity < tuning.contradictCosine) id.identityConfidence = Math.max(0, before - step);
   return id.identityConfidence - before;
+}
+
+/**
+ * One look at the track's person: uncrowded looks like the person before its possible swaps, for long enough,
+ * settle that there was none. Returns the doubts settled now (the other track of each is settled too).
+ */
+export function settleSwapDoubts(
+  id: Identity,
+  embedding: Float32Array | undefined,
+  crowded: boolean,
+  sinceLastMs: number,
+  tuning: IdentityTuning = DEFAULT_IDENTITY,
+): SwapDoubt[] {
+  if (id.doubtReference === undefined || embedding === undefined || crowded) return [];
+  if (cosine(id.doubtReference, embedding) < tuning.recoverCosine) {
+    id.doubtEvidenceMs = 0;
+    return [];
+  }
+  id.doubtEvidenceMs += Math.min(sinceLastMs, tuning.maxEvidenceStepMs);
+  if (id.doubtEvidenceMs < tuning.settleDoubtMs) return [];
+  const settled = id.swapDoubts;
+  id.swapDoubts = [];
+  id.doubtReference = undefined;
+  id.doubtEvidenceMs = 0;
+  return settled;
 }

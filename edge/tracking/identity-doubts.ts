@@ -1,6 +1,6 @@
 // When a track's identity falls into doubt: two people of different sessions close together while either
 // went unseen, or newcomers of different scans coming in through the gate together. Pure.
-import { doubtBinding, doubtIdentity, type IdentityTuning } from './identity-confidence.ts';
+import { doubtBinding, doubtIdentity, doubtPerson, type IdentityTuning } from './identity-confidence.ts';
 import type { Track } from './track.ts';
 
 /**
@@ -12,14 +12,22 @@ export function doubtCloseEncounters(
   tracks: Iterable<Track>,
   unseen: ReadonlySet<Track>,
   tuning: IdentityTuning,
+  ts: number,
 ): void {
   const confirmed = [...tracks].filter((t) => t.state === 'confirmed');
   for (const [i, a] of confirmed.entries()) {
     for (const b of confirmed.slice(i + 1)) {
-      if (a.sessionId === b.sessionId || !(unseen.has(a) || unseen.has(b))) continue;
+      if ((a.sessionId !== null && a.sessionId === b.sessionId) || !(unseen.has(a) || unseen.has(b)))
+        continue;
       if (Math.hypot(a.x.p - b.x.p, a.y.p - b.y.p) > tuning.encounterM) continue;
-      doubtIdentity(a, tuning.encounterCap, a.embedding);
-      doubtIdentity(b, tuning.encounterCap, b.embedding);
+      if (a.sessionId === b.sessionId) {
+        // two people on no session: no pick is billed on either, but which one walks out is now unsure
+        doubtPerson(a, a.embedding, ts, b.id);
+        doubtPerson(b, b.embedding, ts, a.id);
+        continue;
+      }
+      doubtIdentity(a, tuning.encounterCap, a.embedding, ts, b.id);
+      doubtIdentity(b, tuning.encounterCap, b.embedding, ts, a.id);
     }
   }
 }

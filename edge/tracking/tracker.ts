@@ -11,7 +11,13 @@ import {
 import { type CameraOutline, camerasSeeing } from './coverage.ts';
 import type { GateBinder, Tailgating } from './gate-binder.ts';
 import { assign } from './hungarian.ts';
-import { CERTAIN_IDENTITY, doubtIdentity, observeIdentity } from './identity-confidence.ts';
+import {
+  CERTAIN_IDENTITY,
+  doubtIdentity,
+  forgetSwapDoubt,
+  observeIdentity,
+  settleSwapDoubts,
+} from './identity-confidence.ts';
 import { doubtCloseEncounters, doubtGateBinding } from './identity-doubts.ts';
 import { DEFAULT_MOTION, initAxis, predictAxis, updateAxis } from './motion-model.ts';
 import { DEFAULT_TRACKER, type Track, type TrackerTuning } from './track.ts';
@@ -81,7 +87,7 @@ export class Tracker {
       );
       if (!usedDetections.has(j) && !duplicate) this.birth(d, ts);
     });
-    doubtCloseEncounters(this.tracks.values(), unseen, this.tuning.identity);
+    doubtCloseEncounters(this.tracks.values(), unseen, this.tuning.identity, ts);
     return this.prune(ts);
   }
 
@@ -141,7 +147,7 @@ export class Tracker {
     const sinceSeenMs = ts - t.lastSeenTs;
     // found again after being lost or long unseen: matched mostly on appearance, so maybe someone else
     const refound = t.state === 'confirmed' && (t.lost || sinceSeenMs > this.tuning.lostAfterMs);
-    if (refound) doubtIdentity(t, this.tuning.identity.relinkCap, t.embedding);
+    if (refound) doubtIdentity(t, this.tuning.identity.relinkCap, t.embedding, ts);
     t.x = updateAxis(t.x, d.x, DEFAULT_MOTION);
     t.y = updateAxis(t.y, d.y, DEFAULT_MOTION);
     t.hits += 1;
@@ -152,7 +158,14 @@ export class Tracker {
     // learn appearance only when nobody else is close enough to bleed into the crop
     const crowded = all.some((o) => o !== d && Math.hypot(o.x - d.x, o.y - d.y) < 0.9);
     // the look that found it again is what matched it: evidence comes from the looks after
-    if (!refound) observeIdentity(t, d.embedding, crowded, sinceSeenMs, this.tuning.identity);
+    if (!refound) {
+      observeIdentity(t, d.embedding, crowded, sinceSeenMs, this.tuning.identity);
+      // no swap at those moments after all: nor for the other track of each encounter
+      for (const settled of settleSwapDoubts(t, d.embedding, crowded, sinceSeenMs, this.tuning.identity)) {
+        const other = settled.with === undefined ? undefined : this.tracks.get(settled.with);
+        if (other !== undefined) forgetSwapDoubt(other, t.id, settled.ts);
+      }
+    }
     if (d.embedding !== undefined && !crowded) {
       if (t.embedding === undefined) t.embedding = Float32Array.from(d.embedding);
       else {
@@ -226,7 +239,10 @@ export class Tracker {
     t.identityConfidence = best.identityConfidence;
     t.identityReference = best.identityReference;
     t.identityCeiling = best.identityCeiling;
-    doubtIdentity(t, this.tuning.identity.relinkCap, best.embedding);
+    t.swapDoubts = best.swapDoubts;
+    t.doubtReference = best.doubtReference;
+    t.doubtEvidenceMs = best.doubtEvidenceMs;
+    doubtIdentity(t, this.tuning.identity.relinkCap, best.embedding, ts);
     this.tracks.set(t.id, t);
     return true;
   }

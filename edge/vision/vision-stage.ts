@@ -11,6 +11,7 @@ import type { TrackMessage, TrackUpdate } from '../../shared/schemas/track.ts';
 import type { StoreConfig } from '../../shared/store-config.ts';
 import { cameraOutline } from '../tracking/coverage.ts';
 import { GateBinder, type Tailgating } from '../tracking/gate-binder.ts';
+import { lastSwapDoubtTs } from '../tracking/identity-confidence.ts';
 import { type Track, Tracker } from '../tracking/tracker.ts';
 import { type CameraFrame, type Detector, FramePipeline } from './frame-pipeline.ts';
 import { LatestFrameQueue } from './frame-queue.ts';
@@ -62,6 +63,7 @@ export function toTrackMessage(t: Track): TrackMessage {
     hands: t.hands.slice(0, 4).map((h) => ({ x: round(h.x), y: round(h.y) })),
     confidence: round(Math.min(1, t.hits / 5) * Math.exp(-unseenS / 3)),
     identityConfidence: round(t.identityConfidence),
+    ...(lastSwapDoubtTs(t) === undefined ? {} : { identityDoubtTs: lastSwapDoubtTs(t) }),
     lastSeenTs: t.lastSeenTs,
     ...(t.exitGate === undefined ? {} : { exitGate: t.exitGate }),
   };

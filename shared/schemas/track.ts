@@ -28,6 +28,13 @@ export const TrackSchema = Type.Object(
      * (docs/vision.md). Fusion bills nobody on a track below 0.6. Absent from older edges: treat as 1.
      */
     identityConfidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    /**
+     * Capture time (ms since the epoch) of the last moment the track may have changed person — a close
+     * encounter while unseen, a relink, an ambiguous binding — even if a look has since restored
+     * `identityConfidence`. Absent: never. The exit settles a doubtful pick by the track only when this is
+     * before the pick.
+     */
+    identityDoubtTs: Type.Optional(Type.Number()),
     /** Last time a camera saw the person (ms since the epoch, capture time). */
     lastSeenTs: Type.Number(),
     /** Exit gate, once exited. */

@@ -5,8 +5,11 @@ import { GateBinder } from '../../../edge/tracking/gate-binder.ts';
 import {
   CERTAIN_IDENTITY,
   doubtIdentity,
+  forgetSwapDoubt,
   type Identity,
+  lastSwapDoubtTs,
   observeIdentity,
+  settleSwapDoubts,
 } from '../../../edge/tracking/identity-confidence.ts';
 import { type Track, Tracker } from '../../../edge/tracking/tracker.ts';
 
@@ -201,7 +204,7 @@ describe('identity confidence', () => {
 describe('identity evidence', () => {
   const doubted = (): Identity => {
     const id: Identity = { ...CERTAIN_IDENTITY };
-    doubtIdentity(id, 0.5, red);
+    doubtIdentity(id, 0.5, red, 1000);
     return id;
   };
 
@@ -219,7 +222,7 @@ describe('identity evidence', () => {
 
   it('keeps the look from before the first doubt, and forgets it once confidence is back to 1', () => {
     const id = doubted();
-    doubtIdentity(id, 0.4, blue);
+    doubtIdentity(id, 0.4, blue, 2000);
     expect(id.identityConfidence).toBe(0.4);
     expect(id.identityReference?.[0]).toBe(1);
     for (let i = 0; i < 40; i++) observeIdentity(id, red, false, 100);
@@ -230,8 +233,37 @@ describe('identity evidence', () => {
 
   it('cannot recover without a learned look (no embedder)', () => {
     const id: Identity = { ...CERTAIN_IDENTITY };
-    doubtIdentity(id, 0.5, undefined);
+    doubtIdentity(id, 0.5, undefined, 1000);
     expect(observeIdentity(id, red, false, 100)).toBe(0);
     expect(id.identityConfidence).toBe(0.5);
+  });
+});
+
+describe('swap doubts', () => {
+  it('settles a possible swap after 1.5 s of uncrowded looks like the person before it, and names the other', () => {
+    const id: Identity = { ...CERTAIN_IDENTITY };
+    doubtIdentity(id, 0.5, red, 1000, 'T2');
+    doubtIdentity(id, 0.5, red, 3000, 'T3');
+    expect(lastSwapDoubtTs(id)).toBe(3000);
+    // crowded looks, and looks of someone else, settle nothing (and the latter start the count again)
+    for (let i = 0; i < 10; i++) expect(settleSwapDoubts(id, red, true, 200)).toEqual([]);
+    for (let i = 0; i < 5; i++) settleSwapDoubts(id, red, false, 200);
+    expect(settleSwapDoubts(id, blue, false, 200)).toEqual([]);
+    let settled: ReturnType<typeof settleSwapDoubts> = [];
+    for (let i = 0; i < 6 && settled.length === 0; i++) settled = settleSwapDoubts(id, red, false, 400);
+    expect(settled).toEqual([
+      { ts: 1000, with: 'T2' },
+      { ts: 3000, with: 'T3' },
+    ]);
+    expect(lastSwapDoubtTs(id)).toBeUndefined();
+  });
+
+  it("forgets an encounter the other track settled, keeping the track's other doubts", () => {
+    const id: Identity = { ...CERTAIN_IDENTITY };
+    doubtIdentity(id, 0.5, red, 1000);
+    doubtIdentity(id, 0.5, red, 3000, 'T3');
+    forgetSwapDoubt(id, 'T3', 3000);
+    expect(lastSwapDoubtTs(id)).toBe(1000);
+    expect(id.doubtReference).toBeDefined();
   });
 });

@@ -1,62 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { leaverIsShopper, trackLeaving, wasAtLane } from '../../../../edge/fusion/exit-match.ts';
-import type { TrackSnapshot } from '../../../../edge/fusion/track-history.ts';
+import { wasAtLane } from '../../../../edge/fusion/exit-match.ts';
 import type { CandidateEvidence } from '../../../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
-
-const leaving = (id: string, sessionId: string | null, ts: number, gate = 'G-OUT'): TrackSnapshot => ({
-  ts,
-  cameras: ['CAM1'],
-  tracks: [
-    {
-      id,
-      sessionId,
-      state: 'exited',
-      x: 5,
-      y: 0.2,
-      vx: 0,
-      vy: -1,
-      hands: [],
-      confidence: 0.8,
-      lastSeenTs: ts - 900,
-      exitGate: gate,
-    },
-  ],
-});
-
-describe('trackLeaving', () => {
-  it('names the one person who walked out after the scan, whatever session their track carried', () => {
-    expect(trackLeaving([leaving('T9', null, 12_600)], 'G-OUT', 10_000)).toEqual({
-      id: 'T9',
-      sessionId: null,
-    });
-    expect(trackLeaving([leaving('T4', 'bob', 12_600)], 'G-OUT', 10_000)).toEqual({
-      id: 'T4',
-      sessionId: 'bob',
-    });
-  });
-
-  it('says nothing when two left, or when they left too soon, too late or through another gate', () => {
-    expect(
-      trackLeaving([leaving('T9', null, 12_000), leaving('T8', 'x', 13_900)], 'G-OUT', 10_000),
-    ).toBeUndefined();
-    expect(trackLeaving([leaving('T9', null, 16_000)], 'G-OUT', 10_000)).toBeUndefined();
-    expect(trackLeaving([leaving('T9', null, 10_100)], 'G-OUT', 10_000)).toBeUndefined();
-    expect(trackLeaving([leaving('T9', null, 12_000, 'G-OUT2')], 'G-OUT', 10_000)).toBeUndefined();
-  });
-});
-
-describe('leaverIsShopper', () => {
-  const inside = (id: string) => id === 'carol';
-  it("takes the shopper's own track, and an unbound or swapped one only when nobody else left then", () => {
-    expect(leaverIsShopper({ sessionId: 'alice' }, 'alice', true, inside)).toBe(true);
-    expect(leaverIsShopper({ sessionId: null }, 'alice', false, inside)).toBe(true);
-    expect(leaverIsShopper({ sessionId: 'carol' }, 'alice', false, inside)).toBe(true);
-    expect(leaverIsShopper({ sessionId: null }, 'alice', true, inside)).toBe(false);
-    // bob left himself: that was bob walking out, not alice
-    expect(leaverIsShopper({ sessionId: 'bob' }, 'alice', false, inside)).toBe(false);
-  });
-});
 
 describe('wasAtLane', () => {
   const event = (candidates: CandidateEvidence[]) =>

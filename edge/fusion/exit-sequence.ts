@@ -1,0 +1,94 @@
+// Pure core: who walked out on which exit scan, decided for everyone leaving around the same time together.
+// A person leaves through the exit gate after scanning there (earliestMs–windowMs later), and a scan lets
+// out at most its party. A track that could only have left on one scan — the others too early or too late,
+// or already taken by people who could only have been theirs — is that scan's shopper, whatever session the
+// tracker had given it (none after a lost binding, another one after a swap). Anything the timing leaves
+// open stays open; a track no scan explains (someone who left without scanning, a false track) makes every
+// conclusion about the scans it could have followed void.
+import { DEFAULT_FUSION, type ExitMatchSettings } from './fusion-settings.ts';
+import type { TrackSnapshot } from './track-history.ts';
+
+export interface ExitScan {
+  sessionId: string;
+  gate: string;
+  ts: number;
+  /** People the session let in on its entry scan (all leave on its exit scan). */
+  party: number;
+}
+
+export interface TrackExit {
+  trackId: string;
+  /** Session the tracker had bound the track to (may be wrong: that is why this exists). */
+  sessionId: string | null;
+  gate: string;
+  /** Capture time of the first tracker step that reported the track as exited. */
+  ts: number;
+  /** The last moment the track may have changed person (undefined: never). */
+  identityDoubtTs?: number;
+}
+
+/** Tracks that left through a gate in these steps, with the time each was first reported exited. */
+export function trackExits(snapshots: readonly TrackSnapshot[]): TrackExit[] {
+  const byId = new Map<string, TrackExit>();
+  for (const s of snapshots)
+    for (const t of s.tracks)
+      if (t.state === 'exited' && t.exitGate !== undefined && !byId.has(t.id))
+        byId.set(t.id, {
+          trackId: t.id,
+          sessionId: t.sessionId,
+          gate: t.exitGate,
+          ts: s.ts,
+          ...(t.identityDoubtTs === undefined ? {} : { identityDoubtTs: t.identityDoubtTs }),
+        });
+  return [...byId.values()];
+}
+
+/**
+ * The scan each track left on, where the timing leaves no other possibility (by track id: the scan's
+ * session). Tracks it cannot settle are absent.
+ */
+export function matchExits(
+  scans: readonly ExitScan[],
+  exits: readonly TrackExit[],
+  settings: ExitMatchSettings = DEFAULT_FUSION.exit,
+): Map<string, string> {
+  const feasible = exits.map((e) =>
+    scans
+      .map((s, i) => ({ s, i }))
+      .filter(
+        ({ s }) =>
+          s.gate === e.gate && e.ts - s.ts >= settings.earliestMs && e.ts - s.ts <= settings.windowMs,
+      )
+      .map(({ i }) => i),
+  );
+  const room = scans.map((s) => Math.max(1, s.party));
+  const owner: Array<number | undefined> = exits.map(() => undefined);
+  /** scans whose conclusions a track nobody can explain makes void */
+  const void_ = new Set<number>();
+  // unit propagation: a track with one scan left that can still let someone out is that scan's
+  for (let changed = true; changed; ) {
+    changed = false;
+    exits.forEach((_, t) => {
+      if (owner[t] !== undefined) return;
+      const open = (feasible[t] as number[]).filter((i) => (room[i] as number) > 0);
+      if (open.length === 1) {
+        const i = open[0] as number;
+        owner[t] = i;
+        room[i] = (room[i] as number) - 1;
+        changed = true;
+      }
+    });
+  }
+  exits.forEach((_, t) => {
+    if (owner[t] !== undefined) return;
+    const open = (feasible[t] as number[]).filter((i) => (room[i] as number) > 0);
+    // more people left than the scans around let out: the assumption behind every conclusion here broke
+    if (open.length === 0) for (const i of feasible[t] as number[]) void_.add(i);
+  });
+  const matched = new Map<string, string>();
+  exits.forEach((e, t) => {
+    const i = owner[t];
+    if (i !== undefined && !void_.has(i)) matched.set(e.trackId, (scans[i] as ExitScan).sessionId);
+  });
+  return matched;
+}

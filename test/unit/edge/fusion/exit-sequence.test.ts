@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ExitScan,
+  matchExits,
+  type TrackExit,
+  trackExits,
+} from '../../../../edge/fusion/exit-sequence.ts';
+import type { TrackSnapshot } from '../../../../edge/fusion/track-history.ts';
+import type { TrackMessage } from '../../../../shared/schemas/track.ts';
+
+const track = (
+  id: string,
+  sessionId: string | null,
+  x: number,
+  y: number,
+  exitGate?: string,
+): TrackMessage => ({
+  id,
+  sessionId,
+  state: exitGate === undefined ? 'confirmed' : 'exited',
+  x,
+  y,
+  vx: 0,
+  vy: 0,
+  hands: [],
+  confidence: 0.9,
+  lastSeenTs: 0,
+  ...(exitGate === undefined ? {} : { exitGate }),
+});
+const step = (ts: number, tracks: TrackMessage[]): TrackSnapshot => ({ ts, tracks, cameras: ['CAM1'] });
+const scan = (sessionId: string, ts: number, party = 1, gate = 'G-OUT'): ExitScan => ({
+  sessionId,
+  gate,
+  ts,
+  party,
+});
+const left = (trackId: string, ts: number, sessionId: string | null = null, gate = 'G-OUT'): TrackExit => ({
+  trackId,
+  sessionId,
+  gate,
+  ts,
+});
+
+describe('trackExits', () => {
+  it('lists each track that left once, at the first step that reported it gone', () => {
+    const exits = trackExits([
+      step(1000, [track('T1', 'a', 5, 0.5)]),
+      step(1100, [track('T1', 'a', 5, 0.5, 'G-OUT')]),
+      step(1200, [track('T1', 'a', 5, 0.5, 'G-OUT'), track('T2', null, 5, 0.5, 'G-OUT')]),
+    ]);
+    expect(exits).toEqual([left('T1', 1100, 'a'), left('T2', 1200)]);
+  });
+});
+
+describe('matchExits', () => {
+  it('takes the one person who walked out after a scan for that shopper, whatever session the track had', () => {
+    expect(matchExits([scan('eva', 10_000)], [left('T9', 12_500, 'mia')])).toEqual(new Map([['T9', 'eva']]));
+  });
+
+  it('settles two shoppers leaving close together when one of them left before the other scanned', () => {
+    // T1 left 2.6 s after eva's scan and before mia's scan let anyone out; T2 then can only be mia
+    const m = matchExits(
+      [scan('eva', 26_500), scan('mia', 28_700)],
+      [left('T1', 28_900), left('T2', 31_000)],
+    );
+    expect(m).toEqual(
+      new Map([
+        ['T1', 'eva'],
+        ['T2', 'mia'],
+      ]),
+    );
+  });
+
+  it('leaves open who is who when both could have left on either scan', () => {
+    const m = matchExits(
+      [scan('eva', 10_000), scan('mia', 10_500)],
+      [left('T1', 12_000), left('T2', 12_400)],
+    );
+    expect(m.size).toBe(0);
+  });
+
+  it('lets a party out on one scan, and no more people than the party', () => {
+    expect(matchExits([scan('fam', 10_000, 2)], [left('T1', 11_500), left('T2', 12_300)])).toEqual(
+      new Map([
+        ['T1', 'fam'],
+        ['T2', 'fam'],
+      ]),
+    );
+    // a third person walking out on a party of two: someone left without scanning, nothing is concluded
+    expect(
+      matchExits([scan('fam', 10_000, 2)], [left('T1', 11_500), left('T2', 12_300), left('T3', 12_600)]).size,
+    ).toBe(0);
+  });
+
+  it('matches nobody who left too soon, too late, or through another gate', () => {
+    const scans = [scan('eva', 10_000)];
+    expect(matchExits(scans, [left('T1', 10_100)]).size).toBe(0);
+    expect(matchExits(scans, [left('T1', 16_000)]).size).toBe(0);
+    expect(matchExits(scans, [left('T1', 12_000, null, 'G-OUT2')]).size).toBe(0);
+  });
+});
