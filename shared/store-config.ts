@@ -33,6 +33,12 @@ export const LaneSchema = Type.Object(
     initialUnits: Type.Integer({ minimum: 0 }),
     /** Lane centre on the floor, metres. */
     position: Point,
+    /**
+     * Ids of the cameras that see the aisle in front of this lane, as checked on site (an empty list: none
+     * does). Absent: computed from the cameras' homographies (shared/lane-coverage.ts). Fusion takes a shopper
+     * the cameras did not see near the lane as elsewhere only while one of these sent frames (`laneSeen`).
+     */
+    cameras: Type.Optional(Type.Array(Id)),
   },
   { additionalProperties: false },
 );
@@ -114,7 +120,7 @@ export class StoreConfigError extends Error {
 
 const validator = compileValidator(StoreConfigSchema);
 
-/** Validates shape, then the cross-references a schema cannot express (unique ids, known SKUs). */
+/** Validates shape, then the cross-references a schema cannot express (unique ids, known SKUs and cameras). */
 export function parseStoreConfig(value: unknown, source = '<inline>'): StoreConfig {
   const checked = validator.check(value);
   if (!checked.ok) throw new StoreConfigError(source, checked.errors);
@@ -124,6 +130,11 @@ export function parseStoreConfig(value: unknown, source = '<inline>'): StoreConf
   config.catalog.forEach((p, i) => {
     if (skus.has(p.sku)) problems.push(`/catalog/${i}/sku: duplicate SKU ${p.sku}`);
     skus.add(p.sku);
+  });
+  const cameraIds = new Set<string>();
+  config.cameras.forEach((c, i) => {
+    if (cameraIds.has(c.id)) problems.push(`/cameras/${i}/id: duplicate camera id ${c.id}`);
+    cameraIds.add(c.id);
   });
   const laneIds = new Set<string>();
   const cells = new Set<string>();
@@ -140,6 +151,12 @@ export function parseStoreConfig(value: unknown, source = '<inline>'): StoreConf
       }
       if (lane.initialUnits > lane.capacity)
         problems.push(`${at}/initialUnits: exceeds capacity ${lane.capacity}`);
+      lane.cameras?.forEach((camera, k) => {
+        if (!cameraIds.has(camera))
+          problems.push(`${at}/cameras/${k}: unknown camera ${camera} (not in /cameras)`);
+        else if (lane.cameras?.indexOf(camera) !== k)
+          problems.push(`${at}/cameras/${k}: camera ${camera} listed twice`);
+      });
       laneIds.add(lane.id);
       cells.add(lane.loadCell);
     });

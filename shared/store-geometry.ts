@@ -30,3 +30,13 @@ export function laneReachPoint(shelf: Shelf, lane: { position: FloorPoint }): Fl
   const { face } = shelfAxes(shelf);
   return { x: front.x - face.x * 0.08, y: front.y - face.y * 0.08 };
 }
+
+/** Reach point → the body of whoever reaches into the lane, metres (about arm's length out into the aisle). */
+const AISLE_STAND_M = 0.6;
+
+/** Where whoever takes from the lane stands: the cameras that see this point can tell who took. */
+export function laneAislePoint(shelf: Shelf, lane: { position: FloorPoint }): FloorPoint {
+  const reach = laneReachPoint(shelf, lane);
+  const { face } = shelfAxes(shelf);
+  return { x: reach.x + face.x * AISLE_STAND_M, y: reach.y + face.y * AISLE_STAND_M };
+}

@@ -1,7 +1,8 @@
 // Which ceiling cameras see the front of a lane (where the hands were), nearest first: the frames staff
 // are shown for a shelf event come from them. A lane no camera covers falls back to the nearest camera.
+
+import { cameraOutline, insideOutline } from '../../shared/camera-coverage.ts';
 import type { Camera, StoreIndex } from '../../shared/store-config.ts';
-import { cameraOutline, insideOutline } from '../tracking/coverage.ts';
 
 /** Cameras for these lanes, nearest to a lane first, at most `max`. */
 export function camerasForLanes(store: StoreIndex, laneIds: readonly string[], max = 3): string[] {

@@ -2,12 +2,12 @@
 // tracks have caught up with the event, measures who reached into the lane, decides, and lets the shopper's
 // cart settle look-alike put-backs. Without cameras the decision is immediate (sole session or staff).
 import type { Clock } from '../../shared/clock.ts';
+import { laneCoverage } from '../../shared/lane-coverage.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
-import { type FloorPoint, laneReachPoint, shelfAxes } from '../../shared/store-geometry.ts';
+import { type FloorPoint, laneReachPoint } from '../../shared/store-geometry.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import type { DetectedShelfEvent } from '../shelves/shelf-monitor.ts';
-import { cameraOutline, camerasSeeing } from '../tracking/coverage.ts';
 import { attributeEvent, type SessionSpan, sessionsPresent } from './attributor.ts';
 import { resolvePutBack } from './cart-evidence.ts';
 import { type ExitScan, matchExits, type TrackExit, trackExits } from './exit-sequence.ts';
@@ -66,17 +66,11 @@ export class FusionStage {
 
   constructor(private readonly options: FusionStageOptions) {
     this.settings = options.settings ?? DEFAULT_FUSION;
-    const outlines = options.store.config.cameras.map((c) => cameraOutline(c));
     for (const shelf of options.store.config.shelves) {
-      const { face } = shelfAxes(shelf);
-      for (const lane of shelf.lanes) {
-        const reach = laneReachPoint(shelf, lane);
-        this.reachPoints.set(lane.id, reach);
-        // the aisle in front of the lane, where whoever takes from it stands
-        const aisle = { x: reach.x + face.x * 0.6, y: reach.y + face.y * 0.6 };
-        this.laneCameras.set(lane.id, new Set(camerasSeeing(outlines, aisle.x, aisle.y)));
-      }
+      for (const lane of shelf.lanes) this.reachPoints.set(lane.id, laneReachPoint(shelf, lane));
     }
+    // the cameras that see the aisle in front of each lane: stated in the store config, else computed
+    for (const c of laneCoverage(options.store.config)) this.laneCameras.set(c.lane, new Set(c.cameras));
   }
 
   start(): void {
@@ -175,7 +169,6 @@ export class FusionStage {
     const exits = trackExits(this.history.between(exit.ts - window, this.matchingHorizon(exit)));
     const scans = this.exitScans.filter((s) => s.ts >= exit.ts - 2 * window && s.ts <= exit.ts + window);
     const matched = matchExits(scans, exits, this.settings.exit);
-    console.error('EXIT', JSON.stringify({ exit, scans, exits, matched: [...matched] }));
     return exits.filter((e) => matched.get(e.trackId) === exit.sessionId);
   }
 

@@ -1,8 +1,8 @@
 // Measures the vision models against rendered ground truth, the way their model cards state it: person and
 // hand detection recall/precision at 0.3 m on the floor, and re-identification rank-1 over a gallery.
 import { writeCrop } from '../../edge/vision/frame-prep.ts';
-import { projectToFloor } from '../../edge/vision/homography.ts';
 import type { AppearanceEmbedder, HeatmapDetector } from '../../edge/vision/onnx-models.ts';
+import { projectToFloor } from '../../shared/homography.ts';
 import type { Camera } from '../../shared/store-config.ts';
 import type { LabelledFrame } from './labelled-frames.ts';
 

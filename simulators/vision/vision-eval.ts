@@ -1,10 +1,10 @@
 // Runs one scenario's rendered camera frames through the edge's vision pipeline and tracker in simulated
 // time and scores them: detections per camera frame, tracks per tick (MOTA, IDF1, ID switches), sessions.
 
-import { cameraOutline, camerasSeeing } from '../../edge/tracking/coverage.ts';
 import { GateBinder } from '../../edge/tracking/gate-binder.ts';
 import { Tracker } from '../../edge/tracking/tracker.ts';
 import type { FramePipeline } from '../../edge/vision/frame-pipeline.ts';
+import { cameraOutline, camerasSeeing } from '../../shared/camera-coverage.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { type DetectionScore, scoreMatches, summarise } from './model-check.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cameraOutline, camerasSeeing } from '../../../edge/tracking/coverage.ts';
-import { projectToFloor } from '../../../edge/vision/homography.ts';
+import { cameraOutline, camerasSeeing } from '../../../shared/camera-coverage.ts';
+import { projectToFloor } from '../../../shared/homography.ts';
 import { loadStoreConfig } from '../../../shared/store-config.ts';
 import { applyMat3, cameraView, toMat3 } from '../../../simulators/vision/camera-geometry.ts';
 
