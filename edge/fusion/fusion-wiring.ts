@@ -30,15 +30,6 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
       for (const { exceptionId, event } of w.exceptions.openFor(sessionId)) {
         // the track may have changed person since the pick (passed close to someone unseen, was relinked):
         // who walked out says nothing about who picked
-        console.error(
-          'MATCH',
-          sessionId.slice(0, 4),
-          trackId,
-          event.eventId,
-          doubtTs,
-          event.startTs,
-          decideAtExit(event, sessionId, trackId, settings.exit) !== undefined,
-        );
         if (doubtTs !== undefined && doubtTs >= event.startTs - settings.lookBehindMs) continue;
         const decision = decideAtExit(event, sessionId, trackId, settings.exit);
         if (decision === undefined) continue;
