@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino from 'pino';
+import { coverageWarnings, laneCoverage } from '../shared/lane-coverage.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
 import { Edge } from './edge-app.ts';
 import { fetchEntryTokenKey, loadEdgeConfig } from './edge-config.ts';
@@ -14,6 +15,12 @@ async function main(): Promise<void> {
   if (process.env.FLOOR_STAFF === undefined)
     logger.warn('FLOOR_STAFF not set: using the demo staff accounts (see README)');
   const store = loadStoreConfig(config.storeConfigPath);
+  // a lane one camera sees loses its picks to staff while that camera is dark: say so once, at start
+  for (const warning of coverageWarnings(laneCoverage(store)))
+    logger.warn(
+      { code: warning.code, lanes: warning.lanes.length },
+      `${warning.message} (npm run store:check -- ${config.storeConfigPath} lists every lane)`,
+    );
   if (config.dbPath !== ':memory:') mkdirSync(dirname(config.dbPath), { recursive: true });
   const publicKey =
     config.entryTokenPublicKeyPem ??
