@@ -131,7 +131,10 @@ export function attributeEvent(
   // the likeliest is someone the cameras did not see while the lane was out of their sight
   if (best.c === undefined || (best.c.handM === null && best.c.bodyM === null))
     return refuse(scored.some((s) => s.c?.bodyM != null) ? 'shopper-unseen' : 'nobody-seen', ranked);
-  if (best.c.identity >= settings.minIdentity) return decide(best.sessionId, best.c, best.score, '');
+  // the evidence first: a close call stays one whatever the identities (the exit settles identity refusals
+  // only, so one must mean the cameras clearly pointed at one track)
+  const byEvidence = decide(best.sessionId, best.c, best.score, '');
+  if (byEvidence.sessionId === null || best.c.identity >= settings.minIdentity) return byEvidence;
   // the person at the lane may carry someone else's session — unless every other shopper is accounted
   // for elsewhere by a sure track, in which case whoever it is, it is this session
   if (unaccounted.length === 1 && unaccounted[0] === best.sessionId)

@@ -48,6 +48,27 @@ export function resolvePutBack(
   };
 }
 
+/**
+ * Put-backs of `sku` from `since` on that this session's cart could not take — it did not hold that many
+ * then — so they were someone else's item coming back, whoever held it was not known yet (their pick still
+ * waited for staff or the exit).
+ */
+export function orphanedPutBacks(events: readonly ShelfEvent[], sku: string, since: number): ShelfEvent[] {
+  const ordered = [...events].sort((a, b) => a.startTs - b.startTs || a.eventId.localeCompare(b.eventId));
+  let held = 0;
+  const orphans: ShelfEvent[] = [];
+  for (const event of ordered) {
+    const best = event.hypotheses[0];
+    if (best === undefined || event.ambiguous || best.sku !== sku) continue;
+    if (event.kind === 'pick') held += best.count;
+    else if (best.count > held) {
+      if (event.startTs >= since) orphans.push(event);
+      held = 0;
+    } else held -= best.count;
+  }
+  return orphans;
+}
+
 function normalise(hypotheses: readonly ProductHypothesis[]): ProductHypothesis[] {
   const total = hypotheses.reduce((s, h) => s + h.likelihood, 0) || 1;
   return hypotheses.map((h) => ({ ...h, likelihood: Math.round((h.likelihood / total) * 1e4) / 1e4 }));

@@ -4,12 +4,14 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
+import { cartHoldings } from '../checkout/cart.ts';
 import type { SessionStore } from '../checkout/session-store.ts';
 import type { EdgeMetrics } from '../edge-metrics.ts';
 import type { EdgeOutputs } from '../edge-outputs.ts';
 import type { FloorHub } from '../floor/floor-hub.ts';
 import type { FloorRecorder } from '../floor/floor-recorder.ts';
 import type { UnresolvedExitAlerts } from '../floor/unresolved-exit-alerts.ts';
+import { orphanedPutBacks, resolvePutBack } from './cart-evidence.ts';
 import type { ExceptionQueue } from './exception-queue.ts';
 
 export interface DecisionBookDeps {
@@ -67,8 +69,44 @@ export class DecisionBook {
     const event = restate === undefined ? assigned : restate(assigned);
     this.record(event, true);
     hub.publish('exception-closed', { exceptionId, status: 'resolved', by, event });
+    if (event.kind === 'pick') this.takeBackOrphans(event);
     exitAlerts.recheck();
     return event;
+  }
+
+  /**
+   * A pick decided late: put-backs of its product since then that the cart they were given could not take
+   * (someone else's item, handed over or mixed up) may have been this one coming back — decided again with
+   * what the carts hold now, as fusion would have had the pick been decided at once.
+   */
+  private takeBackOrphans(pick: ShelfEvent): void {
+    const { sessions, logger } = this.deps;
+    const sku = pick.hypotheses[0]?.sku;
+    if (sku === undefined || pick.ambiguous || pick.sessionId === null) return;
+    const live = sessions.spans().map((s) => s.sessionId);
+    const holds = (id: string) => cartHoldings(sessions.eventsOf(id));
+    for (const other of live) {
+      if (other === pick.sessionId) continue;
+      for (const orphan of orphanedPutBacks(sessions.eventsOf(other), sku, pick.startTs)) {
+        const byCart = resolvePutBack(orphan, live, holds);
+        if (byCart?.sessionId !== pick.sessionId) continue;
+        const rule = `${orphan.evidence?.rule ?? orphan.attribution}+${byCart.rule}`;
+        this.record(
+          {
+            ...orphan,
+            sessionId: byCart.sessionId,
+            hypotheses: byCart.hypotheses,
+            ambiguous: byCart.ambiguous,
+            ...(orphan.evidence === undefined ? {} : { evidence: { ...orphan.evidence, rule } }),
+          },
+          true,
+        );
+        logger.info(
+          { eventId: orphan.eventId, from: other, to: byCart.sessionId },
+          'put-back returned for the picker',
+        );
+      }
+    }
   }
 
   /** Staff decided nobody is charged for an exception's event (a loss, audited). */

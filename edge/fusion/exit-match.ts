@@ -13,6 +13,8 @@ export function wasAtLane(
   const candidates: readonly CandidateEvidence[] = event.evidence?.candidates ?? [];
   const mine = candidates.find((c) => c.tracks?.includes(trackId));
   if (mine === undefined) return false;
+  // people on no session are measured together: whose hand it was among several of them is unknown
+  if (mine.sessionId === null && (mine.tracks?.length ?? 0) > 1) return false;
   const handIn = (c: CandidateEvidence) => c.handM !== null && c.handM <= settings.handAtLaneM;
   // only a refusal the track's identity caused: the evidence itself pointed at this track
   const rule = event.evidence?.rule ?? '';

@@ -1,6 +1,6 @@
 // One inference step over the latest frame of several cameras: decode and resize with sharp (in parallel),
 // batched detector runs that start while later frames still decode, heatmap peaks → floor through each
-// camera's homography, hands given to the nearest person, one batched embedder run over person crops.
+// camera's homography, hands given to the nearest person (to both of two about as near), one batched embedder run over person crops.
 // Gives floor detections for the tracker. With a motion gate, frames of cameras where nothing moved since the
 // detector last found nobody skip the detector (and report nobody).
 // "People" standing inside a shelf are the shelf and are dropped.
@@ -23,6 +23,11 @@ export interface CameraFrame {
 
 /** Arm's reach: a hand further than this from a person's centre is nobody's. */
 const HAND_REACH_M = 1.1;
+/**
+ * A hand about as near another person as the nearest (within this, m) could be either's — two people side by
+ * side at a shelf: it is given to both, so fusion sees two hands in the lane and asks staff rather than guess.
+ */
+const HAND_CONTESTED_M = 0.2;
 
 /**
  * Frames per detector run: the detector works on the first frames while sharp still decodes the others.
@@ -93,16 +98,12 @@ export class FramePipeline {
         hands: [] as Array<{ x: number; y: number }>,
       }));
       for (const h of hands) {
-        let best: (typeof own)[number] | undefined;
-        let bestD = HAND_REACH_M;
-        for (const p of own) {
-          const d = Math.hypot(p.x - h.x, p.y - h.y);
-          if (d < bestD) {
-            bestD = d;
-            best = p;
-          }
-        }
-        best?.hands.push(h);
+        const near = own
+          .map((p) => ({ p, d: Math.hypot(p.x - h.x, p.y - h.y) }))
+          .filter((n) => n.d < HAND_REACH_M)
+          .sort((a, b) => a.d - b.d);
+        const nearest = near[0]?.d ?? 0;
+        for (const n of near) if (n.d - nearest <= HAND_CONTESTED_M) n.p.hands.push(h);
       }
       people.forEach((p) => {
         cropOf.push({ rgb: rgbs[i] as Buffer, cx: p.cx, cy: p.cy });

@@ -78,6 +78,15 @@ describe('attributeEvent', () => {
     expect(a).toMatchObject({ sessionId: null, evidence: { rule: 'identity-doubtful' } });
   });
 
+  it('calls a close call one even when identities are in doubt (the exit settles identity refusals only)', () => {
+    // crossing arms: two hands near the lane, both tracks unsure; the evidence itself does not decide
+    const a = attributeEvent(
+      ['ada', 'eva'],
+      seen(true, c('ada', 0.44, 0.65, 0.5), c('eva', 0.53, 1.07, 0.5)),
+    );
+    expect(a).toMatchObject({ sessionId: null, evidence: { rule: 'close-call' } });
+  });
+
   it('attributes a doubtful identity when every other shopper is surely elsewhere', () => {
     const a = attributeEvent(
       ['alice', 'bob', 'carol'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePutBack } from '../../../../edge/fusion/cart-evidence.ts';
+import { orphanedPutBacks, resolvePutBack } from '../../../../edge/fusion/cart-evidence.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 
 const putBack = (over: Partial<ShelfEvent>): ShelfEvent => ({
@@ -65,5 +65,25 @@ describe('resolvePutBack', () => {
   it('ignores picks and unattributed events', () => {
     expect(resolvePutBack(putBack({ kind: 'pick' }), ['alice'], holds)).toBeUndefined();
     expect(resolvePutBack(putBack({ sessionId: null }), ['alice'], holds)).toBeUndefined();
+  });
+});
+
+describe('orphanedPutBacks', () => {
+  const one = (sku: string) => ({ hypotheses: [{ sku, count: 1, likelihood: 1 }], ambiguous: false });
+  const pick = (eventId: string, startTs: number, sku: string) =>
+    putBack({ eventId, startTs, kind: 'pick', ...one(sku) });
+  const back = (eventId: string, startTs: number, sku: string) => putBack({ eventId, startTs, ...one(sku) });
+
+  it('finds the put-backs of a product the cart did not hold then, from a time on', () => {
+    const dev = [
+      pick('p1', 1000, 'SOUP'),
+      back('b1', 5000, 'MILK'),
+      back('b2', 6000, 'SOUP'),
+      back('b3', 7000, 'SOUP'),
+    ];
+    // b1: milk never taken; b2 returned dev's own soup; b3: a second soup he never had
+    expect(orphanedPutBacks(dev, 'MILK', 0).map((e) => e.eventId)).toEqual(['b1']);
+    expect(orphanedPutBacks(dev, 'SOUP', 0).map((e) => e.eventId)).toEqual(['b3']);
+    expect(orphanedPutBacks(dev, 'MILK', 5500)).toEqual([]);
   });
 });

@@ -53,4 +53,13 @@ describe('wasAtLane', () => {
     expect(wasAtLane(event([c('alice', 0.05, 0.4, ['T1']), c(null, 0.1, 0.5, ['T7'])]), 'T1')).toBe(false);
     expect(wasAtLane(event([c('alice', 0.05, 0.4, ['T1'])]), 'T3')).toBe(false);
   });
+
+  it('is false for one of several people on no session measured together (whose hand it was is unknown)', () => {
+    const e = event([c('alice', null, null, []), c(null, 0.06, 0.41, ['T1', 'T2'])]);
+    (e.evidence as { rule: string }).rule = 'unbound-at-lane';
+    expect(wasAtLane(e, 'T1')).toBe(false);
+    const alone = event([c('alice', null, null, []), c(null, 0.06, 0.41, ['T1'])]);
+    (alone.evidence as { rule: string }).rule = 'unbound-at-lane';
+    expect(wasAtLane(alone, 'T1')).toBe(true);
+  });
 });

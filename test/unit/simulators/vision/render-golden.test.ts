@@ -262,9 +262,10 @@ describe('golden camera frames', () => {
     const detections = await pipeline.process(
       jpegs.map((f, i) => ({ camera: f.camera, captureTs: i, jpeg: f.jpeg })),
     );
-    // the shots cover people reaching: 21 people and 3 hands found over the eight frames
+    // the shots cover people reaching: 21 people and 3 hands found over the eight frames, one of them about
+    // as near two people (given to both)
     expect(detections).toHaveLength(21);
-    expect(detections.reduce((n, d) => n + d.hands.length, 0)).toBe(3);
+    expect(detections.reduce((n, d) => n + d.hands.length, 0)).toBe(4);
     // the model's numbers, against the recorded ones within 1e-3: onnxruntime's kernels differ in the last
     // bits between CPUs (AVX2, AVX-512), which must not fail CI; a changed picture or model moves far more
     const measured = detections.map((d) => ({
