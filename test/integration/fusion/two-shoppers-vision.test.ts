@@ -5,7 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SessionStore } from '../../../edge/checkout/session-store.ts';
 import { replayVisit } from '../../../edge/checkout/visit-replay.ts';
 import { openEdgeDatabase } from '../../../edge/db/edge-database.ts';
