@@ -21,6 +21,7 @@ import { ExceptionQueue } from './fusion/exception-queue.ts';
 import { MqttLink } from './mqtt/mqtt-link.ts';
 import type { CloudSync } from './outbox/cloud-sync.ts';
 import { Outbox } from './outbox/outbox.ts';
+import type { HeldShelfBatches } from './shelves/held-shelf-batches.ts';
 import type { ShelfMonitor } from './shelves/shelf-monitor.ts';
 import type { VisionStage } from './vision/vision-stage.ts';
 
@@ -46,6 +47,7 @@ export class Edge {
   private readonly shelves: ShelfMonitor;
   private readonly sync: CloudSync;
   private readonly vision: VisionStage | undefined;
+  private readonly heldShelves: HeldShelfBatches | undefined;
   private stopStages: (() => Promise<void>) | undefined;
 
   constructor(private readonly options: EdgeOptions) {
@@ -94,6 +96,7 @@ export class Edge {
     this.shelves = wired.shelves;
     this.sync = wired.sync;
     this.vision = wired.vision;
+    this.heldShelves = wired.heldShelves;
   }
 
   /** Shelf and session events as published on MQTT (for the demo, tests and the evaluation). */
@@ -132,11 +135,18 @@ export class Edge {
     return this.link.receivedCount(kind);
   }
 
+  /** Resolves once `count` device messages of this kind have been taken off the broker since start. */
+  whenReceived(kind: 'shelfWeights' | 'cameraFrame' | 'gateScan', count: number): Promise<void> {
+    return this.link.whenReceived(kind, count);
+  }
+
   /**
-   * Lockstep: finishes the work the messages received so far started — infers the queued camera frames as one
-   * step (fusion decides what it can) and waits for deliveries to the cloud in flight.
+   * Lockstep: finishes the work the messages received so far started — gives the held load-cell batches to
+   * the shelves in their fixed order, infers the queued camera frames as one step (fusion decides what it can)
+   * and waits for deliveries to the cloud in flight.
    */
   async settle(): Promise<void> {
+    this.heldShelves?.release();
     await this.vision?.processQueued();
     await this.sync.idle();
   }

@@ -20,8 +20,9 @@ export interface EdgeOptions {
   /** Timers of the edge's stages (default: wall-clock; virtual ones in a lockstep run). */
   timers?: Timers;
   /**
-   * Lockstep (evaluation): camera frames are inferred only when `settle()` is called, so a run gives the same
-   * result on any machine. A store never sets it.
+   * Lockstep (evaluation): load-cell batches go to the shelves and camera frames are inferred only when
+   * `settle()` is called, each in a fixed order, so a run gives the same result on any machine. A store never
+   * sets it.
    */
   lockstep?: boolean;
   /** HTTP port for health/metrics/state; 0 picks a free one; undefined serves none. */

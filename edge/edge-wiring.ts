@@ -29,6 +29,7 @@ import { subscribeDevices } from './mqtt/device-subscriptions.ts';
 import type { MqttLink } from './mqtt/mqtt-link.ts';
 import type { CloudSync } from './outbox/cloud-sync.ts';
 import type { Outbox } from './outbox/outbox.ts';
+import { HeldShelfBatches } from './shelves/held-shelf-batches.ts';
 import type { ShelfMonitor } from './shelves/shelf-monitor.ts';
 import { ShelfStage } from './shelves/shelf-stage.ts';
 import { tailgatingAlertChange } from './vision/tailgating-alert.ts';
@@ -61,6 +62,7 @@ export function wireEdge(core: EdgeCore): {
   shelves: ShelfMonitor;
   sync: CloudSync;
   vision: VisionStage | undefined;
+  heldShelves: HeldShelfBatches | undefined;
 } {
   const { options, clock, outputs, recorder, exitAlerts } = core;
   const { logger, timers } = options;
@@ -106,11 +108,26 @@ export function wireEdge(core: EdgeCore): {
   });
   const vision = wireVision(core, fusion);
   const gate = wireGate(core, fusion, checkout, vision);
+  const heldShelves =
+    options.lockstep === true
+      ? new HeldShelfBatches(
+          options.store.shelves.map((s) => s.id),
+          (shelfId, batch) => {
+            try {
+              shelves.ingest(shelfId, batch);
+            } catch (err) {
+              core.metrics.messagesRejected.inc({ kind: 'shelfWeights', reason: 'handler-error' });
+              logger.error({ err, shelfId }, 'shelf batch failed; batch dropped, edge keeps running');
+            }
+          },
+        )
+      : undefined;
   subscribeDevices(core.link, {
     storeId,
     shelves,
     gate,
     vision,
+    heldShelves,
     deviceStatus: (device, online) => {
       if (core.store.shelfById.has(device)) shelves.setControllerOnline(device, online);
       core.alert(deviceStatusAlert(core.store, core.alerts, device, online, clock.now()));
@@ -152,7 +169,7 @@ export function wireEdge(core: EdgeCore): {
       logger: logger.child({ component: 'http' }),
     }),
   ];
-  return { stages, shelves, sync, vision };
+  return { stages, shelves, sync, vision, heldShelves };
 }
 
 function wireVision(core: EdgeCore, fusion: FusionStage): VisionStage | undefined {

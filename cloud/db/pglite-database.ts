@@ -3,8 +3,27 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.ts';
 
+/**
+ * A fresh in-memory cluster's data directory, dumped once per process: later in-memory databases start from it
+ * instead of running initdb again (~0.4 s instead of ~1.7 s each; an evaluation opens one per run).
+ */
+let freshCluster: Promise<Blob> | undefined;
+
 export async function openPglite(dataDir?: string): Promise<Database> {
-  const db = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  if (dataDir !== undefined) return new PgliteDatabase(await PGlite.create({ dataDir }));
+  const template = freshCluster;
+  if (template !== undefined) {
+    const loadDataDir = await template.catch(() => undefined);
+    if (loadDataDir !== undefined) return new PgliteDatabase(await PGlite.create({ loadDataDir }));
+  }
+  const db = await PGlite.create({});
+  if (freshCluster === undefined || freshCluster === template) {
+    // dumped before anyone writes to it: the pristine cluster
+    freshCluster = db.dumpDataDir('none');
+    await freshCluster.catch(() => {
+      freshCluster = undefined;
+    });
+  }
   return new PgliteDatabase(db);
 }
 

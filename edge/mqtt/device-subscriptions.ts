@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { topicFilters } from '../../shared/topics.ts';
 import type { EdgeMetrics } from '../edge-metrics.ts';
 import type { GateStage } from '../gate/gate-stage.ts';
+import type { HeldShelfBatches } from '../shelves/held-shelf-batches.ts';
 import type { ShelfMonitor } from '../shelves/shelf-monitor.ts';
 import type { VisionStage } from '../vision/vision-stage.ts';
 import type { MqttLink } from './mqtt-link.ts';
@@ -14,6 +15,8 @@ export interface DeviceSubscribers {
   shelves: ShelfMonitor;
   gate: GateStage;
   vision: VisionStage | undefined;
+  /** Lockstep: shelf batches are held here until the edge settles (undefined: each goes in as it arrives). */
+  heldShelves?: HeldShelfBatches;
   /** A device's retained status changed (its last will says offline). */
   deviceStatus: (device: string, online: boolean) => void;
   metrics: EdgeMetrics;
@@ -21,8 +24,11 @@ export interface DeviceSubscribers {
 }
 
 export function subscribeDevices(link: MqttLink, s: DeviceSubscribers): void {
+  const { heldShelves } = s;
   link.subscribe('shelfWeights', topicFilters.shelfWeights(s.storeId), 0, (batch, shelfId) => {
-    if (shelfId !== undefined) s.shelves.ingest(shelfId, batch);
+    if (shelfId === undefined) return;
+    if (heldShelves === undefined) s.shelves.ingest(shelfId, batch);
+    else heldShelves.hold(shelfId, batch);
   });
   link.subscribe('deviceStatus', topicFilters.deviceStatus(s.storeId), 1, (status, device) => {
     if (device !== undefined) s.deviceStatus(device, status.state === 'online');

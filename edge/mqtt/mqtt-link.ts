@@ -62,6 +62,8 @@ export class MqttLink {
   >();
   /** Messages taken off subscribed topics (valid or not), by kind: a lockstep run waits on these. */
   private readonly received = new Map<TopicKind, number>();
+  /** Waits for a count of received messages, by kind (a lockstep run's driver). */
+  private readonly receivedWaiters = new Map<TopicKind, Array<{ count: number; resolve: () => void }>>();
   /** Rejections logged per kind, so a flood of bad payloads does not flood the log. */
   private readonly rejectionsLogged = new Map<string, number>();
 
@@ -129,6 +131,16 @@ export class MqttLink {
     return this.received.get(kind) ?? 0;
   }
 
+  /** Resolves once `count` messages of this kind have been received since start (at once if they have). */
+  whenReceived(kind: TopicKind, count: number): Promise<void> {
+    if (this.receivedCount(kind) >= count) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiters = this.receivedWaiters.get(kind) ?? [];
+      waiters.push({ count, resolve });
+      this.receivedWaiters.set(kind, waiters);
+    });
+  }
+
   async stop(): Promise<void> {
     const client = this.client;
     if (client === undefined) return;
@@ -153,7 +165,9 @@ export class MqttLink {
     const sub = this.findSubscription(parsed.kind);
     if (sub === undefined) return;
     metrics.messagesReceived.inc({ kind: parsed.kind });
-    this.received.set(parsed.kind, (this.received.get(parsed.kind) ?? 0) + 1);
+    const received = (this.received.get(parsed.kind) ?? 0) + 1;
+    this.received.set(parsed.kind, received);
+    this.wakeWaiters(parsed.kind, received);
     const checked = decode(parsed.kind, payload);
     if (!checked.ok) {
       metrics.messagesRejected.inc({ kind: parsed.kind, reason: 'invalid-payload' });
@@ -168,6 +182,15 @@ export class MqttLink {
       metrics.messagesRejected.inc({ kind: parsed.kind, reason: 'handler-error' });
       logger.error({ topic, err }, 'handler failed on a message; message dropped, edge keeps running');
     }
+  }
+
+  private wakeWaiters(kind: TopicKind, received: number): void {
+    const waiters = this.receivedWaiters.get(kind);
+    if (waiters === undefined) return;
+    const still = waiters.filter((w) => w.count > received);
+    if (still.length === waiters.length) return;
+    this.receivedWaiters.set(kind, still);
+    for (const w of waiters) if (w.count <= received) w.resolve();
   }
 
   private findSubscription(kind: TopicKind) {

@@ -12,7 +12,9 @@ export interface EmbeddedBroker {
 /** Starts aedes on 127.0.0.1; port 0 picks a free port (1883 is Mosquitto's on these machines). */
 export async function startEmbeddedBroker(port = 0): Promise<EmbeddedBroker> {
   const aedes = await Aedes.createBroker();
-  const server: Server = createServer(aedes.handle);
+  // no Nagle: a device's small messages (a load-cell batch is ~1 KB) go out at once instead of waiting up to
+  // 40 ms for the TCP acknowledgement of the one before (Mosquitto's set_tcp_nodelay)
+  const server: Server = createServer({ noDelay: true }, aedes.handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

@@ -12,6 +12,9 @@ import { Simulator, type SimulatorSteps } from '../scenario/simulator.ts';
 /** The edge as a lockstep driver sees it. */
 export interface LockstepEdge {
   messagesReceived(kind: 'shelfWeights' | 'cameraFrame'): number;
+  /** Resolves once the edge has taken `count` messages of this kind off the broker since start. */
+  whenReceived(kind: 'shelfWeights' | 'cameraFrame', count: number): Promise<void>;
+  /** Finishes the work of the messages taken: load-cell batches in a fixed order, then frames, deliveries. */
   settle(): Promise<void>;
 }
 
@@ -117,17 +120,21 @@ class StepDriver {
     await this.tick();
   }
 
-  /** One device step: time to the step's end, its load-cell batches in order, then its frames, then settle. */
+  /**
+   * One device step: time to the step's end, its load-cell batches (the edge takes them in a fixed order,
+   * whatever order the broker delivered them in), then its frames, then settle.
+   */
   async tick(): Promise<void> {
     const ts = this.nextStepTs;
     this.nextStepTs += this.stepMs;
     this.time.advanceTo(ts);
     await this.edge.settle();
-    for (const send of this.sim.dueShelfBatches(ts)) {
-      await send();
-      this.sent.shelfWeights++;
-      // one at a time: shelves' events reach fusion in the same order on every run
+    const batches = this.sim.dueShelfBatches(ts);
+    if (batches.length > 0) {
+      await Promise.all(batches.map((send) => send()));
+      this.sent.shelfWeights += batches.length;
       await this.received('shelfWeights');
+      await this.edge.settle();
     }
     const frames = await this.sim.dueFrames(ts);
     await Promise.all(frames.map((f) => f.send()));
@@ -138,14 +145,27 @@ class StepDriver {
     this.steps++;
   }
 
+  /** Waits until the edge has taken every message of this kind sent so far; a wall-clock deadline for stalls. */
   private async received(kind: 'shelfWeights' | 'cameraFrame'): Promise<void> {
-    const deadline = performance.now() + this.stallMs;
-    while (this.edge.messagesReceived(kind) < this.sent[kind]) {
-      if (performance.now() > deadline)
-        throw new LockstepStallError(
-          `lockstep stalled: the edge received ${this.edge.messagesReceived(kind)} of ${this.sent[kind]} ${kind} messages within ${this.stallMs} ms — is the broker dropping messages (queue limits)?`,
-        );
-      await yieldToIo();
+    const sent = this.sent[kind];
+    let stalled: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.edge.whenReceived(kind, sent),
+        new Promise<never>((_, reject) => {
+          stalled = setTimeout(
+            () =>
+              reject(
+                new LockstepStallError(
+                  `lockstep stalled: the edge received ${this.edge.messagesReceived(kind)} of ${sent} ${kind} messages within ${this.stallMs} ms — is the broker dropping messages (queue limits)?`,
+                ),
+              ),
+            this.stallMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(stalled);
     }
   }
 }
