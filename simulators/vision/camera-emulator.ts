@@ -55,6 +55,9 @@ export interface DueFrame {
 
 const status = (state: 'online' | 'offline') => JSON.stringify({ state });
 
+/** Seed of every camera's empty-view noise variants (with the camera's id). */
+const EMPTY_VIEW_SEED = 0x5eed;
+
 export class CameraRig {
   private cameras: RunningCamera[] = [];
   private scene: { plans: readonly PersonPlan[]; startTs: number } | undefined;
@@ -84,7 +87,9 @@ export class CameraRig {
         shots: new EmptyViewCache(
           new FrameRenderer(cameraView(camera), store.config),
           index,
-          deriveSeed(seed, `camera:${camera.id}:empty-view`),
+          // the empty views' noise is the camera's own, not the run's: every run (and seed) of an evaluation
+          // shares them, so each is rendered once per process; which variant a frame shows is the run's draw
+          deriveSeed(EMPTY_VIEW_SEED, `camera:${camera.id}:empty-view`),
         ),
         client,
         random: new Random(deriveSeed(seed, `camera:${camera.id}`)),

@@ -1,6 +1,8 @@
 // A camera's empty view (floor and shelves, nobody in the picture) rendered and JPEG-encoded once per lighting
 // level and noise variant, then reused: in small scenarios most frames show nobody, and rendering them again
-// cost ~4 ms each for pictures that differ only in their sensor noise.
+// cost ~4 ms each for pictures that differ only in their sensor noise. The views are kept for the whole process:
+// every run of an evaluation starts at the same device time on the same store, so its cameras pass through the
+// same lighting levels and take the views an earlier run rendered.
 import { Random } from '../../shared/random.ts';
 import { deriveSeed } from '../world/derived-random.ts';
 import {
@@ -33,18 +35,34 @@ export interface CameraShot {
   reused: boolean;
 }
 
+/**
+ * Empty views rendered in this process, by `${scene}|${camera index}|${seed}|${step}|${level}:${variant}`: the
+ * encoded frame (a promise, so one render serves concurrent asks). A view's bytes depend on nothing else.
+ */
+const renderedViews = new Map<string, Promise<Buffer>>();
+/**
+ * Views kept before the store is emptied: the sample store's 12 cameras have ~26 lighting levels × 4 variants
+ * (~1,250 views of ~27 KB); this leaves room for a few stores or seeds per process.
+ */
+const MAX_RENDERED_VIEWS = 5000;
+
 export class EmptyViewCache {
-  /** by `${lighting level}:${variant}`: the encoded frame (a promise, so one render serves concurrent asks) */
-  private readonly jpegs = new Map<string, Promise<Buffer>>();
+  /** Prefix of this camera's keys in `renderedViews`. */
+  private readonly keyPrefix: string;
 
   constructor(
     private readonly renderer: FrameRenderer,
     /** Index of the camera in the store (its lighting phase). */
     private readonly cameraIndex: number,
-    /** Seed of the variants' own noise: a variant's bytes do not depend on when it was first needed. */
+    /**
+     * Seed of the variants' own noise: a variant's bytes do not depend on when it was first needed. Caches of
+     * the same scene and seed share their views.
+     */
     private readonly seed: number,
     private readonly settings: EmptyViewSettings = EMPTY_VIEW_DEFAULTS,
-  ) {}
+  ) {
+    this.keyPrefix = `${renderer.sceneKey()}|${cameraIndex}|${seed}|${settings.brightnessStep}|`;
+  }
 
   /**
    * What the camera sees at `tMs`: a full render when anyone draws into the picture (conditions and noise from
@@ -64,12 +82,18 @@ export class EmptyViewCache {
     const step = this.settings.brightnessStep;
     const level = Math.round(brightnessAt(this.cameraIndex, tMs) / step);
     const key = `${level}:${variant}`;
-    let jpeg = this.jpegs.get(key);
+    let jpeg = renderedViews.get(this.keyPrefix + key);
     if (jpeg === undefined) {
       const random = new Random(deriveSeed(this.seed, `empty-view:${key}`));
       const conditions = { brightness: level * step, ...sensorConditions(random), jpegQuality: 75 };
-      jpeg = this.renderer.render([], conditions, random).then((shot) => shot.jpeg);
-      this.jpegs.set(key, jpeg);
+      const rendering = this.renderer.render([], conditions, random).then((shot) => shot.jpeg);
+      if (renderedViews.size >= MAX_RENDERED_VIEWS) renderedViews.clear();
+      renderedViews.set(this.keyPrefix + key, rendering);
+      // a failed render is not kept: the next ask renders again
+      rendering.catch(() => {
+        if (renderedViews.get(this.keyPrefix + key) === rendering) renderedViews.delete(this.keyPrefix + key);
+      });
+      jpeg = rendering;
     }
     return jpeg;
   }

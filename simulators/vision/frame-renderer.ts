@@ -1,6 +1,7 @@
 // Renders what one ceiling camera sees (floor, shelves, people from above with arms reaching into shelves,
 // baskets and trolleys) as SVG, rasterised by sharp, then lighting, sensor noise and blur → JPEG.
 // Returns the ground truth of who is in the picture, in floor metres and image pixels.
+import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { Random } from '../../shared/random.ts';
 import type { StoreConfig } from '../../shared/store-config.ts';
@@ -92,6 +93,19 @@ export class FrameRenderer {
     this.width = view.camera.imageWidth;
     this.height = view.camera.imageHeight;
     this.ppm = 1 / view.metresPerPixel;
+  }
+
+  /**
+   * What this renderer draws when nobody is in the picture (the camera, floor and shelves), as a short hash:
+   * renderers with the same key draw the same empty view.
+   */
+  sceneKey(): string {
+    const { camera } = this.view;
+    const { floor, shelves } = this.store;
+    return createHash('sha256')
+      .update(JSON.stringify([camera, floor, shelves]))
+      .digest('hex')
+      .slice(0, 24);
   }
 
   private px(p: Point): Point {

@@ -3,7 +3,7 @@
 // rendered as before, bit for bit.
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Random } from '../../../../shared/random.ts';
 import { loadStoreConfig } from '../../../../shared/store-config.ts';
 import type { Appearance } from '../../../../simulators/vision/appearance.ts';
@@ -75,6 +75,28 @@ describe('empty-view cache', () => {
     // another seed: other noise
     const other = await play(43);
     expect(other.map((f) => f.hash)).not.toEqual(first.map((f) => f.hash));
+  });
+
+  it('shares its views with every cache of the same scene and seed in the process, and with no other', async () => {
+    const camera = store.cameras[3];
+    if (camera === undefined) throw new Error('no camera 3');
+    const shootEmpty = async (seed: number) => {
+      const renderer = new FrameRenderer(cameraView(camera), store);
+      const render = vi.spyOn(renderer, 'render');
+      const shots = new EmptyViewCache(renderer, 3, seed);
+      const random = new Random(7);
+      const hashes: string[] = [];
+      for (let k = 0; k < 6; k++) hashes.push(sha((await shots.shoot([], T0 + k * 100, random)).jpeg));
+      return { hashes, renders: render.mock.calls.length };
+    };
+    const first = await shootEmpty(1001);
+    expect(first.renders).toBeGreaterThan(0);
+    // a later run of the same camera and seed (a new renderer, as each run makes) renders nothing again
+    expect(await shootEmpty(1001)).toEqual({ hashes: first.hashes, renders: 0 });
+    // another seed is other noise, rendered afresh
+    const other = await shootEmpty(1002);
+    expect(other.renders).toBeGreaterThan(0);
+    expect(other.hashes).not.toEqual(first.hashes);
   });
 
   it('renders a frame showing someone exactly as the renderer does on the same stream', async () => {
