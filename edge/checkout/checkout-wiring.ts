@@ -62,6 +62,11 @@ export function buildCheckout(w: CheckoutWiring): { checkout: Checkout; sync: Cl
     settleMarginMs: w.settleMarginMs,
     maxHoldMs: w.maxHoldMs,
     openExceptionsFor: (sessionId) => w.exceptions.openFor(sessionId).length,
+    doubtfulPutBacksFor: (sessionId) =>
+      w.exceptions
+        .openFor(sessionId)
+        .filter((x) => x.event.kind === 'put-back')
+        .map((x) => x.event),
     awaitingVision: (sessionId) => w.fusion.isAwaitingExit(sessionId),
     exceptionHoldMs: w.exceptionHoldMs,
     visionExitMs: exitWatchMaxMs(DEFAULT_FUSION),

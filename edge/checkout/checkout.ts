@@ -2,11 +2,12 @@
 // time so no pick is missed, folds the session's events into a cart and puts the visit into the outbox.
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
+import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { VisitUpload } from '../../shared/schemas/visit.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import type { EdgeMetrics } from '../edge-metrics.ts';
 import type { Outbox } from '../outbox/outbox.ts';
-import { buildCart, type Cart } from './cart.ts';
+import { buildCart, type Cart, cartHoldings } from './cart.ts';
 import type { SessionStore, ShoppingSession } from './session-store.ts';
 
 export interface CheckoutOptions {
@@ -27,6 +28,12 @@ export interface CheckoutOptions {
   awaitingVision: (sessionId: string) => boolean;
   /** Open staff exceptions that may still add a line to this session's cart. */
   openExceptionsFor: (sessionId: string) => number;
+  /**
+   * Put-backs still waiting for staff that name this session as a candidate. When the hold runs out, one
+   * of a product the shopper holds is credited to them (the doubt goes the shopper's way, as a doubtful pick
+   * is not charged): an undecided put-back must not leave a returned item on the receipt.
+   */
+  doubtfulPutBacksFor?: (sessionId: string) => ShelfEvent[];
   /** Longest a receipt waits for staff decisions; then doubtful lines are not charged (a loss) (ms). */
   exceptionHoldMs: number;
   /** Longest extra wait for vision to see the shopper walk out (ms): fusion's exit watch (exitWatchMaxMs). */
@@ -91,8 +98,25 @@ export class Checkout {
   private finish(session: ShoppingSession, heldMs: number): void {
     const { sessions, outbox, clock, logger, metrics } = this.options;
     const exitedAt = session.exitedAt ?? clock.now();
-    const events = sessions.eventsOf(session.sessionId).filter((e) => e.startTs <= exitedAt);
-    const cart = buildCart(events);
+    const own = sessions.eventsOf(session.sessionId).filter((e) => e.startTs <= exitedAt);
+    const held = cartHoldings(own);
+    const credited = (this.options.doubtfulPutBacksFor?.(session.sessionId) ?? [])
+      .filter((e) => {
+        const best = e.hypotheses[0];
+        return (
+          best !== undefined &&
+          !e.ambiguous &&
+          e.startTs <= exitedAt &&
+          (held.get(best.sku) ?? 0) >= best.count
+        );
+      })
+      .map((e) => ({ ...e, sessionId: session.sessionId }));
+    if (credited.length > 0)
+      logger.warn(
+        { sessionId: session.sessionId, putBacks: credited.map((e) => e.eventId) },
+        'undecided put-backs of products the shopper held credited to them',
+      );
+    const cart = buildCart([...own, ...credited]);
     const visit: VisitUpload = {
       visitId: session.sessionId,
       accountId: session.accountId,

@@ -8,7 +8,7 @@ export interface PutBackResolution {
   hypotheses: ProductHypothesis[];
   ambiguous: boolean;
   /** Appended to the attribution rule. */
-  rule: 'cart' | 'returned-for-other';
+  rule: 'cart' | 'returned-for-other' | 'held-only-by';
 }
 
 /**
@@ -46,6 +46,32 @@ export function resolvePutBack(
     ambiguous: false,
     rule: 'returned-for-other',
   };
+}
+
+/**
+ * A put-back the cameras could not give to anyone (a close call, nobody seen): what comes back to a shelf was
+ * held by someone, so when exactly one shopper inside holds it — and no pick of it still waits for a decision
+ * (someone whose item is not on a cart yet) — it is theirs. Undefined otherwise.
+ */
+export function returnedByOnlyHolder(
+  event: ShelfEvent,
+  present: readonly string[],
+  holds: (sessionId: string) => ReadonlyMap<string, number>,
+  undecidedPickOf: (sku: string) => boolean,
+): PutBackResolution | undefined {
+  if (event.kind !== 'put-back' || event.sessionId !== null || event.hypotheses.length === 0)
+    return undefined;
+  if (event.hypotheses.some((h) => undecidedPickOf(h.sku))) return undefined;
+  const holders = present
+    .map((session) => {
+      const held = holds(session);
+      return { session, fit: event.hypotheses.filter((h) => (held.get(h.sku) ?? 0) >= h.count) };
+    })
+    .filter((o) => o.fit.length > 0);
+  const [only] = holders;
+  if (holders.length !== 1 || only === undefined) return undefined;
+  if (new Set(only.fit.map((h) => h.sku)).size !== 1) return undefined;
+  return { sessionId: only.session, hypotheses: normalise(only.fit), ambiguous: false, rule: 'held-only-by' };
 }
 
 /**

@@ -64,6 +64,11 @@ export interface FusionSettings {
   staleTracksMs: number;
   /** How often waiting events and exits are looked at again (ms). */
   flushEveryMs: number;
+  /**
+   * Confidence a put-back the cameras could not give to anyone is credited with when exactly one shopper
+   * inside held the product (and no pick of it awaited a decision).
+   */
+  onlyHolderConfidence: number;
 }
 
 /** Chosen on the vision scenarios (docs/fusion.md has the measurements behind each). */
@@ -97,6 +102,7 @@ export const DEFAULT_FUSION: FusionSettings = {
   maxWaitMs: 1500,
   staleTracksMs: 3000,
   flushEveryMs: 50,
+  onlyHolderConfidence: 0.95,
 };
 
 /**

@@ -9,7 +9,7 @@ import { type FloorPoint, laneReachPoint } from '../../shared/store-geometry.ts'
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import type { DetectedShelfEvent } from '../shelves/shelf-monitor.ts';
 import { attributeEvent, type SessionSpan, sessionsPresent } from './attributor.ts';
-import { resolvePutBack } from './cart-evidence.ts';
+import { resolvePutBack, returnedByOnlyHolder } from './cart-evidence.ts';
 import { type ExitScan, matchExits, type TrackExit, trackExits } from './exit-sequence.ts';
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
 import { gatherEvidence } from './reach-evidence.ts';
@@ -23,6 +23,8 @@ export interface FusionStageOptions {
   sessions: () => SessionSpan[];
   /** Units per SKU in a session's cart now. */
   holds: (sessionId: string) => ReadonlyMap<string, number>;
+  /** Whether a pick that may have been this product still waits for a decision (staff, the exit). */
+  undecidedPickOf?: (sku: string) => boolean;
   /** An event decided: `candidates` are the sessions that could have done it, most likely first. */
   decided: (event: ShelfEvent, candidates: string[]) => void;
   /**
@@ -203,6 +205,25 @@ export class FusionStage {
       confidence: decided.confidence,
       evidence: decided.evidence,
     };
+    const onlyHolder = returnedByOnlyHolder(
+      event,
+      present,
+      options.holds,
+      (sku) => options.undecidedPickOf?.(sku) ?? true,
+    );
+    if (onlyHolder !== undefined) {
+      event = {
+        ...event,
+        sessionId: onlyHolder.sessionId,
+        attribution: 'vision',
+        confidence: settings.onlyHolderConfidence,
+        hypotheses: onlyHolder.hypotheses,
+        ambiguous: onlyHolder.ambiguous,
+        evidence: { ...decided.evidence, rule: `${decided.evidence.rule}+${onlyHolder.rule}` },
+      };
+      options.decided(event, [onlyHolder.sessionId]);
+      return;
+    }
     const byCart = resolvePutBack(event, present, options.holds);
     if (byCart !== undefined) {
       event = {

@@ -23,6 +23,14 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
     settings,
     sessions: () => w.sessions.spans(),
     holds: (sessionId) => cartHoldings(w.sessions.eventsOf(sessionId)),
+    undecidedPickOf: (sku) =>
+      w.exceptions
+        .list()
+        .some(
+          (x) =>
+            x.event.kind === 'pick' &&
+            (x.event.hypotheses.length === 0 || x.event.hypotheses.some((h) => h.sku === sku)),
+        ),
     hasDoubtsWithEvidence: (sessionId) =>
       w.exceptions.openFor(sessionId).some((x) => x.event.evidence !== undefined),
     decided: (event, candidates) => decisions.attributed(event, candidates),

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { orphanedPutBacks, resolvePutBack } from '../../../../edge/fusion/cart-evidence.ts';
+import {
+  orphanedPutBacks,
+  resolvePutBack,
+  returnedByOnlyHolder,
+} from '../../../../edge/fusion/cart-evidence.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 
 const putBack = (over: Partial<ShelfEvent>): ShelfEvent => ({
@@ -85,5 +89,37 @@ describe('orphanedPutBacks', () => {
     expect(orphanedPutBacks(dev, 'MILK', 0).map((e) => e.eventId)).toEqual(['b1']);
     expect(orphanedPutBacks(dev, 'SOUP', 0).map((e) => e.eventId)).toEqual(['b3']);
     expect(orphanedPutBacks(dev, 'MILK', 5500)).toEqual([]);
+  });
+});
+
+describe('returnedByOnlyHolder', () => {
+  const undecided =
+    (..._skus: string[]) =>
+    (sku: string) =>
+      _skus.includes(sku);
+  const back = putBack({
+    sessionId: null,
+    attribution: 'unattributed',
+    hypotheses: [{ sku: 'CHEDDAR', count: 1, likelihood: 1 }],
+    ambiguous: false,
+  });
+
+  it('credits a put-back nobody was seen making to the one shopper inside who held the product', () => {
+    expect(returnedByOnlyHolder(back, ['alice', 'bob'], holds, undecided())).toEqual({
+      sessionId: 'bob',
+      hypotheses: [{ sku: 'CHEDDAR', count: 1, likelihood: 1 }],
+      ambiguous: false,
+      rule: 'held-only-by',
+    });
+  });
+
+  it('says nothing when several held it, nobody did, or a pick of it still waits for a decision', () => {
+    expect(returnedByOnlyHolder(back, ['alice', 'bob', 'carol'], holds, undecided())).toBeUndefined();
+    expect(returnedByOnlyHolder(back, ['alice'], holds, undecided())).toBeUndefined();
+    expect(returnedByOnlyHolder(back, ['alice', 'bob'], holds, undecided('CHEDDAR'))).toBeUndefined();
+    // an attributed put-back is the cart check's (resolvePutBack), not this one's
+    expect(
+      returnedByOnlyHolder({ ...back, sessionId: 'bob' }, ['alice', 'bob'], holds, undecided()),
+    ).toBeUndefined();
   });
 });
