@@ -11,10 +11,10 @@ import type {
   ExceptionDropped,
 } from '../../shared/schemas/floor-decisions.ts';
 import type { ExceptionFramesList, FloorSnapshot, VisitReplay } from '../../shared/schemas/floor-snapshot.ts';
-import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
 import { buildCart } from '../checkout/cart.ts';
 import type { SessionStore } from '../checkout/session-store.ts';
+import type { DecisionBook } from '../fusion/decision-book.ts';
 import type { ExceptionQueue } from '../fusion/exception-queue.ts';
 import type { ShelfMonitor } from '../shelves/shelf-monitor.ts';
 import type { AlertBook } from './alert-book.ts';
@@ -33,10 +33,11 @@ export interface FloorServiceDeps {
   hub: FloorHub;
   clock: Clock;
   recorder: FloorRecorder;
-  /** A staff decision attributed an event: record it, publish it. */
-  onAssigned: (event: ShelfEvent) => void;
-  /** An exception was decided (assigned or dropped). */
-  onDecided: (exceptionId: string) => void;
+  /**
+   * Where decisions land, whoever decides (DecisionBook): the event recorded and published, the exception
+   * closed on the floor, the exit alerts rechecked, put-backs the decided pick explains taken back.
+   */
+  decisions: Pick<DecisionBook, 'decide' | 'drop'>;
 }
 
 export class FloorService implements FloorSource {
@@ -121,20 +122,12 @@ export class FloorService implements FloorSource {
   }
 
   assign(exceptionId: string, choice: AssignBody, by: StaffUser): ExceptionAssigned {
-    const { exceptions, sessions, clock, hub } = this.deps;
-    const event = exceptions.assign(exceptionId, choice, by.name, clock.now(), (id) =>
-      sessions.isBillable(id),
-    );
-    this.deps.onAssigned(event);
-    hub.publish('exception-closed', { exceptionId, status: 'resolved', by: by.name, event });
-    this.deps.onDecided(exceptionId);
+    const event = this.deps.decisions.decide(exceptionId, choice, by.name);
     return { exceptionId, status: 'resolved', event };
   }
 
   drop(exceptionId: string, note: string, by: StaffUser): ExceptionDropped {
-    this.deps.exceptions.drop(exceptionId, by.name, note, this.deps.clock.now());
-    this.deps.hub.publish('exception-closed', { exceptionId, status: 'dropped', by: by.name });
-    this.deps.onDecided(exceptionId);
+    this.deps.decisions.drop(exceptionId, note, by.name);
     return { exceptionId, status: 'dropped' };
   }
 

@@ -17,7 +17,8 @@ import type { ExceptionQueue } from './exception-queue.ts';
 export interface DecisionBookDeps {
   sessions: SessionStore;
   exceptions: ExceptionQueue;
-  outputs: EdgeOutputs;
+  /** What leaves the edge (only `publish` is needed). */
+  outputs: Pick<EdgeOutputs, 'publish'>;
   hub: FloorHub;
   recorder: FloorRecorder;
   exitAlerts: UnresolvedExitAlerts;

@@ -3,12 +3,14 @@
 // role alone, bad input is a 400 with a code, and domain refusals map to their statuses.
 import type { FastifyInstance } from 'fastify';
 import Fastify from 'fastify';
+import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionStore } from '../../../edge/checkout/session-store.ts';
 import { openEdgeDatabase } from '../../../edge/db/edge-database.ts';
 import { DEMO_FLOOR_STAFF } from '../../../edge/edge-config.ts';
 import { buildEdgeHttp } from '../../../edge/edge-http.ts';
+import { createEdgeMetrics } from '../../../edge/edge-metrics.ts';
 import { AlertBook } from '../../../edge/floor/alert-book.ts';
 import { FloorHub } from '../../../edge/floor/floor-hub.ts';
 import { FloorRecorder } from '../../../edge/floor/floor-recorder.ts';
@@ -16,6 +18,8 @@ import { FloorService } from '../../../edge/floor/floor-service.ts';
 import { camerasForLanes } from '../../../edge/floor/lane-cameras.ts';
 import { parseStaffList, StaffAuth } from '../../../edge/floor/staff-auth.ts';
 import { installStaffRoles } from '../../../edge/floor/staff-role-hook.ts';
+import { UnresolvedExitAlerts } from '../../../edge/floor/unresolved-exit-alerts.ts';
+import { DecisionBook } from '../../../edge/fusion/decision-book.ts';
 import { ExceptionQueue, type StaffException } from '../../../edge/fusion/exception-queue.ts';
 import { ShelfMonitor } from '../../../edge/shelves/shelf-monitor.ts';
 import { ManualClock } from '../../../shared/clock.ts';
@@ -68,6 +72,27 @@ describe('floor API over a real FloorService', () => {
   const hub = new FloorHub(() => clock.now());
   const recorder = new FloorRecorder({ store, db, clock, onFrames: () => {} });
   const shelves = new ShelfMonitor(store, { event() {}, reject() {}, stock() {}, health() {} });
+  /** Shelf events the staff decisions published (to MQTT in the store) */
+  const published: ShelfEvent[] = [];
+  const decisions = new DecisionBook({
+    sessions,
+    exceptions,
+    outputs: {
+      publish: (kind, payload) => void (kind === 'shelf-event' && published.push(payload as ShelfEvent)),
+    },
+    hub,
+    recorder,
+    exitAlerts: new UnresolvedExitAlerts({
+      alerts,
+      openFor: (id) => exceptions.openFor(id),
+      publish: () => {},
+      now: () => clock.now(),
+      holdMs: 120_000,
+    }),
+    metrics: createEdgeMetrics(),
+    clock,
+    logger: pino({ level: 'silent' }),
+  });
   const floor = new FloorService({
     store,
     sessions,
@@ -77,8 +102,7 @@ describe('floor API over a real FloorService', () => {
     hub,
     clock,
     recorder,
-    onAssigned: (event) => sessions.updateEvent(event),
-    onDecided: () => {},
+    decisions,
   });
   let app: FastifyInstance;
   let exception: StaffException;
@@ -289,6 +313,9 @@ describe('floor API over a real FloorService', () => {
         hypotheses: [{ sku, count: 1, likelihood: 1 }],
       },
     });
+    // the decision went where every decision goes: stored on alice's visit and published
+    expect(published.map((e) => [e.eventId, e.sessionId])).toEqual([[exception.event.eventId, 'alice']]);
+    expect(sessions.eventsOf('alice').some((e) => e.eventId === exception.event.eventId)).toBe(true);
     await expectRefusal(assign(exception.exceptionId, 'alice'), 409, 'already_decided');
     await expectRefusal(
       call('POST', `/floor/api/exceptions/${exception.exceptionId}/drop`, { note: 'x' }),
