@@ -1,6 +1,7 @@
 // The alerts staff see: raised once per condition, cleared when it is over, with the active set kept for
 // the floor view. Pure bookkeeping; publishing is the caller's.
 import type { Alert } from '../../shared/schemas/alert.ts';
+import { AlertNotFoundError } from './floor-errors.ts';
 
 export type AlertInput = Omit<Alert, 'v' | 'state'>;
 
@@ -29,8 +30,7 @@ export class AlertBook {
 
   /** A person has seen the alert; it stays active until its condition clears. */
   acknowledge(alertId: string, by: string, at: number): { alertId: string; by: string; at: number } {
-    if (!this.active.has(alertId))
-      throw Object.assign(new Error(`no active alert ${alertId}`), { code: 'not-found' });
+    if (!this.active.has(alertId)) throw new AlertNotFoundError(alertId);
     this.acknowledged.set(alertId, { by, at });
     return { alertId, by, at };
   }
