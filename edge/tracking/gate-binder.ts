@@ -43,20 +43,22 @@ export interface GateBinderTuning {
   entryWindowMs: number;
   /** A track lost this close to an exit gate has left through it. */
   exitRadiusM: number;
+  /** A person can be seen at the gate this long before their scan reaches the edge (ms). */
+  scanLeadMs: number;
+  /** A scanned person is first seen on the floor about this long after the scan (the gate opens, they step in)... */
+  arrivalMs: number;
+  /** ...and each companion on the same scan about this long after the one before. */
+  companionGapMs: number;
 }
 
 export const DEFAULT_GATE_TUNING: GateBinderTuning = {
   entryRadiusM: 2.6,
   entryWindowMs: 12_000,
   exitRadiusM: 2.6,
+  scanLeadMs: 300,
+  arrivalMs: 1000,
+  companionGapMs: 900,
 };
-
-/** A person can be seen at the gate this long before their scan reaches the edge (ms). */
-const SCAN_LEAD_MS = 300;
-/** A scanned person is first seen on the floor about this long after the scan (the gate opens, they step in)... */
-const ARRIVAL_MS = 1000;
-/** ...and each companion on the same scan about this long after the one before. */
-const COMPANION_GAP_MS = 900;
 
 export class GateBinder {
   /** oldest scan first */
@@ -83,9 +85,10 @@ export class GateBinder {
     for (const entry of this.pending) {
       const gate = this.gates.find((g) => g.id === entry.gate);
       if (gate === undefined || entry.remaining <= 0) continue;
-      if (entry.scanTs > ts + SCAN_LEAD_MS) continue;
+      if (entry.scanTs > ts + this.tuning.scanLeadMs) continue;
       if (Math.hypot(gate.x - x, gate.y - y) > this.tuning.entryRadiusM) continue;
-      const due = entry.scanTs + ARRIVAL_MS + (entry.party - entry.remaining) * COMPANION_GAP_MS;
+      const due =
+        entry.scanTs + this.tuning.arrivalMs + (entry.party - entry.remaining) * this.tuning.companionGapMs;
       const off = Math.abs(ts - due);
       if (off < chosenOff) {
         chosenOff = off;
