@@ -1,6 +1,7 @@
 // One typed path for everything the edge tells the world: each kind goes to its MQTT topic, to the floor
 // view's hub and to in-process listeners (demo, tests, evaluation). Publishing a payload of the wrong kind is
 // a compile error, as with shared/topics.ts.
+import type { FloorPayloads } from '../shared/floor-messages.ts';
 import type { Alert } from '../shared/schemas/alert.ts';
 import type { LaneStockMessage, ShelfHealthMessage } from '../shared/schemas/lane-stock.ts';
 import type { SessionEvent } from '../shared/schemas/session-event.ts';
@@ -22,6 +23,18 @@ export interface EdgeOutputMap {
 
 export type EdgeOutputKind = keyof EdgeOutputMap;
 
+/** Every output also goes to the floor view: its payload must be one the floor's message map allows. */
+type FloorCarries = { [K in EdgeOutputKind]: EdgeOutputMap[K] extends FloorPayloads[K] ? true : never };
+const floorCarriesEveryOutput: FloorCarries = {
+  'shelf-event': true,
+  'session-event': true,
+  alert: true,
+  stock: true,
+  health: true,
+  tracks: true,
+};
+void floorCarriesEveryOutput;
+
 type Listener<K extends EdgeOutputKind> = (payload: EdgeOutputMap[K]) => void;
 
 export class EdgeOutputs {
@@ -36,7 +49,8 @@ export class EdgeOutputs {
 
   publish<K extends EdgeOutputKind>(kind: K, payload: EdgeOutputMap[K]): void {
     this.toMqtt(kind, payload);
-    this.hub.publish(kind, payload);
+    // checked for every kind by FloorCarries above; TypeScript cannot relate the two maps through K
+    this.hub.publish(kind, payload as FloorPayloads[K]);
     for (const listener of this.listeners.get(kind) ?? []) (listener as Listener<K>)(payload);
   }
 

@@ -1,24 +1,9 @@
 // Fan-out of live store events to the floor view's WebSocket clients, with a bounded history of recent
 // events for pages that connect later. Messages are sent as they happen (latency matters more than
 // batching at store scale); track updates are coalesced per shopper.
+import type { FloorMessage, FloorMessageType, FloorPayloads } from '../../shared/floor-messages.ts';
 
-export type FloorMessageType =
-  | 'shelf-event'
-  | 'session-event'
-  | 'stock'
-  | 'health'
-  | 'alert'
-  | 'exception'
-  | 'exception-closed'
-  | 'exception-frames'
-  | 'tracks';
-
-export interface FloorMessage {
-  type: FloorMessageType;
-  /** Server time the message left the edge (ms), for the page's latency measurement. */
-  sentAt: number;
-  data: unknown;
-}
+export type { FloorMessage, FloorMessageType } from '../../shared/floor-messages.ts';
 
 const HISTORY = 300;
 
@@ -28,8 +13,9 @@ export class FloorHub {
 
   constructor(private readonly now: () => number) {}
 
-  publish(type: FloorMessageType, data: unknown): void {
-    const message: FloorMessage = { type, sentAt: this.now(), data };
+  /** The payload is the one the message map (shared/floor-messages.ts) gives its type. */
+  publish<K extends FloorMessageType>(type: K, data: FloorPayloads[K]): void {
+    const message = { type, sentAt: this.now(), data } as FloorMessage;
     if (type !== 'tracks') {
       this.history.push(message);
       if (this.history.length > HISTORY) this.history.splice(0, this.history.length - HISTORY);

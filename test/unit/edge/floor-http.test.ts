@@ -364,11 +364,12 @@ describe('floor API over a real FloorService', () => {
     await expect(app.injectWS('/floor/ws')).rejects.toThrow('Unexpected server response: 401');
     const ws = await app.injectWS(`/floor/ws?token=${tokens.viewer}`);
     const received = new Promise<string>((resolve) => ws.once('message', (data) => resolve(String(data))));
-    hub.publish('alert', { alertId: 'device-offline:CAM-01', acknowledged: { by: 'staff', at: T0 } });
+    const acknowledged = { alertId: 'device-offline:CAM-01', by: 'staff', at: T0 };
+    hub.publish('alert', { alertId: 'device-offline:CAM-01', acknowledged });
     expect(JSON.parse(await received)).toEqual({
       type: 'alert',
       sentAt: T0,
-      data: { alertId: 'device-offline:CAM-01', acknowledged: { by: 'staff', at: T0 } },
+      data: { alertId: 'device-offline:CAM-01', acknowledged },
     });
     ws.terminate();
     const plain = await app.inject({ url: `/floor/ws?token=${tokens.viewer}` });
