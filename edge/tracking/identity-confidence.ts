@@ -48,6 +48,8 @@ export const DEFAULT_IDENTITY: IdentityTuning = {
 export interface SwapDoubt {
   ts: number;
   with?: string;
+  /** What the other one looked like then: a look alike it settles nothing. */
+  otherLook?: Float32Array;
 }
 
 /** Unsettled swap doubts kept per track (the latest one's time and each encounter's partner matter). */
@@ -92,8 +94,9 @@ export function doubtIdentity(
   learned: Float32Array | undefined,
   ts: number,
   with_?: string,
+  otherLook?: Float32Array,
 ): void {
-  doubtPerson(id, learned, ts, with_);
+  doubtPerson(id, learned, ts, with_, otherLook);
   if (id.identityReference === undefined && learned !== undefined) {
     id.identityReference = Float32Array.from(learned);
   }
@@ -106,10 +109,17 @@ export function doubtPerson(
   learned: Float32Array | undefined,
   ts: number,
   with_?: string,
+  otherLook?: Float32Array,
 ): void {
-  id.swapDoubts = [...id.swapDoubts, with_ === undefined ? { ts } : { ts, with: with_ }].slice(
-    -MAX_SWAP_DOUBTS,
-  );
+  const last = id.swapDoubts.at(-1);
+  const doubt: SwapDoubt = {
+    ts,
+    ...(with_ === undefined ? {} : { with: with_ }),
+    ...(otherLook === undefined ? {} : { otherLook: Float32Array.from(otherLook) }),
+  };
+  // the same encounter going on: one doubt, at its latest moment
+  const ongoing = last !== undefined && with_ !== undefined && last.with === with_;
+  id.swapDoubts = [...(ongoing ? id.swapDoubts.slice(0, -1) : id.swapDoubts), doubt].slice(-MAX_SWAP_DOUBTS);
   id.doubtEvidenceMs = 0;
   if (id.doubtReference === undefined && learned !== undefined)
     id.doubtReference = Float32Array.from(learned);
@@ -170,7 +180,11 @@ export function settleSwapDoubts(
   tuning: IdentityTuning = DEFAULT_IDENTITY,
 ): SwapDoubt[] {
   if (id.doubtReference === undefined || embedding === undefined || crowded) return [];
-  if (cosine(id.doubtReference, embedding) < tuning.recoverCosine) {
+  // a look like the person before, and unlike everyone they may have been swapped with
+  const alikeOther = id.swapDoubts.some(
+    (d) => d.otherLook !== undefined && cosine(d.otherLook, embedding) >= tuning.recoverCosine,
+  );
+  if (alikeOther || cosine(id.doubtReference, embedding) < tuning.recoverCosine) {
     id.doubtEvidenceMs = 0;
     return [];
   }

@@ -1,5 +1,7 @@
 // When a track's identity falls into doubt: two people of different sessions close together while either
 // went unseen, or newcomers of different scans coming in through the gate together. Pure.
+
+import { cosine } from './camera-fusion.ts';
 import { doubtBinding, doubtIdentity, doubtPerson, type IdentityTuning } from './identity-confidence.ts';
 import type { Track } from './track.ts';
 
@@ -17,17 +19,25 @@ export function doubtCloseEncounters(
   const confirmed = [...tracks].filter((t) => t.state === 'confirmed');
   for (const [i, a] of confirmed.entries()) {
     for (const b of confirmed.slice(i + 1)) {
-      if ((a.sessionId !== null && a.sessionId === b.sessionId) || !(unseen.has(a) || unseen.has(b)))
-        continue;
+      if (a.sessionId !== null && a.sessionId === b.sessionId) continue;
       if (Math.hypot(a.x.p - b.x.p, a.y.p - b.y.p) > tuning.encounterM) continue;
-      if (a.sessionId === b.sessionId) {
-        // two people on no session: no pick is billed on either, but which one walks out is now unsure
-        doubtPerson(a, a.embedding, ts, b.id);
-        doubtPerson(b, b.embedding, ts, a.id);
+      if (!(unseen.has(a) || unseen.has(b))) {
+        // both seen: the assignment follows their looks — unless they look alike, when passing this close
+        // may swap them unnoticed (which one walks out is then unsure, whatever the confidence says)
+        if (lookAlike(a, b, tuning)) {
+          doubtPerson(a, a.embedding, ts, b.id, b.embedding);
+          doubtPerson(b, b.embedding, ts, a.id, a.embedding);
+        }
         continue;
       }
-      doubtIdentity(a, tuning.encounterCap, a.embedding, ts, b.id);
-      doubtIdentity(b, tuning.encounterCap, b.embedding, ts, a.id);
+      if (a.sessionId === b.sessionId) {
+        // two people on no session: no pick is billed on either, but which one walks out is now unsure
+        doubtPerson(a, a.embedding, ts, b.id, b.embedding);
+        doubtPerson(b, b.embedding, ts, a.id, a.embedding);
+        continue;
+      }
+      doubtIdentity(a, tuning.encounterCap, a.embedding, ts, b.id, b.embedding);
+      doubtIdentity(b, tuning.encounterCap, b.embedding, ts, a.id, a.embedding);
     }
   }
 }
@@ -55,4 +65,10 @@ export function doubtGateBinding(
   );
   if (near.length === 0) return;
   for (const o of [t, ...near]) if (o.sessionId !== null) doubtBinding(o, tuning.gateCap);
+}
+
+/** Two people the embedder cannot tell apart (or no look to compare). */
+function lookAlike(a: Track, b: Track, tuning: IdentityTuning): boolean {
+  if (a.embedding === undefined || b.embedding === undefined) return true;
+  return cosine(a.embedding, b.embedding) >= tuning.recoverCosine;
 }

@@ -266,4 +266,14 @@ describe('swap doubts', () => {
     expect(lastSwapDoubtTs(id)).toBe(1000);
     expect(id.doubtReference).toBeDefined();
   });
+
+  it('settles nothing by looks when the one it may have been swapped with looked the same', () => {
+    const id: Identity = { ...CERTAIN_IDENTITY };
+    doubtIdentity(id, 0.5, red, 1000, 'T2', red);
+    for (let i = 0; i < 20; i++) expect(settleSwapDoubts(id, red, false, 250)).toEqual([]);
+    expect(lastSwapDoubtTs(id)).toBe(1000);
+    // the same encounter going on is one doubt, at its latest moment
+    doubtIdentity(id, 0.5, red, 1100, 'T2', red);
+    expect(id.swapDoubts.map((d) => d.ts)).toEqual([1100]);
+  });
 });
