@@ -22,30 +22,19 @@ export function resolvePutBack(
 ): PutBackResolution | undefined {
   if (event.kind !== 'put-back' || event.sessionId === null || event.hypotheses.length === 0)
     return undefined;
-  const fits = (session: string) => {
-    const held = holds(session);
-    return event.hypotheses.filter((h) => (held.get(h.sku) ?? 0) >= h.count);
-  };
-  const own = fits(event.sessionId);
+  const own = fitting(event, holds(event.sessionId));
   if (own.length > 0) {
     if (!event.ambiguous || own.length === event.hypotheses.length) return undefined;
     // only one of the look-alikes is in the cart: that is what came back
     if (new Set(own.map((h) => h.sku)).size !== 1) return undefined;
     return { sessionId: event.sessionId, hypotheses: normalise(own), ambiguous: false, rule: 'cart' };
   }
-  const others = present
-    .filter((s) => s !== event.sessionId)
-    .map((s) => ({ session: s, fit: fits(s) }))
-    .filter((o) => o.fit.length > 0);
-  const [other] = others;
-  if (others.length !== 1 || other === undefined) return undefined;
-  if (new Set(other.fit.map((h) => h.sku)).size !== 1) return undefined;
-  return {
-    sessionId: other.session,
-    hypotheses: normalise(other.fit),
-    ambiguous: false,
-    rule: 'returned-for-other',
-  };
+  const other = onlyHolder(
+    event,
+    present.filter((s) => s !== event.sessionId),
+    holds,
+  );
+  return other === undefined ? undefined : { ...other, rule: 'returned-for-other' };
 }
 
 /**
@@ -62,16 +51,28 @@ export function returnedByOnlyHolder(
   if (event.kind !== 'put-back' || event.sessionId !== null || event.hypotheses.length === 0)
     return undefined;
   if (event.hypotheses.some((h) => undecidedPickOf(h.sku))) return undefined;
-  const holders = present
-    .map((session) => {
-      const held = holds(session);
-      return { session, fit: event.hypotheses.filter((h) => (held.get(h.sku) ?? 0) >= h.count) };
-    })
+  const only = onlyHolder(event, present, holds);
+  return only === undefined ? undefined : { ...only, rule: 'held-only-by' };
+}
+
+/** The event's hypotheses a cart holding `held` could have given back. */
+function fitting(event: ShelfEvent, held: ReadonlyMap<string, number>): ProductHypothesis[] {
+  return event.hypotheses.filter((h) => (held.get(h.sku) ?? 0) >= h.count);
+}
+
+/** The one session of `sessions` that holds what came back, as one product; undefined when not exactly one. */
+function onlyHolder(
+  event: ShelfEvent,
+  sessions: readonly string[],
+  holds: (sessionId: string) => ReadonlyMap<string, number>,
+): Omit<PutBackResolution, 'rule'> | undefined {
+  const holders = sessions
+    .map((session) => ({ session, fit: fitting(event, holds(session)) }))
     .filter((o) => o.fit.length > 0);
   const [only] = holders;
   if (holders.length !== 1 || only === undefined) return undefined;
   if (new Set(only.fit.map((h) => h.sku)).size !== 1) return undefined;
-  return { sessionId: only.session, hypotheses: normalise(only.fit), ambiguous: false, rule: 'held-only-by' };
+  return { sessionId: only.session, hypotheses: normalise(only.fit), ambiguous: false };
 }
 
 /**
