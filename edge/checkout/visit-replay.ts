@@ -1,6 +1,7 @@
 // Replays a visit from the edge's event log (for a dispute or a bug report): every shelf event charged to the
 // session is decided again from the evidence stored with it, and the cart is rebuilt from the log. The result
 // says line by line what was billed and why, and whether it matches what was uploaded. Pure.
+import { lastModifierIs } from '../../shared/attribution-rule.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { VisitLine } from '../../shared/schemas/visit.ts';
 import { redecide } from '../fusion/attributor.ts';
@@ -74,8 +75,8 @@ function decidedAlike(event: ShelfEvent): boolean | undefined {
   if (event.evidence === undefined || event.attribution === 'staff') return undefined;
   const again = redecide(event.evidence);
   // a put-back moved to the shopper who held the item: the cameras' part of the decision is what replays
-  if (event.evidence.rule.endsWith('+returned-for-other')) return again.sessionId !== null;
+  if (lastModifierIs(event.evidence.rule, 'returned-for-other')) return again.sessionId !== null;
   // the cameras refused at the time and the exit settled it later: the refusal is what replays
-  if (event.evidence.rule.endsWith('+matched-at-exit')) return again.sessionId === null;
+  if (lastModifierIs(event.evidence.rule, 'matched-at-exit')) return again.sessionId === null;
   return again.sessionId === event.sessionId && again.attribution === event.attribution;
 }

@@ -2,6 +2,13 @@
 // the cameras decide: the session whose hand was in the lane (or who stood at it while everyone else was
 // seen elsewhere) gets it when the evidence is clearly in its favour and its identity is sure; otherwise the
 // edge refuses to guess and staff decide. Replayable: the decision depends only on the evidence it returns.
+
+import {
+  type BaseRule,
+  formatRule,
+  type RefusingRule,
+  type RuleModifier,
+} from '../../shared/attribution-rule.ts';
 import type { AttributionEvidence, CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import { type AttributionSettings, DEFAULT_FUSION } from './fusion-settings.ts';
 
@@ -60,7 +67,7 @@ export function attributeEvent(
     (c.handM === null || c.handM >= settings.elsewhereM);
   // staff are asked about the shoppers who could have done it, not everyone inside (whose receipts would
   // all wait for the decision); when the cameras account for everyone, all of them
-  const refuse = (rule: string, ranked: string[] = [...present]): Attribution => {
+  const refuse = (rule: RefusingRule, ranked: string[] = [...present]): Attribution => {
     const possible = ranked.filter((id) => !elsewhere(evidenceOf(id)));
     return {
       sessionId: null,
@@ -98,7 +105,12 @@ export function attributeEvent(
   const total = scored.reduce((s, e) => s + e.score, 0) + unboundScore;
   const best = scored[0];
   if (best === undefined || total <= 0) return refuse('nobody-seen', ranked);
-  const decide = (sessionId: string, c: CandidateEvidence, s: number, suffix: string): Attribution => {
+  const decide = (
+    sessionId: string,
+    c: CandidateEvidence,
+    s: number,
+    modifier?: RuleModifier,
+  ): Attribution => {
     const confidence = s / total;
     const byHand = c.handM !== null && c.handM <= settings.maxHandM;
     const byBody = c.bodyM !== null && c.bodyM <= settings.maxBodyM;
@@ -118,7 +130,7 @@ export function attributeEvent(
       attribution: 'vision',
       confidence: Math.round(confidence * 1000) / 1000,
       candidates: order,
-      evidence: { ...measured, rule: `${byHand ? 'reach' : 'stood-at-lane'}${suffix}` },
+      evidence: { ...measured, rule: ruleOf(byHand ? 'reach' : 'stood-at-lane', modifier) },
     };
   };
   if (unbound !== undefined && unboundScore > best.score) {
@@ -126,20 +138,24 @@ export function attributeEvent(
     const [owner] = unaccounted;
     if (unaccounted.length !== 1 || owner === undefined)
       return refuse(unaccounted.length === 0 ? 'stranger-at-lane' : 'unbound-at-lane', ranked);
-    return decide(owner, unbound, unboundScore, '+unbound-track');
+    return decide(owner, unbound, unboundScore, 'unbound-track');
   }
   // the likeliest is someone the cameras did not see while the lane was out of their sight
   if (best.c === undefined || (best.c.handM === null && best.c.bodyM === null))
     return refuse(scored.some((s) => s.c?.bodyM != null) ? 'shopper-unseen' : 'nobody-seen', ranked);
   // the evidence first: a close call stays one whatever the identities (the exit settles identity refusals
   // only, so one must mean the cameras clearly pointed at one track)
-  const byEvidence = decide(best.sessionId, best.c, best.score, '');
+  const byEvidence = decide(best.sessionId, best.c, best.score);
   if (byEvidence.sessionId === null || best.c.identity >= settings.minIdentity) return byEvidence;
   // the person at the lane may carry someone else's session — unless every other shopper is accounted
   // for elsewhere by a sure track, in which case whoever it is, it is this session
   if (unaccounted.length === 1 && unaccounted[0] === best.sessionId)
-    return decide(best.sessionId, best.c, best.score, '+others-elsewhere');
+    return decide(best.sessionId, best.c, best.score, 'others-elsewhere');
   return refuse('identity-doubtful', ranked);
+}
+
+function ruleOf(base: BaseRule, modifier: RuleModifier | undefined): string {
+  return formatRule({ base, modifiers: modifier === undefined ? [] : [modifier] });
 }
 
 /** Unnormalised likelihood that this candidate did it. */

@@ -1,6 +1,7 @@
 // Pure core: what a shopper holds tells what they can put back. A put-back whose weight fits look-alikes is
 // the one the shopper holds; a put-back of something the attributed shopper never took was someone else's
 // item (handed over, or the cameras mixed the two up) and comes off the cart of the one shopper who holds it.
+import type { RuleModifier } from '../../shared/attribution-rule.ts';
 import type { ProductHypothesis, ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 
 export interface PutBackResolution {
@@ -8,7 +9,7 @@ export interface PutBackResolution {
   hypotheses: ProductHypothesis[];
   ambiguous: boolean;
   /** Appended to the attribution rule. */
-  rule: 'cart' | 'returned-for-other' | 'held-only-by';
+  rule: Extract<RuleModifier, 'cart' | 'returned-for-other' | 'held-only-by'>;
 }
 
 /**

@@ -1,7 +1,9 @@
 // Where attribution decisions land. Events fusion decided are stored and published, and the doubtful ones
 // become staff exceptions; an exception is then decided by one function whoever decides it — staff on the
 // floor view or the cameras at the exit — stored, published, audited, and the exit alerts rechecked.
+
 import type { Logger } from 'pino';
+import { withModifier } from '../../shared/attribution-rule.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import { cartHoldings } from '../checkout/cart.ts';
@@ -91,14 +93,16 @@ export class DecisionBook {
       for (const orphan of orphanedPutBacks(sessions.eventsOf(other), sku, pick.startTs)) {
         const byCart = resolvePutBack(orphan, live, holds);
         if (byCart?.sessionId !== pick.sessionId) continue;
-        const rule = `${orphan.evidence?.rule ?? orphan.attribution}+${byCart.rule}`;
+
         this.record(
           {
             ...orphan,
             sessionId: byCart.sessionId,
             hypotheses: byCart.hypotheses,
             ambiguous: byCart.ambiguous,
-            ...(orphan.evidence === undefined ? {} : { evidence: { ...orphan.evidence, rule } }),
+            ...(orphan.evidence === undefined
+              ? {}
+              : { evidence: { ...orphan.evidence, rule: withModifier(orphan.evidence.rule, byCart.rule) } }),
           },
           true,
         );

@@ -1,6 +1,7 @@
 // Pure: what the exit match decides for one of a session's open exceptions once the one person who walked out
 // right after its exit scan is known — the pick that track alone made at the lane is the session's, billed by
 // vision with the exit match's confidence, its rule marked `+matched-at-exit`.
+import { withModifier } from '../../shared/attribution-rule.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { ExceptionChoice } from './decision-book.ts';
 import { wasAtLane } from './exit-match.ts';
@@ -20,7 +21,7 @@ export function decideAtExit(
 ): ExitDecision | undefined {
   const best = event.hypotheses[0];
   if (best === undefined || event.ambiguous || !wasAtLane(event, trackId, settings)) return undefined;
-  const rule = `${event.evidence?.rule ?? 'unbound-at-lane'}+matched-at-exit`;
+  const rule = withModifier(event.evidence?.rule ?? 'unbound-at-lane', 'matched-at-exit');
   return {
     choice: { sessionId, sku: best.sku, count: best.count },
     restate: (assigned) => ({

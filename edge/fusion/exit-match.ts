@@ -1,5 +1,6 @@
 // Pure core: once the exit has said which track was a shopper's (exit-sequence.ts), whether a doubtful pick
 // was that track's alone — its hand the only one in the lane, or it alone standing at it.
+import { baseRuleIs } from '../../shared/attribution-rule.ts';
 import type { CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import { DEFAULT_FUSION, type ExitMatchSettings } from './fusion-settings.ts';
@@ -17,8 +18,7 @@ export function wasAtLane(
   if (mine.sessionId === null && (mine.tracks?.length ?? 0) > 1) return false;
   const handIn = (c: CandidateEvidence) => c.handM !== null && c.handM <= settings.handAtLaneM;
   // only a refusal the track's identity caused: the evidence itself pointed at this track
-  const rule = event.evidence?.rule ?? '';
-  if (!rule.startsWith('identity-doubtful') && !rule.startsWith('unbound-at-lane')) return false;
+  if (!baseRuleIs(event.evidence?.rule ?? '', 'identity-doubtful', 'unbound-at-lane')) return false;
   if (candidates.some((c) => c !== mine && handIn(c))) return false;
   const someoneBeside = candidates.some((c) => c !== mine && c.bodyM !== null && c.bodyM <= settings.aloneM);
   // several units with someone else beside the lane: each may have taken some

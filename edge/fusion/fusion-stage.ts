@@ -1,6 +1,7 @@
 // Fusion stage (I/O shell): shelf events in, attributed events out. With cameras it waits (bounded) until the
 // tracks have caught up with the event, measures who reached into the lane, decides, and lets the shopper's
 // cart settle look-alike put-backs. Without cameras the decision is immediate (sole session or staff).
+import { withModifier } from '../../shared/attribution-rule.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { laneCoverage } from '../../shared/lane-coverage.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
@@ -219,7 +220,7 @@ export class FusionStage {
         confidence: settings.onlyHolderConfidence,
         hypotheses: onlyHolder.hypotheses,
         ambiguous: onlyHolder.ambiguous,
-        evidence: { ...decided.evidence, rule: `${decided.evidence.rule}+${onlyHolder.rule}` },
+        evidence: { ...decided.evidence, rule: withModifier(decided.evidence.rule, onlyHolder.rule) },
       };
       options.decided(event, [onlyHolder.sessionId]);
       return;
@@ -231,7 +232,7 @@ export class FusionStage {
         sessionId: byCart.sessionId,
         hypotheses: byCart.hypotheses,
         ambiguous: byCart.ambiguous,
-        evidence: { ...decided.evidence, rule: `${decided.evidence.rule}+${byCart.rule}` },
+        evidence: { ...decided.evidence, rule: withModifier(decided.evidence.rule, byCart.rule) },
       };
     }
     options.decided(event, decided.candidates);

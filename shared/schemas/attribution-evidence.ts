@@ -1,6 +1,8 @@
 // Why a shelf event went to a session (or to staff): what the edge measured of every shopper who could have
 // done it. Stored with the event, so the decision can be replayed from the event log for a dispute.
+
 import { type Static, Type } from 'typebox';
+import { RULE_PATTERN } from '../attribution-rule.ts';
 
 export const CandidateEvidenceSchema = Type.Object(
   {
@@ -30,7 +32,7 @@ export const AttributionEvidenceSchema = Type.Object(
     /** Every session inside during the event, and anyone on no session who came close. */
     candidates: Type.Array(CandidateEvidenceSchema, { maxItems: 100 }),
     /** The rule that decided (e.g. `sole-session`, `reach`, `no-vision`, `close-call`, `cart`). */
-    rule: Type.String({ maxLength: 200 }),
+    rule: Type.String({ maxLength: 200, pattern: RULE_PATTERN }),
   },
   { additionalProperties: false },
 );
