@@ -88,6 +88,11 @@ const tp = sum((s) => s.detection.truePositives);
 const fp = sum((s) => s.detection.falsePositives);
 const fn = sum((s) => s.detection.falseNegatives);
 const gt = sum((s) => s.mot.gtObjects);
+const handTp = sum((s) => s.hands.truePositives);
+const handsFound = Math.max(
+  1,
+  sum((s) => s.handOwners.found),
+);
 const errors = sum((s) => s.mot.misses + s.mot.falsePositives + s.mot.idSwitches);
 const overall = {
   detectionRecall: tp / Math.max(1, tp + fn),
@@ -109,12 +114,10 @@ const overall = {
   tailgatingReports: sum((s) => s.tailgating),
   // extended hands per camera frame as the pipeline gave them to people; association: share of the hands
   // found that the true owner's detection holds (contested: held by more than one)
-  handRecall:
-    sum((s) => s.hands.truePositives) / Math.max(1, sum((s) => s.hands.truePositives + s.hands.falseNegatives)),
-  handPrecision:
-    sum((s) => s.hands.truePositives) / Math.max(1, sum((s) => s.hands.truePositives + s.hands.falsePositives)),
-  handAssociation: sum((s) => s.handOwners.right) / Math.max(1, sum((s) => s.handOwners.found)),
-  handContestedShare: sum((s) => s.handOwners.contested) / Math.max(1, sum((s) => s.handOwners.found)),
+  handRecall: handTp / Math.max(1, handTp + sum((s) => s.hands.falseNegatives)),
+  handPrecision: handTp / Math.max(1, handTp + sum((s) => s.hands.falsePositives)),
+  handAssociation: sum((s) => s.handOwners.right) / handsFound,
+  handContestedShare: sum((s) => s.handOwners.contested) / handsFound,
   framesInferred: frameCounts.inferred,
   framesSkipped: frameCounts.skipped,
 };
