@@ -2,7 +2,8 @@
 // deliver JPEG frames (pre-rendered by the simulator, wire format via encodeFrame) in real time; the stage
 // decodes, infers (batched), embeds and tracks, dropping stale frames. Reports frames/s processed, p99
 // latency from arrival to tracks, and the share of frames dropped. --json: last line one JSON object.
-// Options: --cameras N (16) --fps F (10) --seconds S (20) --sweep (also try more cameras to find the limit)
+// Options: --cameras N (16) --fps F (10) --seconds S (20) --sweep (also try more cameras to find the limit);
+// VISION_DETECTOR_PATH=file benches another detector (e.g. the previous one) in place of the shipped one
 import pino from 'pino';
 import { DEFAULT_VISION } from '../edge/vision/vision-config.ts';
 import { VisionStage } from '../edge/vision/vision-stage.ts';
@@ -61,7 +62,11 @@ async function run(cameras: number, fps: number, seconds: number, pool: Map<stri
   let processed = 0;
   const stage = new VisionStage({
     store,
-    config: { ...DEFAULT_VISION, intraOpThreads: 1 },
+    config: {
+      ...DEFAULT_VISION,
+      detectorPath: process.env.VISION_DETECTOR_PATH ?? DEFAULT_VISION.detectorPath,
+      intraOpThreads: 1,
+    },
     logger: pino({ level: 'warn' }),
     clock: systemClock,
     publish: () => {},

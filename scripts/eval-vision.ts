@@ -1,7 +1,8 @@
 // npm run eval:vision — renders the vision scenarios' camera frames (the sample store's 12 ceiling cameras, 10 fps, 2 % dropped)
 // and runs them through the edge's detector, embedder and tracker in simulated time. Prints detection
 // recall/precision at 0.3 m, MOTA, IDF1, ID switches, intact sessions and how identity confidence did (ticks
-// on a wrong session while sure; share of right ones in doubt) per scenario; with --json the last line is
+// on a wrong session while sure; share of right ones in doubt) per scenario, and hands overall (recall,
+// precision, held by their owner); with --json the last line is
 // {"overall":{…}}. Options: --fps N, --drop R, --scenario file.json (repeatable), --no-gate (infer every frame:
 // the edge's motion gate off).
 import { readdirSync } from 'node:fs';
@@ -87,6 +88,11 @@ const tp = sum((s) => s.detection.truePositives);
 const fp = sum((s) => s.detection.falsePositives);
 const fn = sum((s) => s.detection.falseNegatives);
 const gt = sum((s) => s.mot.gtObjects);
+const handTp = sum((s) => s.hands.truePositives);
+const handsFound = Math.max(
+  1,
+  sum((s) => s.handOwners.found),
+);
 const errors = sum((s) => s.mot.misses + s.mot.falsePositives + s.mot.idSwitches);
 const overall = {
   detectionRecall: tp / Math.max(1, tp + fn),
@@ -106,6 +112,12 @@ const overall = {
   identityDoubtfulShare: sum((s) => s.mot.doubtfulShare * s.mot.gtObjects) / Math.max(1, gt),
   // everyone in these scenarios is admitted: any report is a false alarm
   tailgatingReports: sum((s) => s.tailgating),
+  // extended hands per camera frame as the pipeline gave them to people; association: share of the hands
+  // found that the true owner's detection holds (contested: held by more than one)
+  handRecall: handTp / Math.max(1, handTp + sum((s) => s.hands.falseNegatives)),
+  handPrecision: handTp / Math.max(1, handTp + sum((s) => s.hands.falsePositives)),
+  handAssociation: sum((s) => s.handOwners.right) / handsFound,
+  handContestedShare: sum((s) => s.handOwners.contested) / handsFound,
   framesInferred: frameCounts.inferred,
   framesSkipped: frameCounts.skipped,
 };
@@ -126,6 +138,9 @@ log(
   `(${fps} fps, ${(dropRate * 100).toFixed(0)} % frames dropped, matches within 0.3 m; ${((performance.now() - started) / 1000).toFixed(0)} s)`,
 );
 log(
+  `hands: recall ${pct(overall.handRecall)}, precision ${pct(overall.handPrecision)}, held by their owner ${pct(overall.handAssociation)}, contested ${pct(overall.handContestedShare)}`,
+);
+log(
   `frames inferred / skipped by the motion gate: ${frameCounts.inferred} / ${frameCounts.skipped}${gated ? '' : ' (gate off)'}`,
 );
 if (json)
@@ -135,6 +150,8 @@ if (json)
       scenarios: scores.map((s) => ({
         scenario: s.scenario,
         detection: s.detection,
+        hands: s.hands,
+        handOwners: s.handOwners,
         mot: s.mot,
         tailgating: s.tailgating,
       })),

@@ -1,5 +1,6 @@
-# Trains the overhead person detector (centre and hand heatmaps, CenterNet-style focal loss) on frames
-# rendered by scripts/models-build.ts and exports it to ONNX. Run with Debian's /usr/bin/python3 (torch 1.13).
+# Trains the overhead person detector on frames rendered by scripts/models-build.ts and exports it to ONNX:
+# person-centre and hand heatmaps (CenterNet-style focal loss) and, at every hand, the offset to its owner's
+# body centre (L1 loss near true hands only). Run with Debian's /usr/bin/python3 (torch 1.13).
 # Usage: train_detector.py <data dir> <out.onnx> [epochs]
 import json
 import sys
@@ -15,6 +16,11 @@ torch.set_num_threads(2)
 
 STRIDE = 2
 SIGMA = {"people": 1.0, "hands": 0.8}
+# owner offsets are regressed at cells this close to a true hand (heatmap cells), nearest hand wins
+OWNER_RADIUS_CELLS = 2.0
+# the net predicts offsets in units of OWNER_SCALE input pixels (keeps its raw outputs near ±1)
+OWNER_SCALE = 8.0
+OWNER_WEIGHT = 1.0
 
 
 def block(cin, cout, stride=1, dilation=1):
@@ -26,21 +32,26 @@ def block(cin, cout, stride=1, dilation=1):
 
 
 class PersonHeatmapNet(nn.Module):
-    """Stride-2 features for precise peaks, a stride-4 branch with dilations for context, fused at stride 2."""
+    """Stride-2 features for precise peaks, a stride-4 branch with dilations for context (an arm's length
+    from hand to body), fused at stride 2. Outputs 2 heatmap logits and 2 owner-offset channels."""
 
     def __init__(self):
         super().__init__()
         self.fine = nn.Sequential(block(3, 12, stride=2), block(12, 20))
-        self.coarse = nn.Sequential(block(20, 24, stride=2), block(24, 32), block(32, 32, dilation=2))
+        self.coarse = nn.Sequential(
+            block(20, 32, stride=2), block(32, 40), block(40, 40, dilation=2), block(40, 40, dilation=4)
+        )
         self.up = nn.Upsample(scale_factor=2, mode="nearest")
-        self.mix = block(52, 24)
-        self.head = nn.Conv2d(24, 2, 1)
+        self.mix = block(60, 28)
+        self.head = nn.Conv2d(28, 2, 1)
         self.head.bias.data.fill_(-2.2)
+        self.owner = nn.Conv2d(28, 2, 1)
 
     def forward(self, x):
         f = self.fine(x)
         c = self.up(self.coarse(f))
-        return self.head(self.mix(torch.cat([f, c], dim=1)))
+        m = self.mix(torch.cat([f, c], dim=1))
+        return self.head(m), self.owner(m)
 
 
 class Exported(nn.Module):
@@ -49,19 +60,37 @@ class Exported(nn.Module):
         self.net = net
 
     def forward(self, images):
-        return torch.sigmoid(self.net(images))
+        heat, owner = self.net(images)
+        return torch.sigmoid(heat), owner * OWNER_SCALE
 
 
 def targets(labels, h, w):
+    """Heatmaps [n,2,h,w]; owner offsets [n,2,h,w] (input pixels, owner centre − cell) with their mask."""
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
-    out = np.zeros((len(labels), 2, h, w), np.float32)
+    heat = np.zeros((len(labels), 2, h, w), np.float32)
+    owner = np.zeros((len(labels), 2, h, w), np.float32)
+    mask = np.zeros((len(labels), 1, h, w), np.float32)
     for i, lab in enumerate(labels):
+        for cx, cy in lab["people"]:
+            gx, gy = cx / STRIDE, cy / STRIDE
+            heat[i, 0] = np.maximum(heat[i, 0], np.exp(-((xs - gx) ** 2 + (ys - gy) ** 2) / (2 * SIGMA["people"] ** 2)))
+        nearest = np.full((h, w), np.inf, np.float32)
+        for hx, hy, ox, oy in lab["hands"]:
+            gx, gy = hx / STRIDE, hy / STRIDE
+            d2 = (xs - gx) ** 2 + (ys - gy) ** 2
+            heat[i, 1] = np.maximum(heat[i, 1], np.exp(-d2 / (2 * SIGMA["hands"] ** 2)))
+            near = (d2 <= OWNER_RADIUS_CELLS**2) & (d2 < nearest)
+            nearest[near] = d2[near]
+            owner[i, 0][near] = ox - xs[near] * STRIDE
+            owner[i, 1][near] = oy - ys[near] * STRIDE
+            mask[i, 0][near] = 1.0
+        # the exact peak cells, as the decoder finds them ('>0.95' marks them for the focal loss)
         for c, key in enumerate(("people", "hands")):
-            for cx, cy in lab[key]:
-                gx, gy = cx / STRIDE, cy / STRIDE
-                g = np.exp(-((xs - gx) ** 2 + (ys - gy) ** 2) / (2 * SIGMA[key] ** 2))
-                out[i, c] = np.maximum(out[i, c], g)
-    return out
+            for p in lab[key]:
+                gx, gy = int(round(p[0] / STRIDE)), int(round(p[1] / STRIDE))
+                if 0 <= gx < w and 0 <= gy < h:
+                    heat[i, c, gy, gx] = 1.0
+    return heat, owner, mask
 
 
 def focal(logits, target):
@@ -74,6 +103,11 @@ def focal(logits, target):
     return (pos_loss.sum() + neg_loss.sum()) / n
 
 
+def owner_loss(pred, target, mask):
+    err = torch.nn.functional.smooth_l1_loss(pred, target / OWNER_SCALE, reduction="none", beta=0.1)
+    return (err * mask).sum() / mask.sum().clamp(min=1)
+
+
 def load(data, split):
     meta = json.load(open(f"{data}/det-{split}.json"))
     h, w = meta["height"], meta["width"]
@@ -83,40 +117,39 @@ def load(data, split):
 
 def main():
     data, out = sys.argv[1], sys.argv[2]
-    epochs = int(sys.argv[3]) if len(sys.argv) > 3 else 14
+    epochs = int(sys.argv[3]) if len(sys.argv) > 3 else 10
     x, labels, h, w = load(data, "train")
-    # quantise the nearest target cell like the decoder expects; '>0.95' marks the exact peak cells
-    y = targets(labels, h // STRIDE, w // STRIDE)
-    for i, lab in enumerate(labels):
-        for c, key in enumerate(("people", "hands")):
-            for cx, cy in lab[key]:
-                gx, gy = int(round(cx / STRIDE)), int(round(cy / STRIDE))
-                if 0 <= gx < w // STRIDE and 0 <= gy < h // STRIDE:
-                    y[i, c, gy, gx] = 1.0
-    xt = torch.from_numpy(x).permute(0, 3, 1, 2).float() / 255.0
-    yt = torch.from_numpy(y)
+    heat, owner, mask = targets(labels, h // STRIDE, w // STRIDE)
+    xt = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous()
+    ht, ot, mt = torch.from_numpy(heat), torch.from_numpy(owner), torch.from_numpy(mask)
     net = PersonHeatmapNet()
     opt = torch.optim.Adam(net.parameters(), lr=3e-3)
-    steps = epochs * (len(xt) // 32)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=steps)
+    batches = len(xt) // 32
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=epochs * batches)
     start = time.time()
-    step = 0
     for epoch in range(epochs):
         perm = torch.randperm(len(xt))
-        total = 0.0
-        for b in range(len(xt) // 32):
+        total = [0.0, 0.0]
+        for b in range(batches):
             idx = perm[b * 32 : (b + 1) * 32]
-            xb, yb = xt[idx], yt[idx]
+            xb = xt[idx].float() / 255.0
             if np.random.rand() < 0.5:  # brightness jitter on top of the rendered lighting
                 xb = (xb * float(np.random.uniform(0.8, 1.2))).clamp(0, 1)
-            loss = focal(net(xb), yb)
+            logits, offsets = net(xb)
+            lh = focal(logits, ht[idx])
+            lo = owner_loss(offsets, ot[idx], mt[idx])
+            loss = lh + OWNER_WEIGHT * lo
             opt.zero_grad()
             loss.backward()
             opt.step()
             sched.step()
-            step += 1
-            total += loss.item()
-        print(f"detector epoch {epoch + 1}/{epochs} loss {total / (len(xt) // 32):.4f} ({time.time() - start:.0f} s)", flush=True)
+            total[0] += lh.item()
+            total[1] += lo.item()
+        print(
+            f"detector epoch {epoch + 1}/{epochs} heat {total[0] / batches:.4f} owner {total[1] / batches:.4f} "
+            f"({time.time() - start:.0f} s)",
+            flush=True,
+        )
     net.eval()
     dummy = torch.zeros(1, 3, h, w)
     torch.onnx.export(
@@ -124,8 +157,8 @@ def main():
         dummy,
         out,
         input_names=["images"],
-        output_names=["heatmaps"],
-        dynamic_axes={"images": {0: "batch"}, "heatmaps": {0: "batch"}},
+        output_names=["heatmaps", "hand_owner"],
+        dynamic_axes={"images": {0: "batch"}, "heatmaps": {0: "batch"}, "hand_owner": {0: "batch"}},
         opset_version=13,
     )
     print(f"wrote {out}", flush=True)

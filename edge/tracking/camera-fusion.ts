@@ -1,6 +1,17 @@
 // Cross-camera fusion of one moment's detections on the floor: where camera views overlap, the same person
 // is seen twice; detections from different cameras closer than a merge radius become one. Pure.
 
+/** An extended hand on the floor (metres), given to a person. */
+export interface FloorHand {
+  x: number;
+  y: number;
+  /**
+   * 0–1: how sure the detector's owner output is that the hand is this person's (`edge/vision/hand-owner.ts`);
+   * absent when the detector has no owner output (the hand went to the nearest person).
+   */
+  ownerConfidence?: number;
+}
+
 export interface FloorDetection {
   camera: string;
   x: number;
@@ -9,7 +20,7 @@ export interface FloorDetection {
   /** L2-normalised appearance embedding, when the embedder ran. */
   embedding: Float32Array | undefined;
   /** Extended hands attributed to this person (floor metres). */
-  hands: Array<{ x: number; y: number }>;
+  hands: FloorHand[];
 }
 
 export interface FusedDetection {
@@ -17,7 +28,7 @@ export interface FusedDetection {
   y: number;
   score: number;
   embedding: Float32Array | undefined;
-  hands: Array<{ x: number; y: number }>;
+  hands: FloorHand[];
   cameras: string[];
 }
 
@@ -48,9 +59,15 @@ export function fuseDetections(
     const w = members.reduce((s, m) => s + m.score, 0);
     const x = members.reduce((s, m) => s + m.x * m.score, 0) / w;
     const y = members.reduce((s, m) => s + m.y * m.score, 0) / w;
-    const hands: Array<{ x: number; y: number }> = [];
+    const hands: FloorHand[] = [];
     for (const m of members) {
-      for (const h of m.hands) if (!hands.some((o) => Math.hypot(o.x - h.x, o.y - h.y) < 0.2)) hands.push(h);
+      for (const h of m.hands) {
+        const same = hands.findIndex((o) => Math.hypot(o.x - h.x, o.y - h.y) < 0.2);
+        if (same < 0) hands.push(h);
+        // one hand seen by two cameras: the surer camera's ownership counts
+        else if ((h.ownerConfidence ?? -1) > ((hands[same] as FloorHand).ownerConfidence ?? -1))
+          hands[same] = h;
+      }
     }
     return {
       x,

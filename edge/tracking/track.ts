@@ -1,4 +1,6 @@
 // A person the tracker follows on the floor, and the tracker's settings. Plain data.
+
+import type { FloorHand } from './camera-fusion.ts';
 import { DEFAULT_IDENTITY, type Identity, type IdentityTuning } from './identity-confidence.ts';
 import type { AxisState } from './motion-model.ts';
 
@@ -11,7 +13,8 @@ export interface Track extends Identity {
   x: AxisState;
   y: AxisState;
   embedding: Float32Array | undefined;
-  hands: Array<{ x: number; y: number }>;
+  /** Extended hands seen at the last update, with how sure the detector is they are this person's. */
+  hands: FloorHand[];
   bornTs: number;
   /** Where the track was born (tells a newcomer at the gate from a person found again). */
   bornX: number;

@@ -1,13 +1,15 @@
 // One inference step over the latest frame of several cameras: decode and resize with sharp (in parallel),
 // batched detector runs that start while later frames still decode, heatmap peaks → floor through each
-// camera's homography, hands given to the nearest person (to both of two about as near), one batched embedder run over person crops.
+// camera's homography, hands given to their owner (`hand-owner.ts`: the person the detector's owner point
+// lands on, or the nearest without that output), one batched embedder run over person crops.
 // Gives floor detections for the tracker. With a motion gate, frames of cameras where nothing moved since the
 // detector last found nobody skip the detector (and report nobody).
 // "People" standing inside a shelf are the shelf and are dropped.
 import type { Camera, Shelf } from '../../shared/store-config.ts';
-import type { FloorDetection } from '../tracking/camera-fusion.ts';
+import type { FloorDetection, FloorHand } from '../tracking/camera-fusion.ts';
 import { insideFixture } from './fixture-mask.ts';
 import { decodeToRgb, type InputSize, writeCrop, writeNchw } from './frame-prep.ts';
+import { assignHands, HAND_OWNER_DEFAULTS, type HandOwnerSettings, type SeenHand } from './hand-owner.ts';
 import { projectToFloor } from './homography.ts';
 import type { MotionGate } from './motion-gate.ts';
 import type { AppearanceEmbedder, HeatmapDetector } from './onnx-models.ts';
@@ -21,14 +23,6 @@ export interface CameraFrame {
   receivedAt?: number;
 }
 
-/** Arm's reach: a hand further than this from a person's centre is nobody's. */
-const HAND_REACH_M = 1.1;
-/**
- * A hand about as near another person as the nearest (within this, m) could be either's — two people side by
- * side at a shelf: it is given to both, so fusion sees two hands in the lane and asks staff rather than guess.
- */
-const HAND_CONTESTED_M = 0.2;
-
 /**
  * Frames per detector run: the detector works on the first frames while sharp still decodes the others.
  * Measured on 100 steps of 12 cameras (scenario 08, 2 cores, 1 inference thread): one run of 12 took
@@ -39,7 +33,7 @@ const DETECTOR_CHUNK_FRAMES = 3;
 /** One frame's people (floor metres, with their centre in input pixels for the crop) and hands. */
 interface FramePeople {
   people: Array<{ x: number; y: number; score: number; cx: number; cy: number }>;
-  hands: Array<{ x: number; y: number }>;
+  hands: SeenHand[];
   /** With a motion gate: the frame's block means, when the detector ran on it (the gate learns from it). */
   inferred?: Float32Array;
 }
@@ -64,6 +58,7 @@ export class FramePipeline {
     private readonly shelves: readonly Shelf[] = [],
     /** Skips the detector on frames where nothing moved (undefined: every frame is inferred). */
     private readonly gate: MotionGate | undefined = undefined,
+    private readonly handOwner: HandOwnerSettings = HAND_OWNER_DEFAULTS,
   ) {
     this.cameras = new Map(cameras.map((c) => [c.id, c]));
   }
@@ -95,16 +90,14 @@ export class FramePipeline {
         y: p.y,
         score: p.score,
         embedding: undefined as Float32Array | undefined,
-        hands: [] as Array<{ x: number; y: number }>,
+        hands: [] as FloorHand[],
       }));
-      for (const h of hands) {
-        const near = own
-          .map((p) => ({ p, d: Math.hypot(p.x - h.x, p.y - h.y) }))
-          .filter((n) => n.d < HAND_REACH_M)
-          .sort((a, b) => a.d - b.d);
-        const nearest = near[0]?.d ?? 0;
-        for (const n of near) if (n.d - nearest <= HAND_CONTESTED_M) n.p.hands.push(h);
-      }
+      assignHands(people, hands, this.handOwner).forEach((owners, k) => {
+        const h = hands[k] as SeenHand;
+        const hand: FloorHand = { x: h.x, y: h.y };
+        if (owners.confidence !== undefined) hand.ownerConfidence = owners.confidence;
+        for (const i of owners.people) own[i]?.hands.push(hand);
+      });
       people.forEach((p) => {
         cropOf.push({ rgb: rgbs[i] as Buffer, cx: p.cx, cy: p.cy });
       });
@@ -162,7 +155,12 @@ export class FramePipeline {
             cx: p.x,
             cy: p.y,
           })),
-          hands: r.hands.map((h) => projectToFloor(camera.homography, h.x * sx, h.y * sy)),
+          hands: r.hands.map((h) => ({
+            ...projectToFloor(camera.homography, h.x * sx, h.y * sy),
+            ...(h.owner === undefined
+              ? {}
+              : { owner: projectToFloor(camera.homography, h.owner.x * sx, h.owner.y * sy) }),
+          })),
           ...(gated === undefined ? {} : { inferred: gated }),
         });
       });

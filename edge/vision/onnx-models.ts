@@ -37,13 +37,23 @@ export async function openSession(path: string, tuning: SessionTuning): Promise<
   }
 }
 
+export interface HandPeak extends Peak {
+  /** Where the hand's owner's body centre is, model-input pixels (models with a `hand_owner` output). */
+  owner?: { x: number; y: number };
+}
+
 export interface FrameDetections {
   /** People centres and extended hands in model-input pixels. */
   people: Peak[];
-  hands: Peak[];
+  hands: HandPeak[];
 }
 
-/** The shipped Walkout detector: input images [N,3,H,W] in [0,1], output heatmaps [N,2,H/s,W/s]. */
+/**
+ * The shipped Walkout detector: input images [N,3,H,W] in [0,1], output heatmaps [N,2,H/s,W/s] (person
+ * centre, extended hand) and, in newer models, hand_owner [N,2,H/s,W/s]: at a hand's cell (i, j), the offset
+ * (dx, dy) in input pixels from the cell's pixel (j·s, i·s) to the centre of the body the hand belongs to.
+ * Older models without it still load: their hands come without an owner.
+ */
 export class HeatmapDetector {
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -58,6 +68,11 @@ export class HeatmapDetector {
     thresholds = { person: 0.35, hand: 0.35 },
   ): Promise<HeatmapDetector> {
     return new HeatmapDetector(await openSession(path, tuning), input, thresholds);
+  }
+
+  /** True when the model gives each hand's owner (a `hand_owner` output). */
+  get ownsHands(): boolean {
+    return this.session.outputNames.includes('hand_owner');
   }
 
   /** Runs `count` frames stored NCHW in `batch`. */
@@ -77,15 +92,32 @@ export class HeatmapDetector {
     if (channels < 2) throw new Error(`detector gives ${channels} heatmaps, expected person and hand`);
     const data = heat.data as Float32Array;
     const stride = width / w;
+    const owner = out.hand_owner;
+    const ownerData =
+      owner !== undefined && owner.dims[1] === 2 && owner.dims[2] === h && owner.dims[3] === w
+        ? (owner.data as Float32Array)
+        : undefined;
     const results: FrameDetections[] = [];
     for (let i = 0; i < count; i++) {
       const base = i * channels * h * w;
-      results.push({
-        people: decodeHeatmap(data, base, w, h, stride, this.thresholds.person),
-        hands: decodeHeatmap(data, base + h * w, w, h, stride, this.thresholds.hand),
-      });
+      const hands: HandPeak[] = decodeHeatmap(data, base + h * w, w, h, stride, this.thresholds.hand);
+      if (ownerData !== undefined) {
+        const ownerBase = i * 2 * h * w;
+        for (const hand of hands) {
+          // the offset is read at the peak's cell; every cell near a hand points at the same owner
+          const cx = Math.min(w - 1, Math.max(0, Math.round(hand.x / stride)));
+          const cy = Math.min(h - 1, Math.max(0, Math.round(hand.y / stride)));
+          const cell = cy * w + cx;
+          hand.owner = {
+            x: cx * stride + (ownerData[ownerBase + cell] as number),
+            y: cy * stride + (ownerData[ownerBase + h * w + cell] as number),
+          };
+        }
+      }
+      results.push({ people: decodeHeatmap(data, base, w, h, stride, this.thresholds.person), hands });
     }
     heat.dispose();
+    owner?.dispose();
     return results;
   }
 

@@ -60,7 +60,11 @@ export function toTrackMessage(t: Track): TrackMessage {
     y: round(t.y.p),
     vx: round(t.x.v),
     vy: round(t.y.v),
-    hands: t.hands.slice(0, 4).map((h) => ({ x: round(h.x), y: round(h.y) })),
+    hands: t.hands.slice(0, 4).map((h) => ({
+      x: round(h.x),
+      y: round(h.y),
+      ...(h.ownerConfidence === undefined ? {} : { ownerConfidence: round(h.ownerConfidence) }),
+    })),
     confidence: round(Math.min(1, t.hits / 5) * Math.exp(-unseenS / 3)),
     identityConfidence: round(t.identityConfidence),
     ...(lastSwapDoubtTs(t) === undefined ? {} : { identityDoubtTs: lastSwapDoubtTs(t) }),

@@ -2,7 +2,23 @@
 // reached into which lane) and the floor view. One message carries every live track at one moment.
 import { type Static, Type } from 'typebox';
 
-const FloorPoint = Type.Object({ x: Type.Number(), y: Type.Number() }, { additionalProperties: false });
+const Hand = Type.Object(
+  {
+    x: Type.Number(),
+    y: Type.Number(),
+    /**
+     * 0–1: how sure the detector is that this hand is this track's person's, from its hand→owner output
+     * (docs/vision.md, "Whose hand"). 1: the predicted owner point lies on this person and every other
+     * person is ≥ 0.25 m further from it. Below ~0.3 the hand is contested: it is also on the neighbour's
+     * track, because the owner point lies about as near both. 0: the owner point lands on nobody detected and
+     * the hand went to the nearest person (as without the field). Absent (older edges or a detector without
+     * the owner output): the hand went to the nearest person, and to both of two within 0.2 m of the same
+     * distance.
+     */
+    ownerConfidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  },
+  { additionalProperties: false },
+);
 
 export const TrackSchema = Type.Object(
   {
@@ -18,7 +34,7 @@ export const TrackSchema = Type.Object(
     vx: Type.Number(),
     vy: Type.Number(),
     /** Extended hands seen this moment (reaching into a shelf), floor metres. */
-    hands: Type.Array(FloorPoint, { maxItems: 4 }),
+    hands: Type.Array(Hand, { maxItems: 4 }),
     /** 0–1: how sure the tracker is the person is there now (falls while unseen). */
     confidence: Type.Number({ minimum: 0, maximum: 1 }),
     /**

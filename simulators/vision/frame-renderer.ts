@@ -31,7 +31,7 @@ export interface VisiblePerson {
   y: number;
   px: number;
   py: number;
-  /** Extended hand (reach ≥ 0.6) in floor metres and pixels. */
+  /** Extended hand (reach ≥ 0.6) inside the picture, in floor metres and pixels; it is this person's. */
   hand: { x: number; y: number; px: number; py: number } | undefined;
 }
 
@@ -293,7 +293,10 @@ export class FrameRenderer {
     for (const a of onFloor) {
       if (!seesFloorPoint(this.view, a.pose.x, a.pose.y)) continue;
       const p = this.px(a.pose);
-      const hand = a.pose.hand !== undefined && a.pose.reach >= 0.6 ? a.pose.hand : undefined;
+      // a hand is labelled while the arm is out (reach ≥ 0.6) and the hand itself is in the picture
+      const extended = a.pose.hand !== undefined && a.pose.reach >= 0.6 ? a.pose.hand : undefined;
+      const hand =
+        extended !== undefined && seesFloorPoint(this.view, extended.x, extended.y) ? extended : undefined;
       const hp = hand === undefined ? undefined : this.px(hand);
       visible.push({
         id: a.id,

@@ -2,10 +2,13 @@
 // models/*.json whose `minimum` figures the model-card test holds fresh renders to.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { DetectionScore } from './model-check.ts';
+import { DETECTOR_INPUT } from '../../edge/vision/vision-defaults.ts';
+import type { DetectorScore } from './model-check.ts';
 
 export interface CardInputs {
-  det: { people: DetectionScore; hands: DetectionScore };
+  det: DetectorScore;
+  /** The detector's training epochs. */
+  epochs: number;
   emb: { rank1: number; crops: number; sameCos: number; otherCos: number };
   valFrames: number;
   trainFrames: number;
@@ -25,25 +28,47 @@ const floor = (v: number, margin: number) => Math.max(0, Math.floor((v - margin)
 export function writeModelCards(c: CardInputs): void {
   const det = fileFacts('models/person-heatmap.onnx');
   const emb = fileFacts('models/appearance-embed.onnx');
+  const { width, height } = DETECTOR_INPUT;
+  const out = ['N', 2, height / 2, width / 2];
+  const figures = (d: Pick<DetectorScore, 'people' | 'hands' | 'association'>) => ({
+    personRecall: d.people.recall,
+    personPrecision: d.people.precision,
+    personErrorM: d.people.meanErrorM,
+    handRecall: d.hands.recall,
+    handPrecision: d.hands.precision,
+    handErrorM: d.hands.meanErrorM,
+    handsFound: d.association.hands,
+    association: d.association.accuracy,
+    handContestedShare: d.association.contestedShare,
+    handWrongSureShare: d.association.wrongSureShare,
+  });
   const detJson = {
     model: 'person-heatmap',
     file: 'models/person-heatmap.onnx',
     ...det,
-    input: { name: 'images', shape: ['N', 3, 96, 128], scale: 'RGB bytes / 255' },
-    output: { name: 'heatmaps', shape: ['N', 2, 48, 64], channels: ['person centre', 'extended hand'] },
+    input: { name: 'images', shape: ['N', 3, height, width], scale: 'RGB bytes / 255' },
+    output: { name: 'heatmaps', shape: out, channels: ['person centre', 'extended hand'] },
+    outputs: [
+      { name: 'heatmaps', shape: out, channels: ['person centre', 'extended hand'] },
+      {
+        name: 'hand_owner',
+        shape: out,
+        channels: ['owner dx', 'owner dy'],
+        unit: "input pixels from the cell's pixel (2j, 2i) to the hand's owner's body centre, read at hand peaks",
+      },
+    ],
     measured: {
       frames: c.valFrames,
-      personRecall: c.det.people.recall,
-      personPrecision: c.det.people.precision,
-      personErrorM: c.det.people.meanErrorM,
-      handRecall: c.det.hands.recall,
-      handPrecision: c.det.hands.precision,
+      ...figures(c.det),
+      crowded: figures(c.det.crowded),
     },
     minimum: {
       personRecall: floor(c.det.people.recall, 0.03),
       personPrecision: floor(c.det.people.precision, 0.03),
-      handRecall: floor(c.det.hands.recall, 0.08),
-      handPrecision: floor(c.det.hands.precision, 0.08),
+      handRecall: floor(c.det.hands.recall, 0.05),
+      handPrecision: floor(c.det.hands.precision, 0.05),
+      association: floor(c.det.association.accuracy, 0.03),
+      crowdedAssociation: floor(c.det.crowded.association.accuracy, 0.05),
     },
   };
   const embJson = {
@@ -63,17 +88,23 @@ export function writeModelCards(c: CardInputs): void {
   writeFileSync('models/person-heatmap.json', `${JSON.stringify(detJson, null, 2)}\n`);
   writeFileSync('models/appearance-embed.json', `${JSON.stringify(embJson, null, 2)}\n`);
   const common = `## Training data
-Rendered by the Walkout simulator (\`simulators/vision/\`) from the sample store's ${c.cameras} ceiling cameras:
-${c.trainFrames} frames, 0–6 people each from a pool of ${c.trainIdentities} appearances (clothing and hair
-from a shared palette, so some are alike; baskets, trolleys), a third standing at lanes with an arm in the
-shelf, pairs shoulder to shoulder, people cut by the frame border, lighting drift and dim spells, sensor noise,
-blur and JPEG at quality 75. Frames go through the edge's own preparation (\`edge/vision/frame-prep.ts\`).
+Rendered by the Walkout simulator (\`simulators/vision/\`, scenes from \`training-scenes.ts\`) from the sample
+store's ${c.cameras} ceiling cameras: ${c.trainFrames} frames, 0–6 people each from a pool of ${c.trainIdentities}
+appearances (clothing and hair from a shared palette, so some are alike; baskets, trolleys), many standing at
+lanes with an arm in the shelf, pairs shoulder to shoulder, people cut by the frame border, lighting drift and
+dim spells, sensor noise, blur and JPEG at quality 75. Hard cases drawn on purpose: 40 % of frames start with
+two or three people side by side at one shelf (0.33–0.6 m apart), each reaching into their own lane or (35 %)
+a neighbour's, the arm across the neighbour's front, or two crossing arms into each other's lanes; children
+(shoulders 0.6–0.8 of an adult's, 15 % of people) beside adults; pairs merged into one blob (0.28–0.38 m
+apart). People are drawn in random order, so an arm lies over or under a neighbour. A hand is labelled when
+the arm is out (reach ≥ 0.6) and the hand is inside the picture, with its owner. Frames go through the edge's
+own preparation (\`edge/vision/frame-prep.ts\`).
 Reproduce with \`npm run models:build\` (needs torch for \`/usr/bin/python3\`: \`apt-get install -y python3-torch python3-onnx\`).
 
 ## Limits
 Trained on synthetic top-down renders only: no real camera footage, no parallax (people are drawn as seen
-straight down at their floor position), no children, no staff carts. Expect to retrain on real store footage
-before trusting these numbers in a store.
+straight down at their floor position), no staff carts; an arm is a straight line from the shoulder. Expect
+to retrain on real store footage before trusting these numbers in a store.
 
 ## Licence
 Same licence as the Walkout repository; trained only on data generated by this repository.
@@ -83,24 +114,42 @@ Same licence as the Walkout repository; trained only on data generated by this r
     `# person-heatmap — overhead person and hand detector
 
 File \`models/person-heatmap.onnx\` (${(det.bytes / 1024).toFixed(0)} KiB, sha256 \`${det.sha256.slice(0, 16)}…\`), trained by
-\`training/train_detector.py\` (7 conv layers: a stride-2 branch for precise peaks and a dilated stride-4 branch for context, BatchNorm folded at export; CenterNet-style focal loss; 6 epochs), ONNX opset 13.
+\`training/train_detector.py\` (9 conv layers: a stride-2 branch for precise peaks and a stride-4 branch with
+dilations 2 and 4 for context, an arm's length from hand to body; BatchNorm folded at export; CenterNet-style focal
+loss on the heatmaps, smooth L1 on the owner offsets near true hands; ${c.epochs} epochs), ONNX opset 13.
 
 ## Input
-\`images\`: float32 [N, 3, 96, 128], RGB, bytes / 255, the camera frame resized to 128×96 (no letterbox).
+\`images\`: float32 [N, 3, ${height}, ${width}], RGB, bytes / 255, the camera frame resized to ${width}×${height} (no letterbox).
 
-## Output
-\`heatmaps\`: float32 [N, 2, 48, 64] after a sigmoid: channel 0 person centre (torso seen from above), channel 1
-an extended hand. Cell (i, j) ↔ input pixel (2j, 2i). The edge takes 3×3 local maxima ≥ 0.35 and refines them by
-the weighted centroid (\`edge/vision/heatmap-decode.ts\`), then projects through the camera homography.
+## Outputs
+\`heatmaps\`: float32 [N, 2, ${height / 2}, ${width / 2}] after a sigmoid: channel 0 person centre (torso seen from above),
+channel 1 an extended hand. Cell (i, j) ↔ input pixel (2j, 2i). The edge takes 3×3 local maxima ≥ 0.35 and
+refines them by the weighted centroid (\`edge/vision/heatmap-decode.ts\`), then projects through the camera
+homography.
+
+\`hand_owner\`: float32 [N, 2, ${height / 2}, ${width / 2}]: at a hand's cell (i, j), the offset (dx, dy) in input pixels
+from that cell's pixel (2j, 2i) to the centre of the body the hand belongs to (trained at cells within 2 of a
+true hand, the nearest hand's owner; meaningless elsewhere). The edge reads it at each hand peak's cell, projects
+the owner point to the floor and gives the hand to the person detected nearest it (\`edge/vision/hand-owner.ts\`).
 
 ## Measured accuracy
-On ${c.valFrames} freshly rendered frames with 60 appearances never seen in training; a detection counts when it
-lands within 0.3 m of a true position on the floor (greedy nearest matching).
+On ${c.valFrames} freshly rendered frames (the same kinds of scene, hard cases included) with 60 appearances
+never seen in training; a detection counts when it lands within 0.3 m of a true position on the floor (greedy
+nearest matching). *Crowded*: people with someone else within 1 m, and their hands (${c.det.crowded.association.hands}
+of the ${c.det.association.hands} hands found). *Whose hand*: of the true hands found, the share whose best owner
+(\`assignHands\` with the edge's settings) is the detection of the true owner; *contested*: given to two people.
 
 | | recall | precision | mean error |
 |---|---|---|---|
 | person | ${pct(c.det.people.recall)} | ${pct(c.det.people.precision)} | ${(c.det.people.meanErrorM * 100).toFixed(1)} cm |
+| person, crowded | ${pct(c.det.crowded.people.recall)} | ${pct(c.det.crowded.people.precision)} | ${(c.det.crowded.people.meanErrorM * 100).toFixed(1)} cm |
 | hand (arm extended) | ${pct(c.det.hands.recall)} | ${pct(c.det.hands.precision)} | ${(c.det.hands.meanErrorM * 100).toFixed(1)} cm |
+| hand, crowded | ${pct(c.det.crowded.hands.recall)} | ${pct(c.det.crowded.hands.precision)} | ${(c.det.crowded.hands.meanErrorM * 100).toFixed(1)} cm |
+
+| whose hand | right owner | contested | wrong with confidence ≥ 0.75 |
+|---|---|---|---|
+| all hands found | ${pct(c.det.association.accuracy)} | ${pct(c.det.association.contestedShare)} | ${pct(c.det.association.wrongSureShare)} |
+| crowded | ${pct(c.det.crowded.association.accuracy)} | ${pct(c.det.crowded.association.contestedShare)} | ${pct(c.det.crowded.association.wrongSureShare)} |
 
 \`models/person-heatmap.json\` holds these figures and the minimum a fresh render must reach
 (\`test/integration/vision/model-card.test.ts\`).

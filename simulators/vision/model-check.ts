@@ -1,6 +1,8 @@
 // Measures the vision models against rendered ground truth, the way their model cards state it: person and
-// hand detection recall/precision at 0.3 m on the floor, and re-identification rank-1 over a gallery.
-import { writeCrop } from '../../edge/vision/frame-prep.ts';
+// hand detection recall/precision at 0.3 m on the floor, whose hand each found hand was given to (overall and
+// among people in a crowd), and re-identification rank-1 over a gallery.
+import { writeCrop, writeNchw } from '../../edge/vision/frame-prep.ts';
+import { assignHands, type SeenHand } from '../../edge/vision/hand-owner.ts';
 import type { AppearanceEmbedder, HeatmapDetector } from '../../edge/vision/onnx-models.ts';
 import { projectToFloor } from '../../shared/homography.ts';
 import type { Camera } from '../../shared/store-config.ts';
@@ -23,7 +25,14 @@ export function scoreMatches(
   truths: Array<{ x: number; y: number }>,
   found: Array<{ x: number; y: number }>,
   radius = MATCH_RADIUS_M,
-): { tp: number; fp: number; fn: number; errorSum: number } {
+): {
+  tp: number;
+  fp: number;
+  fn: number;
+  errorSum: number;
+  /** The matched detection of each truth (index into `found`), or -1. */
+  foundOf: number[];
+} {
   const pairs: Array<{ t: number; f: number; d: number }> = [];
   truths.forEach((t, ti) => {
     found.forEach((f, fi) => {
@@ -34,14 +43,16 @@ export function scoreMatches(
   pairs.sort((a, b) => a.d - b.d);
   const usedT = new Set<number>();
   const usedF = new Set<number>();
+  const foundOf = truths.map(() => -1);
   let errorSum = 0;
   for (const p of pairs) {
     if (usedT.has(p.t) || usedF.has(p.f)) continue;
     usedT.add(p.t);
     usedF.add(p.f);
+    foundOf[p.t] = p.f;
     errorSum += p.d;
   }
-  return { tp: usedT.size, fp: found.length - usedF.size, fn: truths.length - usedT.size, errorSum };
+  return { tp: usedT.size, fp: found.length - usedF.size, fn: truths.length - usedT.size, errorSum, foundOf };
 }
 
 export function summarise(tp: number, fp: number, fn: number, errorSum: number): DetectionScore {
@@ -55,24 +66,77 @@ export function summarise(tp: number, fp: number, fn: number, errorSum: number):
   };
 }
 
+/** How the hands found were given to people (`edge/vision/hand-owner.ts`), over true hands that were found. */
+export interface AssociationScore {
+  /** True hands found (matched within 0.3 m). */
+  hands: number;
+  /** Of those, the share whose first (best) owner is the detection of the true owner. */
+  accuracy: number;
+  /** The share given to more than one person (contested: fusion asks staff). */
+  contestedShare: number;
+  /** The share given first to someone else with owner confidence ≥ 0.75 (a sure mistake). */
+  wrongSureShare: number;
+}
+
+export interface DetectorScore {
+  people: DetectionScore;
+  hands: DetectionScore;
+  association: AssociationScore;
+  /** The same, over people with someone else within CROWDED_M (and their hands). */
+  crowded: { people: DetectionScore; hands: DetectionScore; association: AssociationScore };
+}
+
+/** A person is in a crowd when someone else stands within this (m). */
+export const CROWDED_M = 1;
+
+/** Counts: detection [tp, fp, fn, errorSum] and association [hands, right, contested, wrongSure]. */
+class Tally {
+  readonly det = { people: [0, 0, 0, 0], hands: [0, 0, 0, 0] };
+  readonly assoc = [0, 0, 0, 0];
+  add(key: 'people' | 'hands', tp: number, fp: number, fn: number, err: number) {
+    const t = this.det[key];
+    t[0] = (t[0] ?? 0) + tp;
+    t[1] = (t[1] ?? 0) + fp;
+    t[2] = (t[2] ?? 0) + fn;
+    t[3] = (t[3] ?? 0) + err;
+  }
+  score(key: 'people' | 'hands'): DetectionScore {
+    const [a = 0, b = 0, c = 0, d = 0] = this.det[key];
+    return summarise(a, b, c, d);
+  }
+  association(): AssociationScore {
+    const [n = 0, right = 0, contested = 0, wrongSure = 0] = this.assoc;
+    const share = (v: number) => (n === 0 ? 1 : v / n);
+    return {
+      hands: n,
+      accuracy: share(right),
+      contestedShare: n === 0 ? 0 : contested / n,
+      wrongSureShare: n === 0 ? 0 : wrongSure / n,
+    };
+  }
+}
+
+const WRONG_SURE_CONFIDENCE = 0.75;
+
+/**
+ * Person and hand detection, and whose hand each found hand was given to, the way the edge does it: peaks
+ * projected to the floor, hands assigned by `assignHands` with the default settings.
+ */
 export async function measureDetector(
   detector: HeatmapDetector,
   frames: readonly LabelledFrame[],
   cameras: ReadonlyMap<string, Camera>,
-): Promise<{ people: DetectionScore; hands: DetectionScore }> {
+): Promise<DetectorScore> {
   const { width, height } = detector.input;
   const plane = 3 * width * height;
   const batchSize = 16;
   const batch = new Float32Array(batchSize * plane);
-  const totals = { people: [0, 0, 0, 0], hands: [0, 0, 0, 0] };
+  const all = new Tally();
+  const crowd = new Tally();
   for (let start = 0; start < frames.length; start += batchSize) {
     const chunk = frames.slice(start, start + batchSize);
     chunk.forEach((f, i) => {
-      for (let p = 0; p < width * height; p++) {
-        batch[i * plane + p] = (f.rgb[p * 3] as number) / 255;
-        batch[i * plane + width * height + p] = (f.rgb[p * 3 + 1] as number) / 255;
-        batch[i * plane + 2 * width * height + p] = (f.rgb[p * 3 + 2] as number) / 255;
-      }
+      writeNchw(f.rgb, detector.input, batch, i);
     });
     const results = await detector.detect(batch, chunk.length);
     chunk.forEach((frame, i) => {
@@ -82,24 +146,111 @@ export async function measureDetector(
       const sx = camera.imageWidth / width;
       const sy = camera.imageHeight / height;
       const toFloor = (p: { x: number; y: number }) => projectToFloor(camera.homography, p.x * sx, p.y * sy);
-      const people = scoreMatches(frame.people, result.people.map(toFloor));
-      const handTruths = frame.people.flatMap((p) => (p.hand === undefined ? [] : [p.hand]));
-      const hands = scoreMatches(handTruths, result.hands.map(toFloor));
-      for (const [key, s] of [
-        ['people', people],
-        ['hands', hands],
-      ] as const) {
-        const t = totals[key];
-        t[0] = (t[0] ?? 0) + s.tp;
-        t[1] = (t[1] ?? 0) + s.fp;
-        t[2] = (t[2] ?? 0) + s.fn;
-        t[3] = (t[3] ?? 0) + s.errorSum;
-      }
+      scoreFrame(
+        frame,
+        result.people.map(toFloor),
+        result.hands.map((h) => ({
+          ...toFloor(h),
+          ...(h.owner === undefined ? {} : { owner: toFloor(h.owner) }),
+        })),
+        all,
+        crowd,
+      );
     });
   }
-  const [a = 0, b = 0, c = 0, d = 0] = totals.people;
-  const [e = 0, f = 0, g = 0, h = 0] = totals.hands;
-  return { people: summarise(a, b, c, d), hands: summarise(e, f, g, h) };
+  return {
+    people: all.score('people'),
+    hands: all.score('hands'),
+    association: all.association(),
+    crowded: { people: crowd.score('people'), hands: crowd.score('hands'), association: crowd.association() },
+  };
+}
+
+function scoreFrame(
+  frame: LabelledFrame,
+  people: Array<{ x: number; y: number }>,
+  hands: SeenHand[],
+  all: Tally,
+  crowd: Tally,
+): void {
+  const truths = frame.people;
+  const crowded = truths.map((t, i) =>
+    truths.some((o, j) => j !== i && Math.hypot(o.x - t.x, o.y - t.y) <= CROWDED_M),
+  );
+  const ps = scoreMatches(truths, people);
+  const handOwner = truths.flatMap((p, i) => (p.hand === undefined ? [] : [i]));
+  const handTruths = handOwner.map((i) => truths[i]?.hand as { x: number; y: number });
+  const hs = scoreMatches(handTruths, hands);
+  all.add('people', ps.tp, ps.fp, ps.fn, ps.errorSum);
+  all.add('hands', hs.tp, hs.fp, hs.fn, hs.errorSum);
+  // the crowded subset: its truths, and the unmatched detections nearest one of its people
+  const nearestTruth = (p: { x: number; y: number }) => {
+    let best = -1;
+    let bestD = Number.POSITIVE_INFINITY;
+    truths.forEach((t, i) => {
+      const d = Math.hypot(t.x - p.x, t.y - p.y);
+      if (d < bestD) {
+        bestD = d;
+        best = i;
+      }
+    });
+    return bestD <= CROWDED_M ? best : -1;
+  };
+  const subset = (
+    key: 'people' | 'hands',
+    owners: number[],
+    foundOf: number[],
+    found: Array<{ x: number; y: number }>,
+    truthPoints: Array<{ x: number; y: number }>,
+  ) => {
+    let tp = 0;
+    let fn = 0;
+    let err = 0;
+    const matched = new Set(foundOf);
+    owners.forEach((owner, t) => {
+      if (!crowded[owner]) return;
+      const f = foundOf[t] ?? -1;
+      if (f < 0) fn++;
+      else {
+        tp++;
+        const a = found[f] as { x: number; y: number };
+        const b = truthPoints[t] as { x: number; y: number };
+        err += Math.hypot(a.x - b.x, a.y - b.y);
+      }
+    });
+    const fp = found.filter((f, i) => {
+      if (matched.has(i)) return false;
+      const t = nearestTruth(f);
+      return t >= 0 && crowded[t] === true;
+    }).length;
+    crowd.add(key, tp, fp, fn, err);
+  };
+  subset(
+    'people',
+    truths.map((_, i) => i),
+    ps.foundOf,
+    people,
+    truths,
+  );
+  subset('hands', handOwner, hs.foundOf, hands, handTruths);
+  // whose hand: each found true hand's best owner against the detection of its true owner
+  const owners = assignHands(people, hands);
+  handOwner.forEach((owner, t) => {
+    const f = hs.foundOf[t] ?? -1;
+    if (f < 0) return;
+    const given = owners[f];
+    const right =
+      given !== undefined && given.people[0] !== undefined && given.people[0] === ps.foundOf[owner];
+    const contested = (given?.people.length ?? 0) > 1;
+    const wrongSure =
+      !right && (given?.people.length ?? 0) > 0 && (given?.confidence ?? 0) >= WRONG_SURE_CONFIDENCE;
+    for (const tally of crowded[owner] ? [all, crowd] : [all]) {
+      tally.assoc[0] = (tally.assoc[0] ?? 0) + 1;
+      if (right) tally.assoc[1] = (tally.assoc[1] ?? 0) + 1;
+      if (contested) tally.assoc[2] = (tally.assoc[2] ?? 0) + 1;
+      if (wrongSure) tally.assoc[3] = (tally.assoc[3] ?? 0) + 1;
+    }
+  });
 }
 
 /** Rank-1 re-identification: each crop's nearest identity centroid (from the other crops) is its own. */

@@ -1,18 +1,45 @@
 // Random scenes for training and checking the vision models: people anywhere a camera sees (partly out of
 // frame too), many standing at lanes with an arm in the shelf, pairs shoulder to shoulder, drawn from a
-// pool of identities so the same person is seen again under other poses, places and light.
+// pool of identities so the same person is seen again under other poses, places and light. A share of scenes
+// start with the hard cases of whose-hand-is-it (issue #13): two or three people shoulder to shoulder at one
+// shelf, reaching into their own lane, into a neighbour's (the arm across the neighbour's front) or crossing
+// arms, children beside adults, people so close they merge into one blob.
 import type { Random } from '../../shared/random.ts';
-import type { StoreConfig } from '../../shared/store-config.ts';
+import type { Shelf, StoreConfig } from '../../shared/store-config.ts';
 import { type Appearance, drawAppearance } from './appearance.ts';
 import { applyMat3, type CameraView } from './camera-geometry.ts';
-import { insideShelf, laneAccess, type Point } from './floor-planner.ts';
+import { insideShelf, laneAccess, type Point, shelfAxes } from './floor-planner.ts';
 import type { SceneActor } from './frame-renderer.ts';
 
 export function identityPool(count: number, random: Random): Appearance[] {
   return Array.from({ length: count }, () => drawAppearance(random));
 }
 
+/** How often the scene generator draws each hard case (shares of scenes or of people). */
+const HARD_CASES = {
+  /** Scenes that start with a group of 2–3 at one shelf. */
+  shelfGroup: 0.4,
+  /** In a group: a member reaching into a neighbour's lane rather than their own. */
+  neighbourLane: 0.35,
+  /** In a group of two both reaching: each into the other's lane (crossed arms). */
+  crossedArms: 0.25,
+  /** A person drawn as a child (shoulders 0.6–0.8 of an adult's). */
+  child: 0.15,
+  /** Two people merged: centres 0.28–0.38 m apart. */
+  mergedPair: 0.12,
+} as const;
+
 const free = (store: StoreConfig, p: Point) => !store.shelves.some((s) => insideShelf(s, p, 0.22));
+
+interface Placed {
+  p: Point;
+  heading: number;
+  hand: Point | undefined;
+  reach: number;
+  /** Closest allowed distance to anyone already placed (m). */
+  minGap: number;
+  child: boolean;
+}
 
 /** One random scene as seen by `view`; actor ids are `<identity index>`. */
 export function randomScene(
@@ -32,17 +59,36 @@ export function randomScene(
   });
   const actors: SceneActor[] = [];
   const used = new Set<number>();
+  const place = (c: Placed): boolean => {
+    if (!free(store, c.p) || actors.some((o) => Math.hypot(o.pose.x - c.p.x, o.pose.y - c.p.y) < c.minGap))
+      return false;
+    for (let tries = 0; tries < 6; tries++) {
+      const who = random.int(0, identities.length - 1);
+      if (used.has(who)) continue;
+      used.add(who);
+      const look = identities[who] as Appearance;
+      actors.push({
+        id: String(who),
+        appearance: c.child ? { ...look, size: 0.6 + random.next() * 0.2, carries: 'nothing' } : look,
+        pose: { x: c.p.x, y: c.p.y, heading: c.heading, hand: c.hand, reach: c.reach, onFloor: true },
+      });
+      return true;
+    }
+    return false;
+  };
   const count = random.int(0, 6);
+  if (inView.length > 0 && random.next() < HARD_CASES.shelfGroup) {
+    for (const c of shelfGroup(random.pick(inView).shelf, random)) if (actors.length < 6) place(c);
+  }
   for (let n = 0; n < count * 3 && actors.length < count; n++) {
-    const who = random.int(0, identities.length - 1);
-    if (used.has(who)) continue;
     let p: Point;
     let heading = random.next() * 2 * Math.PI;
     let hand: Point | undefined;
     let reach = 0;
+    let minGap = 0.42;
     const last = actors[actors.length - 1];
     const roll = random.next();
-    if (roll < 0.35 && inView.length > 0) {
+    if (roll < 0.3 && inView.length > 0) {
       const { shelf, lane } = random.pick(inView);
       const access = laneAccess(shelf, lane);
       const side = (random.next() - 0.5) * 0.3;
@@ -51,22 +97,67 @@ export function randomScene(
       heading = Math.atan2(access.reach.y - p.y, access.reach.x - p.x);
       if (reach > 0)
         hand = { x: p.x + (access.reach.x - p.x) * reach, y: p.y + (access.reach.y - p.y) * reach };
-    } else if (roll < 0.55 && last !== undefined) {
-      // shoulder to shoulder with the previous person
-      const side = last.pose.heading + Math.PI / 2;
-      const gap = 0.45 + random.next() * 0.3;
+    } else if (roll < 0.5 && last !== undefined) {
+      // shoulder to shoulder with the previous person, or merged with them into one blob
+      const merged = random.next() < HARD_CASES.mergedPair / 0.2;
+      const side = last.pose.heading + (Math.PI / 2) * (random.next() < 0.5 ? 1 : -1);
+      const gap = merged ? 0.28 + random.next() * 0.1 : 0.45 + random.next() * 0.3;
+      if (merged) minGap = 0.27;
       p = { x: last.pose.x + Math.cos(side) * gap, y: last.pose.y + Math.sin(side) * gap };
       heading = last.pose.heading + (random.next() - 0.5) * 0.6;
     } else {
       p = { x: a.x + random.next() * (b.x - a.x), y: a.y + random.next() * (b.y - a.y) };
     }
-    if (!free(store, p) || actors.some((o) => Math.hypot(o.pose.x - p.x, o.pose.y - p.y) < 0.42)) continue;
-    used.add(who);
-    actors.push({
-      id: String(who),
-      appearance: identities[who] as Appearance,
-      pose: { x: p.x, y: p.y, heading, hand, reach, onFloor: true },
-    });
+    place({ p, heading, hand, reach, minGap, child: random.next() < HARD_CASES.child });
   }
-  return actors;
+  // drawing order decides whose arm lies over whose body
+  return random.shuffle(actors);
+}
+
+/**
+ * Two or three people side by side in front of one shelf (0.33–0.6 m apart along it), each reaching (or not)
+ * into their own lane, a neighbour's, or — two of them — crossing arms into each other's.
+ */
+function shelfGroup(shelf: Shelf, random: Random): Placed[] {
+  const { face, along } = shelfAxes(shelf);
+  const size = random.next() < 0.6 ? 2 : 3;
+  const half = shelf.widthM / 2;
+  const spacing = Array.from({ length: size - 1 }, () => 0.33 + random.next() * 0.27);
+  const span = spacing.reduce((s, v) => s + v, 0);
+  let u = -half + 0.2 + random.next() * Math.max(0, shelf.widthM - 0.4 - span);
+  const stand = 0.35 + random.next() * 0.15;
+  /** A point `out` metres in front of the shelf's face, `at` metres along it from its centre. */
+  const front = (at: number, out: number): Point => ({
+    x: shelf.position.x + face.x * (shelf.depthM / 2 + out) + along.x * at,
+    y: shelf.position.y + face.y * (shelf.depthM / 2 + out) + along.y * at,
+  });
+  const us: number[] = [];
+  for (let i = 0; i < size; i++) {
+    us.push(u);
+    u += spacing[i] ?? 0;
+  }
+  // where each member's hand goes, as a place along the shelf
+  const targets = us.map((own, i) => {
+    if (random.next() >= HARD_CASES.neighbourLane) return own + (random.next() - 0.5) * 0.2;
+    const neighbour = us[i + (random.next() < 0.5 ? -1 : 1)] ?? us[i - 1] ?? own;
+    return neighbour + (random.next() - 0.5) * 0.2;
+  });
+  if (size === 2 && random.next() < HARD_CASES.crossedArms) {
+    targets[0] = (us[1] ?? 0) + (random.next() - 0.5) * 0.15;
+    targets[1] = (us[0] ?? 0) + (random.next() - 0.5) * 0.15;
+  }
+  return us.map((own, i) => {
+    const p = front(own + (random.next() - 0.5) * 0.08, stand + (random.next() - 0.5) * 0.1);
+    const reaching = random.next() < 0.8;
+    const reach = reaching ? Math.min(1, 0.3 + random.next() * 0.9) : 0;
+    const target = front(targets[i] ?? own, -0.08);
+    const hand = reaching
+      ? { x: p.x + (target.x - p.x) * reach, y: p.y + (target.y - p.y) * reach }
+      : undefined;
+    // facing the shelf, turned a little towards where the hand goes
+    const toShelf = Math.atan2(-face.y, -face.x);
+    const heading =
+      hand === undefined ? toShelf + (random.next() - 0.5) * 0.5 : Math.atan2(hand.y - p.y, hand.x - p.x);
+    return { p, heading, hand, reach, minGap: 0.3, child: random.next() < HARD_CASES.child };
+  });
 }

@@ -15,6 +15,10 @@ export interface ScenarioScore {
   scenario: string;
   frames: number;
   detection: DetectionScore;
+  /** Extended hands in each camera frame, as the pipeline gave them to people (0.3 m). */
+  hands: DetectionScore;
+  /** Hands found: how many, held by their true owner's detection, and held by more than one detection. */
+  handOwners: { found: number; right: number; contested: number };
   mot: MotSummary;
   /** Wall time spent in the edge pipeline + tracker per frame, ms. */
   edgeMsPerFrame: number;
@@ -42,6 +46,8 @@ export async function evaluateScenario(
   );
   entries.sort((a, b) => a.ts - b.ts);
   const det = [0, 0, 0, 0];
+  const hand = [0, 0, 0, 0];
+  const handOwners = { found: 0, right: 0, contested: 0 };
   let frames = 0;
   let tailgating = 0;
   let edgeMs = 0;
@@ -61,14 +67,31 @@ export async function evaluateScenario(
     edgeMs += performance.now() - started;
     frames += tick.frames.length;
     for (const frame of tick.frames) {
-      const s = scoreMatches(
-        frame.visible,
-        detections.filter((d) => d.camera === frame.camera),
-      );
+      const seen = detections.filter((d) => d.camera === frame.camera);
+      const s = scoreMatches(frame.visible, seen);
       det[0] = (det[0] ?? 0) + s.tp;
       det[1] = (det[1] ?? 0) + s.fp;
       det[2] = (det[2] ?? 0) + s.fn;
       det[3] = (det[3] ?? 0) + s.errorSum;
+      // a contested hand is one object on several people's lists
+      const hands = [...new Set(seen.flatMap((d) => d.hands))];
+      const owners = frame.visible.flatMap((v, i) => (v.hand === undefined ? [] : [i]));
+      const h = scoreMatches(
+        owners.map((i) => frame.visible[i]?.hand as { x: number; y: number }),
+        hands,
+      );
+      hand[0] = (hand[0] ?? 0) + h.tp;
+      hand[1] = (hand[1] ?? 0) + h.fp;
+      hand[2] = (hand[2] ?? 0) + h.fn;
+      hand[3] = (hand[3] ?? 0) + h.errorSum;
+      owners.forEach((owner, t) => {
+        const found = hands[h.foundOf[t] ?? -1];
+        if (found === undefined) return;
+        const holders = seen.flatMap((d, i) => (d.hands.includes(found) ? [i] : []));
+        handOwners.found++;
+        if (holders.includes(s.foundOf[owner] ?? -1)) handOwners.right++;
+        if (holders.length > 1) handOwners.contested++;
+      });
     }
     const covered = (x: number, y: number) => camerasSeeing(outlines, x, y).length > 0;
     const gts = tick.truth
@@ -92,6 +115,8 @@ export async function evaluateScenario(
     scenario: scenario.name,
     frames,
     detection: summarise(tp, fp, fn, err),
+    hands: summarise(hand[0] ?? 0, hand[1] ?? 0, hand[2] ?? 0, hand[3] ?? 0),
+    handOwners,
     mot: mot.summary(),
     edgeMsPerFrame: frames === 0 ? 0 : edgeMs / frames,
     tailgating,
