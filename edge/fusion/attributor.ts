@@ -95,11 +95,21 @@ export function attributeEvent(
     };
   }
   if (seen === undefined) return refuse('no-vision');
+  // a hand the detector surely tied to its owner says who reached in: standing beside weighs less
+  const ownedHandSeen =
+    measured.laneSeen &&
+    measured.candidates.some(
+      (c) =>
+        c.handM !== null &&
+        c.handM <= settings.ownedHandInLaneM &&
+        (c.handOwner ?? 0) >= settings.ownedHandMin,
+    );
+  const scoreOf = (c: CandidateEvidence | undefined) => score(c, measured.laneSeen, ownedHandSeen, settings);
   const scored = present.map((sessionId) => {
     const c = evidenceOf(sessionId);
-    return { sessionId, c, score: score(c, measured.laneSeen, settings) };
+    return { sessionId, c, score: scoreOf(c) };
   });
-  const unboundScore = unbound === undefined ? 0 : score(unbound, measured.laneSeen, settings);
+  const unboundScore = unbound === undefined ? 0 : scoreOf(unbound);
   scored.sort((a, b) => b.score - a.score || a.sessionId.localeCompare(b.sessionId));
   const ranked = scored.map((s) => s.sessionId);
   const total = scored.reduce((s, e) => s + e.score, 0) + unboundScore;
@@ -159,12 +169,19 @@ function ruleOf(base: BaseRule, modifier: RuleModifier | undefined): string {
 }
 
 /** Unnormalised likelihood that this candidate did it. */
-function score(c: CandidateEvidence | undefined, laneSeen: boolean, s: AttributionSettings): number {
+function score(
+  c: CandidateEvidence | undefined,
+  laneSeen: boolean,
+  ownedHandSeen: boolean,
+  s: AttributionSettings,
+): number {
   if (c === undefined || (c.handM === null && c.bodyM === null))
     return laneSeen ? s.unseenWeight.laneSeen : s.unseenWeight.laneUnseen;
   const hand = c.handM === null ? 0 : Math.exp(-0.5 * (c.handM / s.handSigmaM) ** 2);
   const bodyOff = c.bodyM === null ? Number.POSITIVE_INFINITY : Math.max(0, c.bodyM - s.bodyNearM);
-  const body = s.bodyWeight * Math.exp(-0.5 * (bodyOff / s.bodySigmaM) ** 2);
+  const handAway = c.handM === null || c.handM > s.alsoAtLaneHandM;
+  const weight = ownedHandSeen && handAway ? s.bodyWeight * s.bodyBesideOwnedHand : s.bodyWeight;
+  const body = weight * Math.exp(-0.5 * (bodyOff / s.bodySigmaM) ** 2);
   return Math.max(hand, body) + 1e-4;
 }
 

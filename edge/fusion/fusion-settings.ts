@@ -26,6 +26,14 @@ export interface AttributionSettings {
   /** With several units moved, anyone else standing this close (m), or with a hand this close, may have taken some. */
   alsoAtLaneBodyM: number;
   alsoAtLaneHandM: number;
+  /**
+   * A hand the detector surely gave its owner (`handOwner` at least `ownedHandMin`, within `ownedHandInLaneM`
+   * of the lane — inside it, lanes being ~0.5 m wide — the lane seen) says who reached in: anyone else with no hand near the lane (none within
+   * `alsoAtLaneHandM`) counts only this share of their standing-by weight. 1 = standing by counts as before.
+   */
+  bodyBesideOwnedHand: number;
+  ownedHandMin: number;
+  ownedHandInLaneM: number;
 }
 
 export interface ReachEvidenceSettings {
@@ -35,6 +43,8 @@ export interface ReachEvidenceSettings {
   strangerRadiusM: number;
   /** Tracks this close to the lane are named in the evidence (m), so the exit can settle a doubt later. */
   trackedNearM: number;
+  /** A hand this close to the lane (m) tells, by the detector's owner confidence, whose hand was in it. */
+  ownedHandM: number;
 }
 
 export interface ExitMatchSettings {
@@ -87,8 +97,11 @@ export const DEFAULT_FUSION: FusionSettings = {
     elsewhereM: 2.5,
     alsoAtLaneBodyM: 1.2,
     alsoAtLaneHandM: 0.6,
+    bodyBesideOwnedHand: 1,
+    ownedHandMin: 0.8,
+    ownedHandInLaneM: 0.25,
   },
-  reach: { seenWithinMs: 400, strangerRadiusM: 1.2, trackedNearM: 1.5 },
+  reach: { seenWithinMs: 400, strangerRadiusM: 1.2, trackedNearM: 1.5, ownedHandM: 0.3 },
   exit: {
     windowMs: 4500,
     earliestMs: 300,

@@ -40,9 +40,12 @@ export function gatherEvidence(
       if (snapshot.ts - track.lastSeenTs > settings.seenWithinMs) continue;
       const bodyM = nearest(query.targets, track);
       let handM: number | null = null;
+      let handOwner: number | undefined;
       for (const hand of track.hands) {
         const d = nearest(query.targets, hand);
         if (handM === null || d < handM) handM = d;
+        if (d <= settings.ownedHandM && hand.ownerConfidence !== undefined)
+          handOwner = Math.max(handOwner ?? 0, hand.ownerConfidence);
       }
       const session = track.sessionId;
       if (session !== null && !query.sessions.includes(session)) continue;
@@ -58,6 +61,7 @@ export function gatherEvidence(
         e.tracks = [...(e.tracks ?? []), track.id];
       if (e.bodyM === null || bodyM < e.bodyM) e.bodyM = round(bodyM);
       if (handM !== null && (e.handM === null || handM < e.handM)) e.handM = round(handM);
+      if (handOwner !== undefined) e.handOwner = Math.max(e.handOwner ?? 0, round(handOwner));
       e.identity = Math.min(e.identity, identityOf(track));
     }
   }

@@ -12,6 +12,12 @@ export const CandidateEvidenceSchema = Type.Object(
     handM: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
     /** Closest the session's people stood to the lane around the event (m); null: not seen then. */
     bodyM: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+    /**
+     * 0–1: how sure the detector was that a hand of the session's people seen within `ownedHandM` of the lane
+     * was theirs (the surest such sighting; docs/vision.md, "Whose hand"). Absent: no such hand, or a detector
+     * without the owner output (the hand went to the nearest person).
+     */
+    handOwner: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     /** Lowest identity confidence of the session's tracks seen around the event (0–1). */
     identity: Type.Number({ minimum: 0, maximum: 1 }),
     /** Tracks of these people that came within 1.5 m of the lane, so a doubt can be settled later (exit). */

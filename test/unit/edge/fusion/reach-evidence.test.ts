@@ -74,4 +74,37 @@ describe('gatherEvidence', () => {
       { sessionId: null, handM: 0.1, bodyM: 0.361, identity: 1, tracks: ['T4'] },
     ]);
   });
+
+  it('keeps the surest owner confidence of a hand seen in the lane, not of hands elsewhere', () => {
+    const seen = gatherEvidence({
+      sessions: ['alice', 'bob'],
+      targets: [target],
+      laneCameras: new Set(['CAM1']),
+      snapshots: [
+        {
+          ts: 1000,
+          cameras: ['CAM1'],
+          tracks: [
+            track('T1', 'alice', 5, 3.1, { hands: [{ x: 5.1, y: 3.6, ownerConfidence: 0.6 }] }),
+            track('T2', 'bob', 5.6, 3.1, { hands: [{ x: 5.6, y: 3.6, ownerConfidence: 1 }] }),
+          ],
+        },
+        {
+          ts: 1100,
+          cameras: ['CAM1'],
+          tracks: [
+            track('T1', 'alice', 5, 3.1, {
+              lastSeenTs: 1100,
+              hands: [{ x: 5.2, y: 3.6, ownerConfidence: 0.9 }],
+            }),
+          ],
+        },
+      ],
+    });
+    expect(seen.candidates).toEqual([
+      { sessionId: 'alice', handM: 0.1, bodyM: 0.5, identity: 1, handOwner: 0.9, tracks: ['T1'] },
+      // bob's sure hand was in the lane beside (0.6 m off): no word on whose hand was in this one
+      { sessionId: 'bob', handM: 0.6, bodyM: 0.781, identity: 1, tracks: ['T2'] },
+    ]);
+  });
 });
