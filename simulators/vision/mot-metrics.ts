@@ -2,7 +2,7 @@
 // still within the radius, IDF1 from the best global truth↔track pairing, whether each session's people
 // carried the right session from gate to exit, and whether the track's identity confidence said so when they
 // did not. Pure: fed one tick at a time.
-import { assign } from '../../edge/tracking/hungarian.ts';
+import { matchWithin } from './score-matching.ts';
 
 export interface GtObject {
   id: string;
@@ -88,7 +88,7 @@ export class MotAccumulator {
     }
     const restG = gts.filter((g) => !matched.has(g.id));
     const restH = hyps.filter((h) => !usedH.has(h.id));
-    const pick = assign(
+    const pick = matchWithin(
       restG.map((g) => restH.map((h) => d(g, h))),
       this.radius,
     );
@@ -128,7 +128,7 @@ export class MotAccumulator {
   summary(): MotSummary {
     const gtIds = [...this.gtTicks.keys()];
     const hypIds = [...this.hypTicks.keys()];
-    const pick = assign(
+    const pick = matchWithin(
       gtIds.map((g) => hypIds.map((h) => -(this.pairs.get(`${g}|${h}`) ?? 0))),
       -1,
     );
