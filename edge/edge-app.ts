@@ -65,6 +65,7 @@ export class Edge {
       url: options.mqttUrl,
       storeId: store.storeId,
       deviceId: 'edge',
+      auth: options.mqttAuth,
       logger: mqttLogger,
       metrics: this.metrics,
     });

@@ -1,10 +1,23 @@
 // Edge configuration: read once from the environment, validated, with errors that say what to set.
+import { readFileSync } from 'node:fs';
 import { type Static, Type } from 'typebox';
+import {
+  DEMO_PASSWORD_PREFIX,
+  type MqttAuth,
+  readCredentialsFile,
+} from '../shared/broker/broker-credentials.ts';
+import { PROCESS_USERNAMES } from '../shared/broker/broker-policy.ts';
+import { isProduction, ProductionModeError } from '../shared/production-mode.ts';
 import { compileValidator } from '../shared/validator.ts';
 
 export const EdgeConfigSchema = Type.Object({
   storeConfigPath: Type.String({ minLength: 1 }),
   mqttUrl: Type.String({ pattern: '^mqtts?://' }),
+  /** The edge's broker login; from MQTT_USERNAME/MQTT_PASSWORD or the `edge` entry of MQTT_CREDENTIALS. */
+  mqttUsername: Type.Optional(Type.String({ minLength: 1 })),
+  mqttPassword: Type.Optional(Type.String({ minLength: 1 })),
+  /** PEM file of the CA that signed the broker's certificate (mqtts://). */
+  mqttCaFile: Type.Optional(Type.String({ minLength: 1 })),
   cloudUrl: Type.String({ pattern: '^https?://' }),
   storeCredential: Type.String({ minLength: 8 }),
   dbPath: Type.String({ minLength: 1 }),
@@ -22,6 +35,9 @@ const validator = compileValidator(EdgeConfigSchema);
 const envNames: Record<keyof EdgeConfig, string> = {
   storeConfigPath: 'STORE_CONFIG',
   mqttUrl: 'MQTT_URL',
+  mqttUsername: 'MQTT_USERNAME',
+  mqttPassword: 'MQTT_PASSWORD',
+  mqttCaFile: 'MQTT_CA_FILE',
   cloudUrl: 'CLOUD_URL',
   storeCredential: 'STORE_CREDENTIAL',
   dbPath: 'EDGE_DB',
@@ -38,12 +54,58 @@ export class EdgeConfigError extends Error {
   readonly code = 'INVALID_EDGE_CONFIG';
 }
 
+/** The edge's own login from MQTT_USERNAME/MQTT_PASSWORD, else from the credentials file MQTT_CREDENTIALS. */
+function mqttLogin(env: NodeJS.ProcessEnv): { mqttUsername?: string; mqttPassword?: string } {
+  if (env.MQTT_USERNAME !== undefined || env.MQTT_PASSWORD !== undefined)
+    return { mqttUsername: env.MQTT_USERNAME, mqttPassword: env.MQTT_PASSWORD };
+  if (env.MQTT_CREDENTIALS === undefined) return {};
+  const password = readCredentialsFile(env.MQTT_CREDENTIALS).logins[PROCESS_USERNAMES.edge];
+  if (password === undefined)
+    throw new EdgeConfigError(
+      `MQTT_CREDENTIALS ${env.MQTT_CREDENTIALS} has no login for "${PROCESS_USERNAMES.edge}"`,
+    );
+  return { mqttUsername: PROCESS_USERNAMES.edge, mqttPassword: password };
+}
+
+/** What production mode refuses in a config: no broker login, demo secrets, demo staff. */
+export function productionProblems(config: EdgeConfig, env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  if (config.mqttUsername === undefined || config.mqttPassword === undefined)
+    problems.push(
+      'no broker login: set MQTT_CREDENTIALS (npm run broker:config) or MQTT_USERNAME and MQTT_PASSWORD',
+    );
+  else if (config.mqttPassword.startsWith(DEMO_PASSWORD_PREFIX))
+    problems.push('MQTT_PASSWORD is a demo credential: use the one `npm run broker:config` generated');
+  if (config.storeCredential === DEV_STORE_CREDENTIAL)
+    problems.push(
+      'STORE_CREDENTIAL is the development default: set the credential the cloud issued to this store',
+    );
+  if (env.FLOOR_STAFF === undefined || config.floorStaff === DEMO_FLOOR_STAFF)
+    problems.push('FLOOR_STAFF is unset or the demo accounts: set the store staff and their passwords');
+  return problems;
+}
+
+const DEV_STORE_CREDENTIAL = 'dev-store-credential';
+
+/** The broker auth the config names (login and CA). */
+export function edgeMqttAuth(config: EdgeConfig): MqttAuth | undefined {
+  const login =
+    config.mqttUsername === undefined || config.mqttPassword === undefined
+      ? undefined
+      : { username: config.mqttUsername, password: config.mqttPassword };
+  const ca = config.mqttCaFile === undefined ? undefined : readFileSync(config.mqttCaFile, 'utf8');
+  if (login === undefined && ca === undefined) return undefined;
+  return { ...(login === undefined ? {} : { login }), ...(ca === undefined ? {} : { ca }) };
+}
+
 export function loadEdgeConfig(env: NodeJS.ProcessEnv): EdgeConfig {
   const config = {
     storeConfigPath: env.STORE_CONFIG ?? 'stores/sample-store.json',
     mqttUrl: env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
+    ...mqttLogin(env),
+    ...(env.MQTT_CA_FILE === undefined ? {} : { mqttCaFile: env.MQTT_CA_FILE }),
     cloudUrl: env.CLOUD_URL ?? 'http://127.0.0.1:8080',
-    storeCredential: env.STORE_CREDENTIAL ?? 'dev-store-credential',
+    storeCredential: env.STORE_CREDENTIAL ?? DEV_STORE_CREDENTIAL,
     dbPath: env.EDGE_DB ?? 'var/edge.sqlite',
     httpPort: Number(env.EDGE_HTTP_PORT ?? 8090),
     httpHost: env.EDGE_HTTP_HOST ?? '127.0.0.1',
@@ -51,7 +113,11 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv): EdgeConfig {
     ...(env.ENTRY_TOKEN_PUBLIC_KEY ? { entryTokenPublicKeyPem: env.ENTRY_TOKEN_PUBLIC_KEY } : {}),
   };
   const checked = validator.check(config);
-  if (checked.ok) return checked.value;
+  if (checked.ok) {
+    const problems = isProduction(env) ? productionProblems(checked.value, env) : [];
+    if (problems.length > 0) throw new ProductionModeError(problems);
+    return checked.value;
+  }
   const problems = checked.errors.map((e) => {
     const field = e.split(':')[0]?.replace('/', '') as keyof EdgeConfig;
     return `${envNames[field] ?? field}${e.slice(e.indexOf(':'))}`;

@@ -1,6 +1,7 @@
 // What an edge is started with: the store, its broker and cloud, its credential and database, and the
 // optional parts (floor view, vision, lockstep for the evaluation). Read from the environment by edge-config.ts.
 import type { Logger } from 'pino';
+import type { MqttAuth } from '../shared/broker/broker-credentials.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { StoreConfig } from '../shared/store-config.ts';
 import type { Timers } from '../shared/timers.ts';
@@ -9,6 +10,8 @@ import type { VisionConfig } from './vision/vision-config.ts';
 export interface EdgeOptions {
   store: StoreConfig;
   mqttUrl: string;
+  /** The edge's broker credential (username `edge`) and the broker's CA for mqtts://. */
+  mqttAuth?: MqttAuth;
   cloudUrl: string;
   storeCredential: string;
   /** SQLite file; ':memory:' keeps nothing across restarts. */

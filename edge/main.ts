@@ -5,13 +5,15 @@ import pino from 'pino';
 import { coverageWarnings, laneCoverage } from '../shared/lane-coverage.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
 import { Edge } from './edge-app.ts';
-import { fetchEntryTokenKey, loadEdgeConfig } from './edge-config.ts';
+import { edgeMqttAuth, fetchEntryTokenKey, loadEdgeConfig } from './edge-config.ts';
 import { loadVisionConfig } from './vision/vision-config.ts';
 
 const logger = pino({ name: 'walkout-edge' });
 
 async function main(): Promise<void> {
   const config = loadEdgeConfig(process.env);
+  if (config.mqttUsername === undefined)
+    logger.warn('no broker login (MQTT_CREDENTIALS or MQTT_USERNAME/MQTT_PASSWORD): connecting anonymously');
   if (process.env.FLOOR_STAFF === undefined)
     logger.warn('FLOOR_STAFF not set: using the demo staff accounts (see README)');
   const store = loadStoreConfig(config.storeConfigPath);
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     ));
   const edge = new Edge({
     ...config,
+    mqttAuth: edgeMqttAuth(config),
     store,
     entryTokenPublicKeyPem: publicKey,
     logger,

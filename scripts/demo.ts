@@ -1,8 +1,11 @@
 // `npm run demo`: the whole store on embedded defaults (aedes broker, PGlite cloud database, in-memory
 // edge state) with simulated shoppers entering, shopping and leaving in a loop. Prints what happens and
 // where to look. Ctrl-C stops everything cleanly.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import pino from 'pino';
 import { DEFAULT_VISION } from '../edge/vision/vision-config.ts';
+import { writeCredentialsFile } from '../shared/broker/broker-credentials.ts';
 import type { SessionEvent } from '../shared/schemas/session-event.ts';
 import type { ShelfEvent } from '../shared/schemas/shelf-event.ts';
 import { CloudAppClient } from '../simulators/app/cloud-app-client.ts';
@@ -14,6 +17,8 @@ import { Simulator } from '../simulators/scenario/simulator.ts';
 const scenarioPath = process.argv[2] ?? 'scenarios/suite/10-family-on-one-scan.json';
 // the console is for what happens in the store; the parts' logs go to a file (one JSON line each)
 const LOG_FILE = process.env.DEMO_LOG ?? 'var/demo.log';
+// the broker's generated credentials (one per device and process, new every start), for mosquitto_sub & co.
+const CREDENTIALS_FILE = process.env.DEMO_BROKER_CREDENTIALS ?? 'var/demo-broker-credentials.json';
 const logger = pino(
   { level: process.env.LOG_LEVEL ?? 'info' },
   pino.destination({ dest: LOG_FILE, mkdir: true, sync: false }),
@@ -59,8 +64,13 @@ async function main(): Promise<void> {
   );
   const stack = await startWithFallback(store, scenario.cameras !== undefined);
   const edgeUrl = stack.edge.httpUrl ?? '(no HTTP)';
+  if (stack.brokerCredentials !== undefined) {
+    mkdirSync(dirname(CREDENTIALS_FILE), { recursive: true });
+    writeCredentialsFile(CREDENTIALS_FILE, stack.brokerCredentials);
+  }
   console.log(`
-  MQTT broker (embedded aedes)   ${stack.mqttUrl}
+  MQTT broker (embedded aedes)   ${stack.mqttUrl}   no anonymous clients; each device and process has its own login
+  Broker credentials (0600)      ${CREDENTIALS_FILE}   e.g. mosquitto_sub -u simulator -P <logins.simulator> -t 'walkout/#'
   Shopper app (mobile web)       ${stack.cloudUrl}/app/
   Cloud API docs (OpenAPI)       ${stack.cloudUrl}/docs
   Floor view (staff)             ${edgeUrl}/floor/   sign in: manager / walkout-demo (supervisor), staff / walkout-view (viewer)
@@ -111,6 +121,7 @@ floor view (Exceptions), then are left off the receipt. Ctrl-C to stop.
     scenario,
     store,
     mqttUrl: stack.mqttUrl,
+    auth: stack.auth,
     app: new CloudAppClient(stack.cloudUrl),
     logger,
   });

@@ -3,6 +3,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { TSchema } from 'typebox';
+import { type MqttAuth, mqttAuthOptions } from '../../shared/broker/broker-credentials.ts';
 import { decodeFrame } from '../../shared/frame-codec.ts';
 import { AlertSchema } from '../../shared/schemas/alert.ts';
 import { DeviceStatusSchema } from '../../shared/schemas/device-status.ts';
@@ -49,6 +50,8 @@ export interface MqttLinkOptions {
   storeId: string;
   /** Device id this process reports availability under. */
   deviceId: string;
+  /** Username/password (the edge's own broker credential) and the broker's CA for mqtts://. */
+  auth?: MqttAuth;
   logger: Logger;
   metrics: EdgeMetrics;
 }
@@ -82,6 +85,7 @@ export class MqttLink {
       protocolVersion: 4,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
+      ...mqttAuthOptions(this.options.auth),
       will: {
         topic: statusTopic,
         payload: Buffer.from(JSON.stringify({ state: 'offline' })),

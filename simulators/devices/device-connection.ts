@@ -3,12 +3,15 @@
 import { randomBytes } from 'node:crypto';
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { type MqttAuth, mqttAuthOptions } from '../../shared/broker/broker-credentials.ts';
 import { type TopicKind, type TopicPayloads, topics } from '../../shared/topics.ts';
 
 export interface DeviceConnectionOptions {
   mqttUrl: string;
   storeId: string;
   deviceId: string;
+  /** The device's own broker credential (and the broker's CA for mqtts://); undefined: anonymous. */
+  auth?: MqttAuth;
   logger: Logger;
   /** A load cell streams at QoS 0: while offline it drops samples instead of queueing them. */
   queueQoSZero?: boolean;
@@ -51,6 +54,7 @@ export class DeviceConnection {
           will: { topic: statusTopic, payload: Buffer.from(OFFLINE), qos: 1, retain: true },
           queueQoSZero: this.options.queueQoSZero ?? true,
           connectTimeout: 5000,
+          ...mqttAuthOptions(this.options.auth),
           reconnectPeriod: 1000,
         },
         false,

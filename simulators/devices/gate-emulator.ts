@@ -2,6 +2,7 @@
 // with the same scanId, as the turnstile would before giving up.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { MqttAuth } from '../../shared/broker/broker-credentials.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { type GateCommand, GateCommandSchema } from '../../shared/schemas/gate.ts';
 import { topics } from '../../shared/topics.ts';
@@ -18,6 +19,8 @@ export interface GateEmulatorOptions {
   storeId: string;
   gateId: string;
   mqttUrl: string;
+  /** The scanner's broker credential. */
+  auth?: MqttAuth;
   clock: Clock;
   logger: Logger;
   /** Wall-clock wait for the command: the edge answers in real time whatever the scenario speed. */
@@ -51,8 +54,8 @@ export class GateEmulator {
   }
 
   async start(): Promise<void> {
-    const { storeId, gateId, mqttUrl, logger } = this.options;
-    const connection = new DeviceConnection({ mqttUrl, storeId, deviceId: gateId, logger });
+    const { storeId, gateId, mqttUrl, logger, auth } = this.options;
+    const connection = new DeviceConnection({ mqttUrl, storeId, deviceId: gateId, logger, auth });
     await connection.start();
     this.connection = connection;
     await connection.subscribe(topics.gateCommand(storeId, gateId), this.onCommand);

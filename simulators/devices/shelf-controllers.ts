@@ -2,6 +2,7 @@
 // emulator's LoadCellBatches on its weights topic at QoS 0, timed by the simulator's clock — or, in lockstep,
 // handed to the driver as they fall due so it can publish them in order.
 import type { Logger } from 'pino';
+import type { AuthByUsername } from '../../shared/broker/broker-credentials.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
 import { topics } from '../../shared/topics.ts';
@@ -17,6 +18,8 @@ export interface ShelfControllersOptions {
   speed: number;
   /** Lockstep: no timer of its own; the driver takes what is due with `dueBatches`. */
   stepped?: boolean;
+  /** Each controller's broker credential, by device id (= shelf id). */
+  auth?: AuthByUsername;
   logger: Logger;
 }
 
@@ -47,6 +50,7 @@ export class ShelfControllers {
           mqttUrl,
           storeId: store.config.storeId,
           deviceId: shelf.id,
+          auth: this.options.auth?.(shelf.id),
           logger: deviceLogger,
           queueQoSZero: false,
         }),

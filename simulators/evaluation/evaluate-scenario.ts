@@ -97,6 +97,7 @@ export async function evaluateScenario(
       const run = await runScenarioLockstep({
         loaded,
         mqttUrl: stack.mqttUrl,
+        auth: stack.auth,
         app,
         time: pace.time,
         edge: stack.edge,
@@ -111,6 +112,7 @@ export async function evaluateScenario(
         scenario,
         store,
         mqttUrl: stack.mqttUrl,
+        auth: stack.auth,
         app,
         speed: pace.speed,
         clock: pace.clock,

@@ -3,6 +3,7 @@
 // delivered), so the outcome is the same on a quiet machine and on a loaded one — only slower on the latter.
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import type { AuthByUsername } from '../../shared/broker/broker-credentials.ts';
 import type { SteppedTime } from '../../shared/timers.ts';
 import type { ShopperApp } from '../app/shopper-app.ts';
 import type { GroundTruth } from '../scenario/ground-truth.ts';
@@ -21,6 +22,8 @@ export interface LockstepEdge {
 export interface LockstepRunOptions {
   loaded: LoadedScenario;
   mqttUrl: string;
+  /** Each device's broker credential (the stack's). */
+  auth?: AuthByUsername;
   app: ShopperApp;
   time: SteppedTime;
   edge: LockstepEdge;
@@ -56,6 +59,7 @@ export async function runScenarioLockstep(options: LockstepRunOptions): Promise<
     scenario: loaded.scenario,
     store: loaded.store,
     mqttUrl: options.mqttUrl,
+    auth: options.auth,
     app: options.app,
     lockstep: time,
     logger: options.logger,

@@ -1,20 +1,34 @@
 // Starts a whole store in one process, as the demo, the end-to-end tests and the evaluations need it:
-// MQTT broker (embedded aedes, or a given URL such as Mosquitto), cloud (PGlite or PostgreSQL) and edge.
+// MQTT broker (embedded aedes enforcing the store's broker policy with fresh demo credentials, or a given URL
+// such as Mosquitto), cloud (PGlite or PostgreSQL) and edge.
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { type Cloud, createCloud } from '../../cloud/server.ts';
 import { Edge } from '../../edge/edge-app.ts';
 import { DEMO_FLOOR_STAFF, fetchEntryTokenKey } from '../../edge/edge-config.ts';
 import type { VisionConfig } from '../../edge/vision/vision-config.ts';
-import { startEmbeddedBroker } from '../../shared/broker/embedded-broker.ts';
+import {
+  type AuthByUsername,
+  authFrom,
+  type BrokerCredentials,
+} from '../../shared/broker/broker-credentials.ts';
+import { PROCESS_USERNAMES } from '../../shared/broker/broker-policy.ts';
+import { startSecuredBroker } from '../../shared/broker/embedded-broker.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { StoreConfig } from '../../shared/store-config.ts';
 import type { SteppedTime } from '../../shared/timers.ts';
 
 export interface StoreStackOptions {
   store: StoreConfig;
-  /** Broker URL; undefined starts an embedded aedes broker on a free port. */
+  /** Broker URL; undefined starts an embedded aedes broker on a free port, secured by the store's policy. */
   mqttUrl?: string;
+  /**
+   * Credentials on the broker at `mqttUrl` (e.g. a Mosquitto configured by `npm run broker:config`); undefined
+   * there: the edge connects anonymously. Ignored for the embedded broker, which generates its own.
+   */
+  brokerCredentials?: BrokerCredentials;
+  /** PEM of the CA of the broker's certificate, for an mqtts:// URL. */
+  mqttCa?: string;
   /** postgres://… for PostgreSQL; undefined for embedded PGlite. */
   databaseUrl?: string;
   /** PostgreSQL schema to isolate this stack in (tests). */
@@ -41,6 +55,10 @@ export interface StoreStackOptions {
 
 export interface StoreStack {
   mqttUrl: string;
+  /** The broker credentials of every device and process (undefined on an open broker). */
+  brokerCredentials: BrokerCredentials | undefined;
+  /** Each device's and process's auth by username: hand it to the simulator. */
+  auth: AuthByUsername;
   cloudUrl: string;
   cloud: Cloud;
   edge: Edge;
@@ -56,11 +74,14 @@ export async function startStoreStack(options: StoreStackOptions): Promise<Store
   };
   try {
     let mqttUrl = options.mqttUrl;
+    let brokerCredentials = options.brokerCredentials;
     if (mqttUrl === undefined) {
-      const broker = await startEmbeddedBroker();
+      const broker = await startSecuredBroker(options.store);
       stops.push(() => broker.stop());
       mqttUrl = broker.url;
+      brokerCredentials = broker.credentials;
     }
+    const auth = authFrom(brokerCredentials, options.mqttCa);
     const credential = `store-${randomBytes(16).toString('hex')}`;
     const clock: Clock | undefined = options.lockstep;
     const cloud = await createCloud({
@@ -76,6 +97,7 @@ export async function startStoreStack(options: StoreStackOptions): Promise<Store
     const edge = new Edge({
       store: options.store,
       mqttUrl,
+      mqttAuth: auth(PROCESS_USERNAMES.edge),
       cloudUrl,
       storeCredential: credential,
       dbPath: options.edgeDbPath ?? ':memory:',
@@ -91,7 +113,7 @@ export async function startStoreStack(options: StoreStackOptions): Promise<Store
     });
     await edge.start();
     stops.push(() => edge.stop());
-    return { mqttUrl, cloudUrl, cloud, edge, stop: stopAll };
+    return { mqttUrl, brokerCredentials, auth, cloudUrl, cloud, edge, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
+import type { AuthByUsername } from '../../shared/broker/broker-credentials.ts';
 import { type Clock, ScaledClock, systemClock } from '../../shared/clock.ts';
 import { indexStore, type StoreConfig, type StoreIndex } from '../../shared/store-config.ts';
 import type { SteppedTime } from '../../shared/timers.ts';
@@ -25,6 +26,8 @@ export interface SimulatorOptions {
   scenario: Scenario;
   store: StoreConfig;
   mqttUrl: string;
+  /** Each device's own broker credential, by device id; undefined: anonymous (an open broker). */
+  auth?: AuthByUsername;
   app: ShopperApp;
   /** Device time source; must run `speed` times faster than wall time. Default: a ScaledClock. */
   clock?: Clock;
@@ -92,7 +95,7 @@ export class Simulator {
 
   async start(): Promise<void> {
     if (this.running !== undefined) return;
-    const { scenario, store, mqttUrl, logger } = this.options;
+    const { scenario, store, mqttUrl, logger, auth } = this.options;
     if (!(this.speed > 0)) throw new RangeError(`speed must be > 0, got ${this.speed}`);
     const { lockstep } = this.options;
     const clock = lockstep ?? this.options.clock ?? new ScaledClock(systemClock.now(), this.speed);
@@ -116,6 +119,7 @@ export class Simulator {
       clock,
       speed: this.speed,
       stepped,
+      auth,
       logger: logger.child({ component: 'shelf-controllers' }),
     });
     const gates = new Map(
@@ -125,6 +129,7 @@ export class Simulator {
           storeId,
           gateId: g.id,
           mqttUrl,
+          auth: auth?.(g.id),
           clock,
           // in lockstep the answer comes before time moves on: the deadline only guards against a dead edge
           ...(stepped ? { deadlineMs: 30_000 } : {}),
@@ -144,6 +149,7 @@ export class Simulator {
             dropRate: scenario.cameras.dropRate,
             seed: scenario.seed,
             stepped,
+            auth,
             logger: logger.child({ component: 'cameras' }),
           });
     // every shopper's script waits on the run's abort signal: a busy hour has dozens at once

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { type AuthByUsername, mqttAuthOptions } from '../../shared/broker/broker-credentials.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { encodeFrame } from '../../shared/frame-codec.ts';
 import { Random } from '../../shared/random.ts';
@@ -28,6 +29,8 @@ export interface CameraRigOptions {
   seed: number;
   /** Lockstep: no timers; the driver takes the frames due with `dueFrames`. */
   stepped?: boolean;
+  /** Each camera's broker credential, by camera id. */
+  auth?: AuthByUsername;
   logger: Logger;
 }
 
@@ -79,6 +82,7 @@ export class CameraRig {
         queueQoSZero: false,
         reconnectPeriod: 1000,
         connectTimeout: 5000,
+        ...mqttAuthOptions(this.options.auth?.(camera.id)),
       });
       await client.publishAsync(statusTopic, status('online'), { qos: 1, retain: true });
       const running: RunningCamera = {

@@ -113,6 +113,7 @@ describe.skipIf(skip !== undefined)('floor view in Chromium, with vision', () =>
       scenario,
       store,
       mqttUrl: stack.mqttUrl,
+      auth: stack.auth,
       app: new CloudAppClient(stack.cloudUrl),
       logger: pino({ level: 'silent' }),
       settleS: 2,

@@ -64,6 +64,7 @@ for (const stack of stacks) {
         scenario,
         store,
         mqttUrl: running.mqttUrl,
+        auth: running.auth,
         app: new CloudAppClient(running.cloudUrl),
         logger: pino({ level: 'silent' }),
         settleS: 3,

@@ -1,0 +1,77 @@
+// `npm run broker:config -- --store stores/sample-store.json --out <dir>`: the store's Mosquitto 2.0 config,
+// password file, ACL and credentials file (secrets, 0600), from the store config. See docs/mqtt-api.md.
+import { parseArgs } from 'node:util';
+import { writeBrokerFiles } from '../shared/broker/write-broker-files.ts';
+import { loadStoreConfig } from '../shared/store-config.ts';
+
+const USAGE = `usage: npm run broker:config -- --store <store.json> --out <dir> [options]
+  --plain-port <n>        plain MQTT listener for the edge on this host (default 1883; 0: none)
+  --plain-bind <addr>     address of the plain listener (default 127.0.0.1)
+  --tls-port <n>          TLS listener for the devices (default 8883; 0: none)
+  --cafile <path>         CA certificate (default /etc/mosquitto/certs/walkout-ca.crt)
+  --certfile <path>       broker certificate (default /etc/mosquitto/certs/walkout-broker.crt)
+  --keyfile <path>        broker key (default /etc/mosquitto/certs/walkout-broker.key)
+  --require-client-cert   devices must also present a certificate signed by the CA
+  --run-as <user>         user Mosquitto runs as after binding (default: Mosquitto's own, "mosquitto")
+  --rotate                new secrets for every device and process (default: keep those in <dir>)`;
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      store: { type: 'string' },
+      out: { type: 'string' },
+      'plain-port': { type: 'string', default: '1883' },
+      'plain-bind': { type: 'string', default: '127.0.0.1' },
+      'tls-port': { type: 'string', default: '8883' },
+      cafile: { type: 'string', default: '/etc/mosquitto/certs/walkout-ca.crt' },
+      certfile: { type: 'string', default: '/etc/mosquitto/certs/walkout-broker.crt' },
+      keyfile: { type: 'string', default: '/etc/mosquitto/certs/walkout-broker.key' },
+      'require-client-cert': { type: 'boolean', default: false },
+      'run-as': { type: 'string' },
+      rotate: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help || values.store === undefined || values.out === undefined) {
+    console.error(USAGE);
+    process.exit(values.help ? 0 : 2);
+  }
+  const port = (name: string, raw: string) => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${name} must be a port, got ${raw}`);
+    return n;
+  };
+  const plainPort = port('plain-port', values['plain-port']);
+  const tlsPort = port('tls-port', values['tls-port']);
+  const store = loadStoreConfig(values.store);
+  const files = writeBrokerFiles(store, values.out, {
+    plain: plainPort === 0 ? undefined : { port: plainPort, bind: values['plain-bind'] },
+    tls:
+      tlsPort === 0
+        ? undefined
+        : {
+            port: tlsPort,
+            caFile: values.cafile,
+            certFile: values.certfile,
+            keyFile: values.keyfile,
+            requireClientCertificate: values['require-client-cert'],
+          },
+    runAs: values['run-as'],
+    rotate: values.rotate,
+  });
+  const principals = Object.keys(files.logins.logins).length;
+  console.log(`broker files for store ${store.storeId} (${principals} principals) in ${files.dir}:
+  ${files.conf}
+  ${files.passwords}   (PBKDF2-SHA512 hashes, $7$)
+  ${files.acl}
+  ${files.credentials}   (the secrets, mode 0600: hand each device its own, never commit)
+${files.generated.length === principals ? '  all secrets new' : `  new secrets: ${files.generated.join(', ') || 'none (kept the existing ones)'}`}
+start it with: mosquitto -c ${files.conf}`);
+}
+
+try {
+  main();
+} catch (err) {
+  console.error(`broker:config failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}

@@ -1,0 +1,148 @@
+// Who may publish and subscribe what on a store's broker, derived from the store config and the topic
+// namespace: one principal per device (shelf controller, gate scanner, camera) and per process (edge, floor,
+// simulator observer). Pure; the Mosquitto file writer and the embedded aedes broker both enforce this.
+import type { StoreConfig } from '../store-config.ts';
+import { TOPIC_ROOT, topicFilters, topics } from '../topics.ts';
+
+export type PrincipalRole = 'shelf-controller' | 'gate-scanner' | 'camera' | 'edge' | 'floor' | 'simulator';
+
+/** One broker user: its username is the device id its status topic names. */
+export interface Principal {
+  username: string;
+  role: PrincipalRole;
+  /** Topic filters it may publish to (a concrete topic must match one). */
+  publish: readonly string[];
+  /** Topic filters it may subscribe to (a requested filter must be covered by one). */
+  subscribe: readonly string[];
+}
+
+export interface BrokerPolicy {
+  storeId: string;
+  /** by username */
+  principals: ReadonlyMap<string, Principal>;
+}
+
+/** Usernames of the processes; a device id may not take one of them. */
+export const PROCESS_USERNAMES = { edge: 'edge', floor: 'floor', simulator: 'simulator' } as const;
+
+export class BrokerPolicyError extends Error {
+  readonly code = 'INVALID_BROKER_POLICY';
+}
+
+/** The store's policy: devices write only their own topics, only the edge writes commands and outputs. */
+export function brokerPolicy(store: StoreConfig): BrokerPolicy {
+  const s = store.storeId;
+  const status = (device: string) => topics.deviceStatus(s, device);
+  const list: Principal[] = [
+    ...store.shelves.map(
+      (shelf): Principal => ({
+        username: shelf.id,
+        role: 'shelf-controller',
+        publish: [topics.shelfWeights(s, shelf.id), status(shelf.id)],
+        subscribe: [],
+      }),
+    ),
+    ...store.gates.map(
+      (gate): Principal => ({
+        username: gate.id,
+        role: 'gate-scanner',
+        publish: [topics.gateScan(s, gate.id), status(gate.id)],
+        subscribe: [topics.gateCommand(s, gate.id)],
+      }),
+    ),
+    ...store.cameras.map(
+      (camera): Principal => ({
+        username: camera.id,
+        role: 'camera',
+        publish: [topics.cameraFrame(s, camera.id), status(camera.id)],
+        subscribe: [],
+      }),
+    ),
+    {
+      username: PROCESS_USERNAMES.edge,
+      role: 'edge',
+      publish: [
+        topicFilters.gateCommand(s),
+        topics.shelfEvents(s),
+        topics.sessionEvents(s),
+        topics.tracks(s),
+        topics.alerts(s),
+        topicFilters.laneStock(s),
+        topicFilters.shelfHealth(s),
+        status(PROCESS_USERNAMES.edge),
+      ],
+      subscribe: [
+        topicFilters.shelfWeights(s),
+        topicFilters.gateScan(s),
+        topicFilters.cameraFrame(s),
+        topicFilters.deviceStatus(s),
+      ],
+    },
+    {
+      // the floor view and staff tools when they run apart from the edge: read the edge's outputs only
+      username: PROCESS_USERNAMES.floor,
+      role: 'floor',
+      publish: [status(PROCESS_USERNAMES.floor)],
+      subscribe: [
+        topics.shelfEvents(s),
+        topics.sessionEvents(s),
+        topics.tracks(s),
+        topics.alerts(s),
+        topicFilters.laneStock(s),
+        topicFilters.shelfHealth(s),
+        topicFilters.deviceStatus(s),
+      ],
+    },
+    {
+      // the simulator's observer (ground truth, benches): reads the whole store, writes nothing but its status
+      username: PROCESS_USERNAMES.simulator,
+      role: 'simulator',
+      publish: [status(PROCESS_USERNAMES.simulator)],
+      subscribe: [`${TOPIC_ROOT}/${s}/#`],
+    },
+  ];
+  const principals = new Map<string, Principal>();
+  for (const p of list) {
+    const taken = principals.get(p.username);
+    if (taken !== undefined)
+      throw new BrokerPolicyError(
+        `store ${s}: ${p.role} ${p.username} has the same id as ${taken.role} ${taken.username}; broker usernames are device ids and must be unique (rename one in the store config)`,
+      );
+    principals.set(p.username, p);
+  }
+  return { storeId: s, principals };
+}
+
+/** MQTT topic matching: does the concrete `topic` match `filter` (with `+` and `#`)? */
+export function topicMatches(filter: string, topic: string): boolean {
+  if (topic.includes('+') || topic.includes('#')) return false;
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
+/** Does `allowed` cover every topic the requested subscription `filter` could receive? */
+export function filterCovers(allowed: string, filter: string): boolean {
+  const a = allowed.split('/');
+  const r = filter.split('/');
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === '#') return true;
+    if (i >= r.length) return false;
+    if (r[i] === '#') return false;
+    if (a[i] !== '+' && a[i] !== r[i]) return false;
+  }
+  return a.length === r.length;
+}
+
+export function mayPublish(principal: Principal, topic: string): boolean {
+  return principal.publish.some((filter) => topicMatches(filter, topic));
+}
+
+export function maySubscribe(principal: Principal, filter: string): boolean {
+  return principal.subscribe.some((allowed) => filterCovers(allowed, filter));
+}

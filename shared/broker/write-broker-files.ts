@@ -1,0 +1,91 @@
+// Writes a store's Mosquitto files into a directory: mosquitto.conf, passwords, acl and credentials.json (the
+// secrets, 0600). Existing credentials are kept (devices already carry them) unless asked to rotate.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { StoreConfig } from '../store-config.ts';
+import {
+  type BrokerCredentials,
+  generateCredentials,
+  hashCredentials,
+  readCredentialsFile,
+  writeCredentialsFile,
+} from './broker-credentials.ts';
+import { brokerPolicy } from './broker-policy.ts';
+import {
+  type MosquittoConfOptions,
+  mosquittoAclFile,
+  mosquittoConf,
+  mosquittoPasswordFile,
+} from './mosquitto-files.ts';
+
+export interface BrokerFilesOptions {
+  plain?: MosquittoConfOptions['plain'];
+  tls?: MosquittoConfOptions['tls'];
+  runAs?: string;
+  /** New secrets for every principal even when credentials.json exists. */
+  rotate?: boolean;
+  /** `demo` marks the secrets as refused in production (tests, the demo). */
+  purpose?: 'store' | 'demo';
+}
+
+export interface BrokerFiles {
+  dir: string;
+  conf: string;
+  passwords: string;
+  acl: string;
+  credentials: string;
+  /** The secrets written (and kept). */
+  logins: BrokerCredentials;
+  /** Principals whose secret is new in this run. */
+  generated: string[];
+}
+
+export function writeBrokerFiles(
+  store: StoreConfig,
+  outDir: string,
+  options: BrokerFilesOptions = {},
+): BrokerFiles {
+  const dir = resolve(outDir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const policy = brokerPolicy(store);
+  const paths = {
+    conf: join(dir, 'mosquitto.conf'),
+    passwords: join(dir, 'passwords'),
+    acl: join(dir, 'acl'),
+    credentials: join(dir, 'credentials.json'),
+  };
+  const fresh = generateCredentials(policy, options.purpose ?? 'store');
+  const kept =
+    options.rotate !== true && existsSync(paths.credentials)
+      ? readCredentialsFile(paths.credentials)
+      : undefined;
+  if (kept !== undefined && kept.storeId !== policy.storeId)
+    throw new Error(
+      `${paths.credentials} belongs to store ${kept.storeId}, not ${policy.storeId}: use another --out`,
+    );
+  const generated: string[] = [];
+  const logins: Record<string, string> = {};
+  for (const username of policy.principals.keys()) {
+    const old = kept?.logins[username];
+    if (old === undefined) generated.push(username);
+    logins[username] = old ?? (fresh.logins[username] as string);
+  }
+  const credentials: BrokerCredentials = { storeId: policy.storeId, purpose: fresh.purpose, logins };
+  writeCredentialsFile(paths.credentials, credentials);
+  writeFileSync(paths.passwords, mosquittoPasswordFile(policy, hashCredentials(credentials)), {
+    mode: 0o640,
+  });
+  writeFileSync(paths.acl, mosquittoAclFile(policy), { mode: 0o644 });
+  writeFileSync(
+    paths.conf,
+    mosquittoConf(policy, {
+      passwordFile: paths.passwords,
+      aclFile: paths.acl,
+      plain: options.plain,
+      tls: options.tls,
+      runAs: options.runAs,
+    }),
+    { mode: 0o644 },
+  );
+  return { dir, ...paths, logins: credentials, generated };
+}
