@@ -1,7 +1,14 @@
 // Command line of the simulator: plays a scenario file against a broker and the cloud, prints progress,
 // writes the ground truth. Usage: npx tsx simulators/cli.ts <scenario.json> [--mqtt …] [--cloud …] …
+
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import {
+  authFrom,
+  BrokerCredentialsError,
+  readCredentialsFile,
+} from '../shared/broker/broker-credentials.ts';
 import { StoreConfigError } from '../shared/store-config.ts';
 import { CloudAppClient, CloudUnreachableError } from './app/cloud-app-client.ts';
 import { BrokerUnreachableError } from './devices/device-connection.ts';
@@ -11,6 +18,9 @@ import { Simulator } from './scenario/simulator.ts';
 
 const USAGE = `usage: npx tsx simulators/cli.ts <scenario.json> [options]
   --mqtt <url>     MQTT broker (default $MQTT_URL or mqtt://127.0.0.1:1883)
+  --credentials <file>  broker credentials.json (npm run broker:config): each device connects with its own
+                   login (default $MQTT_CREDENTIALS; none: anonymous, for an open broker)
+  --ca <file>      CA certificate of the broker, for mqtts:// (default $MQTT_CA_FILE)
   --cloud <url>    cloud API (default $CLOUD_URL or http://127.0.0.1:8080)
   --speed <n>      scenario seconds per wall second (default 1)
   --settle <s>     seconds the load cells keep streaming after the last action (default 3)
@@ -25,6 +35,8 @@ const parseOptions = (argv: string[]) =>
     allowPositionals: true,
     options: {
       mqtt: { type: 'string' },
+      credentials: { type: 'string' },
+      ca: { type: 'string' },
       cloud: { type: 'string' },
       speed: { type: 'string' },
       settle: { type: 'string' },
@@ -57,6 +69,8 @@ function parseCli(argv: string[]) {
     scenarioPath,
     mqttUrl: values.mqtt ?? process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
     cloudUrl: values.cloud ?? process.env.CLOUD_URL ?? 'http://127.0.0.1:8080',
+    credentialsPath: values.credentials ?? process.env.MQTT_CREDENTIALS,
+    caPath: values.ca ?? process.env.MQTT_CA_FILE,
     speed: number('speed', values.speed, 1, 0.01),
     settleS: number('settle', values.settle, 3, 0),
     truthPath: values.truth,
@@ -80,6 +94,10 @@ async function main(): Promise<number> {
     scenario,
     store,
     mqttUrl: cli.mqttUrl,
+    auth: authFrom(
+      cli.credentialsPath === undefined ? undefined : readCredentialsFile(cli.credentialsPath),
+      cli.caPath === undefined ? undefined : readFileSync(cli.caPath, 'utf8'),
+    ),
     app: new CloudAppClient(cli.cloudUrl),
     speed: cli.speed,
     logger,
@@ -129,7 +147,11 @@ main().then(
       if (err.message !== '') console.error(`error: ${err.message}`);
       console.error(USAGE);
       process.exitCode = 2;
-    } else if (err instanceof ScenarioError || err instanceof StoreConfigError) {
+    } else if (
+      err instanceof ScenarioError ||
+      err instanceof StoreConfigError ||
+      err instanceof BrokerCredentialsError
+    ) {
       console.error(err.message);
       process.exitCode = 2;
     } else if (err instanceof BrokerUnreachableError) {
