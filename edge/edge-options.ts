@@ -5,6 +5,7 @@ import type { MqttAuth } from '../shared/broker/broker-credentials.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { StoreConfig } from '../shared/store-config.ts';
 import type { Timers } from '../shared/timers.ts';
+import type { DeviceTimeWindow } from './mqtt/device-time-window.ts';
 import type { VisionConfig } from './vision/vision-config.ts';
 
 export interface EdgeOptions {
@@ -38,6 +39,8 @@ export interface EdgeOptions {
   exceptionHoldMs?: number;
   /** Floor-view staff as `name:viewer|supervisor:password,…`. */
   floorStaff?: string;
+  /** How far device capture times may be from the edge's clock (default: 2 s ahead, any age behind). */
+  deviceTimeWindow?: DeviceTimeWindow;
   /** Ceiling-camera tracking (edge/vision); off when undefined. */
   vision?: VisionConfig;
 }

@@ -26,6 +26,7 @@ import type { FusionStage } from './fusion/fusion-stage.ts';
 import { buildFusion } from './fusion/fusion-wiring.ts';
 import { GateStage } from './gate/gate-stage.ts';
 import { subscribeDevices } from './mqtt/device-subscriptions.ts';
+import { DEFAULT_DEVICE_TIME_WINDOW } from './mqtt/device-time-window.ts';
 import type { MqttLink } from './mqtt/mqtt-link.ts';
 import type { CloudSync } from './outbox/cloud-sync.ts';
 import type { Outbox } from './outbox/outbox.ts';
@@ -133,6 +134,8 @@ export function wireEdge(core: EdgeCore): {
       core.alert(deviceStatusAlert(core.store, core.alerts, device, online, clock.now()));
     },
     metrics: core.metrics,
+    clock,
+    timeWindow: core.options.deviceTimeWindow ?? DEFAULT_DEVICE_TIME_WINDOW,
     logger,
   });
   const stage = (name: string, part: { start(): unknown; stop(): unknown }): EdgeStage => ({

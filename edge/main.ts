@@ -6,6 +6,7 @@ import { coverageWarnings, laneCoverage } from '../shared/lane-coverage.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
 import { Edge } from './edge-app.ts';
 import { edgeMqttAuth, fetchEntryTokenKey, loadEdgeConfig } from './edge-config.ts';
+import { STORE_DEVICE_TIME_WINDOW } from './mqtt/device-time-window.ts';
 import { loadVisionConfig } from './vision/vision-config.ts';
 
 const logger = pino({ name: 'walkout-edge' });
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const edge = new Edge({
     ...config,
     mqttAuth: edgeMqttAuth(config),
+    deviceTimeWindow: STORE_DEVICE_TIME_WINDOW,
     store,
     entryTokenPublicKeyPem: publicKey,
     logger,

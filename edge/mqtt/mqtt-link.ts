@@ -1,9 +1,11 @@
 // The edge's MQTT connection: availability with a last will, typed subscriptions whose payloads are
-// validated at the boundary (bad ones counted and dropped, never thrown), and typed publishing.
+// validated at the boundary (bad ones counted and dropped, never thrown) — sizes before anything is parsed —
+// and typed publishing.
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { TSchema } from 'typebox';
 import { type MqttAuth, mqttAuthOptions } from '../../shared/broker/broker-credentials.ts';
+import { EDGE_PAYLOAD_LIMITS } from '../../shared/broker/broker-limits.ts';
 import { decodeFrame } from '../../shared/frame-codec.ts';
 import { AlertSchema } from '../../shared/schemas/alert.ts';
 import { DeviceStatusSchema } from '../../shared/schemas/device-status.ts';
@@ -32,6 +34,13 @@ const jsonValidators = {
   tracks: compileValidator(TrackUpdateSchema),
 };
 
+export type PayloadLimits = { maxFrameBytes: number; maxJsonBytes: number };
+
+/** A payload above its kind's cap is dropped before it is parsed or decoded. */
+function tooLarge(kind: TopicKind, payload: Buffer, limits: PayloadLimits): boolean {
+  return payload.length > (kind === 'cameraFrame' ? limits.maxFrameBytes : limits.maxJsonBytes);
+}
+
 function decode<K extends TopicKind>(kind: K, payload: Buffer): Checked<TopicPayloads[K]> {
   if (kind === 'cameraFrame') {
     try {
@@ -54,6 +63,8 @@ export interface MqttLinkOptions {
   auth?: MqttAuth;
   logger: Logger;
   metrics: EdgeMetrics;
+  /** Size caps (default EDGE_PAYLOAD_LIMITS). */
+  limits?: PayloadLimits;
 }
 
 export class MqttLink {
@@ -172,6 +183,10 @@ export class MqttLink {
     const received = (this.received.get(parsed.kind) ?? 0) + 1;
     this.received.set(parsed.kind, received);
     this.wakeWaiters(parsed.kind, received);
+    if (tooLarge(parsed.kind, payload, this.options.limits ?? EDGE_PAYLOAD_LIMITS)) {
+      metrics.messagesRejected.inc({ kind: parsed.kind, reason: 'too-large' });
+      return;
+    }
     const checked = decode(parsed.kind, payload);
     if (!checked.ok) {
       metrics.messagesRejected.inc({ kind: parsed.kind, reason: 'invalid-payload' });

@@ -55,6 +55,10 @@ export async function runInFreshStore(
     // scenarios with ceiling cameras need the edge's tracking to attribute picks among several shoppers
     ...(loaded.scenario.cameras === undefined ? {} : { vision: DEFAULT_VISION }),
     lockstep: time,
+    // faster than real time the devices' clock runs ahead of the edge's wall clock by design
+    ...(time === undefined && (options.speed ?? 1) !== 1
+      ? { deviceTimeWindow: { maxAheadMs: Number.POSITIVE_INFINITY, maxBehindMs: Number.POSITIVE_INFINITY } }
+      : {}),
     logger,
   });
   try {

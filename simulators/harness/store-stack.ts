@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { type Cloud, createCloud } from '../../cloud/server.ts';
-import { Edge } from '../../edge/edge-app.ts';
+import { Edge, type EdgeOptions } from '../../edge/edge-app.ts';
 import { DEMO_FLOOR_STAFF, fetchEntryTokenKey } from '../../edge/edge-config.ts';
 import type { VisionConfig } from '../../edge/vision/vision-config.ts';
 import {
@@ -43,6 +43,8 @@ export interface StoreStackOptions {
   floorStaff?: string;
   /** How long a receipt waits for staff decisions (ms). */
   exceptionHoldMs?: number;
+  /** How far device times may be from the edge's clock (default the edge's). */
+  deviceTimeWindow?: EdgeOptions['deviceTimeWindow'];
   /** Ceiling-camera tracking on the edge (scenarios with cameras need it); off when undefined. */
   vision?: VisionConfig;
   /**
@@ -107,6 +109,7 @@ export async function startStoreStack(options: StoreStackOptions): Promise<Store
       floorStaff: options.floorStaff ?? DEMO_FLOOR_STAFF,
       exceptionHoldMs: options.exceptionHoldMs,
       vision: options.vision,
+      deviceTimeWindow: options.deviceTimeWindow,
       clock,
       timers: options.lockstep,
       lockstep: options.lockstep !== undefined,

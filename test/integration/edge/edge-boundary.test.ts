@@ -32,6 +32,10 @@ function suite(name: string, brokerUrl: () => Promise<{ url: string; stop: () =>
       const metric = await edge.metrics.messagesRejected.get();
       return metric.values.filter((v) => v.labels.kind === kind).reduce((s, v) => s + v.value, 0);
     };
+    const rejectedFor = async (kind: string, reason: string) => {
+      const metric = await edge.metrics.messagesRejected.get();
+      return metric.values.find((v) => v.labels.kind === kind && v.labels.reason === reason)?.value ?? 0;
+    };
     const sign = (key: CryptoKey, iat = Math.floor(Date.now() / 1000)) =>
       new SignJWT({ party: 1 })
         .setProtectedHeader({ alg: 'EdDSA', typ: ENTRY_TOKEN_TYPE })
@@ -104,6 +108,39 @@ function suite(name: string, brokerUrl: () => Promise<{ url: string; stop: () =>
       await waitFor('2 gate rejections', async () => ((await rejected('gateScan')) >= 2 ? true : undefined));
       expect(await rejected('shelfWeights')).toBe(3);
       expect(await rejected('gateScan')).toBe(2);
+    });
+
+    it('rejects and counts a future-dated batch, one naming another device, and an oversized one', async () => {
+      const batch = (device: string, t0: number, samples = 12) =>
+        JSON.stringify({
+          v: 1,
+          device,
+          seq: 1,
+          t0,
+          periodMs: 16.667,
+          cells: [{ id: 'S02-LC01', grams: Array.from({ length: samples }, () => 1500) }],
+        });
+      const weights = topics.shelfWeights(sid, 'S02');
+      // an hour ahead: checkout would take the shelf as settled through then
+      await device.publishAsync(weights, batch('S02', Date.now() + 3_600_000), { qos: 1 });
+      // S03's name on S02's topic: not the controller the broker let write it
+      await device.publishAsync(weights, batch('S03', Date.now()), { qos: 1 });
+      // above the edge's JSON cap: dropped before JSON.parse
+      await device.publishAsync(weights, `{"pad":"${'x'.repeat(300 * 1024)}"}`, { qos: 1 });
+      await waitFor('future-dated counted', async () =>
+        (await rejectedFor('shelfWeights', 'future-dated')) === 1 ? true : undefined,
+      );
+      await waitFor('wrong device counted', async () =>
+        (await rejectedFor('shelfWeights', 'wrong-device')) === 1 ? true : undefined,
+      );
+      await waitFor('oversized counted', async () =>
+        (await rejectedFor('shelfWeights', 'too-large')) === 1 ? true : undefined,
+      );
+      // a batch stamped now from the right controller goes through: nothing more rejected
+      const before = await rejected('shelfWeights');
+      await device.publishAsync(weights, batch('S02', Date.now() - 500), { qos: 1 });
+      await waitFor('batch taken', () => (edge.messagesReceived('shelfWeights') >= 7 ? true : undefined));
+      expect(await rejected('shelfWeights')).toBe(before);
     });
 
     it('raises an alert when a camera goes offline and clears it when it is back', async () => {
