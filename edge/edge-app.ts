@@ -1,7 +1,9 @@
 // The edge's composition root: builds the stages — MQTT in → gate / shelves / vision → fusion → checkout →
 // outbox → cloud, with the floor view beside them — wires them to one another, and starts them in order
 // (stopped in reverse). Decisions live in the stages; this file only connects them.
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { type Clock, systemClock } from '../shared/clock.ts';
+import { generateGateCommandKeys } from '../shared/gate-command-signature.ts';
 import type { Alert } from '../shared/schemas/alert.ts';
 import type { SessionEvent } from '../shared/schemas/session-event.ts';
 import type { ShelfEvent } from '../shared/schemas/shelf-event.ts';
@@ -35,6 +37,9 @@ export class Edge {
   readonly hub: FloorHub;
   /** URL of the HTTP server once started. */
   httpUrl: string | undefined;
+  /** SPKI PEM the gates verify commands with (the half of the edge's gate-command key). */
+  readonly gateCommandPublicKeyPem: string;
+  private readonly gateCommandKey: KeyObject;
   private readonly clock: Clock;
   private readonly db: EdgeDatabase;
   private readonly sessions: SessionStore;
@@ -54,6 +59,11 @@ export class Edge {
     const { logger, timers, store } = options;
     const clock = options.clock ?? systemClock;
     this.clock = clock;
+    // a store provisions the key (npm run broker:config); the demo and tests get one per edge
+    this.gateCommandKey = options.gateCommandKey ?? generateGateCommandKeys().privateKey;
+    this.gateCommandPublicKeyPem = createPublicKey(this.gateCommandKey)
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
     this.store = indexStore(store);
     this.db = openEdgeDatabase(options.dbPath);
     this.sessions = new SessionStore(this.db);
@@ -199,6 +209,7 @@ export class Edge {
       recorder,
       exitAlerts,
       metrics,
+      gateCommandKey: this.gateCommandKey,
     };
   }
 

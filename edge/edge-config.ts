@@ -1,4 +1,5 @@
 // Edge configuration: read once from the environment, validated, with errors that say what to set.
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Static, Type } from 'typebox';
 import {
@@ -16,6 +17,8 @@ export const EdgeConfigSchema = Type.Object({
   /** The edge's broker login; from MQTT_USERNAME/MQTT_PASSWORD or the `edge` entry of MQTT_CREDENTIALS. */
   mqttUsername: Type.Optional(Type.String({ minLength: 1 })),
   mqttPassword: Type.Optional(Type.String({ minLength: 1 })),
+  /** PKCS#8 PEM file of the Ed25519 key that signs gate commands (npm run broker:config writes it). */
+  gateCommandKeyFile: Type.Optional(Type.String({ minLength: 1 })),
   /** PEM file of the CA that signed the broker's certificate (mqtts://). */
   mqttCaFile: Type.Optional(Type.String({ minLength: 1 })),
   cloudUrl: Type.String({ pattern: '^https?://' }),
@@ -38,6 +41,7 @@ const envNames: Record<keyof EdgeConfig, string> = {
   mqttUsername: 'MQTT_USERNAME',
   mqttPassword: 'MQTT_PASSWORD',
   mqttCaFile: 'MQTT_CA_FILE',
+  gateCommandKeyFile: 'GATE_COMMAND_KEY_FILE',
   cloudUrl: 'CLOUD_URL',
   storeCredential: 'STORE_CREDENTIAL',
   dbPath: 'EDGE_DB',
@@ -76,6 +80,8 @@ export function productionProblems(config: EdgeConfig, env: NodeJS.ProcessEnv): 
     );
   else if (config.mqttPassword.startsWith(DEMO_PASSWORD_PREFIX))
     problems.push('MQTT_PASSWORD is a demo credential: use the one `npm run broker:config` generated');
+  if (config.gateCommandKeyFile === undefined)
+    problems.push('GATE_COMMAND_KEY_FILE is unset: the gates would not know the key this edge signs with');
   if (config.storeCredential === DEV_STORE_CREDENTIAL)
     problems.push(
       'STORE_CREDENTIAL is the development default: set the credential the cloud issued to this store',
@@ -86,6 +92,12 @@ export function productionProblems(config: EdgeConfig, env: NodeJS.ProcessEnv): 
 }
 
 const DEV_STORE_CREDENTIAL = 'dev-store-credential';
+
+/** The gate-command signing key the config names; undefined: the edge makes a fresh one (demo). */
+export function edgeGateCommandKey(config: EdgeConfig): KeyObject | undefined {
+  if (config.gateCommandKeyFile === undefined) return undefined;
+  return createPrivateKey(readFileSync(config.gateCommandKeyFile, 'utf8'));
+}
 
 /** The broker auth the config names (login and CA). */
 export function edgeMqttAuth(config: EdgeConfig): MqttAuth | undefined {
@@ -104,6 +116,7 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv): EdgeConfig {
     mqttUrl: env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
     ...mqttLogin(env),
     ...(env.MQTT_CA_FILE === undefined ? {} : { mqttCaFile: env.MQTT_CA_FILE }),
+    ...(env.GATE_COMMAND_KEY_FILE === undefined ? {} : { gateCommandKeyFile: env.GATE_COMMAND_KEY_FILE }),
     cloudUrl: env.CLOUD_URL ?? 'http://127.0.0.1:8080',
     storeCredential: env.STORE_CREDENTIAL ?? DEV_STORE_CREDENTIAL,
     dbPath: env.EDGE_DB ?? 'var/edge.sqlite',

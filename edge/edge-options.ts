@@ -1,5 +1,6 @@
 // What an edge is started with: the store, its broker and cloud, its credential and database, and the
 // optional parts (floor view, vision, lockstep for the evaluation). Read from the environment by edge-config.ts.
+import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { MqttAuth } from '../shared/broker/broker-credentials.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -39,6 +40,8 @@ export interface EdgeOptions {
   exceptionHoldMs?: number;
   /** Floor-view staff as `name:viewer|supervisor:password,…`. */
   floorStaff?: string;
+  /** Ed25519 private key that signs gate commands (GATE_COMMAND_KEY_FILE); undefined: a fresh one (demo). */
+  gateCommandKey?: KeyObject;
   /** How far device capture times may be from the edge's clock (default: 2 s ahead, any age behind). */
   deviceTimeWindow?: DeviceTimeWindow;
   /** Ceiling-camera tracking (edge/vision); off when undefined. */

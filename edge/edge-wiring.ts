@@ -1,8 +1,9 @@
 // The edge's wiring: every stage built and connected to the others, in the order they start — devices in →
 // gate / shelves / vision → fusion → checkout → outbox → cloud, and the floor view. Connections only: the
 // decisions live in the stages.
-
+import type { KeyObject } from 'node:crypto';
 import type { Clock } from '../shared/clock.ts';
+import { signGateCommand } from '../shared/gate-command-signature.ts';
 import type { Alert } from '../shared/schemas/alert.ts';
 import type { EdgeState } from '../shared/schemas/edge-state.ts';
 import type { StoreIndex } from '../shared/store-config.ts';
@@ -52,6 +53,8 @@ export interface EdgeCore {
   recorder: FloorRecorder;
   exitAlerts: UnresolvedExitAlerts;
   metrics: EdgeMetrics;
+  /** Signs every gate command (Ed25519); the gates hold the public half. */
+  gateCommandKey: KeyObject;
   alert: (alert: Alert | undefined) => void;
   state: () => EdgeState;
   listening: (url: string) => void;
@@ -211,8 +214,11 @@ function wireGate(
     clock,
     logger: options.logger.child({ component: 'gate' }),
     metrics: core.metrics,
-    sendCommand: (gateId, command) =>
-      core.link.publish(topics.gateCommand(options.store.storeId, gateId), command, { qos: 1 }),
+    sendCommand: (gateId, command) => {
+      const storeId = options.store.storeId;
+      const signed = signGateCommand(core.gateCommandKey, storeId, gateId, command);
+      core.link.publish(topics.gateCommand(storeId, gateId), signed, { qos: 1 });
+    },
     onEntered: (session) => {
       core.metrics.sessionsInStore.set(sessions.inStore().length);
       vision?.entered(session.sessionId, session.entryGate, session.party, session.enteredAt);

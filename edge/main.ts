@@ -5,7 +5,7 @@ import pino from 'pino';
 import { coverageWarnings, laneCoverage } from '../shared/lane-coverage.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
 import { Edge } from './edge-app.ts';
-import { edgeMqttAuth, fetchEntryTokenKey, loadEdgeConfig } from './edge-config.ts';
+import { edgeGateCommandKey, edgeMqttAuth, fetchEntryTokenKey, loadEdgeConfig } from './edge-config.ts';
 import { STORE_DEVICE_TIME_WINDOW } from './mqtt/device-time-window.ts';
 import { loadVisionConfig } from './vision/vision-config.ts';
 
@@ -33,12 +33,18 @@ async function main(): Promise<void> {
   const edge = new Edge({
     ...config,
     mqttAuth: edgeMqttAuth(config),
+    gateCommandKey: edgeGateCommandKey(config),
     deviceTimeWindow: STORE_DEVICE_TIME_WINDOW,
     store,
     entryTokenPublicKeyPem: publicKey,
     logger,
     vision: loadVisionConfig(process.env),
   });
+  if (config.gateCommandKeyFile === undefined)
+    logger.warn(
+      { publicKeyPem: edge.gateCommandPublicKeyPem },
+      'GATE_COMMAND_KEY_FILE not set: signing gate commands with a fresh key the gates do not know',
+    );
   await edge.start();
   logger.info(
     `edge for ${store.storeId} running; health at ${edge.httpUrl}/health, metrics at ${edge.httpUrl}/metrics`,

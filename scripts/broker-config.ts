@@ -65,6 +65,8 @@ function main(): void {
   ${files.passwords}   (PBKDF2-SHA512 hashes, $7$)
   ${files.acl}
   ${files.credentials}   (the secrets, mode 0600: hand each device its own, never commit)
+  ${files.gateCommandKey}   (the edge signs gate commands with it: GATE_COMMAND_KEY_FILE, 0600)
+  ${files.gateCommandPublicKey}   (install on every gate: it opens only for commands this key signed)
 ${files.generated.length === principals ? '  all secrets new' : `  new secrets: ${files.generated.join(', ') || 'none (kept the existing ones)'}`}
 start it with: mosquitto -c ${files.conf}`);
 }

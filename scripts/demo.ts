@@ -122,6 +122,7 @@ floor view (Exceptions), then are left off the receipt. Ctrl-C to stop.
     store,
     mqttUrl: stack.mqttUrl,
     auth: stack.auth,
+    gateCommandKeyPem: stack.edge.gateCommandPublicKeyPem,
     app: new CloudAppClient(stack.cloudUrl),
     logger,
   });

@@ -21,6 +21,8 @@ const USAGE = `usage: npx tsx simulators/cli.ts <scenario.json> [options]
   --credentials <file>  broker credentials.json (npm run broker:config): each device connects with its own
                    login (default $MQTT_CREDENTIALS; none: anonymous, for an open broker)
   --ca <file>      CA certificate of the broker, for mqtts:// (default $MQTT_CA_FILE)
+  --gate-key <file>  the edge's gate-command public key (gate-command-key.pub.pem): gates open only for
+                   commands it signed (default $GATE_COMMAND_PUBLIC_KEY_FILE; none: any command)
   --cloud <url>    cloud API (default $CLOUD_URL or http://127.0.0.1:8080)
   --speed <n>      scenario seconds per wall second (default 1)
   --settle <s>     seconds the load cells keep streaming after the last action (default 3)
@@ -37,6 +39,7 @@ const parseOptions = (argv: string[]) =>
       mqtt: { type: 'string' },
       credentials: { type: 'string' },
       ca: { type: 'string' },
+      'gate-key': { type: 'string' },
       cloud: { type: 'string' },
       speed: { type: 'string' },
       settle: { type: 'string' },
@@ -71,6 +74,7 @@ function parseCli(argv: string[]) {
     cloudUrl: values.cloud ?? process.env.CLOUD_URL ?? 'http://127.0.0.1:8080',
     credentialsPath: values.credentials ?? process.env.MQTT_CREDENTIALS,
     caPath: values.ca ?? process.env.MQTT_CA_FILE,
+    gateKeyPath: values['gate-key'] ?? process.env.GATE_COMMAND_PUBLIC_KEY_FILE,
     speed: number('speed', values.speed, 1, 0.01),
     settleS: number('settle', values.settle, 3, 0),
     truthPath: values.truth,
@@ -98,6 +102,7 @@ async function main(): Promise<number> {
       cli.credentialsPath === undefined ? undefined : readCredentialsFile(cli.credentialsPath),
       cli.caPath === undefined ? undefined : readFileSync(cli.caPath, 'utf8'),
     ),
+    gateCommandKeyPem: cli.gateKeyPath === undefined ? undefined : readFileSync(cli.gateKeyPath, 'utf8'),
     app: new CloudAppClient(cli.cloudUrl),
     speed: cli.speed,
     logger,

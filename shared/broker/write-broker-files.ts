@@ -2,6 +2,7 @@
 // secrets, 0600). Existing credentials are kept (devices already carry them) unless asked to rotate.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { generateGateCommandKeys } from '../gate-command-signature.ts';
 import type { StoreConfig } from '../store-config.ts';
 import {
   type BrokerCredentials,
@@ -34,6 +35,9 @@ export interface BrokerFiles {
   passwords: string;
   acl: string;
   credentials: string;
+  /** The edge's gate-command signing key (PKCS#8, 0600) and its public half for the gates. */
+  gateCommandKey: string;
+  gateCommandPublicKey: string;
   /** The secrets written (and kept). */
   logins: BrokerCredentials;
   /** Principals whose secret is new in this run. */
@@ -53,6 +57,8 @@ export function writeBrokerFiles(
     passwords: join(dir, 'passwords'),
     acl: join(dir, 'acl'),
     credentials: join(dir, 'credentials.json'),
+    gateCommandKey: join(dir, 'gate-command-key.pem'),
+    gateCommandPublicKey: join(dir, 'gate-command-key.pub.pem'),
   };
   const fresh = generateCredentials(policy, options.purpose ?? 'store');
   const kept =
@@ -72,6 +78,13 @@ export function writeBrokerFiles(
   }
   const credentials: BrokerCredentials = { storeId: policy.storeId, purpose: fresh.purpose, logins };
   writeCredentialsFile(paths.credentials, credentials);
+  if (options.rotate === true || !existsSync(paths.gateCommandKey)) {
+    const { privateKey, publicKeyPem } = generateGateCommandKeys();
+    writeFileSync(paths.gateCommandKey, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), {
+      mode: 0o600,
+    });
+    writeFileSync(paths.gateCommandPublicKey, publicKeyPem, { mode: 0o644 });
+  }
   writeFileSync(paths.passwords, mosquittoPasswordFile(policy, hashCredentials(credentials)), {
     mode: 0o640,
   });

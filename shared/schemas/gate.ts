@@ -26,6 +26,11 @@ export const GateCommandSchema = Type.Object(
     /** Text the gate's display shows the shopper. */
     message: Type.String({ maxLength: 200 }),
     ts: Type.Number({ minimum: 0 }),
+    /**
+     * Ed25519 signature by the edge (base64url) over store, gate and every field above
+     * (shared/gate-command-signature.ts); a gate acts on no command without a valid one.
+     */
+    sig: Type.Optional(Type.String({ maxLength: 128 })),
   },
   { additionalProperties: false },
 );

@@ -1,9 +1,14 @@
 // A gate scanner: publishes a scanned QR code as a GateScan and waits (3 s) for the edge's GateCommand
-// with the same scanId, as the turnstile would before giving up.
+// with the same scanId, as the turnstile would before giving up. Given the edge's gate-command public key it
+// acts only on commands the edge signed for this gate, stamped near its own clock: a forged or stale command
+// is counted and ignored, and the gate stays shut.
+
+import type { KeyObject } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { MqttAuth } from '../../shared/broker/broker-credentials.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { gateCommandPublicKey, verifyGateCommand } from '../../shared/gate-command-signature.ts';
 import { type GateCommand, GateCommandSchema } from '../../shared/schemas/gate.ts';
 import { topics } from '../../shared/topics.ts';
 import { compileValidator, parseJson } from '../../shared/validator.ts';
@@ -25,7 +30,17 @@ export interface GateEmulatorOptions {
   logger: Logger;
   /** Wall-clock wait for the command: the edge answers in real time whatever the scenario speed. */
   deadlineMs?: number;
+  /**
+   * SPKI PEM of the edge's gate-command key: commands without its valid signature are refused. Undefined: any
+   * well-formed command is taken (a test standing in for the edge); a store's gate is always given one.
+   */
+  commandKeyPem?: string;
+  /** How far a signed command's time may be from the gate's clock (ms, default 5 s; Infinity: unchecked). */
+  commandMaxSkewMs?: number;
 }
+
+/** A command is answered within the 3 s deadline; 5 s allows the edge's and the gate's clocks to differ. */
+const COMMAND_MAX_SKEW_MS = 5000;
 
 interface PendingScan {
   scanId: string;
@@ -42,8 +57,14 @@ export class GateEmulator {
   /** by scanId */
   private readonly pending = new Map<string, PendingScan>();
   private invalidCommands = 0;
+  private readonly commandKey: KeyObject | undefined;
+  /** Commands refused because their signature is missing or not the edge's, or their time is off. */
+  readonly refused = { forged: 0, stale: 0 };
 
-  constructor(private readonly options: GateEmulatorOptions) {}
+  constructor(private readonly options: GateEmulatorOptions) {
+    this.commandKey =
+      options.commandKeyPem === undefined ? undefined : gateCommandPublicKey(options.commandKeyPem);
+  }
 
   get gateId(): string {
     return this.options.gateId;
@@ -112,6 +133,20 @@ export class GateEmulator {
     const command = checked.value;
     const scan = this.pending.get(command.scanId);
     if (scan === undefined) return; // another scanner's command, or one that came after our deadline
+    const { storeId, gateId, clock, logger } = this.options;
+    if (this.commandKey !== undefined) {
+      if (!verifyGateCommand(this.commandKey, storeId, gateId, command)) {
+        this.refused.forged += 1;
+        logger.warn({ gate: gateId, scanId: command.scanId }, 'gate command not signed by the edge: ignored');
+        return;
+      }
+      const skew = Math.abs(command.ts - clock.now());
+      if (skew > (this.options.commandMaxSkewMs ?? COMMAND_MAX_SKEW_MS)) {
+        this.refused.stale += 1;
+        logger.warn({ gate: gateId, scanId: command.scanId, skew }, 'gate command stamped too far from now');
+        return;
+      }
+    }
     clearTimeout(scan.timer);
     this.pending.delete(command.scanId);
     scan.resolve({ scanId: scan.scanId, scanTs: scan.scanTs, action: command.action, command });

@@ -24,6 +24,8 @@ export interface LockstepRunOptions {
   mqttUrl: string;
   /** Each device's broker credential (the stack's). */
   auth?: AuthByUsername;
+  /** SPKI PEM of the edge's gate-command key. */
+  gateCommandKeyPem?: string;
   app: ShopperApp;
   time: SteppedTime;
   edge: LockstepEdge;
@@ -60,6 +62,7 @@ export async function runScenarioLockstep(options: LockstepRunOptions): Promise<
     store: loaded.store,
     mqttUrl: options.mqttUrl,
     auth: options.auth,
+    gateCommandKeyPem: options.gateCommandKeyPem,
     app: options.app,
     lockstep: time,
     logger: options.logger,

@@ -28,6 +28,8 @@ export interface SimulatorOptions {
   mqttUrl: string;
   /** Each device's own broker credential, by device id; undefined: anonymous (an open broker). */
   auth?: AuthByUsername;
+  /** SPKI PEM of the edge's gate-command key: the gates open only for commands it signed. */
+  gateCommandKeyPem?: string;
   app: ShopperApp;
   /** Device time source; must run `speed` times faster than wall time. Default: a ScaledClock. */
   clock?: Clock;
@@ -130,6 +132,11 @@ export class Simulator {
           gateId: g.id,
           mqttUrl,
           auth: auth?.(g.id),
+          commandKeyPem: this.options.gateCommandKeyPem,
+          // faster than real time the gate's clock runs ahead of the edge's: single-use scan ids still hold
+          ...(lockstep === undefined && this.speed !== 1
+            ? { commandMaxSkewMs: Number.POSITIVE_INFINITY }
+            : {}),
           clock,
           // in lockstep the answer comes before time moves on: the deadline only guards against a dead edge
           ...(stepped ? { deadlineMs: 30_000 } : {}),

@@ -114,6 +114,7 @@ describe.skipIf(skip !== undefined)('floor view in Chromium, with vision', () =>
       store,
       mqttUrl: stack.mqttUrl,
       auth: stack.auth,
+      gateCommandKeyPem: stack.edge.gateCommandPublicKeyPem,
       app: new CloudAppClient(stack.cloudUrl),
       logger: pino({ level: 'silent' }),
       settleS: 2,

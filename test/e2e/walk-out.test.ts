@@ -65,6 +65,7 @@ for (const stack of stacks) {
         store,
         mqttUrl: running.mqttUrl,
         auth: running.auth,
+        gateCommandKeyPem: running.edge.gateCommandPublicKeyPem,
         app: new CloudAppClient(running.cloudUrl),
         logger: pino({ level: 'silent' }),
         settleS: 3,

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Edge } from '../../../edge/edge-app.ts';
 import { startEmbeddedBroker } from '../../../shared/broker/embedded-broker.ts';
+import { gateCommandPublicKey, verifyGateCommand } from '../../../shared/gate-command-signature.ts';
 import { ENTRY_TOKEN_ISSUER, ENTRY_TOKEN_TYPE } from '../../../shared/schemas/entry-token.ts';
 import type { GateCommand } from '../../../shared/schemas/gate.ts';
 import { loadStoreConfig } from '../../../shared/store-config.ts';
@@ -168,7 +169,12 @@ function suite(name: string, brokerUrl: () => Promise<{ url: string; stop: () =>
         reason: 'expired',
       });
       const valid = await sign(cloudKey);
-      expect(await scan(valid)).toMatchObject({ action: 'open', admit: 1 });
+      const opened = await scan(valid);
+      expect(opened).toMatchObject({ action: 'open', admit: 1 });
+      // signed by the edge for this gate: the gate verifies it with the edge's public key
+      const key = gateCommandPublicKey(edge.gateCommandPublicKeyPem);
+      expect(verifyGateCommand(key, sid, 'G-IN', opened)).toBe(true);
+      expect(verifyGateCommand(key, sid, 'G-OUT', opened)).toBe(false);
       expect(await scan(valid)).toMatchObject({ action: 'deny', reason: 'replayed' });
       expect(edge.state().inStore).toHaveLength(1);
     });
