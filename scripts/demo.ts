@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   }
   console.log(`
   MQTT broker (embedded aedes)   ${stack.mqttUrl}   no anonymous clients; each device and process has its own login
-  Broker credentials (0600)      ${CREDENTIALS_FILE}   e.g. mosquitto_sub -u simulator -P <logins.simulator> -t 'walkout/#'
+  Broker credentials (0600)      ${CREDENTIALS_FILE}   e.g. mosquitto_sub -p ${stack.mqttUrl.split(':').at(-1)} -u simulator -P <logins.simulator> -t 'walkout/v1/${store.storeId}/#'
   Shopper app (mobile web)       ${stack.cloudUrl}/app/
   Cloud API docs (OpenAPI)       ${stack.cloudUrl}/docs
   Floor view (staff)             ${edgeUrl}/floor/   sign in: manager / walkout-demo (supervisor), staff / walkout-view (viewer)
