@@ -1,10 +1,10 @@
 // CLI entry of the cloud service: reads its settings from the environment (DATABASE_URL, PORT, STORE_CONFIG,
 // STAFF_EMAIL, ONLINE_SHOP_CREDENTIAL, … see the README), validates them, listens, stops on SIGINT/SIGTERM.
 import { pino } from 'pino';
+import { ProductionModeError } from '../shared/production-mode.ts';
 import { loadStoreConfig, StoreConfigError } from '../shared/store-config.ts';
+import { cloudProductionProblems, DEV_STORE_CREDENTIAL as DEV_CREDENTIAL } from './production-checks.ts';
 import { createCloud, DEFAULT_AUTO_REFUND_BELOW_CENTS } from './server.ts';
-
-const DEV_CREDENTIAL = 'dev-store-credential';
 
 function parseCount(name: string, fallback: number): number {
   const value = process.env[name];
@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   };
   const log = pino(loggerOptions).child({ component: 'cloud-main' });
   try {
+    const problems = production ? cloudProductionProblems(process.env) : [];
+    if (problems.length > 0) throw new ProductionModeError(problems);
     const port = parsePort(process.env.PORT);
     const host = process.env.HOST ?? '127.0.0.1';
     const storeConfigPath = process.env.STORE_CONFIG ?? 'stores/sample-store.json';
