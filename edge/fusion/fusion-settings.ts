@@ -3,7 +3,10 @@
 // Windows that depend on each other are derived here (see `exitWatchMaxMs`), not copied by hand.
 
 export interface AttributionSettings {
-  /** Spread of a hand's distance to the lane's reach point (m): crossing arms put the hand ~0.2 m off. */
+  /**
+   * Spread of a hand's distance to the lane's reach point (m). The detector places hands within ~8 cm (model
+   * card); a hand in the next lane is a lane width (~0.5 m) off. 0.28 with the detector before the owner output.
+   */
   handSigmaM: number;
   /** How much standing by the lane counts next to a hand seen in it. */
   bodyWeight: number;
@@ -84,7 +87,7 @@ export interface FusionSettings {
 /** Chosen on the vision scenarios (docs/fusion.md has the measurements behind each). */
 export const DEFAULT_FUSION: FusionSettings = {
   attribution: {
-    handSigmaM: 0.28,
+    handSigmaM: 0.15,
     bodyWeight: 0.08,
     bodyNearM: 0.75,
     bodySigmaM: 0.35,
@@ -97,7 +100,7 @@ export const DEFAULT_FUSION: FusionSettings = {
     elsewhereM: 2.5,
     alsoAtLaneBodyM: 1.2,
     alsoAtLaneHandM: 0.6,
-    bodyBesideOwnedHand: 1,
+    bodyBesideOwnedHand: 0.1,
     ownedHandMin: 0.8,
     ownedHandInLaneM: 0.25,
   },

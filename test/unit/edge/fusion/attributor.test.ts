@@ -172,22 +172,21 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     ...c(sessionId, handM, bodyM),
     handOwner,
   });
-  const beside = { attribution: { ...DEFAULT_FUSION.attribution, bodyBesideOwnedHand: 0.1 } };
+  const fullWeight = { ...DEFAULT_FUSION.attribution, bodyBesideOwnedHand: 1 };
 
   it('a hand surely tied to its owner outweighs two neighbours standing as close without a hand in the lane', () => {
     const evidence = seen(true, owned('mia', 0.12, 0.5, 0.95), c('ada', null, 0.5), c('ben', null, 0.5));
     // standing by counts fully: the middle shopper of three is a close call
-    expect(attributeEvent(['ada', 'mia', 'ben'], evidence).evidence.rule).toBe('close-call');
-    const a = attributeEvent(['ada', 'mia', 'ben'], evidence, beside.attribution);
+    expect(attributeEvent(['ada', 'mia', 'ben'], evidence, fullWeight).evidence.rule).toBe('close-call');
+    const a = attributeEvent(['ada', 'mia', 'ben'], evidence);
     expect(a).toMatchObject({ sessionId: 'mia', attribution: 'vision', evidence: { rule: 'reach' } });
     expect(a.confidence).toBeGreaterThanOrEqual(0.9);
   });
 
   it('a contested hand, a hand beside the lane or an unseen lane leave standing by at full weight', () => {
     const three = (mia: CandidateEvidence, laneSeen = true) =>
-      attributeEvent(['ada', 'mia', 'ben'], seen(laneSeen, mia, c('ada', null, 0.5), c('ben', null, 0.5)), {
-        ...beside.attribution,
-      }).evidence.rule;
+      attributeEvent(['ada', 'mia', 'ben'], seen(laneSeen, mia, c('ada', null, 0.5), c('ben', null, 0.5)))
+        .evidence.rule;
     expect(three(owned('mia', 0.12, 0.5, 0.2))).toBe('close-call');
     expect(three(owned('mia', 0.4, 0.5, 1))).toBe('close-call');
     expect(three(c('mia', 0.12, 0.5))).toBe('close-call');
@@ -197,8 +196,7 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
   it('a neighbour whose own hand came near the lane still counts in full', () => {
     const a = attributeEvent(
       ['ada', 'mia'],
-      seen(true, owned('mia', 0.1, 0.5, 1), owned('ada', 0.35, 0.5, 1)),
-      beside.attribution,
+      seen(true, owned('mia', 0.1, 0.5, 1), owned('ada', 0.2, 0.5, 1)),
     );
     expect(a.evidence.rule).toBe('close-call');
   });
