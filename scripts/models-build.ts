@@ -111,7 +111,8 @@ for (const [name, d] of [
     `detector (${name}): people recall ${d.people.recall.toFixed(3)} precision ${d.people.precision.toFixed(3)} ` +
       `error ${d.people.meanErrorM.toFixed(3)} m; hands recall ${d.hands.recall.toFixed(3)} precision ` +
       `${d.hands.precision.toFixed(3)}; whose hand ${d.association.accuracy.toFixed(3)} of ${d.association.hands} ` +
-      `(contested ${d.association.contestedShare.toFixed(3)}, wrong and sure ${d.association.wrongSureShare.toFixed(3)})`,
+      `(contested ${d.association.contestedShare.toFixed(3)}, sure ${d.association.sureShare.toFixed(3)}, ` +
+      `wrong and sure ${d.association.wrongSureShare.toFixed(3)})`,
   );
 }
 say(
