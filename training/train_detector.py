@@ -23,10 +23,6 @@ OWNER_RADIUS_CELLS = 2.0
 # the net predicts offsets in units of OWNER_SCALE input pixels (keeps its raw outputs near ±1)
 OWNER_SCALE = 8.0
 OWNER_WEIGHT = 1.0
-# hands of people with someone else within this many input pixels (1 m on the sample store's cameras) weigh
-# CROWDED_WEIGHT times as much in the owner loss: they are the hands whose owner is hard to tell
-CROWDED_PX = 13.3
-CROWDED_WEIGHT = 3.0
 
 
 def block(cin, cout, stride=1, dilation=1):
@@ -43,16 +39,12 @@ class PersonHeatmapNet(nn.Module):
 
     def __init__(self):
         super().__init__()
-        # the dilated third layer follows a thin arm at full stride-2 detail over ~15 input pixels (1.1 m)
-        self.fine = nn.Sequential(block(3, 12, stride=2), block(12, 20), block(20, 20, dilation=2))
+        self.fine = nn.Sequential(block(3, 12, stride=2), block(12, 20))
         self.coarse = nn.Sequential(
             block(20, 32, stride=2), block(32, 40), block(40, 40, dilation=2), block(40, 40, dilation=4)
         )
         self.up = nn.Upsample(scale_factor=2, mode="nearest")
-        # a 1x1 squeeze before the 3x3 mix: the mix at stride 2 was most of the cost
-        self.mix = nn.Sequential(
-            nn.Conv2d(60, 28, 1, bias=False), nn.BatchNorm2d(28), nn.ReLU(inplace=True), block(28, 28)
-        )
+        self.mix = block(60, 28)
         self.head = nn.Conv2d(28, 2, 1)
         self.head.bias.data.fill_(-2.2)
         self.owner = nn.Conv2d(28, 2, 1)
@@ -75,7 +67,7 @@ class Exported(nn.Module):
 
 
 def targets(labels, h, w):
-    """Heatmaps [n,2,h,w]; owner offsets [n,2,h,w] (input pixels, owner centre − cell) with their weights."""
+    """Heatmaps [n,2,h,w]; owner offsets [n,2,h,w] (input pixels, owner centre − cell) with their mask."""
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
     heat = np.zeros((len(labels), 2, h, w), np.float32)
     owner = np.zeros((len(labels), 2, h, w), np.float32)
@@ -85,9 +77,7 @@ def targets(labels, h, w):
             gx, gy = cx / STRIDE, cy / STRIDE
             heat[i, 0] = np.maximum(heat[i, 0], np.exp(-((xs - gx) ** 2 + (ys - gy) ** 2) / (2 * SIGMA["people"] ** 2)))
         nearest = np.full((h, w), np.inf, np.float32)
-        people = lab["people"]
         for hx, hy, ox, oy in lab["hands"]:
-            others = sum(1 for px, py in people if 0.5 < np.hypot(px - ox, py - oy) <= CROWDED_PX)
             gx, gy = hx / STRIDE, hy / STRIDE
             d2 = (xs - gx) ** 2 + (ys - gy) ** 2
             heat[i, 1] = np.maximum(heat[i, 1], np.exp(-d2 / (2 * SIGMA["hands"] ** 2)))
@@ -95,7 +85,7 @@ def targets(labels, h, w):
             nearest[near] = d2[near]
             owner[i, 0][near] = ox - xs[near] * STRIDE
             owner[i, 1][near] = oy - ys[near] * STRIDE
-            mask[i, 0][near] = CROWDED_WEIGHT if others > 0 else 1.0
+            mask[i, 0][near] = 1.0
         # the exact peak cells, as the decoder finds them ('>0.95' marks them for the focal loss)
         for c, key in enumerate(("people", "hands")):
             for p in lab[key]:
@@ -117,7 +107,7 @@ def focal(logits, target):
 
 def owner_loss(pred, target, mask):
     err = torch.nn.functional.smooth_l1_loss(pred, target / OWNER_SCALE, reduction="none", beta=0.1)
-    return (err * mask).sum() / (mask > 0).float().sum().clamp(min=1)
+    return (err * mask).sum() / mask.sum().clamp(min=1)
 
 
 def load(data, split):
@@ -129,7 +119,7 @@ def load(data, split):
 
 def main():
     data, out = sys.argv[1], sys.argv[2]
-    epochs = int(sys.argv[3]) if len(sys.argv) > 3 else 14
+    epochs = int(sys.argv[3]) if len(sys.argv) > 3 else 12
     x, labels, h, w = load(data, "train")
     heat, owner, mask = targets(labels, h // STRIDE, w // STRIDE)
     xt = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous()
