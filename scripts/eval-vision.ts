@@ -4,7 +4,8 @@
 // on a wrong session while sure; share of right ones in doubt) per scenario, and hands overall (recall,
 // precision, held by their owner); with --json the last line is
 // {"overall":{…}}. Options: --fps N, --drop R, --scenario file.json (repeatable), --no-gate (infer every frame:
-// the edge's motion gate off).
+// the edge's motion gate off), --person-threshold / --hand-threshold (peaks kept; default the shipped
+// DETECTOR_THRESHOLDS); VISION_DETECTOR_PATH=file evaluates another detector.
 import { readdirSync } from 'node:fs';
 import { FramePipeline } from '../edge/vision/frame-pipeline.ts';
 import { MOTION_GATE_DEFAULTS, MotionGate } from '../edge/vision/motion-gate.ts';
@@ -12,6 +13,7 @@ import { AppearanceEmbedder, HeatmapDetector } from '../edge/vision/onnx-models.
 import {
   DETECTOR_INPUT,
   DETECTOR_MODEL,
+  DETECTOR_THRESHOLDS,
   EMBED_CROP,
   EMBEDDER_MODEL,
 } from '../edge/vision/vision-defaults.ts';
@@ -40,7 +42,15 @@ const dropRate = opt('drop', 0.02);
 const log = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
 
 const tuning = { intraOpThreads: 2 };
-const detector = await HeatmapDetector.open(DETECTOR_MODEL, DETECTOR_INPUT, tuning);
+const detector = await HeatmapDetector.open(
+  process.env.VISION_DETECTOR_PATH ?? DETECTOR_MODEL,
+  DETECTOR_INPUT,
+  tuning,
+  {
+    person: opt('person-threshold', DETECTOR_THRESHOLDS.person),
+    hand: opt('hand-threshold', DETECTOR_THRESHOLDS.hand),
+  },
+);
 const embedder = await AppearanceEmbedder.open(EMBEDDER_MODEL, EMBED_CROP, tuning);
 const started = performance.now();
 const scores: ScenarioScore[] = [];

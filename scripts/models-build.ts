@@ -5,14 +5,14 @@
 //          --skip-render (train on the frames already in var/) --skip-train (re-measure and rewrite cards)
 //          --skip-embedder (train the detector only, keep the shipped embedder)
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { writeCrop } from '../edge/vision/frame-prep.ts';
 import { AppearanceEmbedder, HeatmapDetector } from '../edge/vision/onnx-models.ts';
 import { DETECTOR_INPUT, EMBED_CROP } from '../edge/vision/vision-defaults.ts';
 import { Random } from '../shared/random.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
 import { type LabelledFrame, renderLabelledFrames } from '../simulators/vision/labelled-frames.ts';
-import { writeModelCards } from '../simulators/vision/model-cards.ts';
+import { trainingSections, writeModelCards } from '../simulators/vision/model-cards.ts';
 import { measureDetector, measureEmbedder } from '../simulators/vision/model-check.ts';
 import { identityPool } from '../simulators/vision/training-scenes.ts';
 
@@ -89,7 +89,7 @@ if (!skipTrain && !skipRender) {
   say(`wrote ${trainFrames.length} frames and ${crops} person crops to ${DATA}`);
 }
 if (!skipTrain) {
-  train('training/train_detector.py', 'models/person-heatmap.onnx', arg('epochs', 10));
+  train('training/train_detector.py', 'models/person-heatmap.onnx', arg('epochs', 12));
   if (!skipEmbedder)
     train('training/train_embedder.py', 'models/appearance-embed.onnx', arg('emb-epochs', 25));
 }
@@ -111,19 +111,26 @@ for (const [name, d] of [
     `detector (${name}): people recall ${d.people.recall.toFixed(3)} precision ${d.people.precision.toFixed(3)} ` +
       `error ${d.people.meanErrorM.toFixed(3)} m; hands recall ${d.hands.recall.toFixed(3)} precision ` +
       `${d.hands.precision.toFixed(3)}; whose hand ${d.association.accuracy.toFixed(3)} of ${d.association.hands} ` +
-      `(contested ${d.association.contestedShare.toFixed(3)}, wrong and sure ${d.association.wrongSureShare.toFixed(3)})`,
+      `(contested ${d.association.contestedShare.toFixed(3)}, sure ${d.association.sureShare.toFixed(3)}, ` +
+      `wrong and sure ${d.association.wrongSureShare.toFixed(3)})`,
   );
 }
 say(
   `embedder: rank-1 ${emb.rank1.toFixed(3)} over ${emb.crops} crops (cos same ${emb.sameCos.toFixed(2)}, other ${emb.otherCos.toFixed(2)})`,
 );
+// an embedder not retrained keeps the card text of what it was trained on
+const embedderTrainedOn =
+  skipTrain || skipEmbedder
+    ? trainingSections(readFileSync('models/appearance-embed.md', 'utf8'))
+    : undefined;
 writeModelCards({
   det,
-  epochs: arg('epochs', 10),
+  epochs: arg('epochs', 12),
   emb,
   valFrames: valFrames.length,
   trainFrames: arg('frames', 4000),
   trainIdentities: trainIds.length,
   cameras: store.cameras.length,
+  ...(embedderTrainedOn === undefined ? {} : { embedderTrainedOn }),
 });
 say(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import type { InputSize } from './frame-prep.ts';
 import { decodeHeatmap, type Peak } from './heatmap-decode.ts';
+import { DETECTOR_THRESHOLDS } from './vision-defaults.ts';
 
 export interface SessionTuning {
   /** Threads one inference may use (the machine's cores minus what decoding needs). */
@@ -65,7 +66,7 @@ export class HeatmapDetector {
     path: string,
     input: InputSize,
     tuning: SessionTuning,
-    thresholds = { person: 0.35, hand: 0.35 },
+    thresholds: { person: number; hand: number } = DETECTOR_THRESHOLDS,
   ): Promise<HeatmapDetector> {
     return new HeatmapDetector(await openSession(path, tuning), input, thresholds);
   }

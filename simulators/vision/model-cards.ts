@@ -2,7 +2,7 @@
 // models/*.json whose `minimum` figures the model-card test holds fresh renders to.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { DETECTOR_INPUT } from '../../edge/vision/vision-defaults.ts';
+import { DETECTOR_INPUT, DETECTOR_THRESHOLDS } from '../../edge/vision/vision-defaults.ts';
 import type { DetectorScore } from './model-check.ts';
 
 export interface CardInputs {
@@ -15,6 +15,17 @@ export interface CardInputs {
   trainIdentities: number;
   /** Ceiling cameras of the store the frames were rendered from. */
   cameras: number;
+  /**
+   * The embedder card's "Training data" and "Limits" sections when the embedder was not retrained (kept from
+   * its card); undefined: it was trained on the same frames as the detector.
+   */
+  embedderTrainedOn?: string;
+}
+
+/** The text of `card` from `## Training data` on (what a model was trained on, its limits and licence). */
+export function trainingSections(card: string): string | undefined {
+  const from = card.indexOf('## Training data');
+  return from < 0 ? undefined : card.slice(from);
 }
 
 const fileFacts = (path: string) => {
@@ -24,6 +35,23 @@ const fileFacts = (path: string) => {
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 /** Fresh renders vary; the test allows this much below what was measured at build time. */
 const floor = (v: number, margin: number) => Math.max(0, Math.floor((v - margin) * 1000) / 1000);
+
+/** Issue #13's targets for the hands, and what this model reached of them. */
+const TARGETS = { handRecall: 0.95, handPrecision: 0.95, association: 0.98 };
+
+function targetsNote(d: DetectorScore): string {
+  const missed = [
+    d.hands.recall < TARGETS.handRecall ? `hand recall ${pct(d.hands.recall)}` : undefined,
+    d.hands.precision < TARGETS.handPrecision ? `hand precision ${pct(d.hands.precision)}` : undefined,
+    d.association.accuracy < TARGETS.association ? `whose hand ${pct(d.association.accuracy)}` : undefined,
+  ].filter((m) => m !== undefined);
+  if (missed.length === 0)
+    return "Issue #13's targets (hands ≥ 95 % recall and precision, whose hand ≥ 98 %) are met.";
+  return `**Not yet at issue #13's targets** (hands ≥ 95 % recall and precision, whose hand ≥ 98 %): ${missed.join(', ')}.
+Most wrong owners are hands reaching into a neighbour's lane, where the predicted owner point falls between the
+two people: at ${DETECTOR_INPUT.width}×${DETECTOR_INPUT.height} an arm is 1–2 pixels wide. A hand given surely (one owner, confidence ≥ 0.75)
+was still wrong for ${pct(d.association.wrongSureShare)} of the hands found (${pct(d.crowded.association.wrongSureShare)} in crowds).`;
+}
 
 export function writeModelCards(c: CardInputs): void {
   const det = fileFacts('models/person-heatmap.onnx');
@@ -41,6 +69,7 @@ export function writeModelCards(c: CardInputs): void {
     association: d.association.accuracy,
     handContestedShare: d.association.contestedShare,
     handWrongSureShare: d.association.wrongSureShare,
+    handSureShare: d.association.sureShare,
   });
   const detJson = {
     model: 'person-heatmap',
@@ -123,8 +152,8 @@ loss on the heatmaps, smooth L1 on the owner offsets near true hands; ${c.epochs
 
 ## Outputs
 \`heatmaps\`: float32 [N, 2, ${height / 2}, ${width / 2}] after a sigmoid: channel 0 person centre (torso seen from above),
-channel 1 an extended hand. Cell (i, j) ↔ input pixel (2j, 2i). The edge takes 3×3 local maxima ≥ 0.35 and
-refines them by the weighted centroid (\`edge/vision/heatmap-decode.ts\`), then projects through the camera
+channel 1 an extended hand. Cell (i, j) ↔ input pixel (2j, 2i). The edge takes 3×3 local maxima ≥
+${DETECTOR_THRESHOLDS.person} (person) and ≥ ${DETECTOR_THRESHOLDS.hand} (hand) (\`DETECTOR_THRESHOLDS\`) and refines them by the weighted centroid (\`edge/vision/heatmap-decode.ts\`), then projects through the camera
 homography.
 
 \`hand_owner\`: float32 [N, 2, ${height / 2}, ${width / 2}]: at a hand's cell (i, j), the offset (dx, dy) in input pixels
@@ -146,10 +175,12 @@ of the ${c.det.association.hands} hands found). *Whose hand*: of the true hands 
 | hand (arm extended) | ${pct(c.det.hands.recall)} | ${pct(c.det.hands.precision)} | ${(c.det.hands.meanErrorM * 100).toFixed(1)} cm |
 | hand, crowded | ${pct(c.det.crowded.hands.recall)} | ${pct(c.det.crowded.hands.precision)} | ${(c.det.crowded.hands.meanErrorM * 100).toFixed(1)} cm |
 
-| whose hand | right owner | contested | wrong with confidence ≥ 0.75 |
-|---|---|---|---|
-| all hands found | ${pct(c.det.association.accuracy)} | ${pct(c.det.association.contestedShare)} | ${pct(c.det.association.wrongSureShare)} |
-| crowded | ${pct(c.det.crowded.association.accuracy)} | ${pct(c.det.crowded.association.contestedShare)} | ${pct(c.det.crowded.association.wrongSureShare)} |
+| whose hand | right owner | contested | sure (one owner, confidence ≥ 0.75) | wrong and sure |
+|---|---|---|---|---|
+| all hands found | ${pct(c.det.association.accuracy)} | ${pct(c.det.association.contestedShare)} | ${pct(c.det.association.sureShare)} | ${pct(c.det.association.wrongSureShare)} |
+| crowded | ${pct(c.det.crowded.association.accuracy)} | ${pct(c.det.crowded.association.contestedShare)} | ${pct(c.det.crowded.association.sureShare)} | ${pct(c.det.crowded.association.wrongSureShare)} |
+
+${targetsNote(c.det)}
 
 \`models/person-heatmap.json\` holds these figures and the minimum a fresh render must reach
 (\`test/integration/vision/model-card.test.ts\`).
@@ -176,6 +207,6 @@ per-identity mean **${pct(c.emb.rank1)}**; mean cosine to the own identity ${c.e
 ${c.emb.otherCos.toFixed(2)}. Similar clothing is confused by design: the tracker uses the embedding only
 together with motion.
 
-${common}`,
+${c.embedderTrainedOn ?? common}`,
   );
 }

@@ -76,6 +76,8 @@ export interface AssociationScore {
   contestedShare: number;
   /** The share given first to someone else with owner confidence ≥ 0.75 (a sure mistake). */
   wrongSureShare: number;
+  /** The share given to one person with owner confidence ≥ 0.75 (fusion need not ask staff). */
+  sureShare: number;
 }
 
 export interface DetectorScore {
@@ -89,10 +91,10 @@ export interface DetectorScore {
 /** A person is in a crowd when someone else stands within this (m). */
 export const CROWDED_M = 1;
 
-/** Counts: detection [tp, fp, fn, errorSum] and association [hands, right, contested, wrongSure]. */
+/** Counts: detection [tp, fp, fn, errorSum] and association [hands, right, contested, wrongSure, sure]. */
 class Tally {
   readonly det = { people: [0, 0, 0, 0], hands: [0, 0, 0, 0] };
-  readonly assoc = [0, 0, 0, 0];
+  readonly assoc = [0, 0, 0, 0, 0];
   add(key: 'people' | 'hands', tp: number, fp: number, fn: number, err: number) {
     const t = this.det[key];
     t[0] = (t[0] ?? 0) + tp;
@@ -105,18 +107,20 @@ class Tally {
     return summarise(a, b, c, d);
   }
   association(): AssociationScore {
-    const [n = 0, right = 0, contested = 0, wrongSure = 0] = this.assoc;
+    const [n = 0, right = 0, contested = 0, wrongSure = 0, sure = 0] = this.assoc;
     const share = (v: number) => (n === 0 ? 1 : v / n);
     return {
       hands: n,
       accuracy: share(right),
       contestedShare: n === 0 ? 0 : contested / n,
       wrongSureShare: n === 0 ? 0 : wrongSure / n,
+      sureShare: n === 0 ? 0 : sure / n,
     };
   }
 }
 
-const WRONG_SURE_CONFIDENCE = 0.75;
+/** Owner confidence from which a hand given to one person counts as sure. */
+const SURE_CONFIDENCE = 0.75;
 
 /**
  * Person and hand detection, and whose hand each found hand was given to, the way the edge does it: peaks
@@ -242,13 +246,14 @@ function scoreFrame(
     const right =
       given !== undefined && given.people[0] !== undefined && given.people[0] === ps.foundOf[owner];
     const contested = (given?.people.length ?? 0) > 1;
-    const wrongSure =
-      !right && (given?.people.length ?? 0) > 0 && (given?.confidence ?? 0) >= WRONG_SURE_CONFIDENCE;
+    const sure = given?.people.length === 1 && (given.confidence ?? 0) >= SURE_CONFIDENCE;
+    const wrongSure = !right && sure;
     for (const tally of crowded[owner] ? [all, crowd] : [all]) {
       tally.assoc[0] = (tally.assoc[0] ?? 0) + 1;
       if (right) tally.assoc[1] = (tally.assoc[1] ?? 0) + 1;
       if (contested) tally.assoc[2] = (tally.assoc[2] ?? 0) + 1;
       if (wrongSure) tally.assoc[3] = (tally.assoc[3] ?? 0) + 1;
+      if (sure) tally.assoc[4] = (tally.assoc[4] ?? 0) + 1;
     }
   });
 }
