@@ -8,7 +8,7 @@ import {
   fuseDetections,
   normalise,
 } from './camera-fusion.ts';
-import { type CameraOutline, camerasSeeing } from './coverage.ts';
+import { type CameraOutline, camerasSeeing } from '../../shared/camera-coverage.ts';
 import type { GateBinder, Tailgating } from './gate-binder.ts';
 import { assign } from './hungarian.ts';
 import {

@@ -10,7 +10,7 @@ import type { FloorDetection, FloorHand } from '../tracking/camera-fusion.ts';
 import { insideFixture } from './fixture-mask.ts';
 import { decodeToRgb, type InputSize, writeCrop, writeNchw } from './frame-prep.ts';
 import { assignHands, HAND_OWNER_DEFAULTS, type HandOwnerSettings, type SeenHand } from './hand-owner.ts';
-import { projectToFloor } from './homography.ts';
+import { projectToFloor } from '../../shared/homography.ts';
 import type { MotionGate } from './motion-gate.ts';
 import type { AppearanceEmbedder, HeatmapDetector } from './onnx-models.ts';
 import type { YoloDetector } from './yolo-detector.ts';

@@ -7,7 +7,7 @@
 import type { Camera, Shelf } from '../../shared/store-config.ts';
 import { insideFixture } from './fixture-mask.ts';
 import type { InputSize } from './frame-prep.ts';
-import { projectToFloor } from './homography.ts';
+import { projectToFloor } from '../../shared/homography.ts';
 
 export interface MotionGateSettings {
   /** Off: every frame is inferred. */

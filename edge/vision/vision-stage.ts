@@ -9,7 +9,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { decodeFrame } from '../../shared/frame-codec.ts';
 import type { TrackMessage, TrackUpdate } from '../../shared/schemas/track.ts';
 import type { StoreConfig } from '../../shared/store-config.ts';
-import { cameraOutline } from '../tracking/coverage.ts';
+import { cameraOutline } from '../../shared/camera-coverage.ts';
 import { GateBinder, type Tailgating } from '../tracking/gate-binder.ts';
 import { lastSwapDoubtTs } from '../tracking/identity-confidence.ts';
 import { type Track, Tracker } from '../tracking/tracker.ts';

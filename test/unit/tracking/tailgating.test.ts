@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FloorDetection } from '../../../edge/tracking/camera-fusion.ts';
-import { cameraOutline } from '../../../edge/tracking/coverage.ts';
+import { cameraOutline } from '../../../shared/camera-coverage.ts';
 import { GateBinder } from '../../../edge/tracking/gate-binder.ts';
 import { Tracker } from '../../../edge/tracking/tracker.ts';
 import { tailgatingAlert } from '../../../edge/vision/tailgating-alert.ts';
