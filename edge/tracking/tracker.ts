@@ -1,6 +1,8 @@
 // Multi-person tracker on the store floor: fused camera detections are assigned to tracks (Hungarian on
 // distance plus appearance), tracks follow a constant-velocity Kalman filter, are held through blind spots and
 // short occlusions, bound to sessions at the entry gate and closed at the exit gate. Pure: time comes in.
+
+import { type CameraOutline, camerasSeeing } from '../../shared/camera-coverage.ts';
 import {
   cosine,
   type FloorDetection,
@@ -8,7 +10,6 @@ import {
   fuseDetections,
   normalise,
 } from './camera-fusion.ts';
-import { type CameraOutline, camerasSeeing } from '../../shared/camera-coverage.ts';
 import type { GateBinder, Tailgating } from './gate-binder.ts';
 import { assign } from './hungarian.ts';
 import {

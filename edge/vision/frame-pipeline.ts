@@ -5,12 +5,13 @@
 // Gives floor detections for the tracker. With a motion gate, frames of cameras where nothing moved since the
 // detector last found nobody skip the detector (and report nobody).
 // "People" standing inside a shelf are the shelf and are dropped.
+
+import { projectToFloor } from '../../shared/homography.ts';
 import type { Camera, Shelf } from '../../shared/store-config.ts';
 import type { FloorDetection, FloorHand } from '../tracking/camera-fusion.ts';
 import { insideFixture } from './fixture-mask.ts';
 import { decodeToRgb, type InputSize, writeCrop, writeNchw } from './frame-prep.ts';
 import { assignHands, HAND_OWNER_DEFAULTS, type HandOwnerSettings, type SeenHand } from './hand-owner.ts';
-import { projectToFloor } from '../../shared/homography.ts';
 import type { MotionGate } from './motion-gate.ts';
 import type { AppearanceEmbedder, HeatmapDetector } from './onnx-models.ts';
 import type { YoloDetector } from './yolo-detector.ts';

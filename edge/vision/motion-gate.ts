@@ -4,10 +4,11 @@
 // pixels and capture times (never the wall clock), so lockstep runs stay reproducible.
 // Shelves are not watched: nobody stands there (a hand reaching in belongs to someone on the floor beside it),
 // and their bright, busy fronts are where sensor noise moves a block's mean most.
+
+import { projectToFloor } from '../../shared/homography.ts';
 import type { Camera, Shelf } from '../../shared/store-config.ts';
 import { insideFixture } from './fixture-mask.ts';
 import type { InputSize } from './frame-prep.ts';
-import { projectToFloor } from '../../shared/homography.ts';
 
 export interface MotionGateSettings {
   /** Off: every frame is inferred. */

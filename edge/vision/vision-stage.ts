@@ -5,11 +5,11 @@
 
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { cameraOutline } from '../../shared/camera-coverage.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { decodeFrame } from '../../shared/frame-codec.ts';
 import type { TrackMessage, TrackUpdate } from '../../shared/schemas/track.ts';
 import type { StoreConfig } from '../../shared/store-config.ts';
-import { cameraOutline } from '../../shared/camera-coverage.ts';
 import { GateBinder, type Tailgating } from '../tracking/gate-binder.ts';
 import { lastSwapDoubtTs } from '../tracking/identity-confidence.ts';
 import { type Track, Tracker } from '../tracking/tracker.ts';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { FloorDetection } from '../../../edge/tracking/camera-fusion.ts';
-import { cameraOutline } from '../../../shared/camera-coverage.ts';
 import { GateBinder } from '../../../edge/tracking/gate-binder.ts';
 import {
   CERTAIN_IDENTITY,
@@ -12,6 +11,7 @@ import {
   settleSwapDoubts,
 } from '../../../edge/tracking/identity-confidence.ts';
 import { type Track, Tracker } from '../../../edge/tracking/tracker.ts';
+import { cameraOutline } from '../../../shared/camera-coverage.ts';
 
 // One 10 m × 10 m camera view over the floor from (0, 0); entry gate at (2, 0.5), exit at (8, 0.5).
 const camera = {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FloorDetection } from '../../../edge/tracking/camera-fusion.ts';
 import { fuseDetections } from '../../../edge/tracking/camera-fusion.ts';
-import { cameraOutline } from '../../../shared/camera-coverage.ts';
 import { GateBinder } from '../../../edge/tracking/gate-binder.ts';
 import { Tracker } from '../../../edge/tracking/tracker.ts';
+import { cameraOutline } from '../../../shared/camera-coverage.ts';
 
 // One 10 m × 10 m camera view from (0, 2) to (10, 12); entry gate just below it at (2, 1), exit at (8, 1).
 const camera = {
