@@ -31,7 +31,8 @@ export interface AttributionSettings {
   alsoAtLaneHandM: number;
   /**
    * A hand the detector surely gave its owner (`handOwner` at least `ownedHandMin`, within `ownedHandInLaneM`
-   * of the lane — inside it, lanes being ~0.5 m wide — the lane seen) says who reached in: anyone else with no hand near the lane (none within
+   * of the lane's reach point — squarely in it: a hand reaching across from a neighbour lands ~0.2 m off, and
+   * that is where the detector's owner is most often wrong — the lane seen) says who reached in: anyone else with no hand near the lane (none within
    * `alsoAtLaneHandM`) counts only this share of their standing-by weight. 1 = standing by counts as before.
    */
   bodyBesideOwnedHand: number;
@@ -100,9 +101,9 @@ export const DEFAULT_FUSION: FusionSettings = {
     elsewhereM: 2.5,
     alsoAtLaneBodyM: 1.2,
     alsoAtLaneHandM: 0.6,
-    bodyBesideOwnedHand: 0.1,
+    bodyBesideOwnedHand: 0.3,
     ownedHandMin: 0.8,
-    ownedHandInLaneM: 0.25,
+    ownedHandInLaneM: 0.12,
   },
   reach: { seenWithinMs: 400, strangerRadiusM: 1.2, trackedNearM: 1.5, ownedHandM: 0.3 },
   exit: {
