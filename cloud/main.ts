@@ -64,6 +64,9 @@ async function main(): Promise<void> {
       rateLimit: { scale: parseCount('RATE_LIMIT_SCALE', 1) },
       logger: loggerOptions,
       processMetrics: true,
+      // Development only (production refuses it): bill uploads from edges that predate entryTokenIds.
+      visitsWithoutEntryToken:
+        process.env.VISITS_WITHOUT_ENTRY_TOKEN === 'allow' ? 'allow-missing' : 'require',
     });
     const url = await cloud.start(port, host);
     log.info(

@@ -1,5 +1,6 @@
 // What the cloud refuses to start with under NODE_ENV=production: the embedded database (lost on exit), the
-// development store credential or a guessable one, a staff password that is short or a known default.
+// development store credential or a guessable one, a staff password that is short or a known default, and
+// billing visits that name no entry token.
 
 /** The store credential the cloud accepts on a laptop when STORE_CREDENTIAL is unset. */
 export const DEV_STORE_CREDENTIAL = 'dev-store-credential';
@@ -29,5 +30,9 @@ export function cloudProductionProblems(env: NodeJS.ProcessEnv): string[] {
     (staffPassword.length < MIN_STAFF_PASSWORD || DEFAULT_PASSWORDS.includes(staffPassword))
   )
     problems.push(`STAFF_PASSWORD is a default or shorter than ${MIN_STAFF_PASSWORD} characters`);
+  if (env.VISITS_WITHOUT_ENTRY_TOKEN === 'allow')
+    problems.push(
+      'VISITS_WITHOUT_ENTRY_TOKEN=allow would bill visits that name no entry token to whatever account they name',
+    );
   return problems;
 }

@@ -7,6 +7,11 @@ import type { LoggerOptions } from 'pino';
 import { Type } from 'typebox';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { accountsRoutes } from './accounts/accounts-routes.ts';
+import {
+  DEFAULT_ENTRY_TOKEN_REGISTRY_SETTINGS,
+  EntryTokenRegistry,
+  type EntryTokenRegistrySettings,
+} from './accounts/entry-token-registry.ts';
 import { EntryTokenSigner } from './accounts/entry-token-signer.ts';
 import { entryTokensRoutes } from './accounts/entry-tokens-routes.ts';
 import { paymentMethodsRoutes } from './accounts/payment-methods-routes.ts';
@@ -69,6 +74,10 @@ export interface CloudOptions {
   paymentProvider?: (db: Database, clock: Clock) => PaymentProvider;
   /** Also export Node process metrics on /metrics (default false). */
   processMetrics?: boolean;
+  /** Default 'require': see VisitIngestDeps.visitsWithoutEntryToken (production refuses 'allow-missing'). */
+  visitsWithoutEntryToken?: 'require' | 'allow-missing';
+  /** Default DEFAULT_ENTRY_TOKEN_REGISTRY_SETTINGS (tokens kept 14 days). */
+  entryTokenRegistry?: EntryTokenRegistrySettings;
 }
 
 export interface Cloud {
@@ -135,7 +144,22 @@ async function buildApp(
   const storeAuth = new StoreAuth(db, clock);
   const shopAuth = new OnlineShopAuth(db);
   const log = app.log.child({ component: 'visit-ingest' });
-  const ingest = new VisitIngest({ db, provider, metrics, clock, log, priceList, pointsRule });
+  const entryTokens = new EntryTokenRegistry(
+    db,
+    clock,
+    options.entryTokenRegistry ?? DEFAULT_ENTRY_TOKEN_REGISTRY_SETTINGS,
+  );
+  const ingest = new VisitIngest({
+    db,
+    provider,
+    metrics,
+    clock,
+    log,
+    priceList,
+    pointsRule,
+    entryTokens,
+    visitsWithoutEntryToken: options.visitsWithoutEntryToken ?? 'require',
+  });
   const disputes = new DisputeRefunds({
     db,
     provider,
@@ -146,7 +170,7 @@ async function buildApp(
 
   await app.register(accountsRoutes, { db, clock, sessions });
   await app.register(paymentMethodsRoutes, { db, clock, sessions, provider });
-  await app.register(entryTokensRoutes, { db, sessions, signer });
+  await app.register(entryTokensRoutes, { db, sessions, signer, registry: entryTokens });
   await app.register(receiptsRoutes, { db, sessions, storeAuth, ingest });
   await app.register(disputesRoutes, { db, sessions, disputes });
   await app.register(inventoryRoutes, { db, clock, sessions, storeAuth, shopAuth, priceList });

@@ -25,6 +25,9 @@ interface LoadPlan {
   skus: string[];
   seconds: number;
   concurrency: number;
+  /** Visit n is admitted on token bench-<firstToken + n>; at most `tokens` visits. */
+  firstToken: number;
+  tokens: number;
 }
 
 interface LoadResult {
@@ -61,8 +64,11 @@ function argValue(name: string, fallback: number): number {
 
 // ---------------------------------------------------------------- load generator (forked child process)
 
+/** Visit n is admitted on its own token, issued before the run to its account (see seedEntryTokens). */
+const entryTokenIdOf = (plan: LoadPlan, n: number) => `bench-${plan.firstToken + n}`;
+
 function visitFor(plan: LoadPlan, n: number): VisitUpload {
-  const accountId = plan.accountIds[n % plan.accountIds.length] as string;
+  const accountId = plan.accountIds[(plan.firstToken + n) % plan.accountIds.length] as string;
   const lines = Array.from({ length: 1 + (n % 4) }, (_, i) => ({
     sku: plan.skus[(n * 7 + i * 13) % plan.skus.length] as string,
     quantity: 1 + ((n + i) % 3),
@@ -71,6 +77,7 @@ function visitFor(plan: LoadPlan, n: number): VisitUpload {
   return {
     visitId: `bench-${randomUUID()}`,
     accountId,
+    entryTokenIds: [entryTokenIdOf(plan, n)],
     enteredAt: t0,
     exitedAt: t0 + 300_000,
     party: 1,
@@ -139,7 +146,7 @@ async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   let billed = 0;
   let requests = 0;
   const worker = async () => {
-    while (performance.now() < deadline) {
+    while (performance.now() < deadline && next < plan.tokens) {
       const n = next++;
       const visit = visitFor(plan, n);
       // Every tenth visit arrives 2 or 3 times at once, as a retrying edge or a duplicated network path would.
@@ -181,6 +188,19 @@ async function seedShoppers(db: Database, count: number): Promise<string[]> {
     [ids],
   );
   return ids;
+}
+
+/**
+ * Issues `count` entry tokens for the load (visit n's to accountIds[n % length]), as POST /v1/me/entry-tokens
+ * would, so every upload goes through the token claim. The load stops early if it runs out.
+ */
+async function seedEntryTokens(db: Database, storeId: string, accountIds: string[], count: number) {
+  await db.query(
+    `INSERT INTO entry_tokens (jti, account_id, store_id, party, issued_at, expires_at)
+     SELECT 'bench-' || n, ($1::text[])[1 + n % cardinality($1::text[])], $2, 1, $3::bigint, $3::bigint + 60000
+     FROM generate_series(0, $4::int - 1) AS n`,
+    [accountIds, storeId, Date.now(), count],
+  );
 }
 
 /** CPU ms the cloud's PostgreSQL backends have used so far (Linux /proc; 0 where unreadable). */
@@ -238,13 +258,22 @@ async function benchBackend(
   try {
     const accountIds = await seedShoppers(cloud.db, SHOPPERS);
     const url = await cloud.start(0, '127.0.0.1');
+    // Enough tokens for 1,500 receipts a second, several times what either backend reaches here.
+    const perSecond = 1500;
+    await seedEntryTokens(cloud.db, config.storeId, accountIds, (seconds + 1) * perSecond);
     const plan = { url, storeId: config.storeId, credential, accountIds, concurrency };
     const skus = config.catalog.map((p) => p.sku);
     // A short warm-up (JIT, prepared statements, pool), then the measured run.
-    await loadInChild({ ...plan, skus, seconds: 1 });
+    await loadInChild({ ...plan, skus, seconds: 1, firstToken: 0, tokens: perSecond });
     const cpuBefore = process.cpuUsage();
     const pgBefore = await postgresCpuMs(cloud.db, schema);
-    const load = await loadInChild({ ...plan, skus, seconds });
+    const load = await loadInChild({
+      ...plan,
+      skus,
+      seconds,
+      firstToken: perSecond,
+      tokens: seconds * perSecond,
+    });
     const cpu = process.cpuUsage(cpuBefore);
     const pgMs = (await postgresCpuMs(cloud.db, schema)) - pgBefore;
     const cloudCpuMs = (cpu.user + cpu.system) / 1000 + pgMs;

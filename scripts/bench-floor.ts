@@ -92,6 +92,7 @@ for (let i = 0; i < SHOPPERS; i++) {
     .setProtectedHeader({ alg: 'EdDSA', typ: ENTRY_TOKEN_TYPE })
     .setIssuer(ENTRY_TOKEN_ISSUER)
     .setSubject(`shopper-${i}`)
+    .setAudience(store.storeId)
     .setJti(randomUUID())
     .setIssuedAt(now)
     .setExpirationTime(now + 60)

@@ -22,6 +22,10 @@ interface KeyRow {
 
 export interface SignedEntryToken {
   token: string;
+  /** The token's id (jti), recorded by the cloud and named by the visit upload. */
+  jti: string;
+  /** ms since the Unix epoch. */
+  issuedAt: number;
   /** ms since the Unix epoch. */
   expiresAt: number;
 }
@@ -69,17 +73,20 @@ export class EntryTokenSigner {
     return new EntryTokenSigner(row.kid, publicKeyPem, createPrivateKey(row.private_key_pem), clock);
   }
 
-  async sign(accountId: string, party: number): Promise<SignedEntryToken> {
+  /** A token admitting `accountId`'s party to store `storeId` (its audience) only. */
+  async sign(accountId: string, party: number, storeId: string): Promise<SignedEntryToken> {
     const iat = Math.floor(this.clock.now() / 1000);
     const exp = iat + ENTRY_TOKEN_TTL_S;
+    const jti = randomUUID();
     const token = await new SignJWT({ party })
       .setProtectedHeader({ alg: ENTRY_TOKEN_ALG, typ: ENTRY_TOKEN_TYPE, kid: this.kid })
       .setIssuer(ENTRY_TOKEN_ISSUER)
       .setSubject(accountId)
-      .setJti(randomUUID())
+      .setAudience(storeId)
+      .setJti(jti)
       .setIssuedAt(iat)
       .setExpirationTime(exp)
       .sign(this.privateKey);
-    return { token, expiresAt: exp * 1000 };
+    return { token, jti, issuedAt: iat * 1000, expiresAt: exp * 1000 };
   }
 }

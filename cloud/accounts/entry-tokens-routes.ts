@@ -7,6 +7,7 @@ import { MAX_PARTY } from '../../shared/schemas/entry-token.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError, errorResponses } from '../http/api-error.ts';
 import { rateLimitFor } from '../http/rate-limits.ts';
+import type { EntryTokenRegistry } from './entry-token-registry.ts';
 import { ENTRY_TOKEN_ALG, type EntryTokenSigner } from './entry-token-signer.ts';
 import { SHOPPER_SECURITY, type ShopperSessions } from './shopper-sessions.ts';
 
@@ -14,6 +15,7 @@ export interface EntryTokensRoutesOptions {
   db: Database;
   sessions: ShopperSessions;
   signer: EntryTokenSigner;
+  registry: EntryTokenRegistry;
 }
 
 const EntryTokenRequest = Type.Object(
@@ -27,6 +29,13 @@ const EntryTokenRequest = Type.Object(
       }),
     ),
     qr: Type.Optional(Type.Boolean({ description: 'Also answer with the token as a QR code (SVG)' })),
+    storeId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'The store to enter (GET /v1/stores); may be left out when the cloud serves one store',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -56,9 +65,33 @@ async function assertMayEnter(db: Database, accountId: string): Promise<void> {
   }
 }
 
+/** The store a token is for: the one asked for, or the only store; 400/404 with what to send otherwise. */
+async function storeToEnter(db: Database, asked: string | undefined): Promise<string> {
+  const rows = await db.query<{ store_id: string }>(
+    asked === undefined
+      ? 'SELECT store_id FROM stores ORDER BY store_id LIMIT 2'
+      : 'SELECT store_id FROM stores WHERE store_id = $1',
+    asked === undefined ? [] : [asked],
+  );
+  const only = rows[0];
+  if (asked !== undefined) {
+    if (only === undefined)
+      throw new ApiError(404, 'store_not_found', `No store ${asked}: list the stores at GET /v1/stores.`);
+    return only.store_id;
+  }
+  if (only === undefined || rows.length > 1) {
+    throw new ApiError(
+      400,
+      'store_required',
+      'An entry token admits to one store: send storeId (list the stores at GET /v1/stores).',
+    );
+  }
+  return only.store_id;
+}
+
 export const entryTokensRoutes: FastifyPluginAsyncTypebox<EntryTokensRoutesOptions> = async (
   app,
-  { db, sessions, signer },
+  { db, sessions, signer, registry },
 ) => {
   app.post(
     '/v1/me/entry-tokens',
@@ -72,11 +105,12 @@ export const entryTokensRoutes: FastifyPluginAsyncTypebox<EntryTokensRoutesOptio
         response: {
           201: Type.Object({
             token: Type.String({ description: 'Compact JWS (EdDSA)' }),
+            storeId: Type.String({ description: 'The store the token admits to (its aud claim)' }),
             expiresAt: Type.Integer({ description: 'ms since the Unix epoch' }),
             party: Type.Optional(Type.Integer()),
             qrSvg: Type.Optional(Type.String({ description: 'With qr: true, the token as an SVG QR code' })),
           }),
-          ...errorResponses(400, 401, 402, 429),
+          ...errorResponses(400, 401, 402, 404, 429),
         },
       },
       // The whole body is optional: a bare POST asks for a token for one person.
@@ -87,15 +121,18 @@ export const entryTokensRoutes: FastifyPluginAsyncTypebox<EntryTokensRoutesOptio
     async (request, reply) => {
       const accountId = await sessions.authenticate(request);
       await assertMayEnter(db, accountId);
+      const storeId = await storeToEnter(db, request.body.storeId);
       const party = request.body.party ?? 1;
-      const signed = await signer.sign(accountId, party);
-      if (request.body.qr !== true) return reply.status(201).send(signed);
+      const signed = await signer.sign(accountId, party, storeId);
+      await registry.record({ ...signed, accountId, storeId, party });
+      const issued = { token: signed.token, storeId, expiresAt: signed.expiresAt };
+      if (request.body.qr !== true) return reply.status(201).send(issued);
       const qrSvg = await QRCode.toString(signed.token, {
         type: 'svg',
         margin: 1,
         errorCorrectionLevel: 'M',
       });
-      return reply.status(201).send({ ...signed, party, qrSvg });
+      return reply.status(201).send({ ...issued, party, qrSvg });
     },
   );
 

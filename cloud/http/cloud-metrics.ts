@@ -17,6 +17,12 @@ export class CloudMetrics {
     labelNames: ['store'] as const,
     registers: [this.registry],
   });
+  readonly visitsWithoutEntryToken = new Counter({
+    name: 'walkout_cloud_visits_without_entry_token_total',
+    help: 'Visit uploads naming no entry token, billed because visitsWithoutEntryToken is allow-missing',
+    labelNames: ['store'] as const,
+    registers: [this.registry],
+  });
   readonly charges = new Counter({
     name: 'walkout_cloud_charges_total',
     help: 'Receipts settled by charging, by outcome (succeeded, declined, no_payment_method)',

@@ -9,6 +9,8 @@ import type { ReceiptLine, ReceiptStatus } from './receipt-schemas.ts';
 export interface VisitToStore {
   storeId: string;
   visit: VisitUpload;
+  /** The entry tokens the visit was claimed on (empty only for an allowed legacy upload). */
+  entryTokenIds: string[];
   fingerprint: string;
   receiptId: string;
   lines: ReceiptLine[];
@@ -33,9 +35,10 @@ const STORE_VISIT_SQL = `
 WITH acct AS (
   SELECT a.account_id, a.consent_behaviour FROM accounts a WHERE a.account_id = $3
 ), v AS (
-  INSERT INTO visits (visit_id, store_id, account_id, entered_at, exited_at, party, fingerprint, events, received_at)
+  INSERT INTO visits (visit_id, store_id, account_id, entered_at, exited_at, party, fingerprint, events, received_at,
+                      entry_token_ids)
   SELECT $1, $2, acct.account_id, $4, $5, $6, $7,
-         CASE WHEN acct.consent_behaviour THEN $8::jsonb ELSE $9::jsonb END, $10
+         CASE WHEN acct.consent_behaviour THEN $8::jsonb ELSE $9::jsonb END, $10, $26::text[]
   FROM acct
   ON CONFLICT (visit_id) DO NOTHING
   RETURNING visit_id
@@ -100,6 +103,7 @@ export async function storeVisit(db: Queryable, item: VisitToStore): Promise<Sto
     item.chargeId,
     item.declineCode,
     item.points,
+    item.entryTokenIds,
   ]);
   const row = rows[0];
   if (row === undefined || Number(row.accounts) === 0) return 'unknown_account';

@@ -1,11 +1,14 @@
 // Turns a visit upload into exactly one receipt and at most one charge, however often it is delivered:
 // the visit id is the primary key (repeats and concurrent duplicates find the first receipt) and the charge
 // goes to the provider under the key charge:visit:<visitId>, so retrying a pending receipt is safe.
-// A first delivery costs one read, the provider's charge and one write (a single CTE statement).
+// A first delivery costs one read, the claim of its entry token(s), the provider's charge and one write (a
+// single CTE statement). A visit is billed only to the account its entry token was issued to, at that store,
+// and each token pays for one visit (EntryTokenRegistry.claim).
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../shared/clock.ts';
 import type { VisitUpload } from '../../shared/schemas/visit.ts';
+import type { EntryTokenRegistry } from '../accounts/entry-token-registry.ts';
 import {
   type ChargeResult,
   type PaymentProvider,
@@ -51,6 +54,14 @@ export interface VisitIngestDeps {
   log: FastifyBaseLogger;
   priceList: PriceList;
   pointsRule: PointsRule;
+  entryTokens: EntryTokenRegistry;
+  /**
+   * 'require' (default, and the only choice in production): an upload without entryTokenIds is refused with
+   * entry_token_required. 'allow-missing': such an upload (an edge from before tokens were named) is billed
+   * to the account it names, logged and counted — for a development rollout only; a named token is always
+   * checked.
+   */
+  visitsWithoutEntryToken?: 'require' | 'allow-missing';
 }
 
 export class VisitIngest {
@@ -64,12 +75,16 @@ export class VisitIngest {
         'exitedAt is before enteredAt: check the edge clock and the visit.',
       );
     }
+    const entryTokenIds = this.entryTokenIdsOf(storeId, visit);
     const fingerprint = createHash('sha256')
       .update(visitFingerprintInput(storeId, visit.accountId, visit.lines))
       .digest('hex');
     const { existing, paymentMethodToken } = await this.lookUp(visit);
+    // A stored visit is answered with its receipt: its tokens were claimed when it was first billed.
     const created =
-      existing === undefined ? await this.store(storeId, visit, fingerprint, paymentMethodToken) : undefined;
+      existing === undefined
+        ? await this.store(storeId, visit, entryTokenIds, fingerprint, paymentMethodToken)
+        : undefined;
     const receipt = existing ?? created ?? (await this.findReceipt(visit.visitId));
     if (receipt === undefined) throw new Error(`receipt of visit ${visit.visitId} missing after ingest`);
     if (receipt.fingerprint !== fingerprint || receipt.store_id !== storeId) {
@@ -88,6 +103,24 @@ export class VisitIngest {
       totalCents: toNumber(receipt.total_cents),
       created: created !== undefined,
     };
+  }
+
+  private entryTokenIdsOf(storeId: string, visit: VisitUpload): string[] {
+    const ids = visit.entryTokenIds;
+    if (ids !== undefined) return ids;
+    if (this.deps.visitsWithoutEntryToken !== 'allow-missing') {
+      throw new ApiError(
+        400,
+        'entry_token_required',
+        `Visit ${visit.visitId} names no entry token (entryTokenIds): the cloud bills a visit only on the token the shopper was admitted on. Update the edge.`,
+      );
+    }
+    this.deps.metrics.visitsWithoutEntryToken.inc({ store: storeId });
+    this.deps.log.warn(
+      { visitId: visit.visitId, store: storeId },
+      'visit names no entry token: billed to the account it names (visitsWithoutEntryToken=allow-missing)',
+    );
+    return [];
   }
 
   private async findReceipt(visitId: string): Promise<StoredReceipt | undefined> {
@@ -126,6 +159,7 @@ export class VisitIngest {
   private async store(
     storeId: string,
     visit: VisitUpload,
+    entryTokenIds: string[],
     fingerprint: string,
     paymentMethodToken: string | null,
   ): Promise<StoredReceipt | undefined> {
@@ -141,6 +175,13 @@ export class VisitIngest {
         422,
         'unknown_sku',
         `SKU ${priced.unknownSkus.join(', ')} is not in the catalog of store ${storeId}: sync the edge's store config.`,
+      );
+    }
+    // Claimed (committed) before the charge, so a second visit naming the same token is refused, never charged.
+    if (entryTokenIds.length > 0) {
+      const { db, entryTokens } = this.deps;
+      await db.transaction((tx) =>
+        entryTokens.claim(tx, visit.visitId, storeId, visit.accountId, entryTokenIds),
       );
     }
     const receipt: StoredReceipt = {
@@ -170,6 +211,7 @@ export class VisitIngest {
     const stored = await storeVisit(this.deps.db, {
       storeId,
       visit,
+      entryTokenIds,
       fingerprint,
       receiptId: receipt.receipt_id,
       lines: priced.lines,

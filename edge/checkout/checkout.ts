@@ -126,6 +126,8 @@ export class Checkout {
       party: session.party,
       lines: cart.lines,
       events: cart.events,
+      // The cloud bills the visit on this token only; a session from before tokens were kept names none.
+      ...(session.entryTokenId === undefined ? {} : { entryTokenIds: [session.entryTokenId] }),
     };
     outbox.enqueue(`visit:${visit.visitId}`, 'visit', visit, clock.now());
     sessions.markClosed(session.sessionId, exitedAt);

@@ -8,6 +8,8 @@ export interface ShoppingSession {
   sessionId: string;
   accountId: string;
   party: number;
+  /** The jti of the entry token the session was opened on (undefined for sessions from before it was kept). */
+  entryTokenId: string | undefined;
   entryGate: string;
   enteredAt: number;
   exitGate: string | undefined;
@@ -19,6 +21,7 @@ interface SessionRow {
   session_id: string;
   account_id: string;
   party: number;
+  entry_token_id: string | null;
   entry_gate: string;
   entered_at: number;
   exit_gate: string | null;
@@ -30,6 +33,7 @@ const fromRow = (r: SessionRow): ShoppingSession => ({
   sessionId: r.session_id,
   accountId: r.account_id,
   party: r.party,
+  entryTokenId: r.entry_token_id ?? undefined,
   entryGate: r.entry_gate,
   enteredAt: r.entered_at,
   exitGate: r.exit_gate ?? undefined,
@@ -53,9 +57,16 @@ export class SessionStore {
     const full: ShoppingSession = { ...session, exitGate: undefined, exitedAt: undefined, status: 'open' };
     this.db
       .prepare(
-        "INSERT INTO sessions (session_id, account_id, party, entry_gate, entered_at, status) VALUES (?, ?, ?, ?, ?, 'open')",
+        "INSERT INTO sessions (session_id, account_id, party, entry_token_id, entry_gate, entered_at, status) VALUES (?, ?, ?, ?, ?, ?, 'open')",
       )
-      .run(full.sessionId, full.accountId, full.party, full.entryGate, full.enteredAt);
+      .run(
+        full.sessionId,
+        full.accountId,
+        full.party,
+        full.entryTokenId ?? null,
+        full.entryGate,
+        full.enteredAt,
+      );
     this.live.set(full.sessionId, full);
     return full;
   }

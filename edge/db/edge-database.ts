@@ -80,6 +80,8 @@ const migrations: string[] = [
      PRIMARY KEY (session_id, track_id, ts)
    ) WITHOUT ROWID;
    CREATE INDEX visit_tracks_ts ON visit_tracks (ts);`,
+  // the entry token a session was opened on: the visit upload names it and the cloud bills on it
+  'ALTER TABLE sessions ADD COLUMN entry_token_id TEXT;',
 ];
 
 /** Opens (and migrates) the edge database; ':memory:' for tests. */

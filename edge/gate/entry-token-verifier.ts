@@ -1,5 +1,6 @@
 // Verifies a scanned entry token: the cloud's EdDSA signature (edges hold only the public key),
-// issuer, type, expiry against the edge's clock, claim shape, and single use (jti kept until expiry).
+// issuer, type, audience (this store: a token for another store is refused), expiry against the edge's clock,
+// claim shape, and single use (jti kept until expiry).
 import { errors, importSPKI, jwtVerify } from 'jose';
 import type { Clock } from '../../shared/clock.ts';
 import {
@@ -17,6 +18,7 @@ export type TokenRejection =
   | 'expired'
   | 'not-yet-valid'
   | 'invalid-claims'
+  | 'wrong-store'
   | 'replayed';
 
 export type TokenCheck =
@@ -30,13 +32,20 @@ const CLOCK_TOLERANCE_S = 5;
 export class EntryTokenVerifier {
   private constructor(
     private readonly key: CryptoKey,
+    /** This edge's store id: the audience every token must name. */
+    private readonly storeId: string,
     private readonly db: EdgeDatabase,
     private readonly clock: Clock,
   ) {}
 
-  static async create(publicKeyPem: string, db: EdgeDatabase, clock: Clock): Promise<EntryTokenVerifier> {
+  static async create(
+    publicKeyPem: string,
+    storeId: string,
+    db: EdgeDatabase,
+    clock: Clock,
+  ): Promise<EntryTokenVerifier> {
     const key = await importSPKI(publicKeyPem, 'EdDSA');
-    return new EntryTokenVerifier(key, db, clock);
+    return new EntryTokenVerifier(key, storeId, db, clock);
   }
 
   /** Checks the token and, when valid, consumes it (a second presentation is 'replayed'). */
@@ -47,9 +56,10 @@ export class EntryTokenVerifier {
         algorithms: ['EdDSA'],
         issuer: ENTRY_TOKEN_ISSUER,
         typ: ENTRY_TOKEN_TYPE,
+        audience: this.storeId,
         currentDate: new Date(this.clock.now()),
         clockTolerance: CLOCK_TOLERANCE_S,
-        requiredClaims: ['exp', 'iat', 'jti', 'sub'],
+        requiredClaims: ['aud', 'exp', 'iat', 'jti', 'sub'],
       });
       payload = result.payload;
     } catch (err) {
@@ -74,10 +84,10 @@ function classify(err: unknown): { reason: TokenRejection; detail: string } {
   if (err instanceof errors.JWTExpired) return { reason: 'expired', detail };
   if (err instanceof errors.JWSSignatureVerificationFailed) return { reason: 'bad-signature', detail };
   if (err instanceof errors.JWTClaimValidationFailed) {
-    return {
-      reason: err.claim === 'iat' || err.claim === 'nbf' ? 'not-yet-valid' : 'invalid-claims',
-      detail,
-    };
+    if (err.claim === 'iat' || err.claim === 'nbf') return { reason: 'not-yet-valid', detail };
+    // A missing aud is a token from before audiences (or not ours): only a present, other store is 'wrong-store'.
+    if (err.claim === 'aud' && err.reason === 'check_failed') return { reason: 'wrong-store', detail };
+    return { reason: 'invalid-claims', detail };
   }
   if (err instanceof errors.JOSEAlgNotAllowed) return { reason: 'bad-signature', detail };
   return { reason: 'malformed', detail };

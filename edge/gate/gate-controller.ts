@@ -19,6 +19,7 @@ const denyMessages: Record<DenyReason, string> = {
   expired: 'This code has expired. Show the fresh code in the app.',
   'not-yet-valid': "This code is not valid yet. Check your phone's date and time.",
   replayed: 'This code was already used. Show the fresh code in the app.',
+  'wrong-store': 'This code is for another Walkout store. Choose this store in the app.',
   'already-inside': 'You are already checked in. Scan at the exit gate to leave.',
   'unknown-gate': 'This gate is not configured. Please ask a member of staff.',
 };
@@ -61,6 +62,7 @@ export class GateController {
         sessionId: randomUUID(),
         accountId: claims.sub,
         party: claims.party,
+        entryTokenId: claims.jti,
         entryGate: gateId,
         enteredAt: scan.ts,
       });

@@ -17,8 +17,8 @@ export class GateStage {
   constructor(private readonly options: GateStageOptions) {}
 
   async start(): Promise<void> {
-    const { publicKeyPem, db, clock } = this.options;
-    const verifier = await EntryTokenVerifier.create(publicKeyPem, db, clock);
+    const { publicKeyPem, db, clock, store } = this.options;
+    const verifier = await EntryTokenVerifier.create(publicKeyPem, store.config.storeId, db, clock);
     this.controller = new GateController({ ...this.options, verifier });
   }
 

@@ -1,6 +1,10 @@
 // What an edge uploads to the cloud when a shopper leaves: the cart and the visit's behaviour.
 // The cloud prices the lines from its own price list (one price online and in store).
 import { type Static, Type } from 'typebox';
+import { EntryTokenIdSchema } from './entry-token.ts';
+
+/** A visit is one admission; a few tokens allow for a shopper re-admitted after a gate fault. */
+export const MAX_ENTRY_TOKENS_PER_VISIT = 4;
 
 const Sku = Type.String({ minLength: 1, maxLength: 64 });
 
@@ -36,6 +40,18 @@ export const VisitUploadSchema = Type.Object(
     party: Type.Integer({ minimum: 1, maximum: 10 }),
     lines: Type.Array(VisitLineSchema, { maxItems: 500 }),
     events: Type.Array(VisitEventSchema, { maxItems: 5000 }),
+    /**
+     * The entry token(s) the shopper was admitted on (their jti): the cloud bills only the account each was
+     * issued to, at this store, once. A party on one group code names its one token. Optional in the schema
+     * so an old edge gets the clear error `entry_token_required` rather than a schema failure.
+     */
+    entryTokenIds: Type.Optional(
+      Type.Array(EntryTokenIdSchema, {
+        minItems: 1,
+        maxItems: MAX_ENTRY_TOKENS_PER_VISIT,
+        uniqueItems: true,
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -78,7 +78,11 @@ interface Reply {
 export class CloudAppClient implements ShopperApp {
   private readonly baseUrl: string;
 
-  constructor(baseUrl: string) {
+  /** `storeId`: the store entry tokens are asked for; left out, the cloud picks its only store. */
+  constructor(
+    baseUrl: string,
+    private readonly storeId?: string,
+  ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
@@ -104,7 +108,8 @@ export class CloudAppClient implements ShopperApp {
   }
 
   async entryToken(session: ShopperSession, party: number): Promise<EntryTokenResult> {
-    const reply = await this.request('POST', '/v1/me/entry-tokens', { party }, session.token);
+    const body = this.storeId === undefined ? { party } : { party, storeId: this.storeId };
+    const reply = await this.request('POST', '/v1/me/entry-tokens', body, session.token);
     if (reply.status === 402) return { ok: false, reason: 'payment-required' };
     if (reply.status !== 201) this.fail('POST', '/v1/me/entry-tokens', reply);
     const issued = this.expect(validators.entryTokenIssued, 'POST', '/v1/me/entry-tokens', reply);

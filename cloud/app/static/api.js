@@ -6,7 +6,7 @@
 // The answers below are the cloud's response schemas (cloud/*/…-routes.ts, served at /docs), as far as
 // the screens read them. Receipts come from their schema module; the others are inline in their routes.
 /** @typedef {{ paymentMethodId: string, brand: string, last4: string }} PaymentMethod */
-/** @typedef {{ token: string, expiresAt: number, party?: number, qrSvg?: string }} EntryPass */
+/** @typedef {{ token: string, storeId: string, expiresAt: number, party?: number, qrSvg?: string }} EntryPass */
 /** @typedef {{ behaviourTracking: boolean, marketing: boolean }} Consent */
 /**
  * @typedef {object} Profile
@@ -112,8 +112,16 @@ export const paymentMethods = () => as(call('GET', '/v1/me/payment-methods'));
 /** @param {string} cardToken a sandbox card @returns {Promise<PaymentMethod>} */
 export const addCard = (cardToken) => as(call('POST', '/v1/me/payment-methods', { cardToken }));
 
-/** @param {number} party people entering on this pass @returns {Promise<EntryPass>} */
-export const entryPass = (party) => as(call('POST', '/v1/me/entry-tokens', { party, qr: true }));
+/** The store the shopper chose (shop and entry screens share it); unset, a one-store cloud picks its store. */
+export const STORE_KEY = 'walkout.store';
+
+/**
+ * A pass admits to one store only (the gate of another store refuses it).
+ * @param {number} party people entering on this pass @param {string | undefined} storeId
+ * @returns {Promise<EntryPass>}
+ */
+export const entryPass = (party, storeId) =>
+  as(call('POST', '/v1/me/entry-tokens', storeId ? { party, qr: true, storeId } : { party, qr: true }));
 
 /** @returns {Promise<Profile>} */
 export const profile = () => as(call('GET', '/v1/me/profile'));

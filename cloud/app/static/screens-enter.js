@@ -1,7 +1,7 @@
 // @ts-check
 // The entry pass: a QR code of a short-lived, single-use signed token, renewed before it expires, for the
 // shopper alone or a party; when the account may not enter, the cloud's reason is shown instead.
-import { ApiError, entryPass, messageOf } from './api.js';
+import { ApiError, entryPass, messageOf, STORE_KEY, stores } from './api.js';
 import { h, show } from './dom.js';
 import { go } from './router.js';
 
@@ -21,6 +21,12 @@ export function enterScreen() {
   const meter = h('i');
   const caption = h('p', { class: 'muted', 'data-testid': 'entry-caption' });
   const body = h('div', { class: 'card qr' }, h('p', { class: 'muted' }, 'Getting your pass…'));
+  // Shown only when the cloud serves several stores: a pass admits to the one chosen here.
+  const storePicker = h('select', { id: 'entry-store', 'aria-label': 'Store to enter', hidden: true });
+  storePicker.addEventListener('change', () => {
+    localStorage.setItem(STORE_KEY, storePicker.value);
+    renew();
+  });
   const partyButtons = Array.from({ length: MAX_PARTY }, (_, i) =>
     h(
       'button',
@@ -46,7 +52,7 @@ export function enterScreen() {
     window.clearTimeout(renewTimer);
     window.clearInterval(tickTimer);
     try {
-      const pass = await entryPass(party);
+      const pass = await entryPass(party, localStorage.getItem(STORE_KEY) ?? undefined);
       image.src = `data:image/svg+xml;base64,${btoa(pass.qrSvg ?? '')}`;
       image.dataset.token = pass.token;
       const lifetime = pass.expiresAt - Date.now();
@@ -78,11 +84,26 @@ export function enterScreen() {
   show(
     h('h1', {}, 'Entry pass'),
     h('p', { class: 'muted' }, 'Show this at the gate. Take what you need and just walk out.'),
+    storePicker,
     body,
     h('h2', {}, 'Bringing people?'),
     h('div', { class: 'party', role: 'group', 'aria-label': 'Party size' }, ...partyButtons),
   );
-  renew();
+  stores()
+    .then(({ stores: all }) => {
+      const saved = localStorage.getItem(STORE_KEY);
+      if (saved !== null && !all.some((s) => s.storeId === saved)) localStorage.removeItem(STORE_KEY);
+      if (all.length > 1) {
+        storePicker.replaceChildren(...all.map((s) => h('option', { value: s.storeId }, s.name)));
+        const first = all[0];
+        if (localStorage.getItem(STORE_KEY) === null && first) localStorage.setItem(STORE_KEY, first.storeId);
+        storePicker.value = localStorage.getItem(STORE_KEY) ?? '';
+        storePicker.hidden = false;
+      }
+    })
+    // Without the list the pass is still asked for: the cloud's answer (or its error) is what the card shows.
+    .catch(() => undefined)
+    .finally(renew);
   return () => {
     window.clearTimeout(renewTimer);
     window.clearInterval(tickTimer);

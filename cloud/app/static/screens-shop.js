@@ -1,11 +1,10 @@
 // @ts-check
 // "In stock at your store": a store's products with price and units available, reservable for click &
 // collect, and the shopper's reservations.
-import { cancelReservation, messageOf, productsAt, reservations, reserve, stores } from './api.js';
+import { cancelReservation, messageOf, productsAt, reservations, reserve, STORE_KEY, stores } from './api.js';
 import { banner } from './banner.js';
 import { badge, h, money, show, when } from './dom.js';
 
-const STORE_KEY = 'walkout.store';
 /** Products listed at once. */
 const PRODUCTS_SHOWN = 30;
 /** Wait this long after the last keystroke before searching (ms). */

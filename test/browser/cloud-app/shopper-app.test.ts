@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VisitUpload } from '../../../shared/schemas/visit.ts';
 import {
+  admit,
   BACKENDS,
   newShopper,
   SAMPLE_STORE_ID,
@@ -53,6 +54,7 @@ describe.skipIf(skip !== undefined)('shopper app in Chromium', () => {
   }
 
   async function uploadOverHttp(visit: VisitUpload): Promise<{ status: string }> {
+    await admit(test.cloud, visit);
     const response = await fetch(`${baseUrl}/v1/stores/${SAMPLE_STORE_ID}/visits`, {
       method: 'POST',
       headers: {

@@ -8,7 +8,18 @@ import {
   EntryTokenClaimsSchema,
 } from '../../../shared/schemas/entry-token.ts';
 import { compileValidator } from '../../../shared/validator.ts';
-import { addCard, asShopper, BACKENDS, newShopper, startTestCloud, type TestCloud } from './cloud-harness.ts';
+import {
+  addCard,
+  asShopper,
+  BACKENDS,
+  newShopper,
+  OTHER_STORE_ID,
+  SAMPLE_STORE_ID,
+  startTestCloud,
+  type TestCloud,
+} from './cloud-harness.ts';
+
+const AT_SAMPLE = { storeId: SAMPLE_STORE_ID };
 
 const claimsValidator = compileValidator(EntryTokenClaimsSchema);
 
@@ -128,14 +139,17 @@ for (const backend of BACKENDS) {
         message: 'Add a payment method (POST /v1/me/payment-methods) before entering a store.',
       });
       await addCard(test.cloud, shopper, 'tok_visa');
-      const granted = await asShopper(test.cloud, shopper, 'POST', '/v1/me/entry-tokens', {});
+      const granted = await asShopper(test.cloud, shopper, 'POST', '/v1/me/entry-tokens', AT_SAMPLE);
       expect(granted.statusCode).toBe(201);
     });
 
     it('issues an EdDSA entry token that verifies with the published key and carries exactly the claims', async () => {
       const shopper = await newShopper(test.cloud, 'tok_visa');
       const before = Math.floor(Date.now() / 1000);
-      const response = await asShopper(test.cloud, shopper, 'POST', '/v1/me/entry-tokens', { party: 3 });
+      const response = await asShopper(test.cloud, shopper, 'POST', '/v1/me/entry-tokens', {
+        party: 3,
+        storeId: OTHER_STORE_ID,
+      });
       expect(response.statusCode).toBe(201);
       const { token, expiresAt } = response.json<{ token: string; expiresAt: number }>();
 
@@ -155,8 +169,10 @@ for (const backend of BACKENDS) {
         },
       );
       expect(protectedHeader).toEqual({ alg: 'EdDSA', typ: ENTRY_TOKEN_TYPE, kid: key.kid });
-      expect(Object.keys(payload).sort()).toEqual(['exp', 'iat', 'iss', 'jti', 'party', 'sub']);
+      expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'party', 'sub']);
       expect(payload.sub).toBe(shopper.accountId);
+      expect(payload.aud).toBe(OTHER_STORE_ID);
+      expect(response.json<{ storeId: string }>().storeId).toBe(OTHER_STORE_ID);
       expect(payload.party).toBe(3);
       expect(payload.iat).toBeGreaterThanOrEqual(before);
       expect(payload.iat).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
@@ -165,10 +181,10 @@ for (const backend of BACKENDS) {
       expect(claimsValidator.check(payload).ok).toBe(true);
     });
 
-    it('defaults the party to 1 (also for a bare POST), gives every token its own jti and refuses a party of 7', async () => {
+    it('defaults the party to 1, gives every token its own jti and refuses a party of 7 or an unknown store', async () => {
       const shopper = await newShopper(test.cloud, 'tok_visa');
-      const first = await asShopper(test.cloud, shopper, 'POST', '/v1/me/entry-tokens', {});
-      const second = await asShopper(test.cloud, shopper, 'POST', '/v1/me/entry-tokens', {});
+      const first = await asShopper(test.cloud, shopper, 'POST', '/v1/me/entry-tokens', AT_SAMPLE);
+      const second = await asShopper(test.cloud, shopper, 'POST', '/v1/me/entry-tokens', AT_SAMPLE);
       const claimsOf = (token: string) =>
         JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
           string,
@@ -180,13 +196,19 @@ for (const backend of BACKENDS) {
       expect(a.jti).not.toBe(b.jti);
       expect(decodeProtectedHeader(first.json<{ token: string }>().token).typ).toBe(ENTRY_TOKEN_TYPE);
 
+      // This cloud serves two stores, so a bare POST must say which (a one-store cloud picks its store).
       const bare = await test.cloud.app.inject({
         method: 'POST',
         url: '/v1/me/entry-tokens',
         headers: { authorization: `Bearer ${shopper.token}` },
       });
-      expect(bare.statusCode).toBe(201);
-      expect(claimsOf(bare.json<{ token: string }>().token).party).toBe(1);
+      expect(bare.statusCode).toBe(400);
+      expect(bare.json<{ error: string }>().error).toBe('store_required');
+      const nowhere = await asShopper(test.cloud, shopper, 'POST', '/v1/me/entry-tokens', {
+        storeId: 'store-999',
+      });
+      expect(nowhere.statusCode).toBe(404);
+      expect(nowhere.json<{ error: string }>().error).toBe('store_not_found');
 
       const tooMany = await asShopper(test.cloud, shopper, 'POST', '/v1/me/entry-tokens', { party: 7 });
       expect(tooMany.statusCode).toBe(400);

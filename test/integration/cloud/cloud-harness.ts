@@ -152,6 +152,7 @@ export function asShopper(
   });
 }
 
+/** A visit of `accountId` buying `lines`, admitted on a fresh entry token id (recorded by uploadVisit/admit). */
 export function visitOf(
   accountId: string,
   lines: VisitLine[],
@@ -160,6 +161,7 @@ export function visitOf(
   return {
     visitId,
     accountId,
+    entryTokenIds: [`jti-${randomUUID()}`],
     enteredAt: 1_700_000_000_000,
     exitedAt: 1_700_000_420_000,
     party: 1,
@@ -175,13 +177,39 @@ export function visitOf(
   };
 }
 
-/** Uploads as the store's edge would: its credential and the Idempotency-Key visit:<visitId>. */
-export function uploadVisit(
+/**
+ * Records the visit's entry tokens as issued to its account for `storeId`, as POST /v1/me/entry-tokens does
+ * before the gate (already recorded tokens and accounts that do not exist are left alone). Suites about
+ * billing use this; test/integration/cloud/entry-token-billing.test.ts goes through the real endpoint.
+ */
+export async function admit(cloud: Cloud, visit: VisitUpload, storeId = SAMPLE_STORE_ID): Promise<void> {
+  for (const jti of visit.entryTokenIds ?? []) {
+    await cloud.db.query(
+      `INSERT INTO entry_tokens (jti, account_id, store_id, party, issued_at, expires_at)
+       SELECT $1, a.account_id, $3, $4, $5::bigint, $5::bigint + 60000 FROM accounts a WHERE a.account_id = $2
+       ON CONFLICT (jti) DO NOTHING`,
+      // Issued now (the fixtures' visits are dated 2023, long past the registry's retention).
+      [jti, visit.accountId, storeId, visit.party, Date.now()],
+    );
+  }
+}
+
+/**
+ * Uploads as the store's edge would: its credential and the Idempotency-Key visit:<visitId>. The visit's
+ * entry tokens are first recorded as issued at the store uploaded to, unless `admitted: false`.
+ */
+export async function uploadVisit(
   test: TestCloud,
   visit: VisitUpload,
-  options: { storeId?: string; credential?: string | null; idempotencyKey?: string | null } = {},
+  options: {
+    storeId?: string;
+    credential?: string | null;
+    idempotencyKey?: string | null;
+    admitted?: boolean;
+  } = {},
 ) {
   const storeId = options.storeId ?? SAMPLE_STORE_ID;
+  if (options.admitted !== false) await admit(test.cloud, visit, storeId);
   const credential = options.credential === undefined ? test.credentials[storeId] : options.credential;
   const key = options.idempotencyKey === undefined ? `visit:${visit.visitId}` : options.idempotencyKey;
   const headers: Record<string, string> = {};

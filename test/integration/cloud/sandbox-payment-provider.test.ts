@@ -38,6 +38,7 @@ for (const backend of BACKENDS) {
         '001-core.sql',
         '002-sandbox-payment-provider.sql',
         '003-omnichannel.sql',
+        '004-entry-tokens.sql',
       ]);
       expect(await migrate(db)).toEqual([]);
       provider = new SandboxPaymentProvider(db, new ManualClock(1_700_000_000_000));

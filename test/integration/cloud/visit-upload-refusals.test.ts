@@ -111,10 +111,10 @@ for (const backend of BACKENDS) {
       );
     });
 
-    it('refuses a visit for an account that does not exist with 422', async () => {
+    it('refuses a visit for an account that does not exist: no entry token was issued to it', async () => {
       const response = await uploadVisit(test, visitOf('no-such-account', CART));
-      expect(response.statusCode).toBe(422);
-      expect(response.json<{ error: string }>().error).toBe('unknown_account');
+      expect(response.statusCode).toBe(403);
+      expect(response.json<{ error: string }>().error).toBe('entry_token_unknown');
     });
   });
 }

@@ -42,6 +42,7 @@ function suite(name: string, brokerUrl: () => Promise<{ url: string; stop: () =>
         .setProtectedHeader({ alg: 'EdDSA', typ: ENTRY_TOKEN_TYPE })
         .setIssuer(ENTRY_TOKEN_ISSUER)
         .setSubject('acct-it')
+        .setAudience(sid)
         .setJti(randomUUID())
         .setIssuedAt(iat)
         .setExpirationTime(iat + 60)

@@ -26,4 +26,10 @@ describe('cloud production checks', () => {
       'STORE_CREDENTIAL must be set',
     ]);
   });
+
+  it('refuses billing visits that name no entry token', () => {
+    expect(cloudProductionProblems({ ...good, VISITS_WITHOUT_ENTRY_TOKEN: 'allow' })).toEqual([
+      expect.stringMatching(/^VISITS_WITHOUT_ENTRY_TOKEN=allow/),
+    ]);
+  });
 });

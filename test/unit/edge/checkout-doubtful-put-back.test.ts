@@ -35,7 +35,14 @@ function receiptAfterHold(open: ShelfEvent[], held: ShelfEvent[]): VisitUpload {
   const time = new SteppedTime(0);
   const db = openEdgeDatabase(':memory:');
   const sessions = new SessionStore(db);
-  sessions.open({ sessionId: 'alice', accountId: 'acc-a', party: 1, entryGate: 'G-IN', enteredAt: 1000 });
+  sessions.open({
+    sessionId: 'alice',
+    accountId: 'acc-a',
+    party: 1,
+    entryTokenId: 'jti-alice-1',
+    entryGate: 'G-IN',
+    enteredAt: 1000,
+  });
   for (const e of held) sessions.recordEvent(e);
   const queued: VisitUpload[] = [];
   const checkout = new Checkout({

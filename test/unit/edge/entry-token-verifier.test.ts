@@ -6,13 +6,14 @@ import { ManualClock } from '../../../shared/clock.ts';
 import { ENTRY_TOKEN_ISSUER, ENTRY_TOKEN_TYPE } from '../../../shared/schemas/entry-token.ts';
 
 const NOW = 1_800_000_000_000;
+const STORE_ID = 'store-001';
 let cloudKey: CryptoKey;
 let forgerKey: CryptoKey;
 let verifier: EntryTokenVerifier;
 const clock = new ManualClock(NOW);
 
 async function token(key: CryptoKey, claims: Record<string, unknown> = {}, iat = NOW / 1000) {
-  return new SignJWT({ party: 1, ...claims })
+  return new SignJWT({ party: 1, aud: STORE_ID, ...claims })
     .setProtectedHeader({ alg: 'EdDSA', typ: ENTRY_TOKEN_TYPE })
     .setIssuer(ENTRY_TOKEN_ISSUER)
     .setSubject('acct-1')
@@ -28,6 +29,7 @@ beforeAll(async () => {
   forgerKey = (await generateKeyPair('EdDSA')).privateKey;
   verifier = await EntryTokenVerifier.create(
     await exportSPKI(cloud.publicKey),
+    STORE_ID,
     openEdgeDatabase(':memory:'),
     clock,
   );
@@ -53,6 +55,28 @@ describe('EntryTokenVerifier', () => {
       ok: false,
       reason: 'expired',
     });
+  });
+
+  it('refuses a token for another store as wrong-store, and one without a store (aud) as invalid', async () => {
+    expect(await verifier.verifyAndConsume(await token(cloudKey, { aud: 'store-002' }))).toMatchObject({
+      ok: false,
+      reason: 'wrong-store',
+    });
+    const withoutStore = await new SignJWT({ party: 1 })
+      .setProtectedHeader({ alg: 'EdDSA', typ: ENTRY_TOKEN_TYPE })
+      .setIssuer(ENTRY_TOKEN_ISSUER)
+      .setSubject('acct-1')
+      .setJti('jti-without-audience')
+      .setIssuedAt(NOW / 1000)
+      .setExpirationTime(NOW / 1000 + 60)
+      .sign(cloudKey);
+    expect(await verifier.verifyAndConsume(withoutStore)).toMatchObject({
+      ok: false,
+      reason: 'invalid-claims',
+    });
+    // Neither refusal used the token up: the store check comes before the single-use record.
+    const ok = await token(cloudKey);
+    expect(await verifier.verifyAndConsume(ok)).toMatchObject({ ok: true, claims: { aud: STORE_ID } });
   });
 
   it('refuses garbage and a token whose claims are out of range', async () => {

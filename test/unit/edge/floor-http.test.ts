@@ -115,7 +115,14 @@ describe('floor API over a real FloorService', () => {
       ['bob', T0 - 50_000],
       ['carl', T0 - 90_000],
     ] as const)
-      sessions.open({ sessionId, accountId: `acct-${sessionId}`, party: 1, entryGate: 'G-IN', enteredAt });
+      sessions.open({
+        sessionId,
+        accountId: `acct-${sessionId}`,
+        party: 1,
+        entryTokenId: undefined,
+        entryGate: 'G-IN',
+        enteredAt,
+      });
     sessions.recordEvent(shelfEvent('e-alice', 'alice', T0 - 40_000));
     sessions.markClosing('carl', 'G-OUT', T0 - 20_000);
     sessions.markClosed('carl', T0 - 19_000);

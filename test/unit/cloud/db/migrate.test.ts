@@ -9,6 +9,7 @@ describe('loadMigrations', () => {
       '001-core.sql',
       '002-sandbox-payment-provider.sql',
       '003-omnichannel.sql',
+      '004-entry-tokens.sql',
     ]);
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
     expect(migrations[0]?.sql).toContain('CREATE TABLE receipts');
