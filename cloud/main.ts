@@ -3,6 +3,7 @@
 import { pino } from 'pino';
 import { ProductionModeError } from '../shared/production-mode.ts';
 import { loadStoreConfig, StoreConfigError } from '../shared/store-config.ts';
+import { parseTrustProxy } from '../shared/trust-proxy.ts';
 import { cloudProductionProblems, DEV_STORE_CREDENTIAL as DEV_CREDENTIAL } from './production-checks.ts';
 import { createCloud, DEFAULT_AUTO_REFUND_BELOW_CENTS } from './server.ts';
 
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
       rateLimit: { scale: parseCount('RATE_LIMIT_SCALE', 1) },
       logger: loggerOptions,
       processMetrics: true,
+      trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
       // Development only (production refuses it): bill uploads from edges that predate entryTokenIds.
       visitsWithoutEntryToken:
         process.env.VISITS_WITHOUT_ENTRY_TOKEN === 'allow' ? 'allow-missing' : 'require',

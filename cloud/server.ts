@@ -2,10 +2,12 @@
 // entry-token key, and wires one fastify plugin per domain (accounts, receipts, disputes, orders, inventory,
 // profile, privacy, the shopper app) plus docs, rate limits, health and metrics.
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { LoggerOptions } from 'pino';
 import { Type } from 'typebox';
 import { type Clock, systemClock } from '../shared/clock.ts';
+import { installSecurityHeaders } from '../shared/security-headers.ts';
+import type { TrustProxy } from '../shared/trust-proxy.ts';
 import { accountsRoutes } from './accounts/accounts-routes.ts';
 import {
   DEFAULT_ENTRY_TOKEN_REGISTRY_SETTINGS,
@@ -76,6 +78,11 @@ export interface CloudOptions {
   processMetrics?: boolean;
   /** Default 'require': see VisitIngestDeps.visitsWithoutEntryToken (production refuses 'allow-missing'). */
   visitsWithoutEntryToken?: 'require' | 'allow-missing';
+  /**
+   * Proxies whose X-Forwarded-For is believed (fastify's trustProxy; TRUST_PROXY for `npm run cloud`): the
+   * per-address rate limits then count the real client. Default false: the socket's address.
+   */
+  trustProxy?: TrustProxy;
   /** Default DEFAULT_ENTRY_TOKEN_REGISTRY_SETTINGS (tokens kept 14 days). */
   entryTokenRegistry?: EntryTokenRegistrySettings;
 }
@@ -129,10 +136,15 @@ async function buildApp(
   signer: EntryTokenSigner,
   options: CloudOptions,
 ): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false })
+  const serverOptions: FastifyServerOptions = {
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
+  };
+  const app = Fastify(serverOptions)
     .setValidatorCompiler(TypeBoxValidatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandlers(app);
+  installSecurityHeaders(app);
   await installOpenApi(app);
   await installRateLimits(app, options.rateLimit);
 

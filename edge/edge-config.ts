@@ -29,6 +29,8 @@ export const EdgeConfigSchema = Type.Object({
   /** Floor-view staff: name:viewer|supervisor:password, comma-separated. */
   floorStaff: Type.String(),
   httpHost: Type.String({ minLength: 1 }),
+  /** Proxies whose X-Forwarded-For the floor's sign-in rate limit believes (shared/trust-proxy.ts). */
+  trustProxy: Type.Optional(Type.String()),
 });
 
 export type EdgeConfig = Static<typeof EdgeConfigSchema>;
@@ -49,6 +51,7 @@ const envNames: Record<keyof EdgeConfig, string> = {
   entryTokenPublicKeyPem: 'ENTRY_TOKEN_PUBLIC_KEY',
   floorStaff: 'FLOOR_STAFF',
   httpHost: 'EDGE_HTTP_HOST',
+  trustProxy: 'EDGE_TRUST_PROXY',
 };
 
 /** Demo staff for a laptop; a store sets FLOOR_STAFF. */
@@ -122,6 +125,7 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv): EdgeConfig {
     dbPath: env.EDGE_DB ?? 'var/edge.sqlite',
     httpPort: Number(env.EDGE_HTTP_PORT ?? 8090),
     httpHost: env.EDGE_HTTP_HOST ?? '127.0.0.1',
+    ...(env.EDGE_TRUST_PROXY === undefined ? {} : { trustProxy: env.EDGE_TRUST_PROXY }),
     floorStaff: env.FLOOR_STAFF ?? DEMO_FLOOR_STAFF,
     ...(env.ENTRY_TOKEN_PUBLIC_KEY ? { entryTokenPublicKeyPem: env.ENTRY_TOKEN_PUBLIC_KEY } : {}),
   };

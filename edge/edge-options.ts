@@ -34,6 +34,8 @@ export interface EdgeOptions {
   httpPort?: number;
   /** HTTP host (default 127.0.0.1; a store sets its LAN address). */
   httpHost?: string;
+  /** TRUST_PROXY syntax (shared/trust-proxy.ts): whose X-Forwarded-For is believed; default none. */
+  trustProxy?: string;
   settleMarginMs?: number;
   maxHoldMs?: number;
   /** Longest a receipt waits for staff to decide a doubtful line (ms, default 120 s). */

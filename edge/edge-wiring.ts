@@ -8,6 +8,7 @@ import type { Alert } from '../shared/schemas/alert.ts';
 import type { EdgeState } from '../shared/schemas/edge-state.ts';
 import type { StoreIndex } from '../shared/store-config.ts';
 import { topics } from '../shared/topics.ts';
+import { parseTrustProxy } from '../shared/trust-proxy.ts';
 import type { Checkout } from './checkout/checkout.ts';
 import { buildCheckout } from './checkout/checkout-wiring.ts';
 import type { SessionStore } from './checkout/session-store.ts';
@@ -170,6 +171,7 @@ export function wireEdge(core: EdgeCore): {
       floorStaff: options.floorStaff ?? '',
       port: options.httpPort,
       host: options.httpHost ?? '127.0.0.1',
+      trustProxy: parseTrustProxy(options.trustProxy),
       listening: core.listening,
       logger: logger.child({ component: 'http' }),
     }),

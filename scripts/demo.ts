@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   Shopper app (mobile web)       ${stack.cloudUrl}/app/
   Cloud API docs (OpenAPI)       ${stack.cloudUrl}/docs
   Floor view (staff)             ${edgeUrl}/floor/   sign in: manager / walkout-demo (supervisor), staff / walkout-view (viewer)
-  Edge state                     ${edgeUrl}/api/state
+  Edge state (staff token)       ${edgeUrl}/api/state   Authorization: Bearer <token from POST /floor/api/login>
   Edge metrics (Prometheus)      ${edgeUrl}/metrics
   Cloud metrics (Prometheus)     ${stack.cloudUrl}/metrics
 

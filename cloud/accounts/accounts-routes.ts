@@ -6,8 +6,8 @@ import type { Clock } from '../../shared/clock.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError, errorResponses } from '../http/api-error.ts';
 import { rateLimitFor } from '../http/rate-limits.ts';
-import { hashPassword, UNKNOWN_ACCOUNT_HASH, verifyPassword } from './passwords.ts';
-import type { ShopperSessions } from './shopper-sessions.ts';
+import { hashPassword, needsRehash, UNKNOWN_ACCOUNT_HASH, verifyPassword } from './passwords.ts';
+import { SHOPPER_SECURITY, type ShopperSessions } from './shopper-sessions.ts';
 
 export interface AccountsRoutesOptions {
   db: Database;
@@ -99,11 +99,35 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
           'Email or password is wrong: check them and try again.',
         );
       }
+      if (needsRehash(account.password_hash)) {
+        // Only now is the password known: store it at today's cost (a concurrent change of it wins).
+        await db.query(
+          'UPDATE accounts SET password_hash = $1 WHERE account_id = $2 AND password_hash = $3',
+          [await hashPassword(request.body.password), account.account_id, account.password_hash],
+        );
+      }
       return {
         token: await sessions.create(account.account_id),
         accountId: account.account_id,
         role: account.role,
       };
+    },
+  );
+
+  app.delete(
+    '/v1/auth/sessions/current',
+    {
+      config: { rateLimit: rateLimitFor('shopper') },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Sign out: revoke this session token on the server',
+        security: SHOPPER_SECURITY,
+        response: { 204: Type.Null(), ...errorResponses(401, 429) },
+      },
+    },
+    async (request, reply) => {
+      await sessions.revoke(request);
+      return reply.status(204).send(null);
     },
   );
 };

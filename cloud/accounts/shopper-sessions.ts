@@ -31,6 +31,14 @@ export class ShopperSessions {
     return token;
   }
 
+  /** Signs out: deletes the request's session (401 when it is not a valid one), so its token stops working. */
+  async revoke(request: FastifyRequest): Promise<void> {
+    await this.signedIn(request);
+    const token = readBearerToken(request);
+    if (token !== undefined)
+      await this.db.query('DELETE FROM sessions WHERE token_hash = $1', [hashSecret(token)]);
+  }
+
   /** The signed-in account, or a 401 that says how to sign in. */
   async authenticate(request: FastifyRequest): Promise<string> {
     return (await this.signedIn(request)).accountId;

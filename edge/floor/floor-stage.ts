@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { EdgeState } from '../../shared/schemas/edge-state.ts';
+import type { TrustProxy } from '../../shared/trust-proxy.ts';
 import { startEdgeHttp } from '../edge-http.ts';
 import type { EdgeStage } from '../edge-stages.ts';
 import type { FloorHub } from './floor-hub.ts';
@@ -19,6 +20,7 @@ export interface FloorStageOptions extends FloorServiceDeps {
   /** undefined serves nothing; 0 picks a free port. */
   port: number | undefined;
   host: string;
+  trustProxy: TrustProxy;
   /** Called with the server's URL once it listens. */
   listening: (url: string) => void;
   /** Logs failed requests (500s). */
@@ -40,6 +42,7 @@ export function floorStage(options: FloorStageOptions): EdgeStage {
         hub: options.hub,
         floor,
         logger: options.logger,
+        trustProxy: options.trustProxy,
       });
       app = started.app;
       options.listening(started.url);

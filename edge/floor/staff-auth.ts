@@ -1,7 +1,8 @@
 // Staff sign-in for the floor view: named users with a role (viewer watches; supervisor also decides
-// exceptions), passwords checked with scrypt, short-lived bearer tokens kept in memory, and the check that
-// a token's user may do what a role allows.
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+// exceptions), passwords checked with scrypt on libuv's thread pool (a sign-in never blocks the event loop
+// that serves the floor's WebSocket), short-lived bearer tokens kept in memory, and the check that a token's
+// user may do what a role allows.
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../shared/clock.ts';
 import type { StaffRole } from '../../shared/schemas/floor-staff.ts';
 
@@ -64,8 +65,18 @@ const RANK: Readonly<Record<StaffRole, number>> = { viewer: 0, supervisor: 1 };
 /** Session lifetime: one shift. */
 const TOKEN_TTL_MS = 12 * 3600_000;
 
-function hash(password: string, salt: Buffer): Buffer {
-  return scryptSync(password, salt, 32);
+/** scrypt cost: the cloud's PASSWORD_PARAMS (N = 2^15, r = 8, p = 1; 32 MiB, ~60 ms here). */
+const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+
+/** At start only (once per configured user). */
+function hashAtStart(password: string, salt: Buffer): Buffer {
+  return scryptSync(password, salt, 32, SCRYPT);
+}
+
+function hash(password: string, salt: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password, salt, 32, SCRYPT, (err, key) => (err ? reject(err) : resolve(key)));
+  });
 }
 
 /** Parses `name:role:password,…` (the FLOOR_STAFF setting). */
@@ -97,16 +108,16 @@ export class StaffAuth {
   ) {
     for (const s of staff) {
       const salt = randomBytes(16);
-      this.users.set(s.name, { role: s.role, salt, hash: hash(s.password, salt) });
+      this.users.set(s.name, { role: s.role, salt, hash: hashAtStart(s.password, salt) });
     }
   }
 
-  /** Issues a token for the user; throws InvalidCredentialsError. */
-  signIn(name: string, password: string): { token: string; user: StaffUser } {
+  /** Issues a token for the user; rejects with InvalidCredentialsError. */
+  async signIn(name: string, password: string): Promise<{ token: string; user: StaffUser }> {
     const user = this.users.get(name);
     // an unknown name costs the same hash, so timing does not tell which names exist
     const salt = user?.salt ?? randomBytes(16);
-    const candidate = hash(password, salt);
+    const candidate = await hash(password, salt);
     if (user === undefined || !timingSafeEqual(candidate, user.hash)) throw new InvalidCredentialsError(name);
     const token = randomBytes(24).toString('base64url');
     const staff = { name, role: user.role };

@@ -66,7 +66,12 @@ export function installErrorMapper(app: FastifyInstance): void {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       // fastify's own client errors: malformed JSON, unsupported media type, body too large, …
-      const code = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'invalid_json' : 'bad_request';
+      const code =
+        error.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+          ? 'invalid_json'
+          : status === 429
+            ? 'rate_limited'
+            : 'bad_request';
       return reply.status(status).send(errorBody(code, error.message));
     }
     request.log.error({ err: error }, 'request failed');

@@ -1,27 +1,37 @@
-// What operators read from the edge without signing in: liveness, Prometheus metrics and a state summary.
+// What operators read from the edge: liveness and Prometheus metrics without signing in, and the state summary
+// (account ids of the shoppers inside) only with a staff session.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
 import { Type } from 'typebox';
 import { EdgeHealthSchema, type EdgeState, EdgeStateSchema } from '../../shared/schemas/edge-state.ts';
+import type { StaffAuth } from '../floor/staff-auth.ts';
+import { installStaffRoles } from '../floor/staff-role-hook.ts';
+import { errorResponses } from './error-mapper.ts';
 
 export interface OperationsRoutesOptions {
   registry: Registry;
   state: () => EdgeState;
+  auth: StaffAuth;
 }
 
 export const operationsRoutes: FastifyPluginAsyncTypebox<OperationsRoutesOptions> = async (
   app,
-  { registry, state },
+  { registry, state, auth },
 ) => {
+  installStaffRoles(app, auth);
   app.get(
     '/health',
-    { schema: { tags: ['operations'], summary: 'The edge is up', response: { 200: EdgeHealthSchema } } },
+    {
+      config: { role: 'public' },
+      schema: { tags: ['operations'], summary: 'The edge is up', response: { 200: EdgeHealthSchema } },
+    },
     async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/metrics',
     {
+      config: { role: 'public' },
       schema: {
         tags: ['operations'],
         summary: 'Prometheus metrics (walkout_*)',
@@ -39,10 +49,11 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<OperationsRoutesOptions
   app.get(
     '/api/state',
     {
+      config: { role: 'viewer' },
       schema: {
         tags: ['operations'],
-        summary: 'Shoppers inside and the outbox to the cloud',
-        response: { 200: EdgeStateSchema },
+        summary: 'Shoppers inside and the outbox to the cloud (staff session)',
+        response: { 200: EdgeStateSchema, ...errorResponses(401, 403) },
       },
     },
     async () => state(),

@@ -64,7 +64,7 @@ export const session = {
 };
 
 /**
- * @param {'GET' | 'POST' | 'PUT'} method
+ * @param {'GET' | 'POST' | 'PUT' | 'DELETE'} method
  * @param {string} path
  * @param {object} [body] sent as JSON
  * @returns {Promise<unknown>}
@@ -105,6 +105,9 @@ export const signIn = (email, password) => as(call('POST', '/v1/auth/sessions', 
  * @returns {Promise<{ accountId: string }>}
  */
 export const signUp = (account) => as(call('POST', '/v1/accounts', account));
+
+/** Revokes the session on the server (a copied token stops working too), then forgets it here. */
+export const signOut = () => call('DELETE', '/v1/auth/sessions/current').finally(() => session.clear());
 
 /** @returns {Promise<{ paymentMethods: PaymentMethod[] }>} */
 export const paymentMethods = () => as(call('GET', '/v1/me/payment-methods'));

@@ -2,7 +2,16 @@
 // The shopper's own profile: points, purchases in store and online, what the store remembers (with
 // consent), consent switches, export of all their data, erasure, sign-out.
 /** @import { Consent, Purchase } from './api.js' */
-import { eraseAccount, exportMyData, history, messageOf, profile, session, setConsent } from './api.js';
+import {
+  eraseAccount,
+  exportMyData,
+  history,
+  messageOf,
+  profile,
+  session,
+  setConsent,
+  signOut,
+} from './api.js';
 import { banner } from './banner.js';
 import { badge, h, money, show, when } from './dom.js';
 import { go } from './router.js';
@@ -100,8 +109,10 @@ export function meScreen() {
           {
             class: 'ghost wide',
             onclick: () => {
-              session.clear();
-              go('signin');
+              // Signed out here whatever the network says; the server revokes the token when it hears.
+              signOut()
+                .catch(() => undefined)
+                .finally(() => go('signin'));
             },
           },
           'Sign out',

@@ -26,7 +26,7 @@ type Document = { paths: Record<string, Record<string, Operation>> };
 const ROUTES = [
   ['get', '/health', 'public'],
   ['get', '/metrics', 'public'],
-  ['get', '/api/state', 'public'],
+  ['get', '/api/state', 'viewer'],
   ['get', '/', 'public'],
   ['get', '/floor/', 'public'],
   ['get', '/floor/{asset}', 'public'],
@@ -180,12 +180,11 @@ describe('edge HTTP API, running', () => {
     expect(await missing.json()).toMatchObject({ error: 'exception_not_found', code: 'exception_not_found' });
   });
 
-  it('keeps the operations routes and refuses a WebSocket upgrade without a token', async () => {
+  it('keeps the operations routes (state only for staff) and refuses a WebSocket upgrade without a token', async () => {
     expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${base}/api/state`)).json()).toMatchObject({
-      inStore: [],
-      outbox: { pending: 0 },
-    });
+    expect((await fetch(`${base}/api/state`)).status).toBe(401);
+    const state = await fetch(`${base}/api/state`, { headers: { authorization: `Bearer ${tokens.viewer}` } });
+    expect(await state.json()).toMatchObject({ inStore: [], outbox: { pending: 0 } });
     expect(await (await fetch(`${base}/metrics`)).text()).toContain('walkout_');
     const ws = `${base}/floor/ws`;
     expect(await upgradeStatus(ws)).toBe(401);

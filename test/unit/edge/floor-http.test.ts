@@ -15,6 +15,7 @@ import { AlertBook } from '../../../edge/floor/alert-book.ts';
 import { FloorHub } from '../../../edge/floor/floor-hub.ts';
 import { FloorRecorder } from '../../../edge/floor/floor-recorder.ts';
 import { FloorService } from '../../../edge/floor/floor-service.ts';
+import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../../../edge/floor/floor-session-routes.ts';
 import { camerasForLanes } from '../../../edge/floor/lane-cameras.ts';
 import { parseStaffList, StaffAuth } from '../../../edge/floor/staff-auth.ts';
 import { installStaffRoles } from '../../../edge/floor/staff-role-hook.ts';
@@ -24,6 +25,7 @@ import { ExceptionQueue, type StaffException } from '../../../edge/fusion/except
 import { ShelfMonitor } from '../../../edge/shelves/shelf-monitor.ts';
 import { ManualClock } from '../../../shared/clock.ts';
 import type { ShelfEvent } from '../../../shared/schemas/shelf-event.ts';
+import { PAGE_CSP } from '../../../shared/security-headers.ts';
 import { indexStore, loadStoreConfig } from '../../../shared/store-config.ts';
 
 const store = indexStore(loadStoreConfig('stores/sample-store.json'));
@@ -163,8 +165,8 @@ describe('floor API over a real FloorService', () => {
     const auth = new StaffAuth(parseStaffList(DEMO_FLOOR_STAFF), clock);
     const state = () => ({ storeId: 'S', inStore: [], outbox: { pending: 0, delivered: 0, failed: 0 } });
     app = await buildEdgeHttp({ registry: new Registry(), state, auth, hub, floor });
-    tokens.supervisor = auth.signIn('manager', 'walkout-demo').token;
-    tokens.viewer = auth.signIn('staff', 'walkout-view').token;
+    tokens.supervisor = (await auth.signIn('manager', 'walkout-demo')).token;
+    tokens.viewer = (await auth.signIn('staff', 'walkout-view')).token;
   });
 
   afterAll(async () => {
@@ -414,5 +416,28 @@ describe('floor API over a real FloorService', () => {
     });
     await expect(bare.ready()).rejects.toThrow('declares no staff role');
     await bare.close();
+  });
+  it('limits sign-in attempts per address, needs staff for /api/state and sends security headers', async () => {
+    const attempt = (ip: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/floor/api/login',
+        remoteAddress: ip,
+        payload: { user: 'manager', password: 'a wrong guess' },
+      });
+    for (let i = 0; i < SIGN_IN_ATTEMPTS_PER_MINUTE; i++)
+      expect((await attempt('10.9.9.9')).statusCode).toBe(401);
+    const limited = await attempt('10.9.9.9');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({ error: 'rate_limited' });
+    expect((await attempt('10.9.9.10')).statusCode).toBe(401);
+
+    expect((await app.inject({ url: '/api/state' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/api/state', headers: as('viewer') })).statusCode).toBe(200);
+
+    const page = await app.inject({ url: '/floor/' });
+    expect(page.headers['content-security-policy']).toBe(PAGE_CSP);
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
   });
 });

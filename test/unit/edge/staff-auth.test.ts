@@ -12,25 +12,25 @@ import { ManualClock } from '../../../shared/clock.ts';
 const staff = parseStaffList('manager:supervisor:walkout-demo,staff:viewer:walkout-view');
 
 describe('StaffAuth', () => {
-  it('signs in with the right password only, without telling which part was wrong', () => {
+  it('signs in with the right password only, without telling which part was wrong', async () => {
     const auth = new StaffAuth(staff, new ManualClock(0));
-    expect(auth.signIn('staff', 'walkout-view').user).toEqual({ name: 'staff', role: 'viewer' });
+    expect((await auth.signIn('staff', 'walkout-view')).user).toEqual({ name: 'staff', role: 'viewer' });
     for (const [user, password] of [
       ['staff', 'walkout-demo'],
       ['nobody', 'walkout-view'],
     ] as const) {
-      expect(() => auth.signIn(user, password)).toThrow(InvalidCredentialsError);
-      expect(() => auth.signIn(user, password)).toThrow(
+      await expect(auth.signIn(user, password)).rejects.toThrow(InvalidCredentialsError);
+      await expect(auth.signIn(user, password)).rejects.toThrow(
         expect.objectContaining({ code: 'invalid_credentials', message: 'Wrong user name or password.' }),
       );
     }
   });
 
-  it('lets a role do what it and the roles below it may, and says why it refuses', () => {
+  it('lets a role do what it and the roles below it may, and says why it refuses', async () => {
     const clock = new ManualClock(0);
     const auth = new StaffAuth(staff, clock);
-    const viewer = auth.signIn('staff', 'walkout-view').token;
-    const supervisor = auth.signIn('manager', 'walkout-demo').token;
+    const viewer = (await auth.signIn('staff', 'walkout-view')).token;
+    const supervisor = (await auth.signIn('manager', 'walkout-demo')).token;
     expect(auth.authorize(supervisor, 'viewer')).toEqual({ name: 'manager', role: 'supervisor' });
     expect(auth.authorize(viewer, 'viewer')).toEqual({ name: 'staff', role: 'viewer' });
     expect(() => auth.authorize(viewer, 'supervisor')).toThrow(RoleForbiddenError);
