@@ -63,6 +63,8 @@ export interface StoreStack {
   auth: AuthByUsername;
   cloudUrl: string;
   cloud: Cloud;
+  /** The credential the edge presents to the cloud (generated per stack). */
+  storeCredential: string;
   edge: Edge;
   stop(): Promise<void>;
 }
@@ -116,7 +118,16 @@ export async function startStoreStack(options: StoreStackOptions): Promise<Store
     });
     await edge.start();
     stops.push(() => edge.stop());
-    return { mqttUrl, brokerCredentials, auth, cloudUrl, cloud, edge, stop: stopAll };
+    return {
+      mqttUrl,
+      brokerCredentials,
+      auth,
+      cloudUrl,
+      cloud,
+      storeCredential: credential,
+      edge,
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;
