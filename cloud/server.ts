@@ -31,6 +31,7 @@ import { errorResponses, installErrorHandlers } from './http/api-error.ts';
 import { CloudMetrics, metricsRoute } from './http/cloud-metrics.ts';
 import { installOpenApi } from './http/openapi.ts';
 import { installRateLimits, type RateLimitSettings } from './http/rate-limits.ts';
+import { installTextGuard } from './http/text-guard.ts';
 import { inventoryRoutes } from './inventory/inventory-routes.ts';
 import { Reservations } from './inventory/reservations.ts';
 import { reservationsRoutes } from './inventory/reservations-routes.ts';
@@ -145,6 +146,7 @@ async function buildApp(
     .withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandlers(app);
   installSecurityHeaders(app);
+  installTextGuard(app);
   await installOpenApi(app);
   await installRateLimits(app, options.rateLimit);
 

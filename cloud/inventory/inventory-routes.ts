@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Clock } from '../../shared/clock.ts';
+import { EPOCH_MS_MAX } from '../../shared/schemas/visit.ts';
 import { SHOPPER_SECURITY, type ShopperSessions } from '../accounts/shopper-sessions.ts';
 import type { Database } from '../db/database.ts';
 import { errorResponses } from '../http/api-error.ts';
@@ -55,6 +56,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<InventoryRoutesOptions> 
                   units: Type.Integer({ minimum: 0, maximum: 100_000 }),
                   ts: Type.Number({
                     minimum: 0,
+                    maximum: EPOCH_MS_MAX,
                     description: 'Edge time of the reading, ms since the Unix epoch',
                   }),
                 },

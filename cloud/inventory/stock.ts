@@ -59,7 +59,8 @@ export async function applyLaneReports(
       lanes.map((l) => l.lane),
       lanes.map((l) => l.sku),
       lanes.map((l) => l.units),
-      lanes.map((l) => l.ts),
+      // Stored as whole ms (bigint): an edge clock may carry a fraction.
+      lanes.map((l) => Math.round(l.ts)),
     ],
   );
   return rows.length;

@@ -80,7 +80,7 @@ export class OrderIngest {
       shopId,
       order.accountId,
       order.storeId,
-      order.placedAt,
+      Math.round(order.placedAt),
       priced.totalCents,
       catalog.currency,
       points,

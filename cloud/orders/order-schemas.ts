@@ -1,6 +1,6 @@
 // The online shop's order as it reports it to the cloud, and the cloud's answer.
 import { type Static, Type } from 'typebox';
-import { VisitLineSchema } from '../../shared/schemas/visit.ts';
+import { EPOCH_MS_MAX, VisitLineSchema } from '../../shared/schemas/visit.ts';
 
 export const OnlineOrderSchema = Type.Object(
   {
@@ -15,7 +15,7 @@ export const OnlineOrderSchema = Type.Object(
       maxLength: 64,
       description: 'Store whose price list prices the order',
     }),
-    placedAt: Type.Number({ minimum: 0, description: 'ms since the Unix epoch' }),
+    placedAt: Type.Number({ minimum: 0, maximum: EPOCH_MS_MAX, description: 'ms since the Unix epoch' }),
     lines: Type.Array(VisitLineSchema, { minItems: 1, maxItems: 500 }),
     expectedTotalCents: Type.Optional(
       Type.Integer({

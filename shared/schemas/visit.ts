@@ -3,6 +3,9 @@
 import { type Static, Type } from 'typebox';
 import { EntryTokenIdSchema } from './entry-token.ts';
 
+/** Latest time a message may carry (ms since the Unix epoch): JavaScript's last Date, within a bigint column. */
+export const EPOCH_MS_MAX = 8.64e15;
+
 /** A visit is one admission; a few tokens allow for a shopper re-admitted after a gate fault. */
 export const MAX_ENTRY_TOKENS_PER_VISIT = 4;
 
@@ -35,8 +38,8 @@ export const VisitUploadSchema = Type.Object(
     /** Unique per visit, chosen by the edge; the upload's idempotency key derives from it. */
     visitId: Type.String({ minLength: 8, maxLength: 80 }),
     accountId: Type.String({ minLength: 1, maxLength: 64 }),
-    enteredAt: Type.Integer({ minimum: 0 }),
-    exitedAt: Type.Integer({ minimum: 0 }),
+    enteredAt: Type.Integer({ minimum: 0, maximum: EPOCH_MS_MAX }),
+    exitedAt: Type.Integer({ minimum: 0, maximum: EPOCH_MS_MAX }),
     party: Type.Integer({ minimum: 1, maximum: 10 }),
     lines: Type.Array(VisitLineSchema, { maxItems: 500 }),
     events: Type.Array(VisitEventSchema, { maxItems: 5000 }),

@@ -226,6 +226,7 @@ for (const backend of BACKENDS) {
           '/health',
           '/v1/accounts',
           '/v1/auth/sessions',
+          '/v1/auth/sessions/current',
           '/v1/entry-token-key',
           '/v1/me/disputes',
           '/v1/me/entry-tokens',
