@@ -9,7 +9,7 @@ import { writeCredentialsFile } from '../shared/broker/broker-credentials.ts';
 import type { SessionEvent } from '../shared/schemas/session-event.ts';
 import type { ShelfEvent } from '../shared/schemas/shelf-event.ts';
 import { CloudAppClient } from '../simulators/app/cloud-app-client.ts';
-import { type StoreStack, startStoreStack } from '../simulators/harness/store-stack.ts';
+import { deviceConnection, type StoreStack, startStoreStack } from '../simulators/harness/store-stack.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
 import { Simulator } from '../simulators/scenario/simulator.ts';
 
@@ -120,9 +120,7 @@ floor view (Exceptions), then are left off the receipt. Ctrl-C to stop.
   const simulator = new Simulator({
     scenario,
     store,
-    mqttUrl: stack.mqttUrl,
-    auth: stack.auth,
-    gateCommandKeyPem: stack.edge.gateCommandPublicKeyPem,
+    ...deviceConnection(stack),
     app: new CloudAppClient(stack.cloudUrl),
     logger,
   });

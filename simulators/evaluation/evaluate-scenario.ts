@@ -9,7 +9,7 @@ import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { SteppedTime } from '../../shared/timers.ts';
 import { CloudAppClient } from '../app/cloud-app-client.ts';
 import { runScenarioLockstep } from '../harness/lockstep-run.ts';
-import type { StoreStack } from '../harness/store-stack.ts';
+import { deviceConnection, type StoreStack } from '../harness/store-stack.ts';
 import type { GroundTruth } from '../scenario/ground-truth.ts';
 import type { LoadedScenario } from '../scenario/scenario-loader.ts';
 import { SHOPPER_PASSWORD, Simulator, shopperEmail } from '../scenario/simulator.ts';
@@ -96,9 +96,7 @@ export async function evaluateScenario(
     if (pace.mode === 'lockstep') {
       const run = await runScenarioLockstep({
         loaded,
-        mqttUrl: stack.mqttUrl,
-        auth: stack.auth,
-        gateCommandKeyPem: stack.edge.gateCommandPublicKeyPem,
+        ...deviceConnection(stack),
         app,
         time: pace.time,
         edge: stack.edge,
@@ -112,9 +110,7 @@ export async function evaluateScenario(
       const simulator = new Simulator({
         scenario,
         store,
-        mqttUrl: stack.mqttUrl,
-        auth: stack.auth,
-        gateCommandKeyPem: stack.edge.gateCommandPublicKeyPem,
+        ...deviceConnection(stack),
         app,
         speed: pace.speed,
         clock: pace.clock,

@@ -10,7 +10,7 @@ import { mqttAuthOptions } from '../../shared/broker/broker-credentials.ts';
 import type { StoreConfig } from '../../shared/store-config.ts';
 import { topics } from '../../shared/topics.ts';
 import { CloudAppClient } from '../app/cloud-app-client.ts';
-import { type StoreStack, startStoreStack } from '../harness/store-stack.ts';
+import { deviceConnection, type StoreStack, startStoreStack } from '../harness/store-stack.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { SHOPPER_PASSWORD, shopperEmail } from '../scenario/simulator.ts';
@@ -291,9 +291,7 @@ async function playNormalVisit(stack: StoreStack, options: BoundaryFuzzOptions):
   const truth = await runScenario({
     scenario,
     store,
-    mqttUrl: stack.mqttUrl,
-    auth: stack.auth,
-    gateCommandKeyPem: stack.edge.gateCommandPublicKeyPem,
+    ...deviceConnection(stack),
     app: new CloudAppClient(stack.cloudUrl),
     logger: pino({ level: 'silent' }),
     settleS: 3,

@@ -69,6 +69,18 @@ export interface StoreStack {
   stop(): Promise<void>;
 }
 
+/**
+ * How the simulated devices reach this stack: its broker, each device's own login, and the key the gate checks
+ * the edge's signed commands with. Spread into the simulator's options.
+ */
+export function deviceConnection(stack: StoreStack): {
+  mqttUrl: string;
+  auth: AuthByUsername;
+  gateCommandKeyPem: string;
+} {
+  return { mqttUrl: stack.mqttUrl, auth: stack.auth, gateCommandKeyPem: stack.edge.gateCommandPublicKeyPem };
+}
+
 export async function startStoreStack(options: StoreStackOptions): Promise<StoreStack> {
   const logger = options.logger ?? pino({ level: 'silent' });
   const stops: (() => Promise<void>)[] = [];

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_VISION } from '../../edge/vision/vision-config.ts';
 import type { SessionEvent } from '../../shared/schemas/session-event.ts';
 import { CloudAppClient } from '../../simulators/app/cloud-app-client.ts';
-import { type StoreStack, startStoreStack } from '../../simulators/harness/store-stack.ts';
+import { deviceConnection, type StoreStack, startStoreStack } from '../../simulators/harness/store-stack.ts';
 import type { GroundTruth } from '../../simulators/scenario/ground-truth.ts';
 import { runScenario } from '../../simulators/scenario/run-scenario.ts';
 import { loadScenario, parseScenario } from '../../simulators/scenario/scenario-loader.ts';
@@ -112,9 +112,7 @@ describe.skipIf(skip !== undefined)('floor view in Chromium, with vision', () =>
     const run: Promise<GroundTruth> = runScenario({
       scenario,
       store,
-      mqttUrl: stack.mqttUrl,
-      auth: stack.auth,
-      gateCommandKeyPem: stack.edge.gateCommandPublicKeyPem,
+      ...deviceConnection(stack),
       app: new CloudAppClient(stack.cloudUrl),
       logger: pino({ level: 'silent' }),
       settleS: 2,
