@@ -15,6 +15,9 @@ import type { LoadedScenario } from '../scenario/scenario-loader.ts';
 import { SHOPPER_PASSWORD, Simulator, shopperEmail } from '../scenario/simulator.ts';
 import type { VisitOutcome } from './score-visits.ts';
 
+/** One app request's longest wait in an evaluation: dozens of sign-ups hash passwords at once on a busy machine. */
+const EVAL_REQUEST_TIMEOUT_MS = 60_000;
+
 export type Pace =
   /** Virtual time shared with the stack (started with `lockstep: time`). */
   | { mode: 'lockstep'; time: SteppedTime }
@@ -89,7 +92,7 @@ export async function evaluateScenario(
       known.settledByVision = true;
   });
   try {
-    const app = new CloudAppClient(stack.cloudUrl);
+    const app = new CloudAppClient(stack.cloudUrl, undefined, EVAL_REQUEST_TIMEOUT_MS);
     let truth: GroundTruth;
     let framesDropped = 0;
     const visitorSessions = () => [...sessionsOfAccount.values()].flat();
