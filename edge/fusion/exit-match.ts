@@ -12,10 +12,15 @@ export function wasAtLane(
   settings: ExitMatchSettings = DEFAULT_FUSION.exit,
 ): boolean {
   const candidates: readonly CandidateEvidence[] = event.evidence?.candidates ?? [];
-  const mine = candidates.find((c) => c.tracks?.includes(trackId));
+  const mine = candidates.find(
+    (c) => c.tracks?.includes(trackId) || c.handTrack === trackId || c.bodyTrack === trackId,
+  );
   if (mine === undefined) return false;
-  // people on no session are measured together: whose hand it was among several of them is unknown
-  if (mine.sessionId === null && (mine.tracks?.length ?? 0) > 1) return false;
+  // evidence that names which of a candidate's tracks reached in or stood by (companions, or several people
+  // on no session, are measured together): it must be this one. Older evidence names none: several people
+  // on no session then leave unknown whose hand it was
+  const named = mine.handTrack !== undefined || mine.bodyTrack !== undefined;
+  if (!named && mine.sessionId === null && (mine.tracks?.length ?? 0) > 1) return false;
   const handIn = (c: CandidateEvidence) => c.handM !== null && c.handM <= settings.handAtLaneM;
   // only a refusal the track's identity caused: the evidence itself pointed at this track
   if (!baseRuleIs(event.evidence?.rule ?? '', 'identity-doubtful', 'unbound-at-lane')) return false;
@@ -23,7 +28,8 @@ export function wasAtLane(
   const someoneBeside = candidates.some((c) => c !== mine && c.bodyM !== null && c.bodyM <= settings.aloneM);
   // several units with someone else beside the lane: each may have taken some
   if ((event.evidence?.units ?? 1) > 1 && someoneBeside) return false;
-  if (handIn(mine)) return true;
+  if (handIn(mine)) return !named || mine.handTrack === trackId;
   // standing at the lane counts only when nobody else stood near it
+  if (named && mine.bodyTrack !== trackId) return false;
   return mine.bodyM !== null && mine.bodyM <= settings.bodyAtLaneM && !someoneBeside;
 }

@@ -25,6 +25,8 @@ export interface TrackExit {
   ts: number;
   /** The last moment the track may have changed person (undefined: never). */
   identityDoubtTs?: number;
+  /** Its unsettled swap doubts (with the other track of each encounter); absent from older edges. */
+  doubts?: ReadonlyArray<{ ts: number; with?: string; since?: number }>;
 }
 
 /** Tracks that left through a gate in these steps, with the time each was first reported exited. */
@@ -39,6 +41,7 @@ export function trackExits(snapshots: readonly TrackSnapshot[]): TrackExit[] {
           gate: t.exitGate,
           ts: s.ts,
           ...(t.identityDoubtTs === undefined ? {} : { identityDoubtTs: t.identityDoubtTs }),
+          ...(t.identityDoubts === undefined ? {} : { doubts: t.identityDoubts }),
         });
   return [...byId.values()];
 }
@@ -91,4 +94,40 @@ export function matchExits(
     if (i !== undefined && !void_.has(i)) matched.set(e.trackId, (scans[i] as ExitScan).sessionId);
   });
   return matched;
+}
+
+/**
+ * The last moment a track that walked out on `matched`'s scan may have changed to a person of another
+ * session (undefined: never). A swap doubt with a track that walked out on the same session's scan — two of
+ * a family passing close, or a shopper and a companion whose bindings were lost — changed nothing that is
+ * billed: before it, the track carried one of that session's people either way. That holds only if the other
+ * track did not itself change to someone else's person after the encounter.
+ */
+export function lastForeignDoubtTs(
+  trackId: string,
+  matched: ReadonlyMap<string, string>,
+  exits: readonly TrackExit[],
+): number | undefined {
+  const byId = new Map(exits.map((e) => [e.trackId, e]));
+  const session = matched.get(trackId);
+  const foreignAfter = (id: string, after: number, visiting: ReadonlySet<string>): number | undefined => {
+    const exit = byId.get(id);
+    if (exit === undefined) return Number.POSITIVE_INFINITY;
+    // an older edge names no partners: every doubt it reports may have been anyone
+    const doubts = exit.doubts ?? (exit.identityDoubtTs === undefined ? [] : [{ ts: exit.identityDoubtTs }]);
+    let last: number | undefined;
+    for (const d of doubts) {
+      if (d.ts <= after) continue;
+      const harmless =
+        session !== undefined &&
+        d.with !== undefined &&
+        !visiting.has(d.with) &&
+        matched.get(d.with) === session &&
+        // the other track must not have changed to someone else's person since the encounter began
+        foreignAfter(d.with, d.since ?? d.ts, new Set([...visiting, d.with])) === undefined;
+      if (!harmless) last = Math.max(last ?? d.ts, d.ts);
+    }
+    return last;
+  };
+  return foreignAfter(trackId, Number.NEGATIVE_INFINITY, new Set([trackId]));
 }

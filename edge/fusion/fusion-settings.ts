@@ -49,6 +49,14 @@ export interface ReachEvidenceSettings {
   trackedNearM: number;
   /** A hand this close to the lane (m) tells, by the detector's owner confidence, whose hand was in it. */
   ownedHandM: number;
+  /**
+   * Whose identity a session's evidence carries: its tracks with a hand this close to the lane (m); when
+   * none reached in, those standing this close; only when none of its people came near, all of them. A
+   * companion in doubt across the store says nothing about the one reaching in (a family member lost and
+   * found again no longer makes every pick of the family's a staff decision).
+   */
+  identityHandM: number;
+  identityBodyM: number;
 }
 
 export interface ExitMatchSettings {
@@ -105,7 +113,14 @@ export const DEFAULT_FUSION: FusionSettings = {
     ownedHandMin: 0.8,
     ownedHandInLaneM: 0.12,
   },
-  reach: { seenWithinMs: 400, strangerRadiusM: 1.2, trackedNearM: 1.5, ownedHandM: 0.3 },
+  reach: {
+    seenWithinMs: 400,
+    strangerRadiusM: 1.2,
+    trackedNearM: 1.5,
+    ownedHandM: 0.3,
+    identityHandM: 0.45,
+    identityBodyM: 1.0,
+  },
   exit: {
     windowMs: 4500,
     earliestMs: 300,

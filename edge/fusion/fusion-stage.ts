@@ -11,7 +11,7 @@ import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers
 import type { DetectedShelfEvent } from '../shelves/shelf-monitor.ts';
 import { attributeEvent, type SessionSpan, sessionsPresent } from './attributor.ts';
 import { resolvePutBack, returnedByOnlyHolder } from './cart-evidence.ts';
-import { type ExitScan, matchExits, type TrackExit, trackExits } from './exit-sequence.ts';
+import { type ExitScan, lastForeignDoubtTs, matchExits, trackExits } from './exit-sequence.ts';
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
 import { gatherEvidence } from './reach-evidence.ts';
 import { TrackHistory, type TrackSnapshot } from './track-history.ts';
@@ -149,7 +149,7 @@ export class FusionStage {
       if (!force && tracksLive && !seenAll && now - exit.since < until - exit.ts + maxWait) continue;
       this.pendingExits.splice(i--, 1);
       for (const leaver of this.leaversOn(exit))
-        this.options.exitMatched?.(exit.sessionId, leaver.trackId, leaver.identityDoubtTs);
+        this.options.exitMatched?.(exit.sessionId, leaver.trackId, leaver.foreignDoubtTs);
     }
   }
 
@@ -165,14 +165,19 @@ export class FusionStage {
     return until;
   }
 
-  /** Tracks that could only have walked out on this scan, given everyone who scanned out around it. */
-  private leaversOn(exit: ExitScan): TrackExit[] {
+  /**
+   * Tracks that could only have walked out on this scan, given everyone who scanned out around it, each with
+   * the last moment it may have changed to another session's person.
+   */
+  private leaversOn(exit: ExitScan): Array<{ trackId: string; foreignDoubtTs: number | undefined }> {
     const window = this.settings.exit.windowMs;
     // the people who left around this scan, and every scan any of them could have left on
     const exits = trackExits(this.history.between(exit.ts - window, this.matchingHorizon(exit)));
     const scans = this.exitScans.filter((s) => s.ts >= exit.ts - 2 * window && s.ts <= exit.ts + window);
     const matched = matchExits(scans, exits, this.settings.exit);
-    return exits.filter((e) => matched.get(e.trackId) === exit.sessionId);
+    return exits
+      .filter((e) => matched.get(e.trackId) === exit.sessionId)
+      .map((e) => ({ trackId: e.trackId, foreignDoubtTs: lastForeignDoubtTs(e.trackId, matched, exits) }));
   }
 
   private decide(detected: DetectedShelfEvent): void {

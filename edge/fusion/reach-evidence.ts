@@ -32,6 +32,11 @@ export function gatherEvidence(
     return e;
   };
   for (const id of query.sessions) entry(id);
+  /** by session key: the least sure identity among its people who reached in, stood at the lane, anywhere */
+  const identities = new Map<
+    string,
+    { hand?: number; body?: number; any: number; reached: Set<string>; stood: Set<string> }
+  >();
   let laneSeen = false;
   for (const snapshot of query.snapshots) {
     if (!laneSeen && snapshot.cameras.some((c) => query.laneCameras.has(c))) laneSeen = true;
@@ -62,8 +67,30 @@ export function gatherEvidence(
       if (e.bodyM === null || bodyM < e.bodyM) e.bodyM = round(bodyM);
       if (handM !== null && (e.handM === null || handM < e.handM)) e.handM = round(handM);
       if (handOwner !== undefined) e.handOwner = Math.max(e.handOwner ?? 0, round(handOwner));
-      e.identity = Math.min(e.identity, identityOf(track));
+      const identity = identityOf(track);
+      const seen = identities.get(session ?? '') ?? { any: 1, reached: new Set(), stood: new Set() };
+      seen.any = Math.min(seen.any, identity);
+      if (handM !== null && handM <= settings.identityHandM) {
+        seen.hand = Math.min(seen.hand ?? 1, identity);
+        seen.reached.add(track.id);
+      }
+      if (bodyM <= settings.identityBodyM) {
+        seen.body = Math.min(seen.body ?? 1, identity);
+        seen.stood.add(track.id);
+      }
+      identities.set(session ?? '', seen);
     }
+  }
+  // the identity that decides is that of whoever reached in (or stood at the lane), not of every companion
+  for (const [key, seen] of identities) {
+    const e = found.get(key);
+    if (e === undefined) continue;
+    e.identity = seen.hand ?? seen.body ?? seen.any;
+    // which one of them it was, when only one was: the exit can then tell whose walk-out settles the pick
+    const [reacher] = seen.reached;
+    if (seen.reached.size === 1 && reacher !== undefined) e.handTrack = reacher;
+    const [stander] = seen.stood;
+    if (seen.stood.size === 1 && stander !== undefined) e.bodyTrack = stander;
   }
   return { laneSeen, candidates: [...found.values()] };
 }

@@ -44,15 +44,23 @@ export const DEFAULT_IDENTITY: IdentityTuning = {
   settleDoubtMs: 1500,
 };
 
-/** A moment a track may have changed person (`with`: the other track of a close encounter, if any). */
+/**
+ * A moment a track may have changed person. With `with` (the other track of a close encounter) it covers the
+ * whole encounter, `since` its first moment and `ts` its latest — however often the two came close between.
+ */
 export interface SwapDoubt {
   ts: number;
   with?: string;
-  /** What the other one looked like then: a look alike it settles nothing. */
+  /** First moment of the encounter with `with` (ms); absent: `ts`. */
+  since?: number;
+  /** What the other one looked like when the encounter began: a look alike it settles nothing. */
   otherLook?: Float32Array;
 }
 
-/** Unsettled swap doubts kept per track (the latest one's time and each encounter's partner matter). */
+/**
+ * Encounters kept per track (one per other track). A doubt pushed out of the list is kept as a moment the
+ * track may have changed to anyone's person: only its time still counts.
+ */
 const MAX_SWAP_DOUBTS = 32;
 
 export interface Identity {
@@ -111,18 +119,39 @@ export function doubtPerson(
   with_?: string,
   otherLook?: Float32Array,
 ): void {
-  const last = id.swapDoubts.at(-1);
-  const doubt: SwapDoubt = {
-    ts,
-    ...(with_ === undefined ? {} : { with: with_ }),
-    ...(otherLook === undefined ? {} : { otherLook: Float32Array.from(otherLook) }),
-  };
-  // the same encounter going on: one doubt, at its latest moment
-  const ongoing = last !== undefined && with_ !== undefined && last.with === with_;
-  id.swapDoubts = [...(ongoing ? id.swapDoubts.slice(0, -1) : id.swapDoubts), doubt].slice(-MAX_SWAP_DOUBTS);
+  // one doubt per other track, spanning every time the two came close; one for moments with nobody named
+  // (a relink), at the latest of them: only that time counts for anyone
+  const earlier = id.swapDoubts.find((d) => d.with === with_);
+  const doubt: SwapDoubt =
+    with_ === undefined
+      ? { ts }
+      : {
+          ts,
+          with: with_,
+          since: earlier?.since ?? earlier?.ts ?? ts,
+          ...(earlier?.otherLook !== undefined
+            ? { otherLook: earlier.otherLook }
+            : otherLook === undefined
+              ? {}
+              : { otherLook: Float32Array.from(otherLook) }),
+        };
+  const rest = id.swapDoubts.filter((d) => d !== earlier);
+  id.swapDoubts = boundDoubts([...rest, doubt]);
   id.doubtEvidenceMs = 0;
   if (id.doubtReference === undefined && learned !== undefined)
     id.doubtReference = Float32Array.from(learned);
+}
+
+/** Keeps the newest MAX_SWAP_DOUBTS encounters; older ones fold into the one doubt with nobody named. */
+function boundDoubts(doubts: SwapDoubt[]): SwapDoubt[] {
+  if (doubts.length <= MAX_SWAP_DOUBTS) return doubts;
+  const dropped = doubts.slice(0, doubts.length - MAX_SWAP_DOUBTS + 1);
+  const kept = doubts.slice(doubts.length - MAX_SWAP_DOUBTS + 1).filter((d) => d.with !== undefined);
+  const anyone = Math.max(
+    ...dropped.map((d) => d.ts),
+    ...doubts.filter((d) => d.with === undefined).map((d) => d.ts),
+  );
+  return [...kept, { ts: anyone }].sort((a, b) => a.ts - b.ts);
 }
 
 /** The last moment the track may have changed person, not settled since (undefined: none). */

@@ -68,6 +68,14 @@ export function toTrackMessage(t: Track): TrackMessage {
     confidence: round(Math.min(1, t.hits / 5) * Math.exp(-unseenS / 3)),
     identityConfidence: round(t.identityConfidence),
     ...(lastSwapDoubtTs(t) === undefined ? {} : { identityDoubtTs: lastSwapDoubtTs(t) }),
+    ...(t.swapDoubts.length === 0
+      ? {}
+      : {
+          identityDoubts: t.swapDoubts.map((d) => ({
+            ts: d.ts,
+            ...(d.with === undefined ? {} : { with: d.with, since: d.since ?? d.ts }),
+          })),
+        }),
     lastSeenTs: t.lastSeenTs,
     ...(t.exitGate === undefined ? {} : { exitGate: t.exitGate }),
   };

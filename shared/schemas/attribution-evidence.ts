@@ -18,8 +18,15 @@ export const CandidateEvidenceSchema = Type.Object(
      * without the owner output (the hand went to the nearest person).
      */
     handOwner: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
-    /** Lowest identity confidence of the session's tracks seen around the event (0–1). */
+    /**
+     * Identity confidence (0–1, the lowest around the event) of the session's people who reached in (a hand
+     * within 0.45 m of the lane); when none did, of those who stood within 1 m; when none came near, of all.
+     */
     identity: Type.Number({ minimum: 0, maximum: 1 }),
+    /** The one track of these people whose hand came within 0.45 m of the lane (absent: none, or several). */
+    handTrack: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /** The one track of these people that stood within 1 m of the lane (absent: none, or several). */
+    bodyTrack: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     /** Tracks of these people that came within 1.5 m of the lane, so a doubt can be settled later (exit). */
     tracks: Type.Optional(Type.Array(Type.String(), { maxItems: 20 })),
   },

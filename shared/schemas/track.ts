@@ -51,6 +51,24 @@ export const TrackSchema = Type.Object(
      * before the pick.
      */
     identityDoubtTs: Type.Optional(Type.Number()),
+    /**
+     * The unsettled swap doubts behind `identityDoubtTs`, oldest first: when (capture time, the latest moment)
+     * and, for a close encounter, with which track and since when (its first moment). At the exit a doubt with a track that walked out on the same session's
+     * scan changed nothing that is billed (docs/fusion.md). Absent: none, or an older edge.
+     */
+    identityDoubts: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            ts: Type.Number(),
+            with: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+            since: Type.Optional(Type.Number()),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 32 },
+      ),
+    ),
     /** Last time a camera saw the person (ms since the epoch, capture time). */
     lastSeenTs: Type.Number(),
     /** Exit gate, once exited. */

@@ -252,8 +252,8 @@ describe('swap doubts', () => {
     let settled: ReturnType<typeof settleSwapDoubts> = [];
     for (let i = 0; i < 6 && settled.length === 0; i++) settled = settleSwapDoubts(id, red, false, 400);
     expect(settled).toEqual([
-      { ts: 1000, with: 'T2' },
-      { ts: 3000, with: 'T3' },
+      { ts: 1000, with: 'T2', since: 1000 },
+      { ts: 3000, with: 'T3', since: 3000 },
     ]);
     expect(lastSwapDoubtTs(id)).toBeUndefined();
   });
@@ -275,5 +275,26 @@ describe('swap doubts', () => {
     // the same encounter going on is one doubt, at its latest moment
     doubtIdentity(id, 0.5, red, 1100, 'T2', red);
     expect(id.swapDoubts.map((d) => d.ts)).toEqual([1100]);
+  });
+
+  it('keeps one doubt per other track across interleaved encounters, from its first moment to its latest', () => {
+    const id: Identity = { ...CERTAIN_IDENTITY };
+    for (let t = 1000; t < 5000; t += 100) doubtIdentity(id, 0.5, red, t, t % 200 === 0 ? 'T2' : 'T3');
+    doubtIdentity(id, 0.4, red, 5000);
+    doubtIdentity(id, 0.4, red, 6000);
+    expect(id.swapDoubts).toEqual([
+      { ts: 4800, with: 'T2', since: 1000 },
+      { ts: 4900, with: 'T3', since: 1100 },
+      { ts: 6000 },
+    ]);
+  });
+
+  it('folds encounters beyond the bound into one doubt with nobody named, at the latest dropped time', () => {
+    const id: Identity = { ...CERTAIN_IDENTITY };
+    for (let k = 0; k < 40; k++) doubtIdentity(id, 0.5, red, 1000 + k * 10, `T${k}`);
+    expect(id.swapDoubts.length).toBeLessThanOrEqual(32);
+    const anyone = id.swapDoubts.filter((d) => d.with === undefined);
+    expect(anyone).toEqual([{ ts: 1080 }]);
+    expect(lastSwapDoubtTs(id)).toBe(1390);
   });
 });

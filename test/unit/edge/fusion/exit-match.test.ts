@@ -62,4 +62,17 @@ describe('wasAtLane', () => {
     (alone.evidence as { rule: string }).rule = 'unbound-at-lane';
     expect(wasAtLane(alone, 'T1')).toBe(true);
   });
+
+  it("with the reacher named, only that track's walk-out settles it — among companions or people on no session", () => {
+    const named = (sessionId: string | null, handTrack?: string) => ({
+      ...c(sessionId, 0.05, 0.4, ['T5', 'T6']),
+      ...(handTrack === undefined ? {} : { handTrack }),
+    });
+    expect(wasAtLane(event([named(null, 'T5')]), 'T5')).toBe(true);
+    expect(wasAtLane(event([named(null, 'T5')]), 'T6')).toBe(false);
+    expect(wasAtLane(event([named('fam', 'T5')]), 'T6')).toBe(false);
+    // older evidence names nobody: several on no session stay unknown, one session's people count together
+    expect(wasAtLane(event([named(null)]), 'T5')).toBe(false);
+    expect(wasAtLane(event([named('fam')]), 'T6')).toBe(true);
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type ExitScan,
+  lastForeignDoubtTs,
   matchExits,
   type TrackExit,
   trackExits,
@@ -97,5 +98,65 @@ describe('matchExits', () => {
     expect(matchExits(scans, [left('T1', 10_100)]).size).toBe(0);
     expect(matchExits(scans, [left('T1', 16_000)]).size).toBe(0);
     expect(matchExits(scans, [left('T1', 12_000, null, 'G-OUT2')]).size).toBe(0);
+  });
+});
+
+describe('lastForeignDoubtTs', () => {
+  const exit = (trackId: string, doubts: Array<{ ts: number; with?: string }>): TrackExit => ({
+    trackId,
+    sessionId: null,
+    gate: 'G-OUT',
+    ts: 50_000,
+    doubts,
+  });
+  it('a swap with a track that left on the same session is harmless, with another session it is not', () => {
+    const exits = [
+      exit('A', [{ ts: 30_000, with: 'B' }]),
+      exit('B', [{ ts: 30_000, with: 'A' }]),
+      exit('C', []),
+    ];
+    const family = new Map([
+      ['A', 'fam'],
+      ['B', 'fam'],
+    ]);
+    expect(lastForeignDoubtTs('A', family, exits)).toBeUndefined();
+    const apart = new Map([
+      ['A', 'fam'],
+      ['B', 'tia'],
+    ]);
+    expect(lastForeignDoubtTs('A', apart, exits)).toBe(30_000);
+    // the partner's walk-out was not settled: it may have been anyone's
+    expect(lastForeignDoubtTs('A', new Map([['A', 'fam']]), exits)).toBe(30_000);
+  });
+
+  it("a doubt without a partner, or a partner who later swapped with someone else's person, counts", () => {
+    const matched = new Map([
+      ['A', 'fam'],
+      ['B', 'fam'],
+      ['C', 'tia'],
+    ]);
+    const relinked = [exit('A', [{ ts: 20_000 }]), exit('B', [])];
+    expect(lastForeignDoubtTs('A', matched, relinked)).toBe(20_000);
+    const chain = [
+      exit('A', [{ ts: 20_000, with: 'B' }]),
+      exit('B', [
+        { ts: 20_000, with: 'A' },
+        { ts: 25_000, with: 'C' },
+      ]),
+      exit('C', [{ ts: 25_000, with: 'B' }]),
+    ];
+    expect(lastForeignDoubtTs('A', matched, chain)).toBe(20_000);
+    expect(lastForeignDoubtTs('B', matched, chain)).toBe(25_000);
+  });
+
+  it('an older edge reports only the last doubt, without partners: it counts', () => {
+    const old: TrackExit = {
+      trackId: 'A',
+      sessionId: null,
+      gate: 'G-OUT',
+      ts: 50_000,
+      identityDoubtTs: 12_000,
+    };
+    expect(lastForeignDoubtTs('A', new Map([['A', 'fam']]), [old])).toBe(12_000);
   });
 });

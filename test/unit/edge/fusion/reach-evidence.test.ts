@@ -25,6 +25,46 @@ const track = (
 const target = { x: 5, y: 3.6 };
 
 describe('gatherEvidence', () => {
+  it('carries the identity of whoever reached in, not of a companion in doubt elsewhere', () => {
+    const family = (companion: TrackMessage) =>
+      gatherEvidence({
+        sessions: ['fam'],
+        targets: [target],
+        laneCameras: new Set(['CAM1']),
+        snapshots: [
+          {
+            ts: 1000,
+            cameras: ['CAM1'],
+            tracks: [track('T1', 'fam', 5, 3.1, { hands: [{ x: 5.02, y: 3.6 }] }), companion],
+          },
+        ],
+      }).candidates[0]?.identity;
+    // a companion lost and found again across the store, or standing by without reaching
+    expect(family(track('T3', 'fam', 9, 1, { identityConfidence: 0.4 }))).toBe(1);
+    expect(family(track('T3', 'fam', 5.5, 3.1, { identityConfidence: 0.4 }))).toBe(1);
+    // the companion reaching in too: theirs counts
+    expect(
+      family(track('T3', 'fam', 5.5, 3.1, { identityConfidence: 0.4, hands: [{ x: 5.2, y: 3.6 }] })),
+    ).toBe(0.4);
+    // nobody reached in: those standing at the lane; none near: everyone
+    const standing = gatherEvidence({
+      sessions: ['fam'],
+      targets: [target],
+      laneCameras: new Set(['CAM1']),
+      snapshots: [
+        {
+          ts: 1000,
+          cameras: ['CAM1'],
+          tracks: [
+            track('T1', 'fam', 5, 3.0, { identityConfidence: 0.5 }),
+            track('T3', 'fam', 9, 1, { identityConfidence: 0.4 }),
+          ],
+        },
+      ],
+    });
+    expect(standing.candidates[0]?.identity).toBe(0.5);
+  });
+
   it('measures the closest hand and body of every session and whether the lane was in sight', () => {
     const seen = gatherEvidence({
       sessions: ['alice', 'bob', 'carol'],
@@ -44,7 +84,15 @@ describe('gatherEvidence', () => {
     });
     expect(seen.laneSeen).toBe(true);
     expect(seen.candidates).toEqual([
-      { sessionId: 'alice', handM: 0.05, bodyM: 0.5, identity: 0.7, tracks: ['T1'] },
+      {
+        sessionId: 'alice',
+        handM: 0.05,
+        bodyM: 0.5,
+        identity: 0.7,
+        tracks: ['T1'],
+        handTrack: 'T1',
+        bodyTrack: 'T1',
+      },
       { sessionId: 'bob', handM: null, bodyM: 4.031, identity: 1 },
       { sessionId: 'carol', handM: null, bodyM: null, identity: 1 },
     ]);
@@ -71,7 +119,15 @@ describe('gatherEvidence', () => {
     expect(seen.laneSeen).toBe(false);
     expect(seen.candidates).toEqual([
       { sessionId: 'alice', handM: null, bodyM: null, identity: 1 },
-      { sessionId: null, handM: 0.1, bodyM: 0.361, identity: 1, tracks: ['T4'] },
+      {
+        sessionId: null,
+        handM: 0.1,
+        bodyM: 0.361,
+        identity: 1,
+        tracks: ['T4'],
+        handTrack: 'T4',
+        bodyTrack: 'T4',
+      },
     ]);
   });
 
@@ -102,9 +158,18 @@ describe('gatherEvidence', () => {
       ],
     });
     expect(seen.candidates).toEqual([
-      { sessionId: 'alice', handM: 0.1, bodyM: 0.5, identity: 1, handOwner: 0.9, tracks: ['T1'] },
+      {
+        sessionId: 'alice',
+        handM: 0.1,
+        bodyM: 0.5,
+        identity: 1,
+        handOwner: 0.9,
+        tracks: ['T1'],
+        handTrack: 'T1',
+        bodyTrack: 'T1',
+      },
       // bob's sure hand was in the lane beside (0.6 m off): no word on whose hand was in this one
-      { sessionId: 'bob', handM: 0.6, bodyM: 0.781, identity: 1, tracks: ['T2'] },
+      { sessionId: 'bob', handM: 0.6, bodyM: 0.781, identity: 1, tracks: ['T2'], bodyTrack: 'T2' },
     ]);
   });
 });
