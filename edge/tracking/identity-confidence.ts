@@ -15,8 +15,15 @@ export interface IdentityTuning {
   gateCap: number;
   /** Newcomers this close (m) at binding could have been bound the other way round... */
   gateNearM: number;
-  /** ...counting as newcomers for this long after coming in (ms). */
+  /** ...counting as newcomers for this long after coming in (ms)... */
   newcomerMs: number;
+  /**
+   * ...and first seen within this long of each other (ms). People pass an entry gate one at a time, in the
+   * order they were let in: two first seen further apart than this came through in the order the binder gave
+   * them their scans (by when each scan's next person was due); only two appearing together (side by side,
+   * or one hidden behind the other) could be the other way round.
+   */
+  gateOrderMs: number;
   /** An uncrowded look at least this alike the learned appearance is evidence for the identity... */
   recoverCosine: number;
   /** ...one less alike than this is evidence against it. */
@@ -36,6 +43,7 @@ export const DEFAULT_IDENTITY: IdentityTuning = {
   gateCap: 0.5,
   gateNearM: 1.0,
   newcomerMs: 12_000,
+  gateOrderMs: 500,
   recoverCosine: 0.85,
   contradictCosine: 0.6,
   // from a cap of 0.5 back to 1 takes 3 s of clear matching

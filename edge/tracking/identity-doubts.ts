@@ -44,7 +44,7 @@ export function doubtCloseEncounters(
 
 /**
  * `t` was just bound (or found unadmitted) at the entry gate. Newcomers of another session (or none) right
- * next to it may have been bound the other way round: whichever of them carries a session is in doubt for
+ * next to it, first seen at about the same moment, may have been bound the other way round: whichever of them carries a session is in doubt for
  * good (no look tells who scanned).
  */
 export function doubtGateBinding(
@@ -60,6 +60,7 @@ export function doubtGateBinding(
       o.state === 'confirmed' &&
       o.sessionId !== t.sessionId &&
       ts - o.bornTs <= tuning.newcomerMs &&
+      Math.abs(o.bornTs - t.bornTs) <= tuning.gateOrderMs &&
       isNewcomer(o) &&
       Math.hypot(o.x.p - t.x.p, o.y.p - t.y.p) <= tuning.gateNearM,
   );

@@ -199,6 +199,33 @@ describe('identity confidence', () => {
     expect(bySession(tracker, 'A')?.identityConfidence).toBe(0.5);
     expect(bySession(tracker, 'B')?.identityConfidence).toBe(0.5);
   });
+
+  it('leaves two newcomers passing the gate one after the other in the order of their scans sure', () => {
+    const { binder, tracker } = setup();
+    binder.entered('A', 'IN', 1, T0);
+    binder.entered('B', 'IN', 1, T0 + 1000);
+    // A steps in at 1 s, B a second later right behind, then they walk side by side
+    const first: Array<[number, number, number]> = [
+      [1, 2, 0.6],
+      [3, 1.75, 2.5],
+      [8, 1, 9],
+    ];
+    const second: Array<[number, number, number]> = [
+      [2, 2, 0.6],
+      [3, 2.3, 2],
+      [8, 6, 9],
+    ];
+    for (let k = 0; k <= 100; k++) {
+      const s = k / 10;
+      const dets = [
+        ...(s < 1 ? [] : [det(walk(first, s), red)]),
+        ...(s < 2 ? [] : [det(walk(second, s), blue)]),
+      ];
+      tracker.update(T0 + k * 100, dets, observed);
+    }
+    expect(bySession(tracker, 'A')?.identityConfidence).toBe(1);
+    expect(bySession(tracker, 'B')?.identityConfidence).toBe(1);
+  });
 });
 
 describe('identity evidence', () => {
