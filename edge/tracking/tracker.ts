@@ -148,7 +148,8 @@ export class Tracker {
     const sinceSeenMs = ts - t.lastSeenTs;
     // found again after being lost or long unseen: matched mostly on appearance, so maybe someone else
     const refound = t.state === 'confirmed' && (t.lost || sinceSeenMs > this.tuning.lostAfterMs);
-    if (refound) doubtIdentity(t, this.tuning.identity.relinkCap, t.embedding, ts);
+    if (refound && this.hasRival(t, d, ts, this.tuning.relinkRadiusM))
+      doubtIdentity(t, this.tuning.identity.relinkCap, t.embedding, ts);
     t.x = updateAxis(t.x, d.x, DEFAULT_MOTION);
     t.y = updateAxis(t.y, d.y, DEFAULT_MOTION);
     t.hits += 1;
@@ -243,9 +244,33 @@ export class Tracker {
     t.swapDoubts = best.swapDoubts;
     t.doubtReference = best.doubtReference;
     t.doubtEvidenceMs = best.doubtEvidenceMs;
-    doubtIdentity(t, this.tuning.identity.relinkCap, best.embedding, ts);
+    if (this.hasRival(t, { x: t.x.p, y: t.y.p }, ts, radiusM, walkMps))
+      doubtIdentity(t, this.tuning.identity.relinkCap, best.embedding, ts);
     this.tracks.set(t.id, t);
     return true;
+  }
+
+  /**
+   * Whether someone else could be the person found again at `at`: another confirmed track of another session
+   * (or of none), itself unseen for a while, that could have got there since it was last seen. When the only
+   * people lost nearby are the track's own (or its companions on the same scan), being found again by
+   * appearance cannot have moved a pick to anyone else: no doubt.
+   */
+  private hasRival(
+    t: Track,
+    at: { x: number; y: number },
+    ts: number,
+    radiusM: number,
+    walkMps = 1.5,
+  ): boolean {
+    for (const o of this.tracks.values()) {
+      if (o === t || o.id === t.id || o.state !== 'confirmed') continue;
+      if (o.sessionId !== null && o.sessionId === t.sessionId) continue;
+      const unseenMs = ts - o.lastSeenTs;
+      if (unseenMs < 400) continue;
+      if (Math.hypot(o.x.p - at.x, o.y.p - at.y) <= radiusM + (unseenMs / 1000) * walkMps) return true;
+    }
+    return false;
   }
 
   private birth(d: FusedDetection, ts: number): void {

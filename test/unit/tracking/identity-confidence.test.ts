@@ -148,7 +148,7 @@ describe('identity confidence', () => {
     expect(party.map((t) => t.identityConfidence)).toEqual([1, 1]);
   });
 
-  it('caps at 0.4 when a lost shopper is found again, rising on matching looks and falling on other looks', () => {
+  it('caps at 0.4 when a lost shopper is found again while someone else was lost nearby, rising on matching looks and falling on other looks', () => {
     for (const [look, expected] of [
       [red, 'up'],
       [emb(0.5, 0.866), 'down'],
@@ -165,6 +165,8 @@ describe('identity confidence', () => {
         const s = k / 10;
         // unseen from 4.5 s to 6.5 s (the camera reports, the detector misses): lost, then found 2.4 m on
         const dets = s > 4.5 && s < 6.5 ? [] : [det(walk(path, s), s < 6.5 ? red : look)];
+        // someone who came in on no scan stands 4.3 m from where A is found again, unseen from 4.5 s too
+        if (s <= 4.5) dets.push(det({ x: 7, y: 8 }, blue));
         tracker.update(T0 + k * 100, dets, observed);
         trace.push(bySession(tracker, 'A')?.identityConfidence ?? Number.NaN);
       }
@@ -174,6 +176,23 @@ describe('identity confidence', () => {
       expect(trace[80]).toBeCloseTo(expected === 'up' ? 0.65 : 0.15, 1);
       expect(trace[100]).toBeCloseTo(expected === 'up' ? 0.983 : 0, 1);
     }
+  });
+
+  it('stays sure when a lost shopper is found again and nobody else was lost who could have got there', () => {
+    const { binder, tracker } = setup();
+    binder.entered('A', 'IN', 1, T0);
+    const path: Array<[number, number, number]> = [
+      [0, 2, 0.6],
+      [4, 2, 5],
+      [8, 5, 5],
+    ];
+    for (let k = 0; k <= 100; k++) {
+      const s = k / 10;
+      const dets = s > 4.5 && s < 6.5 ? [] : [det(walk(path, s), red)];
+      tracker.update(T0 + k * 100, dets, observed);
+      expect(bySession(tracker, 'A')?.identityConfidence ?? 1).toBe(1);
+    }
+    expect(bySession(tracker, 'A')?.swapDoubts).toEqual([]);
   });
 
   it('caps two newcomers of different scans coming in side by side at 0.5 for good', () => {
