@@ -9,6 +9,14 @@ export interface IdentityTuning {
   encounterM: number;
   /** Cap after such a close encounter. */
   encounterCap: number;
+  /**
+   * ...but only if the two could have changed places in the time either went unseen: people move at most
+   * this fast (m/s)... A neighbour at a shelf hidden for a frame or two cannot have swapped with the one
+   * beside them.
+   */
+  swapSpeedMps: number;
+  /** ...give or take where the detector places a person (m). */
+  swapSlackM: number;
   /** Cap after the track was lost (or unseen long) and found again by appearance. */
   relinkCap: number;
   /** Cap after binding at the entry gate while another newcomer of another session was near (for good). */
@@ -39,6 +47,8 @@ export interface IdentityTuning {
 export const DEFAULT_IDENTITY: IdentityTuning = {
   encounterM: 0.8,
   encounterCap: 0.5,
+  swapSpeedMps: 1.5,
+  swapSlackM: 0.1,
   relinkCap: 0.4,
   gateCap: 0.5,
   gateNearM: 1.0,

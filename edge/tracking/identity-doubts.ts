@@ -21,6 +21,7 @@ export function doubtCloseEncounters(
     for (const b of confirmed.slice(i + 1)) {
       if (a.sessionId !== null && a.sessionId === b.sessionId) continue;
       if (Math.hypot(a.x.p - b.x.p, a.y.p - b.y.p) > tuning.encounterM) continue;
+      if ((unseen.has(a) || unseen.has(b)) && !couldHaveSwapped(a, b, ts, tuning)) continue;
       if (!(unseen.has(a) || unseen.has(b))) {
         // both seen: the assignment follows their looks — unless they look alike, when passing this close
         // may swap them unnoticed (which one walks out is then unsure, whatever the confidence says)
@@ -66,6 +67,16 @@ export function doubtGateBinding(
   );
   if (near.length === 0) return;
   for (const o of [t, ...near]) if (o.sessionId !== null) doubtBinding(o, tuning.gateCap);
+}
+
+/**
+ * Whether two people could have changed places while one of them went unseen: from where each was last seen
+ * (now, for one seen now) to the other, at a walking pace, in the longest either went unseen.
+ */
+function couldHaveSwapped(a: Track, b: Track, ts: number, tuning: IdentityTuning): boolean {
+  const gapS = Math.max(ts - a.lastSeenTs, ts - b.lastSeenTs) / 1000;
+  const apart = Math.hypot(a.lastSeenX - b.lastSeenX, a.lastSeenY - b.lastSeenY);
+  return apart <= tuning.swapSpeedMps * gapS + tuning.swapSlackM;
 }
 
 /** Two people the embedder cannot tell apart (or no look to compare). */

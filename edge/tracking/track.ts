@@ -20,6 +20,9 @@ export interface Track extends Identity {
   bornX: number;
   bornY: number;
   lastSeenTs: number;
+  /** Where a camera last saw the person (m): an unseen track's position is only a guess. */
+  lastSeenX: number;
+  lastSeenY: number;
   lastTs: number;
   hits: number;
   /** Time spent unseen where a reporting camera should have seen it. */

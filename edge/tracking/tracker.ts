@@ -154,6 +154,8 @@ export class Tracker {
     t.y = updateAxis(t.y, d.y, DEFAULT_MOTION);
     t.hits += 1;
     t.lastSeenTs = ts;
+    t.lastSeenX = d.x;
+    t.lastSeenY = d.y;
     t.missedMs = 0;
     t.lost = false;
     t.hands = d.hands;
@@ -287,6 +289,8 @@ export class Tracker {
       bornX: d.x,
       bornY: d.y,
       lastSeenTs: ts,
+      lastSeenX: d.x,
+      lastSeenY: d.y,
       lastTs: ts,
       hits: 1,
       missedMs: 0,

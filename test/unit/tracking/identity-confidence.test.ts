@@ -178,6 +178,38 @@ describe('identity confidence', () => {
     }
   });
 
+  it('doubts two neighbours at a shelf only when one went unseen long enough to have changed places', () => {
+    for (const [missedSteps, doubted] of [
+      [1, false],
+      [8, true],
+    ] as const) {
+      const { binder, tracker } = setup();
+      binder.entered('A', 'IN', 1, T0);
+      binder.entered('B', 'IN', 1, T0 + 1500);
+      // A walks in to (3, 5); B follows 1.5 s later and stops 0.5 m beside A; A is hidden for a while at 7 s
+      const a: Array<[number, number, number]> = [
+        [1, 2, 0.6],
+        [4, 3, 5],
+      ];
+      const b: Array<[number, number, number]> = [
+        [2.5, 2, 0.6],
+        [5.5, 3.5, 5],
+      ];
+      for (let k = 0; k <= 100; k++) {
+        const s = k / 10;
+        const hidden = k >= 70 && k < 70 + missedSteps;
+        const dets = [
+          ...(s < 1 || hidden ? [] : [det(walk(a, s), red)]),
+          ...(s < 2.5 ? [] : [det(walk(b, s), blue)]),
+        ];
+        tracker.update(T0 + k * 100, dets, observed);
+      }
+      const sure = (session: string) => bySession(tracker, session)?.swapDoubts.length === 0;
+      expect(sure('A')).toBe(!doubted);
+      expect(sure('B')).toBe(!doubted);
+    }
+  });
+
   it('stays sure when a lost shopper is found again and nobody else was lost who could have got there', () => {
     const { binder, tracker } = setup();
     binder.entered('A', 'IN', 1, T0);
