@@ -101,6 +101,8 @@ export function wireEdge(core: EdgeCore): {
     ...books,
     cloud: { url: options.cloudUrl, storeId, credential: options.storeCredential },
     outbox: core.outbox,
+    alerts: core.alerts,
+    alert: core.alert,
     shelves,
     fusion,
     exitAlerts,

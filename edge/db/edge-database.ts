@@ -82,6 +82,15 @@ const migrations: string[] = [
    CREATE INDEX visit_tracks_ts ON visit_tracks (ts);`,
   // the entry token a session was opened on: the visit upload names it and the cloud bills on it
   'ALTER TABLE sessions ADD COLUMN entry_token_id TEXT;',
+  // #15: a visit the cloud would not take because of the link (a rotated credential) waits, held, for an
+  // operator; delivered rows are pruned by age, so they are found by delivered_at
+  `ALTER TABLE outbox ADD COLUMN held_at REAL;
+   CREATE INDEX outbox_held ON outbox (id) WHERE held_at IS NOT NULL AND delivered_at IS NULL AND failed_at IS NULL;
+   CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE delivered_at IS NOT NULL;
+   CREATE INDEX sessions_closed ON sessions (exited_at) WHERE status = 'closed';
+   CREATE INDEX shelf_events_start ON shelf_events (start_ts);
+   CREATE INDEX audit_log_at ON audit_log (at);
+   CREATE INDEX exceptions_created ON exceptions (created_at) WHERE status != 'open';`,
 ];
 
 /** Opens (and migrates) the edge database; ':memory:' for tests. */
