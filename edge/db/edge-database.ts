@@ -99,6 +99,8 @@ export function openEdgeDatabase(path: string): EdgeDatabase {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  // the edge and `npm run outbox` may write at once: the second waits for the first instead of failing
+  db.pragma('busy_timeout = 5000');
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
   );

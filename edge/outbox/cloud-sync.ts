@@ -38,7 +38,7 @@ const PATH_BY_KIND: Record<string, (storeId: string) => string> = {
   visit: (storeId) => `/v1/stores/${encodeURIComponent(storeId)}/visits`,
 };
 
-/** Longest the loop sleeps between looks at the outbox (ms): a clock jump is noticed within it. */
+/** Longest the loop sleeps between looks at the outbox (ms): a clock jump or an operator's re-queue is noticed within it. */
 const MAX_SLEEP_MS = 60_000;
 
 export class CloudSync {
@@ -97,8 +97,8 @@ export class CloudSync {
     const nextSend = due === undefined ? undefined : Math.max(due, this.linkRetryAt);
     if (outbox.hasHeld()) this.heldProbeAt ??= now + (this.options.heldProbeMs ?? 300_000);
     else this.heldProbeAt = undefined;
+    // with nothing due it still looks once a minute: rows an operator re-queued (npm run outbox) are found
     const next = Math.min(nextSend ?? Number.POSITIVE_INFINITY, this.heldProbeAt ?? Number.POSITIVE_INFINITY);
-    if (next === Number.POSITIVE_INFINITY) return;
     const wait = Math.max(0, Math.min(next - now, MAX_SLEEP_MS));
     this.cancelRetry = (this.options.timers ?? systemTimers).after(wait, () => this.kick());
   }
