@@ -12,8 +12,6 @@ export const AlertKindSchema = Type.Union([
   Type.Literal('tailgating'),
   /** The cloud refuses the edge's credential: visits are held until it is fixed (edge/outbox). */
   Type.Literal('cloud-link'),
-  /** A session closed without an exit scan (lost scan): billed as usual, staff may want to know (edge/checkout). */
-  Type.Literal('lost-exit'),
 ]);
 
 export const AlertSchema = Type.Object(
