@@ -70,7 +70,10 @@ export class Edge {
     this.sessions = new SessionStore(this.db);
     this.outbox = new Outbox(this.db);
     this.exceptions = new ExceptionQueue(this.db);
-    this.hub = new FloorHub(() => clock.now());
+    this.hub = new FloorHub(
+      () => clock.now(),
+      () => this.metrics.floorClientsDropped.inc(),
+    );
     const mqttLogger = logger.child({ component: 'mqtt' });
     this.link = new MqttLink({
       url: options.mqttUrl,

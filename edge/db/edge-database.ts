@@ -1,4 +1,4 @@
-// The edge's durable state in SQLite (better-sqlite3, WAL): sessions, shelf events, used entry tokens and
+// The edge's durable state in SQLite (better-sqlite3, WAL, synchronous=FULL): sessions, shelf events, used entry tokens and
 // the outbox. Opened once per edge process; migrations run at open.
 import Database from 'better-sqlite3';
 
@@ -97,7 +97,9 @@ const migrations: string[] = [
 export function openEdgeDatabase(path: string): EdgeDatabase {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  // FULL: a commit is on disk before it returns, so a visit queued for billing survives power loss (NORMAL in
+  // WAL mode may lose the last commits); the edge commits a few rows a second, far below the fsync budget
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   // the edge and `npm run outbox` may write at once: the second waits for the first instead of failing
   db.pragma('busy_timeout = 5000');
