@@ -10,6 +10,7 @@ import type { ShelfEvent } from '../shared/schemas/shelf-event.ts';
 import { indexStore, type StoreIndex } from '../shared/store-config.ts';
 import { SessionStore } from './checkout/session-store.ts';
 import { type EdgeDatabase, openEdgeDatabase } from './db/edge-database.ts';
+import { DEFAULT_RETENTION } from './db/edge-retention.ts';
 import { createEdgeMetrics, type EdgeMetrics } from './edge-metrics.ts';
 import type { EdgeOptions } from './edge-options.ts';
 import { EdgeOutputs } from './edge-outputs.ts';
@@ -69,7 +70,10 @@ export class Edge {
     this.sessions = new SessionStore(this.db);
     this.outbox = new Outbox(this.db);
     this.exceptions = new ExceptionQueue(this.db);
-    this.hub = new FloorHub(() => clock.now());
+    this.hub = new FloorHub(
+      () => clock.now(),
+      () => this.metrics.floorClientsDropped.inc(),
+    );
     const mqttLogger = logger.child({ component: 'mqtt' });
     this.link = new MqttLink({
       url: options.mqttUrl,
@@ -85,6 +89,8 @@ export class Edge {
       db: this.db,
       clock,
       timers,
+      frameRetentionMs: options.retention?.framesMs ?? DEFAULT_RETENTION.framesMs,
+      trackRetentionMs: options.retention?.tracksMs ?? DEFAULT_RETENTION.tracksMs,
       onFrames: (exceptionId, frames, complete) =>
         this.hub.publish('exception-frames', { exceptionId, frames, complete }),
     });

@@ -10,6 +10,8 @@ import {
 import { PROCESS_USERNAMES } from '../shared/broker/broker-policy.ts';
 import { isProduction, ProductionModeError } from '../shared/production-mode.ts';
 import { compileValidator } from '../shared/validator.ts';
+import type { LostExitSettings } from './checkout/lost-exit.ts';
+import type { RetentionSettings } from './db/edge-retention.ts';
 
 export const EdgeConfigSchema = Type.Object({
   storeConfigPath: Type.String({ minLength: 1 }),
@@ -31,6 +33,14 @@ export const EdgeConfigSchema = Type.Object({
   httpHost: Type.String({ minLength: 1 }),
   /** Proxies whose X-Forwarded-For the floor's sign-in rate limit believes (shared/trust-proxy.ts). */
   trustProxy: Type.Optional(Type.String()),
+  /** A session with no exit scan is closed and billed after this long (checkout/lost-exit.ts; default 180). */
+  maxVisitMinutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 1440 })),
+  /** Retentions in days (db/edge-retention.ts has the defaults and why). */
+  retainVisitsDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650 })),
+  retainDeliveredDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650 })),
+  retainAuditDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650 })),
+  retainFramesDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650 })),
+  retainTracksDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650 })),
 });
 
 export type EdgeConfig = Static<typeof EdgeConfigSchema>;
@@ -52,7 +62,56 @@ const envNames: Record<keyof EdgeConfig, string> = {
   floorStaff: 'FLOOR_STAFF',
   httpHost: 'EDGE_HTTP_HOST',
   trustProxy: 'EDGE_TRUST_PROXY',
+  maxVisitMinutes: 'MAX_VISIT_MINUTES',
+  retainVisitsDays: 'RETAIN_VISITS_DAYS',
+  retainDeliveredDays: 'RETAIN_DELIVERED_DAYS',
+  retainAuditDays: 'RETAIN_AUDIT_DAYS',
+  retainFramesDays: 'RETAIN_FRAMES_DAYS',
+  retainTracksDays: 'RETAIN_TRACKS_DAYS',
 };
+
+/** Optional numeric settings: each present only when its variable is set (a typo stays a string and fails). */
+function numericSettings(env: NodeJS.ProcessEnv): Partial<EdgeConfig> {
+  const fields = [
+    'maxVisitMinutes',
+    'retainVisitsDays',
+    'retainDeliveredDays',
+    'retainAuditDays',
+    'retainFramesDays',
+    'retainTracksDays',
+  ] as const;
+  const settings: Record<string, unknown> = {};
+  for (const field of fields) {
+    const raw = env[envNames[field]];
+    if (raw === undefined || raw === '') continue;
+    settings[field] = /^\s*-?\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : raw;
+  }
+  return settings as Partial<EdgeConfig>;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The lost-exit and retention options the config names (defaults where unset). */
+export function edgeLifetimes(config: EdgeConfig): {
+  lostExit: Partial<LostExitSettings>;
+  retention: Partial<RetentionSettings>;
+} {
+  const days = (d: number | undefined) => (d === undefined ? undefined : d * DAY_MS);
+  const retention: Partial<RetentionSettings> = {};
+  const set = (key: keyof RetentionSettings, value: number | undefined) => {
+    if (value !== undefined) retention[key] = value;
+  };
+  set('visitsMs', days(config.retainVisitsDays));
+  set('decidedExceptionsMs', days(config.retainVisitsDays));
+  set('deliveredOutboxMs', days(config.retainDeliveredDays));
+  set('auditMs', days(config.retainAuditDays));
+  set('framesMs', days(config.retainFramesDays));
+  set('tracksMs', days(config.retainTracksDays));
+  return {
+    lostExit: config.maxVisitMinutes === undefined ? {} : { maxVisitMs: config.maxVisitMinutes * 60_000 },
+    retention,
+  };
+}
 
 /** Demo staff for a laptop; a store sets FLOOR_STAFF. */
 export const DEMO_FLOOR_STAFF = 'manager:supervisor:walkout-demo,staff:viewer:walkout-view';
@@ -127,6 +186,7 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv): EdgeConfig {
     httpHost: env.EDGE_HTTP_HOST ?? '127.0.0.1',
     ...(env.EDGE_TRUST_PROXY === undefined ? {} : { trustProxy: env.EDGE_TRUST_PROXY }),
     floorStaff: env.FLOOR_STAFF ?? DEMO_FLOOR_STAFF,
+    ...numericSettings(env),
     ...(env.ENTRY_TOKEN_PUBLIC_KEY ? { entryTokenPublicKeyPem: env.ENTRY_TOKEN_PUBLIC_KEY } : {}),
   };
   const checked = validator.check(config);

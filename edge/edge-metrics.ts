@@ -64,7 +64,29 @@ export function createEdgeMetrics() {
     }),
     outboxFailed: new Counter({
       name: 'walkout_edge_outbox_failed_total',
-      help: 'Outbox items the cloud refused for good',
+      help: 'Outbox items the cloud refused for good (dead; kept, npm run outbox -- retry resends)',
+      registers: [registry],
+    }),
+    outboxHeld: new Counter({
+      name: 'walkout_edge_outbox_held_total',
+      help: 'Outbox items held because the cloud refused the edge credential or address',
+      registers: [registry],
+    }),
+    floorClientsDropped: new Counter({
+      name: 'walkout_edge_floor_clients_dropped_total',
+      help: 'Floor-view WebSocket clients disconnected because they fell too far behind (bufferedAmount over the bound)',
+      registers: [registry],
+    }),
+    rowsPruned: new Counter({
+      name: 'walkout_edge_rows_pruned_total',
+      help: 'Edge database rows deleted by the retention job, by table',
+      labelNames: ['table'],
+      registers: [registry],
+    }),
+    sessionsClosedWithoutExitScan: new Counter({
+      name: 'walkout_edge_sessions_closed_without_exit_scan_total',
+      help: 'Sessions closed without an exit scan, by what closed them (cameras saw the exit, or the maximum visit time)',
+      labelNames: ['by'],
       registers: [registry],
     }),
   };

@@ -6,6 +6,8 @@ import type { MqttAuth } from '../shared/broker/broker-credentials.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { StoreConfig } from '../shared/store-config.ts';
 import type { Timers } from '../shared/timers.ts';
+import type { LostExitSettings } from './checkout/lost-exit.ts';
+import type { RetentionSettings } from './db/edge-retention.ts';
 import type { DeviceTimeWindow } from './mqtt/device-time-window.ts';
 import type { VisionConfig } from './vision/vision-config.ts';
 
@@ -46,6 +48,10 @@ export interface EdgeOptions {
   gateCommandKey?: KeyObject;
   /** How far device capture times may be from the edge's clock (default: 2 s ahead, any age behind). */
   deviceTimeWindow?: DeviceTimeWindow;
+  /** When a session without an exit scan is closed (checkout/lost-exit.ts; default DEFAULT_LOST_EXIT: 3 h). */
+  lostExit?: Partial<LostExitSettings>;
+  /** How long the edge keeps what it no longer needs (db/retention.ts; default DEFAULT_RETENTION). */
+  retention?: Partial<RetentionSettings>;
   /** Ceiling-camera tracking (edge/vision); off when undefined. */
   vision?: VisionConfig;
 }

@@ -11,8 +11,11 @@ import { topics } from '../shared/topics.ts';
 import { parseTrustProxy } from '../shared/trust-proxy.ts';
 import type { Checkout } from './checkout/checkout.ts';
 import { buildCheckout } from './checkout/checkout-wiring.ts';
-import type { SessionStore } from './checkout/session-store.ts';
+import { DEFAULT_LOST_EXIT } from './checkout/lost-exit.ts';
+import { LostExitWatch } from './checkout/lost-exit-watch.ts';
+import type { SessionStore, ShoppingSession } from './checkout/session-store.ts';
 import type { EdgeDatabase } from './db/edge-database.ts';
+import { DEFAULT_RETENTION, EdgeRetention } from './db/edge-retention.ts';
 import type { EdgeMetrics } from './edge-metrics.ts';
 import type { EdgeOptions } from './edge-options.ts';
 import type { EdgeOutputs } from './edge-outputs.ts';
@@ -101,6 +104,8 @@ export function wireEdge(core: EdgeCore): {
     ...books,
     cloud: { url: options.cloudUrl, storeId, credential: options.storeCredential },
     outbox: core.outbox,
+    alerts: core.alerts,
+    alert: core.alert,
     shelves,
     fusion,
     exitAlerts,
@@ -111,8 +116,18 @@ export function wireEdge(core: EdgeCore): {
     maxHoldMs: options.maxHoldMs ?? 5000,
     exceptionHoldMs: options.exceptionHoldMs ?? 120_000,
   });
-  const vision = wireVision(core, fusion);
-  const gate = wireGate(core, fusion, checkout, vision);
+  const exited = exitHandler(core, fusion, checkout);
+  const lostExits = new LostExitWatch({
+    sessions: core.sessions,
+    clock,
+    timers,
+    settings: { ...DEFAULT_LOST_EXIT, ...options.lostExit },
+    logger: logger.child({ component: 'lost-exit' }),
+    metrics: core.metrics,
+    closed: (session, decision) => exited(session, decision.by),
+  });
+  const vision = wireVision(core, fusion, lostExits);
+  const gate = wireGate(core, vision, exited);
   const heldShelves =
     options.lockstep === true
       ? new HeldShelfBatches(
@@ -154,8 +169,20 @@ export function wireEdge(core: EdgeCore): {
     { name: 'stock', start: () => shelfStage.publishAllStock(clock.now()), stop: () => {} },
     stage('fusion', fusion),
     stage('checkout', checkout),
+    stage('lost-exit', lostExits),
     stage('floor-recorder', recorder),
     stage('cloud-sync', sync),
+    stage(
+      'retention',
+      new EdgeRetention({
+        db: core.db,
+        clock,
+        timers,
+        settings: { ...DEFAULT_RETENTION, ...options.retention },
+        metrics: core.metrics,
+        logger: logger.child({ component: 'retention' }),
+      }),
+    ),
     floorStage({
       store: core.store,
       sessions: core.sessions,
@@ -179,7 +206,7 @@ export function wireEdge(core: EdgeCore): {
   return { stages, shelves, sync, vision, heldShelves };
 }
 
-function wireVision(core: EdgeCore, fusion: FusionStage): VisionStage | undefined {
+function wireVision(core: EdgeCore, fusion: FusionStage, lostExits: LostExitWatch): VisionStage | undefined {
   const { options, clock, recorder } = core;
   if (options.vision === undefined) return undefined;
   return new VisionStage({
@@ -192,6 +219,7 @@ function wireVision(core: EdgeCore, fusion: FusionStage): VisionStage | undefine
     publish: (update) => {
       core.outputs.publish('tracks', update);
       recorder.tracksUpdated(update);
+      lostExits.observe(update);
     },
     onFrame: (camera, captureTs, jpeg) => recorder.frameArrived(camera, captureTs, jpeg),
     observe: (step) => fusion.observe(step),
@@ -200,12 +228,39 @@ function wireVision(core: EdgeCore, fusion: FusionStage): VisionStage | undefine
   });
 }
 
-/** Entries open a session (vision binds the people coming in); exits start the checkout and the exit watch. */
-function wireGate(
+/**
+ * A session is closing — on its exit scan, or without one (`closedBy`, lost-exit.ts): announce it, and start
+ * its checkout. Only a scan is given to fusion's exit watch (a scan is what it matches leaving tracks to).
+ */
+function exitHandler(
   core: EdgeCore,
   fusion: FusionStage,
   checkout: Checkout,
+): (session: ShoppingSession, closedBy?: 'cameras' | 'max-visit-time') => void {
+  const { clock, outputs } = core;
+  return (session, closedBy) => {
+    const ts = session.exitedAt ?? clock.now();
+    const { sessionId, accountId, exitGate: gate, party } = session;
+    outputs.publish('session-event', {
+      v: 1,
+      kind: 'exited',
+      sessionId,
+      accountId,
+      ...(gate === undefined ? {} : { gate }),
+      ts,
+      ...(closedBy === undefined ? {} : { closedBy }),
+    });
+    core.exitAlerts.exited(session);
+    if (closedBy === undefined) fusion.sessionExited(sessionId, gate ?? '', ts, party);
+    checkout.begin(session);
+  };
+}
+
+/** Entries open a session (vision binds the people coming in); exits start the checkout and the exit watch. */
+function wireGate(
+  core: EdgeCore,
   vision: VisionStage | undefined,
+  exited: (session: ShoppingSession) => void,
 ): GateStage {
   const { options, clock, outputs, sessions } = core;
   return new GateStage({
@@ -227,13 +282,6 @@ function wireGate(
       const { sessionId, accountId, entryGate: gate, party, enteredAt: ts } = session;
       outputs.publish('session-event', { v: 1, kind: 'entered', sessionId, accountId, gate, party, ts });
     },
-    onExited: (session) => {
-      const ts = session.exitedAt ?? clock.now();
-      const { sessionId, accountId, exitGate: gate, party } = session;
-      outputs.publish('session-event', { v: 1, kind: 'exited', sessionId, accountId, gate, ts });
-      core.exitAlerts.exited(session);
-      fusion.sessionExited(sessionId, gate ?? '', ts, party);
-      checkout.begin(session);
-    },
+    onExited: (session) => exited(session),
   });
 }

@@ -8,6 +8,9 @@ import { hashSecret, newSecretToken, readBearerToken } from '../http/bearer-toke
 
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 
+/** Expired sessions are deleted at most this often, on a sign-in (ms): the table holds live sessions only. */
+export const SESSION_PRUNE_EVERY_MS = 3_600_000;
+
 /** OpenAPI security requirement of the routes a signed-in shopper calls. */
 export const SHOPPER_SECURITY = [{ shopperSession: [] }];
 /** OpenAPI security requirement of the staff routes (a session of a staff account). */
@@ -16,6 +19,9 @@ export const STAFF_SECURITY = [{ staffSession: [] }];
 export type AccountRole = 'shopper' | 'staff';
 
 export class ShopperSessions {
+  /** Cloud clock of the last deletion of expired sessions (0: not yet in this process). */
+  private lastPruneAt = 0;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -28,7 +34,18 @@ export class ShopperSessions {
       'INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
       [hashSecret(token), accountId, now, now + SESSION_TTL_MS],
     );
+    if (now - this.lastPruneAt >= SESSION_PRUNE_EVERY_MS) await this.pruneExpired();
     return token;
+  }
+
+  /** Deletes expired sessions (they authenticate nobody); returns how many. */
+  async pruneExpired(): Promise<number> {
+    this.lastPruneAt = this.clock.now();
+    const rows = await this.db.query<{ token_hash: string }>(
+      'DELETE FROM sessions WHERE expires_at < $1 RETURNING token_hash',
+      [this.lastPruneAt],
+    );
+    return rows.length;
   }
 
   /** Signs out: deletes the request's session (401 when it is not a valid one), so its token stops working. */

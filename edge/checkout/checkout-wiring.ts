@@ -2,13 +2,16 @@
 // final is announced (receipt-queued) and sent at once; the cloud's acknowledgement is announced in turn.
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
+import type { Alert } from '../../shared/schemas/alert.ts';
 import type { Timers } from '../../shared/timers.ts';
 import type { EdgeMetrics } from '../edge-metrics.ts';
 import type { EdgeOutputs } from '../edge-outputs.ts';
+import type { AlertBook } from '../floor/alert-book.ts';
 import type { UnresolvedExitAlerts } from '../floor/unresolved-exit-alerts.ts';
 import type { ExceptionQueue } from '../fusion/exception-queue.ts';
 import { DEFAULT_FUSION, exitWatchMaxMs } from '../fusion/fusion-settings.ts';
 import type { FusionStage } from '../fusion/fusion-stage.ts';
+import { cloudLinkHeldAlert, cloudLinkRestoredAlert } from '../outbox/cloud-link-alert.ts';
 import { CloudSync } from '../outbox/cloud-sync.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import type { ShelfMonitor } from '../shelves/shelf-monitor.ts';
@@ -25,6 +28,8 @@ export interface CheckoutWiring {
   exceptions: ExceptionQueue;
   exitAlerts: UnresolvedExitAlerts;
   outputs: EdgeOutputs;
+  alerts: AlertBook;
+  alert: (alert: Alert | undefined) => void;
   metrics: EdgeMetrics;
   clock: Clock;
   timers: Timers | undefined;
@@ -49,6 +54,11 @@ export function buildCheckout(w: CheckoutWiring): { checkout: Checkout; sync: Cl
       outputs.publish('session-event', receiptDelivered(item.key, answer, sessions, clock.now()));
     },
     onFailed: () => metrics.outboxFailed.inc(),
+    onHeld: (_item, error) => {
+      metrics.outboxHeld.inc();
+      w.alert(cloudLinkHeldAlert(w.alerts, error, clock.now()));
+    },
+    onLinkRestored: (released) => w.alert(cloudLinkRestoredAlert(w.alerts, released, clock.now())),
   });
   const checkout = new Checkout({
     sessions,

@@ -100,7 +100,12 @@ export class SessionStore {
   }
 
   /** The shopper passed the exit: no later event is theirs; the receipt is being settled. */
-  markClosing(sessionId: string, exitGate: string, exitedAt: number): ShoppingSession | undefined {
+  /** `exitGate` undefined: closed without an exit scan and without the cameras seeing where (lost-exit.ts). */
+  markClosing(
+    sessionId: string,
+    exitGate: string | undefined,
+    exitedAt: number,
+  ): ShoppingSession | undefined {
     const session = this.live.get(sessionId);
     if (session === undefined || session.status !== 'open') return undefined;
     session.status = 'closing';
@@ -108,7 +113,7 @@ export class SessionStore {
     session.exitedAt = exitedAt;
     this.db
       .prepare("UPDATE sessions SET status = 'closing', exit_gate = ?, exited_at = ? WHERE session_id = ?")
-      .run(exitGate, exitedAt, sessionId);
+      .run(exitGate ?? null, exitedAt, sessionId);
     return session;
   }
 

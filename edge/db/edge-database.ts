@@ -1,4 +1,4 @@
-// The edge's durable state in SQLite (better-sqlite3, WAL): sessions, shelf events, used entry tokens and
+// The edge's durable state in SQLite (better-sqlite3, WAL, synchronous=FULL): sessions, shelf events, used entry tokens and
 // the outbox. Opened once per edge process; migrations run at open.
 import Database from 'better-sqlite3';
 
@@ -82,14 +82,27 @@ const migrations: string[] = [
    CREATE INDEX visit_tracks_ts ON visit_tracks (ts);`,
   // the entry token a session was opened on: the visit upload names it and the cloud bills on it
   'ALTER TABLE sessions ADD COLUMN entry_token_id TEXT;',
+  // #15: a visit the cloud would not take because of the link (a rotated credential) waits, held, for an
+  // operator; delivered rows are pruned by age, so they are found by delivered_at
+  `ALTER TABLE outbox ADD COLUMN held_at REAL;
+   CREATE INDEX outbox_held ON outbox (id) WHERE held_at IS NOT NULL AND delivered_at IS NULL AND failed_at IS NULL;
+   CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE delivered_at IS NOT NULL;
+   CREATE INDEX sessions_closed ON sessions (exited_at) WHERE status = 'closed';
+   CREATE INDEX shelf_events_start ON shelf_events (start_ts);
+   CREATE INDEX audit_log_at ON audit_log (at);
+   CREATE INDEX exceptions_created ON exceptions (created_at) WHERE status != 'open';`,
 ];
 
 /** Opens (and migrates) the edge database; ':memory:' for tests. */
 export function openEdgeDatabase(path: string): EdgeDatabase {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  // FULL: a commit is on disk before it returns, so a visit queued for billing survives power loss (NORMAL in
+  // WAL mode may lose the last commits); the edge commits a few rows a second, far below the fsync budget
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
+  // the edge and `npm run outbox` may write at once: the second waits for the first instead of failing
+  db.pragma('busy_timeout = 5000');
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
   );

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { FloorMessageSchema } from '../../shared/schemas/floor-snapshot.ts';
 import { errorBody, errorResponses } from '../http/error-mapper.ts';
-import type { FloorHub } from './floor-hub.ts';
+import { FLOOR_CLIENT_MAX_BUFFERED_BYTES, type FloorHub } from './floor-hub.ts';
 
 export const floorLiveRoutes: FastifyPluginAsyncTypebox<{ hub: FloorHub }> = async (app, { hub }) => {
   app.route({
@@ -31,7 +31,14 @@ export const floorLiveRoutes: FastifyPluginAsyncTypebox<{ hub: FloorHub }> = asy
         .send(errorBody('upgrade_required', 'Connect with a WebSocket client to follow the floor.')),
     wsHandler: (socket) => {
       const disconnect = hub.connect((text) => {
-        if (socket.readyState === socket.OPEN) socket.send(text);
+        if (socket.readyState !== socket.OPEN) return true;
+        // a client that stopped reading is cut, not buffered for ever; its page reconnects and reloads
+        if (socket.bufferedAmount > FLOOR_CLIENT_MAX_BUFFERED_BYTES) {
+          socket.terminate();
+          return false;
+        }
+        socket.send(text);
+        return true;
       });
       socket.on('close', disconnect);
       socket.on('error', disconnect);

@@ -1,9 +1,13 @@
-// Delivers the outbox to the cloud until acknowledged: one POST per item with its idempotency key,
-// exponential backoff on network errors and 5xx/429, dead-letter on other 4xx (kept, counted, logged).
+// Delivers the outbox to the cloud until acknowledged: one POST per item, oldest first, with its idempotency
+// key. The cloud's answer decides (cloud-answer.ts): network errors, 5xx and 429 back off the whole link
+// (exponential with jitter, Retry-After honoured; retry-policy.ts) so the backlog later drains in order; a
+// refused credential holds items for an operator; a refused visit is kept as dead. Never drops one.
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
+import { outcomeOf } from './cloud-answer.ts';
 import type { Outbox, OutboxItem } from './outbox.ts';
+import { DEFAULT_RETRY, nextRetryMs, type RetrySettings, retryAfterMs } from './retry-policy.ts';
 
 export interface CloudSyncOptions {
   cloudUrl: string;
@@ -13,27 +17,52 @@ export interface CloudSyncOptions {
   clock: Clock;
   /** Default: wall-clock timers. */
   timers?: Timers;
+  /** Uniform in [0, 1) for the backoff's jitter (default Math.random; seeded in tests). */
+  random?: () => number;
   logger: Logger;
   /** Called after the cloud acknowledged an item, with its JSON answer. */
   onDelivered?: (item: OutboxItem, answer: unknown) => void;
+  /** The cloud refused this item for good (dead; kept for an operator). */
   onFailed?: (item: OutboxItem, error: string) => void;
+  /** The cloud refused the edge's credential or address: the item is held (an alert is due). */
+  onHeld?: (item: OutboxItem, error: string) => void;
+  /** A delivery went through while items were held: they were released (the alert can clear). */
+  onLinkRestored?: (released: number) => void;
   requestTimeoutMs?: number;
-  maxBackoffMs?: number;
+  retry?: RetrySettings;
+  /** While items are held, the oldest is tried again this often (ms, default 5 min): a fix on the cloud's side is noticed. */
+  heldProbeMs?: number;
 }
 
 const PATH_BY_KIND: Record<string, (storeId: string) => string> = {
   visit: (storeId) => `/v1/stores/${encodeURIComponent(storeId)}/visits`,
 };
 
+/** Longest the loop sleeps between looks at the outbox (ms): a clock jump or an operator's re-queue is noticed within it. */
+const MAX_SLEEP_MS = 60_000;
+
 export class CloudSync {
   private cancelRetry: CancelTimer | undefined;
   private running = false;
   private draining: Promise<void> | undefined;
+  /** Failed attempts in a row (network, 5xx, 429): the link's backoff exponent. */
+  private consecutiveFailures = 0;
+  /** Nothing is sent before this (edge clock, ms): the link is backing off. */
+  private linkRetryAt = 0;
+  /** Next probe of a held item (edge clock, ms). */
+  private heldProbeAt: number | undefined;
+  /** The cloud refused the link since the last delivery went through (the alert is up). */
+  private holding = false;
 
   constructor(private readonly options: CloudSyncOptions) {}
 
+  /** Releases items held before a restart (the restart may carry the fixed credential) and starts sending. */
   start(): void {
     this.running = true;
+    const released = this.options.outbox.releaseHeld(this.options.clock.now());
+    this.holding = released > 0;
+    if (released > 0)
+      this.options.logger.warn({ released }, 'held visits released at start: trying the cloud again');
     this.kick();
   }
 
@@ -49,7 +78,7 @@ export class CloudSync {
     while (this.draining !== undefined) await this.draining;
   }
 
-  /** Deliver now (called after an enqueue) instead of waiting for the next scheduled attempt. */
+  /** Deliver now (after an enqueue or an operator's retry) instead of waiting for the next scheduled look. */
   kick(): void {
     if (!this.running || this.draining !== undefined) return;
     this.cancelRetry?.();
@@ -62,19 +91,30 @@ export class CloudSync {
 
   private schedule(): void {
     if (!this.running) return;
-    const next = this.options.outbox.nextDueAt();
-    if (next === undefined) return;
-    const wait = Math.max(0, Math.min(next - this.options.clock.now(), 60_000));
+    const { outbox, clock } = this.options;
+    const now = clock.now();
+    const due = outbox.nextDueAt();
+    const nextSend = due === undefined ? undefined : Math.max(due, this.linkRetryAt);
+    if (outbox.hasHeld()) this.heldProbeAt ??= now + (this.options.heldProbeMs ?? 300_000);
+    else this.heldProbeAt = undefined;
+    // with nothing due it still looks once a minute: rows an operator re-queued (npm run outbox) are found
+    const next = Math.min(nextSend ?? Number.POSITIVE_INFINITY, this.heldProbeAt ?? Number.POSITIVE_INFINITY);
+    const wait = Math.max(0, Math.min(next - now, MAX_SLEEP_MS));
     this.cancelRetry = (this.options.timers ?? systemTimers).after(wait, () => this.kick());
   }
 
   private async drain(): Promise<void> {
-    const { outbox, clock } = this.options;
-    for (;;) {
-      if (!this.running) return;
-      const items = outbox.due(clock.now(), 16);
-      if (items.length === 0) return;
-      await Promise.all(items.map((item) => this.deliver(item)));
+    const { outbox, clock, logger } = this.options;
+    if (this.heldProbeAt !== undefined && clock.now() >= this.heldProbeAt) {
+      this.heldProbeAt = undefined;
+      if (outbox.releaseOldestHeld(clock.now()))
+        logger.info('trying the oldest held visit again: has the credential been fixed?');
+    }
+    // one at a time, oldest first: a backlog reaches the cloud in the order the visits ended
+    while (this.running && clock.now() >= this.linkRetryAt) {
+      const [item] = outbox.due(clock.now(), 1);
+      if (item === undefined) return;
+      await this.deliver(item);
     }
   }
 
@@ -86,10 +126,10 @@ export class CloudSync {
       return;
     }
     const url = `${this.options.cloudUrl}${pathOf(this.options.storeId)}`;
-    let status = 0;
-    let text = '';
+    let response: Response;
+    let text: string;
     try {
-      const response = await fetch(url, {
+      response = await fetch(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -99,33 +139,81 @@ export class CloudSync {
         body: item.body,
         signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
       });
-      status = response.status;
       text = await response.text();
     } catch (err) {
-      return this.retry(item, `cannot reach cloud at ${this.options.cloudUrl}: ${(err as Error).message}`);
+      return this.backOff(item, `cannot reach cloud at ${this.options.cloudUrl}: ${(err as Error).message}`);
     }
-    if (status >= 200 && status < 300) {
-      outbox.markDelivered(item.id, clock.now());
-      let answer: unknown = text;
-      try {
-        answer = JSON.parse(text);
-      } catch {
-        // a non-JSON acknowledgement is still an acknowledgement
+    const outcome = outcomeOf(response.status, text);
+    switch (outcome.kind) {
+      case 'delivered':
+        return this.delivered(item, text);
+      case 'retry':
+        return this.backOff(
+          item,
+          outcome.reason,
+          retryAfterMs(response.headers.get('retry-after'), clock.now(), this.settings()),
+        );
+      case 'hold': {
+        const error = `${outcome.reason} — held: fix the store credential or CLOUD_URL, then restart the edge or run npm run outbox -- retry --all-held`;
+        logger.error({ key: item.key, status: response.status }, error);
+        outbox.markHeld(item.id, error, clock.now());
+        this.holding = true;
+        this.options.onHeld?.(item, error);
+        return;
       }
-      this.options.onDelivered?.(item, answer);
-      return;
+      case 'dead': {
+        const error = `cloud refused ${item.key}: ${outcome.reason}`;
+        logger.error(
+          { key: item.key, status: response.status },
+          `${error} — kept as dead; fix and npm run outbox -- retry`,
+        );
+        outbox.markFailed(item.id, error, clock.now());
+        this.options.onFailed?.(item, error);
+        return;
+      }
     }
-    if (status === 429 || status >= 500)
-      return this.retry(item, `cloud answered ${status}: ${text.slice(0, 200)}`);
-    const error = `cloud refused ${item.key} with ${status}: ${text.slice(0, 500)}`;
-    logger.error({ key: item.key, status }, `${error} — kept in the outbox as failed; fix and requeue`);
-    outbox.markFailed(item.id, error, clock.now());
-    this.options.onFailed?.(item, error);
   }
 
-  private retry(item: OutboxItem, error: string): void {
-    const backoff = Math.min(this.options.maxBackoffMs ?? 30_000, 250 * 2 ** Math.min(item.attempts, 10));
-    this.options.logger.warn({ key: item.key, attempts: item.attempts + 1, retryInMs: backoff }, error);
-    this.options.outbox.markRetry(item.id, error, this.options.clock.now() + backoff);
+  private delivered(item: OutboxItem, text: string): void {
+    const { outbox, clock, logger } = this.options;
+    outbox.markDelivered(item.id, clock.now());
+    this.consecutiveFailures = 0;
+    let answer: unknown = text;
+    try {
+      answer = JSON.parse(text);
+    } catch {
+      // a non-JSON acknowledgement is still an acknowledgement
+    }
+    this.options.onDelivered?.(item, answer);
+    const released = outbox.releaseHeld(clock.now());
+    if (released > 0 || this.holding) {
+      this.holding = false;
+      logger.info({ released }, 'the cloud takes deliveries again: held visits released');
+      this.heldProbeAt = undefined;
+      this.options.onLinkRestored?.(released);
+    }
+  }
+
+  /** The link is down or busy: this item and every later one wait until the backoff (or Retry-After) is over. */
+  private backOff(item: OutboxItem, error: string, retryAfter?: number): void {
+    const { clock, logger, outbox } = this.options;
+    this.consecutiveFailures++;
+    const random = (this.options.random ?? Math.random)();
+    const waitMs = nextRetryMs(this.consecutiveFailures, random, retryAfter, this.settings());
+    this.linkRetryAt = clock.now() + waitMs;
+    logger.warn(
+      {
+        key: item.key,
+        attempts: item.attempts + 1,
+        failuresInARow: this.consecutiveFailures,
+        retryInMs: waitMs,
+      },
+      error,
+    );
+    outbox.markRetry(item.id, error, this.linkRetryAt);
+  }
+
+  private settings(): RetrySettings {
+    return this.options.retry ?? DEFAULT_RETRY;
   }
 }

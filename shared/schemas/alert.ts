@@ -10,6 +10,8 @@ export const AlertKindSchema = Type.Union([
   Type.Literal('device-offline'),
   /** More people came in through an entry gate than the scan admitted (edge/vision). */
   Type.Literal('tailgating'),
+  /** The cloud refuses the edge's credential: visits are held until it is fixed (edge/outbox). */
+  Type.Literal('cloud-link'),
 ]);
 
 export const AlertSchema = Type.Object(

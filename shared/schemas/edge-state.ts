@@ -14,8 +14,16 @@ export const EdgeStateSchema = Type.Object({
       enteredAt: Type.Number(),
     }),
   ),
-  /** Visits owed to the cloud: waiting, delivered, given up on. */
-  outbox: Type.Object({ pending: Type.Integer(), delivered: Type.Integer(), failed: Type.Integer() }),
+  /**
+   * Visits owed to the cloud: waiting, held (the cloud refused the edge's credential: an operator fixes it and
+   * they go), delivered, and failed (refused for what they are: kept, `npm run outbox -- retry` resends).
+   */
+  outbox: Type.Object({
+    pending: Type.Integer(),
+    held: Type.Integer(),
+    delivered: Type.Integer(),
+    failed: Type.Integer(),
+  }),
 });
 
 export type EdgeState = Static<typeof EdgeStateSchema>;

@@ -13,6 +13,11 @@ export const SessionEventSchema = Type.Object(
     sessionId: Type.String(),
     accountId: Type.String(),
     gate: Type.Optional(Type.String()),
+    /**
+     * exited without an exit scan (edge/checkout/lost-exit.ts): the cameras saw the shopper leave, or the
+     * maximum visit time passed. Absent: the exit scan closed it.
+     */
+    closedBy: Type.Optional(Type.Union([Type.Literal('cameras'), Type.Literal('max-visit-time')])),
     /** People admitted on the entry scan. */
     party: Type.Optional(Type.Integer({ minimum: 1 })),
     ts: Type.Number(),

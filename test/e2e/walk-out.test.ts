@@ -131,7 +131,7 @@ for (const stack of stacks) {
       if (deliveredAt === undefined) throw new Error('receipt never acknowledged by the cloud');
       // the simulator runs at speed 1, so device time is wall time
       expect(deliveredAt - alice.exitedAt).toBeLessThan(3000);
-      expect(running.edge.state().outbox).toEqual({ pending: 0, delivered: 1, failed: 0 });
+      expect(running.edge.state().outbox).toEqual({ pending: 0, held: 0, delivered: 1, failed: 0 });
     });
   });
 }

@@ -51,10 +51,15 @@ function refreshCartsSoon() {
 /** @param {StaffSession} session */
 async function start(session) {
   showSignedIn(session);
+  await reloadState();
+  connectLive(onMessage, reloadState);
+}
+
+/** The snapshot, (re)loaded: at sign-in and after the live connection was lost (an edge restart). */
+async function reloadState() {
   const snap = await fetchState();
   loadSnapshot(snap);
   byId('store-name', HTMLElement).textContent = snap.store.name;
-  connectLive(onMessage);
 }
 
 startMetrics();

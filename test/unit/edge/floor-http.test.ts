@@ -163,7 +163,11 @@ describe('floor API over a real FloorService', () => {
     raise('device-offline:CAM-01', 'device-offline');
     alerts.acknowledge(`low-stock:${LANE}`, 'manager', T0 - 1);
     const auth = new StaffAuth(parseStaffList(DEMO_FLOOR_STAFF), clock);
-    const state = () => ({ storeId: 'S', inStore: [], outbox: { pending: 0, delivered: 0, failed: 0 } });
+    const state = () => ({
+      storeId: 'S',
+      inStore: [],
+      outbox: { pending: 0, held: 0, delivered: 0, failed: 0 },
+    });
     app = await buildEdgeHttp({ registry: new Registry(), state, auth, hub, floor });
     tokens.supervisor = (await auth.signIn('manager', 'walkout-demo')).token;
     tokens.viewer = (await auth.signIn('staff', 'walkout-view')).token;

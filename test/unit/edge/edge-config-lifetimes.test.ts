@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { EdgeConfigError, edgeLifetimes, loadEdgeConfig } from '../../../edge/edge-config.ts';
+
+describe('edge config: maximum visit time and retentions', () => {
+  it('are unset by default (the stages use their documented defaults)', () => {
+    expect(edgeLifetimes(loadEdgeConfig({}))).toEqual({ lostExit: {}, retention: {} });
+  });
+
+  it('read minutes and days from the environment', () => {
+    const config = loadEdgeConfig({
+      MAX_VISIT_MINUTES: '90',
+      RETAIN_VISITS_DAYS: '60',
+      RETAIN_DELIVERED_DAYS: '0.5',
+    });
+    expect(edgeLifetimes(config)).toEqual({
+      lostExit: { maxVisitMs: 90 * 60_000 },
+      retention: {
+        visitsMs: 60 * 86_400_000,
+        decidedExceptionsMs: 60 * 86_400_000,
+        deliveredOutboxMs: 43_200_000,
+      },
+    });
+  });
+
+  it.each([
+    ['MAX_VISIT_MINUTES', 'three hours'],
+    ['MAX_VISIT_MINUTES', '2'],
+    ['MAX_VISIT_MINUTES', '90.5'],
+    ['RETAIN_AUDIT_DAYS', '0'],
+    ['RETAIN_FRAMES_DAYS', '-1'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    expect(() => loadEdgeConfig({ [name]: value })).toThrow(EdgeConfigError);
+    expect(() => loadEdgeConfig({ [name]: value })).toThrow(name);
+  });
+});
