@@ -253,8 +253,9 @@ export class Tracker {
   }
 
   /**
-   * Whether someone else could be the person found again at `at`: another confirmed track of another session
-   * (or of none), itself unseen for a while, that could have got there since it was last seen. When the only
+   * Whether someone else could be the person found again at `at`: someone admitted at the gate and not seen
+   * yet, or another confirmed track of another session (or of none), itself unseen for a while, that could
+   * have got there since it was last seen. When the only
    * people lost nearby are the track's own (or its companions on the same scan), being found again by
    * appearance cannot have moved a pick to anyone else: no doubt.
    */
@@ -265,6 +266,8 @@ export class Tracker {
     radiusM: number,
     walkMps = 1.5,
   ): boolean {
+    // someone let in through the gate and not seen yet (a dark camera at the entrance) may be who this is
+    if (this.binder.pendingCount() > 0) return true;
     for (const o of this.tracks.values()) {
       if (o === t || o.id === t.id || o.state !== 'confirmed') continue;
       if (o.sessionId !== null && o.sessionId === t.sessionId) continue;

@@ -227,6 +227,25 @@ describe('identity confidence', () => {
     expect(bySession(tracker, 'A')?.swapDoubts).toEqual([]);
   });
 
+  it('doubts a lost shopper found again while someone let in at the gate was not seen yet (a dark entrance)', () => {
+    const { binder, tracker } = setup();
+    binder.entered('A', 'IN', 1, T0);
+    const path: Array<[number, number, number]> = [
+      [0, 2, 0.6],
+      [4, 2, 5],
+      [8, 5, 5],
+    ];
+    for (let k = 0; k <= 70; k++) {
+      const s = k / 10;
+      // B scans in at 5 s and is never seen: the one found again at 6.5 s may be B
+      if (k === 50) binder.entered('B', 'IN', 1, T0 + 5000);
+      const dets = s > 4.5 && s < 6.5 ? [] : [det(walk(path, s), red)];
+      tracker.update(T0 + k * 100, dets, observed);
+    }
+    // capped at 0.4 when found, half a second of matching looks since
+    expect(bySession(tracker, 'A')?.identityConfidence).toBeCloseTo(0.4 + 0.5 / 6, 6);
+  });
+
   it('caps two newcomers of different scans coming in side by side at 0.5 for good', () => {
     const { binder, tracker } = setup();
     binder.entered('A', 'IN', 1, T0);
