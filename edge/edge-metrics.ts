@@ -23,6 +23,11 @@ export function createEdgeMetrics() {
       labelNames: ['kind', 'attribution'],
       registers: [registry],
     }),
+    missedChanges: new Counter({
+      name: 'walkout_edge_missed_changes_total',
+      help: 'Lane weight changes found after a restart (the edge was not listening) and billed as shelf events',
+      registers: [registry],
+    }),
     sensorStates: new Counter({
       name: 'walkout_edge_sensor_state_changes_total',
       help: 'Load-cell health changes, by the state entered',

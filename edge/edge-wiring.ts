@@ -95,6 +95,9 @@ export function wireEdge(core: EdgeCore): {
     core.metrics,
     clock,
     (event) => fusion.onShelfEvent(event),
+    // a lane's level is stored only once what changed it is decided (and recorded), never before
+    () => fusion.isSettledThrough(Number.POSITIVE_INFINITY),
+    logger.child({ component: 'shelves' }),
   );
   const shelves = shelfStage.monitor;
   const { checkout, sync } = buildCheckout({

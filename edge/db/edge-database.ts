@@ -82,6 +82,12 @@ const migrations: string[] = [
    CREATE INDEX visit_tracks_ts ON visit_tracks (ts);`,
   // the entry token a session was opened on: the visit upload names it and the cloud bills on it
   'ALTER TABLE sessions ADD COLUMN entry_token_id TEXT;',
+  // each lane's settled level at the last quiet moment: after a restart, a change the edge missed (#15)
+  `CREATE TABLE lane_levels (
+     lane TEXT PRIMARY KEY,
+     grams REAL NOT NULL,
+     ts REAL NOT NULL
+   );`,
 ];
 
 /** Opens (and migrates) the edge database; ':memory:' for tests. */
