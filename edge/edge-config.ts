@@ -31,6 +31,8 @@ export const EdgeConfigSchema = Type.Object({
   httpHost: Type.String({ minLength: 1 }),
   /** Proxies whose X-Forwarded-For the floor's sign-in rate limit believes (shared/trust-proxy.ts). */
   trustProxy: Type.Optional(Type.String()),
+  /** Longest a receipt waits for staff decisions (ms; default 120 s); a test or soak run shortens it. */
+  exceptionHoldMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
 });
 
 export type EdgeConfig = Static<typeof EdgeConfigSchema>;
@@ -52,6 +54,7 @@ const envNames: Record<keyof EdgeConfig, string> = {
   floorStaff: 'FLOOR_STAFF',
   httpHost: 'EDGE_HTTP_HOST',
   trustProxy: 'EDGE_TRUST_PROXY',
+  exceptionHoldMs: 'EXCEPTION_HOLD_MS',
 };
 
 /** Demo staff for a laptop; a store sets FLOOR_STAFF. */
@@ -128,6 +131,9 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv): EdgeConfig {
     ...(env.EDGE_TRUST_PROXY === undefined ? {} : { trustProxy: env.EDGE_TRUST_PROXY }),
     floorStaff: env.FLOOR_STAFF ?? DEMO_FLOOR_STAFF,
     ...(env.ENTRY_TOKEN_PUBLIC_KEY ? { entryTokenPublicKeyPem: env.ENTRY_TOKEN_PUBLIC_KEY } : {}),
+    ...(env.EXCEPTION_HOLD_MS === undefined || env.EXCEPTION_HOLD_MS === ''
+      ? {}
+      : { exceptionHoldMs: Number(env.EXCEPTION_HOLD_MS) }),
   };
   const checked = validator.check(config);
   if (checked.ok) {

@@ -48,4 +48,6 @@ export interface EdgeOptions {
   deviceTimeWindow?: DeviceTimeWindow;
   /** Ceiling-camera tracking (edge/vision); off when undefined. */
   vision?: VisionConfig;
+  /** Node process metrics (memory, event-loop lag) on /metrics as walkout_edge_*: the edge process only. */
+  processMetrics?: boolean;
 }

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     entryTokenPublicKeyPem: publicKey,
     logger,
     vision: loadVisionConfig(process.env),
+    processMetrics: true,
   });
   if (config.gateCommandKeyFile === undefined)
     logger.warn(

@@ -105,6 +105,8 @@ async function main(): Promise<number> {
     gateCommandKeyPem: cli.gateKeyPath === undefined ? undefined : readFileSync(cli.gateKeyPath, 'utf8'),
     app: new CloudAppClient(cli.cloudUrl),
     speed: cli.speed,
+    // a store's devices: stable client ids, persistent sessions, batches stored and forwarded through an outage
+    persistentSessions: true,
     logger,
     onEvent: (line) => console.log(line),
   });

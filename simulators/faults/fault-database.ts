@@ -27,6 +27,8 @@ export interface CaseDatabase {
   env: Record<string, string>;
   /** What the cloud billed to these accounts. PGlite: only while the cloud is stopped (one process at a time). */
   billed(accountIds: readonly string[]): Promise<BilledVisit[]>;
+  /** Receipts in the case's database (every one is the case's: a fresh database per case). */
+  receiptCount(): Promise<number>;
   /**
    * PostgreSQL only: takes a lock that lets readers through and holds every writer of `table` until released,
    * so an ingest stops at its write of that table.
@@ -112,6 +114,9 @@ export function caseDatabase(
       holdWrites: async () => {
         throw new NoPostgresError('table locks need PostgreSQL');
       },
+      receiptCount: async () => {
+        throw new NoPostgresError('PGlite is read only while the cloud is stopped');
+      },
       drop: async () => {},
     };
   }
@@ -124,6 +129,15 @@ export function caseDatabase(
       const db = await openDatabase(postgresUrl, schema);
       try {
         return await readBilled(db, accountIds);
+      } finally {
+        await db.close();
+      }
+    },
+    receiptCount: async () => {
+      const db = await openDatabase(postgresUrl, schema);
+      try {
+        const rows = await db.query<{ n: unknown }>('SELECT count(*) AS n FROM receipts');
+        return toNumber(rows[0]?.n ?? 0);
       } finally {
         await db.close();
       }
