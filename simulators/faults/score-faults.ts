@@ -42,7 +42,15 @@ function visitsOf(truth: GroundTruth): TruthVisit[] {
 
 const units = (lines: readonly { quantity: number }[]) => lines.reduce((n, l) => n + l.quantity, 0);
 
-export function scoreFaultCase(truth: GroundTruth, billed: readonly BilledVisit[]): FaultCaseScore {
+/**
+ * `toStaff`: by account, units the edge sent to staff naming one of the account's sessions as a candidate —
+ * not billed, but not silently lost either (someone was asked). Default none.
+ */
+export function scoreFaultCase(
+  truth: GroundTruth,
+  billed: readonly BilledVisit[],
+  toStaff: ReadonlyMap<string, number> = new Map(),
+): FaultCaseScore {
   const problems: string[] = [];
   const visits = visitsOf(truth);
   const byAccount = new Map<string, BilledVisit[]>();
@@ -76,8 +84,12 @@ export function scoreFaultCase(truth: GroundTruth, billed: readonly BilledVisit[
         problems.push(`${visit.shopper}: no receipt (${expectedUnits} unit(s) taken)`);
       } else {
         const got = new Map(receipt.lines.map((l) => [l.sku, l.quantity]));
+        let asked = toStaff.get(accountId) ?? 0;
         for (const line of visit.expected) {
-          const missing = line.quantity - Math.min(line.quantity, got.get(line.sku) ?? 0);
+          const unbilled = line.quantity - Math.min(line.quantity, got.get(line.sku) ?? 0);
+          const withStaff = Math.min(unbilled, asked);
+          asked -= withStaff;
+          const missing = unbilled - withStaff;
           if (missing > 0) problems.push(`${visit.shopper}: ${missing} × ${line.sku} taken, not billed`);
           lost += missing;
         }
@@ -86,7 +98,7 @@ export function scoreFaultCase(truth: GroundTruth, billed: readonly BilledVisit[
         shopper: visit.shopper,
         expected: visit.expected,
         billed: receipt?.lines,
-        toStaff: 0,
+        toStaff: toStaff.get(accountId) ?? 0,
         receiptLatencyMs: undefined,
       });
     });
