@@ -32,8 +32,9 @@ describe('missedChange', () => {
 });
 
 const store = indexStore(evalStoreConfig());
-const shelf = store.config.shelves[0];
-if (shelf === undefined) throw new Error('eval store has no shelf');
+const firstShelf = store.config.shelves[0];
+if (firstShelf === undefined) throw new Error('eval store has no shelf');
+const shelf = firstShelf;
 const PERIOD = 1000 / 60;
 const T0 = 1_700_000_000_000;
 
