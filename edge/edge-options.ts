@@ -46,6 +46,8 @@ export interface EdgeOptions {
   gateCommandKey?: KeyObject;
   /** How far device capture times may be from the edge's clock (default: 2 s ahead, any age behind). */
   deviceTimeWindow?: DeviceTimeWindow;
+  /** Entry scans older than this (ms) are refused (a store's edge: STORE_STALE_ENTRY_SCAN_MS); default any age. */
+  staleEntryScanMs?: number;
   /** Ceiling-camera tracking (edge/vision); off when undefined. */
   vision?: VisionConfig;
   /** Node process metrics (memory, event-loop lag) on /metrics as walkout_edge_*: the edge process only. */

@@ -219,6 +219,7 @@ function wireGate(
     clock,
     logger: options.logger.child({ component: 'gate' }),
     metrics: core.metrics,
+    staleEntryScanMs: options.staleEntryScanMs,
     sendCommand: (gateId, command) => {
       const storeId = options.store.storeId;
       const signed = signGateCommand(core.gateCommandKey, storeId, gateId, command);

@@ -6,6 +6,7 @@ import { coverageWarnings, laneCoverage } from '../shared/lane-coverage.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
 import { Edge } from './edge-app.ts';
 import { edgeGateCommandKey, edgeMqttAuth, fetchEntryTokenKey, loadEdgeConfig } from './edge-config.ts';
+import { STORE_STALE_ENTRY_SCAN_MS } from './gate/gate-controller.ts';
 import { STORE_DEVICE_TIME_WINDOW } from './mqtt/device-time-window.ts';
 import { loadVisionConfig } from './vision/vision-config.ts';
 
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     mqttAuth: edgeMqttAuth(config),
     gateCommandKey: edgeGateCommandKey(config),
     deviceTimeWindow: STORE_DEVICE_TIME_WINDOW,
+    staleEntryScanMs: STORE_STALE_ENTRY_SCAN_MS,
     store,
     entryTokenPublicKeyPem: publicKey,
     logger,
