@@ -141,7 +141,12 @@ async function main(): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    const shelves = simulator.shelfStats();
     await simulator.stop();
+    if (shelves !== undefined)
+      console.log(
+        `shelf controllers: ${shelves.publishedBatches} batches published, ${shelves.forwardedBatches} stored and forwarded after a broker outage, ${shelves.droppedBatches} dropped from a full backlog`,
+      );
   }
 }
 

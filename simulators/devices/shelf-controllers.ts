@@ -43,6 +43,8 @@ export class ShelfControllers {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private publishedBatches = 0;
+  /** Batches that waited in a backlog and went out after a reconnect. */
+  private forwardedBatches = 0;
   private failedBatches = 0;
 
   constructor(private readonly options: ShelfControllersOptions) {}
@@ -50,6 +52,7 @@ export class ShelfControllers {
   get stats(): {
     publishedBatches: number;
     failedBatches: number;
+    forwardedBatches: number;
     bufferedBatches: number;
     droppedBatches: number;
   } {
@@ -57,6 +60,7 @@ export class ShelfControllers {
     return {
       publishedBatches: this.publishedBatches,
       failedBatches: this.failedBatches,
+      forwardedBatches: this.forwardedBatches,
       bufferedBatches: backlogs.reduce((n, b) => n + b.size, 0),
       droppedBatches: backlogs.reduce((n, b) => n + b.dropped, 0),
     };
@@ -163,6 +167,7 @@ export class ShelfControllers {
         await connection.publish('shelfWeights', topic, batch satisfies LoadCellBatch, 1);
         backlog.shift();
         this.publishedBatches += 1;
+        this.forwardedBatches += 1;
       }
     } catch (err) {
       this.options.logger.debug({ err, device: shelfId }, 'backlog not sent; kept for the next reconnect');

@@ -163,7 +163,7 @@ async function runCase(faultCase: FaultCase, settings: CaseSettings): Promise<Fa
     );
     const run = processes.startSimulator(scenarioPath, faultCase.name);
     const stopEcho = run.service.onEachLine((line) => {
-      if (/ (picks|puts back|scans at) /.test(line)) say(`sim: ${line.trim()}`);
+      if (/ (picks|puts back|scans at) |^shelf controllers:/.test(line)) say(`sim: ${line.trim()}`);
     });
     const injected = faultCase.inject({ processes, broker, db, simulator: run.service, say });
     const [, code] = await Promise.all([injected, run.service.whenExited()]);

@@ -221,6 +221,11 @@ export class Simulator {
     return stats === undefined ? { published: 0, skipped: 0, dropped: 0, dark: 0 } : { ...stats };
   }
 
+  /** The shelf controllers' counts: published, failed, stored and forwarded, still buffered, dropped. */
+  shelfStats(): ShelfControllers['stats'] | undefined {
+    return this.running?.shelves.stats;
+  }
+
   /** The hooks a lockstep driver steps the simulator with (only while started with `lockstep`). */
   steps(): SimulatorSteps {
     const running = this.requireRunning();
