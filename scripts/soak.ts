@@ -54,6 +54,7 @@ const result = await runSoak({
 });
 console.log('');
 console.log(`minutes                   ${result.minutes}`);
+if (result.stoppedEarly !== undefined) console.log(`stopped early             ${result.stoppedEarly}`);
 console.log(
   `visits scored             ${result.visits} (${result.passes} passes; staff asked ${result.toStaff} time(s) whose a unit was)`,
 );
@@ -77,4 +78,5 @@ if (cli.json) {
     }),
   );
 }
-process.exitCode = result.lost === 0 && result.doubleCharges === 0 ? 0 : 1;
+process.exitCode =
+  result.lost === 0 && result.doubleCharges === 0 && result.stoppedEarly === undefined ? 0 : 1;

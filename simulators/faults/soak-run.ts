@@ -26,6 +26,7 @@ export interface SoakOptions {
 }
 
 export interface SoakResult {
+  /** Minutes of traffic actually played. */
   minutes: number;
   visits: number;
   lost: number;
@@ -35,6 +36,8 @@ export interface SoakResult {
   eventLoopLagP99Ms: number;
   /** Passes of the traffic completed and scored. */
   passes: number;
+  /** Why the traffic ended before the minutes asked (the simulator's last lines). */
+  stoppedEarly?: string;
   /** Units sent to staff (several shoppers at a lane and no cameras in a soak): asked about, not lost. */
   toStaff: number;
   warmupS: number;
@@ -101,6 +104,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   });
   const truths: GroundTruth[] = [];
   const samples: ProcessSample[] = [];
+  let stoppedEarly: string | undefined;
   try {
     await processes.startCloud();
     await processes.startEdge();
@@ -116,7 +120,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     });
     while (Date.now() - started < durationMs) {
       await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS));
-      if (!run.service.running) throw new Error(`simulator stopped:\n${run.service.lastLines()}`);
+      if (!run.service.running) {
+        // the traffic died (e.g. the cloud too slow to sign a pass's shoppers up): score what was played
+        stoppedEarly = run.service.lastLines().split('\n').slice(-3).join(' / ');
+        progress(
+          `  simulator exited early at ${Math.round((Date.now() - started) / 1000)} s: ${stoppedEarly}`,
+        );
+        break;
+      }
       const pid = processes.edge.pid;
       const rss = pid === undefined ? undefined : rssOf(pid);
       if (rss === undefined) throw new Error(`edge is not running:\n${processes.edge.lastLines()}`);
@@ -133,7 +144,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         );
     }
     await run.service.stop();
-    progress(`traffic stopped after ${options.minutes} min; waiting for the last receipts`);
+    const playedMin = Math.round((Date.now() - started) / 6000) / 10;
+    progress(`traffic stopped after ${playedMin} min; waiting for the last receipts`);
     // the last completed pass's receipts: outbox, cloud and the doubtful lines' hold
     await new Promise((r) => setTimeout(r, SOAK_EXCEPTION_HOLD_MS + 10_000));
     const toStaffByAccount = staffRoutedUnits(processes.edgeDbPath);
@@ -159,7 +171,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const hours = first === undefined || last === undefined ? 0 : (last.atMs - first.atMs) / 3_600_000;
     const lags = samples.flatMap((s) => (s.lagP99Ms === undefined ? [] : [s.lagP99Ms]));
     return {
-      minutes: options.minutes,
+      minutes: playedMin,
+      ...(stoppedEarly === undefined ? {} : { stoppedEarly }),
       visits,
       lost,
       doubleCharges,

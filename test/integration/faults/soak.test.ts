@@ -30,6 +30,7 @@ describe.skipIf(skip !== undefined)('soak on real processes (Mosquitto, PostgreS
         dir: mkdtempSync(join(tmpdir(), 'walkout-soak-')),
         progress: (line) => lines.push(line),
       });
+      expect(result.stoppedEarly, lines.join('\n')).toBeUndefined();
       expect(result.passes, lines.join('\n')).toBeGreaterThanOrEqual(1);
       expect(result.visits).toBeGreaterThan(0);
       expect({ lost: result.lost, doubleCharges: result.doubleCharges }, lines.join('\n')).toEqual({
