@@ -1,5 +1,6 @@
-// CLI entry of the cloud service: reads its settings from the environment (DATABASE_URL, PORT, STORE_CONFIG,
-// STAFF_EMAIL, ONLINE_SHOP_CREDENTIAL, … see the README), validates them, listens, stops on SIGINT/SIGTERM.
+// CLI entry of the cloud service: reads its settings from the environment (DATABASE_URL, DATABASE_SCHEMA,
+// PORT, STORE_CONFIG, STAFF_EMAIL, ONLINE_SHOP_CREDENTIAL, … see the README), validates them, listens, stops
+// on SIGINT/SIGTERM.
 import { pino } from 'pino';
 import { ProductionModeError } from '../shared/production-mode.ts';
 import { loadStoreConfig, StoreConfigError } from '../shared/store-config.ts';
@@ -51,11 +52,14 @@ async function main(): Promise<void> {
     if (databaseUrl === undefined || databaseUrl === '') {
       log.warn('DATABASE_URL not set: using an in-memory PGlite database, lost on exit');
     }
+    // one PostgreSQL schema per store test run (npm run faults): validated by the adapter
+    const databaseSchema = process.env.DATABASE_SCHEMA === '' ? undefined : process.env.DATABASE_SCHEMA;
     const staffEmail = process.env.STAFF_EMAIL;
     const staffPassword = process.env.STAFF_PASSWORD;
     const shopCredential = process.env.ONLINE_SHOP_CREDENTIAL;
     const cloud = await createCloud({
       databaseUrl,
+      ...(databaseSchema === undefined ? {} : { postgresSchema: databaseSchema }),
       stores: [{ config, credential }],
       staff:
         staffEmail && staffPassword ? [{ email: staffEmail, password: staffPassword, name: 'Staff' }] : [],

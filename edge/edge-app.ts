@@ -1,7 +1,7 @@
 // The edge's composition root: builds the stages — MQTT in → gate / shelves / vision → fusion → checkout →
 // outbox → cloud, with the floor view beside them — wires them to one another, and starts them in order
 // (stopped in reverse). Decisions live in the stages; this file only connects them.
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject, randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { generateGateCommandKeys } from '../shared/gate-command-signature.ts';
 import type { Alert } from '../shared/schemas/alert.ts';
@@ -31,7 +31,7 @@ import type { VisionStage } from './vision/vision-stage.ts';
 export type { EdgeOptions };
 
 export class Edge {
-  readonly metrics: EdgeMetrics = createEdgeMetrics();
+  readonly metrics: EdgeMetrics;
   readonly store: StoreIndex;
   readonly alerts = new AlertBook();
   readonly exceptions: ExceptionQueue;
@@ -60,6 +60,7 @@ export class Edge {
     const { logger, timers, store } = options;
     const clock = options.clock ?? systemClock;
     this.clock = clock;
+    this.metrics = createEdgeMetrics(options.processMetrics === true);
     // a store provisions the key (npm run broker:config); the demo and tests get one per edge
     this.gateCommandKey = options.gateCommandKey ?? generateGateCommandKeys().privateKey;
     this.gateCommandPublicKeyPem = createPublicKey(this.gateCommandKey)
@@ -82,6 +83,11 @@ export class Edge {
       auth: options.mqttAuth,
       logger: mqttLogger,
       metrics: this.metrics,
+      // a persistent broker session is worth having only when the edge's own state persists: an edge on an
+      // in-memory database (tests, the demo) is a fresh edge each time, with a client id of its own
+      ...(options.dbPath === ':memory:'
+        ? { clientId: `walkout-edge-${store.storeId}-${randomUUID().slice(0, 8)}`, persistentSession: false }
+        : {}),
     });
     this.outputs = new EdgeOutputs(this.link, this.hub, store.storeId);
     this.recorder = new FloorRecorder({

@@ -41,6 +41,8 @@ export const EdgeConfigSchema = Type.Object({
   retainAuditDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650 })),
   retainFramesDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650 })),
   retainTracksDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650 })),
+  /** Longest a receipt waits for staff decisions (ms; default 120 s); a test or soak run shortens it. */
+  exceptionHoldMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
 });
 
 export type EdgeConfig = Static<typeof EdgeConfigSchema>;
@@ -68,6 +70,7 @@ const envNames: Record<keyof EdgeConfig, string> = {
   retainAuditDays: 'RETAIN_AUDIT_DAYS',
   retainFramesDays: 'RETAIN_FRAMES_DAYS',
   retainTracksDays: 'RETAIN_TRACKS_DAYS',
+  exceptionHoldMs: 'EXCEPTION_HOLD_MS',
 };
 
 /** Optional numeric settings: each present only when its variable is set (a typo stays a string and fails). */
@@ -188,6 +191,9 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv): EdgeConfig {
     floorStaff: env.FLOOR_STAFF ?? DEMO_FLOOR_STAFF,
     ...numericSettings(env),
     ...(env.ENTRY_TOKEN_PUBLIC_KEY ? { entryTokenPublicKeyPem: env.ENTRY_TOKEN_PUBLIC_KEY } : {}),
+    ...(env.EXCEPTION_HOLD_MS === undefined || env.EXCEPTION_HOLD_MS === ''
+      ? {}
+      : { exceptionHoldMs: Number(env.EXCEPTION_HOLD_MS) }),
   };
   const checked = validator.check(config);
   if (checked.ok) {

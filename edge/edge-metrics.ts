@@ -1,8 +1,10 @@
 // The edge's Prometheus metrics (walkout_edge_*), one registry per edge instance so tests can run several.
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-export function createEdgeMetrics() {
+/** `processMetrics`: also the process's own (memory, event-loop lag), one process-wide collector only. */
+export function createEdgeMetrics(processMetrics = false) {
   const registry = new Registry();
+  if (processMetrics) collectDefaultMetrics({ register: registry, prefix: 'walkout_edge_' });
   return {
     registry,
     messagesReceived: new Counter({
@@ -21,6 +23,11 @@ export function createEdgeMetrics() {
       name: 'walkout_edge_shelf_events_total',
       help: 'Picks and put-backs detected, by kind and attribution',
       labelNames: ['kind', 'attribution'],
+      registers: [registry],
+    }),
+    missedChanges: new Counter({
+      name: 'walkout_edge_missed_changes_total',
+      help: 'Lane weight changes found after a restart (the edge was not listening) and billed as shelf events',
       registers: [registry],
     }),
     sensorStates: new Counter({

@@ -52,6 +52,10 @@ export interface EdgeOptions {
   lostExit?: Partial<LostExitSettings>;
   /** How long the edge keeps what it no longer needs (db/retention.ts; default DEFAULT_RETENTION). */
   retention?: Partial<RetentionSettings>;
+  /** Entry scans older than this (ms) are refused (a store's edge: STORE_STALE_ENTRY_SCAN_MS); default any age. */
+  staleEntryScanMs?: number;
   /** Ceiling-camera tracking (edge/vision); off when undefined. */
   vision?: VisionConfig;
+  /** Node process metrics (memory, event-loop lag) on /metrics as walkout_edge_*: the edge process only. */
+  processMetrics?: boolean;
 }

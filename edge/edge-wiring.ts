@@ -98,6 +98,9 @@ export function wireEdge(core: EdgeCore): {
     core.metrics,
     clock,
     (event) => fusion.onShelfEvent(event),
+    // a lane's level is stored only once what changed it is decided (and recorded), never before
+    () => fusion.isSettledThrough(Number.POSITIVE_INFINITY),
+    logger.child({ component: 'shelves' }),
   );
   const shelves = shelfStage.monitor;
   const { checkout, sync } = buildCheckout({
@@ -271,6 +274,7 @@ function wireGate(
     clock,
     logger: options.logger.child({ component: 'gate' }),
     metrics: core.metrics,
+    staleEntryScanMs: options.staleEntryScanMs,
     sendCommand: (gateId, command) => {
       const storeId = options.store.storeId;
       const signed = signGateCommand(core.gateCommandKey, storeId, gateId, command);

@@ -12,6 +12,7 @@ import {
   fetchEntryTokenKey,
   loadEdgeConfig,
 } from './edge-config.ts';
+import { STORE_STALE_ENTRY_SCAN_MS } from './gate/gate-controller.ts';
 import { STORE_DEVICE_TIME_WINDOW } from './mqtt/device-time-window.ts';
 import { loadVisionConfig } from './vision/vision-config.ts';
 
@@ -42,10 +43,12 @@ async function main(): Promise<void> {
     gateCommandKey: edgeGateCommandKey(config),
     deviceTimeWindow: STORE_DEVICE_TIME_WINDOW,
     ...edgeLifetimes(config),
+    staleEntryScanMs: STORE_STALE_ENTRY_SCAN_MS,
     store,
     entryTokenPublicKeyPem: publicKey,
     logger,
     vision: loadVisionConfig(process.env),
+    processMetrics: true,
   });
   if (config.gateCommandKeyFile === undefined)
     logger.warn(

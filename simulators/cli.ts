@@ -105,6 +105,8 @@ async function main(): Promise<number> {
     gateCommandKeyPem: cli.gateKeyPath === undefined ? undefined : readFileSync(cli.gateKeyPath, 'utf8'),
     app: new CloudAppClient(cli.cloudUrl),
     speed: cli.speed,
+    // a store's devices: stable client ids, persistent sessions, batches stored and forwarded through an outage
+    persistentSessions: true,
     logger,
     onEvent: (line) => console.log(line),
   });
@@ -139,7 +141,12 @@ async function main(): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    const shelves = simulator.shelfStats();
     await simulator.stop();
+    if (shelves !== undefined)
+      console.log(
+        `shelf controllers: ${shelves.publishedBatches} batches published, ${shelves.forwardedBatches} stored and forwarded after a broker outage, ${shelves.droppedBatches} dropped from a full backlog`,
+      );
   }
 }
 

@@ -91,6 +91,12 @@ const migrations: string[] = [
    CREATE INDEX shelf_events_start ON shelf_events (start_ts);
    CREATE INDEX audit_log_at ON audit_log (at);
    CREATE INDEX exceptions_created ON exceptions (created_at) WHERE status != 'open';`,
+  // each lane's settled level at the last quiet moment: after a restart, a change the edge missed (#15)
+  `CREATE TABLE lane_levels (
+     lane TEXT PRIMARY KEY,
+     grams REAL NOT NULL,
+     ts REAL NOT NULL
+   );`,
 ];
 
 /** Opens (and migrates) the edge database; ':memory:' for tests. */

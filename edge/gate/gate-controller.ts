@@ -10,7 +10,14 @@ import type { SessionStore, ShoppingSession } from '../checkout/session-store.ts
 import type { EdgeMetrics } from '../edge-metrics.ts';
 import type { EntryTokenVerifier, TokenRejection } from './entry-token-verifier.ts';
 
-export type DenyReason = TokenRejection | 'already-inside' | 'unknown-gate';
+export type DenyReason = TokenRejection | 'already-inside' | 'unknown-gate' | 'stale-scan';
+
+/**
+ * A store's edge (edge/main.ts): an entry scan older than this (ms, against the edge's clock) is one the gate
+ * already gave up on (it waits 3 s; 2 s more for the clocks' skew), delivered late from the broker's
+ * persistent queue after an edge restart. Acting on it would open a session for someone the gate kept out.
+ */
+export const STORE_STALE_ENTRY_SCAN_MS = 5000;
 
 const denyMessages: Record<DenyReason, string> = {
   malformed: 'Code not recognised. Open the Walkout app and show your entry code.',
@@ -22,6 +29,7 @@ const denyMessages: Record<DenyReason, string> = {
   'wrong-store': 'This code is for another Walkout store. Choose this store in the app.',
   'already-inside': 'You are already checked in. Scan at the exit gate to leave.',
   'unknown-gate': 'This gate is not configured. Please ask a member of staff.',
+  'stale-scan': 'The gate took too long to answer. Please scan your code again.',
 };
 
 export interface GateControllerOptions {
@@ -34,6 +42,8 @@ export interface GateControllerOptions {
   sendCommand: (gateId: string, command: GateCommand) => void;
   onEntered: (session: ShoppingSession) => void;
   onExited: (session: ShoppingSession) => void;
+  /** Entry scans older than this (ms) are refused unconsumed; undefined: any age (a library edge, replays). */
+  staleEntryScanMs?: number;
 }
 
 export class GateController {
@@ -44,6 +54,11 @@ export class GateController {
     const gate = store.gateById.get(gateId);
     if (gate === undefined)
       return this.deny(gateId, 'entry', scan, 'unknown-gate', `gate ${gateId} not in store config`);
+    const { staleEntryScanMs } = this.options;
+    const ageMs = this.options.clock.now() - scan.ts;
+    if (gate.kind === 'entry' && staleEntryScanMs !== undefined && ageMs > staleEntryScanMs)
+      // the token is not consumed: the shopper scans the same code again
+      return this.deny(gateId, gate.kind, scan, 'stale-scan', `scan is ${Math.round(ageMs)} ms old`);
     const check = await verifier.verifyAndConsume(scan.token);
     if (!check.ok) return this.deny(gateId, gate.kind, scan, check.reason, check.detail);
     const { claims } = check;

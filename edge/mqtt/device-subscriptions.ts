@@ -33,7 +33,8 @@ export interface DeviceSubscribers {
 
 export function subscribeDevices(link: MqttLink, s: DeviceSubscribers): void {
   const { heldShelves, clock, timeWindow, metrics } = s;
-  link.subscribe('shelfWeights', topicFilters.shelfWeights(s.storeId), 0, (batch, shelfId) => {
+  // QoS 1: controllers store and forward batches through an outage; none may be lost on the way in
+  link.subscribe('shelfWeights', topicFilters.shelfWeights(s.storeId), 1, (batch, shelfId) => {
     if (shelfId === undefined) return;
     // the topic names the shelf and only its controller may write it: a batch naming another device is forged
     if (batch.device !== shelfId) {

@@ -65,6 +65,10 @@ export interface MqttLinkOptions {
   metrics: EdgeMetrics;
   /** Size caps (default EDGE_PAYLOAD_LIMITS). */
   limits?: PayloadLimits;
+  /** MQTT client id (default `walkout-<device>-<store>`: stable, so the broker keeps the session). */
+  clientId?: string;
+  /** Default true: clean=false, the broker keeps subscriptions and queued QoS 1 messages while away. */
+  persistentSession?: boolean;
 }
 
 export class MqttLink {
@@ -92,7 +96,10 @@ export class MqttLink {
     const { url, storeId, deviceId, logger } = this.options;
     const statusTopic = topics.deviceStatus(storeId, deviceId);
     const client = mqtt.connect(url, {
-      clientId: `walkout-${deviceId}-${storeId}-${process.pid}`,
+      // A persistent session under a stable id: through a broker restart (with persistence) or an edge
+      // restart the broker keeps the subscriptions and what arrived for them at QoS 1 (#15).
+      clientId: this.options.clientId ?? `walkout-${deviceId}-${storeId}`,
+      clean: this.options.persistentSession === false,
       protocolVersion: 4,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
@@ -112,7 +119,8 @@ export class MqttLink {
     });
     client.on('reconnect', () => logger.warn(`reconnecting to MQTT broker ${url}`));
     client.on('connect', () => {
-      // (re)subscribe on every connect: a clean session forgets subscriptions
+      // (re)subscribe on every connect: a broker that lost the session (restarted without persistence)
+      // forgets subscriptions, and subscribing again to a kept one is harmless
       for (const [filter, sub] of this.subscriptions) client.subscribe(filter, { qos: sub.qos });
       this.publish(statusTopic, { state: 'online' }, { qos: 1, retain: true });
     });

@@ -6,6 +6,8 @@ import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { Lane, Shelf, StoreIndex } from '../../shared/store-config.ts';
 import { BatchSequencer } from './batch-sequencer.ts';
 import { LaneStock, type LaneStockState, type StockNote } from './lane-stock.ts';
+import type { RestoredLevel } from './level-checkpoints.ts';
+import { type LaneLevel, type MissedChange, missedChange } from './missed-changes.ts';
 import { PossiblyMisplaced } from './possibly-misplaced.ts';
 import type { CandidateProduct } from './product-identifier.ts';
 import { SensorHealth, type SensorState } from './sensor-health.ts';
@@ -28,7 +30,21 @@ export interface ShelfMonitorListener {
   reject(reason: BatchRejection, detail: string): void;
   stock(shelf: string, state: LaneStockState, notes: StockNote[]): void;
   health(shelf: string, loadCell: string, state: SensorState, previous: SensorState): void;
+  /** Settled levels of a quiet shelf's lanes, to store: after a restart they tell what was missed. */
+  levels?(shelf: string, levels: LaneLevel[]): void;
+  /** A change found by comparing a lane's level after a restart with its stored level; billed as any. */
+  missed?(shelf: string, lane: string, change: MissedChange): void;
+  /** Whether a checkpoint may be taken now (nothing detected is still waiting to be decided elsewhere). */
+  canCheckpoint?(): boolean;
 }
+
+/** A quiet shelf's lane levels are stored at most this often (ms of device time). */
+const CHECKPOINT_EVERY_MS = 1000;
+/**
+ * A lane that has not settled this long after its shelf's first sample since the restart (a dead cell, a hand
+ * resting on it) stops holding checkouts back; its stored level stays for the next start.
+ */
+const RECONCILE_GIVE_UP_MS = 10_000;
 
 /** Prior of a neighbouring lane's product being put back onto this lane (a misplaced item, one unit). */
 const NEIGHBOUR_PRIOR = 0.05;
@@ -44,6 +60,12 @@ interface ShelfState {
   watermarkTs: number;
   /** by lane index: the number of the last batch that carried the lane's cell */
   heardIn: Float64Array;
+  /** by lane index: the level stored before a restart, until the lane's first settled level is compared */
+  unreconciled: (RestoredLevel | undefined)[];
+  /** Device time of the last stored checkpoint of this shelf. */
+  checkpointTs: number;
+  /** Device time of the first sample this process saw from the shelf (0 before any). */
+  firstSampleTs: number;
 }
 
 export class ShelfMonitor {
@@ -66,8 +88,11 @@ export class ShelfMonitor {
     /** Stock as last stored (after a restart); lanes not in it start at their initial units. */
     storedStock: readonly LaneStockState[] = [],
     settings: DetectorSettings = defaultDetectorSettings,
+    /** Lane levels stored before a restart, with the events recorded since (level-checkpoints.ts). */
+    restoredLevels: readonly RestoredLevel[] = [],
   ) {
     const stored = new Map(storedStock.map((s) => [s.lane, s]));
+    const levels = new Map(restoredLevels.map((l) => [l.lane, l]));
     this.stock = new LaneStock(
       store.config.shelves.flatMap((shelf) =>
         shelf.lanes.map((lane) => ({
@@ -87,6 +112,9 @@ export class ShelfMonitor {
         assembler: new ShelfEventAssembler(this.laneProducts(shelf.lanes)),
         watermarkTs: 0,
         heardIn: new Float64Array(shelf.lanes.length),
+        unreconciled: shelf.lanes.map((lane) => levels.get(lane.id)),
+        checkpointTs: 0,
+        firstSampleTs: 0,
       };
       this.shelves.set(shelf.id, state);
       shelf.lanes.forEach((lane, laneIndex) => {
@@ -150,6 +178,7 @@ export class ShelfMonitor {
       }
       const last = detector.lastSampleTs();
       if (last > state.watermarkTs) state.watermarkTs = last;
+      if (state.unreconciled[i] !== undefined) this.reconcile(state, i, detector);
       const health = state.health[i] as SensorHealth;
       const previous = health.current();
       const now = health.observe(samples, batch.t0, batch.periodMs, detector.noise());
@@ -160,7 +189,50 @@ export class ShelfMonitor {
     for (let i = 0; i < state.health.length; i++) {
       if (state.heardIn[i] !== stamp) this.observeHealth(state, i, (health) => health.tick(batchEnd));
     }
+    if (state.firstSampleTs === 0) state.firstSampleTs = batch.t0;
+    else if (state.watermarkTs - state.firstSampleTs > RECONCILE_GIVE_UP_MS)
+      state.unreconciled.fill(undefined);
     this.flush(state);
+    this.checkpoint(state);
+  }
+
+  /**
+   * First settled level after a restart: a difference from the stored level (and the events recorded since)
+   * is a change the edge missed while it was down; it goes through the assembler as any change would.
+   */
+  private reconcile(state: ShelfState, i: number, detector: WeightChangeDetector): void {
+    const stored = state.unreconciled[i];
+    const level = detector.level();
+    if (stored === undefined || level === undefined || detector.pendingSince() !== undefined) return;
+    state.unreconciled[i] = undefined;
+    const change = missedChange(
+      stored,
+      stored.recordedGrams,
+      level,
+      detector.lastSampleTs(),
+      detector.noise(),
+    );
+    if (change === undefined) return;
+    this.listener.missed?.(state.shelf.id, (state.shelf.lanes[i] as Lane).id, change);
+    state.assembler.add({ ...change, peakTs: change.endTs, laneIndex: i });
+  }
+
+  /** Stores the settled levels of a quiet shelf (nothing changing, nothing waiting), at most once a second. */
+  private checkpoint(state: ShelfState): void {
+    if (this.listener.levels === undefined) return;
+    if (state.watermarkTs - state.checkpointTs < CHECKPOINT_EVERY_MS) return;
+    if (state.assembler.pendingSince() !== undefined) return;
+    if (state.detectors.some((d) => d.pendingSince() !== undefined)) return;
+    if (this.listener.canCheckpoint?.() === false) return;
+    const levels: LaneLevel[] = [];
+    state.detectors.forEach((detector, i) => {
+      const grams = detector.level();
+      // a lane not yet compared with its stored level keeps that level
+      if (grams === undefined || state.unreconciled[i] !== undefined) return;
+      levels.push({ lane: (state.shelf.lanes[i] as Lane).id, grams, ts: state.watermarkTs });
+    });
+    state.checkpointTs = state.watermarkTs;
+    if (levels.length > 0) this.listener.levels(state.shelf.id, levels);
   }
 
   private reportHealth(state: ShelfState, i: number, now: SensorState, previous: SensorState): void {
@@ -182,6 +254,8 @@ export class ShelfMonitor {
     for (const state of this.shelves.values()) {
       if (state.watermarkTs === 0) continue;
       if (state.watermarkTs < ts + marginMs) return false;
+      // after a restart, a lane not yet compared with its stored level may still add a missed change
+      if (state.unreconciled.some((l) => l !== undefined && l.ts <= ts)) return false;
       const since = state.assembler.pendingSince();
       if (since !== undefined && since <= ts) return false;
       for (const detector of state.detectors) {

@@ -1,6 +1,8 @@
 // The shelf stage as the edge runs it: the shelf monitor plus what its findings mean for the store —
 // lane stock stored and published (retained), sensor health published (retained), and alerts for low
 // stock, misplaced items and unhealthy load cells.
+
+import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import type { Alert } from '../../shared/schemas/alert.ts';
 import type { LaneStockMessage, ShelfHealthMessage } from '../../shared/schemas/lane-stock.ts';
@@ -9,6 +11,7 @@ import type { EdgeDatabase } from '../db/edge-database.ts';
 import type { EdgeMetrics } from '../edge-metrics.ts';
 import type { AlertBook } from '../floor/alert-book.ts';
 import type { LaneStockState, StockNote } from './lane-stock.ts';
+import { LevelCheckpoints } from './level-checkpoints.ts';
 import type { SensorState } from './sensor-health.ts';
 import { type DetectedShelfEvent, ShelfMonitor } from './shelf-monitor.ts';
 import { StockStore } from './stock-store.ts';
@@ -34,8 +37,12 @@ export class ShelfStage {
     private readonly metrics: EdgeMetrics,
     private readonly clock: Clock,
     onEvent: (event: DetectedShelfEvent) => void,
+    /** Whether nothing detected still waits for a decision (fusion): only then are lane levels stored. */
+    canCheckpoint: () => boolean = () => true,
+    logger?: Logger,
   ) {
     this.stockStore = new StockStore(db);
+    const checkpoints = new LevelCheckpoints(db);
     this.monitor = new ShelfMonitor(
       store,
       {
@@ -43,8 +50,19 @@ export class ShelfStage {
         reject: (reason) => metrics.messagesRejected.inc({ kind: 'shelfWeights', reason }),
         stock: (shelf, state, notes) => this.onStock(shelf, state, notes),
         health: (shelf, cell, state, previous) => this.onHealth(shelf, cell, state, previous),
+        levels: (_shelf, levels) => checkpoints.save(levels),
+        canCheckpoint,
+        missed: (shelf, lane, change) => {
+          metrics.missedChanges.inc();
+          logger?.warn(
+            { shelf, lane, deltaGrams: Math.round(change.deltaGrams * 10) / 10, sinceTs: change.startTs },
+            'lane weight changed while the edge was not listening: accounted as a shelf event',
+          );
+        },
       },
       this.stockStore.load(),
+      undefined,
+      checkpoints.restore(),
     );
   }
 

@@ -15,6 +15,11 @@ export interface DeviceConnectionOptions {
   logger: Logger;
   /** A load cell streams at QoS 0: while offline it drops samples instead of queueing them. */
   queueQoSZero?: boolean;
+  /**
+   * A persistent session under a stable client id (clean=false), as a store's devices keep one: the broker
+   * keeps the device's subscriptions and the QoS 1 messages for it while it is away. Default: a fresh one.
+   */
+  persistentSession?: boolean;
 }
 
 export type MessageHandler = (topic: string, payload: Buffer) => void;
@@ -35,11 +40,23 @@ const ONLINE = JSON.stringify({ state: 'online' } satisfies TopicPayloads['devic
 export class DeviceConnection {
   private client: MqttClient | undefined;
   private readonly handlers: MessageHandler[] = [];
+  private readonly reconnectListeners = new Set<() => void>();
 
   constructor(private readonly options: DeviceConnectionOptions) {}
 
   get deviceId(): string {
     return this.options.deviceId;
+  }
+
+  /** Whether the broker connection is up now (a publish would go out rather than wait). */
+  get connected(): boolean {
+    return this.client?.connected === true;
+  }
+
+  /** Calls `listener` after every reconnect (not the first connect); returns the unsubscribe. */
+  onReconnected(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
   }
 
   async start(): Promise<void> {
@@ -50,7 +67,11 @@ export class DeviceConnection {
       client = await connectAsync(
         mqttUrl,
         {
-          clientId: `walkout-sim-${deviceId}-${randomBytes(4).toString('hex')}`,
+          clientId:
+            this.options.persistentSession === true
+              ? `walkout-sim-${storeId}-${deviceId}`
+              : `walkout-sim-${deviceId}-${randomBytes(4).toString('hex')}`,
+          clean: this.options.persistentSession !== true,
           will: { topic: statusTopic, payload: Buffer.from(OFFLINE), qos: 1, retain: true },
           queueQoSZero: this.options.queueQoSZero ?? true,
           connectTimeout: 5000,
@@ -92,6 +113,7 @@ export class DeviceConnection {
     client.off('connect', this.announceOnline);
     client.off('message', this.dispatch);
     this.handlers.length = 0;
+    this.reconnectListeners.clear();
     try {
       if (client.connected) {
         const statusTopic = topics.deviceStatus(this.options.storeId, this.options.deviceId);
@@ -111,6 +133,7 @@ export class DeviceConnection {
   private readonly announceOnline = (): void => {
     const statusTopic = topics.deviceStatus(this.options.storeId, this.options.deviceId);
     this.client?.publish(statusTopic, ONLINE, { qos: 1, retain: true });
+    for (const listener of this.reconnectListeners) listener();
   };
 
   private requireClient(): MqttClient {

@@ -37,6 +37,8 @@ export interface GateEmulatorOptions {
   commandKeyPem?: string;
   /** How far a signed command's time may be from the gate's clock (ms, default 5 s; Infinity: unchecked). */
   commandMaxSkewMs?: number;
+  /** A persistent broker session under a stable client id (a store's scanner; default off). */
+  persistentSession?: boolean;
 }
 
 /** A command is answered within the 3 s deadline; 5 s allows the edge's and the gate's clocks to differ. */
@@ -76,7 +78,14 @@ export class GateEmulator {
 
   async start(): Promise<void> {
     const { storeId, gateId, mqttUrl, logger, auth } = this.options;
-    const connection = new DeviceConnection({ mqttUrl, storeId, deviceId: gateId, logger, auth });
+    const connection = new DeviceConnection({
+      mqttUrl,
+      storeId,
+      deviceId: gateId,
+      logger,
+      auth,
+      persistentSession: this.options.persistentSession === true,
+    });
     await connection.start();
     this.connection = connection;
     await connection.subscribe(topics.gateCommand(storeId, gateId), this.onCommand);

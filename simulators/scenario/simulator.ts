@@ -45,6 +45,11 @@ export interface SimulatorOptions {
   onEvent?: (line: string) => void;
   /** Run nonce in the shoppers' emails; default random, so reruns against one cloud never collide. */
   nonce?: string;
+  /**
+   * Devices keep persistent broker sessions under stable client ids, as a store's do (the simulator as its
+   * own process, `npm run simulate`); default off, so several simulators can share one broker in tests.
+   */
+  persistentSessions?: boolean;
 }
 
 export const SHOPPER_PASSWORD = 'walkout-sim-password';
@@ -123,6 +128,7 @@ export class Simulator {
       stepped,
       auth,
       logger: logger.child({ component: 'shelf-controllers' }),
+      persistentSessions: this.options.persistentSessions,
     });
     const gates = new Map(
       store.gates.map((g) => [
@@ -133,6 +139,7 @@ export class Simulator {
           mqttUrl,
           auth: auth?.(g.id),
           commandKeyPem: this.options.gateCommandKeyPem,
+          persistentSession: this.options.persistentSessions,
           // faster than real time the gate's clock runs ahead of the edge's: single-use scan ids still hold
           ...(lockstep === undefined && this.speed !== 1
             ? { commandMaxSkewMs: Number.POSITIVE_INFINITY }
@@ -212,6 +219,11 @@ export class Simulator {
   cameraStats(): { published: number; skipped: number; dropped: number; dark: number } {
     const stats = this.running?.cameras?.stats;
     return stats === undefined ? { published: 0, skipped: 0, dropped: 0, dark: 0 } : { ...stats };
+  }
+
+  /** The shelf controllers' counts: published, failed, stored and forwarded, still buffered, dropped. */
+  shelfStats(): ShelfControllers['stats'] | undefined {
+    return this.running?.shelves.stats;
   }
 
   /** The hooks a lockstep driver steps the simulator with (only while started with `lockstep`). */

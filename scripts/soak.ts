@@ -1,0 +1,82 @@
+// npm run soak -- --minutes N [--json] [--database URL]: busy-hour traffic without pause on the store as
+// separate processes (simulators/faults/soak-run.ts); prints the numbers and, with --json, a last line
+// {"minutes","visits","lost","doubleCharges","rssGrowthPct","edgeDbGrowthMbPerHour","eventLoopLagP99Ms"}.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadStoreConfig } from '../shared/store-config.ts';
+import { runSoak } from '../simulators/faults/soak-run.ts';
+
+const USAGE = `usage: npm run soak -- --minutes N [--json] [--database URL]
+  --minutes   how long the traffic plays (> 0; the issue's run is 60, CI's 3)
+  --database  PostgreSQL URL (default postgres://postgres@127.0.0.1:5432/test when it answers, else PGlite)`;
+
+function parse(): { minutes: number; json: boolean; database: string | undefined } {
+  try {
+    const { values, positionals } = parseArgs({
+      args: process.argv.slice(2),
+      allowPositionals: true,
+      options: {
+        minutes: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        database: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    if (positionals.length > 0) throw new Error(`unexpected arguments: ${positionals.join(' ')}`);
+    const minutes = Number(values.minutes);
+    if (values.minutes === undefined || !Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60)
+      throw new Error(
+        `--minutes must be a number of minutes in (0, 1440], got ${values.minutes ?? 'nothing'}`,
+      );
+    if (values.database !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(values.database))
+      throw new Error(`--database must be a postgres:// URL, got ${values.database}`);
+    return { minutes, json: values.json, database: values.database };
+  } catch (err) {
+    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(USAGE);
+    process.exit(2);
+  }
+}
+
+const cli = parse();
+const storeConfigPath = resolve('stores/sample-store.json');
+const result = await runSoak({
+  store: loadStoreConfig(storeConfigPath),
+  storeConfigPath,
+  busyHourPath: resolve('scenarios/suite/13-busy-hour.json'),
+  minutes: cli.minutes,
+  databaseUrl: cli.database,
+  progress: (line) => console.log(line),
+});
+console.log('');
+console.log(`minutes                   ${result.minutes}`);
+if (result.stoppedEarly !== undefined) console.log(`stopped early             ${result.stoppedEarly}`);
+console.log(
+  `visits scored             ${result.visits} (${result.passes} passes; staff asked ${result.toStaff} time(s) whose a unit was)`,
+);
+console.log(`lost                      ${result.lost}`);
+console.log(`double charges            ${result.doubleCharges}`);
+console.log(`edge RSS growth           ${result.rssGrowthPct} % after a ${result.warmupS} s warm-up`);
+console.log(`edge database growth      ${result.edgeDbGrowthMbPerHour} MB/h`);
+console.log(`event-loop lag p99        ${result.eventLoopLagP99Ms} ms (worst 5 s window)`);
+if (cli.json) {
+  const { minutes, visits, lost, doubleCharges, rssGrowthPct, edgeDbGrowthMbPerHour, eventLoopLagP99Ms } =
+    result;
+  console.log(
+    JSON.stringify({
+      minutes,
+      visits,
+      lost,
+      doubleCharges,
+      rssGrowthPct,
+      edgeDbGrowthMbPerHour,
+      eventLoopLagP99Ms,
+    }),
+  );
+}
+process.exitCode =
+  result.lost === 0 && result.doubleCharges === 0 && result.stoppedEarly === undefined ? 0 : 1;
