@@ -1,6 +1,6 @@
 // Pure core: products an ambiguous put-back may have left on a lane (a look-alike of the lane's product),
 // so that a later pick there considers them instead of confidently naming the lane's own product.
-import type { DetectedShelfEvent } from './shelf-monitor.ts';
+import type { DetectedShelfEvent } from '../../shared/schemas/shelf-event.ts';
 
 export class PossiblyMisplaced {
   /** by lane id → SKU → units */

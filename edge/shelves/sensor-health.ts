@@ -2,7 +2,7 @@
 // small items), stuck (the same value over and over: a frozen ADC or a jammed plate) or offline
 // (no valid sample for a while, or its controller's last will said so).
 
-export type SensorState = 'live' | 'noisy' | 'stuck' | 'offline';
+import type { SensorState } from '../../shared/schemas/lane-stock.ts';
 
 export interface SensorHealthSettings {
   /** Identical consecutive samples that make a cell stuck (2 s at 60 Hz). */

@@ -1,8 +1,10 @@
 // Shelf stage adapter: takes load-cell batches as they arrive, drops duplicates, runs one pure detector per
 // load cell and one assembler per shelf, and hands completed shelf interactions on. Synchronous and
 // allocation-light so it never holds up the MQTT client.
+
+import type { SensorState } from '../../shared/schemas/lane-stock.ts';
 import type { LoadCellBatch } from '../../shared/schemas/load-cell-batch.ts';
-import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
+import type { DetectedShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { Lane, Shelf, StoreIndex } from '../../shared/store-config.ts';
 import { BatchSequencer } from './batch-sequencer.ts';
 import { LaneStock, type LaneStockState, type StockNote } from './lane-stock.ts';
@@ -10,7 +12,7 @@ import type { RestoredLevel } from './level-checkpoints.ts';
 import { type LaneLevel, type MissedChange, missedChange } from './missed-changes.ts';
 import { PossiblyMisplaced } from './possibly-misplaced.ts';
 import type { CandidateProduct } from './product-identifier.ts';
-import { SensorHealth, type SensorState } from './sensor-health.ts';
+import { SensorHealth } from './sensor-health.ts';
 import { type Interaction, type LaneProducts, ShelfEventAssembler } from './shelf-event-assembler.ts';
 import {
   type DetectorSettings,
@@ -19,8 +21,8 @@ import {
   WeightChangeDetector,
 } from './weight-change-detector.ts';
 
-/** A shelf event before attribution. */
-export type DetectedShelfEvent = Omit<ShelfEvent, 'sessionId' | 'attribution'>;
+/** Kept for edge/fusion/fusion-stage.ts until its owner switches to shared/schemas/shelf-event.ts (#12). */
+export type { DetectedShelfEvent } from '../../shared/schemas/shelf-event.ts';
 
 export type BatchRejection = 'duplicate' | 'unknown-cell' | 'wrong-shelf';
 

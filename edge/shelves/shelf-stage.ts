@@ -5,15 +5,15 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import type { Alert } from '../../shared/schemas/alert.ts';
-import type { LaneStockMessage, ShelfHealthMessage } from '../../shared/schemas/lane-stock.ts';
+import type { LaneStockMessage, SensorState, ShelfHealthMessage } from '../../shared/schemas/lane-stock.ts';
+import type { DetectedShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
 import type { EdgeDatabase } from '../db/edge-database.ts';
 import type { EdgeMetrics } from '../edge-metrics.ts';
 import type { AlertBook } from '../floor/alert-book.ts';
 import type { LaneStockState, StockNote } from './lane-stock.ts';
 import { LevelCheckpoints } from './level-checkpoints.ts';
-import type { SensorState } from './sensor-health.ts';
-import { type DetectedShelfEvent, ShelfMonitor } from './shelf-monitor.ts';
+import { ShelfMonitor } from './shelf-monitor.ts';
 import { StockStore } from './stock-store.ts';
 
 export interface ShelfStagePublisher {

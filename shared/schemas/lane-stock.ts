@@ -22,24 +22,25 @@ export const LaneStockSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** A load cell's health: live, noisy (too much noise to trust small items), stuck or offline. */
+export const SensorStateSchema = Type.Union([
+  Type.Literal('live'),
+  Type.Literal('noisy'),
+  Type.Literal('stuck'),
+  Type.Literal('offline'),
+]);
+
 export const ShelfHealthSchema = Type.Object(
   {
     v: Type.Literal(1),
     shelf: Type.String(),
     /** State per load cell id. */
-    cells: Type.Record(
-      Type.String(),
-      Type.Union([
-        Type.Literal('live'),
-        Type.Literal('noisy'),
-        Type.Literal('stuck'),
-        Type.Literal('offline'),
-      ]),
-    ),
+    cells: Type.Record(Type.String(), SensorStateSchema),
     ts: Type.Number(),
   },
   { additionalProperties: false },
 );
 
 export type LaneStockMessage = Static<typeof LaneStockSchema>;
+export type SensorState = Static<typeof SensorStateSchema>;
 export type ShelfHealthMessage = Static<typeof ShelfHealthSchema>;

@@ -56,3 +56,6 @@ export const ShelfEventSchema = Type.Object(
 
 export type ProductHypothesis = Static<typeof ProductHypothesisSchema>;
 export type ShelfEvent = Static<typeof ShelfEventSchema>;
+
+/** A shelf event before attribution (what the shelf stage detects; fusion adds the session). */
+export type DetectedShelfEvent = Omit<ShelfEvent, 'sessionId' | 'attribution'>;

@@ -1,10 +1,10 @@
 // Plays a generated shelf scenario in-process and deterministically: the world moves units, the load-cell
 // emulator turns them into batches (faults and transport trouble included), a ShelfMonitor detects events.
 
-import type { SensorState } from '../../edge/shelves/sensor-health.ts';
-import type { DetectedShelfEvent } from '../../edge/shelves/shelf-monitor.ts';
 import { ShelfMonitor } from '../../edge/shelves/shelf-monitor.ts';
+import type { SensorState } from '../../shared/schemas/lane-stock.ts';
 import type { LoadCellBatch } from '../../shared/schemas/load-cell-batch.ts';
+import type { DetectedShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
 import { LoadCellEmulator } from '../devices/load-cell-emulator.ts';
 import type { NoiseProfile } from '../devices/noise-profiles.ts';

@@ -1,7 +1,7 @@
 // Scores detected shelf events against generated ground truth. A detection matches a true interaction of
 // the same kind whose lane is among the event's lanes and whose start is within ±500 ms; tallies add up
 // over runs into precision, recall, F1, product accuracy, ambiguity handling and boundary timing.
-import type { DetectedShelfEvent } from '../../edge/shelves/shelf-monitor.ts';
+import type { DetectedShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import { percentile } from '../evaluation/percentile.ts';
 import type { TruthEvent } from './shelf-script.ts';
 

@@ -2,9 +2,10 @@
 // crashes the shelf stage, makes a lane's stock negative, or yields an event with a non-finite weight.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type DetectedShelfEvent, ShelfMonitor } from '../../../edge/shelves/shelf-monitor.ts';
+import { ShelfMonitor } from '../../../edge/shelves/shelf-monitor.ts';
 import { type WeightChange, WeightChangeDetector } from '../../../edge/shelves/weight-change-detector.ts';
 import type { LoadCellBatch } from '../../../shared/schemas/load-cell-batch.ts';
+import type { DetectedShelfEvent } from '../../../shared/schemas/shelf-event.ts';
 import { indexStore } from '../../../shared/store-config.ts';
 import { evalStoreConfig } from '../../../simulators/shelf-eval/eval-store.ts';
 

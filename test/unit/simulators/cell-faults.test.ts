@@ -1,8 +1,8 @@
 // The load-cell emulator's faults, hand styles and noisy-profile ring, and the shelf evaluation's
 // matching rule: what the situations of issue #3 are built from.
 import { describe, expect, it } from 'vitest';
-import type { DetectedShelfEvent } from '../../../edge/shelves/shelf-monitor.ts';
 import { Random } from '../../../shared/random.ts';
+import type { DetectedShelfEvent } from '../../../shared/schemas/shelf-event.ts';
 import { CellSignal } from '../../../simulators/devices/cell-signal.ts';
 import { interactionGrams, planBump, planInteraction } from '../../../simulators/devices/hand-interaction.ts';
 import { NOISE_PROFILES } from '../../../simulators/devices/noise-profiles.ts';
