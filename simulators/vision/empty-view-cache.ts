@@ -5,14 +5,8 @@
 // same lighting levels and take the views an earlier run rendered.
 import { Random } from '../../shared/random.ts';
 import { deriveSeed } from '../world/derived-random.ts';
-import {
-  brightnessAt,
-  conditionsAt,
-  type FrameRenderer,
-  type SceneActor,
-  sensorConditions,
-  type VisiblePerson,
-} from './frame-renderer.ts';
+import { brightnessAt, conditionsAt, sensorConditions } from './camera-conditions.ts';
+import type { FrameRenderer, SceneActor, VisiblePerson } from './frame-renderer.ts';
 
 export interface EmptyViewSettings {
   /** Pre-rendered variants per lighting level, each with its own sensor noise and blur. */

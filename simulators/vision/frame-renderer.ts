@@ -7,6 +7,7 @@ import type { Random } from '../../shared/random.ts';
 import type { StoreConfig } from '../../shared/store-config.ts';
 import type { Appearance } from './appearance.ts';
 import { rgb } from './appearance.ts';
+import type { Conditions } from './camera-conditions.ts';
 import { applyMat3, type CameraView, seesFloorPoint } from './camera-geometry.ts';
 import { type Point, shelfAxes } from './floor-planner.ts';
 import type { Pose } from './motion-plan.ts';
@@ -33,36 +34,6 @@ export interface VisiblePerson {
   py: number;
   /** Extended hand (reach ≥ 0.6) inside the picture, in floor metres and pixels; it is this person's. */
   hand: { x: number; y: number; px: number; py: number } | undefined;
-}
-
-export interface Conditions {
-  /** Multiplies every pixel (lighting change). */
-  brightness: number;
-  /** Sensor noise standard deviation in 8-bit levels. */
-  noiseSd: number;
-  /** Gaussian blur sigma in pixels; 0 for none. */
-  blurSigma: number;
-  jpegQuality: number;
-}
-
-/** Lighting, noise and blur for one camera at one moment: slow drift, a dim spell, per-frame noise. */
-export function conditionsAt(cameraIndex: number, tMs: number, random: Random): Conditions {
-  return { brightness: brightnessAt(cameraIndex, tMs), ...sensorConditions(random), jpegQuality: 75 };
-}
-
-/** The camera's lighting at a moment: slow drift (47 s period, ±14 %) and dim spells (×0.72). */
-export function brightnessAt(cameraIndex: number, tMs: number): number {
-  const phase = cameraIndex * 1.7;
-  const dim = Math.sin(tMs / 13_000 + phase) > 0.93 ? 0.72 : 1;
-  return (0.92 + 0.14 * Math.sin((2 * Math.PI * tMs) / 47_000 + phase)) * dim;
-}
-
-/** One frame's sensor noise and blur, drawn from `random` (noise first, then blur). */
-export function sensorConditions(random: Random): { noiseSd: number; blurSigma: number } {
-  return {
-    noiseSd: 3 + random.next() * 5,
-    blurSigma: random.next() < 0.3 ? 0.5 + random.next() * 0.8 : 0,
-  };
 }
 
 const skuColour = (sku: string | undefined): string => {

@@ -4,8 +4,9 @@ import { decodeToRgb, type InputSize } from '../../edge/vision/frame-prep.ts';
 import { Random } from '../../shared/random.ts';
 import type { StoreConfig } from '../../shared/store-config.ts';
 import type { Appearance } from './appearance.ts';
+import { conditionsAt } from './camera-conditions.ts';
 import { cameraView } from './camera-geometry.ts';
-import { conditionsAt, FrameRenderer } from './frame-renderer.ts';
+import { FrameRenderer } from './frame-renderer.ts';
 import { randomScene } from './training-scenes.ts';
 
 export interface LabelledPerson {

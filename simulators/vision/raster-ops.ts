@@ -5,7 +5,7 @@
 // the same conversion (a Uint8Array store truncates towards zero and wraps modulo 256; noise can push a value
 // below 0 or past 255 and it wraps, which the training renders did too).
 import { Random } from '../../shared/random.ts';
-import type { Conditions } from './frame-renderer.ts';
+import type { Conditions } from './camera-conditions.ts';
 
 const NOISE_TABLE_SIZE = 1 << 20;
 /** Seed of the shared noise table: fixed, so no camera's own stream pays for it and every run draws the same. */

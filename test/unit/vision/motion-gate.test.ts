@@ -12,8 +12,9 @@ import { DETECTOR_INPUT, EMBED_CROP } from '../../../edge/vision/vision-defaults
 import { Random } from '../../../shared/random.ts';
 import { loadStoreConfig } from '../../../shared/store-config.ts';
 import type { Appearance } from '../../../simulators/vision/appearance.ts';
+import { conditionsAt } from '../../../simulators/vision/camera-conditions.ts';
 import { cameraView } from '../../../simulators/vision/camera-geometry.ts';
-import { conditionsAt, FrameRenderer, type SceneActor } from '../../../simulators/vision/frame-renderer.ts';
+import { FrameRenderer, type SceneActor } from '../../../simulators/vision/frame-renderer.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 const store = loadStoreConfig(resolve(root, 'stores/sample-store.json'));

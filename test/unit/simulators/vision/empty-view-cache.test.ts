@@ -7,13 +7,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { Random } from '../../../../shared/random.ts';
 import { loadStoreConfig } from '../../../../shared/store-config.ts';
 import type { Appearance } from '../../../../simulators/vision/appearance.ts';
+import { conditionsAt } from '../../../../simulators/vision/camera-conditions.ts';
 import { cameraView } from '../../../../simulators/vision/camera-geometry.ts';
 import { EmptyViewCache } from '../../../../simulators/vision/empty-view-cache.ts';
-import {
-  conditionsAt,
-  FrameRenderer,
-  type SceneActor,
-} from '../../../../simulators/vision/frame-renderer.ts';
+import { FrameRenderer, type SceneActor } from '../../../../simulators/vision/frame-renderer.ts';
 
 const store = loadStoreConfig(resolve(import.meta.dirname, '../../../../stores/sample-store.json'));
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../../shared/random.ts';
-import type { Conditions } from '../../../../simulators/vision/frame-renderer.ts';
+import type { Conditions } from '../../../../simulators/vision/camera-conditions.ts';
 import {
   addLightAndNoise,
   blend,
