@@ -18,12 +18,9 @@ import { DETECTOR_INPUT, EMBED_CROP } from '../../../../edge/vision/vision-defau
 import { Random } from '../../../../shared/random.ts';
 import { loadStoreConfig } from '../../../../shared/store-config.ts';
 import type { Appearance } from '../../../../simulators/vision/appearance.ts';
+import type { Conditions } from '../../../../simulators/vision/camera-conditions.ts';
 import { cameraView } from '../../../../simulators/vision/camera-geometry.ts';
-import {
-  type Conditions,
-  FrameRenderer,
-  type SceneActor,
-} from '../../../../simulators/vision/frame-renderer.ts';
+import { FrameRenderer, type SceneActor } from '../../../../simulators/vision/frame-renderer.ts';
 
 const root = resolve(import.meta.dirname, '../../../..');
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
