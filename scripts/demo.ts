@@ -2,7 +2,7 @@
 // edge state) with simulated shoppers entering, shopping and leaving in a loop. Prints what happens and
 // where to look. Ctrl-C stops everything cleanly.
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import pino from 'pino';
 import { DEFAULT_VISION } from '../edge/vision/vision-config.ts';
 import { writeCredentialsFile } from '../shared/broker/broker-credentials.ts';
@@ -16,13 +16,15 @@ import { Simulator } from '../simulators/scenario/simulator.ts';
 // a family on one scan and another shopper, with the ceiling cameras on: the floor view shows them moving
 const scenarioPath = process.argv[2] ?? 'scenarios/suite/10-family-on-one-scan.json';
 // the console is for what happens in the store; the parts' logs go to a file (one JSON line each)
-const LOG_FILE = process.env.DEMO_LOG ?? 'var/demo.log';
+const LOG_FILE = resolve(process.env.DEMO_LOG ?? 'var/demo.log');
 // the broker's generated credentials (one per device and process, new every start), for mosquitto_sub & co.
 const CREDENTIALS_FILE = process.env.DEMO_BROKER_CREDENTIALS ?? 'var/demo-broker-credentials.json';
 const logger = pino(
   { level: process.env.LOG_LEVEL ?? 'info' },
   pino.destination({ dest: LOG_FILE, mkdir: true, sync: false }),
 );
+
+type Store = Parameters<typeof startStoreStack>[0]['store'];
 
 /** How long a receipt waits for staff to decide a doubtful line in the floor view (a store sets minutes). */
 const DEMO_HOLD_MS = 30_000;
@@ -31,10 +33,7 @@ function time(ts: number): string {
   return new Date(ts).toISOString().slice(11, 19);
 }
 
-async function startWithFallback(
-  store: Parameters<typeof startStoreStack>[0]['store'],
-  cameras: boolean,
-): Promise<StoreStack> {
+async function startWithFallback(store: Store, cameras: boolean): Promise<StoreStack> {
   const wanted = {
     cloudPort: Number(process.env.PORT ?? 8080),
     edgeHttpPort: Number(process.env.EDGE_HTTP_PORT ?? 8090),
@@ -55,14 +54,9 @@ async function startWithFallback(
   }
 }
 
-async function main(): Promise<void> {
-  const { scenario, store } = loadScenario(scenarioPath);
-  const names = new Map(store.catalog.map((p) => [p.sku, p.name]));
-  const euros = (cents: number) => `${store.currency} ${(cents / 100).toFixed(2)}`;
-  console.log(
-    `Walkout demo: starting ${store.name} (${store.shelves.length} shelves, ${store.catalog.length} products)…`,
-  );
-  const stack = await startWithFallback(store, scenario.cameras !== undefined);
+const short = (id: string | null) => (id === null ? 'nobody' : id.slice(0, 8));
+
+function printAddresses(stack: StoreStack, store: Store): void {
   const edgeUrl = stack.edge.httpUrl ?? '(no HTTP)';
   if (stack.brokerCredentials !== undefined) {
     mkdirSync(dirname(CREDENTIALS_FILE), { recursive: true });
@@ -83,48 +77,44 @@ async function main(): Promise<void> {
 Playing ${scenarioPath} in a loop. Picks the edge doubts wait ${DEMO_HOLD_MS / 1000} s for a decision in the
 floor view (Exceptions), then are left off the receipt. Ctrl-C to stop.
 `);
-  const short = (id: string | null) => (id === null ? 'nobody' : id.slice(0, 8));
-  stack.edge.onEvent((event: ShelfEvent | SessionEvent) => {
-    if ('lane' in event) {
-      const best = event.hypotheses[0];
-      const what = best ? `${best.count} × ${names.get(best.sku) ?? best.sku}` : 'unknown product';
-      const by =
-        event.attribution === 'vision'
-          ? ` (cameras: ${event.evidence?.rule ?? 'reach'}, ${Math.round((event.confidence ?? 0) * 100)} %)`
-          : event.attribution === 'unattributed'
-            ? ` (to staff: ${event.evidence?.rule ?? 'unattributed'}; not billed unless they decide)`
-            : '';
-      const flags = `${event.ambiguous ? ' (ambiguous)' : ''}${by}`;
-      console.log(
-        `${time(event.startTs)}  ${event.kind.toUpperCase().padEnd(9)} ${what} from ${event.lane}, ${event.deltaGrams} g → session ${short(event.sessionId)}${flags}`,
-      );
-      return;
-    }
-    if (event.kind === 'entered')
-      console.log(
-        `${time(event.ts)}  ENTRY     session ${short(event.sessionId)} (party of ${event.party ?? 1}) at ${event.gate}`,
-      );
-    if (event.kind === 'exited')
-      console.log(`${time(event.ts)}  EXIT      session ${short(event.sessionId)} at ${event.gate}`);
-    if (event.kind === 'receipt-queued') {
-      const lines = (event.lines ?? []).map((l) => `${l.quantity} × ${names.get(l.sku) ?? l.sku}`).join(', ');
-      console.log(`${time(event.ts)}  CART      session ${short(event.sessionId)}: ${lines || 'nothing'}`);
-    }
-    if (event.kind === 'receipt-delivered' && event.receipt) {
-      console.log(
-        `${time(event.ts)}  RECEIPT   session ${short(event.sessionId)}: ${euros(event.receipt.totalCents)}, ${event.receipt.status}`,
-      );
-    }
-  });
+}
 
-  const simulator = new Simulator({
-    scenario,
-    store,
-    ...deviceConnection(stack),
-    app: new CloudAppClient(stack.cloudUrl),
-    logger,
-  });
-  await simulator.start();
+/** One console line for a shelf or session event, or undefined for the kinds the demo does not show. */
+function describeEvent(event: ShelfEvent | SessionEvent, store: Store): string | undefined {
+  const names = new Map(store.catalog.map((p) => [p.sku, p.name]));
+  if ('lane' in event) {
+    const best = event.hypotheses[0];
+    const what = best ? `${best.count} × ${names.get(best.sku) ?? best.sku}` : 'unknown product';
+    const by =
+      event.attribution === 'vision'
+        ? ` (cameras: ${event.evidence?.rule ?? 'reach'}, ${Math.round((event.confidence ?? 0) * 100)} %)`
+        : event.attribution === 'unattributed'
+          ? ` (to staff: ${event.evidence?.rule ?? 'unattributed'}; not billed unless they decide)`
+          : '';
+    const flags = `${event.ambiguous ? ' (ambiguous)' : ''}${by}`;
+    return `${time(event.startTs)}  ${event.kind.toUpperCase().padEnd(9)} ${what} from ${event.lane}, ${event.deltaGrams} g → session ${short(event.sessionId)}${flags}`;
+  }
+  const session = short(event.sessionId);
+  if (event.kind === 'entered')
+    return `${time(event.ts)}  ENTRY     session ${session} (party of ${event.party ?? 1}) at ${event.gate}`;
+  if (event.kind === 'exited') return `${time(event.ts)}  EXIT      session ${session} at ${event.gate}`;
+  if (event.kind === 'receipt-queued') {
+    const lines = (event.lines ?? []).map((l) => `${l.quantity} × ${names.get(l.sku) ?? l.sku}`).join(', ');
+    return `${time(event.ts)}  CART      session ${session}: ${lines || 'nothing'}`;
+  }
+  if (event.kind === 'receipt-delivered' && event.receipt) {
+    const total = `${store.currency} ${(event.receipt.totalCents / 100).toFixed(2)}`;
+    return `${time(event.ts)}  RECEIPT   session ${session}: ${total}, ${event.receipt.status}`;
+  }
+  return undefined;
+}
+
+/**
+ * Stops the simulator, then the store, on the first SIGINT or SIGTERM. Later signals while stopping are
+ * ignored: a Ctrl-C reaches every process of the terminal's group and npm or tsx may relay it once more,
+ * and a second signal must not kill the store half-stopped. The log is flushed before the process exits.
+ */
+function stopOnSignal(simulator: Simulator, stack: StoreStack): { isStopping(): boolean } {
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -132,17 +122,41 @@ floor view (Exceptions), then are left off the receipt. Ctrl-C to stop.
     console.log('\nstopping…');
     await simulator.stop();
     await stack.stop();
-    process.exit(0);
+    logger.flush(() => process.exit(0));
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
-  for (let pass = 1; !stopping; pass++) {
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  return { isStopping: () => stopping };
+}
+
+async function main(): Promise<void> {
+  const { scenario, store } = loadScenario(scenarioPath);
+  console.log(
+    `Walkout demo: starting ${store.name} (${store.shelves.length} shelves, ${store.catalog.length} products)…`,
+  );
+  const stack = await startWithFallback(store, scenario.cameras !== undefined);
+  printAddresses(stack, store);
+  const simulator = new Simulator({
+    scenario,
+    store,
+    ...deviceConnection(stack),
+    app: new CloudAppClient(stack.cloudUrl),
+    logger,
+  });
+  let run: { isStopping(): boolean } | undefined;
+  stack.edge.onEvent((event: ShelfEvent | SessionEvent) => {
+    const line = run?.isStopping() ? undefined : describeEvent(event, store);
+    if (line !== undefined) console.log(line);
+  });
+  await simulator.start();
+  run = stopOnSignal(simulator, stack);
+  for (let pass = 1; !run.isStopping(); pass++) {
     console.log(`— pass ${pass} —`);
     try {
       await simulator.play();
       await simulator.idle(3);
     } catch (err) {
-      if (stopping) break;
+      if (run.isStopping()) break;
       throw err;
     }
   }
