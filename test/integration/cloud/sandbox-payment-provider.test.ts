@@ -39,6 +39,7 @@ for (const backend of BACKENDS) {
         '002-sandbox-payment-provider.sql',
         '003-omnichannel.sql',
         '004-entry-tokens.sql',
+        '005-session-expiry-index.sql',
       ]);
       expect(await migrate(db)).toEqual([]);
       provider = new SandboxPaymentProvider(db, new ManualClock(1_700_000_000_000));
