@@ -3,8 +3,7 @@
 // logins, ACL and limits, plus persistence so sessions survive its restart), or embedded aedes with the same
 // policy when no mosquitto binary is installed, or a given URL (an open broker the run may not restart).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, existsSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { appendFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { type BrokerCredentials, hashCredentials } from '../../shared/broker/broker-credentials.ts';
@@ -12,8 +11,7 @@ import { brokerPolicy } from '../../shared/broker/broker-policy.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../shared/broker/embedded-broker.ts';
 import { writeBrokerFiles } from '../../shared/broker/write-broker-files.ts';
 import type { StoreConfig } from '../../shared/store-config.ts';
-
-export const MOSQUITTO_BINARY = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => existsSync(p));
+import { accepts, freePort, MOSQUITTO_BINARY } from '../harness/local-ports.ts';
 
 export interface FaultBroker {
   kind: 'mosquitto' | 'aedes' | 'external';
@@ -33,28 +31,6 @@ export interface FaultBroker {
   resume(): Promise<void>;
   stop(): Promise<void>;
 }
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export const accepts = (port: number, host = '127.0.0.1') =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, host);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -2,9 +2,9 @@
 // and the simulated devices and shoppers (simulators/cli.ts), each with its own broker login, wired by
 // environment and flags exactly as an operator would start them. Restart keeps each part's port and data.
 import { join } from 'node:path';
+import { freePort } from '../harness/local-ports.ts';
 import { ChildService } from './child-service.ts';
 import type { FaultBroker } from './fault-broker.ts';
-import { freePort } from './fault-broker.ts';
 
 export interface StoreProcessesOptions {
   /** Where logs, the edge database and the ground truth go. */

@@ -1,16 +1,14 @@
 // A Mosquitto of the test's own, started from the files `npm run broker:config` writes (never the machine's
 // shared one on 1883), on free ports; stopped by its pid.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { BrokerCredentials } from '../../shared/broker/broker-credentials.ts';
 import { type BrokerFilesOptions, writeBrokerFiles } from '../../shared/broker/write-broker-files.ts';
 import type { StoreConfig } from '../../shared/store-config.ts';
+import { accepts, freePort, MOSQUITTO_BINARY } from '../../simulators/harness/local-ports.ts';
 import { waitFor } from './services.ts';
-
-export const MOSQUITTO_BINARY = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => existsSync(p));
 
 /** Undefined when it runs; why it cannot (CI requires it). */
 export function mosquittoSkipReason(): string | undefined {
@@ -20,28 +18,6 @@ export function mosquittoSkipReason(): string | undefined {
   console.warn('[walkout tests] secured Mosquitto suite skipped: no mosquitto binary');
   return 'no mosquitto binary';
 }
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 
 export interface TestMosquitto {
   url: string;
