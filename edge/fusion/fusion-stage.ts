@@ -30,7 +30,8 @@ export interface FusionStageOptions {
   decided: (event: ShelfEvent, candidates: string[]) => void;
   /**
    * A track that left through the exit could only have left on this session's scan: it was this session's
-   * person — since `doubtTs` at least (the last moment it may have changed person; undefined: never).
+   * person — since `doubtTs` at least (the last moment it may have changed to another session's person,
+   * exit-sequence.ts › lastForeignDoubtTs; undefined: never).
    */
   exitMatched?: (sessionId: string, trackId: string, doubtTs: number | undefined) => void;
   /** Whether the session has doubtful picks the cameras followed (worth watching its exit for). */
