@@ -34,7 +34,8 @@ export const EdgeConfigSchema = Type.Object({
   /** Proxies whose X-Forwarded-For the floor's sign-in rate limit believes (shared/trust-proxy.ts). */
   trustProxy: Type.Optional(Type.String()),
   /** A session with no exit scan is closed and billed after this long (checkout/lost-exit.ts; default 180). */
-  maxVisitMinutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 1440 })),
+  // from 1: the lost-exit fault case (npm run faults) closes a visit after a minute; a store keeps hours
+  maxVisitMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
   /** Retentions in days (db/edge-retention.ts has the defaults and why). */
   retainVisitsDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650 })),
   retainDeliveredDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650 })),

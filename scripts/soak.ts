@@ -60,12 +60,24 @@ console.log(
 );
 console.log(`lost                      ${result.lost}`);
 console.log(`double charges            ${result.doubleCharges}`);
-console.log(`edge RSS growth           ${result.rssGrowthPct} % after a ${result.warmupS} s warm-up`);
+console.log(
+  `edge RSS growth           ${result.rssGrowthPct} % after a ${result.warmupS} s warm-up ` +
+    `(${result.rssMb.afterWarmup} → ${result.rssMb.atEnd} MB, medians of the first and last tenth)`,
+);
+console.log(`edge V8 heap growth       ${result.heapGrowthPct} % (the same tenths)`);
 console.log(`edge database growth      ${result.edgeDbGrowthMbPerHour} MB/h`);
 console.log(`event-loop lag p99        ${result.eventLoopLagP99Ms} ms (worst 5 s window)`);
 if (cli.json) {
-  const { minutes, visits, lost, doubleCharges, rssGrowthPct, edgeDbGrowthMbPerHour, eventLoopLagP99Ms } =
-    result;
+  const {
+    minutes,
+    visits,
+    lost,
+    doubleCharges,
+    rssGrowthPct,
+    heapGrowthPct,
+    edgeDbGrowthMbPerHour,
+    eventLoopLagP99Ms,
+  } = result;
   console.log(
     JSON.stringify({
       minutes,
@@ -75,6 +87,7 @@ if (cli.json) {
       rssGrowthPct,
       edgeDbGrowthMbPerHour,
       eventLoopLagP99Ms,
+      heapGrowthPct,
     }),
   );
 }

@@ -73,7 +73,29 @@ export class CloudApiError extends Error {
 interface Reply {
   status: number;
   body: unknown;
+  /** Seconds the cloud asked to wait (Retry-After), when it said. */
+  retryAfterS?: number;
 }
+
+/**
+ * How a phone retries signing up, signing in and adding a card when the cloud is busy or slow (a sign-up
+ * burst: a pass of the soak or a busy evaluation signs dozens of shoppers up at once, each a deliberately slow
+ * password hash). Those calls are safe to repeat: an account created by an attempt whose answer was lost
+ * answers 409 and the shopper signs in.
+ */
+export interface AppRetrySettings {
+  /** Attempts per call in all (1: no retry). */
+  attempts: number;
+  /** First wait (ms), doubled each time, with equal jitter; a Retry-After is honoured up to `maxWaitMs`. */
+  baseMs: number;
+  maxWaitMs: number;
+}
+
+/** Six attempts over ~30–60 s: a sign-up burst on a loaded 2-core machine clears within that (soak, #15). */
+export const DEFAULT_APP_RETRY: AppRetrySettings = { attempts: 6, baseMs: 1000, maxWaitMs: 30_000 };
+
+/** 429 and the gateway/overload answers are worth another try; anything else is the answer. */
+const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
 
 export class CloudAppClient implements ShopperApp {
   private readonly baseUrl: string;
@@ -87,15 +109,16 @@ export class CloudAppClient implements ShopperApp {
     baseUrl: string,
     private readonly storeId?: string,
     private readonly timeoutMs = 10_000,
+    private readonly retry: AppRetrySettings = DEFAULT_APP_RETRY,
   ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
   async signUpOrIn(credentials: Credentials): Promise<ShopperSession> {
-    const created = await this.request('POST', '/v1/accounts', credentials);
+    const created = await this.requestRetrying('POST', '/v1/accounts', credentials);
     if (created.status !== 201 && created.status !== 409) this.fail('POST', '/v1/accounts', created);
     const { email, password } = credentials;
-    const signedIn = await this.request('POST', '/v1/auth/sessions', { email, password });
+    const signedIn = await this.requestRetrying('POST', '/v1/auth/sessions', { email, password });
     if (signedIn.status !== 200) this.fail('POST', '/v1/auth/sessions', signedIn);
     const session = this.expect(validators.sessionCreated, 'POST', '/v1/auth/sessions', signedIn);
     if (created.status === 201) {
@@ -108,7 +131,7 @@ export class CloudAppClient implements ShopperApp {
   }
 
   async addCard(session: ShopperSession, cardToken: string): Promise<void> {
-    const reply = await this.request('POST', '/v1/me/payment-methods', { cardToken }, session.token);
+    const reply = await this.requestRetrying('POST', '/v1/me/payment-methods', { cardToken }, session.token);
     if (reply.status !== 201 && reply.status !== 200) this.fail('POST', '/v1/me/payment-methods', reply);
   }
 
@@ -125,6 +148,35 @@ export class CloudAppClient implements ShopperApp {
     const reply = await this.request('GET', '/v1/me/receipts', undefined, session.token);
     if (reply.status !== 200) this.fail('GET', '/v1/me/receipts', reply);
     return this.expect(validators.receiptList, 'GET', '/v1/me/receipts', reply).receipts;
+  }
+
+  /** `request`, tried again (backoff with jitter, Retry-After honoured) while the cloud is unreachable or busy. */
+  private async requestRetrying(
+    method: string,
+    path: string,
+    body: unknown,
+    bearer?: string,
+  ): Promise<Reply> {
+    const { attempts, baseMs, maxWaitMs } = this.retry;
+    for (let attempt = 1; ; attempt++) {
+      let reply: Reply | undefined;
+      let error: unknown;
+      try {
+        reply = await this.request(method, path, body, bearer);
+      } catch (err) {
+        if (!(err instanceof CloudUnreachableError)) throw err;
+        error = err;
+      }
+      const transient = reply === undefined || TRANSIENT_STATUS.has(reply.status);
+      if (!transient || attempt >= attempts) {
+        if (reply !== undefined) return reply;
+        throw error;
+      }
+      const backoff = Math.min(maxWaitMs, baseMs * 2 ** (attempt - 1));
+      const asked = reply?.retryAfterS === undefined ? 0 : reply.retryAfterS * 1000;
+      const waitMs = Math.min(maxWaitMs, Math.max(asked, backoff / 2 + Math.random() * (backoff / 2)));
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
   }
 
   private async request(method: string, path: string, body: unknown, bearer?: string): Promise<Reply> {
@@ -149,7 +201,12 @@ export class CloudAppClient implements ShopperApp {
     } catch {
       // not JSON: keep the text for the error message
     }
-    return { status: response.status, body: parsed };
+    const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+    return {
+      status: response.status,
+      body: parsed,
+      ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterS: retryAfter } : {}),
+    };
   }
 
   private expect<S extends TSchema>(

@@ -12,6 +12,8 @@ export interface ChildServiceOptions {
   entry: string;
   args?: string[];
   env: NodeJS.ProcessEnv;
+  /** Modules loaded before the entry (`--import`), e.g. the fault harness's clock step. */
+  preload?: string[];
   /** Every line of stdout and stderr is appended here. */
   logPath: string;
 }
@@ -37,6 +39,11 @@ export class ChildService {
 
   constructor(private readonly options: ChildServiceOptions) {}
 
+  /** Changes the environment of the next start (an operator editing the service's settings before a restart). */
+  setEnv(changes: Record<string, string>): void {
+    this.options.env = { ...this.options.env, ...changes };
+  }
+
   get name(): string {
     return this.options.name;
   }
@@ -56,7 +63,13 @@ export class ChildService {
     this.log.write(`--- start ${this.starts} at ${new Date().toISOString()}\n`);
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', this.options.entry, ...(this.options.args ?? [])],
+      [
+        '--import',
+        'tsx',
+        ...(this.options.preload ?? []).flatMap((module) => ['--import', module]),
+        this.options.entry,
+        ...(this.options.args ?? []),
+      ],
       {
         env: this.options.env,
         stdio: ['ignore', 'pipe', 'pipe'],

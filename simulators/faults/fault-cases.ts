@@ -5,6 +5,7 @@ import type { ChildService } from './child-service.ts';
 import type { FaultBroker } from './fault-broker.ts';
 import type { CaseDatabase, HeldTable } from './fault-database.ts';
 import type { ScenarioTimeline } from './fault-scenarios.ts';
+import { LINK_AND_EXIT_CASES } from './link-and-exit-cases.ts';
 import type { StoreProcesses } from './store-processes.ts';
 
 export interface CaseContext {
@@ -12,11 +13,25 @@ export interface CaseContext {
   broker: FaultBroker;
   db: CaseDatabase;
   simulator: ChildService;
+  /** Steps the wall clock of the cloud and the edge forward by `ms` in all (cases with `setup.clockStep`). */
+  stepClocks(ms: number): Promise<void>;
   /** One progress line. */
   say(line: string): void;
 }
 
 export type CaseNeed = 'restartable-broker';
+
+/** How a case changes the way the store is started. */
+export interface CaseSetup {
+  /** Edge settings (environment), e.g. a short maximum visit time. */
+  edgeEnv?: Record<string, string>;
+  /** The edge reaches the cloud through a link the case cuts (`processes.uplink`). */
+  cloudLink?: boolean;
+  /** The cloud's and the edge's wall clocks can be stepped (`stepClocks`; clock-step.ts). */
+  clockStep?: boolean;
+  /** How long receipts may take once the simulator is done (default 60 s). */
+  receiptsTimeoutMs?: number;
+}
 
 export interface FaultCase {
   name: string;
@@ -24,6 +39,7 @@ export interface FaultCase {
   fault: string;
   timeline: ScenarioTimeline;
   needs: CaseNeed[];
+  setup?: CaseSetup;
   /** Runs beside the simulator; resolves once the fault is injected and the killed part restarted. */
   inject(ctx: CaseContext): Promise<void>;
 }
@@ -85,7 +101,7 @@ async function atIngestStep(
   }
 }
 
-export const FAULT_CASES: readonly FaultCase[] = [
+const KILL_AND_BROKER_CASES: readonly FaultCase[] = [
   {
     name: 'edge-kill-during-pick',
     fault: 'SIGKILL edge while a hand is in the lane (weight change in progress)',
@@ -181,3 +197,5 @@ export const FAULT_CASES: readonly FaultCase[] = [
     },
   },
 ];
+
+export const FAULT_CASES: readonly FaultCase[] = [...KILL_AND_BROKER_CASES, ...LINK_AND_EXIT_CASES];

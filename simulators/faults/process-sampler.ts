@@ -9,6 +9,14 @@ export interface ProcessSample {
   dbBytes: number;
   /** p99 event-loop lag over the interval since the previous scrape (ms); undefined when not reported. */
   lagP99Ms: number | undefined;
+  /** V8 heap in use (bytes, from /metrics); undefined when not reported. */
+  heapUsedBytes: number | undefined;
+}
+
+/** What the edge's /metrics says about itself in one scrape. */
+export interface EdgeSelfReport {
+  lagP99Ms: number | undefined;
+  heapUsedBytes: number | undefined;
 }
 
 /** Resident set of a process from /proc (Linux), bytes; undefined when it is gone. */
@@ -35,14 +43,39 @@ export function sqliteBytes(path: string): number {
   return total;
 }
 
-/** The edge's walkout_edge_nodejs_eventloop_lag_p99_seconds, in ms (prom-client resets it at each scrape). */
-export async function eventLoopLagP99Ms(metricsUrl: string): Promise<number | undefined> {
+const metricValue = (text: string, name: string): number | undefined => {
+  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'm').exec(text);
+  return match === null ? undefined : Number(match[1]);
+};
+
+/**
+ * The edge's walkout_edge_nodejs_eventloop_lag_p99_seconds in ms (prom-client resets it at each scrape) and
+ * its V8 heap in use, from one scrape of /metrics.
+ */
+export async function edgeSelfReport(metricsUrl: string): Promise<EdgeSelfReport> {
   const text = await fetch(metricsUrl, { signal: AbortSignal.timeout(2000) }).then(
     (r) => (r.ok ? r.text() : ''),
     () => '',
   );
-  const match = /^walkout_edge_nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([0-9.eE+-]+)$/m.exec(text);
-  return match === null ? undefined : Number(match[1]) * 1000;
+  const lag = metricValue(text, 'walkout_edge_nodejs_eventloop_lag_p99_seconds');
+  return {
+    lagP99Ms: lag === undefined ? undefined : lag * 1000,
+    heapUsedBytes: metricValue(text, 'walkout_edge_nodejs_heap_size_used_bytes'),
+  };
+}
+
+/**
+ * Growth (%) of a quantity sampled over a run, after its warm-up: the median of the last tenth of the samples
+ * against the median of the first tenth (at least 3 samples each). Medians of tenths, not two single
+ * samples, so one garbage collection or one busy pass at either end does not decide it. NaN with fewer than
+ * 6 samples.
+ */
+export function growthPct(values: readonly number[]): number {
+  if (values.length < 6) return Number.NaN;
+  const tenth = Math.max(3, Math.floor(values.length / 10));
+  const first = median(values.slice(0, tenth));
+  const last = median(values.slice(-tenth));
+  return ((last - first) / first) * 100;
 }
 
 /** Median of a few samples (robust to one GC pause). */

@@ -3,7 +3,7 @@
 // processes; the fault is injected while the visit plays; every receipt is then checked against the ground
 // truth. Logs of every process stay in the case's directory.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { StoreConfig } from '../../shared/store-config.ts';
 import { MOSQUITTO_BINARY } from '../harness/local-ports.ts';
@@ -146,11 +146,16 @@ async function runCase(faultCase: FaultCase, settings: CaseSettings): Promise<Fa
   try {
     broker = await startFaultBroker(settings.store, join(settings.dir, 'broker'), settings.mqttUrl);
     db = caseDatabase(settings.postgresUrl, settings.runId, faultCase.name, settings.dir);
+    const setup = faultCase.setup ?? {};
+    const clockStepFile = setup.clockStep === true ? join(settings.dir, 'clock-step-ms') : undefined;
     processes = await StoreProcesses.create({
       dir: settings.dir,
       storeConfigPath: settings.storeConfigPath,
       broker,
       cloudDatabaseEnv: db.env,
+      ...(setup.edgeEnv === undefined ? {} : { edgeEnv: setup.edgeEnv }),
+      ...(setup.cloudLink === true ? { cloudLink: true } : {}),
+      ...(clockStepFile === undefined ? {} : { clockStepFile }),
     });
     await processes.startCloud();
     await processes.startEdge();
@@ -166,12 +171,20 @@ async function runCase(faultCase: FaultCase, settings: CaseSettings): Promise<Fa
     const stopEcho = run.service.onEachLine((line) => {
       if (/ (picks|puts back|scans at) |^shelf controllers:/.test(line)) say(`sim: ${line.trim()}`);
     });
-    const injected = faultCase.inject({ processes, broker, db, simulator: run.service, say });
+    let stepped = 0;
+    const stepClocks = async (ms: number) => {
+      if (clockStepFile === undefined) throw new Error(`${faultCase.name} has no setup.clockStep`);
+      stepped += ms;
+      writeFileSync(clockStepFile, String(stepped));
+      // every process reads the file every 100 ms
+      await new Promise((r) => setTimeout(r, 500));
+    };
+    const injected = faultCase.inject({ processes, broker, db, simulator: run.service, say, stepClocks });
     const [, code] = await Promise.all([injected, run.service.whenExited()]);
     stopEcho();
     if (code !== 0) throw new Error(`simulator exited with ${code}:\n${run.service.lastLines()}`);
     truth = JSON.parse(readFileSync(run.truthPath, 'utf8')) as GroundTruth;
-    const score = await awaitReceipts(truth, db, processes, say);
+    const score = await awaitReceipts(truth, db, processes, say, setup.receiptsTimeoutMs);
     return { ...base, ...score, seconds: seconds() };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -210,10 +223,11 @@ async function awaitReceipts(
   db: CaseDatabase,
   processes: StoreProcesses,
   say: (line: string) => void,
+  timeoutMs = RECEIPTS_TIMEOUT_MS,
 ): Promise<FaultCaseScore> {
   const accounts = truth.shoppers.flatMap((s) => (s.accountId === null ? [] : [s.accountId]));
   const expected = truth.shoppers.reduce((n, s) => n + s.visits.filter((v) => v.exitedAt !== null).length, 0);
-  const deadline = Date.now() + RECEIPTS_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
   if (db.kind === 'postgres') {
     for (;;) {
       const billed = await db.billed(accounts);

@@ -9,7 +9,14 @@ import type { StoreConfig } from '../../shared/store-config.ts';
 import type { GroundTruth } from '../scenario/ground-truth.ts';
 import { startFaultBroker } from './fault-broker.ts';
 import { caseDatabase, DEFAULT_POSTGRES_URL, postgresAnswers } from './fault-database.ts';
-import { eventLoopLagP99Ms, median, type ProcessSample, rssOf, sqliteBytes } from './process-sampler.ts';
+import {
+  edgeSelfReport,
+  growthPct,
+  median,
+  type ProcessSample,
+  rssOf,
+  sqliteBytes,
+} from './process-sampler.ts';
 import { scoreFaultCase } from './score-faults.ts';
 import { staffRoutedUnits } from './staff-routed.ts';
 import { StoreProcesses } from './store-processes.ts';
@@ -31,7 +38,12 @@ export interface SoakResult {
   visits: number;
   lost: number;
   doubleCharges: number;
+  /** Edge RSS after the warm-up: median of the last tenth of the samples against the first tenth (%). */
   rssGrowthPct: number;
+  /** The same for the edge's V8 heap in use (/metrics): a leak in JavaScript shows here first. */
+  heapGrowthPct: number;
+  /** Edge RSS, median of the first and of the last tenth after the warm-up (MB). */
+  rssMb: { afterWarmup: number; atEnd: number };
   edgeDbGrowthMbPerHour: number;
   eventLoopLagP99Ms: number;
   /** Passes of the traffic completed and scored. */
@@ -86,7 +98,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const durationMs = options.minutes * 60_000;
   // a pass takes about a third of the run (at most the busy hour's 32 shoppers) so several complete
   const windowS = Math.max(15, Math.min(170, (options.minutes * 60) / 3 - 30));
-  const warmupMs = Math.min(5 * 60_000, Math.max(20_000, durationMs * 0.25));
+  // warm-up: the first quarter, at most 10 min (about two passes of the traffic: V8's old space, the SQLite
+  // page cache and malloc's arenas have reached their working size by then)
+  const warmupMs = Math.min(10 * 60_000, Math.max(20_000, durationMs * 0.25));
   const postgresUrl = options.databaseUrl ?? DEFAULT_POSTGRES_URL;
   const havePostgres = await postgresAnswers(postgresUrl);
   const broker = await startFaultBroker(options.store, join(dir, 'broker'));
@@ -131,16 +145,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const pid = processes.edge.pid;
       const rss = pid === undefined ? undefined : rssOf(pid);
       if (rss === undefined) throw new Error(`edge is not running:\n${processes.edge.lastLines()}`);
+      const report = await edgeSelfReport(`${processes.edgeUrl}/metrics`);
       const sample: ProcessSample = {
         atMs: Date.now() - started,
         rssBytes: rss,
         dbBytes: sqliteBytes(processes.edgeDbPath),
-        lagP99Ms: await eventLoopLagP99Ms(`${processes.edgeUrl}/metrics`),
+        ...report,
       };
       samples.push(sample);
       if (samples.length % 6 === 0)
         progress(
-          `  ${Math.round(sample.atMs / 1000)} s: edge rss ${(sample.rssBytes / 1e6).toFixed(1)} MB, db ${(sample.dbBytes / 1e6).toFixed(2)} MB, lag p99 ${sample.lagP99Ms?.toFixed(1) ?? '?'} ms, ${truths.length} pass(es)`,
+          `  ${Math.round(sample.atMs / 1000)} s: edge rss ${(sample.rssBytes / 1e6).toFixed(1)} MB, heap ${((sample.heapUsedBytes ?? 0) / 1e6).toFixed(1)} MB, db ${(sample.dbBytes / 1e6).toFixed(2)} MB, lag p99 ${sample.lagP99Ms?.toFixed(1) ?? '?'} ms, ${truths.length} pass(es)`,
         );
     }
     await run.service.stop();
@@ -164,8 +179,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       for (const p of score.problems.slice(0, 5)) progress(`  problem (${truth.nonce}): ${p}`);
     }
     const after = samples.filter((s) => s.atMs >= warmupMs);
-    const atWarmup = median(after.slice(0, 3).map((s) => s.rssBytes));
-    const atEnd = median(after.slice(-3).map((s) => s.rssBytes));
+    const rss = after.map((s) => s.rssBytes);
+    const tenth = Math.max(3, Math.floor(rss.length / 10));
+    const heaps = after.flatMap((s) => (s.heapUsedBytes === undefined ? [] : [s.heapUsedBytes]));
     const first = after[0];
     const last = after.at(-1);
     const hours = first === undefined || last === undefined ? 0 : (last.atMs - first.atMs) / 3_600_000;
@@ -176,7 +192,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       visits,
       lost,
       doubleCharges,
-      rssGrowthPct: round(((atEnd - atWarmup) / atWarmup) * 100, 2),
+      rssGrowthPct: round(growthPct(rss), 2),
+      heapGrowthPct: round(growthPct(heaps), 2),
+      rssMb: {
+        afterWarmup: round(median(rss.slice(0, tenth)) / 1e6, 1),
+        atEnd: round(median(rss.slice(-tenth)) / 1e6, 1),
+      },
       edgeDbGrowthMbPerHour:
         hours > 0 && first !== undefined && last !== undefined
           ? round((last.dbBytes - first.dbBytes) / 1e6 / hours, 2)

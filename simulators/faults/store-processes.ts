@@ -1,8 +1,11 @@
 // One store as separate OS processes, as it runs for real: the cloud (cloud/main.ts), the edge (edge/main.ts)
 // and the simulated devices and shoppers (simulators/cli.ts), each with its own broker login, wired by
 // environment and flags exactly as an operator would start them. Restart keeps each part's port and data.
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort } from '../harness/local-ports.ts';
+import { type SwitchableLink, startSwitchableLink } from '../harness/switchable-link.ts';
 import { ChildService } from './child-service.ts';
 import type { FaultBroker } from './fault-broker.ts';
 
@@ -15,6 +18,16 @@ export interface StoreProcessesOptions {
   cloudDatabaseEnv: Record<string, string>;
   /** Edge settings in its environment, e.g. nothing, or a longer settle. */
   edgeEnv?: Record<string, string>;
+  /**
+   * A file whose number (ms) steps the wall clock of the cloud and the edge (clock-step.ts): a case makes an
+   * hour pass in a moment. Unset: real clocks.
+   */
+  clockStepFile?: string;
+  /**
+   * Put a link the case can cut between the edge and the cloud (the store's uplink); the simulated phones
+   * still reach the cloud directly, over their own network.
+   */
+  cloudLink?: boolean;
 }
 
 export interface SimulatorRun {
@@ -23,6 +36,13 @@ export interface SimulatorRun {
 }
 
 const READY_TIMEOUT_MS = 60_000;
+/** The clock-step preload, by absolute path (the children run from the repository root). */
+const CLOCK_STEP_MODULE = fileURLToPath(new URL('./clock-step.ts', import.meta.url));
+
+/** A fresh store credential, as the cloud's operator would issue one (long and random). */
+export function newStoreCredential(): string {
+  return `store-faults-${randomBytes(16).toString('hex')}`;
+}
 
 async function untilHealthy(url: string, service: ChildService): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -48,14 +68,19 @@ export class StoreProcesses {
   readonly edgeUrl: string;
   readonly edgeDbPath: string;
   private simulators: ChildService[] = [];
+  /** The store credential both sides were started with (a case rotates it). */
+  readonly credential: string;
 
   private constructor(
     private readonly options: StoreProcessesOptions,
     cloudPort: number,
     edgePort: number,
+    /** The store's uplink, when the case cuts it. */
+    readonly uplink: SwitchableLink | undefined,
   ) {
     const { dir, storeConfigPath, broker } = options;
-    const credential = `store-faults-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+    const credential = newStoreCredential();
+    this.credential = credential;
     this.cloudUrl = `http://127.0.0.1:${cloudPort}`;
     this.edgeUrl = `http://127.0.0.1:${edgePort}`;
     this.edgeDbPath = join(dir, 'edge.sqlite');
@@ -63,13 +88,16 @@ export class StoreProcesses {
       ...process.env,
       STORE_CONFIG: storeConfigPath,
       STORE_CREDENTIAL: credential,
+      ...(options.clockStepFile === undefined ? {} : { WALKOUT_CLOCK_STEP_FILE: options.clockStepFile }),
     };
+    const preload = options.clockStepFile === undefined ? [] : [CLOCK_STEP_MODULE];
     // a development run: the generated demo broker logins and the demo floor staff are refused in production
     delete base.NODE_ENV;
     this.cloud = new ChildService({
       name: 'cloud',
       entry: 'cloud/main.ts',
       logPath: join(dir, 'cloud.log'),
+      preload,
       env: {
         ...base,
         ...options.cloudDatabaseEnv,
@@ -84,6 +112,7 @@ export class StoreProcesses {
       name: 'edge',
       entry: 'edge/main.ts',
       logPath: join(dir, 'edge.log'),
+      preload,
       env: {
         ...base,
         MQTT_URL: broker.url,
@@ -91,7 +120,7 @@ export class StoreProcesses {
         ...(broker.gateCommandKeyFile === undefined
           ? {}
           : { GATE_COMMAND_KEY_FILE: broker.gateCommandKeyFile }),
-        CLOUD_URL: this.cloudUrl,
+        CLOUD_URL: uplink?.url ?? this.cloudUrl,
         EDGE_DB: this.edgeDbPath,
         EDGE_HTTP_PORT: String(edgePort),
         LOG_LEVEL: 'info',
@@ -101,7 +130,10 @@ export class StoreProcesses {
   }
 
   static async create(options: StoreProcessesOptions): Promise<StoreProcesses> {
-    return new StoreProcesses(options, await freePort(), await freePort());
+    const cloudPort = await freePort();
+    const uplink =
+      options.cloudLink === true ? await startSwitchableLink(`http://127.0.0.1:${cloudPort}`) : undefined;
+    return new StoreProcesses(options, cloudPort, await freePort(), uplink);
   }
 
   async startCloud(): Promise<void> {
@@ -148,5 +180,6 @@ export class StoreProcesses {
     for (const simulator of this.simulators) await simulator.stop();
     await this.edge.stop();
     await this.cloud.stop();
+    await this.uplink?.close();
   }
 }

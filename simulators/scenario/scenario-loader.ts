@@ -171,10 +171,10 @@ function resolveAction(
     problems.push(`${at}/do: enter comes first, or again after an exit (re-entry)`);
   if (previous?.do === 'exit' && kind !== 'enter')
     problems.push(`${at}/do: only enter (coming back) can follow exit`);
-  const fields = ['lane', 'count', 'sku', 'gate', 'member', 'standAt', 'forS', 'to'] as const;
+  const fields = ['lane', 'count', 'sku', 'gate', 'member', 'standAt', 'forS', 'to', 'scanLost'] as const;
   const allowed: Record<ActionKind, readonly (typeof fields)[number][]> = {
     enter: ['gate'],
-    exit: ['gate'],
+    exit: ['gate', 'scanLost'],
     pick: ['lane', 'count', 'member', 'standAt'],
     'put-back': ['lane', 'count', 'sku', 'member', 'standAt'],
     linger: ['lane', 'forS', 'member'],
@@ -184,8 +184,13 @@ function resolveAction(
     if (action[field] !== undefined && !allowed[kind].includes(field))
       problems.push(`${at}/${field}: not used by ${kind}`);
   }
-  if (kind === 'enter' || kind === 'exit') {
+  if (kind === 'enter')
     return { at: action.at, do: kind, gate: resolveGate(action.gate, kind, at, store, problems) };
+  if (kind === 'exit') {
+    const gate = resolveGate(action.gate, kind, at, store, problems);
+    return action.scanLost === true
+      ? { at: action.at, do: kind, gate, scanLost: true }
+      : { at: action.at, do: kind, gate };
   }
   const count = action.count ?? 1;
   if (action.sku !== undefined && !store.productBySku.has(action.sku)) {

@@ -28,6 +28,11 @@ export const ScenarioActionSchema = Type.Object(
     forS: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 600 })),
     /** hand-over only: the shopper (id in this scenario) who receives the item. */
     to: Type.Optional(Id),
+    /**
+     * exit only: the scan never reaches the edge (a scanner glitch, a shopper let out by staff); the shopper
+     * walks out all the same and the edge must close the visit on its own (edge/checkout/lost-exit.ts).
+     */
+    scanLost: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -104,7 +109,8 @@ export const ACTION_KINDS = ['enter', 'pick', 'put-back', 'linger', 'hand-over',
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
 export type ScenarioAction =
-  | { at: number; do: 'enter' | 'exit'; gate: string }
+  | { at: number; do: 'enter'; gate: string }
+  | { at: number; do: 'exit'; gate: string; scanLost?: true }
   | { at: number; do: 'pick'; lane: string; count: number; member: number; standAt: string }
   | {
       at: number;

@@ -56,10 +56,20 @@ export async function playShopperScript(ctx: ShopperScriptContext): Promise<void
         ctx.say(`${stamp(ctx)} ${shopper.id} stays outside; skips ${skipped} scripted action(s)`);
         return;
       }
+    } else if (action.scanLost === true) {
+      walkOutUnscanned(ctx, action.gate);
     } else {
       await passGate(ctx, action.gate, 'exit');
     }
   }
+}
+
+/** The shopper leaves through `gateId` but the edge never hears the scan (scanner glitch, let out by staff). */
+function walkOutUnscanned(ctx: ShopperScriptContext, gateId: string): void {
+  const { shopper, recorder, time } = ctx;
+  recorder.exited(shopper.id, time.now());
+  ctx.say(`${stamp(ctx)} ${shopper.id} walks out through ${gateId}: the exit scan is lost`);
+  ctx.logger.info({ shopper: shopper.id, gate: gateId }, 'exit without a scan');
 }
 
 const stamp = (ctx: ShopperScriptContext) => scenarioStamp(ctx.time, ctx.startTs);

@@ -19,7 +19,7 @@ import { Random } from '../../../shared/random.ts';
 import type { Alert } from '../../../shared/schemas/alert.ts';
 import type { VisitUpload } from '../../../shared/schemas/visit.ts';
 import { SteppedTime } from '../../../shared/timers.ts';
-import { type SwitchableLink, startSwitchableLink } from '../../support/switchable-link.ts';
+import { type SwitchableLink, startSwitchableLink } from '../../../simulators/harness/switchable-link.ts';
 import {
   admit,
   BACKENDS,

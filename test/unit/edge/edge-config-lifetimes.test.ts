@@ -24,7 +24,7 @@ describe('edge config: maximum visit time and retentions', () => {
 
   it.each([
     ['MAX_VISIT_MINUTES', 'three hours'],
-    ['MAX_VISIT_MINUTES', '2'],
+    ['MAX_VISIT_MINUTES', '0'],
     ['MAX_VISIT_MINUTES', '90.5'],
     ['RETAIN_AUDIT_DAYS', '0'],
     ['RETAIN_FRAMES_DAYS', '-1'],
