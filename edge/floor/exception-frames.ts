@@ -18,15 +18,31 @@ export interface ExceptionFramesOptions {
   marginMs?: number;
   /** Most frames kept for one exception (default 60). */
   maxFrames?: number;
+  /**
+   * How long after an exception opened its frames may still come (edge clock, ms, default 60 s): cameras that
+   * work deliver the window within seconds; a store whose cameras are dark or absent (the soak) would otherwise
+   * keep a watch, its exception and a prepared statement until 200 more exceptions pushed it out.
+   */
+  giveUpAfterMs?: number;
   /** The frames of an exception changed; `complete` once no more will come. */
   onUpdate: (exceptionId: string, frames: FrameInfo[], complete: boolean) => void;
 }
 
+interface Capture {
+  /** Stops watching the archive. */
+  cancel: () => void;
+  /** Ends the capture (announces the frames as complete). */
+  finish: () => void;
+  /** Edge clock: no frames are waited for after this. */
+  giveUpAt: number;
+}
+
 export class ExceptionFrames {
-  /** by exception id: stops watching the archive */
-  private readonly capturing = new Map<string, () => void>();
+  /** by exception id: the captures still waiting for frames */
+  private readonly capturing = new Map<string, Capture>();
   private readonly marginMs: number;
   private readonly maxFrames: number;
+  private readonly giveUpAfterMs: number;
 
   constructor(
     private readonly db: EdgeDatabase,
@@ -35,6 +51,7 @@ export class ExceptionFrames {
   ) {
     this.marginMs = options.marginMs ?? 2000;
     this.maxFrames = options.maxFrames ?? 60;
+    this.giveUpAfterMs = options.giveUpAfterMs ?? 60_000;
   }
 
   /** Starts keeping the frames around an exception's event; `now` is the edge clock (for retention). */
@@ -69,7 +86,7 @@ export class ExceptionFrames {
       done: finish,
     });
     if (done) return;
-    this.capturing.set(exceptionId, cancel);
+    this.capturing.set(exceptionId, { cancel, finish, giveUpAt: now + this.giveUpAfterMs });
     if (stored > 0) {
       announced = true;
       this.options.onUpdate(exceptionId, this.list(exceptionId), false);
@@ -100,6 +117,18 @@ export class ExceptionFrames {
     return out;
   }
 
+  /** Ends the captures whose frames are overdue at `now` (edge clock); returns how many. */
+  giveUpOverdue(now: number): number {
+    let ended = 0;
+    for (const capture of [...this.capturing.values()]) {
+      if (now < capture.giveUpAt) continue;
+      capture.cancel();
+      capture.finish();
+      ended++;
+    }
+    return ended;
+  }
+
   isCapturing(exceptionId: string): boolean {
     return this.capturing.has(exceptionId);
   }
@@ -118,7 +147,7 @@ export class ExceptionFrames {
   }
 
   stop(): void {
-    for (const cancel of this.capturing.values()) cancel();
+    for (const capture of this.capturing.values()) capture.cancel();
     this.capturing.clear();
   }
 }

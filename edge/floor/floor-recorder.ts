@@ -27,12 +27,15 @@ export interface FloorRecorderOptions {
 }
 
 const PRUNE_EVERY_MS = 10 * 60_000;
+/** How often captures whose frames never came are ended (ms). */
+const OVERDUE_EVERY_MS = 10_000;
 
 export class FloorRecorder {
   readonly archive: FrameArchive;
   readonly frames: ExceptionFrames;
   readonly tracks: VisitTracks;
   private cancelPrune: CancelTimer | undefined;
+  private cancelOverdue: CancelTimer | undefined;
 
   constructor(private readonly options: FloorRecorderOptions) {
     const { store, db } = options;
@@ -46,12 +49,18 @@ export class FloorRecorder {
 
   start(): void {
     this.prune();
-    this.cancelPrune = (this.options.timers ?? systemTimers).every(PRUNE_EVERY_MS, () => this.prune());
+    const timers = this.options.timers ?? systemTimers;
+    this.cancelPrune = timers.every(PRUNE_EVERY_MS, () => this.prune());
+    this.cancelOverdue = timers.every(OVERDUE_EVERY_MS, () =>
+      this.frames.giveUpOverdue(this.options.clock.now()),
+    );
   }
 
   stop(): void {
     this.cancelPrune?.();
     this.cancelPrune = undefined;
+    this.cancelOverdue?.();
+    this.cancelOverdue = undefined;
     this.frames.stop();
   }
 

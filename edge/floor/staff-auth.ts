@@ -121,8 +121,16 @@ export class StaffAuth {
     if (user === undefined || !timingSafeEqual(candidate, user.hash)) throw new InvalidCredentialsError(name);
     const token = randomBytes(24).toString('base64url');
     const staff = { name, role: user.role };
-    this.sessions.set(token, { user: staff, expiresAt: this.clock.now() + TOKEN_TTL_MS });
+    const now = this.clock.now();
+    // tokens nobody uses again are forgotten here, so months of shifts do not pile up in memory
+    for (const [old, session] of this.sessions) if (session.expiresAt < now) this.sessions.delete(old);
+    this.sessions.set(token, { user: staff, expiresAt: now + TOKEN_TTL_MS });
     return { token, user: staff };
+  }
+
+  /** Sign-ins held in memory (expired ones are forgotten at the next sign-in). */
+  get sessionCount(): number {
+    return this.sessions.size;
   }
 
   /** The signed-in user for a token, if their role allows `needed`; throws SignInRequiredError, RoleForbiddenError. */

@@ -47,7 +47,8 @@ const THROUGH_AN_OUTAGE: Action[] = [
 
 /**
  * Three shoppers one after the other, never two inside at once (the fault cases run without cameras, so
- * two shoppers inside would send a pick to staff): the store goes on while its uplink is cut.
+ * two shoppers inside would send a pick to staff; walking to the first lane takes ~10 s, so a visit lasts
+ * ~25 s): the store goes on while its uplink is cut.
  */
 const ONE_AFTER_ANOTHER: FaultShopper[] = [
   {
@@ -64,19 +65,19 @@ const ONE_AFTER_ANOTHER: FaultShopper[] = [
     id: 'bob',
     name: 'Bob Fault',
     script: [
-      { at: 12, do: 'enter' },
-      { at: 15, do: 'pick', lane: 'S07-L06', count: 1 },
-      { at: 18, do: 'pick', lane: 'S01-L05', count: 2 },
-      { at: 21, do: 'exit' },
+      { at: 32, do: 'enter' },
+      { at: 35, do: 'pick', lane: 'S07-L06', count: 1 },
+      { at: 38, do: 'pick', lane: 'S01-L05', count: 2 },
+      { at: 41, do: 'exit' },
     ],
   },
   {
     id: 'carol',
     name: 'Carol Fault',
     script: [
-      { at: 24, do: 'enter' },
-      { at: 27, do: 'pick', lane: 'S02-L03', count: 1 },
-      { at: 30, do: 'exit' },
+      { at: 64, do: 'enter' },
+      { at: 67, do: 'pick', lane: 'S02-L03', count: 1 },
+      { at: 70, do: 'exit' },
     ],
   },
 ];

@@ -65,7 +65,14 @@ export interface StoreStack {
   cloud: Cloud;
   /** The credential the edge presents to the cloud (generated per stack). */
   storeCredential: string;
+  /** The running edge (a new one after `restartEdge`). */
   edge: Edge;
+  /**
+   * Stops the edge and starts a new one with the same options, port and database (`edgeDbPath`; an in-memory
+   * one starts empty), as a supervisor restarts an edge process: what it kept in memory (staff sign-ins, the
+   * floor's live clients) is gone.
+   */
+  restartEdge(): Promise<Edge>;
   stop(): Promise<void>;
 }
 
@@ -110,7 +117,7 @@ export async function startStoreStack(options: StoreStackOptions): Promise<Store
     });
     stops.push(() => cloud.stop());
     const cloudUrl = await cloud.start(options.cloudPort ?? 0, '127.0.0.1');
-    const edge = new Edge({
+    const edgeOptions: EdgeOptions = {
       store: options.store,
       mqttUrl,
       mqttAuth: auth(PROCESS_USERNAMES.edge),
@@ -127,19 +134,32 @@ export async function startStoreStack(options: StoreStackOptions): Promise<Store
       clock,
       timers: options.lockstep,
       lockstep: options.lockstep !== undefined,
-    });
-    await edge.start();
-    stops.push(() => edge.stop());
-    return {
+    };
+    const first = new Edge(edgeOptions);
+    await first.start();
+    const stack: StoreStack = {
       mqttUrl,
       brokerCredentials,
       auth,
       cloudUrl,
       cloud,
       storeCredential: credential,
-      edge,
+      edge: first,
+      restartEdge: async () => {
+        const url = stack.edge.httpUrl;
+        if (url === undefined) throw new Error('the edge is not listening');
+        await stack.edge.stop();
+        // the same port, so pages and devices find it where it was
+        const port = Number(new URL(url).port);
+        const next = new Edge({ ...edgeOptions, httpPort: port });
+        await next.start();
+        stack.edge = next;
+        return next;
+      },
       stop: stopAll,
     };
+    stops.push(() => stack.edge.stop());
+    return stack;
   } catch (err) {
     await stopAll();
     throw err;

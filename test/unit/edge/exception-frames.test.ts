@@ -58,4 +58,23 @@ describe('ExceptionFrames', () => {
     expect(frames.prune(51)).toBe(22);
     expect(frames.list('x-1')).toEqual([]);
   });
+
+  it('gives up on frames that never come (cameras dark or absent) 60 s after the exception opened', () => {
+    const db = openEdgeDatabase(':memory:');
+    const archive = new FrameArchive({ cameras: ['C1'] });
+    const updates: Array<{ id: string; complete: boolean }> = [];
+    const frames = new ExceptionFrames(db, archive, {
+      camerasFor: () => ['C1'],
+      onUpdate: (id, _f, complete) => updates.push({ id, complete }),
+    });
+    for (let i = 0; i < 3; i++) frames.capture(exception(`x-${i}`, 1000, 2000), 10_000 + i * 30_000);
+    expect(archive.watching).toBe(3);
+    expect(frames.giveUpOverdue(69_999)).toBe(0);
+    expect(frames.giveUpOverdue(70_000)).toBe(1);
+    expect(updates).toEqual([{ id: 'x-0', complete: true }]);
+    expect(frames.isCapturing('x-0')).toBe(false);
+    expect(frames.isCapturing('x-1')).toBe(true);
+    expect(frames.giveUpOverdue(200_000)).toBe(2);
+    expect(archive.watching).toBe(0);
+  });
 });

@@ -53,4 +53,19 @@ describe('StaffAuth', () => {
       expect.objectContaining({ reason: 'unknown-token' }),
     );
   });
+
+  it('forgets expired sign-ins nobody used again at the next sign-in, keeping the live ones', async () => {
+    const clock = new ManualClock(0);
+    const auth = new StaffAuth(staff, clock);
+    await auth.signIn('staff', 'walkout-view');
+    await auth.signIn('staff', 'walkout-view');
+    // a shift's token lasts 12 h
+    clock.set(6 * 3_600_000);
+    const live = (await auth.signIn('manager', 'walkout-demo')).token;
+    expect(auth.sessionCount).toBe(3);
+    clock.set(13 * 3_600_000);
+    await auth.signIn('staff', 'walkout-view');
+    expect(auth.sessionCount).toBe(2);
+    expect(auth.authorize(live, 'viewer')).toEqual({ name: 'manager', role: 'supervisor' });
+  });
 });
