@@ -58,6 +58,7 @@ if (result.stoppedEarly !== undefined) console.log(`stopped early             ${
 console.log(
   `visits scored             ${result.visits} (${result.passes} passes; staff asked ${result.toStaff} time(s) whose a unit was)`,
 );
+console.log(`exceptions staff cleared  ${result.staffCleared} (after their receipt went without them)`);
 console.log(`lost                      ${result.lost}`);
 console.log(`double charges            ${result.doubleCharges}`);
 console.log(

@@ -18,6 +18,7 @@ import {
   sqliteBytes,
 } from './process-sampler.ts';
 import { scoreFaultCase } from './score-faults.ts';
+import { type SoakStaff, startSoakStaff } from './soak-staff.ts';
 import { staffRoutedUnits } from './staff-routed.ts';
 import { StoreProcesses } from './store-processes.ts';
 
@@ -52,6 +53,8 @@ export interface SoakResult {
   stoppedEarly?: string;
   /** Units sent to staff (several shoppers at a lane and no cameras in a soak): asked about, not lost. */
   toStaff: number;
+  /** Exceptions the soak's staff cleared once their receipt had gone without them (soak-staff.ts). */
+  staffCleared: number;
   warmupS: number;
   dir: string;
 }
@@ -59,6 +62,8 @@ export interface SoakResult {
 const SAMPLE_EVERY_MS = 5000;
 /** Staff never decide in a soak: doubtful lines wait this long, then the receipt goes without them. */
 const SOAK_EXCEPTION_HOLD_MS = 5000;
+/** How often the soak's staff clear the exceptions whose receipt went without them (ms). */
+const STAFF_EVERY_MS = 30_000;
 
 interface Shopper {
   id: string;
@@ -119,11 +124,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const truths: GroundTruth[] = [];
   const samples: ProcessSample[] = [];
   let stoppedEarly: string | undefined;
+  let staff: SoakStaff | undefined;
   try {
     await processes.startCloud();
     await processes.startEdge();
     const scenarioPath = writeSoakScenario(options, dir, windowS);
     const run = processes.startSimulator(scenarioPath, 'soak', true);
+    staff = startSoakStaff({
+      edgeUrl: processes.edgeUrl,
+      everyMs: STAFF_EVERY_MS,
+      olderThanMs: SOAK_EXCEPTION_HOLD_MS + STAFF_EVERY_MS,
+    });
     const started = Date.now();
     run.service.onEachLine((line) => {
       if (!line.startsWith('ground truth written')) return;
@@ -159,6 +170,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         );
     }
     await run.service.stop();
+    await staff.stop();
     const playedMin = Math.round((Date.now() - started) / 6000) / 10;
     progress(`traffic stopped after ${playedMin} min; waiting for the last receipts`);
     // the last completed pass's receipts: outbox, cloud and the doubtful lines' hold
@@ -205,10 +217,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       eventLoopLagP99Ms: round(lags.length === 0 ? Number.NaN : Math.max(...lags), 1),
       passes: truths.length,
       toStaff,
+      staffCleared: staff.dropped,
       warmupS: Math.round(warmupMs / 1000),
       dir,
     };
   } finally {
+    await staff?.stop();
     await processes.stop();
     await broker.stop();
     await db.drop().catch(() => undefined);
