@@ -131,6 +131,16 @@ describe('parseScenario', () => {
     expect(visits).toHaveLength(2);
   });
 
+  it('lets an exit lose its scan (the edge must close the visit itself), and nothing else', () => {
+    const lost = parseScenario(withAction(3, { at: 12, do: 'exit', scanLost: true }), store);
+    expect(lost.shoppers[0]?.script[3]).toEqual({ at: 12, do: 'exit', gate: 'G-OUT', scanLost: true });
+    const kept = parseScenario(withAction(3, { at: 12, do: 'exit', scanLost: false }), store);
+    expect(kept.shoppers[0]?.script[3]).toEqual({ at: 12, do: 'exit', gate: 'G-OUT' });
+    expect(problemsOf(withAction(0, { at: 0.5, do: 'enter', scanLost: true }))).toEqual([
+      '/shoppers/0/script/0/scanLost: not used by enter',
+    ]);
+  });
+
   it('reports shape errors from the schema with their paths', () => {
     const scenario = { ...valid(), seed: -1, colour: 'red' };
     const script = scenario.shoppers[0]?.script as Record<string, unknown>[];
