@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import type { StoreConfig } from '../../shared/store-config.ts';
 import { MOSQUITTO_BINARY } from '../harness/local-ports.ts';
 import type { GroundTruth } from '../scenario/ground-truth.ts';
@@ -208,6 +209,19 @@ async function runCase(faultCase: FaultCase, settings: CaseSettings): Promise<Fa
   }
 }
 
+/** Visits the edge's outbox has delivered (read-only, beside the running edge). */
+function deliveredVisits(edgeDbPath: string): number {
+  const db = new Database(edgeDbPath, { readonly: true, fileMustExist: true });
+  try {
+    const row = db
+      .prepare("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'visit' AND delivered_at IS NOT NULL")
+      .get() as { n: number };
+    return row.n;
+  } finally {
+    db.close();
+  }
+}
+
 async function billedScore(truth: GroundTruth, db: CaseDatabase): Promise<FaultCaseScore> {
   const accounts = truth.shoppers.flatMap((s) => (s.accountId === null ? [] : [s.accountId]));
   return scoreFaultCase(truth, await db.billed(accounts));
@@ -241,8 +255,11 @@ async function awaitReceipts(
       await new Promise((r) => setTimeout(r, 500));
     }
   }
-  // PGlite is one process's: give the outbox its retries, then stop the cloud and read its directory
-  await new Promise((r) => setTimeout(r, PGLITE_SETTLE_MS));
+  // PGlite is one process's: wait until the edge has delivered every visit (at least PGLITE_SETTLE_MS, at most
+  // the deadline), then stop the cloud and read its directory
+  const settled = Date.now() + PGLITE_SETTLE_MS;
+  while (Date.now() < deadline && (Date.now() < settled || deliveredVisits(processes.edgeDbPath) < expected))
+    await new Promise((r) => setTimeout(r, 500));
   await processes.cloud.stop();
   return billedScore(truth, db);
 }
