@@ -9,10 +9,17 @@ export const BROKER_LIMITS = {
   maxMessageBytes: 2 * 1024 * 1024,
   /** QoS 1 messages in flight per client. */
   maxInflightMessages: 20,
-  /** Messages queued per client beyond those in flight. */
-  maxQueuedMessages: 1000,
-  /** Bytes queued per client: about 500 frames of 64 KB, some seconds of every camera. */
-  maxQueuedBytes: 32 * 1024 * 1024,
+  /**
+   * QoS 1 messages queued per client beyond those in flight. After a broker restart every shelf controller
+   * replays what it stored and forwards (up to 3,000 batches, 10 minutes: simulators/devices/batch-backlog.ts),
+   * all at once and faster than a busy edge reads, so the edge's queue must hold them: at 1,000 Mosquitto
+   * dropped the edge's batches after a 30 s outage on a loaded 2-core machine ("Outgoing messages are being
+   * dropped for client edge"; picks lost in `npm run faults -- --case broker-outage-30s`). The bytes bound
+   * below is the one that binds; camera frames are QoS 0 and never queued.
+   */
+  maxQueuedMessages: 100_000,
+  /** Bytes queued per client: a 20-shelf store's full 10-minute backlog (~60,000 batches of ~2 KB) fits. */
+  maxQueuedBytes: 256 * 1024 * 1024,
 } as const;
 
 export const EDGE_PAYLOAD_LIMITS = {
