@@ -190,6 +190,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       for (const a of accounts) toStaff += toStaffByAccount.get(a) ?? 0;
       for (const p of score.problems.slice(0, 5)) progress(`  problem (${truth.nonce}): ${p}`);
     }
+    // every sample, for a second look at the growth (another warm-up, another window)
+    writeFileSync(join(dir, 'samples.json'), `${JSON.stringify({ warmupMs, samples })}\n`);
     const after = samples.filter((s) => s.atMs >= warmupMs);
     const rss = after.map((s) => s.rssBytes);
     const tenth = Math.max(3, Math.floor(rss.length / 10));
