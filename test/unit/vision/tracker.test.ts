@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FloorDetection } from '../../../edge/tracking/camera-fusion.ts';
 import { fuseDetections } from '../../../edge/tracking/camera-fusion.ts';
 import { GateBinder } from '../../../edge/tracking/gate-binder.ts';
-import { Tracker } from '../../../edge/tracking/tracker.ts';
+import { DEFAULT_TRACKER, Tracker } from '../../../edge/tracking/tracker.ts';
 import { cameraOutline } from '../../../shared/camera-coverage.ts';
 
 // One 10 m × 10 m camera view from (0, 2) to (10, 12); entry gate just below it at (2, 1), exit at (8, 1).
@@ -136,5 +136,37 @@ describe('tracker', () => {
     expect(ended.every((e) => e.endsWith(':session-1:OUT'))).toBe(true);
     // a third person after the party gets no session: the scan admitted two
     expect(binder.bindNewTrack(2, 2.2, 5000)).toBeUndefined();
+  });
+
+  it('gives a shopper back the detection a ghost peak beside them took over, and drops the ghost', () => {
+    const run = (ghostM: number) => {
+      const binder = new GateBinder(gates);
+      const tracker = new Tracker([cameraOutline(camera, 0)], binder, { ...DEFAULT_TRACKER, ghostM });
+      const observed = new Set(['C']);
+      binder.entered('session-1', 'IN', 1, 1000);
+      const mixed = emb(0.7, 0.7);
+      let shopperSeenAtEnd = false;
+      for (let k = 0; k < 90; k++) {
+        const ts = 2000 + k * 100;
+        // in through the gate, up to the shelf at (2, 6), then standing there
+        const at = { x: 2, y: Math.min(6, 2.1 + k * 0.1) };
+        const dets =
+          k >= 50 && k < 55
+            ? // a second peak beside them (a bag, an arm): a track of its own on no session
+              [det(at.x, at.y, red), det(at.x + 0.4, at.y, mixed)]
+            : k >= 55 && k < 70
+              ? // the two peaks run together: one detection between them that looks like the ghost's crop
+                [det(at.x + 0.15, at.y, mixed)]
+              : [det(at.x, at.y, red)];
+        tracker.update(ts, dets, observed);
+        const shopper = tracker.all().find((t) => t.sessionId === 'session-1');
+        if (k === 69) shopperSeenAtEnd = shopper?.lastSeenTs === ts;
+      }
+      const confirmed = tracker.all().filter((t) => t.state === 'confirmed');
+      return { shopperSeenAtEnd, confirmed: confirmed.length };
+    };
+    // before: the ghost holds the detection and the shopper's track coasts beside it, unseen
+    expect(run(0)).toEqual({ shopperSeenAtEnd: false, confirmed: 2 });
+    expect(run(DEFAULT_TRACKER.ghostM)).toEqual({ shopperSeenAtEnd: true, confirmed: 1 });
   });
 });
