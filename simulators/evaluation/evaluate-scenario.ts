@@ -42,27 +42,76 @@ export interface ScenarioRun {
   frames: { inferred: number; skipped: number };
 }
 
+type ExceptionSeen = ScenarioRun['exceptions'][number];
+
+/** What the edge said during a run, gathered from its events and its floor hub. */
+interface RunWatch {
+  /** by session id */
+  exitedAt: Map<string, number>;
+  deliveredAt: Map<string, number>;
+  /** by account id: its sessions in the order they entered (a shopper may come back) */
+  sessionsOfAccount: Map<string, string[]>;
+  /** by event id: the last decision */
+  events: Map<string, ShelfEvent>;
+  /** by exception id */
+  exceptions: Map<string, ExceptionSeen>;
+  stop(): void;
+}
+
+type RunOptions = { pace: Pace; receiptWaitMs: number; logger: Logger };
+
 export async function evaluateScenario(
   stack: StoreStack,
   loaded: LoadedScenario,
-  options: { pace: Pace; receiptWaitMs: number; logger: Logger },
+  options: RunOptions,
 ): Promise<ScenarioRun> {
-  const { scenario, store } = loaded;
   const { pace } = options;
   // latency in the run's own time: virtual in lockstep (the edge's waits, not this machine's speed)
-  const clock = pace.mode === 'lockstep' ? pace.time : systemClock;
-  /** by session id */
-  const exitedAt = new Map<string, number>();
-  const deliveredAt = new Map<string, number>();
-  /** by account id: its sessions in the order they entered (a shopper may come back) */
-  const sessionsOfAccount = new Map<string, string[]>();
-  /** by event id: the last decision */
-  const events = new Map<string, ShelfEvent>();
-  /** by exception id */
-  const exceptions = new Map<
-    string,
-    { exceptionId: string; eventId: string; candidates: string[]; settledByVision: boolean }
-  >();
+  const watch = watchEdge(stack, pace.mode === 'lockstep' ? pace.time : systemClock);
+  try {
+    const app = new CloudAppClient(stack.cloudUrl, undefined, EVAL_REQUEST_TIMEOUT_MS);
+    const visitorSessions = () => [...watch.sessionsOfAccount.values()].flat();
+    const allDelivered = () => visitorSessions().every((id) => watch.deliveredAt.has(id));
+    const { truth, framesDropped } =
+      pace.mode === 'lockstep'
+        ? {
+            truth: await playLockstep(stack, loaded, pace.time, app, options, allDelivered),
+            framesDropped: 0,
+          }
+        : await playRealtime(stack, loaded, pace, app, options, allDelivered);
+    const { sessionsOfAccount, exitedAt, deliveredAt, exceptions } = watch;
+    const outcomes = await collectOutcomes(app, loaded, truth, sessionsOfAccount, exitedAt, deliveredAt);
+    const settled = countToStaff(outcomes, exceptions);
+    const shopperOfSession: Record<string, string> = {};
+    for (const shopper of truth.shoppers)
+      for (const id of sessionsOfAccount.get(shopper.accountId ?? '') ?? [])
+        shopperOfSession[id] = shopper.id;
+    return {
+      name: loaded.scenario.name,
+      staffExceptions: exceptions.size - settled.size,
+      outcomes,
+      truth,
+      events: [...watch.events.values()],
+      shopperOfSession,
+      exceptions: [...exceptions.values()],
+      framesDropped,
+      frames: stack.edge.visionFrameCounts(),
+    };
+  } finally {
+    watch.stop();
+  }
+}
+
+/** Listens to the edge's events and floor hub for the run's sessions, decisions and exceptions. */
+function watchEdge(stack: StoreStack, clock: Clock): RunWatch {
+  const watch: Omit<RunWatch, 'stop'> = {
+    exitedAt: new Map(),
+    deliveredAt: new Map(),
+    sessionsOfAccount: new Map(),
+    events: new Map(),
+    exceptions: new Map(),
+  };
+  const { exitedAt, deliveredAt, sessionsOfAccount, events, exceptions } = watch;
   const offEvents = stack.edge.onEvent((event) => {
     if ('lane' in event) {
       events.set(event.eventId, event);
@@ -91,77 +140,88 @@ export async function evaluateScenario(
     if (message.type === 'exception-closed' && known !== undefined && message.data.by?.startsWith('vision:'))
       known.settledByVision = true;
   });
+  return {
+    ...watch,
+    stop: () => {
+      offEvents();
+      offHub();
+    },
+  };
+}
+
+/** Lockstep: the run in virtual time, until every visitor's receipt is delivered (or the wait is over). */
+async function playLockstep(
+  stack: StoreStack,
+  loaded: LoadedScenario,
+  time: SteppedTime,
+  app: CloudAppClient,
+  options: RunOptions,
+  done: () => boolean,
+): Promise<GroundTruth> {
+  const run = await runScenarioLockstep({
+    loaded,
+    ...deviceConnection(stack),
+    app,
+    time,
+    edge: stack.edge,
+    logger: options.logger,
+    settleS: 2,
+    afterS: options.receiptWaitMs / 1000,
+    done,
+  });
+  return run.truth;
+}
+
+/** Real time: the simulator plays against the wall clock; frames it or the edge could not keep up with are dropped. */
+async function playRealtime(
+  stack: StoreStack,
+  loaded: LoadedScenario,
+  pace: Extract<Pace, { mode: 'realtime' }>,
+  app: CloudAppClient,
+  options: RunOptions,
+  allDelivered: () => boolean,
+): Promise<{ truth: GroundTruth; framesDropped: number }> {
+  const simulator = new Simulator({
+    scenario: loaded.scenario,
+    store: loaded.store,
+    ...deviceConnection(stack),
+    app,
+    speed: pace.speed,
+    clock: pace.clock,
+    logger: options.logger,
+  });
+  let truth: GroundTruth;
+  let framesDropped = 0;
+  await simulator.start();
   try {
-    const app = new CloudAppClient(stack.cloudUrl, undefined, EVAL_REQUEST_TIMEOUT_MS);
-    let truth: GroundTruth;
-    let framesDropped = 0;
-    const visitorSessions = () => [...sessionsOfAccount.values()].flat();
-    if (pace.mode === 'lockstep') {
-      const run = await runScenarioLockstep({
-        loaded,
-        ...deviceConnection(stack),
-        app,
-        time: pace.time,
-        edge: stack.edge,
-        logger: options.logger,
-        settleS: 2,
-        afterS: options.receiptWaitMs / 1000,
-        done: () => visitorSessions().every((id) => deliveredAt.has(id)),
-      });
-      truth = run.truth;
-    } else {
-      const simulator = new Simulator({
-        scenario,
-        store,
-        ...deviceConnection(stack),
-        app,
-        speed: pace.speed,
-        clock: pace.clock,
-        logger: options.logger,
-      });
-      await simulator.start();
-      try {
-        truth = await simulator.play();
-        await simulator.idle(2);
-        truth = { ...truth, endedAt: simulator.now() };
-        framesDropped = simulator.cameraStats().skipped;
-      } finally {
-        await simulator.stop();
-      }
-      const deadline = Date.now() + options.receiptWaitMs;
-      while (visitorSessions().some((id) => !deliveredAt.has(id)) && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 50));
-      framesDropped += stack.edge.visionFramesDropped();
-    }
-    const outcomes = await collectOutcomes(app, loaded, truth, sessionsOfAccount, exitedAt, deliveredAt);
-    const settled = new Set(
-      [...exceptions.values()].filter((x) => x.settledByVision).map((x) => x.exceptionId),
-    );
-    for (const outcome of outcomes) {
-      const sessionId = outcome.sessionId;
-      outcome.toStaff = [...exceptions.values()].filter(
-        (x) => !settled.has(x.exceptionId) && sessionId !== undefined && x.candidates.includes(sessionId),
-      ).length;
-    }
-    const shopperOfSession: Record<string, string> = {};
-    for (const shopper of truth.shoppers)
-      for (const id of sessionsOfAccount.get(shopper.accountId ?? '') ?? [])
-        shopperOfSession[id] = shopper.id;
-    return {
-      name: scenario.name,
-      staffExceptions: exceptions.size - settled.size,
-      outcomes,
-      truth,
-      events: [...events.values()],
-      shopperOfSession,
-      exceptions: [...exceptions.values()],
-      framesDropped,
-      frames: stack.edge.visionFrameCounts(),
-    };
+    truth = await simulator.play();
+    await simulator.idle(2);
+    truth = { ...truth, endedAt: simulator.now() };
+    framesDropped = simulator.cameraStats().skipped;
   } finally {
-    offEvents();
-    offHub();
+    await simulator.stop();
   }
+  const deadline = Date.now() + options.receiptWaitMs;
+  while (!allDelivered() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  framesDropped += stack.edge.visionFramesDropped();
+  return { truth, framesDropped };
+}
+
+/** Sets each outcome's exceptions that went to staff (not settled by the cameras); returns the settled ones. */
+function countToStaff(
+  outcomes: Array<VisitOutcome & { sessionId: string | undefined }>,
+  exceptions: Map<string, ExceptionSeen>,
+): Set<string> {
+  const settled = new Set(
+    [...exceptions.values()].filter((x) => x.settledByVision).map((x) => x.exceptionId),
+  );
+  for (const outcome of outcomes) {
+    const sessionId = outcome.sessionId;
+    outcome.toStaff = [...exceptions.values()].filter(
+      (x) => !settled.has(x.exceptionId) && sessionId !== undefined && x.candidates.includes(sessionId),
+    ).length;
+  }
+  return settled;
 }
 
 /** One outcome per time a shopper went through the gate: the k-th visit is the k-th session the edge opened. */

@@ -82,8 +82,52 @@ function read(dir: string, file: string): Buffer {
   }
 }
 
+type Planogram = Map<string, { name: string; grams: number }>;
+/** by shelf id: sample times and, by plate lane id, the samples */
+type PlateSeries = Map<string, { times: number[]; lanes: Map<string, (number | null)[]> }>;
+
 export function loadRecording(dir: string, samplesPerBatch = 12): Recording {
-  const planogram = new Map<string, { name: string; grams: number }>();
+  const { planogram, catalog } = readPlanogram(dir);
+  const series = readPlates(dir);
+  const shelves: Shelf[] = [];
+  const batches: Recording['batches'] = [];
+  let startTs = Number.POSITIVE_INFINITY;
+  let endTs = 0;
+  let plates = 0;
+  for (const [shelfId, shelf] of [...series.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const laneIds = [...shelf.lanes.keys()].sort();
+    plates += laneIds.length;
+    shelves.push(shelfOf(shelfId, laneIds, planogram));
+    const times = shelf.times;
+    startTs = Math.min(startTs, times[0] as number);
+    endTs = Math.max(endTs, times.at(-1) as number);
+    for (const batch of batchesOf(shelfId, shelf, laneIds, samplesPerBatch)) batches.push(batch);
+  }
+  batches.sort((a, b) => a.batch.t0 - b.batch.t0);
+  const store = parseStoreConfig(
+    {
+      storeId: skuOf(dir.split('/').filter(Boolean).at(-1) ?? 'recording').toLowerCase(),
+      name: `Recording ${dir}`,
+      currency: 'USD',
+      floor: { widthM: 10, depthM: 5 },
+      loadCells: { sampleRateHz: 60, samplesPerBatch },
+      catalog: [...catalog.values()],
+      shelves,
+      gates: [
+        { id: 'G-IN', kind: 'entry', position: { x: 0, y: 0 } },
+        { id: 'G-OUT', kind: 'exit', position: { x: 1, y: 0 } },
+      ],
+      cameras: [],
+    },
+    join(dir, 'planogram.csv'),
+  );
+  const { name, truth } = readGroundTruth(dir);
+  return { name, store, batches, truth, startTs, endTs, plates };
+}
+
+/** planogram.csv: name,gondola,shelf,plate,unit_grams — the product on each plate, and the catalog. */
+function readPlanogram(dir: string): { planogram: Planogram; catalog: Map<string, Product> } {
+  const planogram: Planogram = new Map();
   const catalog = new Map<string, Product>();
   read(dir, 'planogram.csv')
     .toString('utf8')
@@ -111,11 +155,13 @@ export function loadRecording(dir: string, samplesPerBatch = 12): Recording {
         });
       }
     });
+  return { planogram, catalog };
+}
 
-  // plates.csv.gz: unix_time_s,gondola,shelf,plate,grams — rows sorted by time
+/** plates.csv.gz: unix_time_s,gondola,shelf,plate,grams — rows sorted by time. */
+function readPlates(dir: string): PlateSeries {
   const rows = gunzipSync(read(dir, 'plates.csv.gz')).toString('utf8').split('\n');
-  /** by shelf id → plate lane id → samples */
-  const series = new Map<string, { times: number[]; lanes: Map<string, (number | null)[]> }>();
+  const series: PlateSeries = new Map();
   for (let r = 1; r < rows.length; r++) {
     const line = rows[r];
     if (!line) continue;
@@ -139,77 +185,65 @@ export function loadRecording(dir: string, samplesPerBatch = 12): Recording {
     samples.push(Number.isFinite(grams) ? grams : null);
     if (samples.length > shelf.times.length) shelf.times.push(Number(t) * 1000);
   }
+  return series;
+}
 
-  const shelves: Shelf[] = [];
+/** A recorded shelf as a store-config shelf: one lane per plate, stocked when the planogram names its product. */
+function shelfOf(shelfId: string, laneIds: string[], planogram: Planogram): Shelf {
+  const [, g, s] = /^G(\d+)-S(\d+)$/.exec(shelfId) ?? [];
+  const lanes: Lane[] = laneIds.map((id, i) => {
+    const product = planogram.get(id);
+    return {
+      id,
+      loadCell: id,
+      ...(product ? { sku: skuOf(product.name) } : {}),
+      capacity: 50,
+      initialUnits: product ? 10 : 0,
+      position: { x: Number(g) * 1.5 + i * 0.1, y: Number(s) * 0.3 },
+    };
+  });
+  return {
+    id: shelfId,
+    position: { x: Number(g) * 1.5, y: 0 },
+    orientationDeg: 90,
+    widthM: 1.2,
+    depthM: 0.4,
+    lanes,
+  };
+}
+
+/** A shelf's samples cut into batches as its controller would publish them, at the recording's mean period. */
+function batchesOf(
+  shelfId: string,
+  shelf: { times: number[]; lanes: Map<string, (number | null)[]> },
+  laneIds: string[],
+  samplesPerBatch: number,
+): Recording['batches'] {
+  const times = shelf.times;
+  const periodMs = (times.at(-1) as number) - (times[0] as number);
+  const meanPeriod = periodMs / Math.max(1, times.length - 1);
   const batches: Recording['batches'] = [];
-  let startTs = Number.POSITIVE_INFINITY;
-  let endTs = 0;
-  let plates = 0;
-  for (const [shelfId, shelf] of [...series.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const laneIds = [...shelf.lanes.keys()].sort();
-    plates += laneIds.length;
-    const [, g, s] = /^G(\d+)-S(\d+)$/.exec(shelfId) ?? [];
-    const lanes: Lane[] = laneIds.map((id, i) => {
-      const product = planogram.get(id);
-      return {
-        id,
-        loadCell: id,
-        ...(product ? { sku: skuOf(product.name) } : {}),
-        capacity: 50,
-        initialUnits: product ? 10 : 0,
-        position: { x: Number(g) * 1.5 + i * 0.1, y: Number(s) * 0.3 },
-      };
+  for (let i = 0, seq = 0; i < times.length; i += samplesPerBatch, seq++) {
+    batches.push({
+      shelf: shelfId,
+      batch: {
+        v: 1,
+        device: shelfId,
+        seq,
+        t0: times[i] as number,
+        periodMs: meanPeriod,
+        cells: laneIds.map((id) => ({
+          id,
+          grams: (shelf.lanes.get(id) ?? []).slice(i, i + samplesPerBatch),
+        })),
+      },
     });
-    shelves.push({
-      id: shelfId,
-      position: { x: Number(g) * 1.5, y: 0 },
-      orientationDeg: 90,
-      widthM: 1.2,
-      depthM: 0.4,
-      lanes,
-    });
-    const times = shelf.times;
-    const periodMs = (times.at(-1) as number) - (times[0] as number);
-    const meanPeriod = periodMs / Math.max(1, times.length - 1);
-    startTs = Math.min(startTs, times[0] as number);
-    endTs = Math.max(endTs, times.at(-1) as number);
-    for (let i = 0, seq = 0; i < times.length; i += samplesPerBatch, seq++) {
-      batches.push({
-        shelf: shelfId,
-        batch: {
-          v: 1,
-          device: shelfId,
-          seq,
-          t0: times[i] as number,
-          periodMs: meanPeriod,
-          cells: laneIds.map((id) => ({
-            id,
-            grams: (shelf.lanes.get(id) ?? []).slice(i, i + samplesPerBatch),
-          })),
-        },
-      });
-    }
   }
-  batches.sort((a, b) => a.batch.t0 - b.batch.t0);
+  return batches;
+}
 
-  const store = parseStoreConfig(
-    {
-      storeId: skuOf(dir.split('/').filter(Boolean).at(-1) ?? 'recording').toLowerCase(),
-      name: `Recording ${dir}`,
-      currency: 'USD',
-      floor: { widthM: 10, depthM: 5 },
-      loadCells: { sampleRateHz: 60, samplesPerBatch },
-      catalog: [...catalog.values()],
-      shelves,
-      gates: [
-        { id: 'G-IN', kind: 'entry', position: { x: 0, y: 0 } },
-        { id: 'G-OUT', kind: 'exit', position: { x: 1, y: 0 } },
-      ],
-      cameras: [],
-    },
-    join(dir, 'planogram.csv'),
-  );
-
+/** ground-truth.json: one event per product of each recorded interaction. */
+function readGroundTruth(dir: string): { name: string; truth: RecordingEvent[] } {
   const truthJson: unknown = JSON.parse(read(dir, 'ground-truth.json').toString('utf8'));
   const checked = compileValidator(GroundTruthSchema).check(truthJson);
   if (!checked.ok) throw new RecordingError(`ground-truth.json: ${checked.errors.join('; ')}`);
@@ -223,5 +257,5 @@ export function loadRecording(dir: string, samplesPerBatch = 12): Recording {
       count: p.quantity,
     })),
   );
-  return { name: checked.value.dataset, store, batches, truth, startTs, endTs, plates };
+  return { name: checked.value.dataset, truth };
 }

@@ -107,36 +107,53 @@ export async function benchEndToEnd(
     const done = (await nextReport(child)) as Extract<PublisherReport, { kind: 'done' }>;
     await until(() => running.shelvesSettledThrough((ready.t0s[total - 1] ?? 0) - 2000), 10_000);
 
-    // decision sample: last of the settled window, then the confirmation hold
-    const s = defaultDetectorSettings;
-    const decisionMs = (s.stableWindow - 1 + s.confirmSamples) * ready.periodMs;
-    /** by shelf id: [t0, publish wall time] of its real-time batches */
-    const published = new Map<string, [number, number][]>();
-    for (let i = split; i < total; i++) {
-      const device = ready.devices[i] as string;
-      const list = published.get(device) ?? [];
-      list.push([ready.t0s[i] as number, done.wall[i - split] as number]);
-      published.set(device, list);
-    }
-    const batchMs = (ready.samplesPerBatch / lanes) * ready.periodMs;
-    const latencies = (afterEndMs: number) => {
-      const out: number[] = [];
-      for (const { event, wall } of seen.slice(before)) {
-        const ts = event.endTs + afterEndMs;
-        const batch = published.get(event.shelf)?.find(([t0]) => ts >= t0 && ts < t0 + batchMs);
-        if (batch !== undefined) out.push(wall - batch[1]);
-      }
-      return summarizeLatency(out);
-    };
     return {
       samplesPerSec: Math.round(maxSamples / (maxWallMs / 1000)),
       maxPhase: { batches: split, received, samples: Math.round(maxSamples), wallMs: Math.round(maxWallMs) },
-      latencyMs: latencies(decisionMs),
-      latencyFromSettleWindowMs: latencies((s.stableWindow - 1) * ready.periodMs),
+      ...realtimeLatencies(ready, done, split, lanes, seen.slice(before)),
     };
   } finally {
     await edge?.stop();
     if (child.connected) child.send('stop');
     await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
   }
+}
+
+/**
+ * Real-time phase: from the publish of the batch holding an event's decision sample to the event, per event;
+ * also from the batch that ended its settled window.
+ */
+function realtimeLatencies(
+  ready: Ready,
+  done: Extract<PublisherReport, { kind: 'done' }>,
+  split: number,
+  lanes: number,
+  seen: { event: ShelfEvent; wall: number }[],
+): Pick<EndToEndResult, 'latencyMs' | 'latencyFromSettleWindowMs'> {
+  const total = ready.t0s.length;
+  // decision sample: last of the settled window, then the confirmation hold
+  const s = defaultDetectorSettings;
+  const decisionMs = (s.stableWindow - 1 + s.confirmSamples) * ready.periodMs;
+  /** by shelf id: [t0, publish wall time] of its real-time batches */
+  const published = new Map<string, [number, number][]>();
+  for (let i = split; i < total; i++) {
+    const device = ready.devices[i] as string;
+    const list = published.get(device) ?? [];
+    list.push([ready.t0s[i] as number, done.wall[i - split] as number]);
+    published.set(device, list);
+  }
+  const batchMs = (ready.samplesPerBatch / lanes) * ready.periodMs;
+  const latencies = (afterEndMs: number) => {
+    const out: number[] = [];
+    for (const { event, wall } of seen) {
+      const ts = event.endTs + afterEndMs;
+      const batch = published.get(event.shelf)?.find(([t0]) => ts >= t0 && ts < t0 + batchMs);
+      if (batch !== undefined) out.push(wall - batch[1]);
+    }
+    return summarizeLatency(out);
+  };
+  return {
+    latencyMs: latencies(decisionMs),
+    latencyFromSettleWindowMs: latencies((s.stableWindow - 1) * ready.periodMs),
+  };
 }

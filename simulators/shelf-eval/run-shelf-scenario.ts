@@ -2,6 +2,7 @@
 // emulator turns them into batches (faults and transport trouble included), a ShelfMonitor detects events.
 
 import { ShelfMonitor } from '../../edge/shelves/shelf-monitor.ts';
+import type { Random } from '../../shared/random.ts';
 import type { SensorState } from '../../shared/schemas/lane-stock.ts';
 import type { LoadCellBatch } from '../../shared/schemas/load-cell-batch.ts';
 import type { DetectedShelfEvent } from '../../shared/schemas/shelf-event.ts';
@@ -72,39 +73,9 @@ export function runShelfScenario(
     for (; nextAction < script.actions.length; nextAction++) {
       const action = script.actions[nextAction];
       if (action === undefined || START_TS + action.at >= now + stepMs) break;
-      const at = START_TS + action.at;
-      const laneInfo = store.laneById.get(action.lane);
-      const before = world.laneUnits(action.lane).map((u) => u.sku);
-      const moved =
-        action.kind === 'pick'
-          ? world.pick(action.shopper, action.lane, action.count)
-          : world.putBack(action.shopper, action.lane, action.count, action.sku);
-      if (!moved.ok || laneInfo === undefined) {
-        refused++;
-        continue;
-      }
-      const delta = action.kind === 'pick' ? -moved.grams : moved.grams;
-      const hand = emulator.interact(action.lane, at, delta, hands, action.style);
-      const lanes = laneInfo.shelf.lanes;
-      const i = lanes.findIndex((l) => l.id === action.lane);
-      const many = (sku: string | undefined) => ({ sku, maxCount: 12 });
-      const one = (sku: string | undefined) => ({ sku, maxCount: 1 });
-      const plausible =
-        action.kind === 'pick'
-          ? [many(laneInfo.lane.sku), ...before.map(many)]
-          : [many(laneInfo.lane.sku), one(lanes[i - 1]?.sku), one(lanes[i + 1]?.sku), many(moved.sku)];
-      truth.push({
-        kind: action.kind,
-        shelf: laneInfo.shelf.id,
-        lane: action.lane,
-        sku: moved.sku,
-        count: action.count,
-        grams: moved.grams,
-        startTs: hand.startTs,
-        changeTs: hand.changeTs,
-        endTs: hand.endTs,
-        ambiguous: isWeightAmbiguous(store, moved.sku, action.count, plausible, measurementSd, moved.grams),
-      });
+      const event = playAction(action, { store, world, emulator, hands, measurementSd });
+      if (event === undefined) refused++;
+      else truth.push(event);
     }
     for (; nextBump < script.bumps.length; nextBump++) {
       const bump = script.bumps[nextBump];
@@ -128,6 +99,50 @@ export function runShelfScenario(
     }
   }
   return { truth, detected, health, refused, samples };
+}
+
+interface ActionPlay {
+  store: StoreIndex;
+  world: StoreWorld;
+  emulator: LoadCellEmulator;
+  hands: Random;
+  /** sd of a weight change as the detector measures it, grams */
+  measurementSd: number;
+}
+
+/** A hand picks or puts back in the world and on the load cells; what really happened, or undefined if refused. */
+function playAction(action: ShelfScript['actions'][number], play: ActionPlay): TruthEvent | undefined {
+  const { store, world, emulator, hands, measurementSd } = play;
+  const at = START_TS + action.at;
+  const laneInfo = store.laneById.get(action.lane);
+  const before = world.laneUnits(action.lane).map((u) => u.sku);
+  const moved =
+    action.kind === 'pick'
+      ? world.pick(action.shopper, action.lane, action.count)
+      : world.putBack(action.shopper, action.lane, action.count, action.sku);
+  if (!moved.ok || laneInfo === undefined) return undefined;
+  const delta = action.kind === 'pick' ? -moved.grams : moved.grams;
+  const hand = emulator.interact(action.lane, at, delta, hands, action.style);
+  const lanes = laneInfo.shelf.lanes;
+  const i = lanes.findIndex((l) => l.id === action.lane);
+  const many = (sku: string | undefined) => ({ sku, maxCount: 12 });
+  const one = (sku: string | undefined) => ({ sku, maxCount: 1 });
+  const plausible =
+    action.kind === 'pick'
+      ? [many(laneInfo.lane.sku), ...before.map(many)]
+      : [many(laneInfo.lane.sku), one(lanes[i - 1]?.sku), one(lanes[i + 1]?.sku), many(moved.sku)];
+  return {
+    kind: action.kind,
+    shelf: laneInfo.shelf.id,
+    lane: action.lane,
+    sku: moved.sku,
+    count: action.count,
+    grams: moved.grams,
+    startTs: hand.startTs,
+    changeTs: hand.changeTs,
+    endTs: hand.endTs,
+    ambiguous: isWeightAmbiguous(store, moved.sku, action.count, plausible, measurementSd, moved.grams),
+  };
 }
 
 function shiftFault(fault: ShelfScript['faults'][number]['fault'], by: number) {

@@ -237,14 +237,27 @@ function scoreFrame(
     truths,
   );
   subset('hands', handOwner, hs.foundOf, hands, handTruths);
-  // whose hand: each found true hand's best owner against the detection of its true owner
+  tallyWhoseHand(people, hands, handOwner, ps.foundOf, hs.foundOf, crowded, all, crowd);
+}
+
+/** Whose hand: each found true hand's best owner (the edge's assignHands) against the detection of its true owner. */
+function tallyWhoseHand(
+  people: Array<{ x: number; y: number }>,
+  hands: SeenHand[],
+  handOwner: number[],
+  personFoundOf: number[],
+  handFoundOf: number[],
+  crowded: boolean[],
+  all: Tally,
+  crowd: Tally,
+): void {
   const owners = assignHands(people, hands);
   handOwner.forEach((owner, t) => {
-    const f = hs.foundOf[t] ?? -1;
+    const f = handFoundOf[t] ?? -1;
     if (f < 0) return;
     const given = owners[f];
     const right =
-      given !== undefined && given.people[0] !== undefined && given.people[0] === ps.foundOf[owner];
+      given !== undefined && given.people[0] !== undefined && given.people[0] === personFoundOf[owner];
     const contested = (given?.people.length ?? 0) > 1;
     const sure = given?.people.length === 1 && (given.confidence ?? 0) >= SURE_CONFIDENCE;
     const wrongSure = !right && sure;

@@ -1,15 +1,16 @@
 // Runs one scenario's rendered camera frames through the edge's vision pipeline and tracker in simulated
 // time and scores them: detections per camera frame, tracks per tick (MOTA, IDF1, ID switches), sessions.
 
+import type { FloorDetection } from '../../edge/tracking/camera-fusion.ts';
 import { GateBinder } from '../../edge/tracking/gate-binder.ts';
 import { Tracker } from '../../edge/tracking/tracker.ts';
 import type { FramePipeline } from '../../edge/vision/frame-pipeline.ts';
-import { cameraOutline, camerasSeeing } from '../../shared/camera-coverage.ts';
+import { type CameraOutline, cameraOutline, camerasSeeing } from '../../shared/camera-coverage.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { type DetectionScore, scoreMatches, summarise } from './model-check.ts';
 import { MotAccumulator, type MotSummary } from './mot-metrics.ts';
-import { scenarioFrames } from './scenario-frames.ts';
+import { type CapturedFrame, type SceneTick, scenarioFrames } from './scenario-frames.ts';
 
 export interface ScenarioScore {
   scenario: string;
@@ -66,48 +67,8 @@ export async function evaluateScenario(
     tailgating += tracker.takeTailgating().length;
     edgeMs += performance.now() - started;
     frames += tick.frames.length;
-    for (const frame of tick.frames) {
-      const seen = detections.filter((d) => d.camera === frame.camera);
-      const s = scoreMatches(frame.visible, seen);
-      det[0] = (det[0] ?? 0) + s.tp;
-      det[1] = (det[1] ?? 0) + s.fp;
-      det[2] = (det[2] ?? 0) + s.fn;
-      det[3] = (det[3] ?? 0) + s.errorSum;
-      // a contested hand is one object on several people's lists
-      const hands = [...new Set(seen.flatMap((d) => d.hands))];
-      const owners = frame.visible.flatMap((v, i) => (v.hand === undefined ? [] : [i]));
-      const h = scoreMatches(
-        owners.map((i) => frame.visible[i]?.hand as { x: number; y: number }),
-        hands,
-      );
-      hand[0] = (hand[0] ?? 0) + h.tp;
-      hand[1] = (hand[1] ?? 0) + h.fp;
-      hand[2] = (hand[2] ?? 0) + h.fn;
-      hand[3] = (hand[3] ?? 0) + h.errorSum;
-      owners.forEach((owner, t) => {
-        const found = hands[h.foundOf[t] ?? -1];
-        if (found === undefined) return;
-        const holders = seen.flatMap((d, i) => (d.hands.includes(found) ? [i] : []));
-        handOwners.found++;
-        if (holders.includes(s.foundOf[owner] ?? -1)) handOwners.right++;
-        if (holders.length > 1) handOwners.contested++;
-      });
-    }
-    const covered = (x: number, y: number) => camerasSeeing(outlines, x, y).length > 0;
-    const gts = tick.truth
-      .filter((p) => p.onFloor && covered(p.x, p.y))
-      .map((p) => ({ id: p.id, session: p.shopperId, x: p.x, y: p.y }));
-    const hyps = tracker
-      .reported()
-      .filter((t) => covered(t.x.p, t.y.p))
-      .map((t) => ({
-        id: t.id,
-        session: t.sessionId,
-        x: t.x.p,
-        y: t.y.p,
-        identityConfidence: t.identityConfidence,
-      }));
-    mot.addTick(gts, hyps);
+    for (const frame of tick.frames) scoreCameraFrame(frame, detections, { det, hand, handOwners });
+    addMotTick(mot, outlines, tick, tracker);
     options.onTick?.(tick.ts - startTs);
   }
   const [tp = 0, fp = 0, fn = 0, err = 0] = det;
@@ -121,4 +82,60 @@ export async function evaluateScenario(
     edgeMsPerFrame: frames === 0 ? 0 : edgeMs / frames,
     tailgating,
   };
+}
+
+/** Running sums over camera frames: detections and hands [tp, fp, fn, error sum], and hand owners. */
+interface FrameCounts {
+  det: number[];
+  hand: number[];
+  handOwners: { found: number; right: number; contested: number };
+}
+
+/** One camera frame's people and hands against what the pipeline detected in it. */
+function scoreCameraFrame(frame: CapturedFrame, detections: FloorDetection[], counts: FrameCounts): void {
+  const { det, hand, handOwners } = counts;
+  const seen = detections.filter((d) => d.camera === frame.camera);
+  const s = scoreMatches(frame.visible, seen);
+  det[0] = (det[0] ?? 0) + s.tp;
+  det[1] = (det[1] ?? 0) + s.fp;
+  det[2] = (det[2] ?? 0) + s.fn;
+  det[3] = (det[3] ?? 0) + s.errorSum;
+  // a contested hand is one object on several people's lists
+  const hands = [...new Set(seen.flatMap((d) => d.hands))];
+  const owners = frame.visible.flatMap((v, i) => (v.hand === undefined ? [] : [i]));
+  const h = scoreMatches(
+    owners.map((i) => frame.visible[i]?.hand as { x: number; y: number }),
+    hands,
+  );
+  hand[0] = (hand[0] ?? 0) + h.tp;
+  hand[1] = (hand[1] ?? 0) + h.fp;
+  hand[2] = (hand[2] ?? 0) + h.fn;
+  hand[3] = (hand[3] ?? 0) + h.errorSum;
+  owners.forEach((owner, t) => {
+    const found = hands[h.foundOf[t] ?? -1];
+    if (found === undefined) return;
+    const holders = seen.flatMap((d, i) => (d.hands.includes(found) ? [i] : []));
+    handOwners.found++;
+    if (holders.includes(s.foundOf[owner] ?? -1)) handOwners.right++;
+    if (holders.length > 1) handOwners.contested++;
+  });
+}
+
+/** The tick's people on covered floor against the tracker's reported tracks. */
+function addMotTick(mot: MotAccumulator, outlines: CameraOutline[], tick: SceneTick, tracker: Tracker): void {
+  const covered = (x: number, y: number) => camerasSeeing(outlines, x, y).length > 0;
+  const gts = tick.truth
+    .filter((p) => p.onFloor && covered(p.x, p.y))
+    .map((p) => ({ id: p.id, session: p.shopperId, x: p.x, y: p.y }));
+  const hyps = tracker
+    .reported()
+    .filter((t) => covered(t.x.p, t.y.p))
+    .map((t) => ({
+      id: t.id,
+      session: t.sessionId,
+      x: t.x.p,
+      y: t.y.p,
+      identityConfidence: t.identityConfidence,
+    }));
+  mot.addTick(gts, hyps);
 }
