@@ -1,8 +1,8 @@
 // The code-shape rules of #12, run by test/unit/scripts/code-shape.test.ts and `npm run check:shape`: no import
-// circle among the project's modules, no function over 80 lines outside test/ (a few listed exceptions).
-
+// circle among the project's modules, each top-level folder imports only the folders below it in the data flow,
+// and no function over 80 lines outside test/ (a few listed exceptions).
 import { type LongFunction, longFunctions } from './function-length.ts';
-import { buildImportGraph, findImportCycles, listSourceFiles } from './import-graph.ts';
+import { buildImportGraph, findImportCycles, type ImportGraph, listSourceFiles } from './import-graph.ts';
 
 /** The folders whose code the rules cover: everything but test/, training/ and data. */
 export const SOURCE_FOLDERS = ['shared', 'edge', 'cloud', 'simulators', 'evaluation', 'scripts'] as const;

@@ -84,28 +84,31 @@ describe('function length', () => {
 });
 
 describe('the rules', () => {
-  it('say where each problem is and what to do, and report an allowance that matches nothing', () => {
+  it('say where each problem is and what to do: circles, layers, long functions and an allowance that matches nothing', () => {
     const body = Array.from({ length: 85 }, (_, i) => `  const v${i} = ${i};`).join('\n');
     const root = project({
       'edge/a.ts': "import { b } from './b.ts';\nexport const a = b;\n",
       'edge/b.ts': "import { a } from './a.ts';\nexport const b = 1;\nexport const c = () => a;\n",
+      'shared/s.ts': "import { a } from '../edge/a.ts';\nexport const s = a;\n",
+      'evaluation/e.ts': "import { a } from '../edge/a.ts';\nexport const e = a;\n",
       'cloud/long-routes.ts': `export async function shopRoutes(): Promise<void> {\n${body}\n}\n`,
       'test/long.test.ts': `export function longTest(): void {\n${body}\n}\n`,
     });
     const problems = describeProblems(checkCodeShape(root, [{ file: 'edge/gone.ts', name: 'gone' }]));
-    expect(problems).toHaveLength(3);
+    expect(problems).toHaveLength(4);
     expect(problems[0]).toMatch(/^import circle: edge\/a\.ts ↔ edge\/b\.ts — /);
-    expect(problems[1]).toMatch(
+    expect(problems[1]).toMatch(/^shared\/s\.ts imports edge\/a\.ts: shared\/ may import only shared\/ — /);
+    expect(problems[2]).toMatch(
       /^cloud\/long-routes\.ts:1 shopRoutes is 87 lines \(max 80\) — .*per resource/,
     );
-    expect(problems[2]).toMatch(
+    expect(problems[3]).toMatch(
       /^edge\/gone\.ts gone is listed in ALLOWED_LONG_FUNCTIONS .* remove its entry/,
     );
   });
 });
 
 describe('the project', () => {
-  it('has no import circle and no function over 80 lines outside the listed exceptions', () => {
+  it('has no import circle, no import across layers and no function over 80 lines outside the listed exceptions', () => {
     expect(describeProblems(checkCodeShape(resolve(import.meta.dirname, '../../..')))).toEqual([]);
   });
 });
