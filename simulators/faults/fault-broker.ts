@@ -46,23 +46,7 @@ export async function startFaultBroker(
   dir: string,
   externalUrl?: string,
 ): Promise<FaultBroker> {
-  if (externalUrl !== undefined) {
-    const nothing = async () => {};
-    return {
-      kind: 'external',
-      url: externalUrl,
-      credentials: undefined,
-      credentialsFile: undefined,
-      gateCommandKeyFile: undefined,
-      gateCommandPublicKeyFile: undefined,
-      restartable: false,
-      halt: async () => {
-        throw new Error(`the broker at ${externalUrl} is not the run's own: it cannot be stopped`);
-      },
-      resume: nothing,
-      stop: nothing,
-    };
-  }
+  if (externalUrl !== undefined) return externalBroker(externalUrl);
   const port = await freePort();
   const files = writeBrokerFiles(store, dir, {
     plain: { port, bind: '127.0.0.1' },
@@ -79,36 +63,7 @@ export async function startFaultBroker(
     restartable: true,
   };
   if (MOSQUITTO_BINARY !== undefined) {
-    // persistent sessions and their queued QoS 1 messages survive a broker restart, as in a store
-    appendFileSync(
-      files.conf,
-      ['', 'persistence true', `persistence_location ${join(dir, '')}`, 'autosave_interval 1', ''].join('\n'),
-    );
-    const binary = MOSQUITTO_BINARY;
-    const logPath = join(dir, 'mosquitto.log');
-    let child: ChildProcess | undefined;
-    const launch = async () => {
-      const started = spawn(binary, ['-c', files.conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-      started.stderr?.on('data', (d: Buffer) => appendFileSync(logPath, d));
-      child = started;
-      let exited = false;
-      started.once('exit', () => {
-        exited = true;
-      });
-      await until(`mosquitto on port ${port}`, async () => {
-        if (exited) throw new Error(`mosquitto exited at start; see ${logPath}`);
-        return accepts(port);
-      });
-    };
-    const halt = async () => {
-      const running = child;
-      child = undefined;
-      if (running === undefined || running.exitCode !== null) return;
-      const gone = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-      running.kill('SIGTERM');
-      await gone;
-    };
-    await launch();
+    const { halt, launch } = await startMosquitto(MOSQUITTO_BINARY, files.conf, dir, port);
     return { ...common, kind: 'mosquitto', halt, resume: launch, stop: halt };
   }
   const security = { policy: brokerPolicy(store), hashes: hashCredentials(files.logins) };
@@ -127,4 +82,62 @@ export async function startFaultBroker(
     },
     stop: halt,
   };
+}
+
+/** A broker the run was given: used as it is, never stopped. */
+function externalBroker(externalUrl: string): FaultBroker {
+  const nothing = async () => {};
+  return {
+    kind: 'external',
+    url: externalUrl,
+    credentials: undefined,
+    credentialsFile: undefined,
+    gateCommandKeyFile: undefined,
+    gateCommandPublicKeyFile: undefined,
+    restartable: false,
+    halt: async () => {
+      throw new Error(`the broker at ${externalUrl} is not the run's own: it cannot be stopped`);
+    },
+    resume: nothing,
+    stop: nothing,
+  };
+}
+
+/** Mosquitto on `conf`, with persistence in `dir`; `launch` starts it (again), `halt` stops it (SIGTERM). */
+async function startMosquitto(
+  binary: string,
+  conf: string,
+  dir: string,
+  port: number,
+): Promise<{ launch: () => Promise<void>; halt: () => Promise<void> }> {
+  // persistent sessions and their queued QoS 1 messages survive a broker restart, as in a store
+  appendFileSync(
+    conf,
+    ['', 'persistence true', `persistence_location ${join(dir, '')}`, 'autosave_interval 1', ''].join('\n'),
+  );
+  const logPath = join(dir, 'mosquitto.log');
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    const started = spawn(binary, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    started.stderr?.on('data', (d: Buffer) => appendFileSync(logPath, d));
+    child = started;
+    let exited = false;
+    started.once('exit', () => {
+      exited = true;
+    });
+    await until(`mosquitto on port ${port}`, async () => {
+      if (exited) throw new Error(`mosquitto exited at start; see ${logPath}`);
+      return accepts(port);
+    });
+  };
+  const halt = async () => {
+    const running = child;
+    child = undefined;
+    if (running === undefined || running.exitCode !== null) return;
+    const gone = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+    running.kill('SIGTERM');
+    await gone;
+  };
+  await launch();
+  return { launch, halt };
 }

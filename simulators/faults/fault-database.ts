@@ -98,28 +98,36 @@ export function caseDatabase(
   caseName: string,
   dir: string,
 ): CaseDatabase {
-  if (postgresUrl === undefined) {
-    const url = `pglite:${join(dir, `cloud-${caseName}`)}`;
-    return {
-      kind: 'pglite',
-      env: { DATABASE_URL: url },
-      billed: async (accountIds) => {
-        const db = await openDatabase(url);
-        try {
-          return await readBilled(db, accountIds);
-        } finally {
-          await db.close();
-        }
-      },
-      holdWrites: async () => {
-        throw new NoPostgresError('table locks need PostgreSQL');
-      },
-      receiptCount: async () => {
-        throw new NoPostgresError('PGlite is read only while the cloud is stopped');
-      },
-      drop: async () => {},
-    };
-  }
+  if (postgresUrl === undefined) return pgliteCaseDatabase(join(dir, `cloud-${caseName}`));
+  return postgresCaseDatabase(postgresUrl, runId, caseName);
+}
+
+/** PGlite on disk: read after the cloud stopped; no table locks. */
+function pgliteCaseDatabase(path: string): CaseDatabase {
+  const url = `pglite:${path}`;
+  return {
+    kind: 'pglite',
+    env: { DATABASE_URL: url },
+    billed: async (accountIds) => {
+      const db = await openDatabase(url);
+      try {
+        return await readBilled(db, accountIds);
+      } finally {
+        await db.close();
+      }
+    },
+    holdWrites: async () => {
+      throw new NoPostgresError('table locks need PostgreSQL');
+    },
+    receiptCount: async () => {
+      throw new NoPostgresError('PGlite is read only while the cloud is stopped');
+    },
+    drop: async () => {},
+  };
+}
+
+/** A schema of its own on PostgreSQL, dropped after the case. */
+function postgresCaseDatabase(postgresUrl: string, runId: string, caseName: string): CaseDatabase {
   const schema = `faults_${runId}_${caseName.replace(/[^a-z0-9]/g, '_')}`.toLowerCase().slice(0, 60);
   const appName = `walkout-cloud:${schema}`;
   return {
@@ -142,42 +150,7 @@ export function caseDatabase(
         await db.close();
       }
     },
-    holdWrites: async (table) => {
-      const client = new pg.Client({ connectionString: postgresUrl, application_name: 'walkout-faults' });
-      await client.connect();
-      await client.query('BEGIN');
-      // EXCLUSIVE: reads go on, every INSERT/UPDATE of the table waits
-      await client.query(`LOCK TABLE ${schema}.${table} IN EXCLUSIVE MODE`);
-      const waiting = async () => {
-        const rows = await client.query<{ pid: number }>(
-          `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
-          [appName],
-        );
-        return rows.rows.map((r) => r.pid);
-      };
-      let released = false;
-      return {
-        waitForWriter: async (timeoutMs) => {
-          const deadline = Date.now() + timeoutMs;
-          while ((await waiting()).length === 0) {
-            if (Date.now() > deadline)
-              throw new Error(`no cloud write of ${table} arrived within ${timeoutMs} ms`);
-            await new Promise((r) => setTimeout(r, 20));
-          }
-        },
-        terminateWriters: async () => {
-          const pids = await waiting();
-          for (const pid of pids) await client.query('SELECT pg_terminate_backend($1)', [pid]);
-          return pids.length;
-        },
-        release: async () => {
-          if (released) return;
-          released = true;
-          await client.query('ROLLBACK').catch(() => undefined);
-          await client.end().catch(() => undefined);
-        },
-      };
-    },
+    holdWrites: (table) => holdTableWrites(postgresUrl, schema, appName, table),
     drop: async () => {
       const client = new pg.Client({ connectionString: postgresUrl });
       await client.connect();
@@ -186,6 +159,52 @@ export function caseDatabase(
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+/**
+ * Holds every write of `table` (a transaction with an EXCLUSIVE lock: reads go on) so a case can kill the cloud
+ * at that exact step of its ingest; the cloud's connections are found by their application name.
+ */
+async function holdTableWrites(
+  postgresUrl: string,
+  schema: string,
+  appName: string,
+  table: string,
+): Promise<HeldTable> {
+  const client = new pg.Client({ connectionString: postgresUrl, application_name: 'walkout-faults' });
+  await client.connect();
+  await client.query('BEGIN');
+  // EXCLUSIVE: reads go on, every INSERT/UPDATE of the table waits
+  await client.query(`LOCK TABLE ${schema}.${table} IN EXCLUSIVE MODE`);
+  const waiting = async () => {
+    const rows = await client.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
+      [appName],
+    );
+    return rows.rows.map((r) => r.pid);
+  };
+  let released = false;
+  return {
+    waitForWriter: async (timeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      while ((await waiting()).length === 0) {
+        if (Date.now() > deadline)
+          throw new Error(`no cloud write of ${table} arrived within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    terminateWriters: async () => {
+      const pids = await waiting();
+      for (const pid of pids) await client.query('SELECT pg_terminate_backend($1)', [pid]);
+      return pids.length;
+    },
+    release: async () => {
+      if (released) return;
+      released = true;
+      await client.query('ROLLBACK').catch(() => undefined);
+      await client.end().catch(() => undefined);
     },
   };
 }

@@ -8,11 +8,11 @@ import { join, resolve } from 'node:path';
 import type { StoreConfig } from '../../shared/store-config.ts';
 import type { GroundTruth } from '../scenario/ground-truth.ts';
 import { startFaultBroker } from './fault-broker.ts';
-import { caseDatabase, DEFAULT_POSTGRES_URL, postgresAnswers } from './fault-database.ts';
+import { type CaseDatabase, caseDatabase, DEFAULT_POSTGRES_URL, postgresAnswers } from './fault-database.ts';
 import { eventLoopLagP99Ms, median, type ProcessSample, rssOf, sqliteBytes } from './process-sampler.ts';
 import { scoreFaultCase } from './score-faults.ts';
 import { staffRoutedUnits } from './staff-routed.ts';
-import { StoreProcesses } from './store-processes.ts';
+import { type SimulatorRun, StoreProcesses } from './store-processes.ts';
 
 export interface SoakOptions {
   store: StoreConfig;
@@ -104,7 +104,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   });
   const truths: GroundTruth[] = [];
   const samples: ProcessSample[] = [];
-  let stoppedEarly: string | undefined;
   try {
     await processes.startCloud();
     await processes.startEdge();
@@ -118,31 +117,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       truths.push(JSON.parse(readFileSync(copy, 'utf8')) as GroundTruth);
       progress(`  pass ${truths.length} done at ${Math.round((Date.now() - started) / 1000)} s`);
     });
-    while (Date.now() - started < durationMs) {
-      await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS));
-      if (!run.service.running) {
-        // the traffic died (e.g. the cloud too slow to sign a pass's shoppers up): score what was played
-        stoppedEarly = run.service.lastLines().split('\n').slice(-3).join(' / ');
-        progress(
-          `  simulator exited early at ${Math.round((Date.now() - started) / 1000)} s: ${stoppedEarly}`,
-        );
-        break;
-      }
-      const pid = processes.edge.pid;
-      const rss = pid === undefined ? undefined : rssOf(pid);
-      if (rss === undefined) throw new Error(`edge is not running:\n${processes.edge.lastLines()}`);
-      const sample: ProcessSample = {
-        atMs: Date.now() - started,
-        rssBytes: rss,
-        dbBytes: sqliteBytes(processes.edgeDbPath),
-        lagP99Ms: await eventLoopLagP99Ms(`${processes.edgeUrl}/metrics`),
-      };
-      samples.push(sample);
-      if (samples.length % 6 === 0)
-        progress(
-          `  ${Math.round(sample.atMs / 1000)} s: edge rss ${(sample.rssBytes / 1e6).toFixed(1)} MB, db ${(sample.dbBytes / 1e6).toFixed(2)} MB, lag p99 ${sample.lagP99Ms?.toFixed(1) ?? '?'} ms, ${truths.length} pass(es)`,
-        );
-    }
+    const stoppedEarly = await watchTraffic(run.service, processes, {
+      started,
+      durationMs,
+      samples,
+      truths,
+      progress,
+    });
     await run.service.stop();
     const playedMin = Math.round((Date.now() - started) / 6000) / 10;
     progress(`traffic stopped after ${playedMin} min; waiting for the last receipts`);
@@ -150,38 +131,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await new Promise((r) => setTimeout(r, SOAK_EXCEPTION_HOLD_MS + 10_000));
     const toStaffByAccount = staffRoutedUnits(processes.edgeDbPath);
     if (db.kind === 'pglite') await processes.cloud.stop();
-    let visits = 0;
-    let lost = 0;
-    let doubleCharges = 0;
-    let toStaff = 0;
-    for (const truth of truths) {
-      const accounts = truth.shoppers.flatMap((s) => (s.accountId === null ? [] : [s.accountId]));
-      const score = scoreFaultCase(truth, await db.billed(accounts), toStaffByAccount);
-      visits += score.visits;
-      lost += score.lost;
-      doubleCharges += score.doubleCharges;
-      for (const a of accounts) toStaff += toStaffByAccount.get(a) ?? 0;
-      for (const p of score.problems.slice(0, 5)) progress(`  problem (${truth.nonce}): ${p}`);
-    }
-    const after = samples.filter((s) => s.atMs >= warmupMs);
-    const atWarmup = median(after.slice(0, 3).map((s) => s.rssBytes));
-    const atEnd = median(after.slice(-3).map((s) => s.rssBytes));
-    const first = after[0];
-    const last = after.at(-1);
-    const hours = first === undefined || last === undefined ? 0 : (last.atMs - first.atMs) / 3_600_000;
-    const lags = samples.flatMap((s) => (s.lagP99Ms === undefined ? [] : [s.lagP99Ms]));
+    const { visits, lost, doubleCharges, toStaff } = await scorePasses(
+      truths,
+      db,
+      toStaffByAccount,
+      progress,
+    );
     return {
       minutes: playedMin,
       ...(stoppedEarly === undefined ? {} : { stoppedEarly }),
       visits,
       lost,
       doubleCharges,
-      rssGrowthPct: round(((atEnd - atWarmup) / atWarmup) * 100, 2),
-      edgeDbGrowthMbPerHour:
-        hours > 0 && first !== undefined && last !== undefined
-          ? round((last.dbBytes - first.dbBytes) / 1e6 / hours, 2)
-          : 0,
-      eventLoopLagP99Ms: round(lags.length === 0 ? Number.NaN : Math.max(...lags), 1),
+      ...growthFigures(samples, warmupMs),
       passes: truths.length,
       toStaff,
       warmupS: Math.round(warmupMs / 1000),
@@ -192,6 +154,92 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await broker.stop();
     await db.drop().catch(() => undefined);
   }
+}
+
+interface TrafficWatch {
+  /** wall time the traffic started, ms */
+  started: number;
+  durationMs: number;
+  /** the edge as seen from outside, appended every SAMPLE_EVERY_MS */
+  samples: ProcessSample[];
+  /** passes completed so far (appended as the simulator writes them) */
+  truths: GroundTruth[];
+  progress: (line: string) => void;
+}
+
+/** Samples the edge until the run's minutes are over; why the traffic ended early, if it did. */
+async function watchTraffic(
+  service: SimulatorRun['service'],
+  processes: StoreProcesses,
+  watch: TrafficWatch,
+): Promise<string | undefined> {
+  const { started, durationMs, samples, truths, progress } = watch;
+  while (Date.now() - started < durationMs) {
+    await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS));
+    if (!service.running) {
+      // the traffic died (e.g. the cloud too slow to sign a pass's shoppers up): score what was played
+      const stoppedEarly = service.lastLines().split('\n').slice(-3).join(' / ');
+      progress(`  simulator exited early at ${Math.round((Date.now() - started) / 1000)} s: ${stoppedEarly}`);
+      return stoppedEarly;
+    }
+    const pid = processes.edge.pid;
+    const rss = pid === undefined ? undefined : rssOf(pid);
+    if (rss === undefined) throw new Error(`edge is not running:\n${processes.edge.lastLines()}`);
+    const sample: ProcessSample = {
+      atMs: Date.now() - started,
+      rssBytes: rss,
+      dbBytes: sqliteBytes(processes.edgeDbPath),
+      lagP99Ms: await eventLoopLagP99Ms(`${processes.edgeUrl}/metrics`),
+    };
+    samples.push(sample);
+    if (samples.length % 6 === 0)
+      progress(
+        `  ${Math.round(sample.atMs / 1000)} s: edge rss ${(sample.rssBytes / 1e6).toFixed(1)} MB, db ${(sample.dbBytes / 1e6).toFixed(2)} MB, lag p99 ${sample.lagP99Ms?.toFixed(1) ?? '?'} ms, ${truths.length} pass(es)`,
+      );
+  }
+  return undefined;
+}
+
+/** Every completed pass against the cloud's receipts: visits, lost lines, double charges, units sent to staff. */
+async function scorePasses(
+  truths: GroundTruth[],
+  db: CaseDatabase,
+  toStaffByAccount: Map<string, number>,
+  progress: (line: string) => void,
+): Promise<{ visits: number; lost: number; doubleCharges: number; toStaff: number }> {
+  let visits = 0;
+  let lost = 0;
+  let doubleCharges = 0;
+  let toStaff = 0;
+  for (const truth of truths) {
+    const accounts = truth.shoppers.flatMap((s) => (s.accountId === null ? [] : [s.accountId]));
+    const score = scoreFaultCase(truth, await db.billed(accounts), toStaffByAccount);
+    visits += score.visits;
+    lost += score.lost;
+    doubleCharges += score.doubleCharges;
+    for (const a of accounts) toStaff += toStaffByAccount.get(a) ?? 0;
+    for (const p of score.problems.slice(0, 5)) progress(`  problem (${truth.nonce}): ${p}`);
+  }
+  return { visits, lost, doubleCharges, toStaff };
+}
+
+/** Memory and database growth after the warm-up, and the worst event-loop lag. */
+function growthFigures(samples: ProcessSample[], warmupMs: number) {
+  const after = samples.filter((s) => s.atMs >= warmupMs);
+  const atWarmup = median(after.slice(0, 3).map((s) => s.rssBytes));
+  const atEnd = median(after.slice(-3).map((s) => s.rssBytes));
+  const first = after[0];
+  const last = after.at(-1);
+  const hours = first === undefined || last === undefined ? 0 : (last.atMs - first.atMs) / 3_600_000;
+  const lags = samples.flatMap((s) => (s.lagP99Ms === undefined ? [] : [s.lagP99Ms]));
+  return {
+    rssGrowthPct: round(((atEnd - atWarmup) / atWarmup) * 100, 2),
+    edgeDbGrowthMbPerHour:
+      hours > 0 && first !== undefined && last !== undefined
+        ? round((last.dbBytes - first.dbBytes) / 1e6 / hours, 2)
+        : 0,
+    eventLoopLagP99Ms: round(lags.length === 0 ? Number.NaN : Math.max(...lags), 1),
+  };
 }
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
