@@ -1,11 +1,12 @@
 // npm run eval:shelves [-- --json] [--seeds N] [--situation NAME]: every shelf situation × seeds × noise
 // profiles through the shelf stage, scored against ground truth. `--recording <dir> [--mqtt URL]` replays a
 // recording over MQTT into a real Edge instead; `--calibrate <dir>` measures a recording's noise.
+
+import { evaluateRecording } from '../evaluation/recordings/evaluate-recording.ts';
+import { evaluateSituations, pct } from '../evaluation/shelf-eval/evaluate-situations.ts';
+import { measureRecordingNoise } from '../evaluation/shelf-eval/noise-calibration.ts';
+import type { Summary } from '../evaluation/shelf-eval/score-shelf-events.ts';
 import { NOISE_PROFILES } from '../simulators/devices/noise-profiles.ts';
-import { evaluateRecording } from '../simulators/recordings/evaluate-recording.ts';
-import { evaluateSituations, pct } from '../simulators/shelf-eval/evaluate-situations.ts';
-import { measureRecordingNoise } from '../simulators/shelf-eval/noise-calibration.ts';
-import type { Summary } from '../simulators/shelf-eval/score-shelf-events.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

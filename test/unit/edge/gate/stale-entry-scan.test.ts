@@ -8,11 +8,11 @@ import { openEdgeDatabase } from '../../../../edge/db/edge-database.ts';
 import { createEdgeMetrics } from '../../../../edge/edge-metrics.ts';
 import { EntryTokenVerifier } from '../../../../edge/gate/entry-token-verifier.ts';
 import { GateController, STORE_STALE_ENTRY_SCAN_MS } from '../../../../edge/gate/gate-controller.ts';
+import { evalStoreConfig } from '../../../../evaluation/shelf-eval/eval-store.ts';
 import { ManualClock } from '../../../../shared/clock.ts';
 import { ENTRY_TOKEN_ISSUER, ENTRY_TOKEN_TYPE } from '../../../../shared/schemas/entry-token.ts';
 import type { GateCommand } from '../../../../shared/schemas/gate.ts';
 import { indexStore } from '../../../../shared/store-config.ts';
-import { evalStoreConfig } from '../../../../simulators/shelf-eval/eval-store.ts';
 
 const NOW = 1_800_000_000_000;
 

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { LaneLevel } from '../../../../edge/shelves/missed-changes.ts';
 import { missedChange } from '../../../../edge/shelves/missed-changes.ts';
 import { ShelfMonitor } from '../../../../edge/shelves/shelf-monitor.ts';
+import { evalStoreConfig } from '../../../../evaluation/shelf-eval/eval-store.ts';
 import type { LoadCellBatch } from '../../../../shared/schemas/load-cell-batch.ts';
 import type { DetectedShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 import { indexStore } from '../../../../shared/store-config.ts';
-import { evalStoreConfig } from '../../../../simulators/shelf-eval/eval-store.ts';
 
 describe('missedChange', () => {
   const stored = { lane: 'S01-L01', grams: 5000, ts: 1000 };

@@ -4,10 +4,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ShelfMonitor } from '../../../../edge/shelves/shelf-monitor.ts';
 import { type WeightChange, WeightChangeDetector } from '../../../../edge/shelves/weight-change-detector.ts';
+import { evalStoreConfig } from '../../../../evaluation/shelf-eval/eval-store.ts';
 import type { LoadCellBatch } from '../../../../shared/schemas/load-cell-batch.ts';
 import type { DetectedShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 import { indexStore } from '../../../../shared/store-config.ts';
-import { evalStoreConfig } from '../../../../simulators/shelf-eval/eval-store.ts';
 
 const store = indexStore(evalStoreConfig());
 const shelf = store.config.shelves[0];

@@ -2,12 +2,12 @@
 // (ShelfMonitor) on the standard profile: exactly the true events come out, with the right product and
 // count, ambiguity reported where weight cannot tell, and faults seen as faults rather than events.
 import { describe, expect, it } from 'vitest';
+import { evalStoreConfig } from '../../../../evaluation/shelf-eval/eval-store.ts';
+import { runShelfScenario } from '../../../../evaluation/shelf-eval/run-shelf-scenario.ts';
+import { emptyTally, scoreRun } from '../../../../evaluation/shelf-eval/score-shelf-events.ts';
+import { generateScript, SITUATION_NAMES } from '../../../../evaluation/shelf-eval/situations.ts';
 import { indexStore } from '../../../../shared/store-config.ts';
 import { NOISE_PROFILES } from '../../../../simulators/devices/noise-profiles.ts';
-import { evalStoreConfig } from '../../../../simulators/shelf-eval/eval-store.ts';
-import { runShelfScenario } from '../../../../simulators/shelf-eval/run-shelf-scenario.ts';
-import { emptyTally, scoreRun } from '../../../../simulators/shelf-eval/score-shelf-events.ts';
-import { generateScript, SITUATION_NAMES } from '../../../../simulators/shelf-eval/situations.ts';
 import { deriveRandom } from '../../../../simulators/world/derived-random.ts';
 
 const store = indexStore(evalStoreConfig());
