@@ -153,6 +153,7 @@ console.log(header);
 for (const f of perFamily) console.log(row(f.family, f));
 console.log(row('OVERALL', overall));
 console.log(`\n${results.length} runs, ${overall.visits} visits in ${fmtS(durationS)} (${jobs} worker(s))`);
+console.log(`exit → receipt p99 of visits with nothing sent to staff: ${overall.receiptLatencyP99NoStaffMs} ms`);
 const framesSeen = overall.framesInferred + overall.framesSkipped;
 if (framesSeen > 0)
   console.log(

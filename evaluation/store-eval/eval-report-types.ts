@@ -25,6 +25,8 @@ export interface ScoreBlock {
   linesToStaffShare: number;
   wrongConfident: number;
   receiptLatencyP99Ms: number;
+  /** Exit scan → receipt p99 over visits with nothing sent to staff (issue #13's target is on these). */
+  receiptLatencyP99NoStaffMs: number;
   calibration: CalibrationBin[];
 }
 

@@ -24,6 +24,7 @@ export function scoreBlock(results: readonly ScenarioResult[]): ScoreBlock {
     linesToStaffShare: linesTaken === 0 ? 0 : round4(toStaff / linesTaken),
     wrongConfident: visits.wrongConfident,
     receiptLatencyP99Ms: visits.receiptLatencyP99Ms,
+    receiptLatencyP99NoStaffMs: visits.receiptLatencyP99NoStaffMs,
     calibration: calibrationBins(results.flatMap((r) => r.decisions)),
   };
 }

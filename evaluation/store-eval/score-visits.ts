@@ -34,6 +34,8 @@ export interface VisitScore {
    */
   wrongConfident: number;
   receiptLatencyP99Ms: number;
+  /** p99 over visits with nothing sent to staff: what a shopper waits when the cameras decided everything. */
+  receiptLatencyP99NoStaffMs: number;
   missingReceipts: number;
 }
 
@@ -48,12 +50,14 @@ export function scoreVisits(outcomes: readonly VisitOutcome[]): VisitScore {
   let toStaff = 0;
   let missing = 0;
   const latencies: number[] = [];
+  const noStaffLatencies: number[] = [];
   for (const visit of outcomes) {
     toStaff += visit.toStaff;
     const expected = key(visit.expected);
     const billed = key(visit.billed ?? []);
     if (visit.billed === undefined) missing++;
     if (visit.receiptLatencyMs !== undefined) latencies.push(visit.receiptLatencyMs);
+    if (visit.receiptLatencyMs !== undefined && visit.toStaff === 0) noStaffLatencies.push(visit.receiptLatencyMs);
     for (const q of expected.values()) actual += q;
     for (const [sku, q] of billed) {
       predicted += q;
@@ -79,6 +83,7 @@ export function scoreVisits(outcomes: readonly VisitOutcome[]): VisitScore {
     toStaff,
     wrongConfident,
     receiptLatencyP99Ms: Math.round(percentile(latencies, 0.99)),
+    receiptLatencyP99NoStaffMs: Math.round(percentile(noStaffLatencies, 0.99)),
     missingReceipts: missing,
   };
 }

@@ -144,6 +144,7 @@ function block(c: Omit<FamilyCounts, 'family' | 'scenarios'>, decisions: Decisio
     linesToStaffShare: c.linesTaken === 0 ? 0 : c.toStaff / c.linesTaken,
     wrongConfident: c.wrongConfident,
     receiptLatencyP99Ms: c.receiptLatencyP99Ms,
+    receiptLatencyP99NoStaffMs: c.receiptLatencyP99Ms,
     calibration: calibrationBins(decisions),
   };
 }

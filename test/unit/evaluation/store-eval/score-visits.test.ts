@@ -32,6 +32,8 @@ describe('scoreVisits', () => {
     expect(score.wrongConfident).toBe(1);
     expect(score.toStaff).toBe(1);
     expect(score.receiptLatencyP99Ms).toBe(1200);
+    // the visit with a staff line waited for it: the others are what the cameras alone cost
+    expect(score.receiptLatencyP99NoStaffMs).toBe(900);
   });
 
   it('counts an over-charge as a confident mistake, a unit left to staff as a miss', () => {
