@@ -9,6 +9,7 @@ import type { EdgeState } from '../shared/schemas/edge-state.ts';
 import type { StoreIndex } from '../shared/store-config.ts';
 import { topics } from '../shared/topics.ts';
 import { parseTrustProxy } from '../shared/trust-proxy.ts';
+import { BehaviourStage } from './behaviour/behaviour-stage.ts';
 import type { Checkout } from './checkout/checkout.ts';
 import { buildCheckout } from './checkout/checkout-wiring.ts';
 import { DEFAULT_LOST_EXIT } from './checkout/lost-exit.ts';
@@ -103,6 +104,15 @@ export function wireEdge(core: EdgeCore): {
     logger.child({ component: 'shelves' }),
   );
   const shelves = shelfStage.monitor;
+  const behaviour = new BehaviourStage({
+    store: core.store,
+    db: core.db,
+    clock,
+    timers,
+    tracksOf: (sessionId) => recorder.tracks.of(sessionId),
+    settings: options.behaviour,
+  });
+  outputs.on('shelf-event', (event) => behaviour.shelfEvent(event));
   const { checkout, sync } = buildCheckout({
     ...books,
     cloud: { url: options.cloudUrl, storeId, credential: options.storeCredential },
@@ -118,6 +128,7 @@ export function wireEdge(core: EdgeCore): {
     settleMarginMs: options.settleMarginMs ?? 100,
     maxHoldMs: options.maxHoldMs ?? 5000,
     exceptionHoldMs: options.exceptionHoldMs ?? 120_000,
+    behaviourOf: (session, events, exitedAt) => behaviour.visitBehaviour(session, events, exitedAt),
   });
   const exited = exitHandler(core, fusion, checkout);
   const lostExits = new LostExitWatch({
@@ -129,7 +140,7 @@ export function wireEdge(core: EdgeCore): {
     metrics: core.metrics,
     closed: (session, decision) => exited(session, decision.by),
   });
-  const vision = wireVision(core, fusion, lostExits);
+  const vision = wireVision(core, fusion, lostExits, behaviour);
   const gate = wireGate(core, vision, exited);
   const heldShelves =
     options.lockstep === true
@@ -174,6 +185,7 @@ export function wireEdge(core: EdgeCore): {
     stage('checkout', checkout),
     stage('lost-exit', lostExits),
     stage('floor-recorder', recorder),
+    stage('behaviour', behaviour),
     stage('cloud-sync', sync),
     stage(
       'retention',
@@ -195,6 +207,7 @@ export function wireEdge(core: EdgeCore): {
       hub: core.hub,
       clock,
       recorder,
+      heat: behaviour,
       decisions,
       registry: core.metrics.registry,
       state: core.state,
@@ -209,7 +222,12 @@ export function wireEdge(core: EdgeCore): {
   return { stages, shelves, sync, vision, heldShelves };
 }
 
-function wireVision(core: EdgeCore, fusion: FusionStage, lostExits: LostExitWatch): VisionStage | undefined {
+function wireVision(
+  core: EdgeCore,
+  fusion: FusionStage,
+  lostExits: LostExitWatch,
+  behaviour: BehaviourStage,
+): VisionStage | undefined {
   const { options, clock, recorder } = core;
   if (options.vision === undefined) return undefined;
   return new VisionStage({
@@ -222,6 +240,7 @@ function wireVision(core: EdgeCore, fusion: FusionStage, lostExits: LostExitWatc
     publish: (update) => {
       core.outputs.publish('tracks', update);
       recorder.tracksUpdated(update);
+      behaviour.tracksUpdated(update);
       lostExits.observe(update);
     },
     onFrame: (camera, captureTs, jpeg) => recorder.frameArrived(camera, captureTs, jpeg),
