@@ -88,6 +88,7 @@ export const shopRoutes: FastifyPluginAsyncTypebox<{
                 sku: Type.String(),
                 name: Type.String(),
                 putBacks: Type.Integer(),
+                looks: Type.Integer({ description: 'Times lingered at its lane in store without taking it' }),
                 lastConsideredAt: Type.Number(),
               }),
             ),
