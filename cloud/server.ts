@@ -40,6 +40,7 @@ import { OnlineShopAuth, type OnlineShopSetup, seedOnlineShops } from './orders/
 import { OrderIngest } from './orders/order-ingest.ts';
 import { shopRoutes } from './orders/shop-routes.ts';
 import { privacyRoutes } from './privacy/privacy-routes.ts';
+import { behaviourAggregateRoutes } from './profile/behaviour-aggregate-routes.ts';
 import { DEFAULT_POINTS_RULE, type PointsRule } from './profile/points-rule.ts';
 import { profileRoutes } from './profile/profile-routes.ts';
 import { receiptsRoutes } from './receipts/receipts-routes.ts';
@@ -191,6 +192,7 @@ async function buildApp(
   await app.register(reservationsRoutes, { sessions, reservations: new Reservations(db, clock) });
   await app.register(shopRoutes, { db, shopAuth, orders: new OrderIngest(db, priceList, pointsRule, clock) });
   await app.register(profileRoutes, { db, sessions });
+  await app.register(behaviourAggregateRoutes, { db, sessions, now: () => clock.now() });
   await app.register(privacyRoutes, { db, sessions, clock });
   await app.register(shopperAppRoutes);
   await app.register(metricsRoute, { metrics });

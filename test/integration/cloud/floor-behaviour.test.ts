@@ -10,6 +10,7 @@ import {
   newShopper,
   SAMPLE_STORE_ID,
   type Shopper,
+  STAFF_LOGIN,
   startTestCloud,
   type TestCloud,
   uploadVisit,
@@ -155,5 +156,54 @@ describe('behaviour from the floor in the cloud (PGlite)', () => {
     });
     expect(erased.statusCode).toBe(200);
     expect(await floorRows(erases)).toEqual([]);
+  });
+
+  it('staff see totals per category over five or more consenting visits, never a visit or a person', async () => {
+    const signIn = await test.cloud.app.inject({
+      method: 'POST',
+      url: '/v1/auth/sessions',
+      payload: { email: STAFF_LOGIN.email, password: STAFF_LOGIN.password },
+    });
+    const staff = signIn.json<{ token: string }>();
+    const aggregates = async () =>
+      (
+        await test.cloud.app.inject({
+          method: 'GET',
+          url: `/v1/staff/behaviour?storeId=${SAMPLE_STORE_ID}&from=0`,
+          headers: { authorization: `Bearer ${staff.token}` },
+        })
+      ).json<{ visits: number; suppressed: number; categories: Record<string, unknown>[] }>();
+    const before = await aggregates();
+    // one more consenting visit is not enough for a category of its own
+    const shopper = await newShopper(test.cloud, 'tok_visa');
+    await consent(shopper, true);
+    await upload(shopper);
+    const kept = before.visits + 1;
+    const after = await aggregates();
+    expect(after.visits).toBe(kept);
+    if (kept < 5) expect(after).toMatchObject({ categories: [], suppressed: 1 });
+    for (let i = kept; i < 5; i++) {
+      const more = await newShopper(test.cloud, 'tok_visa');
+      await consent(more, true);
+      await upload(more);
+    }
+    const enough = await aggregates();
+    expect(enough.categories).toEqual([
+      {
+        category: 'dairy',
+        visits: enough.visits,
+        looks: enough.visits,
+        comparisons: enough.visits,
+        dwellMs: 8400 * enough.visits,
+      },
+    ]);
+    expect(JSON.stringify(enough)).not.toMatch(/accountId|visitId|SKU-/);
+    const asShopperToo = await asShopper(
+      test.cloud,
+      shopper,
+      'GET',
+      `/v1/staff/behaviour?storeId=${SAMPLE_STORE_ID}`,
+    );
+    expect(asShopperToo.statusCode).toBe(403);
   });
 });
