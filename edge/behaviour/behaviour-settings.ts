@@ -23,6 +23,9 @@ export interface BehaviourSettings {
   pathGridM: number;
   /** Shelf events this close to a stay (ms) count as taken during it. */
   eventSlackMs: number;
+  /** Least capture time between two positions of a track the floor heat follows (ms): 4 Hz, the rate the
+   * visit tracks are kept at, so the heat and a visit see a person the same way. */
+  heatSampleMs: number;
 }
 
 export const DEFAULT_BEHAVIOUR: BehaviourSettings = {
@@ -36,4 +39,5 @@ export const DEFAULT_BEHAVIOUR: BehaviourSettings = {
   pathEveryMs: 5000,
   pathGridM: 0.5,
   eventSlackMs: 1000,
+  heatSampleMs: 250,
 };

@@ -16,8 +16,6 @@ export interface LaneHeat {
 }
 
 const HOUR_MS = 3_600_000;
-/** Least capture time between two positions of a track fed to its stays (4 Hz, as the visit tracks). */
-const SAMPLE_MS = 250;
 
 export class FloorHeat {
   /** by track id: its stays in progress and when it was last sampled */
@@ -41,7 +39,7 @@ export class FloorHeat {
       };
       next.set(track.id, person);
       if (track.state === 'exited') continue;
-      if (update.ts - person.lastTs < SAMPLE_MS) continue;
+      if (update.ts - person.lastTs < this.settings.heatSampleMs) continue;
       person.lastTs = update.ts;
       const stay = person.stays.push({ ts: update.ts, x: track.x, y: track.y });
       if (stay !== undefined) ended.push(stay);

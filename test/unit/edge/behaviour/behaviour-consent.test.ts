@@ -2,6 +2,7 @@
 // personal is derived or kept: the upload has no behaviour and no edge table holds any of it.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { replayBehaviour } from '../../../../edge/behaviour/behaviour-replay.ts';
 import { BehaviourStage } from '../../../../edge/behaviour/behaviour-stage.ts';
 import { Checkout } from '../../../../edge/checkout/checkout.ts';
 import { SessionStore } from '../../../../edge/checkout/session-store.ts';
@@ -92,11 +93,11 @@ function playTwoVisits() {
   time.advanceTo(10_000);
   behaviour.stop();
   const uploadOf = (id: string) => queued.find((v) => v.visitId === id);
-  return { db, behaviour, outbox, uploadOf };
+  return { db, behaviour, outbox, tracks, uploadOf };
 }
 
 describe('behaviour and consent', () => {
-  const { db, behaviour, outbox, uploadOf } = playTwoVisits();
+  const { db, behaviour, outbox, tracks, uploadOf } = playTwoVisits();
 
   it('the consenting shopper’s upload carries the linger', () => {
     expect(uploadOf('consents')?.behaviour?.lingers).toEqual([
@@ -136,5 +137,14 @@ describe('behaviour and consent', () => {
       }
     }
     expect(rowsNamingIt).toBeGreaterThan(0);
+  });
+
+  it('replays: derived again from the kept tracks, the consenting visit matches its upload', () => {
+    const consents = uploadOf('consents');
+    const declines = uploadOf('declines');
+    if (consents === undefined || declines === undefined) throw new Error('both visits were queued');
+    expect(replayBehaviour(consents, tracks.of('consents'), store)?.matches).toBe(true);
+    expect(replayBehaviour(consents, [], store)?.matches).toBe(false);
+    expect(replayBehaviour(declines, tracks.of('declines'), store)).toBeUndefined();
   });
 });
