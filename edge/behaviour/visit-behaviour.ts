@@ -4,7 +4,13 @@
 // stored visit can be derived again (as attribution is replayed).
 
 import type { VisitEvent } from '../../shared/schemas/visit.ts';
-import type { VisitBehaviour } from '../../shared/schemas/visit-behaviour.ts';
+import {
+  MAX_COMPARISONS,
+  MAX_DWELL_KEYS,
+  MAX_LINGERS,
+  MAX_PATH_POINTS,
+  type VisitBehaviour,
+} from '../../shared/schemas/visit-behaviour.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
 import type { BehaviourSettings } from './behaviour-settings.ts';
 import type { LaneReach } from './lane-reach.ts';
@@ -70,6 +76,7 @@ export function deriveVisitBehaviour(
             e.ts <= s.endTs + settings.eventSlackMs,
         ),
     )
+    .slice(0, MAX_LINGERS)
     .map((s) => {
       const product = productOf(s.lane);
       return {
@@ -94,9 +101,13 @@ export function deriveVisitBehaviour(
   return {
     v: 1,
     lingers,
-    comparisons: compare(input.events, lingers, categoryOf),
-    dwellByShelf: sortedDwell(dwellByShelf).map(([shelf, dwellMs]) => ({ shelf, dwellMs })),
-    dwellByCategory: sortedDwell(dwellByCategory).map(([category, dwellMs]) => ({ category, dwellMs })),
+    comparisons: compare(input.events, lingers, categoryOf).slice(0, MAX_COMPARISONS),
+    dwellByShelf: sortedDwell(dwellByShelf)
+      .slice(0, MAX_DWELL_KEYS)
+      .map(([shelf, dwellMs]) => ({ shelf, dwellMs })),
+    dwellByCategory: sortedDwell(dwellByCategory)
+      .slice(0, MAX_DWELL_KEYS)
+      .map(([category, dwellMs]) => ({ category, dwellMs })),
     ...(Number.isFinite(firstPick)
       ? { firstPickMs: Math.max(0, Math.round(firstPick - input.enteredAt)) }
       : {}),
@@ -164,7 +175,7 @@ function coarsePath(input: VisitFloorInput, settings: BehaviourSettings): VisitB
     if (p.ts < next || p.ts > input.exitedAt) continue;
     path.push([Math.round((p.ts - input.enteredAt) / 1000), round(p.x), round(p.y)]);
     next = p.ts + settings.pathEveryMs;
-    if (path.length >= 2000) break;
+    if (path.length >= MAX_PATH_POINTS) break;
   }
   return path;
 }

@@ -4,6 +4,13 @@
 import { type Static, Type } from 'typebox';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
+
+/** Bounds of one visit's behaviour: the edge keeps the first ones, so an upload is never refused for it. */
+export const MAX_LINGERS = 500;
+export const MAX_PATH_POINTS = 2000;
+export const MAX_COMPARISONS = 100;
+/** Shelves or categories a visit's dwell lists. */
+export const MAX_DWELL_KEYS = 500;
 const Ms = Type.Integer({ minimum: 0, maximum: 86_400_000 });
 
 /** Stood within reach of a lane (facing it when the tracker knows where people face) without taking. */
@@ -41,19 +48,21 @@ export const ComparisonSchema = Type.Object(
 export const VisitBehaviourSchema = Type.Object(
   {
     v: Type.Literal(1),
-    lingers: Type.Array(LingerSchema, { maxItems: 500 }),
-    comparisons: Type.Array(ComparisonSchema, { maxItems: 100 }),
+    lingers: Type.Array(LingerSchema, { maxItems: MAX_LINGERS }),
+    comparisons: Type.Array(ComparisonSchema, { maxItems: MAX_COMPARISONS }),
     /** Time stood at the shelves, per shelf face (the aisle side of one shelf) and per product category. */
     dwellByShelf: Type.Array(Type.Object({ shelf: Id, dwellMs: Ms }, { additionalProperties: false }), {
-      maxItems: 500,
+      maxItems: MAX_DWELL_KEYS,
     }),
     dwellByCategory: Type.Array(Type.Object({ category: Id, dwellMs: Ms }, { additionalProperties: false }), {
-      maxItems: 500,
+      maxItems: MAX_DWELL_KEYS,
     }),
     /** Entry scan → first pick (ms); absent when nothing was picked. */
     firstPickMs: Type.Optional(Ms),
     /** Coarse path: [seconds since entry, x, y] every few seconds, positions rounded (m). */
-    path: Type.Array(Type.Tuple([Type.Number(), Type.Number(), Type.Number()]), { maxItems: 2000 }),
+    path: Type.Array(Type.Tuple([Type.Number(), Type.Number(), Type.Number()]), {
+      maxItems: MAX_PATH_POINTS,
+    }),
   },
   { additionalProperties: false },
 );

@@ -5,7 +5,9 @@ import { DEFAULT_BEHAVIOUR } from '../../../../edge/behaviour/behaviour-settings
 import { LaneReach } from '../../../../edge/behaviour/lane-reach.ts';
 import { deriveVisitBehaviour } from '../../../../edge/behaviour/visit-behaviour.ts';
 import type { VisitEvent } from '../../../../shared/schemas/visit.ts';
+import { MAX_LINGERS, VisitBehaviourSchema } from '../../../../shared/schemas/visit-behaviour.ts';
 import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
+import { compileValidator } from '../../../../shared/validator.ts';
 
 const store = indexStore(loadStoreConfig('stores/sample-store.json'));
 const reach = new LaneReach(store, DEFAULT_BEHAVIOUR.reachM);
@@ -116,5 +118,19 @@ describe('visit behaviour', () => {
       [5, 4, 3.5],
       [10, 4, 3.5],
     ]);
+  });
+
+  it('stays within the upload schema however long the visit: three hours of lingering keep the first 500', () => {
+    const legs: Leg[] = [];
+    for (let i = 0; i < 1500; i++) legs.push({ to: standAt(1 + (i % 2) * 5), walkMs: 2000, stayMs: 5000 });
+    const points = walk(legs);
+    const b = deriveVisitBehaviour(
+      { enteredAt: 0, exitedAt: points.at(-1)?.ts ?? 0, points, events: [] },
+      store,
+      reach,
+      DEFAULT_BEHAVIOUR,
+    );
+    expect(b.lingers).toHaveLength(MAX_LINGERS);
+    expect(compileValidator(VisitBehaviourSchema).check(b).ok).toBe(true);
   });
 });
