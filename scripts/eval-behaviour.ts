@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import {
   type BehaviourRun,
   runBehaviourScenario,
-} from '../simulators/behaviour-eval/run-behaviour-scenario.ts';
+} from '../evaluation/behaviour-eval/run-behaviour-scenario.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
 import { scenarioVariant } from '../simulators/scenario/seed-variant.ts';
 

@@ -130,93 +130,48 @@ export interface BehaviourProfile {
   compared: Compared[];
 }
 
+interface BehaviourVisitRow {
+  visit_id: string;
+  store_id: string;
+  entered_at: unknown;
+  exited_at: unknown;
+  summary: BehaviourSummary | string;
+  floor: VisitBehaviour | string | null;
+}
+
+/** What a customer's behaviour visits add up to, before names are looked up. */
+interface BehaviourTally {
+  /** by SKU */
+  considered: Map<string, { putBacks: number; looks: number; at: number }>;
+  /** by category */
+  categories: Map<string, CategoryDwell>;
+  /** by SKU */
+  looked: Map<string, Omit<LookedAt, 'name'>>;
+  compared: Array<Omit<Compared, 'products' | 'kept'> & { skus: string[]; keptSku: string }>;
+}
+
 /**
  * Considered = put back in store, or looked at (lingered over) on the floor, and not bought since, in either
  * channel. Empty without consent.
  */
 export async function behaviourProfile(db: Database, accountId: string): Promise<BehaviourProfile> {
-  const visits = await db.query<{
-    visit_id: string;
-    store_id: string;
-    entered_at: unknown;
-    exited_at: unknown;
-    summary: BehaviourSummary | string;
-    floor: VisitBehaviour | string | null;
-  }>(
+  const visits = await db.query<BehaviourVisitRow>(
     `SELECT visit_id, store_id, entered_at, exited_at, summary, floor FROM behaviour_visits WHERE account_id = $1
      ORDER BY entered_at DESC LIMIT ${BEHAVIOUR_VISITS}`,
     [accountId],
   );
   if (visits.length === 0)
     return { visits: [], consideredNotBought: [], categories: [], lookedAt: [], compared: [] };
-  const bought = await db.query<{ sku: string; at: unknown }>(
-    `SELECT l.sku, max(r.exited_at) AS at FROM receipts r JOIN receipt_lines l ON l.receipt_id = r.receipt_id
-     WHERE r.account_id = $1 GROUP BY l.sku
-     UNION ALL
-     SELECT l.sku, max(o.placed_at) FROM online_orders o JOIN order_lines l ON l.order_id = o.order_id
-     WHERE o.account_id = $1 GROUP BY l.sku`,
-    [accountId],
-  );
-  /** by SKU: when last bought */
-  const lastBought = new Map<string, number>();
-  for (const row of bought) lastBought.set(row.sku, Math.max(lastBought.get(row.sku) ?? 0, toNumber(row.at)));
-  /** by SKU */
-  const considered = new Map<string, { putBacks: number; looks: number; at: number }>();
-  /** by category */
-  const categories = new Map<string, CategoryDwell>();
-  const categoryOf = (category: string) => {
-    const seen = categories.get(category) ?? { category, interactions: 0, activeSpanMs: 0, dwellMs: 0 };
-    categories.set(category, seen);
-    return seen;
-  };
-  /** by SKU */
-  const looked = new Map<string, Omit<LookedAt, 'name'>>();
-  const compared: Array<Omit<Compared, 'products' | 'kept'> & { skus: string[]; keptSku: string }> = [];
-  for (const visit of visits) {
-    const summary = parsed<BehaviourSummary>(visit.summary);
-    const floor = visit.floor === null ? undefined : parsed<VisitBehaviour>(visit.floor);
-    const at = toNumber(visit.exited_at);
-    const consider = (sku: string, putBacks: number, looks: number) => {
-      const seen = considered.get(sku) ?? { putBacks: 0, looks: 0, at: 0 };
-      considered.set(sku, {
-        putBacks: seen.putBacks + putBacks,
-        looks: seen.looks + looks,
-        at: Math.max(seen.at, at),
-      });
-    };
-    for (const item of summary.considered) consider(item.sku, item.putBacks, 0);
-    for (const activity of summary.categories) {
-      const seen = categoryOf(activity.category);
-      seen.interactions += activity.interactions;
-      seen.activeSpanMs += activity.activeSpanMs;
-    }
-    if (floor === undefined) continue;
-    for (const dwell of floor.dwellByCategory) categoryOf(dwell.category).dwellMs += dwell.dwellMs;
-    for (const linger of floor.lingers) {
-      if (linger.sku === undefined) continue;
-      consider(linger.sku, 0, 1);
-      const seen = looked.get(linger.sku) ?? {
-        sku: linger.sku,
-        category: linger.category,
-        looks: 0,
-        lookedMs: 0,
-        lastLookedAt: 0,
-      };
-      seen.looks += 1;
-      seen.lookedMs += linger.durationMs;
-      seen.lastLookedAt = Math.max(seen.lastLookedAt, linger.startTs);
-      looked.set(linger.sku, seen);
-    }
-    for (const c of floor.comparisons)
-      compared.push({ category: c.category, by: c.by, skus: c.skus, keptSku: c.kept, at: c.ts });
-  }
+  const lastBought = await lastBoughtBySku(db, accountId);
+  const tally = tallyVisits(visits);
+  const { considered } = tally;
   const skus = [...considered.keys()].filter(
     (sku) => (lastBought.get(sku) ?? -1) < (considered.get(sku)?.at ?? 0),
   );
-  const lookedAt = [...looked.values()]
+  const lookedAt = [...tally.looked.values()]
     .sort((a, b) => b.lastLookedAt - a.lastLookedAt || b.looks - a.looks)
     .slice(0, LOOKED_AT_SHOWN);
-  const comparedShown = compared.sort((a, b) => b.at - a.at).slice(0, COMPARED_SHOWN);
+  const comparedShown = tally.compared.sort((a, b) => b.at - a.at).slice(0, COMPARED_SHOWN);
   const names = await productNames(db, [
     ...new Set([...skus, ...lookedAt.map((l) => l.sku), ...comparedShown.flatMap((c) => c.skus)]),
   ]);
@@ -228,18 +183,8 @@ export async function behaviourProfile(db: Database, accountId: string): Promise
       enteredAt: toNumber(v.entered_at),
       exitedAt: toNumber(v.exited_at),
     })),
-    consideredNotBought: skus
-      .map((sku) => ({
-        sku,
-        name: names.get(sku) ?? sku,
-        putBacks: considered.get(sku)?.putBacks ?? 0,
-        looks: considered.get(sku)?.looks ?? 0,
-        lastConsideredAt: considered.get(sku)?.at ?? 0,
-      }))
-      .sort(
-        (a, b) => b.lastConsideredAt - a.lastConsideredAt || b.putBacks + b.looks - (a.putBacks + a.looks),
-      ),
-    categories: [...categories.values()].sort(
+    consideredNotBought: consideredNotBought(skus, considered, names),
+    categories: [...tally.categories.values()].sort(
       (a, b) => b.interactions - a.interactions || b.dwellMs - a.dwellMs,
     ),
     lookedAt: lookedAt.map((l) => ({ ...l, name: names.get(l.sku) ?? l.sku })),
@@ -251,6 +196,97 @@ export async function behaviourProfile(db: Database, accountId: string): Promise
       at: c.at,
     })),
   };
+}
+
+/** by SKU: when the customer last bought it, in store or online. */
+async function lastBoughtBySku(db: Database, accountId: string): Promise<Map<string, number>> {
+  const bought = await db.query<{ sku: string; at: unknown }>(
+    `SELECT l.sku, max(r.exited_at) AS at FROM receipts r JOIN receipt_lines l ON l.receipt_id = r.receipt_id
+     WHERE r.account_id = $1 GROUP BY l.sku
+     UNION ALL
+     SELECT l.sku, max(o.placed_at) FROM online_orders o JOIN order_lines l ON l.order_id = o.order_id
+     WHERE o.account_id = $1 GROUP BY l.sku`,
+    [accountId],
+  );
+  const lastBought = new Map<string, number>();
+  for (const row of bought) lastBought.set(row.sku, Math.max(lastBought.get(row.sku) ?? 0, toNumber(row.at)));
+  return lastBought;
+}
+
+/** Adds up the shelf summaries and, where kept, the floor behaviour of every visit. */
+function tallyVisits(visits: BehaviourVisitRow[]): BehaviourTally {
+  const tally: BehaviourTally = {
+    considered: new Map(),
+    categories: new Map(),
+    looked: new Map(),
+    compared: [],
+  };
+  for (const visit of visits) {
+    const summary = parsed<BehaviourSummary>(visit.summary);
+    const at = toNumber(visit.exited_at);
+    for (const item of summary.considered) consider(tally, item.sku, item.putBacks, 0, at);
+    for (const activity of summary.categories) {
+      const seen = categoryOf(tally, activity.category);
+      seen.interactions += activity.interactions;
+      seen.activeSpanMs += activity.activeSpanMs;
+    }
+    if (visit.floor !== null) tallyFloor(tally, parsed<VisitBehaviour>(visit.floor), at);
+  }
+  return tally;
+}
+
+/** One visit's floor behaviour: dwell per category, lingers as looks, comparisons. */
+function tallyFloor(tally: BehaviourTally, floor: VisitBehaviour, at: number): void {
+  for (const dwell of floor.dwellByCategory) categoryOf(tally, dwell.category).dwellMs += dwell.dwellMs;
+  for (const linger of floor.lingers) {
+    if (linger.sku === undefined) continue;
+    consider(tally, linger.sku, 0, 1, at);
+    const seen = tally.looked.get(linger.sku) ?? {
+      sku: linger.sku,
+      category: linger.category,
+      looks: 0,
+      lookedMs: 0,
+      lastLookedAt: 0,
+    };
+    seen.looks += 1;
+    seen.lookedMs += linger.durationMs;
+    seen.lastLookedAt = Math.max(seen.lastLookedAt, linger.startTs);
+    tally.looked.set(linger.sku, seen);
+  }
+  for (const c of floor.comparisons)
+    tally.compared.push({ category: c.category, by: c.by, skus: c.skus, keptSku: c.kept, at: c.ts });
+}
+
+function consider(tally: BehaviourTally, sku: string, putBacks: number, looks: number, at: number): void {
+  const seen = tally.considered.get(sku) ?? { putBacks: 0, looks: 0, at: 0 };
+  tally.considered.set(sku, {
+    putBacks: seen.putBacks + putBacks,
+    looks: seen.looks + looks,
+    at: Math.max(seen.at, at),
+  });
+}
+
+function categoryOf(tally: BehaviourTally, category: string): CategoryDwell {
+  const seen = tally.categories.get(category) ?? { category, interactions: 0, activeSpanMs: 0, dwellMs: 0 };
+  tally.categories.set(category, seen);
+  return seen;
+}
+
+/** Considered products not bought since, most recently considered first. */
+function consideredNotBought(
+  skus: string[],
+  considered: BehaviourTally['considered'],
+  names: Map<string, string>,
+): Considered[] {
+  return skus
+    .map((sku) => ({
+      sku,
+      name: names.get(sku) ?? sku,
+      putBacks: considered.get(sku)?.putBacks ?? 0,
+      looks: considered.get(sku)?.looks ?? 0,
+      lastConsideredAt: considered.get(sku)?.at ?? 0,
+    }))
+    .sort((a, b) => b.lastConsideredAt - a.lastConsideredAt || b.putBacks + b.looks - (a.putBacks + a.looks));
 }
 
 /** A jsonb column as PostgreSQL (object) or PGlite over some drivers (text) hands it back. */

@@ -87,7 +87,13 @@ const ProfileSchema = Type.Object({
   }),
 });
 
-export const profileRoutes: FastifyPluginAsyncTypebox<{ db: Database; sessions: ShopperSessions }> = async (
+export interface ProfileRoutesOptions {
+  db: Database;
+  sessions: ShopperSessions;
+}
+
+/** The shopper's profile and purchase history. */
+export const profileRoutes: FastifyPluginAsyncTypebox<ProfileRoutesOptions> = async (
   app,
   { db, sessions },
 ) => {
@@ -140,7 +146,14 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ db: Database; sessions: 
       return { points: await pointsBalance(db, accountId), purchases: await purchaseHistory(db, accountId) };
     },
   );
+};
 
+/** The shopper's consent; withdrawing behaviour tracking deletes what was kept. */
+export const consentRoutes: FastifyPluginAsyncTypebox<ProfileRoutesOptions> = async (
+  app,
+  { db, sessions },
+) => {
+  const config = { rateLimit: rateLimitFor('shopper') };
   app.put(
     '/v1/me/consent',
     {

@@ -179,7 +179,7 @@ function score(
     return laneSeen ? s.unseenWeight.laneSeen : s.unseenWeight.laneUnseen;
   const hand = c.handM === null ? 0 : Math.exp(-0.5 * (c.handM / s.handSigmaM) ** 2);
   const bodyOff = c.bodyM === null ? Number.POSITIVE_INFINITY : Math.max(0, c.bodyM - s.bodyNearM);
-  const handAway = c.handM === null || c.handM > s.alsoAtLaneHandM;
+  const handAway = c.handM === null || c.handM > s.otherHandAwayM;
   const weight = ownedHandSeen && handAway ? s.bodyWeight * s.bodyBesideOwnedHand : s.bodyWeight;
   const body = weight * Math.exp(-0.5 * (bodyOff / s.bodySigmaM) ** 2);
   return Math.max(hand, body) + 1e-4;

@@ -231,7 +231,12 @@ export class FusionStage {
       options.decided(event, [onlyHolder.sessionId]);
       return;
     }
-    const byCart = resolvePutBack(event, present, options.holds);
+    const byCart = resolvePutBack(
+      event,
+      present,
+      options.holds,
+      (sku) => options.undecidedPickOf?.(sku) ?? true,
+    );
     if (byCart !== undefined) {
       event = {
         ...event,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StoreStack, startStoreStack } from '../../simulators/harness/store-stack.ts';
+import { type StoreStack, startStoreStack } from '../../evaluation/harness/store-stack.ts';
 import { loadScenario } from '../../simulators/scenario/scenario-loader.ts';
 import { chromiumMissing, launchChromium, SCREENSHOTS } from '../support/browser.ts';
 

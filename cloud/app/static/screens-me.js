@@ -49,25 +49,6 @@ export function meScreen() {
   show(h('h1', {}, 'Me'), body);
   Promise.all([profile(), history()])
     .then(([me, past]) => {
-      /** @type {Consent} */
-      const consent = { ...me.consent };
-      /**
-       * @param {keyof Consent} key
-       * @param {string} text
-       */
-      const toggle = (key, text) => {
-        const input = h('input', {
-          type: 'checkbox',
-          'data-testid': `consent-${key}`,
-          checked: consent[key],
-        });
-        input.addEventListener('change', async () => {
-          consent[key] = input.checked;
-          await setConsent(consent);
-          banner('Saved');
-        });
-        return h('label', { class: 'switch' }, h('span', {}, text), input);
-      };
       body.replaceChildren(
         h(
           'div',
@@ -85,31 +66,7 @@ export function meScreen() {
         h('div', { class: 'card' }, historyView(past.purchases)),
         ...behaviourCards(me.behaviour),
         h('h2', {}, 'Privacy'),
-        h(
-          'div',
-          { class: 'card' },
-          toggle(
-            'behaviourTracking',
-            'Remember what I look at and compare in store, for my profile and offers',
-          ),
-          toggle('marketing', 'Send me offers by email'),
-          h(
-            'p',
-            { class: 'muted' },
-            'Without consent the store keeps only what your bill needs. No cameras recognise faces.',
-          ),
-          h(
-            'p',
-            { class: 'muted', 'data-testid': 'consent-text' },
-            'With it, the store works out from where you stood and what you picked up: shelves you lingered at ',
-            'without taking (3 s or more), products you compared, time per aisle and category, time to your ',
-            'first pick and a rough path. It is sent with your visit, kept with your account until you switch ',
-            'this off or erase your account (then deleted), shown only to you and used for your offers; staff ',
-            'see only totals without names.',
-          ),
-          h('button', { class: 'ghost wide', onclick: exportData }, 'Download my data'),
-          h('button', { class: 'danger wide', onclick: erase }, 'Erase my account'),
-        ),
+        privacyCard(me.consent),
         h(
           'button',
           {
@@ -126,6 +83,54 @@ export function meScreen() {
       );
     })
     .catch((err) => body.replaceChildren(h('p', { class: 'error' }, messageOf(err))));
+}
+
+/**
+ * Consent switches (each saved as it changes), what consent means, export and erasure.
+ * @param {Consent} given
+ */
+function privacyCard(given) {
+  /** @type {Consent} */
+  const consent = { ...given };
+  /**
+   * @param {keyof Consent} key
+   * @param {string} text
+   */
+  const toggle = (key, text) => {
+    const input = h('input', {
+      type: 'checkbox',
+      'data-testid': `consent-${key}`,
+      checked: consent[key],
+    });
+    input.addEventListener('change', async () => {
+      consent[key] = input.checked;
+      await setConsent(consent);
+      banner('Saved');
+    });
+    return h('label', { class: 'switch' }, h('span', {}, text), input);
+  };
+  return h(
+    'div',
+    { class: 'card' },
+    toggle('behaviourTracking', 'Remember what I look at and compare in store, for my profile and offers'),
+    toggle('marketing', 'Send me offers by email'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Without consent the store keeps only what your bill needs. No cameras recognise faces.',
+    ),
+    h(
+      'p',
+      { class: 'muted', 'data-testid': 'consent-text' },
+      'With it, the store works out from where you stood and what you picked up: shelves you lingered at ',
+      'without taking (3 s or more), products you compared, time per aisle and category, time to your ',
+      'first pick and a rough path. It is sent with your visit, kept with your account until you switch ',
+      'this off or erase your account (then deleted), shown only to you and used for your offers; staff ',
+      'see only totals without names.',
+    ),
+    h('button', { class: 'ghost wide', onclick: exportData }, 'Download my data'),
+    h('button', { class: 'danger wide', onclick: erase }, 'Erase my account'),
+  );
 }
 
 async function exportData() {
