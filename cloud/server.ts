@@ -45,6 +45,7 @@ import { OnlineShopAuth, type OnlineShopSetup, seedOnlineShops } from './orders/
 import { OrderIngest } from './orders/order-ingest.ts';
 import { shopRecommendationsRoutes, shopRoutes } from './orders/shop-routes.ts';
 import { privacyRoutes } from './privacy/privacy-routes.ts';
+import { behaviourAggregateRoutes } from './profile/behaviour-aggregate-routes.ts';
 import { DEFAULT_POINTS_RULE, type PointsRule } from './profile/points-rule.ts';
 import { consentRoutes, profileRoutes } from './profile/profile-routes.ts';
 import { receiptsRoutes, visitsRoutes } from './receipts/receipts-routes.ts';
@@ -243,6 +244,7 @@ async function registerDomainRoutes(
   await app.register(shopRecommendationsRoutes, shop);
   await app.register(profileRoutes, { db, sessions });
   await app.register(consentRoutes, { db, sessions });
+  await app.register(behaviourAggregateRoutes, { db, sessions, now: () => clock.now() });
   await app.register(privacyRoutes, { db, sessions, clock });
   await app.register(shopperAppRoutes);
   await app.register(metricsRoute, { metrics });

@@ -1,6 +1,7 @@
 import { signGateCommand } from '../shared/gate-command-signature.ts';
 import { topics } from '../shared/topics.ts';
 import { parseTrustProxy } from '../shared/trust-proxy.ts';
+import { BehaviourStage } from './behaviour/behaviour-stage.ts';
 import type { Checkout } from './checkout/checkout.ts';
 import { buildCheckout } from './checkout/checkout-wiring.ts';
 import { DEFAULT_LOST_EXIT } from './checkout/lost-exit.ts';
@@ -48,6 +49,7 @@ export function wireEdge(core: EdgeCore): {
   });
   const shelfStage = wireShelves(core, fusion);
   const shelves = shelfStage.monitor;
+  const behaviour = wireBehaviour(core);
   const { checkout, sync } = buildCheckout({
     ...books,
     cloud: { url: options.cloudUrl, storeId, credential: options.storeCredential },
@@ -63,10 +65,11 @@ export function wireEdge(core: EdgeCore): {
     settleMarginMs: options.settleMarginMs ?? 100,
     maxHoldMs: options.maxHoldMs ?? 5000,
     exceptionHoldMs: options.exceptionHoldMs ?? 120_000,
+    behaviourOf: (session, events, exitedAt) => behaviour.visitBehaviour(session, events, exitedAt),
   });
   const exited = exitHandler(core, fusion, checkout);
   const lostExits = wireLostExits(core, exited);
-  const vision = wireVision(core, fusion, lostExits);
+  const vision = wireVision(core, fusion, lostExits, behaviour);
   const gate = wireGate(core, vision, exited);
   const heldShelves = options.lockstep === true ? holdShelfBatches(core, shelves) : undefined;
   subscribe(core, shelves, gate, vision, heldShelves);
@@ -79,9 +82,10 @@ export function wireEdge(core: EdgeCore): {
     stage('checkout', checkout),
     stage('lost-exit', lostExits),
     stage('floor-recorder', recorder),
+    stage('behaviour', behaviour),
     stage('cloud-sync', sync),
     stage('retention', retention(core)),
-    wireFloor(core, shelves, decisions),
+    wireFloor(core, shelves, decisions, behaviour),
   ];
   return { stages, shelves, sync, vision, heldShelves };
 }
@@ -114,6 +118,24 @@ function wireShelves(core: EdgeCore, fusion: FusionStage): ShelfStage {
     () => fusion.isSettledThrough(Number.POSITIVE_INFINITY),
     options.logger.child({ component: 'shelves' }),
   );
+}
+
+/**
+ * Behaviour from the floor: every decided pick and every track feeds the anonymous heat; a consenting
+ * shopper's behaviour is derived when the checkout assembles their visit.
+ */
+function wireBehaviour(core: EdgeCore): BehaviourStage {
+  const { options, recorder } = core;
+  const behaviour = new BehaviourStage({
+    store: core.store,
+    db: core.db,
+    clock: core.clock,
+    timers: options.timers,
+    tracksOf: (sessionId) => recorder.tracks.of(sessionId),
+    settings: options.behaviour,
+  });
+  core.outputs.on('shelf-event', (event) => behaviour.shelfEvent(event));
+  return behaviour;
 }
 
 /** Sessions nobody scanned out of: closed through the same exit path as a scan. */
@@ -188,7 +210,12 @@ function retention(core: EdgeCore): EdgeRetention {
 }
 
 /** The floor view: its HTTP API and page, fed by the hub. */
-function wireFloor(core: EdgeCore, shelves: ShelfMonitor, decisions: DecisionBook): EdgeStage {
+function wireFloor(
+  core: EdgeCore,
+  shelves: ShelfMonitor,
+  decisions: DecisionBook,
+  behaviour: BehaviourStage,
+): EdgeStage {
   const { options } = core;
   return floorStage({
     store: core.store,
@@ -199,6 +226,7 @@ function wireFloor(core: EdgeCore, shelves: ShelfMonitor, decisions: DecisionBoo
     hub: core.hub,
     clock: core.clock,
     recorder: core.recorder,
+    heat: behaviour,
     decisions,
     registry: core.metrics.registry,
     state: core.state,
@@ -211,7 +239,12 @@ function wireFloor(core: EdgeCore, shelves: ShelfMonitor, decisions: DecisionBoo
   });
 }
 
-function wireVision(core: EdgeCore, fusion: FusionStage, lostExits: LostExitWatch): VisionStage | undefined {
+function wireVision(
+  core: EdgeCore,
+  fusion: FusionStage,
+  lostExits: LostExitWatch,
+  behaviour: BehaviourStage,
+): VisionStage | undefined {
   const { options, clock, recorder } = core;
   if (options.vision === undefined) return undefined;
   return new VisionStage({
@@ -224,6 +257,7 @@ function wireVision(core: EdgeCore, fusion: FusionStage, lostExits: LostExitWatc
     publish: (update) => {
       core.outputs.publish('tracks', update);
       recorder.tracksUpdated(update);
+      behaviour.tracksUpdated(update);
       lostExits.observe(update);
     },
     onFrame: (camera, captureTs, jpeg) => recorder.frameArrived(camera, captureTs, jpeg),

@@ -98,6 +98,7 @@ export const shopRecommendationsRoutes: FastifyPluginAsyncTypebox<ShopRoutesOpti
                 sku: Type.String(),
                 name: Type.String(),
                 putBacks: Type.Integer(),
+                looks: Type.Integer({ description: 'Times lingered at its lane in store without taking it' }),
                 lastConsideredAt: Type.Number(),
               }),
             ),

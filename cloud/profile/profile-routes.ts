@@ -51,11 +51,38 @@ const ProfileSchema = Type.Object({
         sku: Type.String(),
         name: Type.String(),
         putBacks: Type.Integer(),
+        looks: Type.Integer({ description: 'Times lingered at its lane without taking it' }),
         lastConsideredAt: Type.Number(),
       }),
     ),
     categories: Type.Array(
-      Type.Object({ category: Type.String(), interactions: Type.Integer(), activeSpanMs: Type.Number() }),
+      Type.Object({
+        category: Type.String(),
+        interactions: Type.Integer(),
+        activeSpanMs: Type.Number(),
+        dwellMs: Type.Number({ description: 'Time stood at shelves of the category (from the floor)' }),
+      }),
+    ),
+    lookedAt: Type.Array(
+      Type.Object({
+        sku: Type.String(),
+        name: Type.String(),
+        category: Type.Optional(Type.String()),
+        looks: Type.Integer(),
+        lookedMs: Type.Number(),
+        lastLookedAt: Type.Number(),
+      }),
+      { description: '"You looked at": lanes lingered at without taking, newest first' },
+    ),
+    compared: Type.Array(
+      Type.Object({
+        category: Type.String(),
+        by: Type.Union([Type.Literal('handled'), Type.Literal('looked')]),
+        products: Type.Array(Type.Object({ sku: Type.String(), name: Type.String() })),
+        kept: Type.Object({ sku: Type.String(), name: Type.String() }),
+        at: Type.Number(),
+      }),
+      { description: '"You compared": products of one category weighed against each other, newest first' },
     ),
   }),
 });

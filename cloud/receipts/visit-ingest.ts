@@ -201,6 +201,7 @@ export class VisitIngest {
       points: pointsFor(priced.totalCents, pointsRule),
       evidence: evidenceEvents(visit.events, visit.lines),
       behaviour: summariseBehaviour(visit, (sku) => catalog.products.get(sku)?.category),
+      floor: visit.behaviour,
       now: clock.now(),
     });
     if (stored === 'unknown_account') {

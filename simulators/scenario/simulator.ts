@@ -347,6 +347,7 @@ export class Simulator {
         const email = shopperEmail(scenario.name, shopper.id, nonce);
         const session = await app.signUpOrIn({ email, password: SHOPPER_PASSWORD, name: shopper.name });
         let cardError: string | undefined;
+        if (shopper.consent === true) await app.consentToBehaviour?.(session);
         if (shopper.card !== undefined) {
           try {
             await app.addCard(session, shopper.card);

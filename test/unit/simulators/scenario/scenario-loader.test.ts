@@ -154,9 +154,43 @@ describe('parseScenario', () => {
     scenario.shoppers.push({ ...scenario.shoppers[0] });
     expect(problemsOf(scenario)).toEqual(['/shoppers/1/id: duplicate shopper id alice']);
   });
+
+  it('takes consent and behaviour moments, checking their shopper, category and kept product', () => {
+    const scenario = { ...valid(), moments: [] as Record<string, unknown>[] };
+    (scenario.shoppers[0] as Record<string, unknown>).consent = true;
+    scenario.moments.push(
+      { kind: 'comparison', shopper: 'alice', category: 'dairy', kept: 'SKU-0012' },
+      { kind: 'dwell', shopper: 'alice', category: 'bakery' },
+    );
+    const parsed = parseScenario(scenario, store, 'test.json');
+    expect(parsed.shoppers[0]?.consent).toBe(true);
+    expect(parsed.moments).toEqual(scenario.moments);
+    scenario.moments.push(
+      { kind: 'comparison', shopper: 'bob', category: 'dairy' },
+      { kind: 'comparison', shopper: 'alice', category: 'toys' },
+      { kind: 'comparison', shopper: 'alice', category: 'dairy', kept: 'SKU-0001' },
+      { kind: 'dwell', shopper: 'alice', category: 'dairy', kept: 'SKU-0012' },
+    );
+    expect(problemsOf(scenario)).toEqual([
+      '/moments/2/shopper: bob is not a shopper of this scenario',
+      '/moments/3/category: no product of category toys in the store catalog',
+      '/moments/4/kept: SKU-0001 is drinks, not dairy',
+      '/moments/5/kept: not used by dwell',
+    ]);
+  });
 });
 
 describe('loadScenario', () => {
+  it('loads the behaviour scenarios, with consenting shoppers and their moments', () => {
+    const dir = resolve(import.meta.dirname, '../../../../scenarios/behaviour');
+    for (const file of readdirSync(dir)) {
+      const { scenario } = loadScenario(join(dir, file));
+      expect(scenario.name).toBe(`behaviour-${file.replace(/\.json$/, '')}`);
+      expect(scenario.shoppers.some((s) => s.consent === true)).toBe(true);
+      expect(scenario.moments?.some((m) => m.kind === 'comparison')).toBe(true);
+    }
+  });
+
   it('loads the shipped scenarios with their store resolved relative to the file', () => {
     for (const name of ['skeleton-one-shopper', 'two-shoppers-apart']) {
       const loaded = loadScenario(resolve(import.meta.dirname, `../../../../scenarios/${name}.json`));
