@@ -2,13 +2,13 @@
 // entry-token key, and wires one fastify plugin per domain (accounts, receipts, disputes, orders, inventory,
 // profile, privacy, the shopper app) plus docs, rate limits, health and metrics.
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { LoggerOptions } from 'pino';
 import { Type } from 'typebox';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { installSecurityHeaders } from '../shared/security-headers.ts';
 import type { TrustProxy } from '../shared/trust-proxy.ts';
-import { accountsRoutes } from './accounts/accounts-routes.ts';
+import { accountsRoutes, authSessionsRoutes } from './accounts/accounts-routes.ts';
 import {
   DEFAULT_ENTRY_TOKEN_REGISTRY_SETTINGS,
   EntryTokenRegistry,
@@ -26,23 +26,29 @@ import type { Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open-database.ts';
 import { DisputeRefunds } from './disputes/dispute-refunds.ts';
-import { disputesRoutes } from './disputes/disputes-routes.ts';
+import { disputeReviewRoutes, disputesRoutes } from './disputes/disputes-routes.ts';
 import { errorResponses, installErrorHandlers } from './http/api-error.ts';
 import { CloudMetrics, metricsRoute } from './http/cloud-metrics.ts';
 import { installOpenApi } from './http/openapi.ts';
 import { installRateLimits, type RateLimitSettings } from './http/rate-limits.ts';
 import { installTextGuard } from './http/text-guard.ts';
-import { inventoryRoutes } from './inventory/inventory-routes.ts';
+import {
+  laneStockRoutes,
+  shopStockRoutes,
+  storeProductsRoutes,
+  storesRoutes,
+} from './inventory/inventory-routes.ts';
 import { Reservations } from './inventory/reservations.ts';
 import { reservationsRoutes } from './inventory/reservations-routes.ts';
 import { seedLaneStock } from './inventory/stock.ts';
 import { OnlineShopAuth, type OnlineShopSetup, seedOnlineShops } from './orders/online-shop-auth.ts';
 import { OrderIngest } from './orders/order-ingest.ts';
-import { shopRoutes } from './orders/shop-routes.ts';
+import { shopRecommendationsRoutes, shopRoutes } from './orders/shop-routes.ts';
 import { privacyRoutes } from './privacy/privacy-routes.ts';
+import { behaviourAggregateRoutes } from './profile/behaviour-aggregate-routes.ts';
 import { DEFAULT_POINTS_RULE, type PointsRule } from './profile/points-rule.ts';
-import { profileRoutes } from './profile/profile-routes.ts';
-import { receiptsRoutes } from './receipts/receipts-routes.ts';
+import { consentRoutes, profileRoutes } from './profile/profile-routes.ts';
+import { receiptsRoutes, visitsRoutes } from './receipts/receipts-routes.ts';
 import { VisitIngest } from './receipts/visit-ingest.ts';
 import { PriceList } from './stores/price-list.ts';
 import { type StoreSetup, seedStores } from './stores/seed-stores.ts';
@@ -137,19 +143,32 @@ async function buildApp(
   signer: EntryTokenSigner,
   options: CloudOptions,
 ): Promise<FastifyInstance> {
-  const serverOptions: FastifyServerOptions = {
-    logger: options.logger ?? false,
-    trustProxy: options.trustProxy ?? false,
-  };
-  const app = Fastify(serverOptions)
-    .setValidatorCompiler(TypeBoxValidatorCompiler)
-    .withTypeProvider<TypeBoxTypeProvider>();
+  const app = newFastify(options);
   installErrorHandlers(app);
   installSecurityHeaders(app);
   installTextGuard(app);
   await installOpenApi(app);
   await installRateLimits(app, options.rateLimit);
+  await registerDomainRoutes(app, db, signer, createServices(db, clock, options, app.log));
+  healthRoute(app, db);
+  await app.ready();
+  return app;
+}
 
+function newFastify(options: CloudOptions) {
+  const serverOptions: FastifyServerOptions = {
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
+  };
+  return Fastify(serverOptions)
+    .setValidatorCompiler(TypeBoxValidatorCompiler)
+    .withTypeProvider<TypeBoxTypeProvider>();
+}
+
+type CloudApp = ReturnType<typeof newFastify>;
+
+/** The domain services the routes share, built once per app. */
+function createServices(db: Database, clock: Clock, options: CloudOptions, appLog: FastifyBaseLogger) {
   const provider = (options.paymentProvider ?? ((d, c) => new SandboxPaymentProvider(d, c)))(db, clock);
   const pointsRule = options.pointsRule ?? DEFAULT_POINTS_RULE;
   const metrics = new CloudMetrics({ processMetrics: options.processMetrics ?? false });
@@ -157,7 +176,7 @@ async function buildApp(
   const priceList = new PriceList(db);
   const storeAuth = new StoreAuth(db, clock);
   const shopAuth = new OnlineShopAuth(db);
-  const log = app.log.child({ component: 'visit-ingest' });
+  const log = appLog.child({ component: 'visit-ingest' });
   const entryTokens = new EntryTokenRegistry(
     db,
     clock,
@@ -181,19 +200,58 @@ async function buildApp(
     pointsRule,
     autoRefundBelowCents: options.autoRefundBelowCents ?? DEFAULT_AUTO_REFUND_BELOW_CENTS,
   });
+  return {
+    clock,
+    provider,
+    pointsRule,
+    metrics,
+    sessions,
+    priceList,
+    storeAuth,
+    shopAuth,
+    entryTokens,
+    ingest,
+    disputes,
+  };
+}
 
+/** One plugin per resource, in the order their routes appear in the OpenAPI document. */
+async function registerDomainRoutes(
+  app: CloudApp,
+  db: Database,
+  signer: EntryTokenSigner,
+  services: ReturnType<typeof createServices>,
+): Promise<void> {
+  const { clock, provider, pointsRule, metrics, sessions, priceList, storeAuth, shopAuth, entryTokens } =
+    services;
+  const { ingest, disputes } = services;
   await app.register(accountsRoutes, { db, clock, sessions });
+  await app.register(authSessionsRoutes, { db, clock, sessions });
   await app.register(paymentMethodsRoutes, { db, clock, sessions, provider });
   await app.register(entryTokensRoutes, { db, sessions, signer, registry: entryTokens });
+  await app.register(visitsRoutes, { db, sessions, storeAuth, ingest });
   await app.register(receiptsRoutes, { db, sessions, storeAuth, ingest });
   await app.register(disputesRoutes, { db, sessions, disputes });
-  await app.register(inventoryRoutes, { db, clock, sessions, storeAuth, shopAuth, priceList });
+  await app.register(disputeReviewRoutes, { db, sessions, disputes });
+  const inventory = { db, clock, sessions, storeAuth, shopAuth, priceList };
+  await app.register(laneStockRoutes, inventory);
+  await app.register(storesRoutes, inventory);
+  await app.register(storeProductsRoutes, inventory);
+  await app.register(shopStockRoutes, inventory);
   await app.register(reservationsRoutes, { sessions, reservations: new Reservations(db, clock) });
-  await app.register(shopRoutes, { db, shopAuth, orders: new OrderIngest(db, priceList, pointsRule, clock) });
+  const shop = { db, shopAuth, orders: new OrderIngest(db, priceList, pointsRule, clock) };
+  await app.register(shopRoutes, shop);
+  await app.register(shopRecommendationsRoutes, shop);
   await app.register(profileRoutes, { db, sessions });
+  await app.register(consentRoutes, { db, sessions });
+  await app.register(behaviourAggregateRoutes, { db, sessions, now: () => clock.now() });
   await app.register(privacyRoutes, { db, sessions, clock });
   await app.register(shopperAppRoutes);
   await app.register(metricsRoute, { metrics });
+}
+
+/** Healthy means able to serve: the database answers. */
+function healthRoute(app: CloudApp, db: Database): void {
   app.get(
     '/health',
     {
@@ -203,7 +261,6 @@ async function buildApp(
       },
     },
     async (_request, reply) => {
-      // Healthy means able to serve: the database answers.
       const answered = await db.query('SELECT 1').then(
         () => true,
         () => false,
@@ -214,6 +271,4 @@ async function buildApp(
         .send({ error: 'database_unavailable', message: 'The database does not answer.' });
     },
   );
-  await app.ready();
-  return app;
 }

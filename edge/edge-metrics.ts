@@ -7,6 +7,18 @@ export function createEdgeMetrics(processMetrics = false) {
   if (processMetrics) collectDefaultMetrics({ register: registry, prefix: 'walkout_edge_' });
   return {
     registry,
+    ...mqttMetrics(registry),
+    ...shelfMetrics(registry),
+    ...gateMetrics(registry),
+    ...checkoutMetrics(registry),
+    ...outboxMetrics(registry),
+    ...housekeepingMetrics(registry),
+  };
+}
+
+/** Device messages at the MQTT boundary. */
+function mqttMetrics(registry: Registry) {
+  return {
     messagesReceived: new Counter({
       name: 'walkout_edge_messages_received_total',
       help: 'MQTT messages received, by topic kind',
@@ -19,6 +31,12 @@ export function createEdgeMetrics(processMetrics = false) {
       labelNames: ['kind', 'reason'],
       registers: [registry],
     }),
+  };
+}
+
+/** Shelf events, missed changes and load-cell health. */
+function shelfMetrics(registry: Registry) {
+  return {
     shelfEvents: new Counter({
       name: 'walkout_edge_shelf_events_total',
       help: 'Picks and put-backs detected, by kind and attribution',
@@ -36,6 +54,12 @@ export function createEdgeMetrics(processMetrics = false) {
       labelNames: ['state'],
       registers: [registry],
     }),
+  };
+}
+
+/** Gate decisions and who is inside. */
+function gateMetrics(registry: Registry) {
+  return {
     gateDecisions: new Counter({
       name: 'walkout_edge_gate_decisions_total',
       help: 'Gate scans answered, by gate kind, action and reason',
@@ -47,6 +71,12 @@ export function createEdgeMetrics(processMetrics = false) {
       help: 'Shopping sessions currently inside the store',
       registers: [registry],
     }),
+  };
+}
+
+/** Receipts and what staff were left to decide. */
+function checkoutMetrics(registry: Registry) {
+  return {
     receiptSettleMs: new Histogram({
       name: 'walkout_edge_receipt_settle_ms',
       help: 'Exit scan to receipt queued in the outbox, ms',
@@ -64,6 +94,12 @@ export function createEdgeMetrics(processMetrics = false) {
       labelNames: ['reason'],
       registers: [registry],
     }),
+  };
+}
+
+/** Deliveries to the cloud. */
+function outboxMetrics(registry: Registry) {
+  return {
     outboxDelivered: new Counter({
       name: 'walkout_edge_outbox_delivered_total',
       help: 'Outbox items acknowledged by the cloud',
@@ -79,6 +115,12 @@ export function createEdgeMetrics(processMetrics = false) {
       help: 'Outbox items held because the cloud refused the edge credential or address',
       registers: [registry],
     }),
+  };
+}
+
+/** The floor view, retention and sessions closed without an exit scan. */
+function housekeepingMetrics(registry: Registry) {
+  return {
     floorClientsDropped: new Counter({
       name: 'walkout_edge_floor_clients_dropped_total',
       help: 'Floor-view WebSocket clients disconnected because they fell too far behind (bufferedAmount over the bound)',

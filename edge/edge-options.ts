@@ -6,6 +6,7 @@ import type { MqttAuth } from '../shared/broker/broker-credentials.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { StoreConfig } from '../shared/store-config.ts';
 import type { Timers } from '../shared/timers.ts';
+import type { BehaviourSettings } from './behaviour/behaviour-settings.ts';
 import type { LostExitSettings } from './checkout/lost-exit.ts';
 import type { RetentionSettings } from './db/edge-retention.ts';
 import type { DeviceTimeWindow } from './mqtt/device-time-window.ts';
@@ -50,6 +51,8 @@ export interface EdgeOptions {
   deviceTimeWindow?: DeviceTimeWindow;
   /** When a session without an exit scan is closed (checkout/lost-exit.ts; default DEFAULT_LOST_EXIT: 3 h). */
   lostExit?: Partial<LostExitSettings>;
+  /** Behaviour from the floor (edge/behaviour/behaviour-settings.ts; default DEFAULT_BEHAVIOUR). */
+  behaviour?: Partial<BehaviourSettings>;
   /** How long the edge keeps what it no longer needs (db/retention.ts; default DEFAULT_RETENTION). */
   retention?: Partial<RetentionSettings>;
   /** Entry scans older than this (ms) are refused (a store's edge: STORE_STALE_ENTRY_SCAN_MS); default any age. */

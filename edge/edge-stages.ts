@@ -1,5 +1,5 @@
 // The edge as an ordered list of stages: started in order, stopped in reverse, and a failed start undoes the
-// stages already started — as simulators/harness/store-stack.ts does for a whole store.
+// stages already started — as evaluation/harness/store-stack.ts does for a whole store.
 import type { Logger } from 'pino';
 
 export interface EdgeStage {

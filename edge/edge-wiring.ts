@@ -1,68 +1,29 @@
-// The edge's wiring: every stage built and connected to the others, in the order they start — devices in →
-// gate / shelves / vision → fusion → checkout → outbox → cloud, and the floor view. Connections only: the
-// decisions live in the stages.
-import type { KeyObject } from 'node:crypto';
-import type { Clock } from '../shared/clock.ts';
 import { signGateCommand } from '../shared/gate-command-signature.ts';
-import type { Alert } from '../shared/schemas/alert.ts';
-import type { EdgeState } from '../shared/schemas/edge-state.ts';
-import type { StoreIndex } from '../shared/store-config.ts';
 import { topics } from '../shared/topics.ts';
 import { parseTrustProxy } from '../shared/trust-proxy.ts';
+import { BehaviourStage } from './behaviour/behaviour-stage.ts';
 import type { Checkout } from './checkout/checkout.ts';
 import { buildCheckout } from './checkout/checkout-wiring.ts';
 import { DEFAULT_LOST_EXIT } from './checkout/lost-exit.ts';
 import { LostExitWatch } from './checkout/lost-exit-watch.ts';
-import type { SessionStore, ShoppingSession } from './checkout/session-store.ts';
-import type { EdgeDatabase } from './db/edge-database.ts';
+import type { ShoppingSession } from './checkout/session-store.ts';
 import { DEFAULT_RETENTION, EdgeRetention } from './db/edge-retention.ts';
-import type { EdgeMetrics } from './edge-metrics.ts';
-import type { EdgeOptions } from './edge-options.ts';
-import type { EdgeOutputs } from './edge-outputs.ts';
+import type { EdgeCore } from './edge-core.ts';
 import type { EdgeStage } from './edge-stages.ts';
-import type { AlertBook } from './floor/alert-book.ts';
 import { deviceStatusAlert } from './floor/device-alerts.ts';
-import type { FloorHub } from './floor/floor-hub.ts';
-import type { FloorRecorder } from './floor/floor-recorder.ts';
 import { floorStage } from './floor/floor-stage.ts';
-import type { UnresolvedExitAlerts } from './floor/unresolved-exit-alerts.ts';
-import type { ExceptionQueue } from './fusion/exception-queue.ts';
+import type { DecisionBook } from './fusion/decision-book.ts';
 import type { FusionStage } from './fusion/fusion-stage.ts';
 import { buildFusion } from './fusion/fusion-wiring.ts';
 import { GateStage } from './gate/gate-stage.ts';
 import { subscribeDevices } from './mqtt/device-subscriptions.ts';
 import { DEFAULT_DEVICE_TIME_WINDOW } from './mqtt/device-time-window.ts';
-import type { MqttLink } from './mqtt/mqtt-link.ts';
 import type { CloudSync } from './outbox/cloud-sync.ts';
-import type { Outbox } from './outbox/outbox.ts';
 import { HeldShelfBatches } from './shelves/held-shelf-batches.ts';
 import type { ShelfMonitor } from './shelves/shelf-monitor.ts';
 import { ShelfStage } from './shelves/shelf-stage.ts';
 import { tailgatingAlertChange } from './vision/tailgating-alert.ts';
 import { VisionStage } from './vision/vision-stage.ts';
-
-/** What the composition root made before wiring: storage, the broker link, outputs and the floor's books. */
-export interface EdgeCore {
-  options: EdgeOptions;
-  clock: Clock;
-  store: StoreIndex;
-  db: EdgeDatabase;
-  sessions: SessionStore;
-  outbox: Outbox;
-  exceptions: ExceptionQueue;
-  alerts: AlertBook;
-  hub: FloorHub;
-  link: MqttLink;
-  outputs: EdgeOutputs;
-  recorder: FloorRecorder;
-  exitAlerts: UnresolvedExitAlerts;
-  metrics: EdgeMetrics;
-  /** Signs every gate command (Ed25519); the gates hold the public half. */
-  gateCommandKey: KeyObject;
-  alert: (alert: Alert | undefined) => void;
-  state: () => EdgeState;
-  listening: (url: string) => void;
-}
 
 /** Builds the stages in the order they start: devices in → decisions → checkout → outbox → floor view. */
 export function wireEdge(core: EdgeCore): {
@@ -86,23 +47,9 @@ export function wireEdge(core: EdgeCore): {
     timers,
     logger,
   });
-  const shelfStage = new ShelfStage(
-    core.store,
-    core.db,
-    core.alerts,
-    {
-      stock: (m) => outputs.publish('stock', m),
-      health: (m) => outputs.publish('health', m),
-      alert: (a) => core.alert(a),
-    },
-    core.metrics,
-    clock,
-    (event) => fusion.onShelfEvent(event),
-    // a lane's level is stored only once what changed it is decided (and recorded), never before
-    () => fusion.isSettledThrough(Number.POSITIVE_INFINITY),
-    logger.child({ component: 'shelves' }),
-  );
+  const shelfStage = wireShelves(core, fusion);
   const shelves = shelfStage.monitor;
+  const behaviour = wireBehaviour(core);
   const { checkout, sync } = buildCheckout({
     ...books,
     cloud: { url: options.cloudUrl, storeId, credential: options.storeCredential },
@@ -118,35 +65,122 @@ export function wireEdge(core: EdgeCore): {
     settleMarginMs: options.settleMarginMs ?? 100,
     maxHoldMs: options.maxHoldMs ?? 5000,
     exceptionHoldMs: options.exceptionHoldMs ?? 120_000,
+    behaviourOf: (session, events, exitedAt) => behaviour.visitBehaviour(session, events, exitedAt),
   });
   const exited = exitHandler(core, fusion, checkout);
-  const lostExits = new LostExitWatch({
+  const lostExits = wireLostExits(core, exited);
+  const vision = wireVision(core, fusion, lostExits, behaviour);
+  const gate = wireGate(core, vision, exited);
+  const heldShelves = options.lockstep === true ? holdShelfBatches(core, shelves) : undefined;
+  subscribe(core, shelves, gate, vision, heldShelves);
+  const stages = [
+    stage('gate', gate),
+    ...(vision === undefined ? [] : [stage('vision', vision)]),
+    stage('mqtt', core.link),
+    { name: 'stock', start: () => shelfStage.publishAllStock(clock.now()), stop: () => {} },
+    stage('fusion', fusion),
+    stage('checkout', checkout),
+    stage('lost-exit', lostExits),
+    stage('floor-recorder', recorder),
+    stage('behaviour', behaviour),
+    stage('cloud-sync', sync),
+    stage('retention', retention(core)),
+    wireFloor(core, shelves, decisions, behaviour),
+  ];
+  return { stages, shelves, sync, vision, heldShelves };
+}
+
+/** An edge part as a stage of the list. */
+function stage(name: string, part: { start(): unknown; stop(): unknown }): EdgeStage {
+  return {
+    name,
+    start: async () => void (await part.start()),
+    stop: async () => void (await part.stop()),
+  };
+}
+
+/** Load cells in: events to fusion, stock and health out; a lane's level is stored once what changed it is decided. */
+function wireShelves(core: EdgeCore, fusion: FusionStage): ShelfStage {
+  const { options, clock, outputs } = core;
+  return new ShelfStage(
+    core.store,
+    core.db,
+    core.alerts,
+    {
+      stock: (m) => outputs.publish('stock', m),
+      health: (m) => outputs.publish('health', m),
+      alert: (a) => core.alert(a),
+    },
+    core.metrics,
+    clock,
+    (event) => fusion.onShelfEvent(event),
+    // a lane's level is stored only once what changed it is decided (and recorded), never before
+    () => fusion.isSettledThrough(Number.POSITIVE_INFINITY),
+    options.logger.child({ component: 'shelves' }),
+  );
+}
+
+/**
+ * Behaviour from the floor: every decided pick and every track feeds the anonymous heat; a consenting
+ * shopper's behaviour is derived when the checkout assembles their visit.
+ */
+function wireBehaviour(core: EdgeCore): BehaviourStage {
+  const { options, recorder } = core;
+  const behaviour = new BehaviourStage({
+    store: core.store,
+    db: core.db,
+    clock: core.clock,
+    timers: options.timers,
+    tracksOf: (sessionId) => recorder.tracks.of(sessionId),
+    settings: options.behaviour,
+  });
+  core.outputs.on('shelf-event', (event) => behaviour.shelfEvent(event));
+  return behaviour;
+}
+
+/** Sessions nobody scanned out of: closed through the same exit path as a scan. */
+function wireLostExits(
+  core: EdgeCore,
+  exited: (session: ShoppingSession, closedBy?: 'cameras' | 'max-visit-time') => void,
+): LostExitWatch {
+  const { options, clock } = core;
+  return new LostExitWatch({
     sessions: core.sessions,
     clock,
-    timers,
+    timers: options.timers,
     settings: { ...DEFAULT_LOST_EXIT, ...options.lostExit },
-    logger: logger.child({ component: 'lost-exit' }),
+    logger: options.logger.child({ component: 'lost-exit' }),
     metrics: core.metrics,
     closed: (session, decision) => exited(session, decision.by),
   });
-  const vision = wireVision(core, fusion, lostExits);
-  const gate = wireGate(core, vision, exited);
-  const heldShelves =
-    options.lockstep === true
-      ? new HeldShelfBatches(
-          options.store.shelves.map((s) => s.id),
-          (shelfId, batch) => {
-            try {
-              shelves.ingest(shelfId, batch);
-            } catch (err) {
-              core.metrics.messagesRejected.inc({ kind: 'shelfWeights', reason: 'handler-error' });
-              logger.error({ err, shelfId }, 'shelf batch failed; batch dropped, edge keeps running');
-            }
-          },
-        )
-      : undefined;
+}
+
+/** Lockstep: load-cell batches wait here until the driver releases them, in a fixed order. */
+function holdShelfBatches(core: EdgeCore, shelves: ShelfMonitor): HeldShelfBatches {
+  return new HeldShelfBatches(
+    core.options.store.shelves.map((s) => s.id),
+    (shelfId, batch) => {
+      try {
+        shelves.ingest(shelfId, batch);
+      } catch (err) {
+        core.metrics.messagesRejected.inc({ kind: 'shelfWeights', reason: 'handler-error' });
+        core.options.logger.error({ err, shelfId }, 'shelf batch failed; batch dropped, edge keeps running');
+      }
+    },
+  );
+}
+
+/** Device messages from the broker to their stages; a device going offline or online raises or clears its alert. */
+function subscribe(
+  core: EdgeCore,
+  shelves: ShelfMonitor,
+  gate: GateStage,
+  vision: VisionStage | undefined,
+  heldShelves: HeldShelfBatches | undefined,
+): void {
+  const { options, clock } = core;
   subscribeDevices(core.link, {
-    storeId,
+    storeId: options.store.storeId,
     shelves,
     gate,
     vision,
@@ -157,59 +191,60 @@ export function wireEdge(core: EdgeCore): {
     },
     metrics: core.metrics,
     clock,
-    timeWindow: core.options.deviceTimeWindow ?? DEFAULT_DEVICE_TIME_WINDOW,
-    logger,
+    timeWindow: options.deviceTimeWindow ?? DEFAULT_DEVICE_TIME_WINDOW,
+    logger: options.logger,
   });
-  const stage = (name: string, part: { start(): unknown; stop(): unknown }): EdgeStage => ({
-    name,
-    start: async () => void (await part.start()),
-    stop: async () => void (await part.stop()),
-  });
-  const stages = [
-    stage('gate', gate),
-    ...(vision === undefined ? [] : [stage('vision', vision)]),
-    stage('mqtt', core.link),
-    { name: 'stock', start: () => shelfStage.publishAllStock(clock.now()), stop: () => {} },
-    stage('fusion', fusion),
-    stage('checkout', checkout),
-    stage('lost-exit', lostExits),
-    stage('floor-recorder', recorder),
-    stage('cloud-sync', sync),
-    stage(
-      'retention',
-      new EdgeRetention({
-        db: core.db,
-        clock,
-        timers,
-        settings: { ...DEFAULT_RETENTION, ...options.retention },
-        metrics: core.metrics,
-        logger: logger.child({ component: 'retention' }),
-      }),
-    ),
-    floorStage({
-      store: core.store,
-      sessions: core.sessions,
-      shelves,
-      exceptions: core.exceptions,
-      alerts: core.alerts,
-      hub: core.hub,
-      clock,
-      recorder,
-      decisions,
-      registry: core.metrics.registry,
-      state: core.state,
-      floorStaff: options.floorStaff ?? '',
-      port: options.httpPort,
-      host: options.httpHost ?? '127.0.0.1',
-      trustProxy: parseTrustProxy(options.trustProxy),
-      listening: core.listening,
-      logger: logger.child({ component: 'http' }),
-    }),
-  ];
-  return { stages, shelves, sync, vision, heldShelves };
 }
 
-function wireVision(core: EdgeCore, fusion: FusionStage, lostExits: LostExitWatch): VisionStage | undefined {
+/** Prunes what the edge keeps, at start and every 10 minutes. */
+function retention(core: EdgeCore): EdgeRetention {
+  const { options } = core;
+  return new EdgeRetention({
+    db: core.db,
+    clock: core.clock,
+    timers: options.timers,
+    settings: { ...DEFAULT_RETENTION, ...options.retention },
+    metrics: core.metrics,
+    logger: options.logger.child({ component: 'retention' }),
+  });
+}
+
+/** The floor view: its HTTP API and page, fed by the hub. */
+function wireFloor(
+  core: EdgeCore,
+  shelves: ShelfMonitor,
+  decisions: DecisionBook,
+  behaviour: BehaviourStage,
+): EdgeStage {
+  const { options } = core;
+  return floorStage({
+    store: core.store,
+    sessions: core.sessions,
+    shelves,
+    exceptions: core.exceptions,
+    alerts: core.alerts,
+    hub: core.hub,
+    clock: core.clock,
+    recorder: core.recorder,
+    heat: behaviour,
+    decisions,
+    registry: core.metrics.registry,
+    state: core.state,
+    floorStaff: options.floorStaff ?? '',
+    port: options.httpPort,
+    host: options.httpHost ?? '127.0.0.1',
+    trustProxy: parseTrustProxy(options.trustProxy),
+    listening: core.listening,
+    logger: options.logger.child({ component: 'http' }),
+  });
+}
+
+function wireVision(
+  core: EdgeCore,
+  fusion: FusionStage,
+  lostExits: LostExitWatch,
+  behaviour: BehaviourStage,
+): VisionStage | undefined {
   const { options, clock, recorder } = core;
   if (options.vision === undefined) return undefined;
   return new VisionStage({
@@ -222,6 +257,7 @@ function wireVision(core: EdgeCore, fusion: FusionStage, lostExits: LostExitWatc
     publish: (update) => {
       core.outputs.publish('tracks', update);
       recorder.tracksUpdated(update);
+      behaviour.tracksUpdated(update);
       lostExits.observe(update);
     },
     onFrame: (camera, captureTs, jpeg) => recorder.frameArrived(camera, captureTs, jpeg),

@@ -10,9 +10,9 @@ import pg from 'pg';
 import { reconcile } from '../cloud/billing/reconciliation.ts';
 import type { Database } from '../cloud/db/database.ts';
 import { createCloud } from '../cloud/server.ts';
+import { percentile } from '../evaluation/store-eval/percentile.ts';
 import type { VisitUpload } from '../shared/schemas/visit.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
-import { percentile } from '../simulators/evaluation/percentile.ts';
 
 const DUPLICATE_SHARE = 0.1;
 const SHOPPERS = 200;

@@ -8,13 +8,13 @@ import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import mqtt from 'mqtt';
 import pino from 'pino';
 import { Edge } from '../edge/edge-app.ts';
+import { percentile } from '../evaluation/store-eval/percentile.ts';
 import { startEmbeddedBroker } from '../shared/broker/embedded-broker.ts';
 import { Random } from '../shared/random.ts';
 import { ENTRY_TOKEN_ISSUER, ENTRY_TOKEN_TYPE } from '../shared/schemas/entry-token.ts';
 import type { LoadCellBatch } from '../shared/schemas/load-cell-batch.ts';
 import { type Lane, parseStoreConfig, type Shelf } from '../shared/store-config.ts';
 import { topics } from '../shared/topics.ts';
-import { percentile } from '../simulators/evaluation/percentile.ts';
 import { launchChromium } from '../test/support/browser.ts';
 
 const { values } = parseArgs({

@@ -1,10 +1,10 @@
 // npm run bench:shelves [-- --json] [--quick]: samples per second through the shelf stage's core (one core,
 // 2,000 lanes), the MQTT boundary's JSON.parse + validation, and end to end broker → Edge with event latency.
 import { ShelfMonitor } from '../edge/shelves/shelf-monitor.ts';
+import { generateBenchTraffic } from '../evaluation/shelf-eval/bench-data.ts';
+import { benchEndToEnd } from '../evaluation/shelf-eval/bench-end-to-end.ts';
 import { LoadCellBatchSchema } from '../shared/schemas/load-cell-batch.ts';
 import { compileValidator } from '../shared/validator.ts';
-import { generateBenchTraffic } from '../simulators/shelf-eval/bench-data.ts';
-import { benchEndToEnd } from '../simulators/shelf-eval/bench-end-to-end.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

@@ -7,10 +7,10 @@
 import pino from 'pino';
 import { DEFAULT_VISION } from '../edge/vision/vision-config.ts';
 import { VisionStage } from '../edge/vision/vision-stage.ts';
+import { percentile } from '../evaluation/store-eval/percentile.ts';
 import { systemClock } from '../shared/clock.ts';
 import { encodeFrame } from '../shared/frame-codec.ts';
 import { type Camera, indexStore, loadStoreConfig, type StoreConfig } from '../shared/store-config.ts';
-import { percentile } from '../simulators/evaluation/percentile.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
 import { scenarioFrames } from '../simulators/vision/scenario-frames.ts';
 
@@ -42,7 +42,7 @@ function storeWithCameras(base: StoreConfig, count: number): StoreConfig {
 }
 
 async function prerender(): Promise<Map<string, Buffer[]>> {
-  const { scenario, store } = loadScenario('simulators/vision/scenarios/vision-crossing.json');
+  const { scenario, store } = loadScenario('evaluation/vision-eval/scenarios/vision-crossing.json');
   const byCamera = new Map<string, Buffer[]>();
   for await (const tick of scenarioFrames(scenario, indexStore(store), {
     fps: 5,

@@ -5,11 +5,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pino from 'pino';
 import { DEFAULT_VISION } from '../edge/vision/vision-config.ts';
+import { deviceConnection, type StoreStack, startStoreStack } from '../evaluation/harness/store-stack.ts';
 import { writeCredentialsFile } from '../shared/broker/broker-credentials.ts';
 import type { SessionEvent } from '../shared/schemas/session-event.ts';
 import type { ShelfEvent } from '../shared/schemas/shelf-event.ts';
 import { CloudAppClient } from '../simulators/app/cloud-app-client.ts';
-import { deviceConnection, type StoreStack, startStoreStack } from '../simulators/harness/store-stack.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
 import { Simulator } from '../simulators/scenario/simulator.ts';
 

@@ -1,11 +1,12 @@
 // npm run eval:shelves [-- --json] [--seeds N] [--situation NAME]: every shelf situation × seeds × noise
 // profiles through the shelf stage, scored against ground truth. `--recording <dir> [--mqtt URL]` replays a
 // recording over MQTT into a real Edge instead; `--calibrate <dir>` measures a recording's noise.
+
+import { evaluateRecording } from '../evaluation/recordings/evaluate-recording.ts';
+import { evaluateSituations, pct } from '../evaluation/shelf-eval/evaluate-situations.ts';
+import { measureRecordingNoise } from '../evaluation/shelf-eval/noise-calibration.ts';
+import type { Summary } from '../evaluation/shelf-eval/score-shelf-events.ts';
 import { NOISE_PROFILES } from '../simulators/devices/noise-profiles.ts';
-import { evaluateRecording } from '../simulators/recordings/evaluate-recording.ts';
-import { evaluateSituations, pct } from '../simulators/shelf-eval/evaluate-situations.ts';
-import { measureRecordingNoise } from '../simulators/shelf-eval/noise-calibration.ts';
-import type { Summary } from '../simulators/shelf-eval/score-shelf-events.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -17,54 +18,61 @@ const say = (line: string) => console.log(line);
 
 async function main(): Promise<number> {
   const calibrate = option('--calibrate');
-  if (calibrate !== undefined) {
-    const noise = measureRecordingNoise(calibrate);
-    say(`${noise.plates} plates, sd over 0.5 s windows per plate (grams):`);
-    say(
-      `  median ${noise.windowSd.p50}  p90 ${noise.windowSd.p90}  p95 ${noise.windowSd.p95}  p99 ${noise.windowSd.p99}`,
-    );
-    say(
-      `  shelf sums: median ${noise.shelfSumSd.p50}  p95 ${noise.shelfSumSd.p95}; constant plates ${noise.constantPlates}`,
-    );
-    for (const [name, p] of Object.entries(NOISE_PROFILES)) {
-      say(
-        `  profile ${name.padEnd(8)} per-sample sd ${Math.hypot(p.whiteSdGrams, 'vibrationSdGrams' in p ? p.vibrationSdGrams : 0).toFixed(1)} g`,
-      );
-    }
-    if (json) say(JSON.stringify({ calibration: noise }));
-    return 0;
-  }
   const recording = option('--recording');
-  if (recording !== undefined) {
-    const mqttUrl = option('--mqtt');
-    const result = await evaluateRecording(recording, {
-      ...(mqttUrl === undefined ? {} : { mqttUrl }),
-      speed: Number(option('--speed') ?? 8),
-      onProgress: say,
-    });
-    const { score } = result;
-    say('');
-    say(
-      `${result.name}: ${result.plates} plates, ${result.batches} batches, ${result.durationS.toFixed(1)} s`,
-    );
-    say(
-      `  true positives ${score.truePositives}  false positives ${score.falsePositives}  missed ${score.missed}`,
-    );
-    say(`  product and count correct ${score.productCorrect} of ${score.truePositives}`);
-    for (const m of score.matches)
-      say(`  ${m.truth.kind} ${m.truth.sku} × ${m.truth.count} → ${m.eventId ?? 'MISSED'}`);
-    for (const u of score.unmatched) say(`  unmatched ${u.kind} ${u.lanes.join(',')} ${u.deltaGrams} g`);
-    if (json) {
-      const { truePositives, falsePositives, missed, productCorrect } = score;
-      say(
-        JSON.stringify({
-          recording: { name: result.name, truePositives, falsePositives, missed, productCorrect },
-        }),
-      );
-    }
-    return 0;
-  }
+  if (calibrate !== undefined) printCalibration(calibrate);
+  else if (recording !== undefined) await printRecordingScore(recording);
+  else printSituationScores();
+  return 0;
+}
 
+/** --calibrate: a recording's noise beside the simulator's noise profiles. */
+function printCalibration(calibrate: string): void {
+  const noise = measureRecordingNoise(calibrate);
+  say(`${noise.plates} plates, sd over 0.5 s windows per plate (grams):`);
+  say(
+    `  median ${noise.windowSd.p50}  p90 ${noise.windowSd.p90}  p95 ${noise.windowSd.p95}  p99 ${noise.windowSd.p99}`,
+  );
+  say(
+    `  shelf sums: median ${noise.shelfSumSd.p50}  p95 ${noise.shelfSumSd.p95}; constant plates ${noise.constantPlates}`,
+  );
+  for (const [name, p] of Object.entries(NOISE_PROFILES)) {
+    say(
+      `  profile ${name.padEnd(8)} per-sample sd ${Math.hypot(p.whiteSdGrams, 'vibrationSdGrams' in p ? p.vibrationSdGrams : 0).toFixed(1)} g`,
+    );
+  }
+  if (json) say(JSON.stringify({ calibration: noise }));
+}
+
+/** --recording: a real recording replayed over MQTT into an Edge, scored against its annotations. */
+async function printRecordingScore(recording: string): Promise<void> {
+  const mqttUrl = option('--mqtt');
+  const result = await evaluateRecording(recording, {
+    ...(mqttUrl === undefined ? {} : { mqttUrl }),
+    speed: Number(option('--speed') ?? 8),
+    onProgress: say,
+  });
+  const { score } = result;
+  say('');
+  say(`${result.name}: ${result.plates} plates, ${result.batches} batches, ${result.durationS.toFixed(1)} s`);
+  say(
+    `  true positives ${score.truePositives}  false positives ${score.falsePositives}  missed ${score.missed}`,
+  );
+  say(`  product and count correct ${score.productCorrect} of ${score.truePositives}`);
+  for (const m of score.matches)
+    say(`  ${m.truth.kind} ${m.truth.sku} × ${m.truth.count} → ${m.eventId ?? 'MISSED'}`);
+  for (const u of score.unmatched) say(`  unmatched ${u.kind} ${u.lanes.join(',')} ${u.deltaGrams} g`);
+  if (json) {
+    const { truePositives, falsePositives, missed, productCorrect } = score;
+    say(
+      JSON.stringify({
+        recording: { name: result.name, truePositives, falsePositives, missed, productCorrect },
+      }),
+    );
+  }
+}
+
+/** The default: every situation × seeds × noise profile through the shelf stage. */
+function printSituationScores(): void {
   const seedCount = Number(option('--seeds') ?? 5);
   const situation = option('--situation');
   const result = evaluateSituations({
@@ -108,7 +116,6 @@ async function main(): Promise<number> {
       }),
     );
   }
-  return 0;
 }
 
 main().then(

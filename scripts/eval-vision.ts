@@ -17,9 +17,9 @@ import {
   EMBED_CROP,
   EMBEDDER_MODEL,
 } from '../edge/vision/vision-defaults.ts';
+import { evaluateScenario, type ScenarioScore } from '../evaluation/vision-eval/vision-eval.ts';
 import { indexStore } from '../shared/store-config.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
-import { evaluateScenario, type ScenarioScore } from '../simulators/vision/vision-eval.ts';
 
 const argv = process.argv.slice(2);
 const json = argv.includes('--json');
@@ -28,7 +28,7 @@ const opt = (name: string, fallback: number) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? Number(argv[i + 1]) : fallback;
 };
-const dir = 'simulators/vision/scenarios';
+const dir = 'evaluation/vision-eval/scenarios';
 const files = argv.flatMap((a, i) => (argv[i - 1] === '--scenario' ? [a] : []));
 const scenarios =
   files.length > 0

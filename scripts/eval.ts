@@ -10,11 +10,11 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runJobs } from '../simulators/evaluation/eval-pool.ts';
-import type { EvalReport, ScoreBlock } from '../simulators/evaluation/eval-report-types.ts';
-import type { EvalJob } from '../simulators/evaluation/eval-worker.ts';
-import type { ScenarioResult } from '../simulators/evaluation/scenario-result.ts';
-import { groupBy, scoreBlock } from '../simulators/evaluation/score-blocks.ts';
+import { runJobs } from '../evaluation/store-eval/eval-pool.ts';
+import type { EvalReport, ScoreBlock } from '../evaluation/store-eval/eval-report-types.ts';
+import type { EvalJob } from '../evaluation/store-eval/eval-worker.ts';
+import type { ScenarioResult } from '../evaluation/store-eval/scenario-result.ts';
+import { groupBy, scoreBlock } from '../evaluation/store-eval/score-blocks.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
 
 /** Seeds per scenario by default: with the shipped suite this plays more than 300 visits. */
@@ -153,6 +153,9 @@ console.log(header);
 for (const f of perFamily) console.log(row(f.family, f));
 console.log(row('OVERALL', overall));
 console.log(`\n${results.length} runs, ${overall.visits} visits in ${fmtS(durationS)} (${jobs} worker(s))`);
+console.log(
+  `exit → receipt p99 of visits with nothing sent to staff: ${overall.receiptLatencyP99NoStaffMs} ms`,
+);
 const framesSeen = overall.framesInferred + overall.framesSkipped;
 if (framesSeen > 0)
   console.log(
@@ -180,7 +183,7 @@ if (values.decisions !== undefined) {
   console.log(`decisions: ${values.decisions}`);
 }
 if (values.report !== undefined) {
-  const { writeEvalReport } = await import('../simulators/evaluation/eval-report-html.ts');
+  const { writeEvalReport } = await import('../evaluation/store-eval/eval-report-html.ts');
   const report: EvalReport = {
     mode,
     seeds,

@@ -1,12 +1,12 @@
 // npm run faults [-- --json] [--case NAME …] [--mqtt URL] [--database URL]: kills, cuts and outages on a store
-// running as separate processes (simulators/faults/), every receipt checked against the ground truth; prints a
+// running as separate processes (evaluation/faults/), every receipt checked against the ground truth; prints a
 // table and, with --json, a last line {"cases":[{"name","visits","lost","doubleCharges","exact"}],"overall":{…}}.
 
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FAULT_CASES } from '../evaluation/faults/fault-cases.ts';
+import { runFaults, selectCases } from '../evaluation/faults/run-faults.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
-import { FAULT_CASES } from '../simulators/faults/fault-cases.ts';
-import { runFaults, selectCases } from '../simulators/faults/run-faults.ts';
 
 const USAGE = `usage: npm run faults -- [--json] [--case NAME]… [--mqtt URL] [--database URL] [--store FILE]
   --case      run only this case (repeatable); cases: ${FAULT_CASES.map((c) => c.name).join(', ')}

@@ -1,7 +1,7 @@
 // npm run fuzz [-- --cases N] [--seed S] [--json]: hostile payloads on every topic the edge subscribes to and
-// every cloud route (simulators/fuzz/boundary-fuzz.ts), then a normal visit; prints a table per target and,
+// every cloud route (evaluation/fuzz/boundary-fuzz.ts), then a normal visit; prints a table per target and,
 // with --json, a last line {"cases":…,"crashes":0,"serverErrors":0,"visitAfterExact":true,…}.
-import { runBoundaryFuzz } from '../simulators/fuzz/boundary-fuzz.ts';
+import { runBoundaryFuzz } from '../evaluation/fuzz/boundary-fuzz.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
 
 function argValue(name: string, fallback: number): number {

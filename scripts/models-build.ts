@@ -9,11 +9,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { writeCrop } from '../edge/vision/frame-prep.ts';
 import { AppearanceEmbedder, HeatmapDetector } from '../edge/vision/onnx-models.ts';
 import { DETECTOR_INPUT, EMBED_CROP } from '../edge/vision/vision-defaults.ts';
+import { type LabelledFrame, renderLabelledFrames } from '../evaluation/vision-eval/labelled-frames.ts';
+import { trainingSections, writeModelCards } from '../evaluation/vision-eval/model-cards.ts';
+import { measureDetector, measureEmbedder } from '../evaluation/vision-eval/model-check.ts';
 import { Random } from '../shared/random.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
-import { type LabelledFrame, renderLabelledFrames } from '../simulators/vision/labelled-frames.ts';
-import { trainingSections, writeModelCards } from '../simulators/vision/model-cards.ts';
-import { measureDetector, measureEmbedder } from '../simulators/vision/model-check.ts';
 import { identityPool } from '../simulators/vision/training-scenes.ts';
 
 const DATA = 'var/vision-train';

@@ -1,12 +1,16 @@
 // `npm run replay -- --db <edge.sqlite> <visit id> [--json]`: rebuilds a visit's cart from the edge's event
-// log, decides every event again from its stored evidence, and says whether it all matches the upload.
+// log, decides every event again from its stored evidence, and says whether it all matches the upload; for a
+// consenting shopper's visit, derives its behaviour from the floor again (STORE_CONFIG names the store).
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { replayBehaviour } from '../edge/behaviour/behaviour-replay.ts';
 import { SessionStore } from '../edge/checkout/session-store.ts';
 import { replayVisit } from '../edge/checkout/visit-replay.ts';
 import { openEdgeDatabase } from '../edge/db/edge-database.ts';
+import { VisitTracks } from '../edge/floor/visit-tracks.ts';
 import { Outbox } from '../edge/outbox/outbox.ts';
 import type { VisitUpload } from '../shared/schemas/visit.ts';
+import { indexStore, loadStoreConfig } from '../shared/store-config.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -24,6 +28,7 @@ if (!existsSync(values.db)) {
 const db = openEdgeDatabase(values.db);
 const events = new SessionStore(db).eventsOf(visitId);
 const uploaded = new Outbox(db).bodyOf(`visit:${visitId}`) as VisitUpload | undefined;
+const points = new VisitTracks(db).of(visitId);
 db.close();
 if (events.length === 0 && uploaded === undefined) {
   console.error(`visit ${visitId} has no events and no upload in ${values.db}`);
@@ -38,6 +43,20 @@ for (const e of replay.events) {
   console.log(`  ${new Date(e.startTs).toISOString()} ${e.lane.padEnd(8)} ${what.padEnd(32)} ${why}${again}`);
 }
 console.log(`lines: ${replay.lines.map((l) => `${l.quantity} × ${l.sku}`).join(', ') || 'none'}`);
+const behaviour =
+  uploaded === undefined
+    ? undefined
+    : replayBehaviour(
+        uploaded,
+        points,
+        indexStore(loadStoreConfig(process.env.STORE_CONFIG ?? 'stores/sample-store.json')),
+      );
+if (behaviour !== undefined) {
+  const { again, matches } = behaviour;
+  console.log(
+    `behaviour: ${again.lingers.length} linger(s), ${again.comparisons.length} comparison(s) from ${points.length} track point(s): ${matches ? '✓ replays' : '✗ replays differently (tracks pruned, or settings changed)'}`,
+  );
+}
 console.log(replay.differences.length === 0 ? 'replay matches the upload' : replay.differences.join('\n'));
 if (values.json) console.log(JSON.stringify(replay));
 process.exit(replay.differences.length === 0 ? 0 : 1);

@@ -1,10 +1,10 @@
 // npm run soak -- --minutes N [--json] [--database URL]: busy-hour traffic without pause on the store as
-// separate processes (simulators/faults/soak-run.ts); prints the numbers and, with --json, a last line
+// separate processes (evaluation/faults/soak-run.ts); prints the numbers and, with --json, a last line
 // {"minutes","visits","lost","doubleCharges","rssGrowthPct","edgeDbGrowthMbPerHour","eventLoopLagP99Ms"}.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runSoak } from '../evaluation/faults/soak-run.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
-import { runSoak } from '../simulators/faults/soak-run.ts';
 
 const USAGE = `usage: npm run soak -- --minutes N [--json] [--database URL]
   --minutes   how long the traffic plays (> 0; the issue's run is 60, CI's 3)

@@ -1,4 +1,4 @@
-# Builds test/unit/vision/fixtures/yolo-tiny.onnx: a tiny ONNX graph with the output layout of an Ultralytics
+# Builds test/unit/edge/vision/fixtures/yolo-tiny.onnx: a tiny ONNX graph with the output layout of an Ultralytics
 # YOLOv8/v11 detector export ([1, 4 + 80, N], boxes cx,cy,w,h in input pixels, then class scores), so the edge's
 # YOLO decoding is tested against a real model run by onnxruntime. The person score of anchor 0 is the
 # image's mean brightness: a white frame shows that person, a black one does not.
@@ -48,6 +48,6 @@ graph = helper.make_graph(
 model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="walkout")
 model.ir_version = 7
 onnx.checker.check_model(model)
-out = sys.argv[1] if len(sys.argv) > 1 else "test/unit/vision/fixtures/yolo-tiny.onnx"
+out = sys.argv[1] if len(sys.argv) > 1 else "test/unit/edge/vision/fixtures/yolo-tiny.onnx"
 onnx.save(model, out)
 print(f"wrote {out}")

@@ -1,4 +1,5 @@
-// Sign-up and sign-in: POST /v1/accounts creates a shopper account, POST /v1/auth/sessions issues a session.
+// Sign-up and sign-in: POST /v1/accounts creates a shopper account (accountsRoutes), POST and DELETE
+// /v1/auth/sessions issue and revoke a session (authSessionsRoutes).
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -36,7 +37,7 @@ const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = async (
   app,
-  { db, clock, sessions },
+  { db, clock },
 ) => {
   app.post(
     '/v1/accounts',
@@ -63,7 +64,12 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       return reply.status(201).send({ accountId });
     },
   );
+};
 
+export const authSessionsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = async (
+  app,
+  { db, sessions },
+) => {
   app.post(
     '/v1/auth/sessions',
     {

@@ -73,12 +73,20 @@ export class EntryTokenSigner {
     return new EntryTokenSigner(row.kid, publicKeyPem, createPrivateKey(row.private_key_pem), clock);
   }
 
-  /** A token admitting `accountId`'s party to store `storeId` (its audience) only. */
-  async sign(accountId: string, party: number, storeId: string): Promise<SignedEntryToken> {
+  /**
+   * A token admitting `accountId`'s party to store `storeId` (its audience) only. `behaviour`: the account
+   * consents to behaviour from the floor; the edge derives it only then (default off).
+   */
+  async sign(
+    accountId: string,
+    party: number,
+    storeId: string,
+    behaviour = false,
+  ): Promise<SignedEntryToken> {
     const iat = Math.floor(this.clock.now() / 1000);
     const exp = iat + ENTRY_TOKEN_TTL_S;
     const jti = randomUUID();
-    const token = await new SignJWT({ party })
+    const token = await new SignJWT({ party, behaviour })
       .setProtectedHeader({ alg: ENTRY_TOKEN_ALG, typ: ENTRY_TOKEN_TYPE, kid: this.kid })
       .setIssuer(ENTRY_TOKEN_ISSUER)
       .setSubject(accountId)

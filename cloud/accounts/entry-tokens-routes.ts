@@ -41,9 +41,10 @@ const EntryTokenRequest = Type.Object(
 );
 
 /** Throws 402 with what the shopper must do when the account may not enter. */
-async function assertMayEnter(db: Database, accountId: string): Promise<void> {
-  const rows = await db.query<{ payment_standing: string; has_method: boolean }>(
-    `SELECT payment_standing,
+/** Refuses an account that may not enter (402); answers whether it consents to behaviour from the floor. */
+async function assertMayEnter(db: Database, accountId: string): Promise<{ behaviour: boolean }> {
+  const rows = await db.query<{ payment_standing: string; has_method: boolean; consent_behaviour: boolean }>(
+    `SELECT payment_standing, consent_behaviour,
             EXISTS (SELECT 1 FROM payment_methods p WHERE p.account_id = a.account_id) AS has_method
      FROM accounts a WHERE account_id = $1`,
     [accountId],
@@ -63,6 +64,7 @@ async function assertMayEnter(db: Database, accountId: string): Promise<void> {
       'Your last payment was declined: add a new payment method (POST /v1/me/payment-methods), then ask for a new entry token.',
     );
   }
+  return { behaviour: account.consent_behaviour === true };
 }
 
 /** The store a token is for: the one asked for, or the only store; 400/404 with what to send otherwise. */
@@ -120,10 +122,10 @@ export const entryTokensRoutes: FastifyPluginAsyncTypebox<EntryTokensRoutesOptio
     },
     async (request, reply) => {
       const accountId = await sessions.authenticate(request);
-      await assertMayEnter(db, accountId);
+      const consent = await assertMayEnter(db, accountId);
       const storeId = await storeToEnter(db, request.body.storeId);
       const party = request.body.party ?? 1;
-      const signed = await signer.sign(accountId, party, storeId);
+      const signed = await signer.sign(accountId, party, storeId, consent.behaviour);
       await registry.record({ ...signed, accountId, storeId, party });
       const issued = { token: signed.token, storeId, expiresAt: signed.expiresAt };
       if (request.body.qr !== true) return reply.status(201).send(issued);

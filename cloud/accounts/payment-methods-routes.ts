@@ -17,6 +17,40 @@ export interface PaymentMethodsRoutesOptions {
   provider: PaymentProvider;
 }
 
+const addCardSchema = {
+  tags: ['shopper'],
+  summary: 'Add a card; it becomes the one charged',
+  security: SHOPPER_SECURITY,
+  body: Type.Object(
+    {
+      cardToken: Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'e.g. tok_visa in the sandbox',
+      }),
+    },
+    { additionalProperties: false },
+  ),
+  response: {
+    201: Type.Object({ paymentMethodId: Type.String(), brand: Type.String(), last4: Type.String() }),
+    ...errorResponses(400, 401, 429),
+  },
+};
+
+const listCardsSchema = {
+  tags: ['shopper'],
+  summary: 'My cards, the one charged first',
+  security: SHOPPER_SECURITY,
+  response: {
+    200: Type.Object({
+      paymentMethods: Type.Array(
+        Type.Object({ paymentMethodId: Type.String(), brand: Type.String(), last4: Type.String() }),
+      ),
+    }),
+    ...errorResponses(401, 429),
+  },
+};
+
 export const paymentMethodsRoutes: FastifyPluginAsyncTypebox<PaymentMethodsRoutesOptions> = async (
   app,
   { db, clock, sessions, provider },
@@ -25,25 +59,7 @@ export const paymentMethodsRoutes: FastifyPluginAsyncTypebox<PaymentMethodsRoute
     '/v1/me/payment-methods',
     {
       config: { rateLimit: rateLimitFor('shopper') },
-      schema: {
-        tags: ['shopper'],
-        summary: 'Add a card; it becomes the one charged',
-        security: SHOPPER_SECURITY,
-        body: Type.Object(
-          {
-            cardToken: Type.String({
-              minLength: 1,
-              maxLength: 200,
-              description: 'e.g. tok_visa in the sandbox',
-            }),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          201: Type.Object({ paymentMethodId: Type.String(), brand: Type.String(), last4: Type.String() }),
-          ...errorResponses(400, 401, 429),
-        },
-      },
+      schema: addCardSchema,
     },
     async (request, reply) => {
       const accountId = await sessions.authenticate(request);
@@ -70,19 +86,7 @@ export const paymentMethodsRoutes: FastifyPluginAsyncTypebox<PaymentMethodsRoute
     '/v1/me/payment-methods',
     {
       config: { rateLimit: rateLimitFor('shopper') },
-      schema: {
-        tags: ['shopper'],
-        summary: 'My cards, the one charged first',
-        security: SHOPPER_SECURITY,
-        response: {
-          200: Type.Object({
-            paymentMethods: Type.Array(
-              Type.Object({ paymentMethodId: Type.String(), brand: Type.String(), last4: Type.String() }),
-            ),
-          }),
-          ...errorResponses(401, 429),
-        },
-      },
+      schema: listCardsSchema,
     },
     async (request) => {
       const accountId = await sessions.authenticate(request);

@@ -202,7 +202,13 @@ export const disputesRoutes: FastifyPluginAsyncTypebox<DisputesRoutesOptions> = 
       return { disputes: rows.map(toDispute) };
     },
   );
+};
 
+/** Staff review: the disputes waiting, and a decision on one. */
+export const disputeReviewRoutes: FastifyPluginAsyncTypebox<DisputesRoutesOptions> = async (
+  app,
+  { db, sessions, disputes },
+) => {
   app.get(
     '/v1/staff/disputes',
     {

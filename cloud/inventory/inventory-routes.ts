@@ -33,9 +33,10 @@ const SkuStockSchema = Type.Object({
   available: Type.Integer({ description: 'units − held, never below 0' }),
 });
 
-export const inventoryRoutes: FastifyPluginAsyncTypebox<InventoryRoutesOptions> = async (
+/** Store edges: lane units as the shelves last reported them. */
+export const laneStockRoutes: FastifyPluginAsyncTypebox<InventoryRoutesOptions> = async (
   app,
-  { db, clock, sessions, storeAuth, shopAuth, priceList },
+  { db, storeAuth },
 ) => {
   app.put(
     '/v1/stores/:storeId/stock',
@@ -80,7 +81,13 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<InventoryRoutesOptions> 
       return { applied: await applyLaneReports(db, request.params.storeId, request.body.lanes) };
     },
   );
+};
 
+/** Shoppers: the stores. */
+export const storesRoutes: FastifyPluginAsyncTypebox<InventoryRoutesOptions> = async (
+  app,
+  { db, sessions },
+) => {
   app.get(
     '/v1/stores',
     {
@@ -109,7 +116,13 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<InventoryRoutesOptions> 
       };
     },
   );
+};
 
+/** Shoppers: a store's products with price and stock ("in stock at your store"). */
+export const storeProductsRoutes: FastifyPluginAsyncTypebox<InventoryRoutesOptions> = async (
+  app,
+  { db, clock, sessions, priceList },
+) => {
   app.get(
     '/v1/stores/:storeId/products',
     {
@@ -168,7 +181,13 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<InventoryRoutesOptions> 
       return { products };
     },
   );
+};
 
+/** The online shop: live stock less click & collect holds. */
+export const shopStockRoutes: FastifyPluginAsyncTypebox<InventoryRoutesOptions> = async (
+  app,
+  { db, clock, shopAuth },
+) => {
   app.get(
     '/v1/shop/stock',
     {

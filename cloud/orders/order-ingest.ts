@@ -45,32 +45,7 @@ export class OrderIngest {
   ) {}
 
   async record(shopId: string, order: OnlineOrder): Promise<RecordedOrder> {
-    const catalog = await this.priceList.catalogOf(
-      order.storeId,
-      order.lines.map((line) => line.sku),
-    );
-    if (catalog === undefined) {
-      throw new ApiError(
-        422,
-        'unknown_store',
-        `Store ${order.storeId} does not exist: price orders at a store.`,
-      );
-    }
-    const priced = priceVisit(order.lines, catalog.products);
-    if (!priced.ok) {
-      throw new ApiError(
-        422,
-        'unknown_sku',
-        `SKU ${priced.unknownSkus.join(', ')} is not in the price list.`,
-      );
-    }
-    if (order.expectedTotalCents !== undefined && order.expectedTotalCents !== priced.totalCents) {
-      throw new ApiError(
-        409,
-        'price_mismatch',
-        `The shop expected ${order.expectedTotalCents} but the price list says ${priced.totalCents}: one price list serves both channels, refresh the shop's prices.`,
-      );
-    }
+    const { catalog, priced } = await this.price(order);
     const fingerprint = createHash('sha256')
       .update(visitFingerprintInput(`${shopId}/${order.storeId}`, order.accountId, order.lines))
       .digest('hex');
@@ -105,6 +80,42 @@ export class OrderIngest {
         created: true,
       };
     }
+    return this.firstRecording(order.orderId, fingerprint);
+  }
+
+  /** The order priced at its store, refused when the store, a SKU or the shop's expected total is wrong. */
+  private async price(order: OnlineOrder) {
+    const catalog = await this.priceList.catalogOf(
+      order.storeId,
+      order.lines.map((line) => line.sku),
+    );
+    if (catalog === undefined) {
+      throw new ApiError(
+        422,
+        'unknown_store',
+        `Store ${order.storeId} does not exist: price orders at a store.`,
+      );
+    }
+    const priced = priceVisit(order.lines, catalog.products);
+    if (!priced.ok) {
+      throw new ApiError(
+        422,
+        'unknown_sku',
+        `SKU ${priced.unknownSkus.join(', ')} is not in the price list.`,
+      );
+    }
+    if (order.expectedTotalCents !== undefined && order.expectedTotalCents !== priced.totalCents) {
+      throw new ApiError(
+        409,
+        'price_mismatch',
+        `The shop expected ${order.expectedTotalCents} but the price list says ${priced.totalCents}: one price list serves both channels, refresh the shop's prices.`,
+      );
+    }
+    return { catalog, priced };
+  }
+
+  /** A repeat of an order already recorded: the first recording, if the content is the same. */
+  private async firstRecording(orderId: string, fingerprint: string): Promise<RecordedOrder> {
     const stored = (
       await this.db.query<{
         fingerprint: string;
@@ -112,18 +123,18 @@ export class OrderIngest {
         currency: string;
         points_earned: unknown;
       }>('SELECT fingerprint, total_cents, currency, points_earned FROM online_orders WHERE order_id = $1', [
-        order.orderId,
+        orderId,
       ])
     )[0];
     if (stored === undefined || stored.fingerprint !== fingerprint) {
       throw new ApiError(
         409,
         'idempotency_key_reused',
-        `Order ${order.orderId} was already recorded with other content: use a new order id for a new order.`,
+        `Order ${orderId} was already recorded with other content: use a new order id for a new order.`,
       );
     }
     return {
-      orderId: order.orderId,
+      orderId,
       totalCents: toNumber(stored.total_cents),
       currency: stored.currency,
       pointsEarned: toNumber(stored.points_earned),

@@ -19,11 +19,14 @@ const BoughtTogetherSchema = Type.Object({
 });
 const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 5 }));
 
-export const shopRoutes: FastifyPluginAsyncTypebox<{
+export interface ShopRoutesOptions {
   db: Database;
   shopAuth: OnlineShopAuth;
   orders: OrderIngest;
-}> = async (app, { db, shopAuth, orders }) => {
+}
+
+/** The online shop records its orders here. */
+export const shopRoutes: FastifyPluginAsyncTypebox<ShopRoutesOptions> = async (app, { shopAuth, orders }) => {
   const config = { rateLimit: rateLimitFor('shop') };
   app.post(
     '/v1/shop/orders',
@@ -47,7 +50,14 @@ export const shopRoutes: FastifyPluginAsyncTypebox<{
       return reply.status(created ? 201 : 200).send(order);
     },
   );
+};
 
+/** The online shop's recommendations: bought together, and for one customer. */
+export const shopRecommendationsRoutes: FastifyPluginAsyncTypebox<ShopRoutesOptions> = async (
+  app,
+  { db, shopAuth },
+) => {
+  const config = { rateLimit: rateLimitFor('shop') };
   app.get(
     '/v1/shop/products/:sku/bought-together',
     {
@@ -88,6 +98,7 @@ export const shopRoutes: FastifyPluginAsyncTypebox<{
                 sku: Type.String(),
                 name: Type.String(),
                 putBacks: Type.Integer(),
+                looks: Type.Integer({ description: 'Times lingered at its lane in store without taking it' }),
                 lastConsideredAt: Type.Number(),
               }),
             ),

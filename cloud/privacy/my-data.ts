@@ -25,7 +25,7 @@ const EXPORT_SECTIONS: Readonly<Record<string, string>> = {
                  FROM online_orders o WHERE o.account_id = $1 ORDER BY o.placed_at`,
   points:
     'SELECT source, source_id, points, created_at FROM points_entries WHERE account_id = $1 ORDER BY created_at',
-  behaviour: `SELECT visit_id, store_id, entered_at, exited_at, summary FROM behaviour_visits WHERE account_id = $1
+  behaviour: `SELECT visit_id, store_id, entered_at, exited_at, summary, floor FROM behaviour_visits WHERE account_id = $1
               ORDER BY entered_at`,
   reservations: `SELECT reservation_id, store_id, sku, quantity, status, expires_at, created_at FROM reservations
                  WHERE account_id = $1 ORDER BY created_at`,

@@ -51,16 +51,49 @@ const ProfileSchema = Type.Object({
         sku: Type.String(),
         name: Type.String(),
         putBacks: Type.Integer(),
+        looks: Type.Integer({ description: 'Times lingered at its lane without taking it' }),
         lastConsideredAt: Type.Number(),
       }),
     ),
     categories: Type.Array(
-      Type.Object({ category: Type.String(), interactions: Type.Integer(), activeSpanMs: Type.Number() }),
+      Type.Object({
+        category: Type.String(),
+        interactions: Type.Integer(),
+        activeSpanMs: Type.Number(),
+        dwellMs: Type.Number({ description: 'Time stood at shelves of the category (from the floor)' }),
+      }),
+    ),
+    lookedAt: Type.Array(
+      Type.Object({
+        sku: Type.String(),
+        name: Type.String(),
+        category: Type.Optional(Type.String()),
+        looks: Type.Integer(),
+        lookedMs: Type.Number(),
+        lastLookedAt: Type.Number(),
+      }),
+      { description: '"You looked at": lanes lingered at without taking, newest first' },
+    ),
+    compared: Type.Array(
+      Type.Object({
+        category: Type.String(),
+        by: Type.Union([Type.Literal('handled'), Type.Literal('looked')]),
+        products: Type.Array(Type.Object({ sku: Type.String(), name: Type.String() })),
+        kept: Type.Object({ sku: Type.String(), name: Type.String() }),
+        at: Type.Number(),
+      }),
+      { description: '"You compared": products of one category weighed against each other, newest first' },
     ),
   }),
 });
 
-export const profileRoutes: FastifyPluginAsyncTypebox<{ db: Database; sessions: ShopperSessions }> = async (
+export interface ProfileRoutesOptions {
+  db: Database;
+  sessions: ShopperSessions;
+}
+
+/** The shopper's profile and purchase history. */
+export const profileRoutes: FastifyPluginAsyncTypebox<ProfileRoutesOptions> = async (
   app,
   { db, sessions },
 ) => {
@@ -113,7 +146,14 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ db: Database; sessions: 
       return { points: await pointsBalance(db, accountId), purchases: await purchaseHistory(db, accountId) };
     },
   );
+};
 
+/** The shopper's consent; withdrawing behaviour tracking deletes what was kept. */
+export const consentRoutes: FastifyPluginAsyncTypebox<ProfileRoutesOptions> = async (
+  app,
+  { db, sessions },
+) => {
+  const config = { rateLimit: rateLimitFor('shopper') };
   app.put(
     '/v1/me/consent',
     {

@@ -19,9 +19,10 @@ export interface ReceiptsRoutesOptions {
   ingest: VisitIngest;
 }
 
-export const receiptsRoutes: FastifyPluginAsyncTypebox<ReceiptsRoutesOptions> = async (
+/** Store edges upload finished visits and get their receipts. */
+export const visitsRoutes: FastifyPluginAsyncTypebox<ReceiptsRoutesOptions> = async (
   app,
-  { db, sessions, storeAuth, ingest },
+  { storeAuth, ingest },
 ) => {
   app.post(
     '/v1/stores/:storeId/visits',
@@ -64,7 +65,13 @@ export const receiptsRoutes: FastifyPluginAsyncTypebox<ReceiptsRoutesOptions> = 
       return reply.status(created ? 201 : 200).send(receipt);
     },
   );
+};
 
+/** The shopper's receipts. */
+export const receiptsRoutes: FastifyPluginAsyncTypebox<ReceiptsRoutesOptions> = async (
+  app,
+  { db, sessions },
+) => {
   app.get(
     '/v1/me/receipts',
     {

@@ -2,6 +2,7 @@
 // the behaviour summary (with consent), and for a settled receipt its ledger entry, points and a declining
 // account's standing. One commit per visit, and a concurrent duplicate inserts everything or nothing.
 import type { VisitEvent, VisitUpload } from '../../shared/schemas/visit.ts';
+import type { VisitBehaviour } from '../../shared/schemas/visit-behaviour.ts';
 import type { Queryable } from '../db/database.ts';
 import type { BehaviourSummary } from '../profile/behaviour-summary.ts';
 import type { ReceiptLine, ReceiptStatus } from './receipt-schemas.ts';
@@ -25,6 +26,8 @@ export interface VisitToStore {
   /** Events of billed products: kept as dispute evidence whatever the consent. */
   evidence: VisitEvent[];
   behaviour: BehaviourSummary;
+  /** What the edge derived on the floor (only for a shopper whose token carried consent); kept with consent. */
+  floor: VisitBehaviour | undefined;
   now: number;
 }
 
@@ -55,8 +58,8 @@ WITH acct AS (
   FROM r, unnest($15::int[], $16::text[], $17::text[], $18::int[], $19::bigint[], $20::bigint[])
        AS t(line_no, sku, name, quantity, unit_price_cents, total_cents)
 ), b AS (
-  INSERT INTO behaviour_visits (visit_id, account_id, store_id, entered_at, exited_at, summary)
-  SELECT v.visit_id, acct.account_id, $2, $4, $5, $21::jsonb FROM v, acct WHERE acct.consent_behaviour
+  INSERT INTO behaviour_visits (visit_id, account_id, store_id, entered_at, exited_at, summary, floor)
+  SELECT v.visit_id, acct.account_id, $2, $4, $5, $21::jsonb, $27::jsonb FROM v, acct WHERE acct.consent_behaviour
 ), ledger AS (
   INSERT INTO ledger_entries (provider_ref, receipt_id, kind, amount_cents, currency, created_at)
   SELECT $23, r.receipt_id, 'charge', $12, $13, $10 FROM r
@@ -104,6 +107,7 @@ export async function storeVisit(db: Queryable, item: VisitToStore): Promise<Sto
     item.declineCode,
     item.points,
     item.entryTokenIds,
+    item.floor === undefined ? null : JSON.stringify(item.floor),
   ]);
   const row = rows[0];
   if (row === undefined || Number(row.accounts) === 0) return 'unknown_account';

@@ -163,20 +163,8 @@ export class VisitIngest {
     fingerprint: string,
     paymentMethodToken: string | null,
   ): Promise<StoredReceipt | undefined> {
-    const { priceList, clock, pointsRule } = this.deps;
-    const catalog = await priceList.catalogOf(
-      storeId,
-      visit.lines.map((line) => line.sku),
-    );
-    if (catalog === undefined) throw new Error(`store ${storeId} authenticated but not in the database`);
-    const priced = priceVisit(visit.lines, catalog.products);
-    if (!priced.ok) {
-      throw new ApiError(
-        422,
-        'unknown_sku',
-        `SKU ${priced.unknownSkus.join(', ')} is not in the catalog of store ${storeId}: sync the edge's store config.`,
-      );
-    }
+    const { clock, pointsRule } = this.deps;
+    const { catalog, priced } = await this.price(storeId, visit);
     // Claimed (committed) before the charge, so a second visit naming the same token is refused, never charged.
     if (entryTokenIds.length > 0) {
       const { db, entryTokens } = this.deps;
@@ -196,18 +184,7 @@ export class VisitIngest {
       payment_method_token: paymentMethodToken,
       fingerprint,
     };
-    let outcome: SettledCharge | undefined;
-    let providerFailure: ApiError | undefined;
-    if (receipt.status === 'pending_payment') {
-      try {
-        outcome = await this.charge(receipt);
-        receipt.status = outcome.status === 'succeeded' ? 'paid' : 'declined';
-      } catch (err) {
-        if (!(err instanceof ApiError)) throw err;
-        // Stored as pending so the shopper sees it; a later delivery charges it.
-        providerFailure = err;
-      }
-    }
+    const { outcome, providerFailure } = await this.chargeIfDue(receipt);
     const stored = await storeVisit(this.deps.db, {
       storeId,
       visit,
@@ -224,6 +201,7 @@ export class VisitIngest {
       points: pointsFor(priced.totalCents, pointsRule),
       evidence: evidenceEvents(visit.events, visit.lines),
       behaviour: summariseBehaviour(visit, (sku) => catalog.products.get(sku)?.category),
+      floor: visit.behaviour,
       now: clock.now(),
     });
     if (stored === 'unknown_account') {
@@ -239,6 +217,42 @@ export class VisitIngest {
     if (providerFailure !== undefined) throw providerFailure;
     if (outcome !== undefined) this.countCharge(outcome);
     return receipt;
+  }
+
+  /** The visit's lines priced at its store; an SKU the store does not sell is refused (422 unknown_sku). */
+  private async price(storeId: string, visit: VisitUpload) {
+    const catalog = await this.deps.priceList.catalogOf(
+      storeId,
+      visit.lines.map((line) => line.sku),
+    );
+    if (catalog === undefined) throw new Error(`store ${storeId} authenticated but not in the database`);
+    const priced = priceVisit(visit.lines, catalog.products);
+    if (!priced.ok) {
+      throw new ApiError(
+        422,
+        'unknown_sku',
+        `SKU ${priced.unknownSkus.join(', ')} is not in the catalog of store ${storeId}: sync the edge's store config.`,
+      );
+    }
+    return { catalog, priced };
+  }
+
+  /**
+   * Charges a receipt pending payment and sets its status from the outcome. A provider failure is returned,
+   * not thrown: the receipt is stored as pending so the shopper sees it, and a later delivery charges it.
+   */
+  private async chargeIfDue(
+    receipt: StoredReceipt,
+  ): Promise<{ outcome: SettledCharge | undefined; providerFailure: ApiError | undefined }> {
+    if (receipt.status !== 'pending_payment') return { outcome: undefined, providerFailure: undefined };
+    try {
+      const outcome = await this.charge(receipt);
+      receipt.status = outcome.status === 'succeeded' ? 'paid' : 'declined';
+      return { outcome, providerFailure: undefined };
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return { outcome: undefined, providerFailure: err };
+    }
   }
 
   /** Asks the provider to charge the receipt; a declined card or a missing one is an outcome, not an error. */

@@ -15,7 +15,7 @@ import { cloudLinkHeldAlert, cloudLinkRestoredAlert } from '../outbox/cloud-link
 import { CloudSync } from '../outbox/cloud-sync.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import type { ShelfMonitor } from '../shelves/shelf-monitor.ts';
-import { Checkout } from './checkout.ts';
+import { Checkout, type CheckoutOptions } from './checkout.ts';
 import { receiptDelivered } from './receipt-delivered.ts';
 import type { SessionStore } from './session-store.ts';
 
@@ -37,6 +37,8 @@ export interface CheckoutWiring {
   settleMarginMs: number;
   maxHoldMs: number;
   exceptionHoldMs: number;
+  /** Derives a consenting shopper's behaviour as the visit is assembled (edge/behaviour/). */
+  behaviourOf?: CheckoutOptions['behaviourOf'];
 }
 
 export function buildCheckout(w: CheckoutWiring): { checkout: Checkout; sync: CloudSync } {
@@ -79,6 +81,7 @@ export function buildCheckout(w: CheckoutWiring): { checkout: Checkout; sync: Cl
         .map((x) => x.event),
     awaitingVision: (sessionId) => w.fusion.isAwaitingExit(sessionId),
     exceptionHoldMs: w.exceptionHoldMs,
+    ...(w.behaviourOf === undefined ? {} : { behaviourOf: w.behaviourOf }),
     visionExitMs: exitWatchMaxMs(DEFAULT_FUSION),
     onQueued: (session, visit) => {
       metrics.sessionsInStore.set(sessions.inStore().length);

@@ -3,7 +3,8 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
-import type { VisitUpload } from '../../shared/schemas/visit.ts';
+import type { VisitEvent, VisitUpload } from '../../shared/schemas/visit.ts';
+import type { VisitBehaviour } from '../../shared/schemas/visit-behaviour.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import type { EdgeMetrics } from '../edge-metrics.ts';
 import type { Outbox } from '../outbox/outbox.ts';
@@ -39,6 +40,15 @@ export interface CheckoutOptions {
   /** Longest extra wait for vision to see the shopper walk out (ms): fusion's exit watch (exitWatchMaxMs). */
   visionExitMs: number;
   onQueued: (session: ShoppingSession, visit: VisitUpload, cart: Cart) => void;
+  /**
+   * The visit's behaviour from the floor (edge/behaviour/), carried by the upload; undefined (the shopper did
+   * not consent, or no behaviour stage) leaves it out.
+   */
+  behaviourOf?: (
+    session: ShoppingSession,
+    events: readonly VisitEvent[],
+    exitedAt: number,
+  ) => VisitBehaviour | undefined;
 }
 
 const POLL_MS = 25;
@@ -117,6 +127,7 @@ export class Checkout {
         'undecided put-backs of products the shopper held credited to them',
       );
     const cart = buildCart([...own, ...credited]);
+    const behaviour = this.options.behaviourOf?.(session, cart.events, exitedAt);
     const visit: VisitUpload = {
       visitId: session.sessionId,
       accountId: session.accountId,
@@ -128,6 +139,7 @@ export class Checkout {
       events: cart.events,
       // The cloud bills the visit on this token only; a session from before tokens were kept names none.
       ...(session.entryTokenId === undefined ? {} : { entryTokenIds: [session.entryTokenId] }),
+      ...(behaviour === undefined ? {} : { behaviour }),
     };
     outbox.enqueue(`visit:${visit.visitId}`, 'visit', visit, clock.now());
     sessions.markClosed(session.sessionId, exitedAt);

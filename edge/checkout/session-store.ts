@@ -10,6 +10,8 @@ export interface ShoppingSession {
   party: number;
   /** The jti of the entry token the session was opened on (undefined for sessions from before it was kept). */
   entryTokenId: string | undefined;
+  /** The entry token said the shopper consents to behaviour from the floor (#19); false for older tokens. */
+  behaviourConsent: boolean;
   entryGate: string;
   enteredAt: number;
   exitGate: string | undefined;
@@ -22,6 +24,7 @@ interface SessionRow {
   account_id: string;
   party: number;
   entry_token_id: string | null;
+  behaviour_consent: number;
   entry_gate: string;
   entered_at: number;
   exit_gate: string | null;
@@ -34,6 +37,7 @@ const fromRow = (r: SessionRow): ShoppingSession => ({
   accountId: r.account_id,
   party: r.party,
   entryTokenId: r.entry_token_id ?? undefined,
+  behaviourConsent: r.behaviour_consent === 1,
   entryGate: r.entry_gate,
   enteredAt: r.entered_at,
   exitGate: r.exit_gate ?? undefined,
@@ -53,17 +57,29 @@ export class SessionStore {
     for (const row of rows) this.live.set(row.session_id, fromRow(row));
   }
 
-  open(session: Omit<ShoppingSession, 'status' | 'exitGate' | 'exitedAt'>): ShoppingSession {
-    const full: ShoppingSession = { ...session, exitGate: undefined, exitedAt: undefined, status: 'open' };
+  /** `behaviourConsent` defaults to false: nothing is derived without the token saying so. */
+  open(
+    session: Omit<ShoppingSession, 'status' | 'exitGate' | 'exitedAt' | 'behaviourConsent'> & {
+      behaviourConsent?: boolean;
+    },
+  ): ShoppingSession {
+    const full: ShoppingSession = {
+      ...session,
+      behaviourConsent: session.behaviourConsent === true,
+      exitGate: undefined,
+      exitedAt: undefined,
+      status: 'open',
+    };
     this.db
       .prepare(
-        "INSERT INTO sessions (session_id, account_id, party, entry_token_id, entry_gate, entered_at, status) VALUES (?, ?, ?, ?, ?, ?, 'open')",
+        "INSERT INTO sessions (session_id, account_id, party, entry_token_id, behaviour_consent, entry_gate, entered_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'open')",
       )
       .run(
         full.sessionId,
         full.accountId,
         full.party,
         full.entryTokenId ?? null,
+        full.behaviourConsent ? 1 : 0,
         full.entryGate,
         full.enteredAt,
       );

@@ -97,6 +97,17 @@ const migrations: string[] = [
      grams REAL NOT NULL,
      ts REAL NOT NULL
    );`,
+  // #19: the shopper's consent to behaviour (entry token claim, default off); the floor heat per lane and hour,
+  // from tracks with no session or account attached
+  `ALTER TABLE sessions ADD COLUMN behaviour_consent INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE floor_heat (
+     hour REAL NOT NULL,
+     lane TEXT NOT NULL,
+     dwell_ms REAL NOT NULL DEFAULT 0,
+     looks INTEGER NOT NULL DEFAULT 0,
+     picks INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (hour, lane)
+   );`,
 ];
 
 /** Opens (and migrates) the edge database; ':memory:' for tests. */

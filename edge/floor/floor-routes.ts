@@ -12,6 +12,7 @@ import { floorPageRoutes } from './floor-page-routes.ts';
 import { floorSessionRoutes } from './floor-session-routes.ts';
 import type { FloorSource } from './floor-source.ts';
 import { floorStateRoutes } from './floor-state-routes.ts';
+import { heatmapRoutes } from './heatmap-routes.ts';
 import { replayRoutes } from './replay-routes.ts';
 import type { StaffAuth } from './staff-auth.ts';
 import { installStaffRoles } from './staff-role-hook.ts';
@@ -34,5 +35,6 @@ export const floorRoutes: FastifyPluginAsyncTypebox<FloorRoutesOptions> = async 
   await app.register(exceptionFrameRoutes, { floor });
   await app.register(replayRoutes, { floor });
   await app.register(alertRoutes, { floor });
+  await app.register(heatmapRoutes, { floor });
   await app.register(floorLiveRoutes, { hub });
 };

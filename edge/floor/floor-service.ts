@@ -2,6 +2,7 @@
 // stock, sensor health, alerts, exceptions with their camera frames, recent events), visit replay with
 // events and tracks, and the staff decisions. Refusals are domain errors with a code; the HTTP layer maps
 // them to statuses.
+
 import type { Clock } from '../../shared/clock.ts';
 import type {
   AlertAck,
@@ -10,8 +11,10 @@ import type {
   ExceptionAssigned,
   ExceptionDropped,
 } from '../../shared/schemas/floor-decisions.ts';
+import type { FloorHeatMap } from '../../shared/schemas/floor-heat.ts';
 import type { ExceptionFramesList, FloorSnapshot, VisitReplay } from '../../shared/schemas/floor-snapshot.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
+import type { LaneHeat } from '../behaviour/floor-heat.ts';
 import { buildCart } from '../checkout/cart.ts';
 import type { SessionStore } from '../checkout/session-store.ts';
 import type { DecisionBook } from '../fusion/decision-book.ts';
@@ -33,6 +36,8 @@ export interface FloorServiceDeps {
   hub: FloorHub;
   clock: Clock;
   recorder: FloorRecorder;
+  /** The anonymous floor heat per lane (edge/behaviour/floor-heat.ts). */
+  heat?: { heatBetween(from: number, to: number): LaneHeat[] };
   /**
    * Where decisions land, whoever decides (DecisionBook): the event recorded and published, the exception
    * closed on the floor, the exit alerts rechecked, put-backs the decided pick explains taken back.
@@ -75,7 +80,8 @@ export class FloorService implements FloorSource {
           ]),
         ),
       },
-      sessions: sessions.inStore().map((s) => {
+      // staff see no one's consent: the floor shows carts, not behaviour
+      sessions: sessions.inStore().map(({ behaviourConsent: _consent, ...s }) => {
         const cart = buildCart(sessions.eventsOf(s.sessionId));
         return {
           ...s,
@@ -107,7 +113,14 @@ export class FloorService implements FloorSource {
     if (session === undefined) throw new VisitNotFoundError(sessionId);
     const events = this.deps.sessions.eventsOf(sessionId);
     const tracks = this.deps.recorder.tracks.of(sessionId);
-    return { session, events, tracks, cart: buildCart(events).lines };
+    const { behaviourConsent: _consent, ...visit } = session;
+    return { session: visit, events, tracks, cart: buildCart(events).lines };
+  }
+
+  heatmap(from: number | undefined, to: number | undefined): FloorHeatMap {
+    const end = to ?? this.deps.clock.now();
+    const start = from ?? end - 86_400_000;
+    return { from: start, to: end, lanes: this.deps.heat?.heatBetween(start, end) ?? [] };
   }
 
   frames(exceptionId: string): ExceptionFramesList {

@@ -7,6 +7,7 @@ import type {
   ExceptionAssigned,
   ExceptionDropped,
 } from '../../shared/schemas/floor-decisions.ts';
+import type { FloorHeatMap } from '../../shared/schemas/floor-heat.ts';
 import type { ExceptionFramesList, FloorSnapshot, VisitReplay } from '../../shared/schemas/floor-snapshot.ts';
 import type { StaffUser } from './staff-auth.ts';
 
@@ -24,4 +25,6 @@ export interface FloorSource {
   frames(exceptionId: string): ExceptionFramesList;
   /** Throws FrameNotFoundError. */
   frameJpeg(exceptionId: string, frameId: number): Buffer;
+  /** Heat per lane over [from, to) (default: the last 24 hours). */
+  heatmap(from: number | undefined, to: number | undefined): FloorHeatMap;
 }

@@ -41,6 +41,16 @@ export function sessionsPresent(startTs: number, endTs: number, sessions: readon
     .map((s) => s.sessionId);
 }
 
+/** What the attributor decides on: the measured evidence, with every present session as a candidate. */
+type Measured = Omit<AttributionEvidence, 'rule'>;
+
+/** The decision's shared inputs: who was inside, what was measured, the settings. */
+interface Context {
+  present: readonly string[];
+  measured: Measured;
+  settings: AttributionSettings;
+}
+
 /**
  * `present`: sessions inside during the event; `seen`: what the cameras measured (undefined without
  * vision). Deterministic in its inputs: `redecide` gets the same answer back from the stored evidence.
@@ -50,63 +60,86 @@ export function attributeEvent(
   seen: Omit<AttributionEvidence, 'rule' | 'vision'> | undefined,
   settings: AttributionSettings = DEFAULT_ATTRIBUTION,
 ): Attribution {
-  const measured = {
+  const ctx: Context = { present, measured: measure(present, seen), settings };
+  if (present.length === 0) return refuse(ctx, 'nobody-inside');
+  if (present.length === 1) return soleSession(ctx, present[0] as string);
+  if (seen === undefined) return refuse(ctx, 'no-vision');
+  return byCameras(ctx);
+}
+
+function measure(
+  present: readonly string[],
+  seen: Omit<AttributionEvidence, 'rule' | 'vision'> | undefined,
+): Measured {
+  return {
     ...(seen?.units === undefined ? {} : { units: seen.units }),
     vision: seen !== undefined,
     laneSeen: seen?.laneSeen ?? false,
     candidates:
       seen?.candidates ?? present.map((sessionId) => ({ sessionId, handM: null, bodyM: null, identity: 1 })),
   };
-  const evidenceOf = (id: string) => measured.candidates.find((e) => e.sessionId === id);
-  // a sure track far from the lane accounts for that shopper: they did not do it
-  const elsewhere = (c: CandidateEvidence | undefined) =>
+}
+
+const evidenceOf = (ctx: Context, id: string) => ctx.measured.candidates.find((e) => e.sessionId === id);
+
+/** A sure track far from the lane accounts for that shopper: they did not do it. */
+function elsewhere(ctx: Context, c: CandidateEvidence | undefined): boolean {
+  const { settings } = ctx;
+  return (
     c !== undefined &&
     c.identity >= settings.minIdentity &&
     c.bodyM !== null &&
     c.bodyM >= settings.elsewhereM &&
-    (c.handM === null || c.handM >= settings.elsewhereM);
-  // staff are asked about the shoppers who could have done it, not everyone inside (whose receipts would
-  // all wait for the decision); when the cameras account for everyone, all of them
-  const refuse = (rule: RefusingRule, ranked: string[] = [...present]): Attribution => {
-    const possible = ranked.filter((id) => !elsewhere(evidenceOf(id)));
-    return {
-      sessionId: null,
-      attribution: 'unattributed',
-      confidence: 0,
-      candidates: possible.length > 0 ? possible : ranked,
-      evidence: { ...measured, rule },
-    };
+    (c.handM === null || c.handM >= settings.elsewhereM)
+  );
+}
+
+/**
+ * Staff are asked about the shoppers who could have done it, not everyone inside (whose receipts would all
+ * wait for the decision); when the cameras account for everyone, all of them.
+ */
+function refuse(ctx: Context, rule: RefusingRule, ranked: readonly string[] = ctx.present): Attribution {
+  const possible = ranked.filter((id) => !elsewhere(ctx, evidenceOf(ctx, id)));
+  return {
+    sessionId: null,
+    attribution: 'unattributed',
+    confidence: 0,
+    candidates: possible.length > 0 ? possible : [...ranked],
+    evidence: { ...ctx.measured, rule },
   };
-  if (present.length === 0) return refuse('nobody-inside');
+}
+
+/** One session inside: theirs, unless a stranger's hand was in the lane while they were seen elsewhere. */
+function soleSession(ctx: Context, only: string): Attribution {
+  const unbound = ctx.measured.candidates.find((c) => c.sessionId === null);
+  const strangerHand =
+    unbound !== undefined && unbound.handM !== null && unbound.handM <= ctx.settings.strangerHandM;
+  if (strangerHand && elsewhere(ctx, evidenceOf(ctx, only))) return refuse(ctx, 'stranger-at-lane');
+  return {
+    sessionId: only,
+    attribution: 'sole-session',
+    confidence: 1,
+    candidates: [only],
+    evidence: { ...ctx.measured, rule: 'sole-session' },
+  };
+}
+
+interface Scored {
+  sessionId: string;
+  c: CandidateEvidence | undefined;
+  score: number;
+}
+
+/** Several sessions inside: the cameras decide, or staff. */
+function byCameras(ctx: Context): Attribution {
+  const { measured, settings, present } = ctx;
   // people on no session: a shopper whose track lost its binding, or someone who came in without a scan
   const unbound = measured.candidates.find((c) => c.sessionId === null);
-  const unaccounted = present.filter((id) => !elsewhere(evidenceOf(id)));
-  const [only] = present;
-  if (present.length === 1 && only !== undefined) {
-    const strangerHand =
-      unbound !== undefined && unbound.handM !== null && unbound.handM <= settings.strangerHandM;
-    if (strangerHand && unaccounted.length === 0) return refuse('stranger-at-lane');
-    return {
-      sessionId: only,
-      attribution: 'sole-session',
-      confidence: 1,
-      candidates: [only],
-      evidence: { ...measured, rule: 'sole-session' },
-    };
-  }
-  if (seen === undefined) return refuse('no-vision');
-  // a hand the detector surely tied to its owner says who reached in: standing beside weighs less
-  const ownedHandSeen =
-    measured.laneSeen &&
-    measured.candidates.some(
-      (c) =>
-        c.handM !== null &&
-        c.handM <= settings.ownedHandInLaneM &&
-        (c.handOwner ?? 0) >= settings.ownedHandMin,
-    );
+  const unaccounted = present.filter((id) => !elsewhere(ctx, evidenceOf(ctx, id)));
+  const ownedHandSeen = ownedHandInLane(ctx);
   const scoreOf = (c: CandidateEvidence | undefined) => score(c, measured.laneSeen, ownedHandSeen, settings);
-  const scored = present.map((sessionId) => {
-    const c = evidenceOf(sessionId);
+  const scored: Scored[] = present.map((sessionId) => {
+    const c = evidenceOf(ctx, sessionId);
     return { sessionId, c, score: scoreOf(c) };
   });
   const unboundScore = unbound === undefined ? 0 : scoreOf(unbound);
@@ -114,54 +147,75 @@ export function attributeEvent(
   const ranked = scored.map((s) => s.sessionId);
   const total = scored.reduce((s, e) => s + e.score, 0) + unboundScore;
   const best = scored[0];
-  if (best === undefined || total <= 0) return refuse('nobody-seen', ranked);
-  const decide = (
-    sessionId: string,
-    c: CandidateEvidence,
-    s: number,
-    modifier?: RuleModifier,
-  ): Attribution => {
-    const confidence = s / total;
-    const byHand = c.handM !== null && c.handM <= settings.maxHandM;
-    const byBody = c.bodyM !== null && c.bodyM <= settings.maxBodyM;
-    const order = [sessionId, ...ranked.filter((id) => id !== sessionId)];
-    if (!byHand && !byBody) return refuse('nobody-at-lane', order);
-    if (confidence < settings.minConfidence) return refuse('close-call', order);
-    // two people taking from one lane at once look like one pick of two: each may have taken one
-    const someoneElseAtLane = measured.candidates.some(
-      (o) =>
-        o !== c &&
-        ((o.bodyM !== null && o.bodyM <= settings.alsoAtLaneBodyM) ||
-          (o.handM !== null && o.handM <= settings.alsoAtLaneHandM)),
-    );
-    if ((measured.units ?? 1) > 1 && someoneElseAtLane) return refuse('several-units-several-people', order);
-    return {
-      sessionId,
-      attribution: 'vision',
-      confidence: Math.round(confidence * 1000) / 1000,
-      candidates: order,
-      evidence: { ...measured, rule: ruleOf(byHand ? 'reach' : 'stood-at-lane', modifier) },
-    };
-  };
+  if (best === undefined || total <= 0) return refuse(ctx, 'nobody-seen', ranked);
   if (unbound !== undefined && unboundScore > best.score) {
     // the person at the lane is on no session: whoever they are, they are the one shopper not seen elsewhere
     const [owner] = unaccounted;
     if (unaccounted.length !== 1 || owner === undefined)
-      return refuse(unaccounted.length === 0 ? 'stranger-at-lane' : 'unbound-at-lane', ranked);
-    return decide(owner, unbound, unboundScore, 'unbound-track');
+      return refuse(ctx, unaccounted.length === 0 ? 'stranger-at-lane' : 'unbound-at-lane', ranked);
+    return decide(ctx, ranked, total, { sessionId: owner, c: unbound, score: unboundScore }, 'unbound-track');
   }
   // the likeliest is someone the cameras did not see while the lane was out of their sight
   if (best.c === undefined || (best.c.handM === null && best.c.bodyM === null))
-    return refuse(scored.some((s) => s.c?.bodyM != null) ? 'shopper-unseen' : 'nobody-seen', ranked);
+    return refuse(ctx, scored.some((s) => s.c?.bodyM != null) ? 'shopper-unseen' : 'nobody-seen', ranked);
   // the evidence first: a close call stays one whatever the identities (the exit settles identity refusals
   // only, so one must mean the cameras clearly pointed at one track)
-  const byEvidence = decide(best.sessionId, best.c, best.score);
+  const byEvidence = decide(ctx, ranked, total, best);
   if (byEvidence.sessionId === null || best.c.identity >= settings.minIdentity) return byEvidence;
   // the person at the lane may carry someone else's session — unless every other shopper is accounted
   // for elsewhere by a sure track, in which case whoever it is, it is this session
   if (unaccounted.length === 1 && unaccounted[0] === best.sessionId)
-    return decide(best.sessionId, best.c, best.score, 'others-elsewhere');
-  return refuse('identity-doubtful', ranked);
+    return decide(ctx, ranked, total, best, 'others-elsewhere');
+  return refuse(ctx, 'identity-doubtful', ranked);
+}
+
+/** A hand the detector surely tied to its owner, squarely in the lane, with the lane in sight. */
+function ownedHandInLane(ctx: Context): boolean {
+  const { measured, settings } = ctx;
+  return (
+    measured.laneSeen &&
+    measured.candidates.some(
+      (c) =>
+        c.handM !== null &&
+        c.handM <= settings.ownedHandInLaneM &&
+        (c.handOwner ?? 0) >= settings.ownedHandMin,
+    )
+  );
+}
+
+/** Bills `chosen` when the evidence is clearly theirs and they were at the lane; otherwise staff. */
+function decide(
+  ctx: Context,
+  ranked: readonly string[],
+  total: number,
+  chosen: Scored,
+  modifier?: RuleModifier,
+): Attribution {
+  const { measured, settings } = ctx;
+  const { sessionId, score: s } = chosen;
+  const c = chosen.c as CandidateEvidence;
+  const confidence = s / total;
+  const byHand = c.handM !== null && c.handM <= settings.maxHandM;
+  const byBody = c.bodyM !== null && c.bodyM <= settings.maxBodyM;
+  const order = [sessionId, ...ranked.filter((id) => id !== sessionId)];
+  if (!byHand && !byBody) return refuse(ctx, 'nobody-at-lane', order);
+  if (confidence < settings.minConfidence) return refuse(ctx, 'close-call', order);
+  // two people taking from one lane at once look like one pick of two: each may have taken one
+  const someoneElseAtLane = measured.candidates.some(
+    (o) =>
+      o !== c &&
+      ((o.bodyM !== null && o.bodyM <= settings.alsoAtLaneBodyM) ||
+        (o.handM !== null && o.handM <= settings.alsoAtLaneHandM)),
+  );
+  if ((measured.units ?? 1) > 1 && someoneElseAtLane)
+    return refuse(ctx, 'several-units-several-people', order);
+  return {
+    sessionId,
+    attribution: 'vision',
+    confidence: Math.round(confidence * 1000) / 1000,
+    candidates: order,
+    evidence: { ...measured, rule: ruleOf(byHand ? 'reach' : 'stood-at-lane', modifier) },
+  };
 }
 
 function ruleOf(base: BaseRule, modifier: RuleModifier | undefined): string {
@@ -179,7 +233,7 @@ function score(
     return laneSeen ? s.unseenWeight.laneSeen : s.unseenWeight.laneUnseen;
   const hand = c.handM === null ? 0 : Math.exp(-0.5 * (c.handM / s.handSigmaM) ** 2);
   const bodyOff = c.bodyM === null ? Number.POSITIVE_INFINITY : Math.max(0, c.bodyM - s.bodyNearM);
-  const handAway = c.handM === null || c.handM > s.alsoAtLaneHandM;
+  const handAway = c.handM === null || c.handM > s.otherHandAwayM;
   const weight = ownedHandSeen && handAway ? s.bodyWeight * s.bodyBesideOwnedHand : s.bodyWeight;
   const body = weight * Math.exp(-0.5 * (bodyOff / s.bodySigmaM) ** 2);
   return Math.max(hand, body) + 1e-4;

@@ -14,12 +14,16 @@ export interface PutBackResolution {
 
 /**
  * `holds(session)`: units per SKU in the session's cart now. `present`: sessions inside during the event.
- * Undefined when the cart says nothing new.
+ * `undecidedPickOf(sku)`: a pick of it still waits for staff or the exit — then a put-back the attributed
+ * shopper's cart cannot take may be that pick's item coming back (its taker's cart is not known yet), and it
+ * stays with the shopper the cameras saw put it back: it is decided again once that pick is
+ * (`decision-book.ts › takeBackOrphans`). Undefined when the cart says nothing new.
  */
 export function resolvePutBack(
   event: ShelfEvent,
   present: readonly string[],
   holds: (sessionId: string) => ReadonlyMap<string, number>,
+  undecidedPickOf: (sku: string) => boolean = () => false,
 ): PutBackResolution | undefined {
   if (event.kind !== 'put-back' || event.sessionId === null || event.hypotheses.length === 0)
     return undefined;
@@ -30,6 +34,7 @@ export function resolvePutBack(
     if (new Set(own.map((h) => h.sku)).size !== 1) return undefined;
     return { sessionId: event.sessionId, hypotheses: normalise(own), ambiguous: false, rule: 'cart' };
   }
+  if (event.hypotheses.some((h) => undecidedPickOf(h.sku))) return undefined;
   const other = onlyHolder(
     event,
     present.filter((s) => s !== event.sessionId),

@@ -36,6 +36,11 @@ export interface AttributionSettings {
    * `alsoAtLaneHandM`) counts only this share of their standing-by weight. 1 = standing by counts as before.
    */
   bodyBesideOwnedHand: number;
+  /**
+   * Beside such a hand, someone else's hand seen no closer than this (m) was in another lane — the next lane's
+   * reach point is a lane width (~0.5 m) away — so their standing by counts at the reduced share too.
+   */
+  otherHandAwayM: number;
   ownedHandMin: number;
   ownedHandInLaneM: number;
 }
@@ -110,6 +115,7 @@ export const DEFAULT_FUSION: FusionSettings = {
     alsoAtLaneBodyM: 1.2,
     alsoAtLaneHandM: 0.6,
     bodyBesideOwnedHand: 0.3,
+    otherHandAwayM: 0.3,
     ownedHandMin: 0.8,
     ownedHandInLaneM: 0.12,
   },

@@ -4,11 +4,10 @@
 import { withModifier } from '../../shared/attribution-rule.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { laneCoverage } from '../../shared/lane-coverage.ts';
-import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
+import type { DetectedShelfEvent, ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
 import { type FloorPoint, laneReachPoint } from '../../shared/store-geometry.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
-import type { DetectedShelfEvent } from '../shelves/shelf-monitor.ts';
 import { attributeEvent, type SessionSpan, sessionsPresent } from './attributor.ts';
 import { resolvePutBack, returnedByOnlyHolder } from './cart-evidence.ts';
 import { type ExitScan, lastForeignDoubtTs, matchExits, trackExits } from './exit-sequence.ts';
@@ -231,7 +230,12 @@ export class FusionStage {
       options.decided(event, [onlyHolder.sessionId]);
       return;
     }
-    const byCart = resolvePutBack(event, present, options.holds);
+    const byCart = resolvePutBack(
+      event,
+      present,
+      options.holds,
+      (sku) => options.undecidedPickOf?.(sku) ?? true,
+    );
     if (byCart !== undefined) {
       event = {
         ...event,

@@ -78,6 +78,7 @@ export class GateController {
         accountId: claims.sub,
         party: claims.party,
         entryTokenId: claims.jti,
+        behaviourConsent: claims.behaviour === true,
         entryGate: gateId,
         enteredAt: scan.ts,
       });

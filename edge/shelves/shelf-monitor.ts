@@ -22,7 +22,6 @@ import {
 } from './weight-change-detector.ts';
 
 /** Kept for edge/fusion/fusion-stage.ts until its owner switches to shared/schemas/shelf-event.ts (#12). */
-export type { DetectedShelfEvent } from '../../shared/schemas/shelf-event.ts';
 
 export type BatchRejection = 'duplicate' | 'unknown-cell' | 'wrong-shelf';
 

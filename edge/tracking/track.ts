@@ -19,6 +19,11 @@ export interface Track extends Identity {
   /** Where the track was born (tells a newcomer at the gate from a person found again). */
   bornX: number;
   bornY: number;
+  /**
+   * Confirmed tracks within arm's reach of where this one was born (a second peak in a crowd is often a
+   * piece of one of them: `Tracker.reclaimGhosts`).
+   */
+  bornBeside: readonly string[];
   lastSeenTs: number;
   /** Where a camera last saw the person (m): an unseen track's position is only a guess. */
   lastSeenX: number;
@@ -55,6 +60,12 @@ export interface TrackerTuning {
   shadowM: number;
   /** An unmatched detection this close to a matched one is part of that person, not a newcomer (m). */
   duplicateM: number;
+  /**
+   * A track on no session, born beside a shopper's track in the middle of the floor, that now sits this
+   * close (m) to that shopper's track while the shopper's went unseen holds the shopper's detection: closer
+   * than two people's centres can be. The shopper's track takes it back and the ghost is dropped.
+   */
+  ghostM: number;
   identity: IdentityTuning;
 }
 
@@ -73,5 +84,6 @@ export const DEFAULT_TRACKER: TrackerTuning = {
   lostAfterMs: 1200,
   shadowM: 0.6,
   duplicateM: 0.35,
+  ghostM: 0.2,
   identity: DEFAULT_IDENTITY,
 };

@@ -16,6 +16,7 @@ import {
   CERTAIN_IDENTITY,
   doubtIdentity,
   forgetSwapDoubt,
+  forgetSwapDoubtsWith,
   observeIdentity,
   settleSwapDoubts,
 } from './identity-confidence.ts';
@@ -88,6 +89,7 @@ export class Tracker {
       );
       if (!usedDetections.has(j) && !duplicate) this.birth(d, ts);
     });
+    this.reclaimGhosts(unseen, ts);
     doubtCloseEncounters(this.tracks.values(), unseen, this.tuning.identity, ts);
     return this.prune(ts);
   }
@@ -125,6 +127,44 @@ export class Tracker {
     if (best === undefined) return;
     t.x = updateAxis(t.x, best.x, SHADOW_MOTION);
     t.y = updateAxis(t.y, best.y, SHADOW_MOTION);
+  }
+
+  /**
+   * A second peak beside a shopper in a crowd (an arm, a bag, the gap between two people) can become a track
+   * of its own on no session, and then take the shopper's detection while the shopper's track goes unseen
+   * beside it — every neighbour then looks like a possible swap. A track on no session, born away from the
+   * entry beside a shopper's track, that holds a detection closer to that unseen track than two people's
+   * centres can be (`ghostM`) is that shopper: their track takes the detection back and the ghost is
+   * dropped. No session changes hands (the ghost has none); the encounters with the ghost are no doubts.
+   */
+  private reclaimGhosts(unseen: Set<Track>, ts: number): void {
+    for (const ghost of [...this.tracks.values()]) {
+      if (ghost.state !== 'confirmed' || ghost.sessionId !== null || ghost.lastSeenTs !== ts) continue;
+      if (this.binder.nearEntry(ghost.bornX, ghost.bornY)) continue;
+      let owner: Track | undefined;
+      let nearest = this.tuning.ghostM;
+      for (const id of ghost.bornBeside) {
+        const o = this.tracks.get(id);
+        if (o === undefined || o.state !== 'confirmed' || o.sessionId === null || !unseen.has(o)) continue;
+        const d = Math.hypot(o.x.p - ghost.lastSeenX, o.y.p - ghost.lastSeenY);
+        if (d <= nearest) {
+          nearest = d;
+          owner = o;
+        }
+      }
+      if (owner === undefined) continue;
+      owner.x = ghost.x;
+      owner.y = ghost.y;
+      owner.lastSeenTs = ts;
+      owner.lastSeenX = ghost.lastSeenX;
+      owner.lastSeenY = ghost.lastSeenY;
+      owner.missedMs = 0;
+      owner.lost = false;
+      owner.hands = ghost.hands;
+      forgetSwapDoubtsWith(owner, ghost.id);
+      unseen.delete(owner);
+      this.tracks.delete(ghost.id);
+    }
   }
 
   /** Confirmed tracks whose position is known now (what the stage publishes). */
@@ -291,6 +331,9 @@ export class Tracker {
       bornTs: ts,
       bornX: d.x,
       bornY: d.y,
+      bornBeside: [...this.tracks.values()]
+        .filter((o) => o.state === 'confirmed' && Math.hypot(o.x.p - d.x, o.y.p - d.y) <= this.tuning.shadowM)
+        .map((o) => o.id),
       lastSeenTs: ts,
       lastSeenX: d.x,
       lastSeenY: d.y,

@@ -22,7 +22,7 @@ export interface MotionGateSettings {
   blockPx: number;
   /**
    * A block of floor whose mean grey level moved by more than this many 8-bit levels from the background is
-   * motion. Measured on rendered frames of the sample store (test/unit/vision/motion-gate.test.ts): empty
+   * motion. Measured on rendered frames of the sample store (test/unit/edge/vision/motion-gate.test.ts): empty
    * frames up to 1 s apart (noise sd 3–8, blur, lighting drift) differ by at most ~5 levels in any floor
    * block; a person whose centre has just crossed the image border already moves one by 11 or more.
    */

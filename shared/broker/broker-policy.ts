@@ -32,8 +32,24 @@ export class BrokerPolicyError extends Error {
 /** The store's policy: devices write only their own topics, only the edge writes commands and outputs. */
 export function brokerPolicy(store: StoreConfig): BrokerPolicy {
   const s = store.storeId;
+  const list = [...devicePrincipals(store), ...processPrincipals(s)];
+  const principals = new Map<string, Principal>();
+  for (const p of list) {
+    const taken = principals.get(p.username);
+    if (taken !== undefined)
+      throw new BrokerPolicyError(
+        `store ${s}: ${p.role} ${p.username} has the same id as ${taken.role} ${taken.username}; broker usernames are device ids and must be unique (rename one in the store config)`,
+      );
+    principals.set(p.username, p);
+  }
+  return { storeId: s, principals };
+}
+
+/** Each device writes its own readings and status; a gate also reads its commands. */
+function devicePrincipals(store: StoreConfig): Principal[] {
+  const s = store.storeId;
   const status = (device: string) => topics.deviceStatus(s, device);
-  const list: Principal[] = [
+  return [
     ...store.shelves.map(
       (shelf): Principal => ({
         username: shelf.id,
@@ -58,6 +74,13 @@ export function brokerPolicy(store: StoreConfig): BrokerPolicy {
         subscribe: [],
       }),
     ),
+  ];
+}
+
+/** The edge (devices in, outputs and commands out), the floor view and the simulator's observer. */
+function processPrincipals(s: string): Principal[] {
+  const status = (device: string) => topics.deviceStatus(s, device);
+  return [
     {
       username: PROCESS_USERNAMES.edge,
       role: 'edge',
@@ -101,16 +124,6 @@ export function brokerPolicy(store: StoreConfig): BrokerPolicy {
       subscribe: [`${TOPIC_ROOT}/${s}/#`],
     },
   ];
-  const principals = new Map<string, Principal>();
-  for (const p of list) {
-    const taken = principals.get(p.username);
-    if (taken !== undefined)
-      throw new BrokerPolicyError(
-        `store ${s}: ${p.role} ${p.username} has the same id as ${taken.role} ${taken.username}; broker usernames are device ids and must be unique (rename one in the store config)`,
-      );
-    principals.set(p.username, p);
-  }
-  return { storeId: s, principals };
 }
 
 /** MQTT topic matching: does the concrete `topic` match `filter` (with `+` and `#`)? */

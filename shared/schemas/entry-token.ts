@@ -22,6 +22,11 @@ export const EntryTokenClaimsSchema = Type.Object({
   exp: Type.Integer(),
   /** People admitted on this token: the shopper plus companions. */
   party: Type.Integer({ minimum: 1, maximum: MAX_PARTY }),
+  /**
+   * The shopper consents to behaviour from the store floor (#19: lingering, comparisons, dwell, path derived by
+   * the edge and uploaded with the visit). Absent (tokens from before the claim) or false: nothing is derived.
+   */
+  behaviour: Type.Optional(Type.Boolean()),
 });
 
 export type EntryTokenClaims = Static<typeof EntryTokenClaimsSchema>;

@@ -2,6 +2,7 @@
 // The cloud prices the lines from its own price list (one price online and in store).
 import { type Static, Type } from 'typebox';
 import { EntryTokenIdSchema } from './entry-token.ts';
+import { VisitBehaviourSchema } from './visit-behaviour.ts';
 
 /** Latest time a message may carry (ms since the Unix epoch): JavaScript's last Date, within a bigint column. */
 export const EPOCH_MS_MAX = 8.64e15;
@@ -55,6 +56,11 @@ export const VisitUploadSchema = Type.Object(
         uniqueItems: true,
       }),
     ),
+    /**
+     * Behaviour from the store floor (#19), only for a shopper whose entry token carried consent; absent
+     * otherwise. The cloud keeps it only while the account consents.
+     */
+    behaviour: Type.Optional(VisitBehaviourSchema),
   },
   { additionalProperties: false },
 );

@@ -144,6 +144,12 @@ export class CloudAppClient implements ShopperApp {
     return { ok: true, token: issued.token, expiresAt: issued.expiresAt };
   }
 
+  async consentToBehaviour(session: ShopperSession): Promise<void> {
+    const body = { behaviourTracking: true, marketing: false };
+    const reply = await this.request('PUT', '/v1/me/consent', body, session.token);
+    if (reply.status !== 200) this.fail('PUT', '/v1/me/consent', reply);
+  }
+
   async receipts(session: ShopperSession): Promise<Receipt[]> {
     const reply = await this.request('GET', '/v1/me/receipts', undefined, session.token);
     if (reply.status !== 200) this.fail('GET', '/v1/me/receipts', reply);

@@ -44,4 +44,6 @@ export interface ShopperApp {
   /** A fresh single-use entry token for the QR code. */
   entryToken(session: ShopperSession, party: number): Promise<EntryTokenResult>;
   receipts(session: ShopperSession): Promise<Receipt[]>;
+  /** Switches on consent to behaviour from the floor (PUT /v1/me/consent); apps without it cannot. */
+  consentToBehaviour?(session: ShopperSession): Promise<void>;
 }

@@ -1,5 +1,5 @@
 // Named load-cell noise profiles a scenario chooses from: white noise, a plate's ring (vibration), slow drift
-// and occasional spikes. Calibrated against the real AutoCheckout recording (see simulators/shelf-eval/README.md).
+// and occasional spikes. Calibrated against the real AutoCheckout recording (see evaluation/shelf-eval/README.md).
 
 export interface NoiseProfile {
   /** Standard deviation of per-sample white noise, grams. */

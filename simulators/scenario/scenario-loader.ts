@@ -71,6 +71,7 @@ export function parseScenario(value: unknown, store: StoreConfig, source = '<inl
       card: shopper.card,
       party,
       ...(shopper.looksLike === undefined ? {} : { looksLike: shopper.looksLike }),
+      ...(shopper.consent === true ? { consent: true } : {}),
       script: script.filter((x): x is ScenarioAction => x !== undefined),
     };
   });
@@ -88,6 +89,21 @@ export function parseScenario(value: unknown, store: StoreConfig, source = '<inl
       problems.push(`/faults/${f}/camera: unknown camera ${fault.camera}`);
     return fault;
   });
+  const moments = (file.moments ?? []).map((moment, m) => {
+    const at = `/moments/${m}`;
+    if (!seen.has(moment.shopper))
+      problems.push(`${at}/shopper: ${moment.shopper} is not a shopper of this scenario`);
+    if (!index.config.catalog.some((p) => p.category === moment.category))
+      problems.push(`${at}/category: no product of category ${moment.category} in the store catalog`);
+    if (moment.kept !== undefined) {
+      const kept = index.productBySku.get(moment.kept);
+      if (moment.kind !== 'comparison') problems.push(`${at}/kept: not used by ${moment.kind}`);
+      else if (kept === undefined) problems.push(`${at}/kept: unknown SKU ${moment.kept}`);
+      else if (kept.category !== moment.category)
+        problems.push(`${at}/kept: ${moment.kept} is ${kept.category}, not ${moment.category}`);
+    }
+    return moment;
+  });
   if (problems.length > 0 || !isNoiseProfileName(noise)) throw new ScenarioError(source, problems);
   return {
     name: file.name,
@@ -98,6 +114,7 @@ export function parseScenario(value: unknown, store: StoreConfig, source = '<inl
     noise,
     shoppers,
     faults,
+    ...(moments.length === 0 ? {} : { moments }),
     ...(file.cameras === undefined
       ? {}
       : { cameras: { fps: file.cameras.fps ?? 5, dropRate: file.cameras.dropRate ?? 0.02 } }),

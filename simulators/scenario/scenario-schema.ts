@@ -49,6 +49,11 @@ export const ScenarioShopperSchema = Type.Object(
      * ceiling they look alike; size and what they carry may differ). Applies to the one who scans.
      */
     looksLike: Type.Optional(Id),
+    /**
+     * The shopper consents to behaviour from the store floor (the app's switch, set before entering): the edge
+     * then derives lingering, comparisons and dwell for their visits (#19). Default false.
+     */
+    consent: Type.Optional(Type.Boolean()),
     script: Type.Array(ScenarioActionSchema, { minItems: 1 }),
   },
   { additionalProperties: false },
@@ -79,6 +84,27 @@ export const ScenarioFileSchema = Type.Object(
           dropRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
         },
         { additionalProperties: false },
+      ),
+    ),
+    /**
+     * What the scripts mean beyond the bill, for `npm run eval:behaviour` (lingering is in the scripts
+     * already): `comparison` — the shopper compares products of `category` in a visit (took two or more and put
+     * back all but one, or lingered at one of its lanes and then took from another), keeping `kept` when
+     * given; `dwell` — score the shopper's time stood at shelves of `category` (the seconds come from the
+     * motion plan, never from the file).
+     */
+    moments: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            kind: Type.Union([Type.Literal('comparison'), Type.Literal('dwell')]),
+            shopper: Id,
+            category: Id,
+            kept: Type.Optional(Id),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 200 },
       ),
     ),
     /** Device faults injected while the scenario plays. */
@@ -138,6 +164,8 @@ export interface ScenarioShopper {
   party: number;
   /** The shopper whose colours this one wears (from the file; the motion plan follows chains). */
   looksLike?: string;
+  /** Consents to behaviour from the floor (set in the app before entering); absent: no. */
+  consent?: boolean;
   script: ScenarioAction[];
 }
 
@@ -154,6 +182,15 @@ export interface Scenario {
   /** Camera emulation settings when the scenario turns cameras on. */
   cameras?: { fps: number; dropRate: number };
   faults: CameraDarkFault[];
+  /** Comparisons and dwell the file declares (absent or empty: none). */
+  moments?: ScenarioMoment[];
+}
+
+export interface ScenarioMoment {
+  kind: 'comparison' | 'dwell';
+  shopper: string;
+  category: string;
+  kept?: string;
 }
 
 /** The scenario file format as a standalone JSON Schema document (docs/scenario.schema.json). */

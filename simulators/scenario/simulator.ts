@@ -118,7 +118,6 @@ export class Simulator {
       startTs: clock.now(),
       laneGrams: (laneId) => world.laneGrams(laneId),
     });
-    const storeId = store.storeId;
     const shelves = new ShelfControllers({
       store: index,
       emulator: loadCells,
@@ -130,42 +129,8 @@ export class Simulator {
       logger: logger.child({ component: 'shelf-controllers' }),
       persistentSessions: this.options.persistentSessions,
     });
-    const gates = new Map(
-      store.gates.map((g) => [
-        g.id,
-        new GateEmulator({
-          storeId,
-          gateId: g.id,
-          mqttUrl,
-          auth: auth?.(g.id),
-          commandKeyPem: this.options.gateCommandKeyPem,
-          persistentSession: this.options.persistentSessions,
-          // faster than real time the gate's clock runs ahead of the edge's: single-use scan ids still hold
-          ...(lockstep === undefined && this.speed !== 1
-            ? { commandMaxSkewMs: Number.POSITIVE_INFINITY }
-            : {}),
-          clock,
-          // in lockstep the answer comes before time moves on: the deadline only guards against a dead edge
-          ...(stepped ? { deadlineMs: 30_000 } : {}),
-          logger: logger.child({ component: 'gate', gate: g.id }),
-        }),
-      ]),
-    );
-    const cameras =
-      scenario.cameras === undefined
-        ? undefined
-        : new CameraRig({
-            store: index,
-            mqttUrl,
-            clock,
-            speed: this.speed,
-            fps: scenario.cameras.fps,
-            dropRate: scenario.cameras.dropRate,
-            seed: scenario.seed,
-            stepped,
-            auth,
-            logger: logger.child({ component: 'cameras' }),
-          });
+    const gates = this.gateEmulators(clock, stepped);
+    const cameras = this.cameraRig(index, clock, stepped);
     // every shopper's script waits on the run's abort signal: a busy hour has dozens at once
     const abort = new AbortController();
     setMaxListeners(1000, abort.signal);
@@ -257,31 +222,9 @@ export class Simulator {
   private async playOnce(running: Running): Promise<GroundTruth> {
     const { scenario, app, logger } = this.options;
     this.plays += 1;
-    const given = this.options.nonce;
-    const nonce =
-      given === undefined
-        ? randomBytes(4).toString('hex')
-        : this.plays === 1
-          ? given
-          : `${given}-${this.plays}`;
+    const nonce = this.nonceOfPlay();
     const say = (line: string) => this.options.onEvent?.(line);
-    const sessions = await Promise.all(
-      scenario.shoppers.map(async (shopper) => {
-        const email = shopperEmail(scenario.name, shopper.id, nonce);
-        const session = await app.signUpOrIn({ email, password: SHOPPER_PASSWORD, name: shopper.name });
-        let cardError: string | undefined;
-        if (shopper.card !== undefined) {
-          try {
-            await app.addCard(session, shopper.card);
-          } catch (err) {
-            // A declined sandbox card is a scenario outcome: the entry token will then be refused.
-            cardError = err instanceof Error ? err.message : String(err);
-            logger.warn({ shopper: shopper.id, card: shopper.card, err }, 'card not added');
-          }
-        }
-        return { shopper, session, cardError };
-      }),
-    );
+    const sessions = await this.signUpShoppers(nonce);
     const startTs = running.clock.now();
     // where everyone walks and when each action really happens derive from the scenario alone; the cameras
     // show the same people the load cells feel
@@ -341,6 +284,82 @@ export class Simulator {
       for (const { shopper } of sessions) running.world.takeBasket(shopper.id);
     }
     return recorder.finish(running.clock.now());
+  }
+
+  /** One emulated gate per gate of the store, keyed by gate id. */
+  private gateEmulators(clock: Clock, stepped: boolean): Map<string, GateEmulator> {
+    const { store, mqttUrl, logger, auth, lockstep } = this.options;
+    const storeId = store.storeId;
+    return new Map(
+      store.gates.map((g) => [
+        g.id,
+        new GateEmulator({
+          storeId,
+          gateId: g.id,
+          mqttUrl,
+          auth: auth?.(g.id),
+          commandKeyPem: this.options.gateCommandKeyPem,
+          persistentSession: this.options.persistentSessions,
+          // faster than real time the gate's clock runs ahead of the edge's: single-use scan ids still hold
+          ...(lockstep === undefined && this.speed !== 1
+            ? { commandMaxSkewMs: Number.POSITIVE_INFINITY }
+            : {}),
+          clock,
+          // in lockstep the answer comes before time moves on: the deadline only guards against a dead edge
+          ...(stepped ? { deadlineMs: 30_000 } : {}),
+          logger: logger.child({ component: 'gate', gate: g.id }),
+        }),
+      ]),
+    );
+  }
+
+  /** The camera rig when the scenario has cameras. */
+  private cameraRig(index: StoreIndex, clock: Clock, stepped: boolean): CameraRig | undefined {
+    const { scenario, mqttUrl, logger, auth } = this.options;
+    return scenario.cameras === undefined
+      ? undefined
+      : new CameraRig({
+          store: index,
+          mqttUrl,
+          clock,
+          speed: this.speed,
+          fps: scenario.cameras.fps,
+          dropRate: scenario.cameras.dropRate,
+          seed: scenario.seed,
+          stepped,
+          auth,
+          logger: logger.child({ component: 'cameras' }),
+        });
+  }
+
+  /** A nonce per play, so each play's shoppers are new accounts: the given one (suffixed from the second play on). */
+  private nonceOfPlay(): string {
+    const given = this.options.nonce;
+    if (given === undefined) return randomBytes(4).toString('hex');
+    return this.plays === 1 ? given : `${given}-${this.plays}`;
+  }
+
+  /** Signs every shopper up (or in) and adds their card; a declined card is kept as the shopper's outcome. */
+  private signUpShoppers(nonce: string) {
+    const { scenario, app, logger } = this.options;
+    return Promise.all(
+      scenario.shoppers.map(async (shopper) => {
+        const email = shopperEmail(scenario.name, shopper.id, nonce);
+        const session = await app.signUpOrIn({ email, password: SHOPPER_PASSWORD, name: shopper.name });
+        let cardError: string | undefined;
+        if (shopper.consent === true) await app.consentToBehaviour?.(session);
+        if (shopper.card !== undefined) {
+          try {
+            await app.addCard(session, shopper.card);
+          } catch (err) {
+            // A declined sandbox card is a scenario outcome: the entry token will then be refused.
+            cardError = err instanceof Error ? err.message : String(err);
+            logger.warn({ shopper: shopper.id, card: shopper.card, err }, 'card not added');
+          }
+        }
+        return { shopper, session, cardError };
+      }),
+    );
   }
 
   private requireRunning(): Running {

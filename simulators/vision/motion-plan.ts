@@ -200,29 +200,9 @@ function planPerson(
     if (action.do === 'enter' || action.do === 'exit') {
       const gate = store.gateById.get(action.gate);
       if (gate === undefined) continue;
-      const inward = inwardOf(store.config.floor, gate.position);
-      const outside = { x: gate.position.x - inward.x, y: gate.position.y - inward.y };
-      const lobby = {
-        x: gate.position.x + inward.x * LOBBY_DEPTH_M + inward.y * spread,
-        y: gate.position.y + inward.y * LOBBY_DEPTH_M + inward.x * spread,
-      };
-      if (action.do === 'enter') {
-        // coming back after an exit: walk round outside from the exit to the entry
-        if (b.keyframes.length === 0) b.at(0, outside);
-        else b.walk([b.last, outside], at);
-        b.stay(at + SCAN_WAIT_MS + lag);
-        b.walk([outside, gate.position, lobby], at + SCAN_WAIT_MS + lag + GATE_WALK_MS);
-      } else {
-        const from = stepBack === undefined ? b.last : { x: b.last.x + stepBack.x, y: b.last.y + stepBack.y };
-        const head = stepBack === undefined ? [] : [b.last];
-        b.walk([...head, ...planner.path(from, lobby)], at - SETTLE_MS + lag);
-        // a script that leaves too little time to walk to the exit: the scan happens on arrival
-        const scanAt = Math.max(at, b.last.t + SETTLE_MS - lag);
-        actionTimes[i] = scanAt;
-        b.stay(scanAt + SCAN_WAIT_MS + lag);
-        b.walk([lobby, gate.position, outside], scanAt + GATE_WALK_MS + lag);
-        b.stay(next === undefined ? at + 60_000 : Math.max(b.last.t, next.at * 1000 - 3000));
-      }
+      const move = { at, lag, spread, stepBack, nextAtMs: next === undefined ? undefined : next.at * 1000 };
+      const scanAt = walkThroughGate(b, action.do, gate.position, store, planner, move);
+      if (scanAt !== undefined) actionTimes[i] = scanAt;
       stepBack = undefined;
       continue;
     }
@@ -264,6 +244,50 @@ function planPerson(
     reaches,
     actionTimes,
   };
+}
+
+/**
+ * Through a gate: in from outside to the lobby, or out from where the person is to the lobby and outside.
+ * Returns when an exit scan really happens (on arrival when the script leaves too little time to walk there).
+ */
+function walkThroughGate(
+  b: PlanBuilder,
+  kind: 'enter' | 'exit',
+  gatePosition: Point,
+  store: StoreIndex,
+  planner: FloorPlanner,
+  move: {
+    at: number;
+    lag: number;
+    spread: number;
+    stepBack: Point | undefined;
+    nextAtMs: number | undefined;
+  },
+): number | undefined {
+  const { at, lag, spread, stepBack, nextAtMs } = move;
+  const inward = inwardOf(store.config.floor, gatePosition);
+  const outside = { x: gatePosition.x - inward.x, y: gatePosition.y - inward.y };
+  const lobby = {
+    x: gatePosition.x + inward.x * LOBBY_DEPTH_M + inward.y * spread,
+    y: gatePosition.y + inward.y * LOBBY_DEPTH_M + inward.x * spread,
+  };
+  if (kind === 'enter') {
+    // coming back after an exit: walk round outside from the exit to the entry
+    if (b.keyframes.length === 0) b.at(0, outside);
+    else b.walk([b.last, outside], at);
+    b.stay(at + SCAN_WAIT_MS + lag);
+    b.walk([outside, gatePosition, lobby], at + SCAN_WAIT_MS + lag + GATE_WALK_MS);
+    return undefined;
+  }
+  const from = stepBack === undefined ? b.last : { x: b.last.x + stepBack.x, y: b.last.y + stepBack.y };
+  const head = stepBack === undefined ? [] : [b.last];
+  b.walk([...head, ...planner.path(from, lobby)], at - SETTLE_MS + lag);
+  // a script that leaves too little time to walk to the exit: the scan happens on arrival
+  const scanAt = Math.max(at, b.last.t + SETTLE_MS - lag);
+  b.stay(scanAt + SCAN_WAIT_MS + lag);
+  b.walk([lobby, gatePosition, outside], scanAt + GATE_WALK_MS + lag);
+  b.stay(nextAtMs === undefined ? at + 60_000 : Math.max(b.last.t, nextAtMs - 3000));
+  return scanAt;
 }
 
 /** Id of a party member's plan: the shopper for the one who scanned, `<shopper>#<k>` for companions. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeEvalReport } from '../../simulators/evaluation/eval-report-html.ts';
+import { writeEvalReport } from '../../evaluation/store-eval/eval-report-html.ts';
 import { chromiumMissing, launchChromium } from '../support/browser.ts';
 import { evalReportFixture, FIXTURE_FAMILIES, KNOWN_WRONG } from '../support/eval-report-fixture.ts';
 

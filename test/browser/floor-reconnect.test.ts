@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../evaluation/harness/local-ports.ts';
+import { type StoreStack, startStoreStack } from '../../evaluation/harness/store-stack.ts';
+import { type SwitchableLink, startSwitchableLink } from '../../evaluation/harness/switchable-link.ts';
 import { loadStoreConfig } from '../../shared/store-config.ts';
-import { freePort } from '../../simulators/harness/local-ports.ts';
-import { type StoreStack, startStoreStack } from '../../simulators/harness/store-stack.ts';
-import { type SwitchableLink, startSwitchableLink } from '../../simulators/harness/switchable-link.ts';
 import { chromiumMissing, launchChromium } from '../support/browser.ts';
 
 const store = loadStoreConfig('stores/sample-store.json');

@@ -2,10 +2,10 @@
 // hundred decisions (most billed right, some wrong, some sent to staff) and a skewed latency sample.
 // The family rows are given (the tests check the page shows them); the rest is seeded pseudo-random.
 
+import type { Decision, EvalReport, ScoreBlock } from '../../evaluation/store-eval/eval-report-types.ts';
+import { calibrationBins, wilsonInterval } from '../../evaluation/store-eval/interval-stats.ts';
+import { percentile } from '../../evaluation/store-eval/percentile.ts';
 import { Random } from '../../shared/random.ts';
-import type { Decision, EvalReport, ScoreBlock } from '../../simulators/evaluation/eval-report-types.ts';
-import { calibrationBins, wilsonInterval } from '../../simulators/evaluation/interval-stats.ts';
-import { percentile } from '../../simulators/evaluation/percentile.ts';
 
 interface FamilyCounts {
   family: string;
@@ -144,6 +144,7 @@ function block(c: Omit<FamilyCounts, 'family' | 'scenarios'>, decisions: Decisio
     linesToStaffShare: c.linesTaken === 0 ? 0 : c.toStaff / c.linesTaken,
     wrongConfident: c.wrongConfident,
     receiptLatencyP99Ms: c.receiptLatencyP99Ms,
+    receiptLatencyP99NoStaffMs: c.receiptLatencyP99Ms,
     calibration: calibrationBins(decisions),
   };
 }

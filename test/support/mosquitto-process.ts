@@ -4,10 +4,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { accepts, freePort, MOSQUITTO_BINARY } from '../../evaluation/harness/local-ports.ts';
 import type { BrokerCredentials } from '../../shared/broker/broker-credentials.ts';
 import { type BrokerFilesOptions, writeBrokerFiles } from '../../shared/broker/write-broker-files.ts';
 import type { StoreConfig } from '../../shared/store-config.ts';
-import { accepts, freePort, MOSQUITTO_BINARY } from '../../simulators/harness/local-ports.ts';
 import { waitFor } from './services.ts';
 
 /** Undefined when it runs; why it cannot (CI requires it). */

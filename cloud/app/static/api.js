@@ -14,7 +14,15 @@
  * @property {string} email
  * @property {Consent} consent
  * @property {number} points
- * @property {{ consideredNotBought: { sku: string, name: string }[] }} behaviour
+ * @property {Behaviour} behaviour
+ */
+/**
+ * What the store remembers of the shopper's visits, with consent (cloud/profile/profile-routes.ts).
+ * @typedef {object} Behaviour
+ * @property {{ sku: string, name: string, putBacks: number, looks: number }[]} consideredNotBought
+ * @property {{ sku: string, name: string, looks: number, lookedMs: number, lastLookedAt: number }[]} lookedAt
+ * @property {{ category: string, by: 'handled' | 'looked', products: { sku: string, name: string }[],
+ *   kept: { sku: string, name: string }, at: number }[]} compared
  */
 /**
  * A purchase in store (receipt) or online (order).

@@ -66,18 +66,7 @@ export function enterScreen() {
       body.replaceChildren(image, h('div', { class: 'meter' }, meter), caption);
       renewTimer = window.setTimeout(renew, Math.max(1000, lifetime - RENEW_BEFORE_MS));
     } catch (err) {
-      const needsCard = err instanceof ApiError && err.status === PAYMENT_REQUIRED;
-      body.replaceChildren(
-        h(
-          'div',
-          { class: 'notice card', 'data-testid': 'entry-refused' },
-          h('strong', {}, 'You can’t enter yet'),
-          h('p', {}, messageOf(err)),
-        ),
-        needsCard
-          ? h('button', { class: 'wide', onclick: () => go('wallet') }, 'Add a card')
-          : h('button', { class: 'ghost wide', onclick: renew }, 'Try again'),
-      );
+      body.replaceChildren(...refusal(err, renew));
     }
   }
 
@@ -89,18 +78,7 @@ export function enterScreen() {
     h('h2', {}, 'Bringing people?'),
     h('div', { class: 'party', role: 'group', 'aria-label': 'Party size' }, ...partyButtons),
   );
-  stores()
-    .then(({ stores: all }) => {
-      const saved = localStorage.getItem(STORE_KEY);
-      if (saved !== null && !all.some((s) => s.storeId === saved)) localStorage.removeItem(STORE_KEY);
-      if (all.length > 1) {
-        storePicker.replaceChildren(...all.map((s) => h('option', { value: s.storeId }, s.name)));
-        const first = all[0];
-        if (localStorage.getItem(STORE_KEY) === null && first) localStorage.setItem(STORE_KEY, first.storeId);
-        storePicker.value = localStorage.getItem(STORE_KEY) ?? '';
-        storePicker.hidden = false;
-      }
-    })
+  offerStores(storePicker)
     // Without the list the pass is still asked for: the cloud's answer (or its error) is what the card shows.
     .catch(() => undefined)
     .finally(renew);
@@ -108,4 +86,41 @@ export function enterScreen() {
     window.clearTimeout(renewTimer);
     window.clearInterval(tickTimer);
   };
+}
+
+/**
+ * Why the shopper may not enter, and the way on: add a card when the cloud asks for payment, else try again.
+ * @param {unknown} err
+ * @param {() => void} retry
+ */
+function refusal(err, retry) {
+  const needsCard = err instanceof ApiError && err.status === PAYMENT_REQUIRED;
+  return [
+    h(
+      'div',
+      { class: 'notice card', 'data-testid': 'entry-refused' },
+      h('strong', {}, 'You can’t enter yet'),
+      h('p', {}, messageOf(err)),
+    ),
+    needsCard
+      ? h('button', { class: 'wide', onclick: () => go('wallet') }, 'Add a card')
+      : h('button', { class: 'ghost wide', onclick: retry }, 'Try again'),
+  ];
+}
+
+/**
+ * Fills and shows the store picker when the cloud serves several stores; forgets a saved store that is gone.
+ * @param {HTMLSelectElement} storePicker
+ */
+async function offerStores(storePicker) {
+  const { stores: all } = await stores();
+  const saved = localStorage.getItem(STORE_KEY);
+  if (saved !== null && !all.some((s) => s.storeId === saved)) localStorage.removeItem(STORE_KEY);
+  if (all.length > 1) {
+    storePicker.replaceChildren(...all.map((s) => h('option', { value: s.storeId }, s.name)));
+    const first = all[0];
+    if (localStorage.getItem(STORE_KEY) === null && first) localStorage.setItem(STORE_KEY, first.storeId);
+    storePicker.value = localStorage.getItem(STORE_KEY) ?? '';
+    storePicker.hidden = false;
+  }
 }

@@ -13,6 +13,7 @@ import {
   signOut,
 } from './api.js';
 import { banner } from './banner.js';
+import { behaviourCards } from './behaviour-view.js';
 import { badge, h, money, show, when } from './dom.js';
 import { go } from './router.js';
 
@@ -48,25 +49,6 @@ export function meScreen() {
   show(h('h1', {}, 'Me'), body);
   Promise.all([profile(), history()])
     .then(([me, past]) => {
-      /** @type {Consent} */
-      const consent = { ...me.consent };
-      /**
-       * @param {keyof Consent} key
-       * @param {string} text
-       */
-      const toggle = (key, text) => {
-        const input = h('input', {
-          type: 'checkbox',
-          'data-testid': `consent-${key}`,
-          checked: consent[key],
-        });
-        input.addEventListener('change', async () => {
-          consent[key] = input.checked;
-          await setConsent(consent);
-          banner('Saved');
-        });
-        return h('label', { class: 'switch' }, h('span', {}, text), input);
-      };
       body.replaceChildren(
         h(
           'div',
@@ -82,28 +64,9 @@ export function meScreen() {
         ),
         h('h2', {}, 'Purchases, in store and online'),
         h('div', { class: 'card' }, historyView(past.purchases)),
-        me.behaviour.consideredNotBought.length > 0
-          ? h(
-              'div',
-              { class: 'card' },
-              h('h2', {}, 'You looked at'),
-              ...me.behaviour.consideredNotBought.slice(0, 5).map((c) => h('p', {}, c.name)),
-            )
-          : '',
+        ...behaviourCards(me.behaviour),
         h('h2', {}, 'Privacy'),
-        h(
-          'div',
-          { class: 'card' },
-          toggle('behaviourTracking', 'Remember what I look at in store (put-backs, aisles) for offers'),
-          toggle('marketing', 'Send me offers by email'),
-          h(
-            'p',
-            { class: 'muted' },
-            'Without consent the store keeps only what your bill needs. No cameras recognise faces.',
-          ),
-          h('button', { class: 'ghost wide', onclick: exportData }, 'Download my data'),
-          h('button', { class: 'danger wide', onclick: erase }, 'Erase my account'),
-        ),
+        privacyCard(me.consent),
         h(
           'button',
           {
@@ -120,6 +83,54 @@ export function meScreen() {
       );
     })
     .catch((err) => body.replaceChildren(h('p', { class: 'error' }, messageOf(err))));
+}
+
+/**
+ * Consent switches (each saved as it changes), what consent means, export and erasure.
+ * @param {Consent} given
+ */
+function privacyCard(given) {
+  /** @type {Consent} */
+  const consent = { ...given };
+  /**
+   * @param {keyof Consent} key
+   * @param {string} text
+   */
+  const toggle = (key, text) => {
+    const input = h('input', {
+      type: 'checkbox',
+      'data-testid': `consent-${key}`,
+      checked: consent[key],
+    });
+    input.addEventListener('change', async () => {
+      consent[key] = input.checked;
+      await setConsent(consent);
+      banner('Saved');
+    });
+    return h('label', { class: 'switch' }, h('span', {}, text), input);
+  };
+  return h(
+    'div',
+    { class: 'card' },
+    toggle('behaviourTracking', 'Remember what I look at and compare in store, for my profile and offers'),
+    toggle('marketing', 'Send me offers by email'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Without consent the store keeps only what your bill needs. No cameras recognise faces.',
+    ),
+    h(
+      'p',
+      { class: 'muted', 'data-testid': 'consent-text' },
+      'With it, the store works out from where you stood and what you picked up: shelves you lingered at ',
+      'without taking (3 s or more), products you compared, time per aisle and category, time to your ',
+      'first pick and a rough path. It is sent with your visit, kept with your account until you switch ',
+      'this off or erase your account (then deleted), shown only to you and used for your offers; staff ',
+      'see only totals without names.',
+    ),
+    h('button', { class: 'ghost wide', onclick: exportData }, 'Download my data'),
+    h('button', { class: 'danger wide', onclick: erase }, 'Erase my account'),
+  );
 }
 
 async function exportData() {

@@ -25,32 +25,7 @@ export function shopScreen() {
     holds.replaceChildren(
       ...(list.length === 0
         ? [h('p', { class: 'muted' }, 'Nothing reserved.')]
-        : list.map((r) =>
-            h(
-              'div',
-              { class: 'row card' },
-              h(
-                'span',
-                {},
-                `${r.quantity} × ${r.sku} at ${r.storeId}`,
-                h('br'),
-                h('span', { class: 'muted' }, `until ${when(r.expiresAt)}`),
-              ),
-              r.status === 'held'
-                ? h(
-                    'button',
-                    {
-                      class: 'ghost small',
-                      onclick: async () => {
-                        await cancelReservation(r.reservationId);
-                        loadHolds();
-                      },
-                    },
-                    'Cancel',
-                  )
-                : badge(r.status),
-            ),
-          )),
+        : list.map((r) => reservationRow(r, loadHolds))),
     );
   };
 
@@ -58,37 +33,15 @@ export function shopScreen() {
     const { products } = await productsAt(picker.value, search.value.trim());
     results.replaceChildren(
       ...products.slice(0, PRODUCTS_SHOWN).map((p) =>
-        h(
-          'div',
-          { class: 'card', 'data-testid': 'product', 'data-sku': p.sku },
-          h('div', { class: 'row' }, h('strong', {}, p.name), h('span', {}, money(p.priceCents, p.currency))),
-          h(
-            'div',
-            { class: 'row' },
-            h(
-              'span',
-              { class: 'muted', 'data-testid': 'availability' },
-              p.available > 0 ? `${p.available} in stock here` : 'Out of stock here',
-            ),
-            h(
-              'button',
-              {
-                class: 'small',
-                disabled: p.available === 0,
-                onclick: async () => {
-                  try {
-                    await reserve({ storeId: picker.value, sku: p.sku, quantity: 1 });
-                    banner(`Reserved: ${p.name}`);
-                    await Promise.all([loadProducts(), loadHolds()]);
-                  } catch (err) {
-                    banner(messageOf(err));
-                  }
-                },
-              },
-              'Reserve',
-            ),
-          ),
-        ),
+        productCard(p, async () => {
+          try {
+            await reserve({ storeId: picker.value, sku: p.sku, quantity: 1 });
+            banner(`Reserved: ${p.name}`);
+            await Promise.all([loadProducts(), loadHolds()]);
+          } catch (err) {
+            banner(messageOf(err));
+          }
+        }),
       ),
     );
   };
@@ -126,4 +79,59 @@ export function shopScreen() {
     })
     .catch((err) => results.replaceChildren(h('p', { class: 'error' }, messageOf(err))));
   return () => window.clearTimeout(debounce);
+}
+
+/**
+ * One reservation, with a Cancel button while it is held.
+ * @param {import('./api.js').Reservation} r
+ * @param {() => void} onCancelled
+ */
+function reservationRow(r, onCancelled) {
+  return h(
+    'div',
+    { class: 'row card' },
+    h(
+      'span',
+      {},
+      `${r.quantity} × ${r.sku} at ${r.storeId}`,
+      h('br'),
+      h('span', { class: 'muted' }, `until ${when(r.expiresAt)}`),
+    ),
+    r.status === 'held'
+      ? h(
+          'button',
+          {
+            class: 'ghost small',
+            onclick: async () => {
+              await cancelReservation(r.reservationId);
+              onCancelled();
+            },
+          },
+          'Cancel',
+        )
+      : badge(r.status),
+  );
+}
+
+/**
+ * One product with its price, what is in stock here, and a Reserve button.
+ * @param {import('./api.js').StockedProduct} p
+ * @param {() => Promise<void>} onReserve
+ */
+function productCard(p, onReserve) {
+  return h(
+    'div',
+    { class: 'card', 'data-testid': 'product', 'data-sku': p.sku },
+    h('div', { class: 'row' }, h('strong', {}, p.name), h('span', {}, money(p.priceCents, p.currency))),
+    h(
+      'div',
+      { class: 'row' },
+      h(
+        'span',
+        { class: 'muted', 'data-testid': 'availability' },
+        p.available > 0 ? `${p.available} in stock here` : 'Out of stock here',
+      ),
+      h('button', { class: 'small', disabled: p.available === 0, onclick: onReserve }, 'Reserve'),
+    ),
+  );
 }

@@ -4,6 +4,7 @@
 /**
  * @import { FloorSnapshotMessages } from '../../../shared/floor-messages.ts'
  * @import { AlertAck, AssignBody } from '../../../shared/schemas/floor-decisions.ts'
+ * @import { FloorHeatMap } from '../../../shared/schemas/floor-heat.ts'
  * @import { VisitReplay } from '../../../shared/schemas/floor-snapshot.ts'
  * @import { StaffSession } from '../../../shared/schemas/floor-staff.ts'
  */
@@ -70,6 +71,15 @@ export const fetchState = async () => /** @type {FloorSnapshotMessages} */ (awai
  */
 export const fetchVisit = async (sessionId) =>
   /** @type {VisitReplay} */ (await call(`/floor/api/visits/${encodeURIComponent(sessionId)}`));
+
+/**
+ * The floor heat per lane over [from, to) (ms since the epoch): no one is named in it.
+ * @param {number} from
+ * @param {number} to
+ * @returns {Promise<FloorHeatMap>}
+ */
+export const fetchHeat = async (from, to) =>
+  /** @type {FloorHeatMap} */ (await call(`/floor/api/heatmap?from=${from}&to=${to}`));
 
 /**
  * @param {string} exceptionId

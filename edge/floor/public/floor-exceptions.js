@@ -52,17 +52,13 @@ function productsFor(x) {
     .flatMap((l) => (x.event.lanes.includes(l.id) && l.sku ? [{ sku: l.sku, count: 1, likelihood: 0 }] : []));
 }
 
-/** @param {FloorException} x */
-function buildCard(x) {
-  const e = x.event;
-  const canDecide = signedIn()?.user.role === 'supervisor';
-  const products = productsFor(x);
-  const session = h(
-    'select',
-    { class: 'x-session' },
-    x.candidateSessions.map((s) => h('option', { value: s }, `session ${short(s)}`)),
-  );
-  const product = h(
+/**
+ * The product to bill: the likely ones with their likelihood, and every product when none explains the weight.
+ * @param {FloorException} x
+ * @param {ProductHypothesis[]} products
+ */
+function productSelect(x, products) {
+  return h(
     'select',
     { class: 'x-product' },
     products.map((p) =>
@@ -75,6 +71,19 @@ function buildCard(x) {
     ),
     x.candidateProducts.length ? null : anyProductGroup(),
   );
+}
+
+/** @param {FloorException} x */
+function buildCard(x) {
+  const e = x.event;
+  const canDecide = signedIn()?.user.role === 'supervisor';
+  const products = productsFor(x);
+  const session = h(
+    'select',
+    { class: 'x-session' },
+    x.candidateSessions.map((s) => h('option', { value: s }, `session ${short(s)}`)),
+  );
+  const product = productSelect(x, products);
   const count = h('input', {
     class: 'x-count',
     type: 'number',

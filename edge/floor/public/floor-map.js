@@ -29,6 +29,16 @@ let baseKey = '';
 let baseStale = true;
 /** by lane id: where it is drawn (px) */
 const laneRects = /** @type {Map<string, Rect>} */ (new Map());
+/** by lane id: the heat layer's intensity, 0–1 (empty: the layer is off) */
+let heat = /** @type {Map<string, number>} */ (new Map());
+
+/**
+ * Shows the heat layer (by lane id, 0–1), or hides it with an empty map.
+ * @param {Map<string, number>} intensities
+ */
+export function setHeat(intensities) {
+  heat = intensities;
+}
 
 /** @param {number} x */
 const X = (x) => view.ox + x * view.s;
@@ -124,6 +134,16 @@ function sessionColour(sessionId) {
  * @param {number} elapsedMs since the last frame
  */
 function drawMoving(ctx, now, elapsedMs) {
+  for (const [lane, intensity] of heat) {
+    const rect = laneRects.get(lane);
+    if (rect === undefined || intensity <= 0) continue;
+    // from a faint amber to a strong red, over the lane and a little into the aisle before it
+    ctx.fillStyle = `rgba(255,${Math.round(180 - 150 * intensity)},40,${0.25 + 0.6 * intensity})`;
+    ctx.fillRect(rect.x - 2, rect.y - 2, rect.w + 4, rect.h + 4);
+    // outlined, so a hot lane is never taken for an empty one
+    ctx.strokeStyle = '#ffffff';
+    ctx.strokeRect(rect.x - 2, rect.y - 2, rect.w + 4, rect.h + 4);
+  }
   for (const [lane, alpha] of flashing(now)) {
     const rect = laneRects.get(lane);
     if (rect === undefined) continue;

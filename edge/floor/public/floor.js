@@ -13,6 +13,7 @@ import { byId } from './floor-dom.js';
 import { renderExceptions } from './floor-exceptions.js';
 import { renderFeed, startFeedFilters } from './floor-feed.js';
 import { startFrameViewer } from './floor-frames.js';
+import { startHeat } from './floor-heat.js';
 import { connectLive } from './floor-live.js';
 import { showSignedIn, startLogin } from './floor-login.js';
 import { startMap } from './floor-map.js';
@@ -65,6 +66,7 @@ async function reloadState() {
 startMetrics();
 startMap();
 startFrameViewer();
+startHeat();
 startFeedFilters();
 startAlertReminders();
 startTabs({

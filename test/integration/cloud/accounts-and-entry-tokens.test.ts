@@ -169,7 +169,18 @@ for (const backend of BACKENDS) {
         },
       );
       expect(protectedHeader).toEqual({ alg: 'EdDSA', typ: ENTRY_TOKEN_TYPE, kid: key.kid });
-      expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'party', 'sub']);
+      expect(Object.keys(payload).sort()).toEqual([
+        'aud',
+        'behaviour',
+        'exp',
+        'iat',
+        'iss',
+        'jti',
+        'party',
+        'sub',
+      ]);
+      // no consent given: the edge derives nothing from the floor (#19)
+      expect(payload.behaviour).toBe(false);
       expect(payload.sub).toBe(shopper.accountId);
       expect(payload.aud).toBe(OTHER_STORE_ID);
       expect(response.json<{ storeId: string }>().storeId).toBe(OTHER_STORE_ID);
@@ -245,6 +256,7 @@ for (const backend of BACKENDS) {
           '/v1/shop/orders',
           '/v1/shop/products/{sku}/bought-together',
           '/v1/shop/stock',
+          '/v1/staff/behaviour',
           '/v1/staff/disputes',
           '/v1/staff/disputes/{disputeId}/decision',
           '/v1/stores',

@@ -40,6 +40,7 @@ for (const backend of BACKENDS) {
         '003-omnichannel.sql',
         '004-entry-tokens.sql',
         '005-session-expiry-index.sql',
+        '006-floor-behaviour.sql',
       ]);
       expect(await migrate(db)).toEqual([]);
       provider = new SandboxPaymentProvider(db, new ManualClock(1_700_000_000_000));

@@ -15,11 +15,11 @@ import { AlertBook } from '../../../edge/floor/alert-book.ts';
 import { cloudLinkHeldAlert, cloudLinkRestoredAlert } from '../../../edge/outbox/cloud-link-alert.ts';
 import { CloudSync } from '../../../edge/outbox/cloud-sync.ts';
 import { Outbox, type OutboxItem } from '../../../edge/outbox/outbox.ts';
+import { type SwitchableLink, startSwitchableLink } from '../../../evaluation/harness/switchable-link.ts';
 import { Random } from '../../../shared/random.ts';
 import type { Alert } from '../../../shared/schemas/alert.ts';
 import type { VisitUpload } from '../../../shared/schemas/visit.ts';
 import { SteppedTime } from '../../../shared/timers.ts';
-import { type SwitchableLink, startSwitchableLink } from '../../../simulators/harness/switchable-link.ts';
 import {
   admit,
   BACKENDS,

@@ -39,6 +39,7 @@ const ROUTES = [
   ['get', '/floor/api/exceptions/{id}/frames/{frameId}', 'viewer'],
   ['get', '/floor/api/visits/{sessionId}', 'viewer'],
   ['post', '/floor/api/alerts/{id}/ack', 'viewer'],
+  ['get', '/floor/api/heatmap', 'viewer'],
   ['get', '/floor/ws', 'viewer'],
 ] as const;
 

@@ -5,9 +5,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ScenarioRun } from '../../../simulators/evaluation/evaluate-scenario.ts';
-import { runInFreshStore } from '../../../simulators/evaluation/run-in-fresh-store.ts';
-import { scenarioResult } from '../../../simulators/evaluation/scenario-result.ts';
+import type { ScenarioRun } from '../../../evaluation/store-eval/evaluate-scenario.ts';
+import { runInFreshStore } from '../../../evaluation/store-eval/run-in-fresh-store.ts';
+import { scenarioResult } from '../../../evaluation/store-eval/scenario-result.ts';
 import { loadScenario } from '../../../simulators/scenario/scenario-loader.ts';
 import { realMosquitto } from '../../support/services.ts';
 

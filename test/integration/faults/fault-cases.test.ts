@@ -6,8 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runFaults } from '../../../evaluation/faults/run-faults.ts';
 import { loadStoreConfig } from '../../../shared/store-config.ts';
-import { runFaults } from '../../../simulators/faults/run-faults.ts';
 import { mosquittoSkipReason } from '../../support/mosquitto-process.ts';
 import { realPostgres } from '../../support/services.ts';
 

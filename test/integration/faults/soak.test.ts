@@ -5,8 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runSoak } from '../../../evaluation/faults/soak-run.ts';
 import { loadStoreConfig } from '../../../shared/store-config.ts';
-import { runSoak } from '../../../simulators/faults/soak-run.ts';
 import { mosquittoSkipReason } from '../../support/mosquitto-process.ts';
 import { realPostgres } from '../../support/services.ts';
 

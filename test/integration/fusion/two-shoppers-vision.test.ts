@@ -10,10 +10,10 @@ import { SessionStore } from '../../../edge/checkout/session-store.ts';
 import { replayVisit } from '../../../edge/checkout/visit-replay.ts';
 import { openEdgeDatabase } from '../../../edge/db/edge-database.ts';
 import { Outbox } from '../../../edge/outbox/outbox.ts';
+import type { ScenarioRun } from '../../../evaluation/store-eval/evaluate-scenario.ts';
+import { runInFreshStore } from '../../../evaluation/store-eval/run-in-fresh-store.ts';
+import { scoreVisits } from '../../../evaluation/store-eval/score-visits.ts';
 import type { VisitUpload } from '../../../shared/schemas/visit.ts';
-import type { ScenarioRun } from '../../../simulators/evaluation/evaluate-scenario.ts';
-import { runInFreshStore } from '../../../simulators/evaluation/run-in-fresh-store.ts';
-import { scoreVisits } from '../../../simulators/evaluation/score-visits.ts';
 import { loadScenario } from '../../../simulators/scenario/scenario-loader.ts';
 import { realMosquitto } from '../../support/services.ts';
 

@@ -2,7 +2,7 @@
 // embedded broker) and the cloud's routes; nothing crashes, no 5xx, the edge counts what it drops, and a
 // normal visit afterwards bills exactly.
 import { describe, expect, it } from 'vitest';
-import { runBoundaryFuzz } from '../../../simulators/fuzz/boundary-fuzz.ts';
+import { runBoundaryFuzz } from '../../../evaluation/fuzz/boundary-fuzz.ts';
 import { loadScenario } from '../../../simulators/scenario/scenario-loader.ts';
 
 describe('boundary fuzzing (short run)', () => {

@@ -2,7 +2,7 @@
 // 12-sample batches: exactly its two picks come out, on the right plates, with the right product and
 // count and time, and nothing else on any plate. On aedes, and on Mosquitto when configured.
 import { describe, expect, it } from 'vitest';
-import { evaluateRecording } from '../../../simulators/recordings/evaluate-recording.ts';
+import { evaluateRecording } from '../../../evaluation/recordings/evaluate-recording.ts';
 import { realMosquitto } from '../../support/services.ts';
 
 const RECORDING = '../shared/data/autocheckout-cps-test-01';

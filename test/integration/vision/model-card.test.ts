@@ -8,10 +8,10 @@ import {
   EMBED_CROP,
   EMBEDDER_MODEL,
 } from '../../../edge/vision/vision-defaults.ts';
+import { type LabelledFrame, renderLabelledFrames } from '../../../evaluation/vision-eval/labelled-frames.ts';
+import { measureDetector, measureEmbedder } from '../../../evaluation/vision-eval/model-check.ts';
 import { Random } from '../../../shared/random.ts';
 import { loadStoreConfig } from '../../../shared/store-config.ts';
-import { type LabelledFrame, renderLabelledFrames } from '../../../simulators/vision/labelled-frames.ts';
-import { measureDetector, measureEmbedder } from '../../../simulators/vision/model-check.ts';
 import { identityPool } from '../../../simulators/vision/training-scenes.ts';
 
 const card = (name: string) =>

@@ -11,6 +11,7 @@ describe('loadMigrations', () => {
       '003-omnichannel.sql',
       '004-entry-tokens.sql',
       '005-session-expiry-index.sql',
+      '006-floor-behaviour.sql',
     ]);
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
     expect(migrations[0]?.sql).toContain('CREATE TABLE receipts');

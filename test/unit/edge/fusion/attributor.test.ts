@@ -195,6 +195,26 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     expect(three(owned('mia', 0.12, 0.5, 1), false)).toBe('close-call');
   });
 
+  it('neighbours whose hands were seen in their own lanes count only as standing by', () => {
+    // shoulder to shoulder at one shelf, lanes 0.5 m apart: each neighbour's hand was in the next lane
+    const crowd = seen(
+      true,
+      owned('mia', 0.04, 0.46, 1),
+      c('ada', 0.48, 0.67),
+      c('ben', 0.5, 0.7),
+      c('eva', 0.51, 0.68),
+    );
+    expect(
+      attributeEvent(['ada', 'mia', 'ben', 'eva'], crowd, {
+        ...DEFAULT_FUSION.attribution,
+        otherHandAwayM: 0.6,
+      }).evidence.rule,
+    ).toBe('close-call');
+    const a = attributeEvent(['ada', 'mia', 'ben', 'eva'], crowd);
+    expect(a).toMatchObject({ sessionId: 'mia', attribution: 'vision', evidence: { rule: 'reach' } });
+    expect(a.confidence).toBeGreaterThanOrEqual(0.9);
+  });
+
   it('a neighbour whose own hand came near the lane still counts in full', () => {
     const a = attributeEvent(
       ['ada', 'mia'],

@@ -56,6 +56,16 @@ describe('resolvePutBack', () => {
     expect(resolvePutBack(putBack({}), ['alice', 'bob'], both)).toBeUndefined();
   });
 
+  it('leaves a put-back with whoever put it back while a pick of that product waits for a decision', () => {
+    // the one who put it back may be the taker of the undecided pick: their cart is not known yet
+    const event = putBack({ hypotheses: [{ sku: 'CHEDDAR', count: 1, likelihood: 1 }], ambiguous: false });
+    expect(resolvePutBack(event, ['alice', 'bob'], holds, (sku) => sku === 'CHEDDAR')).toBeUndefined();
+    expect(resolvePutBack(event, ['alice', 'bob'], holds, (sku) => sku === 'MILK')).toMatchObject({
+      sessionId: 'bob',
+      rule: 'returned-for-other',
+    });
+  });
+
   it("takes an item the shopper never had off the one other shopper's cart that holds it", () => {
     const event = putBack({ hypotheses: [{ sku: 'CHEDDAR', count: 1, likelihood: 1 }], ambiguous: false });
     expect(resolvePutBack(event, ['alice', 'bob'], holds)).toMatchObject({

@@ -1,0 +1,336 @@
+// Measures the vision models against rendered ground truth, the way their model cards state it: person and
+// hand detection recall/precision at 0.3 m on the floor, whose hand each found hand was given to (overall and
+// among people in a crowd), and re-identification rank-1 over a gallery.
+import { writeCrop, writeNchw } from '../../edge/vision/frame-prep.ts';
+import { assignHands, type SeenHand } from '../../edge/vision/hand-owner.ts';
+import type { AppearanceEmbedder, HeatmapDetector } from '../../edge/vision/onnx-models.ts';
+import { projectToFloor } from '../../shared/homography.ts';
+import type { Camera } from '../../shared/store-config.ts';
+import type { LabelledFrame } from './labelled-frames.ts';
+
+export const MATCH_RADIUS_M = 0.3;
+
+export interface DetectionScore {
+  truePositives: number;
+  falsePositives: number;
+  falseNegatives: number;
+  recall: number;
+  precision: number;
+  /** Mean floor error of matched detections, metres. */
+  meanErrorM: number;
+}
+
+/** Greedy nearest-first matching of detections to truths within `radius`. */
+export function scoreMatches(
+  truths: Array<{ x: number; y: number }>,
+  found: Array<{ x: number; y: number }>,
+  radius = MATCH_RADIUS_M,
+): {
+  tp: number;
+  fp: number;
+  fn: number;
+  errorSum: number;
+  /** The matched detection of each truth (index into `found`), or -1. */
+  foundOf: number[];
+} {
+  const pairs: Array<{ t: number; f: number; d: number }> = [];
+  truths.forEach((t, ti) => {
+    found.forEach((f, fi) => {
+      const d = Math.hypot(t.x - f.x, t.y - f.y);
+      if (d <= radius) pairs.push({ t: ti, f: fi, d });
+    });
+  });
+  pairs.sort((a, b) => a.d - b.d);
+  const usedT = new Set<number>();
+  const usedF = new Set<number>();
+  const foundOf = truths.map(() => -1);
+  let errorSum = 0;
+  for (const p of pairs) {
+    if (usedT.has(p.t) || usedF.has(p.f)) continue;
+    usedT.add(p.t);
+    usedF.add(p.f);
+    foundOf[p.t] = p.f;
+    errorSum += p.d;
+  }
+  return { tp: usedT.size, fp: found.length - usedF.size, fn: truths.length - usedT.size, errorSum, foundOf };
+}
+
+export function summarise(tp: number, fp: number, fn: number, errorSum: number): DetectionScore {
+  return {
+    truePositives: tp,
+    falsePositives: fp,
+    falseNegatives: fn,
+    recall: tp + fn === 0 ? 1 : tp / (tp + fn),
+    precision: tp + fp === 0 ? 1 : tp / (tp + fp),
+    meanErrorM: tp === 0 ? 0 : errorSum / tp,
+  };
+}
+
+/** How the hands found were given to people (`edge/vision/hand-owner.ts`), over true hands that were found. */
+export interface AssociationScore {
+  /** True hands found (matched within 0.3 m). */
+  hands: number;
+  /** Of those, the share whose first (best) owner is the detection of the true owner. */
+  accuracy: number;
+  /** The share given to more than one person (contested: fusion asks staff). */
+  contestedShare: number;
+  /** The share given first to someone else with owner confidence ≥ 0.75 (a sure mistake). */
+  wrongSureShare: number;
+  /** The share given to one person with owner confidence ≥ 0.75 (fusion need not ask staff). */
+  sureShare: number;
+}
+
+export interface DetectorScore {
+  people: DetectionScore;
+  hands: DetectionScore;
+  association: AssociationScore;
+  /** The same, over people with someone else within CROWDED_M (and their hands). */
+  crowded: { people: DetectionScore; hands: DetectionScore; association: AssociationScore };
+}
+
+/** A person is in a crowd when someone else stands within this (m). */
+export const CROWDED_M = 1;
+
+/** Counts: detection [tp, fp, fn, errorSum] and association [hands, right, contested, wrongSure, sure]. */
+class Tally {
+  readonly det = { people: [0, 0, 0, 0], hands: [0, 0, 0, 0] };
+  readonly assoc = [0, 0, 0, 0, 0];
+  add(key: 'people' | 'hands', tp: number, fp: number, fn: number, err: number) {
+    const t = this.det[key];
+    t[0] = (t[0] ?? 0) + tp;
+    t[1] = (t[1] ?? 0) + fp;
+    t[2] = (t[2] ?? 0) + fn;
+    t[3] = (t[3] ?? 0) + err;
+  }
+  score(key: 'people' | 'hands'): DetectionScore {
+    const [a = 0, b = 0, c = 0, d = 0] = this.det[key];
+    return summarise(a, b, c, d);
+  }
+  association(): AssociationScore {
+    const [n = 0, right = 0, contested = 0, wrongSure = 0, sure = 0] = this.assoc;
+    const share = (v: number) => (n === 0 ? 1 : v / n);
+    return {
+      hands: n,
+      accuracy: share(right),
+      contestedShare: n === 0 ? 0 : contested / n,
+      wrongSureShare: n === 0 ? 0 : wrongSure / n,
+      sureShare: n === 0 ? 0 : sure / n,
+    };
+  }
+}
+
+/** Owner confidence from which a hand given to one person counts as sure. */
+const SURE_CONFIDENCE = 0.75;
+
+/**
+ * Person and hand detection, and whose hand each found hand was given to, the way the edge does it: peaks
+ * projected to the floor, hands assigned by `assignHands` with the default settings.
+ */
+export async function measureDetector(
+  detector: HeatmapDetector,
+  frames: readonly LabelledFrame[],
+  cameras: ReadonlyMap<string, Camera>,
+): Promise<DetectorScore> {
+  const { width, height } = detector.input;
+  const plane = 3 * width * height;
+  const batchSize = 16;
+  const batch = new Float32Array(batchSize * plane);
+  const all = new Tally();
+  const crowd = new Tally();
+  for (let start = 0; start < frames.length; start += batchSize) {
+    const chunk = frames.slice(start, start + batchSize);
+    chunk.forEach((f, i) => {
+      writeNchw(f.rgb, detector.input, batch, i);
+    });
+    const results = await detector.detect(batch, chunk.length);
+    chunk.forEach((frame, i) => {
+      const camera = cameras.get(frame.camera);
+      const result = results[i];
+      if (camera === undefined || result === undefined) return;
+      const sx = camera.imageWidth / width;
+      const sy = camera.imageHeight / height;
+      const toFloor = (p: { x: number; y: number }) => projectToFloor(camera.homography, p.x * sx, p.y * sy);
+      scoreFrame(
+        frame,
+        result.people.map(toFloor),
+        result.hands.map((h) => ({
+          ...toFloor(h),
+          ...(h.owner === undefined ? {} : { owner: toFloor(h.owner) }),
+        })),
+        all,
+        crowd,
+      );
+    });
+  }
+  return {
+    people: all.score('people'),
+    hands: all.score('hands'),
+    association: all.association(),
+    crowded: { people: crowd.score('people'), hands: crowd.score('hands'), association: crowd.association() },
+  };
+}
+
+function scoreFrame(
+  frame: LabelledFrame,
+  people: Array<{ x: number; y: number }>,
+  hands: SeenHand[],
+  all: Tally,
+  crowd: Tally,
+): void {
+  const truths = frame.people;
+  const crowded = truths.map((t, i) =>
+    truths.some((o, j) => j !== i && Math.hypot(o.x - t.x, o.y - t.y) <= CROWDED_M),
+  );
+  const ps = scoreMatches(truths, people);
+  const handOwner = truths.flatMap((p, i) => (p.hand === undefined ? [] : [i]));
+  const handTruths = handOwner.map((i) => truths[i]?.hand as { x: number; y: number });
+  const hs = scoreMatches(handTruths, hands);
+  all.add('people', ps.tp, ps.fp, ps.fn, ps.errorSum);
+  all.add('hands', hs.tp, hs.fp, hs.fn, hs.errorSum);
+  // the crowded subset: its truths, and the unmatched detections nearest one of its people
+  const nearestTruth = (p: { x: number; y: number }) => {
+    let best = -1;
+    let bestD = Number.POSITIVE_INFINITY;
+    truths.forEach((t, i) => {
+      const d = Math.hypot(t.x - p.x, t.y - p.y);
+      if (d < bestD) {
+        bestD = d;
+        best = i;
+      }
+    });
+    return bestD <= CROWDED_M ? best : -1;
+  };
+  const subset = (
+    key: 'people' | 'hands',
+    owners: number[],
+    foundOf: number[],
+    found: Array<{ x: number; y: number }>,
+    truthPoints: Array<{ x: number; y: number }>,
+  ) => {
+    let tp = 0;
+    let fn = 0;
+    let err = 0;
+    const matched = new Set(foundOf);
+    owners.forEach((owner, t) => {
+      if (!crowded[owner]) return;
+      const f = foundOf[t] ?? -1;
+      if (f < 0) fn++;
+      else {
+        tp++;
+        const a = found[f] as { x: number; y: number };
+        const b = truthPoints[t] as { x: number; y: number };
+        err += Math.hypot(a.x - b.x, a.y - b.y);
+      }
+    });
+    const fp = found.filter((f, i) => {
+      if (matched.has(i)) return false;
+      const t = nearestTruth(f);
+      return t >= 0 && crowded[t] === true;
+    }).length;
+    crowd.add(key, tp, fp, fn, err);
+  };
+  subset(
+    'people',
+    truths.map((_, i) => i),
+    ps.foundOf,
+    people,
+    truths,
+  );
+  subset('hands', handOwner, hs.foundOf, hands, handTruths);
+  tallyWhoseHand(people, hands, handOwner, ps.foundOf, hs.foundOf, crowded, all, crowd);
+}
+
+/** Whose hand: each found true hand's best owner (the edge's assignHands) against the detection of its true owner. */
+function tallyWhoseHand(
+  people: Array<{ x: number; y: number }>,
+  hands: SeenHand[],
+  handOwner: number[],
+  personFoundOf: number[],
+  handFoundOf: number[],
+  crowded: boolean[],
+  all: Tally,
+  crowd: Tally,
+): void {
+  const owners = assignHands(people, hands);
+  handOwner.forEach((owner, t) => {
+    const f = handFoundOf[t] ?? -1;
+    if (f < 0) return;
+    const given = owners[f];
+    const right =
+      given !== undefined && given.people[0] !== undefined && given.people[0] === personFoundOf[owner];
+    const contested = (given?.people.length ?? 0) > 1;
+    const sure = given?.people.length === 1 && (given.confidence ?? 0) >= SURE_CONFIDENCE;
+    const wrongSure = !right && sure;
+    for (const tally of crowded[owner] ? [all, crowd] : [all]) {
+      tally.assoc[0] = (tally.assoc[0] ?? 0) + 1;
+      if (right) tally.assoc[1] = (tally.assoc[1] ?? 0) + 1;
+      if (contested) tally.assoc[2] = (tally.assoc[2] ?? 0) + 1;
+      if (wrongSure) tally.assoc[3] = (tally.assoc[3] ?? 0) + 1;
+      if (sure) tally.assoc[4] = (tally.assoc[4] ?? 0) + 1;
+    }
+  });
+}
+
+/** Rank-1 re-identification: each crop's nearest identity centroid (from the other crops) is its own. */
+export async function measureEmbedder(
+  embedder: AppearanceEmbedder,
+  frames: readonly LabelledFrame[],
+  input: { width: number; height: number },
+  galleryIdentities = 20,
+): Promise<{ rank1: number; crops: number; sameCos: number; otherCos: number }> {
+  const c = embedder.crop;
+  const items: Array<{ id: number; emb: Float32Array }> = [];
+  const crops = new Float32Array(64 * 3 * c * c);
+  let pending: number[] = [];
+  const flush = async () => {
+    const embs = await embedder.embed(crops, pending.length);
+    for (const [i, emb] of embs.entries()) items.push({ id: pending[i] as number, emb });
+    pending = [];
+  };
+  for (const frame of frames) {
+    for (const p of frame.people) {
+      if (p.cx < 0 || p.cy < 0 || p.cx >= input.width || p.cy >= input.height) continue;
+      writeCrop(frame.rgb, input, p.cx, p.cy, c, crops, pending.length);
+      pending.push(p.identity);
+      if (pending.length === 64) await flush();
+    }
+  }
+  if (pending.length > 0) await flush();
+  const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * (b[i] ?? 0), 0);
+  const ids = [...new Set(items.map((i) => i.id))].slice(0, galleryIdentities);
+  let hits = 0;
+  let n = 0;
+  let same = 0;
+  let sameN = 0;
+  let other = 0;
+  let otherN = 0;
+  for (const [qi, q] of items.entries()) {
+    if (!ids.includes(q.id)) continue;
+    let best = -2;
+    let bestId = -1;
+    for (const id of ids) {
+      const refs = items.filter((r, ri) => r.id === id && ri !== qi);
+      if (refs.length === 0) continue;
+      const score = refs.reduce((s, r) => s + dot(q.emb, r.emb), 0) / refs.length;
+      if (id === q.id) {
+        same += score;
+        sameN++;
+      } else {
+        other += score;
+        otherN++;
+      }
+      if (score > best) {
+        best = score;
+        bestId = id;
+      }
+    }
+    n++;
+    if (bestId === q.id) hits++;
+  }
+  return {
+    rank1: n === 0 ? 0 : hits / n,
+    crops: n,
+    sameCos: same / Math.max(1, sameN),
+    otherCos: other / Math.max(1, otherN),
+  };
+}

@@ -1,0 +1,97 @@
+// The hold on a receipt runs out with a put-back still waiting for staff: the returned item must not stay on
+// the receipt of the shopper who held it (a doubtful pick is not charged; a doubtful put-back is credited).
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { Checkout } from '../../../../edge/checkout/checkout.ts';
+import { SessionStore } from '../../../../edge/checkout/session-store.ts';
+import { openEdgeDatabase } from '../../../../edge/db/edge-database.ts';
+import { createEdgeMetrics } from '../../../../edge/edge-metrics.ts';
+import { Outbox } from '../../../../edge/outbox/outbox.ts';
+import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
+import type { VisitUpload } from '../../../../shared/schemas/visit.ts';
+import { SteppedTime } from '../../../../shared/timers.ts';
+
+const event = (over: Partial<ShelfEvent>): ShelfEvent => ({
+  v: 1,
+  eventId: 'e1',
+  kind: 'pick',
+  shelf: 'S02',
+  lane: 'S02-L03',
+  lanes: ['S02-L03'],
+  loadCell: 'S02-LC03',
+  startTs: 10_000,
+  endTs: 10_800,
+  peakTs: 10_300,
+  deltaGrams: -575,
+  deltaSdGrams: 4,
+  hypotheses: [{ sku: 'SPAGHETTI', count: 1, likelihood: 1 }],
+  ambiguous: false,
+  sessionId: 'alice',
+  attribution: 'vision',
+  ...over,
+});
+
+function receiptAfterHold(open: ShelfEvent[], held: ShelfEvent[]): VisitUpload {
+  const time = new SteppedTime(0);
+  const db = openEdgeDatabase(':memory:');
+  const sessions = new SessionStore(db);
+  sessions.open({
+    sessionId: 'alice',
+    accountId: 'acc-a',
+    party: 1,
+    entryTokenId: 'jti-alice-1',
+    entryGate: 'G-IN',
+    enteredAt: 1000,
+  });
+  for (const e of held) sessions.recordEvent(e);
+  const queued: VisitUpload[] = [];
+  const checkout = new Checkout({
+    sessions,
+    settledThrough: () => true,
+    outbox: new Outbox(db),
+    clock: time,
+    timers: time,
+    logger: pino({ level: 'silent' }),
+    metrics: createEdgeMetrics(),
+    settleMarginMs: 0,
+    maxHoldMs: 1000,
+    awaitingVision: () => false,
+    openExceptionsFor: () => open.length,
+    doubtfulPutBacksFor: () => open.filter((e) => e.kind === 'put-back'),
+    exceptionHoldMs: 3000,
+    visionExitMs: 0,
+    onQueued: (_s, visit) => queued.push(visit),
+  });
+  const session = sessions.markClosing('alice', 'G-OUT', 30_000);
+  if (session === undefined) throw new Error('alice is inside');
+  checkout.begin(session);
+  time.advanceTo(40_000);
+  const [visit] = queued;
+  if (visit === undefined) throw new Error('no receipt after the hold');
+  return visit;
+}
+
+describe('checkout with a put-back staff did not decide', () => {
+  const pick = event({});
+  const putBack = event({
+    eventId: 'e2',
+    kind: 'put-back',
+    startTs: 20_000,
+    sessionId: null,
+    attribution: 'unattributed',
+  });
+
+  it('credits it to a shopper who held the product', () => {
+    expect(receiptAfterHold([putBack], [pick]).lines).toEqual([]);
+  });
+
+  it('credits nothing the shopper did not hold, and bills what they kept', () => {
+    const other = event({
+      eventId: 'e3',
+      kind: 'put-back',
+      startTs: 20_000,
+      hypotheses: [{ sku: 'SOUP', count: 1, likelihood: 1 }],
+    });
+    expect(receiptAfterHold([other], [pick]).lines).toEqual([{ sku: 'SPAGHETTI', quantity: 1 }]);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { outcomeOf } from '../../../../edge/outbox/cloud-answer.ts';
+
+const body = (error: string) => JSON.stringify({ error, message: 'm' });
+
+describe("the cloud's answer to a delivery", () => {
+  it('2xx is delivered', () => {
+    expect(outcomeOf(201, '{}').kind).toBe('delivered');
+    expect(outcomeOf(200, 'ok').kind).toBe('delivered');
+  });
+
+  it('5xx, 429, 408 and 425 are tried again', () => {
+    for (const status of [500, 502, 503, 504, 429, 408, 425])
+      expect(outcomeOf(status, body('x')).kind, `${status}`).toBe('retry');
+  });
+
+  it('a refused credential or a wrong address holds the visit, whatever the body', () => {
+    expect(outcomeOf(401, body('unauthorized')).kind).toBe('hold');
+    expect(outcomeOf(403, body('forbidden_store')).kind).toBe('hold');
+    expect(outcomeOf(403, '<html>proxy says no</html>').kind).toBe('hold');
+    expect(outcomeOf(404, body('not_found')).kind).toBe('hold');
+    expect(outcomeOf(405, '').kind).toBe('hold');
+    expect(outcomeOf(302, '').kind).toBe('hold');
+  });
+
+  it('a visit the cloud refuses for what it is goes dead (kept, resendable)', () => {
+    for (const [status, code] of [
+      [400, 'invalid_body'],
+      [400, 'idempotency_key_mismatch'],
+      [400, 'entry_token_required'],
+      [403, 'entry_token_unknown'],
+      [403, 'entry_token_wrong_store'],
+      [403, 'entry_token_wrong_account'],
+      [409, 'entry_token_used'],
+      [409, 'idempotency_key_reused'],
+      [413, 'payload_too_large'],
+      [422, 'unknown_sku'],
+      [422, 'unknown_account'],
+    ] as const)
+      expect(outcomeOf(status, body(code)).kind, `${status} ${code}`).toBe('dead');
+  });
+
+  it('says the status and the code in its reason', () => {
+    expect(outcomeOf(422, body('unknown_sku'))).toMatchObject({
+      kind: 'dead',
+      reason: expect.stringContaining('422 unknown_sku'),
+    });
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import type { FloorDetection } from '../../../../edge/tracking/camera-fusion.ts';
+import { GateBinder } from '../../../../edge/tracking/gate-binder.ts';
+import { Tracker } from '../../../../edge/tracking/tracker.ts';
+import { tailgatingAlert } from '../../../../edge/vision/tailgating-alert.ts';
+import { cameraOutline } from '../../../../shared/camera-coverage.ts';
+
+// One 10 m × 10 m camera view over the floor from (0, 0); entry gate at (2, 0.5), exit at (8, 0.5).
+const camera = {
+  id: 'C',
+  imageWidth: 1000,
+  imageHeight: 1000,
+  homography: [0.01, 0, 0, 0, 0.01, 0, 0, 0, 1],
+};
+const gates = [
+  { id: 'IN', kind: 'entry' as const, x: 2, y: 0.5 },
+  { id: 'OUT', kind: 'exit' as const, x: 8, y: 0.5 },
+];
+const T0 = 1_000_000;
+const look = (k: number) => {
+  const e = new Float32Array(16);
+  e[k] = 1;
+  return e;
+};
+const det = (x: number, y: number, k: number): FloorDetection => ({
+  camera: 'C',
+  x,
+  y,
+  score: 0.9,
+  embedding: look(k),
+  hands: [],
+});
+
+/** People walking in through the entry gate, the k-th starting at `starts[k]` s, 1.2 m/s straight in. */
+function comeIn(tracker: Tracker, starts: number[], seconds: number) {
+  const observed = new Set(['C']);
+  for (let i = 0; i <= seconds * 10; i++) {
+    const s = i / 10;
+    const dets = starts.flatMap((start, k) =>
+      s < start ? [] : [det(2 + 0.1 * k, 0.6 + 1.2 * (s - start), k)],
+    );
+    tracker.update(T0 + i * 100, dets, observed);
+  }
+}
+
+describe('gate binder: tailgating', () => {
+  it('says who came in beyond the party a scan admitted, and on which scan', () => {
+    const binder = new GateBinder(gates);
+    binder.entered('S1', 'IN', 1, T0);
+    expect(binder.bindNewTrack(2, 0.6, T0 + 500)).toBe('S1');
+    expect(binder.bindNewTrack(2, 0.6, T0 + 1500)).toBeUndefined();
+    expect(binder.unadmitted(2, 0.6, T0 + 1500, 'T2')).toEqual({
+      gate: 'IN',
+      sessionId: 'S1',
+      admitted: 1,
+      entered: 2,
+      trackId: 'T2',
+      ts: T0 + 1500,
+    });
+    // a third one on the same scan: 3 came in on a scan for 1
+    expect(binder.unadmitted(2.3, 0.7, T0 + 2500, 'T3')).toMatchObject({ admitted: 1, entered: 3 });
+  });
+
+  it('reports someone coming in on no scan (or long after it), and nobody appearing away from the gate', () => {
+    const binder = new GateBinder(gates);
+    expect(binder.unadmitted(2, 0.6, T0, 'T1')).toEqual({
+      gate: 'IN',
+      sessionId: null,
+      admitted: 0,
+      entered: 1,
+      trackId: 'T1',
+      ts: T0,
+    });
+    binder.entered('S1', 'IN', 2, T0);
+    expect(binder.unadmitted(2, 0.6, T0 + 13_000, 'T2')).toMatchObject({ sessionId: null, admitted: 0 });
+    expect(binder.unadmitted(6, 6, T0 + 1000, 'T3')).toBeUndefined();
+  });
+});
+
+describe('tracker: tailgating', () => {
+  it('flags the second person through the gate on a scan for one, once', () => {
+    const binder = new GateBinder(gates);
+    const tracker = new Tracker([cameraOutline(camera, 0)], binder);
+    binder.entered('S1', 'IN', 1, T0);
+    comeIn(tracker, [0.2, 1.4], 5);
+    const events = tracker.takeTailgating();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ gate: 'IN', sessionId: 'S1', admitted: 1, entered: 2 });
+    const follower = tracker.all().find((t) => t.id === events[0]?.trackId);
+    expect(follower?.sessionId).toBeNull();
+    expect(follower?.bornY).toBeLessThan(1);
+    expect(tracker.takeTailgating()).toEqual([]);
+  });
+
+  it('flags nobody when the whole party came in on its scan', () => {
+    const binder = new GateBinder(gates);
+    const tracker = new Tracker([cameraOutline(camera, 0)], binder);
+    binder.entered('S1', 'IN', 2, T0);
+    comeIn(tracker, [0.2, 1.4], 5);
+    expect(tracker.takeTailgating()).toEqual([]);
+    expect(
+      tracker
+        .all()
+        .map((t) => t.sessionId)
+        .sort(),
+    ).toEqual(['S1', 'S1']);
+  });
+});
+
+describe('tailgating alert', () => {
+  it('tells staff what happened at which gate and what to do', () => {
+    const base = { gate: 'G-IN', trackId: 'T7', ts: T0 };
+    expect(tailgatingAlert({ ...base, sessionId: 's1', admitted: 1, entered: 2 }, 5)).toEqual({
+      alertId: 'tailgating:G-IN:T7',
+      kind: 'tailgating',
+      severity: 'warning',
+      message:
+        '2 people came in through G-IN on a scan for 1 — check the entrance and ask them to scan the app',
+      ts: 5,
+    });
+    expect(tailgatingAlert({ ...base, sessionId: null, admitted: 0, entered: 1 }, 5).message).toBe(
+      '1 person came in through G-IN without a scan — check the entrance and ask them to scan the app',
+    );
+  });
+});

@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import type { FloorDetection } from '../../../../edge/tracking/camera-fusion.ts';
+import { fuseDetections } from '../../../../edge/tracking/camera-fusion.ts';
+import { GateBinder } from '../../../../edge/tracking/gate-binder.ts';
+import { DEFAULT_TRACKER, Tracker } from '../../../../edge/tracking/tracker.ts';
+import { cameraOutline } from '../../../../shared/camera-coverage.ts';
+
+// One 10 m × 10 m camera view from (0, 2) to (10, 12); entry gate just below it at (2, 1), exit at (8, 1).
+const camera = {
+  id: 'C',
+  imageWidth: 1000,
+  imageHeight: 1000,
+  homography: [0.01, 0, 0, 0, 0.01, 2, 0, 0, 1],
+};
+const gates = [
+  { id: 'IN', kind: 'entry' as const, x: 2, y: 1 },
+  { id: 'OUT', kind: 'exit' as const, x: 8, y: 1 },
+];
+const emb = (a: number, b: number) => {
+  const e = new Float32Array(16);
+  e[0] = a;
+  e[1] = b;
+  return e;
+};
+const red = emb(1, 0);
+const blue = emb(0, 1);
+const det = (x: number, y: number, embedding: Float32Array, camera = 'C'): FloorDetection => ({
+  camera,
+  x,
+  y,
+  score: 0.9,
+  embedding,
+  hands: [],
+});
+
+function setup() {
+  const binder = new GateBinder(gates);
+  const tracker = new Tracker([cameraOutline(camera, 0)], binder);
+  return { binder, tracker };
+}
+
+describe('tracker', () => {
+  it('keeps both identities when two people cross head-on through the same spot', () => {
+    const { tracker } = setup();
+    const observed = new Set(['C']);
+    const ids = new Map<string, Set<string>>([
+      ['red', new Set()],
+      ['blue', new Set()],
+    ]);
+    for (let k = 0; k <= 60; k++) {
+      const ts = 1000 + k * 100; // 10 fps, 1.2 m/s each, meeting at x = 5 after 3 s
+      const xr = 1.4 + 0.12 * k;
+      const xb = 8.6 - 0.12 * k;
+      // while they overlap the camera sees one blob (the detector cannot split them)
+      const dets =
+        Math.abs(xr - xb) < 0.35
+          ? [det((xr + xb) / 2, 6, emb(0.7, 0.7))]
+          : [det(xr, 6, red), det(xb, 6, blue)];
+      tracker.update(ts, dets, observed);
+      for (const t of tracker.all().filter((t) => t.state === 'confirmed')) {
+        if (Math.abs(t.x.p - xr) < 0.3 && Math.abs(xr - xb) > 1) ids.get('red')?.add(t.id);
+        if (Math.abs(t.x.p - xb) < 0.3 && Math.abs(xr - xb) > 1) ids.get('blue')?.add(t.id);
+      }
+    }
+    expect(ids.get('red')?.size).toBe(1);
+    expect(ids.get('blue')?.size).toBe(1);
+    expect([...(ids.get('red') ?? [])]).not.toEqual([...(ids.get('blue') ?? [])]);
+    const final = tracker.all().filter((t) => t.state === 'confirmed');
+    expect(final).toHaveLength(2);
+    const redTrack = final.find((t) => ids.get('red')?.has(t.id));
+    expect(redTrack?.x.p).toBeCloseTo(1.4 + 0.12 * 60, 0);
+    expect(redTrack?.x.v).toBeGreaterThan(0.9);
+  });
+
+  it('keeps a person hidden in a merged blob next to them, and ignores a second peak on one person', () => {
+    const { tracker } = setup();
+    const observed = new Set(['C']);
+    let hiddenFurthest = 0;
+    for (let k = 0; k <= 60; k++) {
+      const ts = 1000 + k * 100;
+      // two people walk side by side along y = 6 and 6.35 at 1.2 m/s; from 1.5 s to 3.5 s the detector sees
+      // one blob between them; the first one also shows a second peak 0.25 m ahead (a trolley)
+      const x = 1 + 0.12 * k;
+      const merged = k >= 15 && k <= 35;
+      const dets = merged
+        ? [det(x, 6.17, emb(0.7, 0.7))]
+        : [det(x, 6, red), det(x, 6.35, blue), { ...det(x + 0.25, 6, emb(0.9, 0.1)), score: 0.5 }];
+      tracker.update(ts, dets, observed);
+      if (merged) {
+        const nearest = Math.min(...tracker.all().map((t) => Math.hypot(t.x.p - x, t.y.p - 6.35)));
+        hiddenFurthest = Math.max(hiddenFurthest, nearest);
+      }
+    }
+    // the hidden one's track moved with the blob instead of coasting off
+    expect(hiddenFurthest).toBeLessThan(0.4);
+    const confirmed = tracker.all().filter((t) => t.state === 'confirmed');
+    expect(confirmed).toHaveLength(2);
+    expect(confirmed.map((t) => t.id).sort()).toEqual(['T1', 'T2']);
+    const lower = confirmed.find((t) => t.y.p < 6.17);
+    expect(lower?.id).toBe('T1');
+    expect(lower?.x.p).toBeCloseTo(1 + 0.12 * 60, 0);
+  });
+
+  it('fuses one person seen by two overlapping cameras into one track', () => {
+    const fused = fuseDetections([det(5, 5, red, 'A'), det(5.1, 5.05, red, 'B'), det(7, 5, blue, 'A')]);
+    expect(fused).toHaveLength(2);
+    expect(fused.find((f) => f.cameras.length === 2)?.x).toBeCloseTo(5.05, 6);
+    // two people close together in the same camera are never merged
+    expect(fuseDetections([det(5, 5, red, 'A'), det(5.3, 5, blue, 'A')])).toHaveLength(2);
+  });
+
+  it('binds the party coming through the entry gate to the scan, and ends tracks leaving by the exit', () => {
+    const { binder, tracker } = setup();
+    const observed = new Set(['C']);
+    binder.entered('session-1', 'IN', 2, 1000);
+    // two people come in through the gate, then walk to the exit and leave the camera's view
+    const path = (k: number, lag: number) => {
+      const s = Math.max(0, k - lag);
+      return s < 30
+        ? { x: 2, y: 2.1 + s * 0.1 }
+        : { x: Math.min(8, 2 + (s - 30) * 0.12), y: 5.1 - Math.max(0, s - 80) * 0.1 };
+    };
+    const ended: string[] = [];
+    for (let k = 0; k < 160; k++) {
+      const ts = 2000 + k * 100;
+      const dets = [path(k, 0), path(k, 8)]
+        .filter((p, i) => (i === 0 || k >= 8) && p.y >= 2)
+        .map((p, i) => det(p.x + (i === 1 ? 0.6 : 0), p.y, i === 0 ? red : blue));
+      for (const t of tracker.update(ts, dets, observed)) ended.push(`${t.id}:${t.sessionId}:${t.exitGate}`);
+      if (k === 60) {
+        const live = tracker.all().filter((t) => t.state === 'confirmed');
+        expect(live.map((t) => t.sessionId)).toEqual(['session-1', 'session-1']);
+      }
+    }
+    expect(ended).toHaveLength(2);
+    expect(ended.every((e) => e.endsWith(':session-1:OUT'))).toBe(true);
+    // a third person after the party gets no session: the scan admitted two
+    expect(binder.bindNewTrack(2, 2.2, 5000)).toBeUndefined();
+  });
+
+  it('gives a shopper back the detection a ghost peak beside them took over, and drops the ghost', () => {
+    const run = (ghostM: number) => {
+      const binder = new GateBinder(gates);
+      const tracker = new Tracker([cameraOutline(camera, 0)], binder, { ...DEFAULT_TRACKER, ghostM });
+      const observed = new Set(['C']);
+      binder.entered('session-1', 'IN', 1, 1000);
+      const mixed = emb(0.7, 0.7);
+      let shopperSeenAtEnd = false;
+      for (let k = 0; k < 90; k++) {
+        const ts = 2000 + k * 100;
+        // in through the gate, up to the shelf at (2, 6), then standing there
+        const at = { x: 2, y: Math.min(6, 2.1 + k * 0.1) };
+        const dets =
+          k >= 50 && k < 55
+            ? // a second peak beside them (a bag, an arm): a track of its own on no session
+              [det(at.x, at.y, red), det(at.x + 0.4, at.y, mixed)]
+            : k >= 55 && k < 70
+              ? // the two peaks run together: one detection between them that looks like the ghost's crop
+                [det(at.x + 0.15, at.y, mixed)]
+              : [det(at.x, at.y, red)];
+        tracker.update(ts, dets, observed);
+        const shopper = tracker.all().find((t) => t.sessionId === 'session-1');
+        if (k === 69) shopperSeenAtEnd = shopper?.lastSeenTs === ts;
+      }
+      const confirmed = tracker.all().filter((t) => t.state === 'confirmed');
+      return { shopperSeenAtEnd, confirmed: confirmed.length };
+    };
+    // before: the ghost holds the detection and the shopper's track coasts beside it, unseen
+    expect(run(0)).toEqual({ shopperSeenAtEnd: false, confirmed: 2 });
+    expect(run(DEFAULT_TRACKER.ghostM)).toEqual({ shopperSeenAtEnd: true, confirmed: 1 });
+  });
+});
