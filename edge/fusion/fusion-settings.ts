@@ -37,8 +37,11 @@ export interface AttributionSettings {
    */
   bodyBesideOwnedHand: number;
   /**
-   * Beside such a hand, someone else's hand seen no closer than this (m) was in another lane — the next lane's
-   * reach point is a lane width (~0.5 m) away — so their standing by counts at the reduced share too.
+   * Beside such a hand, someone else's hand seen no closer than this (m) lets their standing by count at the
+   * reduced share. Not a lane width (0.3 m): with crossing arms the one who really reached in is seen with a
+   * hand ~0.45 m off while the detector gives their hand in the lane to the neighbour — at 0.3 the suite
+   * billed three such picks to the neighbour with confidence (crossing-arms-02), so a hand within 0.6 m keeps
+   * its owner in the running.
    */
   otherHandAwayM: number;
   ownedHandMin: number;
@@ -115,7 +118,7 @@ export const DEFAULT_FUSION: FusionSettings = {
     alsoAtLaneBodyM: 1.2,
     alsoAtLaneHandM: 0.6,
     bodyBesideOwnedHand: 0.3,
-    otherHandAwayM: 0.3,
+    otherHandAwayM: 0.6,
     ownedHandMin: 0.8,
     ownedHandInLaneM: 0.12,
   },

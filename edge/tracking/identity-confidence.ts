@@ -185,14 +185,6 @@ export function forgetSwapDoubt(id: Identity, with_: string, ts: number): void {
   id.doubtEvidenceMs = 0;
 }
 
-/** Every encounter with `with_` was no doubt after all (it was this track's own person, e.g. a ghost of it). */
-export function forgetSwapDoubtsWith(id: Identity, with_: string): void {
-  id.swapDoubts = id.swapDoubts.filter((d) => d.with !== with_);
-  if (id.swapDoubts.length > 0) return;
-  id.doubtReference = undefined;
-  id.doubtEvidenceMs = 0;
-}
-
 /** The session bound at the gate may be another newcomer's: capped for the rest of the visit. */
 export function doubtBinding(id: Identity, cap: number): void {
   id.identityCeiling = Math.min(id.identityCeiling, cap);

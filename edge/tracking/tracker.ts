@@ -16,7 +16,6 @@ import {
   CERTAIN_IDENTITY,
   doubtIdentity,
   forgetSwapDoubt,
-  forgetSwapDoubtsWith,
   observeIdentity,
   settleSwapDoubts,
 } from './identity-confidence.ts';
@@ -135,7 +134,7 @@ export class Tracker {
    * beside it — every neighbour then looks like a possible swap. A track on no session, born away from the
    * entry beside a shopper's track, that holds a detection closer to that unseen track than two people's
    * centres can be (`ghostM`) is that shopper: their track takes the detection back and the ghost is
-   * dropped. No session changes hands (the ghost has none); the encounters with the ghost are no doubts.
+   * dropped. No session changes hands (the ghost has none), and no doubt is lost (`inheritGhostDoubts`).
    */
   private reclaimGhosts(unseen: Set<Track>, ts: number): void {
     for (const ghost of [...this.tracks.values()]) {
@@ -161,10 +160,25 @@ export class Tracker {
       owner.missedMs = 0;
       owner.lost = false;
       owner.hands = ghost.hands;
-      forgetSwapDoubtsWith(owner, ghost.id);
+      this.inheritGhostDoubts(owner, ghost, ts);
       unseen.delete(owner);
       this.tracks.delete(ghost.id);
     }
+  }
+
+  /**
+   * The ghost may have been someone else after all (a person found again before their track counted as
+   * lost): whatever doubts it carried, the shopper's track carries now, and someone else who could have been
+   * there makes its identity doubtful, as a relink would. Its encounters with the ghost stay doubts too.
+   */
+  private inheritGhostDoubts(owner: Track, ghost: Track, ts: number): void {
+    const { identity } = this.tuning;
+    for (const d of ghost.swapDoubts) {
+      if (d.with === owner.id) continue;
+      doubtIdentity(owner, identity.encounterCap, owner.embedding, d.ts, d.with, d.otherLook);
+    }
+    if (this.hasRival(owner, { x: ghost.lastSeenX, y: ghost.lastSeenY }, ts, this.tuning.ghostM))
+      doubtIdentity(owner, identity.relinkCap, owner.embedding, ts);
   }
 
   /** Confirmed tracks whose position is known now (what the stage publishes). */
