@@ -27,7 +27,18 @@ export interface DecisionBookDeps {
   metrics: EdgeMetrics;
   clock: Clock;
   logger: Logger;
+  /**
+   * An open exception no decision can bill any more — every candidate's receipt has gone, its line counted a
+   * loss — is dropped by the system this long after it opened (ms; default `STALE_EXCEPTION_MS`).
+   */
+  staleExceptionMs?: number;
 }
+
+/** 15 min: staff still see a lost line for a while, but an unstaffed store does not keep them for ever. */
+export const STALE_EXCEPTION_MS = 15 * 60_000;
+
+/** Who drops a stale exception, in the audit trail and on the floor view. */
+export const EXPIRY_ACTOR = 'system:expiry';
 
 /** Who gets an exception's event, as what. */
 export interface ExceptionChoice {
@@ -43,6 +54,7 @@ export class DecisionBook {
   attributed(event: ShelfEvent, candidates: string[]): void {
     const { metrics, exceptions, clock, logger, hub, recorder, exitAlerts } = this.deps;
     metrics.shelfEvents.inc({ kind: event.kind, attribution: event.attribution });
+    this.expireStale();
     this.record(event);
     const exception = exceptions.consider(event, candidates, clock.now());
     if (exception === undefined) return;
@@ -112,6 +124,25 @@ export class DecisionBook {
         );
       }
     }
+  }
+
+  /**
+   * Drops open exceptions that can no longer bill anyone (every candidate's receipt went) and opened more
+   * than `staleExceptionMs` ago, so they neither stay in memory for ever in an unstaffed store nor keep
+   * counting as undecided picks that hold up put-backs of their product. Audited; returns how many.
+   */
+  expireStale(): number {
+    const { exceptions, sessions, clock } = this.deps;
+    const maxAge = this.deps.staleExceptionMs ?? STALE_EXCEPTION_MS;
+    const now = clock.now();
+    const stale = exceptions
+      .list()
+      .filter(
+        (x) => now - x.createdAt > maxAge && x.candidateSessions.every((id) => !sessions.isBillable(id)),
+      );
+    for (const x of stale)
+      this.drop(x.exceptionId, "every candidate's receipt went without this line (a loss)", EXPIRY_ACTOR);
+    return stale.length;
   }
 
   /** Staff decided nobody is charged for an exception's event (a loss, audited). */
