@@ -66,7 +66,14 @@ function setup() {
     logger: pino({ level: 'silent' }),
   });
   for (const sessionId of ['alice', 'bob'])
-    sessions.open({ sessionId, accountId: `acc-${sessionId}`, party: 1, entryGate: 'G-IN', enteredAt: T0 });
+    sessions.open({
+      sessionId,
+      accountId: `acc-${sessionId}`,
+      party: 1,
+      entryTokenId: `tok-${sessionId}`,
+      entryGate: 'G-IN',
+      enteredAt: T0,
+    });
   const leave = (sessionId: string) => {
     sessions.markClosing(sessionId, 'G-OUT', clock.now());
     sessions.markClosed(sessionId, clock.now());
