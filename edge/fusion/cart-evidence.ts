@@ -34,7 +34,7 @@ export function resolvePutBack(
     if (new Set(own.map((h) => h.sku)).size !== 1) return undefined;
     return { sessionId: event.sessionId, hypotheses: normalise(own), ambiguous: false, rule: 'cart' };
   }
-  if (event.hypotheses.some((h) => undecidedPickOf(h.sku))) return undefined;
+  if (mayBeUndecidedPick(event, undecidedPickOf)) return undefined;
   const other = onlyHolder(
     event,
     present.filter((s) => s !== event.sessionId),
@@ -56,9 +56,14 @@ export function returnedByOnlyHolder(
 ): PutBackResolution | undefined {
   if (event.kind !== 'put-back' || event.sessionId !== null || event.hypotheses.length === 0)
     return undefined;
-  if (event.hypotheses.some((h) => undecidedPickOf(h.sku))) return undefined;
+  if (mayBeUndecidedPick(event, undecidedPickOf)) return undefined;
   const only = onlyHolder(event, present, holds);
   return only === undefined ? undefined : { ...only, rule: 'held-only-by' };
+}
+
+/** A pick of one of the event's products still waits for a decision: its taker's cart is not known yet. */
+function mayBeUndecidedPick(event: ShelfEvent, undecidedPickOf: (sku: string) => boolean): boolean {
+  return event.hypotheses.some((h) => undecidedPickOf(h.sku));
 }
 
 /** The event's hypotheses a cart holding `held` could have given back. */

@@ -211,12 +211,9 @@ export class FusionStage {
       confidence: decided.confidence,
       evidence: decided.evidence,
     };
-    const onlyHolder = returnedByOnlyHolder(
-      event,
-      present,
-      options.holds,
-      (sku) => options.undecidedPickOf?.(sku) ?? true,
-    );
+    // without the exception queue's answer, assume a pick may be waiting (the cart then decides nothing)
+    const undecidedPickOf = (sku: string) => options.undecidedPickOf?.(sku) ?? true;
+    const onlyHolder = returnedByOnlyHolder(event, present, options.holds, undecidedPickOf);
     if (onlyHolder !== undefined) {
       event = {
         ...event,
@@ -230,12 +227,7 @@ export class FusionStage {
       options.decided(event, [onlyHolder.sessionId]);
       return;
     }
-    const byCart = resolvePutBack(
-      event,
-      present,
-      options.holds,
-      (sku) => options.undecidedPickOf?.(sku) ?? true,
-    );
+    const byCart = resolvePutBack(event, present, options.holds, undecidedPickOf);
     if (byCart !== undefined) {
       event = {
         ...event,
