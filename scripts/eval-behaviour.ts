@@ -1,16 +1,9 @@
-// `npm run eval:behaviour -- [scenario files or folders] [--seeds N] [--filter S] [--json]`
-// Plays behaviour scenarios (default scenarios/behaviour: lingering, comparisons, crowds) through the real
-// pipeline in lockstep — simulator → broker → edge (vision, fusion, checkout, behaviour) → cloud — N seeds each,
-// and scores the floor behaviour the cloud kept for consenting shoppers against the ground truth: linger
-// precision and recall, comparison accuracy, dwell error per category. With --json the last line is
-// {"lingerPrecision","lingerRecall","comparisonAccuracy","dwellErrorPct"}. Runs one at a time (CPU-frugal).
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   type BehaviourRun,
   runBehaviourScenario,
 } from '../evaluation/behaviour-eval/run-behaviour-scenario.ts';
+import { scenarioFiles } from '../evaluation/scenario-files.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
 import { scenarioVariant } from '../simulators/scenario/seed-variant.ts';
 
@@ -29,18 +22,12 @@ const fail = (message: string): never => {
 const seeds = Number(values.seeds);
 if (!Number.isInteger(seeds) || seeds < 1) fail(`--seeds must be an integer ≥ 1, got ${values.seeds}`);
 
-function scenarioFiles(path: string): string[] {
-  if (statSync(path, { throwIfNoEntry: false }) === undefined) return fail(`no such file or folder: ${path}`);
-  if (statSync(path).isDirectory())
-    return readdirSync(path)
-      .sort()
-      .flatMap((f) => scenarioFiles(join(path, f)));
-  return path.endsWith('.json') ? [path] : [];
+let files: string[] = [];
+try {
+  files = scenarioFiles(positionals.length > 0 ? positionals : ['scenarios/behaviour'], values.filter);
+} catch (error) {
+  fail((error as Error).message);
 }
-const files = (positionals.length > 0 ? positionals : ['scenarios/behaviour'])
-  .flatMap(scenarioFiles)
-  .filter((f) => values.filter === undefined || f.includes(values.filter));
-if (files.length === 0) fail('no scenario files (*.json) matched');
 
 const runs: BehaviourRun[] = [];
 const total = files.length * seeds;

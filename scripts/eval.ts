@@ -7,9 +7,9 @@
 // interval), receipt-line F1, lines sent to staff, lines wrong but confident, exit → receipt p99. With --json
 // the last line is one JSON object; --report writes a self-contained HTML page.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { scenarioFiles } from '../evaluation/scenario-files.ts';
 import { runJobs } from '../evaluation/store-eval/eval-pool.ts';
 import type { EvalReport, ScoreBlock } from '../evaluation/store-eval/eval-report-types.ts';
 import type { EvalJob } from '../evaluation/store-eval/eval-worker.ts';
@@ -48,19 +48,12 @@ if (!(speed > 0)) fail(`--speed must be a positive number, got ${values.speed}`)
 const jobs = values.realtime ? 1 : Number(values.jobs ?? 2);
 if (!Number.isInteger(jobs) || jobs < 1) fail(`--jobs must be an integer ≥ 1, got ${values.jobs}`);
 
-function scenarioFiles(path: string): string[] {
-  if (statSync(path, { throwIfNoEntry: false }) === undefined) return fail(`no such file or folder: ${path}`);
-  if (statSync(path).isDirectory())
-    return readdirSync(path)
-      .sort()
-      .flatMap((f) => scenarioFiles(join(path, f)));
-  return path.endsWith('.json') ? [path] : [];
+let files: string[] = [];
+try {
+  files = scenarioFiles(positionals.length > 0 ? positionals : ['scenarios/suite'], values.filter);
+} catch (error) {
+  fail((error as Error).message);
 }
-
-const files = (positionals.length > 0 ? positionals : ['scenarios/suite'])
-  .flatMap(scenarioFiles)
-  .filter((f) => values.filter === undefined || f.includes(values.filter));
-if (files.length === 0) fail('no scenario files (*.json) matched');
 const scenarios = files.map((file) => ({ file, loaded: loadScenario(file) }));
 /** Rough cost of a run in device seconds × cameras, to start the big ones first and estimate the ETA. */
 const cost = (s: (typeof scenarios)[number]) => {
