@@ -36,6 +36,8 @@ export class JpegSplitter {
       const marker = this.lastWasFF ? byte : -1;
       this.lastWasFF = byte === 0xff;
       if (!this.inFrame) {
+        // an FF left over from the previous chunk that did not start a frame was garbage too
+        if (i === 0 && marker !== -1 && marker !== 0xd8) this.stats.skippedBytes++;
         if (marker === 0xd8) {
           this.stats.skippedBytes += Math.max(0, i - 1 - start);
           this.inFrame = true;
