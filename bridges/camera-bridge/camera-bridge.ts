@@ -2,7 +2,7 @@
 // each JPEG goes out as a frame message (shared/frame-codec.ts) with the camera's own broker login, the
 // camera's retained status says `online` while frames flow and `offline` with `reason: 'source-lost'` while
 // the source is gone (reopened with backoff), and the broker's last will says `offline` if the bridge dies.
-import { connectAsync, type MqttClient } from 'mqtt';
+import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { type MqttAuth, mqttAuthOptions } from '../../shared/broker/broker-credentials.ts';
 import { EDGE_PAYLOAD_LIMITS } from '../../shared/broker/broker-limits.ts';
@@ -79,7 +79,8 @@ export class CameraBridge {
   async start(): Promise<void> {
     const { storeId, camera, mqttUrl, settings } = this.options;
     const statusTopic = topics.deviceStatus(storeId, camera.id);
-    const client = await connectAsync(mqttUrl, {
+    // no waiting for the broker: a bridge started before it (a store powering up) connects when it can
+    const client = connect(mqttUrl, {
       // Mosquitto takes the username as client id; the embedded broker wants the same
       clientId: camera.id,
       protocolVersion: 4,
@@ -90,15 +91,34 @@ export class CameraBridge {
       ...mqttAuthOptions(this.options.auth),
     });
     this.client = client;
-    client.on('error', (err) => this.log.warn({ err }, 'mqtt error'));
-    // after a reconnect the broker has published the will: say again what is true
-    client.on('connect', () => this.publishStatus());
+    // one warning per outage, not one per retry
+    let warned = false;
+    client.on('error', (err) => {
+      if (!warned)
+        this.log.warn(
+          { err: err.message, mqttUrl },
+          "broker refused or failed the connection; retrying every second — check MQTT_URL and this camera's login",
+        );
+      warned = true;
+    });
+    client.on('offline', () => {
+      if (!warned)
+        this.log.warn(
+          { mqttUrl },
+          'broker unreachable; retrying every second (frames are not kept meanwhile)',
+        );
+      warned = true;
+    });
+    // on every (re)connect: after a reconnect the broker has published the will, so say again what is true
+    client.on('connect', () => {
+      warned = false;
+      this.publishStatus();
+    });
     this.publisher = new FramePublisher(
       client,
       topics.cameraFrame(storeId, camera.id),
       settings.maxQueuedFrames,
     );
-    this.publishStatus();
     this.watchdog = setInterval(() => this.checkStall(), Math.max(100, settings.stallMs / 4));
     this.openSource();
   }
@@ -116,6 +136,7 @@ export class CameraBridge {
     this.client = undefined;
     if (client === undefined) return;
     client.removeAllListeners('connect');
+    client.removeAllListeners('offline');
     if (client.connected) {
       const statusTopic = topics.deviceStatus(this.options.storeId, this.options.camera.id);
       await client.publishAsync(statusTopic, payload(OFFLINE), { qos: 1, retain: true }).catch(() => {});
