@@ -48,9 +48,14 @@ export function ffmpegArgs(source: FfmpegSource): string[] {
     '-nostdin',
     '-loglevel',
     'error',
-    // the newest picture matters, not a smooth replay: no input buffering delay
+    // the newest picture matters, not a smooth replay: no input buffering delay, and a second of stream (a key
+    // frame for a camera sending one a second) to learn its format, not ffmpeg's default 5 s
     '-fflags',
     'nobuffer',
+    '-analyzeduration',
+    '1000000',
+    '-probesize',
+    '1000000',
     ...inputArgs(source),
     '-an',
     '-vf',
