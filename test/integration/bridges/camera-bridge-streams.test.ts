@@ -139,7 +139,7 @@ describe.skipIf(skip !== undefined)('camera bridge on real streams', () => {
     await waitFor(
       'frames flowing again',
       () => ((bridge?.stats.published ?? 0) > publishedBefore + FPS ? true : undefined),
-      5000,
+      10_000,
     );
     expect(statuses.at(-1)).toBe(JSON.stringify({ state: 'online' }));
     expect(bridge?.stats.reconnects).toBeGreaterThanOrEqual(1);
