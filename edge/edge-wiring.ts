@@ -185,9 +185,10 @@ function subscribe(
     gate,
     vision,
     heldShelves,
-    deviceStatus: (device, online) => {
+    deviceStatus: (device, status) => {
+      const online = status.state === 'online';
       if (core.store.shelfById.has(device)) shelves.setControllerOnline(device, online);
-      core.alert(deviceStatusAlert(core.store, core.alerts, device, online, clock.now()));
+      core.alert(deviceStatusAlert(core.store, core.alerts, device, status, clock.now()));
     },
     metrics: core.metrics,
     clock,

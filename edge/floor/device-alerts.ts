@@ -1,6 +1,8 @@
-// Pure: the staff alert for a camera or gate going offline (its last will) or coming back, with a message that
-// says what it means for the floor and what to check. Shelf controllers have their own health alerts.
+// Pure: the staff alert for a camera or gate going offline (its last will, or a camera bridge whose video
+// source is lost) or coming back, with a message that says what it means for the floor and what to check.
+// Shelf controllers have their own health alerts.
 import type { Alert } from '../../shared/schemas/alert.ts';
+import type { DeviceStatus } from '../../shared/schemas/device-status.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
 import type { AlertBook } from './alert-book.ts';
 
@@ -9,7 +11,7 @@ export function deviceStatusAlert(
   store: StoreIndex,
   alerts: AlertBook,
   device: string,
-  online: boolean,
+  status: DeviceStatus,
   now: number,
 ): Alert | undefined {
   const kind = store.config.cameras.some((c) => c.id === device)
@@ -19,15 +21,17 @@ export function deviceStatusAlert(
       : undefined;
   if (kind === undefined) return undefined;
   const alertId = `device-offline:${device}`;
-  if (online) return alerts.clear(alertId, now, `${kind} ${device} is back online`);
+  if (status.state === 'online') return alerts.clear(alertId, now, `${kind} ${device} is back online`);
   return alerts.raise({
     alertId,
     kind: 'device-offline',
     severity: 'critical',
     message:
-      kind === 'camera'
-        ? `camera ${device} is offline: shoppers under it are not seen — check its power and network`
-        : `gate ${device} is offline: shoppers cannot scan there — check the gate controller`,
+      kind !== 'camera'
+        ? `gate ${device} is offline: shoppers cannot scan there — check the gate controller`
+        : status.reason === 'source-lost'
+          ? `camera ${device} is offline: its bridge gets no video from it, shoppers under it are not seen — check the camera's power, network and stream address`
+          : `camera ${device} is offline: shoppers under it are not seen — check its power and network`,
     ts: now,
   });
 }

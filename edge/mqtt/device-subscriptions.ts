@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import { decodeFrame } from '../../shared/frame-codec.ts';
+import type { DeviceStatus } from '../../shared/schemas/device-status.ts';
 import { topicFilters } from '../../shared/topics.ts';
 import type { EdgeMetrics } from '../edge-metrics.ts';
 import type { GateStage } from '../gate/gate-stage.ts';
@@ -23,7 +24,7 @@ export interface DeviceSubscribers {
   /** Lockstep: shelf batches are held here until the edge settles (undefined: each goes in as it arrives). */
   heldShelves?: HeldShelfBatches;
   /** A device's retained status changed (its last will says offline). */
-  deviceStatus: (device: string, online: boolean) => void;
+  deviceStatus: (device: string, status: DeviceStatus) => void;
   metrics: EdgeMetrics;
   /** The edge's clock (virtual in lockstep): device times are checked against it, never Date.now(). */
   clock: Clock;
@@ -52,7 +53,7 @@ export function subscribeDevices(link: MqttLink, s: DeviceSubscribers): void {
     else heldShelves.hold(shelfId, batch);
   });
   link.subscribe('deviceStatus', topicFilters.deviceStatus(s.storeId), 1, (status, device) => {
-    if (device !== undefined) s.deviceStatus(device, status.state === 'online');
+    if (device !== undefined) s.deviceStatus(device, status);
   });
   link.subscribe('gateScan', topicFilters.gateScan(s.storeId), 1, (scan, gateId) => {
     if (gateId === undefined) return;

@@ -15,6 +15,7 @@ import { assignHands, HAND_OWNER_DEFAULTS, type HandOwnerSettings, type SeenHand
 import type { MotionGate } from './motion-gate.ts';
 import type { AppearanceEmbedder, HeatmapDetector } from './onnx-models.ts';
 import type { YoloDetector } from './yolo-detector.ts';
+import { personPixels, type YoloPeopleSettings } from './yolo-people.ts';
 
 export interface CameraFrame {
   camera: string;
@@ -41,7 +42,9 @@ interface FramePeople {
 
 const NOBODY: FramePeople = { people: [], hands: [] };
 
-export type Detector = { kind: 'heatmap'; model: HeatmapDetector } | { kind: 'yolo'; model: YoloDetector };
+export type Detector =
+  | { kind: 'heatmap'; model: HeatmapDetector }
+  | { kind: 'yolo'; model: YoloDetector; people: YoloPeopleSettings };
 
 export class FramePipeline {
   private batch = new Float32Array(0);
@@ -75,7 +78,7 @@ export class FramePipeline {
     const perFrame =
       this.detector.kind === 'heatmap'
         ? await this.detectHeatmaps(this.detector.model, known, decoding)
-        : await this.detectYolo(this.detector.model, known, decoding);
+        : await this.detectYolo(this.detector.model, this.detector.people, known, decoding);
     const rgbs = await Promise.all(decoding);
     const detections: FloorDetection[] = [];
     const cropOf: Array<{ rgb: Buffer; cx: number; cy: number }> = [];
@@ -179,8 +182,13 @@ export class FramePipeline {
     return this.gate.canSkip(frame.camera, frame.captureTs, blocks) ? null : blocks;
   }
 
+  /**
+   * YOLO people stand where personPixels says (ankles, else the declared box point); a pose model's wrists
+   * are hands whose owner point is their person's, so each goes to the person it belongs to.
+   */
   private async detectYolo(
     yolo: YoloDetector,
+    settings: YoloPeopleSettings,
     known: readonly CameraFrame[],
     decoding: ReadonlyArray<Promise<Buffer>>,
   ): Promise<FramePeople[]> {
@@ -194,15 +202,23 @@ export class FramePipeline {
         continue;
       }
       const camera = this.cameras.get(frame.camera) as Camera;
-      const boxes = await yolo.detect(await yolo.prepare(frame.jpeg), camera.imageWidth, camera.imageHeight);
+      const found = await yolo.detect(await yolo.prepare(frame.jpeg), camera.imageWidth, camera.imageHeight);
+      const people: FramePeople['people'] = [];
+      const hands: SeenHand[] = [];
+      for (const person of found) {
+        const { feet, hands: wrists } = personPixels(person, settings);
+        const floor = projectToFloor(camera.homography, feet.x, feet.y);
+        people.push({
+          ...floor,
+          score: person.score,
+          cx: (person.cx * width) / camera.imageWidth,
+          cy: (person.cy * height) / camera.imageHeight,
+        });
+        for (const w of wrists) hands.push({ ...projectToFloor(camera.homography, w.x, w.y), owner: floor });
+      }
       perFrame.push({
-        people: boxes.map((b) => ({
-          ...projectToFloor(camera.homography, b.cx, b.cy),
-          score: b.score,
-          cx: (b.cx * width) / camera.imageWidth,
-          cy: (b.cy * height) / camera.imageHeight,
-        })),
-        hands: [],
+        people,
+        hands,
         ...(gated === undefined ? {} : { inferred: gated }),
       });
     }

@@ -4,6 +4,7 @@ import { type Static, Type } from 'typebox';
 import { compileValidator } from '../../shared/validator.ts';
 import { MOTION_GATE_DEFAULTS } from './motion-gate.ts';
 import { DETECTOR_MODEL, EMBEDDER_MODEL } from './vision-defaults.ts';
+import { YOLO_FORMATS } from './yolo-decode.ts';
 
 export const VisionConfigSchema = Type.Object({
   detector: Type.Union([Type.Literal('heatmap'), Type.Literal('yolo')]),
@@ -11,6 +12,17 @@ export const VisionConfigSchema = Type.Object({
   /** YOLO only: square input size and class kept. */
   yoloInput: Type.Integer({ minimum: 32, maximum: 2048 }),
   yoloClass: Type.Integer({ minimum: 0 }),
+  /**
+   * YOLO only: the output format the model was exported in, declared (never guessed from the output shape,
+   * which is checked against it when the model opens): yolo-v8 (v8/v11 detect), yolo-end2end, yolo-pose.
+   */
+  yoloFormat: Type.Union([Type.Literal('yolo-v8'), Type.Literal('yolo-end2end'), Type.Literal('yolo-pose')]),
+  /** YOLO detect: classes of the export (80 for COCO). */
+  yoloClasses: Type.Integer({ minimum: 1, maximum: 10_000 }),
+  /** YOLO pose: keypoints per person (17 for COCO). */
+  yoloKeypoints: Type.Integer({ minimum: 1, maximum: 1000 }),
+  /** YOLO: where a person stands in their box when no ankle is seen (box-bottom for angled cameras). */
+  yoloFloorPoint: Type.Union([Type.Literal('box-centre'), Type.Literal('box-bottom')]),
   /** Empty: no appearance embedding (tracking on motion only). */
   embedderPath: Type.String(),
   intraOpThreads: Type.Integer({ minimum: 1, maximum: 64 }),
@@ -34,6 +46,10 @@ export const DEFAULT_VISION: VisionConfig = {
   detectorPath: DETECTOR_MODEL,
   yoloInput: 640,
   yoloClass: 0,
+  yoloFormat: 'yolo-v8',
+  yoloClasses: 80,
+  yoloKeypoints: 17,
+  yoloFloorPoint: 'box-centre',
   embedderPath: EMBEDDER_MODEL,
   intraOpThreads: 1,
   publishHz: 5,
@@ -47,17 +63,27 @@ export class VisionConfigError extends Error {
 const validator = compileValidator(VisionConfigSchema);
 
 /**
- * VISION=on enables the stage; VISION_DETECTOR=yolo with VISION_DETECTOR_PATH=… uses a YOLO export;
+ * VISION=on enables the stage; VISION_DETECTOR=yolo with VISION_DETECTOR_PATH=… and VISION_YOLO_FORMAT=… (required:
+ * yolo-v8, yolo-end2end or yolo-pose; VISION_YOLO_CLASSES, VISION_YOLO_KEYPOINTS, VISION_YOLO_FLOOR_POINT) uses
+ * a YOLO export;
  * VISION_MOTION_GATE=off infers every frame, VISION_MOTION_GATE_LEVELS and VISION_MOTION_GATE_MAX_SKIP_MS tune it.
  */
 export function loadVisionConfig(env: NodeJS.ProcessEnv): VisionConfig | undefined {
   if (env.VISION === undefined || env.VISION === 'off') return undefined;
   const detector = env.VISION_DETECTOR ?? DEFAULT_VISION.detector;
+  if (detector === 'yolo' && env.VISION_YOLO_FORMAT === undefined)
+    throw new VisionConfigError(
+      `VISION_DETECTOR=yolo needs VISION_YOLO_FORMAT: the format the model was exported in (${YOLO_FORMATS.join(', ')}; docs/vision.md, "Bringing your own model")`,
+    );
   const config = {
     detector,
     detectorPath: env.VISION_DETECTOR_PATH ?? (detector === 'yolo' ? '' : DEFAULT_VISION.detectorPath),
     yoloInput: Number(env.VISION_YOLO_INPUT ?? DEFAULT_VISION.yoloInput),
     yoloClass: Number(env.VISION_YOLO_CLASS ?? DEFAULT_VISION.yoloClass),
+    yoloFormat: env.VISION_YOLO_FORMAT ?? DEFAULT_VISION.yoloFormat,
+    yoloClasses: Number(env.VISION_YOLO_CLASSES ?? DEFAULT_VISION.yoloClasses),
+    yoloKeypoints: Number(env.VISION_YOLO_KEYPOINTS ?? DEFAULT_VISION.yoloKeypoints),
+    yoloFloorPoint: env.VISION_YOLO_FLOOR_POINT ?? DEFAULT_VISION.yoloFloorPoint,
     embedderPath: env.VISION_EMBEDDER_PATH ?? DEFAULT_VISION.embedderPath,
     intraOpThreads: Number(env.VISION_THREADS ?? DEFAULT_VISION.intraOpThreads),
     publishHz: Number(env.VISION_PUBLISH_HZ ?? DEFAULT_VISION.publishHz),

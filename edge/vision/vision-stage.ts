@@ -21,6 +21,7 @@ import { TAILGATING_ALERT_MS } from './tailgating-alert.ts';
 import type { VisionConfig } from './vision-config.ts';
 import { DETECTOR_INPUT, EMBED_CROP } from './vision-defaults.ts';
 import { YoloDetector } from './yolo-detector.ts';
+import { YOLO_PEOPLE_DEFAULTS } from './yolo-people.ts';
 
 export interface VisionStageOptions {
   store: StoreConfig;
@@ -172,9 +173,14 @@ export class VisionStage {
       const size = { width: config.yoloInput, height: config.yoloInput };
       const model = await YoloDetector.open(config.detectorPath, tuning, {
         input: size,
+        layout: { format: config.yoloFormat, classes: config.yoloClasses, keypoints: config.yoloKeypoints },
         classId: config.yoloClass,
       });
-      detector = { kind: 'yolo', model };
+      detector = {
+        kind: 'yolo',
+        model,
+        people: { ...YOLO_PEOPLE_DEFAULTS, floorPoint: config.yoloFloorPoint },
+      };
       this.release.push(() => model.release());
     } else {
       const model = await HeatmapDetector.open(config.detectorPath, DETECTOR_INPUT, tuning);
