@@ -76,7 +76,13 @@ export function subscribeDevices(link: MqttLink, s: DeviceSubscribers): void {
     });
   // vision worker processes on the broker's shared subscription send each frame's detections back
   if (vision?.takesWorkerDetections)
-    link.subscribe('frameDetections', topicFilters.frameDetections(s.storeId), 0, (message, camera) =>
-      vision.ingestDetections(message, camera),
-    );
+    link.subscribe('frameDetections', topicFilters.frameDetections(s.storeId), 0, (message, camera) => {
+      // a frame stamped far ahead would hold the tracker's time there and make every later frame late
+      const time = checkDeviceTime(message.captureTs, message.captureTs, clock.now(), timeWindow);
+      if (time !== 'ok') {
+        metrics.messagesRejected.inc({ kind: 'frameDetections', reason: time });
+        return;
+      }
+      vision.ingestDetections(message, camera);
+    });
 }
