@@ -32,6 +32,8 @@ export interface WorkerRun {
   frameLatencyP99Ms: number;
   /** Share of the offered frames no worker inferred. */
   droppedFrames: number;
+  /** Frames the edge counted as never inferred (sequence gaps) during the window. */
+  lostFramesCounted: number;
   /** The workers' CPU time (user + system) per frame they inferred, ms. */
   cpuMsPerFrame: number;
 }
@@ -208,7 +210,10 @@ export async function runWorkers(
     framesPerSec: frames / seconds,
     frameLatencyP50Ms: percentile(measured, 0.5),
     frameLatencyP99Ms: percentile(measured, 0.99),
-    droppedFrames: off === 0 ? 0 : Math.max(0, done.dropped - warm.dropped) / off,
+    // offered but never tracked: dropped behind by a worker, lost with one, or too late (the edge's own count,
+    // from sequence gaps, lags by the latency and would mix frames offered before the window in)
+    droppedFrames: off === 0 ? 0 : Math.max(0, off - frames) / off,
+    lostFramesCounted: done.dropped - warm.dropped,
     cpuMsPerFrame: frames === 0 ? 0 : (cpu * 1000) / frames,
   };
 }
