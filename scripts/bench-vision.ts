@@ -184,10 +184,12 @@ async function benchWorkers(): Promise<void> {
     await rig.stop();
   }
   log('');
-  log('run        workers  cameras  offered/s  processed/s  p50 ms  p99 ms  dropped  cpu ms/frame');
+  log(
+    'run        workers  cameras  offered/s  processed/s  p50 ms  p99 ms  dropped  gate-skipped  cpu ms/frame',
+  );
   for (const { what, r } of runs)
     log(
-      `${what.padEnd(9)}  ${String(r.workers).padStart(7)}  ${String(r.cameras).padStart(7)}  ${r.offeredPerSec.toFixed(1).padStart(9)}  ${r.framesPerSec.toFixed(1).padStart(11)}  ${r.frameLatencyP50Ms.toFixed(1).padStart(6)}  ${r.frameLatencyP99Ms.toFixed(1).padStart(6)}  ${`${(r.droppedFrames * 100).toFixed(1)}%`.padStart(7)}  ${r.cpuMsPerFrame.toFixed(2).padStart(12)}`,
+      `${what.padEnd(9)}  ${String(r.workers).padStart(7)}  ${String(r.cameras).padStart(7)}  ${r.offeredPerSec.toFixed(1).padStart(9)}  ${r.framesPerSec.toFixed(1).padStart(11)}  ${r.frameLatencyP50Ms.toFixed(1).padStart(6)}  ${r.frameLatencyP99Ms.toFixed(1).padStart(6)}  ${`${(r.droppedFrames * 100).toFixed(1)}%`.padStart(7)}  ${`${(r.gateSkipped * 100).toFixed(1)}%`.padStart(12)}  ${r.cpuMsPerFrame.toFixed(2).padStart(12)}`,
     );
   const real = runs[0]?.r as WorkerRun;
   const capacity = runs.filter((x) => x.what === 'capacity').map((x) => x.r);

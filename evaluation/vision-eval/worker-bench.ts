@@ -12,7 +12,7 @@ import pino from 'pino';
 import { createEdgeMetrics } from '../../edge/edge-metrics.ts';
 import { MqttLink } from '../../edge/mqtt/mqtt-link.ts';
 import { DEFAULT_VISION } from '../../edge/vision/vision-config.ts';
-import { VisionStage } from '../../edge/vision/vision-stage.ts';
+import { type StepFrame, VisionStage } from '../../edge/vision/vision-stage.ts';
 import { authFrom, loginFor, mqttAuthOptions } from '../../shared/broker/broker-credentials.ts';
 import { PROCESS_USERNAMES, visionWorkerUsername } from '../../shared/broker/broker-policy.ts';
 import { systemClock } from '../../shared/clock.ts';
@@ -34,6 +34,8 @@ export interface WorkerRun {
   droppedFrames: number;
   /** Frames the edge counted as never inferred (sequence gaps) during the window. */
   lostFramesCounted: number;
+  /** Share of the tracked frames the workers' motion gates kept from the detector. */
+  gateSkipped: number;
   /** The workers' CPU time (user + system) per frame they inferred, ms. */
   cpuMsPerFrame: number;
 }
@@ -146,41 +148,21 @@ export async function runWorkers(
   pool: Map<string, Buffer[]>,
 ): Promise<WorkerRun> {
   const { store } = rig;
-  const logger = pino({ level: 'warn' });
   const children = Array.from({ length: workers }, (_, i) => spawnWorker(rig, i + 1));
-  const metrics = createEdgeMetrics();
-  const link = new MqttLink({
-    url: rig.broker.url,
-    storeId: store.storeId,
-    deviceId: PROCESS_USERNAMES.edge,
-    auth: authFrom(rig.broker.credentials)(PROCESS_USERNAMES.edge),
-    logger,
-    metrics,
-    persistentSession: false,
-  });
   const latencies: number[] = [];
   let processed = 0;
-  const stage = new VisionStage({
-    store,
-    config: { ...DEFAULT_VISION, workers: 'broker' },
-    logger,
-    clock: systemClock,
-    publish: () => {},
-    onStep: (frames) => {
-      const now = Date.now();
-      processed += frames.length;
-      for (const f of frames) latencies.push(now - f.captureTs);
-    },
+  const { stage, link } = edgeTracker(rig, (frames) => {
+    const now = Date.now();
+    processed += frames.length;
+    for (const f of frames) latencies.push(now - f.captureTs);
   });
-  link.subscribe('frameDetections', topicFilters.frameDetections(store.storeId), 0, (m, camera) =>
-    stage.ingestDetections(m, camera),
-  );
   const observer = await workersOnline(rig, workers);
   await stage.start();
   await link.start();
   const feeds = startCameraFeeds(rig, fps, pool);
   await new Promise((r) => setTimeout(r, 3000)); // warm-up: not measured
   const warm = {
+    skipped: stage.frameCounts.skipped,
     offered: feeds.offered(),
     processed,
     dropped: stage.droppedFrames,
@@ -189,7 +171,12 @@ export async function runWorkers(
   const cpu0 = children.reduce((s, c) => s + cpuSeconds(c.pid), 0);
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const cpu = children.reduce((s, c) => s + cpuSeconds(c.pid), 0) - cpu0;
-  const done = { offered: feeds.offered(), processed, dropped: stage.droppedFrames };
+  const done = {
+    skipped: stage.frameCounts.skipped,
+    offered: feeds.offered(),
+    processed,
+    dropped: stage.droppedFrames,
+  };
   feeds.stop();
   await new Promise((r) => setTimeout(r, 500)); // the last frames' detections
   for (const child of children) child.kill('SIGTERM');
@@ -214,6 +201,7 @@ export async function runWorkers(
     // from sequence gaps, lags by the latency and would mix frames offered before the window in)
     droppedFrames: off === 0 ? 0 : Math.max(0, off - frames) / off,
     lostFramesCounted: done.dropped - warm.dropped,
+    gateSkipped: frames === 0 ? 0 : (done.skipped - warm.skipped) / frames,
     cpuMsPerFrame: frames === 0 ? 0 : (cpu * 1000) / frames,
   };
 }
@@ -251,4 +239,34 @@ function startCameraFeeds(
       for (const t of timers) clearTimeout(t);
     },
   };
+}
+
+/** The edge's side: one tracker (VisionStage, `workers: broker`) on the detections, with the edge's login. */
+function edgeTracker(
+  rig: WorkerBenchRig,
+  onStep: (frames: readonly StepFrame[]) => void,
+): { stage: VisionStage; link: MqttLink } {
+  const { store } = rig;
+  const logger = pino({ level: 'warn' });
+  const link = new MqttLink({
+    url: rig.broker.url,
+    storeId: store.storeId,
+    deviceId: PROCESS_USERNAMES.edge,
+    auth: authFrom(rig.broker.credentials)(PROCESS_USERNAMES.edge),
+    logger,
+    metrics: createEdgeMetrics(),
+    persistentSession: false,
+  });
+  const stage = new VisionStage({
+    store,
+    config: { ...DEFAULT_VISION, workers: 'broker' },
+    logger,
+    clock: systemClock,
+    publish: () => {},
+    onStep,
+  });
+  link.subscribe('frameDetections', topicFilters.frameDetections(store.storeId), 0, (m, camera) =>
+    stage.ingestDetections(m, camera),
+  );
+  return { stage, link };
 }
