@@ -22,6 +22,7 @@ import type { CloudSync } from './outbox/cloud-sync.ts';
 import { HeldShelfBatches } from './shelves/held-shelf-batches.ts';
 import type { ShelfMonitor } from './shelves/shelf-monitor.ts';
 import { ShelfStage } from './shelves/shelf-stage.ts';
+import { stalledCameraAlertChange } from './vision/stalled-camera-alert.ts';
 import { tailgatingAlertChange } from './vision/tailgating-alert.ts';
 import { VisionStage } from './vision/vision-stage.ts';
 
@@ -265,6 +266,9 @@ function wireVision(
     observe: (step) => fusion.observe(step),
     // more people through an entry gate than the scan admitted: staff check; clears itself later
     onTailgating: (change) => core.alert(tailgatingAlertChange(change, core.alerts, clock.now())),
+    // vision workers: a camera whose detections stopped (every worker gone) is a device alert on the floor
+    onCameraStalled: (change) => core.alert(stalledCameraAlertChange(change, core.alerts, clock.now())),
+    timers: options.timers,
   });
 }
 

@@ -3,11 +3,16 @@
 // decodes, infers (batched), embeds and tracks, dropping stale frames. Reports frames/s processed, p99
 // latency from arrival to tracks, and the share of frames dropped. --json: last line one JSON object.
 // Options: --cameras N (16) --fps F (10) --seconds S (20) --sweep (also try more cameras to find the limit);
-// VISION_DETECTOR_PATH=file benches another detector (e.g. the previous one) in place of the shipped one
+// VISION_DETECTOR_PATH=file benches another detector (e.g. the previous one) in place of the shipped one.
+// --workers N: the same on N vision worker processes over a Mosquitto of the bench's own (shared subscription,
+// the edge only tracking), then the capacity of 1 and of N workers with more frames offered than they can take
+// (--overload-fps, default 2× --fps): adds workers, framesPerSecCapacity, capacityOneWorker, capacityRatio
+// (N workers to 1) and cpuMsPerFrame (the workers' CPU per frame inferred).
 import pino from 'pino';
 import { DEFAULT_VISION } from '../edge/vision/vision-config.ts';
 import { VisionStage } from '../edge/vision/vision-stage.ts';
 import { percentile } from '../evaluation/store-eval/percentile.ts';
+import { runWorkers, startWorkerBench, type WorkerRun } from '../evaluation/vision-eval/worker-bench.ts';
 import { systemClock } from '../shared/clock.ts';
 import { encodeFrame } from '../shared/frame-codec.ts';
 import { type Camera, indexStore, loadStoreConfig, type StoreConfig } from '../shared/store-config.ts';
@@ -132,25 +137,83 @@ async function run(cameras: number, fps: number, seconds: number, pool: Map<stri
 const cameras = opt('cameras', 16);
 const fps = opt('fps', 10);
 const seconds = opt('seconds', 20);
+const workers = opt('workers', 0);
 log('pre-rendering frames with the simulator…');
 const pool = await prerender();
-const configs = argv.includes('--sweep') ? [cameras / 2, cameras, cameras * 1.5, cameras * 2] : [cameras];
-const results = [];
-for (const n of configs) {
-  log(`running ${n} cameras × ${fps} fps for ${seconds} s…`);
-  results.push(await run(n, fps, seconds, pool));
+if (workers > 0) await benchWorkers();
+else await benchInProcess();
+
+async function benchInProcess(): Promise<void> {
+  const configs = argv.includes('--sweep') ? [cameras / 2, cameras, cameras * 1.5, cameras * 2] : [cameras];
+  const results = [];
+  for (const n of configs) {
+    log(`running ${n} cameras × ${fps} fps for ${seconds} s…`);
+    results.push(await run(n, fps, seconds, pool));
+  }
+  log('');
+  log('cameras  fps/cam  offered/s  processed/s  p50 ms  p99 ms  dropped  cpu cores');
+  for (const r of results) {
+    log(
+      `${String(r.cameras).padStart(7)}  ${String(r.fpsPerCamera).padStart(7)}  ${r.offeredPerSec.toFixed(1).padStart(9)}  ${r.framesPerSec.toFixed(1).padStart(11)}  ${r.frameLatencyP50Ms.toFixed(1).padStart(6)}  ${r.frameLatencyP99Ms.toFixed(1).padStart(6)}  ${`${(r.droppedFrames * 100).toFixed(1)}%`.padStart(7)}  ${r.cpuCores.toFixed(2).padStart(9)}`,
+    );
+  }
+  const main = results.find((r) => r.cameras === cameras) ?? results[0];
+  if (json && main !== undefined) {
+    const { cameras: c, fpsPerCamera, framesPerSec, frameLatencyP99Ms, droppedFrames } = main;
+    process.stdout.write(
+      `${JSON.stringify({ cameras: c, fpsPerCamera, framesPerSec, frameLatencyP99Ms, droppedFrames })}\n`,
+    );
+  }
 }
-log('');
-log('cameras  fps/cam  offered/s  processed/s  p50 ms  p99 ms  dropped  cpu cores');
-for (const r of results) {
+
+async function benchWorkers(): Promise<void> {
+  const overloadFps = opt('overload-fps', fps * 2);
+  const capacitySeconds = opt('capacity-seconds', 10);
+  const rig = await startWorkerBench(storeWithCameras(loadStoreConfig('stores/sample-store.json'), cameras));
+  const runs: Array<{ what: string; r: WorkerRun }> = [];
+  try {
+    log(`real time: ${cameras} cameras × ${fps} fps on ${workers} worker(s) for ${seconds} s…`);
+    runs.push({ what: 'real time', r: await runWorkers(rig, workers, fps, seconds, pool) });
+    for (const n of workers > 1 ? [1, workers] : [workers]) {
+      log(
+        `capacity: ${cameras} cameras × ${overloadFps} fps offered to ${n} worker(s) for ${capacitySeconds} s…`,
+      );
+      runs.push({ what: 'capacity', r: await runWorkers(rig, n, overloadFps, capacitySeconds, pool) });
+    }
+  } finally {
+    await rig.stop();
+  }
+  log('');
   log(
-    `${String(r.cameras).padStart(7)}  ${String(r.fpsPerCamera).padStart(7)}  ${r.offeredPerSec.toFixed(1).padStart(9)}  ${r.framesPerSec.toFixed(1).padStart(11)}  ${r.frameLatencyP50Ms.toFixed(1).padStart(6)}  ${r.frameLatencyP99Ms.toFixed(1).padStart(6)}  ${`${(r.droppedFrames * 100).toFixed(1)}%`.padStart(7)}  ${r.cpuCores.toFixed(2).padStart(9)}`,
+    'run        workers  cameras  offered/s  processed/s  p50 ms  p99 ms  dropped  gate-skipped  cpu ms/frame',
   );
-}
-const main = results.find((r) => r.cameras === cameras) ?? results[0];
-if (json && main !== undefined) {
-  const { cameras: c, fpsPerCamera, framesPerSec, frameLatencyP99Ms, droppedFrames } = main;
-  process.stdout.write(
-    `${JSON.stringify({ cameras: c, fpsPerCamera, framesPerSec, frameLatencyP99Ms, droppedFrames })}\n`,
+  for (const { what, r } of runs)
+    log(
+      `${what.padEnd(9)}  ${String(r.workers).padStart(7)}  ${String(r.cameras).padStart(7)}  ${r.offeredPerSec.toFixed(1).padStart(9)}  ${r.framesPerSec.toFixed(1).padStart(11)}  ${r.frameLatencyP50Ms.toFixed(1).padStart(6)}  ${r.frameLatencyP99Ms.toFixed(1).padStart(6)}  ${`${(r.droppedFrames * 100).toFixed(1)}%`.padStart(7)}  ${`${(r.gateSkipped * 100).toFixed(1)}%`.padStart(12)}  ${r.cpuMsPerFrame.toFixed(2).padStart(12)}`,
+    );
+  const real = runs[0]?.r as WorkerRun;
+  const capacity = runs.filter((x) => x.what === 'capacity').map((x) => x.r);
+  const all = capacity.at(-1) as WorkerRun;
+  const one = capacity.find((r) => r.workers === 1) ?? all;
+  const ratio = one.framesPerSec === 0 ? 0 : all.framesPerSec / one.framesPerSec;
+  const saturated = capacity.every((r) => r.framesPerSec < 0.95 * r.offeredPerSec);
+  log(
+    `capacity: ${all.framesPerSec.toFixed(1)} frames/s on ${workers} worker(s), ${one.framesPerSec.toFixed(1)} on 1: ×${ratio.toFixed(2)}${saturated ? '' : ' (not saturated: offer more with --overload-fps)'}`,
   );
+  if (json)
+    process.stdout.write(
+      `${JSON.stringify({
+        cameras,
+        fpsPerCamera: fps,
+        framesPerSec: real.framesPerSec,
+        frameLatencyP99Ms: real.frameLatencyP99Ms,
+        droppedFrames: real.droppedFrames,
+        workers,
+        framesPerSecCapacity: all.framesPerSec,
+        capacityOneWorker: one.framesPerSec,
+        capacityRatio: ratio,
+        capacitySaturated: saturated,
+        cpuMsPerFrame: all.cpuMsPerFrame,
+      })}\n`,
+    );
 }

@@ -1,6 +1,7 @@
 // `npm run broker:config -- --store stores/sample-store.json --out <dir>`: the store's Mosquitto 2.0 config,
 // password file, ACL and credentials file (secrets, 0600), from the store config. See docs/mqtt-api.md.
 import { parseArgs } from 'node:util';
+import { DEFAULT_VISION_WORKER_LOGINS } from '../shared/broker/broker-policy.ts';
 import { writeBrokerFiles } from '../shared/broker/write-broker-files.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
 
@@ -13,6 +14,8 @@ const USAGE = `usage: npm run broker:config -- --store <store.json> --out <dir> 
   --keyfile <path>        broker key (default /etc/mosquitto/certs/walkout-broker.key)
   --require-client-cert   devices must also present a certificate signed by the CA
   --run-as <user>         user Mosquitto runs as after binding (default: Mosquitto's own, "mosquitto")
+  --vision-workers <n>    logins vision-worker-1…n for vision workers (default 4); raising it later keeps
+                          every existing secret: reload Mosquitto (kill -HUP) and start the new worker
   --rotate                new secrets for every device and process (default: keep those in <dir>)`;
 
 function main(): void {
@@ -28,6 +31,7 @@ function main(): void {
       keyfile: { type: 'string', default: '/etc/mosquitto/certs/walkout-broker.key' },
       'require-client-cert': { type: 'boolean', default: false },
       'run-as': { type: 'string' },
+      'vision-workers': { type: 'string', default: String(DEFAULT_VISION_WORKER_LOGINS) },
       rotate: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -58,6 +62,7 @@ function main(): void {
           },
     runAs: values['run-as'],
     rotate: values.rotate,
+    visionWorkers: Number(values['vision-workers']),
   });
   const principals = Object.keys(files.logins.logins).length;
   console.log(`broker files for store ${store.storeId} (${principals} principals) in ${files.dir}:

@@ -2,6 +2,7 @@
 // Topic strings are built here and nowhere else.
 import type { Alert } from './schemas/alert.ts';
 import type { DeviceStatus } from './schemas/device-status.ts';
+import type { FrameDetections } from './schemas/frame-detections.ts';
 import type { GateCommand, GateScan } from './schemas/gate.ts';
 import type { LaneStockMessage, ShelfHealthMessage } from './schemas/lane-stock.ts';
 import type { LoadCellBatch } from './schemas/load-cell-batch.ts';
@@ -24,6 +25,8 @@ export const topics = {
   gateCommand: (store: string, gate: string) => topic('gateCommand', `${root(store)}/gate/${gate}/command`),
   cameraFrame: (store: string, camera: string) =>
     topic('cameraFrame', `${root(store)}/camera/${camera}/frame`),
+  frameDetections: (store: string, camera: string) =>
+    topic('frameDetections', `${root(store)}/vision/${camera}/detections`),
   deviceStatus: (store: string, device: string) =>
     topic('deviceStatus', `${root(store)}/device/${device}/status`),
   shelfEvents: (store: string) => topic('shelfEvents', `${root(store)}/edge/shelf-events`),
@@ -40,10 +43,18 @@ export const topicFilters = {
   gateScan: (store: string) => topics.gateScan(store, '+'),
   gateCommand: (store: string) => topics.gateCommand(store, '+'),
   cameraFrame: (store: string) => topics.cameraFrame(store, '+'),
+  frameDetections: (store: string) => topics.frameDetections(store, '+'),
   deviceStatus: (store: string) => topics.deviceStatus(store, '+'),
   laneStock: (store: string) => topics.laneStock(store, '+'),
   shelfHealth: (store: string) => topics.shelfHealth(store, '+'),
 } as const;
+
+/**
+ * Every camera's frames as an MQTT shared subscription: the broker hands each frame to one subscriber of the
+ * group (round-robin in Mosquitto), so vision workers split the frames without knowing of each other.
+ */
+export const sharedCameraFrames = (store: string, group: string) =>
+  `$share/${group}/${topicFilters.cameraFrame(store)}`;
 
 /** Payload carried by each topic kind: publishing the wrong payload on a topic is a compile error. */
 export interface TopicPayloads {
@@ -51,6 +62,7 @@ export interface TopicPayloads {
   gateScan: GateScan;
   gateCommand: GateCommand;
   cameraFrame: Buffer;
+  frameDetections: FrameDetections;
   deviceStatus: DeviceStatus;
   shelfEvents: ShelfEvent;
   sessionEvents: SessionEvent;
@@ -74,6 +86,7 @@ export function parseTopic(topic: string): { store: string; kind: TopicKind; dev
     if (a === 'gate' && c === 'scan') return { store, kind: 'gateScan', device: b };
     if (a === 'gate' && c === 'command') return { store, kind: 'gateCommand', device: b };
     if (a === 'camera' && c === 'frame') return { store, kind: 'cameraFrame', device: b };
+    if (a === 'vision' && c === 'detections') return { store, kind: 'frameDetections', device: b };
     if (a === 'device' && c === 'status') return { store, kind: 'deviceStatus', device: b };
     if (a === 'lane' && c === 'stock') return { store, kind: 'laneStock', device: b };
     if (a === 'shelf' && c === 'health') return { store, kind: 'shelfHealth', device: b };

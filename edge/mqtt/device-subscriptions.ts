@@ -1,5 +1,6 @@
 // The device topics the edge listens to, each into its stage: shelf weights to the shelf monitor, device
-// status to shelf health and device alerts, gate scans to the gate, camera frames to vision. Registered before
+// status to shelf health and device alerts, gate scans to the gate, camera frames (and the vision workers'
+// detections) to vision. Registered before
 // the link starts; every payload is validated at the boundary by the link. Identity and time are checked
 // here: a shelf's batch must come from that shelf's controller (the one the broker lets write its topic),
 // and batches and frames must be stamped within a window of the edge's clock; the rest is dropped and counted.
@@ -73,5 +74,16 @@ export function subscribeDevices(link: MqttLink, s: DeviceSubscribers): void {
         return;
       }
       vision.ingest(frame, camera);
+    });
+  // vision worker processes on the broker's shared subscription send each frame's detections back
+  if (vision?.takesWorkerDetections)
+    link.subscribe('frameDetections', topicFilters.frameDetections(s.storeId), 0, (message, camera) => {
+      // a frame stamped far ahead would hold the tracker's time there and make every later frame late
+      const time = checkDeviceTime(message.captureTs, message.captureTs, clock.now(), timeWindow);
+      if (time !== 'ok') {
+        metrics.messagesRejected.inc({ kind: 'frameDetections', reason: time });
+        return;
+      }
+      vision.ingestDetections(message, camera);
     });
 }

@@ -9,6 +9,7 @@ import { EDGE_PAYLOAD_LIMITS } from '../../shared/broker/broker-limits.ts';
 import { decodeFrame } from '../../shared/frame-codec.ts';
 import { AlertSchema } from '../../shared/schemas/alert.ts';
 import { DeviceStatusSchema } from '../../shared/schemas/device-status.ts';
+import { FrameDetectionsSchema } from '../../shared/schemas/frame-detections.ts';
 import { GateCommandSchema, GateScanSchema } from '../../shared/schemas/gate.ts';
 import { LaneStockSchema, ShelfHealthSchema } from '../../shared/schemas/lane-stock.ts';
 import { LoadCellBatchSchema } from '../../shared/schemas/load-cell-batch.ts';
@@ -26,6 +27,7 @@ const jsonValidators = {
   gateScan: compileValidator(GateScanSchema),
   gateCommand: compileValidator(GateCommandSchema),
   deviceStatus: compileValidator(DeviceStatusSchema),
+  frameDetections: compileValidator(FrameDetectionsSchema),
   shelfEvents: compileValidator(ShelfEventSchema),
   sessionEvents: compileValidator(SessionEventSchema),
   laneStock: compileValidator(LaneStockSchema),

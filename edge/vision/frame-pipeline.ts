@@ -20,6 +20,8 @@ import { personPixels, type YoloPeopleSettings } from './yolo-people.ts';
 export interface CameraFrame {
   camera: string;
   captureTs: number;
+  /** The camera's frame number (its frame header): a vision worker passes it on with the detections. */
+  seq?: number;
   jpeg: Buffer;
   /** performance.now() when the edge received it (latency accounting). */
   receivedAt?: number;
@@ -38,6 +40,13 @@ interface FramePeople {
   hands: SeenHand[];
   /** With a motion gate: the frame's block means, when the detector ran on it (the gate learns from it). */
   inferred?: Float32Array;
+}
+
+/** One frame's floor detections, and whether the detector ran on it (false: the motion gate skipped it). */
+export interface FrameResult {
+  frame: CameraFrame;
+  detections: FloorDetection[];
+  inferred: boolean;
 }
 
 const NOBODY: FramePeople = { people: [], hands: [] };
@@ -68,6 +77,14 @@ export class FramePipeline {
   }
 
   async process(frames: readonly CameraFrame[]): Promise<FloorDetection[]> {
+    return (await this.processEach(frames)).flatMap((f) => f.detections);
+  }
+
+  /**
+   * The same per frame: each frame of a known camera with its people, and whether the detector ran on it
+   * (false: the motion gate skipped it). Frames of cameras not in the store are left out.
+   */
+  async processEach(frames: readonly CameraFrame[]): Promise<FrameResult[]> {
     const known = frames.filter((f) => this.cameras.has(f.camera));
     if (known.length === 0) return [];
     // every frame starts decoding at once (sharp decodes in libuv's threads), and the detector runs on the
@@ -81,6 +98,7 @@ export class FramePipeline {
         : await this.detectYolo(this.detector.model, this.detector.people, known, decoding);
     const rgbs = await Promise.all(decoding);
     const detections: FloorDetection[] = [];
+    const results: FrameResult[] = [];
     const cropOf: Array<{ rgb: Buffer; cx: number; cy: number }> = [];
     known.forEach((frame, i) => {
       const found = perFrame[i] ?? { people: [], hands: [] };
@@ -106,6 +124,7 @@ export class FramePipeline {
         cropOf.push({ rgb: rgbs[i] as Buffer, cx: p.cx, cy: p.cy });
       });
       detections.push(...own);
+      results.push({ frame, detections: own, inferred: found !== NOBODY });
     });
     if (this.embedder !== undefined && detections.length > 0) {
       const c = this.embedder.crop;
@@ -117,7 +136,7 @@ export class FramePipeline {
         d.embedding = embs[i];
       });
     }
-    return detections;
+    return results;
   }
 
   /**

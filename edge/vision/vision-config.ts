@@ -2,6 +2,7 @@
 // the embedder, threads, publishing rate and the motion gate. Read from the environment in one place, validated.
 import { type Static, Type } from 'typebox';
 import { compileValidator } from '../../shared/validator.ts';
+import { DETECTION_INTAKE_DEFAULTS } from './detection-intake.ts';
 import { MOTION_GATE_DEFAULTS } from './motion-gate.ts';
 import { DETECTOR_MODEL, EMBEDDER_MODEL } from './vision-defaults.ts';
 import { YOLO_FORMATS } from './yolo-decode.ts';
@@ -28,6 +29,16 @@ export const VisionConfigSchema = Type.Object({
   intraOpThreads: Type.Integer({ minimum: 1, maximum: 64 }),
   /** Track messages per second at most. */
   publishHz: Type.Number({ exclusiveMinimum: 0, maximum: 60 }),
+  /**
+   * Where frames are decoded and inferred: `in-process` on the edge's own thread (the default; lockstep runs
+   * need it), `threads` in `workerThreads` worker_threads of the edge (one box, any broker), `broker` in vision
+   * worker processes on the broker's shared subscription (`npm run vision-worker`; Mosquitto), the edge only
+   * tracking their detections. docs/vision.md, "Vision workers".
+   */
+  workers: Type.Union([Type.Literal('in-process'), Type.Literal('threads'), Type.Literal('broker')]),
+  workerThreads: Type.Integer({ minimum: 1, maximum: 32 }),
+  /** Worker modes: a camera whose detections stopped this long is reported (ms). */
+  stalledAfterMs: Type.Integer({ minimum: 500, maximum: 600_000 }),
   /** Skips the detector on frames where nothing moved since it last found nobody (edge/vision/motion-gate.ts). */
   motionGate: Type.Object({
     enabled: Type.Boolean(),
@@ -53,6 +64,9 @@ export const DEFAULT_VISION: VisionConfig = {
   embedderPath: EMBEDDER_MODEL,
   intraOpThreads: 1,
   publishHz: 5,
+  workers: 'in-process',
+  workerThreads: 2,
+  stalledAfterMs: DETECTION_INTAKE_DEFAULTS.stalledAfterMs,
   motionGate: MOTION_GATE_DEFAULTS,
 };
 
@@ -63,9 +77,10 @@ export class VisionConfigError extends Error {
 const validator = compileValidator(VisionConfigSchema);
 
 /**
- * VISION=on enables the stage; VISION_DETECTOR=yolo with VISION_DETECTOR_PATH=… and VISION_YOLO_FORMAT=… (required:
- * yolo-v8, yolo-end2end or yolo-pose; VISION_YOLO_CLASSES, VISION_YOLO_KEYPOINTS, VISION_YOLO_FLOOR_POINT) uses
- * a YOLO export;
+ * VISION=on enables the stage; VISION_WORKERS=in-process|threads|broker says where frames are inferred
+ * (VISION_WORKER_THREADS=n threads; VISION_STALLED_AFTER_MS); VISION_DETECTOR=yolo with VISION_DETECTOR_PATH=…
+ * and VISION_YOLO_FORMAT=… (required: yolo-v8, yolo-end2end or yolo-pose; VISION_YOLO_CLASSES,
+ * VISION_YOLO_KEYPOINTS, VISION_YOLO_FLOOR_POINT) uses a YOLO export;
  * VISION_MOTION_GATE=off infers every frame, VISION_MOTION_GATE_LEVELS and VISION_MOTION_GATE_MAX_SKIP_MS tune it.
  */
 export function loadVisionConfig(env: NodeJS.ProcessEnv): VisionConfig | undefined {
@@ -87,6 +102,9 @@ export function loadVisionConfig(env: NodeJS.ProcessEnv): VisionConfig | undefin
     embedderPath: env.VISION_EMBEDDER_PATH ?? DEFAULT_VISION.embedderPath,
     intraOpThreads: Number(env.VISION_THREADS ?? DEFAULT_VISION.intraOpThreads),
     publishHz: Number(env.VISION_PUBLISH_HZ ?? DEFAULT_VISION.publishHz),
+    workers: env.VISION_WORKERS ?? DEFAULT_VISION.workers,
+    workerThreads: Number(env.VISION_WORKER_THREADS ?? DEFAULT_VISION.workerThreads),
+    stalledAfterMs: Number(env.VISION_STALLED_AFTER_MS ?? DEFAULT_VISION.stalledAfterMs),
     motionGate: {
       ...DEFAULT_VISION.motionGate,
       enabled: onOff(env.VISION_MOTION_GATE, DEFAULT_VISION.motionGate.enabled),

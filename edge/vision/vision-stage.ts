@@ -2,26 +2,37 @@
 // the floor tracker, tracks published on edge/tracks several times a second. Sessions come from the gate:
 // entered() binds the people coming through next, exits end tracks. Never backs up: stale frames are dropped.
 // A motion gate skips the detector on cameras where nothing moved since it last found nobody.
+// Where frames are inferred is the config's `workers`: `in-process` (here, on the edge's thread), `threads`
+// (vision workers as worker_threads of the edge) or `broker` (vision worker processes on the broker's shared
+// subscription, anywhere on the store network); the last two send per-frame detections that this stage tracks,
+// and report cameras whose detections stopped.
 
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { cameraOutline } from '../../shared/camera-coverage.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { decodeFrame } from '../../shared/frame-codec.ts';
+import type { FrameDetections } from '../../shared/schemas/frame-detections.ts';
 import type { TrackMessage, TrackUpdate } from '../../shared/schemas/track.ts';
 import type { StoreConfig } from '../../shared/store-config.ts';
+import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
+import type { FloorDetection } from '../tracking/camera-fusion.ts';
 import { GateBinder, type Tailgating } from '../tracking/gate-binder.ts';
 import { lastSwapDoubtTs } from '../tracking/identity-confidence.ts';
 import { type Track, Tracker } from '../tracking/tracker.ts';
-import { type CameraFrame, type Detector, FramePipeline } from './frame-pipeline.ts';
+import { DETECTION_INTAKE_DEFAULTS, DetectionIntake, type StallChange } from './detection-intake.ts';
+import { EmbeddingDecodeError, fromFrameDetections } from './frame-detections-codec.ts';
+import type { CameraFrame, FramePipeline } from './frame-pipeline.ts';
 import { LatestFrameQueue } from './frame-queue.ts';
 import { MotionGate } from './motion-gate.ts';
-import { AppearanceEmbedder, HeatmapDetector } from './onnx-models.ts';
+import { openFramePipeline } from './open-pipeline.ts';
 import { TAILGATING_ALERT_MS } from './tailgating-alert.ts';
-import type { VisionConfig } from './vision-config.ts';
-import { DETECTOR_INPUT, EMBED_CROP } from './vision-defaults.ts';
-import { YoloDetector } from './yolo-detector.ts';
-import { YOLO_PEOPLE_DEFAULTS } from './yolo-people.ts';
+import { type VisionConfig, VisionConfigError } from './vision-config.ts';
+import { DETECTOR_INPUT } from './vision-defaults.ts';
+import { VisionThreads } from './vision-threads.ts';
+
+/** A frame a tracker step used (its detections came from here or from a worker). */
+export type StepFrame = Pick<CameraFrame, 'camera' | 'captureTs' | 'receivedAt'>;
 
 export interface VisionStageOptions {
   store: StoreConfig;
@@ -34,7 +45,7 @@ export interface VisionStageOptions {
   /** Called with every camera frame as it arrives, before any is dropped (the floor view's frame archive). */
   onFrame?: (camera: string, captureTs: number, jpeg: Buffer) => void;
   /** Called after each step with the frames it processed (benchmarks measure latency with it). */
-  onStep?: (frames: readonly CameraFrame[]) => void;
+  onStep?: (frames: readonly StepFrame[]) => void;
   /** Every step's tracks (confirmed, lost ones left out) and the cameras it used: fusion looks back on them. */
   observe?: (step: { ts: number; tracks: TrackMessage[]; cameras: string[] }) => void;
   /**
@@ -49,6 +60,10 @@ export interface VisionStageOptions {
    * do not depend on how fast this machine is.
    */
   stepping?: 'continuous' | 'on-demand';
+  /** Timers for the stalled-camera watch (worker modes); real ones by default. */
+  timers?: Timers;
+  /** Worker modes: a camera's detections stopped for `stalledAfterMs` (`raised`) or came back (`cleared`). */
+  onCameraStalled?: (change: StallChange) => void;
 }
 
 export function toTrackMessage(t: Track): TrackMessage {
@@ -89,6 +104,15 @@ export class VisionStage {
   private readonly tracker: Tracker;
   private pipeline: FramePipeline | undefined;
   private readonly gate: MotionGate;
+  /** Worker modes: detections waiting for the tracker, frame accounting, the stalled-camera watch. */
+  private intake: DetectionIntake | undefined;
+  private threads: VisionThreads | undefined;
+  private cancelWatch: CancelTimer | undefined;
+  private wakeTracking: (() => void) | undefined;
+  /** by camera id: the store's cameras (a worker's message must name one) */
+  private readonly knownCameras: Set<string>;
+  /** Worker modes: frames the workers inferred and frames their motion gates skipped. */
+  private readonly workerCounts = { inferred: 0, skipped: 0 };
   private release: Array<() => Promise<void>> = [];
   private running = false;
   private loop: Promise<void> | undefined;
@@ -100,6 +124,7 @@ export class VisionStage {
 
   constructor(private readonly options: VisionStageOptions) {
     const { store } = options;
+    this.knownCameras = new Set(store.cameras.map((c) => c.id));
     this.binder = new GateBinder(store.gates.map((g) => ({ id: g.id, kind: g.kind, ...g.position })));
     this.tracker = new Tracker(
       store.cameras.map((c) => cameraOutline(c)),
@@ -135,6 +160,16 @@ export class VisionStage {
         registers,
       }),
       tracks: new Gauge({ name: 'walkout_vision_tracks', help: 'Live confirmed tracks', registers }),
+      rejected: new Counter({
+        name: 'walkout_vision_detections_rejected_total',
+        help: 'Detection messages from vision workers refused (camera not in the topic or the store, bad embedding)',
+        registers,
+      }),
+      late: new Gauge({
+        name: 'walkout_vision_detections_late',
+        help: 'Frames whose detections came from a worker too late to track',
+        registers,
+      }),
     };
   }
 
@@ -143,12 +178,39 @@ export class VisionStage {
     if (camera === undefined || !this.running) return;
     const frame = decodeFrame(payload);
     this.options.onFrame?.(camera, frame.captureTs, frame.jpeg);
-    this.queue.put(camera, {
-      camera,
-      captureTs: frame.captureTs,
-      jpeg: frame.jpeg,
-      receivedAt: performance.now(),
-    });
+    if (this.threads !== undefined) this.threads.dispatch(payload, camera);
+    else if (this.options.config.workers === 'in-process')
+      this.queue.put(camera, {
+        camera,
+        captureTs: frame.captureTs,
+        seq: frame.seq,
+        jpeg: frame.jpeg,
+        receivedAt: performance.now(),
+      });
+  }
+
+  /**
+   * MQTT handler for vision/{camera}/detections (broker workers; validated by the link): the message must
+   * name the camera its topic names, and a camera of the store.
+   */
+  ingestDetections(message: FrameDetections, camera: string | undefined): void {
+    if (!this.running || this.intake === undefined) return;
+    if (camera !== message.camera || !this.knownCameras.has(camera)) {
+      this.metrics.rejected.inc();
+      return;
+    }
+    this.acceptDetections(message);
+  }
+
+  private acceptDetections(message: FrameDetections): void {
+    if (this.intake === undefined) return;
+    this.intake.add(message, this.options.clock.now());
+    const counts = this.workerCounts;
+    if (message.inferred) counts.inferred++;
+    else counts.skipped++;
+    const wake = this.wakeTracking;
+    this.wakeTracking = undefined;
+    wake?.();
   }
 
   /** A session opened at an entry gate: the next `party` people through it are its shoppers. */
@@ -156,59 +218,78 @@ export class VisionStage {
     this.binder.entered(sessionId, gate, party, scanTs);
   }
 
+  /** True when detections come from vision worker processes over the broker (`workers: broker`). */
+  get takesWorkerDetections(): boolean {
+    return this.options.config.workers === 'broker';
+  }
+
+  /** Frames no detections came for: dropped behind here, or (worker modes) never inferred or too late. */
   get droppedFrames(): number {
-    return this.queue.dropped;
+    if (this.intake === undefined) return this.queue.dropped;
+    return this.intake.lostFrames + this.intake.lateFrames;
   }
 
   /** Frames the detector ran on and frames the motion gate skipped, since start. */
   get frameCounts(): { inferred: number; skipped: number } {
-    return { ...this.gate.counts };
+    return this.intake === undefined ? { ...this.gate.counts } : { ...this.workerCounts };
   }
 
   async start(): Promise<void> {
-    const { config, store } = this.options;
-    const tuning = { intraOpThreads: config.intraOpThreads };
-    let detector: Detector;
-    if (config.detector === 'yolo') {
-      const size = { width: config.yoloInput, height: config.yoloInput };
-      const model = await YoloDetector.open(config.detectorPath, tuning, {
-        input: size,
-        layout: { format: config.yoloFormat, classes: config.yoloClasses, keypoints: config.yoloKeypoints },
-        classId: config.yoloClass,
-      });
-      detector = {
-        kind: 'yolo',
-        model,
-        people: { ...YOLO_PEOPLE_DEFAULTS, floorPoint: config.yoloFloorPoint },
-      };
-      this.release.push(() => model.release());
+    const { config, store, stepping, clock } = this.options;
+    if (config.workers === 'in-process') {
+      const opened = await openFramePipeline(store, config, this.gate);
+      this.pipeline = opened.pipeline;
+      this.release.push(() => opened.release());
     } else {
-      const model = await HeatmapDetector.open(config.detectorPath, DETECTOR_INPUT, tuning);
-      detector = { kind: 'heatmap', model };
-      this.release.push(() => model.release());
+      if (stepping === 'on-demand')
+        throw new VisionConfigError(
+          `a lockstep run infers in the edge: set VISION_WORKERS=in-process (not ${config.workers})`,
+        );
+      this.intake = new DetectionIntake(
+        store.cameras.map((c) => c.id),
+        clock.now(),
+        {
+          ...DETECTION_INTAKE_DEFAULTS,
+          stalledAfterMs: config.stalledAfterMs,
+        },
+      );
+      if (config.workers === 'threads') await this.startThreads();
+      const timers = this.options.timers ?? systemTimers;
+      this.cancelWatch = timers.every(1000, () => this.watchStalls());
     }
-    let embedder: AppearanceEmbedder | undefined;
-    if (config.embedderPath !== '') {
-      const model = await AppearanceEmbedder.open(config.embedderPath, EMBED_CROP, tuning);
-      embedder = model;
-      this.release.push(() => model.release());
-    }
-    this.pipeline = new FramePipeline(
-      store.cameras,
-      detector,
-      embedder,
-      DETECTOR_INPUT,
-      store.shelves,
-      this.gate,
-    );
     this.running = true;
-    if (this.options.stepping !== 'on-demand') this.loop = this.run();
-    this.options.logger.info({ detector: config.detector, cameras: store.cameras.length }, 'vision started');
+    if (config.workers !== 'in-process') this.loop = this.runTracking();
+    else if (stepping !== 'on-demand') this.loop = this.run();
+    this.options.logger.info(
+      { detector: config.detector, cameras: store.cameras.length, workers: config.workers },
+      'vision started',
+    );
+  }
+
+  private async startThreads(): Promise<void> {
+    const { config, store, logger } = this.options;
+    const threads = new VisionThreads({
+      store,
+      config,
+      threads: config.workerThreads,
+      emit: (message) => this.acceptDetections(message),
+      timers: this.options.timers ?? systemTimers,
+      logger,
+    });
+    this.threads = threads;
+    this.release.push(async () => {
+      await threads.stop();
+      this.threads = undefined;
+    });
+    await threads.start();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.queue.wake();
+    this.wakeTracking?.();
+    this.cancelWatch?.();
+    this.cancelWatch = undefined;
     await this.loop;
     for (const release of this.release) await release();
     this.release = [];
@@ -233,33 +314,80 @@ export class VisionStage {
   }
 
   private async step(frames: CameraFrame[]): Promise<void> {
-    const { logger, clock } = this.options;
     if (this.pipeline === undefined) return;
     const started = performance.now();
     try {
       const skippedBefore = this.gate.counts.skipped;
       const detections = await this.pipeline.process(frames);
       this.metrics.skipped.inc(this.gate.counts.skipped - skippedBefore);
-      const ts = Math.max(this.lastTs, ...frames.map((f) => f.captureTs));
-      this.lastTs = ts;
-      const ended = this.tracker.update(ts, detections, new Set(frames.map((f) => f.camera)));
-      this.reportTailgating(ts);
-      this.metrics.frames.inc(frames.length);
-      this.metrics.dropped.set(this.queue.dropped);
-      this.metrics.latency.observe((performance.now() - started) / 1000);
-      this.options.onStep?.(frames);
-      this.options.observe?.({
-        ts,
-        tracks: [...this.tracker.reported(), ...ended].map(toTrackMessage),
-        cameras: frames.map((f) => f.camera),
-      });
-      const now = clock.now();
-      if (ended.length > 0 || now - this.lastPublish >= 1000 / this.options.config.publishHz) {
-        this.lastPublish = now;
-        this.publish(ts, ended);
-      }
+      this.track(frames, detections, started);
     } catch (err) {
-      logger.error({ err }, 'vision step failed; frames dropped');
+      this.options.logger.error({ err }, 'vision step failed; frames dropped');
+    }
+  }
+
+  /** Worker modes: tracks the detections the workers send, as they come. */
+  private async runTracking(): Promise<void> {
+    while (this.running) {
+      const intake = this.intake;
+      if (intake === undefined) return;
+      if (intake.waiting === 0)
+        await new Promise<void>((resolve) => {
+          this.wakeTracking = resolve;
+        });
+      if (!this.running) break;
+      for (const step of intake.takeSteps(this.lastTs)) this.trackStep(step);
+      this.metrics.late.set(intake.lateFrames);
+      // let the workers' next messages in between steps
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private trackStep(messages: readonly FrameDetections[]): void {
+    const started = performance.now();
+    const frames: StepFrame[] = [];
+    const detections: FloorDetection[] = [];
+    for (const m of messages) {
+      try {
+        detections.push(...fromFrameDetections(m));
+        frames.push({ camera: m.camera, captureTs: m.captureTs });
+        if (!m.inferred) this.metrics.skipped.inc();
+      } catch (err) {
+        if (!(err instanceof EmbeddingDecodeError)) throw err;
+        this.metrics.rejected.inc();
+      }
+    }
+    if (frames.length > 0) this.track(frames, detections, started);
+  }
+
+  private track(frames: readonly StepFrame[], detections: FloorDetection[], started: number): void {
+    const ts = Math.max(this.lastTs, ...frames.map((f) => f.captureTs));
+    this.lastTs = ts;
+    const ended = this.tracker.update(ts, detections, new Set(frames.map((f) => f.camera)));
+    this.reportTailgating(ts);
+    this.metrics.frames.inc(frames.length);
+    this.metrics.dropped.set(this.droppedFrames);
+    this.metrics.latency.observe((performance.now() - started) / 1000);
+    this.options.onStep?.(frames);
+    this.options.observe?.({
+      ts,
+      tracks: [...this.tracker.reported(), ...ended].map(toTrackMessage),
+      cameras: frames.map((f) => f.camera),
+    });
+    const now = this.options.clock.now();
+    if (ended.length > 0 || now - this.lastPublish >= 1000 / this.options.config.publishHz) {
+      this.lastPublish = now;
+      this.publish(ts, ended);
+    }
+  }
+
+  private watchStalls(): void {
+    for (const change of this.intake?.checkStalled(this.options.clock.now()) ?? []) {
+      this.options.logger.warn(
+        change,
+        `vision detections of camera ${change.camera} ${change.state === 'raised' ? 'stopped' : 'resumed'}`,
+      );
+      this.options.onCameraStalled?.(change);
     }
   }
 
@@ -282,7 +410,7 @@ export class VisionStage {
       v: 1,
       ts,
       tracks: [...live, ...ended].map(toTrackMessage),
-      droppedFrames: this.queue.dropped,
+      droppedFrames: this.droppedFrames,
     });
   }
 }

@@ -4,7 +4,14 @@
 import type { StoreConfig } from '../store-config.ts';
 import { TOPIC_ROOT, topicFilters, topics } from '../topics.ts';
 
-export type PrincipalRole = 'shelf-controller' | 'gate-scanner' | 'camera' | 'edge' | 'floor' | 'simulator';
+export type PrincipalRole =
+  | 'shelf-controller'
+  | 'gate-scanner'
+  | 'camera'
+  | 'edge'
+  | 'floor'
+  | 'simulator'
+  | 'vision-worker';
 
 /** One broker user: its username is the device id its status topic names. */
 export interface Principal {
@@ -29,10 +36,31 @@ export class BrokerPolicyError extends Error {
   readonly code = 'INVALID_BROKER_POLICY';
 }
 
+/** Vision worker logins a store's broker files carry unless told otherwise (`broker:config --vision-workers`). */
+export const DEFAULT_VISION_WORKER_LOGINS = 4;
+
+/** The broker username of the n-th vision worker (1-based): `vision-worker-1`, … */
+export const visionWorkerUsername = (n: number) => `vision-worker-${n}`;
+
+export interface BrokerPolicyOptions {
+  /**
+   * Vision worker logins (`vision-worker-1` … `-n`): each may take camera frames through a shared subscription
+   * and publish detections. Adding a worker machine is one more login here; nothing else changes.
+   */
+  visionWorkers?: number;
+}
+
 /** The store's policy: devices write only their own topics, only the edge writes commands and outputs. */
-export function brokerPolicy(store: StoreConfig): BrokerPolicy {
+export function brokerPolicy(store: StoreConfig, options: BrokerPolicyOptions = {}): BrokerPolicy {
   const s = store.storeId;
-  const list = [...devicePrincipals(store), ...processPrincipals(s)];
+  const workers = options.visionWorkers ?? DEFAULT_VISION_WORKER_LOGINS;
+  if (!Number.isInteger(workers) || workers < 0 || workers > 256)
+    throw new BrokerPolicyError(`vision workers must be a whole number 0–256, got ${workers}`);
+  const list = [
+    ...devicePrincipals(store),
+    ...processPrincipals(s),
+    ...Array.from({ length: workers }, (_, i) => visionWorkerPrincipal(s, visionWorkerUsername(i + 1))),
+  ];
   const principals = new Map<string, Principal>();
   for (const p of list) {
     const taken = principals.get(p.username);
@@ -98,6 +126,7 @@ function processPrincipals(s: string): Principal[] {
         topicFilters.shelfWeights(s),
         topicFilters.gateScan(s),
         topicFilters.cameraFrame(s),
+        topicFilters.frameDetections(s),
         topicFilters.deviceStatus(s),
       ],
     },
@@ -124,6 +153,19 @@ function processPrincipals(s: string): Principal[] {
       subscribe: [`${TOPIC_ROOT}/${s}/#`],
     },
   ];
+}
+
+/**
+ * A vision worker: reads every camera's frames (Mosquitto checks a `$share/<group>/…` subscription against
+ * the filter without its prefix) and writes detections and its own status.
+ */
+function visionWorkerPrincipal(s: string, username: string): Principal {
+  return {
+    username,
+    role: 'vision-worker',
+    publish: [topicFilters.frameDetections(s), topics.deviceStatus(s, username)],
+    subscribe: [topicFilters.cameraFrame(s)],
+  };
 }
 
 /** MQTT topic matching: does the concrete `topic` match `filter` (with `+` and `#`)? */

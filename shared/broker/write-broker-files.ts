@@ -27,6 +27,8 @@ export interface BrokerFilesOptions {
   rotate?: boolean;
   /** `demo` marks the secrets as refused in production (tests, the demo). */
   purpose?: 'store' | 'demo';
+  /** Vision worker logins (default DEFAULT_VISION_WORKER_LOGINS); more later keeps the existing ones. */
+  visionWorkers?: number;
 }
 
 export interface BrokerFiles {
@@ -51,7 +53,7 @@ export function writeBrokerFiles(
 ): BrokerFiles {
   const dir = resolve(outDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const policy = brokerPolicy(store);
+  const policy = brokerPolicy(store, { visionWorkers: options.visionWorkers });
   const paths = {
     conf: join(dir, 'mosquitto.conf'),
     passwords: join(dir, 'passwords'),

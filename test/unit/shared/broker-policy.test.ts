@@ -9,6 +9,7 @@ import { hashPassword, verifyPassword } from '../../../shared/broker/broker-cred
 import {
   BrokerPolicyError,
   brokerPolicy,
+  DEFAULT_VISION_WORKER_LOGINS,
   filterCovers,
   mayPublish,
   maySubscribe,
@@ -24,8 +25,11 @@ const who = (username: string) => policy.principals.get(username) as Principal;
 const t = (rest: string) => `walkout/v1/store-001/${rest}`;
 
 describe('broker policy', () => {
-  it('has one principal per shelf, gate and camera, and the edge, floor and simulator processes', () => {
-    expect(policy.principals.size).toBe(store.shelves.length + store.gates.length + store.cameras.length + 3);
+  it('has one principal per shelf, gate and camera, the edge, floor and simulator processes, and 4 vision workers', () => {
+    const devices = store.shelves.length + store.gates.length + store.cameras.length;
+    expect(policy.principals.size).toBe(devices + 3 + DEFAULT_VISION_WORKER_LOGINS);
+    expect(brokerPolicy(store, { visionWorkers: 6 }).principals.size).toBe(devices + 3 + 6);
+    expect(() => brokerPolicy(store, { visionWorkers: -1 })).toThrow(BrokerPolicyError);
     expect(who('S01').role).toBe('shelf-controller');
     expect(who('G-IN').role).toBe('gate-scanner');
     expect(who('CAM1').role).toBe('camera');
@@ -48,6 +52,22 @@ describe('broker policy', () => {
     expect(maySubscribe(who('G-IN'), t('gate/G-IN/command'))).toBe(true);
     expect(maySubscribe(who('G-IN'), t('gate/G-OUT/command'))).toBe(false);
     expect(maySubscribe(who('G-IN'), t('gate/+/command'))).toBe(false);
+  });
+
+  it('lets a vision worker read every camera frame (as a shared subscription) and write only detections', () => {
+    const worker = who('vision-worker-2');
+    expect(worker.role).toBe('vision-worker');
+    expect(maySubscribe(worker, t('camera/+/frame'))).toBe(true);
+    expect(maySubscribe(worker, t('shelf/+/weights'))).toBe(false);
+    expect(mayPublish(worker, t('vision/CAM3/detections'))).toBe(true);
+    expect(mayPublish(worker, t('device/vision-worker-2/status'))).toBe(true);
+    expect(mayPublish(worker, t('device/vision-worker-1/status'))).toBe(false);
+    expect(mayPublish(worker, t('camera/CAM3/frame'))).toBe(false);
+    expect(mayPublish(worker, t('edge/tracks'))).toBe(false);
+    // only workers write detections; the edge reads them
+    for (const p of policy.principals.values())
+      expect(mayPublish(p, t('vision/CAM3/detections'))).toBe(p.role === 'vision-worker');
+    expect(maySubscribe(who('edge'), t('vision/+/detections'))).toBe(true);
   });
 
   it('lets a camera write only its own frames and status', () => {
