@@ -5,6 +5,11 @@
 
 import type { Clock } from '../../shared/clock.ts';
 import type {
+  CalibrationCameras,
+  CalibrationClick,
+  CameraCalibration,
+} from '../../shared/schemas/camera-calibration.ts';
+import type {
   AlertAck,
   AssignBody,
   AuditTrail,
@@ -21,7 +26,13 @@ import type { DecisionBook } from '../fusion/decision-book.ts';
 import type { ExceptionQueue } from '../fusion/exception-queue.ts';
 import type { ShelfMonitor } from '../shelves/shelf-monitor.ts';
 import type { AlertBook } from './alert-book.ts';
-import { FrameNotFoundError, VisitNotFoundError } from './floor-errors.ts';
+import type { CameraCalibrations } from './camera-calibrations.ts';
+import {
+  CameraNotFoundError,
+  FrameNotFoundError,
+  NoLiveFrameError,
+  VisitNotFoundError,
+} from './floor-errors.ts';
 import type { FloorHub } from './floor-hub.ts';
 import type { FloorRecorder } from './floor-recorder.ts';
 import type { FloorSource } from './floor-source.ts';
@@ -36,6 +47,7 @@ export interface FloorServiceDeps {
   hub: FloorHub;
   clock: Clock;
   recorder: FloorRecorder;
+  calibrations: CameraCalibrations;
   /** The anonymous floor heat per lane (edge/behaviour/floor-heat.ts). */
   heat?: { heatBetween(from: number, to: number): LaneHeat[] };
   /**
@@ -59,6 +71,7 @@ export class FloorService implements FloorSource {
         floor: store.config.floor,
         gates: store.config.gates,
         cameras: store.config.cameras.map((c) => ({ id: c.id, position: c.position })),
+        floorMarks: store.config.floorMarks ?? [],
         shelves: store.config.shelves.map((s) => ({
           id: s.id,
           position: s.position,
@@ -132,6 +145,22 @@ export class FloorService implements FloorSource {
     const jpeg = this.deps.recorder.frames.jpeg(exceptionId, frameId);
     if (jpeg === undefined) throw new FrameNotFoundError(exceptionId, frameId);
     return jpeg;
+  }
+
+  calibrationCameras(): CalibrationCameras {
+    const { calibrations } = this.deps;
+    return { cameras: calibrations.list(), limits: calibrations.settings };
+  }
+
+  liveFrame(camera: string): Buffer {
+    if (this.deps.calibrations.camera(camera) === undefined) throw new CameraNotFoundError(camera);
+    const frame = this.deps.recorder.archive.latest(camera);
+    if (frame === undefined) throw new NoLiveFrameError(camera);
+    return frame.jpeg;
+  }
+
+  calibrate(camera: string, clicks: readonly CalibrationClick[], by: StaffUser): CameraCalibration {
+    return this.deps.calibrations.calibrate(camera, clicks, by.name);
   }
 
   assign(exceptionId: string, choice: AssignBody, by: StaffUser): ExceptionAssigned {

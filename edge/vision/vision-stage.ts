@@ -9,7 +9,7 @@ import { cameraOutline } from '../../shared/camera-coverage.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { decodeFrame } from '../../shared/frame-codec.ts';
 import type { TrackMessage, TrackUpdate } from '../../shared/schemas/track.ts';
-import type { StoreConfig } from '../../shared/store-config.ts';
+import type { Camera, StoreConfig } from '../../shared/store-config.ts';
 import { GateBinder, type Tailgating } from '../tracking/gate-binder.ts';
 import { lastSwapDoubtTs } from '../tracking/identity-confidence.ts';
 import { type Track, Tracker } from '../tracking/tracker.ts';
@@ -153,6 +153,16 @@ export class VisionStage {
   /** A session opened at an entry gate: the next `party` people through it are its shoppers. */
   entered(sessionId: string, gate: string, party: number, scanTs: number): void {
     this.binder.entered(sessionId, gate, party, scanTs);
+  }
+
+  /**
+   * A camera was calibrated (the floor view): detections, the motion gate's shelf mask and the tracker's
+   * view of where it looks use the new projection from the next step on.
+   */
+  recalibrate(camera: Camera): void {
+    this.pipeline?.setCamera(camera);
+    this.gate.setCamera(camera);
+    this.tracker.setOutline(cameraOutline(camera));
   }
 
   get droppedFrames(): number {
