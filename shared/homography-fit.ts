@@ -16,8 +16,14 @@ export interface HomographyFit {
   homography: number[];
   /** Root mean square of the floor distance between each mark and where its click projects (m). */
   rmsErrorM: number;
-  /** The largest of those distances (m), and which point it was (index into the input). */
+  /** The largest of those distances (m). */
   maxErrorM: number;
+  /**
+   * The point most likely clicked wrong (index into the input). Least squares spreads one bad click over its
+   * neighbours, so the largest residual often names a good mark: with 6 or more points it is the one whose
+   * removal lets the others fit best; with 5, the one furthest from where the fit of the other four puts it;
+   * with 4 (always an exact fit), the largest residual.
+   */
   worstPoint: number;
   /** Each point's floor distance (m), in input order. */
   errorsM: number[];
@@ -114,6 +120,49 @@ const area2 = (a: { x: number; y: number }, b: { x: number; y: number }, c: { x:
 
 /** The homography mapping each pair's image point to its floor point, least squares over all of them. */
 export function fitHomography(pairs: readonly PointPair[]): HomographyFit {
+  const homography = solveHomography(pairs);
+  const errorsM = pairs.map((p) => floorError(homography, p));
+  const rmsErrorM = Math.sqrt(errorsM.reduce((s, e) => s + e * e, 0) / errorsM.length);
+  const argmax = (values: readonly number[]) =>
+    values.reduce((best, v, i) => (v > (values[best] as number) ? i : best), 0);
+  return {
+    homography,
+    rmsErrorM,
+    maxErrorM: Math.max(...errorsM),
+    worstPoint:
+      pairs.length >= 6
+        ? argmax(leaveOneOut(pairs).map((l) => -l.othersRmsM))
+        : argmax(pairs.length === 5 ? leaveOneOut(pairs).map((l) => l.errorM) : errorsM),
+    errorsM,
+  };
+}
+
+/** How far (m) each point's click projects from its mark. */
+const floorError = (h: readonly number[], p: PointPair) => {
+  const at = projectToFloor(h, p.image.x, p.image.y);
+  return Math.hypot(at.x - p.floor.x, at.y - p.floor.y);
+};
+
+/**
+ * For each point, the fit of all the others: the point's error under it, and the others' RMS error (a point
+ * whose removal leaves no homography fixed gets infinite RMS and error 0: it is needed, not suspect).
+ */
+function leaveOneOut(pairs: readonly PointPair[]): Array<{ errorM: number; othersRmsM: number }> {
+  return pairs.map((p, i) => {
+    const others = pairs.filter((_, k) => k !== i);
+    try {
+      const h = solveHomography(others);
+      const rms = Math.sqrt(others.reduce((s, o) => s + floorError(h, o) ** 2, 0) / others.length);
+      return { errorM: floorError(h, p), othersRmsM: rms };
+    } catch (err) {
+      if (err instanceof HomographyFitError) return { errorM: 0, othersRmsM: Number.POSITIVE_INFINITY };
+      throw err;
+    }
+  });
+}
+
+/** The normalised DLT: the homography (h[8] = 1) of the least algebraic error over all pairs. */
+function solveHomography(pairs: readonly PointPair[]): number[] {
   if (pairs.length < 4) throw new HomographyFitError(`4 or more points are needed, got ${pairs.length}`);
   const ti = normaliser(pairs.map((p) => p.image));
   const tf = normaliser(pairs.map((p) => p.floor));
@@ -146,20 +195,5 @@ export function fitHomography(pairs: readonly PointPair[]): HomographyFit {
   const hn = vector as Mat3;
   const h = multiply(multiply(invertSimilarity(tf), hn), ti);
   if (Math.abs(h[8]) < 1e-12) throw new HomographyFitError('the fitted homography is degenerate');
-  const homography = h.map((x) => x / h[8]);
-  const errorsM = pairs.map((p) => {
-    const at = projectToFloor(homography, p.image.x, p.image.y);
-    return Math.hypot(at.x - p.floor.x, at.y - p.floor.y);
-  });
-  let worstPoint = 0;
-  errorsM.forEach((e, i) => {
-    if (e > (errorsM[worstPoint] as number)) worstPoint = i;
-  });
-  return {
-    homography,
-    rmsErrorM: Math.sqrt(errorsM.reduce((s, e) => s + e * e, 0) / errorsM.length),
-    maxErrorM: errorsM[worstPoint] as number,
-    worstPoint,
-    errorsM,
-  };
+  return h.map((x) => x / h[8]);
 }

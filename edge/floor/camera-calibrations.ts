@@ -149,8 +149,9 @@ export class CameraCalibrations {
         now,
       );
       throw new CalibrationRefusedError(
-        `The marks do not fit: error ${cm(fit.rmsErrorM)} cm on average, ${cm(fit.maxErrorM)} cm at ${worst} ` +
-          `(at most ${cm(maxRmsErrorM)} and ${cm(maxPointErrorM)} cm). Click ${worst} again, exactly on the mark, or remove it.`,
+        `The marks do not fit: error ${cm(fit.rmsErrorM)} cm on average and ${cm(fit.maxErrorM)} cm at the ` +
+          `furthest (at most ${cm(maxRmsErrorM)} and ${cm(maxPointErrorM)} cm). ${worst} fits worst: click it ` +
+          'again, exactly on the mark, or remove it.',
       );
     }
     const calibration: CameraCalibration = {

@@ -88,6 +88,8 @@ export class VisionStage {
   private readonly tracker: Tracker;
   private pipeline: FramePipeline | undefined;
   private readonly gate: MotionGate;
+  /** The store's cameras as projected now (recalibrated ones replaced). */
+  private cameras: Camera[];
   private release: Array<() => Promise<void>> = [];
   private running = false;
   private loop: Promise<void> | undefined;
@@ -99,6 +101,7 @@ export class VisionStage {
 
   constructor(private readonly options: VisionStageOptions) {
     const { store } = options;
+    this.cameras = [...store.cameras];
     this.binder = new GateBinder(store.gates.map((g) => ({ id: g.id, kind: g.kind, ...g.position })));
     this.tracker = new Tracker(
       store.cameras.map((c) => cameraOutline(c)),
@@ -160,6 +163,7 @@ export class VisionStage {
    * view of where it looks use the new projection from the next step on.
    */
   recalibrate(camera: Camera): void {
+    this.cameras = this.cameras.map((c) => (c.id === camera.id ? camera : c));
     this.pipeline?.setCamera(camera);
     this.gate.setCamera(camera);
     this.tracker.setOutline(cameraOutline(camera));
@@ -198,7 +202,7 @@ export class VisionStage {
       this.release.push(() => model.release());
     }
     this.pipeline = new FramePipeline(
-      store.cameras,
+      this.cameras,
       detector,
       embedder,
       DETECTOR_INPUT,
