@@ -98,6 +98,7 @@ export function createEdgeCore(options: EdgeOptions, listening: (url: string) =>
     timers: options.timers,
     frameRetentionMs: options.retention?.framesMs ?? DEFAULT_RETENTION.framesMs,
     trackRetentionMs: options.retention?.tracksMs ?? DEFAULT_RETENTION.tracksMs,
+    cameraOf: (id) => calibrations.camera(id),
     onFrames: (exceptionId, frames, complete) =>
       hub.publish('exception-frames', { exceptionId, frames, complete }),
   });

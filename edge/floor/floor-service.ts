@@ -23,10 +23,11 @@ import type { LaneHeat } from '../behaviour/floor-heat.ts';
 import { buildCart } from '../checkout/cart.ts';
 import type { SessionStore } from '../checkout/session-store.ts';
 import type { DecisionBook } from '../fusion/decision-book.ts';
-import type { ExceptionQueue } from '../fusion/exception-queue.ts';
+import type { ExceptionQueue, StaffException } from '../fusion/exception-queue.ts';
 import type { ShelfMonitor } from '../shelves/shelf-monitor.ts';
 import type { AlertBook } from './alert-book.ts';
 import type { CameraCalibrations } from './camera-calibrations.ts';
+import { answerOf } from './decision-samples.ts';
 import {
   CameraNotFoundError,
   FrameNotFoundError,
@@ -164,13 +165,22 @@ export class FloorService implements FloorSource {
   }
 
   assign(exceptionId: string, choice: AssignBody, by: StaffUser): ExceptionAssigned {
+    const exception = this.openException(exceptionId);
     const event = this.deps.decisions.decide(exceptionId, choice, by.name);
+    if (exception !== undefined) this.deps.recorder.decided(exception, answerOf(exception, choice));
     return { exceptionId, status: 'resolved', event };
   }
 
   drop(exceptionId: string, note: string, by: StaffUser): ExceptionDropped {
+    const exception = this.openException(exceptionId);
     this.deps.decisions.drop(exceptionId, note, by.name);
+    if (exception !== undefined) this.deps.recorder.decided(exception, answerOf(exception, undefined));
     return { exceptionId, status: 'dropped' };
+  }
+
+  /** The exception while still open (a staff decision is kept as training data once it is taken). */
+  private openException(exceptionId: string): StaffException | undefined {
+    return this.deps.exceptions.list().find((x) => x.exceptionId === exceptionId);
   }
 
   acknowledge(alertId: string, by: StaffUser): AlertAck {
