@@ -131,7 +131,7 @@ export function fitHomography(pairs: readonly PointPair[]): HomographyFit {
     maxErrorM: Math.max(...errorsM),
     worstPoint:
       pairs.length >= 6
-        ? argmax(leaveOneOut(pairs).map((l) => -l.othersRmsM))
+        ? mostSuspect(leaveOneOut(pairs))
         : argmax(pairs.length === 5 ? leaveOneOut(pairs).map((l) => l.errorM) : errorsM),
     errorsM,
   };
@@ -142,6 +142,23 @@ const floorError = (h: readonly number[], p: PointPair) => {
   const at = projectToFloor(h, p.image.x, p.image.y);
   return Math.hypot(at.x - p.floor.x, at.y - p.floor.y);
 };
+
+/** Within this RMS (m) of the best, removing either point lets the others fit equally well. */
+const TIE_RMS_M = 0.005;
+
+/**
+ * The point whose removal lets the others fit best; among points that do so equally (two rows of marks leave
+ * several subsets that fit exactly), the one furthest from where the others put it.
+ */
+function mostSuspect(loo: ReadonlyArray<{ errorM: number; othersRmsM: number }>): number {
+  const best = Math.min(...loo.map((l) => l.othersRmsM));
+  let pick = -1;
+  loo.forEach((l, i) => {
+    if (l.othersRmsM > best + TIE_RMS_M) return;
+    if (pick < 0 || l.errorM > (loo[pick]?.errorM ?? 0)) pick = i;
+  });
+  return Math.max(0, pick);
+}
 
 /**
  * For each point, the fit of all the others: the point's error under it, and the others' RMS error (a point
