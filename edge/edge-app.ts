@@ -5,6 +5,7 @@ import type { Alert } from '../shared/schemas/alert.ts';
 import type { EdgeState } from '../shared/schemas/edge-state.ts';
 import type { SessionEvent } from '../shared/schemas/session-event.ts';
 import type { ShelfEvent } from '../shared/schemas/shelf-event.ts';
+import type { TrackUpdate } from '../shared/schemas/track.ts';
 import type { StoreIndex } from '../shared/store-config.ts';
 import { createEdgeCore, type EdgeCore } from './edge-core.ts';
 import type { EdgeMetrics } from './edge-metrics.ts';
@@ -65,6 +66,11 @@ export class Edge {
       offShelf();
       offSession();
     };
+  }
+
+  /** Track updates as published on MQTT (vision on). */
+  onTracks(listener: (update: TrackUpdate) => void): () => void {
+    return this.core.outputs.on('tracks', listener);
   }
 
   /** Alerts as they are raised and cleared. */

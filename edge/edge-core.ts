@@ -13,6 +13,7 @@ import { createEdgeMetrics, type EdgeMetrics } from './edge-metrics.ts';
 import type { EdgeOptions } from './edge-options.ts';
 import { EdgeOutputs } from './edge-outputs.ts';
 import { AlertBook } from './floor/alert-book.ts';
+import { CameraCalibrations } from './floor/camera-calibrations.ts';
 import { FloorHub } from './floor/floor-hub.ts';
 import { FloorRecorder } from './floor/floor-recorder.ts';
 import { UnresolvedExitAlerts } from './floor/unresolved-exit-alerts.ts';
@@ -25,8 +26,11 @@ import { Outbox } from './outbox/outbox.ts';
 export interface EdgeCore {
   options: EdgeOptions;
   clock: Clock;
+  /** The store config, with the cameras' stored calibrations in place (as the edge started). */
   store: StoreIndex;
   db: EdgeDatabase;
+  /** Camera calibrations from the floor view (live changes reach the vision stage through it). */
+  calibrations: CameraCalibrations;
   sessions: SessionStore;
   outbox: Outbox;
   exceptions: ExceptionQueue;
@@ -57,11 +61,18 @@ export function createEdgeCore(options: EdgeOptions, listening: (url: string) =>
   const gateCommandPublicKeyPem = createPublicKey(gateCommandKey)
     .export({ type: 'spki', format: 'pem' })
     .toString();
-  const index = indexStore(store);
   const db = openEdgeDatabase(options.dbPath);
+  const exceptions = new ExceptionQueue(db);
+  const calibrations = new CameraCalibrations({
+    db,
+    store,
+    clock,
+    audit: (...entry) => exceptions.audit(...entry),
+  });
+  // every stage sees each camera as last calibrated on the floor view (the config's homography until then)
+  const index = indexStore(calibrations.applyTo(store));
   const sessions = new SessionStore(db);
   const outbox = new Outbox(db);
-  const exceptions = new ExceptionQueue(db);
   const alerts = new AlertBook();
   const hub = new FloorHub(
     () => clock.now(),
@@ -87,6 +98,7 @@ export function createEdgeCore(options: EdgeOptions, listening: (url: string) =>
     timers: options.timers,
     frameRetentionMs: options.retention?.framesMs ?? DEFAULT_RETENTION.framesMs,
     trackRetentionMs: options.retention?.tracksMs ?? DEFAULT_RETENTION.tracksMs,
+    cameraOf: (id) => calibrations.camera(id),
     onFrames: (exceptionId, frames, complete) =>
       hub.publish('exception-frames', { exceptionId, frames, complete }),
   });
@@ -104,6 +116,7 @@ export function createEdgeCore(options: EdgeOptions, listening: (url: string) =>
       clock,
       store: index,
       db,
+      calibrations,
       sessions,
       outbox,
       exceptions,

@@ -71,6 +71,7 @@ export function wireEdge(core: EdgeCore): {
   const exited = exitHandler(core, fusion, checkout);
   const lostExits = wireLostExits(core, exited);
   const vision = wireVision(core, fusion, lostExits, behaviour);
+  if (vision !== undefined) core.calibrations.onCalibrated((camera) => vision.recalibrate(camera));
   const gate = wireGate(core, vision, exited);
   const heldShelves = options.lockstep === true ? holdShelfBatches(core, shelves) : undefined;
   subscribe(core, shelves, gate, vision, heldShelves);
@@ -228,6 +229,7 @@ function wireFloor(
     hub: core.hub,
     clock: core.clock,
     recorder: core.recorder,
+    calibrations: core.calibrations,
     heat: behaviour,
     decisions,
     registry: core.metrics.registry,
@@ -250,7 +252,7 @@ function wireVision(
   const { options, clock, recorder } = core;
   if (options.vision === undefined) return undefined;
   return new VisionStage({
-    store: options.store,
+    store: core.store.config,
     config: options.vision,
     logger: options.logger.child({ component: 'vision' }),
     clock,

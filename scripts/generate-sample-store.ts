@@ -229,6 +229,15 @@ for (const cy of [3.4, 10.3, 17.2]) {
   }
 }
 
+// floor marks for calibrating the cameras from the floor view: tape crosses in the aisles on a 3 m grid,
+// rows A–F, so every camera sees six of them spread over its picture
+const floorMarks = ['A', 'B', 'C', 'D', 'E', 'F'].flatMap((row, r) =>
+  Array.from({ length: 10 }, (_, c) => ({
+    id: `${row}${c + 1}`,
+    position: { x: 1.5 + 3 * c, y: [2, 5.75, 9.25, 12.75, 16.25, 19.75][r] as number },
+  })),
+);
+
 const store = parseStoreConfig(
   {
     storeId: 'store-001',
@@ -243,6 +252,7 @@ const store = parseStoreConfig(
       { id: 'G-OUT', kind: 'exit', position: { x: 5, y: 0.5 } },
     ],
     cameras,
+    floorMarks,
   },
   'generated sample store',
 );

@@ -4,8 +4,12 @@
 // Options: --frames N (training frames, default 4000) --epochs N --val N (default 400)
 //          --skip-render (train on the frames already in var/) --skip-train (re-measure and rewrite cards)
 //          --skip-embedder (train the detector only, keep the shipped embedder)
+//          --extra <dir> (also train the detector on a dataset of the store's decisions, npm run dataset:export;
+//          fine-tuned from models/person-heatmap.pt when a previous build left it) --extra-repeat N
+//          --models <dir> (default models/) --data <dir> (default var/vision-train)
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { writeCrop } from '../edge/vision/frame-prep.ts';
 import { AppearanceEmbedder, HeatmapDetector } from '../edge/vision/onnx-models.ts';
 import { DETECTOR_INPUT, EMBED_CROP } from '../edge/vision/vision-defaults.ts';
@@ -15,14 +19,21 @@ import { measureDetector, measureEmbedder } from '../evaluation/vision-eval/mode
 import { Random } from '../shared/random.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
 import { identityPool } from '../simulators/vision/training-scenes.ts';
+import { writeExtraTrainingSet } from './extra-training-set.ts';
 
-const DATA = 'var/vision-train';
 const PYTHON = process.env.TRAIN_PYTHON ?? '/usr/bin/python3';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
+const text = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const DATA = text('data') ?? 'var/vision-train';
+const MODELS = text('models') ?? 'models';
+const extraDir = text('extra');
 const skipTrain = process.argv.includes('--skip-train');
 const skipRender = process.argv.includes('--skip-render');
 const skipEmbedder = process.argv.includes('--skip-embedder');
@@ -65,9 +76,11 @@ function writeEmbedderSet(frames: LabelledFrame[], random: Random): number {
   return crops.length;
 }
 
-function train(script: string, out: string, epochs: number): void {
-  say(`training ${out} with ${PYTHON} ${script}`);
-  const run = spawnSync(PYTHON, [script, DATA, out, String(epochs)], { stdio: 'inherit' });
+function train(script: string, out: string, epochs: number, init?: string): void {
+  say(`training ${out} with ${PYTHON} ${script}${init === undefined ? '' : ` from ${init}`}`);
+  const run = spawnSync(PYTHON, [script, DATA, out, String(epochs), ...(init === undefined ? [] : [init])], {
+    stdio: 'inherit',
+  });
   if (run.status !== 0) {
     throw new Error(
       `${script} failed (exit ${run.status}); install torch for ${PYTHON}: apt-get install -y python3-torch python3-onnx`,
@@ -77,7 +90,27 @@ function train(script: string, out: string, epochs: number): void {
 
 const started = performance.now();
 mkdirSync(DATA, { recursive: true });
-mkdirSync('models', { recursive: true });
+mkdirSync(MODELS, { recursive: true });
+// a store's decisions are trained on only when asked for: none left over from an earlier --extra build
+rmSync(`${DATA}/det-extra.u8`, { force: true });
+rmSync(`${DATA}/det-extra.json`, { force: true });
+const checkpoint = `${MODELS}/person-heatmap.pt`;
+const fineTune = extraDir !== undefined && existsSync(checkpoint);
+const extraRepeat = arg('extra-repeat', 4);
+const extra =
+  extraDir === undefined || skipTrain
+    ? undefined
+    : {
+        ...(await writeExtraTrainingSet(extraDir, DATA, extraRepeat)),
+        repeat: extraRepeat,
+        startedFrom: fineTune
+          ? `models/person-heatmap.pt sha256 ${createHash('sha256').update(readFileSync(checkpoint)).digest('hex')}`
+          : 'scratch (no person-heatmap.pt from an earlier build to fine-tune)',
+      };
+if (extra !== undefined)
+  say(
+    `store decisions from ${extraDir}: ${extra.images} frames, ${extra.boxes} person boxes (manifest ${extra.manifestSha256.slice(0, 12)}…)`,
+  );
 if (!skipTrain && !skipRender) {
   const n = arg('frames', 4000);
   say(`rendering ${n} training frames`);
@@ -89,16 +122,21 @@ if (!skipTrain && !skipRender) {
   say(`wrote ${trainFrames.length} frames and ${crops} person crops to ${DATA}`);
 }
 if (!skipTrain) {
-  train('training/train_detector.py', 'models/person-heatmap.onnx', arg('epochs', 12));
+  train(
+    'training/train_detector.py',
+    `${MODELS}/person-heatmap.onnx`,
+    arg('epochs', 12),
+    fineTune ? checkpoint : undefined,
+  );
   if (!skipEmbedder)
-    train('training/train_embedder.py', 'models/appearance-embed.onnx', arg('emb-epochs', 25));
+    train('training/train_embedder.py', `${MODELS}/appearance-embed.onnx`, arg('emb-epochs', 25));
 }
 const valCount = arg('val', 400);
 say(`rendering ${valCount} fresh validation frames (unseen identities)`);
 const valFrames = await renderLabelledFrames(store, valIds, valCount, 2, DETECTOR_INPUT);
 const tuning = { intraOpThreads: 2 };
-const detector = await HeatmapDetector.open('models/person-heatmap.onnx', DETECTOR_INPUT, tuning);
-const embedder = await AppearanceEmbedder.open('models/appearance-embed.onnx', EMBED_CROP, tuning);
+const detector = await HeatmapDetector.open(`${MODELS}/person-heatmap.onnx`, DETECTOR_INPUT, tuning);
+const embedder = await AppearanceEmbedder.open(`${MODELS}/appearance-embed.onnx`, EMBED_CROP, tuning);
 const det = await measureDetector(detector, valFrames, cameras);
 const emb = await measureEmbedder(embedder, valFrames, DETECTOR_INPUT);
 await detector.release();
@@ -121,16 +159,20 @@ say(
 // an embedder not retrained keeps the card text of what it was trained on
 const embedderTrainedOn =
   skipTrain || skipEmbedder
-    ? trainingSections(readFileSync('models/appearance-embed.md', 'utf8'))
+    ? trainingSections(readFileSync(`${MODELS}/appearance-embed.md`, 'utf8'))
     : undefined;
-writeModelCards({
-  det,
-  epochs: arg('epochs', 12),
-  emb,
-  valFrames: valFrames.length,
-  trainFrames: arg('frames', 4000),
-  trainIdentities: trainIds.length,
-  cameras: store.cameras.length,
-  ...(embedderTrainedOn === undefined ? {} : { embedderTrainedOn }),
-});
+writeModelCards(
+  {
+    det,
+    epochs: arg('epochs', 12),
+    emb,
+    valFrames: valFrames.length,
+    trainFrames: arg('frames', 4000),
+    trainIdentities: trainIds.length,
+    cameras: store.cameras.length,
+    ...(embedderTrainedOn === undefined ? {} : { embedderTrainedOn }),
+    ...(extra === undefined ? {} : { extra }),
+  },
+  MODELS,
+);
 say(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -1,7 +1,7 @@
 // Which cameras see a floor point: each camera's image outline projected onto the floor. The tracker only
 // counts a miss where some camera that reported could have seen the person, and holds tracks in blind spots;
 // the store config's lane coverage (lane-coverage.ts) says which cameras see each lane's aisle.
-import { projectToFloor } from './homography.ts';
+import { imageToFloor, type ProjectingCamera } from './camera-projection.ts';
 
 export interface CameraOutline {
   camera: string;
@@ -9,10 +9,7 @@ export interface CameraOutline {
   corners: Array<{ x: number; y: number }>;
 }
 
-export function cameraOutline(
-  camera: { id: string; imageWidth: number; imageHeight: number; homography: readonly number[] },
-  marginPx = 12,
-): CameraOutline {
+export function cameraOutline(camera: ProjectingCamera & { id: string }, marginPx = 12): CameraOutline {
   const w = camera.imageWidth;
   const h = camera.imageHeight;
   const m = marginPx;
@@ -22,7 +19,7 @@ export function cameraOutline(
     [w - m, h - m],
     [m, h - m],
   ] as const;
-  return { camera: camera.id, corners: px.map(([x, y]) => projectToFloor(camera.homography, x, y)) };
+  return { camera: camera.id, corners: px.map(([x, y]) => imageToFloor(camera, x, y)) };
 }
 
 /** Point in a convex polygon (either winding). */

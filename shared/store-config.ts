@@ -73,8 +73,38 @@ export const CameraSchema = Type.Object(
     heightM: Type.Number({ exclusiveMinimum: 0 }),
     imageWidth: Type.Integer({ minimum: 1 }),
     imageHeight: Type.Integer({ minimum: 1 }),
-    /** Row-major 3x3 homography from image pixels to floor metres. */
+    /**
+     * Row-major 3x3 homography from image pixels (undistorted, when `distortion` is given) to floor metres.
+     * A calibration from the floor view (stored by the edge) replaces it on that edge.
+     */
     homography: Type.Array(Type.Number(), { minItems: 9, maxItems: 9 }),
+    /** Lens distortion (OpenCV's model), taken out of every pixel before the homography (lens-distortion.ts). */
+    distortion: Type.Optional(
+      Type.Object(
+        {
+          /** Focal length in pixels. */
+          focalPx: Type.Number({ exclusiveMinimum: 0 }),
+          /** Principal point in pixels (default: the image centre). */
+          cx: Type.Optional(Type.Number()),
+          cy: Type.Optional(Type.Number()),
+          k1: Type.Number({ minimum: -2, maximum: 2 }),
+          k2: Type.Number({ minimum: -2, maximum: 2 }),
+          p1: Type.Optional(Type.Number({ minimum: -0.5, maximum: 0.5 })),
+          p2: Type.Optional(Type.Number({ minimum: -0.5, maximum: 0.5 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** A mark on the floor (tape cross, tile corner) whose store position is surveyed: calibration clicks it. */
+export const FloorMarkSchema = Type.Object(
+  {
+    id: Id,
+    /** Floor metres. */
+    position: Point,
   },
   { additionalProperties: false },
 );
@@ -97,6 +127,8 @@ export const StoreConfigSchema = Type.Object(
     shelves: Type.Array(ShelfSchema, { minItems: 1 }),
     gates: Type.Array(GateSchema, { minItems: 1 }),
     cameras: Type.Array(CameraSchema),
+    /** Floor marks for calibrating cameras from the floor view (absent: none). */
+    floorMarks: Type.Optional(Type.Array(FloorMarkSchema)),
   },
   { additionalProperties: false },
 );
@@ -106,6 +138,7 @@ export type Lane = Static<typeof LaneSchema>;
 export type Shelf = Static<typeof ShelfSchema>;
 export type Gate = Static<typeof GateSchema>;
 export type Camera = Static<typeof CameraSchema>;
+export type FloorMark = Static<typeof FloorMarkSchema>;
 export type StoreConfig = Static<typeof StoreConfigSchema>;
 
 export class StoreConfigError extends Error {
@@ -160,6 +193,14 @@ export function parseStoreConfig(value: unknown, source = '<inline>'): StoreConf
       laneIds.add(lane.id);
       cells.add(lane.loadCell);
     });
+  });
+  const markIds = new Set<string>();
+  config.floorMarks?.forEach((m, i) => {
+    if (markIds.has(m.id)) problems.push(`/floorMarks/${i}/id: duplicate floor mark id ${m.id}`);
+    markIds.add(m.id);
+    const { x, y } = m.position;
+    if (x < 0 || y < 0 || x > config.floor.widthM || y > config.floor.depthM)
+      problems.push(`/floorMarks/${i}/position: (${x}, ${y}) is off the floor`);
   });
   const gateIds = new Set<string>();
   config.gates.forEach((g, i) => {

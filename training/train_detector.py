@@ -1,7 +1,12 @@
 # Trains the overhead person detector on frames rendered by scripts/models-build.ts and exports it to ONNX:
 # person-centre and hand heatmaps (CenterNet-style focal loss) and, at every hand, the offset to its owner's
 # body centre (L1 loss near true hands only). Run with Debian's /usr/bin/python3 (torch 1.13).
-# Usage: train_detector.py <data dir> <out.onnx> [epochs]
+# Usage: train_detector.py <data dir> <out.onnx> [epochs] [init.pt]
+# With det-extra.* in the data dir (models:build -- --extra: a store's decisions, person boxes only), those
+# frames join the rendered ones, repeated, and their hand heatmap is not trained (they label no hands).
+# init.pt: a state dict of an earlier build to fine-tune from (at a lower rate). The trained state dict is
+# written beside the ONNX file (<out>.pt) for the next fine-tune.
+import os
 import json
 import sys
 import time
@@ -95,10 +100,11 @@ def targets(labels, h, w):
     return heat, owner, mask
 
 
-def focal(logits, target):
+def focal(logits, target, weight=1.0):
+    """weight: per frame and channel [n, 2, 1, 1] (0 leaves a channel of a frame out), or 1."""
     p = torch.sigmoid(logits).clamp(1e-4, 1 - 1e-4)
-    pos = (target > 0.95).float()
-    neg = 1 - pos
+    pos = (target > 0.95).float() * weight
+    neg = (1 - (target > 0.95).float()) * weight
     pos_loss = -torch.log(p) * (1 - p) ** 2 * pos
     neg_loss = -torch.log(1 - p) * p**2 * (1 - target) ** 4 * neg
     n = pos.sum().clamp(min=1)
@@ -117,28 +123,54 @@ def load(data, split):
     return x, meta["labels"], h, w
 
 
+def load_with_extra(data):
+    """Rendered frames, plus the store's decisions when exported for this build; which frames label hands."""
+    x, labels, h, w = load(data, "train")
+    hands_known = [True] * len(labels)
+    if os.path.exists(f"{data}/det-extra.json"):
+        ex, extra_labels, eh, ew = load(data, "extra")
+        repeat = int(json.load(open(f"{data}/det-extra.json")).get("repeat", 1))
+        assert (eh, ew) == (h, w), "extra frames must be at the detector input size"
+        x = np.concatenate([x] + [ex] * repeat)
+        labels = labels + extra_labels * repeat
+        hands_known += [False] * (len(extra_labels) * repeat)
+        print(f"detector: {len(extra_labels)} store frames x{repeat} among {len(x)}", flush=True)
+    return x, labels, np.array(hands_known, np.float32), h, w
+
+
 def main():
     data, out = sys.argv[1], sys.argv[2]
     epochs = int(sys.argv[3]) if len(sys.argv) > 3 else 12
-    x, labels, h, w = load(data, "train")
+    init = sys.argv[4] if len(sys.argv) > 4 else None
+    x, labels, known, h, w = load_with_extra(data)
     heat, owner, mask = targets(labels, h // STRIDE, w // STRIDE)
     xt = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous()
     ht, ot, mt = torch.from_numpy(heat), torch.from_numpy(owner), torch.from_numpy(mask)
+    kt = torch.from_numpy(known)
     net = PersonHeatmapNet()
-    opt = torch.optim.Adam(net.parameters(), lr=3e-3)
-    batches = len(xt) // 32
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=epochs * batches)
+    # fine-tuning starts from the earlier weights at a third of the rate, so it adapts rather than relearns
+    max_lr = 3e-3
+    if init is not None:
+        net.load_state_dict(torch.load(init))
+        max_lr = 1e-3
+    opt = torch.optim.Adam(net.parameters(), lr=max_lr)
+    batch = min(32, len(xt))
+    batches = len(xt) // batch
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=max_lr, total_steps=epochs * batches)
     start = time.time()
     for epoch in range(epochs):
         perm = torch.randperm(len(xt))
         total = [0.0, 0.0]
         for b in range(batches):
-            idx = perm[b * 32 : (b + 1) * 32]
+            idx = perm[b * batch : (b + 1) * batch]
             xb = xt[idx].float() / 255.0
             if np.random.rand() < 0.5:  # brightness jitter on top of the rendered lighting
                 xb = (xb * float(np.random.uniform(0.8, 1.2))).clamp(0, 1)
             logits, offsets = net(xb)
-            lh = focal(logits, ht[idx])
+            # the person channel on every frame; the hand channel only on frames that label hands
+            weight = torch.ones(len(idx), 2, 1, 1)
+            weight[:, 1, 0, 0] = kt[idx]
+            lh = focal(logits, ht[idx], weight)
             lo = owner_loss(offsets, ot[idx], mt[idx])
             loss = lh + OWNER_WEIGHT * lo
             opt.zero_grad()
@@ -153,6 +185,7 @@ def main():
             flush=True,
         )
     net.eval()
+    torch.save(net.state_dict(), os.path.splitext(out)[0] + ".pt")
     dummy = torch.zeros(1, 3, h, w)
     torch.onnx.export(
         Exported(net),

@@ -108,6 +108,32 @@ const migrations: string[] = [
      picks INTEGER NOT NULL DEFAULT 0,
      PRIMARY KEY (hour, lane)
    );`,
+  // #17 (v11 once the other #17 migrations are in: it only adds tables): each camera's homography as a
+  // supervisor calibrated it on the floor view; every staff decision kept with its frames as training data
+  `CREATE TABLE camera_calibrations (
+     camera TEXT PRIMARY KEY,
+     homography TEXT NOT NULL,
+     rms_error_m REAL NOT NULL,
+     max_error_m REAL NOT NULL,
+     points TEXT NOT NULL,
+     calibrated_by TEXT NOT NULL,
+     calibrated_at REAL NOT NULL
+   );
+   CREATE TABLE decision_samples (
+     sample_id INTEGER PRIMARY KEY AUTOINCREMENT,
+     exception_id TEXT NOT NULL UNIQUE,
+     decided_at REAL NOT NULL,
+     answer TEXT NOT NULL
+   );
+   CREATE INDEX decision_samples_decided ON decision_samples (decided_at);
+   CREATE TABLE decision_frames (
+     sample_id INTEGER NOT NULL REFERENCES decision_samples (sample_id) ON DELETE CASCADE,
+     camera TEXT NOT NULL,
+     capture_ts REAL NOT NULL,
+     jpeg BLOB NOT NULL,
+     people TEXT NOT NULL,
+     PRIMARY KEY (sample_id, camera, capture_ts)
+   );`,
 ];
 
 /** Opens (and migrates) the edge database; ':memory:' for tests. */

@@ -27,6 +27,11 @@ export interface RetentionSettings {
   framesMs: number;
   /** Shoppers' tracks for visit replay (ms). Default 7 days. */
   tracksMs: number;
+  /**
+   * Staff decisions kept with their frames as training data (ms). Default 90 days: a quarter's decisions to
+   * export and train on (also bounded by count, floor/decision-samples.ts).
+   */
+  decisionSamplesMs: number;
   /** How often the job runs (ms). Default 10 min. */
   pruneEveryMs: number;
 }
@@ -38,6 +43,7 @@ export const DEFAULT_RETENTION: RetentionSettings = {
   auditMs: 180 * DAY_MS,
   framesMs: 3 * DAY_MS,
   tracksMs: 7 * DAY_MS,
+  decisionSamplesMs: 90 * DAY_MS,
   pruneEveryMs: 10 * 60_000,
 };
 
@@ -66,6 +72,12 @@ const PRUNES: { table: string; setting: keyof RetentionSettings; sql: string }[]
     sql: "DELETE FROM exceptions WHERE status != 'open' AND created_at < @before",
   },
   { table: 'audit_log', setting: 'auditMs', sql: 'DELETE FROM audit_log WHERE at < @before' },
+  // their frames go with them (ON DELETE CASCADE)
+  {
+    table: 'decision_samples',
+    setting: 'decisionSamplesMs',
+    sql: 'DELETE FROM decision_samples WHERE decided_at < @before',
+  },
 ];
 
 export class EdgeRetention {

@@ -1,7 +1,13 @@
 // What the floor view asked for that is not there: a visit to replay, a stored camera frame, an active alert.
 // `code` is stable (the floor API answers with it); the HTTP layer chooses the status.
 
-export type FloorErrorCode = 'visit_not_found' | 'frame_not_found' | 'alert_not_found';
+export type FloorErrorCode =
+  | 'visit_not_found'
+  | 'frame_not_found'
+  | 'alert_not_found'
+  | 'camera_not_found'
+  | 'no_live_frame'
+  | 'calibration_refused';
 
 export abstract class FloorError extends Error {
   abstract readonly code: FloorErrorCode;
@@ -40,4 +46,29 @@ export class AlertNotFoundError extends FloorError {
   constructor(readonly alertId: string) {
     super(`No active alert ${alertId}.`);
   }
+}
+
+/** Not a camera of the store config. */
+export class CameraNotFoundError extends FloorError {
+  readonly code = 'camera_not_found';
+
+  constructor(readonly camera: string) {
+    super(`No camera ${camera} in the store config.`);
+  }
+}
+
+/** The camera sent nothing the edge still holds (its frame archive keeps the last seconds). */
+export class NoLiveFrameError extends FloorError {
+  readonly code = 'no_live_frame';
+
+  constructor(readonly camera: string) {
+    super(
+      `No recent frame from ${camera}: check that the camera is online and that vision is on (VISION=on), then try again.`,
+    );
+  }
+}
+
+/** The clicked marks do not fit one homography well enough (or name unknown marks): nothing was stored. */
+export class CalibrationRefusedError extends FloorError {
+  readonly code = 'calibration_refused';
 }

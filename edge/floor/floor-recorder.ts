@@ -3,11 +3,12 @@
 // pruned on a timer once older than their retention.
 import type { Clock } from '../../shared/clock.ts';
 import type { TrackUpdate } from '../../shared/schemas/track.ts';
-import type { StoreIndex } from '../../shared/store-config.ts';
+import type { Camera, StoreIndex } from '../../shared/store-config.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import type { EdgeDatabase } from '../db/edge-database.ts';
 import type { StaffException } from '../fusion/exception-queue.ts';
 import { FrameArchive } from '../vision/frame-archive.ts';
+import { type DecidedAnswer, DecisionSamples } from './decision-samples.ts';
 import { ExceptionFrames, type FrameInfo } from './exception-frames.ts';
 import { camerasForLanes } from './lane-cameras.ts';
 import { VisitTracks } from './visit-tracks.ts';
@@ -24,6 +25,8 @@ export interface FloorRecorderOptions {
   frameRetentionMs?: number;
   /** How long visit tracks are kept (ms, default 7 days). */
   trackRetentionMs?: number;
+  /** The camera as projected now (its calibration): places the people in frames kept as training data. */
+  cameraOf?: (id: string) => Camera | undefined;
 }
 
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -34,6 +37,8 @@ export class FloorRecorder {
   readonly archive: FrameArchive;
   readonly frames: ExceptionFrames;
   readonly tracks: VisitTracks;
+  /** Staff decisions kept with their frames (the data flywheel). */
+  readonly samples: DecisionSamples;
   private cancelPrune: CancelTimer | undefined;
   private cancelOverdue: CancelTimer | undefined;
 
@@ -42,9 +47,15 @@ export class FloorRecorder {
     this.archive = new FrameArchive({ cameras: store.config.cameras.map((c) => c.id) });
     this.frames = new ExceptionFrames(db, this.archive, {
       camerasFor: (lanes) => camerasForLanes(store, lanes),
-      onUpdate: options.onFrames,
+      onUpdate: (exceptionId, frames, complete) => {
+        // frames that came after staff decided join the decision's sample
+        if (complete) this.samples.copyFrames(exceptionId);
+        options.onFrames(exceptionId, frames, complete);
+      },
     });
     this.tracks = new VisitTracks(db);
+    const cameras = new Map(store.config.cameras.map((c) => [c.id, c]));
+    this.samples = new DecisionSamples(db, { cameraOf: options.cameraOf ?? ((id) => cameras.get(id)) });
   }
 
   start(): void {
@@ -71,6 +82,11 @@ export class FloorRecorder {
 
   exceptionOpened(exception: StaffException): void {
     this.frames.capture(exception, this.options.clock.now());
+  }
+
+  /** Staff decided an exception: its frames and the answer are kept as training data. */
+  decided(exception: StaffException, answer: DecidedAnswer): void {
+    this.samples.decided(exception, answer, this.options.clock.now());
   }
 
   tracksUpdated(update: TrackUpdate): void {

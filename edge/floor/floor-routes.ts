@@ -4,6 +4,7 @@
 // (staff-role-hook.ts); refusals are domain errors the edge's error mapper answers.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { alertRoutes } from './alert-routes.ts';
+import { calibrationRoutes } from './calibration-routes.ts';
 import { exceptionFrameRoutes } from './exception-frame-routes.ts';
 import { exceptionRoutes } from './exception-routes.ts';
 import type { FloorHub } from './floor-hub.ts';
@@ -36,5 +37,6 @@ export const floorRoutes: FastifyPluginAsyncTypebox<FloorRoutesOptions> = async 
   await app.register(replayRoutes, { floor });
   await app.register(alertRoutes, { floor });
   await app.register(heatmapRoutes, { floor });
+  await app.register(calibrationRoutes, { floor });
   await app.register(floorLiveRoutes, { hub });
 };

@@ -5,6 +5,11 @@
 
 import type { Clock } from '../../shared/clock.ts';
 import type {
+  CalibrationCameras,
+  CalibrationClick,
+  CameraCalibration,
+} from '../../shared/schemas/camera-calibration.ts';
+import type {
   AlertAck,
   AssignBody,
   AuditTrail,
@@ -18,10 +23,17 @@ import type { LaneHeat } from '../behaviour/floor-heat.ts';
 import { buildCart } from '../checkout/cart.ts';
 import type { SessionStore } from '../checkout/session-store.ts';
 import type { DecisionBook } from '../fusion/decision-book.ts';
-import type { ExceptionQueue } from '../fusion/exception-queue.ts';
+import type { ExceptionQueue, StaffException } from '../fusion/exception-queue.ts';
 import type { ShelfMonitor } from '../shelves/shelf-monitor.ts';
 import type { AlertBook } from './alert-book.ts';
-import { FrameNotFoundError, VisitNotFoundError } from './floor-errors.ts';
+import type { CameraCalibrations } from './camera-calibrations.ts';
+import { answerOf } from './decision-samples.ts';
+import {
+  CameraNotFoundError,
+  FrameNotFoundError,
+  NoLiveFrameError,
+  VisitNotFoundError,
+} from './floor-errors.ts';
 import type { FloorHub } from './floor-hub.ts';
 import type { FloorRecorder } from './floor-recorder.ts';
 import type { FloorSource } from './floor-source.ts';
@@ -36,6 +48,7 @@ export interface FloorServiceDeps {
   hub: FloorHub;
   clock: Clock;
   recorder: FloorRecorder;
+  calibrations: CameraCalibrations;
   /** The anonymous floor heat per lane (edge/behaviour/floor-heat.ts). */
   heat?: { heatBetween(from: number, to: number): LaneHeat[] };
   /**
@@ -59,6 +72,7 @@ export class FloorService implements FloorSource {
         floor: store.config.floor,
         gates: store.config.gates,
         cameras: store.config.cameras.map((c) => ({ id: c.id, position: c.position })),
+        floorMarks: store.config.floorMarks ?? [],
         shelves: store.config.shelves.map((s) => ({
           id: s.id,
           position: s.position,
@@ -134,14 +148,39 @@ export class FloorService implements FloorSource {
     return jpeg;
   }
 
+  calibrationCameras(): CalibrationCameras {
+    const { calibrations } = this.deps;
+    return { cameras: calibrations.list(), limits: calibrations.settings };
+  }
+
+  liveFrame(camera: string): Buffer {
+    if (this.deps.calibrations.camera(camera) === undefined) throw new CameraNotFoundError(camera);
+    const frame = this.deps.recorder.archive.latest(camera);
+    if (frame === undefined) throw new NoLiveFrameError(camera);
+    return frame.jpeg;
+  }
+
+  calibrate(camera: string, clicks: readonly CalibrationClick[], by: StaffUser): CameraCalibration {
+    return this.deps.calibrations.calibrate(camera, clicks, by.name);
+  }
+
   assign(exceptionId: string, choice: AssignBody, by: StaffUser): ExceptionAssigned {
+    const exception = this.openException(exceptionId);
     const event = this.deps.decisions.decide(exceptionId, choice, by.name);
+    if (exception !== undefined) this.deps.recorder.decided(exception, answerOf(exception, choice));
     return { exceptionId, status: 'resolved', event };
   }
 
   drop(exceptionId: string, note: string, by: StaffUser): ExceptionDropped {
+    const exception = this.openException(exceptionId);
     this.deps.decisions.drop(exceptionId, note, by.name);
+    if (exception !== undefined) this.deps.recorder.decided(exception, answerOf(exception, undefined));
     return { exceptionId, status: 'dropped' };
+  }
+
+  /** The exception while still open (a staff decision is kept as training data once it is taken). */
+  private openException(exceptionId: string): StaffException | undefined {
+    return this.deps.exceptions.list().find((x) => x.exceptionId === exceptionId);
   }
 
   acknowledge(alertId: string, by: StaffUser): AlertAck {

@@ -1,5 +1,11 @@
 // What the floor API's routes read and decide, typed by the shared floor schemas (FloorService is the edge's).
 // Refusals are domain errors with a code (FloorError, ExceptionError), never HTTP statuses.
+
+import type {
+  CalibrationCameras,
+  CalibrationClick,
+  CameraCalibration,
+} from '../../shared/schemas/camera-calibration.ts';
 import type {
   AlertAck,
   AssignBody,
@@ -25,6 +31,12 @@ export interface FloorSource {
   frames(exceptionId: string): ExceptionFramesList;
   /** Throws FrameNotFoundError. */
   frameJpeg(exceptionId: string, frameId: number): Buffer;
+  /** The cameras to calibrate, with the floor marks and each one's last calibration. */
+  calibrationCameras(): CalibrationCameras;
+  /** The camera's newest frame as JPEG. Throws CameraNotFoundError, NoLiveFrameError. */
+  liveFrame(camera: string): Buffer;
+  /** Throws CameraNotFoundError, CalibrationRefusedError. */
+  calibrate(camera: string, clicks: readonly CalibrationClick[], by: StaffUser): CameraCalibration;
   /** Heat per lane over [from, to) (default: the last 24 hours). */
   heatmap(from: number | undefined, to: number | undefined): FloorHeatMap;
 }

@@ -37,7 +37,7 @@ export class Tracker {
   private tailgating: Tailgating[] = [];
 
   constructor(
-    private readonly outlines: readonly CameraOutline[],
+    private outlines: readonly CameraOutline[],
     private readonly binder: GateBinder,
     private readonly tuning: TrackerTuning = DEFAULT_TRACKER,
   ) {}
@@ -91,6 +91,10 @@ export class Tracker {
     this.reclaimGhosts(unseen, ts);
     doubtCloseEncounters(this.tracks.values(), unseen, this.tuning.identity, ts);
     return this.prune(ts);
+  }
+  /** A camera was calibrated again: its floor outline from now on. */
+  setOutline(outline: CameraOutline): void {
+    this.outlines = [...this.outlines.filter((o) => o.camera !== outline.camera), outline];
   }
 
   /** Live tracks (tentative and lost ones included). */

@@ -84,6 +84,11 @@ export class FrameArchive {
     return true;
   }
 
+  /** The camera's newest kept frame (undefined: none in the window). */
+  latest(camera: string): ArchivedFrame | undefined {
+    return this.rings.get(camera)?.frames.at(-1);
+  }
+
   /** Kept frames of these cameras captured within [fromTs, toTs], oldest first. */
   between(cameras: readonly string[], fromTs: number, toTs: number): ArchivedFrame[] {
     return cameras

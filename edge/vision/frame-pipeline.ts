@@ -6,7 +6,7 @@
 // detector last found nobody skip the detector (and report nobody).
 // "People" standing inside a shelf are the shelf and are dropped.
 
-import { projectToFloor } from '../../shared/homography.ts';
+import { imageToFloor } from '../../shared/camera-projection.ts';
 import type { Camera, Shelf } from '../../shared/store-config.ts';
 import type { FloorDetection, FloorHand } from '../tracking/camera-fusion.ts';
 import { insideFixture } from './fixture-mask.ts';
@@ -74,6 +74,11 @@ export class FramePipeline {
     private readonly handOwner: HandOwnerSettings = HAND_OWNER_DEFAULTS,
   ) {
     this.cameras = new Map(cameras.map((c) => [c.id, c]));
+  }
+
+  /** A camera was calibrated again: its projection from the next frame on. */
+  setCamera(camera: Camera): void {
+    if (this.cameras.has(camera.id)) this.cameras.set(camera.id, camera);
   }
 
   async process(frames: readonly CameraFrame[]): Promise<FloorDetection[]> {
@@ -173,16 +178,14 @@ export class FramePipeline {
         const sy = camera.imageHeight / height;
         perFrame.push({
           people: r.people.map((p) => ({
-            ...projectToFloor(camera.homography, p.x * sx, p.y * sy),
+            ...imageToFloor(camera, p.x * sx, p.y * sy),
             score: p.score,
             cx: p.x,
             cy: p.y,
           })),
           hands: r.hands.map((h) => ({
-            ...projectToFloor(camera.homography, h.x * sx, h.y * sy),
-            ...(h.owner === undefined
-              ? {}
-              : { owner: projectToFloor(camera.homography, h.owner.x * sx, h.owner.y * sy) }),
+            ...imageToFloor(camera, h.x * sx, h.y * sy),
+            ...(h.owner === undefined ? {} : { owner: imageToFloor(camera, h.owner.x * sx, h.owner.y * sy) }),
           })),
           ...(gated === undefined ? {} : { inferred: gated }),
         });
@@ -226,14 +229,14 @@ export class FramePipeline {
       const hands: SeenHand[] = [];
       for (const person of found) {
         const { feet, hands: wrists } = personPixels(person, settings);
-        const floor = projectToFloor(camera.homography, feet.x, feet.y);
+        const floor = imageToFloor(camera, feet.x, feet.y);
         people.push({
           ...floor,
           score: person.score,
           cx: (person.cx * width) / camera.imageWidth,
           cy: (person.cy * height) / camera.imageHeight,
         });
-        for (const w of wrists) hands.push({ ...projectToFloor(camera.homography, w.x, w.y), owner: floor });
+        for (const w of wrists) hands.push({ ...imageToFloor(camera, w.x, w.y), owner: floor });
       }
       perFrame.push({
         people,

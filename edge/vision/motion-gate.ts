@@ -5,7 +5,7 @@
 // Shelves are not watched: nobody stands there (a hand reaching in belongs to someone on the floor beside it),
 // and their bright, busy fronts are where sensor noise moves a block's mean most.
 
-import { projectToFloor } from '../../shared/homography.ts';
+import { imageToFloor } from '../../shared/camera-projection.ts';
 import type { Camera, Shelf } from '../../shared/store-config.ts';
 import { insideFixture } from './fixture-mask.ts';
 import type { InputSize } from './frame-prep.ts';
@@ -87,6 +87,13 @@ export class MotionGate {
     this.cameras = new Map(cameras.map((c) => [c.id, c]));
   }
 
+  /** A camera was calibrated again: which of its blocks lie on a shelf is worked out anew. */
+  setCamera(camera: Camera): void {
+    if (!this.cameras.has(camera.id)) return;
+    this.cameras.set(camera.id, camera);
+    this.shelfBlocks.delete(camera.id);
+  }
+
   /** Mean grey level (r + g + b) / 3 of every block of an HWC RGB frame at the input size. */
   blockMeans(rgb: Uint8Array): Float32Array {
     const { width, height } = this.input;
@@ -151,11 +158,7 @@ export class MotionGate {
       const sy = camera.imageHeight / this.input.height;
       for (let by = 0; by < this.rows; by++)
         for (let bx = 0; bx < this.columns; bx++) {
-          const floor = projectToFloor(
-            camera.homography,
-            (bx + 0.5) * blockPx * sx,
-            (by + 0.5) * blockPx * sy,
-          );
+          const floor = imageToFloor(camera, (bx + 0.5) * blockPx * sx, (by + 0.5) * blockPx * sy);
           if (insideFixture(this.shelves, floor.x, floor.y, 0)) mask[by * this.columns + bx] = 1;
         }
     }

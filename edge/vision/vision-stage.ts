@@ -14,7 +14,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { decodeFrame } from '../../shared/frame-codec.ts';
 import type { FrameDetections } from '../../shared/schemas/frame-detections.ts';
 import type { TrackMessage, TrackUpdate } from '../../shared/schemas/track.ts';
-import type { StoreConfig } from '../../shared/store-config.ts';
+import type { Camera, StoreConfig } from '../../shared/store-config.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import type { FloorDetection } from '../tracking/camera-fusion.ts';
 import { GateBinder, type Tailgating } from '../tracking/gate-binder.ts';
@@ -113,6 +113,8 @@ export class VisionStage {
   private readonly knownCameras: Set<string>;
   /** Worker modes: frames the workers inferred and frames their motion gates skipped. */
   private readonly workerCounts = { inferred: 0, skipped: 0 };
+  /** The store's cameras as projected now (recalibrated ones replaced). */
+  private cameras: Camera[];
   private release: Array<() => Promise<void>> = [];
   private running = false;
   private loop: Promise<void> | undefined;
@@ -125,6 +127,7 @@ export class VisionStage {
   constructor(private readonly options: VisionStageOptions) {
     const { store } = options;
     this.knownCameras = new Set(store.cameras.map((c) => c.id));
+    this.cameras = [...store.cameras];
     this.binder = new GateBinder(store.gates.map((g) => ({ id: g.id, kind: g.kind, ...g.position })));
     this.tracker = new Tracker(
       store.cameras.map((c) => cameraOutline(c)),
@@ -224,6 +227,17 @@ export class VisionStage {
   }
 
   /** Frames no detections came for: dropped behind here, or (worker modes) never inferred or too late. */
+  /**
+   * A camera was calibrated (the floor view): detections, the motion gate's shelf mask and the tracker's
+   * view of where it looks use the new projection from the next step on.
+   */
+  recalibrate(camera: Camera): void {
+    this.cameras = this.cameras.map((c) => (c.id === camera.id ? camera : c));
+    this.pipeline?.setCamera(camera);
+    this.gate.setCamera(camera);
+    this.tracker.setOutline(cameraOutline(camera));
+  }
+
   get droppedFrames(): number {
     if (this.intake === undefined) return this.queue.dropped;
     return this.intake.lostFrames + this.intake.lateFrames;
@@ -237,7 +251,7 @@ export class VisionStage {
   async start(): Promise<void> {
     const { config, store, stepping, clock } = this.options;
     if (config.workers === 'in-process') {
-      const opened = await openFramePipeline(store, config, this.gate);
+      const opened = await openFramePipeline({ ...store, cameras: this.cameras }, config, this.gate);
       this.pipeline = opened.pipeline;
       this.release.push(() => opened.release());
     } else {

@@ -20,6 +20,23 @@ export interface CardInputs {
    * its card); undefined: it was trained on the same frames as the detector.
    */
   embedderTrainedOn?: string;
+  /** The store's own decisions the detector was also trained on (`models:build -- --extra <dir>`). */
+  extra?: ExtraTrainingData;
+}
+
+/** Which exported dataset (npm run dataset:export) a model saw: the card names it by its manifest's hash. */
+export interface ExtraTrainingData {
+  manifestSha256: string;
+  /** Decisions taken at or after this time are in it. */
+  since: string;
+  samples: number;
+  /** Images and person boxes trained on (the dataset's train split). */
+  images: number;
+  boxes: number;
+  /** How many times each of those images was repeated among the rendered frames. */
+  repeat: number;
+  /** The checkpoint fine-tuned (its SHA-256), or 'scratch' when none was there to start from. */
+  startedFrom: string;
 }
 
 /** The text of `card` from `## Training data` on (what a model was trained on, its limits and licence). */
@@ -53,14 +70,27 @@ two people: at ${DETECTOR_INPUT.width}×${DETECTOR_INPUT.height} an arm is 1–2
 was still wrong for ${pct(d.association.wrongSureShare)} of the hands found (${pct(d.crowded.association.wrongSureShare)} in crowds).`;
 }
 
-export function writeModelCards(c: CardInputs): void {
-  const det = fileFacts('models/person-heatmap.onnx');
-  const emb = fileFacts('models/appearance-embed.onnx');
-  writeFileSync('models/person-heatmap.json', `${JSON.stringify(detectorJson(c, det), null, 2)}\n`);
-  writeFileSync('models/appearance-embed.json', `${JSON.stringify(embedderJson(c, emb), null, 2)}\n`);
+/** Writes the cards beside the models in `dir` (default models/). */
+export function writeModelCards(c: CardInputs, dir = 'models'): void {
+  const det = fileFacts(`${dir}/person-heatmap.onnx`);
+  const emb = fileFacts(`${dir}/appearance-embed.onnx`);
+  writeFileSync(`${dir}/person-heatmap.json`, `${JSON.stringify(detectorJson(c, det), null, 2)}\n`);
+  writeFileSync(`${dir}/appearance-embed.json`, `${JSON.stringify(embedderJson(c, emb), null, 2)}\n`);
   const common = trainingText(c);
-  writeFileSync('models/person-heatmap.md', detectorCard(c, det, common));
-  writeFileSync('models/appearance-embed.md', embedderCard(c, emb, common));
+  writeFileSync(`${dir}/person-heatmap.md`, detectorCard(c, det, `${extraText(c.extra)}${common}`));
+  writeFileSync(`${dir}/appearance-embed.md`, embedderCard(c, emb, common));
+}
+
+/** The card's section on the store's own decisions the detector saw (empty without any). */
+function extraText(extra: ExtraTrainingData | undefined): string {
+  if (extra === undefined) return '';
+  return `## Store decisions
+Also trained on the store's own staff decisions exported by \`npm run dataset:export\`: dataset manifest sha256
+\`${extra.manifestSha256}\` (decisions since ${extra.since}): ${extra.samples} decisions, ${extra.images} frames with
+${extra.boxes} person boxes (each frame repeated ${extra.repeat}× among the rendered ones; their person boxes come
+from the edge's tracks, hands are not labelled and not trained on them). Started from: ${extra.startedFrom}.
+
+`;
 }
 
 type FileFacts = ReturnType<typeof fileFacts>;
@@ -101,6 +131,15 @@ function detectorJson(c: CardInputs, det: FileFacts) {
         unit: "input pixels from the cell's pixel (2j, 2i) to the hand's owner's body centre, read at hand peaks",
       },
     ],
+    trainedOn: {
+      rendered: {
+        frames: c.trainFrames,
+        identities: c.trainIdentities,
+        cameras: c.cameras,
+        epochs: c.epochs,
+      },
+      extra: c.extra ?? null,
+    },
     measured: {
       frames: c.valFrames,
       ...figures(c.det),

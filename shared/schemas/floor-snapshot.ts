@@ -22,6 +22,8 @@ export const FloorLayoutSchema = Type.Object({
     }),
   ),
   cameras: Type.Array(Type.Object({ id: Type.String(), position: Point })),
+  /** Surveyed floor marks a supervisor clicks to calibrate a camera (drawn on the map). */
+  floorMarks: Type.Array(Type.Object({ id: Type.String(), position: Point })),
   shelves: Type.Array(
     Type.Object({
       id: Type.String(),

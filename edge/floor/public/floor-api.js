@@ -7,6 +7,7 @@
  * @import { FloorHeatMap } from '../../../shared/schemas/floor-heat.ts'
  * @import { VisitReplay } from '../../../shared/schemas/floor-snapshot.ts'
  * @import { StaffSession } from '../../../shared/schemas/floor-staff.ts'
+ * @import { CalibrationCameras, CalibrationClick, CameraCalibration } from '../../../shared/schemas/camera-calibration.ts'
  */
 import { signedIn, signOut } from './floor-auth.js';
 
@@ -108,6 +109,28 @@ export const acknowledgeAlert = async (alertId) =>
  */
 export const frameUrl = (exceptionId, frameId) =>
   `/floor/api/exceptions/${encodeURIComponent(exceptionId)}/frames/${frameId}?token=${encodeURIComponent(signedIn()?.token ?? '')}`;
+
+/** @returns {Promise<CalibrationCameras>} */
+export const fetchCalibrationCameras = async () =>
+  /** @type {CalibrationCameras} */ (await call('/floor/api/cameras'));
+
+/**
+ * Fits the camera to the clicked marks; throws with the edge's reason (the error, the worst mark) when refused.
+ * @param {string} camera
+ * @param {CalibrationClick[]} points
+ * @returns {Promise<CameraCalibration>}
+ */
+export const calibrateCamera = async (camera, points) =>
+  /** @type {CameraCalibration} */ (
+    await call(`/floor/api/cameras/${encodeURIComponent(camera)}/calibration`, { points })
+  );
+
+/**
+ * The camera's newest frame (fetched anew each time: `at` defeats any cache).
+ * @param {string} camera
+ */
+export const liveFrameUrl = (camera) =>
+  `/floor/api/cameras/${encodeURIComponent(camera)}/frame?token=${encodeURIComponent(signedIn()?.token ?? '')}&at=${Date.now()}`;
 
 /** The live WebSocket's address for this token. */
 export const liveUrl = (/** @type {string} */ token) =>

@@ -112,6 +112,20 @@ function buildBase(layout, w, h, dpr, now) {
     b.fillRect(X(g.position.x) - 10, Y(g.position.y) - 4, 20, 8);
     b.fillText(g.id, X(g.position.x) - 12, Y(g.position.y) + 16);
   }
+  // floor marks (calibration): a small cross with its id
+  b.strokeStyle = '#c9a227';
+  for (const m of layout.floorMarks) {
+    const mx = X(m.position.x);
+    const my = Y(m.position.y);
+    b.beginPath();
+    b.moveTo(mx - 4, my);
+    b.lineTo(mx + 4, my);
+    b.moveTo(mx, my - 4);
+    b.lineTo(mx, my + 4);
+    b.stroke();
+    b.fillStyle = '#6e6130';
+    b.fillText(m.id, mx + 5, my - 3);
+  }
   b.strokeStyle = '#30363d';
   for (const c of layout.cameras) {
     b.beginPath();

@@ -4,11 +4,11 @@
 import { byId } from './floor-dom.js';
 import { activeAlerts, onChange, openExceptions, shoppersInside } from './floor-store.js';
 
-/** @typedef {'exceptions' | 'alerts' | 'shoppers' | 'events' | 'visits'} Panel */
+/** @typedef {'exceptions' | 'alerts' | 'shoppers' | 'events' | 'visits' | 'cameras'} Panel */
 
 const RENDER_EVERY_MS = 250;
 /** @type {readonly Panel[]} */
-const PANELS = ['exceptions', 'alerts', 'shoppers', 'events', 'visits'];
+const PANELS = ['exceptions', 'alerts', 'shoppers', 'events', 'visits', 'cameras'];
 
 /** Panels whose content changed since they were last rendered. */
 const dirty = /** @type {Set<Panel>} */ (new Set());

@@ -9,6 +9,7 @@
 import { announce, renderAlerts, startAlertReminders } from './floor-alerts.js';
 import { fetchState } from './floor-api.js';
 import { signedIn, signOut } from './floor-auth.js';
+import { renderCalibration } from './floor-calibration.js';
 import { byId } from './floor-dom.js';
 import { renderExceptions } from './floor-exceptions.js';
 import { renderFeed, startFeedFilters } from './floor-feed.js';
@@ -75,6 +76,7 @@ startTabs({
   shoppers: renderShoppers,
   events: renderFeed,
   visits: renderVisits,
+  cameras: renderCalibration,
 });
 onChange((part) => {
   if (part === 'carts') refreshCartsSoon();

@@ -40,6 +40,9 @@ const ROUTES = [
   ['get', '/floor/api/visits/{sessionId}', 'viewer'],
   ['post', '/floor/api/alerts/{id}/ack', 'viewer'],
   ['get', '/floor/api/heatmap', 'viewer'],
+  ['get', '/floor/api/cameras', 'supervisor'],
+  ['get', '/floor/api/cameras/{id}/frame', 'supervisor'],
+  ['post', '/floor/api/cameras/{id}/calibration', 'supervisor'],
   ['get', '/floor/ws', 'viewer'],
 ] as const;
 

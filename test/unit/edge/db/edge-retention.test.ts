@@ -47,6 +47,13 @@ describe('edge retention', () => {
     db.prepare(
       "INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, 'x', 'y', 'z', '{}')",
     ).run(T0);
+    // a staff decision kept as training data, with one frame (goes with it)
+    const sample = db
+      .prepare("INSERT INTO decision_samples (exception_id, decided_at, answer) VALUES ('x-1', ?, '{}')")
+      .run(T0).lastInsertRowid;
+    db.prepare(
+      "INSERT INTO decision_frames (sample_id, camera, capture_ts, jpeg, people) VALUES (?, 'CAM1', ?, x'ff', '[]')",
+    ).run(sample, T0);
 
     const clock = new ManualClock(T0 + 40 * DAY);
     const metrics = createEdgeMetrics();
@@ -63,13 +70,20 @@ describe('edge retention', () => {
       outbox: 1,
       exceptions: 0,
       audit_log: 0,
+      decision_samples: 0,
     });
     const ids = (sql: string) => (db.prepare(sql).all() as { id: string }[]).map((r) => r.id);
     expect(ids('SELECT session_id AS id FROM sessions ORDER BY 1')).toEqual(['open-old', 'recent']);
     expect(ids('SELECT event_id AS id FROM shelf_events ORDER BY 1')).toEqual(['e-open-old', 'e-recent']);
     expect(outbox.counts()).toEqual({ pending: 1, held: 0, delivered: 0, failed: 0 });
     clock.set(T0 + 181 * DAY);
-    expect(retention.prune()).toMatchObject({ shelf_events: 1, sessions: 1, audit_log: 1 });
+    expect(retention.prune()).toMatchObject({
+      shelf_events: 1,
+      sessions: 1,
+      audit_log: 1,
+      decision_samples: 1,
+    });
+    expect(db.prepare('SELECT count(*) AS n FROM decision_frames').get()).toEqual({ n: 0 });
     expect(
       (await metrics.rowsPruned.get()).values.find((v) => v.labels.table === 'shelf_events')?.value,
     ).toBe(3);

@@ -12,6 +12,7 @@ import { DEMO_FLOOR_STAFF } from '../../../../edge/edge-config.ts';
 import { buildEdgeHttp } from '../../../../edge/edge-http.ts';
 import { createEdgeMetrics } from '../../../../edge/edge-metrics.ts';
 import { AlertBook } from '../../../../edge/floor/alert-book.ts';
+import { CameraCalibrations } from '../../../../edge/floor/camera-calibrations.ts';
 import { FloorHub } from '../../../../edge/floor/floor-hub.ts';
 import { FloorRecorder } from '../../../../edge/floor/floor-recorder.ts';
 import { FloorService } from '../../../../edge/floor/floor-service.ts';
@@ -104,6 +105,7 @@ describe('floor API over a real FloorService', () => {
     hub,
     clock,
     recorder,
+    calibrations: new CameraCalibrations({ db, store: store.config, clock, audit: () => {} }),
     decisions,
   });
   let app: FastifyInstance;

@@ -1,0 +1,54 @@
+// npm run dataset:export -- --since <date> --out <dir> [--db <edge.sqlite>]
+// Writes the staff decisions the edge kept (exceptions assigned or dropped on the floor view, with their camera
+// frames) as a YOLO dataset with a manifest: faces blurred, no shopper ids (edge/floor/decision-dataset.ts).
+// Safe beside a running edge (SQLite WAL: it only reads). The edge database is EDGE_DB (default var/edge.sqlite).
+import { existsSync } from 'node:fs';
+import { openEdgeDatabase } from '../edge/db/edge-database.ts';
+import { writeDecisionDataset } from '../edge/floor/decision-dataset.ts';
+import { DecisionSamples } from '../edge/floor/decision-samples.ts';
+
+const say = (line: string) => console.log(`[dataset:export] ${line}`);
+const option = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const fail = (message: string): never => {
+  console.error(`dataset:export: ${message}`);
+  process.exit(2);
+};
+
+const sinceText =
+  option('since') ?? fail('--since <date> is needed, e.g. --since 2026-11-01 (decisions from then on)');
+const since = new Date(sinceText);
+if (Number.isNaN(since.getTime()))
+  fail(`--since ${sinceText} is not a date: use e.g. 2026-11-01 or 2026-11-01T08:00:00Z`);
+const out = option('out') ?? fail('--out <dir> is needed: where the dataset is written');
+const dbPath = option('db') ?? process.env.EDGE_DB ?? 'var/edge.sqlite';
+if (!existsSync(dbPath)) fail(`no edge database at ${dbPath}: pass --db <edge.sqlite> or set EDGE_DB`);
+
+const db = openEdgeDatabase(dbPath);
+try {
+  // the camera projection is not needed to read samples: their boxes were placed when they were kept
+  const samples = new DecisionSamples(db, { cameraOf: () => undefined });
+  const { manifest, manifestSha256 } = await writeDecisionDataset(
+    samples.since(since.getTime()),
+    out,
+    since,
+    say,
+  );
+  const c = manifest.counts;
+  console.table({
+    samples: c.samples,
+    assigned: c.assigned,
+    dropped: c.dropped,
+    images: c.images,
+    'person boxes': c.boxes,
+    'train images': c.train,
+    'val images': c.val,
+  });
+  say(`wrote ${out} (manifest sha256 ${manifestSha256})`);
+  if (c.samples === 0) say(`no staff decisions since ${since.toISOString()}: nothing to train on yet`);
+  if (process.argv.includes('--json')) console.log(JSON.stringify({ out, manifestSha256, ...c }));
+} finally {
+  db.close();
+}
