@@ -148,7 +148,7 @@ async function buildApp(
   installSecurityHeaders(app);
   installTextGuard(app);
   await installOpenApi(app);
-  await installRateLimits(app, options.rateLimit);
+  await installRateLimits(app, db, options.rateLimit);
   await registerDomainRoutes(app, db, signer, createServices(db, clock, options, app.log));
   healthRoute(app, db);
   await app.ready();
