@@ -41,6 +41,9 @@ import {
 import { Reservations } from './inventory/reservations.ts';
 import { reservationsRoutes } from './inventory/reservations-routes.ts';
 import { seedLaneStock } from './inventory/stock.ts';
+import { registerBackgroundJobs } from './jobs/background-jobs.ts';
+import { DEFAULT_JOB_QUEUE_SETTINGS, type JobQueue, type JobQueueSettings } from './jobs/job-queue.ts';
+import { openJobQueue } from './jobs/open-job-queue.ts';
 import { OnlineShopAuth, type OnlineShopSetup, seedOnlineShops } from './orders/online-shop-auth.ts';
 import { OrderIngest } from './orders/order-ingest.ts';
 import { shopRecommendationsRoutes, shopRoutes } from './orders/shop-routes.ts';
@@ -92,12 +95,19 @@ export interface CloudOptions {
   trustProxy?: TrustProxy;
   /** Default DEFAULT_ENTRY_TOKEN_REGISTRY_SETTINGS (tokens kept 14 days). */
   entryTokenRegistry?: EntryTokenRegistrySettings;
+  /**
+   * Background jobs (charge retries, refunds to finish, reservation expiry, retention): pg-boss on
+   * PostgreSQL, an in-process runner on PGlite. Default DEFAULT_JOB_QUEUE_SETTINGS.
+   */
+  jobs?: Partial<JobQueueSettings>;
 }
 
 export interface Cloud {
   app: FastifyInstance;
   /** The cloud's database, for operations tooling and tests. */
   db: Database;
+  /** Its background jobs (started with the cloud). */
+  jobs: JobQueue;
   /** Listens (port 0: any free port) and returns the base URL, e.g. http://127.0.0.1:54321. */
   start(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
@@ -116,11 +126,21 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     await seedStaff(db, options.staff ?? [], clock);
     await seedOnlineShops(db, options.onlineShops ?? []);
     const signer = await EntryTokenSigner.loadOrCreate(db, clock);
-    const app = await buildApp(db, clock, signer, options);
+    let log: FastifyBaseLogger | undefined;
+    const jobs = openJobQueue(db, options, { ...DEFAULT_JOB_QUEUE_SETTINGS, ...options.jobs }, (err) =>
+      log?.error({ err }, 'background job failed; it is retried'),
+    );
+    const app = await buildApp(db, clock, signer, jobs, options);
+    log = app.log.child({ component: 'jobs' });
+    await jobs.start().catch(async (err: unknown) => {
+      await app.close();
+      throw err;
+    });
     let stopped = false;
     return {
       app,
       db,
+      jobs,
       async start(port = 0, host = '127.0.0.1') {
         return app.listen({ port, host });
       },
@@ -128,6 +148,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         if (stopped) return;
         stopped = true;
         await app.close();
+        await jobs.stop();
         await db.close();
       },
     };
@@ -141,6 +162,7 @@ async function buildApp(
   db: Database,
   clock: Clock,
   signer: EntryTokenSigner,
+  jobs: JobQueue,
   options: CloudOptions,
 ): Promise<FastifyInstance> {
   const app = newFastify(options);
@@ -149,7 +171,9 @@ async function buildApp(
   installTextGuard(app);
   await installOpenApi(app);
   await installRateLimits(app, db, options.rateLimit);
-  await registerDomainRoutes(app, db, signer, createServices(db, clock, options, app.log));
+  const services = createServices(db, clock, jobs, options, app.log);
+  await registerDomainRoutes(app, db, signer, services);
+  await registerBackgroundJobs(jobs, { db, log: app.log.child({ component: 'jobs' }), ...services });
   healthRoute(app, db);
   await app.ready();
   return app;
@@ -168,13 +192,19 @@ function newFastify(options: CloudOptions) {
 type CloudApp = ReturnType<typeof newFastify>;
 
 /** The domain services the routes share, built once per app. */
-function createServices(db: Database, clock: Clock, options: CloudOptions, appLog: FastifyBaseLogger) {
+function createServices(
+  db: Database,
+  clock: Clock,
+  jobs: JobQueue,
+  options: CloudOptions,
+  appLog: FastifyBaseLogger,
+) {
   const provider = (options.paymentProvider ?? ((d, c) => new SandboxPaymentProvider(d, c)))(db, clock);
   const pointsRule = options.pointsRule ?? DEFAULT_POINTS_RULE;
   const metrics = new CloudMetrics({ processMetrics: options.processMetrics ?? false });
   const sessions = new ShopperSessions(db, clock);
   const priceList = new PriceList(db);
-  const storeAuth = new StoreAuth(db, clock);
+  const storeAuth = new StoreAuth(db);
   const shopAuth = new OnlineShopAuth(db);
   const log = appLog.child({ component: 'visit-ingest' });
   const entryTokens = new EntryTokenRegistry(
@@ -192,6 +222,7 @@ function createServices(db: Database, clock: Clock, options: CloudOptions, appLo
     pointsRule,
     entryTokens,
     visitsWithoutEntryToken: options.visitsWithoutEntryToken ?? 'require',
+    jobs,
   });
   const disputes = new DisputeRefunds({
     db,
@@ -199,6 +230,7 @@ function createServices(db: Database, clock: Clock, options: CloudOptions, appLo
     clock,
     pointsRule,
     autoRefundBelowCents: options.autoRefundBelowCents ?? DEFAULT_AUTO_REFUND_BELOW_CENTS,
+    jobs,
   });
   return {
     clock,

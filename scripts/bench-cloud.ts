@@ -9,6 +9,7 @@ import { Agent, request } from 'node:http';
 import pg from 'pg';
 import { reconcile } from '../cloud/billing/reconciliation.ts';
 import type { Database } from '../cloud/db/database.ts';
+import { jobsSchemaOf } from '../cloud/jobs/open-job-queue.ts';
 import { createCloud } from '../cloud/server.ts';
 import { percentile } from '../evaluation/store-eval/percentile.ts';
 import type { VisitUpload } from '../shared/schemas/visit.ts';
@@ -313,7 +314,9 @@ async function benchBackend(
     if (databaseUrl !== undefined && schema !== undefined) {
       const admin = new pg.Client({ connectionString: databaseUrl });
       await admin.connect();
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.end());
+      await admin
+        .query(`DROP SCHEMA IF EXISTS ${schema}, ${jobsSchemaOf(schema)} CASCADE`)
+        .finally(() => admin.end());
     }
   }
 }
