@@ -40,7 +40,6 @@ import {
 } from './inventory/inventory-routes.ts';
 import { Reservations } from './inventory/reservations.ts';
 import { reservationsRoutes } from './inventory/reservations-routes.ts';
-import { seedLaneStock } from './inventory/stock.ts';
 import { registerBackgroundJobs } from './jobs/background-jobs.ts';
 import { DEFAULT_JOB_QUEUE_SETTINGS, type JobQueue, type JobQueueSettings } from './jobs/job-queue.ts';
 import { openJobQueue } from './jobs/open-job-queue.ts';
@@ -56,6 +55,7 @@ import { VisitIngest } from './receipts/visit-ingest.ts';
 import { PriceList } from './stores/price-list.ts';
 import { type StoreSetup, seedStores } from './stores/seed-stores.ts';
 import { StoreAuth } from './stores/store-auth.ts';
+import { storeConfigsRoutes } from './stores/store-configs-routes.ts';
 
 /** Disputes of less than this many cents are refunded at once: 10.00 in the store's currency. */
 export const DEFAULT_AUTO_REFUND_BELOW_CENTS = 1000;
@@ -119,10 +119,6 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   try {
     await migrate(db);
     await seedStores(db, options.stores, clock);
-    await seedLaneStock(
-      db,
-      options.stores.map((store) => store.config),
-    );
     await seedStaff(db, options.staff ?? [], clock);
     await seedOnlineShops(db, options.onlineShops ?? []);
     const signer = await EntryTokenSigner.loadOrCreate(db, clock);
@@ -278,6 +274,7 @@ async function registerDomainRoutes(
   await app.register(consentRoutes, { db, sessions });
   await app.register(behaviourAggregateRoutes, { db, sessions, now: () => clock.now() });
   await app.register(privacyRoutes, { db, sessions, clock });
+  await app.register(storeConfigsRoutes, { db, sessions, storeAuth, now: () => clock.now() });
   await app.register(shopperAppRoutes);
   await app.register(metricsRoute, { metrics });
 }
