@@ -55,7 +55,11 @@ import { VisitIngest } from './receipts/visit-ingest.ts';
 import { PriceList } from './stores/price-list.ts';
 import { type StoreSetup, seedStores } from './stores/seed-stores.ts';
 import { StoreAuth } from './stores/store-auth.ts';
-import { storeConfigsRoutes } from './stores/store-configs-routes.ts';
+import {
+  currentStoreConfigRoute,
+  registerStoreConfigRoute,
+  storeConfigVersionsRoute,
+} from './stores/store-configs-routes.ts';
 
 /** Disputes of less than this many cents are refunded at once: 10.00 in the store's currency. */
 export const DEFAULT_AUTO_REFUND_BELOW_CENTS = 1000;
@@ -274,7 +278,10 @@ async function registerDomainRoutes(
   await app.register(consentRoutes, { db, sessions });
   await app.register(behaviourAggregateRoutes, { db, sessions, now: () => clock.now() });
   await app.register(privacyRoutes, { db, sessions, clock });
-  await app.register(storeConfigsRoutes, { db, sessions, storeAuth, now: () => clock.now() });
+  const storeConfigs = { db, sessions, storeAuth, now: () => clock.now() };
+  await app.register(registerStoreConfigRoute, storeConfigs);
+  await app.register(currentStoreConfigRoute, storeConfigs);
+  await app.register(storeConfigVersionsRoute, storeConfigs);
   await app.register(shopperAppRoutes);
   await app.register(metricsRoute, { metrics });
 }

@@ -40,9 +40,10 @@ async function authenticateStaffOrStore(
   if (!asStaff) await storeAuth.authenticate(request, storeId);
 }
 
-export const storeConfigsRoutes: FastifyPluginAsyncTypebox<StoreConfigsRoutesOptions> = async (
+/** Staff: register a store or a new version of its config. */
+export const registerStoreConfigRoute: FastifyPluginAsyncTypebox<StoreConfigsRoutesOptions> = async (
   app,
-  { db, sessions, storeAuth, now },
+  { db, sessions, now },
 ) => {
   app.put(
     '/v1/stores/:storeId/config',
@@ -115,7 +116,13 @@ export const storeConfigsRoutes: FastifyPluginAsyncTypebox<StoreConfigsRoutesOpt
       return reply.status(registered.created ? 201 : 200).send(registered);
     },
   );
+};
 
+/** Staff or the store edge: the config in force. */
+export const currentStoreConfigRoute: FastifyPluginAsyncTypebox<StoreConfigsRoutesOptions> = async (
+  app,
+  { db, sessions, storeAuth },
+) => {
   app.get(
     '/v1/stores/:storeId/config',
     {
@@ -150,7 +157,13 @@ export const storeConfigsRoutes: FastifyPluginAsyncTypebox<StoreConfigsRoutesOpt
       return { storeId, ...current };
     },
   );
+};
 
+/** Staff: the versions of a store's config. */
+export const storeConfigVersionsRoute: FastifyPluginAsyncTypebox<StoreConfigsRoutesOptions> = async (
+  app,
+  { db, sessions },
+) => {
   app.get(
     '/v1/stores/:storeId/config/versions',
     {
