@@ -40,7 +40,9 @@ import {
 } from './inventory/inventory-routes.ts';
 import { Reservations } from './inventory/reservations.ts';
 import { reservationsRoutes } from './inventory/reservations-routes.ts';
-import { seedLaneStock } from './inventory/stock.ts';
+import { registerBackgroundJobs } from './jobs/background-jobs.ts';
+import { DEFAULT_JOB_QUEUE_SETTINGS, type JobQueue, type JobQueueSettings } from './jobs/job-queue.ts';
+import { openJobQueue } from './jobs/open-job-queue.ts';
 import { OnlineShopAuth, type OnlineShopSetup, seedOnlineShops } from './orders/online-shop-auth.ts';
 import { OrderIngest } from './orders/order-ingest.ts';
 import { shopRecommendationsRoutes, shopRoutes } from './orders/shop-routes.ts';
@@ -53,6 +55,11 @@ import { VisitIngest } from './receipts/visit-ingest.ts';
 import { PriceList } from './stores/price-list.ts';
 import { type StoreSetup, seedStores } from './stores/seed-stores.ts';
 import { StoreAuth } from './stores/store-auth.ts';
+import {
+  currentStoreConfigRoute,
+  registerStoreConfigRoute,
+  storeConfigVersionsRoute,
+} from './stores/store-configs-routes.ts';
 
 /** Disputes of less than this many cents are refunded at once: 10.00 in the store's currency. */
 export const DEFAULT_AUTO_REFUND_BELOW_CENTS = 1000;
@@ -92,12 +99,19 @@ export interface CloudOptions {
   trustProxy?: TrustProxy;
   /** Default DEFAULT_ENTRY_TOKEN_REGISTRY_SETTINGS (tokens kept 14 days). */
   entryTokenRegistry?: EntryTokenRegistrySettings;
+  /**
+   * Background jobs (charge retries, refunds to finish, reservation expiry, retention): pg-boss on
+   * PostgreSQL, an in-process runner on PGlite. Default DEFAULT_JOB_QUEUE_SETTINGS.
+   */
+  jobs?: Partial<JobQueueSettings>;
 }
 
 export interface Cloud {
   app: FastifyInstance;
   /** The cloud's database, for operations tooling and tests. */
   db: Database;
+  /** Its background jobs (started with the cloud). */
+  jobs: JobQueue;
   /** Listens (port 0: any free port) and returns the base URL, e.g. http://127.0.0.1:54321. */
   start(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
@@ -109,18 +123,24 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   try {
     await migrate(db);
     await seedStores(db, options.stores, clock);
-    await seedLaneStock(
-      db,
-      options.stores.map((store) => store.config),
-    );
     await seedStaff(db, options.staff ?? [], clock);
     await seedOnlineShops(db, options.onlineShops ?? []);
     const signer = await EntryTokenSigner.loadOrCreate(db, clock);
-    const app = await buildApp(db, clock, signer, options);
+    let log: FastifyBaseLogger | undefined;
+    const jobs = openJobQueue(db, options, { ...DEFAULT_JOB_QUEUE_SETTINGS, ...options.jobs }, (err) =>
+      log?.error({ err }, 'background job failed; it is retried'),
+    );
+    const app = await buildApp(db, clock, signer, jobs, options);
+    log = app.log.child({ component: 'jobs' });
+    await jobs.start().catch(async (err: unknown) => {
+      await app.close();
+      throw err;
+    });
     let stopped = false;
     return {
       app,
       db,
+      jobs,
       async start(port = 0, host = '127.0.0.1') {
         return app.listen({ port, host });
       },
@@ -128,6 +148,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         if (stopped) return;
         stopped = true;
         await app.close();
+        await jobs.stop();
         await db.close();
       },
     };
@@ -141,6 +162,7 @@ async function buildApp(
   db: Database,
   clock: Clock,
   signer: EntryTokenSigner,
+  jobs: JobQueue,
   options: CloudOptions,
 ): Promise<FastifyInstance> {
   const app = newFastify(options);
@@ -148,8 +170,10 @@ async function buildApp(
   installSecurityHeaders(app);
   installTextGuard(app);
   await installOpenApi(app);
-  await installRateLimits(app, options.rateLimit);
-  await registerDomainRoutes(app, db, signer, createServices(db, clock, options, app.log));
+  await installRateLimits(app, db, options.rateLimit);
+  const services = createServices(db, clock, jobs, options, app.log);
+  await registerDomainRoutes(app, db, signer, services);
+  await registerBackgroundJobs(jobs, { db, log: app.log.child({ component: 'jobs' }), ...services });
   healthRoute(app, db);
   await app.ready();
   return app;
@@ -168,13 +192,19 @@ function newFastify(options: CloudOptions) {
 type CloudApp = ReturnType<typeof newFastify>;
 
 /** The domain services the routes share, built once per app. */
-function createServices(db: Database, clock: Clock, options: CloudOptions, appLog: FastifyBaseLogger) {
+function createServices(
+  db: Database,
+  clock: Clock,
+  jobs: JobQueue,
+  options: CloudOptions,
+  appLog: FastifyBaseLogger,
+) {
   const provider = (options.paymentProvider ?? ((d, c) => new SandboxPaymentProvider(d, c)))(db, clock);
   const pointsRule = options.pointsRule ?? DEFAULT_POINTS_RULE;
   const metrics = new CloudMetrics({ processMetrics: options.processMetrics ?? false });
   const sessions = new ShopperSessions(db, clock);
   const priceList = new PriceList(db);
-  const storeAuth = new StoreAuth(db, clock);
+  const storeAuth = new StoreAuth(db);
   const shopAuth = new OnlineShopAuth(db);
   const log = appLog.child({ component: 'visit-ingest' });
   const entryTokens = new EntryTokenRegistry(
@@ -192,6 +222,7 @@ function createServices(db: Database, clock: Clock, options: CloudOptions, appLo
     pointsRule,
     entryTokens,
     visitsWithoutEntryToken: options.visitsWithoutEntryToken ?? 'require',
+    jobs,
   });
   const disputes = new DisputeRefunds({
     db,
@@ -199,6 +230,7 @@ function createServices(db: Database, clock: Clock, options: CloudOptions, appLo
     clock,
     pointsRule,
     autoRefundBelowCents: options.autoRefundBelowCents ?? DEFAULT_AUTO_REFUND_BELOW_CENTS,
+    jobs,
   });
   return {
     clock,
@@ -246,6 +278,10 @@ async function registerDomainRoutes(
   await app.register(consentRoutes, { db, sessions });
   await app.register(behaviourAggregateRoutes, { db, sessions, now: () => clock.now() });
   await app.register(privacyRoutes, { db, sessions, clock });
+  const storeConfigs = { db, sessions, storeAuth, now: () => clock.now() };
+  await app.register(registerStoreConfigRoute, storeConfigs);
+  await app.register(currentStoreConfigRoute, storeConfigs);
+  await app.register(storeConfigVersionsRoute, storeConfigs);
   await app.register(shopperAppRoutes);
   await app.register(metricsRoute, { metrics });
 }

@@ -1,7 +1,8 @@
-// npm run bench:cloud [-- --json] [--seconds N] [--concurrency N]: visits ingested and billed per second over
-// real HTTP on loopback, on the embedded database and on PostgreSQL, with 10 % of visits delivered 2–3 times
-// concurrently; prints a table (and, with --json, one JSON line last). The load runs in a forked process so
-// it does not share the cloud's event loop.
+// npm run bench:cloud [-- --json] [--seconds N] [--concurrency N] [--replicas N]: visits ingested and billed
+// per second over real HTTP on loopback, on the embedded database and on PostgreSQL, with 10 % of visits
+// delivered 2–3 times concurrently, and CPU ms per receipt; with --replicas N, also N cloud processes behind
+// haproxy on one PostgreSQL with one killed half-way; prints a table (and, with --json, one JSON line last).
+// The load runs in a forked process so it does not share the cloud's event loop.
 import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -9,7 +10,10 @@ import { Agent, request } from 'node:http';
 import pg from 'pg';
 import { reconcile } from '../cloud/billing/reconciliation.ts';
 import type { Database } from '../cloud/db/database.ts';
+import { openDatabase } from '../cloud/db/open-database.ts';
+import { jobsSchemaOf } from '../cloud/jobs/open-job-queue.ts';
 import { createCloud } from '../cloud/server.ts';
+import { startCloudReplicas } from '../evaluation/harness/cloud-replicas.ts';
 import { percentile } from '../evaluation/store-eval/percentile.ts';
 import type { VisitUpload } from '../shared/schemas/visit.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
@@ -28,13 +32,18 @@ interface LoadPlan {
   /** Visit n is admitted on token bench-<firstToken + n>; at most `tokens` visits. */
   firstToken: number;
   tokens: number;
+  /** Times a request is sent again after a lost connection or a 502/503/504 (0: never). */
+  retries: number;
 }
 
 interface LoadResult {
   visits: number;
   billed: number;
   requests: number;
+  /** Visits that got no receipt even after the retries. */
   failures: number;
+  /** Requests sent again after a lost connection or a 502/503/504. */
+  retries: number;
   firstFailure: string | undefined;
   elapsedMs: number;
   latenciesMs: number[];
@@ -93,51 +102,67 @@ function visitFor(plan: LoadPlan, n: number): VisitUpload {
   };
 }
 
+type Attempt = { status: string } | { failure: string; retryable: boolean };
+
+/** One POST of a visit: its receipt status, or why it failed and whether an edge would send it again. */
+function postOnce(agent: Agent, target: URL, plan: LoadPlan, visit: VisitUpload, latenciesMs: number[]) {
+  return new Promise<Attempt>((resolve) => {
+    const body = JSON.stringify(visit);
+    const started = performance.now();
+    const req = request(
+      target,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          authorization: `Bearer ${plan.credential}`,
+          'idempotency-key': `visit:${visit.visitId}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          latenciesMs.push(performance.now() - started);
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (res.statusCode === 200 || res.statusCode === 201) {
+            resolve({ status: (JSON.parse(text) as { status: string }).status });
+          } else {
+            const retryable = res.statusCode === 502 || res.statusCode === 503 || res.statusCode === 504;
+            resolve({ failure: `HTTP ${res.statusCode}: ${text.slice(0, 200)}`, retryable });
+          }
+        });
+      },
+    );
+    req.on('error', (err) => resolve({ failure: err.message, retryable: true }));
+    req.end(body);
+  });
+}
+
 async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: plan.concurrency });
   const target = new URL(`/v1/stores/${plan.storeId}/visits`, plan.url);
   const latenciesMs: number[] = [];
   let failures = 0;
+  let retries = 0;
   let firstFailure: string | undefined;
-  const post = (visit: VisitUpload) =>
-    new Promise<string | undefined>((resolve) => {
-      const body = JSON.stringify(visit);
-      const started = performance.now();
-      const req = request(
-        target,
-        {
-          method: 'POST',
-          agent,
-          headers: {
-            authorization: `Bearer ${plan.credential}`,
-            'idempotency-key': `visit:${visit.visitId}`,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            latenciesMs.push(performance.now() - started);
-            const text = Buffer.concat(chunks).toString('utf8');
-            if (res.statusCode === 200 || res.statusCode === 201) {
-              resolve((JSON.parse(text) as { status: string }).status);
-            } else {
-              failures += 1;
-              firstFailure ??= `HTTP ${res.statusCode}: ${text.slice(0, 200)}`;
-              resolve(undefined);
-            }
-          });
-        },
-      );
-      req.on('error', (err) => {
+  const attempt = (visit: VisitUpload) => postOnce(agent, target, plan, visit, latenciesMs);
+  /** As the edge's outbox does: a lost connection or a 502/503/504 is sent again (same idempotency key). */
+  const post = async (visit: VisitUpload): Promise<string | undefined> => {
+    for (let tries = 0; ; tries += 1) {
+      const result = await attempt(visit);
+      if ('status' in result) return result.status;
+      if (!result.retryable || tries >= plan.retries) {
         failures += 1;
-        firstFailure ??= err.message;
-        resolve(undefined);
-      });
-      req.end(body);
-    });
+        firstFailure ??= result.failure;
+        return undefined;
+      }
+      retries += 1;
+      await new Promise((r) => setTimeout(r, 50 * 2 ** tries));
+    }
+  };
   const deadline = performance.now() + plan.seconds * 1000;
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
@@ -166,6 +191,7 @@ async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     billed,
     requests,
     failures,
+    retries,
     firstFailure,
     elapsedMs,
     latenciesMs,
@@ -203,15 +229,10 @@ async function seedEntryTokens(db: Database, storeId: string, accountIds: string
   );
 }
 
-/** CPU ms the cloud's PostgreSQL backends have used so far (Linux /proc; 0 where unreadable). */
-async function postgresCpuMs(db: Database, schema: string | undefined): Promise<number> {
-  if (schema === undefined) return 0;
-  const rows = await db.query<{ pid: number }>(
-    'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
-    [`walkout-cloud:${schema}`],
-  );
+/** CPU ms the processes `pids` have used so far (Linux /proc; 0 for one unreadable or gone). */
+function cpuMsOfPids(pids: readonly number[]): number {
   let ticks = 0;
-  for (const { pid } of rows) {
+  for (const pid of pids) {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
       ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
@@ -220,6 +241,37 @@ async function postgresCpuMs(db: Database, schema: string | undefined): Promise<
     }
   }
   return ticks * 10;
+}
+
+/** CPU ms the cloud's PostgreSQL backends have used so far (Linux /proc; 0 where unreadable). */
+async function postgresCpuMs(db: Database, schema: string | undefined): Promise<number> {
+  if (schema === undefined) return 0;
+  const rows = await db.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
+    [`walkout-cloud:${schema}`],
+  );
+  return cpuMsOfPids(rows.map((row) => row.pid));
+}
+
+/** Charges beyond one per visit, at the provider and in the ledger (0 when billing is exactly-once). */
+async function countDoubleCharges(db: Database): Promise<number> {
+  const [charges] = await db.query<{
+    provider: unknown;
+    visits: unknown;
+    ledger: unknown;
+    receipts: unknown;
+  }>(
+    `SELECT (SELECT count(*) FROM provider_charges WHERE idempotency_key LIKE 'charge:visit:%') AS provider,
+            (SELECT count(DISTINCT substr(idempotency_key, 14)) FROM provider_charges
+             WHERE idempotency_key LIKE 'charge:visit:%') AS visits,
+            (SELECT count(*) FROM ledger_entries WHERE kind = 'charge') AS ledger,
+            (SELECT count(DISTINCT receipt_id) FROM ledger_entries WHERE kind = 'charge') AS receipts`,
+  );
+  return (
+    Number(charges?.provider ?? 0) -
+    Number(charges?.visits ?? 0) +
+    (Number(charges?.ledger ?? 0) - Number(charges?.receipts ?? 0))
+  );
 }
 
 function loadInChild(plan: LoadPlan): Promise<LoadResult> {
@@ -264,7 +316,7 @@ async function benchBackend(
     const plan = { url, storeId: config.storeId, credential, accountIds, concurrency };
     const skus = config.catalog.map((p) => p.sku);
     // A short warm-up (JIT, prepared statements, pool), then the measured run.
-    await loadInChild({ ...plan, skus, seconds: 1, firstToken: 0, tokens: perSecond });
+    await loadInChild({ ...plan, skus, seconds: 1, firstToken: 0, tokens: perSecond, retries: 0 });
     const cpuBefore = process.cpuUsage();
     const pgBefore = await postgresCpuMs(cloud.db, schema);
     const load = await loadInChild({
@@ -273,26 +325,12 @@ async function benchBackend(
       seconds,
       firstToken: perSecond,
       tokens: seconds * perSecond,
+      retries: 0,
     });
     const cpu = process.cpuUsage(cpuBefore);
     const pgMs = (await postgresCpuMs(cloud.db, schema)) - pgBefore;
     const cloudCpuMs = (cpu.user + cpu.system) / 1000 + pgMs;
-    const [charges] = await cloud.db.query<{
-      provider: unknown;
-      visits: unknown;
-      ledger: unknown;
-      receipts: unknown;
-    }>(
-      `SELECT (SELECT count(*) FROM provider_charges WHERE idempotency_key LIKE 'charge:visit:%') AS provider,
-              (SELECT count(DISTINCT substr(idempotency_key, 14)) FROM provider_charges
-               WHERE idempotency_key LIKE 'charge:visit:%') AS visits,
-              (SELECT count(*) FROM ledger_entries WHERE kind = 'charge') AS ledger,
-              (SELECT count(DISTINCT receipt_id) FROM ledger_entries WHERE kind = 'charge') AS receipts`,
-    );
-    const doubleCharges =
-      Number(charges?.provider ?? 0) -
-      Number(charges?.visits ?? 0) +
-      (Number(charges?.ledger ?? 0) - Number(charges?.receipts ?? 0));
+    const doubleCharges = await countDoubleCharges(cloud.db);
     const reconciliation = await reconcile(cloud.db);
     const sorted = [...load.latenciesMs].sort((a, b) => a - b);
     if (load.firstFailure !== undefined) console.error(`[${name}] first failure: ${load.firstFailure}`);
@@ -313,8 +351,82 @@ async function benchBackend(
     if (databaseUrl !== undefined && schema !== undefined) {
       const admin = new pg.Client({ connectionString: databaseUrl });
       await admin.connect();
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.end());
+      await admin
+        .query(`DROP SCHEMA IF EXISTS ${schema}, ${jobsSchemaOf(schema)} CASCADE`)
+        .finally(() => admin.end());
     }
+  }
+}
+
+interface ReplicaResult {
+  replicas: number;
+  receiptsPerSec: number;
+  replicaKilledMidRun: boolean;
+  failedVisits: number;
+  doubleCharges: number;
+  retries: number;
+  reconciled: boolean;
+  cpuMsPerReceipt: number;
+}
+
+/**
+ * `replicas` cloud processes behind haproxy on one PostgreSQL schema; replica 0 is SIGKILLed half-way and the
+ * load's edges retry through the balancer. Seeded in-process first (migrations, store, shoppers, tokens).
+ */
+async function benchReplicas(
+  databaseUrl: string,
+  seconds: number,
+  concurrency: number,
+  replicas: number,
+): Promise<ReplicaResult> {
+  const config = loadStoreConfig('stores/sample-store.json');
+  const credential = `bench-${randomBytes(16).toString('hex')}`;
+  const schema = `bench_${randomBytes(6).toString('hex')}`;
+  const perSecond = 1500;
+  const seed = await createCloud({ databaseUrl, postgresSchema: schema, stores: [{ config, credential }] });
+  const accountIds = await seedShoppers(seed.db, SHOPPERS);
+  await seedEntryTokens(seed.db, config.storeId, accountIds, (seconds + 1) * perSecond);
+  await seed.stop();
+  const db = await openDatabase(databaseUrl, schema, 2);
+  const group = await startCloudReplicas({
+    databaseUrl,
+    schema,
+    storeConfigPath: 'stores/sample-store.json',
+    storeCredential: credential,
+    replicas,
+  });
+  try {
+    const plan = { url: group.url, storeId: config.storeId, credential, accountIds, concurrency, retries: 6 };
+    const skus = config.catalog.map((p) => p.sku);
+    await loadInChild({ ...plan, skus, seconds: 1, firstToken: 0, tokens: perSecond });
+    const cpuBefore = cpuMsOfPids(group.pids) + (await postgresCpuMs(db, schema));
+    let loadDone = false;
+    const load = loadInChild({ ...plan, skus, seconds, firstToken: perSecond, tokens: seconds * perSecond });
+    void load.finally(() => {
+      loadDone = true;
+    });
+    await new Promise((r) => setTimeout(r, (seconds * 1000) / 2));
+    const killedMidRun = !loadDone;
+    const cpuOfKilled = cpuMsOfPids(group.pids.slice(0, 1));
+    await group.kill(0);
+    const result = await load;
+    const cpuMs =
+      cpuOfKilled + cpuMsOfPids(group.pids.slice(1)) + (await postgresCpuMs(db, schema)) - cpuBefore;
+    if (result.firstFailure !== undefined) console.error(`[replicas] first failure: ${result.firstFailure}`);
+    return {
+      replicas,
+      receiptsPerSec: Math.round(result.billed / (result.elapsedMs / 1000)),
+      replicaKilledMidRun: killedMidRun,
+      failedVisits: result.visits - result.billed,
+      doubleCharges: await countDoubleCharges(db),
+      retries: result.retries,
+      reconciled: (await reconcile(db)).ok,
+      cpuMsPerReceipt: Math.round((cpuMs / Math.max(1, result.billed)) * 100) / 100,
+    };
+  } finally {
+    await group.stop();
+    await db.query(`DROP SCHEMA IF EXISTS ${schema}, ${jobsSchemaOf(schema)} CASCADE`).catch(() => {});
+    await db.close();
   }
 }
 
@@ -322,11 +434,14 @@ async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const seconds = argValue('--seconds', 6);
   const concurrency = argValue('--concurrency', 48);
+  const replicaCount = argValue('--replicas', 0);
   const postgresUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
   const results = [
     await benchBackend('embedded (PGlite)', undefined, seconds, concurrency),
     await benchBackend('PostgreSQL', postgresUrl, seconds, concurrency),
   ];
+  const replicated =
+    replicaCount > 0 ? await benchReplicas(postgresUrl, seconds, concurrency, replicaCount) : undefined;
   const rows = results.map((r) =>
     [
       r.name.padEnd(18),
@@ -353,18 +468,50 @@ async function main(): Promise<void> {
     '\ncpu ms/rcpt: CPU the cloud (and, for PostgreSQL, its server backends) spent per billed receipt, whatever\n' +
       'else shares the machine; 2-core ceiling = 2000 / that, the rate two idle cores could bill (load generator excluded).',
   );
+  if (replicated !== undefined) printReplicas(replicated);
   const [embedded, postgres] = results;
-  const doubleCharges = results.reduce((sum, r) => sum + r.doubleCharges, 0);
+  const doubleCharges =
+    results.reduce((sum, r) => sum + r.doubleCharges, 0) + (replicated?.doubleCharges ?? 0);
+  const backendJson = (r: BackendResult | undefined) => ({
+    receiptsPerSec: r?.receiptsPerSec,
+    p99Ms: r?.p99Ms,
+    cpuMsPerReceipt: r?.cloudCpuMsPerReceipt,
+  });
   if (json) {
+    const { replicas, receiptsPerSec, replicaKilledMidRun, failedVisits } = replicated ?? {};
     console.log(
       JSON.stringify({
-        embedded: { receiptsPerSec: embedded?.receiptsPerSec, p99Ms: embedded?.p99Ms },
-        postgres: { receiptsPerSec: postgres?.receiptsPerSec, p99Ms: postgres?.p99Ms },
+        embedded: backendJson(embedded),
+        postgres: backendJson(postgres),
         doubleCharges,
+        ...(replicated === undefined ? {} : { replicas, receiptsPerSec, replicaKilledMidRun, failedVisits }),
       }),
     );
   }
-  if (doubleCharges > 0 || results.some((r) => !r.reconciled || r.failures > 0)) process.exitCode = 1;
+  const replicasFailed = replicated !== undefined && (replicated.failedVisits > 0 || !replicated.reconciled);
+  if (doubleCharges > 0 || replicasFailed || results.some((r) => !r.reconciled || r.failures > 0))
+    process.exitCode = 1;
+}
+
+function printReplicas(r: ReplicaResult): void {
+  console.log(
+    `\n${r.replicas} cloud replicas behind haproxy on one PostgreSQL, replica 0 killed (SIGKILL) half-way` +
+      `${r.replicaKilledMidRun ? '' : ' — NOT mid-run: the load ended first'}; edges retry through the balancer\n`,
+  );
+  console.log(
+    `${'replicas'.padStart(8)} ${'receipts/s'.padStart(10)} ${'failed visits'.padStart(13)} ${'retries'.padStart(8)} ${'double charges'.padStart(14)} ${'reconciled'.padStart(11)} ${'cpu ms/rcpt'.padStart(12)}`,
+  );
+  console.log(
+    [
+      String(r.replicas).padStart(8),
+      String(r.receiptsPerSec).padStart(10),
+      String(r.failedVisits).padStart(13),
+      String(r.retries).padStart(8),
+      String(r.doubleCharges).padStart(14),
+      (r.reconciled ? 'yes' : 'NO').padStart(11),
+      String(r.cpuMsPerReceipt).padStart(12),
+    ].join(' '),
+  );
 }
 
 if (process.argv.includes('--load-child')) {

@@ -66,30 +66,36 @@ export class EntryTokenRegistry {
   /**
    * Binds every named token to this visit, or none: each must have been issued to `accountId` for `storeId`
    * within the retention and not be bound to another visit (binding to the same visit again is a no-op, so
-   * a retried upload passes). Throws the ApiError the edge should see otherwise.
+   * a retried upload passes). Throws the ApiError the edge should see otherwise (and binds none).
    */
-  async claim(tx: Queryable, visitId: string, storeId: string, accountId: string, jtis: string[]) {
+  async claim(db: Queryable, visitId: string, storeId: string, accountId: string, named: string[]) {
+    const jtis = [...new Set(named)];
     const now = this.clock.now();
-    const rows = await tx.query<TokenRow>(
-      `SELECT jti, account_id, store_id, issued_at, visit_id FROM entry_tokens
-       WHERE jti = ANY($1::text[]) ORDER BY jti FOR UPDATE`,
-      [jtis],
+    const oldest = now - this.settings.retentionMs;
+    // One statement: lock the named rows, bind them only if every one passes, and return them as they were,
+    // so the refusal (if any) is worked out from what was locked. A concurrent duplicate of the same visit
+    // waits on the lock and then finds its own visit id: a no-op.
+    const rows = await db.query<TokenRow & { ok: boolean }>(
+      `WITH locked AS (
+         SELECT jti, account_id, store_id, issued_at, visit_id FROM entry_tokens
+         WHERE jti = ANY($1::text[]) ORDER BY jti FOR UPDATE
+       ), passes AS (
+         SELECT count(*) = cardinality($1::text[]) AND coalesce(bool_and(
+           account_id = $3 AND store_id = $4 AND issued_at >= $5 AND (visit_id IS NULL OR visit_id = $2)), false) AS ok
+         FROM locked
+       ), bound AS (
+         UPDATE entry_tokens t SET visit_id = $2, used_at = $6 FROM passes
+         WHERE passes.ok AND t.jti = ANY($1::text[]) AND t.visit_id IS NULL RETURNING t.jti
+       )
+       SELECT jti, account_id, store_id, issued_at, visit_id, (SELECT ok FROM passes) AS ok FROM locked`,
+      [jtis, visitId, accountId, storeId, oldest, now],
     );
     const byJti = new Map(rows.map((row) => [row.jti, row]));
     for (const jti of jtis) {
-      const row = byJti.get(jti);
-      const refusal = refusalOf(row, {
-        visitId,
-        storeId,
-        accountId,
-        oldest: now - this.settings.retentionMs,
-      });
+      const refusal = refusalOf(byJti.get(jti), { visitId, storeId, accountId, oldest });
       if (refusal !== undefined) throw refusalError(refusal, jti, storeId, accountId);
     }
-    await tx.query(
-      `UPDATE entry_tokens SET visit_id = $1, used_at = $2 WHERE jti = ANY($3::text[]) AND visit_id IS NULL`,
-      [visitId, now, jtis],
-    );
+    if (rows[0]?.ok !== true) throw new Error(`entry tokens of visit ${visitId} passed but were not bound`);
   }
 
   /** Deletes rows issued before the retention: returns how many. */

@@ -7,6 +7,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { type PaymentProvider, PaymentProviderError } from '../billing/payment-provider.ts';
 import { type Database, toNumber } from '../db/database.ts';
 import { ApiError } from '../http/api-error.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
 import { type PointsRule, pointsTakenBack } from '../profile/points-rule.ts';
 import type { DisputeStatus } from '../receipts/receipt-schemas.ts';
 
@@ -17,6 +18,8 @@ export interface DisputeRefundsOptions {
   pointsRule: PointsRule;
   /** Disputes of less than this are refunded at once; others wait for staff review. */
   autoRefundBelowCents: number;
+  /** Where a refund the provider failed is queued to be finished (job refund-finish, keyed by dispute id). */
+  jobs?: Pick<JobQueue, 'send'>;
 }
 
 export interface OpenedDispute {
@@ -124,6 +127,15 @@ export class DisputeRefunds {
     return current === 'refunding' ? this.complete(disputeId) : current;
   }
 
+  /** The refund-finish job: completes a dispute still 'refunding'; a no-op for any other status. */
+  async finish(disputeId: string): Promise<void> {
+    const rows = await this.options.db.query<{ status: DisputeStatus }>(
+      'SELECT status FROM disputes WHERE dispute_id = $1',
+      [disputeId],
+    );
+    if (rows[0]?.status === 'refunding') await this.complete(disputeId);
+  }
+
   /** Refunds a dispute in 'refunding' and records it; safe to repeat. */
   private async complete(disputeId: string): Promise<DisputeStatus> {
     const { db, provider, clock, pointsRule } = this.options;
@@ -138,12 +150,17 @@ export class DisputeRefunds {
     const amountCents = toNumber(row.amount_cents);
     const refund = await provider
       .refund({ idempotencyKey: refundKeyOf(disputeId), chargeId: row.charge_id, amountCents })
-      .catch((err: unknown) => {
+      .catch(async (err: unknown) => {
+        await this.options.jobs
+          ?.send('refund-finish', { disputeId }, { key: disputeId, delaySeconds: 5 })
+          .catch(() => {
+            // Not queued: the minute sweep of disputes still refunding finishes it.
+          });
         const detail = err instanceof PaymentProviderError ? ` (${err.code})` : '';
         throw new ApiError(
           503,
           'refund_pending',
-          `The refund is approved but the payment provider did not confirm it yet${detail}; it is retried when you ask again.`,
+          `The refund is approved but the payment provider did not confirm it yet${detail}; it is retried automatically (and when you ask again).`,
         );
       });
     return db.transaction(async (tx) => {

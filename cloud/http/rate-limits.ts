@@ -1,10 +1,13 @@
 // Per-route rate limits by kind of caller, keyed by the caller's credential (or address when it has none):
 // sign-in and sign-up per address, shoppers and staff per session, store edges and the online shop per
 // credential with far higher limits. `scale` multiplies every limit (load tests raise it; 0 turns limits off).
+// Counted in the cloud database (rate-limit-store.ts), so every replica behind a load balancer shares them.
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Queryable } from '../db/database.ts';
 import { ApiError } from './api-error.ts';
 import { hashSecret, readBearerToken } from './bearer-token.ts';
+import { databaseRateLimitStore } from './rate-limit-store.ts';
 
 export type CallerKind = 'auth' | 'shopper' | 'staff' | 'store' | 'shop' | 'public';
 
@@ -49,12 +52,14 @@ export function rateLimitFor(kind: CallerKind) {
 
 export async function installRateLimits(
   app: FastifyInstance,
+  db: Queryable,
   settings: RateLimitSettings = {},
 ): Promise<void> {
   const scale = settings.scale ?? 1;
   app.decorate('walkoutRateLimitScale', scale);
   await app.register(rateLimit, {
     global: false,
+    store: databaseRateLimitStore(db),
     // A limit of 0 scale means "off": every request is allowed.
     allowList: () => scale === 0,
     errorResponseBuilder: (_request, context) =>

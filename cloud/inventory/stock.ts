@@ -1,6 +1,5 @@
 // Live stock per store and SKU: lane units as the edge last reported them (latest ts wins per lane, seeded
 // from the store config's initialUnits) minus click & collect units held and not yet expired.
-import type { StoreConfig } from '../../shared/store-config.ts';
 import { type Database, type Queryable, toNumber } from '../db/database.ts';
 
 export interface LaneReport {
@@ -17,21 +16,6 @@ export interface SkuStock {
   units: number;
   held: number;
   available: number;
-}
-
-/** Lanes the database has not seen start at their configured units; known lanes keep their reports. */
-export async function seedLaneStock(db: Database, configs: readonly StoreConfig[]): Promise<void> {
-  for (const config of configs) {
-    const lanes = config.shelves.flatMap((shelf) =>
-      shelf.lanes.flatMap((lane) => (lane.sku === undefined ? [] : [{ ...lane, sku: lane.sku }])),
-    );
-    await db.query(
-      `INSERT INTO lane_stock (store_id, lane, sku, units, ts)
-       SELECT $1, t.lane, t.sku, t.units, 0 FROM unnest($2::text[], $3::text[], $4::int[]) AS t(lane, sku, units)
-       ON CONFLICT (store_id, lane) DO NOTHING`,
-      [config.storeId, lanes.map((l) => l.id), lanes.map((l) => l.sku), lanes.map((l) => l.initialUnits)],
-    );
-  }
 }
 
 /** Applies the reports newer than what is stored; returns how many lanes changed. */

@@ -52,7 +52,7 @@ export const visitsRoutes: FastifyPluginAsyncTypebox<ReceiptsRoutesOptions> = as
     },
     async (request, reply) => {
       const { storeId } = request.params;
-      await storeAuth.authenticate(request, storeId);
+      const { configVersion } = await storeAuth.authenticate(request, storeId);
       const expectedKey = `visit:${request.body.visitId}`;
       if (request.headers['idempotency-key'] !== expectedKey) {
         throw new ApiError(
@@ -61,7 +61,7 @@ export const visitsRoutes: FastifyPluginAsyncTypebox<ReceiptsRoutesOptions> = as
           `Idempotency-Key must be "${expectedKey}" for this visit; send the same key on every retry.`,
         );
       }
-      const { created, ...receipt } = await ingest.ingest(storeId, request.body);
+      const { created, ...receipt } = await ingest.ingest(storeId, request.body, configVersion);
       return reply.status(created ? 201 : 200).send(receipt);
     },
   );

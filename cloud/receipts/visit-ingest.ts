@@ -18,6 +18,7 @@ import { settleReceipt } from '../billing/settle-receipt.ts';
 import { type Database, toNumber } from '../db/database.ts';
 import { ApiError } from '../http/api-error.ts';
 import type { CloudMetrics } from '../http/cloud-metrics.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
 import { evidenceEvents, summariseBehaviour } from '../profile/behaviour-summary.ts';
 import { type PointsRule, pointsFor } from '../profile/points-rule.ts';
 import type { PriceList } from '../stores/price-list.ts';
@@ -42,6 +43,16 @@ interface StoredReceipt {
   fingerprint: string;
 }
 
+/** A visit not stored before, with what its first delivery established. */
+interface FirstDelivery {
+  storeId: string;
+  visit: VisitUpload;
+  entryTokenIds: string[];
+  fingerprint: string;
+  paymentMethodToken: string | null;
+  configVersion: number | undefined;
+}
+
 export const chargeKeyOf = (visitId: string) => `charge:visit:${visitId}`;
 
 type SettledCharge = ChargeResult | { chargeId: null; status: 'declined'; declineCode: 'no_payment_method' };
@@ -62,12 +73,18 @@ export interface VisitIngestDeps {
    * checked.
    */
   visitsWithoutEntryToken?: 'require' | 'allow-missing';
+  /** Where a charge the provider failed is queued for retry (job charge-retry, keyed by visit id). */
+  jobs?: Pick<JobQueue, 'send'>;
 }
+
+/** Seconds after a provider failure before the first retry job runs. */
+export const CHARGE_RETRY_DELAY_S = 5;
 
 export class VisitIngest {
   constructor(private readonly deps: VisitIngestDeps) {}
 
-  async ingest(storeId: string, visit: VisitUpload): Promise<IngestResult> {
+  /** `configVersion`: the store's config version in force (from its credential check), to price at. */
+  async ingest(storeId: string, visit: VisitUpload, configVersion?: number): Promise<IngestResult> {
     if (visit.exitedAt < visit.enteredAt) {
       throw new ApiError(
         400,
@@ -83,7 +100,7 @@ export class VisitIngest {
     // A stored visit is answered with its receipt: its tokens were claimed when it was first billed.
     const created =
       existing === undefined
-        ? await this.store(storeId, visit, entryTokenIds, fingerprint, paymentMethodToken)
+        ? await this.store({ storeId, visit, entryTokenIds, fingerprint, paymentMethodToken, configVersion })
         : undefined;
     const receipt = existing ?? created ?? (await this.findReceipt(visit.visitId));
     if (receipt === undefined) throw new Error(`receipt of visit ${visit.visitId} missing after ingest`);
@@ -103,6 +120,16 @@ export class VisitIngest {
       totalCents: toNumber(receipt.total_cents),
       created: created !== undefined,
     };
+  }
+
+  /**
+   * The charge-retry job: charges the visit's receipt if it is still pending_payment; its status after, or
+   * undefined when there is no such receipt. Throws (so the job is retried) when the provider fails again.
+   */
+  async settlePending(visitId: string): Promise<ReceiptStatus | undefined> {
+    const receipt = await this.findReceipt(visitId);
+    if (receipt === undefined) return undefined;
+    return receipt.status === 'pending_payment' ? this.settle(receipt) : receipt.status;
   }
 
   private entryTokenIdsOf(storeId: string, visit: VisitUpload): string[] {
@@ -156,21 +183,15 @@ export class VisitIngest {
    * Prices the cart, charges it (provider key charge:visit:<visitId>, so a concurrent duplicate gets the same
    * charge) and stores visit, receipt and outcome in one statement. Undefined when another delivery stored it.
    */
-  private async store(
-    storeId: string,
-    visit: VisitUpload,
-    entryTokenIds: string[],
-    fingerprint: string,
-    paymentMethodToken: string | null,
-  ): Promise<StoredReceipt | undefined> {
+  private async store(first: FirstDelivery): Promise<StoredReceipt | undefined> {
+    const { storeId, visit, entryTokenIds, fingerprint, paymentMethodToken } = first;
     const { clock, pointsRule } = this.deps;
-    const { catalog, priced } = await this.price(storeId, visit);
-    // Claimed (committed) before the charge, so a second visit naming the same token is refused, never charged.
+    const { catalog, priced } = await this.price(storeId, visit, first.configVersion);
+    // Claimed (committed, one statement) before the charge, so a second visit naming the same token is
+    // refused, never charged.
     if (entryTokenIds.length > 0) {
       const { db, entryTokens } = this.deps;
-      await db.transaction((tx) =>
-        entryTokens.claim(tx, visit.visitId, storeId, visit.accountId, entryTokenIds),
-      );
+      await entryTokens.claim(db, visit.visitId, storeId, visit.accountId, entryTokenIds);
     }
     const receipt: StoredReceipt = {
       receipt_id: randomUUID(),
@@ -220,10 +241,11 @@ export class VisitIngest {
   }
 
   /** The visit's lines priced at its store; an SKU the store does not sell is refused (422 unknown_sku). */
-  private async price(storeId: string, visit: VisitUpload) {
+  private async price(storeId: string, visit: VisitUpload, configVersion: number | undefined) {
     const catalog = await this.deps.priceList.catalogOf(
       storeId,
       visit.lines.map((line) => line.sku),
+      configVersion,
     );
     if (catalog === undefined) throw new Error(`store ${storeId} authenticated but not in the database`);
     const priced = priceVisit(visit.lines, catalog.products);
@@ -272,8 +294,17 @@ export class VisitIngest {
     } catch (err) {
       this.deps.log.error(
         { err, visitId: receipt.visit_id },
-        'charge failed; the receipt stays pending_payment',
+        'charge failed; the receipt stays pending_payment and a charge-retry job is queued',
       );
+      await this.deps.jobs
+        ?.send(
+          'charge-retry',
+          { visitId: receipt.visit_id },
+          { key: receipt.visit_id, delaySeconds: CHARGE_RETRY_DELAY_S },
+        )
+        .catch((queueErr: unknown) =>
+          this.deps.log.error({ err: queueErr }, 'charge-retry not queued; the minute sweep retries it'),
+        );
       const detail = err instanceof PaymentProviderError ? ` (${err.code})` : '';
       throw new ApiError(
         503,

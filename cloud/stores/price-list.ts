@@ -1,6 +1,7 @@
-// The one price list online and in store: each store's catalog (name, category, price) and currency, read
-// from the database once and kept in memory, re-read when a SKU is missing. Catalogs change only when stores
-// are seeded at start, so the ingest path prices carts without a round trip.
+// The one price list online and in store: each store's catalog (name, category, price) and currency, kept in
+// memory with the store's config version it was read at. A caller that knows the version in force (the edge's
+// credential check returns it) prices without a round trip; others ask for the version (one indexed read).
+// A new config version registered on any replica is therefore seen by every replica on its next request.
 import { type Database, toNumber } from '../db/database.ts';
 import type { CatalogPrice } from '../receipts/price-visit.ts';
 
@@ -12,6 +13,8 @@ export interface CatalogProduct extends CatalogPrice {
 export interface StoreCatalog {
   storeId: string;
   currency: string;
+  /** stores.config_version when this was read. */
+  version: number;
   /** by SKU */
   products: ReadonlyMap<string, CatalogProduct>;
 }
@@ -22,8 +25,17 @@ export class PriceList {
 
   constructor(private readonly db: Database) {}
 
-  /** The store's catalog; re-read from the database when `skus` names one it does not hold. */
-  async catalogOf(storeId: string, skus: readonly string[] = []): Promise<StoreCatalog | undefined> {
+  /**
+   * The store's catalog at config version `version` (read from the database when not given); re-read when the
+   * cached one is of another version or `skus` names one it does not hold.
+   */
+  async catalogOf(
+    storeId: string,
+    skus: readonly string[] = [],
+    version?: number,
+  ): Promise<StoreCatalog | undefined> {
+    const current = version ?? (await this.versionOf(storeId));
+    if (current === undefined) return undefined;
     let pending = this.catalogs.get(storeId);
     if (pending === undefined) {
       pending = this.load(storeId);
@@ -33,20 +45,29 @@ export class PriceList {
       this.catalogs.delete(storeId);
       throw err;
     });
-    if (catalog !== undefined && skus.every((sku) => catalog.products.has(sku))) return catalog;
+    if (
+      catalog !== undefined &&
+      catalog.version >= current &&
+      skus.every((sku) => catalog.products.has(sku))
+    ) {
+      return catalog;
+    }
     const fresh = this.load(storeId);
     this.catalogs.set(storeId, fresh);
     return fresh;
   }
 
-  /** Forget cached catalogs (after seeding). */
-  clear(): void {
-    this.catalogs.clear();
+  private async versionOf(storeId: string): Promise<number | undefined> {
+    const rows = await this.db.query<{ config_version: unknown }>(
+      'SELECT config_version FROM stores WHERE store_id = $1',
+      [storeId],
+    );
+    return rows[0] === undefined ? undefined : toNumber(rows[0].config_version);
   }
 
   private async load(storeId: string): Promise<StoreCatalog | undefined> {
-    const stores = await this.db.query<{ currency: string }>(
-      'SELECT currency FROM stores WHERE store_id = $1',
+    const stores = await this.db.query<{ currency: string; config_version: unknown }>(
+      'SELECT currency, config_version FROM stores WHERE store_id = $1',
       [storeId],
     );
     const store = stores[0];
@@ -61,6 +82,6 @@ export class PriceList {
         { sku: row.sku, name: row.name, category: row.category, priceCents: toNumber(row.price_cents) },
       ]),
     );
-    return { storeId, currency: store.currency, products };
+    return { storeId, currency: store.currency, version: toNumber(store.config_version), products };
   }
 }

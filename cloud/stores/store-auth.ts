@@ -1,41 +1,24 @@
 // Authenticates a store's edge by its bearer credential: 401 when unknown, 403 when it belongs to
-// another store than the one the route names. Known credentials are remembered for a minute, so the hot
-// ingest path does not ask the database on every upload.
+// another store than the one the route names. Asked of the database on every call (one indexed read), never
+// remembered: with several cloud replicas a rotated credential must stop working on all of them at once.
 import type { FastifyRequest } from 'fastify';
-import type { Clock } from '../../shared/clock.ts';
-import type { Database } from '../db/database.ts';
+import { type Database, toNumber } from '../db/database.ts';
 import { ApiError } from '../http/api-error.ts';
 import { hashSecret, readBearerToken } from '../http/bearer-token.ts';
 
 /** OpenAPI security requirement of the routes a store edge calls. */
 export const STORE_SECURITY = [{ storeCredential: [] }];
 
-const REMEMBER_MS = 60_000;
+export interface AuthenticatedStore {
+  storeId: string;
+  /** The store's config version now: cached catalogs older than this are re-read (PriceList). */
+  configVersion: number;
+}
 
 export class StoreAuth {
-  /** by credential hash: the store it belongs to and when we looked it up */
-  private readonly known = new Map<string, { storeId: string; at: number }>();
+  constructor(private readonly db: Database) {}
 
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-  ) {}
-
-  private async storeOf(credentialHash: string): Promise<string | undefined> {
-    const now = this.clock.now();
-    const remembered = this.known.get(credentialHash);
-    if (remembered !== undefined && now - remembered.at < REMEMBER_MS) return remembered.storeId;
-    const rows = await this.db.query<{ store_id: string }>(
-      'SELECT store_id FROM stores WHERE credential_hash = $1',
-      [credentialHash],
-    );
-    const storeId = rows[0]?.store_id;
-    if (storeId === undefined) this.known.delete(credentialHash);
-    else this.known.set(credentialHash, { storeId, at: now });
-    return storeId;
-  }
-
-  async authenticate(request: FastifyRequest, routeStoreId: string): Promise<void> {
+  async authenticate(request: FastifyRequest, routeStoreId: string): Promise<AuthenticatedStore> {
     const credential = readBearerToken(request);
     if (credential === undefined) {
       throw new ApiError(
@@ -44,7 +27,11 @@ export class StoreAuth {
         'Send the store credential as "Authorization: Bearer <credential>".',
       );
     }
-    const storeId = await this.storeOf(hashSecret(credential));
+    const rows = await this.db.query<{ store_id: string; config_version: unknown }>(
+      'SELECT store_id, config_version FROM stores WHERE credential_hash = $1',
+      [hashSecret(credential)],
+    );
+    const storeId = rows[0]?.store_id;
     if (storeId === undefined) {
       throw new ApiError(
         401,
@@ -59,5 +46,6 @@ export class StoreAuth {
         `This credential belongs to store ${storeId}, not ${routeStoreId}: upload to your own store's path.`,
       );
     }
+    return { storeId, configVersion: toNumber(rows[0]?.config_version ?? 0) };
   }
 }

