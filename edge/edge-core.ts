@@ -28,7 +28,10 @@ export interface EdgeCore {
   store: StoreIndex;
   db: EdgeDatabase;
   sessions: SessionStore;
+  /** Visits owed to the cloud (kind `visit`). */
   outbox: Outbox;
+  /** Live-cart snapshots owed to the cloud (kind `cart`, #18), in the same table, drained by their own link. */
+  cartOutbox: Outbox;
   exceptions: ExceptionQueue;
   alerts: AlertBook;
   hub: FloorHub;
@@ -60,7 +63,8 @@ export function createEdgeCore(options: EdgeOptions, listening: (url: string) =>
   const index = indexStore(store);
   const db = openEdgeDatabase(options.dbPath);
   const sessions = new SessionStore(db);
-  const outbox = new Outbox(db);
+  const outbox = new Outbox(db, ['visit']);
+  const cartOutbox = new Outbox(db, ['cart']);
   const exceptions = new ExceptionQueue(db);
   const alerts = new AlertBook();
   const hub = new FloorHub(
@@ -106,6 +110,7 @@ export function createEdgeCore(options: EdgeOptions, listening: (url: string) =>
       db,
       sessions,
       outbox,
+      cartOutbox,
       exceptions,
       alerts,
       hub,

@@ -4,6 +4,7 @@ import { parseTrustProxy } from '../shared/trust-proxy.ts';
 import { BehaviourStage } from './behaviour/behaviour-stage.ts';
 import type { Checkout } from './checkout/checkout.ts';
 import { buildCheckout } from './checkout/checkout-wiring.ts';
+import { buildLiveCart } from './checkout/live-cart-wiring.ts';
 import { DEFAULT_LOST_EXIT } from './checkout/lost-exit.ts';
 import { LostExitWatch } from './checkout/lost-exit-watch.ts';
 import type { ShoppingSession } from './checkout/session-store.ts';
@@ -37,8 +38,21 @@ export function wireEdge(core: EdgeCore): {
   const { logger, timers } = options;
   const storeId = options.store.storeId;
   const books = { sessions: core.sessions, exceptions: core.exceptions, outputs, metrics: core.metrics };
+  let decisionBook: DecisionBook | undefined;
+  const liveCart = buildLiveCart({
+    ...books,
+    cloud: { url: options.cloudUrl, storeId, credential: options.storeCredential },
+    store: core.store,
+    cartOutbox: core.cartOutbox,
+    clock,
+    timers,
+    logger,
+    flagged: (flag) => decisionBook?.shopperFlagged(flag),
+    ...(options.flagPullMs === undefined ? {} : { flagPullMs: options.flagPullMs }),
+  });
   const { fusion, decisions } = buildFusion({
     ...books,
+    cartsChanged: (sessionIds, change) => liveCart.feed.changed(sessionIds, change),
     store: core.store,
     hub: core.hub,
     recorder,
@@ -47,6 +61,7 @@ export function wireEdge(core: EdgeCore): {
     timers,
     logger,
   });
+  decisionBook = decisions;
   const shelfStage = wireShelves(core, fusion);
   const shelves = shelfStage.monitor;
   const behaviour = wireBehaviour(core);
@@ -84,6 +99,8 @@ export function wireEdge(core: EdgeCore): {
     stage('floor-recorder', recorder),
     stage('behaviour', behaviour),
     stage('cloud-sync', sync),
+    stage('live-cart-sync', liveCart.sync),
+    stage('flag-pull', liveCart.flags),
     stage('retention', retention(core)),
     wireFloor(core, shelves, decisions, behaviour),
   ];
