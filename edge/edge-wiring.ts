@@ -33,6 +33,7 @@ export function wireEdge(core: EdgeCore): {
   sync: CloudSync;
   vision: VisionStage | undefined;
   heldShelves: HeldShelfBatches | undefined;
+  fusion: FusionStage;
 } {
   const { options, clock, outputs, recorder, exitAlerts } = core;
   const { logger, timers } = options;
@@ -104,7 +105,7 @@ export function wireEdge(core: EdgeCore): {
     stage('retention', retention(core)),
     wireFloor(core, shelves, decisions, behaviour),
   ];
-  return { stages, shelves, sync, vision, heldShelves };
+  return { stages, shelves, sync, vision, heldShelves, fusion };
 }
 
 /** An edge part as a stage of the list. */

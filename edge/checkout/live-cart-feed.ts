@@ -50,6 +50,7 @@ export class LiveCartFeed {
     if (session === undefined || session.status === 'closed') return false;
     const view = liveCartOf(
       store,
+      sessionId,
       sessions.eventsOf(sessionId),
       exceptions.openFor(sessionId),
       exceptions.flagsOf(sessionId),

@@ -19,20 +19,28 @@ export const UNKNOWN_ITEM = { sku: '?', name: 'Item being identified' } as const
 
 /**
  * `events`: the session's shelf events; `open`: open staff exceptions naming the session; `flags`: the
- * session's shopper flags as exceptions (open or decided).
+ * session's shopper flags as exceptions (open or decided). A doubtful pick shows in this cart only when it
+ * is this shopper's (the product is what is doubted) or nobody else could have made it: a pick several
+ * shoppers may have made is nobody's line yet, and showing it would tell one shopper what another took.
  */
 export function liveCartOf(
   store: StoreIndex,
+  sessionId: string,
   events: readonly ShelfEvent[],
   open: readonly StaffException[],
   flags: readonly StaffException[],
 ): LiveCartView {
+  const mine = open.filter(
+    (x) =>
+      x.event.sessionId === sessionId ||
+      (x.candidateSessions.length === 1 && x.candidateSessions[0] === sessionId),
+  );
   const flaggedOpen = new Set(
     flags.filter((x) => x.status === 'open').flatMap((x) => x.event.hypotheses[0]?.sku ?? []),
   );
   // a put-back staff still decide may be this shopper's: the line it would reduce is not certain either
   const doubtfulReturns = new Set(
-    open.filter((x) => x.event.kind === 'put-back').flatMap((x) => x.event.hypotheses[0]?.sku ?? []),
+    mine.filter((x) => x.event.kind === 'put-back').flatMap((x) => x.event.hypotheses[0]?.sku ?? []),
   );
   const lines: LiveCartLine[] = buildCart(events).lines.map((l) => {
     const checking = flaggedOpen.has(l.sku) || doubtfulReturns.has(l.sku);
@@ -41,7 +49,7 @@ export function liveCartOf(
       ...(flaggedOpen.has(l.sku) ? { flagged: true } : {}),
     };
   });
-  for (const x of open) {
+  for (const x of mine) {
     if (x.event.kind !== 'pick' || x.reason === 'shopper-flag') continue;
     const best = x.event.ambiguous ? undefined : x.event.hypotheses[0];
     lines.push(

@@ -63,7 +63,8 @@ export class DecisionBook {
     this.expireStale();
     this.record(event);
     const exception = exceptions.consider(event, candidates, clock.now());
-    this.deps.cartsChanged?.([event.sessionId, ...(exception === undefined ? [] : candidates)], {
+    // a doubtful pick shows only in the cart of the one shopper who could have made it (live-cart.ts)
+    this.deps.cartsChanged?.([event.sessionId, ...(candidates.length === 1 ? candidates : [])], {
       kind: event.kind,
       eventId: event.eventId,
       ...(event.hypotheses[0] === undefined
