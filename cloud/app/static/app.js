@@ -17,7 +17,7 @@ import { shopScreen } from './screens-shop.js';
 /**
  * When each stream event reached the page (wall clock, ms), by event: tests and the bench measure shelf →
  * screen and exit → receipt on screen with it.
- * @type {{ carts: { sessionId: string, seq: number, at: number }[], receipts: { receiptId: string, exitedAt: number, at: number }[] }}
+ * @type {{ carts: { sessionId: string, seq: number, eventId: string | undefined, at: number }[], receipts: { receiptId: string, exitedAt: number, at: number }[] }}
  */
 const arrivals = { carts: [], receipts: [] };
 Object.assign(window, { __cart: arrivals });
@@ -29,7 +29,8 @@ const visitsSeen = new Set();
 onCartStream((event) => {
   const at = performance.timeOrigin + performance.now();
   if (event.kind === 'cart') {
-    arrivals.carts.push({ sessionId: event.cart.sessionId, seq: event.cart.seq, at });
+    const eventId = event.cart.change?.eventId;
+    arrivals.carts.push({ sessionId: event.cart.sessionId, seq: event.cart.seq, eventId, at });
     if (arrivals.carts.length > ARRIVALS_KEPT) arrivals.carts.shift();
     if (!visitsSeen.has(event.cart.sessionId)) {
       visitsSeen.add(event.cart.sessionId);
