@@ -93,6 +93,7 @@ for (let i = 0; i < SHOPPERS; i++) {
     handUntil: 0,
   });
   Object.assign(shoppers[i] as Shopper, { session });
+  if ((i + 1) % 10 === 0) say(`  ${i + 1} apps open`);
 }
 const sessionOf = (s: Shopper) =>
   (s as unknown as { session: Parameters<CloudAppClient['entryToken']>[0] }).session;
