@@ -11,7 +11,6 @@ import mqtt from 'mqtt';
 import { deviceConnection, startStoreStack } from '../evaluation/harness/store-stack.ts';
 import { percentile } from '../evaluation/store-eval/percentile.ts';
 import { mqttAuthOptions } from '../shared/broker/broker-credentials.ts';
-import { PROCESS_USERNAMES } from '../shared/broker/broker-policy.ts';
 import type { LiveCartUpdate } from '../shared/schemas/live-cart.ts';
 import type { LoadCellBatch } from '../shared/schemas/load-cell-batch.ts';
 import type { TrackMessage } from '../shared/schemas/track.ts';
@@ -33,10 +32,21 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 const store = loadStoreConfig('stores/sample-store.json');
 const stack = await startStoreStack({ store });
 const { edge } = stack;
-const device = await mqtt.connectAsync(stack.mqttUrl, {
-  ...mqttAuthOptions(deviceConnection(stack).auth(PROCESS_USERNAMES.simulator)),
-  clientId: `bench-cart-${randomUUID().slice(0, 8)}`,
-});
+// each device with its own login, as the broker's policy wants (docs/mqtt-api.md)
+const devices = new Map<string, mqtt.MqttClient>();
+for (const id of [...store.shelves.map((s) => s.id), ...store.gates.map((g) => g.id)])
+  devices.set(
+    id,
+    await mqtt.connectAsync(stack.mqttUrl, {
+      ...mqttAuthOptions(deviceConnection(stack).auth(id)),
+      clientId: `${id}-${randomUUID().slice(0, 8)}`,
+    }),
+  );
+const deviceOf = (id: string) => {
+  const client = devices.get(id);
+  if (client === undefined) throw new Error(`no device ${id}`);
+  return client;
+};
 const cameras = store.cameras.map((c) => c.id);
 const entryGate = store.gates.find((g) => g.kind === 'entry')?.id ?? 'G-IN';
 const exitGate = store.gates.find((g) => g.kind === 'exit')?.id ?? 'G-OUT';
@@ -101,7 +111,7 @@ const sessionOf = (s: Shopper) =>
 async function scan(gate: string, s: Shopper): Promise<void> {
   const issued = await s.app.entryToken(sessionOf(s), 1);
   if (!issued.ok) throw new Error('entry refused');
-  await device.publishAsync(
+  await deviceOf(gate).publishAsync(
     topics.gateScan(store.storeId, gate),
     JSON.stringify({ v: 1, scanId: randomUUID(), token: issued.token, ts: Date.now() }),
     { qos: 1 },
@@ -146,7 +156,7 @@ const publishWeights = () => {
         ),
       })),
     };
-    device.publish(topics.shelfWeights(store.storeId, shelf.id), JSON.stringify(batch));
+    deviceOf(shelf.id).publish(topics.shelfWeights(store.storeId, shelf.id), JSON.stringify(batch));
   }
 };
 const publishTracks = () => {
@@ -250,7 +260,7 @@ clearInterval(weightTimer);
 clearInterval(trackTimer);
 stopEvents();
 await Promise.all(shoppers.map((s) => s.stream.stop()));
-await device.endAsync();
+for (const client of devices.values()) await client.endAsync();
 const edgeMetrics = await edge.metrics.registry.getSingleMetricAsString('walkout_edge_shelf_events_total');
 await stack.stop();
 
