@@ -42,6 +42,12 @@ for (const id of [...store.shelves.map((s) => s.id), ...store.gates.map((g) => g
       clientId: `${id}-${randomUUID().slice(0, 8)}`,
     }),
   );
+// a controller announces itself online (retained), as real ones do on connect
+for (const [id, client] of devices)
+  await client.publishAsync(topics.deviceStatus(store.storeId, id), JSON.stringify({ state: 'online' }), {
+    qos: 1,
+    retain: true,
+  });
 const deviceOf = (id: string) => {
   const client = devices.get(id);
   if (client === undefined) throw new Error(`no device ${id}`);
@@ -58,8 +64,17 @@ const lanes = store.shelves
   .filter((_, i) => i % 4 === 0);
 if (lanes.length < SHOPPERS)
   throw new Error(`the store has ${lanes.length} spaced lanes, fewer than ${SHOPPERS} shoppers`);
-/** by load cell: grams on the plate now */
+/** by load cell: grams the plate settles to (what lies on it) */
 const grams = new Map<string, number>();
+/** by load cell: what it reads now, following `grams` over ~10 samples as a hand lifts an item out */
+const reading = new Map<string, number>();
+const sample = (cell: string) => {
+  const goal = grams.get(cell) ?? 0;
+  const now = reading.get(cell) ?? goal;
+  const next = now + (goal - now) * 0.3;
+  reading.set(cell, next);
+  return Math.round((next + (Math.random() - 0.5) * 2) * 10) / 10;
+};
 for (const shelf of store.shelves)
   for (const lane of shelf.lanes)
     grams.set(lane.loadCell, 500 + lane.initialUnits * (unitGrams.get(lane.sku ?? '') ?? 100));
@@ -150,10 +165,7 @@ const publishWeights = () => {
       periodMs: 1000 / 60,
       cells: shelf.lanes.map((lane) => ({
         id: lane.loadCell,
-        grams: Array.from(
-          { length: 12 },
-          () => Math.round(((grams.get(lane.loadCell) ?? 0) + (Math.random() - 0.5) * 2) * 10) / 10,
-        ),
+        grams: Array.from({ length: 12 }, () => sample(lane.loadCell)),
       })),
     };
     deviceOf(shelf.id).publish(topics.shelfWeights(store.storeId, shelf.id), JSON.stringify(batch));
