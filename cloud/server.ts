@@ -22,6 +22,14 @@ import { ShopperSessions } from './accounts/shopper-sessions.ts';
 import { shopperAppRoutes } from './app/shopper-app-routes.ts';
 import type { PaymentProvider } from './billing/payment-provider.ts';
 import { SandboxPaymentProvider } from './billing/sandbox-payment-provider.ts';
+import { CartHub } from './carts/cart-hub.ts';
+import {
+  cartFlagRoutes,
+  cartFlagsEdgeRoutes,
+  cartStreamRoutes,
+  cartUpdatesRoutes,
+} from './carts/cart-routes.ts';
+import { LiveCarts } from './carts/live-carts.ts';
 import type { Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open-database.ts';
@@ -232,8 +240,12 @@ function createServices(
     autoRefundBelowCents: options.autoRefundBelowCents ?? DEFAULT_AUTO_REFUND_BELOW_CENTS,
     jobs,
   });
+  const cartHub = new CartHub();
+  const liveCarts = new LiveCarts(db, clock, cartHub, metrics.registry);
   return {
     clock,
+    cartHub,
+    liveCarts,
     provider,
     pointsRule,
     metrics,
@@ -256,12 +268,17 @@ async function registerDomainRoutes(
 ): Promise<void> {
   const { clock, provider, pointsRule, metrics, sessions, priceList, storeAuth, shopAuth, entryTokens } =
     services;
-  const { ingest, disputes } = services;
+  const { ingest, disputes, liveCarts, cartHub } = services;
   await app.register(accountsRoutes, { db, clock, sessions });
   await app.register(authSessionsRoutes, { db, clock, sessions });
   await app.register(paymentMethodsRoutes, { db, clock, sessions, provider });
   await app.register(entryTokensRoutes, { db, sessions, signer, registry: entryTokens });
-  await app.register(visitsRoutes, { db, sessions, storeAuth, ingest });
+  await app.register(visitsRoutes, { db, sessions, storeAuth, ingest, liveCarts });
+  const carts = { sessions, storeAuth, liveCarts, hub: cartHub };
+  await app.register(cartUpdatesRoutes, carts);
+  await app.register(cartFlagsEdgeRoutes, carts);
+  await app.register(cartStreamRoutes, carts);
+  await app.register(cartFlagRoutes, carts);
   await app.register(receiptsRoutes, { db, sessions, storeAuth, ingest });
   await app.register(disputesRoutes, { db, sessions, disputes });
   await app.register(disputeReviewRoutes, { db, sessions, disputes });

@@ -15,6 +15,8 @@ import { wireEdge } from './edge-wiring.ts';
 import type { AlertBook } from './floor/alert-book.ts';
 import type { FloorHub } from './floor/floor-hub.ts';
 import type { ExceptionQueue } from './fusion/exception-queue.ts';
+import type { FusionStage } from './fusion/fusion-stage.ts';
+import type { TrackSnapshot } from './fusion/track-history.ts';
 import type { CloudSync } from './outbox/cloud-sync.ts';
 import type { HeldShelfBatches } from './shelves/held-shelf-batches.ts';
 import type { ShelfMonitor } from './shelves/shelf-monitor.ts';
@@ -38,6 +40,7 @@ export class Edge {
   private readonly sync: CloudSync;
   private readonly vision: VisionStage | undefined;
   private readonly heldShelves: HeldShelfBatches | undefined;
+  private readonly fusion: FusionStage;
   private stopStages: (() => Promise<void>) | undefined;
 
   constructor(private readonly options: EdgeOptions) {
@@ -56,6 +59,15 @@ export class Edge {
     this.sync = wired.sync;
     this.vision = wired.vision;
     this.heldShelves = wired.heldShelves;
+    this.fusion = wired.fusion;
+  }
+
+  /**
+   * One step of tracks from a tracker outside this process (run without VISION; the cart bench feeds its
+   * shoppers' positions and hands this way): fusion attributes shelf events with them as with its own.
+   */
+  observeTracks(step: TrackSnapshot): void {
+    this.fusion.observe(step);
   }
 
   /** Shelf and session events as published on MQTT (for the demo, tests and the evaluation). */

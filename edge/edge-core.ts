@@ -32,7 +32,10 @@ export interface EdgeCore {
   /** Camera calibrations from the floor view (live changes reach the vision stage through it). */
   calibrations: CameraCalibrations;
   sessions: SessionStore;
+  /** Visits owed to the cloud (kind `visit`). */
   outbox: Outbox;
+  /** Live-cart snapshots owed to the cloud (kind `cart`, #18), in the same table, drained by their own link. */
+  cartOutbox: Outbox;
   exceptions: ExceptionQueue;
   alerts: AlertBook;
   hub: FloorHub;
@@ -72,7 +75,8 @@ export function createEdgeCore(options: EdgeOptions, listening: (url: string) =>
   // every stage sees each camera as last calibrated on the floor view (the config's homography until then)
   const index = indexStore(calibrations.applyTo(store));
   const sessions = new SessionStore(db);
-  const outbox = new Outbox(db);
+  const outbox = new Outbox(db, ['visit']);
+  const cartOutbox = new Outbox(db, ['cart']);
   const alerts = new AlertBook();
   const hub = new FloorHub(
     () => clock.now(),
@@ -119,6 +123,7 @@ export function createEdgeCore(options: EdgeOptions, listening: (url: string) =>
       calibrations,
       sessions,
       outbox,
+      cartOutbox,
       exceptions,
       alerts,
       hub,

@@ -12,6 +12,7 @@ export function createEdgeMetrics(processMetrics = false) {
     ...gateMetrics(registry),
     ...checkoutMetrics(registry),
     ...outboxMetrics(registry),
+    ...liveCartMetrics(registry),
     ...housekeepingMetrics(registry),
   };
 }
@@ -113,6 +114,28 @@ function outboxMetrics(registry: Registry) {
     outboxHeld: new Counter({
       name: 'walkout_edge_outbox_held_total',
       help: 'Outbox items held because the cloud refused the edge credential or address',
+      registers: [registry],
+    }),
+  };
+}
+
+/** The shoppers' live carts and their "I didn't take this" flags (#18). */
+function liveCartMetrics(registry: Registry) {
+  return {
+    liveCartUpdates: new Counter({
+      name: 'walkout_edge_live_cart_updates_total',
+      help: 'Live-cart snapshots queued for the cloud (one per change of a shopper cart)',
+      registers: [registry],
+    }),
+    liveCartSuperseded: new Counter({
+      name: 'walkout_edge_live_cart_superseded_total',
+      help: 'Undelivered live-cart snapshots dropped because newer ones of the same cart were queued (link down)',
+      registers: [registry],
+    }),
+    shopperFlags: new Counter({
+      name: 'walkout_edge_shopper_flags_total',
+      help: 'Shopper flags ("I did not take this") by what became of them: opened, refused (no such line or visit over), confirmed, removed',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
   };

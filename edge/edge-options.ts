@@ -43,6 +43,8 @@ export interface EdgeOptions {
   maxHoldMs?: number;
   /** Longest a receipt waits for staff to decide a doubtful line (ms, default 120 s). */
   exceptionHoldMs?: number;
+  /** How often the shoppers' "I didn't take this" flags are pulled from the cloud (ms, default 1000; #18). */
+  flagPullMs?: number;
   /** Floor-view staff as `name:viewer|supervisor:password,…`. */
   floorStaff?: string;
   /** Ed25519 private key that signs gate commands (GATE_COMMAND_KEY_FILE); undefined: a fresh one (demo). */

@@ -4,6 +4,7 @@ import { parseTrustProxy } from '../shared/trust-proxy.ts';
 import { BehaviourStage } from './behaviour/behaviour-stage.ts';
 import type { Checkout } from './checkout/checkout.ts';
 import { buildCheckout } from './checkout/checkout-wiring.ts';
+import { buildLiveCart } from './checkout/live-cart-wiring.ts';
 import { DEFAULT_LOST_EXIT } from './checkout/lost-exit.ts';
 import { LostExitWatch } from './checkout/lost-exit-watch.ts';
 import type { ShoppingSession } from './checkout/session-store.ts';
@@ -33,13 +34,27 @@ export function wireEdge(core: EdgeCore): {
   sync: CloudSync;
   vision: VisionStage | undefined;
   heldShelves: HeldShelfBatches | undefined;
+  fusion: FusionStage;
 } {
   const { options, clock, outputs, recorder, exitAlerts } = core;
   const { logger, timers } = options;
   const storeId = options.store.storeId;
   const books = { sessions: core.sessions, exceptions: core.exceptions, outputs, metrics: core.metrics };
+  let decisionBook: DecisionBook | undefined;
+  const liveCart = buildLiveCart({
+    ...books,
+    cloud: { url: options.cloudUrl, storeId, credential: options.storeCredential },
+    store: core.store,
+    cartOutbox: core.cartOutbox,
+    clock,
+    timers,
+    logger,
+    flagged: (flag) => decisionBook?.shopperFlagged(flag),
+    ...(options.flagPullMs === undefined ? {} : { flagPullMs: options.flagPullMs }),
+  });
   const { fusion, decisions } = buildFusion({
     ...books,
+    cartsChanged: (sessionIds, change) => liveCart.feed.changed(sessionIds, change),
     store: core.store,
     hub: core.hub,
     recorder,
@@ -48,6 +63,7 @@ export function wireEdge(core: EdgeCore): {
     timers,
     logger,
   });
+  decisionBook = decisions;
   const shelfStage = wireShelves(core, fusion);
   const shelves = shelfStage.monitor;
   const behaviour = wireBehaviour(core);
@@ -71,7 +87,6 @@ export function wireEdge(core: EdgeCore): {
   const exited = exitHandler(core, fusion, checkout);
   const lostExits = wireLostExits(core, exited);
   const vision = wireVision(core, fusion, lostExits, behaviour);
-  if (vision !== undefined) core.calibrations.onCalibrated((camera) => vision.recalibrate(camera));
   const gate = wireGate(core, vision, exited);
   const heldShelves = options.lockstep === true ? holdShelfBatches(core, shelves) : undefined;
   subscribe(core, shelves, gate, vision, heldShelves);
@@ -86,10 +101,12 @@ export function wireEdge(core: EdgeCore): {
     stage('floor-recorder', recorder),
     stage('behaviour', behaviour),
     stage('cloud-sync', sync),
+    stage('live-cart-sync', liveCart.sync),
+    stage('flag-pull', liveCart.flags),
     stage('retention', retention(core)),
     wireFloor(core, shelves, decisions, behaviour),
   ];
-  return { stages, shelves, sync, vision, heldShelves };
+  return { stages, shelves, sync, vision, heldShelves, fusion };
 }
 
 /** An edge part as a stage of the list. */
@@ -251,7 +268,7 @@ function wireVision(
 ): VisionStage | undefined {
   const { options, clock, recorder } = core;
   if (options.vision === undefined) return undefined;
-  return new VisionStage({
+  const vision = new VisionStage({
     store: core.store.config,
     config: options.vision,
     logger: options.logger.child({ component: 'vision' }),
@@ -272,6 +289,9 @@ function wireVision(
     onCameraStalled: (change) => core.alert(stalledCameraAlertChange(change, core.alerts, clock.now())),
     timers: options.timers,
   });
+  // a camera calibrated on the floor view: its new projection from the next step on
+  core.calibrations.onCalibrated((camera) => vision.recalibrate(camera));
+  return vision;
 }
 
 /**

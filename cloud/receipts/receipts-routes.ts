@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { VisitUploadSchema } from '../../shared/schemas/visit.ts';
 import { SHOPPER_SECURITY, type ShopperSessions } from '../accounts/shopper-sessions.ts';
+import type { LiveCarts } from '../carts/live-carts.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError, errorResponses } from '../http/api-error.ts';
 import { rateLimitFor } from '../http/rate-limits.ts';
@@ -17,12 +18,14 @@ export interface ReceiptsRoutesOptions {
   sessions: ShopperSessions;
   storeAuth: StoreAuth;
   ingest: VisitIngest;
+  /** Pushes each receipt to the shopper's open apps the moment it exists (#18). */
+  liveCarts?: LiveCarts;
 }
 
 /** Store edges upload finished visits and get their receipts. */
 export const visitsRoutes: FastifyPluginAsyncTypebox<ReceiptsRoutesOptions> = async (
   app,
-  { storeAuth, ingest },
+  { storeAuth, ingest, liveCarts },
 ) => {
   app.post(
     '/v1/stores/:storeId/visits',
@@ -62,6 +65,10 @@ export const visitsRoutes: FastifyPluginAsyncTypebox<ReceiptsRoutesOptions> = as
         );
       }
       const { created, ...receipt } = await ingest.ingest(storeId, request.body, configVersion);
+      // the receipt is stored: a failed push must not make the edge deliver the visit again
+      await liveCarts?.receiptReady(storeId, request.body, receipt).catch((err: unknown) => {
+        request.log.error({ err, visitId: request.body.visitId }, 'receipt not pushed to the shopper app');
+      });
       return reply.status(created ? 201 : 200).send(receipt);
     },
   );

@@ -80,6 +80,7 @@ export function buildCheckout(w: CheckoutWiring): { checkout: Checkout; sync: Cl
         .filter((x) => x.event.kind === 'put-back')
         .map((x) => x.event),
     awaitingVision: (sessionId) => w.fusion.isAwaitingExit(sessionId),
+    flagsOf: (sessionId) => w.exceptions.flagsOf(sessionId),
     exceptionHoldMs: w.exceptionHoldMs,
     ...(w.behaviourOf === undefined ? {} : { behaviourOf: w.behaviourOf }),
     visionExitMs: exitWatchMaxMs(DEFAULT_FUSION),

@@ -3,10 +3,11 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
-import type { VisitEvent, VisitUpload } from '../../shared/schemas/visit.ts';
+import type { ShopperFlagRecord, VisitEvent, VisitUpload } from '../../shared/schemas/visit.ts';
 import type { VisitBehaviour } from '../../shared/schemas/visit-behaviour.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import type { EdgeMetrics } from '../edge-metrics.ts';
+import type { StaffException } from '../fusion/exception-queue.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import { buildCart, type Cart, cartHoldings } from './cart.ts';
 import type { SessionStore, ShoppingSession } from './session-store.ts';
@@ -35,6 +36,11 @@ export interface CheckoutOptions {
    * is not charged): an undecided put-back must not leave a returned item on the receipt.
    */
   doubtfulPutBacksFor?: (sessionId: string) => ShelfEvent[];
+  /**
+   * The shopper's "I didn't take this" flags on this session (#18), as staff exceptions open or decided: a
+   * flag still open when the receipt is due is not billed (the shopper's word stands); all go in the visit.
+   */
+  flagsOf?: (sessionId: string) => StaffException[];
   /** Longest a receipt waits for staff decisions; then doubtful lines are not charged (a loss) (ms). */
   exceptionHoldMs: number;
   /** Longest extra wait for vision to see the shopper walk out (ms): fusion's exit watch (exitWatchMaxMs). */
@@ -108,7 +114,11 @@ export class Checkout {
   private finish(session: ShoppingSession, heldMs: number): void {
     const { sessions, outbox, clock, logger, metrics } = this.options;
     const exitedAt = session.exitedAt ?? clock.now();
-    const own = sessions.eventsOf(session.sessionId).filter((e) => e.startTs <= exitedAt);
+    const flags = this.options.flagsOf?.(session.sessionId) ?? [];
+    const undecidedFlags = new Set(flags.filter((x) => x.status === 'open').map((x) => x.event.eventId));
+    const own = sessions
+      .eventsOf(session.sessionId)
+      .filter((e) => e.startTs <= exitedAt && !undecidedFlags.has(e.eventId));
     const held = cartHoldings(own);
     const credited = (this.options.doubtfulPutBacksFor?.(session.sessionId) ?? [])
       .filter((e) => {
@@ -140,6 +150,7 @@ export class Checkout {
       // The cloud bills the visit on this token only; a session from before tokens were kept names none.
       ...(session.entryTokenId === undefined ? {} : { entryTokenIds: [session.entryTokenId] }),
       ...(behaviour === undefined ? {} : { behaviour }),
+      ...(flags.length === 0 ? {} : { shopperFlags: flags.map(flagRecord) }),
     };
     outbox.enqueue(`visit:${visit.visitId}`, 'visit', visit, clock.now());
     sessions.markClosed(session.sessionId, exitedAt);
@@ -152,4 +163,13 @@ export class Checkout {
     }
     this.options.onQueued(session, visit, cart);
   }
+}
+
+function flagRecord(x: StaffException): ShopperFlagRecord {
+  return {
+    flagId: x.flagId ?? x.exceptionId,
+    sku: x.event.hypotheses[0]?.sku ?? '?',
+    eventId: x.event.eventId,
+    outcome: x.status === 'open' ? 'undecided' : x.status === 'dropped' ? 'removed' : 'confirmed',
+  };
 }

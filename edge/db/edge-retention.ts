@@ -1,8 +1,9 @@
 // How long the edge keeps what it no longer needs, and the job that deletes it (at start and every
 // `pruneEveryMs`). Every table is bounded: by a retention here, by its own expiry (used entry tokens:
 // gate/entry-token-verifier.ts; camera frames and visit tracks: floor/floor-recorder.ts, with the
-// retentions below), or by the store's size (lane_stock: one row per lane). Undelivered outbox rows and open
-// sessions are never pruned: they are owed to the cloud or still in the store.
+// retentions below), or by the store's size (lane_stock: one row per lane). Undelivered visits and open
+// sessions are never pruned: they are owed to the cloud or still in the store (undelivered live-cart
+// snapshots are: a receipt replaces them).
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
@@ -32,6 +33,11 @@ export interface RetentionSettings {
    * export and train on (also bounded by count, floor/decision-samples.ts).
    */
   decisionSamplesMs: number;
+  /**
+   * Live-cart snapshots not delivered (the link was down) (ms). Default 1 day: by then the visit's receipt
+   * has long replaced its live cart; delivered ones go with `deliveredOutboxMs`.
+   */
+  liveCartMs: number;
   /** How often the job runs (ms). Default 10 min. */
   pruneEveryMs: number;
 }
@@ -44,6 +50,7 @@ export const DEFAULT_RETENTION: RetentionSettings = {
   framesMs: 3 * DAY_MS,
   tracksMs: 7 * DAY_MS,
   decisionSamplesMs: 90 * DAY_MS,
+  liveCartMs: DAY_MS,
   pruneEveryMs: 10 * 60_000,
 };
 
@@ -65,6 +72,11 @@ const PRUNES: { table: string; setting: keyof RetentionSettings; sql: string }[]
     table: 'outbox',
     setting: 'deliveredOutboxMs',
     sql: 'DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < @before',
+  },
+  {
+    table: 'outbox',
+    setting: 'liveCartMs',
+    sql: "DELETE FROM outbox WHERE kind = 'cart' AND delivered_at IS NULL AND created_at < @before",
   },
   {
     table: 'exceptions',

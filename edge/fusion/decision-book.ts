@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { withModifier } from '../../shared/attribution-rule.ts';
 import type { Clock } from '../../shared/clock.ts';
+import type { CartFlag, LiveCartChange } from '../../shared/schemas/live-cart.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import { cartHoldings } from '../checkout/cart.ts';
 import type { SessionStore } from '../checkout/session-store.ts';
@@ -32,7 +33,12 @@ export interface DecisionBookDeps {
    * loss — is dropped by the system this long after it opened (ms; default `STALE_EXCEPTION_MS`).
    */
   staleExceptionMs?: number;
+  /** These sessions' carts may have changed (the live cart, #18); `change` says what did it. */
+  cartsChanged?: (sessionIds: readonly (string | null)[], change: LiveCartChange) => void;
 }
+
+/** Why a shopper's flag opened no staff decision. */
+export type FlagRefusal = 'visit_over' | 'no_such_line' | 'already_flagged';
 
 /** 15 min: staff still see a lost line for a while, but an unstaffed store does not keep them for ever. */
 export const STALE_EXCEPTION_MS = 15 * 60_000;
@@ -57,6 +63,14 @@ export class DecisionBook {
     this.expireStale();
     this.record(event);
     const exception = exceptions.consider(event, candidates, clock.now());
+    // a doubtful pick shows only in the cart of the one shopper who could have made it (live-cart.ts)
+    this.deps.cartsChanged?.([event.sessionId, ...(candidates.length === 1 ? candidates : [])], {
+      kind: event.kind,
+      eventId: event.eventId,
+      ...(event.hypotheses[0] === undefined
+        ? {}
+        : { sku: event.hypotheses[0].sku, count: event.hypotheses[0].count }),
+    });
     if (exception === undefined) return;
     metrics.exceptions.inc({ reason: exception.reason });
     logger.warn(
@@ -80,12 +94,18 @@ export class DecisionBook {
     restate?: (assigned: ShelfEvent) => ShelfEvent,
   ): ShelfEvent {
     const { exceptions, sessions, clock, hub, exitAlerts } = this.deps;
+    const before = exceptions.list().find((x) => x.exceptionId === exceptionId);
     const assigned = exceptions.assign(exceptionId, choice, by, clock.now(), (id) => sessions.isBillable(id));
     const event = restate === undefined ? assigned : restate(assigned);
     this.record(event, true);
     hub.publish('exception-closed', { exceptionId, status: 'resolved', by, event });
     if (event.kind === 'pick') this.takeBackOrphans(event);
     exitAlerts.recheck();
+    if (before?.reason === 'shopper-flag') this.deps.metrics.shopperFlags.inc({ outcome: 'confirmed' });
+    this.deps.cartsChanged?.([event.sessionId, ...(before?.candidateSessions ?? [])], {
+      kind: 'decided',
+      eventId: event.eventId,
+    });
     return event;
   }
 
@@ -122,6 +142,7 @@ export class DecisionBook {
           { eventId: orphan.eventId, from: other, to: byCart.sessionId },
           'put-back returned for the picker',
         );
+        this.deps.cartsChanged?.([other, byCart.sessionId], { kind: 'decided', eventId: orphan.eventId });
       }
     }
   }
@@ -147,11 +168,53 @@ export class DecisionBook {
 
   /** Staff decided nobody is charged for an exception's event (a loss, audited). */
   drop(exceptionId: string, note: string, by: string): { exceptionId: string; status: string } {
-    const { exceptions, clock, hub, exitAlerts } = this.deps;
+    const { exceptions, clock, hub, exitAlerts, metrics } = this.deps;
     const dropped = exceptions.drop(exceptionId, by, note, clock.now());
+    if (dropped.reason === 'shopper-flag') {
+      // the shopper was right: the pick is nobody's (a loss, audited by the drop) and leaves their cart
+      this.record({ ...dropped.event, sessionId: null, attribution: 'staff' }, true);
+      metrics.shopperFlags.inc({ outcome: 'removed' });
+    }
     hub.publish('exception-closed', { exceptionId, status: 'dropped', by });
     exitAlerts.recheck();
+    this.deps.cartsChanged?.(dropped.candidateSessions, { kind: 'decided', eventId: dropped.event.eventId });
     return { exceptionId, status: dropped.status };
+  }
+
+  /**
+   * The shopper flagged a counted line "I didn't take this": their latest pick of that product not flagged
+   * before goes to staff with its evidence and frames, as any doubtful line (the receipt waits for it).
+   */
+  shopperFlagged(flag: CartFlag): { exceptionId: string } | { refused: FlagRefusal } {
+    const { sessions, exceptions, clock, hub, recorder, exitAlerts, metrics, logger } = this.deps;
+    const refuse = (refused: FlagRefusal) => {
+      metrics.shopperFlags.inc({ outcome: 'refused' });
+      logger.warn(
+        { flagId: flag.flagId, sessionId: flag.sessionId, sku: flag.sku, refused },
+        'shopper flag refused',
+      );
+      return { refused };
+    };
+    if (!sessions.isBillable(flag.sessionId)) return refuse('visit_over');
+    const flagged = new Set(exceptions.flagsOf(flag.sessionId).map((x) => x.event.eventId));
+    const pick = sessions
+      .eventsOf(flag.sessionId)
+      .filter(
+        (e) =>
+          e.kind === 'pick' && !e.ambiguous && e.hypotheses[0]?.sku === flag.sku && !flagged.has(e.eventId),
+      )
+      .at(-1);
+    if (pick === undefined) return refuse('no_such_line');
+    const exception = exceptions.openFlag(flag.flagId, pick, flag.sessionId, clock.now());
+    if (exception === undefined) return refuse('already_flagged');
+    metrics.shopperFlags.inc({ outcome: 'opened' });
+    metrics.exceptions.inc({ reason: exception.reason });
+    logger.warn({ eventId: pick.eventId, flagId: flag.flagId }, 'shopper flagged a line: sent to staff');
+    hub.publish('exception', exception);
+    recorder.exceptionOpened(exception);
+    exitAlerts.exceptionOpened(exception);
+    this.deps.cartsChanged?.([flag.sessionId], { kind: 'flagged', eventId: pick.eventId, sku: flag.sku });
+    return { exceptionId: exception.exceptionId };
   }
 
   /** Stores and publishes a shelf event (detected, or decided again later: `replace`). */

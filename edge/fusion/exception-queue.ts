@@ -4,7 +4,11 @@
 import type { ProductHypothesis, ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { EdgeDatabase } from '../db/edge-database.ts';
 
-export type ExceptionReason = 'unattributed' | 'ambiguous-product' | 'unknown-product';
+/** `shopper-flag`: the shopper said "I didn't take this" of a counted line (#18); staff confirm or remove it. */
+export type ExceptionReason = 'unattributed' | 'ambiguous-product' | 'unknown-product' | 'shopper-flag';
+
+/** Exception ids of shopper flags start with this (flag-<flagId>). */
+const FLAG_PREFIX = 'flag-';
 
 export interface StaffException {
   exceptionId: string;
@@ -16,6 +20,8 @@ export interface StaffException {
   candidateSessions: string[];
   /** Products that could explain it, best first. */
   candidateProducts: ProductHypothesis[];
+  /** The cloud's id of the shopper's flag (reason shopper-flag). */
+  flagId?: string;
   resolution?:
     | { sessionId: string; sku: string; count: number; by: string; at: number }
     | { dropped: true; by: string; at: number; note: string };
@@ -117,6 +123,40 @@ export class ExceptionQueue {
     this.open.set(exception.exceptionId, exception);
     this.save(exception);
     return exception;
+  }
+
+  /**
+   * Opens the staff decision on a pick the shopper flagged "I didn't take this": assigning it to the shopper
+   * confirms the line, dropping it removes the line. Undefined when this flag was opened before (the cloud
+   * may deliver a flag again until the edge's acknowledgement arrives).
+   */
+  openFlag(flagId: string, pick: ShelfEvent, sessionId: string, now: number): StaffException | undefined {
+    const exceptionId = `${FLAG_PREFIX}${flagId}`;
+    if (this.db.prepare('SELECT 1 FROM exceptions WHERE exception_id = ?').get(exceptionId)) return undefined;
+    const exception: StaffException = {
+      exceptionId,
+      reason: 'shopper-flag',
+      status: 'open',
+      createdAt: now,
+      event: pick,
+      candidateSessions: [sessionId],
+      candidateProducts: pick.hypotheses,
+      flagId,
+    };
+    this.open.set(exceptionId, exception);
+    this.save(exception);
+    return exception;
+  }
+
+  /** The shopper flags of a session, open or decided, oldest first. */
+  flagsOf(sessionId: string): StaffException[] {
+    const rows = this.db
+      .prepare(
+        `SELECT body FROM exceptions WHERE exception_id >= ? AND exception_id < ?
+           AND json_extract(body, '$.candidateSessions[0]') = ? ORDER BY created_at`,
+      )
+      .all(FLAG_PREFIX, `${FLAG_PREFIX}\uffff`, sessionId) as { body: string }[];
+    return rows.map((r) => JSON.parse(r.body) as StaffException);
   }
 
   list(): StaffException[] {

@@ -70,7 +70,22 @@ const stateOf = (r: Row): OutboxState =>
         : 'pending';
 
 export class Outbox {
-  constructor(private readonly db: EdgeDatabase) {}
+  /** SQL condition on `kind` for what this view sends and counts (`1` for every kind). */
+  private readonly kindSql: string;
+
+  /**
+   * `kinds`: the item kinds this view sends, counts and holds (default every kind). The edge keeps visits and
+   * live-cart updates (#18) in one table, drained by two links, so a cart backlog never delays a receipt.
+   */
+  constructor(
+    private readonly db: EdgeDatabase,
+    kinds?: readonly string[],
+  ) {
+    this.kindSql =
+      kinds === undefined
+        ? '1'
+        : `kind IN (${kinds.map((k) => `'${k.replace(/'/g, "''")}'`).join(',') || 'NULL'})`;
+  }
 
   /** Returns false when an item with this key was already enqueued. */
   enqueue(key: string, kind: string, body: unknown, now: number): boolean {
@@ -95,7 +110,7 @@ export class Outbox {
     return this.db
       .prepare(
         `SELECT id, key, kind, body, attempts FROM outbox
-         WHERE ${STATE_SQL.pending} AND next_attempt_at <= ?
+         WHERE ${STATE_SQL.pending} AND ${this.kindSql} AND next_attempt_at <= ?
          ORDER BY id LIMIT ?`,
       )
       .all(now, limit) as OutboxItem[];
@@ -104,7 +119,7 @@ export class Outbox {
   /** Earliest time a pending item is due, or undefined when nothing is pending. */
   nextDueAt(): number | undefined {
     const row = this.db
-      .prepare(`SELECT MIN(next_attempt_at) AS t FROM outbox WHERE ${STATE_SQL.pending}`)
+      .prepare(`SELECT MIN(next_attempt_at) AS t FROM outbox WHERE ${STATE_SQL.pending} AND ${this.kindSql}`)
       .get() as { t: number | null };
     return row.t ?? undefined;
   }
@@ -137,13 +152,18 @@ export class Outbox {
 
   /** True when an item is held (the link needs an operator). */
   hasHeld(): boolean {
-    return this.db.prepare(`SELECT 1 FROM outbox WHERE ${STATE_SQL.held} LIMIT 1`).get() !== undefined;
+    return (
+      this.db.prepare(`SELECT 1 FROM outbox WHERE ${STATE_SQL.held} AND ${this.kindSql} LIMIT 1`).get() !==
+      undefined
+    );
   }
 
   /** Held items become pending, due at `now`, in their order; returns how many. */
   releaseHeld(now: number): number {
     return this.db
-      .prepare(`UPDATE outbox SET held_at = NULL, next_attempt_at = ? WHERE ${STATE_SQL.held}`)
+      .prepare(
+        `UPDATE outbox SET held_at = NULL, next_attempt_at = ? WHERE ${STATE_SQL.held} AND ${this.kindSql}`,
+      )
       .run(now).changes;
   }
 
@@ -153,7 +173,7 @@ export class Outbox {
       this.db
         .prepare(
           `UPDATE outbox SET held_at = NULL, next_attempt_at = ?
-           WHERE id = (SELECT id FROM outbox WHERE ${STATE_SQL.held} ORDER BY id LIMIT 1)`,
+           WHERE id = (SELECT id FROM outbox WHERE ${STATE_SQL.held} AND ${this.kindSql} ORDER BY id LIMIT 1)`,
         )
         .run(now).changes === 1
     );
@@ -214,6 +234,27 @@ export class Outbox {
     }));
   }
 
+  /** The body of the newest item whose key starts with `prefix` (in any state), parsed, or undefined. */
+  lastBodyWithPrefix(prefix: string): unknown {
+    const row = this.db
+      .prepare('SELECT body FROM outbox WHERE key >= ? AND key < ? ORDER BY id DESC LIMIT 1')
+      .get(prefix, `${prefix}\uffff`) as { body: string } | undefined;
+    return row === undefined ? undefined : JSON.parse(row.body);
+  }
+
+  /**
+   * Deletes pending items whose key starts with `prefix` except the newest `keep`: for items that each carry the
+   * whole state (live-cart snapshots), older undelivered ones are superseded. Returns how many went.
+   */
+  trimPending(prefix: string, keep: number): number {
+    return this.db
+      .prepare(
+        `DELETE FROM outbox WHERE key >= @lo AND key < @hi AND ${STATE_SQL.pending} AND id NOT IN
+           (SELECT id FROM outbox WHERE key >= @lo AND key < @hi ORDER BY id DESC LIMIT @keep)`,
+      )
+      .run({ lo: prefix, hi: `${prefix}\uffff`, keep }).changes;
+  }
+
   /** Deletes delivered items acknowledged before `before`; returns how many. Undelivered ones are never pruned. */
   pruneDelivered(before: number): number {
     return this.db
@@ -229,7 +270,7 @@ export class Outbox {
            SUM(CASE WHEN ${STATE_SQL.held} THEN 1 ELSE 0 END) AS held,
            SUM(CASE WHEN ${STATE_SQL.delivered} THEN 1 ELSE 0 END) AS delivered,
            SUM(CASE WHEN ${STATE_SQL.dead} THEN 1 ELSE 0 END) AS failed
-         FROM outbox`,
+         FROM outbox WHERE ${this.kindSql}`,
       )
       .get() as {
       pending: number | null;

@@ -89,12 +89,15 @@ export const StaffExceptionSchema = Type.Object({
     Type.Literal('unattributed'),
     Type.Literal('ambiguous-product'),
     Type.Literal('unknown-product'),
+    Type.Literal('shopper-flag'),
   ]),
   status: Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('dropped')]),
   createdAt: Type.Number(),
   event: ShelfEventSchema,
   candidateSessions: Type.Array(Type.String()),
   candidateProducts: Type.Array(ProductHypothesisSchema),
+  /** The shopper's flag behind it (reason shopper-flag, #18). */
+  flagId: Type.Optional(Type.String()),
   resolution: Type.Optional(
     Type.Union([
       Type.Object({

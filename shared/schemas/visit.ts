@@ -34,6 +34,22 @@ export const VisitEventSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * A live-cart line the shopper flagged "I didn't take this" (#18) and how staff decided it: removed lines are a
+ * count of the system's errors that the evaluation and the dataset export read from the visit record.
+ */
+export const ShopperFlagRecordSchema = Type.Object(
+  {
+    flagId: Type.String({ minLength: 8, maxLength: 64 }),
+    sku: Sku,
+    /** The pick the flag disputed. */
+    eventId: Type.String({ minLength: 1, maxLength: 120 }),
+    /** undecided: staff did not decide before the receipt was due; the shopper's word stood (not billed). */
+    outcome: Type.Union([Type.Literal('confirmed'), Type.Literal('removed'), Type.Literal('undecided')]),
+  },
+  { additionalProperties: false },
+);
+
 export const VisitUploadSchema = Type.Object(
   {
     /** Unique per visit, chosen by the edge; the upload's idempotency key derives from it. */
@@ -61,6 +77,8 @@ export const VisitUploadSchema = Type.Object(
      * otherwise. The cloud keeps it only while the account consents.
      */
     behaviour: Type.Optional(VisitBehaviourSchema),
+    /** Lines the shopper flagged from the live cart, and staff's decision on each (#18); not billed on. */
+    shopperFlags: Type.Optional(Type.Array(ShopperFlagRecordSchema, { maxItems: 100 })),
   },
   { additionalProperties: false },
 );
@@ -68,3 +86,4 @@ export const VisitUploadSchema = Type.Object(
 export type VisitLine = Static<typeof VisitLineSchema>;
 export type VisitEvent = Static<typeof VisitEventSchema>;
 export type VisitUpload = Static<typeof VisitUploadSchema>;
+export type ShopperFlagRecord = Static<typeof ShopperFlagRecordSchema>;

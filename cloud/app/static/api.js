@@ -176,3 +176,10 @@ export const reserve = (hold) => as(call('POST', '/v1/me/reservations', hold));
 /** @param {string} reservationId @returns {Promise<Reservation>} */
 export const cancelReservation = (reservationId) =>
   as(call('POST', `/v1/me/reservations/${reservationId}/cancel`));
+
+/**
+ * "I didn't take this" on a line of the live cart: staff check it before the receipt is made.
+ * @param {string} sessionId the visit in progress @param {string} sku
+ * @returns {Promise<{ flagId: string }>}
+ */
+export const flagLine = (sessionId, sku) => as(call('POST', '/v1/me/cart/flags', { sessionId, sku }));

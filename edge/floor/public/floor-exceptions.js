@@ -105,7 +105,11 @@ function buildCard(x) {
   return h(
     'div',
     { class: `card critical${x.exceptionId === latestException() ? ' new' : ''}`, 'data-x': x.exceptionId },
-    h('h3', {}, `${e.kind} on ${e.lanes.join(', ')} · ${x.reason}`),
+    h(
+      'h3',
+      {},
+      `${e.kind} on ${e.lanes.join(', ')} · ${x.reason === 'shopper-flag' ? 'the shopper says: I didn’t take this' : x.reason}`,
+    ),
     h(
       'div',
       { class: 'meta' },
@@ -130,7 +134,7 @@ function buildCard(x) {
             }),
           ),
         },
-        'Assign',
+        x.reason === 'shopper-flag' ? 'Confirm: they took it' : 'Assign',
       ),
       h(
         'button',
@@ -140,7 +144,7 @@ function buildCard(x) {
           disabled: !canDecide,
           onclick: decide(() => dropException(x.exceptionId)),
         },
-        'Drop',
+        x.reason === 'shopper-flag' ? 'Remove from their bill' : 'Drop',
       ),
       error,
     ),

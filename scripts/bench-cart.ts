@@ -1,0 +1,308 @@
+// `npm run bench:cart [-- --json] [--seconds N]`: 50 shoppers inside a simulated store at once, each picking
+// and putting back every few seconds, with the real edge and cloud in this process (embedded secured broker,
+// PGlite). Shelves publish load-cell batches over MQTT as controllers do; the shoppers' positions and hands go
+// to the edge's fusion as a tracker's steps (no camera rendering: 50 people at once would measure the
+// renderer, not the cart). Each shopper's app holds the cloud's live-cart stream open. Measures the time from
+// the physical pick (the weight leaving the plate) to the change arriving in that shopper's app, updates that
+// never arrived, and exit → receipt in the app.
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import mqtt from 'mqtt';
+import { deviceConnection, startStoreStack } from '../evaluation/harness/store-stack.ts';
+import { percentile } from '../evaluation/store-eval/percentile.ts';
+import { mqttAuthOptions } from '../shared/broker/broker-credentials.ts';
+import type { LiveCartUpdate } from '../shared/schemas/live-cart.ts';
+import type { LoadCellBatch } from '../shared/schemas/load-cell-batch.ts';
+import type { TrackMessage } from '../shared/schemas/track.ts';
+import { loadStoreConfig } from '../shared/store-config.ts';
+import { laneReachPoint } from '../shared/store-geometry.ts';
+import { topics } from '../shared/topics.ts';
+import { CartStreamClient } from '../simulators/app/cart-stream-client.ts';
+import { CloudAppClient } from '../simulators/app/cloud-app-client.ts';
+
+const { values } = parseArgs({
+  options: { json: { type: 'boolean', default: false }, seconds: { type: 'string', default: '40' } },
+});
+const SECONDS = Number(values.seconds);
+const SHOPPERS = 50;
+/** Each shopper changes their cart about this often (ms), alternating pick and put-back. */
+const CHANGE_EVERY_MS = 6000;
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+const store = loadStoreConfig('stores/sample-store.json');
+const stack = await startStoreStack({ store });
+const { edge } = stack;
+// each device with its own login, as the broker's policy wants (docs/mqtt-api.md)
+const devices = new Map<string, mqtt.MqttClient>();
+for (const id of [...store.shelves.map((s) => s.id), ...store.gates.map((g) => g.id)])
+  devices.set(
+    id,
+    await mqtt.connectAsync(stack.mqttUrl, {
+      ...mqttAuthOptions(deviceConnection(stack).auth(id)),
+      clientId: `${id}-${randomUUID().slice(0, 8)}`,
+    }),
+  );
+// a controller announces itself online (retained), as real ones do on connect
+for (const [id, client] of devices)
+  await client.publishAsync(topics.deviceStatus(store.storeId, id), JSON.stringify({ state: 'online' }), {
+    qos: 1,
+    retain: true,
+  });
+const deviceOf = (id: string) => {
+  const client = devices.get(id);
+  if (client === undefined) throw new Error(`no device ${id}`);
+  return client;
+};
+const cameras = store.cameras.map((c) => c.id);
+const entryGate = store.gates.find((g) => g.kind === 'entry')?.id ?? 'G-IN';
+const exitGate = store.gates.find((g) => g.kind === 'exit')?.id ?? 'G-OUT';
+const unitGrams = new Map(store.catalog.map((p) => [p.sku, p.unitGrams]));
+
+// every fourth lane, so no two shoppers reach into neighbouring lanes
+const lanes = store.shelves
+  .flatMap((shelf) => shelf.lanes.map((lane) => ({ shelf, lane })))
+  .filter((_, i) => i % 4 === 0);
+if (lanes.length < SHOPPERS)
+  throw new Error(`the store has ${lanes.length} spaced lanes, fewer than ${SHOPPERS} shoppers`);
+/** by load cell: grams the plate settles to (what lies on it) */
+const grams = new Map<string, number>();
+/** by load cell: what it reads now, following `grams` over ~10 samples as a hand lifts an item out */
+const reading = new Map<string, number>();
+const sample = (cell: string) => {
+  const goal = grams.get(cell) ?? 0;
+  const now = reading.get(cell) ?? goal;
+  const next = now + (goal - now) * 0.3;
+  reading.set(cell, next);
+  return Math.round((next + (Math.random() - 0.5) * 2) * 10) / 10;
+};
+for (const shelf of store.shelves)
+  for (const lane of shelf.lanes)
+    grams.set(lane.loadCell, 500 + lane.initialUnits * (unitGrams.get(lane.sku ?? '') ?? 100));
+
+interface Shopper {
+  app: CloudAppClient;
+  token: string;
+  stream: CartStreamClient;
+  sessionId: string | undefined;
+  lane: (typeof lanes)[number];
+  reach: { x: number; y: number };
+  /** Physical changes made: kind and wall time the weight left or came back. */
+  changes: { kind: 'pick' | 'put-back'; at: number }[];
+  /** Until this wall time the hand is in the lane. */
+  handUntil: number;
+  exitedAt?: number;
+}
+
+say(`starting: ${SHOPPERS} shoppers sign up and open their apps…`);
+const shoppers: Shopper[] = [];
+for (let i = 0; i < SHOPPERS; i++) {
+  const app = new CloudAppClient(stack.cloudUrl);
+  const session = await app.signUpOrIn({
+    email: `bench-${i}-${randomUUID()}@bench.test`,
+    password: 'bench-cart-pass',
+    name: `Shopper ${i}`,
+  });
+  await app.addCard(session, 'tok_visa');
+  const stream = new CartStreamClient({ cloudUrl: stack.cloudUrl, token: session.token });
+  await stream.start();
+  const lane = lanes[i] as (typeof lanes)[number];
+  const reach = laneReachPoint(lane.shelf, lane.lane);
+  shoppers.push({
+    app,
+    token: session.token,
+    stream,
+    sessionId: undefined,
+    lane,
+    reach,
+    changes: [],
+    handUntil: 0,
+  });
+  Object.assign(shoppers[i] as Shopper, { session });
+  if ((i + 1) % 10 === 0) say(`  ${i + 1} apps open`);
+}
+const sessionOf = (s: Shopper) =>
+  (s as unknown as { session: Parameters<CloudAppClient['entryToken']>[0] }).session;
+
+async function scan(gate: string, s: Shopper): Promise<void> {
+  const issued = await s.app.entryToken(sessionOf(s), 1);
+  if (!issued.ok) throw new Error('entry refused');
+  await deviceOf(gate).publishAsync(
+    topics.gateScan(store.storeId, gate),
+    JSON.stringify({ v: 1, scanId: randomUUID(), token: issued.token, ts: Date.now() }),
+    { qos: 1 },
+  );
+}
+
+const stopEvents = edge.onEvent((e) => {
+  if (!('kind' in e) || e.kind !== 'entered') return;
+  const s = shoppers.find(
+    (x) =>
+      x.sessionId === undefined &&
+      (x as unknown as { session: { accountId: string } }).session.accountId === e.accountId,
+  );
+  if (s !== undefined) s.sessionId = e.sessionId;
+});
+for (const s of shoppers) await scan(entryGate, s);
+const entryDeadline = Date.now() + 20_000;
+while (shoppers.some((s) => s.sessionId === undefined) && Date.now() < entryDeadline)
+  await new Promise((r) => setTimeout(r, 50));
+say(
+  `${shoppers.filter((s) => s.sessionId !== undefined).length} shoppers inside; shopping for ${SECONDS} s…`,
+);
+
+// devices: load cells every 200 ms (12 samples at 60 Hz), tracks every 100 ms
+const seq = new Map<string, number>();
+const publishWeights = () => {
+  const t0 = Date.now() - 200;
+  for (const shelf of store.shelves) {
+    const n = seq.get(shelf.id) ?? 0;
+    seq.set(shelf.id, n + 1);
+    const batch: LoadCellBatch = {
+      v: 1,
+      device: shelf.id,
+      seq: n,
+      t0,
+      periodMs: 1000 / 60,
+      cells: shelf.lanes.map((lane) => ({
+        id: lane.loadCell,
+        grams: Array.from({ length: 12 }, () => sample(lane.loadCell)),
+      })),
+    };
+    deviceOf(shelf.id).publish(topics.shelfWeights(store.storeId, shelf.id), JSON.stringify(batch));
+  }
+};
+const publishTracks = () => {
+  const now = Date.now();
+  const tracks: TrackMessage[] = shoppers.flatMap((s, i) =>
+    s.sessionId === undefined || s.exitedAt !== undefined
+      ? []
+      : [
+          {
+            id: `T${i}`,
+            sessionId: s.sessionId,
+            state: 'confirmed' as const,
+            x: s.reach.x,
+            y: s.reach.y + (s.reach.y > 1 ? -0.45 : 0.45),
+            vx: 0,
+            vy: 0,
+            hands: now < s.handUntil ? [{ x: s.reach.x, y: s.reach.y }] : [],
+            confidence: 1,
+            lastSeenTs: now,
+          },
+        ],
+  );
+  edge.observeTracks({ ts: now, tracks, cameras });
+};
+const weightTimer = setInterval(publishWeights, 200);
+const trackTimer = setInterval(publishTracks, 100);
+
+const start = Date.now();
+const changeTimers = shoppers.map((s, i) =>
+  setTimeout(
+    function change() {
+      if (Date.now() - start > SECONDS * 1000) return;
+      const kind = s.changes.length % 2 === 0 ? 'pick' : 'put-back';
+      const unit = unitGrams.get(s.lane.lane.sku ?? '') ?? 100;
+      s.handUntil = Date.now() + 1500;
+      // the hand goes in, and the item leaves (or comes back to) the plate half a second later
+      setTimeout(() => {
+        grams.set(
+          s.lane.lane.loadCell,
+          (grams.get(s.lane.lane.loadCell) ?? 0) + (kind === 'pick' ? -unit : unit),
+        );
+        s.changes.push({ kind, at: Date.now() });
+      }, 500);
+      changeTimers[i] = setTimeout(change, CHANGE_EVERY_MS + Math.random() * 1000);
+    },
+    1000 + (i * CHANGE_EVERY_MS) / SHOPPERS,
+  ),
+);
+let lastReport = start;
+while (Date.now() - start < SECONDS * 1000 + 1000) {
+  await new Promise((r) => setTimeout(r, 500));
+  if (Date.now() - lastReport >= 10_000) {
+    lastReport = Date.now();
+    const made = shoppers.reduce((n, s) => n + s.changes.length, 0);
+    say(`  ${Math.round((Date.now() - start) / 1000)} s: ${made} picks and put-backs so far`);
+  }
+}
+for (const t of changeTimers) clearTimeout(t);
+// let the last changes be decided and delivered
+await new Promise((r) => setTimeout(r, 4000));
+
+const changeEvents = (s: Shopper) =>
+  s.stream.events.filter(
+    (e) =>
+      e.event === 'cart' &&
+      (e.data as LiveCartUpdate).change !== undefined &&
+      ['pick', 'put-back'].includes((e.data as LiveCartUpdate).change?.kind ?? ''),
+  );
+const latencies: number[] = [];
+let lost = 0;
+let wrong = 0;
+for (const s of shoppers) {
+  const seen = changeEvents(s);
+  s.changes.forEach((c, k) => {
+    const e = seen[k];
+    if (e === undefined) {
+      lost++;
+      return;
+    }
+    if ((e.data as LiveCartUpdate).change?.kind !== c.kind) wrong++;
+    latencies.push(e.receivedAt - c.at);
+  });
+}
+
+say('shoppers leave…');
+for (const s of shoppers) {
+  s.exitedAt = Date.now();
+  await scan(exitGate, s);
+}
+const receiptDeadline = Date.now() + 30_000;
+while (
+  Date.now() < receiptDeadline &&
+  shoppers.some((s) => !s.stream.events.some((e) => e.event === 'receipt'))
+)
+  await new Promise((r) => setTimeout(r, 100));
+const exitToReceipt = shoppers.flatMap((s) => {
+  const r = s.stream.events.find((e) => e.event === 'receipt');
+  return r === undefined || s.exitedAt === undefined ? [] : [r.receivedAt - s.exitedAt];
+});
+clearInterval(weightTimer);
+clearInterval(trackTimer);
+stopEvents();
+await Promise.all(shoppers.map((s) => s.stream.stop()));
+for (const client of devices.values()) await client.endAsync();
+const edgeMetrics = await edge.metrics.registry.getSingleMetricAsString('walkout_edge_shelf_events_total');
+await stack.stop();
+
+const made = shoppers.reduce((n, s) => n + s.changes.length, 0);
+const result = {
+  shoppers: SHOPPERS,
+  pickToAppP99Ms: Math.round(percentile(latencies, 0.99)),
+  lostUpdates: lost,
+  pickToAppP50Ms: Math.round(percentile(latencies, 0.5)),
+  changes: made,
+  wrongChanges: wrong,
+  exitToReceiptP99Ms: Math.round(percentile(exitToReceipt, 0.99)),
+  receipts: exitToReceipt.length,
+};
+console.log('live cart under load');
+console.log(`  shoppers inside at once        ${result.shoppers}`);
+console.log(`  picks and put-backs            ${made} (${latencies.length} reached the shopper's app)`);
+console.log(
+  `  pick → app p50 / p99           ${result.pickToAppP50Ms} / ${result.pickToAppP99Ms} ms (target p99 ≤ 1000 ms)`,
+);
+console.log(`  lost updates                   ${result.lostUpdates}`);
+console.log(`  changes of the wrong kind      ${result.wrongChanges}`);
+console.log(
+  `  exit → receipt in app p99      ${result.exitToReceiptP99Ms} ms (${result.receipts} of ${SHOPPERS} receipts)`,
+);
+console.log(
+  `  edge shelf events              ${edgeMetrics
+    .split('\n')
+    .filter((l) => l.startsWith('walkout'))
+    .join('; ')}`,
+);
+if (values.json) console.log(JSON.stringify(result));
+process.exit(0);
