@@ -12,11 +12,10 @@ describe('loadMigrations', () => {
       '004-entry-tokens.sql',
       '005-session-expiry-index.sql',
       '006-floor-behaviour.sql',
-      '009-chain-scale.sql',
+      '007-live-carts.sql',
+      '008-chain-scale.sql',
     ]);
-    // 007 and 008 are taken by work on other branches; versions only have to be unique and ascending.
-    const versions = migrations.map((m) => m.version);
-    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(migrations[0]?.sql).toContain('CREATE TABLE receipts');
   });
 });
