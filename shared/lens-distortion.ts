@@ -29,6 +29,14 @@ function distortNormalised(d: LensDistortion, x: number, y: number): { x: number
   };
 }
 
+/** The lens centre in pixels: stated, or the middle of the picture. */
+function principalPoint(
+  d: LensDistortion,
+  image: { width: number; height: number },
+): { cx: number; cy: number } {
+  return { cx: d.cx ?? image.width / 2, cy: d.cy ?? image.height / 2 };
+}
+
 /** A pixel of the distorted picture → the pixel an ideal lens would have shown it at. */
 export function undistortPixel(
   d: LensDistortion,
@@ -36,8 +44,7 @@ export function undistortPixel(
   px: number,
   py: number,
 ): { x: number; y: number } {
-  const cx = d.cx ?? image.width / 2;
-  const cy = d.cy ?? image.height / 2;
+  const { cx, cy } = principalPoint(d, image);
   const xd = (px - cx) / d.focalPx;
   const yd = (py - cy) / d.focalPx;
   let x = xd;
@@ -57,8 +64,7 @@ export function distortPixel(
   px: number,
   py: number,
 ): { x: number; y: number } {
-  const cx = d.cx ?? image.width / 2;
-  const cy = d.cy ?? image.height / 2;
+  const { cx, cy } = principalPoint(d, image);
   const p = distortNormalised(d, (px - cx) / d.focalPx, (py - cy) / d.focalPx);
   return { x: cx + p.x * d.focalPx, y: cy + p.y * d.focalPx };
 }
