@@ -36,7 +36,8 @@ export function identitySettled(track: TrackMessage, settings: FusionSettings): 
 /**
  * What the event becomes now that `track`'s identity is settled, or undefined when the track says nothing
  * about it: it must be the one the evidence named at the lane, still on the session it was ranked for, alone
- * at the lane (no one else's hand in it), and the evidence with its identity restored must bill that session.
+ * at the lane (no one else's hand in it), every other shopper inside must have been seen somewhere during the
+ * pick, and the evidence with its identity restored must bill that session.
  * The refusal stays in the evidence (what a replay of the cameras' part gives); the rule is marked
  * `+identity-settled` and the confidence is the decision's with the restored identity.
  */
@@ -54,6 +55,10 @@ export function decideOnSettledIdentity(
     (c) => c.sessionId === sessionId && (c.handTrack ?? c.bodyTrack) === track.id,
   );
   if (mine === undefined || !wasAtLane(event, track.id, settings.exit)) return undefined;
+  // a shopper nobody saw during the pick may be the one at the lane under this track, and looks cannot tell
+  // people who look alike: settled looks rule out only the people the cameras were following elsewhere
+  if (evidence.candidates.some((c) => c !== mine && c.sessionId !== null && c.bodyM === null))
+    return undefined;
   const restored: CandidateEvidence = { ...mine, identity: track.identityConfidence ?? 1 };
   const again = redecide(
     { ...evidence, candidates: evidence.candidates.map((c) => (c === mine ? restored : c)) },

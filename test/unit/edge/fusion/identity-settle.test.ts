@@ -92,6 +92,12 @@ describe('a pick refused for identity, decided when the identity settles', () =>
     expect(decideOnSettledIdentity(event, track({ id: 'T2' }), DEFAULT_FUSION)).toBeUndefined();
   });
 
+  it('says nothing while another shopper inside was seen nowhere during the pick (they may be the one at the lane)', () => {
+    const lost = refused([alice(0.5), { ...bob, bodyM: null }]);
+    expect(lost.evidence?.rule).toBe('identity-doubtful');
+    expect(decideOnSettledIdentity(lost, track(), DEFAULT_FUSION)).toBeUndefined();
+  });
+
   it('never settles a close call, nor a pick where another hand was in the lane', () => {
     const close = refused([alice(1), { ...bob, handM: 0.12, handTrack: 'T2' }]);
     expect(close.evidence?.rule).toBe('close-call');
