@@ -18,10 +18,23 @@ export interface Backend {
 
 const postgres = realPostgres();
 
-export const BACKENDS: Backend[] = [
-  { name: 'PGlite', databaseUrl: undefined, unavailable: false },
-  { name: 'PostgreSQL', databaseUrl: postgres.url, unavailable: postgres.url === undefined },
-];
+const PGLITE: Backend = { name: 'PGlite', databaseUrl: undefined, unavailable: false };
+const POSTGRES: Backend = {
+  name: 'PostgreSQL',
+  databaseUrl: postgres.url,
+  unavailable: postgres.url === undefined,
+};
+
+/** Suites about the database itself (visit ingest and billing, jobs, the sandbox provider) run on both. */
+export const BACKENDS: Backend[] = [PGLITE, POSTGRES];
+
+/**
+ * The one backend of a suite about what the cloud does rather than about its database: PostgreSQL, the
+ * production path, where the tests have one (CI), else PGlite, so a laptop still runs the suite. PGlite keeps
+ * its coverage in the BACKENDS suites and wherever the cloud is started by the store stack (e2e, browser,
+ * evaluations), which runs it on PGlite as the demo does. One backend per suite halves the suite's time.
+ */
+export const PRIMARY_BACKEND: Backend = POSTGRES.unavailable ? PGLITE : POSTGRES;
 
 export const SAMPLE_STORE_ID = 'store-001';
 export const OTHER_STORE_ID = 'store-002';
