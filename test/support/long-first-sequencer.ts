@@ -1,12 +1,25 @@
 // Orders the test files for a run on two cores. A fresh clone (CI) has no timings cached, and vitest then
-// starts the largest files first; a long end-to-end suite that happens to be short in lines would start last
-// and hold the whole run open alone. So, when any file has no cached timing, files start by the kind of suite
-// (end-to-end and browser, then integration, then unit: the order of how long they take), largest first within
-// a kind. With every timing cached (a developer's second run), vitest's own order stands: failed first, then
-// longest first.
+// starts the largest files first; a long suite that happens to be short in lines would start late and hold the
+// whole run open alone. So, when any file has no cached timing: first the suites that take a minute or more on
+// CI (in that order, longest first), then by kind of suite (end-to-end and browser, then integration, then
+// unit: the order of how long their files take), largest first within a kind. With every timing cached (a
+// developer's second run), vitest's own order stands: failed first, then longest first.
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-/** Lower starts first: the kinds of suite by how long one of their files takes (seconds to minutes → ms). */
+/**
+ * The suites that take a minute or more on CI's two cores, longest first (measured with the JSON reporter:
+ * the soak plays 3 minutes of real time; the others run whole stores or many cloud starts).
+ */
+const LONGEST: readonly string[] = [
+  'test/integration/faults/soak.test.ts',
+  'test/integration/fuzz/boundary-fuzz.test.ts',
+  'test/integration/faults/fault-cases.test.ts',
+  'test/integration/shelves/real-recording.test.ts',
+  'test/integration/cloud/signing-key-persistence.test.ts',
+  'test/e2e/live-cart.test.ts',
+];
+
+/** Lower starts first, after LONGEST: the kinds of suite by how long one of their files takes. */
 const KIND_ORDER: ReadonlyArray<readonly [prefix: string, rank: number]> = [
   ['test/e2e/', 0],
   ['test/browser/', 0],
@@ -15,6 +28,8 @@ const KIND_ORDER: ReadonlyArray<readonly [prefix: string, rank: number]> = [
 const UNIT_RANK = 2;
 
 function rankOf(relativePath: string): number {
+  const longest = LONGEST.indexOf(relativePath);
+  if (longest >= 0) return longest - LONGEST.length;
   for (const [prefix, rank] of KIND_ORDER) if (relativePath.startsWith(prefix)) return rank;
   return UNIT_RANK;
 }
