@@ -1,6 +1,7 @@
 // Real video streams for the camera-bridge tests, made and served by ffmpeg itself on loopback: a short H.264
 // clip of simulator-rendered frames of one camera (a shopper walking in), an MJPEG-over-HTTP server for it
-// (`-listen 1`), and an RTSP publisher pushing it to a listening RTSP address. Each process is stopped by its pid.
+// (`-listen 1`), and an RTSP publisher pushing it to a listening RTSP address (the bridge's, or
+// rtsp-relay-server.ts's, from which the bridge then pulls as from a camera). Each process is stopped by its pid.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,61 +106,48 @@ export interface StreamProcess {
   kill(): Promise<void>;
 }
 
-function run(args: string[]): { child: ChildProcess; exited: Promise<void> } {
-  const child = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', ...args], { stdio: 'ignore' });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return { child, exited };
+/**
+ * Plays the clip in real time, looping, video only, into ffmpeg's `output` options; restarted whenever it ends
+ * (200 ms later) until killed.
+ */
+function streamClip(clip: string, output: string[]): StreamProcess {
+  return keepRunning(() => {
+    const child = spawn(
+      'ffmpeg',
+      ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', clip, '-an', ...output],
+      { stdio: 'ignore' },
+    );
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    return { child, exited };
+  });
 }
 
 /**
- * Serves the clip as an MJPEG stream over HTTP at `http://127.0.0.1:{port}/cam.mjpeg`, looping, in real time.
- * ffmpeg's HTTP server takes one client and ends with it: a new server is started whenever the last one
- * ended, until killed — as a camera's stream endpoint stays up while the camera does.
+ * Serves the clip as an MJPEG stream over HTTP at `http://127.0.0.1:{port}/cam.mjpeg`. ffmpeg's HTTP server
+ * takes one client and ends with it: a new server starts whenever the last one ended, until killed — as a
+ * camera's stream endpoint stays up while the camera does.
  */
 export function serveMjpeg(clip: string, port: number): StreamProcess {
-  return keepRunning(() =>
-    run([
-      '-re',
-      '-stream_loop',
-      '-1',
-      '-i',
-      clip,
-      '-an',
-      '-c:v',
-      'mjpeg',
-      '-q:v',
-      '5',
-      '-f',
-      'mpjpeg',
-      '-listen',
-      '1',
-      `http://127.0.0.1:${port}/cam.mjpeg`,
-    ]),
-  );
+  return streamClip(clip, [
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '5',
+    '-f',
+    'mpjpeg',
+    '-listen',
+    '1',
+    `http://127.0.0.1:${port}/cam.mjpeg`,
+  ]);
 }
 
 /**
- * Pushes the clip (H.264 as encoded, no transcoding) to an RTSP address that listens for it, looping, in real
- * time; retries while nobody listens there yet, until killed.
+ * Pushes the clip (H.264 as encoded, no transcoding) over RTSP (ANNOUNCE/RECORD, RTP over TCP) to `url`: to a
+ * bridge that listens for it, or to an RTSP server that cameras' readers pull from. Retries while nobody
+ * listens there yet, until killed.
  */
 export function pushRtsp(clip: string, url: string): StreamProcess {
-  return keepRunning(() =>
-    run([
-      '-re',
-      '-stream_loop',
-      '-1',
-      '-i',
-      clip,
-      '-an',
-      '-c:v',
-      'copy',
-      '-f',
-      'rtsp',
-      '-rtsp_transport',
-      'tcp',
-      url,
-    ]),
-  );
+  return streamClip(clip, ['-c:v', 'copy', '-f', 'rtsp', '-rtsp_transport', 'tcp', url]);
 }
 
 /** Restarts the process 200 ms after it ends, until killed. */

@@ -1,5 +1,6 @@
 // The camera bridge against real streams on loopback: simulator frames of CAM1 encoded by ffmpeg into an
-// H.264 clip, served as MJPEG over HTTP and pushed over RTSP by ffmpeg itself; the bridge decodes them with
+// H.264 clip, served as MJPEG over HTTP and pushed over RTSP by ffmpeg itself (to the bridge listening, or to an
+// RTSP server on loopback that the bridge pulls from as from an IP camera); the bridge decodes them with
 // ffmpeg and publishes them with CAM1's own login on a secured Mosquitto, where a real edge with vision tracks
 // the shopper. Killing the stream raises the `camera offline` alert; its return clears it and frames flow again.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ import {
   startTestMosquitto,
   type TestMosquitto,
 } from '../../support/mosquitto-process.ts';
+import { startRtspRelayServer } from '../../support/rtsp-relay-server.ts';
 import { waitFor } from '../../support/services.ts';
 
 const STORE_PATH = 'stores/sample-store.json';
@@ -97,7 +99,9 @@ describe.skipIf(skip !== undefined)('camera bridge on real streams', () => {
       config,
       clock: systemClock,
       logger: pino({ level: 'silent' }),
-      settings: { initialBackoffMs: 200, maxBackoffMs: 1000, stallMs: 3000 },
+      // a stream's loss closes ffmpeg's input at once; the stall watchdog only has to spare a slow first frame
+      // (a reader joining an RTSP stream mid-GOP on a loaded 2-core machine waited ~4 s for its first picture)
+      settings: { initialBackoffMs: 200, maxBackoffMs: 1000, stallMs: 8000 },
     });
   }
 
@@ -191,6 +195,32 @@ describe.skipIf(skip !== undefined)('camera bridge on real streams', () => {
     } finally {
       await bridges.stop();
       await pusher?.kill();
+    }
+  }, 45_000);
+
+  it('pulls an H.264 stream from an RTSP server as from an IP camera, through its loss and return', async () => {
+    // ffmpeg publishes to the server (ANNOUNCE/RECORD); the bridge pulls (DESCRIBE/SETUP/PLAY, RTP over TCP)
+    const server = await startRtspRelayServer(await freePort());
+    const url = `rtsp://127.0.0.1:${server.port}/stream1`;
+    let publisher = pushRtsp(clip, url);
+    const bridges = startBridge(url, false);
+    try {
+      await waitFor('the stream published on the server', () => server.publishing().includes('/stream1'));
+      await bridges.start();
+      await streamLostAndBack(
+        bridges,
+        () => {
+          publisher = pushRtsp(clip, url);
+        },
+        async () => {
+          await publisher.kill();
+          expect(server.publishing()).toEqual([]);
+        },
+      );
+    } finally {
+      await bridges.stop();
+      await publisher.kill();
+      await server.stop();
     }
   }, 45_000);
 });
