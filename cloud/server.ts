@@ -35,6 +35,7 @@ import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open-database.ts';
 import { DisputeRefunds } from './disputes/dispute-refunds.ts';
 import { disputeReviewRoutes, disputesRoutes } from './disputes/disputes-routes.ts';
+import { grantedDisputesRoutes } from './disputes/granted-disputes-routes.ts';
 import { errorResponses, installErrorHandlers } from './http/api-error.ts';
 import { CloudMetrics, metricsRoute } from './http/cloud-metrics.ts';
 import { installOpenApi } from './http/openapi.ts';
@@ -282,6 +283,7 @@ async function registerDomainRoutes(
   await app.register(receiptsRoutes, { db, sessions, storeAuth, ingest });
   await app.register(disputesRoutes, { db, sessions, disputes });
   await app.register(disputeReviewRoutes, { db, sessions, disputes });
+  await app.register(grantedDisputesRoutes, { db, storeAuth });
   const inventory = { db, clock, sessions, storeAuth, shopAuth, priceList };
   await app.register(laneStockRoutes, inventory);
   await app.register(storesRoutes, inventory);

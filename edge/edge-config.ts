@@ -44,6 +44,8 @@ export const EdgeConfigSchema = Type.Object({
   retainTracksDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650 })),
   /** Longest a receipt waits for staff decisions (ms; default 120 s); a test or soak run shortens it. */
   exceptionHoldMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
+  /** How often disputes granted in the cloud are pulled as training data (ms; default 5 min, #17). */
+  disputePullMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 86_400_000 })),
 });
 
 export type EdgeConfig = Static<typeof EdgeConfigSchema>;
@@ -72,6 +74,7 @@ const envNames: Record<keyof EdgeConfig, string> = {
   retainFramesDays: 'RETAIN_FRAMES_DAYS',
   retainTracksDays: 'RETAIN_TRACKS_DAYS',
   exceptionHoldMs: 'EXCEPTION_HOLD_MS',
+  disputePullMs: 'DISPUTE_PULL_MS',
 };
 
 /** Optional numeric settings: each present only when its variable is set (a typo stays a string and fails). */
@@ -83,6 +86,7 @@ function numericSettings(env: NodeJS.ProcessEnv): Partial<EdgeConfig> {
     'retainAuditDays',
     'retainFramesDays',
     'retainTracksDays',
+    'disputePullMs',
   ] as const;
   const settings: Record<string, unknown> = {};
   for (const field of fields) {

@@ -45,6 +45,8 @@ export interface EdgeOptions {
   exceptionHoldMs?: number;
   /** How often the shoppers' "I didn't take this" flags are pulled from the cloud (ms, default 1000; #18). */
   flagPullMs?: number;
+  /** How often disputes granted in the cloud are pulled as training data (ms, default 5 min; #17). */
+  disputePullMs?: number;
   /** Floor-view staff as `name:viewer|supervisor:password,…`. */
   floorStaff?: string;
   /** Ed25519 private key that signs gate commands (GATE_COMMAND_KEY_FILE); undefined: a fresh one (demo). */

@@ -20,6 +20,7 @@ import { GateStage } from './gate/gate-stage.ts';
 import { subscribeDevices } from './mqtt/device-subscriptions.ts';
 import { DEFAULT_DEVICE_TIME_WINDOW } from './mqtt/device-time-window.ts';
 import type { CloudSync } from './outbox/cloud-sync.ts';
+import { DisputePull } from './outbox/dispute-pull.ts';
 import { HeldShelfBatches } from './shelves/held-shelf-batches.ts';
 import type { ShelfMonitor } from './shelves/shelf-monitor.ts';
 import { ShelfStage } from './shelves/shelf-stage.ts';
@@ -27,15 +28,18 @@ import { stalledCameraAlertChange } from './vision/stalled-camera-alert.ts';
 import { tailgatingAlertChange } from './vision/tailgating-alert.ts';
 import { VisionStage } from './vision/vision-stage.ts';
 
-/** Builds the stages in the order they start: devices in → decisions → checkout → outbox → floor view. */
-export function wireEdge(core: EdgeCore): {
+/** What wiring the edge made: its stages in start order, and the parts the composition root reaches. */
+export interface EdgeWiring {
   stages: EdgeStage[];
   shelves: ShelfMonitor;
   sync: CloudSync;
   vision: VisionStage | undefined;
   heldShelves: HeldShelfBatches | undefined;
   fusion: FusionStage;
-} {
+}
+
+/** Builds the stages in the order they start: devices in → decisions → checkout → outbox → floor view. */
+export function wireEdge(core: EdgeCore): EdgeWiring {
   const { options, clock, outputs, recorder, exitAlerts } = core;
   const { logger, timers } = options;
   const storeId = options.store.storeId;
@@ -103,10 +107,29 @@ export function wireEdge(core: EdgeCore): {
     stage('cloud-sync', sync),
     stage('live-cart-sync', liveCart.sync),
     stage('flag-pull', liveCart.flags),
+    stage('dispute-pull', disputePull(core)),
     stage('retention', retention(core)),
     wireFloor(core, shelves, decisions, behaviour),
   ];
   return { stages, shelves, sync, vision, heldShelves, fusion };
+}
+
+/** Disputes granted in the cloud, pulled back as training data with the frames the edge holds (#17). */
+function disputePull(core: EdgeCore): DisputePull {
+  const { options } = core;
+  return new DisputePull({
+    cloudUrl: options.cloudUrl,
+    storeId: options.store.storeId,
+    credential: options.storeCredential,
+    db: core.db,
+    exceptions: core.exceptions,
+    samples: core.recorder.samples,
+    clock: core.clock,
+    logger: options.logger.child({ component: 'dispute-pull' }),
+    timers: options.timers,
+    ...(options.disputePullMs === undefined ? {} : { settings: { everyMs: options.disputePullMs } }),
+    rejected: () => core.metrics.messagesRejected.inc({ kind: 'grantedDisputes', reason: 'schema' }),
+  });
 }
 
 /** An edge part as a stage of the list. */

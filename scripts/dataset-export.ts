@@ -1,6 +1,7 @@
 // npm run dataset:export -- --since <date> --out <dir> [--db <edge.sqlite>]
-// Writes the staff decisions the edge kept (exceptions assigned or dropped on the floor view, with their camera
-// frames) as a YOLO dataset with a manifest: faces blurred, no shopper ids (edge/floor/decision-dataset.ts).
+// Writes the decisions the edge kept (exceptions assigned or dropped on the floor view, disputes staff granted in
+// the cloud; each with its camera frames) as a YOLO dataset with a manifest: faces blurred, no shopper ids
+// (edge/floor/decision-dataset.ts).
 // Safe beside a running edge (SQLite WAL: it only reads). The edge database is EDGE_DB (default var/edge.sqlite).
 import { existsSync } from 'node:fs';
 import { openEdgeDatabase } from '../edge/db/edge-database.ts';
@@ -41,6 +42,7 @@ try {
     samples: c.samples,
     assigned: c.assigned,
     dropped: c.dropped,
+    'disputes granted': c['not-this-shopper'],
     images: c.images,
     'person boxes': c.boxes,
     'train images': c.train,

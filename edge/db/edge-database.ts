@@ -134,6 +134,12 @@ const migrations: string[] = [
      people TEXT NOT NULL,
      PRIMARY KEY (sample_id, camera, capture_ts)
    );`,
+  // #17: where the edge's pulls from the cloud stopped (one row per pull: the granted disputes' cursor)
+  `CREATE TABLE cloud_cursors (
+     name TEXT PRIMARY KEY,
+     cursor TEXT NOT NULL,
+     updated_at REAL NOT NULL
+   );`,
 ];
 
 /** Opens (and migrates) the edge database; ':memory:' for tests. */

@@ -27,6 +27,7 @@ export interface DatasetManifest {
     boxes: number;
     assigned: number;
     dropped: number;
+    'not-this-shopper': number;
     train: number;
     val: number;
   };
@@ -36,6 +37,8 @@ export interface DatasetManifest {
     decidedAt: string;
     decision: {
       outcome: string;
+      /** floor (a staff decision on the floor view) or dispute (a dispute staff granted in the cloud). */
+      source: string;
       kind: string;
       lanes: string[];
       reason: string;
@@ -90,6 +93,29 @@ function labelLines(people: readonly FramePerson[], width: number, height: numbe
     .join('');
 }
 
+/** A manifest with nothing in it yet. */
+function emptyManifest(since: Date): DatasetManifest {
+  return {
+    format: 'yolo',
+    version: 1,
+    createdAt: new Date().toISOString(),
+    since: since.toISOString(),
+    classes: ['person'],
+    counts: {
+      samples: 0,
+      images: 0,
+      boxes: 0,
+      assigned: 0,
+      dropped: 0,
+      'not-this-shopper': 0,
+      train: 0,
+      val: 0,
+    },
+    samples: [],
+    files: {},
+  };
+}
+
 /** Writes the dataset into `out` (created); returns the manifest and its SHA-256 (the model card records it). */
 export async function writeDecisionDataset(
   samples: Iterable<DecisionSample>,
@@ -99,16 +125,7 @@ export async function writeDecisionDataset(
 ): Promise<{ manifest: DatasetManifest; manifestSha256: string }> {
   for (const split of ['train', 'val'])
     for (const kind of ['images', 'labels']) mkdirSync(join(out, kind, split), { recursive: true });
-  const manifest: DatasetManifest = {
-    format: 'yolo',
-    version: 1,
-    createdAt: new Date().toISOString(),
-    since: since.toISOString(),
-    classes: ['person'],
-    counts: { samples: 0, images: 0, boxes: 0, assigned: 0, dropped: 0, train: 0, val: 0 },
-    samples: [],
-    files: {},
-  };
+  const manifest = emptyManifest(since);
   let n = 0;
   for (const sample of samples) {
     n += 1;

@@ -1,7 +1,8 @@
-// The data flywheel's store: every staff decision on the floor view (an exception assigned or dropped) kept
-// with the camera frames around its event and, for each frame, the people the edge tracked in it (their floor
-// position projected into the picture as a box; the one staff billed marked). `npm run dataset:export` writes
-// them as a labelled dataset. Bounded: by age (edge retention) and by count (the oldest go first).
+// The data flywheel's store: every staff decision on the floor view (an exception assigned or dropped), and
+// every dispute staff granted in the cloud on an event staff had assigned, kept with the camera frames around
+// its event and, for each frame, the people the edge tracked in it (their floor position projected into the
+// picture as a box; the one billed marked). `npm run dataset:export` writes them as a labelled dataset.
+// Bounded: by age (edge retention) and by count (the oldest go first).
 import { floorToImage } from '../../shared/camera-projection.ts';
 import type { Camera } from '../../shared/store-config.ts';
 import type { EdgeDatabase } from '../db/edge-database.ts';
@@ -9,16 +10,24 @@ import type { StaffException } from '../fusion/exception-queue.ts';
 
 /** What staff decided, as the dataset labels it. `sessionId` stays on the edge: the export leaves it out. */
 export interface DecidedAnswer {
-  outcome: 'assigned' | 'dropped';
+  /**
+   * assigned / dropped: staff on the floor view. not-this-shopper: a dispute granted in the cloud — the shopper
+   * billed (marked in the frames) did not take `count` of `sku`: the event's attribution was wrong.
+   */
+  outcome: 'assigned' | 'dropped' | 'not-this-shopper';
+  /** Where the decision was taken: the floor view, or a shopper's dispute staff granted in the cloud. */
+  source: DecisionSource;
   kind: 'pick' | 'put-back';
   lanes: string[];
-  /** Why the edge could not decide alone (unattributed, ambiguous-product, unknown-product). */
+  /** Why the edge could not decide alone (unattributed, ambiguous-product, …), or `dispute-granted`. */
   reason: string;
-  /** Assigned: the product and count staff saw, and who was billed. */
+  /** Assigned: the product and count staff saw, and who was billed; not-this-shopper: what was refunded, to whom. */
   sku?: string;
   count?: number;
   sessionId?: string;
 }
+
+export type DecisionSource = 'floor' | 'dispute';
 
 /** A person in a kept frame: a box in the camera's pixels around their tracked floor position. */
 export interface FramePerson {
@@ -67,22 +76,54 @@ export class DecisionSamples {
 
   /** Staff decided an exception: keep the answer, and the frames stored for it so far. */
   decided(exception: StaffException, answer: DecidedAnswer, now: number): void {
+    this.keep(exception.exceptionId, exception.exceptionId, answer, now);
+  }
+
+  /**
+   * Staff granted a dispute of a line whose event staff had assigned (`exception`, whose frames the edge still
+   * holds): the shopper billed did not take it. Kept once per dispute and event, only with frames; returns the frames copied (0: none held).
+   */
+  disputeGranted(
+    disputeId: string,
+    exception: StaffException,
+    refunded: { sessionId: string; sku: string; count: number },
+    now: number,
+  ): number {
+    const held = this.db.prepare('SELECT 1 FROM exception_frames WHERE exception_id = ? LIMIT 1');
+    if (held.get(exception.exceptionId) === undefined) return 0;
+    const answer: DecidedAnswer = {
+      outcome: 'not-this-shopper',
+      source: 'dispute',
+      kind: exception.event.kind,
+      lanes: exception.event.lanes,
+      reason: 'dispute-granted',
+      ...refunded,
+    };
+    return this.keep(`dispute:${disputeId}:${exception.exceptionId}`, exception.exceptionId, answer, now);
+  }
+
+  /** Stores a sample (once per key) with the frames kept for `framesOf`; drops the oldest above the bound. */
+  private keep(sampleKey: string, framesOf: string, answer: DecidedAnswer, now: number): number {
     this.db
       .prepare('INSERT OR IGNORE INTO decision_samples (exception_id, decided_at, answer) VALUES (?, ?, ?)')
-      .run(exception.exceptionId, now, JSON.stringify(answer));
-    this.copyFrames(exception.exceptionId);
+      .run(sampleKey, now, JSON.stringify(answer));
+    const copied = this.copyFrames(sampleKey, framesOf);
     this.db
       .prepare(
         'DELETE FROM decision_samples WHERE sample_id <= (SELECT sample_id FROM decision_samples ORDER BY sample_id DESC LIMIT 1 OFFSET ?)',
       )
       .run(this.maxSamples);
+    return copied;
   }
 
-  /** Copies the exception's stored frames (those not copied yet) to its sample, with the people in each. */
-  copyFrames(exceptionId: string): number {
+  /**
+   * Copies the stored frames of exception `framesOf` (those not copied yet) to the sample keyed `sampleKey` (a
+   * floor decision's key is its exception), with the people in each.
+   */
+  copyFrames(sampleKey: string, framesOf = sampleKey): number {
     const sample = this.db
       .prepare('SELECT sample_id AS sampleId, answer FROM decision_samples WHERE exception_id = ?')
-      .get(exceptionId) as { sampleId: number; answer: string } | undefined;
+      .get(sampleKey) as { sampleId: number; answer: string } | undefined;
     if (sample === undefined) return 0;
     const answer = JSON.parse(sample.answer) as DecidedAnswer;
     const frames = this.db
@@ -90,7 +131,7 @@ export class DecisionSamples {
         `SELECT camera, capture_ts AS captureTs, jpeg FROM exception_frames f WHERE exception_id = ? AND NOT EXISTS
            (SELECT 1 FROM decision_frames d WHERE d.sample_id = ? AND d.camera = f.camera AND d.capture_ts = f.capture_ts)`,
       )
-      .all(exceptionId, sample.sampleId) as Array<{ camera: string; captureTs: number; jpeg: Buffer }>;
+      .all(framesOf, sample.sampleId) as Array<{ camera: string; captureTs: number; jpeg: Buffer }>;
     const insert = this.db.prepare(
       'INSERT OR IGNORE INTO decision_frames (sample_id, camera, capture_ts, jpeg, people) VALUES (?, ?, ?, ?, ?)',
     );
@@ -124,7 +165,8 @@ export class DecisionSamples {
       yield {
         sampleId: s.sampleId,
         decidedAt: s.decidedAt,
-        answer: JSON.parse(s.answer) as DecidedAnswer,
+        // samples kept before disputes were (#17) came from the floor view
+        answer: { source: 'floor', ...(JSON.parse(s.answer) as Omit<DecidedAnswer, 'source'>) },
         frames: frames.map((f) => ({ ...f, people: JSON.parse(f.people) as FramePerson[] })),
       };
     }
@@ -200,7 +242,12 @@ export function answerOf(
   exception: StaffException,
   choice: { sessionId: string; sku: string; count: number } | undefined,
 ): DecidedAnswer {
-  const base = { kind: exception.event.kind, lanes: exception.event.lanes, reason: exception.reason };
+  const base = {
+    source: 'floor' as const,
+    kind: exception.event.kind,
+    lanes: exception.event.lanes,
+    reason: exception.reason,
+  };
   return choice === undefined
     ? { outcome: 'dropped', ...base }
     : { outcome: 'assigned', ...base, sku: choice.sku, count: choice.count, sessionId: choice.sessionId };

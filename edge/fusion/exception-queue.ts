@@ -159,6 +159,17 @@ export class ExceptionQueue {
     return rows.map((r) => JSON.parse(r.body) as StaffException);
   }
 
+  /** Decided exceptions of shelf event `eventId` that staff assigned to `sessionId` (a granted dispute's lines). */
+  assignedFor(eventId: string, sessionId: string): StaffException[] {
+    const rows = this.db
+      .prepare(
+        `SELECT body FROM exceptions WHERE status = 'resolved' AND json_extract(body, '$.event.eventId') = ?
+           AND json_extract(body, '$.resolution.sessionId') = ?`,
+      )
+      .all(eventId, sessionId) as { body: string }[];
+    return rows.map((r) => JSON.parse(r.body) as StaffException);
+  }
+
   list(): StaffException[] {
     return [...this.open.values()].sort((a, b) => a.createdAt - b.createdAt);
   }

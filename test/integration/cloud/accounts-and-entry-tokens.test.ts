@@ -263,6 +263,7 @@ describe(`accounts and entry tokens on ${backend.name}`, () => {
         '/v1/stores/{storeId}/cart-updates',
         '/v1/stores/{storeId}/config',
         '/v1/stores/{storeId}/config/versions',
+        '/v1/stores/{storeId}/disputes/decided',
         '/v1/stores/{storeId}/products',
         '/v1/stores/{storeId}/stock',
         '/v1/stores/{storeId}/visits',

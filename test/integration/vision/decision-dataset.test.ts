@@ -177,6 +177,7 @@ describe('staff decisions become training data', () => {
     const assigned = manifest.samples.find((s) => s.decision.outcome === 'assigned');
     expect(assigned?.decision).toEqual({
       outcome: 'assigned',
+      source: 'floor',
       kind: 'put-back',
       lanes: putBack.event.lanes,
       reason: putBack.reason,
