@@ -12,6 +12,7 @@ import { compileValidator, parseJson } from '../../shared/validator.ts';
 import type { EdgeDatabase } from '../db/edge-database.ts';
 import type { DecisionSamples } from '../floor/decision-samples.ts';
 import type { ExceptionQueue } from '../fusion/exception-queue.ts';
+import { requestCloud } from './store-link-request.ts';
 
 export interface DisputePullSettings {
   /** How often the cloud is asked (ms). Default 5 min: training data is not urgent, frames last days. */
@@ -118,13 +119,12 @@ export class DisputePull {
       const after = this.cursor();
       if (after !== undefined) query.set('after', after);
       const url = `${cloudUrl}/v1/stores/${encodeURIComponent(storeId)}/disputes/decided?${query}`;
-      const response = await fetch(url, {
-        headers: { authorization: `Bearer ${credential}` },
-        signal: AbortSignal.timeout(this.settings.requestTimeoutMs),
+      const text = await requestCloud({
+        url,
+        method: 'GET',
+        credential,
+        timeoutMs: this.settings.requestTimeoutMs,
       });
-      const text = await response.text();
-      if (!response.ok)
-        throw new Error(`cloud answered ${response.status} to GET ${url}: ${text.slice(0, 200)}`);
       const checked = parseJson(pageValidator, text);
       if (!checked.ok) {
         this.options.rejected?.();

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { type CartFlag, CartFlagsPageSchema } from '../../shared/schemas/live-cart.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import { compileValidator, parseJson } from '../../shared/validator.ts';
+import { requestCloud } from './store-link-request.ts';
 
 export interface FlagPullOptions {
   cloudUrl: string;
@@ -71,20 +72,14 @@ export class FlagPull {
     this.recovered();
   }
 
-  private async call(url: string, method: 'GET' | 'POST', body?: string): Promise<string> {
-    const response = await fetch(url, {
+  private call(url: string, method: 'GET' | 'POST', body?: string): Promise<string> {
+    return requestCloud({
+      url,
       method,
-      headers: {
-        authorization: `Bearer ${this.options.credential}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
+      credential: this.options.credential,
       ...(body === undefined ? {} : { body }),
-      signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
+      timeoutMs: this.options.requestTimeoutMs ?? 10_000,
     });
-    const text = await response.text();
-    if (!response.ok)
-      throw new Error(`cloud answered ${response.status} to ${method} ${url}: ${text.slice(0, 200)}`);
-    return text;
   }
 
   private recovered(): void {

@@ -78,7 +78,7 @@ describe('granted disputes become training data on the edge', () => {
     db = openEdgeDatabase(dbPath);
     exceptions = new ExceptionQueue(db);
     recorder = new FloorRecorder({ store, db, clock, onFrames: () => {} });
-  });
+  }, 120_000); // PGlite's start takes 40 s on a loaded 2-core machine
 
   afterAll(async () => {
     db?.close();
