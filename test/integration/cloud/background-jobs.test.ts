@@ -4,18 +4,12 @@
 
 import PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  ChargeRequest,
-  ChargeResult,
-  PaymentProvider,
-  RefundRequest,
-  RefundResult,
-} from '../../../cloud/billing/payment-provider.ts';
 import { SandboxPaymentProvider } from '../../../cloud/billing/sandbox-payment-provider.ts';
 import type { Database } from '../../../cloud/db/database.ts';
 import { jobsSchemaOf } from '../../../cloud/jobs/open-job-queue.ts';
 import { type Cloud, createCloud } from '../../../cloud/server.ts';
 import type { Clock } from '../../../shared/clock.ts';
+import { OutageProvider, type OutageSwitch } from '../../support/outage-payment-provider.ts';
 import { waitFor } from '../../support/services.ts';
 import {
   asShopper,
@@ -31,21 +25,7 @@ import {
 } from './cloud-harness.ts';
 
 /** Every replica's provider fails while `outage.down`: one processor outage seen by all of them. */
-const outage = { down: false };
-
-class OutageProvider implements PaymentProvider {
-  constructor(private readonly sandbox: SandboxPaymentProvider) {}
-  attachCard(cardToken: string) {
-    return this.sandbox.attachCard(cardToken);
-  }
-  charge(request: ChargeRequest): Promise<ChargeResult> {
-    if (outage.down) return Promise.reject(new Error('provider timeout'));
-    return this.sandbox.charge(request);
-  }
-  refund(request: RefundRequest): Promise<RefundResult> {
-    return this.sandbox.refund(request);
-  }
-}
+const outage: OutageSwitch = { down: false };
 
 /** Short enough for a test: expired after 2 s, looked for every second, retried after 1 s. */
 const FAST_JOBS = {
@@ -72,7 +52,7 @@ for (const backend of BACKENDS) {
     beforeAll(async () => {
       schema = backend.databaseUrl === undefined ? undefined : newSchemaName();
       const paymentProvider = (db: Database, clock: Clock) =>
-        new OutageProvider(new SandboxPaymentProvider(db, clock));
+        new OutageProvider(new SandboxPaymentProvider(db, clock), outage);
       test = await startTestCloud(backend, {
         ...(schema === undefined ? {} : { postgresSchema: schema }),
         paymentProvider,

@@ -43,6 +43,7 @@ for (const backend of BACKENDS) {
         '006-floor-behaviour.sql',
         '007-live-carts.sql',
         '008-chain-scale.sql',
+        '009-payment-holds.sql',
       ]);
       expect(await migrate(db)).toEqual([]);
       provider = new SandboxPaymentProvider(db, new ManualClock(1_700_000_000_000));

@@ -1,14 +1,8 @@
 // Visit upload → receipt → charge, through the HTTP API on PGlite and on PostgreSQL: pricing from the
 // cloud's catalog, idempotent and concurrent redelivery, declines, provider outages and crash recovery.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  ChargeRequest,
-  ChargeResult,
-  PaymentProvider,
-  RefundRequest,
-  RefundResult,
-} from '../../../cloud/billing/payment-provider.ts';
 import { SandboxPaymentProvider } from '../../../cloud/billing/sandbox-payment-provider.ts';
+import { OutageProvider, type OutageSwitch } from '../../support/outage-payment-provider.ts';
 import {
   admit,
   asShopper,
@@ -22,22 +16,6 @@ import {
   visitOf,
 } from './cloud-harness.ts';
 
-/** The real sandbox provider, made unreachable on demand (a processor outage). */
-class OutageSwitch implements PaymentProvider {
-  down = false;
-  constructor(private readonly sandbox: SandboxPaymentProvider) {}
-  attachCard(cardToken: string) {
-    return this.sandbox.attachCard(cardToken);
-  }
-  charge(request: ChargeRequest): Promise<ChargeResult> {
-    if (this.down) return Promise.reject(new Error('connect ECONNREFUSED payment provider'));
-    return this.sandbox.charge(request);
-  }
-  refund(request: RefundRequest): Promise<RefundResult> {
-    return this.sandbox.refund(request);
-  }
-}
-
 // From stores/sample-store.json: SKU-0001 water 189, SKU-0007 sandwich 739.
 const CART = [
   { sku: 'SKU-0001', quantity: 2 },
@@ -48,13 +26,10 @@ const CART_TOTAL = 2 * 189 + 739;
 for (const backend of BACKENDS) {
   describe.skipIf(backend.unavailable)(`visit ingest and billing on ${backend.name}`, () => {
     let test: TestCloud;
-    let outage: OutageSwitch | undefined;
+    const outage: OutageSwitch = { down: false };
     beforeAll(async () => {
       test = await startTestCloud(backend, {
-        paymentProvider: (db, clock) => {
-          outage = new OutageSwitch(new SandboxPaymentProvider(db, clock));
-          return outage;
-        },
+        paymentProvider: (db, clock) => new OutageProvider(new SandboxPaymentProvider(db, clock), outage),
       });
     });
     afterAll(async () => {
@@ -209,10 +184,9 @@ for (const backend of BACKENDS) {
     it('keeps the visit when the provider is down (503) and charges it on the next delivery', async () => {
       const shopper = await newShopper(test.cloud, 'tok_visa');
       const visit = visitOf(shopper.accountId, CART);
-      if (outage === undefined) throw new Error('outage switch not installed');
       outage.down = true;
       const during = await uploadVisit(test, visit).finally(() => {
-        if (outage) outage.down = false;
+        outage.down = false;
       });
       expect(during.statusCode).toBe(503);
       expect(during.json<{ error: string }>().error).toBe('payment_provider_unavailable');
