@@ -2,6 +2,7 @@
 // the end), with the sample store and a second store, plus small clients for shoppers and store edges.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
+import { decodeJwt } from 'jose';
 import pg from 'pg';
 import { jobsSchemaOf } from '../../../cloud/jobs/open-job-queue.ts';
 import { type Cloud, type CloudOptions, createCloud } from '../../../cloud/server.ts';
@@ -177,6 +178,35 @@ export function visitOf(
       ts: 1_700_000_100_000 + i,
     })),
   };
+}
+
+/** Asks the cloud for an entry token for `storeId` as the app does (201 expected); returns its jti. */
+export async function entryTokenId(
+  test: TestCloud,
+  shopper: Shopper,
+  storeId: string,
+  party = 1,
+): Promise<string> {
+  const response = await asShopper(test.cloud, shopper, 'POST', '/v1/me/entry-tokens', { storeId, party });
+  if (response.statusCode !== 201) {
+    throw new Error(`expected an entry token (201), got ${response.statusCode}: ${response.body}`);
+  }
+  const jti = decodeJwt(response.json<{ token: string }>().token).jti;
+  if (jti === undefined) throw new Error('entry token without jti');
+  return jti;
+}
+
+/** A visit of `shopper` buying `lines` on the entry tokens `jtis` (undefined: naming none). */
+export function visitOn(
+  shopper: Pick<Shopper, 'accountId'>,
+  jtis: string[] | undefined,
+  lines: VisitLine[] = [
+    { sku: 'SKU-0001', quantity: 2 },
+    { sku: 'SKU-0007', quantity: 1 },
+  ],
+): VisitUpload {
+  const { entryTokenIds: _unused, ...visit } = visitOf(shopper.accountId, lines);
+  return jtis === undefined ? visit : { ...visit, entryTokenIds: jtis };
 }
 
 /**
