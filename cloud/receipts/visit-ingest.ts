@@ -3,8 +3,8 @@
 // goes to the provider under the key charge:visit:<visitId>, so retrying a pending receipt is safe. The
 // charge is a capture against the entry hold its tokens name when there is one (an empty visit voids it),
 // else a plain charge; a capture still failing after the retries sends the receipt to staff collection.
-// A first delivery costs one read, the claim of its entry token(s), the provider's charge and one write (a
-// single CTE statement). A visit is billed only to the account its entry token was issued to, at that store,
+// A first delivery costs one read, the claim of its entry token(s) and the binding of their hold, the hold's
+// lookup, the provider's capture or charge and one write (a single CTE statement). A visit is billed only to the account its entry token was issued to, at that store,
 // and each token pays for one visit (EntryTokenRegistry.claim).
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
