@@ -10,6 +10,7 @@ import {
   BACKENDS,
   entryTokenId,
   newShopper,
+  OTHER_STORE_ID,
   providerCharges,
   SAMPLE_STORE_ID,
   STAFF_LOGIN,
@@ -64,6 +65,14 @@ for (const backend of BACKENDS) {
         'SELECT status, amount_cents, captured_cents FROM provider_authorisations WHERE customer_ref = $1',
         [accountId],
       );
+    const staffSession = async () =>
+      (
+        await test.cloud.app.inject({
+          method: 'POST',
+          url: '/v1/auth/sessions',
+          payload: { email: STAFF_LOGIN.email, password: STAFF_LOGIN.password },
+        })
+      ).json<{ token: string }>();
     const only = async <T>(rows: Promise<T[]>): Promise<T> => {
       const all = await rows;
       expect(all).toHaveLength(1);
@@ -145,6 +154,30 @@ for (const backend of BACKENDS) {
       expect(await providerCharges(test.cloud, visit.visitId)).toEqual([]);
     });
 
+    it("holds what the store's registered config names (0: nothing), and refuses an invalid amount", async () => {
+      const staff = await staffSession();
+      const other = { ...test.sampleStore, storeId: OTHER_STORE_ID, name: 'Second Store' };
+      const register = (entryHoldCents: number) =>
+        asShopper(test.cloud, staff, 'PUT', `/v1/stores/${OTHER_STORE_ID}/config`, {
+          config: { ...other, entryHoldCents },
+        });
+      const invalid = await register(-5);
+      expect(invalid.statusCode).toBe(400);
+      expect(invalid.body).toContain('entryHoldCents');
+      expect((await register(2000)).statusCode).toBe(201);
+      const shopper = await newShopper(test.cloud, 'tok_visa');
+      const first = visitOn(shopper, [await entryTokenId(test, shopper, OTHER_STORE_ID)]);
+      expect(Number((await only(holdsOf(shopper.accountId))).amount_cents)).toBe(2000);
+      const upload = { storeId: OTHER_STORE_ID, admitted: false };
+      expect((await uploadVisit(test, first, upload)).json()).toMatchObject({ status: 'paid' });
+      // A store that holds nothing: the token comes without a hold and the visit is charged as before.
+      expect((await register(0)).statusCode).toBe(201);
+      const second = visitOn(shopper, [await entryTokenId(test, shopper, OTHER_STORE_ID)]);
+      expect(await holdsOf(shopper.accountId)).toHaveLength(1);
+      expect((await uploadVisit(test, second, upload)).json()).toMatchObject({ status: 'paid' });
+      expect(await providerCharges(test.cloud, second.visitId)).toHaveLength(1);
+    });
+
     it('leaves no hold open after a normal run: reconciliation proves it', async () => {
       const result = await reconcile(test.cloud.db);
       expect(result.holds).toMatchObject({ open: 0, overdue: 0, inCollection: 0 });
@@ -172,13 +205,7 @@ for (const backend of BACKENDS) {
         25_000,
         200,
       );
-      const staff = (
-        await test.cloud.app.inject({
-          method: 'POST',
-          url: '/v1/auth/sessions',
-          payload: { email: STAFF_LOGIN.email, password: STAFF_LOGIN.password },
-        })
-      ).json<{ token: string }>();
+      const staff = await staffSession();
       expect((await asShopper(test.cloud, shopper, 'GET', '/v1/staff/collections')).statusCode).toBe(403);
       const listed = (await asShopper(test.cloud, staff, 'GET', '/v1/staff/collections')).json<{
         collections: { visitId: string; totalCents: number; paymentAttempts: number; holdId: string }[];
