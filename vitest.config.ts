@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongFirstSequencer } from './test/support/long-first-sequencer.ts';
 
 /**
  * The test that loads both cores on purpose (to prove the evaluation does not move with the machine's load)
@@ -17,6 +18,8 @@ const shared = {
 export default defineConfig({
   test: {
     reporters: ['default'],
+    // the long suites start first, so that none starts last and holds the run open alone
+    sequence: { sequencer: LongFirstSequencer },
     projects: [
       {
         test: {

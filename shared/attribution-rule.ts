@@ -33,6 +33,11 @@ export const RULE_MODIFIERS = [
   'held-only-by',
   /** A refused event was settled by matching the shopper's walk-out at the exit. */
   'matched-at-exit',
+  /**
+   * A refusal for the identity of the one track at the lane, settled later in the visit when that track's
+   * doubts were: its uncrowded looks were again those of the person before them.
+   */
+  'identity-settled',
 ] as const;
 
 export type DecidingRule = (typeof DECIDING_RULES)[number];

@@ -76,7 +76,12 @@ function decidedAlike(event: ShelfEvent): boolean | undefined {
   const again = redecide(event.evidence);
   // a put-back moved to the shopper who held the item: the cameras' part of the decision is what replays
   if (lastModifierIs(event.evidence.rule, 'returned-for-other')) return again.sessionId !== null;
-  // the cameras refused at the time and the exit settled it later: the refusal is what replays
-  if (lastModifierIs(event.evidence.rule, 'matched-at-exit')) return again.sessionId === null;
+  // the cameras refused at the time and the exit, or the track's settled identity, decided it later: the
+  // refusal is what replays
+  if (
+    lastModifierIs(event.evidence.rule, 'matched-at-exit') ||
+    lastModifierIs(event.evidence.rule, 'identity-settled')
+  )
+    return again.sessionId === null;
   return again.sessionId === event.sessionId && again.attribution === event.attribution;
 }

@@ -33,6 +33,8 @@ export interface FusionStageOptions {
    * exit-sequence.ts › lastForeignDoubtTs; undefined: never).
    */
   exitMatched?: (sessionId: string, trackId: string, doubtTs: number | undefined) => void;
+  /** Every tracker step, after fusion has taken it (the identity-settle watch looks at it). */
+  stepped?: (step: TrackSnapshot) => void;
   /** Whether the session has doubtful picks the cameras followed (worth watching its exit for). */
   hasDoubtsWithEvidence?: (sessionId: string) => boolean;
   /** Default: DEFAULT_FUSION. */
@@ -93,6 +95,7 @@ export class FusionStage {
     this.history.record(step);
     this.lastStepAt = this.options.clock.now();
     this.flush();
+    this.options.stepped?.(step);
   }
 
   /** A shelf event from the shelf stage. */

@@ -5,6 +5,7 @@ import { DecisionBook, type DecisionBookDeps } from './decision-book.ts';
 import { decideAtExit } from './exit-decision.ts';
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
 import { FusionStage } from './fusion-stage.ts';
+import { decideOnSettledIdentity, tracksAtLane } from './identity-settle.ts';
 
 /** What the decision book needs, plus what fusion itself runs on. */
 export interface FusionWiring extends DecisionBookDeps {
@@ -34,6 +35,25 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
     hasDoubtsWithEvidence: (sessionId) =>
       w.exceptions.openFor(sessionId).some((x) => x.reason !== 'age-check' && x.event.evidence !== undefined),
     decided: (event, candidates) => decisions.attributed(event, candidates),
+    stepped: (step) => {
+      // a pick refused for the identity of the one track at the lane: decided once that identity settles
+      const open = w.exceptions.list().filter((x) => tracksAtLane(x.event).length > 0);
+      if (open.length === 0) return;
+      const tracks = new Map(step.tracks.map((t) => [t.id, t]));
+      for (const { exceptionId, event, candidateSessions } of open) {
+        for (const trackId of tracksAtLane(event)) {
+          const track = tracks.get(trackId);
+          if (track === undefined) continue;
+          const decision = decideOnSettledIdentity(event, track, settings);
+          const sessionId = decision?.choice.sessionId;
+          if (decision === undefined || sessionId === undefined) continue;
+          if (!candidateSessions.includes(sessionId) || !w.sessions.isBillable(sessionId)) continue;
+          decisions.decide(exceptionId, decision.choice, 'vision:identity-settled', decision.restate);
+          w.logger.info({ eventId: event.eventId, trackId }, 'doubtful pick decided: identity settled');
+          break;
+        }
+      }
+    },
     exitMatched: (sessionId, trackId, doubtTs) => {
       for (const { exceptionId, event, reason } of w.exceptions.openFor(sessionId)) {
         // who walked out says nothing of an ID: only a supervisor decides an ID check

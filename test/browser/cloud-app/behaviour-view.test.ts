@@ -1,13 +1,13 @@
 // "You looked at" and "You compared" in the shopper app, in a real headless Chromium against a real cloud
-// (PGlite, real HTTP): a consenting shopper's visit arrives with the behaviour the edge derived on the floor;
+// (PostgreSQL in CI, real HTTP): a consenting shopper's visit arrives with the behaviour the edge derived on the floor;
 // the Me screen shows it with the consent text that says what is kept. Screenshot in test-results/screenshots.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VisitBehaviour } from '../../../shared/schemas/visit-behaviour.ts';
 import {
   asShopper,
-  BACKENDS,
   newShopper,
+  PRIMARY_BACKEND,
   startTestCloud,
   type TestCloud,
   uploadVisit,
@@ -44,9 +44,7 @@ describe.skipIf(skip !== undefined)('what the store remembers, in the shopper ap
   let browser: Browser;
 
   beforeAll(async () => {
-    test = await startTestCloud(
-      BACKENDS[0] ?? { name: 'PGlite', databaseUrl: undefined, unavailable: false },
-    );
+    test = await startTestCloud(PRIMARY_BACKEND);
     baseUrl = await test.cloud.start(0, '127.0.0.1');
     browser = await launchChromium();
   });

@@ -1,4 +1,4 @@
-// The shopper web app in a real headless Chromium against a real cloud (PGlite, real HTTP): sign up, add a
+// The shopper web app in a real headless Chromium against a real cloud (PostgreSQL in CI, real HTTP): sign up, add a
 // card, show the entry QR (for a party), see a receipt appear after the store uploads the visit, dispute a
 // line and see the refund; and a declined account sees why it may not enter. Screenshots go to
 // test-results/screenshots/.
@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VisitUpload } from '../../../shared/schemas/visit.ts';
 import {
   admit,
-  BACKENDS,
   newShopper,
+  PRIMARY_BACKEND,
   SAMPLE_STORE_ID,
   startTestCloud,
   type TestCloud,
@@ -33,9 +33,7 @@ describe.skipIf(skip !== undefined)('shopper app in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    test = await startTestCloud(
-      BACKENDS[0] ?? { name: 'PGlite', databaseUrl: undefined, unavailable: false },
-    );
+    test = await startTestCloud(PRIMARY_BACKEND);
     baseUrl = await test.cloud.start(0, '127.0.0.1');
     browser = await launchChromium();
   });

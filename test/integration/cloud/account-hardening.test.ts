@@ -4,14 +4,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, PASSWORD_PARAMS } from '../../../cloud/accounts/passwords.ts';
 import { PAGE_CSP } from '../../../shared/security-headers.ts';
-import { asShopper, BACKENDS, newShopper, startTestCloud, type TestCloud } from './cloud-harness.ts';
+import { asShopper, newShopper, PRIMARY_BACKEND, startTestCloud, type TestCloud } from './cloud-harness.ts';
 
-const PGLITE = BACKENDS[0] as (typeof BACKENDS)[number];
-
-describe('account hardening (PGlite)', () => {
+describe('account hardening', () => {
   let test: TestCloud;
   beforeAll(async () => {
-    test = await startTestCloud(PGLITE);
+    test = await startTestCloud(PRIMARY_BACKEND);
   });
   afterAll(async () => {
     await test?.stop();
@@ -78,11 +76,11 @@ describe('account hardening (PGlite)', () => {
 describe.each([
   { trustProxy: false, forwardedEscapes: false },
   { trustProxy: true, forwardedEscapes: true },
-])('sign-in rate limit with trustProxy $trustProxy (PGlite)', ({ trustProxy, forwardedEscapes }) => {
+])('sign-in rate limit with trustProxy $trustProxy', ({ trustProxy, forwardedEscapes }) => {
   let test: TestCloud;
   beforeAll(async () => {
     // Scale 1/60: one sign-in per address per minute.
-    test = await startTestCloud(PGLITE, { trustProxy, rateLimit: { scale: 1 / 60 } });
+    test = await startTestCloud(PRIMARY_BACKEND, { trustProxy, rateLimit: { scale: 1 / 60 } });
   });
   afterAll(async () => {
     await test?.stop();

@@ -4,18 +4,16 @@
 
 import PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxPaymentProvider } from '../../../cloud/billing/sandbox-payment-provider.ts';
-import type { Database } from '../../../cloud/db/database.ts';
 import { jobsSchemaOf } from '../../../cloud/jobs/open-job-queue.ts';
 import { type Cloud, createCloud } from '../../../cloud/server.ts';
-import type { Clock } from '../../../shared/clock.ts';
-import { OutageProvider, type OutageSwitch } from '../../support/outage-payment-provider.ts';
 import { waitFor } from '../../support/services.ts';
 import {
   asShopper,
   BACKENDS,
   newSchemaName,
   newShopper,
+  type Outage,
+  outageProvider,
   providerCharges,
   SAMPLE_STORE_ID,
   startTestCloud,
@@ -25,7 +23,7 @@ import {
 } from './cloud-harness.ts';
 
 /** Every replica's provider fails while `outage.down`: one processor outage seen by all of them. */
-const outage: OutageSwitch = { down: false };
+const outage: Outage = { down: false };
 
 /** Short enough for a test: expired after 2 s, looked for every second, retried after 1 s. */
 const FAST_JOBS = {
@@ -51,8 +49,7 @@ for (const backend of BACKENDS) {
     let schema: string | undefined;
     beforeAll(async () => {
       schema = backend.databaseUrl === undefined ? undefined : newSchemaName();
-      const paymentProvider = (db: Database, clock: Clock) =>
-        new OutageProvider(new SandboxPaymentProvider(db, clock), outage);
+      const paymentProvider = outageProvider(outage);
       test = await startTestCloud(backend, {
         ...(schema === undefined ? {} : { postgresSchema: schema }),
         paymentProvider,

@@ -4,8 +4,24 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { decodeJwt } from 'jose';
 import pg from 'pg';
+import type {
+  AuthoriseRequest,
+  AuthoriseResult,
+  CaptureRequest,
+  CaptureResult,
+  ChargeRequest,
+  ChargeResult,
+  PaymentProvider,
+  RefundRequest,
+  RefundResult,
+  VoidRequest,
+  VoidResult,
+} from '../../../cloud/billing/payment-provider.ts';
+import { SandboxPaymentProvider } from '../../../cloud/billing/sandbox-payment-provider.ts';
+import type { Database } from '../../../cloud/db/database.ts';
 import { jobsSchemaOf } from '../../../cloud/jobs/open-job-queue.ts';
 import { type Cloud, type CloudOptions, createCloud } from '../../../cloud/server.ts';
+import type { Clock } from '../../../shared/clock.ts';
 import type { VisitLine, VisitUpload } from '../../../shared/schemas/visit.ts';
 import { loadStoreConfig, type StoreConfig } from '../../../shared/store-config.ts';
 import { realPostgres } from '../../support/services.ts';
@@ -19,10 +35,23 @@ export interface Backend {
 
 const postgres = realPostgres();
 
-export const BACKENDS: Backend[] = [
-  { name: 'PGlite', databaseUrl: undefined, unavailable: false },
-  { name: 'PostgreSQL', databaseUrl: postgres.url, unavailable: postgres.url === undefined },
-];
+const PGLITE: Backend = { name: 'PGlite', databaseUrl: undefined, unavailable: false };
+const POSTGRES: Backend = {
+  name: 'PostgreSQL',
+  databaseUrl: postgres.url,
+  unavailable: postgres.url === undefined,
+};
+
+/** Suites about the database itself (visit ingest and billing, jobs, the sandbox provider) run on both. */
+export const BACKENDS: Backend[] = [PGLITE, POSTGRES];
+
+/**
+ * The one backend of a suite about what the cloud does rather than about its database: PostgreSQL, the
+ * production path, where the tests have one (CI), else PGlite, so a laptop still runs the suite. PGlite keeps
+ * its coverage in the BACKENDS suites and wherever the cloud is started by the store stack (e2e, browser,
+ * evaluations), which runs it on PGlite as the demo does. One backend per suite halves the suite's time.
+ */
+export const PRIMARY_BACKEND: Backend = POSTGRES.unavailable ? PGLITE : POSTGRES;
 
 export const SAMPLE_STORE_ID = 'store-001';
 export const OTHER_STORE_ID = 'store-002';
@@ -261,4 +290,44 @@ export async function providerCharges(cloud: Cloud, visitId: string) {
     'SELECT charge_id, amount_cents, currency, status FROM provider_charges WHERE idempotency_key = $1',
     [`charge:visit:${visitId}`],
   );
+}
+
+/** A payment processor outage a suite switches on and off; every provider made by `outageProvider` sees it. */
+export interface Outage {
+  down: boolean;
+}
+
+/** The real sandbox provider, whose charges, holds, captures and voids fail (unreachable) while the outage is on. */
+class OutageSwitchedProvider implements PaymentProvider {
+  constructor(
+    private readonly sandbox: SandboxPaymentProvider,
+    private readonly outage: Outage,
+  ) {}
+  private reachable<T>(step: () => Promise<T>): Promise<T> {
+    if (this.outage.down) return Promise.reject(new Error('connect ECONNREFUSED payment provider'));
+    return step();
+  }
+  attachCard(cardToken: string) {
+    return this.sandbox.attachCard(cardToken);
+  }
+  charge(request: ChargeRequest): Promise<ChargeResult> {
+    return this.reachable(() => this.sandbox.charge(request));
+  }
+  refund(request: RefundRequest): Promise<RefundResult> {
+    return this.sandbox.refund(request);
+  }
+  authorise(request: AuthoriseRequest): Promise<AuthoriseResult> {
+    return this.reachable(() => this.sandbox.authorise(request));
+  }
+  capture(request: CaptureRequest): Promise<CaptureResult> {
+    return this.reachable(() => this.sandbox.capture(request));
+  }
+  void(request: VoidRequest): Promise<VoidResult> {
+    return this.reachable(() => this.sandbox.void(request));
+  }
+}
+
+/** CloudOptions.paymentProvider for a cloud (or replicas) whose sandbox provider is down while `outage.down`. */
+export function outageProvider(outage: Outage): (db: Database, clock: Clock) => PaymentProvider {
+  return (db, clock) => new OutageSwitchedProvider(new SandboxPaymentProvider(db, clock), outage);
 }

@@ -1,11 +1,11 @@
 // What `npm run fuzz` found in the cloud (#14), kept as regressions: each answered 500 before.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, SAMPLE_STORE_ID, startTestCloud, type TestCloud } from './cloud-harness.ts';
+import { PRIMARY_BACKEND, SAMPLE_STORE_ID, startTestCloud, type TestCloud } from './cloud-harness.ts';
 
-describe('fuzz findings (PGlite)', () => {
+describe('fuzz findings', () => {
   let test: TestCloud;
   beforeAll(async () => {
-    test = await startTestCloud(BACKENDS[0] as (typeof BACKENDS)[number]);
+    test = await startTestCloud(PRIMARY_BACKEND);
   });
   afterAll(async () => {
     await test?.stop();

@@ -1,13 +1,13 @@
 // Visit upload → receipt → charge, through the HTTP API on PGlite and on PostgreSQL: pricing from the
 // cloud's catalog, idempotent and concurrent redelivery, declines, provider outages and crash recovery.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxPaymentProvider } from '../../../cloud/billing/sandbox-payment-provider.ts';
-import { OutageProvider, type OutageSwitch } from '../../support/outage-payment-provider.ts';
 import {
   admit,
   asShopper,
   BACKENDS,
   newShopper,
+  type Outage,
+  outageProvider,
   providerCharges,
   SAMPLE_STORE_ID,
   startTestCloud,
@@ -26,11 +26,9 @@ const CART_TOTAL = 2 * 189 + 739;
 for (const backend of BACKENDS) {
   describe.skipIf(backend.unavailable)(`visit ingest and billing on ${backend.name}`, () => {
     let test: TestCloud;
-    const outage: OutageSwitch = { down: false };
+    const outage: Outage = { down: false };
     beforeAll(async () => {
-      test = await startTestCloud(backend, {
-        paymentProvider: (db, clock) => new OutageProvider(new SandboxPaymentProvider(db, clock), outage),
-      });
+      test = await startTestCloud(backend, { paymentProvider: outageProvider(outage) });
     });
     afterAll(async () => {
       await test?.stop();

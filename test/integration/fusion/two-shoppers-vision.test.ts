@@ -54,7 +54,7 @@ describe.skipIf(mosquitto.url === undefined)('two shoppers with the cameras on (
       );
       if (picker !== undefined && othersFar) expect(e.attribution).toBe('vision');
       if (e.attribution === 'vision')
-        expect(e.evidence?.rule).toMatch(/^(reach|stood-at-lane)|matched-at-exit$/);
+        expect(e.evidence?.rule).toMatch(/^(reach|stood-at-lane)|(matched-at-exit|identity-settled)$/);
     }
   });
 

@@ -1,7 +1,6 @@
 // Camera emulators publish rendered frames over the embedded broker; the edge's vision stage (behind the same
 // MQTT link the edge uses) infers, tracks, binds the shopper at the entry gate and publishes tracks.
 import mqtt from 'mqtt';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEdgeMetrics } from '../../../edge/edge-metrics.ts';
 import { MqttLink } from '../../../edge/mqtt/mqtt-link.ts';
@@ -12,17 +11,17 @@ import { VisionStage } from '../../../edge/vision/vision-stage.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../../shared/broker/embedded-broker.ts';
 import { systemClock } from '../../../shared/clock.ts';
 import { type TrackUpdate, TrackUpdateSchema } from '../../../shared/schemas/track.ts';
-import { indexStore, loadStoreConfig } from '../../../shared/store-config.ts';
 import { topicFilters, topics } from '../../../shared/topics.ts';
 import { compileValidator } from '../../../shared/validator.ts';
-import { parseScenario } from '../../../simulators/scenario/scenario-loader.ts';
-import { CameraRig } from '../../../simulators/vision/camera-emulator.ts';
-import { planScenario } from '../../../simulators/vision/motion-plan.ts';
-import { visionPlanner } from '../../../simulators/vision/scenario-frames.ts';
 import { waitFor } from '../../support/services.ts';
+import {
+  visionLogger as logger,
+  playWalkIn,
+  visionStore as store,
+  type WalkIn,
+  walkInCameras,
+} from '../../support/vision-scene.ts';
 
-const store = loadStoreConfig('stores/sample-store.json');
-const logger = pino({ level: 'warn' });
 const validator = compileValidator(TrackUpdateSchema);
 let broker: EmbeddedBroker;
 
@@ -35,24 +34,7 @@ afterAll(async () => {
 
 describe('vision over MQTT', () => {
   it('turns camera frames into a tracked shopper bound to the entry scan', async () => {
-    const scenario = parseScenario(
-      {
-        name: 'vision-it',
-        store: 'x',
-        seed: 5,
-        shoppers: [
-          {
-            id: 'alice',
-            script: [
-              { at: 0.2, do: 'enter' },
-              { at: 30, do: 'exit' },
-            ],
-          },
-        ],
-      },
-      store,
-    );
-    const index = indexStore(store);
+    const walkIn: WalkIn = { name: 'vision-it', shopper: 'alice', seed: 5, exitAtS: 30 };
     const metrics = createEdgeMetrics();
     const link = new MqttLink({
       url: broker.url,
@@ -81,29 +63,15 @@ describe('vision over MQTT', () => {
       const checked = validator.check(JSON.parse(payload.toString('utf8')));
       if (checked.ok) updates.push(checked.value);
     });
-    const rig = new CameraRig({
-      store: index,
-      mqttUrl: broker.url,
-      clock: systemClock,
-      speed: 1,
-      fps: 5,
-      dropRate: 0,
-      seed: 5,
-      logger,
-    });
+    const rig = walkInCameras(broker.url, walkIn);
     try {
       await stage.start();
       await link.start();
-      await rig.start();
-      const startTs = systemClock.now();
-      rig.setScene(planScenario(scenario, index, visionPlanner(store)), startTs);
-      stage.entered('session-alice', 'G-IN', 1, startTs + 200);
+      const sessionId = await playWalkIn(rig, stage, walkIn);
       const bound = await waitFor(
         'a confirmed track bound to the session',
         () =>
-          updates
-            .flatMap((u) => u.tracks)
-            .find((t) => t.state === 'confirmed' && t.sessionId === 'session-alice'),
+          updates.flatMap((u) => u.tracks).find((t) => t.state === 'confirmed' && t.sessionId === sessionId),
         20_000,
       );
       // alice came in through G-IN (2, 0.5), which a camera sees: the track is born at the entrance
@@ -121,7 +89,7 @@ describe('vision over MQTT', () => {
             .find((t) => t.id === bound.id && Math.hypot(t.x - bound.x, t.y - bound.y) > 2),
         20_000,
       );
-      expect(later.sessionId).toBe('session-alice');
+      expect(later.sessionId).toBe(sessionId);
       expect(tailgating).toEqual([]);
       expect(updates.every((u) => u.tracks.filter((t) => t.state === 'confirmed').length <= 1)).toBe(true);
       expect(rig.stats.published).toBeGreaterThan(20);
@@ -138,25 +106,7 @@ describe('vision over MQTT', () => {
 
   it('reports a second person coming in on a scan for one (tailgating), then clears it', async () => {
     // bob walks in with a companion (party of 2 on the floor) but the gate admitted 1
-    const scenario = parseScenario(
-      {
-        name: 'vision-tailgate-it',
-        store: 'x',
-        seed: 6,
-        shoppers: [
-          {
-            id: 'bob',
-            party: 2,
-            script: [
-              { at: 0.2, do: 'enter' },
-              { at: 30, do: 'exit' },
-            ],
-          },
-        ],
-      },
-      store,
-    );
-    const index = indexStore(store);
+    const walkIn: WalkIn = { name: 'vision-tailgate-it', shopper: 'bob', seed: 6, party: 2, exitAtS: 30 };
     const metrics = createEdgeMetrics();
     const link = new MqttLink({
       url: broker.url,
@@ -179,23 +129,11 @@ describe('vision over MQTT', () => {
     link.subscribe('cameraFrame', topicFilters.cameraFrame(store.storeId), 0, (frame, camera) =>
       stage.ingest(frame, camera),
     );
-    const rig = new CameraRig({
-      store: index,
-      mqttUrl: broker.url,
-      clock: systemClock,
-      speed: 1,
-      fps: 5,
-      dropRate: 0,
-      seed: 6,
-      logger,
-    });
+    const rig = walkInCameras(broker.url, walkIn);
     try {
       await stage.start();
       await link.start();
-      await rig.start();
-      const startTs = systemClock.now();
-      rig.setScene(planScenario(scenario, index, visionPlanner(store)), startTs);
-      stage.entered('session-bob', 'G-IN', 1, startTs + 200);
+      const sessionId = await playWalkIn(rig, stage, walkIn);
       const raised = await waitFor(
         'a tailgating report',
         () => changes.find((c) => c.state === 'raised'),
@@ -203,7 +141,7 @@ describe('vision over MQTT', () => {
       );
       expect(raised.event).toMatchObject({
         gate: 'G-IN',
-        sessionId: 'session-bob',
+        sessionId,
         admitted: 1,
         entered: 2,
       });
@@ -219,7 +157,7 @@ describe('vision over MQTT', () => {
       // on a loaded machine the tracker may lose the newcomer and find them again at the gate, which reports
       // the same entry twice; every report must still be this scan's, never someone admitted
       for (const change of changes.filter((c) => c.state === 'raised'))
-        expect(change.event).toMatchObject({ gate: 'G-IN', sessionId: 'session-bob', admitted: 1 });
+        expect(change.event).toMatchObject({ gate: 'G-IN', sessionId, admitted: 1 });
     } finally {
       await rig.stop();
       await stage.stop();

@@ -1,7 +1,6 @@
 // One box without a shared-subscription broker (the embedded aedes of the demo): the same vision worker code
 // runs in worker_threads of the edge (`workers: threads`, each camera's frames to one of 2 threads). Frames over
 // MQTT in, a tracked shopper out, and the threads keep up.
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEdgeMetrics } from '../../../edge/edge-metrics.ts';
 import { MqttLink } from '../../../edge/mqtt/mqtt-link.ts';
@@ -10,16 +9,16 @@ import { VisionStage } from '../../../edge/vision/vision-stage.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../../shared/broker/embedded-broker.ts';
 import { systemClock } from '../../../shared/clock.ts';
 import type { TrackMessage } from '../../../shared/schemas/track.ts';
-import { indexStore, loadStoreConfig } from '../../../shared/store-config.ts';
 import { topicFilters } from '../../../shared/topics.ts';
-import { parseScenario } from '../../../simulators/scenario/scenario-loader.ts';
-import { CameraRig } from '../../../simulators/vision/camera-emulator.ts';
-import { planScenario } from '../../../simulators/vision/motion-plan.ts';
-import { visionPlanner } from '../../../simulators/vision/scenario-frames.ts';
 import { waitFor } from '../../support/services.ts';
+import {
+  visionLogger as logger,
+  playWalkIn,
+  visionStore as store,
+  type WalkIn,
+  walkInCameras,
+} from '../../support/vision-scene.ts';
 
-const store = loadStoreConfig('stores/sample-store.json');
-const logger = pino({ level: 'warn' });
 let broker: EmbeddedBroker;
 
 beforeAll(async () => {
@@ -31,24 +30,7 @@ afterAll(async () => {
 
 describe('vision workers in threads', () => {
   it('track a shopper from detections the threads send back', async () => {
-    const scenario = parseScenario(
-      {
-        name: 'vision-threads-it',
-        store: 'x',
-        seed: 5,
-        shoppers: [
-          {
-            id: 'alice',
-            script: [
-              { at: 0.2, do: 'enter' },
-              { at: 30, do: 'exit' },
-            ],
-          },
-        ],
-      },
-      store,
-    );
-    const index = indexStore(store);
+    const walkIn: WalkIn = { name: 'vision-threads-it', shopper: 'alice', seed: 5, exitAtS: 30 };
     const metrics = createEdgeMetrics();
     const link = new MqttLink({
       url: broker.url,
@@ -69,26 +51,14 @@ describe('vision workers in threads', () => {
     link.subscribe('cameraFrame', topicFilters.cameraFrame(store.storeId), 0, (frame, camera) =>
       stage.ingest(frame, camera),
     );
-    const rig = new CameraRig({
-      store: index,
-      mqttUrl: broker.url,
-      clock: systemClock,
-      speed: 1,
-      fps: 5,
-      dropRate: 0,
-      seed: 5,
-      logger,
-    });
+    const rig = walkInCameras(broker.url, walkIn);
     try {
       await stage.start();
       await link.start();
-      await rig.start();
-      const startTs = systemClock.now();
-      rig.setScene(planScenario(scenario, index, visionPlanner(store)), startTs);
-      stage.entered('session-alice', 'G-IN', 1, startTs + 200);
+      const sessionId = await playWalkIn(rig, stage, walkIn);
       const bound = await waitFor(
         'a confirmed track bound to the session',
-        () => tracks.find((t) => t.state === 'confirmed' && t.sessionId === 'session-alice'),
+        () => tracks.find((t) => t.state === 'confirmed' && t.sessionId === sessionId),
         20_000,
       );
       await waitFor(

@@ -4,7 +4,6 @@
 // topic; once both are gone the tracker reports the cameras whose detections stopped.
 import { type ChildProcess, spawn } from 'node:child_process';
 import mqtt from 'mqtt';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEdgeMetrics } from '../../../edge/edge-metrics.ts';
 import { MqttLink } from '../../../edge/mqtt/mqtt-link.ts';
@@ -16,21 +15,21 @@ import { PROCESS_USERNAMES, visionWorkerUsername } from '../../../shared/broker/
 import { systemClock } from '../../../shared/clock.ts';
 import type { FrameDetections } from '../../../shared/schemas/frame-detections.ts';
 import type { TrackMessage } from '../../../shared/schemas/track.ts';
-import { indexStore, loadStoreConfig } from '../../../shared/store-config.ts';
 import { parseTopic, topicFilters } from '../../../shared/topics.ts';
-import { parseScenario } from '../../../simulators/scenario/scenario-loader.ts';
-import { CameraRig } from '../../../simulators/vision/camera-emulator.ts';
-import { planScenario } from '../../../simulators/vision/motion-plan.ts';
-import { visionPlanner } from '../../../simulators/vision/scenario-frames.ts';
 import {
   mosquittoSkipReason,
   startTestMosquitto,
   type TestMosquitto,
 } from '../../support/mosquitto-process.ts';
 import { waitFor } from '../../support/services.ts';
+import {
+  visionLogger as logger,
+  playWalkIn,
+  visionStore as store,
+  type WalkIn,
+  walkInCameras,
+} from '../../support/vision-scene.ts';
 
-const store = loadStoreConfig('stores/sample-store.json');
-const logger = pino({ level: 'warn' });
 const skip = mosquittoSkipReason();
 let broker: TestMosquitto;
 
@@ -54,24 +53,7 @@ function startWorker(n: number): ChildProcess {
 
 describe.skipIf(skip !== undefined)('vision workers on the broker', () => {
   it('keep tracking when a worker dies mid-run, and report the cameras once none is left', async () => {
-    const scenario = parseScenario(
-      {
-        name: 'vision-workers-it',
-        store: 'x',
-        seed: 5,
-        shoppers: [
-          {
-            id: 'alice',
-            script: [
-              { at: 0.2, do: 'enter' },
-              { at: 40, do: 'exit' },
-            ],
-          },
-        ],
-      },
-      store,
-    );
-    const index = indexStore(store);
+    const walkIn: WalkIn = { name: 'vision-workers-it', shopper: 'alice', seed: 5, exitAtS: 40 };
     const metrics = createEdgeMetrics();
     const link = new MqttLink({
       url: broker.url,
@@ -116,29 +98,16 @@ describe.skipIf(skip !== undefined)('vision workers on the broker', () => {
       topicFilters.deviceStatus(store.storeId),
     ]);
     const workers = [startWorker(1), startWorker(2)];
-    const rig = new CameraRig({
-      store: index,
-      mqttUrl: broker.url,
-      clock: systemClock,
-      speed: 1,
-      fps: 5,
-      dropRate: 0,
-      seed: 5,
-      logger,
-      auth: authFrom(broker.credentials),
-    });
+    const rig = walkInCameras(broker.url, walkIn, authFrom(broker.credentials));
     try {
       await stage.start();
       await link.start();
       const online = (n: number) => status.get(visionWorkerUsername(n)) === 'online';
       await waitFor('both workers online', () => online(1) && online(2), 30_000);
-      await rig.start();
-      const startTs = systemClock.now();
-      rig.setScene(planScenario(scenario, index, visionPlanner(store)), startTs);
-      stage.entered('session-alice', 'G-IN', 1, startTs + 200);
+      const sessionId = await playWalkIn(rig, stage, walkIn);
       const bound = await waitFor(
         'a confirmed track bound to the session',
-        () => tracks.find((t) => t.track.state === 'confirmed' && t.track.sessionId === 'session-alice'),
+        () => tracks.find((t) => t.track.state === 'confirmed' && t.track.sessionId === sessionId),
         20_000,
       );
       const from = (worker: number, after = 0) =>
@@ -165,7 +134,7 @@ describe.skipIf(skip !== undefined)('vision workers on the broker', () => {
           ),
         20_000,
       );
-      expect(later.track.sessionId).toBe('session-alice');
+      expect(later.track.sessionId).toBe(sessionId);
       // every frame after the kill (and the broker noticing it) was inferred by the one left
       expect(from(2, killedAt + 500).length).toBeGreaterThan(10);
       expect(from(1, killedAt + 500)).toEqual([]);

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { attributeEvent } from '../../../../edge/fusion/attributor.ts';
+import { DEFAULT_FUSION } from '../../../../edge/fusion/fusion-settings.ts';
+import { decideOnSettledIdentity, tracksAtLane } from '../../../../edge/fusion/identity-settle.ts';
+import type { CandidateEvidence } from '../../../../shared/schemas/attribution-evidence.ts';
+import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
+import type { TrackMessage } from '../../../../shared/schemas/track.ts';
+
+/** A pick the attributor itself refused, from what the cameras measured. */
+function refused(candidates: CandidateEvidence[], units = 1): ShelfEvent {
+  const present = candidates.flatMap((c) => (c.sessionId === null ? [] : [c.sessionId]));
+  const decided = attributeEvent(present, { laneSeen: true, candidates, units });
+  return {
+    eventId: 'e1',
+    kind: 'pick',
+    shelfId: 'S1',
+    lane: 'S1-L2',
+    lanes: ['S1-L2'],
+    startTs: 1000,
+    endTs: 1400,
+    peakTs: 1200,
+    deltaG: -400,
+    hypotheses: [{ sku: 'SKU-1', count: units, likelihood: 1 }],
+    ambiguous: false,
+    sessionId: null,
+    attribution: 'unattributed',
+    confidence: 0,
+    evidence: decided.evidence,
+  } as unknown as ShelfEvent;
+}
+
+const alice = (identity: number): CandidateEvidence => ({
+  sessionId: 'alice',
+  handM: 0.04,
+  bodyM: 0.45,
+  identity,
+  handOwner: 1,
+  tracks: ['T1'],
+  handTrack: 'T1',
+  bodyTrack: 'T1',
+});
+const bob: CandidateEvidence = { sessionId: 'bob', handM: null, bodyM: 1.1, identity: 0.5, tracks: ['T2'] };
+
+const track = (over: Partial<TrackMessage> = {}): TrackMessage =>
+  ({
+    id: 'T1',
+    sessionId: 'alice',
+    state: 'confirmed',
+    x: 3,
+    y: 4,
+    hands: [],
+    confidence: 1,
+    identityConfidence: 0.9,
+    lastSeenTs: 9000,
+    ...over,
+  }) as TrackMessage;
+
+describe('a pick refused for identity, decided when the identity settles', () => {
+  const event = refused([alice(0.5), bob]);
+
+  it('the attributor refused it for identity, naming the one track at the lane', () => {
+    expect(event.evidence?.rule).toBe('identity-doubtful');
+    expect(tracksAtLane(event)).toContain('T1');
+  });
+
+  it('bills the session once the track has no doubt left and its identity is back', () => {
+    const decision = decideOnSettledIdentity(event, track(), DEFAULT_FUSION);
+    expect(decision?.choice).toEqual({ sessionId: 'alice', sku: 'SKU-1', count: 1 });
+    const billed = decision?.restate({ ...event, attribution: 'staff', sessionId: 'alice' });
+    expect(billed?.attribution).toBe('vision');
+    expect(billed?.evidence?.rule).toBe('identity-doubtful+identity-settled');
+    expect(billed?.confidence).toBeGreaterThanOrEqual(DEFAULT_FUSION.attribution.minConfidence);
+  });
+
+  it('says nothing while a swap doubt is open or the identity is still low', () => {
+    expect(
+      decideOnSettledIdentity(event, track({ identityConfidence: 0.5 }), DEFAULT_FUSION),
+    ).toBeUndefined();
+    expect(decideOnSettledIdentity(event, track({ identityDoubtTs: 1100 }), DEFAULT_FUSION)).toBeUndefined();
+    expect(
+      decideOnSettledIdentity(
+        event,
+        track({ identityDoubts: [{ ts: 1100, with: 'T2', since: 900 }] }),
+        DEFAULT_FUSION,
+      ),
+    ).toBeUndefined();
+  });
+
+  it('says nothing when the track now carries another session, or is another track', () => {
+    expect(decideOnSettledIdentity(event, track({ sessionId: 'bob' }), DEFAULT_FUSION)).toBeUndefined();
+    expect(decideOnSettledIdentity(event, track({ sessionId: null }), DEFAULT_FUSION)).toBeUndefined();
+    expect(decideOnSettledIdentity(event, track({ id: 'T2' }), DEFAULT_FUSION)).toBeUndefined();
+  });
+
+  it('says nothing while another shopper inside was seen nowhere during the pick (they may be the one at the lane)', () => {
+    const lost = refused([alice(0.5), { ...bob, bodyM: null }]);
+    expect(lost.evidence?.rule).toBe('identity-doubtful');
+    expect(decideOnSettledIdentity(lost, track(), DEFAULT_FUSION)).toBeUndefined();
+  });
+
+  it('never settles a close call, nor a pick where another hand was in the lane', () => {
+    const close = refused([alice(1), { ...bob, handM: 0.12, handTrack: 'T2' }]);
+    expect(close.evidence?.rule).toBe('close-call');
+    expect(decideOnSettledIdentity(close, track(), DEFAULT_FUSION)).toBeUndefined();
+    const twoUnits = refused([alice(0.5), { ...bob, bodyM: 0.6 }], 2);
+    expect(decideOnSettledIdentity(twoUnits, track(), DEFAULT_FUSION)).toBeUndefined();
+  });
+});
