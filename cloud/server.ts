@@ -20,6 +20,12 @@ import { paymentMethodsRoutes } from './accounts/payment-methods-routes.ts';
 import { type StaffSetup, seedStaff } from './accounts/seed-staff.ts';
 import { ShopperSessions } from './accounts/shopper-sessions.ts';
 import { shopperAppRoutes } from './app/shopper-app-routes.ts';
+import { collectionsRoutes } from './billing/collections-routes.ts';
+import {
+  DEFAULT_PAYMENT_HOLD_SETTINGS,
+  type PaymentHoldSettings,
+  PaymentHolds,
+} from './billing/payment-holds.ts';
 import type { PaymentProvider } from './billing/payment-provider.ts';
 import { SandboxPaymentProvider } from './billing/sandbox-payment-provider.ts';
 import { CartHub } from './carts/cart-hub.ts';
@@ -113,6 +119,12 @@ export interface CloudOptions {
    * PostgreSQL, an in-process runner on PGlite. Default DEFAULT_JOB_QUEUE_SETTINGS.
    */
   jobs?: Partial<JobQueueSettings>;
+  /**
+   * Entry holds: the amount held when a store's config names no `entryHoldCents`, how long an unused hold
+   * lives, and the failed captures before staff collection. Default DEFAULT_PAYMENT_HOLD_SETTINGS, with
+   * collection after the upload, the charge-retry job's first run and its retries.
+   */
+  paymentHolds?: Partial<PaymentHoldSettings>;
 }
 
 export interface Cloud {
@@ -216,6 +228,18 @@ function createServices(
   const storeAuth = new StoreAuth(db);
   const shopAuth = new OnlineShopAuth(db);
   const log = appLog.child({ component: 'visit-ingest' });
+  const retryLimit = options.jobs?.retryLimit ?? DEFAULT_JOB_QUEUE_SETTINGS.retryLimit;
+  const holds = new PaymentHolds({
+    db,
+    provider,
+    clock,
+    log: appLog.child({ component: 'payment-holds' }),
+    settings: {
+      ...DEFAULT_PAYMENT_HOLD_SETTINGS,
+      collectionAfterAttempts: retryLimit + 2,
+      ...options.paymentHolds,
+    },
+  });
   const entryTokens = new EntryTokenRegistry(
     db,
     clock,
@@ -232,6 +256,7 @@ function createServices(
     entryTokens,
     visitsWithoutEntryToken: options.visitsWithoutEntryToken ?? 'require',
     jobs,
+    holds,
   });
   const disputes = new DisputeRefunds({
     db,
@@ -257,6 +282,7 @@ function createServices(
     entryTokens,
     ingest,
     disputes,
+    holds,
   };
 }
 
@@ -269,11 +295,11 @@ async function registerDomainRoutes(
 ): Promise<void> {
   const { clock, provider, pointsRule, metrics, sessions, priceList, storeAuth, shopAuth, entryTokens } =
     services;
-  const { ingest, disputes, liveCarts, cartHub } = services;
+  const { ingest, disputes, liveCarts, cartHub, holds } = services;
   await app.register(accountsRoutes, { db, clock, sessions });
   await app.register(authSessionsRoutes, { db, clock, sessions });
   await app.register(paymentMethodsRoutes, { db, clock, sessions, provider });
-  await app.register(entryTokensRoutes, { db, sessions, signer, registry: entryTokens });
+  await app.register(entryTokensRoutes, { db, sessions, signer, registry: entryTokens, holds });
   await app.register(visitsRoutes, { db, sessions, storeAuth, ingest, liveCarts });
   const carts = { sessions, storeAuth, liveCarts, hub: cartHub };
   await app.register(cartUpdatesRoutes, carts);
@@ -284,6 +310,7 @@ async function registerDomainRoutes(
   await app.register(disputesRoutes, { db, sessions, disputes });
   await app.register(disputeReviewRoutes, { db, sessions, disputes });
   await app.register(grantedDisputesRoutes, { db, storeAuth });
+  await app.register(collectionsRoutes, { db, sessions });
   const inventory = { db, clock, sessions, storeAuth, shopAuth, priceList };
   await app.register(laneStockRoutes, inventory);
   await app.register(storesRoutes, inventory);

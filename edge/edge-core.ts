@@ -12,6 +12,7 @@ import { DEFAULT_RETENTION } from './db/edge-retention.ts';
 import { createEdgeMetrics, type EdgeMetrics } from './edge-metrics.ts';
 import type { EdgeOptions } from './edge-options.ts';
 import { EdgeOutputs } from './edge-outputs.ts';
+import { AgeCheckAlerts } from './floor/age-check-alerts.ts';
 import { AlertBook } from './floor/alert-book.ts';
 import { CameraCalibrations } from './floor/camera-calibrations.ts';
 import { FloorHub } from './floor/floor-hub.ts';
@@ -43,6 +44,8 @@ export interface EdgeCore {
   outputs: EdgeOutputs;
   recorder: FloorRecorder;
   exitAlerts: UnresolvedExitAlerts;
+  /** "Check ID" alerts for picks of age-restricted products. */
+  ageChecks: AgeCheckAlerts;
   metrics: EdgeMetrics;
   /** Signs every gate command (Ed25519); the gates hold the public half. */
   gateCommandKey: KeyObject;
@@ -113,6 +116,7 @@ export function createEdgeCore(options: EdgeOptions, listening: (url: string) =>
     now: () => clock.now(),
     holdMs: options.exceptionHoldMs ?? 120_000,
   });
+  const ageChecks = ageCheckAlertsOf(alerts, index, sessions, alert, clock);
   const state = (): EdgeState => edgeState(store.storeId, sessions, outbox);
   return {
     ...{
@@ -131,8 +135,20 @@ export function createEdgeCore(options: EdgeOptions, listening: (url: string) =>
       outputs,
       recorder,
     },
-    ...{ exitAlerts, metrics, gateCommandKey, gateCommandPublicKeyPem, alert, state, listening },
+    ...{ exitAlerts, ageChecks, metrics, gateCommandKey, gateCommandPublicKeyPem, alert, state, listening },
   };
+}
+
+/** "Check ID" alerts on the floor view, naming the shopper by their session's account. */
+function ageCheckAlertsOf(
+  alerts: AlertBook,
+  store: StoreIndex,
+  sessions: SessionStore,
+  publish: (alert: Alert | undefined) => void,
+  clock: Clock,
+): AgeCheckAlerts {
+  const accountOf = (sessionId: string) => sessions.get(sessionId)?.accountId;
+  return new AgeCheckAlerts({ alerts, store, accountOf, publish, now: () => clock.now() });
 }
 
 /** Snapshot for the state endpoint and tests: who is in the store, and the outbox. */

@@ -4,7 +4,7 @@ import { parseTrustProxy } from '../shared/trust-proxy.ts';
 import { BehaviourStage } from './behaviour/behaviour-stage.ts';
 import type { Checkout } from './checkout/checkout.ts';
 import { buildCheckout } from './checkout/checkout-wiring.ts';
-import { buildLiveCart } from './checkout/live-cart-wiring.ts';
+import { buildLiveCart, type LiveCartWiring } from './checkout/live-cart-wiring.ts';
 import { DEFAULT_LOST_EXIT } from './checkout/lost-exit.ts';
 import { LostExitWatch } from './checkout/lost-exit-watch.ts';
 import type { ShoppingSession } from './checkout/session-store.ts';
@@ -28,6 +28,26 @@ import { stalledCameraAlertChange } from './vision/stalled-camera-alert.ts';
 import { tailgatingAlertChange } from './vision/tailgating-alert.ts';
 import { VisionStage } from './vision/vision-stage.ts';
 
+/** The live cart (#18): snapshots to the cloud, and the shopper's flags pulled from it into `flagged`. */
+function wireLiveCart(
+  core: EdgeCore,
+  books: Pick<LiveCartWiring, 'sessions' | 'exceptions' | 'outputs' | 'metrics'>,
+  flagged: LiveCartWiring['flagged'],
+) {
+  const { options } = core;
+  return buildLiveCart({
+    ...books,
+    cloud: { url: options.cloudUrl, storeId: options.store.storeId, credential: options.storeCredential },
+    store: core.store,
+    cartOutbox: core.cartOutbox,
+    clock: core.clock,
+    timers: options.timers,
+    logger: options.logger,
+    flagged,
+    ...(options.flagPullMs === undefined ? {} : { flagPullMs: options.flagPullMs }),
+  });
+}
+
 /** What wiring the edge made: its stages in start order, and the parts the composition root reaches. */
 export interface EdgeWiring {
   stages: EdgeStage[];
@@ -40,24 +60,15 @@ export interface EdgeWiring {
 
 /** Builds the stages in the order they start: devices in → decisions → checkout → outbox → floor view. */
 export function wireEdge(core: EdgeCore): EdgeWiring {
-  const { options, clock, outputs, recorder, exitAlerts } = core;
+  const { options, clock, outputs, recorder, exitAlerts, ageChecks } = core;
   const { logger, timers } = options;
   const storeId = options.store.storeId;
   const books = { sessions: core.sessions, exceptions: core.exceptions, outputs, metrics: core.metrics };
   let decisionBook: DecisionBook | undefined;
-  const liveCart = buildLiveCart({
-    ...books,
-    cloud: { url: options.cloudUrl, storeId, credential: options.storeCredential },
-    store: core.store,
-    cartOutbox: core.cartOutbox,
-    clock,
-    timers,
-    logger,
-    flagged: (flag) => decisionBook?.shopperFlagged(flag),
-    ...(options.flagPullMs === undefined ? {} : { flagPullMs: options.flagPullMs }),
-  });
+  const liveCart = wireLiveCart(core, books, (flag) => decisionBook?.shopperFlagged(flag));
   const { fusion, decisions } = buildFusion({
     ...books,
+    ageChecks,
     cartsChanged: (sessionIds, change) => liveCart.feed.changed(sessionIds, change),
     store: core.store,
     hub: core.hub,

@@ -17,6 +17,11 @@ export const ProductSchema = Type.Object(
     unitGrams: Type.Number({ exclusiveMinimum: 0 }),
     /** Standard deviation of the unit weight in grams (packaging varies). */
     unitGramsSd: Type.Number({ minimum: 0 }),
+    /**
+     * Sold only to shoppers whose ID staff checked (alcohol, tobacco): a pick raises a "check ID" alert on the
+     * floor view and the line is billed only once a supervisor confirms it (refused: removed). Absent: false.
+     */
+    ageRestricted: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -129,6 +134,11 @@ export const StoreConfigSchema = Type.Object(
     cameras: Type.Array(CameraSchema),
     /** Floor marks for calibrating cameras from the floor view (absent: none). */
     floorMarks: Type.Optional(Type.Array(FloorMarkSchema)),
+    /**
+     * Cents the cloud holds on the shopper's card before it issues an entry token, captured at exit (0: no
+     * hold; absent: the cloud's default, 5000). At most 1,000,000 (10,000.00).
+     */
+    entryHoldCents: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
   },
   { additionalProperties: false },
 );

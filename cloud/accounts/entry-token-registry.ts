@@ -28,6 +28,8 @@ export interface IssuedEntryToken {
   /** ms since the Unix epoch. */
   issuedAt: number;
   expiresAt: number;
+  /** The payment hold placed for this entry (absent: the store holds nothing). */
+  holdId?: string;
 }
 
 /** Why a visit may not be billed on the tokens it names (the ApiError codes a store edge sees). */
@@ -57,9 +59,17 @@ export class EntryTokenRegistry {
   async record(token: IssuedEntryToken): Promise<void> {
     await this.pruneIfDue();
     await this.db.query(
-      `INSERT INTO entry_tokens (jti, account_id, store_id, party, issued_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [token.jti, token.accountId, token.storeId, token.party, token.issuedAt, token.expiresAt],
+      `INSERT INTO entry_tokens (jti, account_id, store_id, party, issued_at, expires_at, hold_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        token.jti,
+        token.accountId,
+        token.storeId,
+        token.party,
+        token.issuedAt,
+        token.expiresAt,
+        token.holdId ?? null,
+      ],
     );
   }
 

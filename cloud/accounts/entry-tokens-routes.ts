@@ -1,9 +1,11 @@
 // Entry tokens: a signed-in shopper in good payment standing gets a short-lived signed token to show at
-// the gate (POST /v1/me/entry-tokens); edges fetch the verification key from GET /v1/entry-token-key.
+// the gate (POST /v1/me/entry-tokens), once the store's entry hold is on their card (a declined hold: no
+// token); edges fetch the verification key from GET /v1/entry-token-key.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import QRCode from 'qrcode';
 import { Type } from 'typebox';
 import { MAX_PARTY } from '../../shared/schemas/entry-token.ts';
+import type { PaymentHolds } from '../billing/payment-holds.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError, errorResponses } from '../http/api-error.ts';
 import { rateLimitFor } from '../http/rate-limits.ts';
@@ -16,6 +18,7 @@ export interface EntryTokensRoutesOptions {
   sessions: ShopperSessions;
   signer: EntryTokenSigner;
   registry: EntryTokenRegistry;
+  holds: PaymentHolds;
 }
 
 const EntryTokenRequest = Type.Object(
@@ -40,7 +43,6 @@ const EntryTokenRequest = Type.Object(
   { additionalProperties: false },
 );
 
-/** Throws 402 with what the shopper must do when the account may not enter. */
 /** Refuses an account that may not enter (402); answers whether it consents to behaviour from the floor. */
 async function assertMayEnter(db: Database, accountId: string): Promise<{ behaviour: boolean }> {
   const rows = await db.query<{ payment_standing: string; has_method: boolean; consent_behaviour: boolean }>(
@@ -93,7 +95,7 @@ async function storeToEnter(db: Database, asked: string | undefined): Promise<st
 
 export const entryTokensRoutes: FastifyPluginAsyncTypebox<EntryTokensRoutesOptions> = async (
   app,
-  { db, sessions, signer, registry },
+  { db, sessions, signer, registry, holds },
 ) => {
   app.post(
     '/v1/me/entry-tokens',
@@ -112,7 +114,7 @@ export const entryTokensRoutes: FastifyPluginAsyncTypebox<EntryTokensRoutesOptio
             party: Type.Optional(Type.Integer()),
             qrSvg: Type.Optional(Type.String({ description: 'With qr: true, the token as an SVG QR code' })),
           }),
-          ...errorResponses(400, 401, 402, 404, 429),
+          ...errorResponses(400, 401, 402, 404, 429, 503),
         },
       },
       // The whole body is optional: a bare POST asks for a token for one person.
@@ -125,8 +127,17 @@ export const entryTokensRoutes: FastifyPluginAsyncTypebox<EntryTokensRoutesOptio
       const consent = await assertMayEnter(db, accountId);
       const storeId = await storeToEnter(db, request.body.storeId);
       const party = request.body.party ?? 1;
+      // Before the token exists: a declined hold (402 entry_hold_declined) keeps the gate shut. A party
+      // enters on one token, so it shares one hold.
+      const holdId = await holds.holdForEntry(accountId, storeId);
       const signed = await signer.sign(accountId, party, storeId, consent.behaviour);
-      await registry.record({ ...signed, accountId, storeId, party });
+      await registry.record({
+        ...signed,
+        accountId,
+        storeId,
+        party,
+        ...(holdId === undefined ? {} : { holdId }),
+      });
       const issued = { token: signed.token, storeId, expiresAt: signed.expiresAt };
       if (request.body.qr !== true) return reply.status(201).send(issued);
       const qrSvg = await QRCode.toString(signed.token, {

@@ -1,7 +1,10 @@
 // Proves the money adds up, per currency: ledgered charges − ledgered refunds = paid receipts − granted
 // disputes, and per receipt (charged = total, refunded = granted); with the sandbox provider in the same
-// database, also that the ledger matches what the provider captured and refunded.
+// database, also that the ledger matches what the provider captured and refunded. Entry holds: none may be
+// left open after its visit's receipt or its expiry (hold-reconciliation.ts).
+import { type Clock, systemClock } from '../../shared/clock.ts';
 import { type Database, toNumber } from '../db/database.ts';
+import { type HoldsReport, reconcileHolds } from './hold-reconciliation.ts';
 
 export interface CurrencyTotals {
   currency: string;
@@ -28,6 +31,8 @@ export interface Reconciliation {
   receiptMismatches: ReceiptMismatch[];
   /** Provider ledger vs ours: undefined when the provider's tables are not in this database. */
   provider: { chargesCents: number; refundsCents: number; matches: boolean } | undefined;
+  /** Entry holds: open, overdue (must be 0), in collection. */
+  holds: HoldsReport;
 }
 
 const PER_RECEIPT_SQL = `
@@ -53,7 +58,7 @@ interface PerReceiptRow {
 }
 
 /** Pure: totals and mismatches from per-receipt rows. */
-export function reconcileRows(rows: readonly PerReceiptRow[]): Omit<Reconciliation, 'provider'> {
+export function reconcileRows(rows: readonly PerReceiptRow[]): Omit<Reconciliation, 'provider' | 'holds'> {
   /** by currency */
   const totals = new Map<string, CurrencyTotals>();
   const receiptMismatches: ReceiptMismatch[] = [];
@@ -95,9 +100,12 @@ export function reconcileRows(rows: readonly PerReceiptRow[]): Omit<Reconciliati
   };
 }
 
-export async function reconcile(db: Database): Promise<Reconciliation> {
+export async function reconcile(db: Database, clock: Clock = systemClock): Promise<Reconciliation> {
   const rows = await db.query<PerReceiptRow>(PER_RECEIPT_SQL);
-  const ours = reconcileRows(rows);
+  const holds = await reconcileHolds(db, clock.now());
+  const holdsOk = holds.overdue === 0 && holds.provider?.matches !== false;
+  const ours = { ...reconcileRows(rows), holds };
+  ours.ok = ours.ok && holdsOk;
   const [hasProvider] = await db.query<{ present: boolean }>(
     "SELECT to_regclass('provider_charges') IS NOT NULL AS present",
   );

@@ -1,9 +1,15 @@
 // A payment provider that behaves like a real one without moving money: fixed test cards, its own ledger
-// (provider_charges, provider_refunds) and idempotency enforced by unique keys, so retries are safe.
+// (provider_charges, provider_refunds, provider_authorisations) and idempotency enforced by unique keys, so
+// retries are safe. Holds: a capture may be less than the hold (the rest is released) or more (an
+// over-capture, which this sandbox allows without limit); a void releases a hold with nothing captured.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../shared/clock.ts';
 import { type Database, toNumber } from '../db/database.ts';
 import {
+  type AuthoriseRequest,
+  type AuthoriseResult,
+  type CaptureRequest,
+  type CaptureResult,
   type CardDetails,
   type ChargeRequest,
   type ChargeResult,
@@ -11,22 +17,35 @@ import {
   PaymentProviderError,
   type RefundRequest,
   type RefundResult,
+  type VoidRequest,
+  type VoidResult,
 } from './payment-provider.ts';
+import { SandboxHolds } from './sandbox-holds.ts';
 
 interface SandboxCard {
   brand: string;
   last4: string;
-  /** Every charge on the card is declined with this code. */
+  /** Every charge and hold on the card is declined with this code. */
   declineCode?: string;
+  /** Only holds on the card are declined, with this code (its charges succeed). */
+  holdDeclineCode?: string;
+  /** The processor fails this step on the card every time (PaymentProviderError processor_error), as in an outage. */
+  failsAt?: 'capture' | 'void';
 }
 
-/** Test card tokens, named as Stripe's test mode names them. */
+/** Test card tokens, named as Stripe's test mode names them; the last three fail at one step of a hold each. */
 export const SANDBOX_CARDS: Readonly<Record<string, SandboxCard>> = {
   tok_visa: { brand: 'visa', last4: '4242' },
   tok_mastercard: { brand: 'mastercard', last4: '4444' },
   tok_chargeDeclined: { brand: 'visa', last4: '0002', declineCode: 'card_declined' },
   tok_insufficientFunds: { brand: 'visa', last4: '9995', declineCode: 'insufficient_funds' },
+  tok_holdDeclined: { brand: 'visa', last4: '0119', holdDeclineCode: 'card_declined' },
+  tok_captureFails: { brand: 'visa', last4: '0259', failsAt: 'capture' },
+  tok_voidFails: { brand: 'visa', last4: '0267', failsAt: 'void' },
 };
+
+const cardOf = (token: string): SandboxCard | undefined =>
+  Object.hasOwn(SANDBOX_CARDS, token) ? SANDBOX_CARDS[token] : undefined;
 
 interface ChargeRow {
   charge_id: string;
@@ -46,13 +65,29 @@ function toResult(row: ChargeRow): ChargeResult {
 }
 
 export class SandboxPaymentProvider implements PaymentProvider {
+  private readonly holds: SandboxHolds;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.holds = new SandboxHolds(db, clock, cardOf);
+  }
+
+  authorise(request: AuthoriseRequest): Promise<AuthoriseResult> {
+    return this.holds.authorise(request);
+  }
+
+  capture(request: CaptureRequest): Promise<CaptureResult> {
+    return this.holds.capture(request);
+  }
+
+  void(request: VoidRequest): Promise<VoidResult> {
+    return this.holds.void(request);
+  }
 
   async attachCard(cardToken: string): Promise<CardDetails> {
-    const card = Object.hasOwn(SANDBOX_CARDS, cardToken) ? SANDBOX_CARDS[cardToken] : undefined;
+    const card = cardOf(cardToken);
     if (card === undefined) {
       throw new PaymentProviderError(
         'unknown_card_token',
@@ -67,9 +102,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
     if (!Number.isSafeInteger(request.amountCents) || request.amountCents <= 0) {
       throw new PaymentProviderError('invalid_amount', `amount must be a positive integer of cents`);
     }
-    const card = Object.hasOwn(SANDBOX_CARDS, request.paymentMethodToken)
-      ? SANDBOX_CARDS[request.paymentMethodToken]
-      : undefined;
+    const card = cardOf(request.paymentMethodToken);
     if (card === undefined) {
       throw new PaymentProviderError('unknown_payment_method', 'no such payment method at the provider');
     }

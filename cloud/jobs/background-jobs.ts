@@ -3,17 +3,20 @@
 //   charge-retry        a receipt left pending_payment by a provider failure is charged again (sent at the
 //                       failure with the visit id; once a minute a sweep also picks up any it missed)
 //   refund-finish       a dispute left 'refunding' by a provider failure is refunded and recorded
+//   hold-release        entry holds no longer needed are voided: voids that failed, holds of tokens never
+//                       used past their expiry, holds of receipts settled without them
 //   reservation-expiry  click & collect holds past their expiry are marked expired
 //   retention           entry tokens past their retention, expired sessions, ended rate-limit windows deleted
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../shared/clock.ts';
 import type { EntryTokenRegistry } from '../accounts/entry-token-registry.ts';
 import type { ShopperSessions } from '../accounts/shopper-sessions.ts';
+import type { PaymentHolds } from '../billing/payment-holds.ts';
 import type { Database } from '../db/database.ts';
 import type { DisputeRefunds } from '../disputes/dispute-refunds.ts';
 import { pruneRateLimitCounters } from '../http/rate-limit-store.ts';
 import type { VisitIngest } from '../receipts/visit-ingest.ts';
-import type { JobData, JobQueue } from './job-queue.ts';
+import { JOB_NAMES, type JobData, type JobQueue } from './job-queue.ts';
 
 /** Rows one sweep handles at most, so a job takes seconds and a backlog drains over several minutes. */
 export const JOB_BATCH = 200;
@@ -28,15 +31,17 @@ export interface BackgroundJobsDeps {
   disputes: DisputeRefunds;
   entryTokens: EntryTokenRegistry;
   sessions: ShopperSessions;
+  holds: PaymentHolds;
 }
 
 /** Registers the handlers and the once-a-minute sweeps on `queue` (before or after it starts). */
 export async function registerBackgroundJobs(queue: JobQueue, deps: BackgroundJobsDeps): Promise<void> {
   await queue.work('charge-retry', (data) => retryCharges(deps, data));
   await queue.work('refund-finish', (data) => finishRefunds(deps, data));
+  await queue.work('hold-release', () => releaseHolds(deps));
   await queue.work('reservation-expiry', () => expireReservations(deps));
   await queue.work('retention', () => pruneExpired(deps));
-  for (const name of ['charge-retry', 'refund-finish', 'reservation-expiry', 'retention'] as const) {
+  for (const name of JOB_NAMES) {
     await queue.everyMinute(name);
   }
 }
@@ -82,6 +87,13 @@ async function finishRefunds({ db, clock, disputes, log }: BackgroundJobsDeps, d
     });
   }
   if (failed > 0) throw new Error(`${failed} of ${disputeIds.length} refunds not finished`);
+}
+
+/** Throws when a void still failed, so the job is retried (with backoff) before the next minute's sweep. */
+async function releaseHolds({ holds, log }: BackgroundJobsDeps): Promise<void> {
+  const { voided, failed } = await holds.releaseDue(JOB_BATCH);
+  if (voided > 0) log.info({ voided }, 'entry holds voided');
+  if (failed > 0) throw new Error(`${failed} entry holds not voided`);
 }
 
 async function expireReservations({ db, clock, log }: BackgroundJobsDeps): Promise<void> {

@@ -5,7 +5,7 @@
 // keeps the same contract.
 
 /** The kinds of background work (see background-jobs.ts for what each does). */
-export type JobName = 'charge-retry' | 'refund-finish' | 'reservation-expiry' | 'retention';
+export type JobName = 'charge-retry' | 'refund-finish' | 'hold-release' | 'reservation-expiry' | 'retention';
 
 export type JobData = Readonly<Record<string, string>>;
 
@@ -59,6 +59,7 @@ export interface JobQueue {
 export const JOB_NAMES: readonly JobName[] = [
   'charge-retry',
   'refund-finish',
+  'hold-release',
   'reservation-expiry',
   'retention',
 ];

@@ -2,11 +2,15 @@
 // gets for a visit upload.
 import { type Static, Type } from 'typebox';
 
-export const ReceiptStatusSchema = Type.Union([
-  Type.Literal('pending_payment'),
-  Type.Literal('paid'),
-  Type.Literal('declined'),
-]);
+export const ReceiptStatusSchema = Type.Union(
+  [
+    Type.Literal('pending_payment'),
+    Type.Literal('paid'),
+    Type.Literal('declined'),
+    Type.Literal('collection'),
+  ],
+  { description: 'collection: the capture still failed after the retries; staff collect the payment' },
+);
 export type ReceiptStatus = Static<typeof ReceiptStatusSchema>;
 
 export const DisputeStatusSchema = Type.Union(

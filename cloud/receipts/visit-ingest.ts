@@ -1,14 +1,17 @@
 // Turns a visit upload into exactly one receipt and at most one charge, however often it is delivered:
 // the visit id is the primary key (repeats and concurrent duplicates find the first receipt) and the charge
-// goes to the provider under the key charge:visit:<visitId>, so retrying a pending receipt is safe.
-// A first delivery costs one read, the claim of its entry token(s), the provider's charge and one write (a
-// single CTE statement). A visit is billed only to the account its entry token was issued to, at that store,
+// goes to the provider under the key charge:visit:<visitId>, so retrying a pending receipt is safe. The
+// charge is a capture against the entry hold its tokens name when there is one (an empty visit voids it),
+// else a plain charge; a capture still failing after the retries sends the receipt to staff collection.
+// A first delivery costs one read, the claim of its entry token(s) and the binding of their hold, the hold's
+// lookup, the provider's capture or charge and one write (a single CTE statement). A visit is billed only to the account its entry token was issued to, at that store,
 // and each token pays for one visit (EntryTokenRegistry.claim).
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../shared/clock.ts';
 import type { VisitUpload } from '../../shared/schemas/visit.ts';
 import type { EntryTokenRegistry } from '../accounts/entry-token-registry.ts';
+import type { BoundHold, PaymentHolds } from '../billing/payment-holds.ts';
 import {
   type ChargeResult,
   type PaymentProvider,
@@ -75,6 +78,8 @@ export interface VisitIngestDeps {
   visitsWithoutEntryToken?: 'require' | 'allow-missing';
   /** Where a charge the provider failed is queued for retry (job charge-retry, keyed by visit id). */
   jobs?: Pick<JobQueue, 'send'>;
+  /** The entry holds: captured or voided when the visit is billed. */
+  holds: PaymentHolds;
 }
 
 /** Seconds after a provider failure before the first retry job runs. */
@@ -190,8 +195,9 @@ export class VisitIngest {
     // Claimed (committed, one statement) before the charge, so a second visit naming the same token is
     // refused, never charged.
     if (entryTokenIds.length > 0) {
-      const { db, entryTokens } = this.deps;
+      const { db, entryTokens, holds } = this.deps;
       await entryTokens.claim(db, visit.visitId, storeId, visit.accountId, entryTokenIds);
+      await holds.bindToVisit(db, visit.visitId, entryTokenIds);
     }
     const receipt: StoredReceipt = {
       receipt_id: randomUUID(),
@@ -235,8 +241,12 @@ export class VisitIngest {
       );
     }
     if (stored === 'exists') return undefined;
-    if (providerFailure !== undefined) throw providerFailure;
+    if (providerFailure !== undefined) {
+      await this.recordFailedAttempt(receipt, providerFailure);
+      throw providerFailure;
+    }
     if (outcome !== undefined) this.countCharge(outcome);
+    if (priced.totalCents === 0) await this.voidHoldOf(visit.visitId);
     return receipt;
   }
 
@@ -277,20 +287,14 @@ export class VisitIngest {
     }
   }
 
-  /** Asks the provider to charge the receipt; a declined card or a missing one is an outcome, not an error. */
+  /**
+   * Asks the provider for the receipt's money: a capture against the visit's entry hold, else a charge; a
+   * declined card or a missing one is an outcome, not an error.
+   */
   private async charge(receipt: StoredReceipt): Promise<SettledCharge> {
-    if (receipt.payment_method_token === null) {
-      return { chargeId: null, status: 'declined', declineCode: 'no_payment_method' };
-    }
+    const hold = await this.deps.holds.boundTo(receipt.visit_id);
     try {
-      return await this.deps.provider.charge({
-        idempotencyKey: chargeKeyOf(receipt.visit_id),
-        // An erased shopper's pending receipt is still charged to the card chosen at ingest.
-        customerRef: receipt.account_id ?? 'erased',
-        paymentMethodToken: receipt.payment_method_token,
-        amountCents: toNumber(receipt.total_cents),
-        currency: receipt.currency,
-      });
+      return await this.requestMoney(receipt, hold);
     } catch (err) {
       this.deps.log.error(
         { err, visitId: receipt.visit_id },
@@ -314,15 +318,83 @@ export class VisitIngest {
     }
   }
 
+  private async requestMoney(receipt: StoredReceipt, hold: BoundHold | undefined): Promise<SettledCharge> {
+    if (hold !== undefined && (hold.status === 'held' || hold.status === 'captured')) {
+      // Over the hold too: the sandbox over-captures (docs/cloud-api.md, "Payment flow").
+      const captured = await this.deps.holds.capture(
+        hold,
+        chargeKeyOf(receipt.visit_id),
+        toNumber(receipt.total_cents),
+      );
+      return { chargeId: captured.chargeId, status: 'succeeded' };
+    }
+    if (receipt.payment_method_token === null) {
+      return { chargeId: null, status: 'declined', declineCode: 'no_payment_method' };
+    }
+    return this.deps.provider.charge({
+      idempotencyKey: chargeKeyOf(receipt.visit_id),
+      // An erased shopper's pending receipt is still charged to the card chosen at ingest.
+      customerRef: receipt.account_id ?? 'erased',
+      paymentMethodToken: receipt.payment_method_token,
+      amountCents: toNumber(receipt.total_cents),
+      currency: receipt.currency,
+    });
+  }
+
   private countCharge(outcome: SettledCharge): void {
     this.deps.metrics.charges.inc({
       outcome: outcome.declineCode === 'no_payment_method' ? 'no_payment_method' : outcome.status,
     });
   }
 
+  /**
+   * Counts a failed attempt to take the receipt's money; a receipt with an entry hold whose attempts reach
+   * collectionAfterAttempts goes to staff collection (its hold is voided). Answers the receipt's status.
+   */
+  private async recordFailedAttempt(receipt: StoredReceipt, failure: ApiError): Promise<ReceiptStatus> {
+    const { db, clock, holds, log } = this.deps;
+    const [row] = await db.query<{ status: ReceiptStatus; payment_attempts: number }>(
+      `UPDATE receipts SET payment_attempts = payment_attempts + 1, last_payment_error = $2, updated_at = $3,
+         status = CASE WHEN payment_attempts + 1 >= $4
+                        AND EXISTS (SELECT 1 FROM payment_holds h WHERE h.visit_id = receipts.visit_id)
+                       THEN 'collection' ELSE status END
+       WHERE receipt_id = $1 AND status = 'pending_payment'
+       RETURNING status, payment_attempts`,
+      [
+        receipt.receipt_id,
+        failure.message.slice(0, 300),
+        clock.now(),
+        holds.settings.collectionAfterAttempts,
+      ],
+    );
+    if (row?.status !== 'collection') return row?.status ?? receipt.status;
+    log.error(
+      { visitId: receipt.visit_id, attempts: row.payment_attempts },
+      'capture still failing after the retries: receipt sent to staff collection',
+    );
+    this.deps.metrics.charges.inc({ outcome: 'collection' });
+    await this.voidHoldOf(receipt.visit_id);
+    return 'collection';
+  }
+
+  /** Voids the visit's open hold; a failure leaves it to the hold-release job. */
+  private async voidHoldOf(visitId: string): Promise<void> {
+    const hold = await this.deps.holds.boundTo(visitId);
+    if (hold !== undefined && (hold.status === 'held' || hold.status === 'voiding')) {
+      await this.deps.holds.release(hold.holdId);
+    }
+  }
+
   /** Charges a pending receipt (again, if an earlier attempt died) and records the outcome once. */
   private async settle(receipt: StoredReceipt): Promise<ReceiptStatus> {
-    const outcome = await this.charge(receipt);
+    let outcome: SettledCharge;
+    try {
+      outcome = await this.charge(receipt);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      if ((await this.recordFailedAttempt(receipt, err)) === 'collection') return 'collection';
+      throw err;
+    }
     const status = outcome.status === 'succeeded' ? 'paid' : 'declined';
     const totalCents = toNumber(receipt.total_cents);
     const settled = await settleReceipt(this.deps.db, {

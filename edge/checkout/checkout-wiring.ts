@@ -81,6 +81,11 @@ export function buildCheckout(w: CheckoutWiring): { checkout: Checkout; sync: Cl
         .map((x) => x.event),
     awaitingVision: (sessionId) => w.fusion.isAwaitingExit(sessionId),
     flagsOf: (sessionId) => w.exceptions.flagsOf(sessionId),
+    uncheckedAgeLinesOf: (sessionId) =>
+      w.exceptions
+        .openFor(sessionId)
+        .filter((x) => x.reason === 'age-check')
+        .map((x) => x.event.eventId),
     exceptionHoldMs: w.exceptionHoldMs,
     ...(w.behaviourOf === undefined ? {} : { behaviourOf: w.behaviourOf }),
     visionExitMs: exitWatchMaxMs(DEFAULT_FUSION),

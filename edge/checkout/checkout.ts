@@ -41,6 +41,11 @@ export interface CheckoutOptions {
    * flag still open when the receipt is due is not billed (the shopper's word stands); all go in the visit.
    */
   flagsOf?: (sessionId: string) => StaffException[];
+  /**
+   * Event ids of this session's picks of age-restricted products still waiting for a supervisor's ID check:
+   * the receipt waits for them as for any open exception, and a check still open when it is due is not billed.
+   */
+  uncheckedAgeLinesOf?: (sessionId: string) => readonly string[];
   /** Longest a receipt waits for staff decisions; then doubtful lines are not charged (a loss) (ms). */
   exceptionHoldMs: number;
   /** Longest extra wait for vision to see the shopper walk out (ms): fusion's exit watch (exitWatchMaxMs). */
@@ -115,7 +120,10 @@ export class Checkout {
     const { sessions, outbox, clock, logger, metrics } = this.options;
     const exitedAt = session.exitedAt ?? clock.now();
     const flags = this.options.flagsOf?.(session.sessionId) ?? [];
-    const undecidedFlags = new Set(flags.filter((x) => x.status === 'open').map((x) => x.event.eventId));
+    const undecidedFlags = new Set([
+      ...flags.filter((x) => x.status === 'open').map((x) => x.event.eventId),
+      ...(this.options.uncheckedAgeLinesOf?.(session.sessionId) ?? []),
+    ]);
     const own = sessions
       .eventsOf(session.sessionId)
       .filter((e) => e.startTs <= exitedAt && !undecidedFlags.has(e.eventId));

@@ -42,15 +42,19 @@ export function liveCartOf(
   const doubtfulReturns = new Set(
     mine.filter((x) => x.event.kind === 'put-back').flatMap((x) => x.event.hypotheses[0]?.sku ?? []),
   );
+  // an age-restricted product is billed once a supervisor checked the shopper's ID
+  const idChecks = new Set(
+    mine.filter((x) => x.reason === 'age-check').flatMap((x) => x.event.hypotheses[0]?.sku ?? []),
+  );
   const lines: LiveCartLine[] = buildCart(events).lines.map((l) => {
-    const checking = flaggedOpen.has(l.sku) || doubtfulReturns.has(l.sku);
+    const checking = flaggedOpen.has(l.sku) || doubtfulReturns.has(l.sku) || idChecks.has(l.sku);
     return {
       ...priced(store, l.sku, l.quantity, checking ? 'checking' : 'counted'),
       ...(flaggedOpen.has(l.sku) ? { flagged: true } : {}),
     };
   });
   for (const x of mine) {
-    if (x.event.kind !== 'pick' || x.reason === 'shopper-flag') continue;
+    if (x.event.kind !== 'pick' || x.reason === 'shopper-flag' || x.reason === 'age-check') continue;
     const best = x.event.ambiguous ? undefined : x.event.hypotheses[0];
     lines.push(
       best === undefined

@@ -1,6 +1,7 @@
 // Where attribution decisions land. Events fusion decided are stored and published, and the doubtful ones
 // become staff exceptions; an exception is then decided by one function whoever decides it — staff on the
-// floor view or the cameras at the exit — stored, published, audited, and the exit alerts rechecked.
+// floor view or the cameras at the exit — stored, published, audited, and the exit alerts rechecked. A pick
+// of an age-restricted product opens an ID check that holds its line until a supervisor confirms it.
 
 import type { Logger } from 'pino';
 import { withModifier } from '../../shared/attribution-rule.ts';
@@ -11,6 +12,7 @@ import { cartHoldings } from '../checkout/cart.ts';
 import type { SessionStore } from '../checkout/session-store.ts';
 import type { EdgeMetrics } from '../edge-metrics.ts';
 import type { EdgeOutputs } from '../edge-outputs.ts';
+import type { AgeCheckAlerts } from '../floor/age-check-alerts.ts';
 import type { FloorHub } from '../floor/floor-hub.ts';
 import type { FloorRecorder } from '../floor/floor-recorder.ts';
 import type { UnresolvedExitAlerts } from '../floor/unresolved-exit-alerts.ts';
@@ -35,6 +37,8 @@ export interface DecisionBookDeps {
   staleExceptionMs?: number;
   /** These sessions' carts may have changed (the live cart, #18); `change` says what did it. */
   cartsChanged?: (sessionIds: readonly (string | null)[], change: LiveCartChange) => void;
+  /** Age-restricted products and their "check ID" alerts (absent: no product needs an ID check). */
+  ageChecks?: AgeCheckAlerts;
 }
 
 /** Why a shopper's flag opened no staff decision. */
@@ -45,6 +49,9 @@ export const STALE_EXCEPTION_MS = 15 * 60_000;
 
 /** Who drops a stale exception, in the audit trail and on the floor view. */
 export const EXPIRY_ACTOR = 'system:expiry';
+
+/** Who closes an ID check whose product the shopper put back: nothing of it is sold, nothing to check. */
+export const RETURNED_ACTOR = 'system:put-back';
 
 /** Who gets an exception's event, as what. */
 export interface ExceptionChoice {
@@ -62,7 +69,7 @@ export class DecisionBook {
     metrics.shelfEvents.inc({ kind: event.kind, attribution: event.attribution });
     this.expireStale();
     this.record(event);
-    const exception = exceptions.consider(event, candidates, clock.now());
+    const exception = exceptions.consider(event, candidates, clock.now()) ?? this.openAgeCheck(event);
     // a doubtful pick shows only in the cart of the one shopper who could have made it (live-cart.ts)
     this.deps.cartsChanged?.([event.sessionId, ...(candidates.length === 1 ? candidates : [])], {
       kind: event.kind,
@@ -71,12 +78,16 @@ export class DecisionBook {
         ? {}
         : { sku: event.hypotheses[0].sku, count: event.hypotheses[0].count }),
     });
-    if (exception === undefined) return;
+    if (exception === undefined) {
+      this.closeReturnedAgeChecks(event);
+      return;
+    }
     metrics.exceptions.inc({ reason: exception.reason });
     logger.warn(
       { eventId: event.eventId, reason: exception.reason, candidates },
       'shelf event sent to staff',
     );
+    if (exception.reason === 'age-check') this.deps.ageChecks?.raise(exception);
     hub.publish('exception', exception);
     recorder.exceptionOpened(exception);
     exitAlerts.exceptionOpened(exception);
@@ -102,6 +113,8 @@ export class DecisionBook {
     if (event.kind === 'pick') this.takeBackOrphans(event);
     exitAlerts.recheck();
     if (before?.reason === 'shopper-flag') this.deps.metrics.shopperFlags.inc({ outcome: 'confirmed' });
+    if (before?.reason === 'age-check')
+      this.deps.ageChecks?.decided(exceptionId, `ID checked by ${by}: billed`);
     this.deps.cartsChanged?.([event.sessionId, ...(before?.candidateSessions ?? [])], {
       kind: 'decided',
       eventId: event.eventId,
@@ -170,11 +183,14 @@ export class DecisionBook {
   drop(exceptionId: string, note: string, by: string): { exceptionId: string; status: string } {
     const { exceptions, clock, hub, exitAlerts, metrics } = this.deps;
     const dropped = exceptions.drop(exceptionId, by, note, clock.now());
-    if (dropped.reason === 'shopper-flag') {
-      // the shopper was right: the pick is nobody's (a loss, audited by the drop) and leaves their cart
+    if (dropped.reason === 'shopper-flag' || dropped.reason === 'age-check') {
+      // the shopper was right, or may not buy it: the pick is nobody's (audited by the drop) and leaves their
+      // cart (an age-restricted product refused stays with staff)
       this.record({ ...dropped.event, sessionId: null, attribution: 'staff' }, true);
-      metrics.shopperFlags.inc({ outcome: 'removed' });
     }
+    if (dropped.reason === 'shopper-flag') metrics.shopperFlags.inc({ outcome: 'removed' });
+    if (dropped.reason === 'age-check')
+      this.deps.ageChecks?.decided(exceptionId, `refused by ${by}: removed`);
     hub.publish('exception-closed', { exceptionId, status: 'dropped', by });
     exitAlerts.recheck();
     this.deps.cartsChanged?.(dropped.candidateSessions, { kind: 'decided', eventId: dropped.event.eventId });
@@ -215,6 +231,37 @@ export class DecisionBook {
     exitAlerts.exceptionOpened(exception);
     this.deps.cartsChanged?.([flag.sessionId], { kind: 'flagged', eventId: pick.eventId, sku: flag.sku });
     return { exceptionId: exception.exceptionId };
+  }
+
+  /** Opens the ID check of a confident pick of an age-restricted product by one shopper (else undefined). */
+  private openAgeCheck(event: ShelfEvent) {
+    const sku = event.hypotheses[0]?.sku;
+    const { ageChecks, exceptions, clock } = this.deps;
+    if (event.kind !== 'pick' || event.sessionId === null || event.ambiguous || sku === undefined) return;
+    if (ageChecks?.isAgeRestricted(sku) !== true) return;
+    return exceptions.openAgeCheck(event, event.sessionId, clock.now());
+  }
+
+  /**
+   * A put-back that leaves the shopper holding none of an age-restricted product: its open ID checks close as
+   * confirmed (the picks and the put-backs cancel on the receipt), so the receipt does not wait for them.
+   */
+  private closeReturnedAgeChecks(event: ShelfEvent): void {
+    const sku = event.hypotheses[0]?.sku;
+    const { sessionId } = event;
+    if (event.kind !== 'put-back' || sessionId === null || event.ambiguous || sku === undefined) return;
+    const checks = this.deps.exceptions
+      .openFor(sessionId)
+      .filter((x) => x.reason === 'age-check' && x.event.hypotheses[0]?.sku === sku);
+    if (checks.length === 0) return;
+    if ((cartHoldings(this.deps.sessions.eventsOf(sessionId)).get(sku) ?? 0) > 0) return;
+    for (const x of checks) {
+      this.decide(
+        x.exceptionId,
+        { sessionId, sku, count: x.event.hypotheses[0]?.count ?? 1 },
+        RETURNED_ACTOR,
+      );
+    }
   }
 
   /** Stores and publishes a shelf event (detected, or decided again later: `replace`). */

@@ -4,8 +4,17 @@
 import type { ProductHypothesis, ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { EdgeDatabase } from '../db/edge-database.ts';
 
-/** `shopper-flag`: the shopper said "I didn't take this" of a counted line (#18); staff confirm or remove it. */
-export type ExceptionReason = 'unattributed' | 'ambiguous-product' | 'unknown-product' | 'shopper-flag';
+/**
+ * `shopper-flag`: the shopper said "I didn't take this" of a counted line (#18); staff confirm or remove it.
+ * `age-check`: the shopper picked an age-restricted product; a supervisor checks their ID and confirms the
+ * line (billed) or refuses it (removed).
+ */
+export type ExceptionReason =
+  | 'unattributed'
+  | 'ambiguous-product'
+  | 'unknown-product'
+  | 'shopper-flag'
+  | 'age-check';
 
 /** Exception ids of shopper flags start with this (flag-<flagId>). */
 const FLAG_PREFIX = 'flag-';
@@ -142,6 +151,27 @@ export class ExceptionQueue {
       candidateSessions: [sessionId],
       candidateProducts: pick.hypotheses,
       flagId,
+    };
+    this.open.set(exceptionId, exception);
+    this.save(exception);
+    return exception;
+  }
+
+  /**
+   * Opens the ID check on a pick of an age-restricted product by `sessionId`: assigning it confirms the line,
+   * dropping it removes the line. Undefined when this pick's check was opened before.
+   */
+  openAgeCheck(pick: ShelfEvent, sessionId: string, now: number): StaffException | undefined {
+    const exceptionId = `age-${pick.eventId}`;
+    if (this.db.prepare('SELECT 1 FROM exceptions WHERE exception_id = ?').get(exceptionId)) return undefined;
+    const exception: StaffException = {
+      exceptionId,
+      reason: 'age-check',
+      status: 'open',
+      createdAt: now,
+      event: pick,
+      candidateSessions: [sessionId],
+      candidateProducts: pick.hypotheses,
     };
     this.open.set(exceptionId, exception);
     this.save(exception);

@@ -25,15 +25,15 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
     sessions: () => w.sessions.spans(),
     holds: (sessionId) => cartHoldings(w.sessions.eventsOf(sessionId)),
     undecidedPickOf: (sku) =>
-      w.exceptions
-        .list()
-        .some(
-          (x) =>
-            x.event.kind === 'pick' &&
-            (x.event.hypotheses.length === 0 || x.event.hypotheses.some((h) => h.sku === sku)),
-        ),
+      w.exceptions.list().some(
+        (x) =>
+          // an ID check's pick is already the shopper's: only its billing waits
+          x.reason !== 'age-check' &&
+          x.event.kind === 'pick' &&
+          (x.event.hypotheses.length === 0 || x.event.hypotheses.some((h) => h.sku === sku)),
+      ),
     hasDoubtsWithEvidence: (sessionId) =>
-      w.exceptions.openFor(sessionId).some((x) => x.event.evidence !== undefined),
+      w.exceptions.openFor(sessionId).some((x) => x.reason !== 'age-check' && x.event.evidence !== undefined),
     decided: (event, candidates) => decisions.attributed(event, candidates),
     stepped: (step) => {
       // a pick refused for the identity of the one track at the lane: decided once that identity settles
@@ -55,7 +55,9 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
       }
     },
     exitMatched: (sessionId, trackId, doubtTs) => {
-      for (const { exceptionId, event } of w.exceptions.openFor(sessionId)) {
+      for (const { exceptionId, event, reason } of w.exceptions.openFor(sessionId)) {
+        // who walked out says nothing of an ID: only a supervisor decides an ID check
+        if (reason === 'age-check') continue;
         // the track may have changed person since the pick (passed close to someone unseen, was relinked):
         // who walked out says nothing about who picked
         if (doubtTs !== undefined && doubtTs >= event.startTs - settings.lookBehindMs) continue;

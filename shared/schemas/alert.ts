@@ -12,6 +12,8 @@ export const AlertKindSchema = Type.Union([
   Type.Literal('tailgating'),
   /** The cloud refuses the edge's credential: visits are held until it is fixed (edge/outbox). */
   Type.Literal('cloud-link'),
+  /** A shopper picked an age-restricted product: check their ID before they leave (edge/fusion). */
+  Type.Literal('id-check'),
 ]);
 
 export const AlertSchema = Type.Object(

@@ -90,6 +90,7 @@ export const StaffExceptionSchema = Type.Object({
     Type.Literal('ambiguous-product'),
     Type.Literal('unknown-product'),
     Type.Literal('shopper-flag'),
+    Type.Literal('age-check'),
   ]),
   status: Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('dropped')]),
   createdAt: Type.Number(),

@@ -1,7 +1,9 @@
 // @ts-check
 // The cloud API as the app uses it: one function per call, typed by what it answers; the session token
-// kept in localStorage; errors carry the cloud's { error, message } so screens can show the message as it is.
+// kept in localStorage; errors carry the cloud's { error, message }, and screens show the shopper's words for
+// the code (shopper-words.js) or else the message as it is.
 /** @import { DisputeStatus, Receipt } from '../../receipts/receipt-schemas.ts' */
+import { wordsFor } from './shopper-words.js';
 
 // The answers below are the cloud's response schemas (cloud/*/…-routes.ts, served at /docs), as far as
 // the screens read them. Receipts come from their schema module; the others are inline in their routes.
@@ -42,8 +44,14 @@
 
 const TOKEN = 'walkout.session';
 
-/** What to tell the shopper about a failed call: the cloud's message as it is. @param {unknown} err */
-export const messageOf = (err) => (err instanceof Error ? err.message : String(err));
+/**
+ * What to tell the shopper about a failed call: the words for its code, else the cloud's message as it is.
+ * @param {unknown} err
+ */
+export const messageOf = (err) => {
+  if (err instanceof ApiError) return wordsFor(err.code) ?? err.message;
+  return err instanceof Error ? err.message : String(err);
+};
 
 export class ApiError extends Error {
   /**

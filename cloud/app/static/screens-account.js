@@ -12,6 +12,9 @@ const SANDBOX_CARDS = [
   ['tok_mastercard', 'Mastercard ending 4444'],
   ['tok_chargeDeclined', 'Visa ending 0002 (always declined)'],
   ['tok_insufficientFunds', 'Visa ending 9995 (insufficient funds)'],
+  ['tok_holdDeclined', 'Visa ending 0119 (entry hold declined)'],
+  ['tok_captureFails', 'Visa ending 0259 (payment fails after the visit)'],
+  ['tok_voidFails', 'Visa ending 0267 (hold release fails)'],
 ];
 
 /**

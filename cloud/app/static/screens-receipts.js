@@ -109,7 +109,13 @@ function receiptView(receipt, reload) {
     h('p', { class: 'muted' }, `${receipt.pointsEarned} points earned`),
     receipt.status === 'declined'
       ? h('p', { class: 'error' }, 'Payment declined: add a new card before your next visit.')
-      : '',
+      : receipt.status === 'collection'
+        ? h(
+            'p',
+            { class: 'error', 'data-testid': 'receipt-collection' },
+            'We couldn’t take this payment from your card. The store will be in touch to settle it.',
+          )
+        : '',
   );
 }
 

@@ -99,17 +99,14 @@ function buildCard(x) {
       error.textContent = err instanceof Error ? err.message : String(err);
     });
   };
+  const wording = wordingOf(x.reason);
   const cameras = e.evidence?.rule
     ? ` · cameras: ${e.evidence.rule}${e.confidence ? ` (${Math.round(e.confidence * 100)} %)` : ''}`
     : '';
   return h(
     'div',
     { class: `card critical${x.exceptionId === latestException() ? ' new' : ''}`, 'data-x': x.exceptionId },
-    h(
-      'h3',
-      {},
-      `${e.kind} on ${e.lanes.join(', ')} · ${x.reason === 'shopper-flag' ? 'the shopper says: I didn’t take this' : x.reason}`,
-    ),
+    h('h3', {}, `${e.kind} on ${e.lanes.join(', ')} · ${wording.title}`),
     h(
       'div',
       { class: 'meta' },
@@ -134,7 +131,7 @@ function buildCard(x) {
             }),
           ),
         },
-        x.reason === 'shopper-flag' ? 'Confirm: they took it' : 'Assign',
+        wording.assign,
       ),
       h(
         'button',
@@ -144,11 +141,32 @@ function buildCard(x) {
           disabled: !canDecide,
           onclick: decide(() => dropException(x.exceptionId)),
         },
-        x.reason === 'shopper-flag' ? 'Remove from their bill' : 'Drop',
+        wording.drop,
       ),
       error,
     ),
   );
+}
+
+/**
+ * What an exception's card says and its two decisions read: a shopper's flag and an ID check have their own
+ * words; a doubtful shelf event shows its reason.
+ * @param {string} reason
+ */
+function wordingOf(reason) {
+  if (reason === 'shopper-flag')
+    return {
+      title: 'the shopper says: I didn’t take this',
+      assign: 'Confirm: they took it',
+      drop: 'Remove from their bill',
+    };
+  if (reason === 'age-check')
+    return {
+      title: 'check ID: age-restricted product',
+      assign: 'ID checked: bill it',
+      drop: 'Refused: remove from their bill',
+    };
+  return { title: reason, assign: 'Assign', drop: 'Drop' };
 }
 
 /**

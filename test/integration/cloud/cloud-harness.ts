@@ -2,13 +2,20 @@
 // the end), with the sample store and a second store, plus small clients for shoppers and store edges.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
+import { decodeJwt } from 'jose';
 import pg from 'pg';
 import type {
+  AuthoriseRequest,
+  AuthoriseResult,
+  CaptureRequest,
+  CaptureResult,
   ChargeRequest,
   ChargeResult,
   PaymentProvider,
   RefundRequest,
   RefundResult,
+  VoidRequest,
+  VoidResult,
 } from '../../../cloud/billing/payment-provider.ts';
 import { SandboxPaymentProvider } from '../../../cloud/billing/sandbox-payment-provider.ts';
 import type { Database } from '../../../cloud/db/database.ts';
@@ -202,6 +209,35 @@ export function visitOf(
   };
 }
 
+/** Asks the cloud for an entry token for `storeId` as the app does (201 expected); returns its jti. */
+export async function entryTokenId(
+  test: TestCloud,
+  shopper: Shopper,
+  storeId: string,
+  party = 1,
+): Promise<string> {
+  const response = await asShopper(test.cloud, shopper, 'POST', '/v1/me/entry-tokens', { storeId, party });
+  if (response.statusCode !== 201) {
+    throw new Error(`expected an entry token (201), got ${response.statusCode}: ${response.body}`);
+  }
+  const jti = decodeJwt(response.json<{ token: string }>().token).jti;
+  if (jti === undefined) throw new Error('entry token without jti');
+  return jti;
+}
+
+/** A visit of `shopper` buying `lines` on the entry tokens `jtis` (undefined: naming none). */
+export function visitOn(
+  shopper: Pick<Shopper, 'accountId'>,
+  jtis: string[] | undefined,
+  lines: VisitLine[] = [
+    { sku: 'SKU-0001', quantity: 2 },
+    { sku: 'SKU-0007', quantity: 1 },
+  ],
+): VisitUpload {
+  const { entryTokenIds: _unused, ...visit } = visitOf(shopper.accountId, lines);
+  return jtis === undefined ? visit : { ...visit, entryTokenIds: jtis };
+}
+
 /**
  * Records the visit's entry tokens as issued to its account for `storeId`, as POST /v1/me/entry-tokens does
  * before the gate (already recorded tokens and accounts that do not exist are left alone). Suites about
@@ -261,21 +297,33 @@ export interface Outage {
   down: boolean;
 }
 
-/** The real sandbox provider, whose charges fail (unreachable) while the outage is on. */
+/** The real sandbox provider, whose charges, holds, captures and voids fail (unreachable) while the outage is on. */
 class OutageSwitchedProvider implements PaymentProvider {
   constructor(
     private readonly sandbox: SandboxPaymentProvider,
     private readonly outage: Outage,
   ) {}
+  private reachable<T>(step: () => Promise<T>): Promise<T> {
+    if (this.outage.down) return Promise.reject(new Error('connect ECONNREFUSED payment provider'));
+    return step();
+  }
   attachCard(cardToken: string) {
     return this.sandbox.attachCard(cardToken);
   }
   charge(request: ChargeRequest): Promise<ChargeResult> {
-    if (this.outage.down) return Promise.reject(new Error('connect ECONNREFUSED payment provider'));
-    return this.sandbox.charge(request);
+    return this.reachable(() => this.sandbox.charge(request));
   }
   refund(request: RefundRequest): Promise<RefundResult> {
     return this.sandbox.refund(request);
+  }
+  authorise(request: AuthoriseRequest): Promise<AuthoriseResult> {
+    return this.reachable(() => this.sandbox.authorise(request));
+  }
+  capture(request: CaptureRequest): Promise<CaptureResult> {
+    return this.reachable(() => this.sandbox.capture(request));
+  }
+  void(request: VoidRequest): Promise<VoidResult> {
+    return this.reachable(() => this.sandbox.void(request));
   }
 }
 

@@ -1,43 +1,24 @@
 // Cloud trust (#14): a visit is billed only to the account its entry token was issued to, at the store it was
 // issued for, once — through the real token endpoint and visit upload (PostgreSQL in CI).
-import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
 import type { VisitUpload } from '../../../shared/schemas/visit.ts';
 import {
-  asShopper,
+  entryTokenId,
   newShopper,
   OTHER_STORE_ID,
   PRIMARY_BACKEND,
   providerCharges,
   SAMPLE_STORE_ID,
-  type Shopper,
   startTestCloud,
   type TestCloud,
   uploadVisit,
-  visitOf,
+  visitOn,
 } from './cloud-harness.ts';
 
-// From stores/sample-store.json (both test stores share its catalog): SKU-0001 water 189, SKU-0007 739.
-const CART = [
-  { sku: 'SKU-0001', quantity: 2 },
-  { sku: 'SKU-0007', quantity: 1 },
-];
+// visitOn's cart, from stores/sample-store.json (both test stores share its catalog): SKU-0001 water 189 ×2,
+// SKU-0007 739.
 const CART_TOTAL = 2 * 189 + 739;
-
-/** Asks the cloud for an entry token for `storeId` as the app does; returns its jti. */
-async function entryTokenId(test: TestCloud, shopper: Shopper, storeId: string): Promise<string> {
-  const response = await asShopper(test.cloud, shopper, 'POST', '/v1/me/entry-tokens', { storeId });
-  expect(response.statusCode).toBe(201);
-  const jti = decodeJwt(response.json<{ token: string }>().token).jti;
-  if (jti === undefined) throw new Error('entry token without jti');
-  return jti;
-}
-
-function visitOn(shopper: Shopper, jtis: string[] | undefined): VisitUpload {
-  const { entryTokenIds: _unused, ...visit } = visitOf(shopper.accountId, CART);
-  return jtis === undefined ? visit : { ...visit, entryTokenIds: jtis };
-}
 
 async function receiptCount(test: TestCloud, accountId: string): Promise<number> {
   const rows = await test.cloud.db.query<{ n: unknown }>(

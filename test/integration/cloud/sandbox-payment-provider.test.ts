@@ -1,5 +1,5 @@
 // The sandbox payment provider against a real database (PGlite and PostgreSQL): test cards, idempotent and
-// concurrent charges, and refunds bounded by what was captured.
+// concurrent charges, refunds bounded by what was captured, and holds (authorise, capture, void).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PaymentProviderError } from '../../../cloud/billing/payment-provider.ts';
 import { SandboxPaymentProvider } from '../../../cloud/billing/sandbox-payment-provider.ts';
@@ -43,6 +43,7 @@ for (const backend of BACKENDS) {
         '006-floor-behaviour.sql',
         '007-live-carts.sql',
         '008-chain-scale.sql',
+        '009-payment-holds.sql',
       ]);
       expect(await migrate(db)).toEqual([]);
       provider = new SandboxPaymentProvider(db, new ManualClock(1_700_000_000_000));
@@ -131,6 +132,95 @@ for (const backend of BACKENDS) {
       expect(
         await refusal(provider.refund({ idempotencyKey: 'r-u', chargeId: 'ch_nope', amountCents: 1 })),
       ).toBe('unknown_charge');
+    });
+
+    /** A hold request: the same fields as a charge, 50.00 by default. */
+    const hold = (key: string, paymentMethodToken = 'tok_visa', amountCents = 5000) =>
+      charge(key, paymentMethodToken, amountCents);
+
+    it('holds, captures less than the hold once per key, and refunds the capture like a charge', async () => {
+      const held = await provider.authorise(hold('h-1'));
+      expect(held).toEqual({ authorisationId: expect.stringMatching(/^auth_/), status: 'authorised' });
+      expect(await provider.authorise(hold('h-1'))).toEqual(held);
+      expect(await refusal(provider.authorise(hold('h-1', 'tok_visa', 4000)))).toBe('idempotency_key_reused');
+      const { authorisationId } = held;
+      const captured = await provider.capture({ idempotencyKey: 'c-1', authorisationId, amountCents: 1117 });
+      expect(captured).toEqual({
+        chargeId: expect.stringMatching(/^ch_/),
+        authorisationId,
+        amountCents: 1117,
+      });
+      expect(await provider.capture({ idempotencyKey: 'c-1', authorisationId, amountCents: 1117 })).toEqual(
+        captured,
+      );
+      expect(
+        await refusal(provider.capture({ idempotencyKey: 'c-1', authorisationId, amountCents: 1 })),
+      ).toBe('idempotency_key_reused');
+      // Captured: the rest is released, nothing more to capture or void.
+      expect(
+        await refusal(provider.capture({ idempotencyKey: 'c-2', authorisationId, amountCents: 1 })),
+      ).toBe('authorisation_closed');
+      expect(await refusal(provider.void({ idempotencyKey: 'v-1', authorisationId }))).toBe(
+        'authorisation_closed',
+      );
+      expect(
+        await provider.refund({ idempotencyKey: 'r-c', chargeId: captured.chargeId, amountCents: 1117 }),
+      ).toMatchObject({ amountCents: 1117 });
+    });
+
+    it('over-captures, voids idempotently and refuses an unknown hold', async () => {
+      const over = await provider.authorise(hold('h-over'));
+      expect(
+        await provider.capture({
+          idempotencyKey: 'c-over',
+          authorisationId: over.authorisationId,
+          amountCents: 7200,
+        }),
+      ).toMatchObject({ amountCents: 7200 });
+      const voidable = await provider.authorise(hold('h-void'));
+      const request = { idempotencyKey: 'v-2', authorisationId: voidable.authorisationId };
+      expect(await provider.void(request)).toEqual({
+        authorisationId: voidable.authorisationId,
+        releasedCents: 5000,
+      });
+      expect(await provider.void(request)).toMatchObject({ releasedCents: 5000 });
+      expect(await refusal(provider.void({ idempotencyKey: 'v-3', authorisationId: 'auth_nope' }))).toBe(
+        'unknown_authorisation',
+      );
+    });
+
+    it('fails holds at the step each test card names', async () => {
+      expect(await provider.authorise(hold('h-declined', 'tok_holdDeclined'))).toMatchObject({
+        status: 'declined',
+        declineCode: 'card_declined',
+      });
+      expect(await provider.authorise(hold('h-declines-all', 'tok_chargeDeclined'))).toMatchObject({
+        status: 'declined',
+      });
+      // tok_holdDeclined's charges go through: only its holds are declined.
+      expect(await provider.charge(charge('k-hold-declined-card', 'tok_holdDeclined'))).toMatchObject({
+        status: 'succeeded',
+      });
+      const noCapture = await provider.authorise(hold('h-capture-fails', 'tok_captureFails'));
+      expect(
+        await refusal(
+          provider.capture({
+            idempotencyKey: 'c-f',
+            authorisationId: noCapture.authorisationId,
+            amountCents: 1,
+          }),
+        ),
+      ).toBe('processor_error');
+      const noVoid = await provider.authorise(hold('h-void-fails', 'tok_voidFails'));
+      expect(
+        await refusal(provider.void({ idempotencyKey: 'v-f', authorisationId: noVoid.authorisationId })),
+      ).toBe('processor_error');
+      // A failed step changes nothing: both holds are still open at the provider.
+      const open = await db.query<{ status: string }>(
+        'SELECT status FROM provider_authorisations WHERE authorisation_id = ANY($1::text[])',
+        [[noCapture.authorisationId, noVoid.authorisationId]],
+      );
+      expect(open.map((r) => r.status)).toEqual(['authorised', 'authorised']);
     });
   });
 }

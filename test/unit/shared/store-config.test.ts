@@ -25,6 +25,23 @@ describe('store config', () => {
     expect(() => parseStoreConfig(broken, 'x.json')).toThrowError(/\/catalog\/3\/priceCents/);
   });
 
+  it('takes an entry hold and age-restricted products, and bounds the hold', () => {
+    const product = sample.catalog[0];
+    if (product === undefined) throw new Error('sample has products');
+    const config = parseStoreConfig({
+      ...sample,
+      entryHoldCents: 2500,
+      catalog: [{ ...product, ageRestricted: true }, ...sample.catalog.slice(1)],
+    });
+    expect(config.entryHoldCents).toBe(2500);
+    expect(indexStore(config).productBySku.get(product.sku)?.ageRestricted).toBe(true);
+    for (const entryHoldCents of [-1, 1_000_001, 12.5]) {
+      expect(() => parseStoreConfig({ ...sample, entryHoldCents }, 'x.json')).toThrowError(
+        /\/entryHoldCents/,
+      );
+    }
+  });
+
   it('rejects references a schema cannot check: unknown SKU, duplicate load cell', () => {
     const broken = structuredClone(sample);
     const lanes = broken.shelves[0]?.lanes;
