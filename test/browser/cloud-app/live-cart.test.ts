@@ -194,6 +194,30 @@ describe.skipIf(skip !== undefined)('live cart in the shopper app, in Chromium',
     expect(loads).toBe(1);
     const pushed = (await arrivals(page)).receipts;
     expect(pushed).toHaveLength(1);
+    // the card was charged once: the hold placed at the gate, captured for the receipt's total, nothing else
+    const money = await stack.cloud.db.query<{
+      hold: string;
+      held: string;
+      captured: string;
+      total: string;
+      charges: string;
+      charged: string;
+    }>(
+      `SELECT h.status AS hold, h.amount_cents AS held, h.captured_cents AS captured, r.total_cents AS total,
+              (SELECT count(*) FROM provider_charges c WHERE c.customer_ref = r.account_id) AS charges,
+              (SELECT coalesce(sum(c.amount_cents), 0) FROM provider_charges c
+                WHERE c.customer_ref = r.account_id AND c.authorisation_id = h.authorisation_id) AS charged
+         FROM receipts r JOIN payment_holds h ON h.visit_id = r.visit_id
+        WHERE r.receipt_id = $1`,
+      [pushed[0]?.receiptId],
+    );
+    expect(money).toHaveLength(1);
+    const [paid] = money;
+    expect(paid?.hold).toBe('captured');
+    expect(Number(paid?.captured)).toBe(Number(paid?.total));
+    expect(Number(paid?.charged)).toBe(Number(paid?.total));
+    expect(Number(paid?.charges)).toBe(1);
+    expect(Number(paid?.held)).toBeGreaterThanOrEqual(Number(paid?.total));
     console.log(
       `live cart: exit → receipt on screen ${Math.round((pushed[0]?.at ?? 0) - (pushed[0]?.exitedAt ?? 0))} ms (waited for staff), staff decision → receipt on screen ${onScreenAt - removedAt} ms`,
     );
