@@ -13,6 +13,7 @@ import {
   type VoidRequest,
   type VoidResult,
 } from './payment-provider.ts';
+import { rowOfKey } from './sandbox-idempotency.ts';
 
 /** What a hold step needs to know of a sandbox card. */
 export interface HoldCard {
@@ -72,26 +73,7 @@ export class SandboxHolds {
         now,
       ],
     );
-    const row =
-      inserted[0] ??
-      (
-        await this.db.query<AuthorisationRow>(
-          'SELECT * FROM provider_authorisations WHERE idempotency_key = $1',
-          [request.idempotencyKey],
-        )
-      )[0];
-    if (row === undefined) throw new Error(`hold ${request.idempotencyKey} vanished after a key conflict`);
-    if (
-      toNumber(row.amount_cents) !== request.amountCents ||
-      row.currency !== request.currency ||
-      row.customer_ref !== request.customerRef ||
-      row.payment_method_token !== request.paymentMethodToken
-    ) {
-      throw new PaymentProviderError(
-        'idempotency_key_reused',
-        `idempotency key ${request.idempotencyKey} was already used for a different hold`,
-      );
-    }
+    const row = await rowOfKey(this.db, 'provider_authorisations', inserted, request, 'hold');
     return row.decline_code === null
       ? { authorisationId: row.authorisation_id, status: 'authorised' }
       : { authorisationId: row.authorisation_id, status: 'declined', declineCode: row.decline_code };

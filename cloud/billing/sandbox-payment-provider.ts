@@ -21,6 +21,7 @@ import {
   type VoidResult,
 } from './payment-provider.ts';
 import { SandboxHolds } from './sandbox-holds.ts';
+import { rowOfKey } from './sandbox-idempotency.ts';
 
 interface SandboxCard {
   brand: string;
@@ -126,25 +127,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
         this.clock.now(),
       ],
     );
-    const row =
-      inserted[0] ??
-      (
-        await this.db.query<ChargeRow>('SELECT * FROM provider_charges WHERE idempotency_key = $1', [
-          request.idempotencyKey,
-        ])
-      )[0];
-    if (row === undefined) throw new Error(`charge ${request.idempotencyKey} vanished after a key conflict`);
-    if (
-      toNumber(row.amount_cents) !== request.amountCents ||
-      row.currency !== request.currency ||
-      row.customer_ref !== request.customerRef ||
-      row.payment_method_token !== request.paymentMethodToken
-    ) {
-      throw new PaymentProviderError(
-        'idempotency_key_reused',
-        `idempotency key ${request.idempotencyKey} was already used for a different charge`,
-      );
-    }
+    const row = await rowOfKey(this.db, 'provider_charges', inserted, request, 'charge');
     return toResult(row);
   }
 
