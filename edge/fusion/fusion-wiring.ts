@@ -37,11 +37,14 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
     decided: (event, candidates) => decisions.attributed(event, candidates),
     stepped: (step) => {
       // a pick refused for the identity of the one track at the lane: decided once that identity settles
-      const open = w.exceptions.list().filter((x) => tracksAtLane(x.event).length > 0);
+      const open = w.exceptions
+        .list()
+        .map((x) => ({ ...x, atLane: tracksAtLane(x.event) }))
+        .filter((x) => x.atLane.length > 0);
       if (open.length === 0) return;
       const tracks = new Map(step.tracks.map((t) => [t.id, t]));
-      for (const { exceptionId, event, candidateSessions } of open) {
-        for (const trackId of tracksAtLane(event)) {
+      for (const { exceptionId, event, candidateSessions, atLane } of open) {
+        for (const trackId of atLane) {
           const track = tracks.get(trackId);
           if (track === undefined) continue;
           const decision = decideOnSettledIdentity(event, track, settings);
