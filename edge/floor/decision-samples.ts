@@ -90,12 +90,13 @@ export class DecisionSamples {
   /**
    * Staff granted a dispute of a line whose event the edge still holds frames of (`held`: the exception staff
    * had assigned, or the clip of a pick the edge billed by itself): the shopper billed did not take it. Kept
-   * once per dispute and event, only with frames; returns the frames copied (0: none held).
+   * once per dispute and event, only with frames; returns the frames copied (0: none held). `line`: the refunded
+   * line (the shopper it billed, what, how many) and who had billed it.
    */
   disputeGranted(
     disputeId: string,
     held: HeldFrames,
-    refunded: { sessionId: string; sku: string; count: number; billedBy: BilledBy },
+    line: { sessionId: string; sku: string; count: number; billedBy: BilledBy },
     now: number,
   ): number {
     const any = this.db.prepare('SELECT 1 FROM exception_frames WHERE exception_id = ? LIMIT 1');
@@ -106,7 +107,7 @@ export class DecisionSamples {
       kind: held.kind,
       lanes: held.lanes,
       reason: 'dispute-granted',
-      ...refunded,
+      ...line,
     };
     return this.keep(`dispute:${disputeId}:${held.framesOf}`, held.framesOf, answer, now);
   }

@@ -199,7 +199,7 @@ export class ExceptionFrames {
     return row?.jpeg;
   }
 
-  /** Deletes exceptions' frames stored before `before` (edge clock); returns how many. Pick clips have their own retention. */
+  /** Deletes exceptions' frames stored before `before` (edge clock); returns how many. Pick clips: pick-clips.ts. */
   prune(before: number): number {
     return this.db
       .prepare(
