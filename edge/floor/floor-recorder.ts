@@ -64,6 +64,7 @@ export class FloorRecorder {
     });
     this.pickClips = new PickClips(db, this.frames, {
       camerasFor: (lanes, max) => camerasForLanes(store, lanes, max),
+      newestFrameTs: (camera) => this.archive.latest(camera)?.captureTs,
       ...(options.pickClips === undefined ? {} : { settings: options.pickClips }),
       ...(options.pickClipCounts === undefined ? {} : { counts: options.pickClipCounts }),
     });

@@ -18,6 +18,11 @@ export interface PickClipSettings {
   maxCameras: number;
   /** Most frames in one clip (default 20). */
   maxFrames: number;
+  /**
+   * A camera whose newest frame is older than the clip's start by more than this is dark and left out (ms;
+   * default 5 s: the frame archive's own lateness bound, above the devices' allowed clock skew of 2 s).
+   */
+  darkAfterMs: number;
   /** How long a clip is kept (ms; default 7 days: disputes come from the receipt, days after the visit). */
   retentionMs: number;
   /**
@@ -31,6 +36,7 @@ export const PICK_CLIP_DEFAULTS: PickClipSettings = {
   marginMs: 1000,
   maxCameras: 2,
   maxFrames: 20,
+  darkAfterMs: 5000,
   retentionMs: 7 * 86_400_000,
   maxBytes: 2_000_000_000,
 };
@@ -56,6 +62,8 @@ export interface HeldFrames {
 export interface PickClipsOptions {
   /** Cameras for an event on these lanes, nearest first, at most `max`. */
   camerasFor: (lanes: readonly string[], max: number) => string[];
+  /** Capture time of the newest frame the archive holds of a camera (undefined: none). */
+  newestFrameTs: (camera: string) => number | undefined;
   settings?: Partial<PickClipSettings>;
   counts?: Partial<PickClipCounts>;
 }
@@ -77,11 +85,24 @@ export class PickClips {
     if (event.kind !== 'pick' || sessionId === null) return;
     const { marginMs, maxCameras, maxFrames } = this.settings;
     const clipId = `pick:${event.eventId}`;
+    const fromTs = event.startTs - marginMs;
+    // a pick is reported once its weight settled: a working camera has sent frames of the clip's start by then;
+    // one that has not is dark, and an edge without vision watches nothing
+    const cameras = this.options
+      .camerasFor(event.lanes, maxCameras)
+      .filter(
+        (c) =>
+          (this.options.newestFrameTs(c) ?? Number.NEGATIVE_INFINITY) >= fromTs - this.settings.darkAfterMs,
+      );
+    if (cameras.length === 0) {
+      this.options.counts?.captured?.('empty', 0);
+      return;
+    }
     this.frames.captureClip(
       {
         clipId,
-        cameras: this.options.camerasFor(event.lanes, maxCameras),
-        fromTs: event.startTs - marginMs,
+        cameras,
+        fromTs,
         toTs: event.endTs + marginMs,
         maxFrames,
         live: false,

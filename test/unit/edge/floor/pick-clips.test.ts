@@ -154,14 +154,27 @@ describe('pick clips', () => {
     expect(clipFrames('back')).toEqual([]);
     const [exception] = exceptions.list();
     expect(recorder.frames.list(exception?.exceptionId ?? '').length).toBeGreaterThan(0);
-    // cameras dark: the capture gives up after 60 s and keeps nothing
-    decisions.attributed(pick('dark', T0 + 20_000, 'alice'), ['alice']);
+    // the cameras stop just before the pick: the capture gives up after 60 s and keeps nothing
+    decisions.attributed(pick('stopped', T0 + 11_000, 'alice'), ['alice']);
     clock.advance(61_000);
     expect(recorder.frames.giveUpOverdue(clock.now())).toBe(1);
-    expect(recorder.pickClips.heldFor('dark', 'alice')).toBeUndefined();
+    expect(recorder.pickClips.heldFor('stopped', 'alice')).toBeUndefined();
     expect((db.prepare('SELECT count(*) AS n FROM pick_clips').get() as { n: number }).n).toBe(0);
     expect(await metric('walkout_edge_pick_clips_total')).toEqual([
       { value: 1, labels: { outcome: 'empty' } },
+    ]);
+  });
+
+  it('watch nothing on an edge whose cameras send no frames (no vision) or went dark', async () => {
+    const { decisions, recorder, film, metric } = setup();
+    decisions.attributed(pick('blind', T0 + 4000, 'alice'), ['alice']);
+    // frames until 10 s, then none: a pick at 20 s starts its clip 9 s after the cameras' last frame
+    film(T0, T0 + 10_000);
+    decisions.attributed(pick('dark', T0 + 20_000, 'alice'), ['alice']);
+    expect(recorder.archive.watching).toBe(0);
+    expect(recorder.frames.isCapturing('pick:blind')).toBe(false);
+    expect(await metric('walkout_edge_pick_clips_total')).toEqual([
+      { value: 2, labels: { outcome: 'empty' } },
     ]);
   });
 
