@@ -12,6 +12,7 @@ import { isProduction, ProductionModeError } from '../shared/production-mode.ts'
 import { compileValidator } from '../shared/validator.ts';
 import type { LostExitSettings } from './checkout/lost-exit.ts';
 import type { RetentionSettings } from './db/edge-retention.ts';
+import type { PickClipSettings } from './floor/pick-clips.ts';
 
 export const EdgeConfigSchema = Type.Object({
   storeConfigPath: Type.String({ minLength: 1 }),
@@ -42,6 +43,9 @@ export const EdgeConfigSchema = Type.Object({
   retainAuditDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650 })),
   retainFramesDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650 })),
   retainTracksDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650 })),
+  /** Clips of the picks the edge bills by itself: days kept, and MB all of them hold at most (floor/pick-clips.ts). */
+  retainPickClipsDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650 })),
+  pickClipsMaxMb: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
   /** Longest a receipt waits for staff decisions (ms; default 120 s); a test or soak run shortens it. */
   exceptionHoldMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
   /** How often disputes granted in the cloud are pulled as training data (ms; default 5 min, #17). */
@@ -73,6 +77,8 @@ const envNames: Record<keyof EdgeConfig, string> = {
   retainAuditDays: 'RETAIN_AUDIT_DAYS',
   retainFramesDays: 'RETAIN_FRAMES_DAYS',
   retainTracksDays: 'RETAIN_TRACKS_DAYS',
+  retainPickClipsDays: 'RETAIN_PICK_CLIPS_DAYS',
+  pickClipsMaxMb: 'PICK_CLIPS_MAX_MB',
   exceptionHoldMs: 'EXCEPTION_HOLD_MS',
   disputePullMs: 'DISPUTE_PULL_MS',
 };
@@ -86,6 +92,8 @@ function numericSettings(env: NodeJS.ProcessEnv): Partial<EdgeConfig> {
     'retainAuditDays',
     'retainFramesDays',
     'retainTracksDays',
+    'retainPickClipsDays',
+    'pickClipsMaxMb',
     'disputePullMs',
   ] as const;
   const settings: Record<string, unknown> = {};
@@ -99,10 +107,11 @@ function numericSettings(env: NodeJS.ProcessEnv): Partial<EdgeConfig> {
 
 const DAY_MS = 86_400_000;
 
-/** The lost-exit and retention options the config names (defaults where unset). */
+/** The lost-exit, retention and pick-clip options the config names (defaults where unset). */
 export function edgeLifetimes(config: EdgeConfig): {
   lostExit: Partial<LostExitSettings>;
   retention: Partial<RetentionSettings>;
+  pickClips: Partial<PickClipSettings>;
 } {
   const days = (d: number | undefined) => (d === undefined ? undefined : d * DAY_MS);
   const retention: Partial<RetentionSettings> = {};
@@ -115,9 +124,14 @@ export function edgeLifetimes(config: EdgeConfig): {
   set('auditMs', days(config.retainAuditDays));
   set('framesMs', days(config.retainFramesDays));
   set('tracksMs', days(config.retainTracksDays));
+  const pickClipsMs = days(config.retainPickClipsDays);
   return {
     lostExit: config.maxVisitMinutes === undefined ? {} : { maxVisitMs: config.maxVisitMinutes * 60_000 },
     retention,
+    pickClips: {
+      ...(pickClipsMs === undefined ? {} : { retentionMs: pickClipsMs }),
+      ...(config.pickClipsMaxMb === undefined ? {} : { maxBytes: config.pickClipsMaxMb * 1_000_000 }),
+    },
   };
 }
 

@@ -98,17 +98,7 @@ export function createEdgeCore(options: EdgeOptions, listening: (url: string) =>
   const alert = (raised: Alert | undefined): void => {
     if (raised !== undefined) outputs.publish('alert', raised);
   };
-  const recorder = new FloorRecorder({
-    store: index,
-    db,
-    clock,
-    timers: options.timers,
-    frameRetentionMs: options.retention?.framesMs ?? DEFAULT_RETENTION.framesMs,
-    trackRetentionMs: options.retention?.tracksMs ?? DEFAULT_RETENTION.tracksMs,
-    cameraOf: (id) => calibrations.camera(id),
-    onFrames: (exceptionId, frames, complete) =>
-      hub.publish('exception-frames', { exceptionId, frames, complete }),
-  });
+  const recorder = floorRecorderOf(options, { store: index, db, clock, calibrations, metrics, hub });
   const exitAlerts = new UnresolvedExitAlerts({
     alerts,
     openFor: (sessionId) => exceptions.openFor(sessionId),
@@ -163,4 +153,29 @@ function edgeState(storeId: string, sessions: SessionStore, outbox: Outbox): Edg
     })),
     outbox: outbox.counts(),
   };
+}
+
+/** The floor's recorder: exception frames, pick clips, tracks and decision samples, with their retentions. */
+function floorRecorderOf(
+  options: EdgeOptions,
+  parts: Pick<EdgeCore, 'store' | 'db' | 'clock' | 'calibrations' | 'metrics' | 'hub'>,
+): FloorRecorder {
+  const { store, db, clock, calibrations, metrics, hub } = parts;
+  return new FloorRecorder({
+    store,
+    db,
+    clock,
+    timers: options.timers,
+    frameRetentionMs: options.retention?.framesMs ?? DEFAULT_RETENTION.framesMs,
+    trackRetentionMs: options.retention?.tracksMs ?? DEFAULT_RETENTION.tracksMs,
+    cameraOf: (id) => calibrations.camera(id),
+    onFrames: (exceptionId, frames, complete) =>
+      hub.publish('exception-frames', { exceptionId, frames, complete }),
+    ...(options.pickClips === undefined ? {} : { pickClips: options.pickClips }),
+    pickClipCounts: {
+      captured: (outcome) => metrics.pickClips.inc({ outcome }),
+      evicted: (reason, clips) => metrics.pickClipsEvicted.inc({ reason }, clips),
+      held: (bytes) => metrics.pickClipBytes.set(bytes),
+    },
+  });
 }

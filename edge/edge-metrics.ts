@@ -155,6 +155,23 @@ function housekeepingMetrics(registry: Registry) {
       labelNames: ['table'],
       registers: [registry],
     }),
+    pickClips: new Counter({
+      name: 'walkout_edge_pick_clips_total',
+      help: 'Clips of picks the edge attributed by itself, by outcome (kept, or empty: no camera frame in the window)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    pickClipsEvicted: new Counter({
+      name: 'walkout_edge_pick_clips_evicted_total',
+      help: 'Pick clips deleted, by reason (age: past their retention; bytes: the oldest above the byte bound)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    pickClipBytes: new Gauge({
+      name: 'walkout_edge_pick_clip_bytes',
+      help: 'JPEG bytes the pick clips hold (bounded by PICK_CLIPS_MAX_MB)',
+      registers: [registry],
+    }),
     sessionsClosedWithoutExitScan: new Counter({
       name: 'walkout_edge_sessions_closed_without_exit_scan_total',
       help: 'Sessions closed without an exit scan, by what closed them (cameras saw the exit, or the maximum visit time)',

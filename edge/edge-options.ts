@@ -9,6 +9,7 @@ import type { Timers } from '../shared/timers.ts';
 import type { BehaviourSettings } from './behaviour/behaviour-settings.ts';
 import type { LostExitSettings } from './checkout/lost-exit.ts';
 import type { RetentionSettings } from './db/edge-retention.ts';
+import type { PickClipSettings } from './floor/pick-clips.ts';
 import type { DeviceTimeWindow } from './mqtt/device-time-window.ts';
 import type { VisionConfig } from './vision/vision-config.ts';
 
@@ -59,6 +60,8 @@ export interface EdgeOptions {
   behaviour?: Partial<BehaviourSettings>;
   /** How long the edge keeps what it no longer needs (db/retention.ts; default DEFAULT_RETENTION). */
   retention?: Partial<RetentionSettings>;
+  /** Clips of the picks the edge bills by itself (floor/pick-clips.ts; default PICK_CLIP_DEFAULTS). */
+  pickClips?: Partial<PickClipSettings>;
   /** Entry scans older than this (ms) are refused (a store's edge: STORE_STALE_ENTRY_SCAN_MS); default any age. */
   staleEntryScanMs?: number;
   /** Ceiling-camera tracking (edge/vision); off when undefined. */

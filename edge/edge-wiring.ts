@@ -135,6 +135,7 @@ function disputePull(core: EdgeCore): DisputePull {
     db: core.db,
     exceptions: core.exceptions,
     samples: core.recorder.samples,
+    pickClips: core.recorder.pickClips,
     clock: core.clock,
     logger: options.logger.child({ component: 'dispute-pull' }),
     timers: options.timers,

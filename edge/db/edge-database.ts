@@ -140,6 +140,20 @@ const migrations: string[] = [
      cursor TEXT NOT NULL,
      updated_at REAL NOT NULL
    );`,
+  // #17: the clip of every pick the edge attributed by itself (its frames are in exception_frames under
+  // clip_id), so a dispute granted on the line becomes training data; bounded by age and total bytes
+  `CREATE TABLE pick_clips (
+     clip_id TEXT PRIMARY KEY,
+     event_id TEXT NOT NULL,
+     session_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     lanes TEXT NOT NULL,
+     stored_at REAL NOT NULL,
+     frames INTEGER NOT NULL,
+     bytes INTEGER NOT NULL
+   );
+   CREATE INDEX pick_clips_event ON pick_clips (event_id);
+   CREATE INDEX pick_clips_stored ON pick_clips (stored_at);`,
 ];
 
 /** Opens (and migrates) the edge database; ':memory:' for tests. */

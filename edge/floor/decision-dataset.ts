@@ -44,6 +44,8 @@ export interface DatasetManifest {
       reason: string;
       sku?: string;
       count?: number;
+      /** not-this-shopper: who had billed the line, `staff` (floor view) or `edge` (by itself). */
+      billedBy?: string;
     };
     images: Array<{
       file: string;

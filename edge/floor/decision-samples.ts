@@ -1,12 +1,13 @@
 // The data flywheel's store: every staff decision on the floor view (an exception assigned or dropped), and
-// every dispute staff granted in the cloud on an event staff had assigned, kept with the camera frames around
-// its event and, for each frame, the people the edge tracked in it (their floor position projected into the
-// picture as a box; the one billed marked). `npm run dataset:export` writes them as a labelled dataset.
+// every dispute staff granted in the cloud on an event staff had assigned or the edge billed by itself (its
+// pick clip), kept with the camera frames around its event and, for each frame, the people the edge tracked
+// in it (their floor position projected into the picture as a box; the one billed marked). `npm run dataset:export` writes them as a labelled dataset.
 // Bounded: by age (edge retention) and by count (the oldest go first).
 import { floorToImage } from '../../shared/camera-projection.ts';
 import type { Camera } from '../../shared/store-config.ts';
 import type { EdgeDatabase } from '../db/edge-database.ts';
 import type { StaffException } from '../fusion/exception-queue.ts';
+import type { HeldFrames } from './pick-clips.ts';
 
 /** What staff decided, as the dataset labels it. `sessionId` stays on the edge: the export leaves it out. */
 export interface DecidedAnswer {
@@ -25,9 +26,16 @@ export interface DecidedAnswer {
   sku?: string;
   count?: number;
   sessionId?: string;
+  /**
+   * not-this-shopper: who had billed the line — `staff` (an exception assigned on the floor view) or `edge`
+   * (attributed by the edge alone: one of its silent errors).
+   */
+  billedBy?: BilledBy;
 }
 
 export type DecisionSource = 'floor' | 'dispute';
+
+export type BilledBy = 'staff' | 'edge';
 
 /** A person in a kept frame: a box in the camera's pixels around their tracked floor position. */
 export interface FramePerson {
@@ -80,26 +88,28 @@ export class DecisionSamples {
   }
 
   /**
-   * Staff granted a dispute of a line whose event staff had assigned (`exception`, whose frames the edge still
-   * holds): the shopper billed did not take it. Kept once per dispute and event, only with frames; returns the frames copied (0: none held).
+   * Staff granted a dispute of a line whose event the edge still holds frames of (`held`: the exception staff
+   * had assigned, or the clip of a pick the edge billed by itself): the shopper billed did not take it. Kept
+   * once per dispute and event, only with frames; returns the frames copied (0: none held). `line`: the refunded
+   * line (the shopper it billed, what, how many) and who had billed it.
    */
   disputeGranted(
     disputeId: string,
-    exception: StaffException,
-    refunded: { sessionId: string; sku: string; count: number },
+    held: HeldFrames,
+    line: { sessionId: string; sku: string; count: number; billedBy: BilledBy },
     now: number,
   ): number {
-    const held = this.db.prepare('SELECT 1 FROM exception_frames WHERE exception_id = ? LIMIT 1');
-    if (held.get(exception.exceptionId) === undefined) return 0;
+    const any = this.db.prepare('SELECT 1 FROM exception_frames WHERE exception_id = ? LIMIT 1');
+    if (any.get(held.framesOf) === undefined) return 0;
     const answer: DecidedAnswer = {
       outcome: 'not-this-shopper',
       source: 'dispute',
-      kind: exception.event.kind,
-      lanes: exception.event.lanes,
+      kind: held.kind,
+      lanes: held.lanes,
       reason: 'dispute-granted',
-      ...refunded,
+      ...line,
     };
-    return this.keep(`dispute:${disputeId}:${exception.exceptionId}`, exception.exceptionId, answer, now);
+    return this.keep(`dispute:${disputeId}:${held.framesOf}`, held.framesOf, answer, now);
   }
 
   /** Stores a sample (once per key) with the frames kept for `framesOf`; drops the oldest above the bound. */

@@ -1,6 +1,7 @@
 // Camera frames kept with a staff exception: from the cameras that see the event's lanes, ~2 s before the
 // event began to ~2 s after it ended, taken from the frame archive (frames that arrive after the exception
-// opened are still added). Stored in the edge database so they survive a restart and back a dispute.
+// opened are still added). Stored in the edge database so they survive a restart and back a dispute. The same
+// capture keeps the short clip of every pick the edge attributed by itself (pick-clips.ts), under its own id.
 import type { EdgeDatabase } from '../db/edge-database.ts';
 import type { StaffException } from '../fusion/exception-queue.ts';
 import type { ArchivedFrame, FrameArchive } from '../vision/frame-archive.ts';
@@ -28,6 +29,26 @@ export interface ExceptionFramesOptions {
   onUpdate: (exceptionId: string, frames: FrameInfo[], complete: boolean) => void;
 }
 
+/** A window of camera frames to keep under one id. */
+export interface ClipRequest {
+  /** The id its frames are stored under: an exception's, or a pick clip's. */
+  clipId: string;
+  cameras: readonly string[];
+  /** Capture-time window (ms, the cameras' clock). */
+  fromTs: number;
+  toTs: number;
+  maxFrames: number;
+  /** Store each frame as it comes (staff are watching), or all at once when the window is over. */
+  live: boolean;
+}
+
+/** What a capture stored. */
+export interface StoredClip {
+  frames: number;
+  /** JPEG bytes. */
+  bytes: number;
+}
+
 interface Capture {
   /** Stops watching the archive. */
   cancel: () => void;
@@ -38,7 +59,7 @@ interface Capture {
 }
 
 export class ExceptionFrames {
-  /** by exception id: the captures still waiting for frames */
+  /** by clip id (an exception's id, or a pick clip's): the captures still waiting for frames */
   private readonly capturing = new Map<string, Capture>();
   private readonly marginMs: number;
   private readonly maxFrames: number;
@@ -57,39 +78,76 @@ export class ExceptionFrames {
   /** Starts keeping the frames around an exception's event; `now` is the edge clock (for retention). */
   capture(exception: StaffException, now: number): void {
     const { exceptionId, event } = exception;
-    if (this.capturing.has(exceptionId)) return;
-    const cameras = this.options.camerasFor(event.lanes);
-    // a store without cameras: nothing to keep, nothing to announce
-    if (cameras.length === 0) return;
+    this.captureClip(
+      {
+        clipId: exceptionId,
+        cameras: this.options.camerasFor(event.lanes),
+        fromTs: event.startTs - this.marginMs,
+        toTs: event.endTs + this.marginMs,
+        maxFrames: this.maxFrames,
+        live: true,
+      },
+      now,
+      (complete) => this.options.onUpdate(exceptionId, this.list(exceptionId), complete),
+    );
+  }
+
+  /**
+   * Keeps the archive's frames of a clip's cameras and window under its id (the frames of an exception, or of
+   * a pick's clip: pick-clips.ts). Live: each frame is stored as it comes and `update(false)` announces the
+   * first ones (staff watch an exception's frames arrive). Batched: the frames are held (the archive's own
+   * buffers, no copy) and stored in one transaction when the window is over, so a clip costs one disk sync
+   * and the frame path a list push; `update(true)` then runs inside that transaction (what it writes commits
+   * with the frames). `update(true, stored)` always comes once, when no more frames will (not for a store
+   * without cameras: nothing to keep, nothing to announce).
+   */
+  captureClip(clip: ClipRequest, now: number, update: (complete: boolean, stored: StoredClip) => void): void {
+    const { clipId, cameras } = clip;
+    if (this.capturing.has(clipId) || cameras.length === 0) return;
     const insert = this.db.prepare(
       'INSERT OR IGNORE INTO exception_frames (exception_id, camera, capture_ts, jpeg, stored_at) VALUES (?, ?, ?, ?, ?)',
     );
-    let stored = 0;
+    const stored: StoredClip = { frames: 0, bytes: 0 };
+    const store = (frame: ArchivedFrame) => {
+      if (insert.run(clipId, frame.camera, frame.captureTs, frame.jpeg, now).changes === 0) return;
+      stored.frames++;
+      stored.bytes += frame.jpeg.length;
+    };
+    const held: ArchivedFrame[] = [];
     let announced = false;
     let done = false;
     const finish = () => {
       if (done) return;
       done = true;
-      this.capturing.delete(exceptionId);
-      this.options.onUpdate(exceptionId, this.list(exceptionId), true);
+      this.capturing.delete(clipId);
+      if (clip.live) update(true, stored);
+      else
+        this.db.transaction(() => {
+          for (const frame of held) store(frame);
+          update(true, stored);
+        })();
     };
-    const cancel = this.archive.watch(cameras, event.startTs - this.marginMs, event.endTs + this.marginMs, {
+    const cancel = this.archive.watch(cameras, clip.fromTs, clip.toTs, {
       frame: (frame: ArchivedFrame) => {
-        if (stored >= this.maxFrames) return;
-        stored += insert.run(exceptionId, frame.camera, frame.captureTs, frame.jpeg, now).changes;
+        if (!clip.live) {
+          if (held.length < clip.maxFrames) held.push(frame);
+          return;
+        }
+        if (stored.frames >= clip.maxFrames) return;
+        store(frame);
         // announce the first frames as soon as they are stored; the rest when the window is over
-        if (!announced && this.capturing.has(exceptionId)) {
+        if (!announced && this.capturing.has(clipId)) {
           announced = true;
-          this.options.onUpdate(exceptionId, this.list(exceptionId), false);
+          update(false, stored);
         }
       },
       done: finish,
     });
     if (done) return;
-    this.capturing.set(exceptionId, { cancel, finish, giveUpAt: now + this.giveUpAfterMs });
-    if (stored > 0) {
+    this.capturing.set(clipId, { cancel, finish, giveUpAt: now + this.giveUpAfterMs });
+    if (clip.live && stored.frames > 0) {
       announced = true;
-      this.options.onUpdate(exceptionId, this.list(exceptionId), false);
+      update(false, stored);
     }
   }
 
@@ -141,9 +199,13 @@ export class ExceptionFrames {
     return row?.jpeg;
   }
 
-  /** Deletes frames stored before `before` (edge clock); returns how many. */
+  /** Deletes exceptions' frames stored before `before` (edge clock); returns how many. Pick clips: pick-clips.ts. */
   prune(before: number): number {
-    return this.db.prepare('DELETE FROM exception_frames WHERE stored_at < ?').run(before).changes;
+    return this.db
+      .prepare(
+        'DELETE FROM exception_frames WHERE stored_at < ? AND exception_id NOT IN (SELECT clip_id FROM pick_clips)',
+      )
+      .run(before).changes;
   }
 
   stop(): void {

@@ -80,6 +80,7 @@ export class DecisionBook {
     });
     if (exception === undefined) {
       this.closeReturnedAgeChecks(event);
+      recorder.attributedAlone(event);
       return;
     }
     metrics.exceptions.inc({ reason: exception.reason });

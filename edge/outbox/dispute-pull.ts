@@ -1,16 +1,18 @@
 // Brings the disputes staff granted in the cloud back to the edge as training data (#17): the cloud cannot
 // keep them with frames (it has none), the edge can. Pulled over the store link like the shoppers' flags, every
 // few minutes, page by page after a cursor kept in the edge database (a restart goes on where it stopped), with
-// backoff while the cloud is unreachable. Each granted line whose pick staff had assigned on the floor view, and
-// whose frames the edge still holds, becomes a `not-this-shopper` decision sample; other lines (picks the edge
-// attributed by itself keep no frames, or frames already past retention) are counted and passed over.
+// backoff while the cloud is unreachable. Each granted line whose pick staff had assigned on the floor view, or
+// the edge had billed by itself (its pick clip), and whose frames the edge still holds, becomes a
+// `not-this-shopper` decision sample; lines whose frames are gone (past retention, evicted, cameras dark) are
+// counted and passed over.
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import { type GrantedDispute, GrantedDisputesPageSchema } from '../../shared/schemas/granted-disputes.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import { compileValidator, parseJson } from '../../shared/validator.ts';
 import type { EdgeDatabase } from '../db/edge-database.ts';
-import type { DecisionSamples } from '../floor/decision-samples.ts';
+import type { BilledBy, DecisionSamples } from '../floor/decision-samples.ts';
+import type { HeldFrames, PickClips } from '../floor/pick-clips.ts';
 import type { ExceptionQueue } from '../fusion/exception-queue.ts';
 import { requestCloud } from './store-link-request.ts';
 
@@ -41,6 +43,8 @@ export interface DisputePullOptions {
   db: EdgeDatabase;
   exceptions: ExceptionQueue;
   samples: DecisionSamples;
+  /** Clips of the picks the edge billed by itself. */
+  pickClips: PickClips;
   clock: Clock;
   logger: Logger;
   /** Default: wall-clock timers. */
@@ -60,7 +64,8 @@ export class DisputePull {
   private pulling: Promise<void> | undefined;
   /** Failed pulls in a row: the wait doubles with each, and the failure is logged once per streak. */
   private failures = 0;
-  readonly stats = { disputes: 0, samples: 0, withoutFrames: 0 };
+  /** samples: kept; of them autoBilled: on picks the edge had billed by itself (from their clips). */
+  readonly stats = { disputes: 0, samples: 0, autoBilled: 0, withoutFrames: 0 };
 
   constructor(private readonly options: DisputePullOptions) {
     this.settings = { ...DISPUTE_PULL_DEFAULTS, ...options.settings };
@@ -145,19 +150,24 @@ export class DisputePull {
     }
   }
 
-  /** A granted dispute: a sample for each of its events staff had assigned to this shopper, frames permitting. */
+  /**
+   * A granted dispute: a sample for each of its events staff had assigned to this shopper, or else the edge
+   * had billed them by itself (its pick clip), frames permitting.
+   */
   private keep(dispute: GrantedDispute): void {
     this.stats.disputes++;
     let kept = 0;
     for (const eventId of dispute.eventIds) {
-      for (const exception of this.options.exceptions.assignedFor(eventId, dispute.visitId)) {
+      for (const { held, billedBy } of this.framesOf(eventId, dispute.visitId)) {
         const frames = this.options.samples.disputeGranted(
           dispute.disputeId,
-          exception,
-          { sessionId: dispute.visitId, sku: dispute.sku, count: dispute.quantity },
+          held,
+          { sessionId: dispute.visitId, sku: dispute.sku, count: dispute.quantity, billedBy },
           this.options.clock.now(),
         );
-        if (frames > 0) kept++;
+        if (frames === 0) continue;
+        kept++;
+        if (billedBy === 'edge') this.stats.autoBilled++;
       }
     }
     if (kept === 0) this.stats.withoutFrames++;
@@ -166,6 +176,18 @@ export class DisputePull {
       { disputeId: dispute.disputeId, samples: kept },
       kept > 0 ? 'granted dispute kept as training data' : 'granted dispute has no frames on this edge',
     );
+  }
+
+  /** The frames the edge holds of a billed event: staff's exceptions for it, else the edge's own pick clip. */
+  private framesOf(eventId: string, sessionId: string): Array<{ held: HeldFrames; billedBy: BilledBy }> {
+    const assigned = this.options.exceptions.assignedFor(eventId, sessionId);
+    if (assigned.length > 0)
+      return assigned.map(({ exceptionId, event }) => ({
+        held: { framesOf: exceptionId, kind: event.kind, lanes: event.lanes },
+        billedBy: 'staff',
+      }));
+    const clip = this.options.pickClips.heldFor(eventId, sessionId);
+    return clip === undefined ? [] : [{ held: clip, billedBy: 'edge' }];
   }
 
   private recovered(): void {

@@ -2,7 +2,8 @@
 // on the floor view (kept with its camera frames), the shopper was billed and disputed the line, staff in the
 // cloud approved it; the edge's pull over its store link (the cloud on PGlite, listening on loopback) finds the
 // event, keeps a `not-this-shopper` sample with the frames, remembers its cursor across a restart, and
-// `npm run dataset:export` writes the sample beside the floor decision, marked `source: dispute`.
+// `npm run dataset:export` writes the sample beside the floor decision, marked `source: dispute`. The same for
+// a pick the edge billed by itself (no exception): its pick clip gives the sample its frames.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,6 +61,27 @@ const PICK: ShelfEvent = {
   attribution: 'unattributed',
 };
 
+const T1 = T0 + 100_000;
+const AUTO_SESSION = `visit-auto-${Date.now()}`;
+const AUTO_SKU = 'SKU-0082';
+/** Four bags of chips (3.09 each) from S03-L01, a lane two cameras see, billed by the cameras alone. */
+const AUTO_PICK: ShelfEvent = {
+  ...PICK,
+  eventId: 'S03-LC01-1700000200000',
+  shelf: 'S03',
+  lane: 'S03-L01',
+  lanes: ['S03-L01'],
+  loadCell: 'S03-LC01',
+  startTs: T1,
+  endTs: T1 + 600,
+  peakTs: T1 + 300,
+  deltaGrams: -522,
+  hypotheses: [{ sku: AUTO_SKU, count: 4, likelihood: 0.9 }],
+  sessionId: AUTO_SESSION,
+  attribution: 'vision',
+  confidence: 0.9,
+};
+
 describe('granted disputes become training data on the edge', () => {
   let cloud: TestCloud;
   let cloudUrl: string;
@@ -93,9 +115,60 @@ describe('granted disputes become training data on the edge', () => {
       db,
       exceptions,
       samples: recorder.samples,
+      pickClips: recorder.pickClips,
       clock,
       logger,
     });
+
+  /**
+   * The cloud bills the visit with this pick (as the edge attributed it) and the shopper disputes the line;
+   * above the auto-refund limit, so the dispute waits for staff.
+   */
+  const billAndDispute = async (visitId: string, pick: ShelfEvent, attribution: 'staff' | 'vision') => {
+    const { sku, count } = pick.hypotheses[0] ?? { sku: '', count: 0 };
+    const shopper = await newShopper(cloud.cloud, 'tok_visa');
+    const visit = {
+      ...visitOf(shopper.accountId, [{ sku, quantity: count }], visitId),
+      events: [
+        {
+          eventId: pick.eventId,
+          ...{ kind: 'pick' as const, sku, count, lane: pick.lane, ts: pick.peakTs },
+          attribution,
+          ...(pick.confidence === undefined ? {} : { confidence: pick.confidence }),
+        },
+      ],
+    };
+    const upload = await uploadVisit(cloud, visit);
+    expect(upload.json()).toMatchObject({ status: 'paid' });
+    const { receiptId } = upload.json<{ receiptId: string }>();
+    const url = `/v1/me/receipts/${receiptId}/lines/1/disputes`;
+    const opened = await asShopper(cloud.cloud, shopper, 'POST', url, { reason: 'Not me' });
+    expect(opened.json()).toMatchObject({ status: 'pending_review' });
+    return { shopper, disputeId: opened.json<{ disputeId: string }>().disputeId };
+  };
+
+  /** Staff in the cloud approve the dispute: the line is refunded. */
+  const grant = async (disputeId: string) => {
+    const staff = (
+      await cloud.cloud.app.inject({
+        method: 'POST',
+        url: '/v1/auth/sessions',
+        payload: { email: STAFF_LOGIN.email, password: STAFF_LOGIN.password },
+      })
+    ).json<{ token: string }>();
+    const url = `/v1/staff/disputes/${disputeId}/decision`;
+    const approved = await asShopper(cloud.cloud, staff, 'POST', url, { decision: 'approve' });
+    expect(approved.json()).toMatchObject({ status: 'refunded' });
+  };
+
+  /** `npm run dataset:export` of everything the edge database holds; its manifest. */
+  const exportDataset = async (): Promise<DatasetManifest> => {
+    const out = join(mkdtempSync(join(tmpdir(), 'walkout-dataset-')), 'ds');
+    const since = new Date(0).toISOString();
+    const args = ['tsx', 'scripts/dataset-export.ts', '--since', since, '--out', out, '--db', dbPath];
+    await run('npx', args, { timeout: 60_000 });
+    return JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as DatasetManifest;
+  };
 
   it('keeps a granted dispute of a staff-assigned pick with its frames, once, and exports it', async () => {
     // the edge: staff assign the unattributed pick to the shopper on the floor view, with the frames around it
@@ -121,55 +194,17 @@ describe('granted disputes become training data on the edge', () => {
     exceptions.assign(exception.exceptionId, choice, 'sam', clock.now(), () => true);
     recorder.decided(exception, answerOf(exception, choice));
 
-    // the cloud: the visit billed with that event, disputed by the shopper, approved by staff
-    const shopper = await newShopper(cloud.cloud, 'tok_visa');
-    const visit = {
-      ...visitOf(shopper.accountId, [{ sku: 'SKU-0007', quantity: 2 }], SESSION),
-      events: [
-        {
-          eventId: PICK.eventId,
-          kind: 'pick' as const,
-          sku: 'SKU-0007',
-          count: 2,
-          lane: PICK.lane,
-          ts: PICK.peakTs,
-          attribution: 'staff' as const,
-        },
-      ],
-    };
-    const upload = await uploadVisit(cloud, visit);
-    expect(upload.json()).toMatchObject({ status: 'paid' });
-    const { receiptId } = upload.json<{ receiptId: string }>();
-    const opened = await asShopper(
-      cloud.cloud,
-      shopper,
-      'POST',
-      `/v1/me/receipts/${receiptId}/lines/1/disputes`,
-      {
-        reason: 'Not me',
-      },
-    );
-    expect(opened.json()).toMatchObject({ status: 'pending_review' });
-    const { disputeId } = opened.json<{ disputeId: string }>();
-    const staff = (
-      await cloud.cloud.app.inject({
-        method: 'POST',
-        url: '/v1/auth/sessions',
-        payload: { email: STAFF_LOGIN.email, password: STAFF_LOGIN.password },
-      })
-    ).json<{ token: string }>();
+    // the cloud: the visit billed with that event, disputed by the shopper
+    const { shopper, disputeId } = await billAndDispute(SESSION, PICK, 'staff');
 
     // nothing granted yet: the pull keeps nothing and sets no cursor
     const credential = cloud.credentials[SAMPLE_STORE_ID] as string;
     const pull = pullFor(credential);
     await pull.pullOnce();
-    expect(pull.stats).toEqual({ disputes: 0, samples: 0, withoutFrames: 0 });
+    expect(pull.stats).toEqual({ disputes: 0, samples: 0, autoBilled: 0, withoutFrames: 0 });
     expect(pull.cursor()).toBeUndefined();
 
-    const approved = await asShopper(cloud.cloud, staff, 'POST', `/v1/staff/disputes/${disputeId}/decision`, {
-      decision: 'approve',
-    });
-    expect(approved.json()).toMatchObject({ status: 'refunded' });
+    await grant(disputeId);
 
     // only the store's own edge reads them
     const foreign = await fetch(`${cloudUrl}/v1/stores/${SAMPLE_STORE_ID}/disputes/decided`, {
@@ -179,7 +214,7 @@ describe('granted disputes become training data on the edge', () => {
 
     clock.advance(60_000);
     await pull.pullOnce();
-    expect(pull.stats).toEqual({ disputes: 1, samples: 1, withoutFrames: 0 });
+    expect(pull.stats).toEqual({ disputes: 1, samples: 1, autoBilled: 0, withoutFrames: 0 });
     expect(pull.cursor()).toMatch(new RegExp(`^\\d+\\.${disputeId}$`));
     const samples = [...recorder.samples.since(0)];
     expect(samples.map((s) => s.answer)).toEqual([
@@ -198,6 +233,7 @@ describe('granted disputes become training data on the edge', () => {
         lanes: ['S06-L03'],
         reason: 'dispute-granted',
         ...choice,
+        billedBy: 'staff',
       },
     ]);
     expect(samples[1]?.frames.length).toBe(frameCount);
@@ -208,24 +244,7 @@ describe('granted disputes become training data on the edge', () => {
     expect(restarted.stats.disputes).toBe(0);
     expect([...recorder.samples.since(0)]).toHaveLength(2);
 
-    const out = join(mkdtempSync(join(tmpdir(), 'walkout-dataset-')), 'ds');
-    await run(
-      'npx',
-      [
-        'tsx',
-        'scripts/dataset-export.ts',
-        '--since',
-        new Date(0).toISOString(),
-        '--out',
-        out,
-        '--db',
-        dbPath,
-      ],
-      {
-        timeout: 60_000,
-      },
-    );
-    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as DatasetManifest;
+    const manifest = await exportDataset();
     expect(manifest.counts).toMatchObject({ samples: 2, assigned: 1, 'not-this-shopper': 1 });
     expect(manifest.samples.map((s) => [s.decision.source, s.decision.outcome, s.images.length])).toEqual([
       ['floor', 'assigned', frameCount],
@@ -233,6 +252,102 @@ describe('granted disputes become training data on the edge', () => {
     ]);
     // no shopper, session, dispute, exception or event id in what was written
     for (const id of [SESSION, shopper.accountId, disputeId, exception.exceptionId, PICK.eventId])
+      expect(JSON.stringify(manifest)).not.toContain(id);
+  }, 90_000);
+
+  it('keeps a granted dispute of a pick the edge billed by itself, from its clip, and exports it', async () => {
+    // the edge: the pick is billed to the one shopper the cameras saw at the lane, with no exception; the
+    // frames around it (the lane's two cameras) are kept as its clip, the shopper tracked in front of the shelf
+    const lane = store.laneById.get(AUTO_PICK.lane)?.lane;
+    if (lane === undefined) throw new Error('no such lane');
+    const cameras = camerasForLanes(store, AUTO_PICK.lanes);
+    expect(cameras).toHaveLength(2);
+    const jpeg = await sharp({
+      create: { width: 640, height: 480, channels: 3, background: { r: 120, g: 110, b: 100 } },
+    })
+      .jpeg()
+      .toBuffer();
+    const film = (from: number, to: number) => {
+      for (let ts = from; ts <= to; ts += 250) {
+        recorder.tracksUpdated({
+          v: 1,
+          ts,
+          droppedFrames: 0,
+          tracks: [
+            {
+              id: 'track-auto',
+              sessionId: AUTO_SESSION,
+              state: 'confirmed',
+              x: lane.position.x,
+              y: lane.position.y + 0.5,
+              vx: 0,
+              vy: 0,
+              hands: [],
+              confidence: 0.9,
+              lastSeenTs: ts,
+            },
+          ],
+        });
+        for (const camera of cameras) recorder.frameArrived(camera, ts, jpeg);
+      }
+    };
+    film(T1 - 5000, T1);
+    recorder.attributedAlone(AUTO_PICK);
+    film(T1 + 250, T1 + 4000);
+    const clip = recorder.pickClips.heldFor(AUTO_PICK.eventId, AUTO_SESSION);
+    if (clip === undefined) throw new Error('the pick should have its clip');
+    const clipFrames = recorder.frames.list(clip.framesOf).length;
+    // 1 s before to 1 s after the pick (0.6 s) at 2 frames a second, from each camera
+    expect(clipFrames).toBe(2 * 6);
+
+    // the cloud: billed, disputed, approved by staff
+    const { shopper, disputeId } = await billAndDispute(AUTO_SESSION, AUTO_PICK, 'vision');
+    await grant(disputeId);
+
+    clock.advance(60_000);
+    const pull = pullFor(cloud.credentials[SAMPLE_STORE_ID] as string);
+    await pull.pullOnce();
+    expect(pull.stats).toEqual({ disputes: 1, samples: 1, autoBilled: 1, withoutFrames: 0 });
+    const sample = [...recorder.samples.since(0)].at(-1);
+    expect(sample?.answer).toEqual({
+      outcome: 'not-this-shopper',
+      source: 'dispute',
+      kind: 'pick',
+      lanes: AUTO_PICK.lanes,
+      reason: 'dispute-granted',
+      sessionId: AUTO_SESSION,
+      sku: AUTO_SKU,
+      count: 4,
+      billedBy: 'edge',
+    });
+    expect(sample?.frames).toHaveLength(clipFrames);
+    // the shopper billed is boxed and marked in the frames of the camera that sees them
+    expect(sample?.frames.some((f) => f.people.some((p) => p.actor))).toBe(true);
+
+    const manifest = await exportDataset();
+    expect(manifest.counts).toMatchObject({ samples: 3, 'not-this-shopper': 2 });
+    const exported = manifest.samples.at(-1);
+    expect(exported?.decision).toEqual({
+      outcome: 'not-this-shopper',
+      source: 'dispute',
+      kind: 'pick',
+      lanes: AUTO_PICK.lanes,
+      reason: 'dispute-granted',
+      sku: AUTO_SKU,
+      count: 4,
+      billedBy: 'edge',
+    });
+    expect(exported?.images).toHaveLength(clipFrames);
+    expect(exported?.images.some((i) => i.actorBox !== null)).toBe(true);
+    for (const image of exported?.images ?? []) expect(manifest.files[image.file]).toMatch(/^[0-9a-f]{64}$/);
+    for (const id of [
+      AUTO_SESSION,
+      shopper.accountId,
+      disputeId,
+      AUTO_PICK.eventId,
+      'track-auto',
+      clip.framesOf,
+    ])
       expect(JSON.stringify(manifest)).not.toContain(id);
   }, 90_000);
 
@@ -244,6 +359,7 @@ describe('granted disputes become training data on the edge', () => {
       db,
       exceptions,
       samples: recorder.samples,
+      pickClips: recorder.pickClips,
       clock,
       logger,
       settings: { everyMs: 1000, maxBackoffMs: 3000 },

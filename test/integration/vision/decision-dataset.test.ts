@@ -140,6 +140,18 @@ describe('staff decisions become training data', () => {
     await api(`/floor/api/exceptions/${putBack.exceptionId}/assign`, { sessionId, sku: MISPLACED, count: 1 });
     // whatever else the edge could not settle is dropped: a decision too
     const truth = await done;
+    // alice's two picks, which the edge billed by itself (she was alone), each kept a clip of CAM1's frames
+    const clipsKept = await waitFor(
+      "the picks' clips stored",
+      async () => {
+        const metrics = await (await api('/metrics')).text();
+        const kept = /^walkout_edge_pick_clips_total\{outcome="kept"\} (\d+)$/m.exec(metrics)?.[1];
+        return Number(kept ?? 0) >= 2 ? Number(kept) : undefined;
+      },
+      15_000,
+      250,
+    );
+    expect(clipsKept).toBe(2);
     for (const other of (await state()).exceptions)
       await api(`/floor/api/exceptions/${other.exceptionId}/drop`, { note: 'test' });
     await waitFor(

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EdgeConfigError, edgeLifetimes, loadEdgeConfig } from '../../../edge/edge-config.ts';
 
-describe('edge config: maximum visit time and retentions', () => {
+describe('edge config: maximum visit time, retentions and pick clips', () => {
   it('are unset by default (the stages use their documented defaults)', () => {
-    expect(edgeLifetimes(loadEdgeConfig({}))).toEqual({ lostExit: {}, retention: {} });
+    expect(edgeLifetimes(loadEdgeConfig({}))).toEqual({ lostExit: {}, retention: {}, pickClips: {} });
   });
 
   it('read minutes and days from the environment', () => {
@@ -19,7 +19,13 @@ describe('edge config: maximum visit time and retentions', () => {
         decidedExceptionsMs: 60 * 86_400_000,
         deliveredOutboxMs: 43_200_000,
       },
+      pickClips: {},
     });
+  });
+
+  it("read the pick clips' days and megabytes", () => {
+    const config = loadEdgeConfig({ RETAIN_PICK_CLIPS_DAYS: '2', PICK_CLIPS_MAX_MB: '500' });
+    expect(edgeLifetimes(config).pickClips).toEqual({ retentionMs: 2 * 86_400_000, maxBytes: 500_000_000 });
   });
 
   it.each([
@@ -28,6 +34,10 @@ describe('edge config: maximum visit time and retentions', () => {
     ['MAX_VISIT_MINUTES', '90.5'],
     ['RETAIN_AUDIT_DAYS', '0'],
     ['RETAIN_FRAMES_DAYS', '-1'],
+    ['RETAIN_PICK_CLIPS_DAYS', '0'],
+    ['PICK_CLIPS_MAX_MB', '0'],
+    ['PICK_CLIPS_MAX_MB', '1.5'],
+    ['PICK_CLIPS_MAX_MB', 'lots'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(() => loadEdgeConfig({ [name]: value })).toThrow(EdgeConfigError);
     expect(() => loadEdgeConfig({ [name]: value })).toThrow(name);
