@@ -310,7 +310,7 @@ async function registerDomainRoutes(
   await app.register(disputesRoutes, { db, sessions, disputes });
   await app.register(disputeReviewRoutes, { db, sessions, disputes });
   await app.register(grantedDisputesRoutes, { db, storeAuth });
-  await app.register(collectionsRoutes, { db, sessions });
+  await app.register(collectionsRoutes, { db, sessions, clock });
   const inventory = { db, clock, sessions, storeAuth, shopAuth, priceList };
   await app.register(laneStockRoutes, inventory);
   await app.register(storesRoutes, inventory);
