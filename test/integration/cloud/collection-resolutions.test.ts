@@ -2,16 +2,18 @@
 // receipt's status follows, the resolution keeps who, when and why, a repeat (even a concurrent one) resolves
 // it once, anything not in collection is refused, and reconciliation counts what was collected and lost.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CollectionResolution as Resolution } from '../../../cloud/billing/collection-resolutions.ts';
 import { reconcile } from '../../../cloud/billing/reconciliation.ts';
 import { waitFor } from '../../support/services.ts';
 import {
   asShopper,
   entryTokenId,
+  FAST_COLLECTION_JOBS,
   newShopper,
   PRIMARY_BACKEND,
   SAMPLE_STORE_ID,
   type Shopper,
-  STAFF_LOGIN,
+  signInStaff,
   startTestCloud,
   type TestCloud,
   uploadVisit,
@@ -20,26 +22,6 @@ import {
 
 // From stores/sample-store.json: SKU-0001 water 189, SKU-0007 sandwich 739 (visitOn's default lines).
 const CART_TOTAL = 2 * 189 + 739;
-/** Collection after 3 failed captures (upload, job, one retry 1 s later). */
-const FAST_JOBS = {
-  retryLimit: 1,
-  retryDelaySeconds: 1,
-  expireInSeconds: 2,
-  maintenanceIntervalSeconds: 1,
-  pollingIntervalSeconds: 0.5,
-};
-
-interface Resolution {
-  receiptId: string;
-  outcome: string;
-  amountCents: number;
-  currency: string;
-  note: string;
-  reference: string | null;
-  resolvedBy: string;
-  resolvedAt: number;
-}
-
 describe.skipIf(PRIMARY_BACKEND.unavailable)(`collection resolutions on ${PRIMARY_BACKEND.name}`, () => {
   let test: TestCloud;
   let staff: { token: string; accountId: string };
@@ -62,14 +44,8 @@ describe.skipIf(PRIMARY_BACKEND.unavailable)(`collection resolutions on ${PRIMAR
       .collections.map((c) => c.receiptId);
 
   beforeAll(async () => {
-    test = await startTestCloud(PRIMARY_BACKEND, { jobs: FAST_JOBS });
-    staff = (
-      await test.cloud.app.inject({
-        method: 'POST',
-        url: '/v1/auth/sessions',
-        payload: { email: STAFF_LOGIN.email, password: STAFF_LOGIN.password },
-      })
-    ).json<{ token: string; accountId: string }>();
+    test = await startTestCloud(PRIMARY_BACKEND, { jobs: FAST_COLLECTION_JOBS });
+    staff = await signInStaff(test.cloud);
     owed = await Promise.all(
       [0, 1].map(async () => {
         const shopper = await newShopper(test.cloud, 'tok_captureFails');
