@@ -14,6 +14,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
+import pg from 'pg';
+import { reconcileHolds } from '../cloud/billing/hold-reconciliation.ts';
+import { jobsSchemaOf } from '../cloud/jobs/open-job-queue.ts';
 import { deviceConnection, startStoreStack } from '../evaluation/harness/store-stack.ts';
 import { percentile } from '../evaluation/store-eval/percentile.ts';
 import { mqttAuthOptions } from '../shared/broker/broker-credentials.ts';
@@ -59,11 +62,13 @@ const store =
   values.mqtt === undefined
     ? sampleStore
     : { ...sampleStore, storeId: `${sampleStore.storeId}-${randomBytes(3).toString('hex')}` };
+/** PostgreSQL: the run's own schema, dropped at the end. */
+const schema = values.database === undefined ? undefined : `bench_cart_${randomBytes(5).toString('hex')}`;
 const stack = await startStoreStack({
   store,
   mqttUrl: values.mqtt,
   databaseUrl: values.database,
-  postgresSchema: values.database === undefined ? undefined : `bench_cart_${randomBytes(5).toString('hex')}`,
+  postgresSchema: schema,
 });
 const backend = {
   broker: values.mqtt === undefined ? 'embedded aedes' : values.mqtt,
@@ -320,7 +325,16 @@ stopEvents();
 await Promise.all(shoppers.map((s) => s.stream.stop()));
 for (const client of devices.values()) await client.endAsync();
 const edgeMetrics = await edge.metrics.registry.getSingleMetricAsString('walkout_edge_shelf_events_total');
+// every hold placed at the gate is captured or voided once its receipt exists (reconciliation's check)
+const holds = await reconcileHolds(stack.cloud.db, Date.now());
 await stack.stop();
+if (values.database !== undefined && schema !== undefined) {
+  const admin = new pg.Client({ connectionString: values.database });
+  await admin.connect();
+  await admin
+    .query(`DROP SCHEMA IF EXISTS ${schema}, ${jobsSchemaOf(schema)} CASCADE`)
+    .finally(() => admin.end());
+}
 
 const made = shoppers.reduce((n, s) => n + s.changes.length, 0);
 const result = {
@@ -334,6 +348,7 @@ const result = {
   receipts: exitToReceipt.length,
   exitToReceiptP50Ms: Math.round(percentile(exitToReceipt, 0.5)),
   staffDecisions: supervisor.decisions,
+  holdsLeftOpen: holds.open,
   broker: backend.broker,
   database: backend.database,
   /** The machine's 1-minute load average at the end: latencies on a shared 2-core machine depend on it. */
@@ -352,6 +367,7 @@ console.log(`  changes of the wrong kind      ${result.wrongChanges}`);
 console.log(
   `  exit → receipt in app p50 / p99 ${result.exitToReceiptP50Ms} / ${result.exitToReceiptP99Ms} ms (${result.receipts} of ${SHOPPERS} receipts)`,
 );
+console.log(`  entry holds left open          ${holds.open} (overdue ${holds.overdue})`);
 console.log(
   `  staff decisions                ${supervisor.assigned} assigned, ${supervisor.dropped} dropped, ${supervisor.refused} refused${supervisor.failedRounds > 0 ? `; ${supervisor.failedRounds} floor reads failed: ${String(supervisor.lastError)}` : ''}`,
 );
