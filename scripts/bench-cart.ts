@@ -17,6 +17,8 @@ import mqtt from 'mqtt';
 import pg from 'pg';
 import { reconcileHolds } from '../cloud/billing/hold-reconciliation.ts';
 import { jobsSchemaOf } from '../cloud/jobs/open-job-queue.ts';
+import { DEMO_FLOOR_STAFF } from '../edge/edge-config.ts';
+import { parseStaffList } from '../edge/floor/staff-auth.ts';
 import { deviceConnection, startStoreStack } from '../evaluation/harness/store-stack.ts';
 import { percentile } from '../evaluation/store-eval/percentile.ts';
 import { mqttAuthOptions } from '../shared/broker/broker-credentials.ts';
@@ -52,8 +54,9 @@ if (!(SECONDS > 0) || !Number.isInteger(SHOPPERS) || SHOPPERS < 1) {
 const CHANGE_EVERY_MS = 6000;
 /** How long the supervisor takes to decide a staff exception once it shows on the floor view (ms). */
 const STAFF_REACTION_MS = 3000;
-/** The demo supervisor of the store stack's floor view (edge-config.ts DEMO_FLOOR_STAFF). */
-const SUPERVISOR = { user: 'manager', password: 'walkout-demo' };
+/** The demo supervisor of the store stack's floor view. */
+const supervisorLogin = parseStaffList(DEMO_FLOOR_STAFF).find((s) => s.role === 'supervisor');
+if (supervisorLogin === undefined) throw new Error('the demo floor staff has no supervisor');
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 const sampleStore = loadStoreConfig('stores/sample-store.json');
@@ -189,7 +192,8 @@ if (httpUrl === undefined) throw new Error('the edge is not listening');
 // the truth staff see in the frames: each lane is one shopper's, and each change moves one unit of its product
 const supervisor = new FloorSupervisor({
   edgeUrl: httpUrl,
-  ...SUPERVISOR,
+  user: supervisorLogin.name,
+  password: supervisorLogin.password,
   reactionMs: STAFF_REACTION_MS,
   truthOf: (x) => {
     const s = shoppers.find((y) => y.lane.lane.id === x.event.lane);
