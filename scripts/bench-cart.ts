@@ -292,6 +292,9 @@ const changeEvents = (s: Shopper) =>
       ['pick', 'put-back'].includes((e.data as LiveCartUpdate).change?.kind ?? ''),
   );
 const latencies: number[] = [];
+/** Where the time goes: pick → the edge queued the snapshot (its `ts`), and from there → the app. */
+const atEdge: number[] = [];
+const edgeToApp: number[] = [];
 let lost = 0;
 let wrong = 0;
 for (const s of shoppers) {
@@ -304,6 +307,9 @@ for (const s of shoppers) {
     }
     if ((e.data as LiveCartUpdate).change?.kind !== c.kind) wrong++;
     latencies.push(e.receivedAt - c.at);
+    const queuedAt = (e.data as LiveCartUpdate).ts;
+    atEdge.push(queuedAt - c.at);
+    edgeToApp.push(e.receivedAt - queuedAt);
   });
 }
 
@@ -346,6 +352,8 @@ const result = {
   pickToAppP99Ms: Math.round(percentile(latencies, 0.99)),
   lostUpdates: lost,
   pickToAppP50Ms: Math.round(percentile(latencies, 0.5)),
+  pickToEdgeP99Ms: Math.round(percentile(atEdge, 0.99)),
+  edgeToAppP99Ms: Math.round(percentile(edgeToApp, 0.99)),
   changes: made,
   wrongChanges: wrong,
   exitToReceiptP99Ms: Math.round(percentile(exitToReceipt, 0.99)),
@@ -365,6 +373,9 @@ console.log(`  shoppers inside at once        ${result.shoppers}`);
 console.log(`  picks and put-backs            ${made} (${latencies.length} reached the shopper's app)`);
 console.log(
   `  pick → app p50 / p99           ${result.pickToAppP50Ms} / ${result.pickToAppP99Ms} ms (target p99 ≤ 1000 ms)`,
+);
+console.log(
+  `  of which pick → edge / → app   p50 ${Math.round(percentile(atEdge, 0.5))} / ${Math.round(percentile(edgeToApp, 0.5))} ms, p99 ${result.pickToEdgeP99Ms} / ${result.edgeToAppP99Ms} ms`,
 );
 console.log(`  lost updates                   ${result.lostUpdates}`);
 console.log(`  changes of the wrong kind      ${result.wrongChanges}`);
