@@ -68,6 +68,9 @@ export class FloorSupervisor {
     try {
       const state = (await this.call('GET', '/floor/api/state')) as FloorSnapshot;
       const now = Date.now();
+      // exceptions decided by someone else (or the system) are no longer on the floor: forget them
+      const shown = new Set(state.exceptions.map((x) => x.exceptionId));
+      for (const id of this.seen.keys()) if (!shown.has(id)) this.seen.delete(id);
       for (const x of state.exceptions) {
         const since = this.seen.get(x.exceptionId) ?? now;
         this.seen.set(x.exceptionId, since);
