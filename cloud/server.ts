@@ -20,6 +20,7 @@ import { paymentMethodsRoutes } from './accounts/payment-methods-routes.ts';
 import { type StaffSetup, seedStaff } from './accounts/seed-staff.ts';
 import { ShopperSessions } from './accounts/shopper-sessions.ts';
 import { shopperAppRoutes } from './app/shopper-app-routes.ts';
+import { collectionResolutionRoutes } from './billing/collection-resolution-routes.ts';
 import { collectionsRoutes } from './billing/collections-routes.ts';
 import {
   DEFAULT_PAYMENT_HOLD_SETTINGS,
@@ -311,6 +312,7 @@ async function registerDomainRoutes(
   await app.register(disputeReviewRoutes, { db, sessions, disputes });
   await app.register(grantedDisputesRoutes, { db, storeAuth });
   await app.register(collectionsRoutes, { db, sessions });
+  await app.register(collectionResolutionRoutes, { db, sessions, clock });
   const inventory = { db, clock, sessions, storeAuth, shopAuth, priceList };
   await app.register(laneStockRoutes, inventory);
   await app.register(storesRoutes, inventory);

@@ -2,7 +2,8 @@
 // that charges − refunds equal receipts − granted disputes per currency and per receipt, that the ledger
 // matches the payment provider's, and that no entry hold is left open after its visit's receipt or its
 // expiry; prints a table (or one JSON object) and exits non-zero on any mismatch. --void-leftover first
-// voids the leftover holds through the (sandbox) provider, as the hold-release job would.
+// voids the leftover holds through the (sandbox) provider, as the hold-release job would. Also lists what is
+// owed, collected by other means and written off in staff collection.
 import { pino } from 'pino';
 import { DEFAULT_PAYMENT_HOLD_SETTINGS, PaymentHolds } from '../cloud/billing/payment-holds.ts';
 import { type Reconciliation, reconcile } from '../cloud/billing/reconciliation.ts';
@@ -77,7 +78,16 @@ function printTable(result: Reconciliation, where: string, voided?: { voided: nu
     );
   }
   console.log(
-    `\n${result.ok ? 'OK: charges − refunds = receipts − disputes granted; no hold left open' : 'MISMATCH'}`,
+    `\n${'collections'.padEnd(12)} ${'owed'.padStart(14)} ${'collected'.padStart(14)} ${'written off'.padStart(14)}`,
+  );
+  for (const c of result.collections.currencies)
+    console.log(
+      `${c.currency.padEnd(12)} ${`${c.open} / ${money(c.openCents).trim()}`.padStart(14)} ${`${c.collected} / ${money(c.collectedCents).trim()}`.padStart(14)} ${`${c.writtenOff} / ${money(c.writtenOffCents).trim()}`.padStart(14)}`,
+    );
+  for (const id of result.collections.mismatches)
+    console.log(`receipt ${id}: its status and its collection resolution disagree`);
+  console.log(
+    `\n${result.ok ? 'OK: charges − refunds = receipts − disputes granted; no hold left open; every resolved collection recorded' : 'MISMATCH'}`,
   );
 }
 

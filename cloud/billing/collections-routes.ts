@@ -1,5 +1,6 @@
 // Staff collection: receipts whose capture against the entry hold still failed after the retries
-// (status 'collection'; their hold was voided). Staff list them, oldest first, to collect the payment.
+// (status 'collection'; their hold was voided). Staff list them, oldest first, to collect the payment, and
+// resolve each (collection-resolution-routes.ts).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { type ShopperSessions, STAFF_SECURITY } from '../accounts/shopper-sessions.ts';

@@ -1,9 +1,12 @@
 // Proves the money adds up, per currency: ledgered charges − ledgered refunds = paid receipts − granted
 // disputes, and per receipt (charged = total, refunded = granted); with the sandbox provider in the same
 // database, also that the ledger matches what the provider captured and refunded. Entry holds: none may be
-// left open after its visit's receipt or its expiry (hold-reconciliation.ts).
+// left open after its visit's receipt or its expiry (hold-reconciliation.ts). Collections: what is still
+// owed, collected by other means and written off, and every resolved receipt with its one resolution
+// (collection-resolutions.ts).
 import { type Clock, systemClock } from '../../shared/clock.ts';
 import { type Database, toNumber } from '../db/database.ts';
+import { type CollectionsReport, reconcileCollections } from './collection-resolutions.ts';
 import { type HoldsReport, reconcileHolds } from './hold-reconciliation.ts';
 
 export interface CurrencyTotals {
@@ -33,6 +36,8 @@ export interface Reconciliation {
   provider: { chargesCents: number; refundsCents: number; matches: boolean } | undefined;
   /** Entry holds: open, overdue (must be 0), in collection. */
   holds: HoldsReport;
+  /** Receipts in collection, collected by other means and written off; mismatches must be none. */
+  collections: CollectionsReport;
 }
 
 const PER_RECEIPT_SQL = `
@@ -58,7 +63,9 @@ interface PerReceiptRow {
 }
 
 /** Pure: totals and mismatches from per-receipt rows. */
-export function reconcileRows(rows: readonly PerReceiptRow[]): Omit<Reconciliation, 'provider' | 'holds'> {
+export function reconcileRows(
+  rows: readonly PerReceiptRow[],
+): Omit<Reconciliation, 'provider' | 'holds' | 'collections'> {
   /** by currency */
   const totals = new Map<string, CurrencyTotals>();
   const receiptMismatches: ReceiptMismatch[] = [];
@@ -103,9 +110,10 @@ export function reconcileRows(rows: readonly PerReceiptRow[]): Omit<Reconciliati
 export async function reconcile(db: Database, clock: Clock = systemClock): Promise<Reconciliation> {
   const rows = await db.query<PerReceiptRow>(PER_RECEIPT_SQL);
   const holds = await reconcileHolds(db, clock.now());
+  const collections = await reconcileCollections(db);
   const holdsOk = holds.overdue === 0 && holds.provider?.matches !== false;
-  const ours = { ...reconcileRows(rows), holds };
-  ours.ok = ours.ok && holdsOk;
+  const ours = { ...reconcileRows(rows), holds, collections };
+  ours.ok = ours.ok && holdsOk && collections.mismatches.length === 0;
   const [hasProvider] = await db.query<{ present: boolean }>(
     "SELECT to_regclass('provider_charges') IS NOT NULL AS present",
   );

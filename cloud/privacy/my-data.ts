@@ -10,6 +10,14 @@ const EXPORT_SECTIONS: Readonly<Record<string, string>> = {
   paymentMethods: `SELECT payment_method_id, brand, last4, created_at FROM payment_methods WHERE account_id = $1
                    ORDER BY created_at`,
   sessions: 'SELECT created_at, expires_at FROM sessions WHERE account_id = $1 ORDER BY created_at',
+  // the amounts held on the shopper's card at the gates and what became of them; the card by brand and last
+  // digits only (never the provider's token or authorisation id)
+  paymentHolds: `SELECT h.hold_id, h.store_id, h.visit_id, h.amount_cents, h.currency, h.status, h.captured_cents,
+                        (SELECT m.brand || ' ' || m.last4 FROM payment_methods m
+                         WHERE m.account_id = h.account_id AND m.provider_token = h.payment_method_token
+                         ORDER BY m.created_at DESC LIMIT 1) AS card,
+                        h.created_at, h.expires_at, h.closed_at
+                 FROM payment_holds h WHERE h.account_id = $1 ORDER BY h.created_at, h.hold_id`,
   visits: `SELECT visit_id, store_id, entered_at, exited_at, party, events, received_at FROM visits
            WHERE account_id = $1 ORDER BY entered_at`,
   receipts: `SELECT r.receipt_id, r.visit_id, r.store_id, r.entered_at, r.exited_at, r.total_cents, r.currency,

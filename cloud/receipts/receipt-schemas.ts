@@ -8,8 +8,14 @@ export const ReceiptStatusSchema = Type.Union(
     Type.Literal('paid'),
     Type.Literal('declined'),
     Type.Literal('collection'),
+    Type.Literal('collected'),
+    Type.Literal('written_off'),
   ],
-  { description: 'collection: the capture still failed after the retries; staff collect the payment' },
+  {
+    description:
+      'collection: the capture still failed after the retries; staff collect the payment, then collected (paid ' +
+      'by another means) or written_off (the store gave it up)',
+  },
 );
 export type ReceiptStatus = Static<typeof ReceiptStatusSchema>;
 

@@ -1,29 +1,20 @@
 // Turns a visit upload into exactly one receipt and at most one charge, however often it is delivered:
-// the visit id is the primary key (repeats and concurrent duplicates find the first receipt) and the charge
-// goes to the provider under the key charge:visit:<visitId>, so retrying a pending receipt is safe. The
-// charge is a capture against the entry hold its tokens name when there is one (an empty visit voids it),
-// else a plain charge; a capture still failing after the retries sends the receipt to staff collection.
+// the visit id is the primary key (repeats and concurrent duplicates find the first receipt) and the money is
+// taken by receipt-payment.ts under the provider key charge:visit:<visitId>, so retrying a pending receipt is
+// safe: a capture against the entry hold its tokens name when there is one (an empty visit voids it), else a
+// plain charge; a capture still failing after the retries sends the receipt to staff collection.
 // A first delivery costs one read, the claim of its entry token(s) and the binding of their hold, the hold's
-// lookup, the provider's capture or charge and one write (a single CTE statement). A visit is billed only to the account its entry token was issued to, at that store,
-// and each token pays for one visit (EntryTokenRegistry.claim).
+// lookup, the provider's capture or charge and one write (a single CTE statement). A visit is billed only to
+// the account its entry token was issued to, at that store, and each token pays for one visit
+// (EntryTokenRegistry.claim).
 import { createHash, randomUUID } from 'node:crypto';
-import type { FastifyBaseLogger } from 'fastify';
-import type { Clock } from '../../shared/clock.ts';
 import type { VisitUpload } from '../../shared/schemas/visit.ts';
 import type { EntryTokenRegistry } from '../accounts/entry-token-registry.ts';
-import type { BoundHold, PaymentHolds } from '../billing/payment-holds.ts';
-import {
-  type ChargeResult,
-  type PaymentProvider,
-  PaymentProviderError,
-} from '../billing/payment-provider.ts';
-import { settleReceipt } from '../billing/settle-receipt.ts';
-import { type Database, toNumber } from '../db/database.ts';
+import { type PayableReceipt, ReceiptPayment, type ReceiptPaymentDeps } from '../billing/receipt-payment.ts';
+import { toNumber } from '../db/database.ts';
 import { ApiError } from '../http/api-error.ts';
-import type { CloudMetrics } from '../http/cloud-metrics.ts';
-import type { JobQueue } from '../jobs/job-queue.ts';
 import { evidenceEvents, summariseBehaviour } from '../profile/behaviour-summary.ts';
-import { type PointsRule, pointsFor } from '../profile/points-rule.ts';
+import { pointsFor } from '../profile/points-rule.ts';
 import type { PriceList } from '../stores/price-list.ts';
 import { priceVisit, visitFingerprintInput } from './price-visit.ts';
 import type { ReceiptStatus, VisitReceipt } from './receipt-schemas.ts';
@@ -34,15 +25,8 @@ export interface IngestResult extends VisitReceipt {
   created: boolean;
 }
 
-interface StoredReceipt {
-  receipt_id: string;
-  visit_id: string;
+interface StoredReceipt extends PayableReceipt {
   store_id: string;
-  account_id: string | null;
-  status: ReceiptStatus;
-  total_cents: unknown;
-  currency: string;
-  payment_method_token: string | null;
   fingerprint: string;
 }
 
@@ -56,18 +40,8 @@ interface FirstDelivery {
   configVersion: number | undefined;
 }
 
-export const chargeKeyOf = (visitId: string) => `charge:visit:${visitId}`;
-
-type SettledCharge = ChargeResult | { chargeId: null; status: 'declined'; declineCode: 'no_payment_method' };
-
-export interface VisitIngestDeps {
-  db: Database;
-  provider: PaymentProvider;
-  metrics: CloudMetrics;
-  clock: Clock;
-  log: FastifyBaseLogger;
+export interface VisitIngestDeps extends ReceiptPaymentDeps {
   priceList: PriceList;
-  pointsRule: PointsRule;
   entryTokens: EntryTokenRegistry;
   /**
    * 'require' (default, and the only choice in production): an upload without entryTokenIds is refused with
@@ -76,17 +50,14 @@ export interface VisitIngestDeps {
    * checked.
    */
   visitsWithoutEntryToken?: 'require' | 'allow-missing';
-  /** Where a charge the provider failed is queued for retry (job charge-retry, keyed by visit id). */
-  jobs?: Pick<JobQueue, 'send'>;
-  /** The entry holds: captured or voided when the visit is billed. */
-  holds: PaymentHolds;
 }
 
-/** Seconds after a provider failure before the first retry job runs. */
-export const CHARGE_RETRY_DELAY_S = 5;
-
 export class VisitIngest {
-  constructor(private readonly deps: VisitIngestDeps) {}
+  private readonly payment: ReceiptPayment;
+
+  constructor(private readonly deps: VisitIngestDeps) {
+    this.payment = new ReceiptPayment(deps);
+  }
 
   /** `configVersion`: the store's config version in force (from its credential check), to price at. */
   async ingest(storeId: string, visit: VisitUpload, configVersion?: number): Promise<IngestResult> {
@@ -118,7 +89,7 @@ export class VisitIngest {
     }
     const { metrics } = this.deps;
     (created ? metrics.visitsIngested : metrics.duplicateDeliveries).inc({ store: storeId });
-    const status = receipt.status === 'pending_payment' ? await this.settle(receipt) : receipt.status;
+    const status = receipt.status === 'pending_payment' ? await this.payment.settle(receipt) : receipt.status;
     return {
       receiptId: receipt.receipt_id,
       status,
@@ -134,7 +105,7 @@ export class VisitIngest {
   async settlePending(visitId: string): Promise<ReceiptStatus | undefined> {
     const receipt = await this.findReceipt(visitId);
     if (receipt === undefined) return undefined;
-    return receipt.status === 'pending_payment' ? this.settle(receipt) : receipt.status;
+    return receipt.status === 'pending_payment' ? this.payment.settle(receipt) : receipt.status;
   }
 
   private entryTokenIdsOf(storeId: string, visit: VisitUpload): string[] {
@@ -211,7 +182,7 @@ export class VisitIngest {
       payment_method_token: paymentMethodToken,
       fingerprint,
     };
-    const { outcome, providerFailure } = await this.chargeIfDue(receipt);
+    const { outcome, providerFailure } = await this.payment.chargeIfDue(receipt);
     const stored = await storeVisit(this.deps.db, {
       storeId,
       visit,
@@ -242,11 +213,11 @@ export class VisitIngest {
     }
     if (stored === 'exists') return undefined;
     if (providerFailure !== undefined) {
-      await this.recordFailedAttempt(receipt, providerFailure);
+      await this.payment.recordFailedAttempt(receipt, providerFailure);
       throw providerFailure;
     }
-    if (outcome !== undefined) this.countCharge(outcome);
-    if (priced.totalCents === 0) await this.voidHoldOf(visit.visitId);
+    if (outcome !== undefined) this.payment.countCharge(outcome);
+    if (priced.totalCents === 0) await this.payment.voidHoldOf(visit.visitId);
     return receipt;
   }
 
@@ -267,145 +238,5 @@ export class VisitIngest {
       );
     }
     return { catalog, priced };
-  }
-
-  /**
-   * Charges a receipt pending payment and sets its status from the outcome. A provider failure is returned,
-   * not thrown: the receipt is stored as pending so the shopper sees it, and a later delivery charges it.
-   */
-  private async chargeIfDue(
-    receipt: StoredReceipt,
-  ): Promise<{ outcome: SettledCharge | undefined; providerFailure: ApiError | undefined }> {
-    if (receipt.status !== 'pending_payment') return { outcome: undefined, providerFailure: undefined };
-    try {
-      const outcome = await this.charge(receipt);
-      receipt.status = outcome.status === 'succeeded' ? 'paid' : 'declined';
-      return { outcome, providerFailure: undefined };
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      return { outcome: undefined, providerFailure: err };
-    }
-  }
-
-  /**
-   * Asks the provider for the receipt's money: a capture against the visit's entry hold, else a charge; a
-   * declined card or a missing one is an outcome, not an error.
-   */
-  private async charge(receipt: StoredReceipt): Promise<SettledCharge> {
-    const hold = await this.deps.holds.boundTo(receipt.visit_id);
-    try {
-      return await this.requestMoney(receipt, hold);
-    } catch (err) {
-      this.deps.log.error(
-        { err, visitId: receipt.visit_id },
-        'charge failed; the receipt stays pending_payment and a charge-retry job is queued',
-      );
-      await this.deps.jobs
-        ?.send(
-          'charge-retry',
-          { visitId: receipt.visit_id },
-          { key: receipt.visit_id, delaySeconds: CHARGE_RETRY_DELAY_S },
-        )
-        .catch((queueErr: unknown) =>
-          this.deps.log.error({ err: queueErr }, 'charge-retry not queued; the minute sweep retries it'),
-        );
-      const detail = err instanceof PaymentProviderError ? ` (${err.code})` : '';
-      throw new ApiError(
-        503,
-        'payment_provider_unavailable',
-        `The visit is stored but could not be charged yet${detail}: deliver it again later.`,
-      );
-    }
-  }
-
-  private async requestMoney(receipt: StoredReceipt, hold: BoundHold | undefined): Promise<SettledCharge> {
-    if (hold !== undefined && (hold.status === 'held' || hold.status === 'captured')) {
-      // Over the hold too: the sandbox over-captures (docs/cloud-api.md, "Payment flow").
-      const captured = await this.deps.holds.capture(
-        hold,
-        chargeKeyOf(receipt.visit_id),
-        toNumber(receipt.total_cents),
-      );
-      return { chargeId: captured.chargeId, status: 'succeeded' };
-    }
-    if (receipt.payment_method_token === null) {
-      return { chargeId: null, status: 'declined', declineCode: 'no_payment_method' };
-    }
-    return this.deps.provider.charge({
-      idempotencyKey: chargeKeyOf(receipt.visit_id),
-      // An erased shopper's pending receipt is still charged to the card chosen at ingest.
-      customerRef: receipt.account_id ?? 'erased',
-      paymentMethodToken: receipt.payment_method_token,
-      amountCents: toNumber(receipt.total_cents),
-      currency: receipt.currency,
-    });
-  }
-
-  private countCharge(outcome: SettledCharge): void {
-    this.deps.metrics.charges.inc({
-      outcome: outcome.declineCode === 'no_payment_method' ? 'no_payment_method' : outcome.status,
-    });
-  }
-
-  /**
-   * Counts a failed attempt to take the receipt's money; a receipt with an entry hold whose attempts reach
-   * collectionAfterAttempts goes to staff collection (its hold is voided). Answers the receipt's status.
-   */
-  private async recordFailedAttempt(receipt: StoredReceipt, failure: ApiError): Promise<ReceiptStatus> {
-    const { db, clock, holds, log } = this.deps;
-    const [row] = await db.query<{ status: ReceiptStatus; payment_attempts: number }>(
-      `UPDATE receipts SET payment_attempts = payment_attempts + 1, last_payment_error = $2, updated_at = $3,
-         status = CASE WHEN payment_attempts + 1 >= $4
-                        AND EXISTS (SELECT 1 FROM payment_holds h WHERE h.visit_id = receipts.visit_id)
-                       THEN 'collection' ELSE status END
-       WHERE receipt_id = $1 AND status = 'pending_payment'
-       RETURNING status, payment_attempts`,
-      [
-        receipt.receipt_id,
-        failure.message.slice(0, 300),
-        clock.now(),
-        holds.settings.collectionAfterAttempts,
-      ],
-    );
-    if (row?.status !== 'collection') return row?.status ?? receipt.status;
-    log.error(
-      { visitId: receipt.visit_id, attempts: row.payment_attempts },
-      'capture still failing after the retries: receipt sent to staff collection',
-    );
-    this.deps.metrics.charges.inc({ outcome: 'collection' });
-    await this.voidHoldOf(receipt.visit_id);
-    return 'collection';
-  }
-
-  /** Voids the visit's open hold; a failure leaves it to the hold-release job. */
-  private async voidHoldOf(visitId: string): Promise<void> {
-    const hold = await this.deps.holds.boundTo(visitId);
-    if (hold !== undefined && (hold.status === 'held' || hold.status === 'voiding')) {
-      await this.deps.holds.release(hold.holdId);
-    }
-  }
-
-  /** Charges a pending receipt (again, if an earlier attempt died) and records the outcome once. */
-  private async settle(receipt: StoredReceipt): Promise<ReceiptStatus> {
-    let outcome: SettledCharge;
-    try {
-      outcome = await this.charge(receipt);
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      if ((await this.recordFailedAttempt(receipt, err)) === 'collection') return 'collection';
-      throw err;
-    }
-    const status = outcome.status === 'succeeded' ? 'paid' : 'declined';
-    const totalCents = toNumber(receipt.total_cents);
-    const settled = await settleReceipt(this.deps.db, {
-      receiptId: receipt.receipt_id,
-      status,
-      chargeId: outcome.chargeId,
-      declineCode: outcome.declineCode ?? null,
-      points: pointsFor(totalCents, this.deps.pointsRule),
-      now: this.deps.clock.now(),
-    });
-    if (settled) this.countCharge(outcome);
-    return status;
   }
 }

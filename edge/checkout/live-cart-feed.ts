@@ -57,7 +57,11 @@ export class LiveCartFeed {
     );
     const prefix = prefixOf(sessionId);
     const last = outbox.lastBodyWithPrefix(prefix) as LiveCartUpdate | undefined;
-    if (last !== undefined && sameView(viewOf(last), view)) return false;
+    // an unchanged cart is not sent again, except after the shopper's own pick or put-back: the app shows
+    // that the store saw it even when the lines stay as they were (a doubtful put-back of a line already
+    // being checked)
+    const shelfChange = change?.kind === 'pick' || change?.kind === 'put-back';
+    if (last !== undefined && !shelfChange && sameView(viewOf(last), view)) return false;
     const seq = (last?.seq ?? 0) + 1;
     const update: LiveCartUpdate = {
       sessionId,

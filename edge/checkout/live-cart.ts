@@ -38,9 +38,10 @@ export function liveCartOf(
   const flaggedOpen = new Set(
     flags.filter((x) => x.status === 'open').flatMap((x) => x.event.hypotheses[0]?.sku ?? []),
   );
-  // a put-back staff still decide may be this shopper's: the line it would reduce is not certain either
+  // a put-back staff still decide may be this shopper's: any line it may have reduced is not certain either
+  // (its best guess may be a look-alike the shopper never held, while the runner-up is what they hold)
   const doubtfulReturns = new Set(
-    mine.filter((x) => x.event.kind === 'put-back').flatMap((x) => x.event.hypotheses[0]?.sku ?? []),
+    mine.filter((x) => x.event.kind === 'put-back').flatMap((x) => x.event.hypotheses.map((h) => h.sku)),
   );
   // an age-restricted product is billed once a supervisor checked the shopper's ID
   const idChecks = new Set(

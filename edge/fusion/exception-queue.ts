@@ -126,7 +126,9 @@ export class ExceptionQueue {
       status: 'open',
       createdAt: now,
       event,
-      candidateSessions,
+      // the cameras named the shopper and only the product is in doubt: theirs is the one receipt that waits
+      // for staff, not every receipt of the shoppers inside (fusion still ranks them all)
+      candidateSessions: event.sessionId === null ? candidateSessions : [event.sessionId],
       candidateProducts: event.hypotheses,
     };
     this.open.set(exception.exceptionId, exception);

@@ -115,7 +115,11 @@ function receiptView(receipt, reload) {
             { class: 'error', 'data-testid': 'receipt-collection' },
             'We couldn’t take this payment from your card. The store will be in touch to settle it.',
           )
-        : '',
+        : receipt.status === 'collected'
+          ? h('p', { class: 'muted' }, 'Paid to the store directly. Thank you!')
+          : receipt.status === 'written_off'
+            ? h('p', { class: 'muted' }, 'The store settled this receipt: there is nothing to pay.')
+            : '',
   );
 }
 

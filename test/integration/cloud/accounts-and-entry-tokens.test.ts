@@ -256,6 +256,7 @@ describe(`accounts and entry tokens on ${backend.name}`, () => {
         '/v1/shop/stock',
         '/v1/staff/behaviour',
         '/v1/staff/collections',
+        '/v1/staff/collections/{receiptId}/resolution',
         '/v1/staff/disputes',
         '/v1/staff/disputes/{disputeId}/decision',
         '/v1/stores',

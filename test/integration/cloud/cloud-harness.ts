@@ -63,6 +63,28 @@ export const STAFF_LOGIN = {
 };
 export const ONLINE_SHOP_ID = 'webshop';
 
+/**
+ * Jobs that give up on a failing capture fast: the charge-retry job retries once, 1 s after its first run, so
+ * a receipt goes to staff collection after 3 failed attempts (upload, job, retry).
+ */
+export const FAST_COLLECTION_JOBS = {
+  retryLimit: 1,
+  retryDelaySeconds: 1,
+  expireInSeconds: 2,
+  maintenanceIntervalSeconds: 1,
+  pollingIntervalSeconds: 0.5,
+};
+
+/** A staff session (STAFF_LOGIN) on this cloud. */
+export async function signInStaff(cloud: Cloud): Promise<{ token: string; accountId: string }> {
+  const response = await cloud.app.inject({
+    method: 'POST',
+    url: '/v1/auth/sessions',
+    payload: { email: STAFF_LOGIN.email, password: STAFF_LOGIN.password },
+  });
+  return response.json<{ token: string; accountId: string }>();
+}
+
 export interface TestCloud {
   cloud: Cloud;
   sampleStore: StoreConfig;

@@ -9,11 +9,12 @@ import {
   asShopper,
   BACKENDS,
   entryTokenId,
+  FAST_COLLECTION_JOBS,
   newShopper,
   OTHER_STORE_ID,
   providerCharges,
   SAMPLE_STORE_ID,
-  STAFF_LOGIN,
+  signInStaff,
   startTestCloud,
   type TestCloud,
   uploadVisit,
@@ -25,14 +26,6 @@ const HOLD = 5000;
 // From stores/sample-store.json: SKU-0001 water 189, SKU-0007 sandwich 739.
 const CART_TOTAL = 2 * 189 + 739;
 const BIG_CART = [{ sku: 'SKU-0007', quantity: 8 }];
-/** Retried once, 1 s after the first job run: collection after 3 failed attempts (upload, job, retry). */
-const FAST_JOBS = {
-  retryLimit: 1,
-  retryDelaySeconds: 1,
-  expireInSeconds: 2,
-  maintenanceIntervalSeconds: 1,
-  pollingIntervalSeconds: 0.5,
-};
 
 interface HoldRow {
   hold_id: string;
@@ -48,7 +41,7 @@ for (const backend of BACKENDS) {
   describe.skipIf(backend.unavailable)(`payment holds on ${backend.name}`, () => {
     let test: TestCloud;
     beforeAll(async () => {
-      test = await startTestCloud(backend, { jobs: FAST_JOBS });
+      test = await startTestCloud(backend, { jobs: FAST_COLLECTION_JOBS });
     }, 60_000);
     afterAll(async () => {
       await test?.stop();
@@ -65,14 +58,7 @@ for (const backend of BACKENDS) {
         'SELECT status, amount_cents, captured_cents FROM provider_authorisations WHERE customer_ref = $1',
         [accountId],
       );
-    const staffSession = async () =>
-      (
-        await test.cloud.app.inject({
-          method: 'POST',
-          url: '/v1/auth/sessions',
-          payload: { email: STAFF_LOGIN.email, password: STAFF_LOGIN.password },
-        })
-      ).json<{ token: string }>();
+    const staffSession = () => signInStaff(test.cloud);
     const only = async <T>(rows: Promise<T[]>): Promise<T> => {
       const all = await rows;
       expect(all).toHaveLength(1);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcile } from '../../../cloud/billing/reconciliation.ts';
 import {
   asShopper,
+  entryTokenId,
   newShopper,
   ONLINE_SHOP_ID,
   PRIMARY_BACKEND,
@@ -11,7 +12,7 @@ import {
   startTestCloud,
   type TestCloud,
   uploadVisit,
-  visitOf,
+  visitOn,
 } from './cloud-harness.ts';
 
 const CART = [{ sku: 'SKU-0001', quantity: 2 }];
@@ -32,8 +33,10 @@ describe(`privacy and rate limits on ${backend.name}`, () => {
       behaviourTracking: true,
       marketing: true,
     });
-    const visit = visitOf(shopper.accountId, CART);
-    const { receiptId } = (await uploadVisit(test, visit)).json<{ receiptId: string }>();
+    // entered on a real token: its hold is captured for the receipt; a second code holds again (still open)
+    const visit = visitOn(shopper, [await entryTokenId(test, shopper, SAMPLE_STORE_ID)], CART);
+    const { receiptId } = (await uploadVisit(test, visit, { admitted: false })).json<{ receiptId: string }>();
+    await entryTokenId(test, shopper, SAMPLE_STORE_ID);
     await asShopper(test.cloud, shopper, 'POST', `/v1/me/receipts/${receiptId}/lines/1/disputes`, {
       quantity: 1,
     });
@@ -68,6 +71,7 @@ describe(`privacy and rate limits on ${backend.name}`, () => {
         'behaviour',
         'disputes',
         'onlineOrders',
+        'paymentHolds',
         'paymentMethods',
         'points',
         'receipts',
@@ -90,6 +94,32 @@ describe(`privacy and rate limits on ${backend.name}`, () => {
     expect(data.reservations).toHaveLength(1);
     expect(data.behaviour).toHaveLength(1);
     expect(data.points?.map((p) => p.source).sort()).toEqual(['order', 'receipt', 'refund']);
+    // the holds at the gate: amounts, what became of them and when, the card by brand and last digits
+    expect(data.paymentHolds).toEqual([
+      {
+        hold_id: expect.any(String),
+        store_id: SAMPLE_STORE_ID,
+        visit_id: visit.visitId,
+        amount_cents: 5000,
+        currency: 'EUR',
+        status: 'captured',
+        captured_cents: 378,
+        card: 'visa 4242',
+        created_at: expect.any(Number),
+        expires_at: expect.any(Number),
+        closed_at: expect.any(Number),
+      },
+      expect.objectContaining({ visit_id: null, amount_cents: 5000, status: 'held', captured_cents: null }),
+    ]);
+    // no card secret: neither the provider's card token nor its authorisation ids
+    const secrets = await test.cloud.db.query<{ secret: string }>(
+      `SELECT provider_token AS secret FROM payment_methods WHERE account_id = $1
+       UNION ALL SELECT authorisation_id FROM payment_holds WHERE account_id = $1
+       UNION ALL SELECT payment_method_token FROM payment_holds WHERE account_id = $1`,
+      [shopper.accountId],
+    );
+    expect(secrets).toHaveLength(5);
+    for (const { secret } of secrets) expect(JSON.stringify(data)).not.toContain(secret);
   });
 
   it('erases the person: nothing links to them, receipts stay anonymised and the money still reconciles', async () => {
@@ -114,6 +144,7 @@ describe(`privacy and rate limits on ${backend.name}`, () => {
       'receipts',
       'disputes',
       'online_orders',
+      'payment_holds',
     ]) {
       const rows = await test.cloud.db.query(`SELECT 1 FROM ${table} WHERE account_id = $1`, [
         shopper.accountId,

@@ -15,8 +15,9 @@ describe('loadMigrations', () => {
       '007-live-carts.sql',
       '008-chain-scale.sql',
       '009-payment-holds.sql',
+      '010-collection-resolutions.sql',
     ]);
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(migrations[0]?.sql).toContain('CREATE TABLE receipts');
   });
 });

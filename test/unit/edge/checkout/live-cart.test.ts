@@ -1,5 +1,6 @@
 // What a shopper's live cart shows (#18): counted lines priced from the catalog, a doubtful pick of theirs as
-// "checking", nobody else's doubtful pick, and a flagged line checking until staff decide.
+// "checking", nobody else's doubtful pick, a line a doubtful put-back may have reduced as "checking", and a
+// flagged line checking until staff decide.
 import { describe, expect, it } from 'vitest';
 import { liveCartOf } from '../../../../edge/checkout/live-cart.ts';
 import type { StaffException } from '../../../../edge/fusion/exception-queue.ts';
@@ -67,6 +68,27 @@ describe('live cart', () => {
     ]);
     expect(view.totalCents).toBe(product('SKU-0001').priceCents + product('SKU-0002').priceCents);
     expect(view.lines[0]?.name).toBe(product('SKU-0001').name);
+  });
+
+  it('marks every line a doubtful put-back of theirs may have reduced as checking, not just its best guess', () => {
+    const pick = event('e1', 'pick', 'SKU-0001', 'A');
+    // the weight fits a look-alike from the next lane a little better than what the shopper holds
+    const putBack: ShelfEvent = {
+      ...event('e2', 'put-back', 'SKU-0002', 'A', true),
+      hypotheses: [
+        { sku: 'SKU-0002', count: 1, likelihood: 0.6 },
+        { sku: 'SKU-0001', count: 1, likelihood: 0.4 },
+      ],
+    };
+    const view = liveCartOf(
+      store,
+      'A',
+      [pick, putBack],
+      [exception(putBack, ['A'], 'ambiguous-product')],
+      [],
+    );
+    expect(view.lines.map((l) => [l.sku, l.count, l.status])).toEqual([['SKU-0001', 1, 'checking']]);
+    expect(view.totalCents).toBe(0);
   });
 
   it('marks a flagged line checking until staff decide, then reports the outcome', () => {
