@@ -200,12 +200,15 @@ function decide(
   const order = [sessionId, ...ranked.filter((id) => id !== sessionId)];
   if (!byHand && !byBody) return refuse(ctx, 'nobody-at-lane', order);
   if (confidence < settings.minConfidence) return refuse(ctx, 'close-call', order);
-  // two people taking from one lane at once look like one pick of two: each may have taken one
+  // two people taking from one lane at once look like one pick of two: each may have taken one — anyone
+  // else standing at the lane, or with a hand near it; a step farther off, only while their hands were seen
+  // nowhere (they may have reached in unseen): hands the cameras saw only elsewhere did not take from it
   const someoneElseAtLane = measured.candidates.some(
     (o) =>
       o !== c &&
-      ((o.bodyM !== null && o.bodyM <= settings.alsoAtLaneBodyM) ||
-        (o.handM !== null && o.handM <= settings.alsoAtLaneHandM)),
+      ((o.handM !== null && o.handM <= settings.alsoAtLaneHandM) ||
+        (o.bodyM !== null &&
+          (o.bodyM <= settings.bodyNearM || (o.bodyM <= settings.alsoAtLaneBodyM && o.handM === null)))),
   );
   if ((measured.units ?? 1) > 1 && someoneElseAtLane)
     return refuse(ctx, 'several-units-several-people', order);

@@ -26,7 +26,10 @@ export interface AttributionSettings {
   strangerHandM: number;
   /** Shoppers of sure identity seen at least this far from the lane did not do it (m). */
   elsewhereM: number;
-  /** With several units moved, anyone else standing this close (m), or with a hand this close, may have taken some. */
+  /**
+   * With several units moved, anyone else with a hand this close (m), standing at the lane (`bodyNearM`), or
+   * standing this close while none of their hands was seen (m), may have taken some.
+   */
   alsoAtLaneBodyM: number;
   alsoAtLaneHandM: number;
   /**

@@ -147,6 +147,19 @@ describe('attributeEvent', () => {
       sessionId: null,
       evidence: { rule: 'several-units-several-people' },
     });
+    // a step farther off: only while none of their hands was seen (they may have reached in unseen)
+    const handsElsewhere = { ...seen(true, c('alice', 0.05, 0.45), c('bob', 1.0, 1.1)), units: 2 };
+    expect(attributeEvent(['alice', 'bob'], handsElsewhere)).toMatchObject({
+      sessionId: 'alice',
+      attribution: 'vision',
+    });
+    const handsUnseen = { ...seen(true, c('alice', 0.05, 0.45), c('bob', null, 1.1)), units: 2 };
+    expect(attributeEvent(['alice', 'bob'], handsUnseen)).toMatchObject({
+      sessionId: null,
+      evidence: { rule: 'several-units-several-people' },
+    });
+    const handNear = { ...seen(true, c('alice', 0.05, 0.45), c('bob', 0.5, 1.1)), units: 2 };
+    expect(attributeEvent(['alice', 'bob'], handNear)).toMatchObject({ sessionId: null });
     const alone = { ...seen(true, c('alice', 0.05, 0.45), c('bob', null, 5)), units: 2 };
     expect(attributeEvent(['alice', 'bob'], alone)).toMatchObject({
       sessionId: 'alice',
