@@ -109,6 +109,23 @@ describe('tracker', () => {
     expect(fuseDetections([det(5, 5, red, 'A'), det(5.3, 5, blue, 'A')])).toHaveLength(2);
   });
 
+  it('pairs two people shoulder to shoulder across two cameras by least total distance, never crossed over', () => {
+    // B sees the second person more surely than the first: taken one by one, B's view of the second person
+    // would join the first (0.34 m away, within the merge radius) and each fused person be half of each
+    const a1 = { ...det(5, 5, red, 'A'), score: 0.9 };
+    const a2 = { ...det(5.35, 5, blue, 'A'), score: 0.6 };
+    const b1 = { ...det(5.02, 5.01, red, 'B'), score: 0.5 };
+    const b2 = { ...det(5.34, 4.99, blue, 'B'), score: 0.95 };
+    const fused = fuseDetections([a1, a2, b1, b2]);
+    expect(fused).toHaveLength(2);
+    const left = fused.find((f) => f.x < 5.2);
+    const right = fused.find((f) => f.x > 5.2);
+    expect(left?.x).toBeLessThan(5.03);
+    expect(right?.x).toBeGreaterThan(5.33);
+    expect(left?.embedding?.[0]).toBeCloseTo(1, 6);
+    expect(right?.embedding?.[1]).toBeCloseTo(1, 6);
+  });
+
   it('binds the party coming through the entry gate to the scan, and ends tracks leaving by the exit', () => {
     const { binder, tracker } = setup();
     const observed = new Set(['C']);
