@@ -155,6 +155,37 @@ describe('tracker', () => {
     expect(binder.bindNewTrack(2, 2.2, 5000)).toBeUndefined();
   });
 
+  it('doubts for good a newcomer first seen off the gate while someone lost nearby could be them, and that one', () => {
+    const run = () => {
+      const { binder, tracker } = setup();
+      binder.entered('session-1', 'IN', 1, 1000);
+      let ts = 1000;
+      // the first shopper comes in and walks up to (2, 3.5)
+      for (let k = 0; k < 20; k++) {
+        ts = 1200 + k * 100;
+        tracker.update(ts, [det(2, Math.min(3.5, 2.1 + k * 0.1), red)], new Set(['C']));
+      }
+      binder.entered('session-2', 'IN', 1, ts);
+      // the camera over the entry goes dark for 1 s
+      for (let k = 1; k <= 10; k++) tracker.update(ts + k * 100, [], new Set());
+      ts += 1000;
+      // someone is first seen 2 m from the gate: the second shopper, or the first one found again
+      for (let k = 1; k <= 5; k++) tracker.update(ts + k * 100, [det(3.4, 2.5, blue)], new Set(['C']));
+      return tracker.all().filter((t) => t.state === 'confirmed');
+    };
+    const tracks = run();
+    const newcomer = tracks.find((t) => t.sessionId === 'session-2');
+    expect(newcomer).toBeDefined();
+    expect(newcomer?.identityConfidence).toBeLessThanOrEqual(DEFAULT_TRACKER.identity.gateCap);
+    const first = tracks.find((t) => t.sessionId === 'session-1');
+    expect(first?.identityConfidence ?? 0).toBeLessThanOrEqual(DEFAULT_TRACKER.identity.gateCap);
+    // nobody lost nearby when the newcomer appeared (first seen at the gate itself): no doubt
+    const { binder, tracker } = setup();
+    binder.entered('session-1', 'IN', 1, 1000);
+    for (let k = 0; k < 10; k++) tracker.update(1200 + k * 100, [det(2, 2.1 + k * 0.1, red)], new Set(['C']));
+    expect(tracker.all().find((t) => t.sessionId === 'session-1')?.identityConfidence).toBe(1);
+  });
+
   it('gives a shopper back the detection a ghost peak beside them took over, and drops the ghost', () => {
     const run = (ghostM: number) => {
       const binder = new GateBinder(gates);
