@@ -169,17 +169,28 @@ function byCameras(ctx: Context): Attribution {
   return refuse(ctx, 'identity-doubtful', ranked);
 }
 
-/** A hand the detector surely tied to its owner, squarely in the lane, with the lane in sight. */
+/**
+ * A hand the detector surely tied to its owner, squarely in the lane, with the lane in sight — and nobody else
+ * reaching across toward the lane (then the hand in it may be theirs, given to whoever stands in front).
+ */
 function ownedHandInLane(ctx: Context): boolean {
   const { measured, settings } = ctx;
+  const owned = (c: CandidateEvidence) =>
+    c.handM !== null && c.handM <= settings.ownedHandInLaneM && (c.handOwner ?? 0) >= settings.ownedHandMin;
   return (
     measured.laneSeen &&
-    measured.candidates.some(
-      (c) =>
-        c.handM !== null &&
-        c.handM <= settings.ownedHandInLaneM &&
-        (c.handOwner ?? 0) >= settings.ownedHandMin,
-    )
+    measured.candidates.some(owned) &&
+    !measured.candidates.some((c) => !owned(c) && reachingAcross(c, settings))
+  );
+}
+
+/** A hand near the lane from a body farther along the shelf than an arm straight ahead would put it. */
+function reachingAcross(c: CandidateEvidence, s: AttributionSettings): boolean {
+  return (
+    c.handM !== null &&
+    c.handM <= s.otherHandAwayM &&
+    c.bodyM !== null &&
+    c.bodyM > Math.hypot(c.handM, s.standDepthM) + s.reachAcrossSlackM
   );
 }
 
@@ -200,12 +211,15 @@ function decide(
   const order = [sessionId, ...ranked.filter((id) => id !== sessionId)];
   if (!byHand && !byBody) return refuse(ctx, 'nobody-at-lane', order);
   if (confidence < settings.minConfidence) return refuse(ctx, 'close-call', order);
-  // two people taking from one lane at once look like one pick of two: each may have taken one
+  // two people taking from one lane at once look like one pick of two: each may have taken one — anyone
+  // else standing at the lane, or with a hand near it; a step farther off, only while their hands were seen
+  // nowhere (they may have reached in unseen): hands the cameras saw only elsewhere did not take from it
   const someoneElseAtLane = measured.candidates.some(
     (o) =>
       o !== c &&
-      ((o.bodyM !== null && o.bodyM <= settings.alsoAtLaneBodyM) ||
-        (o.handM !== null && o.handM <= settings.alsoAtLaneHandM)),
+      ((o.handM !== null && o.handM <= settings.alsoAtLaneHandM) ||
+        (o.bodyM !== null &&
+          (o.bodyM <= settings.bodyNearM || (o.bodyM <= settings.alsoAtLaneBodyM && o.handM === null)))),
   );
   if ((measured.units ?? 1) > 1 && someoneElseAtLane)
     return refuse(ctx, 'several-units-several-people', order);
@@ -233,7 +247,9 @@ function score(
     return laneSeen ? s.unseenWeight.laneSeen : s.unseenWeight.laneUnseen;
   const hand = c.handM === null ? 0 : Math.exp(-0.5 * (c.handM / s.handSigmaM) ** 2);
   const bodyOff = c.bodyM === null ? Number.POSITIVE_INFINITY : Math.max(0, c.bodyM - s.bodyNearM);
-  const handAway = c.handM === null || c.handM > s.otherHandAwayM;
+  // their hand seen only away from the lane, or in the lane in front of them (a lane or more off)
+  const handAway =
+    c.handM === null || c.handM > s.otherHandAwayM || (c.handM >= s.ownLaneHandM && !reachingAcross(c, s));
   const weight = ownedHandSeen && handAway ? s.bodyWeight * s.bodyBesideOwnedHand : s.bodyWeight;
   const body = weight * Math.exp(-0.5 * (bodyOff / s.bodySigmaM) ** 2);
   return Math.max(hand, body) + 1e-4;

@@ -26,7 +26,10 @@ export interface AttributionSettings {
   strangerHandM: number;
   /** Shoppers of sure identity seen at least this far from the lane did not do it (m). */
   elsewhereM: number;
-  /** With several units moved, anyone else standing this close (m), or with a hand this close, may have taken some. */
+  /**
+   * With several units moved, anyone else with a hand this close (m), standing at the lane (`bodyNearM`), or
+   * standing this close while none of their hands was seen (m), may have taken some.
+   */
   alsoAtLaneBodyM: number;
   alsoAtLaneHandM: number;
   /**
@@ -44,6 +47,21 @@ export interface AttributionSettings {
    * its owner in the running.
    */
   otherHandAwayM: number;
+  /**
+   * Nearer than `otherHandAwayM` but at least this far (m, about a lane's width off): a neighbour's hand in
+   * the lane in front of them — their hand straight ahead of their body — also lets their standing by count at
+   * the reduced share, unless someone shows the crossing-arms sign (`reachAcrossSlackM`).
+   */
+  ownLaneHandM: number;
+  /** How far from a lane's reach point a person stands to reach straight into it (m). */
+  standDepthM: number;
+  /**
+   * Someone whose hand came within `otherHandAwayM` of the lane while their body stood farther along the
+   * shelf than an arm straight ahead would put it — more than this (m) beyond hypot(hand, `standDepthM`) — was
+   * reaching across toward this lane: the detector gives such an arm's hand to whoever stands in front of the
+   * lane (crossing arms), so nobody's owned hand is believed then.
+   */
+  reachAcrossSlackM: number;
   ownedHandMin: number;
   ownedHandInLaneM: number;
 }
@@ -119,6 +137,9 @@ export const DEFAULT_FUSION: FusionSettings = {
     alsoAtLaneHandM: 0.6,
     bodyBesideOwnedHand: 0.3,
     otherHandAwayM: 0.6,
+    ownLaneHandM: 0.4,
+    standDepthM: 0.45,
+    reachAcrossSlackM: 0.25,
     ownedHandMin: 0.8,
     ownedHandInLaneM: 0.12,
   },

@@ -1,5 +1,7 @@
 // Cross-camera fusion of one moment's detections on the floor: where camera views overlap, the same person
-// is seen twice; detections from different cameras closer than a merge radius become one. Pure.
+// is seen twice; detections from different cameras closer than a merge radius become one (matched view by view
+// at least total distance). Pure.
+import { assign } from './hungarian.ts';
 
 /** An extended hand on the floor (metres), given to a person. */
 export interface FloorHand {
@@ -38,27 +40,29 @@ export function fuseDetections(
   detections: readonly FloorDetection[],
   radius = MERGE_RADIUS_M,
 ): FusedDetection[] {
-  const sorted = [...detections].sort((a, b) => b.score - a.score);
+  // camera by camera, richest view first: each camera's detections are matched to the people found so far
+  // all at once (least total distance), never one by one — two people shoulder to shoulder seen by two
+  // cameras would otherwise be crossed over whenever the farther pairing came first (each fused person then
+  // half of each, their looks and hands mixed)
+  const byCamera = new Map<string, FloorDetection[]>();
+  for (const d of detections) byCamera.set(d.camera, [...(byCamera.get(d.camera) ?? []), d]);
+  const views = [...byCamera.entries()].sort(
+    ([a, da], [b, db]) => db.length - da.length || (a < b ? -1 : a > b ? 1 : 0),
+  );
   const clusters: Array<{ members: FloorDetection[] }> = [];
-  for (const d of sorted) {
-    let best: { members: FloorDetection[] } | undefined;
-    let bestD = radius;
-    for (const c of clusters) {
-      if (c.members.some((m) => m.camera === d.camera)) continue;
-      const head = c.members[0] as FloorDetection;
-      const dist = Math.hypot(head.x - d.x, head.y - d.y);
-      if (dist <= bestD) {
-        bestD = dist;
-        best = c;
-      }
-    }
-    if (best === undefined) clusters.push({ members: [d] });
-    else best.members.push(d);
+  for (const [, seen] of views) {
+    const ordered = [...seen].sort((a, b) => b.score - a.score);
+    const centres = clusters.map(({ members }) => centreOf(members));
+    const cost = ordered.map((d) => centres.map((c) => Math.hypot(c.x - d.x, c.y - d.y)));
+    const chosen = assign(cost, radius);
+    ordered.forEach((d, i) => {
+      const cluster = clusters[chosen[i] ?? -1];
+      if (cluster === undefined) clusters.push({ members: [d] });
+      else cluster.members.push(d);
+    });
   }
   return clusters.map(({ members }) => {
-    const w = members.reduce((s, m) => s + m.score, 0);
-    const x = members.reduce((s, m) => s + m.x * m.score, 0) / w;
-    const y = members.reduce((s, m) => s + m.y * m.score, 0) / w;
+    const { x, y } = centreOf(members);
     const hands: FloorHand[] = [];
     for (const m of members) {
       for (const h of m.hands) {
@@ -78,6 +82,15 @@ export function fuseDetections(
       cameras: members.map((m) => m.camera),
     };
   });
+}
+
+/** The members' position, weighted by detection score. */
+function centreOf(members: readonly FloorDetection[]): { x: number; y: number } {
+  const w = members.reduce((s, m) => s + m.score, 0);
+  return {
+    x: members.reduce((s, m) => s + m.x * m.score, 0) / w,
+    y: members.reduce((s, m) => s + m.y * m.score, 0) / w,
+  };
 }
 
 export function meanEmbedding(embs: readonly Float32Array[]): Float32Array | undefined {

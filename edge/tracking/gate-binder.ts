@@ -43,6 +43,11 @@ export interface GateBinderTuning {
   entryWindowMs: number;
   /** A track lost this close to an exit gate has left through it. */
   exitRadiusM: number;
+  /**
+   * With the gate in sight a newcomer is first seen this close to it (m); first seen farther off (the gate's
+   * camera dark), they may as well be someone lost nearby.
+   */
+  firstSeenM: number;
   /** A person can be seen at the gate this long before their scan reaches the edge (ms). */
   scanLeadMs: number;
   /** A scanned person is first seen on the floor about this long after the scan (the gate opens, they step in)... */
@@ -55,6 +60,7 @@ export const DEFAULT_GATE_TUNING: GateBinderTuning = {
   entryRadiusM: 2.6,
   entryWindowMs: 12_000,
   exitRadiusM: 2.6,
+  firstSeenM: 1.2,
   scanLeadMs: 300,
   arrivalMs: 1000,
   companionGapMs: 900,
@@ -141,6 +147,12 @@ export class GateBinder {
   /** True when (x, y) is near any entry gate (where newcomers appear). */
   nearEntry(x: number, y: number): boolean {
     return this.entryGateNear(x, y) !== undefined;
+  }
+
+  /** True when (x, y) is near an entry gate but farther than a newcomer in sight of it is first seen. */
+  offGate(x: number, y: number): boolean {
+    const gate = this.entryGateNear(x, y);
+    return gate !== undefined && Math.hypot(gate.x - x, gate.y - y) > this.tuning.firstSeenM;
   }
 
   private entryGateNear(x: number, y: number): GatePoint | undefined {

@@ -14,6 +14,7 @@ import type { GateBinder, Tailgating } from './gate-binder.ts';
 import { assign } from './hungarian.ts';
 import {
   CERTAIN_IDENTITY,
+  doubtBinding,
   doubtIdentity,
   forgetSwapDoubt,
   observeIdentity,
@@ -252,6 +253,13 @@ export class Tracker {
       return;
     }
     t.sessionId = this.binder.bindNewTrack(t.bornX, t.bornY, t.bornTs) ?? null;
+    // first seen off the gate itself (its camera dark) while someone lost nearby could have walked there: the
+    // newcomer may be that person, and whoever is found again in their place the one who scanned — no look
+    // tells who scanned, so both are in doubt for good (the exit settles who is who)
+    if (t.sessionId !== null && this.binder.offGate(t.bornX, t.bornY)) {
+      const rivals = this.lostRivals(t, { x: t.bornX, y: t.bornY }, t.bornTs, this.tuning.relinkRadiusM);
+      for (const o of rivals.length > 0 ? [t, ...rivals] : []) doubtBinding(o, this.tuning.identity.gateCap);
+    }
     // lost at the entrance a moment ago and found again there: not a newcomer
     if (t.sessionId === null && !this.relink(t, ts, 1, 0)) {
       const tailgating = this.binder.unadmitted(t.bornX, t.bornY, t.bornTs, t.id);
@@ -326,14 +334,27 @@ export class Tracker {
   ): boolean {
     // someone let in through the gate and not seen yet (a dark camera at the entrance) may be who this is
     if (this.binder.pendingCount() > 0) return true;
-    for (const o of this.tracks.values()) {
-      if (o === t || o.id === t.id || o.state !== 'confirmed') continue;
-      if (o.sessionId !== null && o.sessionId === t.sessionId) continue;
+    return this.lostRivals(t, at, ts, radiusM, walkMps).length > 0;
+  }
+
+  /**
+   * Confirmed tracks of another session (or of none), unseen for a while, that could have got to `at` since
+   * they were last seen: any of them may be the person `t` is.
+   */
+  private lostRivals(
+    t: Track,
+    at: { x: number; y: number },
+    ts: number,
+    radiusM: number,
+    walkMps = 1.5,
+  ): Track[] {
+    return [...this.tracks.values()].filter((o) => {
+      if (o === t || o.id === t.id || o.state !== 'confirmed') return false;
+      if (o.sessionId !== null && o.sessionId === t.sessionId) return false;
       const unseenMs = ts - o.lastSeenTs;
-      if (unseenMs < 400) continue;
-      if (Math.hypot(o.x.p - at.x, o.y.p - at.y) <= radiusM + (unseenMs / 1000) * walkMps) return true;
-    }
-    return false;
+      if (unseenMs < 400) return false;
+      return Math.hypot(o.x.p - at.x, o.y.p - at.y) <= radiusM + (unseenMs / 1000) * walkMps;
+    });
   }
 
   private birth(d: FusedDetection, ts: number): void {

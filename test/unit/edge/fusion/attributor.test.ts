@@ -147,6 +147,19 @@ describe('attributeEvent', () => {
       sessionId: null,
       evidence: { rule: 'several-units-several-people' },
     });
+    // a step farther off: only while none of their hands was seen (they may have reached in unseen)
+    const handsElsewhere = { ...seen(true, c('alice', 0.05, 0.45), c('bob', 1.0, 1.1)), units: 2 };
+    expect(attributeEvent(['alice', 'bob'], handsElsewhere)).toMatchObject({
+      sessionId: 'alice',
+      attribution: 'vision',
+    });
+    const handsUnseen = { ...seen(true, c('alice', 0.05, 0.45), c('bob', null, 1.1)), units: 2 };
+    expect(attributeEvent(['alice', 'bob'], handsUnseen)).toMatchObject({
+      sessionId: null,
+      evidence: { rule: 'several-units-several-people' },
+    });
+    const handNear = { ...seen(true, c('alice', 0.05, 0.45), c('bob', 0.5, 1.1)), units: 2 };
+    expect(attributeEvent(['alice', 'bob'], handNear)).toMatchObject({ sessionId: null });
     const alone = { ...seen(true, c('alice', 0.05, 0.45), c('bob', null, 5)), units: 2 };
     expect(attributeEvent(['alice', 'bob'], alone)).toMatchObject({
       sessionId: 'alice',
@@ -195,7 +208,7 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     expect(three(owned('mia', 0.12, 0.5, 1), false)).toBe('close-call');
   });
 
-  it('a neighbour whose hand was seen half a metre off still counts in full (a crossing arm lands there)', () => {
+  it('a neighbour reaching across toward the lane (hand half a metre off, body far along) still counts in full', () => {
     // crossing arms: the one who reached in is seen with a hand ~0.45 m off, their hand in the lane given
     // to the neighbour — billing the neighbour would be a confident mistake
     const crossing = seen(
@@ -208,6 +221,33 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     // a narrower "away" would bill it
     const narrow = { ...DEFAULT_FUSION.attribution, otherHandAwayM: 0.3 };
     expect(attributeEvent(['dev', 'eva', 'ada'], crossing, narrow).sessionId).toBe('dev');
+  });
+
+  it('neighbours with a hand in the lane in front of them (a lane off) are not taken for the picker', () => {
+    // four shoulder to shoulder, each reaching into their own lane: the neighbours' hands half a metre off,
+    // straight ahead of their bodies
+    const crowd = seen(
+      true,
+      owned('eva', 0.06, 0.46, 1),
+      c('ada', 0.5, 0.68),
+      c('leo', 0.5, 0.68),
+      c('kira', 0.97, 1.14),
+    );
+    const a = attributeEvent(['eva', 'ada', 'leo', 'kira'], crowd);
+    expect(a).toMatchObject({ sessionId: 'eva', attribution: 'vision', evidence: { rule: 'reach' } });
+    expect(a.confidence).toBeGreaterThanOrEqual(0.9);
+    // the same crowd with one of them reaching across from two lanes along: nobody's owned hand is believed
+    const across = seen(
+      true,
+      owned('eva', 0.06, 0.46, 1),
+      c('ada', 0.5, 0.68),
+      c('leo', 0.5, 0.68),
+      c('kira', 0.47, 1.09),
+    );
+    expect(attributeEvent(['eva', 'ada', 'leo', 'kira'], across).evidence.rule).toBe('close-call');
+    // a hand nearer than a lane's width off keeps its owner in the running
+    const near = seen(true, owned('eva', 0.06, 0.46, 1), c('ada', 0.3, 0.55), c('leo', 0.5, 0.68));
+    expect(attributeEvent(['eva', 'ada', 'leo'], near).evidence.rule).toBe('close-call');
   });
 
   it('a neighbour whose own hand came near the lane still counts in full', () => {

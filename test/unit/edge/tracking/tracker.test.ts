@@ -109,6 +109,23 @@ describe('tracker', () => {
     expect(fuseDetections([det(5, 5, red, 'A'), det(5.3, 5, blue, 'A')])).toHaveLength(2);
   });
 
+  it('pairs two people shoulder to shoulder across two cameras by least total distance, never crossed over', () => {
+    // B sees the second person more surely than the first: taken one by one, B's view of the second person
+    // would join the first (0.34 m away, within the merge radius) and each fused person be half of each
+    const a1 = { ...det(5, 5, red, 'A'), score: 0.9 };
+    const a2 = { ...det(5.35, 5, blue, 'A'), score: 0.6 };
+    const b1 = { ...det(5.02, 5.01, red, 'B'), score: 0.5 };
+    const b2 = { ...det(5.34, 4.99, blue, 'B'), score: 0.95 };
+    const fused = fuseDetections([a1, a2, b1, b2]);
+    expect(fused).toHaveLength(2);
+    const left = fused.find((f) => f.x < 5.2);
+    const right = fused.find((f) => f.x > 5.2);
+    expect(left?.x).toBeLessThan(5.03);
+    expect(right?.x).toBeGreaterThan(5.33);
+    expect(left?.embedding?.[0]).toBeCloseTo(1, 6);
+    expect(right?.embedding?.[1]).toBeCloseTo(1, 6);
+  });
+
   it('binds the party coming through the entry gate to the scan, and ends tracks leaving by the exit', () => {
     const { binder, tracker } = setup();
     const observed = new Set(['C']);
@@ -136,6 +153,37 @@ describe('tracker', () => {
     expect(ended.every((e) => e.endsWith(':session-1:OUT'))).toBe(true);
     // a third person after the party gets no session: the scan admitted two
     expect(binder.bindNewTrack(2, 2.2, 5000)).toBeUndefined();
+  });
+
+  it('doubts for good a newcomer first seen off the gate while someone lost nearby could be them, and that one', () => {
+    const run = () => {
+      const { binder, tracker } = setup();
+      binder.entered('session-1', 'IN', 1, 1000);
+      let ts = 1000;
+      // the first shopper comes in and walks up to (2, 3.5)
+      for (let k = 0; k < 20; k++) {
+        ts = 1200 + k * 100;
+        tracker.update(ts, [det(2, Math.min(3.5, 2.1 + k * 0.1), red)], new Set(['C']));
+      }
+      binder.entered('session-2', 'IN', 1, ts);
+      // the camera over the entry goes dark for 1 s
+      for (let k = 1; k <= 10; k++) tracker.update(ts + k * 100, [], new Set());
+      ts += 1000;
+      // someone is first seen 2 m from the gate: the second shopper, or the first one found again
+      for (let k = 1; k <= 5; k++) tracker.update(ts + k * 100, [det(3.4, 2.5, blue)], new Set(['C']));
+      return tracker.all().filter((t) => t.state === 'confirmed');
+    };
+    const tracks = run();
+    const newcomer = tracks.find((t) => t.sessionId === 'session-2');
+    expect(newcomer).toBeDefined();
+    expect(newcomer?.identityConfidence).toBeLessThanOrEqual(DEFAULT_TRACKER.identity.gateCap);
+    const first = tracks.find((t) => t.sessionId === 'session-1');
+    expect(first?.identityConfidence ?? 0).toBeLessThanOrEqual(DEFAULT_TRACKER.identity.gateCap);
+    // nobody lost nearby when the newcomer appeared (first seen at the gate itself): no doubt
+    const { binder, tracker } = setup();
+    binder.entered('session-1', 'IN', 1, 1000);
+    for (let k = 0; k < 10; k++) tracker.update(1200 + k * 100, [det(2, 2.1 + k * 0.1, red)], new Set(['C']));
+    expect(tracker.all().find((t) => t.sessionId === 'session-1')?.identityConfidence).toBe(1);
   });
 
   it('gives a shopper back the detection a ghost peak beside them took over, and drops the ghost', () => {
