@@ -32,7 +32,11 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     // Names the cloud's connections in pg_stat_activity (per schema, so a test run's are told apart).
     application_name: schema === undefined ? 'walkout-cloud' : `walkout-cloud:${schema}`,
     // Startup parameters, so every pooled connection has them before its first query.
-    options: [...(schema === undefined ? [] : [`-c search_path=${schema}`]), GENERIC_PLANS].join(' '),
+    options: [
+      ...(schema === undefined ? [] : [`-c search_path=${schema}`]),
+      GENERIC_PLANS,
+      ...(process.env.TMP_ASYNC ? ['-c synchronous_commit=off'] : []),
+    ].join(' '),
   });
   return new PostgresDatabase(pool);
 }
