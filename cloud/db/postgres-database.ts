@@ -11,7 +11,10 @@ export interface PostgresOptions {
   url: string;
   /** Every connection's search_path is set to this schema, created when missing. */
   schema?: string;
-  /** Pooled connections, for transactions and scripts. Default 16. */
+  /**
+   * Pooled connections, for transactions and scripts. Default 8: with the pipelined ones a replica holds at
+   * most 16 connections, as many as its pool alone held when every statement took a pooled connection.
+   */
   maxConnections?: number;
   /** Pipelined connections the single statements share (PipelinedConnections). Default 8. */
   pipelinedConnections?: number;
@@ -46,7 +49,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     // Startup parameters, so every connection has them before its first query.
     options: [...(schema === undefined ? [] : [`-c search_path=${schema}`]), GENERIC_PLANS].join(' '),
   };
-  const pool = new pg.Pool({ ...connection, max: options.maxConnections ?? 16 });
+  const pool = new pg.Pool({ ...connection, max: options.maxConnections ?? 8 });
   const pipelined = new PipelinedConnections(
     connection,
     options.pipelinedConnections ?? DEFAULT_PIPELINED_CONNECTIONS,
