@@ -3,7 +3,10 @@
 // concurrent requests' statements travel and are answered in fewer socket reads and writes, on fewer server
 // backends. Each statement keeps its own Sync — its own implicit transaction, committed or failed alone — so
 // sharing a connection changes no statement's outcome. A connection that breaks fails the statements in
-// flight on it (as a broken pooled connection would) and is replaced for the next ones.
+// flight on it (as a broken pooled connection would) and is replaced for the next ones. The price: a
+// statement waiting on a row lock holds up those written behind it on its connection until it gets the lock
+// (the cloud's single statements hold locks only while they run; new statements go to the least busy
+// connection meanwhile), so long-held locks belong in transactions, which keep pooled connections.
 import pg from 'pg';
 
 interface Lane {
