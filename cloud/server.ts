@@ -98,7 +98,7 @@ export interface CloudOptions {
   logger?: boolean | LoggerOptions;
   /** PostgreSQL only: keep every table in this schema (created if missing), for isolated test runs. */
   postgresSchema?: string;
-  /** PostgreSQL only: connections in the pool (default 16). */
+  /** PostgreSQL only: pooled connections, for transactions (default 8; single statements share 8 pipelined ones). */
   postgresPoolSize?: number;
   /** Default: the system clock. */
   clock?: Clock;

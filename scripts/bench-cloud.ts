@@ -7,6 +7,7 @@ import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
 import pg from 'pg';
 import { reconcile } from '../cloud/billing/reconciliation.ts';
 import type { Database } from '../cloud/db/database.ts';
@@ -63,6 +64,10 @@ interface BackendResult {
   reconciled: boolean;
   /** CPU ms per billed receipt: cloud process (with PGlite inside it) + PostgreSQL backends. */
   cloudCpuMsPerReceipt: number;
+  /** The PostgreSQL backends' share of it (0 on PGlite, which runs inside the cloud process). */
+  serverCpuMsPerReceipt: number;
+  /** The machine's 1-minute load average when the run ended: what else was competing for the cores. */
+  loadAverage: number;
 }
 
 function argValue(name: string, fallback: number): number {
@@ -303,7 +308,7 @@ async function benchBackend(
   const schema = databaseUrl === undefined ? undefined : `bench_${randomBytes(6).toString('hex')}`;
   const cloud = await createCloud({
     databaseUrl,
-    ...(schema === undefined ? {} : { postgresSchema: schema, postgresPoolSize: 12 }),
+    ...(schema === undefined ? {} : { postgresSchema: schema }),
     stores: [{ config, credential }],
     rateLimit: { scale: 0 },
   });
@@ -345,6 +350,8 @@ async function benchBackend(
       doubleCharges,
       reconciled: reconciliation.ok,
       cloudCpuMsPerReceipt: Math.round((cloudCpuMs / Math.max(1, load.billed)) * 100) / 100,
+      serverCpuMsPerReceipt: Math.round((pgMs / Math.max(1, load.billed)) * 100) / 100,
+      loadAverage: Math.round((loadavg()[0] ?? 0) * 10) / 10,
     };
   } finally {
     await cloud.stop();
@@ -454,19 +461,22 @@ async function main(): Promise<void> {
       String(r.doubleCharges).padStart(14),
       (r.reconciled ? 'yes' : 'NO').padStart(11),
       String(r.cloudCpuMsPerReceipt).padStart(13),
+      String(r.serverCpuMsPerReceipt).padStart(10),
       String(Math.round(2000 / Math.max(0.01, r.cloudCpuMsPerReceipt))).padStart(14),
+      String(r.loadAverage).padStart(5),
     ].join(' '),
   );
   console.log(
     `\nbench:cloud — ${seconds} s per backend, ${concurrency} concurrent edges, ${DUPLICATE_SHARE * 100} % of visits delivered 2–3× at once\n`,
   );
   console.log(
-    `${'backend'.padEnd(18)} ${'receipts/s'.padStart(10)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'visits'.padStart(7)} ${'requests'.padStart(9)} ${'failures'.padStart(9)} ${'double charges'.padStart(14)} ${'reconciled'.padStart(11)} ${'cpu ms/rcpt'.padStart(13)} ${'2-core ceiling'.padStart(14)}`,
+    `${'backend'.padEnd(18)} ${'receipts/s'.padStart(10)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'visits'.padStart(7)} ${'requests'.padStart(9)} ${'failures'.padStart(9)} ${'double charges'.padStart(14)} ${'reconciled'.padStart(11)} ${'cpu ms/rcpt'.padStart(13)} ${'of it, db'.padStart(10)} ${'2-core ceiling'.padStart(14)} ${'load'.padStart(5)}`,
   );
   for (const row of rows) console.log(row);
   console.log(
-    '\ncpu ms/rcpt: CPU the cloud (and, for PostgreSQL, its server backends) spent per billed receipt, whatever\n' +
-      'else shares the machine; 2-core ceiling = 2000 / that, the rate two idle cores could bill (load generator excluded).',
+    '\ncpu ms/rcpt: CPU the cloud (and, for PostgreSQL, its server backends: "of it, db") spent per billed receipt,\n' +
+      'whatever else shares the machine; 2-core ceiling = 2000 / that, the rate two idle cores could bill (load\n' +
+      'generator excluded); load: the 1-minute load average at the end of the run (other jobs on the machine).',
   );
   if (replicated !== undefined) printReplicas(replicated);
   const [embedded, postgres] = results;
@@ -476,6 +486,8 @@ async function main(): Promise<void> {
     receiptsPerSec: r?.receiptsPerSec,
     p99Ms: r?.p99Ms,
     cpuMsPerReceipt: r?.cloudCpuMsPerReceipt,
+    serverCpuMsPerReceipt: r?.serverCpuMsPerReceipt,
+    loadAverage: r?.loadAverage,
   });
   if (json) {
     const { replicas, receiptsPerSec, replicaKilledMidRun, failedVisits } = replicated ?? {};

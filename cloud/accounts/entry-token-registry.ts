@@ -1,7 +1,8 @@
 // The entry tokens the cloud issued (table entry_tokens): recorded at issue, claimed by the one visit that
-// names them at upload, pruned after a retention that outlasts any visit plus the edge's outbox retries.
+// names them at upload (the rules here, the statement in receipts/visit-lookup.ts), pruned after a retention
+// that outlasts any visit plus the edge's outbox retries.
 import type { Clock } from '../../shared/clock.ts';
-import type { Database, Queryable } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
 import { ApiError } from '../http/api-error.ts';
 
 export interface EntryTokenRegistrySettings {
@@ -39,12 +40,43 @@ export type EntryTokenRefusal =
   | 'entry_token_wrong_account'
   | 'entry_token_used';
 
-interface TokenRow {
+/** A claim of entry tokens by one visit: whom and where they must have been issued to, and since when. */
+export interface TokenClaim {
+  visitId: string;
+  storeId: string;
+  accountId: string;
+  /** Tokens issued before this (ms since the epoch) are past the retention: unknown. */
+  oldest: number;
+  /** When the tokens are used (ms since the epoch). */
+  now: number;
+}
+
+/** A named token's row as the claim locked it, before binding it. */
+export interface ClaimedTokenRow {
   jti: string;
   account_id: string;
   store_id: string;
   issued_at: unknown;
   visit_id: string | null;
+}
+
+/**
+ * Throws the ApiError the edge should see when a named token (`jtis`, each at most once) fails `claim`,
+ * worked out from the rows the claim locked; `bound` says whether the claim bound them (all or none), which
+ * it must have done when none fails.
+ */
+export function assertClaimed(
+  jtis: readonly string[],
+  locked: readonly ClaimedTokenRow[],
+  claim: TokenClaim,
+  bound: boolean,
+): void {
+  const byJti = new Map(locked.map((row) => [row.jti, row]));
+  for (const jti of jtis) {
+    const refusal = refusalOf(byJti.get(jti), claim);
+    if (refusal !== undefined) throw refusalError(refusal, jti, claim.storeId, claim.accountId);
+  }
+  if (!bound) throw new Error(`entry tokens of visit ${claim.visitId} passed but were not bound`);
 }
 
 export class EntryTokenRegistry {
@@ -74,38 +106,14 @@ export class EntryTokenRegistry {
   }
 
   /**
-   * Binds every named token to this visit, or none: each must have been issued to `accountId` for `storeId`
-   * within the retention and not be bound to another visit (binding to the same visit again is a no-op, so
-   * a retried upload passes). Throws the ApiError the edge should see otherwise (and binds none).
+   * What a visit's claim of its named tokens checks (the claim itself is one statement of the visit's
+   * lookup, receipts/visit-lookup.ts): each token must have been issued to `accountId` for `storeId` since
+   * `oldest` and not be bound to another visit (binding to the same visit again is a no-op, so a retried
+   * upload passes); `now` is stamped as its use.
    */
-  async claim(db: Queryable, visitId: string, storeId: string, accountId: string, named: string[]) {
-    const jtis = [...new Set(named)];
+  claimOf(visitId: string, storeId: string, accountId: string): TokenClaim {
     const now = this.clock.now();
-    const oldest = now - this.settings.retentionMs;
-    // One statement: lock the named rows, bind them only if every one passes, and return them as they were,
-    // so the refusal (if any) is worked out from what was locked. A concurrent duplicate of the same visit
-    // waits on the lock and then finds its own visit id: a no-op.
-    const rows = await db.query<TokenRow & { ok: boolean }>(
-      `WITH locked AS (
-         SELECT jti, account_id, store_id, issued_at, visit_id FROM entry_tokens
-         WHERE jti = ANY($1::text[]) ORDER BY jti FOR UPDATE
-       ), passes AS (
-         SELECT count(*) = cardinality($1::text[]) AND coalesce(bool_and(
-           account_id = $3 AND store_id = $4 AND issued_at >= $5 AND (visit_id IS NULL OR visit_id = $2)), false) AS ok
-         FROM locked
-       ), bound AS (
-         UPDATE entry_tokens t SET visit_id = $2, used_at = $6 FROM passes
-         WHERE passes.ok AND t.jti = ANY($1::text[]) AND t.visit_id IS NULL RETURNING t.jti
-       )
-       SELECT jti, account_id, store_id, issued_at, visit_id, (SELECT ok FROM passes) AS ok FROM locked`,
-      [jtis, visitId, accountId, storeId, oldest, now],
-    );
-    const byJti = new Map(rows.map((row) => [row.jti, row]));
-    for (const jti of jtis) {
-      const refusal = refusalOf(byJti.get(jti), { visitId, storeId, accountId, oldest });
-      if (refusal !== undefined) throw refusalError(refusal, jti, storeId, accountId);
-    }
-    if (rows[0]?.ok !== true) throw new Error(`entry tokens of visit ${visitId} passed but were not bound`);
+    return { visitId, storeId, accountId, oldest: now - this.settings.retentionMs, now };
   }
 
   /** Deletes rows issued before the retention: returns how many. */
@@ -123,10 +131,7 @@ export class EntryTokenRegistry {
   }
 }
 
-function refusalOf(
-  row: TokenRow | undefined,
-  expected: { visitId: string; storeId: string; accountId: string; oldest: number },
-): EntryTokenRefusal | undefined {
+function refusalOf(row: ClaimedTokenRow | undefined, expected: TokenClaim): EntryTokenRefusal | undefined {
   if (row === undefined || Number(row.issued_at) < expected.oldest) return 'entry_token_unknown';
   if (row.store_id !== expected.storeId) return 'entry_token_wrong_store';
   if (row.account_id !== expected.accountId) return 'entry_token_wrong_account';

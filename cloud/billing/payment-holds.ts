@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../shared/clock.ts';
-import { type Database, type Queryable, toNumber } from '../db/database.ts';
+import { type Database, toNumber } from '../db/database.ts';
 import { ApiError } from '../http/api-error.ts';
 import { type CaptureResult, type PaymentProvider, PaymentProviderError } from './payment-provider.ts';
 
@@ -158,22 +158,6 @@ export class PaymentHolds {
       ],
     );
     return holdId;
-  }
-
-  /**
-   * Binds to the visit the oldest open hold its (just claimed) tokens name. A hold is bound once: a second
-   * visit on a reused hold's other token pays by a plain charge. Repeating it for the same visit is a no-op.
-   */
-  async bindToVisit(db: Queryable, visitId: string, jtis: readonly string[]): Promise<void> {
-    if (jtis.length === 0) return;
-    await db.query(
-      `UPDATE payment_holds SET visit_id = $1 WHERE hold_id = (
-         SELECT h.hold_id FROM payment_holds h JOIN entry_tokens t ON t.hold_id = h.hold_id
-         WHERE t.jti = ANY($2::text[]) AND h.status = 'held' AND h.visit_id IS NULL
-         ORDER BY h.created_at LIMIT 1)
-       AND NOT EXISTS (SELECT 1 FROM payment_holds WHERE visit_id = $1)`,
-      [visitId, [...jtis]],
-    );
   }
 
   /** The hold bound to the visit, whatever its status. */

@@ -57,10 +57,11 @@ export class ReceiptPayment {
    */
   async chargeIfDue(
     receipt: PayableReceipt,
+    hold: BoundHold | undefined,
   ): Promise<{ outcome: SettledCharge | undefined; providerFailure: ApiError | undefined }> {
     if (receipt.status !== 'pending_payment') return { outcome: undefined, providerFailure: undefined };
     try {
-      const outcome = await this.charge(receipt);
+      const outcome = await this.charge(receipt, hold);
       receipt.status = outcome.status === 'succeeded' ? 'paid' : 'declined';
       return { outcome, providerFailure: undefined };
     } catch (err) {
@@ -70,11 +71,10 @@ export class ReceiptPayment {
   }
 
   /**
-   * Asks the provider for the receipt's money: a capture against the visit's entry hold, else a charge; a
-   * declined card or a missing one is an outcome, not an error.
+   * Asks the provider for the receipt's money: a capture against the visit's entry hold (`hold`, the one
+   * bound to it), else a charge; a declined card or a missing one is an outcome, not an error.
    */
-  private async charge(receipt: PayableReceipt): Promise<SettledCharge> {
-    const hold = await this.deps.holds.boundTo(receipt.visit_id);
+  private async charge(receipt: PayableReceipt, hold: BoundHold | undefined): Promise<SettledCharge> {
     try {
       return await this.requestMoney(receipt, hold);
     } catch (err) {
@@ -171,7 +171,7 @@ export class ReceiptPayment {
   async settle(receipt: PayableReceipt): Promise<ReceiptStatus> {
     let outcome: SettledCharge;
     try {
-      outcome = await this.charge(receipt);
+      outcome = await this.charge(receipt, await this.deps.holds.boundTo(receipt.visit_id));
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       if ((await this.recordFailedAttempt(receipt, err)) === 'collection') return 'collection';

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Clock } from '../../shared/clock.ts';
 import type { CartFlag, LiveCartUpdate } from '../../shared/schemas/live-cart.ts';
-import type { ShopperFlagRecord } from '../../shared/schemas/visit.ts';
 import { type Database, toNumber } from '../db/database.ts';
 import { ApiError } from '../http/api-error.ts';
 import type { CartHub, StreamEvent } from './cart-hub.ts';
@@ -128,22 +127,15 @@ export class LiveCarts {
     return row.seq === update.seq ? 'repeat' : 'stale';
   }
 
-  /** The visit's receipt exists: the live cart is over; every open app of the account is told at once. */
-  async receiptReady(
+  /**
+   * The visit's receipt exists (the visit's write closed its live cart and kept its shopper flags,
+   * receipts/store-visit.ts): every open app of the account is told at once.
+   */
+  receiptReady(
     storeId: string,
-    visit: { visitId: string; accountId: string; exitedAt: number; shopperFlags?: ShopperFlagRecord[] },
+    visit: { visitId: string; accountId: string; exitedAt: number },
     receipt: { receiptId: string; status: string; totalCents: number },
-  ): Promise<void> {
-    await this.db.query(
-      `UPDATE live_carts SET receipt_id = $3, updated_at = $4
-       WHERE store_id = $1 AND session_id = $2 AND receipt_id IS NULL`,
-      [storeId, visit.visitId, receipt.receiptId, this.clock.now()],
-    );
-    if (visit.shopperFlags !== undefined)
-      await this.db.query(
-        'UPDATE visits SET shopper_flags = $2::jsonb WHERE visit_id = $1 AND shopper_flags IS NULL',
-        [visit.visitId, JSON.stringify(visit.shopperFlags)],
-      );
+  ): void {
     const data: ReceiptEventData = { storeId, visitId: visit.visitId, ...receipt, exitedAt: visit.exitedAt };
     const apps = this.hub.publish(visit.accountId, {
       id: receiptEventId(receipt.receiptId),

@@ -65,10 +65,12 @@ export const visitsRoutes: FastifyPluginAsyncTypebox<ReceiptsRoutesOptions> = as
         );
       }
       const { created, ...receipt } = await ingest.ingest(storeId, request.body, configVersion);
-      // the receipt is stored: a failed push must not make the edge deliver the visit again
-      await liveCarts?.receiptReady(storeId, request.body, receipt).catch((err: unknown) => {
+      try {
+        liveCarts?.receiptReady(storeId, request.body, receipt);
+      } catch (err) {
+        // the receipt is stored: a failed push must not make the edge deliver the visit again
         request.log.error({ err, visitId: request.body.visitId }, 'receipt not pushed to the shopper app');
-      });
+      }
       return reply.status(created ? 201 : 200).send(receipt);
     },
   );

@@ -1,6 +1,7 @@
-// Stores a priced (and, when it could be, already charged) visit in ONE statement: visit, receipt, lines,
-// the behaviour summary (with consent), and for a settled receipt its ledger entry, points and a declining
-// account's standing. One commit per visit, and a concurrent duplicate inserts everything or nothing.
+// Stores a priced (and, when it could be, already charged) visit in ONE statement: visit (with the shopper's
+// flags), receipt, lines, the behaviour summary (with consent), for a settled receipt its ledger entry, points
+// and a declining account's standing, and the end of its live cart (#18). One commit per visit, and a
+// concurrent duplicate inserts everything or nothing.
 import type { VisitEvent, VisitUpload } from '../../shared/schemas/visit.ts';
 import type { VisitBehaviour } from '../../shared/schemas/visit-behaviour.ts';
 import type { Queryable } from '../db/database.ts';
@@ -39,9 +40,9 @@ WITH acct AS (
   SELECT a.account_id, a.consent_behaviour FROM accounts a WHERE a.account_id = $3
 ), v AS (
   INSERT INTO visits (visit_id, store_id, account_id, entered_at, exited_at, party, fingerprint, events, received_at,
-                      entry_token_ids)
+                      entry_token_ids, shopper_flags)
   SELECT $1, $2, acct.account_id, $4, $5, $6, $7,
-         CASE WHEN acct.consent_behaviour THEN $8::jsonb ELSE $9::jsonb END, $10, $26::text[]
+         CASE WHEN acct.consent_behaviour THEN $8::jsonb ELSE $9::jsonb END, $10, $26::text[], $28::jsonb
   FROM acct
   ON CONFLICT (visit_id) DO NOTHING
   RETURNING visit_id
@@ -71,6 +72,9 @@ WITH acct AS (
 ), standing AS (
   UPDATE accounts SET payment_standing = 'declined'
   WHERE $14::text = 'declined' AND account_id IN (SELECT account_id FROM r)
+), cart AS (
+  UPDATE live_carts c SET receipt_id = r.receipt_id, updated_at = $10 FROM r
+  WHERE c.store_id = $2 AND c.session_id = $1 AND c.receipt_id IS NULL
 )
 SELECT (SELECT count(*) FROM acct) AS accounts, r.receipt_id
 FROM (SELECT 1) AS one LEFT JOIN r ON true`;
@@ -108,6 +112,7 @@ export async function storeVisit(db: Queryable, item: VisitToStore): Promise<Sto
     item.points,
     item.entryTokenIds,
     item.floor === undefined ? null : JSON.stringify(item.floor),
+    visit.shopperFlags === undefined ? null : JSON.stringify(visit.shopperFlags),
   ]);
   const row = rows[0];
   if (row === undefined || Number(row.accounts) === 0) return 'unknown_account';

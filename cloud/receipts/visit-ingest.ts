@@ -3,31 +3,26 @@
 // taken by receipt-payment.ts under the provider key charge:visit:<visitId>, so retrying a pending receipt is
 // safe: a capture against the entry hold its tokens name when there is one (an empty visit voids it), else a
 // plain charge; a capture still failing after the retries sends the receipt to staff collection.
-// A first delivery costs one read, the claim of its entry token(s) and the binding of their hold, the hold's
-// lookup, the provider's capture or charge and one write (a single CTE statement). A visit is billed only to
-// the account its entry token was issued to, at that store, and each token pays for one visit
-// (EntryTokenRegistry.claim).
+// A first delivery costs three statements: its lookup with the claim of its entry token(s) and the binding of
+// their hold (visit-lookup.ts), the provider's capture or charge, and one write (store-visit.ts). A visit is
+// billed only to the account its entry token was issued to, at that store, and each token pays for one visit.
 import { createHash, randomUUID } from 'node:crypto';
 import type { VisitUpload } from '../../shared/schemas/visit.ts';
 import type { EntryTokenRegistry } from '../accounts/entry-token-registry.ts';
-import { type PayableReceipt, ReceiptPayment, type ReceiptPaymentDeps } from '../billing/receipt-payment.ts';
+import { ReceiptPayment, type ReceiptPaymentDeps } from '../billing/receipt-payment.ts';
 import { toNumber } from '../db/database.ts';
 import { ApiError } from '../http/api-error.ts';
 import { evidenceEvents, summariseBehaviour } from '../profile/behaviour-summary.ts';
 import { pointsFor } from '../profile/points-rule.ts';
-import type { PriceList } from '../stores/price-list.ts';
-import { priceVisit, visitFingerprintInput } from './price-visit.ts';
+import type { PriceList, StoreCatalog } from '../stores/price-list.ts';
+import { type PricedVisit, priceVisit, visitFingerprintInput } from './price-visit.ts';
 import type { ReceiptStatus, VisitReceipt } from './receipt-schemas.ts';
 import { storeVisit } from './store-visit.ts';
+import { lookUpVisit, type StoredReceipt, type VisitLookup } from './visit-lookup.ts';
 
 export interface IngestResult extends VisitReceipt {
   /** False when this delivery repeated a visit already stored. */
   created: boolean;
-}
-
-interface StoredReceipt extends PayableReceipt {
-  store_id: string;
-  fingerprint: string;
 }
 
 /** A visit not stored before, with what its first delivery established. */
@@ -36,8 +31,15 @@ interface FirstDelivery {
   visit: VisitUpload;
   entryTokenIds: string[];
   fingerprint: string;
-  paymentMethodToken: string | null;
-  configVersion: number | undefined;
+  pricing: Pricing;
+  /** Its lookup, which claimed its tokens and bound their hold. */
+  found: VisitLookup;
+}
+
+/** The visit's cart priced at its store's catalog (unknown SKUs are refused only for a visit not stored). */
+interface Pricing {
+  catalog: StoreCatalog;
+  priced: PricedVisit;
 }
 
 export interface VisitIngestDeps extends ReceiptPaymentDeps {
@@ -72,11 +74,18 @@ export class VisitIngest {
     const fingerprint = createHash('sha256')
       .update(visitFingerprintInput(storeId, visit.accountId, visit.lines))
       .digest('hex');
-    const { existing, paymentMethodToken } = await this.lookUp(visit);
-    // A stored visit is answered with its receipt: its tokens were claimed when it was first billed.
+    const pricing = await this.price(storeId, visit, configVersion);
+    // A stored visit is answered with its receipt: its tokens were claimed when it was first billed. An
+    // unpriceable cart claims nothing.
+    const claim =
+      pricing.priced.ok && entryTokenIds.length > 0
+        ? this.deps.entryTokens.claimOf(visit.visitId, storeId, visit.accountId)
+        : undefined;
+    const found = await lookUpVisit(this.deps.db, visit, claim, entryTokenIds);
+    const { existing } = found;
     const created =
       existing === undefined
-        ? await this.store({ storeId, visit, entryTokenIds, fingerprint, paymentMethodToken, configVersion })
+        ? await this.store({ storeId, visit, entryTokenIds, fingerprint, pricing, found })
         : undefined;
     const receipt = existing ?? created ?? (await this.findReceipt(visit.visitId));
     if (receipt === undefined) throw new Error(`receipt of visit ${visit.visitId} missing after ingest`);
@@ -136,40 +145,22 @@ export class VisitIngest {
     return rows[0];
   }
 
-  /** One read: the visit's receipt if it was stored before, and the card the account would be charged on. */
-  private async lookUp(
-    visit: VisitUpload,
-  ): Promise<{ existing: StoredReceipt | undefined; paymentMethodToken: string | null }> {
-    const rows = await this.deps.db.query<StoredReceipt & { charge_token: string | null }>(
-      `SELECT r.receipt_id, r.visit_id, r.store_id, r.account_id, r.status, r.total_cents, r.currency,
-              r.payment_method_token, v.fingerprint,
-              (SELECT p.provider_token FROM payment_methods p WHERE p.account_id = $2
-               ORDER BY p.created_at DESC, p.payment_method_id LIMIT 1) AS charge_token
-       FROM (SELECT 1) AS one
-       LEFT JOIN (receipts r JOIN visits v ON v.visit_id = r.visit_id) ON r.visit_id = $1`,
-      [visit.visitId, visit.accountId],
-    );
-    const row = rows[0];
-    const paymentMethodToken = row?.charge_token ?? null;
-    if (row === undefined || row.receipt_id === null) return { existing: undefined, paymentMethodToken };
-    return { existing: row, paymentMethodToken };
-  }
-
   /**
    * Prices the cart, charges it (provider key charge:visit:<visitId>, so a concurrent duplicate gets the same
    * charge) and stores visit, receipt and outcome in one statement. Undefined when another delivery stored it.
    */
   private async store(first: FirstDelivery): Promise<StoredReceipt | undefined> {
-    const { storeId, visit, entryTokenIds, fingerprint, paymentMethodToken } = first;
+    const { storeId, visit, entryTokenIds, fingerprint, found } = first;
     const { clock, pointsRule } = this.deps;
-    const { catalog, priced } = await this.price(storeId, visit, first.configVersion);
-    // Claimed (committed, one statement) before the charge, so a second visit naming the same token is
-    // refused, never charged.
-    if (entryTokenIds.length > 0) {
-      const { db, entryTokens, holds } = this.deps;
-      await entryTokens.claim(db, visit.visitId, storeId, visit.accountId, entryTokenIds);
-      await holds.bindToVisit(db, visit.visitId, entryTokenIds);
+    const { catalog, priced } = first.pricing;
+    if (!priced.ok) {
+      throw new ApiError(
+        422,
+        'unknown_sku',
+        `SKU ${priced.unknownSkus.join(', ')} is not in the catalog of store ${storeId}: sync the edge's store config.`,
+      );
     }
+    const { paymentMethodToken } = found;
     const receipt: StoredReceipt = {
       receipt_id: randomUUID(),
       visit_id: visit.visitId,
@@ -182,7 +173,8 @@ export class VisitIngest {
       payment_method_token: paymentMethodToken,
       fingerprint,
     };
-    const { outcome, providerFailure } = await this.payment.chargeIfDue(receipt);
+    const hold = found.holdUnseen ? await this.deps.holds.boundTo(visit.visitId) : found.hold;
+    const { outcome, providerFailure } = await this.payment.chargeIfDue(receipt, hold);
     const stored = await storeVisit(this.deps.db, {
       storeId,
       visit,
@@ -221,22 +213,18 @@ export class VisitIngest {
     return receipt;
   }
 
-  /** The visit's lines priced at its store; an SKU the store does not sell is refused (422 unknown_sku). */
-  private async price(storeId: string, visit: VisitUpload, configVersion: number | undefined) {
+  /** The visit's lines priced at its store (with the known config version, from the cached catalog). */
+  private async price(
+    storeId: string,
+    visit: VisitUpload,
+    configVersion: number | undefined,
+  ): Promise<Pricing> {
     const catalog = await this.deps.priceList.catalogOf(
       storeId,
       visit.lines.map((line) => line.sku),
       configVersion,
     );
     if (catalog === undefined) throw new Error(`store ${storeId} authenticated but not in the database`);
-    const priced = priceVisit(visit.lines, catalog.products);
-    if (!priced.ok) {
-      throw new ApiError(
-        422,
-        'unknown_sku',
-        `SKU ${priced.unknownSkus.join(', ')} is not in the catalog of store ${storeId}: sync the edge's store config.`,
-      );
-    }
-    return { catalog, priced };
+    return { catalog, priced: priceVisit(visit.lines, catalog.products) };
   }
 }

@@ -179,6 +179,9 @@ async function holdTableWrites(
   // EXCLUSIVE: reads go on, every INSERT/UPDATE of the table waits
   await client.query(`LOCK TABLE ${schema}.${table} IN EXCLUSIVE MODE`);
   const waiting = async () => {
+    // Inside a transaction pg_stat_activity is a snapshot taken at its first read: discard it, or a writer
+    // that starts waiting after the first poll is never seen.
+    await client.query('SELECT pg_stat_clear_snapshot()');
     const rows = await client.query<{ pid: number }>(
       `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
       [appName],
