@@ -14,17 +14,11 @@ const LOADS_THE_MACHINE = ['test/integration/evaluation/lockstep-reproducible.te
  */
 const UNITS = ['test/unit/**/*.test.ts'];
 
-/**
- * Three files at a time on CI's two cores: most suites wait on real time (stores playing scenarios at speed 1,
- * the soak's 3 minutes in child processes, job queues polling), not on the CPU. The full run on two cores at a
- * load average of 12-20 took 1.5x its quiet time, and the real-time suites pass there; a third file beside two
- * is far less load than that, and the soak no longer holds one of only two places for its 3 minutes.
- */
 const shared = {
   testTimeout: 30_000,
   hookTimeout: 60_000,
   pool: 'forks' as const,
-  maxWorkers: 3,
+  maxWorkers: 2,
 };
 
 export default defineConfig({

@@ -1,7 +1,7 @@
 // The whole store, for real: broker, cloud, edge and simulated devices. One shopper enters, picks three
 // products of different weights, puts one back, takes two of one product at once and leaves; the cloud
 // must hold exactly one paid receipt with the right lines and total within 3 s of the exit scan.
-// Runs on aedes + PGlite, and on Mosquitto + PostgreSQL when the real services are configured, both stores at once.
+// Runs on aedes + PGlite, and on Mosquitto + PostgreSQL when the real services are configured.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import pino from 'pino';
@@ -37,80 +37,39 @@ const stacks: Stack[] = [
   },
 ];
 
-/** One store run: the stack, the scenario's ground truth and what the edge reported while it played. */
-interface Played {
-  running: StoreStack;
-  truth: GroundTruth;
-  /** wall time at which the edge saw the cloud acknowledge each visit, by session id */
-  delivered: Map<string, number>;
-  sessions: SessionEvent[];
-  shelfEvents: ShelfEvent[];
-}
-
-async function play(stack: Stack, schema: string): Promise<Played> {
-  const running = await startStoreStack({
-    store,
-    mqttUrl: stack.mqttUrl,
-    databaseUrl: stack.databaseUrl,
-    postgresSchema: stack.databaseUrl === undefined ? undefined : schema,
-  });
-  const played: Omit<Played, 'truth'> = { running, delivered: new Map(), sessions: [], shelfEvents: [] };
-  running.edge.onEvent((event) => {
-    if ('lane' in event) played.shelfEvents.push(event);
-    if (!('accountId' in event)) return;
-    played.sessions.push(event);
-    if (event.kind === 'receipt-delivered') played.delivered.set(event.sessionId, Date.now());
-  });
-  try {
-    const truth = await runScenario({
-      scenario,
-      store,
-      mqttUrl: running.mqttUrl,
-      auth: running.auth,
-      gateCommandKeyPem: running.edge.gateCommandPublicKeyPem,
-      app: new CloudAppClient(running.cloudUrl),
-      logger: pino({ level: 'silent' }),
-      settleS: 3,
-    });
-    return { ...played, truth };
-  } catch (err) {
-    await running.stop();
-    throw err;
-  }
-}
-
-const schemaOf = new Map(stacks.map((s) => [s, `e2e_${randomBytes(5).toString('hex')}`]));
-/**
- * Both stores play at once (separate brokers, clouds and edges: nothing is shared), started by the first suite
- * that needs them: the scenario plays in real time, so one after the other the file would wait twice as long.
- */
-let runs: Map<Stack, Promise<Played>> | undefined;
-const playAll = () => {
-  runs ??= new Map(
-    stacks
-      .filter((s) => !s.unavailable)
-      .map((s) => {
-        const run = play(s, schemaOf.get(s) as string);
-        run.catch(() => {}); // awaited (and reported) by the stack's own suite
-        return [s, run] as const;
-      }),
-  );
-  return runs;
-};
-
 for (const stack of stacks) {
   describe.skipIf(stack.unavailable)(`a shopper walks out (${stack.name})`, () => {
-    const schema = schemaOf.get(stack) as string;
+    const schema = `e2e_${randomBytes(5).toString('hex')}`;
     let running: StoreStack;
     let truth: GroundTruth;
-    let delivered: Map<string, number>;
-    let sessions: SessionEvent[];
-    let shelfEvents: ShelfEvent[];
+    /** wall time at which the edge saw the cloud acknowledge each visit, by session id */
+    const delivered = new Map<string, number>();
+    const sessions: SessionEvent[] = [];
+    const shelfEvents: ShelfEvent[] = [];
 
     beforeAll(async () => {
-      ({ running, truth, delivered, sessions, shelfEvents } = await (playAll().get(
-        stack,
-      ) as Promise<Played>));
+      running = await startStoreStack({
+        store,
+        mqttUrl: stack.mqttUrl,
+        databaseUrl: stack.databaseUrl,
+        postgresSchema: stack.databaseUrl === undefined ? undefined : schema,
+      });
+      running.edge.onEvent((event) => {
+        if ('lane' in event) shelfEvents.push(event);
+        if (!('accountId' in event)) return;
+        sessions.push(event);
+        if (event.kind === 'receipt-delivered') delivered.set(event.sessionId, Date.now());
+      });
+      truth = await runScenario({
+        scenario,
+        store,
+        mqttUrl: running.mqttUrl,
+        auth: running.auth,
+        gateCommandKeyPem: running.edge.gateCommandPublicKeyPem,
+        app: new CloudAppClient(running.cloudUrl),
+        logger: pino({ level: 'silent' }),
+        settleS: 3,
+      });
     }, 120_000);
 
     afterAll(async () => {

@@ -1,6 +1,6 @@
-// Orders the test files for a run on two cores, three files at a time. A fresh clone (CI) has no timings
-// cached, and vitest then starts the largest files first; a long suite that happens to be short in lines would
-// start late and hold the whole run open alone. So, when any file has no cached timing: first the suites that take a minute or more on
+// Orders the test files for a run on two cores. A fresh clone (CI) has no timings cached, and vitest then
+// starts the largest files first; a long suite that happens to be short in lines would start late and hold the
+// whole run open alone. So, when any file has no cached timing: first the suites that take a minute or more on
 // CI (in that order, longest first), then by kind of suite (end-to-end and browser, then integration, then
 // unit: the order of how long their files take), largest first within a kind. With every timing cached (a
 // developer's second run), vitest's own order stands: failed first, then longest first.
