@@ -20,7 +20,8 @@ const skuOf = (lane: string) => {
   for (const shelf of store.shelves) for (const l of shelf.lanes) if (l.id === lane) return l.sku;
   throw new Error(`no lane ${lane}`);
 };
-const [CHOCOLATE, TOOTHPASTE, SPAGHETTI] = ['S04-L08', 'S07-L06', 'S03-L08'].map(skuOf);
+// lanes of the aisle next to the gates: a short walk between the picks
+const [CHOCOLATE, PASTA_SALAD, CHEDDAR] = ['S05-L02', 'S01-L02', 'S01-L09'].map(skuOf);
 const scenario = parseScenario(
   {
     name: 'livecart',
@@ -33,11 +34,11 @@ const scenario = parseScenario(
         card: 'tok_visa',
         script: [
           { at: 0.5, do: 'enter' },
-          { at: 3, do: 'pick', lane: 'S04-L08', count: 1 },
-          { at: 6, do: 'pick', lane: 'S07-L06', count: 1 },
-          { at: 9, do: 'pick', lane: 'S03-L08', count: 1 },
-          { at: 12, do: 'put-back', lane: 'S07-L06', count: 1 },
-          { at: 16, do: 'exit' },
+          { at: 3, do: 'pick', lane: 'S05-L02', count: 1 },
+          { at: 6, do: 'pick', lane: 'S01-L02', count: 1 },
+          { at: 9, do: 'pick', lane: 'S01-L09', count: 1 },
+          { at: 12, do: 'put-back', lane: 'S01-L02', count: 1 },
+          { at: 26, do: 'exit' },
         ],
       },
     ],
@@ -100,7 +101,7 @@ describe('live cart over the cloud stream', () => {
     await waitFor('alice signed in', () => apps.has('alice') || undefined, 15_000);
     const [phone] = apps.get('alice') as CartStreamClient[];
     if (phone === undefined) throw new Error('no phone');
-    // after the put-back: chocolate and spaghetti counted, the toothpaste gone
+    // after the put-back: chocolate and cheddar counted, the pasta salad gone
     const settled = await phone.waitFor((e) => {
       if (e.event !== 'cart') return false;
       const cart = e.data as LiveCartUpdate;
@@ -110,7 +111,7 @@ describe('live cart over the cloud stream', () => {
     expect(cart.lines.map((l) => [l.sku, l.count, l.status])).toEqual(
       [
         [CHOCOLATE, 1, 'counted'],
-        [SPAGHETTI, 1, 'counted'],
+        [CHEDDAR, 1, 'counted'],
       ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
     );
     expect(cart.totalCents).toBe(cart.lines.reduce((s, l) => s + l.lineCents, 0));
@@ -120,19 +121,19 @@ describe('live cart over the cloud stream', () => {
     );
     expect(changes).toEqual([
       ['pick', CHOCOLATE],
-      ['pick', TOOTHPASTE],
-      ['pick', SPAGHETTI],
-      ['put-back', TOOTHPASTE],
+      ['pick', PASTA_SALAD],
+      ['pick', CHEDDAR],
+      ['put-back', PASTA_SALAD],
     ]);
     const seqs = carts(phone).map((c) => c.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
 
-    // "I didn't take this": the spaghetti
+    // "I didn't take this": the cheddar
     const session = app.sessions.get('alice');
     const flagged = await fetch(`${stack.cloudUrl}/v1/me/cart/flags`, {
       method: 'POST',
       headers: { authorization: `Bearer ${session?.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ sessionId: cart.sessionId, sku: SPAGHETTI }),
+      body: JSON.stringify({ sessionId: cart.sessionId, sku: CHEDDAR }),
     });
     expect(flagged.status).toBe(201);
     await waitFor(
@@ -144,7 +145,7 @@ describe('live cart over the cloud stream', () => {
       (e) => e.event === 'cart' && (e.data as LiveCartUpdate).change?.kind === 'flagged',
       5000,
     );
-    expect((checking.data as LiveCartUpdate).lines.find((l) => l.sku === SPAGHETTI)).toMatchObject({
+    expect((checking.data as LiveCartUpdate).lines.find((l) => l.sku === CHEDDAR)).toMatchObject({
       status: 'checking',
       flagged: true,
     });
@@ -181,7 +182,7 @@ describe('live cart over the cloud stream', () => {
       'SELECT shopper_flags FROM visits WHERE visit_id = $1',
       [cart.sessionId],
     );
-    expect(rows[0]?.shopper_flags).toMatchObject([{ sku: SPAGHETTI, outcome: 'removed' }]);
+    expect(rows[0]?.shopper_flags).toMatchObject([{ sku: CHEDDAR, outcome: 'removed' }]);
     const metrics = await stack.edge.metrics.registry.getSingleMetricAsString(
       'walkout_edge_shopper_flags_total',
     );

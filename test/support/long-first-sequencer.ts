@@ -7,16 +7,21 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The suites that take a minute or more on CI's two cores, longest first (measured with the JSON reporter:
- * the soak plays 3 minutes of real time; the others run whole stores or many cloud starts).
+ * The suites that take a minute or more on CI, longest first (measured with the JSON reporter, the machine at a
+ * load average of 12-20: the soak plays 3 minutes of real time; the lockstep vision run renders and tracks every
+ * frame; the others run whole stores, Chromium or many cloud starts). A long one started late holds the run open.
  */
 const LONGEST: readonly string[] = [
   'test/integration/faults/soak.test.ts',
+  'test/integration/fusion/two-shoppers-vision.test.ts',
   'test/integration/fuzz/boundary-fuzz.test.ts',
+  'test/browser/floor-view.test.ts',
+  'test/integration/cloud/payment-holds.test.ts',
+  'test/integration/vision/decision-dataset.test.ts',
+  'test/e2e/walk-out.test.ts',
+  'test/browser/cloud-app/live-cart.test.ts',
   'test/integration/faults/fault-cases.test.ts',
-  'test/integration/shelves/real-recording.test.ts',
-  'test/integration/cloud/signing-key-persistence.test.ts',
-  'test/e2e/live-cart.test.ts',
+  'test/integration/cloud/visit-ingest.test.ts',
 ];
 
 /** Lower starts first, after LONGEST: the kinds of suite by how long one of their files takes. */

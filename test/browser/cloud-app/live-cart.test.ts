@@ -24,9 +24,10 @@ import { waitFor } from '../../support/services.ts';
 const { store } = loadScenario('scenarios/skeleton-one-shopper.json');
 const skuOf = (lane: string) =>
   store.shelves.flatMap((s) => s.lanes).find((l) => l.id === lane)?.sku ?? 'missing';
-const CHOCOLATE = skuOf('S04-L08');
-const TOOTHPASTE = skuOf('S07-L06');
-const SPAGHETTI = skuOf('S03-L08');
+// lanes of the aisle next to the gates: a short walk between the picks
+const CHOCOLATE = skuOf('S05-L02');
+const PASTA_SALAD = skuOf('S01-L02');
+const CHEDDAR = skuOf('S01-L09');
 const scenario = parseScenario(
   {
     name: 'live-cart-app',
@@ -38,11 +39,11 @@ const scenario = parseScenario(
         id: 'ada',
         script: [
           { at: 0.5, do: 'enter' },
-          { at: 3, do: 'pick', lane: 'S04-L08', count: 1 },
-          { at: 6, do: 'pick', lane: 'S07-L06', count: 1 },
-          { at: 9, do: 'pick', lane: 'S03-L08', count: 1 },
-          { at: 12, do: 'put-back', lane: 'S07-L06', count: 1 },
-          { at: 20, do: 'exit' },
+          { at: 3, do: 'pick', lane: 'S05-L02', count: 1 },
+          { at: 6, do: 'pick', lane: 'S01-L02', count: 1 },
+          { at: 9, do: 'pick', lane: 'S01-L09', count: 1 },
+          { at: 12, do: 'put-back', lane: 'S01-L02', count: 1 },
+          { at: 26, do: 'exit' },
         ],
       },
     ],
@@ -137,10 +138,10 @@ describe.skipIf(skip !== undefined)('live cart in the shopper app, in Chromium',
     await page.waitForSelector('[data-testid=cart-nothing-yet]', { timeout: 20_000 });
     const line = (sku: string) => page.locator(`[data-testid=cart-line][data-sku="${sku}"]`);
     await line(CHOCOLATE).waitFor({ timeout: 60_000 });
-    await line(TOOTHPASTE).waitFor({ timeout: 60_000 });
-    await line(SPAGHETTI).waitFor({ timeout: 60_000 });
+    await line(PASTA_SALAD).waitFor({ timeout: 60_000 });
+    await line(CHEDDAR).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: `${SCREENSHOTS}/live-cart-1-three-picks.png` });
-    await line(TOOTHPASTE).waitFor({ state: 'detached', timeout: 60_000 });
+    await line(PASTA_SALAD).waitFor({ state: 'detached', timeout: 60_000 });
     expect(await page.locator('[data-testid=cart-line]').count()).toBe(2);
     await page.screenshot({ path: `${SCREENSHOTS}/live-cart-2-after-put-back.png` });
 
@@ -151,9 +152,9 @@ describe.skipIf(skip !== undefined)('live cart in the shopper app, in Chromium',
     console.log(`live cart: shelf event → on screen ${delays.map((d) => `${Math.round(d)} ms`).join(', ')}`);
     for (const d of delays) expect(d).toBeLessThanOrEqual(1000);
 
-    // "I didn't take this" on the spaghetti
-    await line(SPAGHETTI).locator('[data-testid=cart-flag]').click();
-    await page.waitForSelector(`[data-testid=cart-line][data-sku="${SPAGHETTI}"][data-status=checking]`);
+    // "I didn't take this" on the cheddar
+    await line(CHEDDAR).locator('[data-testid=cart-flag]').click();
+    await page.waitForSelector(`[data-testid=cart-line][data-sku="${CHEDDAR}"][data-status=checking]`);
     await waitFor(
       'the flag on the floor',
       () => stack.edge.exceptions.list().find((x) => x.reason === 'shopper-flag'),
