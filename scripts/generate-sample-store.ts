@@ -1,6 +1,6 @@
 // Generates stores/sample-store.json: a convenience store of realistic size (20 shelves, 200 lanes,
-// 150 products, 12 ceiling cameras covering the whole floor, an entry and an exit gate). Deterministic: same
-// output every run.
+// 150 products, 21 ceiling cameras covering the whole floor and every lane twice, an entry and an exit gate).
+// Deterministic: same output every run.
 // Usage: npx tsx scripts/generate-sample-store.ts [out.json] && npx biome format --write stores/sample-store.json
 import { writeFileSync } from 'node:fs';
 import { Random } from '../shared/random.ts';
@@ -204,30 +204,32 @@ const metresPerPixel = 9.6 / imageWidth;
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 // 4 × 3 cameras, each seeing 9.6 m × 7.2 m at 1.5 cm a pixel, so every aisle, both gates and the back wall
 // are seen. The columns overlap by ~2 m; the rows overlap a little in the open walkways behind the shelf
-// rows at y 7.5 and 14.5, and no image border cuts through a shelf (a shelf end cut by the border looks like
-// a person half out of the picture to the detector).
-for (const cy of [3.4, 10.3, 17.2]) {
-  for (const cx of [4, 11.5, 19, 26]) {
-    cameras.push({
-      id: `CAM${cameras.length + 1}`,
-      position: { x: cx, y: cy },
-      heightM: 3.5,
-      imageWidth,
-      imageHeight,
-      homography: [
-        metresPerPixel,
-        0,
-        round6(cx - (metresPerPixel * imageWidth) / 2),
-        0,
-        metresPerPixel,
-        round6(cy - (metresPerPixel * imageHeight) / 2),
-        0,
-        0,
-        1,
-      ],
-    });
-  }
-}
+// rows at y 7.5 and 14.5. Then 3 × 3 more between the columns (CAM13–CAM21), so that every lane's aisle is seen
+// by two cameras: one dark or blocked camera then blinds no lane (`npm run store:check`). A shelf end cut by
+// an image border looks like a person half out of the picture to the detector: the edge drops people found
+// inside a shelf's footprint (edge/vision/fixture-mask.ts).
+const addCamera = (cx: number, cy: number) =>
+  cameras.push({
+    id: `CAM${cameras.length + 1}`,
+    position: { x: cx, y: cy },
+    heightM: 3.5,
+    imageWidth,
+    imageHeight,
+    homography: [
+      metresPerPixel,
+      0,
+      round6(cx - (metresPerPixel * imageWidth) / 2),
+      0,
+      metresPerPixel,
+      round6(cy - (metresPerPixel * imageHeight) / 2),
+      0,
+      0,
+      1,
+    ],
+  });
+const cameraRows = [3.4, 10.3, 17.2];
+for (const cy of cameraRows) for (const cx of [4, 11.5, 19, 26]) addCamera(cx, cy);
+for (const cy of cameraRows) for (const cx of [7.75, 15.25, 22.75]) addCamera(cx, cy);
 
 // floor marks for calibrating the cameras from the floor view: tape crosses in the aisles on a 3 m grid,
 // rows A–F, so every camera sees six of them spread over its picture

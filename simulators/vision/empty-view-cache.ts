@@ -35,8 +35,8 @@ export interface CameraShot {
  */
 const renderedViews = new Map<string, Promise<Buffer>>();
 /**
- * Views kept before the store is emptied: the sample store's 12 cameras have ~26 lighting levels × 4 variants
- * (~1,250 views of ~27 KB); this leaves room for a few stores or seeds per process.
+ * Views kept before the store is emptied: the sample store's 21 cameras have ~26 lighting levels × 4 variants
+ * (~2,200 views of ~27 KB); this leaves room for another store or seed per process.
  */
 const MAX_RENDERED_VIEWS = 5000;
 

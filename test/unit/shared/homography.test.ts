@@ -46,10 +46,11 @@ describe('homography projection', () => {
 
   it('knows which cameras see a floor point: the whole walkable floor, gates included', () => {
     const outlines = store.cameras.map((c) => cameraOutline(c, 0));
-    expect(camerasSeeing(outlines, 4, 5.5)).toEqual(['CAM1']);
-    expect(camerasSeeing(outlines, 7.5, 5).sort()).toEqual(['CAM1', 'CAM2']); // overlap
+    expect(camerasSeeing(outlines, 1, 5.5)).toEqual(['CAM1']); // the west wall, left of CAM13's picture
+    expect(camerasSeeing(outlines, 4, 5.5)).toEqual(['CAM1', 'CAM13']); // CAM13 sits between CAM1 and CAM2
+    expect(camerasSeeing(outlines, 7.5, 5)).toEqual(['CAM1', 'CAM2', 'CAM13']); // all three overlap
     expect(camerasSeeing(outlines, 2, 0.5)).toEqual(['CAM1']); // the gates
-    expect(camerasSeeing(outlines, 10, 10.3)).toEqual(['CAM6']); // the S09–S12 lane fronts
+    expect(camerasSeeing(outlines, 10, 10.3)).toEqual(['CAM6', 'CAM16']); // the S09–S12 lane fronts
     expect(camerasSeeing(outlines, 31, 5)).toEqual([]); // off the floor
     // every floor point off the shelves is in some camera's picture (the views of two camera rows meet over
     // a shelf row, so only the cross aisles have a seam, where a person is partly in both pictures)

@@ -60,23 +60,31 @@ function smallStore(lanes: Array<{ x: number; cameras?: string[] }>): unknown {
 }
 
 describe('lane coverage', () => {
-  it("computes the sample store's cameras per lane from the homographies: 150 lanes seen by one camera, 50 by two", () => {
+  it("computes the sample store's cameras per lane from the homographies: every lane by two or more, 85 by three", () => {
     const coverage = laneCoverage(sample);
     expect(coverage).toHaveLength(200);
-    expect(coverageCounts(coverage)).toEqual({ none: 0, one: 150, twoOrMore: 50 });
+    expect(coverageCounts(coverage)).toEqual({ none: 0, one: 0, twoOrMore: 200 });
+    expect(coverage.filter((c) => c.cameras.length === 3)).toHaveLength(85);
     expect(coverage.every((c) => c.source === 'computed')).toBe(true);
+    // a corner camera and the one between its column and the next (CAM13, between CAM1 and CAM2)
     expect(coverage.find((c) => c.lane === 'S01-L01')).toEqual({
       lane: 'S01-L01',
       shelf: 'S01',
-      cameras: ['CAM1'],
+      cameras: ['CAM1', 'CAM13'],
       source: 'computed',
     });
-    // the last three lanes of S01 face the aisle where CAM1's and CAM2's pictures overlap
-    expect(coverage.find((c) => c.lane === 'S01-L08')?.cameras).toEqual(['CAM1', 'CAM2']);
+    // the last three lanes of S01 face the aisle where CAM1's and CAM2's pictures overlap too
+    expect(coverage.find((c) => c.lane === 'S01-L08')?.cameras).toEqual(['CAM1', 'CAM2', 'CAM13']);
+    expect(coverageWarnings(coverage)).toEqual([]);
   });
 
-  it('warns once about the sample store, neighbouring lanes with the same camera as one range', () => {
-    const warnings = coverageWarnings(laneCoverage(sample));
+  it('warns once about the sample store with only its 4 × 3 grid of cameras, neighbouring lanes with the same camera as one range', () => {
+    // the sample store's first 12 cameras are the 4 × 3 grid it had before the 9 between the columns
+    const grid = { ...sample, cameras: sample.cameras.slice(0, 12) };
+    expect(grid.cameras.map((c) => c.id)).toEqual(Array.from({ length: 12 }, (_, i) => `CAM${i + 1}`));
+    const coverage = laneCoverage(grid);
+    expect(coverageCounts(coverage)).toEqual({ none: 0, one: 150, twoOrMore: 50 });
+    const warnings = coverageWarnings(coverage);
     expect(warnings).toHaveLength(1);
     const [warning] = warnings;
     expect(warning?.lanes).toHaveLength(150);
