@@ -195,6 +195,13 @@ describe.skipIf(skip !== undefined)('camera calibration in Chromium', () => {
     await click(first.id, first.x, first.y);
     await page.screenshot({ path: `${SCREENSHOTS}/floor-calibration-clicks.png` });
 
+    // enough of the knocked camera's tracks to compare with (a quick page gets here before alice is in view)
+    await waitFor(
+      'tracks before the calibration',
+      () => (errors(startTs, systemClock.now()).length > 3 ? true : undefined),
+      10_000,
+      100,
+    );
     const before = errors(startTs, systemClock.now());
     await page.click('#cal-fit');
     await page.waitForSelector('#cal-result.ok');
