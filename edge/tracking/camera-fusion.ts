@@ -45,7 +45,11 @@ export function fuseDetections(
   // cameras would otherwise be crossed over whenever the farther pairing came first (each fused person then
   // half of each, their looks and hands mixed)
   const byCamera = new Map<string, FloorDetection[]>();
-  for (const d of detections) byCamera.set(d.camera, [...(byCamera.get(d.camera) ?? []), d]);
+  for (const d of detections) {
+    const seen = byCamera.get(d.camera);
+    if (seen === undefined) byCamera.set(d.camera, [d]);
+    else seen.push(d);
+  }
   const views = [...byCamera.entries()].sort(
     ([a, da], [b, db]) => db.length - da.length || (a < b ? -1 : a > b ? 1 : 0),
   );
