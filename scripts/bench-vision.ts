@@ -1,7 +1,8 @@
 // npm run bench:vision — end-to-end speed of the edge's vision stage on this machine: N cameras at F fps
 // deliver JPEG frames (pre-rendered by the simulator, wire format via encodeFrame) in real time; the stage
-// decodes, infers (batched), embeds and tracks, dropping stale frames. Reports frames/s processed, p99
-// latency from arrival to tracks, and the share of frames dropped. --json: last line one JSON object.
+// decodes, infers (batched), embeds and tracks, dropping stale frames. Reports frames/s offered and processed,
+// p99 latency from arrival to tracks, the share of frames dropped and the stage's CPU per frame processed
+// (cpuMsPerFrame). --json: last line one JSON object.
 // Options: --cameras N (16) --fps F (10) --seconds S (20) --sweep (also try more cameras to find the limit);
 // VISION_DETECTOR_PATH=file benches another detector (e.g. the previous one) in place of the shipped one.
 // --workers N: the same on N vision worker processes over a Mosquitto of the bench's own (shared subscription,
@@ -111,6 +112,7 @@ async function run(cameras: number, fps: number, seconds: number, pool: Map<stri
     return start;
   });
   const cpu0 = process.cpuUsage();
+  const processed0 = processed;
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, 2000)); // warm-up: not measured
   const warm = { offered, processed, dropped: stage.droppedFrames, latencies: latencies.length };
@@ -131,6 +133,8 @@ async function run(cameras: number, fps: number, seconds: number, pool: Map<stri
     frameLatencyP99Ms: percentile(measured, 0.99),
     droppedFrames: off === 0 ? 0 : dropped / off,
     cpuCores: (cpu.user + cpu.system) / 1e6 / wall,
+    /** The stage's CPU (decode, gate, infer, embed, track) per frame it processed, warm-up included. */
+    cpuMsPerFrame: processed === processed0 ? 0 : (cpu.user + cpu.system) / 1000 / (processed - processed0),
   };
 }
 
@@ -151,17 +155,18 @@ async function benchInProcess(): Promise<void> {
     results.push(await run(n, fps, seconds, pool));
   }
   log('');
-  log('cameras  fps/cam  offered/s  processed/s  p50 ms  p99 ms  dropped  cpu cores');
+  log('cameras  fps/cam  offered/s  processed/s  p50 ms  p99 ms  dropped  cpu cores  cpu ms/frame');
   for (const r of results) {
     log(
-      `${String(r.cameras).padStart(7)}  ${String(r.fpsPerCamera).padStart(7)}  ${r.offeredPerSec.toFixed(1).padStart(9)}  ${r.framesPerSec.toFixed(1).padStart(11)}  ${r.frameLatencyP50Ms.toFixed(1).padStart(6)}  ${r.frameLatencyP99Ms.toFixed(1).padStart(6)}  ${`${(r.droppedFrames * 100).toFixed(1)}%`.padStart(7)}  ${r.cpuCores.toFixed(2).padStart(9)}`,
+      `${String(r.cameras).padStart(7)}  ${String(r.fpsPerCamera).padStart(7)}  ${r.offeredPerSec.toFixed(1).padStart(9)}  ${r.framesPerSec.toFixed(1).padStart(11)}  ${r.frameLatencyP50Ms.toFixed(1).padStart(6)}  ${r.frameLatencyP99Ms.toFixed(1).padStart(6)}  ${`${(r.droppedFrames * 100).toFixed(1)}%`.padStart(7)}  ${r.cpuCores.toFixed(2).padStart(9)}  ${r.cpuMsPerFrame.toFixed(2).padStart(12)}`,
     );
   }
   const main = results.find((r) => r.cameras === cameras) ?? results[0];
   if (json && main !== undefined) {
     const { cameras: c, fpsPerCamera, framesPerSec, frameLatencyP99Ms, droppedFrames } = main;
+    const { offeredPerSec, cpuMsPerFrame } = main;
     process.stdout.write(
-      `${JSON.stringify({ cameras: c, fpsPerCamera, framesPerSec, frameLatencyP99Ms, droppedFrames })}\n`,
+      `${JSON.stringify({ cameras: c, fpsPerCamera, framesPerSec, frameLatencyP99Ms, droppedFrames, offeredPerSec, cpuMsPerFrame })}\n`,
     );
   }
 }

@@ -1,4 +1,4 @@
-// npm run eval:vision — renders the vision scenarios' camera frames (the sample store's 12 ceiling cameras, 10 fps, 2 % dropped)
+// npm run eval:vision — renders the vision scenarios' camera frames (all the sample store's ceiling cameras, 10 fps, 2 % dropped)
 // and runs them through the edge's detector, embedder and tracker in simulated time. Prints detection
 // recall/precision at 0.3 m, MOTA, IDF1, ID switches, intact sessions and how identity confidence did (ticks
 // on a wrong session while sure; share of right ones in doubt) per scenario, and hands overall (recall,
