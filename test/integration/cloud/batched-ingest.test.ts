@@ -3,12 +3,13 @@
 // make one receipt from one request to the provider.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChargeRequest, PaymentProvider } from '../../../cloud/billing/payment-provider.ts';
+import { SandboxPaymentProvider } from '../../../cloud/billing/sandbox-payment-provider.ts';
 import type { Database } from '../../../cloud/db/database.ts';
 import { type BatchedStatement, StatementBatcher } from '../../../cloud/db/statement-batcher.ts';
 import { evidenceEvents, summariseBehaviour } from '../../../cloud/profile/behaviour-summary.ts';
 import { storeVisitStatement, type VisitToStore } from '../../../cloud/receipts/store-visit.ts';
 import { visitLookupStatement } from '../../../cloud/receipts/visit-lookup.ts';
-import type { Clock } from '../../../shared/clock.ts';
+import { type Clock, systemClock } from '../../../shared/clock.ts';
 import type { VisitUpload } from '../../../shared/schemas/visit.ts';
 import {
   admit,
@@ -189,5 +190,36 @@ describe.skipIf(PRIMARY_BACKEND.unavailable)(`batched visit ingest on ${PRIMARY_
     expect(new Set(answers.map((r) => r.json<{ receiptId: string }>().receiptId)).size).toBe(1);
     expect(asked.get(`charge:visit:${visit.visitId}`)).toBe(1);
     expect(await providerCharges(test.cloud, visit.visitId)).toHaveLength(1);
+  });
+
+  it("records the sandbox's charges of one turn together: a repeated key gets the same charge, a reused one is refused", async () => {
+    const sandbox = new SandboxPaymentProvider(test.cloud.db, systemClock);
+    const key = (n: number) => `charge:batch-test:${n}-${Date.now()}`;
+    const [k1, k2] = [key(1), key(2)];
+    const ask = (idempotencyKey: string, amountCents: number) =>
+      sandbox.charge({
+        idempotencyKey,
+        customerRef: 'acct-batch',
+        paymentMethodToken: 'tok_visa',
+        amountCents,
+        currency: 'EUR',
+      });
+    const settled = await Promise.allSettled([ask(k1, 500), ask(k1, 500), ask(k2, 700), ask(k1, 999)]);
+    const [first, repeat, other, reused] = settled;
+    if (first?.status !== 'fulfilled' || repeat?.status !== 'fulfilled' || other?.status !== 'fulfilled') {
+      throw new Error(`charges failed: ${JSON.stringify(settled)}`);
+    }
+    expect(repeat.value).toEqual(first.value);
+    expect(other.value).toMatchObject({ status: 'succeeded' });
+    expect(other.value.chargeId).not.toBe(first.value.chargeId);
+    expect(reused).toMatchObject({ status: 'rejected', reason: { code: 'idempotency_key_reused' } });
+    const rows = await test.cloud.db.query<{ idempotency_key: string; amount_cents: unknown }>(
+      'SELECT idempotency_key, amount_cents FROM provider_charges WHERE idempotency_key = ANY($1::text[]) ORDER BY 1',
+      [[k1, k2]],
+    );
+    expect(rows.map((r) => [r.idempotency_key, Number(r.amount_cents)])).toEqual([
+      [k1, 500],
+      [k2, 700],
+    ]);
   });
 });
