@@ -1,5 +1,6 @@
-// npm run bench:cloud [-- --json] [--seconds N] [--concurrency N] [--replicas N] [--only postgres|embedded]: visits ingested and billed
-// per second over real HTTP on loopback, on the embedded database and on PostgreSQL, with 10 % of visits
+// npm run bench:cloud [-- --json] [--seconds N] [--concurrency N] [--replicas N] [--only postgres|embedded]:
+// visits ingested and billed per second over real HTTP on loopback, on the embedded database and on
+// PostgreSQL (or only one of them), with 10 % of visits
 // delivered 2–3 times concurrently, and CPU ms per receipt; with --replicas N, also N cloud processes behind
 // haproxy on one PostgreSQL with one killed half-way; prints a table (and, with --json, one JSON line last).
 // The load runs in a forked process so it does not share the cloud's event loop.

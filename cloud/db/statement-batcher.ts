@@ -106,8 +106,8 @@ export class StatementBatcher<In, Out> {
 
 /**
  * Chosen on bench:cloud on PostgreSQL (48 concurrent edges, 2 cores shared with other jobs, load 13-17), 3 runs
- * each: maxInFlight 1 and 2 cost the same CPU per receipt (2.52 and 2.54 ms mean; batches of 8.4 and 6.8
- * statements' worth of visits), 4 more (2.96 ms, batches of 6-7); 2 keeps one batch waiting on a row lock from
- * holding up the next. maxItems 64 bounds a statement's arrays (the bench's 48 edges never fill it).
+ * each: maxInFlight 1 and 2 cost the same CPU per receipt (2.52 and 2.54 ms mean; 8.4 and 6.8 visits a
+ * batch), 4 more (2.96 ms, 6-7 visits a batch); 2 keeps one batch waiting on a row lock from
+ * holding up the next. maxItems 64 bounds a statement's arrays (the bench's 48 edges, some sending a visit 2-3 times, rarely fill it).
  */
 export const DEFAULT_STATEMENT_BATCH_SETTINGS: StatementBatchSettings = { maxItems: 64, maxInFlight: 2 };
