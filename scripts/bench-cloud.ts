@@ -1,5 +1,6 @@
-// npm run bench:cloud [-- --json] [--seconds N] [--concurrency N] [--replicas N]: visits ingested and billed
-// per second over real HTTP on loopback, on the embedded database and on PostgreSQL, with 10 % of visits
+// npm run bench:cloud [-- --json] [--seconds N] [--concurrency N] [--replicas N] [--only postgres|embedded]:
+// visits ingested and billed per second over real HTTP on loopback, on the embedded database and on
+// PostgreSQL (or only one of them), with 10 % of visits
 // delivered 2–3 times concurrently, and CPU ms per receipt; with --replicas N, also N cloud processes behind
 // haproxy on one PostgreSQL with one killed half-way; prints a table (and, with --json, one JSON line last).
 // The load runs in a forked process so it does not share the cloud's event loop.
@@ -68,6 +69,8 @@ interface BackendResult {
   serverCpuMsPerReceipt: number;
   /** The machine's 1-minute load average when the run ended: what else was competing for the cores. */
   loadAverage: number;
+  /** CPU ms per billed receipt of the load generator (a separate process on the same cores; not in the above). */
+  loadCpuMsPerReceipt: number;
 }
 
 function argValue(name: string, fallback: number): number {
@@ -352,6 +355,7 @@ async function benchBackend(
       cloudCpuMsPerReceipt: Math.round((cloudCpuMs / Math.max(1, load.billed)) * 100) / 100,
       serverCpuMsPerReceipt: Math.round((pgMs / Math.max(1, load.billed)) * 100) / 100,
       loadAverage: Math.round((loadavg()[0] ?? 0) * 10) / 10,
+      loadCpuMsPerReceipt: Math.round((load.cpuMs / Math.max(1, load.billed)) * 100) / 100,
     };
   } finally {
     await cloud.stop();
@@ -443,10 +447,14 @@ async function main(): Promise<void> {
   const concurrency = argValue('--concurrency', 48);
   const replicaCount = argValue('--replicas', 0);
   const postgresUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-  const results = [
-    await benchBackend('embedded (PGlite)', undefined, seconds, concurrency),
-    await benchBackend('PostgreSQL', postgresUrl, seconds, concurrency),
-  ];
+  // --only postgres|embedded: one backend (the other's JSON fields are then absent).
+  const only = process.argv[process.argv.indexOf('--only') + 1];
+  const onlyOne = process.argv.includes('--only') ? only : undefined;
+  const results: BackendResult[] = [];
+  if (onlyOne !== 'postgres')
+    results.push(await benchBackend('embedded (PGlite)', undefined, seconds, concurrency));
+  if (onlyOne !== 'embedded')
+    results.push(await benchBackend('PostgreSQL', postgresUrl, seconds, concurrency));
   const replicated =
     replicaCount > 0 ? await benchReplicas(postgresUrl, seconds, concurrency, replicaCount) : undefined;
   const rows = results.map((r) =>
@@ -464,22 +472,25 @@ async function main(): Promise<void> {
       String(r.serverCpuMsPerReceipt).padStart(10),
       String(Math.round(2000 / Math.max(0.01, r.cloudCpuMsPerReceipt))).padStart(14),
       String(r.loadAverage).padStart(5),
+      String(r.loadCpuMsPerReceipt).padStart(12),
     ].join(' '),
   );
   console.log(
     `\nbench:cloud — ${seconds} s per backend, ${concurrency} concurrent edges, ${DUPLICATE_SHARE * 100} % of visits delivered 2–3× at once\n`,
   );
   console.log(
-    `${'backend'.padEnd(18)} ${'receipts/s'.padStart(10)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'visits'.padStart(7)} ${'requests'.padStart(9)} ${'failures'.padStart(9)} ${'double charges'.padStart(14)} ${'reconciled'.padStart(11)} ${'cpu ms/rcpt'.padStart(13)} ${'of it, db'.padStart(10)} ${'2-core ceiling'.padStart(14)} ${'load'.padStart(5)}`,
+    `${'backend'.padEnd(18)} ${'receipts/s'.padStart(10)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'visits'.padStart(7)} ${'requests'.padStart(9)} ${'failures'.padStart(9)} ${'double charges'.padStart(14)} ${'reconciled'.padStart(11)} ${'cpu ms/rcpt'.padStart(13)} ${'of it, db'.padStart(10)} ${'2-core ceiling'.padStart(14)} ${'load'.padStart(5)} ${'load gen ms'.padStart(12)}`,
   );
   for (const row of rows) console.log(row);
   console.log(
     '\ncpu ms/rcpt: CPU the cloud (and, for PostgreSQL, its server backends: "of it, db") spent per billed receipt,\n' +
       'whatever else shares the machine; 2-core ceiling = 2000 / that, the rate two idle cores could bill (load\n' +
-      'generator excluded); load: the 1-minute load average at the end of the run (other jobs on the machine).',
+      'generator excluded); load: the 1-minute load average at the end of the run (other jobs on the machine);\n' +
+      'load gen ms: CPU the load generator (another process on the same cores) spent per billed receipt.',
   );
   if (replicated !== undefined) printReplicas(replicated);
-  const [embedded, postgres] = results;
+  const embedded = results.find((r) => r.name.startsWith('embedded'));
+  const postgres = results.find((r) => r.name === 'PostgreSQL');
   const doubleCharges =
     results.reduce((sum, r) => sum + r.doubleCharges, 0) + (replicated?.doubleCharges ?? 0);
   const backendJson = (r: BackendResult | undefined) => ({
@@ -488,6 +499,7 @@ async function main(): Promise<void> {
     cpuMsPerReceipt: r?.cloudCpuMsPerReceipt,
     serverCpuMsPerReceipt: r?.serverCpuMsPerReceipt,
     loadAverage: r?.loadAverage,
+    loadCpuMsPerReceipt: r?.loadCpuMsPerReceipt,
   });
   if (json) {
     const { replicas, receiptsPerSec, replicaKilledMidRun, failedVisits } = replicated ?? {};

@@ -2,9 +2,12 @@
 // (provider_charges, provider_refunds, provider_authorisations) and idempotency enforced by unique keys, so
 // retries are safe. Holds: a capture may be less than the hold (the rest is released) or more (an
 // over-capture, which this sandbox allows without limit); a void releases a hold with nothing captured.
+// Charges asked for in the same event-loop turn are recorded by one statement (StatementBatcher), as the
+// cloud's own ingest statements are; a real provider is an HTTP call instead and costs the database nothing.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../shared/clock.ts';
 import { type Database, toNumber } from '../db/database.ts';
+import { DEFAULT_STATEMENT_BATCH_SETTINGS, StatementBatcher } from '../db/statement-batcher.ts';
 import {
   type AuthoriseRequest,
   type AuthoriseResult,
@@ -59,6 +62,47 @@ interface ChargeRow {
   refunded_cents: unknown;
 }
 
+/** A charge to record: the provider_charges row it inserts unless its idempotency key is taken. */
+interface NewCharge {
+  chargeId: string;
+  request: ChargeRequest;
+  status: 'succeeded' | 'declined';
+  declineCode: string | null;
+  createdAt: number;
+}
+
+// In idempotency key order, so two statements inserting the same keys wait on each other in the same order.
+const INSERT_CHARGES_SQL = `
+INSERT INTO provider_charges (charge_id, idempotency_key, customer_ref, payment_method_token, amount_cents,
+                              currency, status, decline_code, created_at)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[],
+                     $8::text[], $9::bigint[])
+       AS c(charge_id, idempotency_key, customer_ref, payment_method_token, amount_cents, currency, status,
+            decline_code, created_at)
+ORDER BY c.idempotency_key
+ON CONFLICT (idempotency_key) DO NOTHING
+RETURNING *`;
+
+/** Records the charges in one statement: each one's row when it inserted it, undefined when its key was taken. */
+async function insertCharges(
+  db: Database,
+  charges: readonly NewCharge[],
+): Promise<Array<ChargeRow | undefined>> {
+  const rows = await db.query<ChargeRow & { idempotency_key: string }>(INSERT_CHARGES_SQL, [
+    charges.map((c) => c.chargeId),
+    charges.map((c) => c.request.idempotencyKey),
+    charges.map((c) => c.request.customerRef),
+    charges.map((c) => c.request.paymentMethodToken),
+    charges.map((c) => c.request.amountCents),
+    charges.map((c) => c.request.currency),
+    charges.map((c) => c.status),
+    charges.map((c) => c.declineCode),
+    charges.map((c) => c.createdAt),
+  ]);
+  const byKey = new Map(rows.map((row) => [row.idempotency_key, row]));
+  return charges.map((c) => byKey.get(c.request.idempotencyKey));
+}
+
 function toResult(row: ChargeRow): ChargeResult {
   return row.decline_code === null
     ? { chargeId: row.charge_id, status: row.status }
@@ -67,12 +111,21 @@ function toResult(row: ChargeRow): ChargeResult {
 
 export class SandboxPaymentProvider implements PaymentProvider {
   private readonly holds: SandboxHolds;
+  private readonly charges: StatementBatcher<NewCharge, ChargeRow | undefined>;
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
   ) {
     this.holds = new SandboxHolds(db, clock, cardOf);
+    this.charges = new StatementBatcher(
+      {
+        run: (charges) => insertCharges(db, charges),
+        // Two charges under one key never share a statement: the second finds the first's row.
+        keysOf: (charge) => [charge.request.idempotencyKey],
+      },
+      DEFAULT_STATEMENT_BATCH_SETTINGS,
+    );
   }
 
   authorise(request: AuthoriseRequest): Promise<AuthoriseResult> {
@@ -109,25 +162,20 @@ export class SandboxPaymentProvider implements PaymentProvider {
     }
     const status = card.declineCode === undefined ? 'succeeded' : 'declined';
     // The unique idempotency key decides the race: exactly one insert wins, the others read its result.
-    const inserted = await this.db.query<ChargeRow>(
-      `INSERT INTO provider_charges (charge_id, idempotency_key, customer_ref, payment_method_token,
-         amount_cents, currency, status, decline_code, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING *`,
-      [
-        `ch_${randomUUID()}`,
-        request.idempotencyKey,
-        request.customerRef,
-        request.paymentMethodToken,
-        request.amountCents,
-        request.currency,
-        status,
-        card.declineCode ?? null,
-        this.clock.now(),
-      ],
+    const inserted = await this.charges.run({
+      chargeId: `ch_${randomUUID()}`,
+      request,
+      status,
+      declineCode: card.declineCode ?? null,
+      createdAt: this.clock.now(),
+    });
+    const row = await rowOfKey(
+      this.db,
+      'provider_charges',
+      inserted === undefined ? [] : [inserted],
+      request,
+      'charge',
     );
-    const row = await rowOfKey(this.db, 'provider_charges', inserted, request, 'charge');
     return toResult(row);
   }
 

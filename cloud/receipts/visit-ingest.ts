@@ -4,21 +4,34 @@
 // safe: a capture against the entry hold its tokens name when there is one (an empty visit voids it), else a
 // plain charge; a capture still failing after the retries sends the receipt to staff collection.
 // A first delivery costs three statements: its lookup with the claim of its entry token(s) and the binding of
-// their hold (visit-lookup.ts), the provider's capture or charge, and one write (store-visit.ts). A visit is
-// billed only to the account its entry token was issued to, at that store, and each token pays for one visit.
+// their hold (visit-lookup.ts), the provider's capture or charge, and one write (store-visit.ts); the lookups
+// and the writes of concurrent uploads are batched into one statement each (StatementBatcher). Deliveries of
+// one visit reaching this replica together are taken one after another, so a repeat finds the receipt the
+// first made instead of racing it to the provider. A visit is billed only to the account its entry token was
+// issued to, at that store, and each token pays for one visit.
 import { createHash, randomUUID } from 'node:crypto';
 import type { VisitUpload } from '../../shared/schemas/visit.ts';
 import type { EntryTokenRegistry } from '../accounts/entry-token-registry.ts';
 import { ReceiptPayment, type ReceiptPaymentDeps } from '../billing/receipt-payment.ts';
 import { toNumber } from '../db/database.ts';
+import {
+  DEFAULT_STATEMENT_BATCH_SETTINGS,
+  StatementBatcher,
+  type StatementBatchSettings,
+} from '../db/statement-batcher.ts';
 import { ApiError } from '../http/api-error.ts';
 import { evidenceEvents, summariseBehaviour } from '../profile/behaviour-summary.ts';
 import { pointsFor } from '../profile/points-rule.ts';
 import type { PriceList, StoreCatalog } from '../stores/price-list.ts';
 import { type PricedVisit, priceVisit, visitFingerprintInput } from './price-visit.ts';
 import type { ReceiptStatus, VisitReceipt } from './receipt-schemas.ts';
-import { storeVisit } from './store-visit.ts';
-import { lookUpVisit, type StoredReceipt, type VisitLookup } from './visit-lookup.ts';
+import { type StoreVisitOutcome, storeVisitStatement, type VisitToStore } from './store-visit.ts';
+import {
+  type LookupRequest,
+  type StoredReceipt,
+  type VisitLookup,
+  visitLookupStatement,
+} from './visit-lookup.ts';
 
 export interface IngestResult extends VisitReceipt {
   /** False when this delivery repeated a visit already stored. */
@@ -52,17 +65,49 @@ export interface VisitIngestDeps extends ReceiptPaymentDeps {
    * checked.
    */
   visitsWithoutEntryToken?: 'require' | 'allow-missing';
+  /** How concurrent uploads' lookups and writes are batched (default DEFAULT_STATEMENT_BATCH_SETTINGS). */
+  batching?: StatementBatchSettings;
 }
 
 export class VisitIngest {
   private readonly payment: ReceiptPayment;
+  private readonly lookups: StatementBatcher<LookupRequest, VisitLookup>;
+  private readonly writes: StatementBatcher<VisitToStore, StoreVisitOutcome>;
+  /** by visit id: the end of the last delivery of it being ingested here (never rejects) */
+  private readonly ingesting = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: VisitIngestDeps) {
     this.payment = new ReceiptPayment(deps);
+    const batching = deps.batching ?? DEFAULT_STATEMENT_BATCH_SETTINGS;
+    this.lookups = new StatementBatcher(visitLookupStatement(deps.db), batching);
+    this.writes = new StatementBatcher(storeVisitStatement(deps.db), batching);
   }
 
-  /** `configVersion`: the store's config version in force (from its credential check), to price at. */
+  /**
+   * `configVersion`: the store's config version in force (from its credential check), to price at. A
+   * delivery of a visit already being ingested here waits for it, then is answered as a repeat.
+   */
   async ingest(storeId: string, visit: VisitUpload, configVersion?: number): Promise<IngestResult> {
+    const { visitId } = visit;
+    const before = this.ingesting.get(visitId);
+    const result = (before ?? Promise.resolve()).then(() => this.ingestNow(storeId, visit, configVersion));
+    const done = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.ingesting.set(visitId, done);
+    try {
+      return await result;
+    } finally {
+      if (this.ingesting.get(visitId) === done) this.ingesting.delete(visitId);
+    }
+  }
+
+  private async ingestNow(
+    storeId: string,
+    visit: VisitUpload,
+    configVersion?: number,
+  ): Promise<IngestResult> {
     if (visit.exitedAt < visit.enteredAt) {
       throw new ApiError(
         400,
@@ -81,7 +126,7 @@ export class VisitIngest {
       pricing.priced.ok && entryTokenIds.length > 0
         ? this.deps.entryTokens.claimOf(visit.visitId, storeId, visit.accountId)
         : undefined;
-    const found = await lookUpVisit(this.deps.db, visit, claim, entryTokenIds);
+    const found = await this.lookups.run({ visit, claim, jtis: entryTokenIds });
     const { existing } = found;
     const created =
       existing === undefined
@@ -175,7 +220,7 @@ export class VisitIngest {
     };
     const hold = found.holdUnseen ? await this.deps.holds.boundTo(visit.visitId) : found.hold;
     const { outcome, providerFailure } = await this.payment.chargeIfDue(receipt, hold);
-    const stored = await storeVisit(this.deps.db, {
+    const stored = await this.writes.run({
       storeId,
       visit,
       entryTokenIds,
