@@ -219,12 +219,15 @@ export class Tracker {
     t.lost = false;
     t.hands = d.hands;
     // learn appearance only when nobody else is close enough to bleed into the crop
-    const crowded = all.some((o) => o !== d && Math.hypot(o.x - d.x, o.y - d.y) < 0.9);
+    const neighbours = all
+      .filter((o) => o !== d && Math.hypot(o.x - d.x, o.y - d.y) < 0.9)
+      .map((o) => o.embedding);
+    const crowded = neighbours.length > 0;
     // the look that found it again is what matched it: evidence comes from the looks after
     if (!refound) {
-      observeIdentity(t, d.embedding, crowded, sinceSeenMs, this.tuning.identity);
+      observeIdentity(t, d.embedding, neighbours, sinceSeenMs, this.tuning.identity);
       // no swap at those moments after all: nor for the other track of each encounter
-      for (const settled of settleSwapDoubts(t, d.embedding, crowded, sinceSeenMs, this.tuning.identity)) {
+      for (const settled of settleSwapDoubts(t, d.embedding, neighbours, sinceSeenMs, this.tuning.identity)) {
         const other = settled.with === undefined ? undefined : this.tracks.get(settled.with);
         if (other !== undefined) forgetSwapDoubt(other, t.id, settled.ts);
       }
