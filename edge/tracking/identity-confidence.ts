@@ -80,6 +80,28 @@ export const DEFAULT_IDENTITY: IdentityTuning = {
 export type NeighbourLooks = readonly (Float32Array | undefined)[];
 
 /**
+ * Of one moment's views of a person in a crowd, the one most like `reference`: a neighbour bleeding into one
+ * camera's crop makes it less like the person, not more (unless the neighbour looks like them, which
+ * `decisiveCrowdedLook` refuses), so the clearest view is the one to judge by. Undefined without views.
+ */
+export function clearestLook(
+  reference: Float32Array | undefined,
+  looks: readonly Float32Array[],
+): Float32Array | undefined {
+  if (reference === undefined) return undefined;
+  let best: Float32Array | undefined;
+  let bestCos = Number.NEGATIVE_INFINITY;
+  for (const look of looks) {
+    const c = cosine(reference, look);
+    if (c > bestCos) {
+      bestCos = c;
+      best = look;
+    }
+  }
+  return best;
+}
+
+/**
  * A crowded look that still tells who this is: clearly the reference person's, and nobody beside looks like
  * them (then a swap with a neighbour would look the same, and a neighbour's colours in the crop could be
  * theirs). A neighbour whose look is unknown leaves it undecided.
