@@ -3,6 +3,7 @@ import type { FloorDetection } from '../../../../edge/tracking/camera-fusion.ts'
 import { GateBinder } from '../../../../edge/tracking/gate-binder.ts';
 import {
   CERTAIN_IDENTITY,
+  clearestLook,
   doubtIdentity,
   forgetSwapDoubt,
   type Identity,
@@ -210,6 +211,35 @@ describe('identity confidence', () => {
     }
   });
 
+  it('casts no doubt from a second peak beside a shopper that nobody could be (a phantom), only from one somebody could', () => {
+    for (const [someoneUnseen, doubted] of [
+      [false, false],
+      [true, true],
+    ] as const) {
+      const { binder, tracker } = setup();
+      binder.entered('A', 'IN', 1, T0);
+      // someone let in and not seen yet (a dark entrance) could be anyone appearing on the floor
+      if (someoneUnseen) binder.entered('B', 'IN', 1, T0 + 2000);
+      const a: Array<[number, number, number]> = [
+        [1, 2, 0.6],
+        [4, 3, 5],
+      ];
+      for (let k = 0; k <= 100; k++) {
+        const s = k / 10;
+        const hidden = k >= 70 && k < 78;
+        const dets = [
+          ...(s < 1 || hidden ? [] : [det(walk(a, s), red)]),
+          // from 6 s a second peak 0.5 m beside A (a bag, an arm), in the middle of the floor
+          ...(s < 6 ? [] : [det({ x: 3.5, y: 5 }, emb(0.3, -1))]),
+        ];
+        tracker.update(T0 + k * 100, dets, observed);
+      }
+      const peak = tracker.all().find((t) => t.state === 'confirmed' && t.sessionId === null);
+      expect(peak?.phantom).toBe(!someoneUnseen);
+      expect((bySession(tracker, 'A')?.swapDoubts.length ?? 0) > 0).toBe(doubted);
+    }
+  });
+
   it('stays sure when a lost shopper is found again and nobody else was lost who could have got there', () => {
     const { binder, tracker } = setup();
     binder.entered('A', 'IN', 1, T0);
@@ -339,6 +369,13 @@ describe('identity evidence', () => {
     // a crowded look of someone else (a neighbour filling the crop) is no evidence against
     expect(observeIdentity(id, green, [blue], 100)).toBe(0);
     expect(id.identityConfidence).toBeCloseTo(0.5 + 0.05 / 6, 9);
+  });
+
+  it("judges a crowded person by the view that shows them clearest (a neighbour in one camera's crop)", () => {
+    const bled = emb(1, 1);
+    expect(clearestLook(red, [bled, red, blue])).toBe(red);
+    expect(clearestLook(red, [])).toBeUndefined();
+    expect(clearestLook(undefined, [red])).toBeUndefined();
   });
 
   it('cannot recover without a learned look (no embedder)', () => {
