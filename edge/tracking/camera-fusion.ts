@@ -30,6 +30,11 @@ export interface FusedDetection {
   y: number;
   score: number;
   embedding: Float32Array | undefined;
+  /**
+   * Each view's own look (`embedding` is their mean). In a crowd one view's crop may hold a neighbour too
+   * while another's holds the person alone: identity evidence may take the view that shows them best.
+   */
+  looks: Float32Array[];
   hands: FloorHand[];
   cameras: string[];
 }
@@ -77,11 +82,13 @@ export function fuseDetections(
           hands[same] = h;
       }
     }
+    const looks = members.flatMap((m) => (m.embedding === undefined ? [] : [m.embedding]));
     return {
       x,
       y,
       score: Math.max(...members.map((m) => m.score)),
-      embedding: meanEmbedding(members.flatMap((m) => (m.embedding === undefined ? [] : [m.embedding]))),
+      embedding: meanEmbedding(looks),
+      looks,
       hands,
       cameras: members.map((m) => m.camera),
     };

@@ -20,6 +20,8 @@ export function doubtCloseEncounters(
   for (const [i, a] of confirmed.entries()) {
     for (const b of confirmed.slice(i + 1)) {
       if (a.sessionId !== null && a.sessionId === b.sessionId) continue;
+      // a second peak of someone beside it is no person to be swapped with
+      if (a.phantom || b.phantom) continue;
       if (Math.hypot(a.x.p - b.x.p, a.y.p - b.y.p) > tuning.encounterM) continue;
       if ((unseen.has(a) || unseen.has(b)) && !couldHaveSwapped(a, b, ts, tuning)) continue;
       if (!(unseen.has(a) || unseen.has(b))) {

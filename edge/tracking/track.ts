@@ -34,6 +34,13 @@ export interface Track extends Identity {
   missedMs: number;
   /** Missed long enough that its position is a guess: not reported, kept to be found again. */
   lost: boolean;
+  /**
+   * Born away from the entry while nobody could be its person: no one admitted was still unseen, no track
+   * was lost where it could have got there, and no shopper's track had vanished. A second peak of someone
+   * seen beside it (an arm, a bag, the gap between two people), not a person: its close encounters cast no
+   * doubt on anyone's identity.
+   */
+  phantom: boolean;
   exitGate?: string;
 }
 
@@ -66,6 +73,12 @@ export interface TrackerTuning {
    * than two people's centres can be. The shopper's track takes it back and the ghost is dropped.
    */
   ghostM: number;
+  /**
+   * A shopper's track dropped without walking out (unseen too long) leaves a person the tracker no longer
+   * follows: for this long (ms) any newcomer away from the entry may be them, so none is a phantom. A visit
+   * lasts minutes; 15 min covers a long one.
+   */
+  vanishedMemoryMs: number;
   identity: IdentityTuning;
 }
 
@@ -85,5 +98,6 @@ export const DEFAULT_TRACKER: TrackerTuning = {
   shadowM: 0.6,
   duplicateM: 0.35,
   ghostM: 0.2,
+  vanishedMemoryMs: 15 * 60_000,
   identity: DEFAULT_IDENTITY,
 };

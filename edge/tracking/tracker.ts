@@ -14,6 +14,7 @@ import type { GateBinder, Tailgating } from './gate-binder.ts';
 import { assign } from './hungarian.ts';
 import {
   CERTAIN_IDENTITY,
+  clearestLook,
   doubtBinding,
   doubtIdentity,
   forgetSwapDoubt,
@@ -32,6 +33,8 @@ const SHADOW_MOTION = { ...DEFAULT_MOTION, measureSd: 0.3 };
 export class Tracker {
   /** by track id */
   private readonly tracks = new Map<string, Track>();
+  /** by session id: when its track was dropped without walking out (someone the tracker no longer follows) */
+  private readonly vanished = new Map<string, number>();
   private nextId = 1;
   private lastTs: number | undefined;
   /** People who came in through an entry gate without a scan admitting them, not yet taken. */
@@ -219,12 +222,25 @@ export class Tracker {
     t.lost = false;
     t.hands = d.hands;
     // learn appearance only when nobody else is close enough to bleed into the crop
-    const crowded = all.some((o) => o !== d && Math.hypot(o.x - d.x, o.y - d.y) < 0.9);
+    const neighbours = all
+      .filter((o) => o !== d && Math.hypot(o.x - d.x, o.y - d.y) < 0.9)
+      .map((o) => o.embedding);
+    const crowded = neighbours.length > 0;
     // the look that found it again is what matched it: evidence comes from the looks after
     if (!refound) {
-      observeIdentity(t, d.embedding, crowded, sinceSeenMs, this.tuning.identity);
+      // in a crowd, each view on its own: the one whose crop shows the person clearest
+      const look = (reference: Float32Array | undefined) =>
+        crowded ? (clearestLook(reference, d.looks) ?? d.embedding) : d.embedding;
+      observeIdentity(t, look(t.identityReference), neighbours, sinceSeenMs, this.tuning.identity);
       // no swap at those moments after all: nor for the other track of each encounter
-      for (const settled of settleSwapDoubts(t, d.embedding, crowded, sinceSeenMs, this.tuning.identity)) {
+      const settledNow = settleSwapDoubts(
+        t,
+        look(t.doubtReference),
+        neighbours,
+        sinceSeenMs,
+        this.tuning.identity,
+      );
+      for (const settled of settledNow) {
         const other = settled.with === undefined ? undefined : this.tracks.get(settled.with);
         if (other !== undefined) forgetSwapDoubt(other, t.id, settled.ts);
       }
@@ -249,7 +265,7 @@ export class Tracker {
   private confirm(t: Track, ts: number): void {
     t.state = 'confirmed';
     if (!this.binder.nearEntry(t.bornX, t.bornY)) {
-      this.relink(t, ts, this.tuning.relinkRadiusM, 1.5);
+      if (!this.relink(t, ts, this.tuning.relinkRadiusM, 1.5)) t.phantom = !this.couldBeSomeone(t, ts);
       return;
     }
     t.sessionId = this.binder.bindNewTrack(t.bornX, t.bornY, t.bornTs) ?? null;
@@ -338,6 +354,18 @@ export class Tracker {
   }
 
   /**
+   * Whether a track born away from the entry (and given to no lost track) could be a person: someone admitted
+   * and not seen yet, someone lost who could have got there, or a shopper whose track vanished lately.
+   */
+  private couldBeSomeone(t: Track, ts: number): boolean {
+    for (const [sessionId, at] of this.vanished)
+      if (ts - at > this.tuning.vanishedMemoryMs) this.vanished.delete(sessionId);
+    return (
+      this.vanished.size > 0 || this.hasRival(t, { x: t.bornX, y: t.bornY }, ts, this.tuning.relinkRadiusM)
+    );
+  }
+
+  /**
    * Confirmed tracks of another session (or of none), unseen for a while, that could have got to `at` since
    * they were last seen: any of them may be the person `t` is.
    */
@@ -380,6 +408,7 @@ export class Tracker {
       hits: 1,
       missedMs: 0,
       lost: false,
+      phantom: false,
       ...CERTAIN_IDENTITY,
     });
   }
@@ -406,6 +435,8 @@ export class Tracker {
         exitGate !== undefined && ts - t.lastSeenTs > 800 && (!visible || this.nearBlind(t.x.p, t.y.p));
       if (!(t.missedMs > limit || blindTooLong || leftThroughExit)) continue;
       this.tracks.delete(t.id);
+      if (!leftThroughExit && t.state === 'confirmed' && t.sessionId !== null)
+        this.vanished.set(t.sessionId, ts);
       if (leftThroughExit) {
         t.state = 'exited';
         t.exitGate = exitGate;

@@ -3,6 +3,7 @@ import type { FloorDetection } from '../../../../edge/tracking/camera-fusion.ts'
 import { GateBinder } from '../../../../edge/tracking/gate-binder.ts';
 import {
   CERTAIN_IDENTITY,
+  clearestLook,
   doubtIdentity,
   forgetSwapDoubt,
   type Identity,
@@ -210,6 +211,35 @@ describe('identity confidence', () => {
     }
   });
 
+  it('casts no doubt from a second peak beside a shopper that nobody could be (a phantom), only from one somebody could', () => {
+    for (const [someoneUnseen, doubted] of [
+      [false, false],
+      [true, true],
+    ] as const) {
+      const { binder, tracker } = setup();
+      binder.entered('A', 'IN', 1, T0);
+      // someone let in and not seen yet (a dark entrance) could be anyone appearing on the floor
+      if (someoneUnseen) binder.entered('B', 'IN', 1, T0 + 2000);
+      const a: Array<[number, number, number]> = [
+        [1, 2, 0.6],
+        [4, 3, 5],
+      ];
+      for (let k = 0; k <= 100; k++) {
+        const s = k / 10;
+        const hidden = k >= 70 && k < 78;
+        const dets = [
+          ...(s < 1 || hidden ? [] : [det(walk(a, s), red)]),
+          // from 6 s a second peak 0.5 m beside A (a bag, an arm), in the middle of the floor
+          ...(s < 6 ? [] : [det({ x: 3.5, y: 5 }, emb(0.3, -1))]),
+        ];
+        tracker.update(T0 + k * 100, dets, observed);
+      }
+      const peak = tracker.all().find((t) => t.state === 'confirmed' && t.sessionId === null);
+      expect(peak?.phantom).toBe(!someoneUnseen);
+      expect((bySession(tracker, 'A')?.swapDoubts.length ?? 0) > 0).toBe(doubted);
+    }
+  });
+
   it('stays sure when a lost shopper is found again and nobody else was lost who could have got there', () => {
     const { binder, tracker } = setup();
     binder.entered('A', 'IN', 1, T0);
@@ -307,14 +337,14 @@ describe('identity evidence', () => {
 
   it('counts only uncrowded looks, at most 250 ms of evidence per look', () => {
     const id = doubted();
-    expect(observeIdentity(id, red, true, 100)).toBe(0);
+    expect(observeIdentity(id, red, [undefined], 100)).toBe(0);
     expect(id.identityConfidence).toBe(0.5);
-    observeIdentity(id, red, false, 100);
+    observeIdentity(id, red, [], 100);
     expect(id.identityConfidence).toBeCloseTo(0.5 + 0.1 / 6, 9);
-    observeIdentity(id, red, false, 5000);
+    observeIdentity(id, red, [], 5000);
     expect(id.identityConfidence).toBeCloseTo(0.5 + 0.35 / 6, 9);
     // a look in between (cosine 0.71) is no evidence either way
-    expect(observeIdentity(id, emb(1, 1), false, 100)).toBe(0);
+    expect(observeIdentity(id, emb(1, 1), [], 100)).toBe(0);
   });
 
   it('keeps the look from before the first doubt, and forgets it once confidence is back to 1', () => {
@@ -322,16 +352,36 @@ describe('identity evidence', () => {
     doubtIdentity(id, 0.4, blue, 2000);
     expect(id.identityConfidence).toBe(0.4);
     expect(id.identityReference?.[0]).toBe(1);
-    for (let i = 0; i < 40; i++) observeIdentity(id, red, false, 100);
+    for (let i = 0; i < 40; i++) observeIdentity(id, red, [], 100);
     expect(id.identityConfidence).toBe(1);
     expect(id.identityReference).toBeUndefined();
-    expect(observeIdentity(id, blue, false, 100)).toBe(0);
+    expect(observeIdentity(id, blue, [], 100)).toBe(0);
+  });
+
+  it('counts a crowded look only when it is clearly the person and nobody beside looks like them, at half weight, never against', () => {
+    const green = emb(0.3, -1);
+    // beside someone of another look: evidence at half the weight
+    const id = doubted();
+    expect(observeIdentity(id, red, [blue], 100)).toBeCloseTo(0.05 / 6, 9);
+    // beside someone who looks like the person (a swap would look the same), or of no look yet: nothing
+    expect(observeIdentity(id, red, [blue, emb(1, 0.1)], 100)).toBe(0);
+    expect(observeIdentity(id, red, [undefined], 100)).toBe(0);
+    // a crowded look of someone else (a neighbour filling the crop) is no evidence against
+    expect(observeIdentity(id, green, [blue], 100)).toBe(0);
+    expect(id.identityConfidence).toBeCloseTo(0.5 + 0.05 / 6, 9);
+  });
+
+  it("judges a crowded person by the view that shows them clearest (a neighbour in one camera's crop)", () => {
+    const bled = emb(1, 1);
+    expect(clearestLook(red, [bled, red, blue])).toBe(red);
+    expect(clearestLook(red, [])).toBeUndefined();
+    expect(clearestLook(undefined, [red])).toBeUndefined();
   });
 
   it('cannot recover without a learned look (no embedder)', () => {
     const id: Identity = { ...CERTAIN_IDENTITY };
     doubtIdentity(id, 0.5, undefined, 1000);
-    expect(observeIdentity(id, red, false, 100)).toBe(0);
+    expect(observeIdentity(id, red, [], 100)).toBe(0);
     expect(id.identityConfidence).toBe(0.5);
   });
 });
@@ -343,16 +393,38 @@ describe('swap doubts', () => {
     doubtIdentity(id, 0.5, red, 3000, 'T3');
     expect(lastSwapDoubtTs(id)).toBe(3000);
     // crowded looks, and looks of someone else, settle nothing (and the latter start the count again)
-    for (let i = 0; i < 10; i++) expect(settleSwapDoubts(id, red, true, 200)).toEqual([]);
-    for (let i = 0; i < 5; i++) settleSwapDoubts(id, red, false, 200);
-    expect(settleSwapDoubts(id, blue, false, 200)).toEqual([]);
+    for (let i = 0; i < 10; i++) expect(settleSwapDoubts(id, red, [undefined], 200)).toEqual([]);
+    for (let i = 0; i < 5; i++) settleSwapDoubts(id, red, [], 200);
+    expect(settleSwapDoubts(id, blue, [], 200)).toEqual([]);
     let settled: ReturnType<typeof settleSwapDoubts> = [];
-    for (let i = 0; i < 6 && settled.length === 0; i++) settled = settleSwapDoubts(id, red, false, 400);
+    for (let i = 0; i < 6 && settled.length === 0; i++) settled = settleSwapDoubts(id, red, [], 400);
     expect(settled).toEqual([
       { ts: 1000, with: 'T2', since: 1000 },
       { ts: 3000, with: 'T3', since: 3000 },
     ]);
     expect(lastSwapDoubtTs(id)).toBeUndefined();
+  });
+
+  it('settles a possible swap in a crowd after 3 s of decisive crowded looks; an undecided one keeps the count', () => {
+    const id: Identity = { ...CERTAIN_IDENTITY };
+    const green = emb(0.3, -1);
+    doubtIdentity(id, 0.5, red, 1000, 'T2', blue);
+    for (let i = 0; i < 14; i++) expect(settleSwapDoubts(id, red, [blue], 200)).toEqual([]);
+    // a neighbour's colours filling the crop, or a neighbour of no look: neither evidence nor a reset
+    expect(settleSwapDoubts(id, green, [blue], 200)).toEqual([]);
+    expect(settleSwapDoubts(id, red, [undefined], 200)).toEqual([]);
+    expect(id.doubtEvidenceMs).toBe(1400);
+    expect(settleSwapDoubts(id, red, [blue], 200)).toEqual([
+      { ts: 1000, with: 'T2', since: 1000, otherLook: blue },
+    ]);
+  });
+
+  it('settles nothing by crowded looks that are somewhat like the one it may have been swapped with', () => {
+    const id: Identity = { ...CERTAIN_IDENTITY };
+    // the other looked 0.71 alike: too alike for a crowded look (which may carry their colours) to tell
+    doubtIdentity(id, 0.5, red, 1000, 'T2', emb(1, 1));
+    for (let i = 0; i < 40; i++) expect(settleSwapDoubts(id, red, [blue], 250)).toEqual([]);
+    expect(lastSwapDoubtTs(id)).toBe(1000);
   });
 
   it("forgets an encounter the other track settled, keeping the track's other doubts", () => {
@@ -367,7 +439,7 @@ describe('swap doubts', () => {
   it('settles nothing by looks when the one it may have been swapped with looked the same', () => {
     const id: Identity = { ...CERTAIN_IDENTITY };
     doubtIdentity(id, 0.5, red, 1000, 'T2', red);
-    for (let i = 0; i < 20; i++) expect(settleSwapDoubts(id, red, false, 250)).toEqual([]);
+    for (let i = 0; i < 20; i++) expect(settleSwapDoubts(id, red, [], 250)).toEqual([]);
     expect(lastSwapDoubtTs(id)).toBe(1000);
     // the same encounter going on is one doubt, at its latest moment
     doubtIdentity(id, 0.5, red, 1100, 'T2', red);
