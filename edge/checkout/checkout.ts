@@ -124,9 +124,11 @@ export class Checkout {
       ...flags.filter((x) => x.status === 'open').map((x) => x.event.eventId),
       ...(this.options.uncheckedAgeLinesOf?.(session.sessionId) ?? []),
     ]);
+    // nothing is picked after the exit; an item of theirs can still come back (handed to someone who put it
+    // back as they left: fusion gives such a put-back to its holder while the receipt is not final)
     const own = sessions
       .eventsOf(session.sessionId)
-      .filter((e) => e.startTs <= exitedAt && !undecidedFlags.has(e.eventId));
+      .filter((e) => (e.startTs <= exitedAt || e.kind === 'put-back') && !undecidedFlags.has(e.eventId));
     const held = cartHoldings(own);
     const credited = (this.options.doubtfulPutBacksFor?.(session.sessionId) ?? [])
       .filter((e) => {

@@ -13,7 +13,8 @@ export interface PutBackResolution {
 }
 
 /**
- * `holds(session)`: units per SKU in the session's cart now. `present`: sessions inside during the event.
+ * `holds(session)`: units per SKU in the session's cart now. `holders`: sessions that may hold what came
+ * back — inside during the event, or scanned out with the receipt not yet final (fusion-stage.ts › openCarts).
  * `undecidedPickOf(sku)`: a pick of it still waits for staff or the exit — then a put-back the attributed
  * shopper's cart cannot take may be that pick's item coming back (its taker's cart is not known yet), and it
  * stays with the shopper the cameras saw put it back: it is decided again once that pick is
@@ -21,7 +22,7 @@ export interface PutBackResolution {
  */
 export function resolvePutBack(
   event: ShelfEvent,
-  present: readonly string[],
+  holders: readonly string[],
   holds: (sessionId: string) => ReadonlyMap<string, number>,
   undecidedPickOf: (sku: string) => boolean = () => false,
 ): PutBackResolution | undefined {
@@ -37,7 +38,7 @@ export function resolvePutBack(
   if (mayBeUndecidedPick(event, undecidedPickOf)) return undefined;
   const other = onlyHolder(
     event,
-    present.filter((s) => s !== event.sessionId),
+    holders.filter((s) => s !== event.sessionId),
     holds,
   );
   return other === undefined ? undefined : { ...other, rule: 'returned-for-other' };
@@ -45,19 +46,19 @@ export function resolvePutBack(
 
 /**
  * A put-back the cameras could not give to anyone (a close call, nobody seen): what comes back to a shelf was
- * held by someone, so when exactly one shopper inside holds it — and no pick of it still waits for a decision
+ * held by someone, so when exactly one shopper who may hold it does — and no pick of it still waits for a decision
  * (someone whose item is not on a cart yet) — it is theirs. Undefined otherwise.
  */
 export function returnedByOnlyHolder(
   event: ShelfEvent,
-  present: readonly string[],
+  holders: readonly string[],
   holds: (sessionId: string) => ReadonlyMap<string, number>,
   undecidedPickOf: (sku: string) => boolean,
 ): PutBackResolution | undefined {
   if (event.kind !== 'put-back' || event.sessionId !== null || event.hypotheses.length === 0)
     return undefined;
   if (mayBeUndecidedPick(event, undecidedPickOf)) return undefined;
-  const only = onlyHolder(event, present, holds);
+  const only = onlyHolder(event, holders, holds);
   return only === undefined ? undefined : { ...only, rule: 'held-only-by' };
 }
 

@@ -23,6 +23,12 @@ export interface FusionStageOptions {
   sessions: () => SessionSpan[];
   /** Units per SKU in a session's cart now. */
   holds: (sessionId: string) => ReadonlyMap<string, number>;
+  /**
+   * Sessions whose receipt can still change: inside, or scanned out with the cart not yet final. What comes
+   * back to a shelf may be the item of a shopper who just left (handed to the one who put it back).
+   * Default: the sessions inside during the event.
+   */
+  openCarts?: () => readonly string[];
   /** Whether a pick that may have been this product still waits for a decision (staff, the exit). */
   undecidedPickOf?: (sku: string) => boolean;
   /** An event decided: `candidates` are the sessions that could have done it, most likely first. */
@@ -216,7 +222,9 @@ export class FusionStage {
     };
     // without the exception queue's answer, assume a pick may be waiting (the cart then decides nothing)
     const undecidedPickOf = (sku: string) => options.undecidedPickOf?.(sku) ?? true;
-    const onlyHolder = returnedByOnlyHolder(event, present, options.holds, undecidedPickOf);
+    // who may hold what came back: everyone inside, and whoever left with the receipt not yet final
+    const holders = [...new Set([...present, ...(options.openCarts?.() ?? [])])];
+    const onlyHolder = returnedByOnlyHolder(event, holders, options.holds, undecidedPickOf);
     if (onlyHolder !== undefined) {
       event = {
         ...event,
@@ -230,7 +238,7 @@ export class FusionStage {
       options.decided(event, [onlyHolder.sessionId]);
       return;
     }
-    const byCart = resolvePutBack(event, present, options.holds, undecidedPickOf);
+    const byCart = resolvePutBack(event, holders, options.holds, undecidedPickOf);
     if (byCart !== undefined) {
       event = {
         ...event,

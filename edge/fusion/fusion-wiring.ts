@@ -24,6 +24,8 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
     settings,
     sessions: () => w.sessions.spans(),
     holds: (sessionId) => cartHoldings(w.sessions.eventsOf(sessionId)),
+    openCarts: () =>
+      w.sessions.spans().flatMap((s) => (w.sessions.isBillable(s.sessionId) ? [s.sessionId] : [])),
     undecidedPickOf: (sku) =>
       w.exceptions.list().some(
         (x) =>

@@ -248,20 +248,22 @@ export class ShelfMonitor {
   }
 
   /**
-   * True when every shelf heard from has samples past `ts` + `marginMs` and nothing that began before
-   * `ts` is still unresolved: nothing a shopper did before `ts` can still turn up.
+   * True when every shelf heard from has samples past `ts` + `marginMs` and nothing that began by then is
+   * still unresolved: nothing a shopper did before `ts` can still turn up, nor a change that began with it
+   * (an item handed over coming back just as its holder scans out).
    */
   isSettledThrough(ts: number, marginMs: number): boolean {
+    const through = ts + marginMs;
     for (const state of this.shelves.values()) {
       if (state.watermarkTs === 0) continue;
-      if (state.watermarkTs < ts + marginMs) return false;
+      if (state.watermarkTs < through) return false;
       // after a restart, a lane not yet compared with its stored level may still add a missed change
       if (state.unreconciled.some((l) => l !== undefined && l.ts <= ts)) return false;
       const since = state.assembler.pendingSince();
-      if (since !== undefined && since <= ts) return false;
+      if (since !== undefined && since <= through) return false;
       for (const detector of state.detectors) {
         const busy = detector.pendingSince();
-        if (busy !== undefined && busy <= ts) return false;
+        if (busy !== undefined && busy <= through) return false;
       }
     }
     return true;

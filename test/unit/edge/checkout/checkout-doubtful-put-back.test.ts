@@ -95,3 +95,16 @@ describe('checkout with a put-back staff did not decide', () => {
     expect(receiptAfterHold([other], [pick]).lines).toEqual([{ sku: 'SPAGHETTI', quantity: 1 }]);
   });
 });
+
+describe('checkout with an item that came back as the shopper left', () => {
+  it('takes off the receipt a put-back given to the shopper after the exit scan (their item, handed over)', () => {
+    // alice scans out at 30 000; the stranger she handed her item to puts it back at 30 050
+    const returned = event({ eventId: 'e4', kind: 'put-back', startTs: 30_050, endTs: 30_500 });
+    expect(receiptAfterHold([], [event({}), returned]).lines).toEqual([]);
+  });
+
+  it('still bills nothing picked after the exit scan', () => {
+    const late = event({ eventId: 'e5', startTs: 30_050, endTs: 30_500 });
+    expect(receiptAfterHold([], [event({}), late]).lines).toEqual([{ sku: 'SPAGHETTI', quantity: 1 }]);
+  });
+});

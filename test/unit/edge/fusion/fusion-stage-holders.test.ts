@@ -1,0 +1,64 @@
+// A put-back nobody inside could have taken from their cart is the item of the one shopper who holds it — also
+// when that shopper has just scanned out and the receipt is not final yet (handed over, put back as they left).
+import { describe, expect, it } from 'vitest';
+import { FusionStage } from '../../../../edge/fusion/fusion-stage.ts';
+import type { DetectedShelfEvent, ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
+import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
+import { SteppedTime } from '../../../../shared/timers.ts';
+
+const store = indexStore(loadStoreConfig('stores/sample-store.json'));
+const lane = store.config.shelves[0]?.lanes[0];
+if (lane === undefined) throw new Error('the sample store has a lane');
+
+const putBack: DetectedShelfEvent = {
+  v: 1,
+  eventId: 'pb1',
+  kind: 'put-back',
+  shelf: store.config.shelves[0]?.id ?? '',
+  lane: lane.id,
+  lanes: [lane.id],
+  loadCell: lane.loadCell,
+  startTs: 23_302,
+  endTs: 23_700,
+  peakTs: 23_500,
+  deltaGrams: 161,
+  deltaSdGrams: 3,
+  hypotheses: [{ sku: 'SKU-X', count: 1, likelihood: 1 }],
+  ambiguous: false,
+};
+
+function decidePutBack(openCarts: readonly string[] | undefined): ShelfEvent {
+  const time = new SteppedTime(24_000);
+  const decided: ShelfEvent[] = [];
+  const fusion = new FusionStage({
+    store,
+    clock: time,
+    timers: time,
+    // dev scanned out at 23 300, just before the put-back began; ada is inside
+    sessions: () => [
+      { sessionId: 'dev', enteredAt: 500, exitedAt: 23_300 },
+      { sessionId: 'ada', enteredAt: 2000, exitedAt: undefined },
+    ],
+    holds: (id) => new Map(id === 'dev' ? [['SKU-X', 1]] : [['SKU-Y', 1]]),
+    undecidedPickOf: () => false,
+    ...(openCarts === undefined ? {} : { openCarts: () => openCarts }),
+    decided: (event) => decided.push(event),
+  });
+  fusion.onShelfEvent(putBack);
+  const [event] = decided;
+  if (event === undefined) throw new Error('decided at once without cameras');
+  return event;
+}
+
+describe('fusion: who holds what came back', () => {
+  it('gives it to the shopper who just left holding it while their receipt can still change', () => {
+    const event = decidePutBack(['dev', 'ada']);
+    expect(event.sessionId).toBe('dev');
+    expect(event.evidence?.rule).toBe('sole-session+returned-for-other');
+  });
+
+  it('leaves it with the one inside once the leaver’s receipt is final', () => {
+    expect(decidePutBack(['ada']).sessionId).toBe('ada');
+    expect(decidePutBack(undefined).sessionId).toBe('ada');
+  });
+});
