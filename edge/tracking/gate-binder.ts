@@ -19,6 +19,18 @@ interface PendingEntry {
   remaining: number;
   /** People who came in on it beyond the party. */
   extra: number;
+  /** Someone came in unseen while this scan and another were both open: its person may be the other's. */
+  contested: boolean;
+}
+
+/** A newcomer bound to a scan. */
+export interface GateBinding {
+  sessionId: string;
+  /**
+   * Who scanned is not certain: they were first seen off the gate or late (its camera dark) while another
+   * scan's person was also still to come, so the two may be the other way round (the exit settles it).
+   */
+  contested: boolean;
 }
 
 /** People came in through an entry gate beyond what the scan there admitted (or on no scan at all). */
@@ -54,6 +66,11 @@ export interface GateBinderTuning {
   arrivalMs: number;
   /** ...and each companion on the same scan about this long after the one before. */
   companionGapMs: number;
+  /**
+   * First seen this long after their due time, a newcomer came in unseen (the gate's camera dark, a blind
+   * spot): 2 s beyond the 1 s arrival — people seen stepping in appear within about a second of it.
+   */
+  lateMs: number;
 }
 
 export const DEFAULT_GATE_TUNING: GateBinderTuning = {
@@ -64,6 +81,7 @@ export const DEFAULT_GATE_TUNING: GateBinderTuning = {
   scanLeadMs: 300,
   arrivalMs: 1000,
   companionGapMs: 900,
+  lateMs: 2000,
 };
 
 export class GateBinder {
@@ -77,33 +95,38 @@ export class GateBinder {
 
   /** A valid entry scan: `party` people may now come in through `gate` for `sessionId`. */
   entered(sessionId: string, gate: string, party: number, scanTs: number): void {
-    this.pending.push({ sessionId, gate, scanTs, party, remaining: party, extra: 0 });
+    this.pending.push({ sessionId, gate, scanTs, party, remaining: party, extra: 0, contested: false });
   }
 
-  /** Session a track born at (x, y) at `ts` belongs to, or undefined when it did not come through a gate. */
-  bindNewTrack(x: number, y: number, ts: number): string | undefined {
+  /** The scan a track born at (x, y) at `ts` came in on, or undefined when it did not come through a gate. */
+  bindNewTrack(x: number, y: number, ts: number): GateBinding | undefined {
     this.expire(ts);
-    // the scan whose next person was due closest to when this one appeared: not the oldest open slot (a
-    // person the cameras missed would shift every later shopper by one), nor the latest scan (two shoppers
-    // scanning a second apart step in after both scans and would swap)
-    let chosen: PendingEntry | undefined;
-    let chosenOff = Number.POSITIVE_INFINITY;
-    for (const entry of this.pending) {
+    const { tuning } = this;
+    const due = (e: PendingEntry) =>
+      e.scanTs + tuning.arrivalMs + (e.party - e.remaining) * tuning.companionGapMs;
+    const open = this.pending.filter((entry) => {
       const gate = this.gates.find((g) => g.id === entry.gate);
-      if (gate === undefined || entry.remaining <= 0) continue;
-      if (entry.scanTs > ts + this.tuning.scanLeadMs) continue;
-      if (Math.hypot(gate.x - x, gate.y - y) > this.tuning.entryRadiusM) continue;
-      const due =
-        entry.scanTs + this.tuning.arrivalMs + (entry.party - entry.remaining) * this.tuning.companionGapMs;
-      const off = Math.abs(ts - due);
-      if (off < chosenOff) {
-        chosenOff = off;
-        chosen = entry;
-      }
-    }
-    if (chosen === undefined) return undefined;
+      return (
+        gate !== undefined &&
+        entry.remaining > 0 &&
+        entry.scanTs <= ts + tuning.scanLeadMs &&
+        Math.hypot(gate.x - x, gate.y - y) <= tuning.entryRadiusM
+      );
+    });
+    const [oldest] = open;
+    if (oldest === undefined) return undefined;
+    // seen coming in: the scan whose next person was due closest to when this one appeared — not the oldest
+    // open slot (a person the cameras missed would shift every later shopper by one), nor the latest scan
+    // (two shoppers scanning a second apart step in after both scans and would swap). Came in unseen (first
+    // seen off the gate, or late for every open scan): their moment says nothing, and people pass a gate in
+    // the order they scanned — the oldest, in doubt while another open scan's person could be them.
+    const unseen = this.offGate(x, y) || open.every((e) => ts - due(e) > tuning.lateMs);
+    let chosen = oldest;
+    if (!unseen)
+      for (const entry of open) if (Math.abs(ts - due(entry)) < Math.abs(ts - due(chosen))) chosen = entry;
+    if (unseen && open.length > 1) for (const entry of open) entry.contested = true;
     chosen.remaining -= 1;
-    return chosen.sessionId;
+    return { sessionId: chosen.sessionId, contested: chosen.contested };
   }
 
   /**

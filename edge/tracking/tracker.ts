@@ -268,7 +268,10 @@ export class Tracker {
       if (!this.relink(t, ts, this.tuning.relinkRadiusM, 1.5)) t.phantom = !this.couldBeSomeone(t, ts);
       return;
     }
-    t.sessionId = this.binder.bindNewTrack(t.bornX, t.bornY, t.bornTs) ?? null;
+    const binding = this.binder.bindNewTrack(t.bornX, t.bornY, t.bornTs);
+    t.sessionId = binding?.sessionId ?? null;
+    // came in unseen while another scan's person was also still to come: either may be the other
+    if (binding?.contested === true) doubtBinding(t, this.tuning.identity.gateCap);
     // first seen off the gate itself (its camera dark) while someone lost nearby could have walked there: the
     // newcomer may be that person, and whoever is found again in their place the one who scanned — no look
     // tells who scanned, so both are in doubt for good (the exit settles who is who)

@@ -47,8 +47,8 @@ describe('gate binder: tailgating', () => {
   it('says who came in beyond the party a scan admitted, and on which scan', () => {
     const binder = new GateBinder(gates);
     binder.entered('S1', 'IN', 1, T0);
-    expect(binder.bindNewTrack(2, 0.6, T0 + 500)).toBe('S1');
-    expect(binder.bindNewTrack(2, 0.6, T0 + 1500)).toBeUndefined();
+    expect(binder.bindNewTrack(2, 0.6, T0 + 500)?.sessionId).toBe('S1');
+    expect(binder.bindNewTrack(2, 0.6, T0 + 1500)?.sessionId).toBeUndefined();
     expect(binder.unadmitted(2, 0.6, T0 + 1500, 'T2')).toEqual({
       gate: 'IN',
       sessionId: 'S1',

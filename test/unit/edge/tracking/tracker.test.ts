@@ -152,7 +152,7 @@ describe('tracker', () => {
     expect(ended).toHaveLength(2);
     expect(ended.every((e) => e.endsWith(':session-1:OUT'))).toBe(true);
     // a third person after the party gets no session: the scan admitted two
-    expect(binder.bindNewTrack(2, 2.2, 5000)).toBeUndefined();
+    expect(binder.bindNewTrack(2, 2.2, 5000)?.sessionId).toBeUndefined();
   });
 
   it('doubts for good a newcomer first seen off the gate while someone lost nearby could be them, and that one', () => {
