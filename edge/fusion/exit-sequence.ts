@@ -82,6 +82,7 @@ export function matchExits(
       }
     });
   }
+  pairByPace(scans, exits, feasible, room, owner, settings);
   exits.forEach((_, t) => {
     if (owner[t] !== undefined) return;
     const open = (feasible[t] as number[]).filter((i) => (room[i] as number) > 0);
@@ -94,6 +95,79 @@ export function matchExits(
     if (i !== undefined && !void_.has(i)) matched.set(e.trackId, (scans[i] as ExitScan).sessionId);
   });
   return matched;
+}
+
+/** Largest group of people leaving together that pairByPace enumerates the pairings of (6! = 720). */
+const MAX_PACE_GROUP = 6;
+
+/**
+ * The people the timing left open, paired by pace: within each group of tracks and scans that could be each
+ * other's (as many tracks as the scans let out), the pairing whose scan-to-gate times are closest together,
+ * when every other pairing spreads them by `orderMarginMs` more. Fills `owner` and `room` in place.
+ */
+function pairByPace(
+  scans: readonly ExitScan[],
+  exits: readonly TrackExit[],
+  feasible: readonly number[][],
+  room: number[],
+  owner: Array<number | undefined>,
+  settings: ExitMatchSettings,
+): void {
+  const openOf = (t: number) => (feasible[t] as number[]).filter((i) => (room[i] as number) > 0);
+  const seen = new Set<number>();
+  for (let start = 0; start < exits.length; start++) {
+    if (owner[start] !== undefined || seen.has(start)) continue;
+    // the group: open tracks and scans connected through who could have left on what
+    const tracks: number[] = [];
+    const scanSet = new Set<number>();
+    const queue = [start];
+    seen.add(start);
+    while (queue.length > 0) {
+      const t = queue.pop() as number;
+      tracks.push(t);
+      for (const i of openOf(t)) {
+        scanSet.add(i);
+        exits.forEach((_, u) => {
+          if (owner[u] === undefined && !seen.has(u) && openOf(u).includes(i)) {
+            seen.add(u);
+            queue.push(u);
+          }
+        });
+      }
+    }
+    const slots = [...scanSet].reduce((n, i) => n + (room[i] as number), 0);
+    if (tracks.length < 2 || tracks.length > MAX_PACE_GROUP || slots !== tracks.length) continue;
+    const spreads: Array<{ spread: number; pairing: number[] }> = [];
+    const pairing: number[] = [];
+    const left = [...room];
+    const pair = (k: number): void => {
+      if (k === tracks.length) {
+        const delays = tracks.map(
+          (t, j) => (exits[t] as TrackExit).ts - (scans[pairing[j] as number] as ExitScan).ts,
+        );
+        spreads.push({ spread: Math.max(...delays) - Math.min(...delays), pairing: [...pairing] });
+        return;
+      }
+      for (const i of openOf(tracks[k] as number)) {
+        if ((left[i] as number) <= 0) continue;
+        left[i] = (left[i] as number) - 1;
+        pairing.push(i);
+        pair(k + 1);
+        pairing.pop();
+        left[i] = (left[i] as number) + 1;
+      }
+    };
+    pair(0);
+    spreads.sort((a, b) => a.spread - b.spread);
+    const [best, next] = spreads;
+    if (best === undefined) continue;
+    if (next !== undefined && next.spread - best.spread < settings.orderMarginMs) continue;
+    tracks.forEach((t, j) => {
+      const i = best.pairing[j] as number;
+      owner[t] = i;
+      room[i] = (room[i] as number) - 1;
+    });
+  }
 }
 
 /**

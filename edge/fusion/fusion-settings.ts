@@ -90,6 +90,13 @@ export interface ExitMatchSettings {
   windowMs: number;
   /** …and not sooner than this (ms): a track ending earlier belongs to the one who scanned before. */
   earliestMs: number;
+  /**
+   * People leaving close together whom the timing alone leaves open are matched when one way of pairing
+   * them has everyone taking about as long from scan to gate and every other way would need someone to take
+   * this much longer than someone else (ms): the walk from scanner through gate takes everyone about the
+   * same (2.5–3 s), so pairings that spread it by 1.5 s or more are someone dawdling while another overtook.
+   */
+  orderMarginMs: number;
   /** The matched track must have had its hand this close to the lane, or stood this close, alone (m). */
   handAtLaneM: number;
   bodyAtLaneM: number;
@@ -154,6 +161,7 @@ export const DEFAULT_FUSION: FusionSettings = {
   exit: {
     windowMs: 4500,
     earliestMs: 300,
+    orderMarginMs: 1500,
     handAtLaneM: 0.45,
     bodyAtLaneM: 1.0,
     aloneM: 1.5,

@@ -80,6 +80,26 @@ describe('matchExits', () => {
     expect(m.size).toBe(0);
   });
 
+  it('pairs people leaving close together by pace when any other pairing needs one to dawdle 1.5 s more', () => {
+    // both could have left on either scan; in scan order each took 3 s from scan to gate, the other way
+    // round one would have taken 1.5 s and the other 4.5 s
+    expect(
+      matchExits([scan('hugo', 26_500), scan('eva', 28_000)], [left('T2', 29_500), left('T1', 31_000)]),
+    ).toEqual(
+      new Map([
+        ['T2', 'hugo'],
+        ['T1', 'eva'],
+      ]),
+    );
+    // one more person walking out than the scans let out: no pairing is concluded
+    expect(
+      matchExits(
+        [scan('hugo', 26_500), scan('eva', 28_000)],
+        [left('T2', 29_500), left('T1', 31_000), left('T3', 30_200)],
+      ).size,
+    ).toBe(0);
+  });
+
   it('lets a party out on one scan, and no more people than the party', () => {
     expect(matchExits([scan('fam', 10_000, 2)], [left('T1', 11_500), left('T2', 12_300)])).toEqual(
       new Map([
