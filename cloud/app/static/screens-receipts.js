@@ -80,7 +80,7 @@ function lineView(receipt, line, reload) {
             { class: 'muted', 'data-testid': 'line-returned' },
             `${line.returnedQuantity} returned to the shelf — refunded`,
           ),
-          h('span', {}, `− ${money(line.returnedCents, receipt.currency)}`),
+          h('span', { class: 'amount' }, `− ${money(line.returnedCents, receipt.currency)}`),
         )
       : '',
   );
