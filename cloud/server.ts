@@ -67,7 +67,9 @@ import { behaviourAggregateRoutes } from './profile/behaviour-aggregate-routes.t
 import { DEFAULT_POINTS_RULE, type PointsRule } from './profile/points-rule.ts';
 import { consentRoutes, profileRoutes } from './profile/profile-routes.ts';
 import { receiptsRoutes, visitsRoutes } from './receipts/receipts-routes.ts';
+import { returnsRoutes } from './receipts/returns-routes.ts';
 import { VisitIngest } from './receipts/visit-ingest.ts';
+import { VisitReturns } from './receipts/visit-returns.ts';
 import { PriceList } from './stores/price-list.ts';
 import { type StoreSetup, seedStores } from './stores/seed-stores.ts';
 import { StoreAuth } from './stores/store-auth.ts';
@@ -267,6 +269,7 @@ function createServices(
     autoRefundBelowCents: options.autoRefundBelowCents ?? DEFAULT_AUTO_REFUND_BELOW_CENTS,
     jobs,
   });
+  const returns = new VisitReturns({ db, provider, clock, pointsRule });
   const cartHub = new CartHub();
   const liveCarts = new LiveCarts(db, clock, cartHub, metrics.registry);
   return {
@@ -283,6 +286,7 @@ function createServices(
     entryTokens,
     ingest,
     disputes,
+    returns,
     holds,
   };
 }
@@ -296,12 +300,13 @@ async function registerDomainRoutes(
 ): Promise<void> {
   const { clock, provider, pointsRule, metrics, sessions, priceList, storeAuth, shopAuth, entryTokens } =
     services;
-  const { ingest, disputes, liveCarts, cartHub, holds } = services;
+  const { ingest, disputes, returns, liveCarts, cartHub, holds } = services;
   await app.register(accountsRoutes, { db, clock, sessions });
   await app.register(authSessionsRoutes, { db, clock, sessions });
   await app.register(paymentMethodsRoutes, { db, clock, sessions, provider });
   await app.register(entryTokensRoutes, { db, sessions, signer, registry: entryTokens, holds });
   await app.register(visitsRoutes, { db, sessions, storeAuth, ingest, liveCarts });
+  await app.register(returnsRoutes, { storeAuth, returns });
   const carts = { sessions, storeAuth, liveCarts, hub: cartHub };
   await app.register(cartUpdatesRoutes, carts);
   await app.register(cartFlagsEdgeRoutes, carts);

@@ -18,6 +18,7 @@ import type { ExceptionQueue } from './fusion/exception-queue.ts';
 import type { FusionStage } from './fusion/fusion-stage.ts';
 import type { TrackSnapshot } from './fusion/track-history.ts';
 import type { CloudSync } from './outbox/cloud-sync.ts';
+import { Outbox } from './outbox/outbox.ts';
 import type { HeldShelfBatches } from './shelves/held-shelf-batches.ts';
 import type { ShelfMonitor } from './shelves/shelf-monitor.ts';
 import type { VisionStage } from './vision/vision-stage.ts';
@@ -140,6 +141,12 @@ export class Edge {
   /** True once every shelf's samples reached `ts` and nothing that began before it is unresolved. */
   shelvesSettledThrough(ts: number): boolean {
     return this.shelves.isSettledThrough(ts, 0);
+  }
+
+  /** Returns (#13) the cloud has not acknowledged yet, pending or held: a run waits for their refunds. */
+  returnsOwed(): number {
+    const counts = new Outbox(this.core.db, ['return']).counts();
+    return counts.pending + counts.held;
   }
 
   /** Snapshot for the state endpoint and tests. */

@@ -78,7 +78,8 @@ export function createEdgeCore(options: EdgeOptions, listening: (url: string) =>
   // every stage sees each camera as last calibrated on the floor view (the config's homography until then)
   const index = indexStore(calibrations.applyTo(store));
   const sessions = new SessionStore(db);
-  const outbox = new Outbox(db, ['visit']);
+  // returns (#13) ride the receipts' link, after the visit they refund: the cloud has its receipt by then
+  const outbox = new Outbox(db, ['visit', 'return']);
   const cartOutbox = new Outbox(db, ['cart']);
   const alerts = new AlertBook();
   const hub = new FloorHub(

@@ -4,9 +4,11 @@ import { parseTrustProxy } from '../shared/trust-proxy.ts';
 import { BehaviourStage } from './behaviour/behaviour-stage.ts';
 import type { Checkout } from './checkout/checkout.ts';
 import { buildCheckout } from './checkout/checkout-wiring.ts';
+import { closedCartsSince } from './checkout/closed-carts.ts';
 import { buildLiveCart, type LiveCartWiring } from './checkout/live-cart-wiring.ts';
 import { DEFAULT_LOST_EXIT } from './checkout/lost-exit.ts';
 import { LostExitWatch } from './checkout/lost-exit-watch.ts';
+import { queueReturn } from './checkout/return-after-receipt.ts';
 import type { ShoppingSession } from './checkout/session-store.ts';
 import { DEFAULT_RETENTION, EdgeRetention } from './db/edge-retention.ts';
 import type { EdgeCore } from './edge-core.ts';
@@ -65,9 +67,19 @@ export function wireEdge(core: EdgeCore): EdgeWiring {
   const storeId = options.store.storeId;
   const books = { sessions: core.sessions, exceptions: core.exceptions, outputs, metrics: core.metrics };
   let decisionBook: DecisionBook | undefined;
+  let receiptsLink: CloudSync | undefined;
   const liveCart = wireLiveCart(core, books, (flag) => decisionBook?.shopperFlagged(flag));
   const { fusion, decisions } = buildFusion({
     ...books,
+    closedCarts: (since, skus) => closedCartsSince(core.sessions, core.outbox, since, skus),
+    returnedAfterReceipt: (event) => {
+      const queued = queueReturn(core.outbox, event, clock.now());
+      logger.info(
+        { eventId: event.eventId, visitId: queued?.visitId },
+        'item back on the shelf after the receipt: refund queued',
+      );
+      receiptsLink?.kick();
+    },
     ageChecks,
     cartsChanged: (sessionIds, change) => liveCart.feed.changed(sessionIds, change),
     store: core.store,
@@ -99,6 +111,7 @@ export function wireEdge(core: EdgeCore): EdgeWiring {
     exceptionHoldMs: options.exceptionHoldMs ?? 120_000,
     behaviourOf: (session, events, exitedAt) => behaviour.visitBehaviour(session, events, exitedAt),
   });
+  receiptsLink = sync;
   const exited = exitHandler(core, fusion, checkout);
   const lostExits = wireLostExits(core, exited);
   const vision = wireVision(core, fusion, lostExits, behaviour);

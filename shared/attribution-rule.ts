@@ -31,6 +31,11 @@ export const RULE_MODIFIERS = [
   'returned-for-other',
   /** A put-back went to the only shopper inside who held the product. */
   'held-only-by',
+  /**
+   * A put-back no open cart could take went to the one shopper who left holding the product, their receipt
+   * already issued (handed over, put back later by the one they gave it to): the cloud refunds it.
+   */
+  'returned-after-receipt',
   /** A refused event was settled by matching the shopper's walk-out at the exit. */
   'matched-at-exit',
   /**

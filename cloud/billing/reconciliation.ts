@@ -1,9 +1,9 @@
 // Proves the money adds up, per currency: ledgered charges − ledgered refunds = paid receipts − granted
-// disputes, and per receipt (charged = total, refunded = granted); with the sandbox provider in the same
-// database, also that the ledger matches what the provider captured and refunded. Entry holds: none may be
-// left open after its visit's receipt or its expiry (hold-reconciliation.ts). Collections: what is still
-// owed, collected by other means and written off, and every resolved receipt with its one resolution
-// (collection-resolutions.ts).
+// disputes and refunded returns (items put back after the receipt, visit-returns.ts), and per receipt
+// (charged = total, refunded = granted); with the sandbox provider in the same database, also that the ledger
+// matches what the provider captured and refunded. Entry holds: none may be left open after its visit's
+// receipt or its expiry (hold-reconciliation.ts). Collections: what is still owed, collected by other means and
+// written off, and every resolved receipt with its one resolution (collection-resolutions.ts).
 import { type Clock, systemClock } from '../../shared/clock.ts';
 import { type Database, toNumber } from '../db/database.ts';
 import { type CollectionsReport, reconcileCollections } from './collection-resolutions.ts';
@@ -48,8 +48,11 @@ LEFT JOIN (SELECT receipt_id, sum(amount_cents) AS charged FROM ledger_entries W
            GROUP BY receipt_id) c ON c.receipt_id = r.receipt_id
 LEFT JOIN (SELECT receipt_id, sum(amount_cents) AS refunded FROM ledger_entries WHERE kind = 'refund'
            GROUP BY receipt_id) f ON f.receipt_id = r.receipt_id
-LEFT JOIN (SELECT receipt_id, sum(amount_cents) AS granted FROM disputes WHERE status = 'refunded'
-           GROUP BY receipt_id) g ON g.receipt_id = r.receipt_id
+LEFT JOIN (SELECT receipt_id, sum(amount_cents) AS granted FROM (
+             SELECT receipt_id, amount_cents FROM disputes WHERE status = 'refunded'
+             UNION ALL
+             SELECT receipt_id, amount_cents FROM visit_returns WHERE status = 'refunded' AND amount_cents > 0
+           ) granted GROUP BY receipt_id) g ON g.receipt_id = r.receipt_id
 WHERE r.status = 'paid' OR c.charged IS NOT NULL OR f.refunded IS NOT NULL OR g.granted IS NOT NULL`;
 
 interface PerReceiptRow {
@@ -127,7 +130,8 @@ export async function reconcile(db: Database, clock: Clock = systemClock): Promi
     `SELECT (SELECT COALESCE(sum(amount_cents), 0) FROM provider_charges
              WHERE status = 'succeeded' AND idempotency_key LIKE 'charge:visit:%') AS provider_charges,
             (SELECT COALESCE(sum(p.amount_cents), 0) FROM provider_refunds p
-             WHERE p.idempotency_key LIKE 'refund:dispute:%') AS provider_refunds,
+             WHERE p.idempotency_key LIKE 'refund:dispute:%' OR p.idempotency_key LIKE 'refund:return:%')
+              AS provider_refunds,
             (SELECT COALESCE(sum(amount_cents), 0) FROM ledger_entries WHERE kind = 'charge') AS ledger_charges,
             (SELECT COALESCE(sum(amount_cents), 0) FROM ledger_entries WHERE kind = 'refund') AS ledger_refunds`,
   );

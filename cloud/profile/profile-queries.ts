@@ -98,7 +98,10 @@ export async function purchaseHistory(db: Database, accountId: string, limit = 2
     `SELECT * FROM (
        SELECT 'store' AS channel, r.receipt_id AS id, r.store_id, r.exited_at AS at, r.total_cents, r.currency,
               r.points_earned + COALESCE((SELECT sum(p.points) FROM points_entries p JOIN disputes d
-                ON p.source = 'refund' AND p.source_id = d.dispute_id WHERE d.receipt_id = r.receipt_id), 0) AS points,
+                ON p.source = 'refund' AND p.source_id = d.dispute_id WHERE d.receipt_id = r.receipt_id), 0)
+              + COALESCE((SELECT sum(p.points) FROM points_entries p JOIN visit_returns x
+                ON p.source = 'return' AND p.source_id = x.store_id || ':' || x.return_id
+                WHERE x.receipt_id = r.receipt_id), 0) AS points,
               (SELECT COALESCE(sum(quantity), 0) FROM receipt_lines l WHERE l.receipt_id = r.receipt_id) AS items,
               r.status
        FROM receipts r WHERE r.account_id = $1

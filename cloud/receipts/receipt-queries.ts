@@ -1,4 +1,4 @@
-// Reads receipts with their lines and line disputes, always scoped to the owning account: someone else's
+// Reads receipts with their lines, line disputes and items returned to the shelf after the receipt, always scoped to the owning account: someone else's
 // receipt reads as absent.
 import { type Database, toNumber } from '../db/database.ts';
 import type { DisputeStatus, Receipt, ReceiptLineView, ReceiptStatus } from './receipt-schemas.ts';
@@ -33,13 +33,18 @@ interface LineRow {
   dispute_status: DisputeStatus | null;
   dispute_quantity: number | null;
   dispute_amount_cents: unknown;
+  returned_quantity: unknown;
+  returned_cents: unknown;
 }
 
 // Points shown are those earned less those refunds took back.
 const RECEIPT_COLUMNS = `r.receipt_id, r.visit_id, r.store_id, r.account_id, r.entered_at, r.exited_at,
   r.total_cents, r.currency, r.status, r.created_at,
   r.points_earned + COALESCE((SELECT sum(p.points) FROM points_entries p JOIN disputes d
-    ON p.source = 'refund' AND p.source_id = d.dispute_id WHERE d.receipt_id = r.receipt_id), 0) AS points_earned,
+    ON p.source = 'refund' AND p.source_id = d.dispute_id WHERE d.receipt_id = r.receipt_id), 0)
+  + COALESCE((SELECT sum(p.points) FROM points_entries p JOIN visit_returns x
+    ON p.source = 'return' AND p.source_id = x.store_id || ':' || x.return_id
+    WHERE x.receipt_id = r.receipt_id), 0) AS points_earned,
   COALESCE((SELECT sum(e.amount_cents) FROM ledger_entries e
     WHERE e.receipt_id = r.receipt_id AND e.kind = 'refund'), 0) AS refunded_cents`;
 
@@ -48,9 +53,13 @@ async function withLines(db: Database, rows: ReceiptRow[]): Promise<Receipt[]> {
   const lines = await db.query<LineRow>(
     `SELECT l.receipt_id, l.line_no, l.sku, l.name, l.quantity, l.unit_price_cents, l.total_cents,
             d.dispute_id, d.status AS dispute_status, d.quantity AS dispute_quantity,
-            d.amount_cents AS dispute_amount_cents
+            d.amount_cents AS dispute_amount_cents,
+            COALESCE(x.quantity, 0) AS returned_quantity, COALESCE(x.amount_cents, 0) AS returned_cents
      FROM receipt_lines l
      LEFT JOIN disputes d ON d.receipt_id = l.receipt_id AND d.line_no = l.line_no
+     LEFT JOIN (SELECT receipt_id, line_no, sum(quantity) AS quantity, sum(amount_cents) AS amount_cents
+                FROM visit_returns WHERE status = 'refunded' GROUP BY receipt_id, line_no) x
+       ON x.receipt_id = l.receipt_id AND x.line_no = l.line_no
      WHERE l.receipt_id = ANY($1::text[]) ORDER BY l.receipt_id, l.line_no`,
     [rows.map((row) => row.receipt_id)],
   );
@@ -65,6 +74,8 @@ async function withLines(db: Database, rows: ReceiptRow[]): Promise<Receipt[]> {
       quantity: line.quantity,
       unitPriceCents: toNumber(line.unit_price_cents),
       totalCents: toNumber(line.total_cents),
+      returnedQuantity: toNumber(line.returned_quantity),
+      returnedCents: toNumber(line.returned_cents),
       ...(line.dispute_id === null || line.dispute_status === null
         ? {}
         : {

@@ -49,6 +49,10 @@ export type ReceiptLine = Static<typeof ReceiptLineSchema>;
 export const ReceiptLineViewSchema = Type.Object({
   ...ReceiptLineSchema.properties,
   lineNo: Type.Integer({ description: 'Position on the receipt, from 1; disputes name it' }),
+  returnedQuantity: Type.Integer({
+    description: 'Units put back on the shelf after the receipt was issued and refunded (0 when none)',
+  }),
+  returnedCents: Type.Integer({ description: 'What those returned units were refunded (0 when none)' }),
   dispute: Type.Optional(LineDisputeSchema),
 });
 export type ReceiptLineView = Static<typeof ReceiptLineViewSchema>;
@@ -67,7 +71,9 @@ export const ReceiptSchema = Type.Object({
   currency: Type.String(),
   status: ReceiptStatusSchema,
   pointsEarned: Type.Integer({ description: 'Points credited when paid, less those of refunds' }),
-  refundedCents: Type.Integer({ description: 'Refunded so far through granted disputes' }),
+  refundedCents: Type.Integer({
+    description: 'Refunded so far: granted disputes and items returned to the shelf after the receipt',
+  }),
   createdAt: EpochMs,
 });
 export type Receipt = Static<typeof ReceiptSchema>;

@@ -53,7 +53,9 @@ export function buildCheckout(w: CheckoutWiring): { checkout: Checkout; sync: Cl
     logger: w.logger.child({ component: 'cloud-sync' }),
     onDelivered: (item, answer) => {
       metrics.outboxDelivered.inc();
-      outputs.publish('session-event', receiptDelivered(item.key, answer, sessions, clock.now()));
+      // a return's refund (#13) is the cloud's to tell the shopper; the floor hears of receipts only
+      if (item.kind === 'visit')
+        outputs.publish('session-event', receiptDelivered(item.key, answer, sessions, clock.now()));
     },
     onFailed: () => metrics.outboxFailed.inc(),
     onHeld: (_item, error) => {

@@ -48,6 +48,12 @@ const fromRow = (r: SessionRow): ShoppingSession => ({
 /** Closed sessions stay in memory this long so late-detected events before their exit still attribute. */
 const RECENTLY_CLOSED_MS = 60_000;
 
+/**
+ * Most closed sessions a put-back's holder is looked for among: a busy store's exits of the last minutes (a
+ * few hundred at most), so a put-back never scans the whole day.
+ */
+const CLOSED_LOOKED_AT = 500;
+
 export class SessionStore {
   /** by session id: sessions not yet closed, plus recently closed ones */
   private readonly live = new Map<string, ShoppingSession>();
@@ -163,6 +169,19 @@ export class SessionStore {
         'INSERT INTO shelf_events (event_id, session_id, start_ts, body) VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET session_id = excluded.session_id, body = excluded.body',
       )
       .run(event.eventId, event.sessionId, event.startTs, JSON.stringify(event));
+  }
+
+  /**
+   * Sessions whose receipt was issued, exited at or after `since`, newest first (at most `limit`): what they
+   * were billed for can still come back to a shelf (closed-carts.ts).
+   */
+  closedSince(since: number, limit = CLOSED_LOOKED_AT): ShoppingSession[] {
+    const rows = this.db
+      .prepare(
+        "SELECT * FROM sessions WHERE status = 'closed' AND exited_at >= ? ORDER BY exited_at DESC LIMIT ?",
+      )
+      .all(since, limit) as SessionRow[];
+    return rows.map(fromRow);
   }
 
   /** Recently closed sessions, newest first (for replay on the floor view). */

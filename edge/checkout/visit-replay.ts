@@ -35,7 +35,8 @@ export function replayVisit(
   events: readonly ShelfEvent[],
   uploadedLines: readonly VisitLine[] | undefined,
 ): VisitReplay {
-  const cart = buildCart(events);
+  // what came back after the receipt is refunded by the cloud, not rebuilt into the lines uploaded
+  const cart = buildCart(events.filter((e) => !returnedAfterReceipt(e)));
   const billed = new Map(cart.events.map((e) => [e.eventId, e]));
   const differences: string[] = [];
   const replayed = [...events]
@@ -76,6 +77,8 @@ function decidedAlike(event: ShelfEvent): boolean | undefined {
   const again = redecide(event.evidence);
   // a put-back moved to the shopper who held the item: the cameras' part of the decision is what replays
   if (lastModifierIs(event.evidence.rule, 'returned-for-other')) return again.sessionId !== null;
+  // a put-back given to the one who left holding it (#13): the cameras did not give it to them — they had left
+  if (returnedAfterReceipt(event)) return again.sessionId !== event.sessionId;
   // the cameras refused at the time and the exit, or the track's settled identity, decided it later: the
   // refusal is what replays
   if (
@@ -84,4 +87,8 @@ function decidedAlike(event: ShelfEvent): boolean | undefined {
   )
     return again.sessionId === null;
   return again.sessionId === event.sessionId && again.attribution === event.attribution;
+}
+
+function returnedAfterReceipt(event: ShelfEvent): boolean {
+  return event.evidence !== undefined && lastModifierIs(event.evidence.rule, 'returned-after-receipt');
 }

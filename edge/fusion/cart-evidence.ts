@@ -9,7 +9,14 @@ export interface PutBackResolution {
   hypotheses: ProductHypothesis[];
   ambiguous: boolean;
   /** Appended to the attribution rule. */
-  rule: Extract<RuleModifier, 'cart' | 'returned-for-other' | 'held-only-by'>;
+  rule: Extract<RuleModifier, 'cart' | 'returned-for-other' | 'held-only-by' | 'returned-after-receipt'>;
+}
+
+/** A session whose receipt was issued: when it left, and what it was billed for less what came back since. */
+export interface ClosedCart {
+  sessionId: string;
+  exitedAt: number;
+  holds: ReadonlyMap<string, number>;
 }
 
 /**
@@ -60,6 +67,41 @@ export function returnedByOnlyHolder(
   if (mayBeUndecidedPick(event, undecidedPickOf)) return undefined;
   const only = onlyHolder(event, holders, holds);
   return only === undefined ? undefined : { ...only, rule: 'held-only-by' };
+}
+
+/**
+ * A put-back no open cart can take — not the attributed shopper's (or nobody was), nor anyone's who may still
+ * hold it (`holders`, as for `resolvePutBack`) — while no pick of it waits for a decision, is the item of the
+ * one shopper who left holding it, their receipt already issued (`closedCarts(since, skus)`: they exited at
+ * most `withinMs` before it began): handed over, put back by the one they gave it to. Undefined otherwise —
+ * none or several such shoppers hold it (a refund then needs staff or the shopper's own dispute).
+ */
+export function returnedAfterReceipt(
+  event: ShelfEvent,
+  holders: readonly string[],
+  holds: (sessionId: string) => ReadonlyMap<string, number>,
+  undecidedPickOf: (sku: string) => boolean,
+  closedCarts: (since: number, skus: readonly string[]) => readonly ClosedCart[],
+  withinMs: number,
+): PutBackResolution | undefined {
+  if (event.kind !== 'put-back' || event.hypotheses.length === 0) return undefined;
+  const open = event.sessionId === null ? holders : [...new Set([event.sessionId, ...holders])];
+  if (open.some((session) => fitting(event, holds(session)).length > 0)) return undefined;
+  if (mayBeUndecidedPick(event, undecidedPickOf)) return undefined;
+  // looked up only now: most put-backs go back to an open cart
+  const closed = closedCarts(
+    event.startTs - withinMs,
+    event.hypotheses.map((h) => h.sku),
+  );
+  const recent = closed.filter((c) => c.exitedAt <= event.startTs && event.startTs - c.exitedAt <= withinMs);
+  /** by session id */
+  const held = new Map(recent.map((c) => [c.sessionId, c.holds]));
+  const only = onlyHolder(
+    event,
+    recent.map((c) => c.sessionId),
+    (session) => held.get(session) ?? new Map(),
+  );
+  return only === undefined ? undefined : { ...only, rule: 'returned-after-receipt' };
 }
 
 /** A pick of one of the event's products still waits for a decision: its taker's cart is not known yet. */

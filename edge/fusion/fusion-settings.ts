@@ -124,6 +124,14 @@ export interface FusionSettings {
    * inside held the product (and no pick of it awaited a decision).
    */
   onlyHolderConfidence: number;
+  /**
+   * A put-back no open cart can take goes to the one shopper whose receipt was issued this long ago at most
+   * (ms since their exit) and who holds the product — the cloud refunds it (#13). Long enough for an item
+   * handed over at the exit to be carried round the store and put back (a hand-over's receiver shops on for
+   * minutes), short enough that the closed carts looked at stay few and a shopper's item is not taken as
+   * returned hours later by someone else's stray put-back.
+   */
+  returnAfterReceiptMs: number;
 }
 
 /** Chosen on the vision scenarios (docs/fusion.md has the measurements behind each). */
@@ -173,6 +181,7 @@ export const DEFAULT_FUSION: FusionSettings = {
   staleTracksMs: 3000,
   flushEveryMs: 50,
   onlyHolderConfidence: 0.95,
+  returnAfterReceiptMs: 10 * 60_000,
 };
 
 /**

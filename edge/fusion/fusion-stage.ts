@@ -9,7 +9,12 @@ import type { StoreIndex } from '../../shared/store-config.ts';
 import { type FloorPoint, laneReachPoint } from '../../shared/store-geometry.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import { attributeEvent, type SessionSpan, sessionsPresent } from './attributor.ts';
-import { resolvePutBack, returnedByOnlyHolder } from './cart-evidence.ts';
+import {
+  type ClosedCart,
+  resolvePutBack,
+  returnedAfterReceipt,
+  returnedByOnlyHolder,
+} from './cart-evidence.ts';
 import { type ExitScan, lastForeignDoubtTs, matchExits, trackExits } from './exit-sequence.ts';
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
 import { gatherEvidence } from './reach-evidence.ts';
@@ -29,6 +34,14 @@ export interface FusionStageOptions {
    * Default: the sessions inside during the event.
    */
   openCarts?: () => readonly string[];
+  /**
+   * Sessions whose receipt was issued, exited at or after `since` (ms) billed for one of `skus`, with what they
+   * were billed for less what came back since: a put-back no open cart can take may be one of their items
+   * (#13). Default: none (such a put-back stays with whoever fusion gave it to).
+   */
+  closedCarts?: (since: number, skus: readonly string[]) => readonly ClosedCart[];
+  /** After `decided`: a put-back was given to a session whose receipt was issued; the cloud refunds it. */
+  returnedAfterReceipt?: (event: ShelfEvent) => void;
   /** Whether a pick that may have been this product still waits for a decision (staff, the exit). */
   undecidedPickOf?: (sku: string) => boolean;
   /** An event decided: `candidates` are the sessions that could have done it, most likely first. */
@@ -192,27 +205,7 @@ export class FusionStage {
   private decide(detected: DetectedShelfEvent): void {
     const { options, settings } = this;
     const present = sessionsPresent(detected.startTs, detected.endTs, options.sessions());
-    const vision = this.history.latestTs !== undefined;
-    const seen = vision
-      ? gatherEvidence(
-          {
-            sessions: present,
-            targets: detected.lanes.flatMap((l) => this.reachPoints.get(l) ?? []),
-            snapshots: this.history.between(
-              detected.startTs - settings.lookBehindMs,
-              detected.endTs + settings.lookAheadMs,
-            ),
-            laneCameras: new Set(detected.lanes.flatMap((l) => [...(this.laneCameras.get(l) ?? [])])),
-          },
-          settings.reach,
-        )
-      : undefined;
-    const units = detected.hypotheses[0]?.count ?? 1;
-    const decided = attributeEvent(
-      present,
-      seen === undefined ? undefined : { ...seen, units },
-      settings.attribution,
-    );
+    const decided = this.attribute(detected, present);
     let event: ShelfEvent = {
       ...detected,
       sessionId: decided.sessionId,
@@ -239,6 +232,32 @@ export class FusionStage {
       return;
     }
     const byCart = resolvePutBack(event, holders, options.holds, undecidedPickOf);
+    const afterReceipt =
+      byCart === undefined && options.closedCarts !== undefined
+        ? returnedAfterReceipt(
+            event,
+            holders,
+            options.holds,
+            undecidedPickOf,
+            options.closedCarts,
+            settings.returnAfterReceiptMs,
+          )
+        : undefined;
+    if (afterReceipt !== undefined) {
+      // nobody inside could take it back: the one who left holding it is refunded (the rule says why)
+      event = {
+        ...event,
+        sessionId: afterReceipt.sessionId,
+        attribution: event.attribution === 'unattributed' ? 'vision' : event.attribution,
+        confidence: settings.onlyHolderConfidence,
+        hypotheses: afterReceipt.hypotheses,
+        ambiguous: afterReceipt.ambiguous,
+        evidence: { ...decided.evidence, rule: withModifier(decided.evidence.rule, afterReceipt.rule) },
+      };
+      options.decided(event, [afterReceipt.sessionId]);
+      options.returnedAfterReceipt?.(event);
+      return;
+    }
     if (byCart !== undefined) {
       event = {
         ...event,
@@ -249,5 +268,27 @@ export class FusionStage {
       };
     }
     options.decided(event, decided.candidates);
+  }
+
+  /** The attributor's verdict: the cameras' evidence of who reached into the lane, or none without cameras. */
+  private attribute(detected: DetectedShelfEvent, present: string[]) {
+    const { settings } = this;
+    const vision = this.history.latestTs !== undefined;
+    const seen = vision
+      ? gatherEvidence(
+          {
+            sessions: present,
+            targets: detected.lanes.flatMap((l) => this.reachPoints.get(l) ?? []),
+            snapshots: this.history.between(
+              detected.startTs - settings.lookBehindMs,
+              detected.endTs + settings.lookAheadMs,
+            ),
+            laneCameras: new Set(detected.lanes.flatMap((l) => [...(this.laneCameras.get(l) ?? [])])),
+          },
+          settings.reach,
+        )
+      : undefined;
+    const units = detected.hypotheses[0]?.count ?? 1;
+    return attributeEvent(present, seen === undefined ? undefined : { ...seen, units }, settings.attribution);
   }
 }

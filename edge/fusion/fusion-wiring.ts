@@ -4,7 +4,7 @@ import { cartHoldings } from '../checkout/cart.ts';
 import { DecisionBook, type DecisionBookDeps } from './decision-book.ts';
 import { decideAtExit } from './exit-decision.ts';
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
-import { FusionStage } from './fusion-stage.ts';
+import { FusionStage, type FusionStageOptions } from './fusion-stage.ts';
 import { decideOnSettledIdentity, tracksAtLane } from './identity-settle.ts';
 
 /** What the decision book needs, plus what fusion itself runs on. */
@@ -12,6 +12,10 @@ export interface FusionWiring extends DecisionBookDeps {
   store: StoreIndex;
   timers: Timers | undefined;
   settings?: FusionSettings;
+  /** Closed sessions' carts, for put-backs after the receipt (#13; absent: none are looked for). */
+  closedCarts?: FusionStageOptions['closedCarts'];
+  /** A put-back was given to a session whose receipt was issued: the cloud is to refund it. */
+  returnedAfterReceipt?: FusionStageOptions['returnedAfterReceipt'];
 }
 
 export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: DecisionBook } {
@@ -37,6 +41,8 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
     hasDoubtsWithEvidence: (sessionId) =>
       w.exceptions.openFor(sessionId).some((x) => x.reason !== 'age-check' && x.event.evidence !== undefined),
     decided: (event, candidates) => decisions.attributed(event, candidates),
+    ...(w.closedCarts === undefined ? {} : { closedCarts: w.closedCarts }),
+    ...(w.returnedAfterReceipt === undefined ? {} : { returnedAfterReceipt: w.returnedAfterReceipt }),
     stepped: (step) => {
       // a pick refused for the identity of the one track at the lane: decided once that identity settles
       const open = w.exceptions

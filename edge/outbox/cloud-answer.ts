@@ -18,6 +18,12 @@ const VISIT_FORBIDDEN_CODES = new Set([
   'entry_token_wrong_account',
 ]);
 
+/**
+ * 404 codes that judge the item, not the link: a return naming a visit of another store
+ * (cloud/receipts/visit-returns.ts) will be refused however often it is sent.
+ */
+const ITEM_NOT_FOUND_CODES = new Set(['visit_not_found']);
+
 /** Statuses worth retrying as they are: the cloud is busy, restarting or briefly unreachable behind a proxy. */
 const TRANSIENT = new Set([408, 425, 429]);
 
@@ -50,9 +56,11 @@ export function outcomeOf(status: number, body: string): DeliveryOutcome {
   if (status >= 500 || TRANSIENT.has(status)) return { kind: 'retry', reason };
   if (status === 403 && code !== undefined && VISIT_FORBIDDEN_CODES.has(code))
     return { kind: 'dead', reason };
+  if (status === 404 && code !== undefined && ITEM_NOT_FOUND_CODES.has(code)) return { kind: 'dead', reason };
   // a redirect fetch did not follow, or an informational answer: the address is wrong, not the visit
   if (LINK_MISCONFIGURED.has(status) || status < 400) return { kind: 'hold', reason };
-  // 400 (the visit does not match the API), 409 (its id or token was billed with other content), 413 (too
-  // large), 422 (unknown SKU or account): this visit, as it is, will never be taken
+  // 400 (the visit does not match the API), 409 (its id or token was billed with other content; a return of a
+  // line already returned or not on the receipt), 413 (too large), 422 (unknown SKU or account): this item,
+  // as it is, will never be taken. A return's 425 (its receipt not there yet) and 503 (not paid yet) retry.
   return { kind: 'dead', reason };
 }

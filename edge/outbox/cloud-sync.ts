@@ -37,6 +37,7 @@ export interface CloudSyncOptions {
 const PATH_BY_KIND: Record<string, (storeId: string) => string> = {
   visit: (storeId) => `/v1/stores/${encodeURIComponent(storeId)}/visits`,
   cart: (storeId) => `/v1/stores/${encodeURIComponent(storeId)}/cart-updates`,
+  return: (storeId) => `/v1/stores/${encodeURIComponent(storeId)}/returns`,
 };
 
 /** Longest the loop sleeps between looks at the outbox (ms): a clock jump or an operator's re-queue is noticed within it. */

@@ -71,7 +71,9 @@ export async function evaluateScenario(
   try {
     const app = new CloudAppClient(stack.cloudUrl, undefined, EVAL_REQUEST_TIMEOUT_MS);
     const visitorSessions = () => [...watch.sessionsOfAccount.values()].flat();
-    const allDelivered = () => visitorSessions().every((id) => watch.deliveredAt.has(id));
+    // every receipt delivered, and every refund of an item put back after its receipt (#13) with it
+    const allDelivered = () =>
+      visitorSessions().every((id) => watch.deliveredAt.has(id)) && stack.edge.returnsOwed() === 0;
     const { truth, framesDropped } =
       pace.mode === 'lockstep'
         ? {
@@ -252,7 +254,11 @@ async function collectOutcomes(
         shopper: shopper.visits.length > 1 ? `${shopper.id}#${k + 1}` : shopper.id,
         sessionId,
         expected: visit.expectedLines,
-        billed: receipt?.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+        // what the shopper pays in the end: units put back after the receipt were refunded (#13)
+        billed: receipt?.lines.flatMap((l) => {
+          const quantity = l.quantity - (l.returnedQuantity ?? 0);
+          return quantity > 0 ? [{ sku: l.sku, quantity }] : [];
+        }),
         toStaff: 0,
         receiptLatencyMs: exited !== undefined && delivered !== undefined ? delivered - exited : undefined,
       });

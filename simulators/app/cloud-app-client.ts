@@ -25,6 +25,7 @@ const ReceiptList = Type.Object({
           quantity: Type.Integer(),
           unitPriceCents: Type.Integer(),
           totalCents: Type.Integer(),
+          returnedQuantity: Type.Optional(Type.Integer({ minimum: 0 })),
         }),
       ),
       totalCents: Type.Integer(),

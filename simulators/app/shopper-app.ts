@@ -24,6 +24,8 @@ export interface ReceiptLine {
   quantity: number;
   unitPriceCents: number;
   totalCents: number;
+  /** Units put back on the shelf after the receipt and refunded (#13); absent from apps that do not show it. */
+  returnedQuantity?: number;
 }
 
 export interface Receipt {

@@ -1,6 +1,6 @@
 // @ts-check
 // Receipts, newest first, each line disputable ("I didn't take this"); the outcome (refunded at once, or
-// waiting for staff review) shows on the line.
+// waiting for staff review) shows on the line, as do units put back on the shelf after the receipt (refunded).
 /** @import { DisputeStatus, Receipt } from '../../receipts/receipt-schemas.ts' */
 import { disputeLine, messageOf, receipts } from './api.js';
 import { banner } from './banner.js';
@@ -48,7 +48,7 @@ function lineView(receipt, line, reload) {
         ' · ',
         money(dispute.amountCents, receipt.currency),
       )
-    : receipt.status === 'paid'
+    : receipt.status === 'paid' && line.returnedQuantity < line.quantity
       ? h(
           'button',
           { class: 'ghost small', 'data-testid': 'dispute', onclick: disputeIt },
@@ -70,6 +70,19 @@ function lineView(receipt, line, reload) {
       h('span', { class: 'muted' }, `${money(line.unitPriceCents, receipt.currency)} each`),
       action,
     ),
+    // handed to someone who put it back on the shelf after you left: refunded to you
+    line.returnedQuantity > 0
+      ? h(
+          'div',
+          { class: 'row' },
+          h(
+            'span',
+            { class: 'muted', 'data-testid': 'line-returned' },
+            `${line.returnedQuantity} returned to the shelf — refunded`,
+          ),
+          h('span', { class: 'amount' }, `− ${money(line.returnedCents, receipt.currency)}`),
+        )
+      : '',
   );
 }
 

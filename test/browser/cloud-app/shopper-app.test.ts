@@ -134,6 +134,55 @@ describe.skipIf(skip !== undefined)('shopper app in Chromium', () => {
     await page.context().close();
   });
 
+  it('shows a line handed over and put back after the receipt as returned and refunded (#13)', async () => {
+    const shopper = await newShopper(test.cloud, 'tok_visa');
+    const visit = visitOf(shopper.accountId, CART);
+    expect((await uploadOverHttp(visit)).status).toBe('paid');
+    const back = {
+      returnId: `evt-${visit.visitId}`,
+      visitId: visit.visitId,
+      sku: 'SKU-0007',
+      quantity: 1,
+      lane: 'S01-L05',
+      returnedAt: 1_700_000_500_000,
+    };
+    const returned = await fetch(`${baseUrl}/v1/stores/${SAMPLE_STORE_ID}/returns`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${test.credentials[SAMPLE_STORE_ID]}`,
+        'idempotency-key': `return:${back.returnId}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(back),
+    });
+    expect(returned.status).toBe(201);
+    const page = await phone();
+    await page.goto(`${baseUrl}/app/#signin`);
+    await page.fill('#email', shopper.email);
+    await page.fill('#password', 'correct horse battery');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=entry-qr]');
+    await page.click('a[data-tab=receipts]');
+    const receipt = page.locator('[data-testid=receipt]');
+    await receipt.waitFor({ timeout: 10_000 });
+    const sandwich = receipt.locator('[data-testid=receipt-line][data-sku=SKU-0007]');
+    expect(await sandwich.locator('[data-testid=line-returned]').textContent()).toBe(
+      '1 returned to the shelf — refunded',
+    );
+    expect(await sandwich.textContent()).toContain('7.39');
+    // nothing left of the line to dispute; the water still can be
+    expect(await sandwich.locator('[data-testid=dispute]').count()).toBe(0);
+    expect(await receipt.locator('[data-testid=dispute]').count()).toBe(1);
+    expect(await receipt.locator('[data-testid=receipt-refunded]').textContent()).toContain('7.39');
+    expect(
+      await receipt
+        .locator('[data-testid=receipt-line][data-sku=SKU-0001] [data-testid=line-returned]')
+        .count(),
+    ).toBe(0);
+    await page.screenshot({ path: `${SCREENSHOTS}/06-returned-after-receipt.png` });
+    await page.context().close();
+  });
+
   it('shows a declined shopper why no entry pass is issued', async () => {
     const shopper = await newShopper(test.cloud, 'tok_chargeDeclined');
     expect((await uploadOverHttp(visitOf(shopper.accountId, CART))).status).toBe('declined');

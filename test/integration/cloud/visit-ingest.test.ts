@@ -59,6 +59,8 @@ for (const backend of BACKENDS) {
             quantity: 2,
             unitPriceCents: 189,
             totalCents: 378,
+            returnedQuantity: 0,
+            returnedCents: 0,
           },
           {
             lineNo: 2,
@@ -67,6 +69,8 @@ for (const backend of BACKENDS) {
             quantity: 1,
             unitPriceCents: 739,
             totalCents: 739,
+            returnedQuantity: 0,
+            returnedCents: 0,
           },
         ],
         totalCents: CART_TOTAL,

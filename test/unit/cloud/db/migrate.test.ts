@@ -16,8 +16,9 @@ describe('loadMigrations', () => {
       '008-chain-scale.sql',
       '009-payment-holds.sql',
       '010-collection-resolutions.sql',
+      '011-visit-returns.sql',
     ]);
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(migrations[0]?.sql).toContain('CREATE TABLE receipts');
   });
 });

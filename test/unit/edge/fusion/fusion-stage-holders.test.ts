@@ -62,3 +62,40 @@ describe('fusion: who holds what came back', () => {
     expect(decidePutBack(undefined).sessionId).toBe('ada');
   });
 });
+
+describe('fusion: a put-back after the holder’s receipt was issued (#13)', () => {
+  function decideAfterReceipt(closedExitedAt: number) {
+    const time = new SteppedTime(24_000);
+    const decided: ShelfEvent[] = [];
+    const refunded: ShelfEvent[] = [];
+    const fusion = new FusionStage({
+      store,
+      clock: time,
+      timers: time,
+      // dev left and was billed long ago; ada, inside alone, never took the product she put back
+      sessions: () => [{ sessionId: 'ada', enteredAt: 2000, exitedAt: undefined }],
+      holds: (id) => new Map(id === 'ada' ? [['SKU-Y', 1]] : []),
+      undecidedPickOf: () => false,
+      openCarts: () => ['ada'],
+      closedCarts: () => [{ sessionId: 'dev', exitedAt: closedExitedAt, holds: new Map([['SKU-X', 1]]) }],
+      decided: (event) => decided.push(event),
+      returnedAfterReceipt: (event) => refunded.push(event),
+    });
+    fusion.onShelfEvent(putBack);
+    return { decided, refunded };
+  }
+
+  it('gives it to the one who left holding it, and asks for the refund', () => {
+    const { decided, refunded } = decideAfterReceipt(20_000);
+    expect(decided.map((e) => [e.sessionId, e.evidence?.rule, e.confidence])).toEqual([
+      ['dev', 'sole-session+returned-after-receipt', 0.95],
+    ]);
+    expect(refunded).toEqual(decided);
+  });
+
+  it('leaves it with the one inside when the holder left longer ago than returnAfterReceiptMs', () => {
+    const { decided, refunded } = decideAfterReceipt(23_302 - 600_001);
+    expect(decided.map((e) => [e.sessionId, e.evidence?.rule])).toEqual([['ada', 'sole-session']]);
+    expect(refunded).toEqual([]);
+  });
+});

@@ -12,6 +12,9 @@ describe("the cloud's answer to a delivery", () => {
   it('5xx, 429, 408 and 425 are tried again', () => {
     for (const status of [500, 502, 503, 504, 429, 408, 425])
       expect(outcomeOf(status, body('x')).kind, `${status}`).toBe('retry');
+    // a return whose receipt is not there yet, or not paid yet (#13)
+    expect(outcomeOf(425, body('receipt_not_ready')).kind).toBe('retry');
+    expect(outcomeOf(503, body('receipt_payment_pending')).kind).toBe('retry');
   });
 
   it('a refused credential or a wrong address holds the visit, whatever the body', () => {
@@ -36,6 +39,10 @@ describe("the cloud's answer to a delivery", () => {
       [413, 'payload_too_large'],
       [422, 'unknown_sku'],
       [422, 'unknown_account'],
+      // a return (#13) of another store's visit, or of a line already all back
+      [404, 'visit_not_found'],
+      [409, 'line_fully_returned'],
+      [409, 'sku_not_on_receipt'],
     ] as const)
       expect(outcomeOf(status, body(code)).kind, `${status} ${code}`).toBe('dead');
   });
