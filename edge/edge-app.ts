@@ -18,7 +18,6 @@ import type { ExceptionQueue } from './fusion/exception-queue.ts';
 import type { FusionStage } from './fusion/fusion-stage.ts';
 import type { TrackSnapshot } from './fusion/track-history.ts';
 import type { CloudSync } from './outbox/cloud-sync.ts';
-import { Outbox } from './outbox/outbox.ts';
 import type { HeldShelfBatches } from './shelves/held-shelf-batches.ts';
 import type { ShelfMonitor } from './shelves/shelf-monitor.ts';
 import type { VisionStage } from './vision/vision-stage.ts';
@@ -39,6 +38,7 @@ export class Edge {
   private readonly stages: EdgeStage[];
   private readonly shelves: ShelfMonitor;
   private readonly sync: CloudSync;
+  private readonly returnsLink: CloudSync;
   private readonly vision: VisionStage | undefined;
   private readonly heldShelves: HeldShelfBatches | undefined;
   private readonly fusion: FusionStage;
@@ -58,6 +58,7 @@ export class Edge {
     this.stages = wired.stages;
     this.shelves = wired.shelves;
     this.sync = wired.sync;
+    this.returnsLink = wired.returnsLink;
     this.vision = wired.vision;
     this.heldShelves = wired.heldShelves;
     this.fusion = wired.fusion;
@@ -126,6 +127,7 @@ export class Edge {
     this.heldShelves?.release();
     await this.vision?.processQueued();
     await this.sync.idle();
+    await this.returnsLink.idle();
   }
 
   /** Camera frames the detector ran on and frames the motion gate skipped (0 and 0 without cameras). */
@@ -145,7 +147,7 @@ export class Edge {
 
   /** Returns (#13) the cloud has not acknowledged yet, pending or held: a run waits for their refunds. */
   returnsOwed(): number {
-    const counts = new Outbox(this.core.db, ['return']).counts();
+    const counts = this.core.returnsOutbox.counts();
     return counts.pending + counts.held;
   }
 

@@ -35,6 +35,8 @@ export interface EdgeCore {
   sessions: SessionStore;
   /** Visits owed to the cloud (kind `visit`). */
   outbox: Outbox;
+  /** Returns after the receipt (#13): their own link, so one waiting for its receipt never delays a visit. */
+  returnsOutbox: Outbox;
   /** Live-cart snapshots owed to the cloud (kind `cart`, #18), in the same table, drained by their own link. */
   cartOutbox: Outbox;
   exceptions: ExceptionQueue;
@@ -78,8 +80,10 @@ export function createEdgeCore(options: EdgeOptions, listening: (url: string) =>
   // every stage sees each camera as last calibrated on the floor view (the config's homography until then)
   const index = indexStore(calibrations.applyTo(store));
   const sessions = new SessionStore(db);
-  // returns (#13) ride the receipts' link, after the visit they refund: the cloud has its receipt by then
-  const outbox = new Outbox(db, ['visit', 'return']);
+  const outbox = new Outbox(db, ['visit']);
+  // returns (#13) go on a link of their own: one the cloud cannot take yet (its visit not there or not paid)
+  // backs off that link only, never the receipts behind it
+  const returnsOutbox = new Outbox(db, ['return']);
   const cartOutbox = new Outbox(db, ['cart']);
   const alerts = new AlertBook();
   const hub = new FloorHub(
@@ -118,6 +122,7 @@ export function createEdgeCore(options: EdgeOptions, listening: (url: string) =>
       calibrations,
       sessions,
       outbox,
+      returnsOutbox,
       cartOutbox,
       exceptions,
       alerts,

@@ -8,7 +8,7 @@ import { closedCartsSince } from './checkout/closed-carts.ts';
 import { buildLiveCart, type LiveCartWiring } from './checkout/live-cart-wiring.ts';
 import { DEFAULT_LOST_EXIT } from './checkout/lost-exit.ts';
 import { LostExitWatch } from './checkout/lost-exit-watch.ts';
-import { queueReturn } from './checkout/return-after-receipt.ts';
+import { buildReturnsLink, queueReturn } from './checkout/return-after-receipt.ts';
 import type { ShoppingSession } from './checkout/session-store.ts';
 import { DEFAULT_RETENTION, EdgeRetention } from './db/edge-retention.ts';
 import type { EdgeCore } from './edge-core.ts';
@@ -55,6 +55,7 @@ export interface EdgeWiring {
   stages: EdgeStage[];
   shelves: ShelfMonitor;
   sync: CloudSync;
+  returnsLink: CloudSync;
   vision: VisionStage | undefined;
   heldShelves: HeldShelfBatches | undefined;
   fusion: FusionStage;
@@ -67,18 +68,18 @@ export function wireEdge(core: EdgeCore): EdgeWiring {
   const storeId = options.store.storeId;
   const books = { sessions: core.sessions, exceptions: core.exceptions, outputs, metrics: core.metrics };
   let decisionBook: DecisionBook | undefined;
-  let receiptsLink: CloudSync | undefined;
+  const returnsLink = wireReturnsLink(core);
   const liveCart = wireLiveCart(core, books, (flag) => decisionBook?.shopperFlagged(flag));
   const { fusion, decisions } = buildFusion({
     ...books,
     closedCarts: (since, skus) => closedCartsSince(core.sessions, core.outbox, since, skus),
     returnedAfterReceipt: (event) => {
-      const queued = queueReturn(core.outbox, event, clock.now());
+      const queued = queueReturn(core.returnsOutbox, event, clock.now());
       logger.info(
         { eventId: event.eventId, visitId: queued?.visitId },
         'item back on the shelf after the receipt: refund queued',
       );
-      receiptsLink?.kick();
+      returnsLink.kick();
     },
     ageChecks,
     cartsChanged: (sessionIds, change) => liveCart.feed.changed(sessionIds, change),
@@ -111,7 +112,6 @@ export function wireEdge(core: EdgeCore): EdgeWiring {
     exceptionHoldMs: options.exceptionHoldMs ?? 120_000,
     behaviourOf: (session, events, exitedAt) => behaviour.visitBehaviour(session, events, exitedAt),
   });
-  receiptsLink = sync;
   const exited = exitHandler(core, fusion, checkout);
   const lostExits = wireLostExits(core, exited);
   const vision = wireVision(core, fusion, lostExits, behaviour);
@@ -129,13 +129,14 @@ export function wireEdge(core: EdgeCore): EdgeWiring {
     stage('floor-recorder', recorder),
     stage('behaviour', behaviour),
     stage('cloud-sync', sync),
+    stage('returns-sync', returnsLink),
     stage('live-cart-sync', liveCart.sync),
     stage('flag-pull', liveCart.flags),
     stage('dispute-pull', disputePull(core)),
     stage('retention', retention(core)),
     wireFloor(core, shelves, decisions, behaviour),
   ];
-  return { stages, shelves, sync, vision, heldShelves, fusion };
+  return { stages, shelves, sync, returnsLink, vision, heldShelves, fusion };
 }
 
 /** Disputes granted in the cloud, pulled back as training data with the frames the edge holds (#17). */
@@ -203,6 +204,19 @@ function wireBehaviour(core: EdgeCore): BehaviourStage {
   });
   core.outputs.on('shelf-event', (event) => behaviour.shelfEvent(event));
   return behaviour;
+}
+
+/** Returns after the receipt (#13) on their own link to the cloud. */
+function wireReturnsLink(core: EdgeCore): CloudSync {
+  const { options } = core;
+  return buildReturnsLink({
+    cloud: { url: options.cloudUrl, storeId: options.store.storeId, credential: options.storeCredential },
+    outbox: core.returnsOutbox,
+    clock: core.clock,
+    timers: options.timers,
+    logger: options.logger,
+    metrics: core.metrics,
+  });
 }
 
 /** Sessions nobody scanned out of: closed through the same exit path as a scan. */
