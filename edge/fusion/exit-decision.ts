@@ -4,7 +4,7 @@
 import { withModifier } from '../../shared/attribution-rule.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { ExceptionChoice } from './decision-book.ts';
-import { wasAtLane } from './exit-match.ts';
+import { othersSeen, wasAtLane } from './exit-match.ts';
 import type { ExitMatchSettings } from './fusion-settings.ts';
 
 export interface ExitDecision {
@@ -21,6 +21,7 @@ export function decideAtExit(
 ): ExitDecision | undefined {
   const best = event.hypotheses[0];
   if (best === undefined || event.ambiguous || !wasAtLane(event, trackId, settings)) return undefined;
+  if (!othersSeen(event, sessionId)) return undefined;
   const rule = withModifier(event.evidence?.rule ?? 'unbound-at-lane', 'matched-at-exit');
   return {
     choice: { sessionId, sku: best.sku, count: best.count },

@@ -33,3 +33,22 @@ export function wasAtLane(
   if (named && mine.bodyTrack !== trackId) return false;
   return mine.bodyM !== null && mine.bodyM <= settings.bodyAtLaneM && !someoneBeside;
 }
+
+/**
+ * True when every shopper inside other than `sessionId` was seen somewhere during the pick — on their own track,
+ * or possibly as one of the people on no session the evidence names (a lost binding: as many unseen shoppers
+ * as such people). One nobody saw may be the one whose hand was given to the track at the lane (the detector
+ * ties an unseen person's hand to whoever it does see), and neither who that track was (its walk-out, its
+ * settled looks) nor looks that cannot tell look-alikes apart say otherwise (look-alikes-03: mia's track lost at
+ * the lane, her hand on leo's track, leo's walk-out billed him for her pick once the exit paired them by pace).
+ */
+export function othersSeen(event: ShelfEvent, sessionId: string): boolean {
+  const candidates = event.evidence?.candidates ?? [];
+  const unseen = candidates.filter(
+    (c) => c.sessionId !== null && c.sessionId !== sessionId && c.bodyM === null,
+  );
+  const unbound = candidates
+    .filter((c) => c.sessionId === null && c.bodyM !== null)
+    .reduce((n, c) => n + Math.max(1, c.tracks?.length ?? 1), 0);
+  return unseen.length <= unbound;
+}

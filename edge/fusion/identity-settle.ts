@@ -7,7 +7,7 @@ import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { TrackMessage } from '../../shared/schemas/track.ts';
 import { redecide } from './attributor.ts';
 import type { ExitDecision } from './exit-decision.ts';
-import { wasAtLane } from './exit-match.ts';
+import { othersSeen, wasAtLane } from './exit-match.ts';
 import type { FusionSettings } from './fusion-settings.ts';
 
 /**
@@ -55,10 +55,7 @@ export function decideOnSettledIdentity(
     (c) => c.sessionId === sessionId && (c.handTrack ?? c.bodyTrack) === track.id,
   );
   if (mine === undefined || !wasAtLane(event, track.id, settings.exit)) return undefined;
-  // a shopper nobody saw during the pick may be the one at the lane under this track, and looks cannot tell
-  // people who look alike: settled looks rule out only the people the cameras were following elsewhere
-  if (evidence.candidates.some((c) => c !== mine && c.sessionId !== null && c.bodyM === null))
-    return undefined;
+  if (!othersSeen(event, sessionId)) return undefined;
   const restored: CandidateEvidence = { ...mine, identity: track.identityConfidence ?? 1 };
   const again = redecide(
     { ...evidence, candidates: evidence.candidates.map((c) => (c === mine ? restored : c)) },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wasAtLane } from '../../../../edge/fusion/exit-match.ts';
+import { othersSeen, wasAtLane } from '../../../../edge/fusion/exit-match.ts';
 import type { CandidateEvidence } from '../../../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 
@@ -74,5 +74,60 @@ describe('wasAtLane', () => {
     // older evidence names nobody: several on no session stay unknown, one session's people count together
     expect(wasAtLane(event([named(null)]), 'T5')).toBe(false);
     expect(wasAtLane(event([named('fam')]), 'T6')).toBe(true);
+  });
+});
+
+describe('othersSeen', () => {
+  const event = (candidates: Array<{ sessionId: string | null; bodyM: number | null }>) =>
+    ({
+      evidence: {
+        vision: true,
+        laneSeen: true,
+        rule: 'identity-doubtful',
+        candidates: candidates.map((c) => ({ ...c, handM: null, identity: 0.5 })),
+      },
+    }) as unknown as ShelfEvent;
+
+  it('is false while another shopper inside was seen nowhere during the pick (their hand may be on this track)', () => {
+    // look-alikes-03: mia unseen at the lane, her hand on leo's track; leo walks out on his own scan
+    expect(
+      othersSeen(
+        event([
+          { sessionId: 'mia', bodyM: null },
+          { sessionId: 'leo', bodyM: 0.46 },
+        ]),
+        'leo',
+      ),
+    ).toBe(false);
+    expect(
+      othersSeen(
+        event([
+          { sessionId: 'mia', bodyM: 1.1 },
+          { sessionId: 'leo', bodyM: 0.46 },
+        ]),
+        'leo',
+      ),
+    ).toBe(true);
+  });
+
+  it('does not count the session the track is settled for, nor shoppers the people on no session may be', () => {
+    // alice's binding was lost: she is the unbound track at the lane, and the unseen alice of the evidence
+    const one = event([
+      { sessionId: 'alice', bodyM: null },
+      { sessionId: null, bodyM: 0.41 },
+    ]);
+    expect(othersSeen(one, 'alice')).toBe(true);
+    // bob and carol unseen too, people on no session near the lane: as many as them, or fewer
+    const three = event([
+      { sessionId: 'alice', bodyM: null },
+      { sessionId: 'bob', bodyM: null },
+      { sessionId: 'carol', bodyM: null },
+      { sessionId: null, bodyM: 0.41 },
+    ]);
+    const unbound = three.evidence?.candidates[3] as { tracks?: string[] };
+    unbound.tracks = ['T1', 'T2'];
+    expect(othersSeen(three, 'alice')).toBe(true);
+    unbound.tracks = ['T1'];
+    expect(othersSeen(three, 'alice')).toBe(false);
   });
 });
