@@ -267,6 +267,7 @@ describe(`accounts and entry tokens on ${backend.name}`, () => {
         '/v1/stores/{storeId}/config/versions',
         '/v1/stores/{storeId}/disputes/decided',
         '/v1/stores/{storeId}/products',
+        '/v1/stores/{storeId}/returns',
         '/v1/stores/{storeId}/stock',
         '/v1/stores/{storeId}/visits',
       ].sort(),
