@@ -5,10 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../shared/clock.ts';
 import { type PaymentProvider, PaymentProviderError } from '../billing/payment-provider.ts';
+import { ledgerRefund } from '../billing/refund-ledger.ts';
 import { type Database, toNumber } from '../db/database.ts';
 import { ApiError } from '../http/api-error.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import { type PointsRule, pointsTakenBack } from '../profile/points-rule.ts';
+import type { PointsRule } from '../profile/points-rule.ts';
 import type { DisputeStatus } from '../receipts/receipt-schemas.ts';
 
 export interface DisputeRefundsOptions {
@@ -178,31 +179,13 @@ export class DisputeRefunds {
         )
       )[0];
       if (receipt === undefined) throw new Error(`receipt of dispute ${disputeId} vanished`);
-      const before = await tx.query<{ refunded: unknown }>(
-        `SELECT COALESCE(sum(amount_cents), 0) AS refunded FROM ledger_entries
-         WHERE receipt_id = $1 AND kind = 'refund'`,
-        [receipt.receipt_id],
+      await ledgerRefund(
+        tx,
+        receipt,
+        { refundId: refund.refundId, amountCents, source: 'refund', sourceId: disputeId },
+        pointsRule,
+        clock.now(),
       );
-      const ledgered = await tx.query(
-        `INSERT INTO ledger_entries (provider_ref, receipt_id, kind, amount_cents, currency, created_at)
-         VALUES ($1, $2, 'refund', $3, $4, $5) ON CONFLICT (provider_ref) DO NOTHING RETURNING provider_ref`,
-        [refund.refundId, receipt.receipt_id, amountCents, receipt.currency, clock.now()],
-      );
-      if (ledgered.length > 0 && receipt.account_id !== null) {
-        const points = pointsTakenBack(
-          toNumber(receipt.total_cents),
-          toNumber(before[0]?.refunded ?? 0),
-          amountCents,
-          pointsRule,
-        );
-        if (points > 0) {
-          await tx.query(
-            `INSERT INTO points_entries (source, source_id, account_id, points, created_at)
-             VALUES ('refund', $1, $2, $3, $4) ON CONFLICT (source, source_id) DO NOTHING`,
-            [disputeId, receipt.account_id, -points, clock.now()],
-          );
-        }
-      }
       await tx.query(
         `UPDATE disputes SET status = 'refunded', refund_id = $2, decided_at = COALESCE(decided_at, $3)
          WHERE dispute_id = $1 AND status = 'refunding'`,

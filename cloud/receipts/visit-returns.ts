@@ -6,9 +6,10 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { VisitReturn } from '../../shared/schemas/visit-return.ts';
 import { type PaymentProvider, PaymentProviderError } from '../billing/payment-provider.ts';
+import { ledgerRefund } from '../billing/refund-ledger.ts';
 import { type Database, type Queryable, toNumber } from '../db/database.ts';
 import { ApiError } from '../http/api-error.ts';
-import { type PointsRule, pointsTakenBack } from '../profile/points-rule.ts';
+import type { PointsRule } from '../profile/points-rule.ts';
 
 export interface VisitReturnsOptions {
   db: Database;
@@ -129,31 +130,13 @@ export class VisitReturns {
       // locking the receipt serialises the points arithmetic with other refunds of it (disputes, returns)
       const locked = await lockedReceiptOf(tx, receipt.visit_id);
       if (locked === undefined) throw new Error(`receipt ${row.receipt_id} vanished`);
-      const [before] = await tx.query<{ refunded: unknown }>(
-        `SELECT COALESCE(sum(amount_cents), 0) AS refunded FROM ledger_entries
-         WHERE receipt_id = $1 AND kind = 'refund'`,
-        [locked.receipt_id],
+      await ledgerRefund(
+        tx,
+        locked,
+        { refundId: refund.refundId, amountCents, source: 'return', sourceId: `${storeId}:${row.return_id}` },
+        pointsRule,
+        clock.now(),
       );
-      const ledgered = await tx.query(
-        `INSERT INTO ledger_entries (provider_ref, receipt_id, kind, amount_cents, currency, created_at)
-         VALUES ($1, $2, 'refund', $3, $4, $5) ON CONFLICT (provider_ref) DO NOTHING RETURNING provider_ref`,
-        [refund.refundId, locked.receipt_id, amountCents, locked.currency, clock.now()],
-      );
-      if (ledgered.length > 0 && locked.account_id !== null) {
-        const points = pointsTakenBack(
-          toNumber(locked.total_cents),
-          toNumber(before?.refunded ?? 0),
-          amountCents,
-          pointsRule,
-        );
-        if (points > 0) {
-          await tx.query(
-            `INSERT INTO points_entries (source, source_id, account_id, points, created_at)
-             VALUES ('return', $1, $2, $3, $4) ON CONFLICT (source, source_id) DO NOTHING`,
-            [`${storeId}:${row.return_id}`, locked.account_id, -points, clock.now()],
-          );
-        }
-      }
       const [done] = await tx.query<ReturnRow>(
         `UPDATE visit_returns SET status = 'refunded', refund_id = $3, refunded_at = $4
          WHERE store_id = $1 AND return_id = $2 RETURNING ${RETURN_COLUMNS}`,
