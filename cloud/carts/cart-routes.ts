@@ -10,6 +10,7 @@ import {
 } from '../../shared/schemas/live-cart.ts';
 import { SHOPPER_SECURITY, type ShopperSessions } from '../accounts/shopper-sessions.ts';
 import { ApiError, errorResponses } from '../http/api-error.ts';
+import { requireIdempotencyKey } from '../http/idempotency-key.ts';
 import { rateLimitFor } from '../http/rate-limits.ts';
 import { STORE_SECURITY, type StoreAuth } from '../stores/store-auth.ts';
 import type { CartHub, StreamEvent } from './cart-hub.ts';
@@ -65,13 +66,7 @@ export const cartUpdatesRoutes: FastifyPluginAsyncTypebox<CartRoutesOptions> = a
     async (request) => {
       const { storeId } = request.params;
       await storeAuth.authenticate(request, storeId);
-      const expected = `cart:${request.body.sessionId}:${request.body.seq}`;
-      if (request.headers['idempotency-key'] !== expected)
-        throw new ApiError(
-          400,
-          'idempotency_key_mismatch',
-          `Idempotency-Key must be "${expected}" for this snapshot.`,
-        );
+      requireIdempotencyKey(request, `cart:${request.body.sessionId}:${request.body.seq}`, 'snapshot');
       return { outcome: await liveCarts.accept(storeId, request.body) };
     },
   );

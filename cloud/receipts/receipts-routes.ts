@@ -7,6 +7,7 @@ import { SHOPPER_SECURITY, type ShopperSessions } from '../accounts/shopper-sess
 import type { LiveCarts } from '../carts/live-carts.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError, errorResponses } from '../http/api-error.ts';
+import { requireIdempotencyKey } from '../http/idempotency-key.ts';
 import { rateLimitFor } from '../http/rate-limits.ts';
 import { STORE_SECURITY, type StoreAuth } from '../stores/store-auth.ts';
 import { findReceipt, listReceipts } from './receipt-queries.ts';
@@ -56,14 +57,7 @@ export const visitsRoutes: FastifyPluginAsyncTypebox<ReceiptsRoutesOptions> = as
     async (request, reply) => {
       const { storeId } = request.params;
       const { configVersion } = await storeAuth.authenticate(request, storeId);
-      const expectedKey = `visit:${request.body.visitId}`;
-      if (request.headers['idempotency-key'] !== expectedKey) {
-        throw new ApiError(
-          400,
-          'idempotency_key_mismatch',
-          `Idempotency-Key must be "${expectedKey}" for this visit; send the same key on every retry.`,
-        );
-      }
+      requireIdempotencyKey(request, `visit:${request.body.visitId}`, 'visit');
       const { created, ...receipt } = await ingest.ingest(storeId, request.body, configVersion);
       try {
         liveCarts?.receiptReady(storeId, request.body, receipt);

@@ -3,7 +3,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { VisitReturnSchema } from '../../shared/schemas/visit-return.ts';
-import { ApiError, errorResponses } from '../http/api-error.ts';
+import { errorResponses } from '../http/api-error.ts';
+import { requireIdempotencyKey } from '../http/idempotency-key.ts';
 import { rateLimitFor } from '../http/rate-limits.ts';
 import { STORE_SECURITY, type StoreAuth } from '../stores/store-auth.ts';
 import type { VisitReturns } from './visit-returns.ts';
@@ -54,14 +55,7 @@ export const returnsRoutes: FastifyPluginAsyncTypebox<ReturnsRoutesOptions> = as
     async (request, reply) => {
       const { storeId } = request.params;
       await storeAuth.authenticate(request, storeId);
-      const expectedKey = `return:${request.body.returnId}`;
-      if (request.headers['idempotency-key'] !== expectedKey) {
-        throw new ApiError(
-          400,
-          'idempotency_key_mismatch',
-          `Idempotency-Key must be "${expectedKey}" for this return; send the same key on every retry.`,
-        );
-      }
+      requireIdempotencyKey(request, `return:${request.body.returnId}`, 'return');
       const { created, ...refund } = await returns.refund(storeId, request.body);
       return reply.status(created ? 201 : 200).send(refund);
     },

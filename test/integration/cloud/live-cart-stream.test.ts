@@ -114,6 +114,18 @@ describe(`live cart stream on ${backend.name}`, () => {
     expect(unauthenticated.status).toBe(401);
   });
 
+  it('refuses a snapshot whose Idempotency-Key names another one (400, saying which key to send)', async () => {
+    const ada = await newShopper(test.cloud);
+    const update = cartOf(ada, `s-${randomUUID()}`, 3, ['SKU-0001']);
+    const refused = await upload(update, SAMPLE_STORE_ID, `cart:${update.sessionId}:2`);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toEqual({
+      error: 'idempotency_key_mismatch',
+      message: `Idempotency-Key must be "cart:${update.sessionId}:3" for this snapshot; send the same key on every retry.`,
+    });
+    expect((await upload(update)).json()).toEqual({ outcome: 'stored' });
+  });
+
   it('takes a flag for a counted line only, until the edge pulls and acknowledges it', async () => {
     const ada = await newShopper(test.cloud);
     const visit = `s-${randomUUID()}`;

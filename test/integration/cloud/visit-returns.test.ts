@@ -202,7 +202,10 @@ for (const backend of BACKENDS) {
       const back = returnOf(visitId, 'SKU-0007', 1);
       const badKey = await sendReturn(back, { key: `visit:${visitId}` });
       expect(badKey.statusCode).toBe(400);
-      expect(badKey.json()).toMatchObject({ error: 'idempotency_key_mismatch' });
+      expect(badKey.json()).toEqual({
+        error: 'idempotency_key_mismatch',
+        message: `Idempotency-Key must be "return:${back.returnId}" for this return; send the same key on every retry.`,
+      });
       expect((await sendReturn(back)).statusCode).toBe(201);
       const reused = await sendReturn({ ...back, sku: 'SKU-0001' });
       expect(reused.statusCode).toBe(409);
