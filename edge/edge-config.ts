@@ -11,6 +11,7 @@ import { PROCESS_USERNAMES } from '../shared/broker/broker-policy.ts';
 import { isProduction, ProductionModeError } from '../shared/production-mode.ts';
 import { compileValidator } from '../shared/validator.ts';
 import type { LostExitSettings } from './checkout/lost-exit.ts';
+import type { StuckReturnSettings } from './checkout/stuck-return.ts';
 import type { RetentionSettings } from './db/edge-retention.ts';
 import type { PickClipSettings } from './floor/pick-clips.ts';
 
@@ -46,6 +47,8 @@ export const EdgeConfigSchema = Type.Object({
   /** Clips of the picks the edge bills by itself: days kept, and MB all of them hold at most (floor/pick-clips.ts). */
   retainPickClipsDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650 })),
   pickClipsMaxMb: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
+  /** Longest a return after the receipt waits for the cloud's "not yet" to end, hours (checkout/stuck-return.ts). */
+  returnMaxWaitHours: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 8760 })),
   /** Longest a receipt waits for staff decisions (ms; default 120 s); a test or soak run shortens it. */
   exceptionHoldMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
   /** How often disputes granted in the cloud are pulled as training data (ms; default 5 min, #17). */
@@ -79,6 +82,7 @@ const envNames: Record<keyof EdgeConfig, string> = {
   retainTracksDays: 'RETAIN_TRACKS_DAYS',
   retainPickClipsDays: 'RETAIN_PICK_CLIPS_DAYS',
   pickClipsMaxMb: 'PICK_CLIPS_MAX_MB',
+  returnMaxWaitHours: 'RETURN_MAX_WAIT_HOURS',
   exceptionHoldMs: 'EXCEPTION_HOLD_MS',
   disputePullMs: 'DISPUTE_PULL_MS',
 };
@@ -94,6 +98,7 @@ function numericSettings(env: NodeJS.ProcessEnv): Partial<EdgeConfig> {
     'retainTracksDays',
     'retainPickClipsDays',
     'pickClipsMaxMb',
+    'returnMaxWaitHours',
     'disputePullMs',
   ] as const;
   const settings: Record<string, unknown> = {};
@@ -107,11 +112,12 @@ function numericSettings(env: NodeJS.ProcessEnv): Partial<EdgeConfig> {
 
 const DAY_MS = 86_400_000;
 
-/** The lost-exit, retention and pick-clip options the config names (defaults where unset). */
+/** The lost-exit, retention, pick-clip and returns' options the config names (defaults where unset). */
 export function edgeLifetimes(config: EdgeConfig): {
   lostExit: Partial<LostExitSettings>;
   retention: Partial<RetentionSettings>;
   pickClips: Partial<PickClipSettings>;
+  stuckReturns: Partial<StuckReturnSettings>;
 } {
   const days = (d: number | undefined) => (d === undefined ? undefined : d * DAY_MS);
   const retention: Partial<RetentionSettings> = {};
@@ -132,6 +138,8 @@ export function edgeLifetimes(config: EdgeConfig): {
       ...(pickClipsMs === undefined ? {} : { retentionMs: pickClipsMs }),
       ...(config.pickClipsMaxMb === undefined ? {} : { maxBytes: config.pickClipsMaxMb * 1_000_000 }),
     },
+    stuckReturns:
+      config.returnMaxWaitHours === undefined ? {} : { maxNotReadyMs: config.returnMaxWaitHours * 3_600_000 },
   };
 }
 

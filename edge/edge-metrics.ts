@@ -12,6 +12,7 @@ export function createEdgeMetrics(processMetrics = false) {
     ...gateMetrics(registry),
     ...checkoutMetrics(registry),
     ...outboxMetrics(registry),
+    ...returnsMetrics(registry),
     ...liveCartMetrics(registry),
     ...housekeepingMetrics(registry),
   };
@@ -114,6 +115,28 @@ function outboxMetrics(registry: Registry) {
     outboxHeld: new Counter({
       name: 'walkout_edge_outbox_held_total',
       help: 'Outbox items held because the cloud refused the edge credential or address',
+      registers: [registry],
+    }),
+  };
+}
+
+/** Returns after the receipt (#13): queued, refunded by the cloud, or set aside for staff. */
+function returnsMetrics(registry: Registry) {
+  return {
+    returnsQueued: new Counter({
+      name: 'walkout_edge_returns_queued_total',
+      help: 'Items put back after their receipt, queued for the cloud to refund (once per put-back)',
+      registers: [registry],
+    }),
+    returnsRefunded: new Counter({
+      name: 'walkout_edge_returns_refunded_total',
+      help: 'Returns the cloud acknowledged as refunded',
+      registers: [registry],
+    }),
+    returnsDead: new Counter({
+      name: 'walkout_edge_returns_dead_total',
+      help: 'Returns set aside for staff (dead: refund by hand, or npm run outbox -- retry), by cause: refused (the cloud refused it), visit_dead, visit_missing (its visit will never reach the cloud), waited_too_long (not yet past RETURN_MAX_WAIT_HOURS)',
+      labelNames: ['cause'],
       registers: [registry],
     }),
   };

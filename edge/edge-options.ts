@@ -8,6 +8,7 @@ import type { StoreConfig } from '../shared/store-config.ts';
 import type { Timers } from '../shared/timers.ts';
 import type { BehaviourSettings } from './behaviour/behaviour-settings.ts';
 import type { LostExitSettings } from './checkout/lost-exit.ts';
+import type { StuckReturnSettings } from './checkout/stuck-return.ts';
 import type { RetentionSettings } from './db/edge-retention.ts';
 import type { PickClipSettings } from './floor/pick-clips.ts';
 import type { DeviceTimeWindow } from './mqtt/device-time-window.ts';
@@ -62,6 +63,8 @@ export interface EdgeOptions {
   retention?: Partial<RetentionSettings>;
   /** Clips of the picks the edge bills by itself (floor/pick-clips.ts; default PICK_CLIP_DEFAULTS). */
   pickClips?: Partial<PickClipSettings>;
+  /** When a return after the receipt stops waiting for it (checkout/stuck-return.ts; default DEFAULT_STUCK_RETURN: 24 h). */
+  stuckReturns?: Partial<StuckReturnSettings>;
   /** Entry scans older than this (ms) are refused (a store's edge: STORE_STALE_ENTRY_SCAN_MS); default any age. */
   staleEntryScanMs?: number;
   /** Ceiling-camera tracking (edge/vision); off when undefined. */

@@ -75,8 +75,9 @@ export function wireEdge(core: EdgeCore): EdgeWiring {
     closedCarts: (since, skus) => closedCartsSince(core.sessions, core.outbox, since, skus),
     returnedAfterReceipt: (event) => {
       const queued = queueReturn(core.returnsOutbox, event, clock.now());
+      if (queued?.isNew === true) core.metrics.returnsQueued.inc();
       logger.info(
-        { eventId: event.eventId, visitId: queued?.visitId },
+        { eventId: event.eventId, visitId: queued?.visitReturn.visitId },
         'item back on the shelf after the receipt: refund queued',
       );
       returnsLink.kick();
@@ -212,6 +213,8 @@ function wireReturnsLink(core: EdgeCore): CloudSync {
   return buildReturnsLink({
     cloud: { url: options.cloudUrl, storeId: options.store.storeId, credential: options.storeCredential },
     outbox: core.returnsOutbox,
+    visits: core.outbox,
+    ...(options.stuckReturns === undefined ? {} : { settings: options.stuckReturns }),
     clock: core.clock,
     timers: options.timers,
     logger: options.logger,

@@ -1,6 +1,7 @@
 // A put-back given to a shopper whose receipt was issued (#13) is owed to the cloud as a return, refunded
 // there: queued under return:<eventId> on the returns' own outbox and link (the cloud answers "not yet" until
-// the visit it refunds is there and paid, and that wait must not hold back anyone's receipt).
+// the visit it refunds is there and paid: that wait holds back neither anyone's receipt nor the returns behind
+// it, and a return whose visit will never reach the cloud is set aside for staff: stuck-return.ts).
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
@@ -9,6 +10,7 @@ import type { Timers } from '../../shared/timers.ts';
 import type { EdgeMetrics } from '../edge-metrics.ts';
 import { CloudSync } from '../outbox/cloud-sync.ts';
 import type { Outbox } from '../outbox/outbox.ts';
+import { DEFAULT_STUCK_RETURN, type StuckReturnSettings, stuckReturn } from './stuck-return.ts';
 
 /** Pure: the return a decided put-back reports; undefined when it names no session or no sure product. */
 export function visitReturnOf(event: ShelfEvent): VisitReturn | undefined {
@@ -26,25 +28,41 @@ export function visitReturnOf(event: ShelfEvent): VisitReturn | undefined {
   };
 }
 
-/** Queues the return once (a repeat of the event's id is stored once); answers what was queued. */
-export function queueReturn(outbox: Outbox, event: ShelfEvent, now: number): VisitReturn | undefined {
+/**
+ * Queues the return once (a repeat of the event's id is stored once); answers what the event returns and
+ * whether it was queued now (false: a repeat).
+ */
+export function queueReturn(
+  outbox: Outbox,
+  event: ShelfEvent,
+  now: number,
+): { visitReturn: VisitReturn; isNew: boolean } | undefined {
   const visitReturn = visitReturnOf(event);
   if (visitReturn === undefined) return undefined;
-  outbox.enqueue(`return:${visitReturn.returnId}`, 'return', visitReturn, now);
-  return visitReturn;
+  const isNew = outbox.enqueue(`return:${visitReturn.returnId}`, 'return', visitReturn, now);
+  return { visitReturn, isNew };
 }
 
 export interface ReturnsLinkWiring {
   cloud: { url: string; storeId: string; credential: string };
+  /** The returns' view of the outbox (kind `return`). */
   outbox: Outbox;
+  /** The visits' view of the same table: is a return's visit on its way, dead, or gone? */
+  visits: Outbox;
+  /** Default DEFAULT_STUCK_RETURN. */
+  settings?: Partial<StuckReturnSettings>;
   clock: Clock;
   timers: Timers | undefined;
   logger: Logger;
   metrics: EdgeMetrics;
 }
 
-/** The link that delivers returns to the cloud, oldest first, with its own backoff. */
+/**
+ * The link that delivers returns to the cloud, oldest first, with its own backoff; one the cloud answers "not
+ * yet" waits on its own, and is set aside (dead, counted) once its visit will never arrive or it waited too long.
+ */
 export function buildReturnsLink(w: ReturnsLinkWiring): CloudSync {
+  const settings = { ...DEFAULT_STUCK_RETURN, ...w.settings };
   return new CloudSync({
     cloudUrl: w.cloud.url,
     storeId: w.cloud.storeId,
@@ -53,8 +71,19 @@ export function buildReturnsLink(w: ReturnsLinkWiring): CloudSync {
     clock: w.clock,
     timers: w.timers,
     logger: w.logger.child({ component: 'returns-sync' }),
-    onDelivered: () => w.metrics.outboxDelivered.inc(),
-    onFailed: () => w.metrics.outboxFailed.inc(),
+    notYetRetry: settings.retry,
+    giveUp: (item, answer) => {
+      const { visitId } = JSON.parse(item.body) as VisitReturn;
+      return stuckReturn(visitId, w.visits.stateOfKey(`visit:${visitId}`), answer, settings);
+    },
+    onDelivered: () => {
+      w.metrics.outboxDelivered.inc();
+      w.metrics.returnsRefunded.inc();
+    },
+    onFailed: (_item, _error, cause) => {
+      w.metrics.outboxFailed.inc();
+      w.metrics.returnsDead.inc({ cause });
+    },
     onHeld: () => w.metrics.outboxHeld.inc(),
   });
 }

@@ -154,6 +154,9 @@ const migrations: string[] = [
    );
    CREATE INDEX pick_clips_event ON pick_clips (event_id);
    CREATE INDEX pick_clips_stored ON pick_clips (stored_at);`,
+  // #13: since when the cloud has answered "not yet" for an item (a return waiting for its receipt): a return
+  // that waited past its bound is set aside for staff; an operator's retry starts the wait again
+  'ALTER TABLE outbox ADD COLUMN not_ready_since REAL;',
 ];
 
 /** Opens (and migrates) the edge database; ':memory:' for tests. */

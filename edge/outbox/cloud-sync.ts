@@ -1,7 +1,9 @@
 // Delivers the outbox to the cloud until acknowledged: one POST per item, oldest first, with its idempotency
 // key. The cloud's answer decides (cloud-answer.ts): network errors, 5xx and 429 back off the whole link
 // (exponential with jitter, Retry-After honoured; retry-policy.ts) so the backlog later drains in order; a
-// refused credential holds items for an operator; a refused visit is kept as dead. Never drops one.
+// "not yet" for one item (a return waiting for its receipt) backs off that item only, and the items behind it
+// go on; a refused credential holds items for an operator; a refused visit is kept as dead, and so is an item
+// the caller gives up waiting for (`giveUp`). Never drops one.
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
@@ -22,8 +24,19 @@ export interface CloudSyncOptions {
   logger: Logger;
   /** Called after the cloud acknowledged an item, with its JSON answer. */
   onDelivered?: (item: OutboxItem, answer: unknown) => void;
-  /** The cloud refused this item for good (dead; kept for an operator). */
-  onFailed?: (item: OutboxItem, error: string) => void;
+  /**
+   * The item is dead (kept for an operator): the cloud refused it for good (`cause` 'refused'), or `giveUp`
+   * gave up waiting for it (its cause).
+   */
+  onFailed?: (item: OutboxItem, error: string, cause: string) => void;
+  /**
+   * The cloud answered "not yet" for this item (its `code`), as it has for `waitingMs` (since the first such
+   * answer, or the operator's last retry): why to give up on it (it goes dead), or undefined to try it again on
+   * its own backoff. Default: never give up.
+   */
+  giveUp?: (item: OutboxItem, answer: { code: string | undefined; waitingMs: number }) => GiveUp | undefined;
+  /** Backoff of one item the cloud answered "not yet" for (default: `retry`). */
+  notYetRetry?: RetrySettings;
   /** The cloud refused the edge's credential or address: the item is held (an alert is due). */
   onHeld?: (item: OutboxItem, error: string) => void;
   /** A delivery went through while items were held: they were released (the alert can clear). */
@@ -32,6 +45,12 @@ export interface CloudSyncOptions {
   retry?: RetrySettings;
   /** While items are held, the oldest is tried again this often (ms, default 5 min): a fix on the cloud's side is noticed. */
   heldProbeMs?: number;
+}
+
+/** Why an item the cloud keeps answering "not yet" for is set aside: a short cause (a metric label) and what to do. */
+export interface GiveUp {
+  cause: string;
+  reason: string;
 }
 
 const PATH_BY_KIND: Record<string, (storeId: string) => string> = {
@@ -163,17 +182,52 @@ export class CloudSync {
         this.options.onHeld?.(item, error);
         return;
       }
-      case 'dead': {
-        const error = `cloud refused ${item.key}: ${outcome.reason}`;
-        logger.error(
-          { key: item.key, status: response.status },
-          `${error} — kept as dead; fix and npm run outbox -- retry`,
+      case 'not-yet':
+        return this.notYet(
+          item,
+          outcome,
+          retryAfterMs(response.headers.get('retry-after'), clock.now(), this.notYetSettings()),
         );
-        outbox.markFailed(item.id, error, clock.now());
-        this.options.onFailed?.(item, error);
-        return;
-      }
+      case 'dead':
+        return this.dead(item, `cloud refused ${item.key}: ${outcome.reason}`, 'refused');
     }
+  }
+
+  /** Kept as dead for an operator: never tried again on its own. */
+  private dead(item: OutboxItem, error: string, cause: string): void {
+    const { outbox, clock, logger } = this.options;
+    logger.error(
+      { key: item.key, cause },
+      `${error} — kept as dead (npm run outbox -- list --state dead; retry --id <id> resends it)`,
+    );
+    outbox.markFailed(item.id, error, clock.now());
+    this.options.onFailed?.(item, error, cause);
+  }
+
+  /** The cloud works but cannot take this item yet: it waits on its own backoff (or is given up); the rest go on. */
+  private notYet(
+    item: OutboxItem,
+    answer: { reason: string; code: string | undefined },
+    retryAfter?: number,
+  ) {
+    const { outbox, clock, logger } = this.options;
+    const now = clock.now();
+    this.consecutiveFailures = 0;
+    const waitingMs = now - outbox.notReadySince(item.id, now);
+    const giveUp = this.options.giveUp?.(item, { code: answer.code, waitingMs });
+    if (giveUp !== undefined)
+      return this.dead(
+        item,
+        `${item.key} set aside: ${giveUp.reason} (last answer: ${answer.reason})`,
+        giveUp.cause,
+      );
+    const random = (this.options.random ?? Math.random)();
+    const waitMs = nextRetryMs(item.attempts + 1, random, retryAfter, this.notYetSettings());
+    logger.info(
+      { key: item.key, attempts: item.attempts + 1, waitingMs, retryInMs: waitMs },
+      `${answer.reason} — this item waits, the ones behind it go on`,
+    );
+    outbox.markRetry(item.id, answer.reason, now + waitMs);
   }
 
   private delivered(item: OutboxItem, text: string): void {
@@ -217,5 +271,9 @@ export class CloudSync {
 
   private settings(): RetrySettings {
     return this.options.retry ?? DEFAULT_RETRY;
+  }
+
+  private notYetSettings(): RetrySettings {
+    return this.options.notYetRetry ?? this.settings();
   }
 }

@@ -136,6 +136,30 @@ export class Outbox {
       .run(error, nextAttemptAt, id);
   }
 
+  /**
+   * The cloud answered "not yet" for this item (a return whose receipt is not there or not paid): records when
+   * that began, unless it already had, and answers since when (edge clock, ms). An operator's requeue resets it.
+   */
+  notReadySince(id: number, now: number): number {
+    const row = this.db
+      .prepare(
+        'UPDATE outbox SET not_ready_since = COALESCE(not_ready_since, ?) WHERE id = ? RETURNING not_ready_since',
+      )
+      .get(now, id) as { not_ready_since: number } | undefined;
+    return row?.not_ready_since ?? now;
+  }
+
+  /** The state of the item under `key` in this view, or undefined when there is none (never queued, or pruned). */
+  stateOfKey(key: string): OutboxState | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT id, key, kind, attempts, created_at, next_attempt_at, held_at, failed_at, delivered_at, last_error
+         FROM outbox WHERE key = ? AND ${this.kindSql}`,
+      )
+      .get(key) as Row | undefined;
+    return row === undefined ? undefined : stateOf(row);
+  }
+
   /** The link is misconfigured (a rotated credential): the item waits, not tried again until released. */
   markHeld(id: number, error: string, now: number): void {
     this.db
@@ -180,8 +204,8 @@ export class Outbox {
   }
 
   /**
-   * An operator re-queues items (held or dead; pending ones are moved to now): they are sent at once. Delivered
-   * items are never sent again. Returns the ids re-queued.
+   * An operator re-queues items (held or dead; pending ones are moved to now): they are sent at once, and a
+   * "not yet" wait starts again. Delivered items are never sent again. Returns the ids re-queued.
    */
   requeue(selection: { ids: number[] } | { states: ('held' | 'dead')[] }, now: number): number[] {
     const where =
@@ -194,7 +218,7 @@ export class Outbox {
         this.db.prepare(`SELECT id FROM outbox WHERE ${where} ORDER BY id`).all(...params) as { id: number }[]
       ).map((r) => r.id);
       const update = this.db.prepare(
-        'UPDATE outbox SET held_at = NULL, failed_at = NULL, next_attempt_at = ? WHERE id = ?',
+        'UPDATE outbox SET held_at = NULL, failed_at = NULL, not_ready_since = NULL, next_attempt_at = ? WHERE id = ?',
       );
       for (const id of ids) update.run(now, id);
       return ids;

@@ -3,7 +3,12 @@ import { EdgeConfigError, edgeLifetimes, loadEdgeConfig } from '../../../edge/ed
 
 describe('edge config: maximum visit time, retentions and pick clips', () => {
   it('are unset by default (the stages use their documented defaults)', () => {
-    expect(edgeLifetimes(loadEdgeConfig({}))).toEqual({ lostExit: {}, retention: {}, pickClips: {} });
+    expect(edgeLifetimes(loadEdgeConfig({}))).toEqual({
+      lostExit: {},
+      retention: {},
+      pickClips: {},
+      stuckReturns: {},
+    });
   });
 
   it('read minutes and days from the environment', () => {
@@ -20,7 +25,13 @@ describe('edge config: maximum visit time, retentions and pick clips', () => {
         deliveredOutboxMs: 43_200_000,
       },
       pickClips: {},
+      stuckReturns: {},
     });
+  });
+
+  it('read the hours a return waits for its receipt', () => {
+    const config = loadEdgeConfig({ RETURN_MAX_WAIT_HOURS: '36' });
+    expect(edgeLifetimes(config).stuckReturns).toEqual({ maxNotReadyMs: 36 * 3_600_000 });
   });
 
   it("read the pick clips' days and megabytes", () => {
@@ -38,6 +49,8 @@ describe('edge config: maximum visit time, retentions and pick clips', () => {
     ['PICK_CLIPS_MAX_MB', '0'],
     ['PICK_CLIPS_MAX_MB', '1.5'],
     ['PICK_CLIPS_MAX_MB', 'lots'],
+    ['RETURN_MAX_WAIT_HOURS', '0'],
+    ['RETURN_MAX_WAIT_HOURS', 'a day'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(() => loadEdgeConfig({ [name]: value })).toThrow(EdgeConfigError);
     expect(() => loadEdgeConfig({ [name]: value })).toThrow(name);

@@ -9,12 +9,25 @@ describe("the cloud's answer to a delivery", () => {
     expect(outcomeOf(200, 'ok').kind).toBe('delivered');
   });
 
-  it('5xx, 429, 408 and 425 are tried again', () => {
-    for (const status of [500, 502, 503, 504, 429, 408, 425])
+  it('5xx, 429 and 408 back off the link', () => {
+    for (const status of [500, 502, 503, 504, 429, 408])
       expect(outcomeOf(status, body('x')).kind, `${status}`).toBe('retry');
-    // a return whose receipt is not there yet, or not paid yet (#13)
-    expect(outcomeOf(425, body('receipt_not_ready')).kind).toBe('retry');
-    expect(outcomeOf(503, body('receipt_payment_pending')).kind).toBe('retry');
+    // the provider did not confirm a return's refund: every return would get the same, so the link waits
+    expect(outcomeOf(503, body('refund_pending')).kind).toBe('retry');
+    expect(outcomeOf(503, '<html>bad gateway</html>').kind).toBe('retry');
+  });
+
+  it('425, and a 503 saying the receipt is not paid yet, make this item wait on its own (#13)', () => {
+    expect(outcomeOf(425, body('receipt_not_ready'))).toMatchObject({
+      kind: 'not-yet',
+      code: 'receipt_not_ready',
+      reason: expect.stringContaining('425 receipt_not_ready'),
+    });
+    expect(outcomeOf(503, body('receipt_payment_pending'))).toMatchObject({
+      kind: 'not-yet',
+      code: 'receipt_payment_pending',
+    });
+    expect(outcomeOf(425, 'too early')).toMatchObject({ kind: 'not-yet', code: undefined });
   });
 
   it('a refused credential or a wrong address holds the visit, whatever the body', () => {

@@ -29,6 +29,33 @@ describe('Outbox', () => {
     expect(outbox.counts()).toEqual({ pending: 0, held: 0, delivered: 1, failed: 1 });
   });
 
+  it('remembers when the cloud first answered "not yet" for an item, until an operator re-queues it', () => {
+    const outbox = new Outbox(db);
+    outbox.enqueue('return:r1', 'return', {}, 0);
+    const [item] = outbox.due(0, 1);
+    if (item === undefined) throw new Error('expected an item');
+    expect(outbox.notReadySince(item.id, 100)).toBe(100);
+    expect(outbox.notReadySince(item.id, 5_000)).toBe(100);
+    outbox.markFailed(item.id, 'waited too long', 6_000);
+    expect(outbox.requeue({ ids: [item.id] }, 7_000)).toEqual([item.id]);
+    expect(outbox.notReadySince(item.id, 8_000)).toBe(8_000);
+  });
+
+  it("tells an item's state by its key, within the view's kinds", () => {
+    const visits = new Outbox(db, ['visit']);
+    const returns = new Outbox(db, ['return']);
+    visits.enqueue('visit:a', 'visit', {}, 0);
+    visits.enqueue('visit:b', 'visit', {}, 0);
+    const [a, b] = visits.due(0, 10);
+    if (a === undefined || b === undefined) throw new Error('expected two items');
+    visits.markFailed(a.id, '422', 1);
+    visits.markDelivered(b.id, 1);
+    expect(visits.stateOfKey('visit:a')).toBe('dead');
+    expect(visits.stateOfKey('visit:b')).toBe('delivered');
+    expect(visits.stateOfKey('visit:c')).toBeUndefined();
+    expect(returns.stateOfKey('visit:a')).toBeUndefined();
+  });
+
   it('holds items until released, then sends them in their order', () => {
     const outbox = new Outbox(db);
     for (const k of ['a', 'b', 'c']) outbox.enqueue(`visit:${k}`, 'visit', {}, 0);
