@@ -269,7 +269,7 @@ function createServices(
     autoRefundBelowCents: options.autoRefundBelowCents ?? DEFAULT_AUTO_REFUND_BELOW_CENTS,
     jobs,
   });
-  const returns = new VisitReturns({ db, provider, clock, pointsRule });
+  const returns = new VisitReturns({ db, provider, clock, pointsRule, metrics });
   const cartHub = new CartHub();
   const liveCarts = new LiveCarts(db, clock, cartHub, metrics.registry);
   return {

@@ -74,10 +74,9 @@ export function wireEdge(core: EdgeCore): EdgeWiring {
     ...books,
     closedCarts: (since, skus) => closedCartsSince(core.sessions, core.outbox, since, skus),
     returnedAfterReceipt: (event) => {
-      const queued = queueReturn(core.returnsOutbox, event, clock.now());
-      if (queued?.isNew === true) core.metrics.returnsQueued.inc();
+      const queued = queueReturn(core.returnsOutbox, event, clock.now(), core.metrics);
       logger.info(
-        { eventId: event.eventId, visitId: queued?.visitReturn.visitId },
+        { eventId: event.eventId, visitId: queued?.visitId },
         'item back on the shelf after the receipt: refund queued',
       );
       returnsLink.kick();

@@ -30,6 +30,19 @@ export class CloudMetrics {
     registers: [this.registry],
   });
 
+  readonly returnRefunds = new Counter({
+    name: 'walkout_cloud_return_refunds_total',
+    help: 'Returns after the receipt (#13) refunded through the provider, once each (a repeat delivery is not counted)',
+    labelNames: ['store'] as const,
+    registers: [this.registry],
+  });
+  readonly returnRefundedCents = new Counter({
+    name: 'walkout_cloud_return_refunded_cents_total',
+    help: 'Money given back for returns after the receipt, in minor units of the receipt currency',
+    labelNames: ['store'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics === true)
       collectDefaultMetrics({ register: this.registry, prefix: 'walkout_cloud_' });

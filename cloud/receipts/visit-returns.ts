@@ -9,6 +9,7 @@ import { type PaymentProvider, PaymentProviderError } from '../billing/payment-p
 import { ledgerRefund } from '../billing/refund-ledger.ts';
 import { type Database, type Queryable, toNumber } from '../db/database.ts';
 import { ApiError } from '../http/api-error.ts';
+import type { CloudMetrics } from '../http/cloud-metrics.ts';
 import type { PointsRule } from '../profile/points-rule.ts';
 
 export interface VisitReturnsOptions {
@@ -16,6 +17,8 @@ export interface VisitReturnsOptions {
   provider: PaymentProvider;
   clock: Clock;
   pointsRule: PointsRule;
+  /** Counts the refunds made (walkout_cloud_return_refunds_total and the cents given back). */
+  metrics: CloudMetrics;
 }
 
 /** What the edge is told about a return (the same on every delivery of it). */
@@ -126,7 +129,7 @@ export class VisitReturns {
           `The return is recorded but the payment provider did not confirm its refund yet${detail}: send it again.`,
         );
       });
-    return db.transaction(async (tx) => {
+    const refunded = await db.transaction(async (tx) => {
       // locking the receipt serialises the points arithmetic with other refunds of it (disputes, returns)
       const locked = await lockedReceiptOf(tx, receipt.visit_id);
       if (locked === undefined) throw new Error(`receipt ${row.receipt_id} vanished`);
@@ -139,12 +142,20 @@ export class VisitReturns {
       );
       const [done] = await tx.query<ReturnRow>(
         `UPDATE visit_returns SET status = 'refunded', refund_id = $3, refunded_at = $4
-         WHERE store_id = $1 AND return_id = $2 RETURNING ${RETURN_COLUMNS}`,
+         WHERE store_id = $1 AND return_id = $2 AND status = 'refunding' RETURNING ${RETURN_COLUMNS}`,
         [storeId, row.return_id, refund.refundId, clock.now()],
       );
-      if (done === undefined) throw new Error(`return ${row.return_id} vanished`);
-      return done;
+      // a concurrent delivery of the same return completed it first (the receipt's lock ordered them)
+      const already = done === undefined ? await returnOf(tx, storeId, row.return_id) : undefined;
+      const result = done ?? already;
+      if (result === undefined) throw new Error(`return ${row.return_id} vanished`);
+      return { row: result, now: done !== undefined };
     });
+    if (refunded.now) {
+      this.options.metrics.returnRefunds.inc({ store: storeId });
+      this.options.metrics.returnRefundedCents.inc({ store: storeId }, amountCents);
+    }
+    return refunded.row;
   }
 }
 

@@ -29,18 +29,20 @@ export function visitReturnOf(event: ShelfEvent): VisitReturn | undefined {
 }
 
 /**
- * Queues the return once (a repeat of the event's id is stored once); answers what the event returns and
- * whether it was queued now (false: a repeat).
+ * Queues the return once (a repeat of the event's id is stored once, and counted once); answers what the event
+ * returns, or undefined when it returns nothing.
  */
 export function queueReturn(
   outbox: Outbox,
   event: ShelfEvent,
   now: number,
-): { visitReturn: VisitReturn; isNew: boolean } | undefined {
+  metrics: Pick<EdgeMetrics, 'returnsQueued'>,
+): VisitReturn | undefined {
   const visitReturn = visitReturnOf(event);
   if (visitReturn === undefined) return undefined;
-  const isNew = outbox.enqueue(`return:${visitReturn.returnId}`, 'return', visitReturn, now);
-  return { visitReturn, isNew };
+  if (outbox.enqueue(`return:${visitReturn.returnId}`, 'return', visitReturn, now))
+    metrics.returnsQueued.inc();
+  return visitReturn;
 }
 
 export interface ReturnsLinkWiring {

@@ -62,6 +62,17 @@ for (const backend of BACKENDS) {
       returnedAt: 1_700_000_500_000,
     });
 
+    /** The returns refunded at the sample store and the cents given back, as /metrics says. */
+    const refundsCounted = async () => {
+      const text = (await test.cloud.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const value = (name: string) =>
+        Number(new RegExp(`^${name}\\{store="${SAMPLE_STORE_ID}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+      return {
+        refunds: value('walkout_cloud_return_refunds_total'),
+        cents: value('walkout_cloud_return_refunded_cents_total'),
+      };
+    };
+
     const sendReturn = (
       body: object,
       options: { storeId?: string; credentialOf?: string; key?: string } = {},
@@ -94,6 +105,7 @@ for (const backend of BACKENDS) {
       const shopper = await newShopper(test.cloud, 'tok_visa');
       const { visitId, receiptId } = await paidVisit(shopper);
       const back = returnOf(visitId, 'SKU-0007', 1);
+      const countedBefore = await refundsCounted();
       const first = await sendReturn(back);
       expect(first.statusCode).toBe(201);
       const expected = {
@@ -109,6 +121,10 @@ for (const backend of BACKENDS) {
       expect(retries.map((r) => r.statusCode)).toEqual([200, 200, 200]);
       for (const r of retries) expect(r.json()).toEqual(expected);
       expect(await providerRefunds(back.returnId)).toEqual([739]);
+      // counted once on /metrics, however often delivered
+      const countedAfter = await refundsCounted();
+      expect(countedAfter.refunds - countedBefore.refunds).toBe(1);
+      expect(countedAfter.cents - countedBefore.cents).toBe(739);
 
       const receipt = await receiptOf(shopper, receiptId);
       expect(receipt.totalCents).toBe(CART_TOTAL);
