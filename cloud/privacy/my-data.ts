@@ -25,6 +25,12 @@ const EXPORT_SECTIONS: Readonly<Record<string, string>> = {
                     (SELECT jsonb_agg(to_jsonb(l) - 'receipt_id' ORDER BY l.line_no) FROM receipt_lines l
                      WHERE l.receipt_id = r.receipt_id) AS lines
              FROM receipts r WHERE r.account_id = $1 ORDER BY r.created_at`,
+  // items of the shopper's visits put back on the shelf after the receipt (#13) and refunded (or still being
+  // refunded): the units and money given back; the refunded mark leaves with the receipt on erasure
+  returns: `SELECT x.return_id, x.receipt_id, r.visit_id, x.store_id, x.sku, x.quantity, x.amount_cents, r.currency,
+                   x.status, x.returned_at, x.refunded_at
+            FROM visit_returns x JOIN receipts r ON r.receipt_id = x.receipt_id
+            WHERE r.account_id = $1 ORDER BY x.returned_at, x.return_id`,
   disputes: `SELECT dispute_id, receipt_id, line_no, quantity, amount_cents, reason, status, decision_note,
                     created_at, decided_at FROM disputes WHERE account_id = $1 ORDER BY created_at`,
   onlineOrders: `SELECT o.order_id, o.shop_id, o.store_id, o.placed_at, o.total_cents, o.currency, o.points_earned,

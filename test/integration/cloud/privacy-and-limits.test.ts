@@ -76,6 +76,7 @@ describe(`privacy and rate limits on ${backend.name}`, () => {
         'points',
         'receipts',
         'reservations',
+        'returns',
         'sessions',
         'visits',
       ].sort(),
@@ -91,6 +92,7 @@ describe(`privacy and rate limits on ${backend.name}`, () => {
     expect(data.receipts?.[0]?.lines).toEqual([expect.objectContaining({ sku: 'SKU-0001', quantity: 2 })]);
     expect(data.onlineOrders?.[0]).toMatchObject({ shop_id: ONLINE_SHOP_ID, total_cents: 378 });
     expect(data.disputes).toHaveLength(1);
+    expect(data.returns).toEqual([]);
     expect(data.reservations).toHaveLength(1);
     expect(data.behaviour).toHaveLength(1);
     expect(data.points?.map((p) => p.source).sort()).toEqual(['order', 'receipt', 'refund']);

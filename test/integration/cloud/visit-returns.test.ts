@@ -207,6 +207,35 @@ for (const backend of BACKENDS) {
       expect(await providerRefunds(back.returnId)).toEqual([189]);
     });
 
+    it("lists the shopper's returns in their data export, and nobody else's", async () => {
+      const shopper = await newShopper(test.cloud, 'tok_visa');
+      const other = await newShopper(test.cloud, 'tok_visa');
+      const { visitId, receiptId } = await paidVisit(shopper);
+      const back = { ...returnOf(visitId, 'SKU-0007', 1), returnedAt: 1_700_000_600_123 };
+      expect((await sendReturn(back)).statusCode).toBe(201);
+      // another shopper's return is not in this export
+      expect((await sendReturn(returnOf((await paidVisit(other)).visitId, 'SKU-0001', 1))).statusCode).toBe(
+        201,
+      );
+      const exported = await asShopper(test.cloud, shopper, 'GET', '/v1/me/export');
+      expect(exported.statusCode).toBe(200);
+      expect(exported.json<{ data: { returns: unknown[] } }>().data.returns).toEqual([
+        {
+          return_id: back.returnId,
+          receipt_id: receiptId,
+          visit_id: visitId,
+          store_id: SAMPLE_STORE_ID,
+          sku: 'SKU-0007',
+          quantity: 1,
+          amount_cents: 739,
+          currency: 'EUR',
+          status: 'refunded',
+          returned_at: 1_700_000_600_123,
+          refunded_at: expect.any(Number),
+        },
+      ]);
+    });
+
     it('refuses a malformed return (400) saying what is wrong, and a reused return id (409)', async () => {
       const shopper = await newShopper(test.cloud, 'tok_visa');
       const { visitId } = await paidVisit(shopper);
