@@ -1,6 +1,7 @@
 // Cross-camera fusion of one moment's detections on the floor: where camera views overlap, the same person
 // is seen twice; detections from different cameras closer than a merge radius become one (matched view by view
 // at least total distance). Pure.
+import { type HandSighting, voteHands } from './hand-votes.ts';
 import { assign } from './hungarian.ts';
 
 /** An extended hand on the floor (metres), given to a person. */
@@ -12,6 +13,12 @@ export interface FloorHand {
    * absent when the detector has no owner output (the hand went to the nearest person).
    */
   ownerConfidence?: number;
+  /**
+   * Where this camera's detector says the hand's owner stands (floor metres); fusion lets every camera that
+   * saw the hand vote on its owner with it (`hand-votes.ts`). Absent without the detector's owner output, and
+   * on fused hands.
+   */
+  owner?: { x: number; y: number };
 }
 
 export interface FloorDetection {
@@ -70,29 +77,48 @@ export function fuseDetections(
       else cluster.members.push(d);
     });
   }
-  return clusters.map(({ members }) => {
-    const { x, y } = centreOf(members);
-    const hands: FloorHand[] = [];
-    for (const m of members) {
-      for (const h of m.hands) {
-        const same = hands.findIndex((o) => Math.hypot(o.x - h.x, o.y - h.y) < 0.2);
-        if (same < 0) hands.push(h);
-        // one hand seen by two cameras: the surer camera's ownership counts
-        else if ((h.ownerConfidence ?? -1) > ((hands[same] as FloorHand).ownerConfidence ?? -1))
-          hands[same] = h;
-      }
-    }
+  const centres = clusters.map(({ members }) => centreOf(members));
+  const handsOf = voteHands(centres, sightingsOf(clusters));
+  return clusters.map(({ members }, i) => {
     const looks = members.flatMap((m) => (m.embedding === undefined ? [] : [m.embedding]));
     return {
-      x,
-      y,
+      ...(centres[i] as { x: number; y: number }),
       score: Math.max(...members.map((m) => m.score)),
       embedding: meanEmbedding(looks),
       looks,
-      hands,
+      hands: handsOf[i] ?? [],
       cameras: members.map((m) => m.camera),
     };
   });
+}
+
+/**
+ * Every camera's hand sightings, each once with the fused people its camera gave it to (a hand a camera gave
+ * to two of its people is one sighting).
+ */
+function sightingsOf(clusters: ReadonlyArray<{ members: readonly FloorDetection[] }>): HandSighting[] {
+  const byKey = new Map<string, HandSighting & { givenTo: number[] }>();
+  clusters.forEach(({ members }, i) => {
+    for (const m of members) {
+      for (const h of m.hands) {
+        const key = `${m.camera}|${h.x}|${h.y}`;
+        const seen = byKey.get(key);
+        if (seen !== undefined) {
+          if (!seen.givenTo.includes(i)) seen.givenTo.push(i);
+          continue;
+        }
+        byKey.set(key, {
+          camera: m.camera,
+          x: h.x,
+          y: h.y,
+          ...(h.owner === undefined ? {} : { owner: h.owner }),
+          ...(h.ownerConfidence === undefined ? {} : { ownerConfidence: h.ownerConfidence }),
+          givenTo: [i],
+        });
+      }
+    }
+  });
+  return [...byKey.values()];
 }
 
 /** The members' position, weighted by detection score. */

@@ -123,6 +123,8 @@ export class FramePipeline {
         const h = hands[k] as SeenHand;
         const hand: FloorHand = { x: h.x, y: h.y };
         if (owners.confidence !== undefined) hand.ownerConfidence = owners.confidence;
+        // the tracker's fusion lets every camera that saw this hand vote on its owner with it
+        if (h.owner !== undefined) hand.owner = { x: h.owner.x, y: h.owner.y };
         for (const i of owners.people) own[i]?.hands.push(hand);
       });
       people.forEach((p) => {

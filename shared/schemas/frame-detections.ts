@@ -14,6 +14,10 @@ const FloorHandSchema = Type.Object(
     y: Type.Number(),
     /** 0–1, as on edge/tracks (shared/schemas/track.ts); absent without the detector's owner output. */
     ownerConfidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    /** Where the detector says the hand's owner stands (floor metres); absent without its owner output. */
+    owner: Type.Optional(
+      Type.Object({ x: Type.Number(), y: Type.Number() }, { additionalProperties: false }),
+    ),
   },
   { additionalProperties: false },
 );
