@@ -103,6 +103,10 @@ const handsFound = Math.max(
   1,
   sum((s) => s.handOwners.found),
 );
+const trackHandsFound = Math.max(
+  1,
+  sum((s) => s.trackHands.found),
+);
 const errors = sum((s) => s.mot.misses + s.mot.falsePositives + s.mot.idSwitches);
 const overall = {
   detectionRecall: tp / Math.max(1, tp + fn),
@@ -128,6 +132,11 @@ const overall = {
   handPrecision: handTp / Math.max(1, handTp + sum((s) => s.hands.falsePositives)),
   handAssociation: sum((s) => s.handOwners.right) / handsFound,
   handContestedShare: sum((s) => s.handOwners.contested) / handsFound,
+  // the same after fusion, on the tracks (every camera's vote counted): the share of true hands found that
+  // the owner's track holds, held by several tracks, and held surely (owner confidence ≥ 0.8) by another
+  trackHandAssociation: sum((s) => s.trackHands.right) / trackHandsFound,
+  trackHandContestedShare: sum((s) => s.trackHands.contested) / trackHandsFound,
+  trackHandSureWrongShare: sum((s) => s.trackHands.sureWrong) / trackHandsFound,
   framesInferred: frameCounts.inferred,
   framesSkipped: frameCounts.skipped,
 };
@@ -151,6 +160,9 @@ log(
   `hands: recall ${pct(overall.handRecall)}, precision ${pct(overall.handPrecision)}, held by their owner ${pct(overall.handAssociation)}, contested ${pct(overall.handContestedShare)}`,
 );
 log(
+  `hands on the tracks (all cameras fused): held by their owner ${pct(overall.trackHandAssociation)}, contested ${pct(overall.trackHandContestedShare)}, surely another's ${pct(overall.trackHandSureWrongShare)}`,
+);
+log(
   `frames inferred / skipped by the motion gate: ${frameCounts.inferred} / ${frameCounts.skipped}${gated ? '' : ' (gate off)'}`,
 );
 if (json)
@@ -162,6 +174,7 @@ if (json)
         detection: s.detection,
         hands: s.hands,
         handOwners: s.handOwners,
+        trackHands: s.trackHands,
         mot: s.mot,
         tailgating: s.tailgating,
       })),

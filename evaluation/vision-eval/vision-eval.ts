@@ -15,6 +15,7 @@ import {
 } from '../../simulators/vision/scenario-frames.ts';
 import { type DetectionScore, scoreMatches, summarise } from './model-check.ts';
 import { MotAccumulator, type MotSummary } from './mot-metrics.ts';
+import { emptyTrackHands, scoreTrackHands, type TrackHandCounts } from './track-hands.ts';
 
 export interface ScenarioScore {
   scenario: string;
@@ -24,6 +25,8 @@ export interface ScenarioScore {
   hands: DetectionScore;
   /** Hands found: how many, held by their true owner's detection, and held by more than one detection. */
   handOwners: { found: number; right: number; contested: number };
+  /** The same after every camera was fused: the true hands the tracks hold, and by whom (`track-hands.ts`). */
+  trackHands: TrackHandCounts;
   mot: MotSummary;
   /** Wall time spent in the edge pipeline + tracker per frame, ms. */
   edgeMsPerFrame: number;
@@ -53,6 +56,7 @@ export async function evaluateScenario(
   const det = [0, 0, 0, 0];
   const hand = [0, 0, 0, 0];
   const handOwners = { found: 0, right: 0, contested: 0 };
+  const trackHands = emptyTrackHands();
   let frames = 0;
   let tailgating = 0;
   let edgeMs = 0;
@@ -73,6 +77,11 @@ export async function evaluateScenario(
     frames += tick.frames.length;
     for (const frame of tick.frames) scoreCameraFrame(frame, detections, { det, hand, handOwners });
     addMotTick(mot, outlines, tick, tracker);
+    scoreTrackHands(
+      tick.truth.filter((p) => p.onFloor),
+      tracker.reported().map((t) => ({ id: t.id, x: t.x.p, y: t.y.p, hands: t.hands })),
+      trackHands,
+    );
     options.onTick?.(tick.ts - startTs);
   }
   const [tp = 0, fp = 0, fn = 0, err = 0] = det;
@@ -82,6 +91,7 @@ export async function evaluateScenario(
     detection: summarise(tp, fp, fn, err),
     hands: summarise(hand[0] ?? 0, hand[1] ?? 0, hand[2] ?? 0, hand[3] ?? 0),
     handOwners,
+    trackHands,
     mot: mot.summary(),
     edgeMsPerFrame: frames === 0 ? 0 : edgeMs / frames,
     tailgating,
