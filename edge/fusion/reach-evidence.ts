@@ -43,7 +43,9 @@ export function gatherEvidence(
     for (const track of snapshot.tracks) {
       if (track.state === 'tentative') continue;
       if (snapshot.ts - track.lastSeenTs > settings.seenWithinMs) continue;
-      const bodyM = nearest(query.targets, track);
+      // a phantom is no person (a second peak beside someone): nobody stood where it is, but a hand on it
+      // was someone's hand
+      const bodyM = track.phantom === true ? Number.POSITIVE_INFINITY : nearest(query.targets, track);
       let handM: number | null = null;
       let handOwner: number | undefined;
       for (const hand of track.hands) {
@@ -64,7 +66,7 @@ export function gatherEvidence(
       // who was near, by track: the exit can still tell which session a doubtful track was
       if (bodyM <= settings.trackedNearM && !(e.tracks ?? []).includes(track.id))
         e.tracks = [...(e.tracks ?? []), track.id];
-      if (e.bodyM === null || bodyM < e.bodyM) e.bodyM = round(bodyM);
+      if (Number.isFinite(bodyM) && (e.bodyM === null || bodyM < e.bodyM)) e.bodyM = round(bodyM);
       if (handM !== null && (e.handM === null || handM < e.handM)) e.handM = round(handM);
       if (handOwner !== undefined) e.handOwner = Math.max(e.handOwner ?? 0, round(handOwner));
       const identity = identityOf(track);

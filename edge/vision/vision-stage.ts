@@ -81,6 +81,7 @@ export function toTrackMessage(t: Track): TrackMessage {
       y: round(h.y),
       ...(h.ownerConfidence === undefined ? {} : { ownerConfidence: round(h.ownerConfidence) }),
     })),
+    ...(t.phantom ? { phantom: true as const } : {}),
     confidence: round(Math.min(1, t.hits / 5) * Math.exp(-unseenS / 3)),
     identityConfidence: round(t.identityConfidence),
     ...(lastSwapDoubtTs(t) === undefined ? {} : { identityDoubtTs: lastSwapDoubtTs(t) }),

@@ -35,6 +35,12 @@ export const TrackSchema = Type.Object(
     vy: Type.Number(),
     /** Extended hands seen this moment (reaching into a shelf), floor metres. */
     hands: Type.Array(Hand, { maxItems: 4 }),
+    /**
+     * True for a track the tracker judged no person (docs/vision.md, "Phantoms"): born away from the entry while
+     * nobody could be its person — a second peak beside someone (an arm, a bag, the gap between two people).
+     * Fusion does not count its body as someone standing at a lane (its hands still count). Absent: a person.
+     */
+    phantom: Type.Optional(Type.Literal(true)),
     /** 0–1: how sure the tracker is the person is there now (falls while unseen). */
     confidence: Type.Number({ minimum: 0, maximum: 1 }),
     /**

@@ -172,4 +172,18 @@ describe('gatherEvidence', () => {
       { sessionId: 'bob', handM: 0.6, bodyM: 0.781, identity: 1, tracks: ['T2'], bodyTrack: 'T2' },
     ]);
   });
+  it('a phantom (a second peak beside someone) is nobody standing at the lane; a hand on it is still a hand', () => {
+    const seen = (phantom: TrackMessage) =>
+      gatherEvidence({
+        sessions: ['ann'],
+        targets: [target],
+        laneCameras: new Set(['CAM1']),
+        snapshots: [{ ts: 1000, cameras: ['CAM1'], tracks: [track('T1', 'ann', 5, 3.1), phantom] }],
+      }).candidates.find((c) => c.sessionId === null);
+    expect(seen(track('T9', null, 5.3, 3.1))?.bodyM).toBeCloseTo(0.583, 3);
+    expect(seen(track('T9', null, 5.3, 3.1, { phantom: true }))).toBeUndefined();
+    const withHand = seen(track('T9', null, 5.3, 3.1, { phantom: true, hands: [{ x: 5.1, y: 3.6 }] }));
+    expect(withHand?.bodyM).toBeNull();
+    expect(withHand?.handM).toBeCloseTo(0.1, 3);
+  });
 });
