@@ -73,6 +73,7 @@ function measure(
 ): Measured {
   return {
     ...(seen?.units === undefined ? {} : { units: seen.units }),
+    ...(seen?.laneHalfWidthM === undefined ? {} : { laneHalfWidthM: seen.laneHalfWidthM }),
     vision: seen !== undefined,
     laneSeen: seen?.laneSeen ?? false,
     candidates:
@@ -175,8 +176,13 @@ function byCameras(ctx: Context): Attribution {
  */
 function ownedHandInLane(ctx: Context): boolean {
   const { measured, settings } = ctx;
+  // squarely in the lane: within the setting, and clear of the lane's edge to the next one by a margin
+  const inLaneM = Math.min(
+    settings.ownedHandInLaneM,
+    (measured.laneHalfWidthM ?? Number.POSITIVE_INFINITY) - settings.laneEdgeMarginM,
+  );
   const owned = (c: CandidateEvidence) =>
-    c.handM !== null && c.handM <= settings.ownedHandInLaneM && (c.handOwner ?? 0) >= settings.ownedHandMin;
+    c.handM !== null && c.handM <= inLaneM && (c.handOwner ?? 0) >= settings.ownedHandMin;
   return (
     measured.laneSeen &&
     measured.candidates.some(owned) &&

@@ -34,8 +34,8 @@ export interface AttributionSettings {
   alsoAtLaneHandM: number;
   /**
    * A hand the detector surely gave its owner (`handOwner` at least `ownedHandMin`, within `ownedHandInLaneM`
-   * of the lane's reach point — squarely in it: a hand reaching across from a neighbour lands ~0.2 m off, and
-   * that is where the detector's owner is most often wrong — the lane seen) says who reached in: anyone else with no hand near the lane (none within
+   * of the lane's reach point and `laneEdgeMarginM` clear of its edge — in it: a hand reaching across from a
+   * neighbour lands ~0.2 m off, and that is where the detector's owner is most often wrong — the lane seen) says who reached in: anyone else with no hand near the lane (none within
    * `alsoAtLaneHandM`) counts only this share of their standing-by weight. 1 = standing by counts as before.
    */
   bodyBesideOwnedHand: number;
@@ -63,7 +63,14 @@ export interface AttributionSettings {
    */
   reachAcrossSlackM: number;
   ownedHandMin: number;
+  /**
+   * How far (m) from the lane's reach point an owned hand may be and still say who reached in — at most the
+   * lane's half width (`laneHalfWidthM` of the evidence) less `laneEdgeMarginM`, so that in narrow lanes a
+   * hand near the edge to the next lane is not believed.
+   */
   ownedHandInLaneM: number;
+  /** Hand localisation margin (m) kept from a lane's edge (its half width) for `ownedHandInLaneM`. */
+  laneEdgeMarginM: number;
 }
 
 export interface ReachEvidenceSettings {
@@ -156,7 +163,8 @@ export const DEFAULT_FUSION: FusionSettings = {
     standDepthM: 0.45,
     reachAcrossSlackM: 0.25,
     ownedHandMin: 0.8,
-    ownedHandInLaneM: 0.12,
+    ownedHandInLaneM: 0.17,
+    laneEdgeMarginM: 0.08,
   },
   reach: {
     seenWithinMs: 400,

@@ -86,12 +86,20 @@ export class FusionStage {
   private readonly laneCameras = new Map<string, Set<string>>();
   /** by lane id */
   private readonly reachPoints = new Map<string, FloorPoint>();
+  /** by lane id: half the distance to the nearest other lane's reach point */
+  private readonly laneHalfWidths = new Map<string, number>();
   private readonly settings: FusionSettings;
 
   constructor(private readonly options: FusionStageOptions) {
     this.settings = options.settings ?? DEFAULT_FUSION;
     for (const shelf of options.store.config.shelves) {
       for (const lane of shelf.lanes) this.reachPoints.set(lane.id, laneReachPoint(shelf, lane));
+    }
+    for (const [lane, at] of this.reachPoints) {
+      let nearest = Number.POSITIVE_INFINITY;
+      for (const [other, p] of this.reachPoints)
+        if (other !== lane) nearest = Math.min(nearest, Math.hypot(p.x - at.x, p.y - at.y));
+      if (Number.isFinite(nearest)) this.laneHalfWidths.set(lane, nearest / 2);
     }
     // the cameras that see the aisle in front of each lane: stated in the store config, else computed
     for (const c of laneCoverage(options.store.config)) this.laneCameras.set(c.lane, new Set(c.cameras));
@@ -289,6 +297,17 @@ export class FusionStage {
         )
       : undefined;
     const units = detected.hypotheses[0]?.count ?? 1;
-    return attributeEvent(present, seen === undefined ? undefined : { ...seen, units }, settings.attribution);
+    const halfWidth = Math.min(
+      ...detected.lanes.map((l) => this.laneHalfWidths.get(l) ?? Number.POSITIVE_INFINITY),
+    );
+    return attributeEvent(
+      present,
+      seen === undefined
+        ? undefined
+        : { ...seen, units, ...(Number.isFinite(halfWidth) ? { laneHalfWidthM: round3(halfWidth) } : {}) },
+      settings.attribution,
+    );
   }
 }
+
+const round3 = (m: number) => Math.round(m * 1000) / 1000;

@@ -42,6 +42,11 @@ export const AttributionEvidenceSchema = Type.Object(
     /** Units the shelf says moved (best hypothesis): several units with several people at the lane may be
      * one unit each. */
     units: Type.Optional(Type.Integer({ minimum: 1 })),
+    /**
+     * Half the distance (m) from the lane's reach point to the nearest other lane's: how far off a hand can be
+     * and still be in this lane. Absent: a lane with no neighbour, or an older edge.
+     */
+    laneHalfWidthM: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
     /** Every session inside during the event, and anyone on no session who came close. */
     candidates: Type.Array(CandidateEvidenceSchema, { maxItems: 100 }),
     /** The rule that decided (e.g. `sole-session`, `reach`, `no-vision`, `close-call`, `cart`). */

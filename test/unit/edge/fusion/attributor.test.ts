@@ -208,6 +208,23 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     expect(three(owned('mia', 0.12, 0.5, 1), false)).toBe('close-call');
   });
 
+  it("an owned hand off the lane's centre is believed only clear of its edge to the next lane", () => {
+    // a neighbour standing by whose hand was seen in front of them, 0.74 m off (dark-camera-01)
+    const at = (handM: number, laneHalfWidthM?: number) =>
+      attributeEvent(['jay', 'hugo'], {
+        ...seen(true, owned('jay', handM, 0.62, 1), c('hugo', 0.74, 0.68)),
+        ...(laneHalfWidthM === undefined ? {} : { laneHalfWidthM }),
+      });
+    // 0.5 m lanes: 0.14 m off is still well inside
+    expect(at(0.14, 0.25)).toMatchObject({
+      sessionId: 'jay',
+      evidence: { rule: 'reach', laneHalfWidthM: 0.25 },
+    });
+    // 0.4 m lanes: 0.14 m off is within the margin of the edge to the next lane: a close call
+    expect(at(0.14, 0.2).evidence.rule).toBe('close-call');
+    expect(at(0.1, 0.2).sessionId).toBe('jay');
+  });
+
   it('a neighbour reaching across toward the lane (hand half a metre off, body far along) still counts in full', () => {
     // crossing arms: the one who reached in is seen with a hand ~0.45 m off, their hand in the lane given
     // to the neighbour — billing the neighbour would be a confident mistake
