@@ -3,7 +3,7 @@
 // its own picture when the owner is merged or outside it. After the views are fused into people, each
 // physical hand (the same hand seen by several cameras) goes to the fused person the views' owner points
 // agree on, each view voting with how sure it is. Views that disagree make the hand contested. Pure.
-import { HAND_OWNER_DEFAULTS, type HandOwnerSettings } from '../vision/hand-owner.ts';
+import { HAND_OWNER_DEFAULTS, type HandOwnerSettings, nearestToHand } from '../vision/hand-owner.ts';
 
 export interface XY {
   x: number;
@@ -95,7 +95,7 @@ function ownersOf(people: readonly XY[], group: readonly HandSighting[], s: Hand
   const [first, second] = ranked;
   if (first === undefined) {
     // no view's owner point lands on anyone fused: the hand is the nearest person's, unsure
-    return nearestPeople(people, at, s).map((person) => ({ person, hand: { ...at, ownerConfidence: 0 } }));
+    return nearestToHand(people, at, s).map((person) => ({ person, hand: { ...at, ownerConfidence: 0 } }));
   }
   const runnerUp = second?.[1] ?? 0;
   const confidence = Math.min(1, Math.max(0, (first[1] - runnerUp) / counted));
@@ -145,16 +145,6 @@ function asGiven(group: readonly HandSighting[], at: XY): Owned[] {
     person,
     hand: c === undefined ? { ...at } : { ...at, ownerConfidence: c },
   }));
-}
-
-/** The nearest person within reach of the hand, and anyone else about as near. */
-function nearestPeople(people: readonly XY[], at: XY, s: HandVoteSettings): number[] {
-  const near = people
-    .map((p, i) => ({ i, d: Math.hypot(p.x - at.x, p.y - at.y) }))
-    .filter((n) => n.d < s.reachM)
-    .sort((a, b) => a.d - b.d || a.i - b.i);
-  const first = near[0]?.d ?? 0;
-  return near.filter((n) => n.d - first <= s.contestedM).map((n) => n.i);
 }
 
 function meanOf(group: readonly XY[]): XY {

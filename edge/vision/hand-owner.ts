@@ -63,6 +63,17 @@ const nearestWithin = (people: readonly FloorXY[], at: FloorXY, from: FloorXY, r
     .filter((n) => n.reach < reachM)
     .sort((a, b) => a.d - b.d);
 
+/** Nearest-person rule: the person nearest the hand within reach, and anyone else about as near (indices). */
+export function nearestToHand(
+  people: readonly FloorXY[],
+  hand: FloorXY,
+  settings: Pick<HandOwnerSettings, 'reachM' | 'contestedM'>,
+): number[] {
+  const byHand = nearestWithin(people, hand, hand, settings.reachM);
+  const first = byHand[0]?.d ?? 0;
+  return byHand.filter((n) => n.d - first <= settings.contestedM).map((n) => n.i);
+}
+
 /** The owners of each hand (same order as `hands`). */
 export function assignHands(
   people: readonly FloorXY[],
@@ -70,11 +81,7 @@ export function assignHands(
   settings: HandOwnerSettings = HAND_OWNER_DEFAULTS,
 ): HandOwners[] {
   return hands.map((h) => {
-    const byHand = nearestWithin(people, h, h, settings.reachM);
-    const nearestRule = () => {
-      const first = byHand[0]?.d ?? 0;
-      return byHand.filter((n) => n.d - first <= settings.contestedM).map((n) => n.i);
-    };
+    const nearestRule = () => nearestToHand(people, h, settings);
     if (h.owner === undefined) return { people: nearestRule() };
     const byOwner = nearestWithin(people, h.owner, h, settings.reachM);
     const best = byOwner[0];
