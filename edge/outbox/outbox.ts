@@ -151,13 +151,7 @@ export class Outbox {
 
   /** The state of the item under `key` in this view, or undefined when there is none (never queued, or pruned). */
   stateOfKey(key: string): OutboxState | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT id, key, kind, attempts, created_at, next_attempt_at, held_at, failed_at, delivered_at, last_error
-         FROM outbox WHERE key = ? AND ${this.kindSql}`,
-      )
-      .get(key) as Row | undefined;
-    return row === undefined ? undefined : stateOf(row);
+    return this.select(`key = ? AND ${this.kindSql}`, [key])[0]?.state;
   }
 
   /** The link is misconfigured (a rotated credential): the item waits, not tried again until released. */
@@ -236,7 +230,7 @@ export class Outbox {
     return this.select('id = ?', [id])[0];
   }
 
-  private select(whereAndOrder: string, params: number[]): OutboxRow[] {
+  private select(whereAndOrder: string, params: ReadonlyArray<number | string>): OutboxRow[] {
     const rows = this.db
       .prepare(
         `SELECT id, key, kind, attempts, created_at, next_attempt_at, held_at, failed_at, delivered_at, last_error

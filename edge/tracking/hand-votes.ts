@@ -3,18 +3,19 @@
 // its own picture when the owner is merged or outside it. After the views are fused into people, each
 // physical hand (the same hand seen by several cameras) goes to the fused person the views' owner points
 // agree on, each view voting with how sure it is. Views that disagree make the hand contested. Pure.
-import { HAND_OWNER_DEFAULTS, type HandOwnerSettings, nearestToHand } from '../vision/hand-owner.ts';
-
-export interface XY {
-  x: number;
-  y: number;
-}
+import {
+  type FloorXY,
+  HAND_OWNER_DEFAULTS,
+  type HandOwnerSettings,
+  nearestToHand,
+  ownerOf,
+} from '../vision/hand-owner.ts';
 
 /** One camera's sighting of a hand, as its frame's owner rule gave it to that camera's detections. */
-export interface HandSighting extends XY {
+export interface HandSighting extends FloorXY {
   camera: string;
   /** The detector's owner point on the floor (absent: a model without the owner output). */
-  owner?: XY;
+  owner?: FloorXY;
   /** The camera's own owner confidence (absent without the owner output). */
   ownerConfidence?: number;
   /** The fused people this camera's owner rule gave the hand to (indices into the fused people). */
@@ -22,7 +23,7 @@ export interface HandSighting extends XY {
 }
 
 /** A hand as fused people carry it. */
-export interface VotedHand extends XY {
+export interface VotedHand extends FloorXY {
   ownerConfidence?: number;
 }
 
@@ -41,7 +42,7 @@ export const HAND_VOTE_DEFAULTS: HandVoteSettings = {
 
 /** Hands per fused person (same order as `people`). */
 export function voteHands(
-  people: readonly XY[],
+  people: readonly FloorXY[],
   sightings: readonly HandSighting[],
   settings: HandVoteSettings = HAND_VOTE_DEFAULTS,
 ): VotedHand[][] {
@@ -79,7 +80,7 @@ interface Owned {
 }
 
 /** Who a physical hand goes to, with what confidence. */
-function ownersOf(people: readonly XY[], group: readonly HandSighting[], s: HandVoteSettings): Owned[] {
+function ownersOf(people: readonly FloorXY[], group: readonly HandSighting[], s: HandVoteSettings): Owned[] {
   const at = meanOf(group);
   const voting = group.filter((g) => g.owner !== undefined);
   if (voting.length === 0) return asGiven(group, at);
@@ -105,35 +106,20 @@ function ownersOf(people: readonly XY[], group: readonly HandSighting[], s: Hand
 }
 
 /**
- * One view's vote: the fused people within reach of the hand nearest its owner point (those about as near
- * share it), weighted by how much nearer they are than anyone else. Undefined: the owner point lands on
- * nobody fused (an abstention).
+ * One view's vote: the camera's owner rule over the fused people, weighted by how sure it is. Undefined: the
+ * owner point lands on nobody fused (an abstention).
  */
 function ballotOf(
-  people: readonly XY[],
+  people: readonly FloorXY[],
   g: HandSighting,
   s: HandVoteSettings,
 ): { people: number[]; weight: number } | undefined {
-  const owner = g.owner as XY;
-  const near = people
-    .map((p, i) => ({
-      i,
-      d: Math.hypot(p.x - owner.x, p.y - owner.y),
-      reach: Math.hypot(p.x - g.x, p.y - g.y),
-    }))
-    .filter((n) => n.reach < s.reachM)
-    .sort((a, b) => a.d - b.d || a.i - b.i);
-  const best = near[0];
-  if (best === undefined || best.d > s.ownerMatchM) return undefined;
-  const second = near[1]?.d ?? Number.POSITIVE_INFINITY;
-  return {
-    people: near.filter((n) => n.d - best.d <= s.ownerContestedM).map((n) => n.i),
-    weight: Math.min(1, Math.max(0, (second - best.d) / s.sureMarginM)),
-  };
+  const owned = ownerOf(people, g, g.owner as FloorXY, s);
+  return owned === undefined ? undefined : { people: owned.people, weight: owned.confidence };
 }
 
 /** Without owner points (a model without the owner output): to whoever the cameras gave it, as they did. */
-function asGiven(group: readonly HandSighting[], at: XY): Owned[] {
+function asGiven(group: readonly HandSighting[], at: FloorXY): Owned[] {
   const owners = new Map<number, number | undefined>();
   for (const g of group) {
     for (const person of g.givenTo) {
@@ -147,7 +133,7 @@ function asGiven(group: readonly HandSighting[], at: XY): Owned[] {
   }));
 }
 
-function meanOf(group: readonly XY[]): XY {
+function meanOf(group: readonly FloorXY[]): FloorXY {
   const n = group.length || 1;
   return {
     x: group.reduce((sum, g) => sum + g.x, 0) / n,

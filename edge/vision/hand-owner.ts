@@ -74,6 +74,26 @@ export function nearestToHand(
   return byHand.filter((n) => n.d - first <= settings.contestedM).map((n) => n.i);
 }
 
+/**
+ * Owner rule: the people within reach of the hand nearest its owner point (anyone about as near shares it), with
+ * how sure that is; undefined when the owner point lands on nobody of `people`.
+ */
+export function ownerOf(
+  people: readonly FloorXY[],
+  hand: FloorXY,
+  owner: FloorXY,
+  settings: HandOwnerSettings,
+): Required<HandOwners> | undefined {
+  const byOwner = nearestWithin(people, owner, hand, settings.reachM);
+  const best = byOwner[0];
+  if (best === undefined || best.d > settings.ownerMatchM) return undefined;
+  const second = byOwner[1]?.d ?? Number.POSITIVE_INFINITY;
+  return {
+    people: byOwner.filter((n) => n.d - best.d <= settings.ownerContestedM).map((n) => n.i),
+    confidence: Math.min(1, Math.max(0, (second - best.d) / settings.sureMarginM)),
+  };
+}
+
 /** The owners of each hand (same order as `hands`). */
 export function assignHands(
   people: readonly FloorXY[],
@@ -81,16 +101,10 @@ export function assignHands(
   settings: HandOwnerSettings = HAND_OWNER_DEFAULTS,
 ): HandOwners[] {
   return hands.map((h) => {
-    const nearestRule = () => nearestToHand(people, h, settings);
-    if (h.owner === undefined) return { people: nearestRule() };
-    const byOwner = nearestWithin(people, h.owner, h, settings.reachM);
-    const best = byOwner[0];
-    if (best === undefined) return { people: [], confidence: 0 };
-    if (best.d > settings.ownerMatchM) return { people: nearestRule(), confidence: 0 };
-    const second = byOwner[1]?.d ?? Number.POSITIVE_INFINITY;
-    return {
-      people: byOwner.filter((n) => n.d - best.d <= settings.ownerContestedM).map((n) => n.i),
-      confidence: Math.min(1, Math.max(0, (second - best.d) / settings.sureMarginM)),
-    };
+    if (h.owner === undefined) return { people: nearestToHand(people, h, settings) };
+    // an owner point on nobody (or nobody within reach): the nearest-person rule, unsure
+    return (
+      ownerOf(people, h, h.owner, settings) ?? { people: nearestToHand(people, h, settings), confidence: 0 }
+    );
   });
 }
