@@ -9,6 +9,7 @@ import {
   type RefusingRule,
   type RuleModifier,
 } from '../../shared/attribution-rule.ts';
+import { round3 } from '../../shared/round.ts';
 import type { AttributionEvidence, CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import { type AttributionSettings, DEFAULT_FUSION } from './fusion-settings.ts';
 
@@ -232,7 +233,7 @@ function decide(
   return {
     sessionId,
     attribution: 'vision',
-    confidence: Math.round(confidence * 1000) / 1000,
+    confidence: round3(confidence),
     candidates: order,
     evidence: { ...measured, rule: ruleOf(byHand ? 'reach' : 'stood-at-lane', modifier) },
   };

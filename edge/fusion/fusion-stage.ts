@@ -4,6 +4,7 @@
 import { withModifier } from '../../shared/attribution-rule.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { laneCoverage } from '../../shared/lane-coverage.ts';
+import { round3 } from '../../shared/round.ts';
 import type { DetectedShelfEvent, ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
 import { type FloorPoint, laneReachPoint } from '../../shared/store-geometry.ts';
@@ -309,5 +310,3 @@ export class FusionStage {
     );
   }
 }
-
-const round3 = (m: number) => Math.round(m * 1000) / 1000;

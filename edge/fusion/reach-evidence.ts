@@ -1,5 +1,7 @@
 // Pure core: measures, from the tracks around a shelf event, how close every candidate session's people came
 // to the lane — hands reaching in, and bodies standing by — and whether the cameras saw the lane's aisle.
+
+import { round3 } from '../../shared/round.ts';
 import type { AttributionEvidence, CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { FloorPoint } from '../../shared/store-geometry.ts';
 import { DEFAULT_FUSION, type ReachEvidenceSettings } from './fusion-settings.ts';
@@ -66,9 +68,9 @@ export function gatherEvidence(
       // who was near, by track: the exit can still tell which session a doubtful track was
       if (bodyM <= settings.trackedNearM && !(e.tracks ?? []).includes(track.id))
         e.tracks = [...(e.tracks ?? []), track.id];
-      if (Number.isFinite(bodyM) && (e.bodyM === null || bodyM < e.bodyM)) e.bodyM = round(bodyM);
-      if (handM !== null && (e.handM === null || handM < e.handM)) e.handM = round(handM);
-      if (handOwner !== undefined) e.handOwner = Math.max(e.handOwner ?? 0, round(handOwner));
+      if (Number.isFinite(bodyM) && (e.bodyM === null || bodyM < e.bodyM)) e.bodyM = round3(bodyM);
+      if (handM !== null && (e.handM === null || handM < e.handM)) e.handM = round3(handM);
+      if (handOwner !== undefined) e.handOwner = Math.max(e.handOwner ?? 0, round3(handOwner));
       const identity = identityOf(track);
       const seen = identities.get(session ?? '') ?? { any: 1, reached: new Set(), stood: new Set() };
       seen.any = Math.min(seen.any, identity);
@@ -107,5 +109,3 @@ function nearest(targets: readonly FloorPoint[], p: FloorPoint): number {
   for (const t of targets) best = Math.min(best, Math.hypot(t.x - p.x, t.y - p.y));
   return best;
 }
-
-const round = (m: number) => Math.round(m * 1000) / 1000;

@@ -12,6 +12,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { cameraOutline } from '../../shared/camera-coverage.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { decodeFrame } from '../../shared/frame-codec.ts';
+import { round3 } from '../../shared/round.ts';
 import type { FrameDetections } from '../../shared/schemas/frame-detections.ts';
 import type { TrackMessage, TrackUpdate } from '../../shared/schemas/track.ts';
 import type { Camera, StoreConfig } from '../../shared/store-config.ts';
@@ -72,18 +73,18 @@ export function toTrackMessage(t: Track): TrackMessage {
     id: t.id,
     sessionId: t.sessionId,
     state: t.state,
-    x: round(t.x.p),
-    y: round(t.y.p),
-    vx: round(t.x.v),
-    vy: round(t.y.v),
+    x: round3(t.x.p),
+    y: round3(t.y.p),
+    vx: round3(t.x.v),
+    vy: round3(t.y.v),
     hands: t.hands.slice(0, 4).map((h) => ({
-      x: round(h.x),
-      y: round(h.y),
-      ...(h.ownerConfidence === undefined ? {} : { ownerConfidence: round(h.ownerConfidence) }),
+      x: round3(h.x),
+      y: round3(h.y),
+      ...(h.ownerConfidence === undefined ? {} : { ownerConfidence: round3(h.ownerConfidence) }),
     })),
     ...(t.phantom ? { phantom: true as const } : {}),
-    confidence: round(Math.min(1, t.hits / 5) * Math.exp(-unseenS / 3)),
-    identityConfidence: round(t.identityConfidence),
+    confidence: round3(Math.min(1, t.hits / 5) * Math.exp(-unseenS / 3)),
+    identityConfidence: round3(t.identityConfidence),
     ...(lastSwapDoubtTs(t) === undefined ? {} : { identityDoubtTs: lastSwapDoubtTs(t) }),
     ...(t.swapDoubts.length === 0
       ? {}
@@ -97,7 +98,6 @@ export function toTrackMessage(t: Track): TrackMessage {
     ...(t.exitGate === undefined ? {} : { exitGate: t.exitGate }),
   };
 }
-const round = (v: number) => Math.round(v * 1000) / 1000;
 
 export class VisionStage {
   private readonly queue = new LatestFrameQueue<CameraFrame>();

@@ -1,6 +1,7 @@
 // Whose hand as fusion sees it (#13): every true extended hand of a tick against the hands the tracker's
 // tracks hold after all cameras were fused — is it on the track of the person it belongs to, on several, and
 // was a wrong owner given it surely (what fusion would bill on). Pure; counts accumulate over ticks.
+import { matchWithin } from './score-matching.ts';
 
 export interface TrackHandCounts {
   /** True hands with a tracked hand within `matchM`. */
@@ -89,23 +90,20 @@ export function scoreTrackHands(
   }
 }
 
-/** Each person's track: nearest pairs first, each taken once, within `personM`. */
+/** Each true person's track: the optimal pairing within `personM` (the evaluation's own matching). */
 function pairPeople(
   truth: readonly TruthWithHand[],
   tracks: readonly TrackWithHands[],
   personM: number,
 ): Map<string, string> {
-  const pairs = truth.flatMap((p) =>
-    tracks.map((t) => ({ person: p.id, track: t.id, d: Math.hypot(p.x - t.x, p.y - t.y) })),
+  const pick = matchWithin(
+    truth.map((p) => tracks.map((t) => Math.hypot(p.x - t.x, p.y - t.y))),
+    personM,
   );
-  pairs.sort((a, b) => a.d - b.d);
   const out = new Map<string, string>();
-  const taken = new Set<string>();
-  for (const { person, track, d } of pairs) {
-    if (d > personM) break;
-    if (out.has(person) || taken.has(track)) continue;
-    out.set(person, track);
-    taken.add(track);
-  }
+  truth.forEach((p, i) => {
+    const track = tracks[pick[i] ?? -1];
+    if (track !== undefined) out.set(p.id, track.id);
+  });
   return out;
 }
