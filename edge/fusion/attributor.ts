@@ -139,7 +139,9 @@ function byCameras(ctx: Context): Attribution {
   const unbound = measured.candidates.find((c) => c.sessionId === null);
   const unaccounted = present.filter((id) => !elsewhere(ctx, evidenceOf(ctx, id)));
   const ownedHandSeen = ownedHandInLane(ctx);
-  const scoreOf = (c: CandidateEvidence | undefined) => score(c, measured.laneSeen, ownedHandSeen, settings);
+  const handsTell = measured.laneSeen && !measured.candidates.some((c) => reachingAcross(c, settings));
+  const scoreOf = (c: CandidateEvidence | undefined) =>
+    score(c, measured.laneSeen, { ownedHandSeen, handsTell }, settings);
   const scored: Scored[] = present.map((sessionId) => {
     const c = evidenceOf(ctx, sessionId);
     return { sessionId, c, score: scoreOf(c) };
@@ -182,8 +184,12 @@ function ownedHandInLane(ctx: Context): boolean {
     settings.ownedHandInLaneM,
     (measured.laneHalfWidthM ?? Number.POSITIVE_INFINITY) - settings.laneEdgeMarginM,
   );
+  // a hand surely theirs in the lane; stored evidence of an older edge has only the nearest hand and the
+  // surest owner of any hand near the lane
   const owned = (c: CandidateEvidence) =>
-    c.handM !== null && c.handM <= inLaneM && (c.handOwner ?? 0) >= settings.ownedHandMin;
+    c.ownedHandM !== undefined
+      ? c.ownedHandM <= inLaneM
+      : c.handM !== null && c.handM <= inLaneM && (c.handOwner ?? 0) >= settings.ownedHandMin;
   return (
     measured.laneSeen &&
     measured.candidates.some(owned) &&
@@ -243,11 +249,21 @@ function ruleOf(base: BaseRule, modifier: RuleModifier | undefined): string {
   return formatRule({ base, modifiers: modifier === undefined ? [] : [modifier] });
 }
 
+/**
+ * What the hands seen say about everyone standing by: `ownedHandSeen`, someone's surely owned hand was squarely
+ * in the lane; `handsTell`, the lane was in sight and nobody reached across toward it (then a hand seen
+ * elsewhere is where its owner's arm was, not given to them from a neighbour's crossing arm).
+ */
+interface HandSigns {
+  ownedHandSeen: boolean;
+  handsTell: boolean;
+}
+
 /** Unnormalised likelihood that this candidate did it. */
 function score(
   c: CandidateEvidence | undefined,
   laneSeen: boolean,
-  ownedHandSeen: boolean,
+  signs: HandSigns,
   s: AttributionSettings,
 ): number {
   if (c === undefined || (c.handM === null && c.bodyM === null))
@@ -257,7 +273,11 @@ function score(
   // their hand seen only away from the lane, or in the lane in front of them (a lane or more off)
   const handAway =
     c.handM === null || c.handM > s.otherHandAwayM || (c.handM >= s.ownLaneHandM && !reachingAcross(c, s));
-  const weight = ownedHandSeen && handAway ? s.bodyWeight * s.bodyBesideOwnedHand : s.bodyWeight;
+  // busy elsewhere: the cameras saw where their arm was, and it was not in this lane (a lane in sight, where
+  // an arm reaching into it would have been seen too)
+  const busyElsewhere = signs.handsTell && c.handM !== null && c.handM > s.otherHandAwayM;
+  const standingBy = (signs.ownedHandSeen && handAway) || busyElsewhere;
+  const weight = standingBy ? s.bodyWeight * s.bodyBesideOwnedHand : s.bodyWeight;
   const body = weight * Math.exp(-0.5 * (bodyOff / s.bodySigmaM) ** 2);
   return Math.max(hand, body) + 1e-4;
 }

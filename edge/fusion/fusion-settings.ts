@@ -82,6 +82,8 @@ export interface ReachEvidenceSettings {
   trackedNearM: number;
   /** A hand this close to the lane (m) tells, by the detector's owner confidence, whose hand was in it. */
   ownedHandM: number;
+  /** A hand with at least this owner confidence was surely its track's person's (`ownedHandM` of the evidence). */
+  ownedHandMin: number;
   /**
    * Whose identity a session's evidence carries: its tracks with a hand this close to the lane (m); when
    * none reached in, those standing this close; only when none of its people came near, all of them. A
@@ -141,6 +143,9 @@ export interface FusionSettings {
   returnAfterReceiptMs: number;
 }
 
+/** A hand the detector gave its owner with at least this confidence is surely theirs (docs/vision.md). */
+const OWNED_HAND_MIN = 0.8;
+
 /** Chosen on the vision scenarios (docs/fusion.md has the measurements behind each). */
 export const DEFAULT_FUSION: FusionSettings = {
   attribution: {
@@ -162,7 +167,7 @@ export const DEFAULT_FUSION: FusionSettings = {
     ownLaneHandM: 0.4,
     standDepthM: 0.45,
     reachAcrossSlackM: 0.25,
-    ownedHandMin: 0.8,
+    ownedHandMin: OWNED_HAND_MIN,
     ownedHandInLaneM: 0.17,
     laneEdgeMarginM: 0.08,
   },
@@ -171,6 +176,7 @@ export const DEFAULT_FUSION: FusionSettings = {
     strangerRadiusM: 1.2,
     trackedNearM: 1.5,
     ownedHandM: 0.3,
+    ownedHandMin: OWNED_HAND_MIN,
     identityHandM: 0.45,
     identityBodyM: 1.0,
   },

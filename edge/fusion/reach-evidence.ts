@@ -3,6 +3,7 @@
 
 import { round3 } from '../../shared/round.ts';
 import type { AttributionEvidence, CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
+import type { TrackMessage } from '../../shared/schemas/track.ts';
 import type { FloorPoint } from '../../shared/store-geometry.ts';
 import { DEFAULT_FUSION, type ReachEvidenceSettings } from './fusion-settings.ts';
 import type { TrackSnapshot } from './track-history.ts';
@@ -42,20 +43,17 @@ export function gatherEvidence(
   let laneSeen = false;
   for (const snapshot of query.snapshots) {
     if (!laneSeen && snapshot.cameras.some((c) => query.laneCameras.has(c))) laneSeen = true;
+    const people = snapshot.tracks.filter((t) => t.phantom !== true && t.state !== 'tentative');
     for (const track of snapshot.tracks) {
       if (track.state === 'tentative') continue;
       if (snapshot.ts - track.lastSeenTs > settings.seenWithinMs) continue;
       // a phantom is no person (a second peak beside someone): nobody stood where it is, but a hand on it
-      // was someone's hand
-      const bodyM = track.phantom === true ? Number.POSITIVE_INFINITY : nearest(query.targets, track);
-      let handM: number | null = null;
-      let handOwner: number | undefined;
-      for (const hand of track.hands) {
-        const d = nearest(query.targets, hand);
-        if (handM === null || d < handM) handM = d;
-        if (d <= settings.ownedHandM && hand.ownerConfidence !== undefined)
-          handOwner = Math.max(handOwner ?? 0, hand.ownerConfidence);
-      }
+      // was someone's hand — unless a person holds the same hand too (fusion put a hand it could not give to
+      // anyone on the nearest two): then it is that person's, not a stranger's
+      const phantom = track.phantom === true;
+      const bodyM = phantom ? Number.POSITIVE_INFINITY : nearest(query.targets, track);
+      const hands = phantom ? notHeldByPeople(track.hands, people) : track.hands;
+      const { handM, handOwner, ownedHandM } = measureHands(hands, query.targets, settings);
       const session = track.sessionId;
       if (session !== null && !query.sessions.includes(session)) continue;
       if (
@@ -71,6 +69,8 @@ export function gatherEvidence(
       if (Number.isFinite(bodyM) && (e.bodyM === null || bodyM < e.bodyM)) e.bodyM = round3(bodyM);
       if (handM !== null && (e.handM === null || handM < e.handM)) e.handM = round3(handM);
       if (handOwner !== undefined) e.handOwner = Math.max(e.handOwner ?? 0, round3(handOwner));
+      if (ownedHandM !== undefined && (e.ownedHandM === undefined || ownedHandM < e.ownedHandM))
+        e.ownedHandM = round3(ownedHandM);
       const identity = identityOf(track);
       const seen = identities.get(session ?? '') ?? { any: 1, reached: new Set(), stood: new Set() };
       seen.any = Math.min(seen.any, identity);
@@ -102,6 +102,40 @@ export function gatherEvidence(
 function identityOf(track: object): number {
   const value = 'identityConfidence' in track ? track.identityConfidence : undefined;
   return typeof value === 'number' ? value : 1;
+}
+
+/**
+ * A track's hands at one moment against the lane: the nearest (any owner), the surest owner confidence of
+ * those within `ownedHandM`, and the nearest surely owned one.
+ */
+function measureHands(
+  hands: TrackMessage['hands'],
+  targets: readonly FloorPoint[],
+  settings: ReachEvidenceSettings,
+): { handM: number | null; handOwner: number | undefined; ownedHandM: number | undefined } {
+  let handM: number | null = null;
+  let handOwner: number | undefined;
+  let ownedHandM: number | undefined;
+  for (const hand of hands) {
+    const d = nearest(targets, hand);
+    if (handM === null || d < handM) handM = d;
+    if (d <= settings.ownedHandM && hand.ownerConfidence !== undefined)
+      handOwner = Math.max(handOwner ?? 0, hand.ownerConfidence);
+    if ((hand.ownerConfidence ?? 0) >= settings.ownedHandMin && (ownedHandM === undefined || d < ownedHandM))
+      ownedHandM = d;
+  }
+  return { handM, handOwner, ownedHandM };
+}
+
+/** Two hands on different tracks at one place: one hand fusion gave to both. */
+const sameHand = (a: FloorPoint, b: FloorPoint) => Math.abs(a.x - b.x) < 1e-6 && Math.abs(a.y - b.y) < 1e-6;
+
+/** The hands no person's track holds too. */
+function notHeldByPeople(
+  hands: TrackMessage['hands'],
+  people: readonly TrackMessage[],
+): TrackMessage['hands'] {
+  return hands.filter((hand) => !people.some((p) => p.hands.some((h) => sameHand(h, hand))));
 }
 
 function nearest(targets: readonly FloorPoint[], p: FloorPoint): number {

@@ -209,10 +209,10 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
   });
 
   it("an owned hand off the lane's centre is believed only clear of its edge to the next lane", () => {
-    // a neighbour standing by whose hand was seen in front of them, 0.74 m off (dark-camera-01)
+    // a neighbour standing by whose hands were not seen (their arm may have been anywhere)
     const at = (handM: number, laneHalfWidthM?: number) =>
       attributeEvent(['jay', 'hugo'], {
-        ...seen(true, owned('jay', handM, 0.62, 1), c('hugo', 0.74, 0.68)),
+        ...seen(true, owned('jay', handM, 0.62, 1), c('hugo', null, 0.68)),
         ...(laneHalfWidthM === undefined ? {} : { laneHalfWidthM }),
       });
     // 0.5 m lanes: 0.14 m off is still well inside
@@ -265,6 +265,56 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     // a hand nearer than a lane's width off keeps its owner in the running
     const near = seen(true, owned('eva', 0.06, 0.46, 1), c('ada', 0.3, 0.55), c('leo', 0.5, 0.68));
     expect(attributeEvent(['eva', 'ada', 'leo'], near).evidence.rule).toBe('close-call');
+  });
+
+  it('a neighbour standing by whose hands the cameras saw only in another lane counts at the reduced share', () => {
+    // shoulder to shoulder, each taking from the lane beside them: the picker's owned hand is seen 0.2 m off
+    // (past the lane's inner part), the neighbour stood as close with their arm in a lane 0.7 m away
+    const evidence = (neighbour: CandidateEvidence, laneSeen = true) =>
+      seen(laneSeen, owned('gia', 0.196, 0.62, 1), neighbour, c('finn', 1.25, 1.53));
+    const a = attributeEvent(['gia', 'cleo', 'finn'], evidence(c('cleo', 0.71, 0.67)));
+    expect(a).toMatchObject({ sessionId: 'gia', attribution: 'vision', evidence: { rule: 'reach' } });
+    expect(a.confidence).toBeGreaterThanOrEqual(0.9);
+    // the neighbour's hands never seen: their arm may have been in this lane unseen
+    expect(attributeEvent(['gia', 'cleo', 'finn'], evidence(c('cleo', null, 0.67))).evidence.rule).toBe(
+      'close-call',
+    );
+    // the lane out of sight: an arm in it would not have been seen either
+    expect(
+      attributeEvent(['gia', 'cleo', 'finn'], evidence(c('cleo', 0.71, 0.67), false)).sessionId,
+    ).toBeNull();
+    // someone reaching across toward the lane: hands are not where their owners' arms are
+    const across = seen(true, owned('gia', 0.196, 0.62, 1), c('cleo', 0.71, 0.67), c('finn', 0.47, 1.09));
+    expect(attributeEvent(['gia', 'cleo', 'finn'], across).sessionId).toBeNull();
+  });
+
+  it('only a hand surely given to its owner counts as owned, whatever other hands came nearer', () => {
+    // ada's hand in the lane, given to her surely in some frames and to both in others; mia holds the copy at
+    // 0.09 m (owner unknown) and her own sure hand stayed 0.23 m off — she is no owner of a hand in the lane
+    const evidence = seen(
+      true,
+      { ...owned('ada', 0.08, 0.66, 1), ownedHandM: 0.08 },
+      { ...owned('mia', 0.094, 0.68, 1), ownedHandM: 0.23 },
+    );
+    const ownedIn = attributeEvent(['ada', 'mia'], evidence);
+    // mia's copy of the hand still counts as her hand near the lane: two hands in one lane stay a close call
+    expect(ownedIn.evidence.rule).toBe('close-call');
+    // stored evidence of an older edge (no ownedHandM) read as before: both owned in the lane
+    const old = seen(true, owned('ada', 0.08, 0.66, 1), owned('mia', 0.094, 0.68, 1));
+    expect(attributeEvent(['ada', 'mia'], old).evidence.rule).toBe('close-call');
+    // a sure hand in the lane and no other hand near: billed; the same hand unsure: standing by counts in full
+    const alone = (ownedHandM: number | undefined) =>
+      attributeEvent(
+        ['ada', 'mia', 'ben'],
+        seen(
+          true,
+          { ...owned('ada', 0.08, 0.5, 1), ...(ownedHandM === undefined ? {} : { ownedHandM }) },
+          c('mia', null, 0.5),
+          c('ben', null, 0.5),
+        ),
+      ).evidence.rule;
+    expect(alone(0.08)).toBe('reach');
+    expect(alone(0.3)).toBe('close-call');
   });
 
   it('a neighbour whose own hand came near the lane still counts in full', () => {
