@@ -218,6 +218,8 @@ function wireReturnsLink(core: EdgeCore): CloudSync {
     timers: options.timers,
     logger: options.logger,
     metrics: core.metrics,
+    alerts: core.alerts,
+    alert: core.alert,
   });
 }
 

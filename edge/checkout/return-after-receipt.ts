@@ -4,12 +4,15 @@
 // it, and a return whose visit will never reach the cloud is set aside for staff: stuck-return.ts).
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
+import type { Alert } from '../../shared/schemas/alert.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { VisitReturn } from '../../shared/schemas/visit-return.ts';
 import type { Timers } from '../../shared/timers.ts';
 import type { EdgeMetrics } from '../edge-metrics.ts';
+import type { AlertBook } from '../floor/alert-book.ts';
 import { CloudSync } from '../outbox/cloud-sync.ts';
 import type { Outbox } from '../outbox/outbox.ts';
+import { refundDeliveredAlert, refundOwedAlert } from './refund-owed-alert.ts';
 import { DEFAULT_STUCK_RETURN, type StuckReturnSettings, stuckReturn } from './stuck-return.ts';
 
 /** Pure: the return a decided put-back reports; undefined when it names no session or no sure product. */
@@ -57,6 +60,9 @@ export interface ReturnsLinkWiring {
   timers: Timers | undefined;
   logger: Logger;
   metrics: EdgeMetrics;
+  /** The floor's alerts: a return set aside raises "refund owed" until it goes through. */
+  alerts: AlertBook;
+  alert: (alert: Alert | undefined) => void;
 }
 
 /**
@@ -78,13 +84,16 @@ export function buildReturnsLink(w: ReturnsLinkWiring): CloudSync {
       const { visitId } = JSON.parse(item.body) as VisitReturn;
       return stuckReturn(visitId, w.visits.stateOfKey(`visit:${visitId}`), answer, settings);
     },
-    onDelivered: () => {
+    onDelivered: (item) => {
       w.metrics.outboxDelivered.inc();
       w.metrics.returnsRefunded.inc();
+      const { returnId } = JSON.parse(item.body) as VisitReturn;
+      w.alert(refundDeliveredAlert(w.alerts, returnId, w.clock.now()));
     },
-    onFailed: (_item, _error, cause) => {
+    onFailed: (item, error, cause) => {
       w.metrics.outboxFailed.inc();
       w.metrics.returnsDead.inc({ cause });
+      w.alert(refundOwedAlert(w.alerts, JSON.parse(item.body) as VisitReturn, error, w.clock.now()));
     },
     onHeld: () => w.metrics.outboxHeld.inc(),
   });

@@ -14,6 +14,8 @@ export const AlertKindSchema = Type.Union([
   Type.Literal('cloud-link'),
   /** A shopper picked an age-restricted product: check their ID before they leave (edge/fusion). */
   Type.Literal('id-check'),
+  /** A return after the receipt the cloud can never refund: refund the shopper by hand (edge/checkout). */
+  Type.Literal('refund-owed'),
 ]);
 
 export const AlertSchema = Type.Object(

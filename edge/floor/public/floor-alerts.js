@@ -21,6 +21,9 @@ const TITLES = {
   'doubtful-event': 'Doubtful line',
   'device-offline': 'Device offline',
   tailgating: 'Tailgating at the gate',
+  'cloud-link': 'Cloud link refused',
+  'id-check': 'Check ID',
+  'refund-owed': 'Refund owed by hand',
 };
 /** Fields every alert has; any other is shown as a detail. */
 const COMMON_FIELDS = new Set(['v', 'alertId', 'kind', 'state', 'severity', 'message', 'ts', 'acknowledged']);

@@ -9,8 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReturnsLink } from '../../../edge/checkout/return-after-receipt.ts';
 import { openEdgeDatabase } from '../../../edge/db/edge-database.ts';
 import { createEdgeMetrics } from '../../../edge/edge-metrics.ts';
+import { AlertBook } from '../../../edge/floor/alert-book.ts';
 import type { CloudSync } from '../../../edge/outbox/cloud-sync.ts';
 import { Outbox } from '../../../edge/outbox/outbox.ts';
+import type { Alert } from '../../../shared/schemas/alert.ts';
 import type { VisitReturn } from '../../../shared/schemas/visit-return.ts';
 import { SteppedTime } from '../../../shared/timers.ts';
 import {
@@ -62,6 +64,7 @@ describe(`the returns' link on ${backend.name}`, () => {
     const visits = new Outbox(db, ['visit']);
     const returns = new Outbox(db, ['return']);
     const metrics = createEdgeMetrics();
+    const alerts: Alert[] = [];
     const link = buildReturnsLink({
       cloud: {
         url: cloudUrl,
@@ -74,6 +77,10 @@ describe(`the returns' link on ${backend.name}`, () => {
       timers: time,
       logger,
       metrics,
+      alerts: new AlertBook(),
+      alert: (a) => {
+        if (a !== undefined) alerts.push(a);
+      },
     });
     const queue = (visitId: string, sku = 'SKU-0001'): VisitReturn => {
       const back: VisitReturn = {
@@ -93,7 +100,7 @@ describe(`the returns' link on ${backend.name}`, () => {
         .find((r) => r.key === `return:${back.returnId}`);
     const counted = async (name: string) =>
       (await metrics.registry.getSingleMetricAsString(name)).split('\n');
-    return { db, time, visits, returns, metrics, link, queue, rowOf, counted };
+    return { db, time, visits, returns, metrics, link, queue, rowOf, counted, alerts };
   }
 
   /** A visit the cloud has, paid; also in the edge's outbox as delivered. */
@@ -129,7 +136,7 @@ describe(`the returns' link on ${backend.name}`, () => {
   });
 
   it('a return whose visit is dead on the edge is set aside at once, counted; resent once the visit is there', async () => {
-    const { time, visits, returns, link, queue, rowOf, counted } = edgeReturns();
+    const { time, visits, returns, link, queue, rowOf, counted, alerts } = edgeReturns();
     const refused = visitOf(shopper.accountId, [{ sku: 'SKU-0001', quantity: 1 }]);
     visits.enqueue(`visit:${refused.visitId}`, 'visit', refused, time.now());
     const [visitRow] = visits.due(time.now(), 1);
@@ -147,6 +154,17 @@ describe(`the returns' link on ${backend.name}`, () => {
     expect(await counted('walkout_edge_returns_dead_total')).toContain(
       'walkout_edge_returns_dead_total{cause="visit_dead"} 1',
     );
+    // the floor view tells staff which refund is owed, and why
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      alertId: `refund-owed:${back.returnId}`,
+      kind: 'refund-owed',
+      state: 'raised',
+      severity: 'warning',
+      lane: 'S01-L01',
+    });
+    expect(alerts[0]?.message).toContain(`1 × SKU-0001 put back on S01-L01 after visit ${refused.visitId}`);
+    expect(alerts[0]?.message).toContain('refund the shopper by hand');
     // staff fixed the visit and it reached the cloud; then they resend the return (npm run outbox -- retry)
     expect((await uploadVisit(test, refused)).json()).toMatchObject({ status: 'paid' });
     visits.markDelivered(visitRow.id, time.now());
@@ -157,6 +175,7 @@ describe(`the returns' link on ${backend.name}`, () => {
     expect(await counted('walkout_edge_returns_refunded_total')).toContain(
       'walkout_edge_returns_refunded_total 1',
     );
+    expect(alerts.at(-1)).toMatchObject({ alertId: `refund-owed:${back.returnId}`, state: 'cleared' });
     await link.stop();
   });
 
