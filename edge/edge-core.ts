@@ -85,6 +85,9 @@ export function createEdgeCore(options: EdgeOptions, listening: (url: string) =>
   // backs off that link only, never the receipts behind it
   const returnsOutbox = new Outbox(db, ['return']);
   const cartOutbox = new Outbox(db, ['cart']);
+  metrics.watchOutbox('visit', () => outbox.counts());
+  metrics.watchOutbox('return', () => returnsOutbox.counts());
+  metrics.watchOutbox('cart', () => cartOutbox.counts());
   const alerts = new AlertBook();
   const hub = new FloorHub(
     () => clock.now(),

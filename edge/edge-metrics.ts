@@ -99,9 +99,33 @@ function checkoutMetrics(registry: Registry) {
   };
 }
 
+/** What an outbox holds by state (`Outbox.counts`). */
+export type OutboxCountsReader = () => { pending: number; held: number; delivered: number; failed: number };
+
 /** Deliveries to the cloud. */
 function outboxMetrics(registry: Registry) {
+  /** by item kind (visit, return, cart): read at each scrape */
+  const readers = new Map<string, OutboxCountsReader>();
   return {
+    /** Reports `read`'s counts as walkout_edge_outbox_items{kind, state} at every scrape. */
+    watchOutbox: (kind: string, read: OutboxCountsReader) => {
+      readers.set(kind, read);
+    },
+    outboxItems: new Gauge({
+      name: 'walkout_edge_outbox_items',
+      help: 'Outbox items by kind (visit, return, cart) and state (pending, held, dead, delivered and not yet pruned): a visit or return pending for long is a receipt or refund owed',
+      labelNames: ['kind', 'state'],
+      registers: [registry],
+      collect() {
+        for (const [kind, read] of readers) {
+          const c = read();
+          this.set({ kind, state: 'pending' }, c.pending);
+          this.set({ kind, state: 'held' }, c.held);
+          this.set({ kind, state: 'dead' }, c.failed);
+          this.set({ kind, state: 'delivered' }, c.delivered);
+        }
+      },
+    }),
     outboxDelivered: new Counter({
       name: 'walkout_edge_outbox_delivered_total',
       help: 'Outbox items acknowledged by the cloud',
