@@ -180,9 +180,13 @@ function byCameras(ctx: Context): Attribution {
 function ownedHandInLane(ctx: Context): boolean {
   const { measured, settings } = ctx;
   // squarely in the lane: within the setting, and clear of the lane's edge to the next one by a margin
-  const inLaneM = Math.min(
-    settings.ownedHandInLaneM,
-    (measured.laneHalfWidthM ?? Number.POSITIVE_INFINITY) - settings.laneEdgeMarginM,
+  // to the millimetre, as distances are measured: 0.25 − 0.08 is 0.16999… in floating point, and a hand
+  // measured at 0.17 m is within 0.17 m
+  const inLaneM = round3(
+    Math.min(
+      settings.ownedHandInLaneM,
+      (measured.laneHalfWidthM ?? Number.POSITIVE_INFINITY) - settings.laneEdgeMarginM,
+    ),
   );
   // a hand surely theirs in the lane; stored evidence of an older edge has only the nearest hand and the
   // surest owner of any hand near the lane

@@ -223,6 +223,9 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     // 0.4 m lanes: 0.14 m off is within the margin of the edge to the next lane: a close call
     expect(at(0.14, 0.2).evidence.rule).toBe('close-call');
     expect(at(0.1, 0.2).sessionId).toBe('jay');
+    // at the limit to the millimetre (0.25 − 0.08 m): within it
+    expect(at(0.17, 0.25).sessionId).toBe('jay');
+    expect(at(0.171, 0.25).evidence.rule).toBe('close-call');
   });
 
   it('a neighbour reaching across toward the lane (hand half a metre off, body far along) still counts in full', () => {
