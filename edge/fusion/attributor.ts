@@ -188,12 +188,8 @@ function ownedHandInLane(ctx: Context): boolean {
       (measured.laneHalfWidthM ?? Number.POSITIVE_INFINITY) - settings.laneEdgeMarginM,
     ),
   );
-  // a hand surely theirs in the lane; stored evidence of an older edge has only the nearest hand and the
-  // surest owner of any hand near the lane
   const owned = (c: CandidateEvidence) =>
-    c.ownedHandM !== undefined
-      ? c.ownedHandM <= inLaneM
-      : c.handM !== null && c.handM <= inLaneM && (c.handOwner ?? 0) >= settings.ownedHandMin;
+    c.handM !== null && c.handM <= inLaneM && (c.handOwner ?? 0) >= settings.ownedHandMin;
   return (
     measured.laneSeen &&
     measured.candidates.some(owned) &&

@@ -82,8 +82,6 @@ export interface ReachEvidenceSettings {
   trackedNearM: number;
   /** A hand this close to the lane (m) tells, by the detector's owner confidence, whose hand was in it. */
   ownedHandM: number;
-  /** A hand with at least this owner confidence was surely its track's person's (`ownedHandM` of the evidence). */
-  ownedHandMin: number;
   /**
    * Whose identity a session's evidence carries: its tracks with a hand this close to the lane (m); when
    * none reached in, those standing this close; only when none of its people came near, all of them. A
@@ -143,9 +141,6 @@ export interface FusionSettings {
   returnAfterReceiptMs: number;
 }
 
-/** A hand the detector gave its owner with at least this confidence is surely theirs (docs/vision.md). */
-const OWNED_HAND_MIN = 0.8;
-
 /** Chosen on the vision scenarios (docs/fusion.md has the measurements behind each). */
 export const DEFAULT_FUSION: FusionSettings = {
   attribution: {
@@ -167,7 +162,7 @@ export const DEFAULT_FUSION: FusionSettings = {
     ownLaneHandM: 0.4,
     standDepthM: 0.45,
     reachAcrossSlackM: 0.25,
-    ownedHandMin: OWNED_HAND_MIN,
+    ownedHandMin: 0.8,
     ownedHandInLaneM: 0.17,
     laneEdgeMarginM: 0.08,
   },
@@ -176,7 +171,6 @@ export const DEFAULT_FUSION: FusionSettings = {
     strangerRadiusM: 1.2,
     trackedNearM: 1.5,
     ownedHandM: 0.3,
-    ownedHandMin: OWNED_HAND_MIN,
     identityHandM: 0.45,
     identityBodyM: 1.0,
   },

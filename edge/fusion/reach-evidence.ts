@@ -53,7 +53,7 @@ export function gatherEvidence(
       const phantom = track.phantom === true;
       const bodyM = phantom ? Number.POSITIVE_INFINITY : nearest(query.targets, track);
       const hands = phantom ? notHeldByPeople(track.hands, people) : track.hands;
-      const { handM, handOwner, ownedHandM } = measureHands(hands, query.targets, settings);
+      const { handM, handOwner } = measureHands(hands, query.targets, settings);
       const session = track.sessionId;
       if (session !== null && !query.sessions.includes(session)) continue;
       if (
@@ -69,8 +69,6 @@ export function gatherEvidence(
       if (Number.isFinite(bodyM) && (e.bodyM === null || bodyM < e.bodyM)) e.bodyM = round3(bodyM);
       if (handM !== null && (e.handM === null || handM < e.handM)) e.handM = round3(handM);
       if (handOwner !== undefined) e.handOwner = Math.max(e.handOwner ?? 0, round3(handOwner));
-      if (ownedHandM !== undefined && (e.ownedHandM === undefined || ownedHandM < e.ownedHandM))
-        e.ownedHandM = round3(ownedHandM);
       const identity = identityOf(track);
       const seen = identities.get(session ?? '') ?? { any: 1, reached: new Set(), stood: new Set() };
       seen.any = Math.min(seen.any, identity);
@@ -105,26 +103,23 @@ function identityOf(track: object): number {
 }
 
 /**
- * A track's hands at one moment against the lane: the nearest (any owner), the surest owner confidence of
- * those within `ownedHandM`, and the nearest surely owned one.
+ * A track's hands at one moment against the lane: the nearest, and the surest owner confidence of those within
+ * `ownedHandM`.
  */
 function measureHands(
   hands: TrackMessage['hands'],
   targets: readonly FloorPoint[],
   settings: ReachEvidenceSettings,
-): { handM: number | null; handOwner: number | undefined; ownedHandM: number | undefined } {
+): { handM: number | null; handOwner: number | undefined } {
   let handM: number | null = null;
   let handOwner: number | undefined;
-  let ownedHandM: number | undefined;
   for (const hand of hands) {
     const d = nearest(targets, hand);
     if (handM === null || d < handM) handM = d;
     if (d <= settings.ownedHandM && hand.ownerConfidence !== undefined)
       handOwner = Math.max(handOwner ?? 0, hand.ownerConfidence);
-    if ((hand.ownerConfidence ?? 0) >= settings.ownedHandMin && (ownedHandM === undefined || d < ownedHandM))
-      ownedHandM = d;
   }
-  return { handM, handOwner, ownedHandM };
+  return { handM, handOwner };
 }
 
 /** Two hands on different tracks at one place: one hand fusion gave to both. */

@@ -19,14 +19,6 @@ export const CandidateEvidenceSchema = Type.Object(
      */
     handOwner: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     /**
-     * Closest a hand of the session's people that the detector surely gave them (owner confidence at least
-     * 0.8) came to the lane (m). Absent: no such hand, or an older edge (then `handM` with `handOwner` stand in
-     * for it). A hand the detector was unsure of — a copy on two people, one whose owner point landed on
-     * nobody — counts in `handM` but never here: before, the nearest of any hand and the surest of any hand
-     * were combined as if they were one sighting.
-     */
-    ownedHandM: Type.Optional(Type.Number({ minimum: 0 })),
-    /**
      * Identity confidence (0–1, the lowest around the event) of the session's people who reached in (a hand
      * within 0.45 m of the lane); when none did, of those who stood within 1 m; when none came near, of all.
      */

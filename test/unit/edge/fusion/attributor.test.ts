@@ -291,35 +291,6 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     expect(attributeEvent(['gia', 'cleo', 'finn'], across).sessionId).toBeNull();
   });
 
-  it('only a hand surely given to its owner counts as owned, whatever other hands came nearer', () => {
-    // ada's hand in the lane, given to her surely in some frames and to both in others; mia holds the copy at
-    // 0.09 m (owner unknown) and her own sure hand stayed 0.23 m off — she is no owner of a hand in the lane
-    const evidence = seen(
-      true,
-      { ...owned('ada', 0.08, 0.66, 1), ownedHandM: 0.08 },
-      { ...owned('mia', 0.094, 0.68, 1), ownedHandM: 0.23 },
-    );
-    const ownedIn = attributeEvent(['ada', 'mia'], evidence);
-    // mia's copy of the hand still counts as her hand near the lane: two hands in one lane stay a close call
-    expect(ownedIn.evidence.rule).toBe('close-call');
-    // stored evidence of an older edge (no ownedHandM) read as before: both owned in the lane
-    const old = seen(true, owned('ada', 0.08, 0.66, 1), owned('mia', 0.094, 0.68, 1));
-    expect(attributeEvent(['ada', 'mia'], old).evidence.rule).toBe('close-call');
-    // a sure hand in the lane and no other hand near: billed; the same hand unsure: standing by counts in full
-    const alone = (ownedHandM: number | undefined) =>
-      attributeEvent(
-        ['ada', 'mia', 'ben'],
-        seen(
-          true,
-          { ...owned('ada', 0.08, 0.5, 1), ...(ownedHandM === undefined ? {} : { ownedHandM }) },
-          c('mia', null, 0.5),
-          c('ben', null, 0.5),
-        ),
-      ).evidence.rule;
-    expect(alone(0.08)).toBe('reach');
-    expect(alone(0.3)).toBe('close-call');
-  });
-
   it('a neighbour whose own hand came near the lane still counts in full', () => {
     const a = attributeEvent(
       ['ada', 'mia'],

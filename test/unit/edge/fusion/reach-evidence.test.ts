@@ -164,47 +164,15 @@ describe('gatherEvidence', () => {
         bodyM: 0.5,
         identity: 1,
         handOwner: 0.9,
-        ownedHandM: 0.2,
         tracks: ['T1'],
         handTrack: 'T1',
         bodyTrack: 'T1',
       },
       // bob's sure hand was in the lane beside (0.6 m off): no word on whose hand was in this one
-      {
-        sessionId: 'bob',
-        handM: 0.6,
-        bodyM: 0.781,
-        identity: 1,
-        ownedHandM: 0.6,
-        tracks: ['T2'],
-        bodyTrack: 'T2',
-      },
+      { sessionId: 'bob', handM: 0.6, bodyM: 0.781, identity: 1, tracks: ['T2'], bodyTrack: 'T2' },
     ]);
   });
 
-  it('the nearest surely owned hand is measured apart from the nearest hand of any owner', () => {
-    const seen = gatherEvidence({
-      sessions: ['mia'],
-      targets: [target],
-      laneCameras: new Set(['CAM1']),
-      snapshots: [
-        {
-          ts: 1000,
-          cameras: ['CAM1'],
-          // a copy of a neighbour's hand (owner unknown) in the lane, and her own sure hand beside it
-          tracks: [
-            track('T2', 'mia', 5.2, 3.1, {
-              hands: [
-                { x: 5.09, y: 3.6, ownerConfidence: 0 },
-                { x: 5.23, y: 3.6, ownerConfidence: 1 },
-              ],
-            }),
-          ],
-        },
-      ],
-    });
-    expect(seen.candidates[0]).toMatchObject({ handM: 0.09, handOwner: 1, ownedHandM: 0.23 });
-  });
   it('a phantom (a second peak beside someone) is nobody standing at the lane; a hand on it is still a hand', () => {
     const seen = (phantom: TrackMessage) =>
       gatherEvidence({
