@@ -1,5 +1,6 @@
 // The edge's Prometheus metrics (walkout_edge_*), one registry per edge instance so tests can run several.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { OutboxCounts } from './outbox/outbox.ts';
 
 /** `processMetrics`: also the process's own (memory, event-loop lag), one process-wide collector only. */
 export function createEdgeMetrics(processMetrics = false) {
@@ -99,8 +100,8 @@ function checkoutMetrics(registry: Registry) {
   };
 }
 
-/** What an outbox holds by state (`Outbox.counts`). */
-export type OutboxCountsReader = () => { pending: number; held: number; delivered: number; failed: number };
+/** What an outbox holds by state, read when scraped (`Outbox.counts`). */
+export type OutboxCountsReader = () => OutboxCounts;
 
 /** Deliveries to the cloud. */
 function outboxMetrics(registry: Registry) {

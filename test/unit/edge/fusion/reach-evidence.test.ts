@@ -23,22 +23,20 @@ const track = (
   ...over,
 });
 const target = { x: 5, y: 3.6 };
+/** The evidence from one tracker step at 1000 ms, the lane seen by CAM1. */
+const atOneMoment = (sessions: string[], tracks: TrackMessage[]) =>
+  gatherEvidence({
+    sessions,
+    targets: [target],
+    laneCameras: new Set(['CAM1']),
+    snapshots: [{ ts: 1000, cameras: ['CAM1'], tracks }],
+  });
 
 describe('gatherEvidence', () => {
   it('carries the identity of whoever reached in, not of a companion in doubt elsewhere', () => {
     const family = (companion: TrackMessage) =>
-      gatherEvidence({
-        sessions: ['fam'],
-        targets: [target],
-        laneCameras: new Set(['CAM1']),
-        snapshots: [
-          {
-            ts: 1000,
-            cameras: ['CAM1'],
-            tracks: [track('T1', 'fam', 5, 3.1, { hands: [{ x: 5.02, y: 3.6 }] }), companion],
-          },
-        ],
-      }).candidates[0]?.identity;
+      atOneMoment(['fam'], [track('T1', 'fam', 5, 3.1, { hands: [{ x: 5.02, y: 3.6 }] }), companion])
+        .candidates[0]?.identity;
     // a companion lost and found again across the store, or standing by without reaching
     expect(family(track('T3', 'fam', 9, 1, { identityConfidence: 0.4 }))).toBe(1);
     expect(family(track('T3', 'fam', 5.5, 3.1, { identityConfidence: 0.4 }))).toBe(1);
@@ -47,21 +45,13 @@ describe('gatherEvidence', () => {
       family(track('T3', 'fam', 5.5, 3.1, { identityConfidence: 0.4, hands: [{ x: 5.2, y: 3.6 }] })),
     ).toBe(0.4);
     // nobody reached in: those standing at the lane; none near: everyone
-    const standing = gatherEvidence({
-      sessions: ['fam'],
-      targets: [target],
-      laneCameras: new Set(['CAM1']),
-      snapshots: [
-        {
-          ts: 1000,
-          cameras: ['CAM1'],
-          tracks: [
-            track('T1', 'fam', 5, 3.0, { identityConfidence: 0.5 }),
-            track('T3', 'fam', 9, 1, { identityConfidence: 0.4 }),
-          ],
-        },
+    const standing = atOneMoment(
+      ['fam'],
+      [
+        track('T1', 'fam', 5, 3.0, { identityConfidence: 0.5 }),
+        track('T3', 'fam', 9, 1, { identityConfidence: 0.4 }),
       ],
-    });
+    );
     expect(standing.candidates[0]?.identity).toBe(0.5);
   });
 
@@ -175,12 +165,9 @@ describe('gatherEvidence', () => {
 
   it('a phantom (a second peak beside someone) is nobody standing at the lane; a hand on it is still a hand', () => {
     const seen = (phantom: TrackMessage) =>
-      gatherEvidence({
-        sessions: ['ann'],
-        targets: [target],
-        laneCameras: new Set(['CAM1']),
-        snapshots: [{ ts: 1000, cameras: ['CAM1'], tracks: [track('T1', 'ann', 5, 3.1), phantom] }],
-      }).candidates.find((c) => c.sessionId === null);
+      atOneMoment(['ann'], [track('T1', 'ann', 5, 3.1), phantom]).candidates.find(
+        (c) => c.sessionId === null,
+      );
     expect(seen(track('T9', null, 5.3, 3.1))?.bodyM).toBeCloseTo(0.583, 3);
     expect(seen(track('T9', null, 5.3, 3.1, { phantom: true }))).toBeUndefined();
     const withHand = seen(track('T9', null, 5.3, 3.1, { phantom: true, hands: [{ x: 5.1, y: 3.6 }] }));
@@ -189,21 +176,13 @@ describe('gatherEvidence', () => {
     // the same hand on the person beside it too (fusion could not tell whose, and gave it to the nearest two):
     // the person's, not a stranger's
     const copy = { x: 5.1, y: 3.6, ownerConfidence: 0 };
-    const shared = gatherEvidence({
-      sessions: ['ann'],
-      targets: [target],
-      laneCameras: new Set(['CAM1']),
-      snapshots: [
-        {
-          ts: 1000,
-          cameras: ['CAM1'],
-          tracks: [
-            track('T1', 'ann', 5, 3.1, { hands: [copy] }),
-            track('T9', null, 5.3, 3.1, { phantom: true, hands: [copy] }),
-          ],
-        },
+    const shared = atOneMoment(
+      ['ann'],
+      [
+        track('T1', 'ann', 5, 3.1, { hands: [copy] }),
+        track('T9', null, 5.3, 3.1, { phantom: true, hands: [copy] }),
       ],
-    }).candidates;
+    ).candidates;
     expect(shared.find((c) => c.sessionId === null)).toBeUndefined();
     expect(shared.find((c) => c.sessionId === 'ann')?.handM).toBeCloseTo(0.1, 3);
   });
