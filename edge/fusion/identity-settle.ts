@@ -1,13 +1,14 @@
 // Pure: a pick refused because the identity of the one track that reached in was in doubt is decided again
-// once that doubt is settled — the track's uncrowded looks are again those of the person it followed before
-// the doubt (docs/vision.md, "Identity confidence"), with no swap doubt left open — before the receipt goes.
+// once that doubt is settled — the track's looks are again those of the person it followed before the doubt
+// (docs/vision.md, "Identity confidence"), with no swap doubt begun before the pick left open — before the
+// receipt goes. Doubts begun after the pick do not matter: they are about who the track follows since.
 import { baseRuleIs, withModifier } from '../../shared/attribution-rule.ts';
 import type { CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { TrackMessage } from '../../shared/schemas/track.ts';
 import { redecide } from './attributor.ts';
 import type { ExitDecision } from './exit-decision.ts';
-import { othersSeen, wasAtLane } from './exit-match.ts';
+import { othersSeen } from './exit-match.ts';
 import type { FusionSettings } from './fusion-settings.ts';
 
 /**
@@ -22,22 +23,40 @@ export function tracksAtLane(event: ShelfEvent): string[] {
   });
 }
 
-/** True when nothing the tracker knows leaves this track's person in doubt any more. */
-export function identitySettled(track: TrackMessage, settings: FusionSettings): boolean {
+/**
+ * The doubts the tracker still holds about the track's person, each from its first moment: an older edge
+ * names only the last (`identityDoubtTs`), which then stands for any moment before it.
+ */
+function openDoubtsSince(track: TrackMessage): number[] {
+  if (track.identityDoubts !== undefined) return track.identityDoubts.map((d) => d.since ?? d.ts);
+  return track.identityDoubtTs === undefined ? [] : [Number.NEGATIVE_INFINITY];
+}
+
+/**
+ * True when nothing the tracker knows leaves in doubt that the track followed its session's person up to
+ * `untilTs`: bound at the gate with no other way round, and every moment before `untilTs` it may have
+ * changed person settled by its looks since. A doubt begun later says nothing of who it was then.
+ */
+export function identitySettledUntil(
+  track: TrackMessage,
+  untilTs: number,
+  settings: FusionSettings,
+): boolean {
   return (
     track.sessionId !== null &&
     track.state !== 'tentative' &&
-    track.identityDoubtTs === undefined &&
-    (track.identityDoubts ?? []).length === 0 &&
-    (track.identityConfidence ?? 1) >= settings.attribution.minIdentity
+    (track.identityCeiling ?? 1) >= settings.attribution.minIdentity &&
+    openDoubtsSince(track).every((since) => since > untilTs)
   );
 }
 
 /**
  * What the event becomes now that `track`'s identity is settled, or undefined when the track says nothing
- * about it: it must be the one the evidence named at the lane, still on the session it was ranked for, alone
- * at the lane (no one else's hand in it), every other shopper inside must have been seen somewhere during the
- * pick, and the evidence with its identity restored must bill that session.
+ * about it: it must be the one the evidence named at the lane, still on the session it was ranked for, every
+ * other shopper inside must have been seen somewhere during the pick, and the evidence with its identity
+ * restored must bill that session — the decision a shopper never in doubt would have had, other hands near
+ * the lane weighed as for anyone (the exit match, which goes by the leaver alone, asks the lane to be theirs
+ * alone; here the evidence of everyone is decided again).
  * The refusal stays in the evidence (what a replay of the cameras' part gives); the rule is marked
  * `+identity-settled` and the confidence is the decision's with the restored identity.
  */
@@ -49,14 +68,18 @@ export function decideOnSettledIdentity(
   const evidence = event.evidence;
   const best = event.hypotheses[0];
   if (evidence === undefined || best === undefined || event.ambiguous) return undefined;
-  if (!tracksAtLane(event).includes(track.id) || !identitySettled(track, settings)) return undefined;
+  // the hand may have been in the lane until the end of the window the evidence was gathered over
+  const until = event.endTs + settings.lookAheadMs;
+  if (!tracksAtLane(event).includes(track.id) || !identitySettledUntil(track, until, settings))
+    return undefined;
   const sessionId = track.sessionId as string;
   const mine = evidence.candidates.find(
     (c) => c.sessionId === sessionId && (c.handTrack ?? c.bodyTrack) === track.id,
   );
-  if (mine === undefined || !wasAtLane(event, track.id, settings.exit)) return undefined;
+  if (mine === undefined) return undefined;
   if (!othersSeen(event, sessionId)) return undefined;
-  const restored: CandidateEvidence = { ...mine, identity: track.identityConfidence ?? 1 };
+  // settled up to the pick: as sure as the binding at the gate (later doubts do not reach back to it)
+  const restored: CandidateEvidence = { ...mine, identity: track.identityCeiling ?? 1 };
   const again = redecide(
     { ...evidence, candidates: evidence.candidates.map((c) => (c === mine ? restored : c)) },
     settings.attribution,

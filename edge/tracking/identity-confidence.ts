@@ -129,6 +129,12 @@ export interface SwapDoubt {
   since?: number;
   /** What the other one looked like when the encounter began: a look alike it settles nothing. */
   otherLook?: Float32Array;
+  /**
+   * Looks like the person before the oldest doubt since this doubt's latest moment (ms): `settleDoubtMs` of
+   * them settle it. A look that showed the person after this doubt showed them after every older one too,
+   * so a newer doubt starts its own count and leaves the older ones theirs.
+   */
+  evidenceMs?: number;
 }
 
 /**
@@ -152,8 +158,6 @@ export interface Identity {
   swapDoubts: SwapDoubt[];
   /** What the person looked like before the oldest unsettled swap doubt. */
   doubtReference: Float32Array | undefined;
-  /** Uncrowded looks alike `doubtReference` since then (ms); `settleDoubtMs` of them settle the doubts. */
-  doubtEvidenceMs: number;
 }
 
 export const CERTAIN_IDENTITY: Identity = {
@@ -162,7 +166,6 @@ export const CERTAIN_IDENTITY: Identity = {
   identityCeiling: 1,
   swapDoubts: [],
   doubtReference: undefined,
-  doubtEvidenceMs: 0,
 };
 
 /**
@@ -194,15 +197,16 @@ export function doubtPerson(
   otherLook?: Float32Array,
 ): void {
   // one doubt per other track, spanning every time the two came close; one for moments with nobody named
-  // (a relink), at the latest of them: only that time counts for anyone
+  // (a relink), spanning them all as well
   const earlier = id.swapDoubts.find((d) => d.with === with_);
+  const since = earlier?.since ?? earlier?.ts ?? ts;
   const doubt: SwapDoubt =
     with_ === undefined
-      ? { ts }
+      ? { ts, since }
       : {
           ts,
           with: with_,
-          since: earlier?.since ?? earlier?.ts ?? ts,
+          since,
           ...(earlier?.otherLook !== undefined
             ? { otherLook: earlier.otherLook }
             : otherLook === undefined
@@ -211,21 +215,26 @@ export function doubtPerson(
         };
   const rest = id.swapDoubts.filter((d) => d !== earlier);
   id.swapDoubts = boundDoubts([...rest, doubt]);
-  id.doubtEvidenceMs = 0;
   if (id.doubtReference === undefined && learned !== undefined)
     id.doubtReference = Float32Array.from(learned);
 }
 
-/** Keeps the newest MAX_SWAP_DOUBTS encounters; older ones fold into the one doubt with nobody named. */
+/**
+ * Keeps the newest MAX_SWAP_DOUBTS encounters; older ones fold into the one doubt with nobody named, spanning
+ * them all (from the first moment of the oldest, with the evidence the newest of them has had).
+ */
 function boundDoubts(doubts: SwapDoubt[]): SwapDoubt[] {
   if (doubts.length <= MAX_SWAP_DOUBTS) return doubts;
   const dropped = doubts.slice(0, doubts.length - MAX_SWAP_DOUBTS + 1);
   const kept = doubts.slice(doubts.length - MAX_SWAP_DOUBTS + 1).filter((d) => d.with !== undefined);
-  const anyone = Math.max(
-    ...dropped.map((d) => d.ts),
-    ...doubts.filter((d) => d.with === undefined).map((d) => d.ts),
-  );
-  return [...kept, { ts: anyone }].sort((a, b) => a.ts - b.ts);
+  const folded = [...dropped, ...doubts.filter((d) => d.with === undefined)];
+  const evidenceMs = Math.min(...folded.map((d) => d.evidenceMs ?? 0));
+  const anyone: SwapDoubt = {
+    ts: Math.max(...folded.map((d) => d.ts)),
+    since: Math.min(...folded.map((d) => d.since ?? d.ts)),
+    ...(evidenceMs > 0 ? { evidenceMs } : {}),
+  };
+  return [...kept, anyone].sort((a, b) => a.ts - b.ts);
 }
 
 /** The last moment the track may have changed person, not settled since (undefined: none). */
@@ -236,9 +245,7 @@ export function lastSwapDoubtTs(id: Identity): number | undefined {
 /** The other track of an encounter settled that there was no swap: that moment is no doubt for this one. */
 export function forgetSwapDoubt(id: Identity, with_: string, ts: number): void {
   id.swapDoubts = id.swapDoubts.filter((d) => d.with !== with_ || d.ts !== ts);
-  if (id.swapDoubts.length > 0) return;
-  id.doubtReference = undefined;
-  id.doubtEvidenceMs = 0;
+  if (id.swapDoubts.length === 0) id.doubtReference = undefined;
 }
 
 /** The session bound at the gate may be another newcomer's: capped for the rest of the visit. */
@@ -276,11 +283,12 @@ export function observeIdentity(
 }
 
 /**
- * One look at the track's person: looks like the person before its possible swaps, for long enough, settle
- * that there was none — uncrowded looks at full weight; crowded ones only when decisive (and unlike everyone
- * it may have been swapped with by the stricter `contradictCosine`), at `crowdedEvidenceShare`, and an
- * undecided crowded look neither adds nor starts the count again. Returns the doubts settled now (the other
- * track of each is settled too).
+ * One look at the track's person: looks like the person before its possible swaps, for long enough after a
+ * doubt, settle that it was none — uncrowded looks at full weight; crowded ones only when decisive (and unlike
+ * everyone it may have been swapped with by the stricter `contradictCosine`), at `crowdedEvidenceShare`, and
+ * an undecided crowded look neither adds nor starts the counts again. Each doubt counts the looks since its
+ * own latest moment, so a new encounter leaves the older doubts the evidence they have had. Returns the
+ * doubts settled now (the other track of each is settled too).
  */
 export function settleSwapDoubts(
   id: Identity,
@@ -300,15 +308,15 @@ export function settleSwapDoubts(
   if (crowded) {
     if (alikeOther || !decisiveCrowdedLook(reference, embedding, neighbours, tuning)) return [];
   } else if (alikeOther || cosine(reference, embedding) < tuning.recoverCosine) {
-    id.doubtEvidenceMs = 0;
+    for (const d of id.swapDoubts) d.evidenceMs = 0;
     return [];
   }
   const share = crowded ? tuning.crowdedEvidenceShare : 1;
-  id.doubtEvidenceMs += Math.min(sinceLastMs, tuning.maxEvidenceStepMs) * share;
-  if (id.doubtEvidenceMs < tuning.settleDoubtMs) return [];
-  const settled = id.swapDoubts;
-  id.swapDoubts = [];
-  id.doubtReference = undefined;
-  id.doubtEvidenceMs = 0;
-  return settled;
+  const step = Math.min(sinceLastMs, tuning.maxEvidenceStepMs) * share;
+  for (const d of id.swapDoubts) d.evidenceMs = (d.evidenceMs ?? 0) + step;
+  const settled = id.swapDoubts.filter((d) => (d.evidenceMs ?? 0) >= tuning.settleDoubtMs);
+  if (settled.length === 0) return [];
+  id.swapDoubts = id.swapDoubts.filter((d) => !settled.includes(d));
+  if (id.swapDoubts.length === 0) id.doubtReference = undefined;
+  return settled.map(({ evidenceMs: _, ...d }) => d);
 }

@@ -330,7 +330,6 @@ export class Tracker {
     t.identityCeiling = best.identityCeiling;
     t.swapDoubts = best.swapDoubts;
     t.doubtReference = best.doubtReference;
-    t.doubtEvidenceMs = best.doubtEvidenceMs;
     if (this.hasRival(t, { x: t.x.p, y: t.y.p }, ts, radiusM, walkMps))
       doubtIdentity(t, this.tuning.identity.relinkCap, best.embedding, ts);
     this.tracks.set(t.id, t);

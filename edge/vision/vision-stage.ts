@@ -85,13 +85,15 @@ export function toTrackMessage(t: Track): TrackMessage {
     ...(t.phantom ? { phantom: true as const } : {}),
     confidence: round3(Math.min(1, t.hits / 5) * Math.exp(-unseenS / 3)),
     identityConfidence: round3(t.identityConfidence),
+    ...(t.identityCeiling < 1 ? { identityCeiling: round3(t.identityCeiling) } : {}),
     ...(lastSwapDoubtTs(t) === undefined ? {} : { identityDoubtTs: lastSwapDoubtTs(t) }),
     ...(t.swapDoubts.length === 0
       ? {}
       : {
           identityDoubts: t.swapDoubts.map((d) => ({
             ts: d.ts,
-            ...(d.with === undefined ? {} : { with: d.with, since: d.since ?? d.ts }),
+            ...(d.with === undefined ? {} : { with: d.with }),
+            ...(d.with === undefined && d.since === undefined ? {} : { since: d.since ?? d.ts }),
           })),
         }),
     lastSeenTs: t.lastSeenTs,

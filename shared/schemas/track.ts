@@ -51,6 +51,11 @@ export const TrackSchema = Type.Object(
      */
     identityConfidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     /**
+     * 0–1: the highest `identityConfidence` any look can restore — below 1 when the binding at the gate could
+     * have gone to another newcomer (a look tells who the person is, not whose scan let them in). Absent: 1.
+     */
+    identityCeiling: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    /**
      * Capture time (ms since the epoch) of the last moment the track may have changed person — a close
      * encounter while unseen, a relink, an ambiguous binding — even if a look has since restored
      * `identityConfidence`. Absent: never. The exit settles a doubtful pick by the track only when this is
@@ -59,8 +64,9 @@ export const TrackSchema = Type.Object(
     identityDoubtTs: Type.Optional(Type.Number()),
     /**
      * The unsettled swap doubts behind `identityDoubtTs`, oldest first: when (capture time, the latest moment)
-     * and, for a close encounter, with which track and since when (its first moment). At the exit a doubt with a track that walked out on the same session's
-     * scan changed nothing that is billed (docs/fusion.md). Absent: none, or an older edge.
+     * and since when (its first moment), and for a close encounter with which track. At the exit a doubt with
+     * a track that walked out on the same session's scan changed nothing that is billed; a pick is decided
+     * again once no doubt begun before it is left (docs/fusion.md). Absent: none, or an older edge.
      */
     identityDoubts: Type.Optional(
       Type.Array(

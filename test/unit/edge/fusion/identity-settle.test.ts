@@ -72,18 +72,37 @@ describe('a pick refused for identity, decided when the identity settles', () =>
     expect(billed?.confidence).toBeGreaterThanOrEqual(DEFAULT_FUSION.attribution.minConfidence);
   });
 
-  it('says nothing while a swap doubt is open or the identity is still low', () => {
-    expect(
-      decideOnSettledIdentity(event, track({ identityConfidence: 0.5 }), DEFAULT_FUSION),
-    ).toBeUndefined();
-    expect(decideOnSettledIdentity(event, track({ identityDoubtTs: 1100 }), DEFAULT_FUSION)).toBeUndefined();
+  it('says nothing while a swap doubt begun before the pick is open, or the binding at the gate is in doubt', () => {
+    expect(decideOnSettledIdentity(event, track({ identityCeiling: 0.5 }), DEFAULT_FUSION)).toBeUndefined();
+    // an older edge names only its last doubt: any moment before it may have been one
+    expect(decideOnSettledIdentity(event, track({ identityDoubtTs: 5000 }), DEFAULT_FUSION)).toBeUndefined();
     expect(
       decideOnSettledIdentity(
         event,
-        track({ identityDoubts: [{ ts: 1100, with: 'T2', since: 900 }] }),
+        track({ identityDoubtTs: 5000, identityDoubts: [{ ts: 5000, with: 'T2', since: 900 }] }),
         DEFAULT_FUSION,
       ),
     ).toBeUndefined();
+    // a doubt begun while the hand may still have been in the lane (up to the look-ahead after the change)
+    expect(
+      decideOnSettledIdentity(event, track({ identityDoubts: [{ ts: 1700, since: 1700 }] }), DEFAULT_FUSION),
+    ).toBeUndefined();
+  });
+
+  it('decides it while doubts begun after the pick are open: they are about who the track follows since', () => {
+    const later = track({
+      identityConfidence: 0.5,
+      identityDoubtTs: 6000,
+      identityDoubts: [
+        { ts: 5000, with: 'T2', since: 4000 },
+        { ts: 6000, since: 2500 },
+      ],
+    });
+    const decision = decideOnSettledIdentity(event, later, DEFAULT_FUSION);
+    expect(decision?.choice).toEqual({ sessionId: 'alice', sku: 'SKU-1', count: 1 });
+    expect(
+      decision?.restate({ ...event, attribution: 'staff', sessionId: 'alice' }).confidence,
+    ).toBeGreaterThanOrEqual(DEFAULT_FUSION.attribution.minConfidence);
   });
 
   it('says nothing when the track now carries another session, or is another track', () => {

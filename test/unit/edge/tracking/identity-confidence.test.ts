@@ -405,6 +405,22 @@ describe('swap doubts', () => {
     expect(lastSwapDoubtTs(id)).toBeUndefined();
   });
 
+  it('a new encounter starts its own count and leaves an older doubt the looks it has had', () => {
+    const id: Identity = { ...CERTAIN_IDENTITY };
+    doubtIdentity(id, 0.5, red, 1000, 'T2');
+    for (let i = 0; i < 5; i++) expect(settleSwapDoubts(id, red, [], 200)).toEqual([]);
+    doubtIdentity(id, 0.5, red, 2000, 'T3');
+    // 1.0 s for the doubt with T2 before T3 came close, and 0.6 s more since: it settles, T3's waits
+    for (let i = 0; i < 2; i++) expect(settleSwapDoubts(id, red, [], 200)).toEqual([]);
+    expect(settleSwapDoubts(id, red, [], 200)).toEqual([{ ts: 1000, with: 'T2', since: 1000 }]);
+    expect(id.swapDoubts.map((d) => d.with)).toEqual(['T3']);
+    // a look of someone else starts every count again
+    expect(settleSwapDoubts(id, blue, [], 200)).toEqual([]);
+    for (let i = 0; i < 7; i++) expect(settleSwapDoubts(id, red, [], 200)).toEqual([]);
+    expect(settleSwapDoubts(id, red, [], 200)).toEqual([{ ts: 2000, with: 'T3', since: 2000 }]);
+    expect(id.doubtReference).toBeUndefined();
+  });
+
   it('settles a possible swap in a crowd after 3 s of decisive crowded looks; an undecided one keeps the count', () => {
     const id: Identity = { ...CERTAIN_IDENTITY };
     const green = emb(0.3, -1);
@@ -413,7 +429,7 @@ describe('swap doubts', () => {
     // a neighbour's colours filling the crop, or a neighbour of no look: neither evidence nor a reset
     expect(settleSwapDoubts(id, green, [blue], 200)).toEqual([]);
     expect(settleSwapDoubts(id, red, [undefined], 200)).toEqual([]);
-    expect(id.doubtEvidenceMs).toBe(1400);
+    expect(id.swapDoubts[0]?.evidenceMs).toBe(1400);
     expect(settleSwapDoubts(id, red, [blue], 200)).toEqual([
       { ts: 1000, with: 'T2', since: 1000, otherLook: blue },
     ]);
@@ -454,16 +470,16 @@ describe('swap doubts', () => {
     expect(id.swapDoubts).toEqual([
       { ts: 4800, with: 'T2', since: 1000 },
       { ts: 4900, with: 'T3', since: 1100 },
-      { ts: 6000 },
+      { ts: 6000, since: 5000 },
     ]);
   });
 
-  it('folds encounters beyond the bound into one doubt with nobody named, at the latest dropped time', () => {
+  it('folds encounters beyond the bound into one doubt with nobody named, from the first dropped moment to the latest', () => {
     const id: Identity = { ...CERTAIN_IDENTITY };
     for (let k = 0; k < 40; k++) doubtIdentity(id, 0.5, red, 1000 + k * 10, `T${k}`);
     expect(id.swapDoubts.length).toBeLessThanOrEqual(32);
     const anyone = id.swapDoubts.filter((d) => d.with === undefined);
-    expect(anyone).toEqual([{ ts: 1080 }]);
+    expect(anyone).toEqual([{ ts: 1080, since: 1000 }]);
     expect(lastSwapDoubtTs(id)).toBe(1390);
   });
 });
