@@ -196,9 +196,12 @@ export function doubtPerson(
   with_?: string,
   otherLook?: Float32Array,
 ): void {
-  // one doubt per other track, spanning every time the two came close; one for moments with nobody named
-  // (a relink), spanning them all as well
-  const earlier = id.swapDoubts.find((d) => d.with === with_);
+  // one doubt per other track, spanning every time the two came close, and one for moments with nobody named
+  // (relinks) — until looks of the person come between: then the two came close again after a doubt the
+  // looks had begun to settle, and that doubt keeps its count while this one starts its own (it must not
+  // wait for the new one: a pick between the two depends only on the first)
+  const latest = id.swapDoubts.filter((d) => d.with === with_).at(-1);
+  const earlier = (latest?.evidenceMs ?? 0) > 0 ? undefined : latest;
   const since = earlier?.since ?? earlier?.ts ?? ts;
   const doubt: SwapDoubt =
     with_ === undefined
@@ -207,8 +210,8 @@ export function doubtPerson(
           ts,
           with: with_,
           since,
-          ...(earlier?.otherLook !== undefined
-            ? { otherLook: earlier.otherLook }
+          ...(latest?.otherLook !== undefined
+            ? { otherLook: latest.otherLook }
             : otherLook === undefined
               ? {}
               : { otherLook: Float32Array.from(otherLook) }),
@@ -242,9 +245,12 @@ export function lastSwapDoubtTs(id: Identity): number | undefined {
   return id.swapDoubts.at(-1)?.ts;
 }
 
-/** The other track of an encounter settled that there was no swap: that moment is no doubt for this one. */
+/**
+ * The other track of an encounter settled that there was no swap up to `ts` (the encounter's latest moment
+ * it had): no moment with it until then is a doubt for this one.
+ */
 export function forgetSwapDoubt(id: Identity, with_: string, ts: number): void {
-  id.swapDoubts = id.swapDoubts.filter((d) => d.with !== with_ || d.ts !== ts);
+  id.swapDoubts = id.swapDoubts.filter((d) => d.with !== with_ || d.ts > ts);
   if (id.swapDoubts.length === 0) id.doubtReference = undefined;
 }
 

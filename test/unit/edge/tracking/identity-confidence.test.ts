@@ -421,6 +421,25 @@ describe('swap doubts', () => {
     expect(id.doubtReference).toBeUndefined();
   });
 
+  it('two coming close again after looks began to settle their first encounter: a second doubt, the first keeps its count', () => {
+    const id: Identity = { ...CERTAIN_IDENTITY };
+    doubtIdentity(id, 0.5, red, 1000, 'T2', blue);
+    doubtIdentity(id, 0.5, red, 1200, 'T2', blue);
+    for (let i = 0; i < 4; i++) settleSwapDoubts(id, red, [], 200);
+    doubtIdentity(id, 0.5, red, 3000, 'T2', blue);
+    doubtIdentity(id, 0.5, red, 3100, 'T2', blue);
+    expect(id.swapDoubts.map(({ ts, since, evidenceMs }) => ({ ts, since, evidenceMs }))).toEqual([
+      { ts: 1200, since: 1000, evidenceMs: 800 },
+      { ts: 3100, since: 3000, evidenceMs: undefined },
+    ]);
+    // 0.8 s + 0.8 s settle the first encounter (a pick at 2 s is no longer in doubt); the second waits
+    for (let i = 0; i < 3; i++) expect(settleSwapDoubts(id, red, [], 200)).toEqual([]);
+    expect(settleSwapDoubts(id, red, [], 200)).toEqual([
+      { ts: 1200, with: 'T2', since: 1000, otherLook: blue },
+    ]);
+    expect(lastSwapDoubtTs(id)).toBe(3100);
+  });
+
   it('settles a possible swap in a crowd after 3 s of decisive crowded looks; an undecided one keeps the count', () => {
     const id: Identity = { ...CERTAIN_IDENTITY };
     const green = emb(0.3, -1);
@@ -450,6 +469,18 @@ describe('swap doubts', () => {
     forgetSwapDoubt(id, 'T3', 3000);
     expect(lastSwapDoubtTs(id)).toBe(1000);
     expect(id.doubtReference).toBeDefined();
+  });
+
+  it('forgets every encounter with the other track up to the moment it settled, not a later one', () => {
+    const id: Identity = { ...CERTAIN_IDENTITY };
+    doubtIdentity(id, 0.5, red, 1000, 'T3');
+    settleSwapDoubts(id, red, [], 200);
+    doubtIdentity(id, 0.5, red, 2000, 'T3');
+    settleSwapDoubts(id, red, [], 200);
+    doubtIdentity(id, 0.5, red, 4000, 'T3');
+    expect(id.swapDoubts.map((d) => d.ts)).toEqual([1000, 2000, 4000]);
+    forgetSwapDoubt(id, 'T3', 2500);
+    expect(id.swapDoubts.map((d) => d.ts)).toEqual([4000]);
   });
 
   it('settles nothing by looks when the one it may have been swapped with looked the same', () => {
