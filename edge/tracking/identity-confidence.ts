@@ -169,9 +169,9 @@ export const CERTAIN_IDENTITY: Identity = {
 };
 
 /**
- * Something happened that could have swapped this track's person (at `ts`, `with_` the other track of a close
- * encounter): cap the confidence and remember what the person looked like before (`learned`, the track's
- * appearance, or the one it takes over on a relink).
+ * Something happened that could have swapped this track's person (at `ts`, or from `since` to `ts`; `with_`
+ * the other track of a close encounter): cap the confidence and remember what the person looked like before
+ * (`learned`, the track's appearance, or the one it takes over on a relink).
  */
 export function doubtIdentity(
   id: Identity,
@@ -180,21 +180,26 @@ export function doubtIdentity(
   ts: number,
   with_?: string,
   otherLook?: Float32Array,
+  since = ts,
 ): void {
-  doubtPerson(id, learned, ts, with_, otherLook);
+  doubtPerson(id, learned, ts, with_, otherLook, since);
   if (id.identityReference === undefined && learned !== undefined) {
     id.identityReference = Float32Array.from(learned);
   }
   id.identityConfidence = Math.min(id.identityConfidence, cap);
 }
 
-/** The track may have changed person at `ts` (`learned`: what it looked like before; `with_`: the other). */
+/**
+ * The track may have changed person at `ts` (`learned`: what it looked like before; `with_`: the other), or
+ * at any moment from `since` (an encounter another track had first, now this one's) to `ts`.
+ */
 export function doubtPerson(
   id: Identity,
   learned: Float32Array | undefined,
   ts: number,
   with_?: string,
   otherLook?: Float32Array,
+  since = ts,
 ): void {
   // one doubt per other track, spanning every time the two came close, and one for moments with nobody named
   // (relinks) — until looks of the person come between: then the two came close again after a doubt the
@@ -202,14 +207,14 @@ export function doubtPerson(
   // wait for the new one: a pick between the two depends only on the first)
   const latest = id.swapDoubts.filter((d) => d.with === with_).at(-1);
   const earlier = (latest?.evidenceMs ?? 0) > 0 ? undefined : latest;
-  const since = earlier?.since ?? earlier?.ts ?? ts;
+  const from = Math.min(since, earlier?.since ?? earlier?.ts ?? since);
   const doubt: SwapDoubt =
     with_ === undefined
-      ? { ts, since }
+      ? { ts, since: from }
       : {
           ts,
           with: with_,
-          since,
+          since: from,
           ...(latest?.otherLook !== undefined
             ? { otherLook: latest.otherLook }
             : otherLook === undefined

@@ -471,6 +471,13 @@ describe('swap doubts', () => {
     expect(id.doubtReference).toBeDefined();
   });
 
+  it('an encounter taken over from another track (a ghost merged back) keeps its first moment', () => {
+    const id: Identity = { ...CERTAIN_IDENTITY };
+    doubtIdentity(id, 0.5, red, 3000, 'T3', blue, 1200);
+    doubtIdentity(id, 0.5, red, 3500, 'T3', blue);
+    expect(id.swapDoubts.map(({ ts, since }) => ({ ts, since }))).toEqual([{ ts: 3500, since: 1200 }]);
+  });
+
   it('forgets every encounter with the other track up to the moment it settled, not a later one', () => {
     const id: Identity = { ...CERTAIN_IDENTITY };
     doubtIdentity(id, 0.5, red, 1000, 'T3');
