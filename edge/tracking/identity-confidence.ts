@@ -138,6 +138,12 @@ export interface SwapDoubt {
 }
 
 /**
+ * An encounter seen again within this of its latest moment goes on (the tracker's steps, 100 ms apart at
+ * 10 fps, with a frame or two missed): it is the same doubt, whatever looks came between (ms).
+ */
+const ENCOUNTER_GOES_ON_MS = 300;
+
+/**
  * Encounters kept per track (one per other track). A doubt pushed out of the list is kept as a moment the
  * track may have changed to anyone's person: only its time still counts.
  */
@@ -202,11 +208,12 @@ export function doubtPerson(
   since = ts,
 ): void {
   // one doubt per other track, spanning every time the two came close, and one for moments with nobody named
-  // (relinks) — until looks of the person come between: then the two came close again after a doubt the
-  // looks had begun to settle, and that doubt keeps its count while this one starts its own (it must not
-  // wait for the new one: a pick between the two depends only on the first)
+  // (relinks) — unless the two were apart and looks of the person came between: then they came close again
+  // after a doubt the looks had begun to settle, and that doubt keeps its count while this one starts its
+  // own (it must not wait for the new one: a pick between the two depends only on the first)
   const latest = id.swapDoubts.filter((d) => d.with === with_).at(-1);
-  const earlier = (latest?.evidenceMs ?? 0) > 0 ? undefined : latest;
+  const again = latest !== undefined && ts - latest.ts > ENCOUNTER_GOES_ON_MS && (latest.evidenceMs ?? 0) > 0;
+  const earlier = again ? undefined : latest;
   const from = Math.min(since, earlier?.since ?? earlier?.ts ?? since);
   const doubt: SwapDoubt =
     with_ === undefined

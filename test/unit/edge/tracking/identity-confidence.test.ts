@@ -471,6 +471,15 @@ describe('swap doubts', () => {
     expect(id.doubtReference).toBeDefined();
   });
 
+  it('an encounter going on step after step stays one doubt, even with looks between its steps', () => {
+    const id: Identity = { ...CERTAIN_IDENTITY };
+    for (let t = 1000; t <= 3000; t += 100) {
+      doubtIdentity(id, 0.5, red, t, 'T2', blue);
+      settleSwapDoubts(id, red, [], 100);
+    }
+    expect(id.swapDoubts.map(({ ts, since }) => ({ ts, since }))).toEqual([{ ts: 3000, since: 1000 }]);
+  });
+
   it('an encounter taken over from another track (a ghost merged back) keeps its first moment', () => {
     const id: Identity = { ...CERTAIN_IDENTITY };
     doubtIdentity(id, 0.5, red, 3000, 'T3', blue, 1200);
