@@ -119,14 +119,15 @@ function decisiveCrowdedLook(
 }
 
 /**
- * A moment a track may have changed person. With `with` (the other track of a close encounter) it covers the
- * whole encounter, `since` its first moment and `ts` its latest — however often the two came close between.
+ * Moments a track may have changed person, from `since` to `ts`. With `with` (the other track of a close
+ * encounter) it covers the whole encounter — however often the two came close between; without, relinks
+ * (or encounters folded past the bound).
  */
 export interface SwapDoubt {
   ts: number;
   with?: string;
-  /** First moment of the encounter with `with` (ms); absent: `ts`. */
-  since?: number;
+  /** First of those moments (ms). */
+  since: number;
   /** What the other one looked like when the encounter began: a look alike it settles nothing. */
   otherLook?: Float32Array;
   /**
@@ -144,8 +145,8 @@ export interface SwapDoubt {
 const ENCOUNTER_GOES_ON_MS = 300;
 
 /**
- * Encounters kept per track (one per other track). A doubt pushed out of the list is kept as a moment the
- * track may have changed to anyone's person: only its time still counts.
+ * Doubts kept per track (about one per other track). A doubt pushed out of the list is kept as moments the
+ * track may have changed to anyone's person: only its span still counts.
  */
 const MAX_SWAP_DOUBTS = 32;
 
@@ -214,7 +215,7 @@ export function doubtPerson(
   const latest = id.swapDoubts.filter((d) => d.with === with_).at(-1);
   const again = latest !== undefined && ts - latest.ts > ENCOUNTER_GOES_ON_MS && (latest.evidenceMs ?? 0) > 0;
   const earlier = again ? undefined : latest;
-  const from = Math.min(since, earlier?.since ?? earlier?.ts ?? since);
+  const from = Math.min(since, earlier?.since ?? since);
   const doubt: SwapDoubt =
     with_ === undefined
       ? { ts, since: from }
@@ -246,7 +247,7 @@ function boundDoubts(doubts: SwapDoubt[]): SwapDoubt[] {
   const evidenceMs = Math.min(...folded.map((d) => d.evidenceMs ?? 0));
   const anyone: SwapDoubt = {
     ts: Math.max(...folded.map((d) => d.ts)),
-    since: Math.min(...folded.map((d) => d.since ?? d.ts)),
+    since: Math.min(...folded.map((d) => d.since)),
     ...(evidenceMs > 0 ? { evidenceMs } : {}),
   };
   return [...kept, anyone].sort((a, b) => a.ts - b.ts);

@@ -183,15 +183,7 @@ export class Tracker {
     const { identity } = this.tuning;
     for (const d of ghost.swapDoubts) {
       if (d.with === owner.id) continue;
-      doubtIdentity(
-        owner,
-        identity.encounterCap,
-        owner.embedding,
-        d.ts,
-        d.with,
-        d.otherLook,
-        d.since ?? d.ts,
-      );
+      doubtIdentity(owner, identity.encounterCap, owner.embedding, d.ts, d.with, d.otherLook, d.since);
     }
     if (this.hasRival(owner, { x: ghost.lastSeenX, y: ghost.lastSeenY }, ts, this.tuning.ghostM))
       doubtIdentity(owner, identity.relinkCap, owner.embedding, ts);

@@ -93,7 +93,7 @@ export function toTrackMessage(t: Track): TrackMessage {
           identityDoubts: t.swapDoubts.map((d) => ({
             ts: d.ts,
             ...(d.with === undefined ? {} : { with: d.with }),
-            ...(d.with === undefined && d.since === undefined ? {} : { since: d.since ?? d.ts }),
+            since: d.since,
           })),
         }),
     lastSeenTs: t.lastSeenTs,
