@@ -5,12 +5,17 @@
 // precision, held by their owner); with --json the last line is
 // {"overall":{…}}. Options: --fps N, --drop R, --scenario file.json (repeatable), --no-gate (infer every frame:
 // the edge's motion gate off), --person-threshold / --hand-threshold (peaks kept; default the shipped
-// DETECTOR_THRESHOLDS); VISION_DETECTOR_PATH=file evaluates another detector.
+// DETECTOR_THRESHOLDS); VISION_DETECTOR_PATH=file evaluates another detector, VISION_ARM_OWNER_PATH=file another
+// arm-owner model (empty: none, the detector's own owner point).
 import { readdirSync } from 'node:fs';
+import { ArmOwnerModel } from '../edge/vision/arm-owner.ts';
 import { FramePipeline } from '../edge/vision/frame-pipeline.ts';
 import { MOTION_GATE_DEFAULTS, MotionGate } from '../edge/vision/motion-gate.ts';
 import { AppearanceEmbedder, HeatmapDetector } from '../edge/vision/onnx-models.ts';
 import {
+  ARM_CROP,
+  ARM_INPUT,
+  ARM_MODEL,
   DETECTOR_INPUT,
   DETECTOR_MODEL,
   DETECTOR_THRESHOLDS,
@@ -52,6 +57,8 @@ const detector = await HeatmapDetector.open(
   },
 );
 const embedder = await AppearanceEmbedder.open(EMBEDDER_MODEL, EMBED_CROP, tuning);
+const armPath = process.env.VISION_ARM_OWNER_PATH ?? ARM_MODEL;
+const arm = armPath === '' ? undefined : await ArmOwnerModel.open(armPath, ARM_INPUT, ARM_CROP, tuning);
 const started = performance.now();
 const scores: ScenarioScore[] = [];
 const frameCounts = { inferred: 0, skipped: 0 };
@@ -66,7 +73,7 @@ for (const file of scenarios) {
   );
   const pipeline = new FramePipeline(
     store.cameras,
-    { kind: 'heatmap', model: detector },
+    { kind: 'heatmap', model: detector, arm },
     embedder,
     DETECTOR_INPUT,
     store.shelves,
@@ -92,6 +99,7 @@ for (const file of scenarios) {
 }
 await detector.release();
 await embedder.release();
+await arm?.release();
 
 const sum = (f: (s: ScenarioScore) => number) => scores.reduce((a, s) => a + f(s), 0);
 const tp = sum((s) => s.detection.truePositives);

@@ -3,18 +3,24 @@
 // models/, measures both on freshly rendered frames and writes their model cards (models/*.md + *.json).
 // Options: --frames N (training frames, default 4000) --epochs N --val N (default 400)
 //          --skip-render (train on the frames already in var/) --skip-train (re-measure and rewrite cards)
-//          --skip-embedder (train the detector only, keep the shipped embedder)
+//          --skip-embedder / --skip-detector / --skip-arm (keep that shipped model, train the others)
+//          --arm-frames N (frames whose hands the arm-owner model learns from, default 40000) --arm-epochs N
 //          --extra <dir> (also train the detector on a dataset of the store's decisions, npm run dataset:export;
 //          fine-tuned from models/person-heatmap.pt when a previous build left it) --extra-repeat N
 //          --models <dir> (default models/) --data <dir> (default var/vision-train)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { writeCrop } from '../edge/vision/frame-prep.ts';
+import { ArmOwnerModel, patchOrigin } from '../edge/vision/arm-owner.ts';
+import { decodeToRgb, writeCrop } from '../edge/vision/frame-prep.ts';
 import { AppearanceEmbedder, HeatmapDetector } from '../edge/vision/onnx-models.ts';
-import { DETECTOR_INPUT, EMBED_CROP } from '../edge/vision/vision-defaults.ts';
+import { ARM_CROP, ARM_INPUT, DETECTOR_INPUT, EMBED_CROP } from '../edge/vision/vision-defaults.ts';
 import { type LabelledFrame, renderLabelledFrames } from '../evaluation/vision-eval/labelled-frames.ts';
-import { trainingSections, writeModelCards } from '../evaluation/vision-eval/model-cards.ts';
+import {
+  type ArmTraining,
+  trainingSections,
+  writeModelCards,
+} from '../evaluation/vision-eval/model-cards.ts';
 import { measureDetector, measureEmbedder } from '../evaluation/vision-eval/model-check.ts';
 import { Random } from '../shared/random.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
@@ -37,6 +43,8 @@ const extraDir = text('extra');
 const skipTrain = process.argv.includes('--skip-train');
 const skipRender = process.argv.includes('--skip-render');
 const skipEmbedder = process.argv.includes('--skip-embedder');
+const skipDetector = process.argv.includes('--skip-detector');
+const skipArm = process.argv.includes('--skip-arm');
 const store = loadStoreConfig(process.env.STORE_CONFIG ?? 'stores/sample-store.json');
 const cameras = new Map(store.cameras.map((c) => [c.id, c]));
 const trainIds = identityPool(400, new Random(101));
@@ -76,6 +84,40 @@ function writeEmbedderSet(frames: LabelledFrame[], random: Random): number {
   return crops.length;
 }
 
+/**
+ * The arm-owner model's patches: one per labelled hand, cut around it (jittered by about the detector's error
+ * in placing a hand) from the frame decoded at ARM_INPUT, with the owner's centre in patch pixels.
+ */
+async function writeArmSet(frames: LabelledFrame[], random: Random): Promise<number> {
+  const c = ARM_CROP;
+  const sx = ARM_INPUT.width / DETECTOR_INPUT.width;
+  const sy = ARM_INPUT.height / DETECTOR_INPUT.height;
+  const tmp = new Float32Array(3 * c * c);
+  const patches: Buffer[] = [];
+  const owners: Array<[number, number]> = [];
+  for (const f of frames) {
+    if (!f.people.some((p) => p.hand !== undefined)) continue;
+    const rgb = await decodeToRgb(f.jpeg, ARM_INPUT);
+    for (const p of f.people) {
+      if (p.hand === undefined) continue;
+      const jitter = () => Math.max(-6, Math.min(6, random.normal() * 2));
+      const cx = p.hand.cx * sx + jitter();
+      const cy = p.hand.cy * sy + jitter();
+      writeCrop(rgb, ARM_INPUT, cx, cy, c, tmp, 0);
+      const hwc = Buffer.alloc(3 * c * c);
+      for (let i = 0; i < c * c; i++) {
+        for (let ch = 0; ch < 3; ch++) hwc[i * 3 + ch] = Math.round((tmp[ch * c * c + i] ?? 0) * 255);
+      }
+      patches.push(hwc);
+      const o = patchOrigin(cx, cy, c);
+      owners.push([p.cx * sx - o.x, p.cy * sy - o.y]);
+    }
+  }
+  writeFileSync(`${DATA}/arm-train.u8`, Buffer.concat(patches));
+  writeFileSync(`${DATA}/arm-train.json`, JSON.stringify({ crop: c, frames: frames.length, owners }));
+  return patches.length;
+}
+
 function train(script: string, out: string, epochs: number, init?: string): void {
   say(`training ${out} with ${PYTHON} ${script}${init === undefined ? '' : ` from ${init}`}`);
   const run = spawnSync(PYTHON, [script, DATA, out, String(epochs), ...(init === undefined ? [] : [init])], {
@@ -113,23 +155,31 @@ if (extra !== undefined)
   );
 if (!skipTrain && !skipRender) {
   const n = arg('frames', 4000);
-  say(`rendering ${n} training frames`);
-  const trainFrames = await renderLabelledFrames(store, trainIds, n, 1, DETECTOR_INPUT, (d) =>
-    say(`  ${d}/${n} frames (${((performance.now() - started) / 1000).toFixed(0)} s)`),
+  // the arm-owner model learns from one patch per hand, and a frame has less than one hand on average: it
+  // takes the same stream of frames further (the detector's are its first n)
+  const armFrames = arg('arm-frames', 40_000);
+  const total = Math.max(n, armFrames);
+  say(`rendering ${total} training frames (${n} for the detector and embedder, ${armFrames} for the arm-owner)`);
+  const rendered = await renderLabelledFrames(store, trainIds, total, 1, DETECTOR_INPUT, (d) =>
+    say(`  ${d}/${total} frames (${((performance.now() - started) / 1000).toFixed(0)} s)`),
   );
+  const trainFrames = rendered.slice(0, n);
   writeDetectorSet('train', trainFrames);
   const crops = writeEmbedderSet(trainFrames, new Random(5));
-  say(`wrote ${trainFrames.length} frames and ${crops} person crops to ${DATA}`);
+  const arms = await writeArmSet(rendered.slice(0, armFrames), new Random(7));
+  say(`wrote ${trainFrames.length} frames, ${crops} person crops and ${arms} hand patches to ${DATA}`);
 }
 if (!skipTrain) {
-  train(
-    'training/train_detector.py',
-    `${MODELS}/person-heatmap.onnx`,
-    arg('epochs', 12),
-    fineTune ? checkpoint : undefined,
-  );
+  if (!skipDetector)
+    train(
+      'training/train_detector.py',
+      `${MODELS}/person-heatmap.onnx`,
+      arg('epochs', 12),
+      fineTune ? checkpoint : undefined,
+    );
   if (!skipEmbedder)
     train('training/train_embedder.py', `${MODELS}/appearance-embed.onnx`, arg('emb-epochs', 25));
+  if (!skipArm) train('training/train_arm_owner.py', `${MODELS}/arm-owner.onnx`, arg('arm-epochs', 16));
 }
 const valCount = arg('val', 400);
 say(`rendering ${valCount} fresh validation frames (unseen identities)`);
@@ -138,6 +188,27 @@ const tuning = { intraOpThreads: 2 };
 const detector = await HeatmapDetector.open(`${MODELS}/person-heatmap.onnx`, DETECTOR_INPUT, tuning);
 const embedder = await AppearanceEmbedder.open(`${MODELS}/appearance-embed.onnx`, EMBED_CROP, tuning);
 const det = await measureDetector(detector, valFrames, cameras);
+const armFile = `${MODELS}/arm-owner.onnx`;
+const armModel = existsSync(armFile)
+  ? await ArmOwnerModel.open(armFile, ARM_INPUT, ARM_CROP, tuning)
+  : undefined;
+const armDet =
+  armModel === undefined ? undefined : await measureDetector(detector, valFrames, cameras, armModel);
+await armModel?.release();
+// a model not retrained keeps the card's account of what it was trained on (a first card: the patches in DATA)
+const armCard = `${MODELS}/arm-owner.json`;
+const armSet = `${DATA}/arm-train.json`;
+const armTrainedOn: ArmTraining | undefined =
+  armModel === undefined
+    ? undefined
+    : (skipTrain || skipArm) && existsSync(armCard)
+      ? (JSON.parse(readFileSync(armCard, 'utf8')) as { trainedOn: ArmTraining }).trainedOn
+      : existsSync(armSet)
+        ? (() => {
+            const set = JSON.parse(readFileSync(armSet, 'utf8')) as { frames: number; owners: unknown[] };
+            return { patches: set.owners.length, frames: set.frames, epochs: arg('arm-epochs', 16) };
+          })()
+        : undefined;
 const emb = await measureEmbedder(embedder, valFrames, DETECTOR_INPUT);
 await detector.release();
 await embedder.release();
@@ -153,6 +224,15 @@ for (const [name, d] of [
       `wrong and sure ${d.association.wrongSureShare.toFixed(3)})`,
   );
 }
+if (armDet !== undefined)
+  for (const [name, a] of [
+    ['all', armDet.association],
+    ['crowded', armDet.crowded.association],
+  ] as const)
+    say(
+      `arm-owner (${name}): whose hand ${a.accuracy.toFixed(3)} of ${a.hands} (contested ${a.contestedShare.toFixed(3)}, ` +
+        `sure ${a.sureShare.toFixed(3)}, wrong and sure ${a.wrongSureShare.toFixed(3)})`,
+    );
 say(
   `embedder: rank-1 ${emb.rank1.toFixed(3)} over ${emb.crops} crops (cos same ${emb.sameCos.toFixed(2)}, other ${emb.otherCos.toFixed(2)})`,
 );
@@ -172,6 +252,9 @@ writeModelCards(
     cameras: store.cameras.length,
     ...(embedderTrainedOn === undefined ? {} : { embedderTrainedOn }),
     ...(extra === undefined ? {} : { extra }),
+    ...(armDet === undefined || armTrainedOn === undefined
+      ? {}
+      : { arm: { det: armDet, trainedOn: armTrainedOn } }),
   },
   MODELS,
 );

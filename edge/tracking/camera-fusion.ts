@@ -19,6 +19,8 @@ export interface FloorHand {
    * on fused hands.
    */
   owner?: { x: number; y: number };
+  /** How sure the model is of `owner` (0–1, the arm-owner model's; edge/vision/arm-owner.ts). */
+  ownerSure?: number;
 }
 
 export interface FloorDetection {
@@ -113,6 +115,7 @@ function sightingsOf(clusters: ReadonlyArray<{ members: readonly FloorDetection[
           y: h.y,
           ...(h.owner === undefined ? {} : { owner: h.owner }),
           ...(h.ownerConfidence === undefined ? {} : { ownerConfidence: h.ownerConfidence }),
+          ...(h.ownerSure === undefined ? {} : { ownerSure: h.ownerSure }),
           givenTo: [i],
         });
       }

@@ -16,6 +16,8 @@ export interface HandSighting extends FloorXY {
   camera: string;
   /** The detector's owner point on the floor (absent: a model without the owner output). */
   owner?: FloorXY;
+  /** How sure the model is of its owner point (the arm-owner model's; absent: as its margin says). */
+  ownerSure?: number;
   /** The camera's own owner confidence (absent without the owner output). */
   ownerConfidence?: number;
   /** The fused people this camera's owner rule gave the hand to (indices into the fused people). */

@@ -9,6 +9,7 @@
 import { imageToFloor } from '../../shared/camera-projection.ts';
 import type { Camera, Shelf } from '../../shared/store-config.ts';
 import type { FloorDetection, FloorHand } from '../tracking/camera-fusion.ts';
+import type { ArmOwnerModel } from './arm-owner.ts';
 import { insideFixture } from './fixture-mask.ts';
 import { decodeToRgb, type InputSize, writeCrop, writeNchw } from './frame-prep.ts';
 import { assignHands, HAND_OWNER_DEFAULTS, type HandOwnerSettings, type SeenHand } from './hand-owner.ts';
@@ -52,7 +53,8 @@ export interface FrameResult {
 const NOBODY: FramePeople = { people: [], hands: [] };
 
 export type Detector =
-  | { kind: 'heatmap'; model: HeatmapDetector }
+  /** arm: the arm-owner model, which gives each hand its owner point from a sharper look (arm-owner.ts). */
+  | { kind: 'heatmap'; model: HeatmapDetector; arm?: ArmOwnerModel | undefined }
   | { kind: 'yolo'; model: YoloDetector; people: YoloPeopleSettings };
 
 export class FramePipeline {
@@ -99,7 +101,7 @@ export class FramePipeline {
     for (const d of decoding) d.catch(() => {});
     const perFrame =
       this.detector.kind === 'heatmap'
-        ? await this.detectHeatmaps(this.detector.model, known, decoding)
+        ? await this.detectHeatmaps(this.detector.model, this.detector.arm, known, decoding)
         : await this.detectYolo(this.detector.model, this.detector.people, known, decoding);
     const rgbs = await Promise.all(decoding);
     const detections: FloorDetection[] = [];
@@ -125,6 +127,7 @@ export class FramePipeline {
         if (owners.confidence !== undefined) hand.ownerConfidence = owners.confidence;
         // the tracker's fusion lets every camera that saw this hand vote on its owner with it
         if (h.owner !== undefined) hand.owner = { x: h.owner.x, y: h.owner.y };
+        if (h.ownerSure !== undefined) hand.ownerSure = h.ownerSure;
         for (const i of owners.people) own[i]?.hands.push(hand);
       });
       people.forEach((p) => {
@@ -153,6 +156,7 @@ export class FramePipeline {
    */
   private async detectHeatmaps(
     model: HeatmapDetector,
+    arm: ArmOwnerModel | undefined,
     known: readonly CameraFrame[],
     decoding: ReadonlyArray<Promise<Buffer>>,
   ): Promise<FramePeople[]> {
@@ -168,6 +172,11 @@ export class FramePipeline {
       if (this.batch.length < batched.length * plane) this.batch = new Float32Array(batched.length * plane);
       for (const [k, i] of batched.entries()) writeNchw(rgbs[i] as Buffer, this.input, this.batch, k);
       const results = batched.length === 0 ? [] : await model.detect(this.batch, batched.length);
+      if (arm !== undefined)
+        await arm.ownHands(
+          batched.map((i, k) => ({ jpeg: (chunk[i] as CameraFrame).jpeg, hands: results[k]?.hands ?? [] })),
+          this.input,
+        );
       chunk.forEach((frame, i) => {
         const gated = blocks[i];
         if (gated === null) {
@@ -188,6 +197,7 @@ export class FramePipeline {
           hands: r.hands.map((h) => ({
             ...imageToFloor(camera, h.x * sx, h.y * sy),
             ...(h.owner === undefined ? {} : { owner: imageToFloor(camera, h.owner.x * sx, h.owner.y * sy) }),
+            ...(h.ownerSure === undefined ? {} : { ownerSure: h.ownerSure }),
           })),
           ...(gated === undefined ? {} : { inferred: gated }),
         });

@@ -11,6 +11,8 @@ export interface FloorXY {
 export interface SeenHand extends FloorXY {
   /** Where the detector says the hand's owner stands (floor metres); absent when the model has no owner output. */
   owner?: FloorXY;
+  /** 0–1: how sure the model is of the owner point (the arm-owner model's); absent: as sure as its margin. */
+  ownerSure?: number;
 }
 
 export interface HandOwners {
@@ -76,11 +78,11 @@ export function nearestToHand(
 
 /**
  * Owner rule: the people within reach of the hand nearest its owner point (anyone about as near shares it), with
- * how sure that is; undefined when the owner point lands on nobody of `people`.
+ * how sure that is (no surer than the model is of its owner point, `ownerSure`); undefined when the owner point lands on nobody of `people`.
  */
 export function ownerOf(
   people: readonly FloorXY[],
-  hand: FloorXY,
+  hand: FloorXY & { ownerSure?: number },
   owner: FloorXY,
   settings: HandOwnerSettings,
 ): Required<HandOwners> | undefined {
@@ -90,7 +92,7 @@ export function ownerOf(
   const second = byOwner[1]?.d ?? Number.POSITIVE_INFINITY;
   return {
     people: byOwner.filter((n) => n.d - best.d <= settings.ownerContestedM).map((n) => n.i),
-    confidence: Math.min(1, Math.max(0, (second - best.d) / settings.sureMarginM)),
+    confidence: Math.min(hand.ownerSure ?? 1, Math.max(0, (second - best.d) / settings.sureMarginM)),
   };
 }
 

@@ -41,6 +41,11 @@ export async function openSession(path: string, tuning: SessionTuning): Promise<
 export interface HandPeak extends Peak {
   /** Where the hand's owner's body centre is, model-input pixels (models with a `hand_owner` output). */
   owner?: { x: number; y: number };
+  /**
+   * 0–1: how sure the arm-owner model is of that owner point (arm-owner.ts; absent without it, when the
+   * detector's own owner point is used).
+   */
+  ownerSure?: number;
 }
 
 export interface FrameDetections {

@@ -1,11 +1,12 @@
 // Opens the vision models a config names (the shipped heatmap detector or a YOLO export, and the embedder)
 // and builds the frame pipeline over them: what the edge's in-process vision and every vision worker run.
 import type { StoreConfig } from '../../shared/store-config.ts';
+import { ArmOwnerModel } from './arm-owner.ts';
 import { type Detector, FramePipeline } from './frame-pipeline.ts';
 import type { MotionGate } from './motion-gate.ts';
 import { AppearanceEmbedder, HeatmapDetector } from './onnx-models.ts';
 import type { VisionConfig } from './vision-config.ts';
-import { DETECTOR_INPUT, EMBED_CROP } from './vision-defaults.ts';
+import { ARM_CROP, ARM_INPUT, DETECTOR_INPUT, EMBED_CROP } from './vision-defaults.ts';
 import { YoloDetector } from './yolo-detector.ts';
 import { YOLO_PEOPLE_DEFAULTS } from './yolo-people.ts';
 
@@ -42,8 +43,14 @@ export async function openFramePipeline(
       releases.push(() => model.release());
     } else {
       const model = await HeatmapDetector.open(config.detectorPath, DETECTOR_INPUT, tuning);
-      detector = { kind: 'heatmap', model };
       releases.push(() => model.release());
+      let arm: ArmOwnerModel | undefined;
+      if (config.armOwnerPath !== '') {
+        const opened = await ArmOwnerModel.open(config.armOwnerPath, ARM_INPUT, ARM_CROP, tuning);
+        arm = opened;
+        releases.push(() => opened.release());
+      }
+      detector = { kind: 'heatmap', model, arm };
     }
     let embedder: AppearanceEmbedder | undefined;
     if (config.embedderPath !== '') {

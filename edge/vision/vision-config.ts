@@ -4,7 +4,7 @@ import { type Static, Type } from 'typebox';
 import { compileValidator } from '../../shared/validator.ts';
 import { DETECTION_INTAKE_DEFAULTS } from './detection-intake.ts';
 import { MOTION_GATE_DEFAULTS } from './motion-gate.ts';
-import { DETECTOR_MODEL, EMBEDDER_MODEL } from './vision-defaults.ts';
+import { ARM_MODEL, DETECTOR_MODEL, EMBEDDER_MODEL } from './vision-defaults.ts';
 import { YOLO_FORMATS } from './yolo-decode.ts';
 
 export const VisionConfigSchema = Type.Object({
@@ -26,6 +26,11 @@ export const VisionConfigSchema = Type.Object({
   yoloFloorPoint: Type.Union([Type.Literal('box-centre'), Type.Literal('box-bottom')]),
   /** Empty: no appearance embedding (tracking on motion only). */
   embedderPath: Type.String(),
+  /**
+   * Heatmap detector only: the arm-owner model that looks again at each hand to tell whose it is
+   * (edge/vision/arm-owner.ts). Empty: the detector's own owner point.
+   */
+  armOwnerPath: Type.String(),
   intraOpThreads: Type.Integer({ minimum: 1, maximum: 64 }),
   /** Track messages per second at most. */
   publishHz: Type.Number({ exclusiveMinimum: 0, maximum: 60 }),
@@ -62,6 +67,7 @@ export const DEFAULT_VISION: VisionConfig = {
   yoloKeypoints: 17,
   yoloFloorPoint: 'box-centre',
   embedderPath: EMBEDDER_MODEL,
+  armOwnerPath: ARM_MODEL,
   intraOpThreads: 1,
   publishHz: 5,
   workers: 'in-process',
@@ -81,6 +87,7 @@ const validator = compileValidator(VisionConfigSchema);
  * (VISION_WORKER_THREADS=n threads; VISION_STALLED_AFTER_MS); VISION_DETECTOR=yolo with VISION_DETECTOR_PATH=…
  * and VISION_YOLO_FORMAT=… (required: yolo-v8, yolo-end2end or yolo-pose; VISION_YOLO_CLASSES,
  * VISION_YOLO_KEYPOINTS, VISION_YOLO_FLOOR_POINT) uses a YOLO export;
+ * VISION_ARM_OWNER_PATH= (empty) leaves whose hand to the detector's own owner point;
  * VISION_MOTION_GATE=off infers every frame, VISION_MOTION_GATE_LEVELS and VISION_MOTION_GATE_MAX_SKIP_MS tune it.
  */
 export function loadVisionConfig(env: NodeJS.ProcessEnv): VisionConfig | undefined {
@@ -100,6 +107,7 @@ export function loadVisionConfig(env: NodeJS.ProcessEnv): VisionConfig | undefin
     yoloKeypoints: Number(env.VISION_YOLO_KEYPOINTS ?? DEFAULT_VISION.yoloKeypoints),
     yoloFloorPoint: env.VISION_YOLO_FLOOR_POINT ?? DEFAULT_VISION.yoloFloorPoint,
     embedderPath: env.VISION_EMBEDDER_PATH ?? DEFAULT_VISION.embedderPath,
+    armOwnerPath: env.VISION_ARM_OWNER_PATH ?? DEFAULT_VISION.armOwnerPath,
     intraOpThreads: Number(env.VISION_THREADS ?? DEFAULT_VISION.intraOpThreads),
     publishHz: Number(env.VISION_PUBLISH_HZ ?? DEFAULT_VISION.publishHz),
     workers: env.VISION_WORKERS ?? DEFAULT_VISION.workers,

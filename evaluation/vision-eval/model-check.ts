@@ -1,6 +1,8 @@
 // Measures the vision models against rendered ground truth, the way their model cards state it: person and
 // hand detection recall/precision at 0.3 m on the floor, whose hand each found hand was given to (overall and
 // among people in a crowd), and re-identification rank-1 over a gallery.
+
+import type { ArmOwnerModel } from '../../edge/vision/arm-owner.ts';
 import { writeCrop, writeNchw } from '../../edge/vision/frame-prep.ts';
 import { assignHands, type SeenHand } from '../../edge/vision/hand-owner.ts';
 import type { AppearanceEmbedder, HeatmapDetector } from '../../edge/vision/onnx-models.ts';
@@ -130,6 +132,8 @@ export async function measureDetector(
   detector: HeatmapDetector,
   frames: readonly LabelledFrame[],
   cameras: ReadonlyMap<string, Camera>,
+  /** When given, every hand's owner point is the arm-owner model's, as the edge does with it loaded. */
+  arm?: ArmOwnerModel,
 ): Promise<DetectorScore> {
   const { width, height } = detector.input;
   const plane = 3 * width * height;
@@ -143,6 +147,12 @@ export async function measureDetector(
       writeNchw(f.rgb, detector.input, batch, i);
     });
     const results = await detector.detect(batch, chunk.length);
+    if (arm !== undefined) {
+      await arm.ownHands(
+        chunk.map((f, i) => ({ jpeg: f.jpeg, hands: results[i]?.hands ?? [] })),
+        detector.input,
+      );
+    }
     chunk.forEach((frame, i) => {
       const camera = cameras.get(frame.camera);
       const result = results[i];
@@ -156,6 +166,7 @@ export async function measureDetector(
         result.hands.map((h) => ({
           ...toFloor(h),
           ...(h.owner === undefined ? {} : { owner: toFloor(h.owner) }),
+          ...(h.ownerSure === undefined ? {} : { ownerSure: h.ownerSure }),
         })),
         all,
         crowd,

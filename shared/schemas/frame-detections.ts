@@ -18,6 +18,8 @@ const FloorHandSchema = Type.Object(
     owner: Type.Optional(
       Type.Object({ x: Type.Number(), y: Type.Number() }, { additionalProperties: false }),
     ),
+    /** How sure the arm-owner model is of `owner` (0–1); absent without that model. */
+    ownerSure: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
   },
   { additionalProperties: false },
 );

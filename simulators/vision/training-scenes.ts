@@ -2,8 +2,9 @@
 // frame too), many standing at lanes with an arm in the shelf, pairs shoulder to shoulder, drawn from a
 // pool of identities so the same person is seen again under other poses, places and light. A share of scenes
 // start with the hard cases of whose-hand-is-it (issue #13): two or three people shoulder to shoulder at one
-// shelf, reaching into their own lane, into a neighbour's (the arm across the neighbour's front) or crossing
-// arms, children beside adults, people so close they merge into one blob.
+// shelf, reaching into their own lane, into a neighbour's (the arm across the neighbour's front), past the
+// neighbour to the lane beyond, or crossing arms, children beside adults, people so close they merge into one
+// blob.
 import type { Random } from '../../shared/random.ts';
 import type { Shelf, StoreConfig } from '../../shared/store-config.ts';
 import { type Appearance, drawAppearance } from './appearance.ts';
@@ -23,6 +24,11 @@ const HARD_CASES = {
   neighbourLane: 0.35,
   /** In a group of two both reaching: each into the other's lane (crossed arms). */
   crossedArms: 0.25,
+  /**
+   * In a group of three: one at an end reaching past the middle one to the far one's place (the arm across
+   * the middle one's front, the hand up to a metre along the shelf from its owner).
+   */
+  reachPast: 0.3,
   /** A person drawn as a child (shoulders 0.6–0.8 of an adult's). */
   child: 0.15,
   /** Two people merged: centres 0.28–0.38 m apart. */
@@ -145,6 +151,13 @@ function shelfGroup(shelf: Shelf, random: Random): Placed[] {
   if (size === 2 && random.next() < HARD_CASES.crossedArms) {
     targets[0] = (us[1] ?? 0) + (random.next() - 0.5) * 0.15;
     targets[1] = (us[0] ?? 0) + (random.next() - 0.5) * 0.15;
+  }
+  if (size === 3 && random.next() < HARD_CASES.reachPast) {
+    const end = random.next() < 0.5 ? 0 : 2;
+    const own = us[end] ?? 0;
+    const far = (us[2 - end] ?? 0) + (random.next() - 0.5) * 0.2;
+    // an arm's reach: no more than a metre along the shelf
+    targets[end] = own + Math.max(-1, Math.min(1, far - own));
   }
   return us.map((own, i) => {
     const p = front(own + (random.next() - 0.5) * 0.08, stand + (random.next() - 0.5) * 0.1);

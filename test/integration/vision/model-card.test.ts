@@ -1,8 +1,12 @@
 // The shipped models still do what their model cards say, on frames rendered fresh (not the build's).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ArmOwnerModel } from '../../../edge/vision/arm-owner.ts';
 import { AppearanceEmbedder, HeatmapDetector } from '../../../edge/vision/onnx-models.ts';
 import {
+  ARM_CROP,
+  ARM_INPUT,
+  ARM_MODEL,
   DETECTOR_INPUT,
   DETECTOR_MODEL,
   EMBED_CROP,
@@ -19,6 +23,7 @@ const card = (name: string) =>
     bytes: number;
     measured: { frames: number };
     minimum: Record<string, number>;
+    maximum?: Record<string, number>;
   };
 const store = loadStoreConfig('stores/sample-store.json');
 let frames: LabelledFrame[] = [];
@@ -57,6 +62,21 @@ describe('shipped vision models meet their model cards', () => {
     expect(score.crowded.association.hands).toBeGreaterThan(40);
     expect(score.association.accuracy).toBeGreaterThanOrEqual(minimum.association ?? 1);
     expect(score.crowded.association.accuracy).toBeGreaterThanOrEqual(minimum.crowdedAssociation ?? 1);
+  });
+
+  it("arm-owner: whose hand each of the detector's hands is, and how seldom it is surely wrong", async () => {
+    const { minimum, maximum, bytes } = card('arm-owner');
+    expect(readFileSync(ARM_MODEL).length).toBe(bytes);
+    detector ??= await HeatmapDetector.open(DETECTOR_MODEL, DETECTOR_INPUT, tuning);
+    const arm = await ArmOwnerModel.open(ARM_MODEL, ARM_INPUT, ARM_CROP, tuning);
+    const cameras = new Map(store.cameras.map((c) => [c.id, c]));
+    const score = await measureDetector(detector, frames, cameras, arm);
+    await arm.release();
+    expect(score.association.hands).toBeGreaterThan(100);
+    expect(score.crowded.association.hands).toBeGreaterThan(40);
+    expect(score.association.accuracy).toBeGreaterThanOrEqual(minimum.association ?? 1);
+    expect(score.crowded.association.accuracy).toBeGreaterThanOrEqual(minimum.crowdedAssociation ?? 1);
+    expect(score.association.wrongSureShare).toBeLessThanOrEqual(maximum?.handWrongSureShare ?? 0);
   });
 
   it('appearance-embed: rank-1 re-identification among 20 unseen appearances', async () => {

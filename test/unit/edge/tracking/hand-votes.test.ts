@@ -20,6 +20,20 @@ describe('voteHands: whose hand, from every camera that saw it', () => {
     expect(b).toEqual([]);
   });
 
+  it('a view the arm-owner model is unsure of weighs only as much as it is sure (ownerSure)', () => {
+    // C1 sure it is Ann's, C2 places the owner on Bob but is barely sure: Ann, less than sure
+    const [a, b] = voteHands(
+      [ann, bob],
+      [
+        sighting('C1', { x: 2.2, y: 3 }),
+        { ...sighting('C2', { x: 2.7, y: 3 }, { x: 2.72, y: 2.4 }), ownerSure: 0.2 },
+      ],
+    );
+    expect(a).toHaveLength(1);
+    expect(a?.[0]?.ownerConfidence).toBeCloseTo((1 - 0.2) / 2, 6);
+    expect(b).toEqual([]);
+  });
+
   it('two cameras agreeing: one hand, theirs, sure; its place is the views’ mean', () => {
     const [a, b] = voteHands(
       [ann, bob],

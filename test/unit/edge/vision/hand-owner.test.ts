@@ -17,6 +17,14 @@ describe('assignHands with the owner output', () => {
     expect(owners?.confidence).toBe(1);
   });
 
+  it("is no surer than the model is of its owner point (the arm-owner model's ownerSure)", () => {
+    const hand = { ...annHandInBobsLane, owner: { x: 4.03, y: 4.28 } };
+    const [unsure] = assignHands([ann, bob], [{ ...hand, ownerSure: 0.4 }]);
+    expect(unsure).toEqual({ people: [0], confidence: 0.4 });
+    const [sure] = assignHands([ann, bob], [{ ...hand, ownerSure: 1 }]);
+    expect(sure?.confidence).toBe(1);
+  });
+
   it('gives crossed arms each to its own body', () => {
     const annHand = { x: 4.45, y: 3.9, owner: { x: 3.98, y: 4.31 } };
     const bobHand = { x: 4.05, y: 3.9, owner: { x: 4.52, y: 4.3 } };
