@@ -138,10 +138,11 @@ function byCameras(ctx: Context): Attribution {
   // people on no session: a shopper whose track lost its binding, or someone who came in without a scan
   const unbound = measured.candidates.find((c) => c.sessionId === null);
   const unaccounted = present.filter((id) => !elsewhere(ctx, evidenceOf(ctx, id)));
-  const ownedHandSeen = ownedHandInLane(ctx);
+  const timed = handsSeenAtChange(ctx);
+  const ownedHandSeen = ownedHandInLane(ctx, timed);
   const handsTell = measured.laneSeen && !measured.candidates.some((c) => reachingAcross(c, settings));
   const scoreOf = (c: CandidateEvidence | undefined) =>
-    score(c, measured.laneSeen, { ownedHandSeen, handsTell }, settings);
+    score(c, measured.laneSeen, { ownedHandSeen, handsTell, timed }, settings);
   const scored: Scored[] = present.map((sessionId) => {
     const c = evidenceOf(ctx, sessionId);
     return { sessionId, c, score: scoreOf(c) };
@@ -177,7 +178,7 @@ function byCameras(ctx: Context): Attribution {
  * A hand the detector surely tied to its owner, squarely in the lane, with the lane in sight — and nobody else
  * reaching across toward the lane (then the hand in it may be theirs, given to whoever stands in front).
  */
-function ownedHandInLane(ctx: Context): boolean {
+function ownedHandInLane(ctx: Context, timed: boolean): boolean {
   const { measured, settings } = ctx;
   // squarely in the lane: within the setting, and clear of the lane's edge to the next one by a margin
   // to the millimetre, as distances are measured: 0.25 − 0.08 is 0.16999… in floating point, and a hand
@@ -188,13 +189,35 @@ function ownedHandInLane(ctx: Context): boolean {
       (measured.laneHalfWidthM ?? Number.POSITIVE_INFINITY) - settings.laneEdgeMarginM,
     ),
   );
-  const owned = (c: CandidateEvidence) =>
-    c.handM !== null && c.handM <= inLaneM && (c.handOwner ?? 0) >= settings.ownedHandMin;
+  const owned = (c: CandidateEvidence) => {
+    const now = handOf(c, timed);
+    return now.handM !== null && now.handM <= inLaneM && (now.handOwner ?? 0) >= settings.ownedHandMin;
+  };
   return (
     measured.laneSeen &&
     measured.candidates.some(owned) &&
     !measured.candidates.some((c) => !owned(c) && reachingAcross(c, settings))
   );
+}
+
+/**
+ * Whether hands are judged by where they were while the weight changed: when someone's hand was seen near
+ * the lane then (within `maxHandM`). When the cameras saw no hand there during the change (a frame gap, a
+ * shelf lip in the way), the whole window's hands are the evidence there is. An older edge's evidence has no
+ * `atChange`.
+ */
+function handsSeenAtChange(ctx: Context): boolean {
+  return ctx.measured.candidates.some(
+    (c) => c.atChange?.handM != null && c.atChange.handM <= ctx.settings.maxHandM,
+  );
+}
+
+/** The candidate's nearest hand (and its owner confidence): while the weight changed, or over the window. */
+function handOf(
+  c: CandidateEvidence,
+  timed: boolean,
+): { handM: number | null; handOwner?: number | undefined } {
+  return timed && c.atChange !== undefined ? c.atChange : { handM: c.handM, handOwner: c.handOwner };
 }
 
 /** A hand near the lane from a body farther along the shelf than an arm straight ahead would put it. */
@@ -257,6 +280,8 @@ function ruleOf(base: BaseRule, modifier: RuleModifier | undefined): string {
 interface HandSigns {
   ownedHandSeen: boolean;
   handsTell: boolean;
+  /** Hands are judged by where they were while the weight changed (`handsSeenAtChange`). */
+  timed: boolean;
 }
 
 /** Unnormalised likelihood that this candidate did it. */
@@ -268,11 +293,13 @@ function score(
 ): number {
   if (c === undefined || (c.handM === null && c.bodyM === null))
     return laneSeen ? s.unseenWeight.laneSeen : s.unseenWeight.laneUnseen;
-  const hand = c.handM === null ? 0 : Math.exp(-0.5 * (c.handM / s.handSigmaM) ** 2);
+  // a hand counts where it was while the weight changed: one in the lane only before or after did not lift it
+  const handNowM = handOf(c, signs.timed).handM;
+  const hand = handNowM === null ? 0 : Math.exp(-0.5 * (handNowM / s.handSigmaM) ** 2);
   const bodyOff = c.bodyM === null ? Number.POSITIVE_INFINITY : Math.max(0, c.bodyM - s.bodyNearM);
   // their hand seen only away from the lane, or in the lane in front of them (a lane or more off)
   const handAway =
-    c.handM === null || c.handM > s.otherHandAwayM || (c.handM >= s.ownLaneHandM && !reachingAcross(c, s));
+    handNowM === null || handNowM > s.otherHandAwayM || (handNowM >= s.ownLaneHandM && !reachingAcross(c, s));
   // busy elsewhere: the cameras saw where their arm was, and it was not in this lane (a lane in sight, where
   // an arm reaching into it would have been seen too)
   const busyElsewhere = signs.handsTell && c.handM !== null && c.handM > s.otherHandAwayM;

@@ -120,6 +120,13 @@ export interface FusionSettings {
   /** Track history looked at before the event's first sample and after its last (ms). */
   lookBehindMs: number;
   lookAheadMs: number;
+  /**
+   * Hands are also measured over the weight change alone — the event's first to last sample — widened by
+   * this much either side (ms: a frame and a half at 10 fps; cameras and shelves stamp their samples with one
+   * clock): a hand lifting an item is in the lane while its weight changes, so a hand that left the lane
+   * before the change began, or came after it ended, did not make it.
+   */
+  changeSlackMs: number;
   /** Longest a shelf event waits for the tracks to catch up (edge clock, ms). */
   maxWaitMs: number;
   /** Tracks older than this (edge clock, ms) mean the cameras stopped: decide without waiting for them. */
@@ -185,6 +192,7 @@ export const DEFAULT_FUSION: FusionSettings = {
   },
   lookBehindMs: 700,
   lookAheadMs: 400,
+  changeSlackMs: 150,
   maxWaitMs: 1500,
   staleTracksMs: 3000,
   flushEveryMs: 50,

@@ -293,6 +293,10 @@ export class FusionStage {
               detected.endTs + settings.lookAheadMs,
             ),
             laneCameras: new Set(detected.lanes.flatMap((l) => [...(this.laneCameras.get(l) ?? [])])),
+            change: {
+              fromTs: detected.startTs - settings.changeSlackMs,
+              toTs: detected.endTs + settings.changeSlackMs,
+            },
           },
           settings.reach,
         )

@@ -17,6 +17,8 @@ export interface EvidenceQuery {
   snapshots: readonly TrackSnapshot[];
   /** Cameras that see the lane's aisle. */
   laneCameras: ReadonlySet<string>;
+  /** While the weight changed (with the caller's slack): hands then are measured again, as `atChange`. */
+  change?: { fromTs: number; toTs: number };
 }
 
 export function gatherEvidence(
@@ -30,6 +32,7 @@ export function gatherEvidence(
     let e = found.get(key);
     if (e === undefined) {
       e = { sessionId, handM: null, bodyM: null, identity: 1 };
+      if (query.change !== undefined) e.atChange = { handM: null };
       found.set(key, e);
     }
     return e;
@@ -67,8 +70,9 @@ export function gatherEvidence(
       if (bodyM <= settings.trackedNearM && !(e.tracks ?? []).includes(track.id))
         e.tracks = [...(e.tracks ?? []), track.id];
       if (Number.isFinite(bodyM) && (e.bodyM === null || bodyM < e.bodyM)) e.bodyM = round3(bodyM);
-      if (handM !== null && (e.handM === null || handM < e.handM)) e.handM = round3(handM);
-      if (handOwner !== undefined) e.handOwner = Math.max(e.handOwner ?? 0, round3(handOwner));
+      closer(e, handM, handOwner);
+      const during = query.change !== undefined && within(snapshot.ts, query.change);
+      if (e.atChange !== undefined && during) closer(e.atChange, handM, handOwner);
       const identity = identityOf(track);
       const seen = identities.get(session ?? '') ?? { any: 1, reached: new Set(), stood: new Set() };
       seen.any = Math.min(seen.any, identity);
@@ -96,6 +100,18 @@ export function gatherEvidence(
   }
   return { laneSeen, candidates: [...found.values()] };
 }
+
+/** Keeps the nearer hand and the surer owner confidence of a hand in the lane. */
+function closer(
+  into: { handM: number | null; handOwner?: number },
+  handM: number | null,
+  handOwner: number | undefined,
+): void {
+  if (handM !== null && (into.handM === null || handM < into.handM)) into.handM = round3(handM);
+  if (handOwner !== undefined) into.handOwner = Math.max(into.handOwner ?? 0, round3(handOwner));
+}
+
+const within = (ts: number, span: { fromTs: number; toTs: number }) => ts >= span.fromTs && ts <= span.toTs;
 
 function identityOf(track: object): number {
   const value = 'identityConfidence' in track ? track.identityConfidence : undefined;

@@ -27,6 +27,19 @@ export const CandidateEvidenceSchema = Type.Object(
     handTrack: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     /** The one track of these people that stood within 1 m of the lane (absent: none, or several). */
     bodyTrack: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /**
+     * The same hands measured only while the weight changed (the event's first to last sample, a quarter second
+     * either side): whoever lifted the item had a hand in the lane then. Absent from older edges' evidence.
+     */
+    atChange: Type.Optional(
+      Type.Object(
+        {
+          handM: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+          handOwner: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     /** Tracks of these people that came within 1.5 m of the lane, so a doubt can be settled later (exit). */
     tracks: Type.Optional(Type.Array(Type.String(), { maxItems: 20 })),
   },

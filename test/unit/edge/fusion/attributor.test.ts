@@ -167,6 +167,36 @@ describe('attributeEvent', () => {
     });
   });
 
+  it('judges hands by where they were while the weight changed, when a hand was seen near the lane then', () => {
+    const timed = (sessionId: string, handM: number, bodyM: number, atChange: number | null) => ({
+      ...c(sessionId, handM, bodyM),
+      handOwner: 1,
+      atChange: atChange === null ? { handM: null } : { handM: atChange, handOwner: 1 },
+    });
+    // alice's hand left the lane before the weight began to change (her own pick a second earlier); bob's
+    // was in it during the change
+    const a = attributeEvent(
+      ['alice', 'bob'],
+      seen(true, timed('alice', 0.06, 0.45, null), timed('bob', 0.07, 0.5, 0.07)),
+    );
+    expect(a).toMatchObject({ sessionId: 'bob', attribution: 'vision' });
+    expect(a.confidence).toBeGreaterThan(0.9);
+    // both in the lane during the change: the close call it always was
+    expect(
+      attributeEvent(
+        ['alice', 'bob'],
+        seen(true, timed('alice', 0.06, 0.45, 0.06), timed('bob', 0.07, 0.5, 0.07)),
+      ).evidence.rule,
+    ).toBe('close-call');
+    // no hand seen near the lane during the change (a frame gap): the whole window's hands decide, as before
+    expect(
+      attributeEvent(
+        ['alice', 'bob'],
+        seen(true, timed('alice', 0.06, 0.45, null), timed('bob', 0.07, 0.5, 0.9)),
+      ).evidence.rule,
+    ).toBe('close-call');
+  });
+
   it('refuses when nobody was near the lane', () => {
     const a = attributeEvent(['alice', 'bob'], seen(true, c('alice', null, 4), c('bob', null, 7)));
     expect(a).toMatchObject({ sessionId: null, evidence: { rule: 'nobody-at-lane' } });

@@ -33,6 +33,39 @@ const atOneMoment = (sessions: string[], tracks: TrackMessage[]) =>
   });
 
 describe('gatherEvidence', () => {
+  it('measures hands again over the weight change alone (atChange)', () => {
+    // alice's hand was in the lane before the change began; bob's during it
+    const at = (ts: number, tracks: TrackMessage[]) => ({
+      ts,
+      cameras: ['CAM1'],
+      tracks: tracks.map((t) => ({ ...t, lastSeenTs: ts })),
+    });
+    const alice = (hands: TrackMessage['hands']) => track('T1', 'alice', 5, 3.1, { hands });
+    const bob = (hands: TrackMessage['hands']) => track('T2', 'bob', 5.4, 3.1, { hands });
+    const query = {
+      sessions: ['alice', 'bob'],
+      targets: [target],
+      laneCameras: new Set(['CAM1']),
+      snapshots: [
+        at(1000, [alice([{ x: 5.02, y: 3.6, ownerConfidence: 1 }]), bob([])]),
+        at(1500, [alice([]), bob([{ x: 5.1, y: 3.6, ownerConfidence: 0.9 }])]),
+        at(1800, [alice([]), bob([{ x: 5.04, y: 3.6, ownerConfidence: 0.8 }])]),
+      ],
+    };
+    const seen = gatherEvidence({ ...query, change: { fromTs: 1400, toTs: 2000 } });
+    expect(seen.candidates).toEqual([
+      expect.objectContaining({ sessionId: 'alice', handM: 0.02, handOwner: 1, atChange: { handM: null } }),
+      expect.objectContaining({
+        sessionId: 'bob',
+        handM: 0.04,
+        handOwner: 0.9,
+        atChange: { handM: 0.04, handOwner: 0.9 },
+      }),
+    ]);
+    // without a change span (an older caller) there is no atChange
+    expect(gatherEvidence(query).candidates.every((c) => c.atChange === undefined)).toBe(true);
+  });
+
   it('carries the identity of whoever reached in, not of a companion in doubt elsewhere', () => {
     const family = (companion: TrackMessage) =>
       atOneMoment(['fam'], [track('T1', 'fam', 5, 3.1, { hands: [{ x: 5.02, y: 3.6 }] }), companion])
