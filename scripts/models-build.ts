@@ -159,7 +159,9 @@ if (!skipTrain && !skipRender) {
   // takes the same stream of frames further (the detector's are its first n)
   const armFrames = arg('arm-frames', 40_000);
   const total = Math.max(n, armFrames);
-  say(`rendering ${total} training frames (${n} for the detector and embedder, ${armFrames} for the arm-owner)`);
+  say(
+    `rendering ${total} training frames (${n} for the detector and embedder, ${armFrames} for the arm-owner)`,
+  );
   const rendered = await renderLabelledFrames(store, trainIds, total, 1, DETECTOR_INPUT, (d) =>
     say(`  ${d}/${total} frames (${((performance.now() - started) / 1000).toFixed(0)} s)`),
   );
@@ -241,6 +243,17 @@ const embedderTrainedOn =
   skipTrain || skipEmbedder
     ? trainingSections(readFileSync(`${MODELS}/appearance-embed.md`, 'utf8'))
     : undefined;
+// …and so does a detector: its card's training text and what its JSON says it was trained on
+const detectorKept = skipTrain || skipDetector;
+const detectorTrainedOn = detectorKept
+  ? trainingSections(readFileSync(`${MODELS}/person-heatmap.md`, 'utf8'))
+  : undefined;
+const detectorTrainedJson = detectorKept
+  ? ((JSON.parse(readFileSync(`${MODELS}/person-heatmap.json`, 'utf8')) as { trainedOn?: object })
+      .trainedOn ?? {
+      note: 'not recorded by the build that trained it: see the card text',
+    })
+  : undefined;
 writeModelCards(
   {
     det,
@@ -251,6 +264,8 @@ writeModelCards(
     trainIdentities: trainIds.length,
     cameras: store.cameras.length,
     ...(embedderTrainedOn === undefined ? {} : { embedderTrainedOn }),
+    ...(detectorTrainedOn === undefined ? {} : { detectorTrainedOn }),
+    ...(detectorTrainedJson === undefined ? {} : { detectorTrainedJson }),
     ...(extra === undefined ? {} : { extra }),
     ...(armDet === undefined || armTrainedOn === undefined
       ? {}

@@ -26,6 +26,9 @@ export interface CardInputs {
    * its card); undefined: it was trained on the same frames as the detector.
    */
   embedderTrainedOn?: string;
+  /** The same for a detector not retrained: its card's training text, and its JSON's `trainedOn`. */
+  detectorTrainedOn?: string;
+  detectorTrainedJson?: object;
   /** The store's own decisions the detector was also trained on (`models:build -- --extra <dir>`). */
   extra?: ExtraTrainingData;
   /** The detector measured again with the arm-owner model giving every hand its owner point. */
@@ -93,7 +96,10 @@ export function writeModelCards(c: CardInputs, dir = 'models'): void {
   writeFileSync(`${dir}/person-heatmap.json`, `${JSON.stringify(detectorJson(c, det), null, 2)}\n`);
   writeFileSync(`${dir}/appearance-embed.json`, `${JSON.stringify(embedderJson(c, emb), null, 2)}\n`);
   const common = trainingText(c);
-  writeFileSync(`${dir}/person-heatmap.md`, detectorCard(c, det, `${extraText(c.extra)}${common}`));
+  writeFileSync(
+    `${dir}/person-heatmap.md`,
+    detectorCard(c, det, c.detectorTrainedOn ?? `${extraText(c.extra)}${common}`),
+  );
   writeFileSync(`${dir}/appearance-embed.md`, embedderCard(c, emb, common));
   if (c.arm !== undefined) {
     const arm = fileFacts(`${dir}/arm-owner.onnx`);
@@ -152,7 +158,7 @@ function detectorJson(c: CardInputs, det: FileFacts) {
         unit: "input pixels from the cell's pixel (2j, 2i) to the hand's owner's body centre, read at hand peaks",
       },
     ],
-    trainedOn: {
+    trainedOn: c.detectorTrainedJson ?? {
       rendered: {
         frames: c.trainFrames,
         identities: c.trainIdentities,
@@ -307,7 +313,8 @@ appearances (clothing and hair from a shared palette, so some are alike; baskets
 lanes with an arm in the shelf, pairs shoulder to shoulder, people cut by the frame border, lighting drift and
 dim spells, sensor noise, blur and JPEG at quality 75. Hard cases drawn on purpose: 40 % of frames start with
 two or three people side by side at one shelf (0.33–0.6 m apart), each reaching into their own lane or (35 %)
-a neighbour's, the arm across the neighbour's front, or two crossing arms into each other's lanes; children
+a neighbour's, the arm across the neighbour's front, or two crossing arms into each other's lanes, and (30 % of
+groups of three) one at an end reaching past the middle one to the far one's place, up to a metre along; children
 (shoulders 0.6–0.8 of an adult's, 15 % of people) beside adults; pairs merged into one blob (0.28–0.38 m
 apart). People are drawn in random order, so an arm lies over or under a neighbour. A hand is labelled when
 the arm is out (reach ≥ 0.6) and the hand is inside the picture, with its owner. Frames go through the edge's
