@@ -44,7 +44,8 @@ const skipTrain = process.argv.includes('--skip-train');
 const skipRender = process.argv.includes('--skip-render');
 const skipEmbedder = process.argv.includes('--skip-embedder');
 const skipDetector = process.argv.includes('--skip-detector');
-const skipArm = process.argv.includes('--skip-arm');
+// a store's decisions label person boxes only: nothing for the arm-owner model, which is kept
+const skipArm = process.argv.includes('--skip-arm') || extraDir !== undefined;
 const store = loadStoreConfig(process.env.STORE_CONFIG ?? 'stores/sample-store.json');
 const cameras = new Map(store.cameras.map((c) => [c.id, c]));
 const trainIds = identityPool(400, new Random(101));
@@ -157,10 +158,10 @@ if (!skipTrain && !skipRender) {
   const n = arg('frames', 4000);
   // the arm-owner model learns from one patch per hand, and a frame has less than one hand on average: it
   // takes the same stream of frames further (the detector's are its first n)
-  const armFrames = arg('arm-frames', 40_000);
+  const armFrames = skipArm ? 0 : arg('arm-frames', 40_000);
   const total = Math.max(n, armFrames);
   say(
-    `rendering ${total} training frames (${n} for the detector and embedder, ${armFrames} for the arm-owner)`,
+    `rendering ${total} training frames (${n} for the detector and embedder${skipArm ? '' : `, ${armFrames} for the arm-owner`})`,
   );
   const rendered = await renderLabelledFrames(store, trainIds, total, 1, DETECTOR_INPUT, (d) =>
     say(`  ${d}/${total} frames (${((performance.now() - started) / 1000).toFixed(0)} s)`),
@@ -168,7 +169,7 @@ if (!skipTrain && !skipRender) {
   const trainFrames = rendered.slice(0, n);
   writeDetectorSet('train', trainFrames);
   const crops = writeEmbedderSet(trainFrames, new Random(5));
-  const arms = await writeArmSet(rendered.slice(0, armFrames), new Random(7));
+  const arms = skipArm ? 0 : await writeArmSet(rendered.slice(0, armFrames), new Random(7));
   say(`wrote ${trainFrames.length} frames, ${crops} person crops and ${arms} hand patches to ${DATA}`);
 }
 if (!skipTrain) {
