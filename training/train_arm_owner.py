@@ -12,20 +12,14 @@ import numpy as np
 import torch
 from torch import nn
 
+from layers import block
+
 torch.manual_seed(20261202)
 np.random.seed(20261202)
 torch.set_num_threads(int(__import__("os").environ.get("TRAIN_THREADS", "1")))
 
 STRIDE = 2
 SIGMA_CELLS = 1.0
-
-
-def block(cin, cout, stride=1, dilation=1):
-    return nn.Sequential(
-        nn.Conv2d(cin, cout, 3, stride=stride, padding=dilation, dilation=dilation, bias=False),
-        nn.BatchNorm2d(cout),
-        nn.ReLU(inplace=True),
-    )
 
 
 class ArmOwnerNet(nn.Module):

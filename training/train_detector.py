@@ -15,6 +15,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from layers import block
+
 torch.manual_seed(20261125)
 np.random.seed(20261125)
 # one thread: on the shared 2-core machine two OpenMP threads spin against each other (measured 0.36 s a
@@ -28,14 +30,6 @@ OWNER_RADIUS_CELLS = 2.0
 # the net predicts offsets in units of OWNER_SCALE input pixels (keeps its raw outputs near ±1)
 OWNER_SCALE = 8.0
 OWNER_WEIGHT = 1.0
-
-
-def block(cin, cout, stride=1, dilation=1):
-    return nn.Sequential(
-        nn.Conv2d(cin, cout, 3, stride=stride, padding=dilation, dilation=dilation, bias=False),
-        nn.BatchNorm2d(cout),
-        nn.ReLU(inplace=True),
-    )
 
 
 class PersonHeatmapNet(nn.Module):

@@ -47,6 +47,8 @@ export function gatherEvidence(
   for (const snapshot of query.snapshots) {
     if (!laneSeen && snapshot.cameras.some((c) => query.laneCameras.has(c))) laneSeen = true;
     const people = snapshot.tracks.filter((t) => t.phantom !== true && t.state !== 'tentative');
+    // every candidate has `atChange` exactly when the query has a change span
+    const duringChange = query.change !== undefined && within(snapshot.ts, query.change);
     for (const track of snapshot.tracks) {
       if (track.state === 'tentative') continue;
       if (snapshot.ts - track.lastSeenTs > settings.seenWithinMs) continue;
@@ -71,8 +73,7 @@ export function gatherEvidence(
         e.tracks = [...(e.tracks ?? []), track.id];
       if (Number.isFinite(bodyM) && (e.bodyM === null || bodyM < e.bodyM)) e.bodyM = round3(bodyM);
       closer(e, handM, handOwner);
-      const during = query.change !== undefined && within(snapshot.ts, query.change);
-      if (e.atChange !== undefined && during) closer(e.atChange, handM, handOwner);
+      if (duringChange && e.atChange !== undefined) closer(e.atChange, handM, handOwner);
       const identity = identityOf(track);
       const seen = identities.get(session ?? '') ?? { any: 1, reached: new Set(), stood: new Set() };
       seen.any = Math.min(seen.any, identity);
