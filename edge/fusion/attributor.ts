@@ -175,28 +175,44 @@ function byCameras(ctx: Context): Attribution {
 }
 
 /**
- * A hand the detector surely tied to its owner, squarely in the lane, with the lane in sight — and nobody else
- * reaching across toward the lane (then the hand in it may be theirs, given to whoever stands in front).
+ * A hand the detector surely tied to its owner in the lane, with the lane in sight — and nobody else reaching
+ * across toward the lane (then the hand in it may be theirs, given to whoever stands in front). Squarely in the
+ * lane (`ownedHandInLaneM`) it says who reached in whatever other hands were near; nearer the lane's edge, where
+ * a neighbour's arm reaching across lands, only while nobody else's hand was in the lane (every other hand seen
+ * then at least `ownLaneHandM` off): then there is no other arm it could be.
  */
 function ownedHandInLane(ctx: Context, timed: boolean): boolean {
   const { measured, settings } = ctx;
   // squarely in the lane: within the setting, and clear of the lane's edge to the next one by a margin
   // to the millimetre, as distances are measured: 0.25 − 0.08 is 0.16999… in floating point, and a hand
   // measured at 0.17 m is within 0.17 m
-  const inLaneM = round3(
+  const squarelyM = round3(
     Math.min(
       settings.ownedHandInLaneM,
       (measured.laneHalfWidthM ?? Number.POSITIVE_INFINITY) - settings.laneEdgeMarginM,
     ),
   );
-  const owned = (c: CandidateEvidence) => {
+  const ownedWithin = (c: CandidateEvidence, limitM: number) => {
     const now = handOf(c, timed);
-    return now.handM !== null && now.handM <= inLaneM && (now.handOwner ?? 0) >= settings.ownedHandMin;
+    return now.handM !== null && now.handM <= limitM && (now.handOwner ?? 0) >= settings.ownedHandMin;
   };
+  const squarely = measured.candidates.filter((c) => ownedWithin(c, squarelyM));
+  const inLane =
+    measured.laneHalfWidthM === undefined
+      ? squarely
+      : measured.candidates.filter((c) => ownedWithin(c, round3(measured.laneHalfWidthM as number)));
+  const [only] = inLane;
+  const aloneInLane =
+    inLane.length === 1 &&
+    measured.candidates.every((c) => {
+      const handM = handOf(c, timed).handM;
+      return c === only || handM === null || handM >= settings.ownLaneHandM;
+    });
+  const believed = squarely.length > 0 ? squarely : aloneInLane ? inLane : [];
   return (
     measured.laneSeen &&
-    measured.candidates.some(owned) &&
-    !measured.candidates.some((c) => !owned(c) && reachingAcross(c, settings))
+    believed.length > 0 &&
+    !measured.candidates.some((c) => !believed.includes(c) && reachingAcross(c, settings))
   );
 }
 

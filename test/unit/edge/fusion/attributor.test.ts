@@ -238,24 +238,52 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     expect(three(owned('mia', 0.12, 0.5, 1), false)).toBe('close-call');
   });
 
-  it("an owned hand off the lane's centre is believed only clear of its edge to the next lane", () => {
-    // a neighbour standing by whose hands were not seen (their arm may have been anywhere)
+  it("an owned hand off the lane's centre is believed only inside the lane", () => {
+    // a neighbour standing by whose hands were not seen reaching anywhere
     const at = (handM: number, laneHalfWidthM?: number) =>
       attributeEvent(['jay', 'hugo'], {
         ...seen(true, owned('jay', handM, 0.62, 1), c('hugo', null, 0.68)),
         ...(laneHalfWidthM === undefined ? {} : { laneHalfWidthM }),
       });
-    // 0.5 m lanes: 0.14 m off is still well inside
+    // 0.5 m lanes: 0.14 m off is well inside
     expect(at(0.14, 0.25)).toMatchObject({
       sessionId: 'jay',
       evidence: { rule: 'reach', laneHalfWidthM: 0.25 },
     });
-    // 0.4 m lanes: 0.14 m off is within the margin of the edge to the next lane: a close call
-    expect(at(0.14, 0.2).evidence.rule).toBe('close-call');
-    expect(at(0.1, 0.2).sessionId).toBe('jay');
-    // at the limit to the millimetre (0.25 − 0.08 m): within it
-    expect(at(0.17, 0.25).sessionId).toBe('jay');
-    expect(at(0.171, 0.25).evidence.rule).toBe('close-call');
+    // 0.4 m lanes: 0.14 m off is near the edge to the next lane, still in this one
+    expect(at(0.14, 0.2).sessionId).toBe('jay');
+    // past the edge: in the next lane
+    expect(at(0.21, 0.2).evidence.rule).toBe('close-call');
+    // evidence that does not say how wide the lane is: only squarely in it (`ownedHandInLaneM`)
+    expect(at(0.17).sessionId).toBe('jay');
+    expect(at(0.171).evidence.rule).toBe('close-call');
+  });
+
+  it("an owned hand near the lane's edge is believed when nobody else's hand was in the lane", () => {
+    // the neighbour's hands seen only a lane or more off, or not at all: no other arm the hand could be
+    const at = (handM: number, hugo: CandidateEvidence, laneHalfWidthM: number | null = 0.25) =>
+      attributeEvent(['jay', 'hugo'], {
+        ...seen(true, owned('jay', handM, 0.62, 1), hugo),
+        ...(laneHalfWidthM === null ? {} : { laneHalfWidthM }),
+      });
+    const a = at(0.22, c('hugo', null, 0.68));
+    expect(a).toMatchObject({ sessionId: 'jay', attribution: 'vision', evidence: { rule: 'reach' } });
+    expect(a.confidence).toBeGreaterThanOrEqual(0.9);
+    expect(at(0.22, c('hugo', 0.5, 0.68)).sessionId).toBe('jay');
+    // past the lane's half width the hand is not in it
+    expect(at(0.26, c('hugo', null, 0.68)).evidence.rule).toBe('close-call');
+    // another hand within a lane's width of it: that may be the arm that reached in
+    expect(at(0.22, c('hugo', 0.35, 0.68)).evidence.rule).toBe('close-call');
+    // an unsure owner, or evidence that does not say how wide the lane is: squarely only
+    expect(
+      attributeEvent(['jay', 'hugo'], {
+        ...seen(true, owned('jay', 0.22, 0.62, 0.5), c('hugo', null, 0.68)),
+        laneHalfWidthM: 0.25,
+      }).evidence.rule,
+    ).toBe('close-call');
+    expect(at(0.22, c('hugo', null, 0.68), null).evidence.rule).toBe('close-call');
+    // someone reaching across toward the lane: nobody's hand in it is believed
+    expect(at(0.22, c('hugo', 0.45, 1.1)).evidence.rule).toBe('close-call');
   });
 
   it('a neighbour reaching across toward the lane (hand half a metre off, body far along) still counts in full', () => {
