@@ -265,12 +265,21 @@ function decide(
   if (confidence < settings.minConfidence) return refuse(ctx, 'close-call', order);
   // two people taking from one lane at once look like one pick of two: each may have taken one — anyone
   // else standing at the lane, or with a hand near it; a step farther off, only while their hands were seen
-  // nowhere (they may have reached in unseen): hands the cameras saw only elsewhere did not take from it
+  // nowhere (they may have reached in unseen): hands the cameras saw only elsewhere did not take from it.
+  // Standing at the lane too, someone whose hands the cameras saw while the weight changed, only in another
+  // lane (the lane in sight, nobody reaching across), did not lift from this one then
+  const busyElsewhereAtChange = (o: CandidateEvidence) =>
+    measured.laneSeen &&
+    handsSeenAtChange(ctx) &&
+    o.atChange?.handM != null &&
+    o.atChange.handM > settings.otherHandAwayM &&
+    !measured.candidates.some((x) => reachingAcross(x, settings));
   const someoneElseAtLane = measured.candidates.some(
     (o) =>
       o !== c &&
       ((o.handM !== null && o.handM <= settings.alsoAtLaneHandM) ||
         (o.bodyM !== null &&
+          !busyElsewhereAtChange(o) &&
           (o.bodyM <= settings.bodyNearM || (o.bodyM <= settings.alsoAtLaneBodyM && o.handM === null)))),
   );
   if ((measured.units ?? 1) > 1 && someoneElseAtLane)

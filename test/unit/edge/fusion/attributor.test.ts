@@ -167,6 +167,32 @@ describe('attributeEvent', () => {
     });
   });
 
+  it('several units with a neighbour at the lane whose hands were seen only in another lane while it changed', () => {
+    const withBob = (bobAtChange: number | null, bobHandM: number, bobBodyM = 0.65) => ({
+      ...seen(
+        true,
+        { ...c('alice', 0.05, 0.6), handOwner: 1, atChange: { handM: 0.05, handOwner: 1 } },
+        { ...c('bob', bobHandM, bobBodyM), atChange: { handM: bobAtChange } },
+      ),
+      units: 2,
+    });
+    // bob stood beside the lane, but his arm was in the next lane but one the whole time the weight changed
+    expect(attributeEvent(['alice', 'bob'], withBob(0.75, 0.72))).toMatchObject({
+      sessionId: 'alice',
+      attribution: 'vision',
+    });
+    // his hand not seen during the change: he may have lifted one unseen
+    expect(attributeEvent(['alice', 'bob'], withBob(null, 0.72)).evidence.rule).toBe(
+      'several-units-several-people',
+    );
+    // his hand near the lane at some moment of the window: he may have taken one
+    expect(attributeEvent(['alice', 'bob'], withBob(0.75, 0.5)).sessionId).toBeNull();
+    // the lane out of sight: an arm in it would not have been seen
+    expect(
+      attributeEvent(['alice', 'bob'], { ...withBob(0.75, 0.72), laneSeen: false }).sessionId,
+    ).toBeNull();
+  });
+
   it('judges hands by where they were while the weight changed, when a hand was seen near the lane then', () => {
     const timed = (sessionId: string, handM: number, bodyM: number, atChange: number | null) => ({
       ...c(sessionId, handM, bodyM),
