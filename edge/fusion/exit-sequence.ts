@@ -29,12 +29,16 @@ export interface TrackExit {
   doubts?: ReadonlyArray<{ ts: number; with?: string; since?: number }>;
 }
 
-/** Tracks that left through a gate in these steps, with the time each was first reported exited. */
+/**
+ * Tracks that left through a gate in these steps, with the time each was first reported exited. A phantom (a
+ * second peak beside someone, no person of its own) walking out is nobody leaving: counted, it would be one
+ * leaver more than the scans let out and void every conclusion about them.
+ */
 export function trackExits(snapshots: readonly TrackSnapshot[]): TrackExit[] {
   const byId = new Map<string, TrackExit>();
   for (const s of snapshots)
     for (const t of s.tracks)
-      if (t.state === 'exited' && t.exitGate !== undefined && !byId.has(t.id))
+      if (t.state === 'exited' && t.exitGate !== undefined && t.phantom !== true && !byId.has(t.id))
         byId.set(t.id, {
           trackId: t.id,
           sessionId: t.sessionId,

@@ -51,6 +51,14 @@ describe('trackExits', () => {
     ]);
     expect(exits).toEqual([left('T1', 1100, 'a'), left('T2', 1200)]);
   });
+  it('does not count a phantom walking out as someone leaving', () => {
+    // a second peak beside someone, coasting out through the gate: one leaver more than the scans let out
+    // would void every conclusion about them
+    const phantom: TrackMessage = { ...track('T4', null, 5, 0.5, 'G-OUT'), phantom: true };
+    const exits = trackExits([step(1100, [track('T1', 'a', 5, 0.5, 'G-OUT'), phantom])]);
+    expect(exits).toEqual([left('T1', 1100, 'a')]);
+    expect(matchExits([scan('a', 0)], exits)).toEqual(new Map([['T1', 'a']]));
+  });
 });
 
 describe('matchExits', () => {
