@@ -178,8 +178,8 @@ function byCameras(ctx: Context): Attribution {
  * A hand the detector surely tied to its owner in the lane, with the lane in sight — and nobody else reaching
  * across toward the lane (then the hand in it may be theirs, given to whoever stands in front). Squarely in the
  * lane (`ownedHandInLaneM`) it says who reached in whatever other hands were near; nearer the lane's edge, where
- * a neighbour's arm reaching across lands, only while nobody else's hand was in the lane (every other hand seen
- * then at least `ownLaneHandM` off): then there is no other arm it could be.
+ * a neighbour's arm reaching across lands, only while nobody else's hand came into the lane (every other hand
+ * seen at least `ownLaneHandM` off): then there is no other arm it could be.
  */
 function ownedHandInLane(ctx: Context, timed: boolean): boolean {
   const { measured, settings } = ctx;
@@ -202,12 +202,12 @@ function ownedHandInLane(ctx: Context, timed: boolean): boolean {
       ? squarely
       : measured.candidates.filter((c) => ownedWithin(c, round3(measured.laneHalfWidthM as number)));
   const [only] = inLane;
+  // nobody else's hand in the lane, while the weight changed nor at any moment around it (a hand in the lane
+  // but missed by the frames of the change may be the one that lifted it)
+  const away = (handM: number | null) => handM === null || handM >= settings.ownLaneHandM;
   const aloneInLane =
     inLane.length === 1 &&
-    measured.candidates.every((c) => {
-      const handM = handOf(c, timed).handM;
-      return c === only || handM === null || handM >= settings.ownLaneHandM;
-    });
+    measured.candidates.every((c) => c === only || (away(c.handM) && away(handOf(c, timed).handM)));
   const believed = squarely.length > 0 ? squarely : aloneInLane ? inLane : [];
   return (
     measured.laneSeen &&

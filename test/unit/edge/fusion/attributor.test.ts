@@ -300,6 +300,13 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     expect(at(0.26, c('hugo', null, 0.68)).evidence.rule).toBe('close-call');
     // another hand within a lane's width of it: that may be the arm that reached in
     expect(at(0.22, c('hugo', 0.35, 0.68)).evidence.rule).toBe('close-call');
+    // ...also when it was in the lane only around the change, missed by the frames while the weight changed
+    const timedJay = { ...owned('jay', 0.22, 0.62, 1), atChange: { handM: 0.22, handOwner: 1 } };
+    const hugoBefore = { ...c('hugo', 0.08, 0.68), atChange: { handM: null } };
+    expect(
+      attributeEvent(['jay', 'hugo'], { ...seen(true, timedJay, hugoBefore), laneHalfWidthM: 0.25 }).evidence
+        .rule,
+    ).toBe('close-call');
     // an unsure owner, or evidence that does not say how wide the lane is: squarely only
     expect(
       attributeEvent(['jay', 'hugo'], {
