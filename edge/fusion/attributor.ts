@@ -197,10 +197,11 @@ function ownedHandInLane(ctx: Context, timed: boolean): boolean {
     return now.handM !== null && now.handM <= limitM && (now.handOwner ?? 0) >= settings.ownedHandMin;
   };
   const squarely = measured.candidates.filter((c) => ownedWithin(c, squarelyM));
+  const halfWidthM = measured.laneHalfWidthM;
   const inLane =
-    measured.laneHalfWidthM === undefined
+    halfWidthM === undefined
       ? squarely
-      : measured.candidates.filter((c) => ownedWithin(c, round3(measured.laneHalfWidthM as number)));
+      : measured.candidates.filter((c) => ownedWithin(c, round3(halfWidthM)));
   const [only] = inLane;
   // nobody else's hand in the lane, while the weight changed nor at any moment around it (a hand in the lane
   // but missed by the frames of the change may be the one that lifted it)
