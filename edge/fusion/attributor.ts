@@ -269,12 +269,12 @@ function decide(
   // nowhere (they may have reached in unseen): hands the cameras saw only elsewhere did not take from it.
   // Standing at the lane too, someone whose hands the cameras saw while the weight changed, only in another
   // lane (the lane in sight, nobody reaching across), did not lift from this one then
-  const busyElsewhereAtChange = (o: CandidateEvidence) =>
+  const handsTellAtChange =
     measured.laneSeen &&
     handsSeenAtChange(ctx) &&
-    o.atChange?.handM != null &&
-    o.atChange.handM > settings.otherHandAwayM &&
     !measured.candidates.some((x) => reachingAcross(x, settings));
+  const busyElsewhereAtChange = (o: CandidateEvidence) =>
+    handsTellAtChange && o.atChange?.handM != null && o.atChange.handM > settings.otherHandAwayM;
   const someoneElseAtLane = measured.candidates.some(
     (o) =>
       o !== c &&

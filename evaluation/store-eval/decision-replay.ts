@@ -5,7 +5,7 @@
 // the full eval; what later steps decided (the exit, settled identities, carts) is not replayed.
 import { type Static, Type } from 'typebox';
 import { type AttributionSettings, DEFAULT_ATTRIBUTION, redecide } from '../../edge/fusion/attributor.ts';
-import { DECIDING_RULES, parseRule } from '../../shared/attribution-rule.ts';
+import { baseRuleIs, DECIDING_RULES } from '../../shared/attribution-rule.ts';
 import { AttributionEvidenceSchema } from '../../shared/schemas/attribution-evidence.ts';
 import { compileValidator } from '../../shared/validator.ts';
 
@@ -108,8 +108,7 @@ function replayPick(
   // put-backs are decided by the carts first; the attributor's part of a pick is what it can replay
   if (d.kind !== 'pick' || d.evidence === null) return 'not-a-pick';
   const shopperOf = new Map(d.evidence.candidates.map((c, i) => [c.sessionId, d.candidates[i] ?? null]));
-  const base = d.rule === null ? undefined : parseRule(d.rule)?.base;
-  const billedByAttributor = base !== undefined && (DECIDING_RULES as readonly string[]).includes(base);
+  const billedByAttributor = d.rule !== null && baseRuleIs(d.rule, ...DECIDING_RULES);
   const before = billedByAttributor ? d.billedTo : null;
   const again = redecide(d.evidence, settings);
   const after = again.sessionId === null ? null : (shopperOf.get(again.sessionId) ?? again.sessionId);
