@@ -5,6 +5,7 @@
 // tracker had given it (none after a lost binding, another one after a swap). Anything the timing leaves
 // open stays open; a track no scan explains (someone who left without scanning, a false track) makes every
 // conclusion about the scans it could have followed void.
+import type { FloorPoint } from '../../shared/store-geometry.ts';
 import { DEFAULT_FUSION, type ExitMatchSettings } from './fusion-settings.ts';
 import type { TrackSnapshot } from './track-history.ts';
 
@@ -208,4 +209,35 @@ export function lastForeignDoubtTs(
     return last;
   };
   return foreignAfter(trackId, Number.NEGATIVE_INFINITY, new Set([trackId]));
+}
+
+/**
+ * True when nobody else can still walk out through `gate` before `untilTs`, so who walked out on the scans up to
+ * then is final: every person the cameras followed since `snapshots` began (oldest first; the last is now) and
+ * who has not walked out is farther from the gate than they could cover by then at `walkMps` — counting from
+ * where they were last seen, so a track unseen for a while, or dropped by the tracker, may have walked since.
+ * A phantom is nobody (trackExits does not count it).
+ */
+export function nobodyElseCanLeave(
+  snapshots: readonly TrackSnapshot[],
+  gate: FloorPoint,
+  untilTs: number,
+  settings: ExitMatchSettings = DEFAULT_FUSION.exit,
+): boolean {
+  const now = snapshots[snapshots.length - 1]?.ts;
+  if (now === undefined) return false;
+  const last = new Map<string, { x: number; y: number; lastSeenTs: number; gone: boolean }>();
+  for (const s of snapshots)
+    for (const t of s.tracks) {
+      if (t.phantom === true) continue;
+      const gone = t.state === 'exited' || last.get(t.id)?.gone === true;
+      last.set(t.id, { x: t.x, y: t.y, lastSeenTs: Math.min(t.lastSeenTs, s.ts), gone });
+    }
+  for (const t of last.values()) {
+    if (t.gone) continue;
+    const walkS = (untilTs - t.lastSeenTs) / 1000;
+    const toGateM = Math.hypot(t.x - gate.x, t.y - gate.y) - settings.gateReachM;
+    if (toGateM <= settings.walkMps * walkS) return false;
+  }
+  return true;
 }

@@ -114,6 +114,16 @@ export interface ExitMatchSettings {
   aloneM: number;
   /** Confidence a pick settled by the exit match is billed with (audited like a staff decision). */
   confidence: number;
+  /**
+   * Who walked out on a scan is final before the window ends once nobody still inside could reach the gate in
+   * time to walk out on it: nobody within `gateReachM` of the gate (the tracker reports a person gone as soon
+   * as they vanish within its exit radius, 2.6 m, so this must be at least that) nor closer than the rest of
+   * the window at `walkMps` (faster than anyone walks through a shop; an unseen track may have walked that
+   * fast since it was last seen). The receipt of a shopper whose doubtful pick the exit settles then need not
+   * wait out the whole window.
+   */
+  gateReachM: number;
+  walkMps: number;
 }
 
 export interface FusionSettings {
@@ -192,6 +202,8 @@ export const DEFAULT_FUSION: FusionSettings = {
     bodyAtLaneM: 1.0,
     aloneM: 1.5,
     confidence: 0.9,
+    gateReachM: 3,
+    walkMps: 2.5,
   },
   lookBehindMs: 700,
   lookAheadMs: 400,

@@ -16,7 +16,13 @@ import {
   returnedAfterReceipt,
   returnedByOnlyHolder,
 } from './cart-evidence.ts';
-import { type ExitScan, lastForeignDoubtTs, matchExits, trackExits } from './exit-sequence.ts';
+import {
+  type ExitScan,
+  lastForeignDoubtTs,
+  matchExits,
+  nobodyElseCanLeave,
+  trackExits,
+} from './exit-sequence.ts';
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
 import { gatherEvidence } from './reach-evidence.ts';
 import { TrackHistory, type TrackSnapshot } from './track-history.ts';
@@ -151,9 +157,15 @@ export class FusionStage {
     this.pendingExits.push({ ...scan, since: this.options.clock.now() });
   }
 
-  /** True while the exit of this session is still being watched. */
+  /**
+   * True while the exit of this session is still being watched for a doubtful pick it may settle: once none is
+   * left (decided since the scan — the shopper's identity settled on the way out), nothing is to wait for.
+   */
   isAwaitingExit(sessionId: string): boolean {
-    return this.pendingExits.some((p) => p.sessionId === sessionId);
+    return (
+      this.pendingExits.some((p) => p.sessionId === sessionId) &&
+      this.options.hasDoubtsWithEvidence?.(sessionId) === true
+    );
   }
 
   /** True when no event that began at or before `ts` is still waiting for the tracks. */
@@ -177,7 +189,8 @@ export class FusionStage {
       // everyone who could have left on this scan, and on the scans just after it that compete for them
       const until = this.matchingHorizon(exit);
       const seenAll = (this.history.latestTs ?? Number.NEGATIVE_INFINITY) >= until;
-      if (!force && tracksLive && !seenAll && now - exit.since < until - exit.ts + maxWait) continue;
+      const final = seenAll || this.nobodyElseCanLeave(exit, until);
+      if (!force && tracksLive && !final && now - exit.since < until - exit.ts + maxWait) continue;
       this.pendingExits.splice(i--, 1);
       for (const leaver of this.leaversOn(exit))
         this.options.exitMatched?.(exit.sessionId, leaver.trackId, leaver.foreignDoubtTs);
@@ -194,6 +207,19 @@ export class FusionStage {
     for (const s of this.exitScans)
       if (s.ts > exit.ts && s.ts <= exit.ts + windowMs - earliestMs) until = Math.max(until, s.ts + windowMs);
     return until;
+  }
+
+  /**
+   * Whether who walked out on this scan is already final: nobody still inside could reach its gate before the
+   * matching horizon (exit-sequence.ts › nobodyElseCanLeave), counting everyone followed since the earliest scan
+   * that competes with it.
+   */
+  private nobodyElseCanLeave(exit: ExitScan, until: number): boolean {
+    const gate = this.options.store.config.gates.find((g) => g.id === exit.gate);
+    if (gate === undefined) return false;
+    const since = exit.ts - 2 * this.settings.exit.windowMs;
+    const latest = this.history.latestTs ?? Number.NEGATIVE_INFINITY;
+    return nobodyElseCanLeave(this.history.between(since, latest), gate.position, until, this.settings.exit);
   }
 
   /**

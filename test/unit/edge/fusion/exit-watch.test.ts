@@ -1,0 +1,89 @@
+// Fusion's exit watch (#13): a shopper with doubtful picks scans out, and who walks out on that scan settles
+// them. The receipt waits for it — but only while there is something to settle, and only until nobody else
+// could still walk out on the scan: the whole window only when someone else is near the gate.
+import { describe, expect, it } from 'vitest';
+import { FusionStage } from '../../../../edge/fusion/fusion-stage.ts';
+import type { TrackMessage } from '../../../../shared/schemas/track.ts';
+import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
+import { SteppedTime } from '../../../../shared/timers.ts';
+
+const store = indexStore(loadStoreConfig('stores/sample-store.json'));
+const foundGate = store.config.gates.find((g) => g.kind === 'exit');
+if (foundGate === undefined) throw new Error('the sample store has an exit gate');
+const exitGate = foundGate;
+const gate = exitGate.position;
+
+const person = (id: string, sessionId: string, x: number, y: number, ts: number): TrackMessage => ({
+  id,
+  sessionId,
+  state: 'confirmed',
+  x,
+  y,
+  vx: 0,
+  vy: 0,
+  hands: [],
+  confidence: 0.9,
+  lastSeenTs: ts,
+});
+const gone = (t: TrackMessage): TrackMessage => ({ ...t, state: 'exited', exitGate: exitGate.id });
+
+/** Ada scans out at 10 s and walks out at 12 s; `other` is where someone else stands meanwhile. */
+function watch(other: { x: number; y: number }) {
+  const time = new SteppedTime(10_000);
+  const matched: Array<{ sessionId: string; trackId: string; atTs: number }> = [];
+  let doubts = true;
+  const fusion = new FusionStage({
+    store,
+    clock: time,
+    timers: time,
+    sessions: () => [],
+    holds: () => new Map(),
+    decided: () => {},
+    hasDoubtsWithEvidence: () => doubts,
+    exitMatched: (sessionId, trackId) => matched.push({ sessionId, trackId, atTs: time.now() }),
+  });
+  const step = (ts: number, tracks: TrackMessage[]) => {
+    time.advanceTo(ts);
+    fusion.observe({ ts, tracks, cameras: ['CAM1'] });
+  };
+  const ada = (ts: number) => person('T1', 'ada', gate.x, gate.y + 1, ts);
+  const bo = (ts: number) => person('T2', 'bo', other.x, other.y, ts);
+  step(10_000, [ada(10_000), bo(10_000)]);
+  fusion.sessionExited('ada', exitGate.id, 10_000);
+  for (let ts = 10_100; ts < 12_000; ts += 100) step(ts, [ada(ts), bo(ts)]);
+  step(12_000, [gone(ada(11_200)), bo(12_000)]);
+  return {
+    fusion,
+    matched,
+    step,
+    bo,
+    settleDoubts: () => {
+      doubts = false;
+    },
+  };
+}
+
+describe('the exit watch', () => {
+  it('settles who walked out as soon as nobody else could still leave on the scan', () => {
+    // bo is 15 m into the shop: 2.5 s left of the 4.5 s window is not enough to reach the gate
+    const { fusion, matched } = watch({ x: gate.x + 10, y: gate.y + 12 });
+    expect(matched).toEqual([{ sessionId: 'ada', trackId: 'T1', atTs: 12_000 }]);
+    expect(fusion.isAwaitingExit('ada')).toBe(false);
+  });
+
+  it('waits out the window while someone else stands by the gate', () => {
+    const { fusion, matched, step, bo } = watch({ x: gate.x + 1, y: gate.y + 1.5 });
+    expect(matched).toEqual([]);
+    expect(fusion.isAwaitingExit('ada')).toBe(true);
+    for (let ts = 12_100; ts <= 14_500; ts += 100) step(ts, [bo(ts)]);
+    expect(matched).toEqual([{ sessionId: 'ada', trackId: 'T1', atTs: 14_500 }]);
+  });
+
+  it('stops holding the receipt once no doubtful pick is left for the exit to settle', () => {
+    const { fusion, matched, settleDoubts } = watch({ x: gate.x + 1, y: gate.y + 1.5 });
+    expect(fusion.isAwaitingExit('ada')).toBe(true);
+    settleDoubts();
+    expect(fusion.isAwaitingExit('ada')).toBe(false);
+    expect(matched).toEqual([]);
+  });
+});
