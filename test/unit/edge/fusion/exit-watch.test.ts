@@ -2,7 +2,9 @@
 // them. The receipt waits for it — but only while there is something to settle, and only until nobody else
 // could still walk out on the scan: the whole window only when someone else is near the gate.
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_FUSION } from '../../../../edge/fusion/fusion-settings.ts';
 import { FusionStage } from '../../../../edge/fusion/fusion-stage.ts';
+import { DEFAULT_GATE_TUNING } from '../../../../edge/tracking/gate-binder.ts';
 import type { TrackMessage } from '../../../../shared/schemas/track.ts';
 import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
 import { SteppedTime } from '../../../../shared/timers.ts';
@@ -64,6 +66,11 @@ function watch(other: { x: number; y: number }) {
 }
 
 describe('the exit watch', () => {
+  it('counts as near the gate everyone the tracker could report gone through it', () => {
+    // the tracker ends a track that vanishes within its exit radius: anyone that close may be gone any moment
+    expect(DEFAULT_FUSION.exit.gateReachM).toBeGreaterThanOrEqual(DEFAULT_GATE_TUNING.exitRadiusM);
+  });
+
   it('settles who walked out as soon as nobody else could still leave on the scan', () => {
     // bo is 15 m into the shop: 2.5 s left of the 4.5 s window is not enough to reach the gate
     const { fusion, matched } = watch({ x: gate.x + 10, y: gate.y + 12 });
