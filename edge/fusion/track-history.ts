@@ -28,12 +28,7 @@ export class TrackHistory {
 
   /** Capture time of the newest step, or undefined before the first. */
   get latestTs(): number | undefined {
-    return this.latest?.ts;
-  }
-
-  /** The newest step, or undefined before the first. */
-  get latest(): TrackSnapshot | undefined {
-    return this.snapshots[this.snapshots.length - 1];
+    return this.snapshots[this.snapshots.length - 1]?.ts;
   }
 
   /** Steps with t0 ≤ ts ≤ t1, oldest first. */
