@@ -23,6 +23,7 @@ import { ManualClock } from '../../../shared/clock.ts';
 import type { ShelfEvent } from '../../../shared/schemas/shelf-event.ts';
 import { indexStore, loadStoreConfig } from '../../../shared/store-config.ts';
 import { waitFor } from '../../support/services.ts';
+import { trackMessage } from '../../support/track-message.ts';
 import {
   asShopper,
   BACKENDS,
@@ -275,18 +276,10 @@ describe('granted disputes become training data on the edge', () => {
           ts,
           droppedFrames: 0,
           tracks: [
-            {
-              id: 'track-auto',
-              sessionId: AUTO_SESSION,
-              state: 'confirmed',
-              x: lane.position.x,
-              y: lane.position.y + 0.5,
-              vx: 0,
-              vy: 0,
-              hands: [],
+            trackMessage('track-auto', AUTO_SESSION, lane.position.x, lane.position.y + 0.5, {
               confidence: 0.9,
               lastSeenTs: ts,
-            },
+            }),
           ],
         });
         for (const camera of cameras) recorder.frameArrived(camera, ts, jpeg);

@@ -14,21 +14,12 @@ import type { TrackMessage } from '../../../../shared/schemas/track.ts';
 import type { VisitUpload } from '../../../../shared/schemas/visit.ts';
 import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
 import { SteppedTime } from '../../../../shared/timers.ts';
+import { trackMessage } from '../../../support/track-message.ts';
 
 const store = indexStore(loadStoreConfig('stores/sample-store.json'));
 
-const track = (id: string, sessionId: string, x: number, y: number): TrackMessage => ({
-  id,
-  sessionId,
-  state: 'confirmed',
-  x,
-  y,
-  vx: 0,
-  vy: 0,
-  hands: [],
-  confidence: 1,
-  lastSeenTs: 0,
-});
+const track = (id: string, sessionId: string, x: number, y: number): TrackMessage =>
+  trackMessage(id, sessionId, x, y);
 
 function playTwoVisits() {
   const time = new SteppedTime(0);

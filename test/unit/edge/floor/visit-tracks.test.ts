@@ -2,24 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { openEdgeDatabase } from '../../../../edge/db/edge-database.ts';
 import { VisitTracks } from '../../../../edge/floor/visit-tracks.ts';
 import type { TrackMessage } from '../../../../shared/schemas/track.ts';
+import { trackMessage } from '../../../support/track-message.ts';
 
 const track = (
   id: string,
   sessionId: string | null,
   x: number,
   state: TrackMessage['state'] = 'confirmed',
-): TrackMessage => ({
-  id,
-  sessionId,
-  state,
-  x,
-  y: 1,
-  vx: 0,
-  vy: 0,
-  hands: [],
-  confidence: 1,
-  lastSeenTs: 0,
-});
+): TrackMessage => trackMessage(id, sessionId, x, 1, { state });
 
 describe('VisitTracks', () => {
   it('stores session-bound tracks at most 4 times a second per track, and prunes by time', () => {

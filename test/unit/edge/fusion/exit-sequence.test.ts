@@ -9,26 +9,13 @@ import {
 } from '../../../../edge/fusion/exit-sequence.ts';
 import type { TrackSnapshot } from '../../../../edge/fusion/track-history.ts';
 import type { TrackMessage } from '../../../../shared/schemas/track.ts';
+import { trackMessage } from '../../../support/track-message.ts';
 
-const track = (
-  id: string,
-  sessionId: string | null,
-  x: number,
-  y: number,
-  exitGate?: string,
-): TrackMessage => ({
-  id,
-  sessionId,
-  state: exitGate === undefined ? 'confirmed' : 'exited',
-  x,
-  y,
-  vx: 0,
-  vy: 0,
-  hands: [],
-  confidence: 0.9,
-  lastSeenTs: 0,
-  ...(exitGate === undefined ? {} : { exitGate }),
-});
+const track = (id: string, sessionId: string | null, x: number, y: number, exitGate?: string): TrackMessage =>
+  trackMessage(id, sessionId, x, y, {
+    confidence: 0.9,
+    ...(exitGate === undefined ? {} : { state: 'exited', exitGate }),
+  });
 const step = (ts: number, tracks: TrackMessage[]): TrackSnapshot => ({ ts, tracks, cameras: ['CAM1'] });
 const scan = (sessionId: string, ts: number, party = 1, gate = 'G-OUT'): ExitScan => ({
   sessionId,

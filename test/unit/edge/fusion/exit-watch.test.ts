@@ -8,6 +8,7 @@ import { DEFAULT_GATE_TUNING } from '../../../../edge/tracking/gate-binder.ts';
 import type { TrackMessage } from '../../../../shared/schemas/track.ts';
 import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
 import { SteppedTime } from '../../../../shared/timers.ts';
+import { trackMessage } from '../../../support/track-message.ts';
 
 const store = indexStore(loadStoreConfig('stores/sample-store.json'));
 const foundGate = store.config.gates.find((g) => g.kind === 'exit');
@@ -15,18 +16,8 @@ if (foundGate === undefined) throw new Error('the sample store has an exit gate'
 const exitGate = foundGate;
 const gate = exitGate.position;
 
-const person = (id: string, sessionId: string, x: number, y: number, ts: number): TrackMessage => ({
-  id,
-  sessionId,
-  state: 'confirmed',
-  x,
-  y,
-  vx: 0,
-  vy: 0,
-  hands: [],
-  confidence: 0.9,
-  lastSeenTs: ts,
-});
+const person = (id: string, sessionId: string, x: number, y: number, ts: number): TrackMessage =>
+  trackMessage(id, sessionId, x, y, { confidence: 0.9, lastSeenTs: ts });
 const gone = (t: TrackMessage): TrackMessage => ({ ...t, state: 'exited', exitGate: exitGate.id });
 
 /** Ada scans out at 10 s and walks out at 12 s; `other` is where someone else stands meanwhile. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gatherEvidence } from '../../../../edge/fusion/reach-evidence.ts';
 import type { TrackMessage } from '../../../../shared/schemas/track.ts';
+import { trackMessage } from '../../../support/track-message.ts';
 
 const track = (
   id: string,
@@ -8,20 +9,7 @@ const track = (
   x: number,
   y: number,
   over: Partial<TrackMessage> = {},
-) => ({
-  id,
-  sessionId,
-  state: 'confirmed' as const,
-  x,
-  y,
-  vx: 0,
-  vy: 0,
-  hands: [],
-  confidence: 1,
-  lastSeenTs: 1000,
-  identityConfidence: 1,
-  ...over,
-});
+): TrackMessage => trackMessage(id, sessionId, x, y, { lastSeenTs: 1000, identityConfidence: 1, ...over });
 const target = { x: 5, y: 3.6 };
 /** The evidence from one tracker step at 1000 ms, the lane seen by CAM1. */
 const atOneMoment = (sessions: string[], tracks: TrackMessage[]) =>
