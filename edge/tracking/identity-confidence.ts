@@ -52,27 +52,6 @@ export interface IdentityTuning {
    * half weight makes 3 s of decisive crowded looks settle a doubt, twice the uncrowded 1.5 s.
    */
   crowdedEvidenceShare: number;
-  /**
-   * Two people walking past each other settle their encounter by how they moved (`settlePassingDoubts`): they
-   * came together at least this fast (m/s, the speed of one relative to the other)...
-   */
-  passSpeedMps: number;
-  /** ...were close for no longer than this (ms): a brief meeting, not a stop side by side... */
-  passMaxMs: number;
-  /**
-   * ...and, from this long after their last close moment (ms: the walk after is measured, not guessed) until
-   * `passJudgeMs` after it (later, other walks have taken over: the pass is no longer what the tracks show)...
-   */
-  passSettleMs: number;
-  passJudgeMs: number;
-  /**
-   * ...each is this far past the other along the way they came together (m), still moving apart that way at
-   * no less than `passPartMps`. Had the tracks swapped people, both would say the two turned back at once.
-   */
-  passClearM: number;
-  passPartMps: number;
-  /** Each of the two walks at least this fast (m/s) before and after. */
-  passWalkMps: number;
 }
 
 export const DEFAULT_IDENTITY: IdentityTuning = {
@@ -92,13 +71,6 @@ export const DEFAULT_IDENTITY: IdentityTuning = {
   maxEvidenceStepMs: 250,
   settleDoubtMs: 1500,
   crowdedEvidenceShare: 0.5,
-  passSpeedMps: 0.8,
-  passMaxMs: 3000,
-  passSettleMs: 600,
-  passJudgeMs: 2000,
-  passClearM: 0.6,
-  passPartMps: 0.3,
-  passWalkMps: 0.4,
 };
 
 /**
@@ -164,25 +136,6 @@ export interface SwapDoubt {
    * so a newer doubt starts its own count and leaves the older ones theirs.
    */
   evidenceMs?: number;
-  /** How the two moved as the encounter began: what `settlePassingDoubts` weighs the walk after against. */
-  approach?: Approach;
-  /** An uncrowded look since was more like the other one than like the person before: motion settles nothing. */
-  lookedLikeOther?: boolean;
-}
-
-/** Where a person was and how they moved (m, m/s on the floor). */
-export interface Kinematics {
-  x: number;
-  y: number;
-  vx: number;
-  vy: number;
-}
-
-/** The two people of an encounter as it began, and how sure the track was of its person just before. */
-export interface Approach {
-  self: Kinematics;
-  other: Kinematics;
-  confidenceBefore: number;
 }
 
 /**
@@ -275,9 +228,6 @@ export function doubtPerson(
             : otherLook === undefined
               ? {}
               : { otherLook: Float32Array.from(otherLook) }),
-          // the same encounter going on: it began as it began, and what the looks said stands
-          ...(earlier?.approach === undefined ? {} : { approach: earlier.approach }),
-          ...(earlier?.lookedLikeOther === true ? { lookedLikeOther: true } : {}),
         };
   const rest = id.swapDoubts.filter((d) => d !== earlier);
   id.swapDoubts = boundDoubts([...rest, doubt]);
@@ -369,7 +319,6 @@ export function settleSwapDoubts(
   const reference = id.doubtReference;
   if (reference === undefined || embedding === undefined) return [];
   const crowded = neighbours.length > 0;
-  if (!crowded) noteLooksLikeOther(id, reference, embedding);
   // a look like the person before, and unlike everyone they may have been swapped with
   const alikeAt = crowded ? tuning.contradictCosine : tuning.recoverCosine;
   const alikeOther = id.swapDoubts.some(
@@ -389,11 +338,4 @@ export function settleSwapDoubts(
   id.swapDoubts = id.swapDoubts.filter((d) => !settled.includes(d));
   if (id.swapDoubts.length === 0) id.doubtReference = undefined;
   return settled.map(({ evidenceMs: _, ...d }) => d);
-}
-
-/** An uncrowded look more like the other one of an encounter than like the person before it. */
-function noteLooksLikeOther(id: Identity, reference: Float32Array, embedding: Float32Array): void {
-  const own = cosine(reference, embedding);
-  for (const d of id.swapDoubts)
-    if (d.otherLook !== undefined && cosine(d.otherLook, embedding) > own) d.lookedLikeOther = true;
 }

@@ -21,7 +21,7 @@ import {
   observeIdentity,
   settleSwapDoubts,
 } from './identity-confidence.ts';
-import { doubtCloseEncounters, doubtGateBinding, settlePassingDoubts } from './identity-doubts.ts';
+import { doubtCloseEncounters, doubtGateBinding } from './identity-doubts.ts';
 import { DEFAULT_MOTION, initAxis, predictAxis, updateAxis } from './motion-model.ts';
 import { DEFAULT_TRACKER, type Track, type TrackerTuning } from './track.ts';
 
@@ -94,7 +94,6 @@ export class Tracker {
     });
     this.reclaimGhosts(unseen, ts);
     doubtCloseEncounters(this.tracks.values(), unseen, this.tuning.identity, ts);
-    settlePassingDoubts(this.tracks, ts, this.tuning.identity);
     return this.prune(ts);
   }
   /** A camera was calibrated again: its floor outline from now on. */
