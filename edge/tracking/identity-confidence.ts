@@ -294,6 +294,8 @@ export function observeIdentity(
   const similarity = cosine(reference, embedding);
   const before = id.identityConfidence;
   if (similarity >= tuning.recoverCosine) {
+    // as like someone it may have been swapped with: says nothing of which of the two the track follows
+    if (alikeSwapPartner(id, embedding, tuning.recoverCosine)) return 0;
     id.identityConfidence = Math.min(id.identityCeiling, before + step);
     // doubt resolved: the next one compares with what is learned by then
     if (id.identityConfidence >= id.identityCeiling) id.identityReference = undefined;
@@ -320,9 +322,10 @@ export function settleSwapDoubts(
   if (reference === undefined || embedding === undefined) return [];
   const crowded = neighbours.length > 0;
   // a look like the person before, and unlike everyone they may have been swapped with
-  const alikeAt = crowded ? tuning.contradictCosine : tuning.recoverCosine;
-  const alikeOther = id.swapDoubts.some(
-    (d) => d.otherLook !== undefined && cosine(d.otherLook, embedding) >= alikeAt,
+  const alikeOther = alikeSwapPartner(
+    id,
+    embedding,
+    crowded ? tuning.contradictCosine : tuning.recoverCosine,
   );
   if (crowded) {
     if (alikeOther || !decisiveCrowdedLook(reference, embedding, neighbours, tuning)) return [];
@@ -338,4 +341,12 @@ export function settleSwapDoubts(
   id.swapDoubts = id.swapDoubts.filter((d) => !settled.includes(d));
   if (id.swapDoubts.length === 0) id.doubtReference = undefined;
   return settled.map(({ evidenceMs: _, ...d }) => d);
+}
+
+/**
+ * Whether a look is at least `alikeAt` like the look of someone the track may have been swapped with (an open
+ * encounter's other one): then it cannot tell which of the two the track follows now.
+ */
+function alikeSwapPartner(id: Identity, embedding: Float32Array, alikeAt: number): boolean {
+  return id.swapDoubts.some((d) => d.otherLook !== undefined && cosine(d.otherLook, embedding) >= alikeAt);
 }

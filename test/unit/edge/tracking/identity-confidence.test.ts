@@ -378,6 +378,24 @@ describe('identity evidence', () => {
     expect(clearestLook(undefined, [red])).toBeUndefined();
   });
 
+  it('gains nothing from a look as like someone it may have been swapped with (it cannot tell which of the two it follows)', () => {
+    const id: Identity = { ...CERTAIN_IDENTITY };
+    // an encounter with someone dressed almost alike (cosine 0.995 to the person)
+    const alike = emb(1, 0.1);
+    doubtIdentity(id, 0.5, red, 1000, 'T2', alike);
+    expect(observeIdentity(id, red, [], 100)).toBe(0);
+    expect(observeIdentity(id, red, [blue], 100)).toBe(0);
+    // a look unlike the person still counts against
+    expect(observeIdentity(id, blue, [], 100)).toBeLessThan(0);
+    // someone of another look: the person's looks count again
+    const other: Identity = { ...CERTAIN_IDENTITY };
+    doubtIdentity(other, 0.5, red, 1000, 'T3', blue);
+    expect(observeIdentity(other, red, [], 100)).toBeCloseTo(0.1 / 6, 9);
+    // once the encounter is settled, so do this one's
+    forgetSwapDoubt(id, 'T2', 1000);
+    expect(observeIdentity(id, red, [], 100)).toBeCloseTo(0.1 / 6, 9);
+  });
+
   it('cannot recover without a learned look (no embedder)', () => {
     const id: Identity = { ...CERTAIN_IDENTITY };
     doubtIdentity(id, 0.5, undefined, 1000);
