@@ -9,15 +9,15 @@ import type { ScenarioRun } from '../../../evaluation/store-eval/evaluate-scenar
 import { runInFreshStore } from '../../../evaluation/store-eval/run-in-fresh-store.ts';
 import { scenarioResult } from '../../../evaluation/store-eval/scenario-result.ts';
 import { loadScenario } from '../../../simulators/scenario/scenario-loader.ts';
+import { withCameraFps } from '../../support/camera-rate.ts';
 import { realMosquitto } from '../../support/services.ts';
 
-const file = loadScenario('scenarios/suite/05-two-shoppers-crossing-hands.json');
+const file = withCameraFps(loadScenario('scenarios/suite/05-two-shoppers-crossing-hands.json'), 5);
 // the crossing pick and the exits only, at 5 fps: the same mechanism at a third of the cost
 const loaded = {
   ...file,
   scenario: {
     ...file.scenario,
-    cameras: { fps: 5, dropRate: file.scenario.cameras?.dropRate ?? 0.02 },
     shoppers: file.scenario.shoppers.map((s) => ({
       ...s,
       script: s.script

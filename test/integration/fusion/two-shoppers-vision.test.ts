@@ -15,17 +15,11 @@ import { runInFreshStore } from '../../../evaluation/store-eval/run-in-fresh-sto
 import { scoreVisits } from '../../../evaluation/store-eval/score-visits.ts';
 import type { VisitUpload } from '../../../shared/schemas/visit.ts';
 import { loadScenario } from '../../../simulators/scenario/scenario-loader.ts';
+import { withCameraFps } from '../../support/camera-rate.ts';
 import { realMosquitto } from '../../support/services.ts';
 
-const file = loadScenario('scenarios/suite/05-two-shoppers-crossing-hands.json');
 // the cameras at 5 fps (as the lockstep test plays it): the same decisions at half the frames to infer
-const loaded = {
-  ...file,
-  scenario: {
-    ...file.scenario,
-    cameras: { fps: 5, dropRate: file.scenario.cameras?.dropRate ?? 0.02 },
-  },
-};
+const loaded = withCameraFps(loadScenario('scenarios/suite/05-two-shoppers-crossing-hands.json'), 5);
 const mosquitto = realMosquitto();
 
 describe.skipIf(mosquitto.url === undefined)('two shoppers with the cameras on (Mosquitto)', () => {
