@@ -1,5 +1,5 @@
 // `npm run eval -- [scenario files or folders] [--seeds N] [--filter S] [--jobs J] [--json] [--report out.html]
-//                  [--decisions out.json]
+//                  [--decisions out.json] [--visits out.json]
 //                  [--realtime [--speed N] [--compare earlier.json]] [--mqtt URL] [--database URL]`
 // Plays every scenario (default: scenarios/suite, hand-written and generated families) N times with different
 // seeds through the real pipeline (simulator → broker → edge → cloud), in lockstep so the numbers do not move
@@ -32,6 +32,7 @@ const { values, positionals } = parseArgs({
     compare: { type: 'string' },
     report: { type: 'string' },
     decisions: { type: 'string' },
+    visits: { type: 'string' },
     mqtt: { type: 'string' },
     database: { type: 'string' },
   },
@@ -174,6 +175,20 @@ if (values.decisions !== undefined) {
     )}\n`,
   );
   console.log(`decisions: ${values.decisions}`);
+}
+if (values.visits !== undefined) {
+  // every visit's receipt against its truth, with its staff lines and exit → receipt latency
+  writeFileSync(
+    values.visits,
+    `${JSON.stringify(
+      results.flatMap((r) =>
+        r.outcomes.map((o) => ({ scenario: r.name, family: r.family, seed: r.seed, ...o })),
+      ),
+      null,
+      1,
+    )}\n`,
+  );
+  console.log(`visits: ${values.visits}`);
 }
 if (values.report !== undefined) {
   const { writeEvalReport } = await import('../evaluation/store-eval/eval-report-html.ts');
