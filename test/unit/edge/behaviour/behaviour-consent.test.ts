@@ -10,16 +10,12 @@ import { openEdgeDatabase } from '../../../../edge/db/edge-database.ts';
 import { createEdgeMetrics } from '../../../../edge/edge-metrics.ts';
 import { VisitTracks } from '../../../../edge/floor/visit-tracks.ts';
 import { Outbox } from '../../../../edge/outbox/outbox.ts';
-import type { TrackMessage } from '../../../../shared/schemas/track.ts';
 import type { VisitUpload } from '../../../../shared/schemas/visit.ts';
 import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
 import { SteppedTime } from '../../../../shared/timers.ts';
 import { trackMessage } from '../../../support/track-message.ts';
 
 const store = indexStore(loadStoreConfig('stores/sample-store.json'));
-
-const track = (id: string, sessionId: string, x: number, y: number): TrackMessage =>
-  trackMessage(id, sessionId, x, y);
 
 function playTwoVisits() {
   const time = new SteppedTime(0);
@@ -54,7 +50,7 @@ function playTwoVisits() {
       v: 1 as const,
       ts,
       droppedFrames: 0,
-      tracks: [track('T1', 'consents', 3.75, y), track('T2', 'declines', 4.75, y)],
+      tracks: [trackMessage('T1', 'consents', 3.75, y), trackMessage('T2', 'declines', 4.75, y)],
     };
     tracks.record(update);
     behaviour.tracksUpdated(update);
