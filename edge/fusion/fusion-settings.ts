@@ -124,6 +124,18 @@ export interface ExitMatchSettings {
    */
   gateReachM: number;
   walkMps: number;
+  /**
+   * Who scanned out is known at the scan when the cameras saw no more people than the scan lets out within
+   * `scannerM` of the exit gate (its scanner stands inside that: the tracker's exit radius, 2.6 m), seen within
+   * `seenAtScanMs` of the scan, and nobody else could have been there unseen (exit-scanner.ts). The answer is
+   * drawn once the tracks reach `scanLagMs` past the scan (a frame or two: who stepped up late is seen too).
+   * Whoever scanned stood there: someone seen moving more than `stillM` meanwhile was walking past (m; a
+   * standing track jitters by a few cm, a walker covers 0.3 m in a quarter of a second).
+   */
+  scannerM: number;
+  seenAtScanMs: number;
+  stillM: number;
+  scanLagMs: number;
 }
 
 export interface FusionSettings {
@@ -204,6 +216,10 @@ export const DEFAULT_FUSION: FusionSettings = {
     confidence: 0.9,
     gateReachM: 3,
     walkMps: 2.5,
+    scannerM: 2.6,
+    seenAtScanMs: 200,
+    stillM: 0.3,
+    scanLagMs: 300,
   },
   lookBehindMs: 700,
   lookAheadMs: 400,

@@ -16,6 +16,7 @@ import {
   returnedAfterReceipt,
   returnedByOnlyHolder,
 } from './cart-evidence.ts';
+import { standingAtScanner } from './exit-scanner.ts';
 import {
   type ExitScan,
   lastForeignDoubtTs,
@@ -54,11 +55,12 @@ export interface FusionStageOptions {
   /** An event decided: `candidates` are the sessions that could have done it, most likely first. */
   decided: (event: ShelfEvent, candidates: string[]) => void;
   /**
-   * A track that left through the exit could only have left on this session's scan: it was this session's
-   * person — since `doubtTs` at least (the last moment it may have changed to another session's person,
-   * exit-sequence.ts › lastForeignDoubtTs; undefined: never).
+   * A track was this session's person — since `doubtTs` at least (the last moment it may have changed to
+   * another session's person; undefined: never): it alone stood at the exit scanner when the session scanned
+   * out (exit-scanner.ts), or it left through the exit and could only have left on this session's scan
+   * (exit-sequence.ts, `doubtTs` from lastForeignDoubtTs).
    */
-  exitMatched?: (sessionId: string, trackId: string, doubtTs: number | undefined) => void;
+  exitMatched?: (sessionId: string, trackId: string, doubtTs: number | undefined, how: ExitEvidence) => void;
   /** Every tracker step, after fusion has taken it (the identity-settle watch looks at it). */
   stepped?: (step: TrackSnapshot) => void;
   /** Whether the session has doubtful picks the cameras followed (worth watching its exit for). */
@@ -67,6 +69,9 @@ export interface FusionStageOptions {
   settings?: FusionSettings;
 }
 
+/** How the exit told whose a track was: it stood at the scanner during the scan, or walked out after it. */
+export type ExitEvidence = 'at-scanner' | 'walked-out';
+
 interface Pending {
   detected: DetectedShelfEvent;
   since: number;
@@ -74,6 +79,8 @@ interface Pending {
 
 interface PendingExit extends ExitScan {
   since: number;
+  /** Who stood at the scanner was looked at (exit-scanner.ts): once, as soon as the tracks show the scan. */
+  scannerSeen: boolean;
 }
 
 /** Exit scans remembered for matching leavers (the track history's span is what they are matched against). */
@@ -154,7 +161,7 @@ export class FusionStage {
     )
       this.exitScans.shift();
     if (this.options.hasDoubtsWithEvidence?.(sessionId) !== true) return;
-    this.pendingExits.push({ ...scan, since: this.options.clock.now() });
+    this.pendingExits.push({ ...scan, since: this.options.clock.now(), scannerSeen: false });
   }
 
   /**
@@ -186,6 +193,14 @@ export class FusionStage {
     }
     for (let i = 0; i < this.pendingExits.length; i++) {
       const exit = this.pendingExits[i] as PendingExit;
+      if (!exit.scannerSeen) {
+        const { scanLagMs } = this.settings.exit;
+        const shown = (this.history.latestTs ?? Number.NEGATIVE_INFINITY) >= exit.ts + scanLagMs;
+        if (shown || force || !tracksLive || now - exit.since >= scanLagMs + maxWait) {
+          exit.scannerSeen = true;
+          if (shown) this.matchAtScanner(exit);
+        }
+      }
       // everyone who could have left on this scan, and on the scans just after it that compete for them
       const until = this.matchingHorizon(exit);
       const seenAll = (this.history.latestTs ?? Number.NEGATIVE_INFINITY) >= until;
@@ -193,8 +208,19 @@ export class FusionStage {
       if (!force && tracksLive && !final && now - exit.since < until - exit.ts + maxWait) continue;
       this.pendingExits.splice(i--, 1);
       for (const leaver of this.leaversOn(exit))
-        this.options.exitMatched?.(exit.sessionId, leaver.trackId, leaver.foreignDoubtTs);
+        this.options.exitMatched?.(exit.sessionId, leaver.trackId, leaver.foreignDoubtTs, 'walked-out');
     }
+  }
+
+  /** Tells who stood at the exit scanner during the scan, when the cameras leave no one else possible. */
+  private matchAtScanner(exit: ExitScan): void {
+    const gate = this.options.store.config.gates.find((g) => g.id === exit.gate);
+    if (gate === undefined) return;
+    const { windowMs, scanLagMs } = this.settings.exit;
+    const snapshots = this.history.between(exit.ts - 2 * windowMs, exit.ts + scanLagMs);
+    const atScanner = standingAtScanner(snapshots, gate.position, exit, this.settings.exit) ?? [];
+    for (const person of atScanner)
+      this.options.exitMatched?.(exit.sessionId, person.trackId, person.doubtTs, 'at-scanner');
   }
 
   /**

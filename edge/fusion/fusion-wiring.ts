@@ -65,7 +65,7 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
         }
       }
     },
-    exitMatched: (sessionId, trackId, doubtTs) => {
+    exitMatched: (sessionId, trackId, doubtTs, how) => {
       for (const { exceptionId, event, reason } of w.exceptions.openFor(sessionId)) {
         // who walked out says nothing of an ID: only a supervisor decides an ID check
         if (reason === 'age-check') continue;
@@ -75,7 +75,10 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
         const decision = decideAtExit(event, sessionId, trackId, settings.exit);
         if (decision === undefined) continue;
         decisions.decide(exceptionId, decision.choice, 'vision:exit-match', decision.restate);
-        w.logger.info({ eventId: event.eventId, sessionId, trackId }, 'doubtful pick matched at the exit');
+        w.logger.info(
+          { eventId: event.eventId, sessionId, trackId, how },
+          'doubtful pick matched at the exit',
+        );
       }
     },
   });

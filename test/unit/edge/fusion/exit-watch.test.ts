@@ -1,6 +1,7 @@
 // Fusion's exit watch (#13): a shopper with doubtful picks scans out, and who walks out on that scan settles
 // them. The receipt waits for it — but only while there is something to settle, and only until nobody else
-// could still walk out on the scan: the whole window only when someone else is near the gate.
+// could still walk out on the scan: the whole window only when someone else is near the gate. When the shopper
+// alone stood at the scanner, the exit answers at the scan already.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FUSION } from '../../../../edge/fusion/fusion-settings.ts';
 import { FusionStage } from '../../../../edge/fusion/fusion-stage.ts';
@@ -23,7 +24,7 @@ const gone = (t: TrackMessage): TrackMessage => ({ ...t, state: 'exited', exitGa
 /** Ada scans out at 10 s and walks out at 12 s; `other` is where someone else stands meanwhile. */
 function watch(other: { x: number; y: number }) {
   const time = new SteppedTime(10_000);
-  const matched: Array<{ sessionId: string; trackId: string; atTs: number }> = [];
+  const matched: Array<{ sessionId: string; trackId: string; atTs: number; how: string }> = [];
   let doubts = true;
   const fusion = new FusionStage({
     store,
@@ -33,7 +34,8 @@ function watch(other: { x: number; y: number }) {
     holds: () => new Map(),
     decided: () => {},
     hasDoubtsWithEvidence: () => doubts,
-    exitMatched: (sessionId, trackId) => matched.push({ sessionId, trackId, atTs: time.now() }),
+    exitMatched: (sessionId, trackId, _doubtTs, how) =>
+      matched.push({ sessionId, trackId, atTs: time.now(), how }),
   });
   const step = (ts: number, tracks: TrackMessage[]) => {
     time.advanceTo(ts);
@@ -62,10 +64,14 @@ describe('the exit watch', () => {
     expect(DEFAULT_FUSION.exit.gateReachM).toBeGreaterThanOrEqual(DEFAULT_GATE_TUNING.exitRadiusM);
   });
 
-  it('settles who walked out as soon as nobody else could still leave on the scan', () => {
-    // bo is 15 m into the shop: 2.5 s left of the 4.5 s window is not enough to reach the gate
+  it('tells who stood alone at the scanner as soon as the tracks show the scan, and who walked out later', () => {
+    // bo is 15 m into the shop: nowhere near the scanner at the scan, and 2.5 s left of the 4.5 s window is
+    // not enough to reach the gate
     const { fusion, matched } = watch({ x: gate.x + 10, y: gate.y + 12 });
-    expect(matched).toEqual([{ sessionId: 'ada', trackId: 'T1', atTs: 12_000 }]);
+    expect(matched).toEqual([
+      { sessionId: 'ada', trackId: 'T1', atTs: 10_000 + DEFAULT_FUSION.exit.scanLagMs, how: 'at-scanner' },
+      { sessionId: 'ada', trackId: 'T1', atTs: 12_000, how: 'walked-out' },
+    ]);
     expect(fusion.isAwaitingExit('ada')).toBe(false);
   });
 
@@ -74,7 +80,8 @@ describe('the exit watch', () => {
     expect(matched).toEqual([]);
     expect(fusion.isAwaitingExit('ada')).toBe(true);
     for (let ts = 12_100; ts <= 14_500; ts += 100) step(ts, [bo(ts)]);
-    expect(matched).toEqual([{ sessionId: 'ada', trackId: 'T1', atTs: 14_500 }]);
+    // bo stood by the scanner too: who scanned was not told by the scan
+    expect(matched).toEqual([{ sessionId: 'ada', trackId: 'T1', atTs: 14_500, how: 'walked-out' }]);
   });
 
   it('stops holding the receipt once no doubtful pick is left for the exit to settle', () => {

@@ -1,0 +1,83 @@
+// Pure core: who stood at the exit scanner when a session scanned out — the exit's answer at the moment of the
+// scan, without waiting for the walk through the gate (exit-sequence.ts, 2.5–3 s later). The phone that
+// scanned is in the hand of someone at the scanner; when the cameras saw no more people there than the scan
+// lets out, and nobody else the cameras followed could have been there unseen (every other person was too
+// far away to have reached it, counting from where and when each was seen nearest the scan), those people
+// are the session's. A track bound to another session with no doubt about it standing there alone says the
+// premise broke (someone unseen scanned beside them): nothing is concluded. Scanning takes standing at the
+// scanner: someone seen walking past it then (the next in line stepping up) is not who scanned.
+import type { TrackMessage } from '../../shared/schemas/track.ts';
+import type { FloorPoint } from '../../shared/store-geometry.ts';
+import type { ExitScan } from './exit-sequence.ts';
+import type { ExitMatchSettings } from './fusion-settings.ts';
+import type { TrackSnapshot } from './track-history.ts';
+
+/** A track that stood at the scanner during the scan, with the last moment it may have changed person. */
+export interface AtScanner {
+  trackId: string;
+  /** The latest swap doubt the tracker reported for it (undefined: never in doubt). */
+  doubtTs: number | undefined;
+}
+
+/**
+ * The people at the exit scanner at the scan, or undefined when the cameras leave it open. `snapshots` must
+ * cover the scan from `2 × windowMs` before it to `scanLagMs` after (oldest first).
+ */
+export function standingAtScanner(
+  snapshots: readonly TrackSnapshot[],
+  gate: FloorPoint,
+  scan: ExitScan,
+  settings: ExitMatchSettings,
+): AtScanner[] | undefined {
+  const { scannerM, seenAtScanMs, stillM, walkMps } = settings;
+  const toGate = (p: { x: number; y: number }) => Math.hypot(p.x - gate.x, p.y - gate.y);
+  /** people who walked out before the scan */
+  const gone = new Set<string>();
+  /** by track: its sighting nearest the scan (the tracker's last sighting at that step, not the step time) */
+  const nearest = new Map<string, { x: number; y: number; seenTs: number }>();
+  /** by track: where it was seen around the scan, and what it said of itself then */
+  const around = new Map<string, { points: Array<{ x: number; y: number }>; track: TrackMessage }>();
+  for (const s of snapshots)
+    for (const t of s.tracks) {
+      if (t.phantom === true) continue;
+      if (t.state === 'exited') {
+        if (s.ts <= scan.ts) gone.add(t.id);
+        continue;
+      }
+      const seenTs = Math.min(t.lastSeenTs, s.ts);
+      const before = nearest.get(t.id);
+      if (before === undefined || Math.abs(seenTs - scan.ts) <= Math.abs(before.seenTs - scan.ts))
+        nearest.set(t.id, { x: t.x, y: t.y, seenTs });
+      if (Math.abs(seenTs - scan.ts) > seenAtScanMs || Math.abs(s.ts - scan.ts) > seenAtScanMs) continue;
+      const seen = around.get(t.id) ?? { points: [], track: t };
+      seen.points.push({ x: t.x, y: t.y });
+      seen.track = t;
+      around.set(t.id, seen);
+    }
+  const at: AtScanner[] = [];
+  for (const [id, { points, track }] of around) {
+    if (gone.has(id) || !points.some((p) => toGate(p) <= scannerM)) continue;
+    // walking past the scanner, not standing at it: seen, so not the one who scanned
+    const spread = Math.max(
+      ...points.map((p) => Math.max(...points.map((q) => Math.hypot(p.x - q.x, p.y - q.y)))),
+    );
+    if (spread > stillM) continue;
+    // someone standing there the tracker is not yet sure of, or bound for sure to another session: whoever
+    // scanned may be beside them unseen
+    const doubts = [
+      ...(track.identityDoubts ?? []).map((d) => d.ts),
+      ...(track.identityDoubtTs === undefined ? [] : [track.identityDoubtTs]),
+    ];
+    if (track.state !== 'confirmed') return undefined;
+    if (track.sessionId !== null && track.sessionId !== scan.sessionId && doubts.length === 0)
+      return undefined;
+    at.push({ trackId: id, doubtTs: doubts.length === 0 ? undefined : Math.max(...doubts) });
+  }
+  if (at.length === 0 || at.length > Math.max(1, scan.party)) return undefined;
+  // nobody else could have been at the scanner unseen: too far from it for the time they were out of sight
+  for (const [id, t] of nearest) {
+    if (gone.has(id) || around.has(id)) continue;
+    if (toGate(t) - scannerM <= walkMps * (Math.abs(scan.ts - t.seenTs) / 1000)) return undefined;
+  }
+  return at;
+}
