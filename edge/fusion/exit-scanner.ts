@@ -3,9 +3,10 @@
 // scanned is in the hand of someone at the scanner; when the cameras saw no more people there than the scan
 // lets out, and nobody else the cameras followed could have been there unseen (every other person was too
 // far away to have reached it, counting from where and when each was seen nearest the scan), those people
-// are the session's. A track bound to another session with no doubt about it standing there alone says the
-// premise broke (someone unseen scanned beside them): nothing is concluded. Scanning takes standing at the
-// scanner: someone seen walking past it then (the next in line stepping up) is not who scanned.
+// are the session's. Anyone standing there who is bound to another session with no doubt about it, or whom the
+// tracker is not yet sure of, says the premise broke (whoever scanned stood beside them unseen): nothing is
+// concluded. Scanning takes standing at the scanner: someone seen walking past it then (the next in line
+// stepping up) is not who scanned.
 import type { TrackMessage } from '../../shared/schemas/track.ts';
 import type { FloorPoint } from '../../shared/store-geometry.ts';
 import type { ExitScan } from './exit-sequence.ts';
