@@ -40,3 +40,10 @@ export function laneAislePoint(shelf: Shelf, lane: { position: FloorPoint }): Fl
   const { face } = shelfAxes(shelf);
   return { x: reach.x + face.x * AISLE_STAND_M, y: reach.y + face.y * AISLE_STAND_M };
 }
+
+/** Distance (m) from `p` to the nearest of `targets` (infinite when there are none). */
+export function nearestM(targets: readonly FloorPoint[], p: FloorPoint): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (const t of targets) best = Math.min(best, Math.hypot(t.x - p.x, t.y - p.y));
+  return best;
+}

@@ -84,9 +84,13 @@ function measure(
 
 const evidenceOf = (ctx: Context, id: string) => ctx.measured.candidates.find((e) => e.sessionId === id);
 
-/** A sure track far from the lane accounts for that shopper: they did not do it. */
+/**
+ * A sure track far from the lane accounts for that shopper: they did not do it. So do tracks in doubt when
+ * every track that may carry the person was far from it (the alibi).
+ */
 function elsewhere(ctx: Context, c: CandidateEvidence | undefined): boolean {
   const { settings } = ctx;
+  if (c?.alibiM !== undefined && c.alibiM >= settings.elsewhereM) return true;
   return (
     c !== undefined &&
     c.identity >= settings.minIdentity &&

@@ -93,6 +93,11 @@ export interface ReachEvidenceSettings {
    */
   identityHandM: number;
   identityBodyM: number;
+  /**
+   * Faster than anyone walks through a shop (m/s): a track unseen for longer than `seenWithinMs` may have
+   * come this much nearer the lane since it was last seen (a shopper's alibi, alibi.ts).
+   */
+  walkMps: number;
 }
 
 export interface ExitMatchSettings {
@@ -173,6 +178,9 @@ export interface FusionSettings {
   returnAfterReceiptMs: number;
 }
 
+/** Faster than anyone walks through a shop (m/s): how far an unseen person may have gone since last seen. */
+const FASTEST_WALK_MPS = 2.5;
+
 /** Chosen on the vision scenarios (docs/fusion.md has the measurements behind each). */
 export const DEFAULT_FUSION: FusionSettings = {
   attribution: {
@@ -205,6 +213,7 @@ export const DEFAULT_FUSION: FusionSettings = {
     ownedHandM: 0.3,
     identityHandM: 0.45,
     identityBodyM: 1.0,
+    walkMps: FASTEST_WALK_MPS,
   },
   exit: {
     windowMs: 4500,
@@ -215,7 +224,7 @@ export const DEFAULT_FUSION: FusionSettings = {
     aloneM: 1.5,
     confidence: 0.9,
     gateReachM: 3,
-    walkMps: 2.5,
+    walkMps: FASTEST_WALK_MPS,
     scannerM: 2.6,
     seenAtScanMs: 200,
     stillM: 0.3,

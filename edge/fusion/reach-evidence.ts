@@ -4,7 +4,8 @@
 import { round3 } from '../../shared/round.ts';
 import type { AttributionEvidence, CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { TrackMessage } from '../../shared/schemas/track.ts';
-import type { FloorPoint } from '../../shared/store-geometry.ts';
+import { type FloorPoint, nearestM } from '../../shared/store-geometry.ts';
+import { alibiM } from './alibi.ts';
 import { DEFAULT_FUSION, type ReachEvidenceSettings } from './fusion-settings.ts';
 import type { TrackSnapshot } from './track-history.ts';
 
@@ -56,7 +57,7 @@ export function gatherEvidence(
       // was someone's hand — unless a person holds the same hand too (fusion put a hand it could not give to
       // anyone on the nearest two): then it is that person's, not a stranger's
       const phantom = track.phantom === true;
-      const bodyM = phantom ? Number.POSITIVE_INFINITY : nearest(query.targets, track);
+      const bodyM = phantom ? Number.POSITIVE_INFINITY : nearestM(query.targets, track);
       const hands = phantom ? notHeldByPeople(track.hands, people) : track.hands;
       const { handM, handOwner } = measureHands(hands, query.targets, settings);
       const session = track.sessionId;
@@ -87,6 +88,11 @@ export function gatherEvidence(
       }
       identities.set(session ?? '', seen);
     }
+  }
+  for (const e of found.values()) {
+    if (e.sessionId === null) continue;
+    const alibi = alibiM(e.sessionId, query.snapshots, query.targets, settings);
+    if (alibi !== undefined) e.alibiM = round3(alibi);
   }
   // the identity that decides is that of whoever reached in (or stood at the lane), not of every companion
   for (const [key, seen] of identities) {
@@ -131,7 +137,7 @@ function measureHands(
   let handM: number | null = null;
   let handOwner: number | undefined;
   for (const hand of hands) {
-    const d = nearest(targets, hand);
+    const d = nearestM(targets, hand);
     if (handM === null || d < handM) handM = d;
     if (d <= settings.ownedHandM && hand.ownerConfidence !== undefined)
       handOwner = Math.max(handOwner ?? 0, hand.ownerConfidence);
@@ -148,10 +154,4 @@ function notHeldByPeople(
   people: readonly TrackMessage[],
 ): TrackMessage['hands'] {
   return hands.filter((hand) => !people.some((p) => p.hands.some((h) => sameHand(h, hand))));
-}
-
-function nearest(targets: readonly FloorPoint[], p: FloorPoint): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (const t of targets) best = Math.min(best, Math.hypot(t.x - p.x, t.y - p.y));
-  return best;
 }

@@ -40,6 +40,14 @@ export const CandidateEvidenceSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * The nearest (m) that any track which may have carried the session's person came to the lane around the
+     * event, body or hand: its own tracks and every track they may have been swapped with, however the doubts
+     * chain; a track unseen for a while as near as it could have walked since (docs/fusion.md, "Alibis").
+     * Far enough, and the shopper did not do it even while their identity is in doubt. Absent: the cameras
+     * cannot say where the person was (a doubt naming nobody, a binding in doubt, no track), or an older edge.
+     */
+    alibiM: Type.Optional(Type.Number({ minimum: 0 })),
     /** Tracks of these people that came within 1.5 m of the lane, so a doubt can be settled later (exit). */
     tracks: Type.Optional(Type.Array(Type.String(), { maxItems: 20 })),
   },

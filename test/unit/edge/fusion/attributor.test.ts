@@ -102,6 +102,31 @@ describe('attributeEvent', () => {
     expect(b).toMatchObject({ sessionId: null, evidence: { rule: 'identity-doubtful' } });
   });
 
+  it('counts a shopper in doubt as elsewhere when every track that may carry them was far (the alibi)', () => {
+    const doubtful = (id: string, alibi: number | undefined) => ({
+      ...c(id, null, 6, 0.5),
+      ...(alibi === undefined ? {} : { alibiM: alibi }),
+    });
+    const a = attributeEvent(
+      ['alice', 'bob', 'carol'],
+      seen(true, c('alice', 0.05, 0.4, 0.4), doubtful('bob', 5.5), doubtful('carol', 3)),
+    );
+    expect(a).toMatchObject({ sessionId: 'alice', evidence: { rule: 'reach+others-elsewhere' } });
+    // carol's doubt links her to a track that came near the lane: she may be the one at it
+    const b = attributeEvent(
+      ['alice', 'bob', 'carol'],
+      seen(true, c('alice', 0.05, 0.4, 0.4), doubtful('bob', 5.5), doubtful('carol', 0.4)),
+    );
+    expect(b).toMatchObject({ sessionId: null, evidence: { rule: 'identity-doubtful' } });
+    expect(b.candidates).toEqual(['alice', 'carol']);
+    // no alibi (the cameras cannot say where carol was): as before
+    const c2 = attributeEvent(
+      ['alice', 'bob', 'carol'],
+      seen(true, c('alice', 0.05, 0.4, 0.4), doubtful('bob', 5.5), doubtful('carol', undefined)),
+    );
+    expect(c2.candidates).toEqual(['alice', 'carol']);
+  });
+
   it('refuses when a person on no session reached in while the one shopper inside was seen elsewhere', () => {
     const a = attributeEvent(['alice'], seen(true, c('alice', null, 6), c(null, 0.1, 0.5)));
     expect(a).toMatchObject({ sessionId: null, evidence: { rule: 'stranger-at-lane' } });

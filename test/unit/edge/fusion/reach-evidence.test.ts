@@ -100,6 +100,7 @@ describe('gatherEvidence', () => {
         handM: 0.05,
         bodyM: 0.5,
         identity: 0.7,
+        alibiM: 0.05,
         tracks: ['T1'],
         handTrack: 'T1',
         bodyTrack: 'T1',
@@ -129,7 +130,8 @@ describe('gatherEvidence', () => {
     });
     expect(seen.laneSeen).toBe(false);
     expect(seen.candidates).toEqual([
-      { sessionId: 'alice', handM: null, bodyM: null, identity: 1 },
+      // unseen for a second, she may have walked to the lane since: no alibi beyond it
+      { sessionId: 'alice', handM: null, bodyM: null, identity: 1, alibiM: 0 },
       {
         sessionId: null,
         handM: 0.1,
@@ -140,6 +142,31 @@ describe('gatherEvidence', () => {
         bodyTrack: 'T4',
       },
     ]);
+  });
+
+  it('gives a shopper in doubt an alibi when every track that may carry them was far from the lane', () => {
+    const doubt = (other: string) => ({
+      identityConfidence: 0.5,
+      identityDoubts: [{ ts: 900, with: other }],
+    });
+    const seen = atOneMoment(
+      ['alice', 'bob'],
+      [
+        track('T1', 'alice', 5, 3.1, { hands: [{ x: 5.02, y: 3.6 }] }),
+        track('T2', 'bob', 9, 1, doubt('T3')),
+        track('T3', null, 8, 1, doubt('T2')),
+      ],
+    );
+    expect(seen.candidates.find((c) => c.sessionId === 'bob')?.alibiM).toBeCloseTo(Math.hypot(3, 2.6), 3);
+    // in doubt with the one at the lane: bob may be that person
+    const near = atOneMoment(
+      ['alice', 'bob'],
+      [
+        track('T1', 'alice', 5, 3.1, { ...doubt('T2'), hands: [{ x: 5.02, y: 3.6 }] }),
+        track('T2', 'bob', 9, 1, doubt('T1')),
+      ],
+    );
+    expect(near.candidates.find((c) => c.sessionId === 'bob')?.alibiM).toBeCloseTo(0.02, 3);
   });
 
   it('keeps the surest owner confidence of a hand seen in the lane, not of hands elsewhere', () => {
@@ -175,6 +202,7 @@ describe('gatherEvidence', () => {
         bodyM: 0.5,
         identity: 1,
         handOwner: 0.9,
+        alibiM: 0.1,
         tracks: ['T1'],
         handTrack: 'T1',
         bodyTrack: 'T1',

@@ -1,0 +1,82 @@
+// A shopper's alibi (#13): where their person could have been during a shelf event while their track's
+// identity is in doubt — on one of the tracks the doubts link it to, however they chain.
+import { describe, expect, it } from 'vitest';
+import { alibiM, possibleTracks } from '../../../../edge/fusion/alibi.ts';
+import { DEFAULT_FUSION } from '../../../../edge/fusion/fusion-settings.ts';
+import type { TrackSnapshot } from '../../../../edge/fusion/track-history.ts';
+import type { TrackMessage } from '../../../../shared/schemas/track.ts';
+import { trackMessage } from '../../../support/track-message.ts';
+
+const lane = [{ x: 0, y: 0 }];
+const settings = DEFAULT_FUSION.reach;
+const doubt = (withTrack?: string) => ({
+  identityConfidence: 0.5,
+  identityDoubts: [{ ts: 900, since: 800, ...(withTrack === undefined ? {} : { with: withTrack }) }],
+});
+const steps = (...tracks: TrackMessage[]): TrackSnapshot[] =>
+  [1000, 1100, 1200].map((ts) => ({
+    ts,
+    tracks: tracks.map((t) => ({ ...t, lastSeenTs: t.lastSeenTs === 0 ? ts : t.lastSeenTs })),
+    cameras: ['CAM1'],
+  }));
+const ids = (tracks: TrackMessage[] | undefined) => tracks?.map((t) => t.id);
+
+describe('possibleTracks', () => {
+  it('follows the doubts from the session’s track, both ways and transitively', () => {
+    const tracks = [
+      trackMessage('T1', 'ada', 5, 5, doubt('T2')),
+      trackMessage('T2', 'bob', 6, 5, doubt('T1')),
+      // T3 names T2 only on its own side
+      trackMessage('T3', 'cy', 7, 5, doubt('T2')),
+      trackMessage('T4', 'dan', 1, 1),
+    ];
+    expect(ids(possibleTracks('ada', tracks))).toEqual(['T1', 'T2', 'T3']);
+    expect(ids(possibleTracks('dan', tracks))).toEqual(['T4']);
+  });
+
+  it('cannot say when a doubt names nobody, names a track no longer followed, or the binding is in doubt', () => {
+    expect(possibleTracks('ada', [trackMessage('T1', 'ada', 5, 5, doubt())])).toBeUndefined();
+    expect(possibleTracks('ada', [trackMessage('T1', 'ada', 5, 5, doubt('T9'))])).toBeUndefined();
+    expect(
+      possibleTracks('ada', [trackMessage('T1', 'ada', 5, 5, { identityCeiling: 0.5 })]),
+    ).toBeUndefined();
+    // an older edge names the moment of the latest doubt only
+    expect(
+      possibleTracks('ada', [trackMessage('T1', 'ada', 5, 5, { identityDoubtTs: 900 })]),
+    ).toBeUndefined();
+    // no track of the session at all
+    expect(possibleTracks('ada', [trackMessage('T1', 'bob', 5, 5)])).toBeUndefined();
+    expect(possibleTracks('ada', [trackMessage('T1', 'ada', 5, 5, { state: 'tentative' })])).toBeUndefined();
+  });
+});
+
+describe('alibiM', () => {
+  it('is the nearest any possible track came to the lane, body or hand', () => {
+    const far = steps(
+      trackMessage('T1', 'ada', 4, 3, doubt('T2')),
+      trackMessage('T2', 'bob', 3, 4, { ...doubt('T1'), hands: [{ x: 2.5, y: 2.5 }] }),
+    );
+    expect(alibiM('ada', far, lane, settings)).toBeCloseTo(Math.hypot(2.5, 2.5), 6);
+    // bob reached into the lane: whoever of the two ada is, she may have done it
+    const near = steps(
+      trackMessage('T1', 'ada', 4, 3, doubt('T2')),
+      trackMessage('T2', 'bob', 0.5, 0, doubt('T1')),
+    );
+    expect(alibiM('ada', near, lane, settings)).toBeCloseTo(0.5, 6);
+  });
+
+  it('counts a track unseen for a while as near as it could have walked since', () => {
+    const unseen = steps(trackMessage('T1', 'ada', 5, 0, { lastSeenTs: 200 }));
+    // last step 1000 ms unseen at 2.5 m/s: 2.5 m nearer
+    expect(alibiM('ada', unseen, lane, settings)).toBeCloseTo(5 - 2.5, 6);
+    const justSeen = steps(trackMessage('T1', 'ada', 5, 0));
+    expect(alibiM('ada', justSeen, lane, settings)).toBeCloseTo(5, 6);
+  });
+
+  it('has none when any moment cannot say where the person was', () => {
+    const snaps = steps(trackMessage('T1', 'ada', 5, 5));
+    const lost = { ...(snaps[1] as TrackSnapshot), tracks: [] };
+    expect(alibiM('ada', [snaps[0] as TrackSnapshot, lost], lane, settings)).toBeUndefined();
+    expect(alibiM('ada', [], lane, settings)).toBeUndefined();
+  });
+});
