@@ -39,6 +39,12 @@ export const RULE_MODIFIERS = [
   /** A refused event was settled by matching the shopper's walk-out at the exit. */
   'matched-at-exit',
   /**
+   * A refused event decided again once a shopper's walk-out showed where they had been during it, far from the
+   * lane (their track followed without doubt from before the event to the exit): the rest of the evidence
+   * then billed it.
+   */
+  'elsewhere-at-exit',
+  /**
    * A refusal for the identity of the one track at the lane, settled later in the visit when that track's
    * doubts were: its uncrowded looks were again those of the person before them.
    */

@@ -48,6 +48,8 @@ export interface FloorPayloads {
   /** Raised or cleared; or, without a kind, acknowledged. */
   alert: Alert | AlertAcknowledged;
   exception: FloorException;
+  /** An open exception changed: a candidate was shown not to have done it (no longer named). */
+  'exception-updated': FloorException;
   'exception-closed': ExceptionClosed;
   'exception-frames': ExceptionFramesList;
   tracks: TrackUpdate;

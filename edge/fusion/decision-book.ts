@@ -180,6 +180,20 @@ export class DecisionBook {
     return stale.length;
   }
 
+  /**
+   * A candidate of an open exception was shown not to have done it (`by`: the deciding rule, e.g.
+   * `vision:exit-alibi`): the exception names them no more — their receipt no longer waits for it — and staff
+   * see it without them. `event` is the exception's event with the evidence that showed it.
+   */
+  clearCandidate(exceptionId: string, sessionId: string, event: ShelfEvent, by: string): boolean {
+    const { exceptions, clock, hub, exitAlerts } = this.deps;
+    const cleared = exceptions.clearCandidate(exceptionId, sessionId, event, by, clock.now());
+    if (cleared === undefined) return false;
+    hub.publish('exception-updated', cleared);
+    exitAlerts.recheck();
+    return true;
+  }
+
   /** Staff decided nobody is charged for an exception's event (a loss, audited). */
   drop(exceptionId: string, note: string, by: string): { exceptionId: string; status: string } {
     const { exceptions, clock, hub, exitAlerts, metrics } = this.deps;

@@ -237,6 +237,28 @@ export class ExceptionQueue {
     return event;
   }
 
+  /**
+   * A candidate was shown not to have done it (`by`, e.g. the exit's alibi): the exception no longer names
+   * them, and its event carries the evidence that showed it. Undefined when they are not a candidate, or are
+   * the last one (someone did it: staff decide).
+   */
+  clearCandidate(
+    exceptionId: string,
+    sessionId: string,
+    event: ShelfEvent,
+    by: string,
+    now: number,
+  ): StaffException | undefined {
+    const exception = this.require(exceptionId);
+    const rest = exception.candidateSessions.filter((id) => id !== sessionId);
+    if (rest.length === exception.candidateSessions.length || rest.length === 0) return undefined;
+    exception.candidateSessions = rest;
+    exception.event = event;
+    this.save(exception);
+    this.audit(by, 'clear-candidate', exceptionId, { sessionId }, now);
+    return exception;
+  }
+
   drop(exceptionId: string, by: string, note: string, now: number): StaffException {
     const exception = this.require(exceptionId);
     exception.status = 'dropped';

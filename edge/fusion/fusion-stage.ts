@@ -9,6 +9,7 @@ import type { DetectedShelfEvent, ShelfEvent } from '../../shared/schemas/shelf-
 import type { StoreIndex } from '../../shared/store-config.ts';
 import { type FloorPoint, laneReachPoint } from '../../shared/store-geometry.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
+import { trackAlibiM } from './alibi.ts';
 import { attributeEvent, type SessionSpan, sessionsPresent } from './attributor.ts';
 import {
   type ClosedCart,
@@ -54,13 +55,8 @@ export interface FusionStageOptions {
   undecidedPickOf?: (sku: string) => boolean;
   /** An event decided: `candidates` are the sessions that could have done it, most likely first. */
   decided: (event: ShelfEvent, candidates: string[]) => void;
-  /**
-   * A track was this session's person — since `doubtTs` at least (the last moment it may have changed to
-   * another session's person; undefined: never): it alone stood at the exit scanner when the session scanned
-   * out (exit-scanner.ts), or it left through the exit and could only have left on this session's scan
-   * (exit-sequence.ts, `doubtTs` from lastForeignDoubtTs).
-   */
-  exitMatched?: (sessionId: string, trackId: string, doubtTs: number | undefined, how: ExitEvidence) => void;
+  /** A track was this session's person (`ExitMatch`). */
+  exitMatched?: (match: ExitMatch) => void;
   /** Every tracker step, after fusion has taken it (the identity-settle watch looks at it). */
   stepped?: (step: TrackSnapshot) => void;
   /** Whether the session has doubtful picks the cameras followed (worth watching its exit for). */
@@ -71,6 +67,21 @@ export interface FusionStageOptions {
 
 /** How the exit told whose a track was: it stood at the scanner during the scan, or walked out after it. */
 export type ExitEvidence = 'at-scanner' | 'walked-out';
+
+/**
+ * A track was this session's person — since `doubtTs` at least (the last moment it may have changed to another
+ * session's person; undefined: never): it alone stood at the exit scanner when the session scanned out
+ * (exit-scanner.ts), or it left through the exit and could only have left on this session's scan
+ * (exit-sequence.ts, `doubtTs` from lastForeignDoubtTs).
+ */
+export interface ExitMatch {
+  sessionId: string;
+  trackId: string;
+  doubtTs: number | undefined;
+  how: ExitEvidence;
+  /** People the session let in: with more than one, the track is one of them, not the only one. */
+  party: number;
+}
 
 interface Pending {
   detected: DetectedShelfEvent;
@@ -208,7 +219,13 @@ export class FusionStage {
       if (!force && tracksLive && !final && now - exit.since < until - exit.ts + maxWait) continue;
       this.pendingExits.splice(i--, 1);
       for (const leaver of this.leaversOn(exit))
-        this.options.exitMatched?.(exit.sessionId, leaver.trackId, leaver.foreignDoubtTs, 'walked-out');
+        this.options.exitMatched?.({
+          sessionId: exit.sessionId,
+          trackId: leaver.trackId,
+          doubtTs: leaver.foreignDoubtTs,
+          how: 'walked-out',
+          party: exit.party,
+        });
     }
   }
 
@@ -220,7 +237,27 @@ export class FusionStage {
     const snapshots = this.history.between(exit.ts - 2 * windowMs, exit.ts + scanLagMs);
     const atScanner = standingAtScanner(snapshots, gate.position, exit, this.settings.exit) ?? [];
     for (const person of atScanner)
-      this.options.exitMatched?.(exit.sessionId, person.trackId, person.doubtTs, 'at-scanner');
+      this.options.exitMatched?.({
+        sessionId: exit.sessionId,
+        trackId: person.trackId,
+        doubtTs: person.doubtTs,
+        how: 'at-scanner',
+        party: exit.party,
+      });
+  }
+
+  /**
+   * The nearest (m) a track came to the lanes of an event over the window its evidence was gathered on
+   * (alibi.ts › trackAlibiM); undefined when the history no longer covers that window or did not follow the
+   * track through all of it.
+   */
+  trackAlibiM(trackId: string, event: Pick<ShelfEvent, 'lanes' | 'startTs' | 'endTs'>): number | undefined {
+    const { settings } = this;
+    const from = event.startTs - settings.lookBehindMs;
+    const to = event.endTs + settings.lookAheadMs;
+    if ((this.history.oldestTs ?? Number.POSITIVE_INFINITY) > from) return undefined;
+    const targets = event.lanes.flatMap((l) => this.reachPoints.get(l) ?? []);
+    return trackAlibiM(trackId, this.history.between(from, to), targets, settings.reach);
   }
 
   /**
@@ -349,6 +386,7 @@ export class FusionStage {
               fromTs: detected.startTs - settings.changeSlackMs,
               toTs: detected.endTs + settings.changeSlackMs,
             },
+            reports: this.history,
           },
           settings.reach,
         )

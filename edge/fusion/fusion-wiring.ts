@@ -2,9 +2,9 @@ import type { StoreIndex } from '../../shared/store-config.ts';
 import type { Timers } from '../../shared/timers.ts';
 import { cartHoldings } from '../checkout/cart.ts';
 import { DecisionBook, type DecisionBookDeps } from './decision-book.ts';
-import { decideAtExit } from './exit-decision.ts';
+import { decideAtExit, decideOnAlibi } from './exit-decision.ts';
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
-import { FusionStage, type FusionStageOptions } from './fusion-stage.ts';
+import { type ExitMatch, FusionStage, type FusionStageOptions } from './fusion-stage.ts';
 import { decideOnSettledIdentity, tracksAtLane } from './identity-settle.ts';
 
 /** What the decision book needs, plus what fusion itself runs on. */
@@ -65,22 +65,63 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
         }
       }
     },
-    exitMatched: (sessionId, trackId, doubtTs, how) => {
-      for (const { exceptionId, event, reason } of w.exceptions.openFor(sessionId)) {
-        // who walked out says nothing of an ID: only a supervisor decides an ID check
-        if (reason === 'age-check') continue;
-        // the track may have changed person since the pick (passed close to someone unseen, was relinked):
-        // who walked out says nothing about who picked
-        if (doubtTs !== undefined && doubtTs >= event.startTs - settings.lookBehindMs) continue;
-        const decision = decideAtExit(event, sessionId, trackId, settings.exit);
-        if (decision === undefined) continue;
-        decisions.decide(exceptionId, decision.choice, 'vision:exit-match', decision.restate);
-        w.logger.info(
-          { eventId: event.eventId, sessionId, trackId, how },
-          'doubtful pick matched at the exit',
-        );
-      }
-    },
+    exitMatched: (match) => settleAtExit(match, { w, decisions, fusion, settings }),
   });
   return { fusion, decisions };
+}
+
+interface ExitSettling {
+  w: FusionWiring;
+  decisions: DecisionBook;
+  fusion: FusionStage;
+  settings: FusionSettings;
+}
+
+/**
+ * A track was a session's person at its exit (`ExitMatch`): each open exception naming the session is decided
+ * by who walked out (the track alone at the lane), or, when the track was far from the lane throughout, decided
+ * again without the session — or at least no longer names it.
+ */
+function settleAtExit(
+  { sessionId, trackId, doubtTs, how, party }: ExitMatch,
+  { w, decisions, fusion, settings }: ExitSettling,
+): void {
+  for (const { exceptionId, event, reason, candidateSessions } of w.exceptions.openFor(sessionId)) {
+    // who walked out says nothing of an ID: only a supervisor decides an ID check
+    if (reason === 'age-check') continue;
+    // the track may have changed person since the pick (passed close to someone unseen, was relinked):
+    // who walked out says nothing about who picked
+    if (doubtTs !== undefined && doubtTs >= event.startTs - settings.lookBehindMs) continue;
+    const decision = decideAtExit(event, sessionId, trackId, settings.exit);
+    if (decision !== undefined) {
+      decisions.decide(exceptionId, decision.choice, 'vision:exit-match', decision.restate);
+      w.logger.info({ eventId: event.eventId, sessionId, trackId, how }, 'doubtful pick matched at the exit');
+      continue;
+    }
+    // the track was the session's person throughout: far from the lane, the session did not do it — but
+    // of a party leaving on one scan, one far away says nothing of the others
+    if (party > 1) continue;
+    const alibiM = fusion.trackAlibiM(trackId, event);
+    const shown =
+      alibiM === undefined ? undefined : decideOnAlibi(event, sessionId, alibiM, settings.attribution);
+    if (shown === undefined) continue;
+    const billed = shown.decision?.choice.sessionId;
+    if (
+      shown.decision !== undefined &&
+      billed !== undefined &&
+      candidateSessions.includes(billed) &&
+      w.sessions.isBillable(billed)
+    ) {
+      decisions.decide(exceptionId, shown.decision.choice, 'vision:exit-alibi', shown.decision.restate);
+      w.logger.info(
+        { eventId: event.eventId, sessionId, trackId, alibiM, billed },
+        'doubtful pick decided: a candidate was elsewhere',
+      );
+    } else if (decisions.clearCandidate(exceptionId, sessionId, shown.event, 'vision:exit-alibi')) {
+      w.logger.info(
+        { eventId: event.eventId, sessionId, trackId, alibiM },
+        'doubtful pick: a candidate was elsewhere',
+      );
+    }
+  }
 }

@@ -5,7 +5,7 @@ import { round3 } from '../../shared/round.ts';
 import type { AttributionEvidence, CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { TrackMessage } from '../../shared/schemas/track.ts';
 import { type FloorPoint, nearestM } from '../../shared/store-geometry.ts';
-import { alibiM } from './alibi.ts';
+import { alibiM, type TrackReports } from './alibi.ts';
 import { DEFAULT_FUSION, type ReachEvidenceSettings } from './fusion-settings.ts';
 import type { TrackSnapshot } from './track-history.ts';
 
@@ -20,6 +20,8 @@ export interface EvidenceQuery {
   laneCameras: ReadonlySet<string>;
   /** While the weight changed (with the caller's slack): hands then are measured again, as `atChange`. */
   change?: { fromTs: number; toTs: number };
+  /** Tracks' latest reports, for the alibis of shoppers whose track, or a track they may be on, is gone. */
+  reports?: TrackReports;
 }
 
 export function gatherEvidence(
@@ -40,10 +42,7 @@ export function gatherEvidence(
   };
   for (const id of query.sessions) entry(id);
   /** by session key: the least sure identity among its people who reached in, stood at the lane, anywhere */
-  const identities = new Map<
-    string,
-    { hand?: number; body?: number; any: number; reached: Set<string>; stood: Set<string> }
-  >();
+  const identities = new Map<string, SeenIdentities>();
   let laneSeen = false;
   for (const snapshot of query.snapshots) {
     if (!laneSeen && snapshot.cameras.some((c) => query.laneCameras.has(c))) laneSeen = true;
@@ -89,23 +88,46 @@ export function gatherEvidence(
       identities.set(session ?? '', seen);
     }
   }
-  for (const e of found.values()) {
-    if (e.sessionId === null) continue;
-    const alibi = alibiM(e.sessionId, query.snapshots, query.targets, settings);
-    if (alibi !== undefined) e.alibiM = round3(alibi);
-  }
-  // the identity that decides is that of whoever reached in (or stood at the lane), not of every companion
+  addAlibis(found.values(), query, settings);
   for (const [key, seen] of identities) {
     const e = found.get(key);
-    if (e === undefined) continue;
-    e.identity = seen.hand ?? seen.body ?? seen.any;
-    // which one of them it was, when only one was: the exit can then tell whose walk-out settles the pick
-    const [reacher] = seen.reached;
-    if (seen.reached.size === 1 && reacher !== undefined) e.handTrack = reacher;
-    const [stander] = seen.stood;
-    if (seen.stood.size === 1 && stander !== undefined) e.bodyTrack = stander;
+    if (e !== undefined) addIdentity(e, seen);
   }
   return { laneSeen, candidates: [...found.values()] };
+}
+
+/** A session's people as seen around the event: the least sure identity of those who reached in, stood by, any. */
+interface SeenIdentities {
+  hand?: number;
+  body?: number;
+  any: number;
+  reached: Set<string>;
+  stood: Set<string>;
+}
+
+/**
+ * The identity that decides is that of whoever reached in (or stood at the lane), not of every companion; and
+ * which one of them it was, when only one was: the exit can then tell whose walk-out settles the pick.
+ */
+function addIdentity(e: CandidateEvidence, seen: SeenIdentities): void {
+  e.identity = seen.hand ?? seen.body ?? seen.any;
+  const [reacher] = seen.reached;
+  if (seen.reached.size === 1 && reacher !== undefined) e.handTrack = reacher;
+  const [stander] = seen.stood;
+  if (seen.stood.size === 1 && stander !== undefined) e.bodyTrack = stander;
+}
+
+/** Every session's alibi (alibi.ts): how near any track that may carry its person came to the lane. */
+function addAlibis(
+  candidates: Iterable<CandidateEvidence>,
+  query: EvidenceQuery,
+  settings: ReachEvidenceSettings,
+): void {
+  for (const e of candidates) {
+    if (e.sessionId === null) continue;
+    const alibi = alibiM(e.sessionId, query.snapshots, query.targets, settings, query.reports);
+    if (alibi !== undefined) e.alibiM = round3(alibi);
+  }
 }
 
 /** Keeps the nearer hand and the surer owner confidence of a hand in the lane. */

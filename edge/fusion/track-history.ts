@@ -10,9 +10,19 @@ export interface TrackSnapshot {
   cameras: readonly string[];
 }
 
+/** A track as last reported, and in which step. */
+export interface LastReport {
+  ts: number;
+  track: TrackMessage;
+}
+
 export class TrackHistory {
   /** oldest first */
   private readonly snapshots: TrackSnapshot[] = [];
+  /** by track id: its latest report within the kept span (a track gone since is still here) */
+  private readonly latest = new Map<string, LastReport>();
+  /** by session id: the latest report of a track bound to it within the kept span */
+  private readonly latestOfSession = new Map<string, LastReport>();
 
   constructor(readonly keepMs = 90_000) {}
 
@@ -20,10 +30,36 @@ export class TrackHistory {
     const last = this.snapshots[this.snapshots.length - 1];
     if (last !== undefined && snapshot.ts < last.ts) return;
     this.snapshots.push(snapshot);
+    for (const track of snapshot.tracks) {
+      const report = { ts: snapshot.ts, track };
+      this.latest.set(track.id, report);
+      if (track.sessionId !== null && track.state !== 'tentative')
+        this.latestOfSession.set(track.sessionId, report);
+    }
     const horizon = snapshot.ts - this.keepMs;
     let drop = 0;
     while ((this.snapshots[drop]?.ts ?? Number.POSITIVE_INFINITY) < horizon) drop++;
-    if (drop > 0) this.snapshots.splice(0, drop);
+    if (drop > 0) {
+      this.snapshots.splice(0, drop);
+      for (const [id, report] of this.latest) if (report.ts < horizon) this.latest.delete(id);
+      for (const [id, report] of this.latestOfSession)
+        if (report.ts < horizon) this.latestOfSession.delete(id);
+    }
+  }
+
+  /** The track's latest report within the kept span (undefined: not reported since), gone or not. */
+  ofTrack(trackId: string): LastReport | undefined {
+    return this.latest.get(trackId);
+  }
+
+  /** The latest report within the kept span of a (not tentative) track bound to the session. */
+  ofSession(sessionId: string): LastReport | undefined {
+    return this.latestOfSession.get(sessionId);
+  }
+
+  /** Capture time of the oldest step kept, or undefined before the first. */
+  get oldestTs(): number | undefined {
+    return this.snapshots[0]?.ts;
   }
 
   /** Capture time of the newest step, or undefined before the first. */

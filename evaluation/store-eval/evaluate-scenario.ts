@@ -139,6 +139,9 @@ function watchEdge(stack: StoreStack, clock: Clock): RunWatch {
         settledByVision: false,
       });
     const known = exceptions.get(id);
+    // a candidate shown not to have done it (the exit's alibi) is no longer asked about
+    if (message.type === 'exception-updated' && known !== undefined)
+      known.candidates = message.data.candidateSessions ?? known.candidates;
     if (message.type === 'exception-closed' && known !== undefined && message.data.by?.startsWith('vision:'))
       known.settledByVision = true;
   });

@@ -136,6 +136,7 @@ export const FloorMessageSchema = Type.Object({
     Type.Literal('health'),
     Type.Literal('alert'),
     Type.Literal('exception'),
+    Type.Literal('exception-updated'),
     Type.Literal('exception-closed'),
     Type.Literal('exception-frames'),
     Type.Literal('tracks'),

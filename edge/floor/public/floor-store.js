@@ -157,6 +157,11 @@ export function applyMessage(msg) {
       freshException = msg.data.exceptionId;
       changed('exceptions');
       break;
+    case 'exception-updated':
+      // no new alarm: the same decision, with fewer shoppers to choose from
+      if (exceptions.has(msg.data.exceptionId)) exceptions.set(msg.data.exceptionId, msg.data);
+      changed('exceptions');
+      break;
     case 'exception-frames':
       frames.set(msg.data.exceptionId, { frames: msg.data.frames, complete: msg.data.complete });
       changed('exceptions');

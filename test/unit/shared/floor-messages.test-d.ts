@@ -20,6 +20,7 @@ test('every payload the edge publishes fits its type in the map', () => {
   expectTypeOf<EdgeOutputMap>().toExtend<Pick<FloorPayloads, keyof EdgeOutputMap>>();
   // published by the decision book and the floor service
   expectTypeOf<StaffException>().toExtend<FloorPayloads['exception']>();
+  expectTypeOf<StaffException>().toExtend<FloorPayloads['exception-updated']>();
   expectTypeOf<{ exceptionId: string; status: 'dropped'; by: string }>().toExtend<
     FloorPayloads['exception-closed']
   >();

@@ -5,34 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { openEdgeDatabase } from '../../../../edge/db/edge-database.ts';
 import { ExceptionQueue } from '../../../../edge/fusion/exception-queue.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
+import { shelfEvent, T0 } from '../../../support/shelf-event.ts';
 
-const T0 = 1_700_000_000_000;
-
-function pick(over: Partial<ShelfEvent>): ShelfEvent {
-  return {
-    v: 1,
-    eventId: 'S01-LC03@1',
-    kind: 'pick',
-    shelf: 'S01',
-    lane: 'S01-L03',
-    lanes: ['S01-L03'],
-    loadCell: 'S01-LC03',
-    startTs: T0,
-    endTs: T0 + 900,
-    peakTs: T0 + 400,
-    deltaGrams: -400,
-    deltaSdGrams: 2,
+/** A look-alike pick: cola or lemonade, the cameras sure it was alice. */
+const pick = (over: Partial<ShelfEvent>): ShelfEvent =>
+  shelfEvent({
     hypotheses: [
       { sku: 'COLA-330', count: 1, likelihood: 0.55 },
       { sku: 'LEMON-330', count: 1, likelihood: 0.45 },
     ],
     ambiguous: true,
-    sessionId: 'alice',
-    attribution: 'vision',
-    confidence: 0.97,
     ...over,
-  };
-}
+  });
 
 describe('exception candidates', () => {
   it('a look-alike product picked by a shopper the cameras named holds only that shopper', () => {

@@ -34,8 +34,7 @@ function watch(other: { x: number; y: number }) {
     holds: () => new Map(),
     decided: () => {},
     hasDoubtsWithEvidence: () => doubts,
-    exitMatched: (sessionId, trackId, _doubtTs, how) =>
-      matched.push({ sessionId, trackId, atTs: time.now(), how }),
+    exitMatched: ({ sessionId, trackId, how }) => matched.push({ sessionId, trackId, atTs: time.now(), how }),
   });
   const step = (ts: number, tracks: TrackMessage[]) => {
     time.advanceTo(ts);

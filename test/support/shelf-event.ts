@@ -1,0 +1,28 @@
+// One pick as the edge's shelf stage detects it, for tests that feed fusion, exceptions or the checkout by
+// hand: one can of cola lifted from S01-L03 at `T0`, given to alice by the cameras; `over` changes any field.
+import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
+
+export const T0 = 1_700_000_000_000;
+
+export function shelfEvent(over: Partial<ShelfEvent> = {}): ShelfEvent {
+  return {
+    v: 1,
+    eventId: 'S01-LC03@1',
+    kind: 'pick',
+    shelf: 'S01',
+    lane: 'S01-L03',
+    lanes: ['S01-L03'],
+    loadCell: 'S01-LC03',
+    startTs: T0,
+    endTs: T0 + 900,
+    peakTs: T0 + 400,
+    deltaGrams: -400,
+    deltaSdGrams: 2,
+    hypotheses: [{ sku: 'COLA-330', count: 1, likelihood: 1 }],
+    ambiguous: false,
+    sessionId: 'alice',
+    attribution: 'vision',
+    confidence: 0.97,
+    ...over,
+  };
+}

@@ -1,0 +1,164 @@
+// A shopper's walk-out as an alibi (#13): their track, followed without doubt from before an event to their
+// exit, was far from the lane throughout — they did not do it. The event is decided again without them, or
+// at least no longer names them (their receipt stops waiting for it).
+import { describe, expect, it } from 'vitest';
+import { openEdgeDatabase } from '../../../../edge/db/edge-database.ts';
+import { trackAlibiM } from '../../../../edge/fusion/alibi.ts';
+import { attributeEvent } from '../../../../edge/fusion/attributor.ts';
+import { ExceptionQueue } from '../../../../edge/fusion/exception-queue.ts';
+import { decideOnAlibi } from '../../../../edge/fusion/exit-decision.ts';
+import { DEFAULT_FUSION } from '../../../../edge/fusion/fusion-settings.ts';
+import { FusionStage } from '../../../../edge/fusion/fusion-stage.ts';
+import type { CandidateEvidence } from '../../../../shared/schemas/attribution-evidence.ts';
+import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
+import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
+import { laneReachPoint } from '../../../../shared/store-geometry.ts';
+import { SteppedTime } from '../../../../shared/timers.ts';
+import { shelfEvent, T0 } from '../../../support/shelf-event.ts';
+import { trackMessage } from '../../../support/track-message.ts';
+
+const settings = DEFAULT_FUSION.attribution;
+const c = (sessionId: string | null, handM: number | null, bodyM: number | null, identity = 1) => ({
+  sessionId,
+  handM,
+  bodyM,
+  identity,
+});
+
+/** The event as fusion refused it, with the evidence the attributor stored. */
+function refused(candidates: CandidateEvidence[]): ShelfEvent {
+  const present = candidates.flatMap((x) => (x.sessionId === null ? [] : [x.sessionId]));
+  const decided = attributeEvent(present, { laneSeen: true, candidates }, settings);
+  return shelfEvent({
+    sessionId: decided.sessionId,
+    attribution: decided.attribution,
+    confidence: decided.confidence,
+    evidence: decided.evidence,
+  });
+}
+
+describe('decideOnAlibi', () => {
+  // alice's hand was in the lane but her identity is in doubt; bob, in doubt too, may be the one at the lane
+  const doubtful = refused([c('alice', 0.05, 0.4, 0.4), c('bob', null, 6, 0.5)]);
+
+  it('bills the one left once the other candidate is shown elsewhere', () => {
+    expect(doubtful.evidence?.rule).toBe('identity-doubtful');
+    const shown = decideOnAlibi(doubtful, 'bob', 5.5, settings);
+    expect(shown?.decision?.choice).toEqual({ sessionId: 'alice', sku: 'COLA-330', count: 1 });
+    const billed = shown?.decision?.restate({ ...doubtful, sessionId: 'alice', attribution: 'staff' });
+    expect(billed).toMatchObject({
+      sessionId: 'alice',
+      attribution: 'vision',
+      evidence: { rule: 'reach+others-elsewhere+elsewhere-at-exit' },
+    });
+    // the alibi is in the stored evidence: a replay bills the same
+    expect(billed?.evidence?.candidates.find((x) => x.sessionId === 'bob')?.alibiM).toBe(5.5);
+  });
+
+  it('only clears the candidate when the rest is still for staff', () => {
+    const three = refused([c('alice', 0.05, 0.4, 0.4), c('bob', null, 6, 0.5), c('cy', null, null)]);
+    const shown = decideOnAlibi(three, 'bob', 4, settings);
+    expect(shown?.decision).toBeUndefined();
+    expect(shown?.event.evidence?.candidates.find((x) => x.sessionId === 'bob')?.alibiM).toBe(4);
+    expect(shown?.event.evidence?.rule).toBe('identity-doubtful');
+  });
+
+  it('says nothing when the track came within reach of the lane, or the shopper is not in the evidence', () => {
+    expect(decideOnAlibi(doubtful, 'bob', 1.2, settings)).toBeUndefined();
+    expect(decideOnAlibi(doubtful, 'zoe', 9, settings)).toBeUndefined();
+  });
+});
+
+describe('trackAlibiM', () => {
+  const lane = [{ x: 0, y: 0 }];
+  const at = (ts: number, x: number, lastSeenTs = ts) => ({
+    ts,
+    tracks: [trackMessage('T1', 'bob', x, 0, { lastSeenTs })],
+    cameras: ['CAM1'],
+  });
+  it('is the nearest the track came, and nothing when a step misses it', () => {
+    expect(trackAlibiM('T1', [at(0, 6), at(100, 5), at(200, 5.5)], lane, DEFAULT_FUSION.reach)).toBe(5);
+    const lost = { ts: 300, tracks: [], cameras: ['CAM1'] };
+    expect(trackAlibiM('T1', [at(0, 6), lost], lane, DEFAULT_FUSION.reach)).toBeUndefined();
+  });
+  it('counts a gap in the steps as time the person may have walked', () => {
+    // 2 s without a step: a second either side at 2.5 m/s
+    expect(trackAlibiM('T1', [at(0, 6), at(2000, 6)], lane, DEFAULT_FUSION.reach)).toBeCloseTo(3.5, 6);
+  });
+});
+
+describe('FusionStage.trackAlibiM', () => {
+  const store = indexStore(loadStoreConfig('stores/sample-store.json'));
+  const shelf = store.config.shelves[0];
+  const lane = shelf?.lanes[0];
+  if (shelf === undefined || lane === undefined) throw new Error('the sample store has shelves with lanes');
+  const reach = laneReachPoint(shelf, lane);
+  const stage = () => {
+    const time = new SteppedTime(T0);
+    const fusion = new FusionStage({
+      store,
+      clock: time,
+      timers: time,
+      sessions: () => [],
+      holds: () => new Map(),
+      decided: () => {},
+    });
+    return { fusion, time };
+  };
+  const event = { lanes: [lane.id], startTs: T0 + 2000, endTs: T0 + 2900 };
+
+  it('measures the track over the event’s evidence window from the track history', () => {
+    const { fusion, time } = stage();
+    for (let ts = T0; ts <= T0 + 5000; ts += 100) {
+      time.advanceTo(ts);
+      const x = reach.x + 4 - (ts - T0) / 5000; // walks from 4 m to 3 m off the lane
+      fusion.observe({
+        ts,
+        tracks: [trackMessage('T1', 'bob', x, reach.y, { lastSeenTs: ts })],
+        cameras: ['CAM1'],
+      });
+    }
+    // the window is 700 ms before the event to 400 ms after: nearest at 3.3 s, 3.34 m off
+    expect(fusion.trackAlibiM('T1', event)).toBeCloseTo(4 - 3300 / 5000, 3);
+    expect(fusion.trackAlibiM('T2', event)).toBeUndefined();
+  });
+
+  it('says nothing when the history no longer reaches back to the window', () => {
+    const { fusion, time } = stage();
+    time.advanceTo(T0 + 1500);
+    fusion.observe({
+      ts: T0 + 1500,
+      tracks: [trackMessage('T1', 'bob', reach.x + 5, reach.y)],
+      cameras: ['CAM1'],
+    });
+    expect(fusion.trackAlibiM('T1', event)).toBeUndefined();
+  });
+});
+
+describe('ExceptionQueue.clearCandidate', () => {
+  it('stops naming a candidate, keeps the evidence that cleared them, and never clears the last one', () => {
+    const db = openEdgeDatabase(':memory:');
+    const queue = new ExceptionQueue(db);
+    const event = refused([c('alice', 0.05, 0.4, 0.4), c('bob', null, 6, 0.5), c('cy', null, null)]);
+    const opened = queue.consider(event, ['alice', 'bob', 'cy'], T0 + 1000);
+    expect(opened?.candidateSessions).toEqual(['alice', 'bob', 'cy']);
+    const id = opened?.exceptionId as string;
+    const cleared = queue.clearCandidate(
+      id,
+      'bob',
+      { ...event, confidence: 0 },
+      'vision:exit-alibi',
+      T0 + 2000,
+    );
+    expect(cleared?.candidateSessions).toEqual(['alice', 'cy']);
+    expect(queue.openFor('bob')).toEqual([]);
+    expect(queue.clearCandidate(id, 'bob', event, 'vision:exit-alibi', T0 + 2000)).toBeUndefined();
+    expect(queue.clearCandidate(id, 'cy', event, 'vision:exit-alibi', T0 + 2000)?.candidateSessions).toEqual([
+      'alice',
+    ]);
+    expect(queue.clearCandidate(id, 'alice', event, 'vision:exit-alibi', T0 + 2000)).toBeUndefined();
+    expect(queue.auditTrail()[0]).toMatchObject({ actor: 'vision:exit-alibi', action: 'clear-candidate' });
+    // kept across a restart of the edge
+    expect(new ExceptionQueue(db).openFor('alice').map((x) => x.candidateSessions)).toEqual([['alice']]);
+  });
+});
