@@ -49,7 +49,8 @@ export interface AlibiOutcome {
 /**
  * One of a session's open exceptions once its shopper's walk-out showed them at least `alibiM` from the lane
  * throughout the event (their track followed without doubt from before it to the exit): their evidence
- * carries the alibi and the event is decided again from it, as a replay would. Undefined when the alibi is
+ * carries the alibi and the event is decided again from it, as a replay would — billed only when every other
+ * shopper inside was seen somewhere during it (`othersSeen`). Undefined when the alibi is
  * not far enough to put them elsewhere, or the event has no evidence naming them.
  */
 export function decideOnAlibi(
@@ -69,6 +70,8 @@ export function decideOnAlibi(
   const best = event.hypotheses[0];
   if (again.sessionId === null || again.sessionId === sessionId || best === undefined || event.ambiguous)
     return { event: cleared };
+  // as for any later decision: a shopper nobody saw during the event may be the one under the billed track
+  if (!othersSeen(cleared, again.sessionId)) return { event: cleared };
   const rule = withModifier(again.evidence.rule, 'elsewhere-at-exit');
   const billed = again.sessionId;
   return {

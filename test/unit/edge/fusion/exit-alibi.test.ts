@@ -55,6 +55,18 @@ describe('decideOnAlibi', () => {
     expect(billed?.evidence?.candidates.find((x) => x.sessionId === 'bob')?.alibiM).toBe(5.5);
   });
 
+  it('bills nobody while a shopper inside went unseen during the event', () => {
+    // cy was inside but no camera saw her: she may be the one under alice's track
+    const unseen = refused([
+      c('alice', 0.05, 0.4, 0.4),
+      c('bob', null, 6, 0.5),
+      { ...c('cy', null, null), alibiM: 9 },
+    ]);
+    const shown = decideOnAlibi(unseen, 'bob', 5.5, settings);
+    expect(shown?.decision).toBeUndefined();
+    expect(shown?.event.evidence?.candidates.find((x) => x.sessionId === 'bob')?.alibiM).toBe(5.5);
+  });
+
   it('only clears the candidate when the rest is still for staff', () => {
     const three = refused([c('alice', 0.05, 0.4, 0.4), c('bob', null, 6, 0.5), c('cy', null, null)]);
     const shown = decideOnAlibi(three, 'bob', 4, settings);
