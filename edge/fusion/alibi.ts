@@ -108,15 +108,12 @@ export function alibiM(
   settings: AlibiSettings,
   reports?: TrackReports,
 ): number | undefined {
-  let closest = Number.POSITIVE_INFINITY;
-  for (const [i, snapshot] of snapshots.entries()) {
-    const possible = possibleTracks(sessionId, snapshot.tracks, snapshot.ts, reports);
-    if (possible === undefined) return undefined;
-    const gapMs = gapAround(snapshots, i);
-    for (const track of possible)
-      closest = Math.min(closest, reachableM(track, snapshot.ts, gapMs, targets, settings));
-  }
-  return Number.isFinite(closest) ? closest : undefined;
+  return closestOver(
+    snapshots,
+    (snapshot) => possibleTracks(sessionId, snapshot.tracks, snapshot.ts, reports),
+    targets,
+    settings,
+  );
 }
 
 /**
@@ -130,11 +127,34 @@ export function trackAlibiM(
   targets: readonly FloorPoint[],
   settings: AlibiSettings,
 ): number | undefined {
+  return closestOver(
+    snapshots,
+    (snapshot) => {
+      const track = snapshot.tracks.find((t) => t.id === trackId);
+      return track === undefined ? undefined : [track];
+    },
+    targets,
+    settings,
+  );
+}
+
+/**
+ * The nearest (m) the tracks `at` gives for each snapshot came to the lane's reach points (`reachableM`);
+ * undefined when it gives none for some snapshot, or there are no snapshots.
+ */
+function closestOver(
+  snapshots: readonly TrackSnapshot[],
+  at: (snapshot: TrackSnapshot) => readonly TrackMessage[] | undefined,
+  targets: readonly FloorPoint[],
+  settings: AlibiSettings,
+): number | undefined {
   let closest = Number.POSITIVE_INFINITY;
   for (const [i, snapshot] of snapshots.entries()) {
-    const track = snapshot.tracks.find((t) => t.id === trackId);
-    if (track === undefined) return undefined;
-    closest = Math.min(closest, reachableM(track, snapshot.ts, gapAround(snapshots, i), targets, settings));
+    const tracks = at(snapshot);
+    if (tracks === undefined) return undefined;
+    const gapMs = gapAround(snapshots, i);
+    for (const track of tracks)
+      closest = Math.min(closest, reachableM(track, snapshot.ts, gapMs, targets, settings));
   }
   return Number.isFinite(closest) ? closest : undefined;
 }
