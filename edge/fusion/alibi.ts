@@ -85,14 +85,33 @@ export function possibleTracks(
   return [...found.values()];
 }
 
+/** By track id: the doubts of other tracks that name it, indexed once per step's track list. */
+const namedByIndex = new WeakMap<readonly TrackMessage[], Map<string, Link[]>>();
+
+function namedBy(tracks: readonly TrackMessage[]): Map<string, Link[]> {
+  let index = namedByIndex.get(tracks);
+  if (index !== undefined) return index;
+  index = new Map();
+  for (const o of tracks)
+    for (const d of o.identityDoubts ?? []) {
+      if (d.with === undefined) continue;
+      const links = index.get(d.with) ?? [];
+      links.push({ other: o.id, ...span(d) });
+      index.set(d.with, links);
+    }
+  namedByIndex.set(tracks, index);
+  return index;
+}
+
+function span(d: { ts: number; since?: number }): { since: number; until: number } {
+  return { since: d.since ?? d.ts, until: d.ts };
+}
+
 /** A track's doubts, and those of other tracks that name it. */
 function linksOf(track: TrackMessage, tracks: readonly TrackMessage[]): Link[] {
-  const span = (d: { ts: number; since?: number }) => ({ since: d.since ?? d.ts, until: d.ts });
   return [
     ...(track.identityDoubts ?? []).map((d) => ({ other: d.with, ...span(d) })),
-    ...tracks.flatMap((o) =>
-      (o.identityDoubts ?? []).filter((d) => d.with === track.id).map((d) => ({ other: o.id, ...span(d) })),
-    ),
+    ...(namedBy(tracks).get(track.id) ?? []),
   ];
 }
 
