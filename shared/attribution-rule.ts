@@ -49,6 +49,11 @@ export const RULE_MODIFIERS = [
    * doubts were: its uncrowded looks were again those of the person before them.
    */
   'identity-settled',
+  /**
+   * Several units left the lane at once with as many shoppers' hands in it, each surely its owner's: one unit
+   * each (the event is billed in parts, `<eventId>/<k>`).
+   */
+  'one-each',
 ] as const;
 
 export type DecidingRule = (typeof DECIDING_RULES)[number];

@@ -5,6 +5,8 @@ import { lastModifierIs } from '../../shared/attribution-rule.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { VisitLine } from '../../shared/schemas/visit.ts';
 import { redecide } from '../fusion/attributor.ts';
+import { DEFAULT_FUSION } from '../fusion/fusion-settings.ts';
+import { oneEach } from '../fusion/one-each.ts';
 import { buildCart } from './cart.ts';
 
 export interface ReplayedEvent {
@@ -77,6 +79,13 @@ function decidedAlike(event: ShelfEvent): boolean | undefined {
   const again = redecide(event.evidence);
   // a put-back moved to the shopper who held the item: the cameras' part of the decision is what replays
   if (lastModifierIs(event.evidence.rule, 'returned-for-other')) return again.sessionId !== null;
+  // several units shared out one each (#13): the attributor refused one owner, the hands gave each a unit
+  if (lastModifierIs(event.evidence.rule, 'one-each'))
+    return (
+      again.sessionId === null &&
+      (oneEach(event.evidence, DEFAULT_FUSION.attribution)?.some((s) => s.sessionId === event.sessionId) ??
+        false)
+    );
   // a put-back given to the one who left holding it (#13): the cameras did not give it to them — they had left
   if (returnedAfterReceipt(event)) return again.sessionId !== event.sessionId;
   // the cameras refused at the time and the exit, or the track's settled identity, decided it later: the

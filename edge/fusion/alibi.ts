@@ -136,6 +136,24 @@ export function alibiM(
 }
 
 /**
+ * Every track that may have carried the session's person at any of the snapshots (`possibleTracks`, ids in
+ * the order met); undefined when some snapshot cannot say, or there are none.
+ */
+export function personOn(
+  sessionId: string,
+  snapshots: readonly TrackSnapshot[],
+  reports?: TrackReports,
+): string[] | undefined {
+  const ids = new Set<string>();
+  for (const snapshot of snapshots) {
+    const tracks = possibleTracks(sessionId, snapshot.tracks, snapshot.ts, reports);
+    if (tracks === undefined) return undefined;
+    for (const t of tracks) ids.add(t.id);
+  }
+  return ids.size === 0 ? undefined : [...ids];
+}
+
+/**
  * The nearest (m) one track came to the lane's reach points over the snapshots, as `alibiM` measures it;
  * undefined when a snapshot does not have it (not yet born, lost, gone) or there are none. Who the track was
  * is the caller's to know (the exit: the person who walked out on a session's scan).

@@ -26,6 +26,7 @@ import {
   trackExits,
 } from './exit-sequence.ts';
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
+import { oneEach, shareOut } from './one-each.ts';
 import { gatherEvidence } from './reach-evidence.ts';
 import { TrackHistory, type TrackSnapshot } from './track-history.ts';
 
@@ -311,6 +312,15 @@ export class FusionStage {
       confidence: decided.confidence,
       evidence: decided.evidence,
     };
+    // several units taken at once by as many surely seen hands: one each, billed in parts
+    const shares =
+      event.kind === 'pick' && decided.sessionId === null && !event.ambiguous
+        ? oneEach(decided.evidence, settings.attribution)
+        : undefined;
+    if (shares !== undefined) {
+      for (const part of shareOut(event, shares)) options.decided(part, [part.sessionId as string]);
+      return;
+    }
     // without the exception queue's answer, assume a pick may be waiting (the cart then decides nothing)
     const undecidedPickOf = (sku: string) => options.undecidedPickOf?.(sku) ?? true;
     // who may hold what came back: everyone inside, and whoever left with the receipt not yet final

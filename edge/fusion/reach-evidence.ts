@@ -5,7 +5,7 @@ import { round3 } from '../../shared/round.ts';
 import type { AttributionEvidence, CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { TrackMessage } from '../../shared/schemas/track.ts';
 import { type FloorPoint, nearestM } from '../../shared/store-geometry.ts';
-import { alibiM, type TrackReports } from './alibi.ts';
+import { alibiM, personOn, type TrackReports } from './alibi.ts';
 import { DEFAULT_FUSION, type ReachEvidenceSettings } from './fusion-settings.ts';
 import type { TrackSnapshot } from './track-history.ts';
 
@@ -93,6 +93,7 @@ export function gatherEvidence(
     const e = found.get(key);
     if (e !== undefined) addIdentity(e, seen);
   }
+  addPersonOn(found.values(), query);
   return { laneSeen, candidates: [...found.values()] };
 }
 
@@ -127,6 +128,21 @@ function addAlibis(
     if (e.sessionId === null) continue;
     const alibi = alibiM(e.sessionId, query.snapshots, query.targets, settings, query.reports);
     if (alibi !== undefined) e.alibiM = round3(alibi);
+  }
+}
+
+/**
+ * For shoppers in doubt: every track their person may have been on while the weight changed (one-each.ts
+ * shares units taken at once among exactly such people whichever of them is which).
+ */
+function addPersonOn(candidates: Iterable<CandidateEvidence>, query: EvidenceQuery): void {
+  const change = query.change;
+  if (change === undefined) return;
+  const during = query.snapshots.filter((s) => within(s.ts, change));
+  for (const e of candidates) {
+    if (e.sessionId === null || e.identity >= 1) continue;
+    const on = personOn(e.sessionId, during, query.reports);
+    if (on !== undefined && on.length <= 20) e.personOn = on;
   }
 }
 

@@ -1,6 +1,7 @@
 // Pure: every shelf event the edge decided, set against what really happened — who took it (the ground truth's
 // events on the same lane at the same moment) and whether the edge charged the right shopper for the right
 // units. The calibration table and the report's list of wrong or doubtful lines are built from these.
+import { lastModifierIs } from '../../shared/attribution-rule.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { GroundTruthEvent } from '../../simulators/scenario/ground-truth.ts';
 import type { Decision } from './eval-report-types.ts';
@@ -21,6 +22,24 @@ export interface DecisionContext {
 /** Who pays for a true event: the picker, or for a put-back whoever's receipt it comes off. */
 const payerOf = (e: GroundTruthEvent) => (e.kind === 'put-back' ? (e.chargedTo ?? e.shopper) : e.shopper);
 
+/** `first`, then as many more of `events` as it takes to make up `units`. */
+function takeUnits(
+  events: readonly GroundTruthEvent[],
+  first: GroundTruthEvent | undefined,
+  units: number,
+): GroundTruthEvent[] {
+  if (first === undefined) return [];
+  const taken = [first];
+  let count = first.count;
+  for (const t of events) {
+    if (count >= units) break;
+    if (t === first) continue;
+    taken.push(t);
+    count += t.count;
+  }
+  return taken;
+}
+
 /** One Decision per edge event; each true event explains at most one edge event (the nearest in time). */
 export function scoreDecisions(
   events: readonly ShelfEvent[],
@@ -40,12 +59,15 @@ export function scoreDecisions(
           t.ts <= event.endTs + MATCH_SLACK_MS,
       )
       .sort((a, b) => Math.abs(a.ts - event.peakTs) - Math.abs(b.ts - event.peakTs));
-    // several true events in one edge event: people taking from one lane at the same moment
-    const first = matched[0];
-    const together = first === undefined ? [] : matched.filter((t) => t.sku === first.sku);
-    for (const t of together) used.add(t);
     const best = event.hypotheses[0];
     const billed = event.sessionId === null ? null : (context.shopperOfSession[event.sessionId] ?? null);
+    // several true events in one edge event: people taking from one lane at the same moment — unless the edge
+    // shared the event out one each (#13): then each part answers for its own shopper's units only
+    const shared = event.evidence !== undefined && lastModifierIs(event.evidence.rule, 'one-each');
+    const first = shared ? (matched.find((t) => payerOf(t) === billed) ?? matched[0]) : matched[0];
+    const sameSku = first === undefined ? [] : matched.filter((t) => t.sku === first.sku);
+    const together = shared ? takeUnits(sameSku, first, best?.count ?? 1) : sameSku;
+    for (const t of together) used.add(t);
     const automatic = event.attribution === 'sole-session' || event.attribution === 'vision';
     const payers = new Map<string, number>();
     for (const t of together) payers.set(payerOf(t), (payers.get(payerOf(t)) ?? 0) + t.count);

@@ -48,6 +48,13 @@ export const CandidateEvidenceSchema = Type.Object(
      * cannot say where the person was (a doubt naming nobody, a binding in doubt, no track), or an older edge.
      */
     alibiM: Type.Optional(Type.Number({ minimum: 0 })),
+    /**
+     * For a session whose identity was in doubt: every track its person may have been on while the weight
+     * changed (its own and those its doubts link it to, as for `alibiM`). Several units taken at once by the
+     * hands of exactly these tracks went one each to the same people, whichever of them is which
+     * (docs/fusion.md, "One each"). Absent: identity sure, the cameras cannot say, or an older edge.
+     */
+    personOn: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 20 })),
     /** Tracks of these people that came within 1.5 m of the lane, so a doubt can be settled later (exit). */
     tracks: Type.Optional(Type.Array(Type.String(), { maxItems: 20 })),
   },
