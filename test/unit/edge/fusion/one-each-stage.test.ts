@@ -1,0 +1,93 @@
+// Fusion end to end for two people taking from one lane at once (#13): the tracks' hands are measured around
+// the shelf's change of two units, and the event is billed one each, in parts — or, with one hand not surely
+// its owner's, sent to staff whole.
+import { describe, expect, it } from 'vitest';
+import { FusionStage } from '../../../../edge/fusion/fusion-stage.ts';
+import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
+import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
+import { laneReachPoint } from '../../../../shared/store-geometry.ts';
+import { SteppedTime } from '../../../../shared/timers.ts';
+import { shelfEvent, T0 } from '../../../support/shelf-event.ts';
+import { trackMessage } from '../../../support/track-message.ts';
+
+const store = indexStore(loadStoreConfig('stores/sample-store.json'));
+const foundShelf = store.config.shelves[0];
+const foundLane = foundShelf?.lanes[2];
+if (foundShelf === undefined || foundLane === undefined)
+  throw new Error('the sample store has shelves with lanes');
+const shelf = foundShelf;
+const lane = foundLane;
+const reach = laneReachPoint(shelf, lane);
+const cameras = store.config.cameras.map((c) => c.id);
+
+/** Jo and Kim stand either side of the lane, each with a hand in it; Kim's owned `kimOwner` sure. */
+function twoAtOneLane(kimOwner: number): ShelfEvent[] {
+  const time = new SteppedTime(T0);
+  const decided: ShelfEvent[] = [];
+  const fusion = new FusionStage({
+    store,
+    clock: time,
+    timers: time,
+    sessions: () => [
+      { sessionId: 'jo', enteredAt: T0 - 60_000, exitedAt: undefined },
+      { sessionId: 'kim', enteredAt: T0 - 60_000, exitedAt: undefined },
+    ],
+    holds: () => new Map(),
+    decided: (event) => decided.push(event),
+  });
+  for (let ts = T0; ts <= T0 + 3000; ts += 100) {
+    time.advanceTo(ts);
+    const seen = { lastSeenTs: ts };
+    fusion.observe({
+      ts,
+      cameras,
+      tracks: [
+        trackMessage('T1', 'jo', reach.x - 0.3, reach.y + 0.4, {
+          ...seen,
+          hands: [{ x: reach.x - 0.05, y: reach.y, ownerConfidence: 1 }],
+        }),
+        trackMessage('T2', 'kim', reach.x + 0.3, reach.y + 0.4, {
+          ...seen,
+          hands: [{ x: reach.x + 0.05, y: reach.y, ownerConfidence: kimOwner }],
+        }),
+      ],
+    });
+    if (ts === T0 + 1500) {
+      const {
+        sessionId: _,
+        attribution: __,
+        confidence: ___,
+        ...detected
+      } = shelfEvent({
+        eventId: `${lane.loadCell}@1`,
+        shelf: shelf.id,
+        lane: lane.id,
+        lanes: [lane.id],
+        loadCell: lane.loadCell,
+        startTs: T0 + 1000,
+        endTs: T0 + 1400,
+        peakTs: T0 + 1200,
+        deltaGrams: -800,
+        hypotheses: [{ sku: lane.sku ?? 'SKU-0001', count: 2, likelihood: 1 }],
+      });
+      fusion.onShelfEvent(detected);
+    }
+  }
+  return decided;
+}
+
+describe('fusion: two people taking from one lane at once', () => {
+  it('bills one unit to each when both hands in the lane are surely their owners’', () => {
+    const parts = twoAtOneLane(1);
+    expect(parts.map((e) => [e.eventId, e.sessionId, e.hypotheses[0]?.count, e.evidence?.rule])).toEqual([
+      [`${lane.loadCell}@1/1`, 'jo', 1, 'close-call+one-each'],
+      [`${lane.loadCell}@1/2`, 'kim', 1, 'close-call+one-each'],
+    ]);
+  });
+
+  it('sends the whole event to staff when one hand may be the other person’s', () => {
+    const [whole, ...rest] = twoAtOneLane(0.3);
+    expect(rest).toEqual([]);
+    expect(whole).toMatchObject({ sessionId: null, attribution: 'unattributed', hypotheses: [{ count: 2 }] });
+  });
+});
