@@ -2,10 +2,10 @@
 // people grabbing one lane"). The shelf sees one change of two units; the attributor, asked for one owner,
 // finds a close call (or several units with several people) and would send it to staff. When the cameras saw
 // exactly as many hands in the lane while the weight changed as units left it, each hand surely its owner's,
-// and nobody else's hand near the lane, each of those shoppers took one:
-// the event is shared out, one unit each. A shopper whose identity is in doubt still gets theirs when every
-// track their person may be on is one of the hands' tracks (`personOn`): the same people took the units, in
-// whichever order, and each took the same product. Replayable: it reads only the stored evidence.
+// and nobody else's hand near the lane, each of those shoppers took one: the event is shared out, one unit
+// each. A shopper whose identity is in doubt still gets theirs when every track their person may be on is one
+// of the hands' tracks (`personOn`): the same people took the units, in whichever order, and each took the
+// same product. Replayable: it reads only the stored evidence.
 import { withModifier } from '../../shared/attribution-rule.ts';
 import type { AttributionEvidence, CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
