@@ -317,8 +317,9 @@ export class FusionStage {
       event.kind === 'pick' && decided.sessionId === null && !event.ambiguous
         ? oneEach(decided.evidence, settings.attribution)
         : undefined;
-    if (shares !== undefined) {
-      for (const part of shareOut(event, shares)) options.decided(part, [part.sessionId as string]);
+    const parts = shares === undefined ? [] : shareOut(event, shares);
+    if (parts.length > 0) {
+      for (const part of parts) options.decided(part, [part.sessionId as string]);
       return;
     }
     // without the exception queue's answer, assume a pick may be waiting (the cart then decides nothing)
