@@ -383,6 +383,7 @@ export class FusionStage {
   private attribute(detected: DetectedShelfEvent, present: string[]) {
     const { settings } = this;
     const vision = this.history.latestTs !== undefined;
+    const units = detected.hypotheses[0]?.count ?? 1;
     const seen = vision
       ? gatherEvidence(
           {
@@ -398,11 +399,11 @@ export class FusionStage {
               toTs: detected.endTs + settings.changeSlackMs,
             },
             reports: this.history,
+            units,
           },
           settings.reach,
         )
       : undefined;
-    const units = detected.hypotheses[0]?.count ?? 1;
     const halfWidth = Math.min(
       ...detected.lanes.map((l) => this.laneHalfWidths.get(l) ?? Number.POSITIVE_INFINITY),
     );

@@ -22,6 +22,8 @@ export interface EvidenceQuery {
   change?: { fromTs: number; toTs: number };
   /** Tracks' latest reports, for the alibis of shoppers whose track, or a track they may be on, is gone. */
   reports?: TrackReports;
+  /** Units the weight says moved (default 1): only a change of several can be shared out, so only then `personOn`. */
+  units?: number;
 }
 
 export function gatherEvidence(
@@ -137,7 +139,7 @@ function addAlibis(
  */
 function addPersonOn(candidates: Iterable<CandidateEvidence>, query: EvidenceQuery): void {
   const change = query.change;
-  if (change === undefined) return;
+  if (change === undefined || (query.units ?? 1) < 2) return;
   const during = query.snapshots.filter((s) => within(s.ts, change));
   for (const e of candidates) {
     if (e.sessionId === null || e.identity >= 1) continue;

@@ -169,6 +169,41 @@ describe('gatherEvidence', () => {
     expect(near.candidates.find((c) => c.sessionId === 'bob')?.alibiM).toBeCloseTo(0.02, 3);
   });
 
+  it('names the tracks a shopper in doubt may be on while the weight changed, only when several units moved', () => {
+    const doubt = (other: string) => ({
+      identityConfidence: 0.5,
+      identityDoubts: [{ ts: 900, with: other }],
+    });
+    const query = (units: number) =>
+      gatherEvidence({
+        sessions: ['jo', 'kim'],
+        targets: [target],
+        laneCameras: new Set(['CAM1']),
+        snapshots: [
+          {
+            ts: 1000,
+            cameras: ['CAM1'],
+            tracks: [
+              track('T1', 'jo', 4.9, 3.1, {
+                ...doubt('T2'),
+                hands: [{ x: 4.95, y: 3.6, ownerConfidence: 1 }],
+              }),
+              track('T2', 'kim', 5.1, 3.1, {
+                ...doubt('T1'),
+                hands: [{ x: 5.05, y: 3.6, ownerConfidence: 1 }],
+              }),
+            ],
+          },
+        ],
+        change: { fromTs: 950, toTs: 1050 },
+        units,
+      }).candidates;
+    const jo = (units: number) => query(units).find((c) => c.sessionId === 'jo');
+    expect(new Set(jo(2)?.personOn)).toEqual(new Set(['T1', 'T2']));
+    // one unit is never shared out: nothing to name
+    expect(jo(1)?.personOn).toBeUndefined();
+  });
+
   it('keeps the surest owner confidence of a hand seen in the lane, not of hands elsewhere', () => {
     const seen = gatherEvidence({
       sessions: ['alice', 'bob'],
