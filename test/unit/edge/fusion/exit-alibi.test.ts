@@ -8,12 +8,10 @@ import { attributeEvent } from '../../../../edge/fusion/attributor.ts';
 import { ExceptionQueue } from '../../../../edge/fusion/exception-queue.ts';
 import { decideOnAlibi } from '../../../../edge/fusion/exit-decision.ts';
 import { DEFAULT_FUSION } from '../../../../edge/fusion/fusion-settings.ts';
-import { FusionStage } from '../../../../edge/fusion/fusion-stage.ts';
 import type { CandidateEvidence } from '../../../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
-import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
 import { laneReachPoint } from '../../../../shared/store-geometry.ts';
-import { SteppedTime } from '../../../../shared/timers.ts';
+import { sampleStore, steppedFusion } from '../../../support/fusion-stage.ts';
 import { shelfEvent, T0 } from '../../../support/shelf-event.ts';
 import { trackMessage } from '../../../support/track-message.ts';
 
@@ -100,23 +98,12 @@ describe('trackAlibiM', () => {
 });
 
 describe('FusionStage.trackAlibiM', () => {
-  const store = indexStore(loadStoreConfig('stores/sample-store.json'));
+  const store = sampleStore;
   const shelf = store.config.shelves[0];
   const lane = shelf?.lanes[0];
   if (shelf === undefined || lane === undefined) throw new Error('the sample store has shelves with lanes');
   const reach = laneReachPoint(shelf, lane);
-  const stage = () => {
-    const time = new SteppedTime(T0);
-    const fusion = new FusionStage({
-      store,
-      clock: time,
-      timers: time,
-      sessions: () => [],
-      holds: () => new Map(),
-      decided: () => {},
-    });
-    return { fusion, time };
-  };
+  const stage = () => steppedFusion(T0);
   const event = { lanes: [lane.id], startTs: T0 + 2000, endTs: T0 + 2900 };
 
   it('measures the track over the event’s evidence window from the track history', () => {

@@ -4,14 +4,11 @@
 // alone stood at the scanner, the exit answers at the scan already.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FUSION } from '../../../../edge/fusion/fusion-settings.ts';
-import { FusionStage } from '../../../../edge/fusion/fusion-stage.ts';
 import { DEFAULT_GATE_TUNING } from '../../../../edge/tracking/gate-binder.ts';
 import type { TrackMessage } from '../../../../shared/schemas/track.ts';
-import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
-import { SteppedTime } from '../../../../shared/timers.ts';
+import { steppedFusion, sampleStore as store } from '../../../support/fusion-stage.ts';
 import { trackMessage } from '../../../support/track-message.ts';
 
-const store = indexStore(loadStoreConfig('stores/sample-store.json'));
 const foundGate = store.config.gates.find((g) => g.kind === 'exit');
 if (foundGate === undefined) throw new Error('the sample store has an exit gate');
 const exitGate = foundGate;
@@ -23,16 +20,9 @@ const gone = (t: TrackMessage): TrackMessage => ({ ...t, state: 'exited', exitGa
 
 /** Ada scans out at 10 s and walks out at 12 s; `other` is where someone else stands meanwhile. */
 function watch(other: { x: number; y: number }) {
-  const time = new SteppedTime(10_000);
   const matched: Array<{ sessionId: string; trackId: string; atTs: number; how: string }> = [];
   let doubts = true;
-  const fusion = new FusionStage({
-    store,
-    clock: time,
-    timers: time,
-    sessions: () => [],
-    holds: () => new Map(),
-    decided: () => {},
+  const { fusion, time } = steppedFusion(10_000, {
     hasDoubtsWithEvidence: () => doubts,
     exitMatched: ({ sessionId, trackId, how }) => matched.push({ sessionId, trackId, atTs: time.now(), how }),
   });

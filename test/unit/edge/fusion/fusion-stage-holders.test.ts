@@ -1,12 +1,9 @@
 // A put-back nobody inside could have taken from their cart is the item of the one shopper who holds it — also
 // when that shopper has just scanned out and the receipt is not final yet (handed over, put back as they left).
 import { describe, expect, it } from 'vitest';
-import { FusionStage } from '../../../../edge/fusion/fusion-stage.ts';
 import type { DetectedShelfEvent, ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
-import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
-import { SteppedTime } from '../../../../shared/timers.ts';
+import { steppedFusion, sampleStore as store } from '../../../support/fusion-stage.ts';
 
-const store = indexStore(loadStoreConfig('stores/sample-store.json'));
 const lane = store.config.shelves[0]?.lanes[0];
 if (lane === undefined) throw new Error('the sample store has a lane');
 
@@ -28,12 +25,7 @@ const putBack: DetectedShelfEvent = {
 };
 
 function decidePutBack(openCarts: readonly string[] | undefined): ShelfEvent {
-  const time = new SteppedTime(24_000);
-  const decided: ShelfEvent[] = [];
-  const fusion = new FusionStage({
-    store,
-    clock: time,
-    timers: time,
+  const { fusion, decided } = steppedFusion(24_000, {
     // dev scanned out at 23 300, just before the put-back began; ada is inside
     sessions: () => [
       { sessionId: 'dev', enteredAt: 500, exitedAt: 23_300 },
@@ -42,7 +34,6 @@ function decidePutBack(openCarts: readonly string[] | undefined): ShelfEvent {
     holds: (id) => new Map(id === 'dev' ? [['SKU-X', 1]] : [['SKU-Y', 1]]),
     undecidedPickOf: () => false,
     ...(openCarts === undefined ? {} : { openCarts: () => openCarts }),
-    decided: (event) => decided.push(event),
   });
   fusion.onShelfEvent(putBack);
   const [event] = decided;
@@ -65,20 +56,14 @@ describe('fusion: who holds what came back', () => {
 
 describe('fusion: a put-back after the holder’s receipt was issued (#13)', () => {
   function decideAfterReceipt(closedExitedAt: number) {
-    const time = new SteppedTime(24_000);
-    const decided: ShelfEvent[] = [];
     const refunded: ShelfEvent[] = [];
-    const fusion = new FusionStage({
-      store,
-      clock: time,
-      timers: time,
+    const { fusion, decided } = steppedFusion(24_000, {
       // dev left and was billed long ago; ada, inside alone, never took the product she put back
       sessions: () => [{ sessionId: 'ada', enteredAt: 2000, exitedAt: undefined }],
       holds: (id) => new Map(id === 'ada' ? [['SKU-Y', 1]] : []),
       undecidedPickOf: () => false,
       openCarts: () => ['ada'],
       closedCarts: () => [{ sessionId: 'dev', exitedAt: closedExitedAt, holds: new Map([['SKU-X', 1]]) }],
-      decided: (event) => decided.push(event),
       returnedAfterReceipt: (event) => refunded.push(event),
     });
     fusion.onShelfEvent(putBack);

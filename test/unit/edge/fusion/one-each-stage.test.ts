@@ -2,15 +2,12 @@
 // the shelf's change of two units, and the event is billed one each, in parts — or, with one hand not surely
 // its owner's, sent to staff whole.
 import { describe, expect, it } from 'vitest';
-import { FusionStage } from '../../../../edge/fusion/fusion-stage.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
-import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
 import { laneReachPoint } from '../../../../shared/store-geometry.ts';
-import { SteppedTime } from '../../../../shared/timers.ts';
+import { steppedFusion, sampleStore as store } from '../../../support/fusion-stage.ts';
 import { shelfEvent, T0 } from '../../../support/shelf-event.ts';
 import { trackMessage } from '../../../support/track-message.ts';
 
-const store = indexStore(loadStoreConfig('stores/sample-store.json'));
 const foundShelf = store.config.shelves[0];
 const foundLane = foundShelf?.lanes[2];
 if (foundShelf === undefined || foundLane === undefined)
@@ -22,18 +19,11 @@ const cameras = store.config.cameras.map((c) => c.id);
 
 /** Jo and Kim stand either side of the lane, each with a hand in it; Kim's owned `kimOwner` sure. */
 function twoAtOneLane(kimOwner: number): ShelfEvent[] {
-  const time = new SteppedTime(T0);
-  const decided: ShelfEvent[] = [];
-  const fusion = new FusionStage({
-    store,
-    clock: time,
-    timers: time,
+  const { fusion, time, decided } = steppedFusion(T0, {
     sessions: () => [
       { sessionId: 'jo', enteredAt: T0 - 60_000, exitedAt: undefined },
       { sessionId: 'kim', enteredAt: T0 - 60_000, exitedAt: undefined },
     ],
-    holds: () => new Map(),
-    decided: (event) => decided.push(event),
   });
   for (let ts = T0; ts <= T0 + 3000; ts += 100) {
     time.advanceTo(ts);
