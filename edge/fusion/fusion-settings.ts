@@ -98,22 +98,6 @@ export interface ReachEvidenceSettings {
    * come this much nearer the lane since it was last seen (a shopper's alibi, alibi.ts).
    */
   walkMps: number;
-  /** Whose hand over the hand's whole reach (hand-chains.ts): copies its owner clearly outvotes are skipped. */
-  handChains: HandChainSettings;
-}
-
-/** Whose hand over its whole reach (hand-chains.ts). */
-export interface HandChainSettings {
-  /** A hand moves at most this far (m) between two consecutive steps of one sighting to the next. */
-  linkM: number;
-  /** …and is linked only when no other hand is this close (m) to either end: nothing to mix it up with. */
-  aloneM: number;
-  /** The chain's owner must have gathered at least this much owner confidence over its sightings. */
-  minVotes: number;
-  /** A holder is disowned when its own votes are at most this share of the owner's… */
-  disownShare: number;
-  /** …and it never held the hand with owner confidence above this. */
-  disownMaxOwner: number;
 }
 
 export interface ExitMatchSettings {
@@ -230,9 +214,6 @@ export const DEFAULT_FUSION: FusionSettings = {
     identityHandM: 0.45,
     identityBodyM: 1.0,
     walkMps: FASTEST_WALK_MPS,
-    // a hand moves ≤ 0.15 m a step (1.5 m/s); two sure sightings of the owner's; a holder at a quarter of
-    // the owner's votes that never held it with more than 0.5 did not hold it
-    handChains: { linkM: 0.15, aloneM: 0.3, minVotes: 1.5, disownShare: 0.25, disownMaxOwner: 0.5 },
   },
   exit: {
     windowMs: 4500,

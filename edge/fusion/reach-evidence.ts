@@ -7,7 +7,6 @@ import type { TrackMessage } from '../../shared/schemas/track.ts';
 import { type FloorPoint, nearestM } from '../../shared/store-geometry.ts';
 import { alibiM, personOn, type TrackReports } from './alibi.ts';
 import { DEFAULT_FUSION, type ReachEvidenceSettings } from './fusion-settings.ts';
-import { disownedHands, handKey } from './hand-chains.ts';
 import type { TrackSnapshot } from './track-history.ts';
 
 export interface EvidenceQuery {
@@ -47,24 +46,20 @@ export function gatherEvidence(
   /** by session key: the least sure identity among its people who reached in, stood at the lane, anywhere */
   const identities = new Map<string, SeenIdentities>();
   let laneSeen = false;
-  const usable = (t: TrackMessage, ts: number) =>
-    t.state !== 'tentative' && ts - t.lastSeenTs <= settings.seenWithinMs;
-  // copies of a hand that its chain gives to someone else (hand-chains.ts)
-  const disowned = disownedHands(query.snapshots, usable, settings.handChains);
-  for (const [index, snapshot] of query.snapshots.entries()) {
+  for (const snapshot of query.snapshots) {
     if (!laneSeen && snapshot.cameras.some((c) => query.laneCameras.has(c))) laneSeen = true;
     const people = snapshot.tracks.filter((t) => t.phantom !== true && t.state !== 'tentative');
     // every candidate has `atChange` exactly when the query has a change span
     const duringChange = query.change !== undefined && within(snapshot.ts, query.change);
     for (const track of snapshot.tracks) {
-      if (!usable(track, snapshot.ts)) continue;
+      if (track.state === 'tentative') continue;
+      if (snapshot.ts - track.lastSeenTs > settings.seenWithinMs) continue;
       // a phantom is no person (a second peak beside someone): nobody stood where it is, but a hand on it
       // was someone's hand — unless a person holds the same hand too (fusion put a hand it could not give to
       // anyone on the nearest two): then it is that person's, not a stranger's
       const phantom = track.phantom === true;
       const bodyM = phantom ? Number.POSITIVE_INFINITY : nearestM(query.targets, track);
-      const owned = track.hands.filter((_, k) => !disowned.has(handKey(index, track.id, k)));
-      const hands = phantom ? notHeldByPeople(owned, people) : owned;
+      const hands = phantom ? notHeldByPeople(track.hands, people) : track.hands;
       const { handM, handOwner } = measureHands(hands, query.targets, settings);
       const session = track.sessionId;
       if (session !== null && !query.sessions.includes(session)) continue;

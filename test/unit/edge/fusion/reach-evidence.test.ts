@@ -204,34 +204,6 @@ describe('gatherEvidence', () => {
     expect(jo(1)?.personOn).toBeUndefined();
   });
 
-  it('does not count a hand one step gave a neighbour unsurely when the steps around gave it surely to another', () => {
-    const hand = (x: number, ownerConfidence: number) => [{ x, y: 3.6, ownerConfidence }];
-    const step = (ts: number, ines: TrackMessage['hands'], kira: TrackMessage['hands']) => ({
-      ts,
-      cameras: ['CAM1'],
-      tracks: [
-        track('T1', 'ines', 4.5, 3.1, { lastSeenTs: ts, hands: ines }),
-        track('T2', 'kira', 5, 3.1, { lastSeenTs: ts, hands: kira }),
-      ],
-    });
-    const kiraOf = (snapshots: ReturnType<typeof step>[]) =>
-      gatherEvidence({
-        sessions: ['ines', 'kira'],
-        targets: [target],
-        laneCameras: new Set(['CAM1']),
-        snapshots,
-      }).candidates.find((c) => c.sessionId === 'kira');
-    const crossing = [
-      step(1000, hand(4.9, 0.9), []),
-      step(1100, hand(4.95, 0.85), []),
-      step(1200, [], hand(4.98, 0)),
-      step(1300, hand(5, 0.9), []),
-    ];
-    expect(kiraOf(crossing)).toEqual(expect.objectContaining({ handM: null }));
-    // the same unsure step alone: nothing says whose else it was
-    expect(kiraOf(crossing.slice(2, 3))?.handM).toBeCloseTo(0.02, 3);
-  });
-
   it('keeps the surest owner confidence of a hand seen in the lane, not of hands elsewhere', () => {
     const seen = gatherEvidence({
       sessions: ['alice', 'bob'],
