@@ -1,11 +1,16 @@
 // The scenario files an evaluation command plays: the files and folders named (folders searched recursively,
-// in name order), or its default folder, keeping those whose path contains the filter.
+// in name order), or its default folder, keeping those whose path contains one of the filters (`--filter`,
+// given once or more: `--filter crossing --filter same` plays both families).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Throws with a message for the user when a path does not exist or nothing matched. */
-export function scenarioFiles(paths: readonly string[], filter: string | undefined): string[] {
-  const files = paths.flatMap(filesBelow).filter((f) => filter === undefined || f.includes(filter));
+export function scenarioFiles(
+  paths: readonly string[],
+  filters: readonly string[] | string | undefined,
+): string[] {
+  const any = filters === undefined ? [] : typeof filters === 'string' ? [filters] : filters;
+  const files = paths.flatMap(filesBelow).filter((f) => any.length === 0 || any.some((s) => f.includes(s)));
   if (files.length === 0) throw new Error('no scenario files (*.json) matched');
   return files;
 }

@@ -12,7 +12,7 @@ const { values, positionals } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     seeds: { type: 'string', default: '2' },
-    filter: { type: 'string' },
+    filter: { type: 'string', multiple: true },
   },
 });
 const fail = (message: string): never => {

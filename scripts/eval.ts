@@ -1,4 +1,4 @@
-// `npm run eval -- [scenario files or folders] [--seeds N] [--filter S] [--jobs J] [--json] [--report out.html]
+// `npm run eval -- [scenario files or folders] [--seeds N] [--filter S]… [--jobs J] [--json] [--report out.html]
 //                  [--decisions out.json] [--visits out.json]
 //                  [--realtime [--speed N] [--compare earlier.json]] [--mqtt URL] [--database URL]`
 // Plays every scenario (default: scenarios/suite, hand-written and generated families) N times with different
@@ -25,7 +25,7 @@ const { values, positionals } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     seeds: { type: 'string', default: String(DEFAULT_SEEDS) },
-    filter: { type: 'string' },
+    filter: { type: 'string', multiple: true },
     jobs: { type: 'string' },
     realtime: { type: 'boolean', default: false },
     speed: { type: 'string', default: '1' },
