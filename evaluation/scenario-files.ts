@@ -5,12 +5,10 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Throws with a message for the user when a path does not exist or nothing matched. */
-export function scenarioFiles(
-  paths: readonly string[],
-  filters: readonly string[] | string | undefined,
-): string[] {
-  const any = filters === undefined ? [] : typeof filters === 'string' ? [filters] : filters;
-  const files = paths.flatMap(filesBelow).filter((f) => any.length === 0 || any.some((s) => f.includes(s)));
+export function scenarioFiles(paths: readonly string[], filters: readonly string[] = []): string[] {
+  const files = paths
+    .flatMap(filesBelow)
+    .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
   if (files.length === 0) throw new Error('no scenario files (*.json) matched');
   return files;
 }

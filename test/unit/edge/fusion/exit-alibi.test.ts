@@ -11,7 +11,7 @@ import { DEFAULT_FUSION } from '../../../../edge/fusion/fusion-settings.ts';
 import type { CandidateEvidence } from '../../../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 import { laneReachPoint } from '../../../../shared/store-geometry.ts';
-import { sampleStore, steppedFusion } from '../../../support/fusion-stage.ts';
+import { steppedFusion, sampleStore as store } from '../../../support/fusion-stage.ts';
 import { shelfEvent, T0 } from '../../../support/shelf-event.ts';
 import { trackMessage } from '../../../support/track-message.ts';
 
@@ -98,7 +98,6 @@ describe('trackAlibiM', () => {
 });
 
 describe('FusionStage.trackAlibiM', () => {
-  const store = sampleStore;
   const shelf = store.config.shelves[0];
   const lane = shelf?.lanes[0];
   if (shelf === undefined || lane === undefined) throw new Error('the sample store has shelves with lanes');

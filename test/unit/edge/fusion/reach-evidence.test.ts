@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gatherEvidence } from '../../../../edge/fusion/reach-evidence.ts';
+import { type EvidenceQuery, gatherEvidence } from '../../../../edge/fusion/reach-evidence.ts';
 import type { TrackMessage } from '../../../../shared/schemas/track.ts';
 import { trackMessage } from '../../../support/track-message.ts';
 
@@ -11,14 +11,20 @@ const track = (
   over: Partial<TrackMessage> = {},
 ): TrackMessage => trackMessage(id, sessionId, x, y, { lastSeenTs: 1000, identityConfidence: 1, ...over });
 const target = { x: 5, y: 3.6 };
-/** The evidence from one tracker step at 1000 ms, the lane seen by CAM1. */
-const atOneMoment = (sessions: string[], tracks: TrackMessage[]) =>
+/** The evidence from one tracker step at 1000 ms, the lane seen by CAM1 (`more`: the rest of the query). */
+const atOneMoment = (sessions: string[], tracks: TrackMessage[], more: Partial<EvidenceQuery> = {}) =>
   gatherEvidence({
     sessions,
     targets: [target],
     laneCameras: new Set(['CAM1']),
     snapshots: [{ ts: 1000, cameras: ['CAM1'], tracks }],
+    ...more,
   });
+/** A track in doubt since 900 ms: it passed close to `other` while one of them was unseen. */
+const doubt = (other: string) => ({
+  identityConfidence: 0.5,
+  identityDoubts: [{ ts: 900, with: other }],
+});
 
 describe('gatherEvidence', () => {
   it('measures hands again over the weight change alone (atChange)', () => {
@@ -145,10 +151,6 @@ describe('gatherEvidence', () => {
   });
 
   it('gives a shopper in doubt an alibi when every track that may carry them was far from the lane', () => {
-    const doubt = (other: string) => ({
-      identityConfidence: 0.5,
-      identityDoubts: [{ ts: 900, with: other }],
-    });
     const seen = atOneMoment(
       ['alice', 'bob'],
       [
@@ -170,35 +172,15 @@ describe('gatherEvidence', () => {
   });
 
   it('names the tracks a shopper in doubt may be on while the weight changed, only when several units moved', () => {
-    const doubt = (other: string) => ({
-      identityConfidence: 0.5,
-      identityDoubts: [{ ts: 900, with: other }],
-    });
-    const query = (units: number) =>
-      gatherEvidence({
-        sessions: ['jo', 'kim'],
-        targets: [target],
-        laneCameras: new Set(['CAM1']),
-        snapshots: [
-          {
-            ts: 1000,
-            cameras: ['CAM1'],
-            tracks: [
-              track('T1', 'jo', 4.9, 3.1, {
-                ...doubt('T2'),
-                hands: [{ x: 4.95, y: 3.6, ownerConfidence: 1 }],
-              }),
-              track('T2', 'kim', 5.1, 3.1, {
-                ...doubt('T1'),
-                hands: [{ x: 5.05, y: 3.6, ownerConfidence: 1 }],
-              }),
-            ],
-          },
+    const jo = (units: number) =>
+      atOneMoment(
+        ['jo', 'kim'],
+        [
+          track('T1', 'jo', 4.9, 3.1, { ...doubt('T2'), hands: [{ x: 4.95, y: 3.6, ownerConfidence: 1 }] }),
+          track('T2', 'kim', 5.1, 3.1, { ...doubt('T1'), hands: [{ x: 5.05, y: 3.6, ownerConfidence: 1 }] }),
         ],
-        change: { fromTs: 950, toTs: 1050 },
-        units,
-      }).candidates;
-    const jo = (units: number) => query(units).find((c) => c.sessionId === 'jo');
+        { change: { fromTs: 950, toTs: 1050 }, units },
+      ).candidates.find((c) => c.sessionId === 'jo');
     expect(new Set(jo(2)?.personOn)).toEqual(new Set(['T1', 'T2']));
     // one unit is never shared out: nothing to name
     expect(jo(1)?.personOn).toBeUndefined();
