@@ -268,6 +268,9 @@ function decide(
   const order = [sessionId, ...ranked.filter((id) => id !== sessionId)];
   if (!byHand && !byBody) return refuse(ctx, 'nobody-at-lane', order);
   if (confidence < settings.minConfidence) return refuse(ctx, 'close-call', order);
+  // only a body beside the lane, no hand: a shopper the cameras did not see anywhere (lost by the tracker, or
+  // merged into the blob of whoever walked by) may be the one who reached in unseen
+  if (!byHand && unaccounted(ctx, sessionId)) return refuse(ctx, 'shopper-unseen', order);
   // two people taking from one lane at once look like one pick of two: each may have taken one — anyone
   // else standing at the lane, or with a hand near it; a step farther off, only while their hands were seen
   // nowhere (they may have reached in unseen): hands the cameras saw only elsewhere did not take from it.
@@ -296,6 +299,27 @@ function decide(
     candidates: order,
     evidence: { ...measured, rule: ruleOf(byHand ? 'reach' : 'stood-at-lane', modifier) },
   };
+}
+
+/**
+ * Whether a shopper other than `sessionId` went unseen throughout (no hand, no body, no alibi putting them
+ * elsewhere) — more of them than people on no session the cameras saw (each may be one of them, bound to
+ * nothing after a lost binding).
+ */
+function unaccounted(ctx: Context, sessionId: string): boolean {
+  const { candidates } = ctx.measured;
+  const unseen = candidates.filter(
+    (c) =>
+      c.sessionId !== null &&
+      c.sessionId !== sessionId &&
+      c.bodyM === null &&
+      c.handM === null &&
+      !elsewhere(ctx, c),
+  );
+  const unbound = candidates
+    .filter((c) => c.sessionId === null && c.bodyM !== null)
+    .reduce((n, c) => n + Math.max(1, c.tracks?.length ?? 1), 0);
+  return unseen.length > unbound;
 }
 
 function ruleOf(base: BaseRule, modifier: RuleModifier | undefined): string {

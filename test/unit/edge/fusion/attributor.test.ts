@@ -69,6 +69,26 @@ describe('attributeEvent', () => {
     });
   });
 
+  it('does not bill a passer-by for standing at the lane while another shopper was seen nowhere', () => {
+    // busy hour (unseen seed 4242): the tracker had lost the picker; a shopper walking past stood nearest
+    const passing = c('bob', null, 0.88);
+    const lost = c('carol', null, null);
+    const a = attributeEvent(['bob', 'carol'], seen(true, passing, lost));
+    expect(a).toMatchObject({ sessionId: null, evidence: { rule: 'shopper-unseen' } });
+    expect(a.candidates).toEqual(['bob', 'carol']);
+    // seen far away, or with an alibi, the lost one is accounted for; so is one who may be a person on no
+    // session the cameras saw elsewhere (a lost binding)
+    for (const accounted of [[c('carol', null, 6)], [{ ...lost, alibiM: 4 }], [lost, c(null, null, 7)]])
+      expect(attributeEvent(['bob', 'carol'], seen(true, passing, ...accounted))).toMatchObject({
+        sessionId: 'bob',
+        evidence: { rule: 'stood-at-lane' },
+      });
+    // a hand in the lane is evidence of its own: as before
+    expect(attributeEvent(['bob', 'carol'], seen(true, c('bob', 0.05, 0.4), lost)).evidence.rule).toBe(
+      'reach',
+    );
+  });
+
   it('refuses when the lane was out of sight and another shopper was not seen anywhere', () => {
     const a = attributeEvent(['alice', 'bob'], seen(false, c('alice', null, 0.5)));
     expect(a).toMatchObject({ sessionId: null, evidence: { rule: 'shopper-unseen' } });
