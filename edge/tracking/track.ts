@@ -61,6 +61,12 @@ export interface TrackerTuning {
   /** A lost track is given back to a new one within this distance that looks at least this alike. */
   relinkRadiusM: number;
   relinkMinCosine: number;
+  /**
+   * The fastest a person crosses the floor (m/s; a shopper late for the next shelf hurries up to 3 m/s): a
+   * person the tracker lost may be anywhere this pace takes them from where they were last seen — or from where
+   * their track coasted, when that is nearer — since.
+   */
+  walkMps: number;
   /** Missed this long in view: the track is lost (kept for relinking until dropConfirmedMs). */
   lostAfterMs: number;
   /** An unmatched track this close to a matched detection is merged into it (m). */
@@ -94,6 +100,7 @@ export const DEFAULT_TRACKER: TrackerTuning = {
   embeddingRate: 0.15,
   relinkRadiusM: 2,
   relinkMinCosine: 0.6,
+  walkMps: 3,
   lostAfterMs: 1200,
   shadowM: 0.6,
   duplicateM: 0.35,

@@ -265,7 +265,8 @@ export class Tracker {
   private confirm(t: Track, ts: number): void {
     t.state = 'confirmed';
     if (!this.binder.nearEntry(t.bornX, t.bornY)) {
-      if (!this.relink(t, ts, this.tuning.relinkRadiusM, 1.5)) t.phantom = !this.couldBeSomeone(t, ts);
+      if (!this.relink(t, ts, this.tuning.relinkRadiusM, this.tuning.walkMps))
+        t.phantom = !this.couldBeSomeone(t, ts);
       return;
     }
     const binding = this.binder.bindNewTrack(t.bornX, t.bornY, t.bornTs);
@@ -303,10 +304,9 @@ export class Tracker {
     let bestScore = Number.NEGATIVE_INFINITY;
     for (const o of this.tracks.values()) {
       if (o === t || o.state !== 'confirmed' || o.sessionId === null || ts - o.lastSeenTs < 400) continue;
-      const dist = Math.hypot(o.x.p - t.x.p, o.y.p - t.y.p);
-      // how far the lost person could have walked since last seen (at a brisk pace, or not at all)
-      const reach = radiusM + ((ts - o.lastSeenTs) / 1000) * walkMps;
-      if (dist > reach) continue;
+      const dist = lostDistanceM(o, { x: t.x.p, y: t.y.p });
+      // how far the lost person could have walked since last seen (at the fastest pace, or not at all)
+      if (dist > radiusM + ((ts - o.lastSeenTs) / 1000) * walkMps) continue;
       const cos =
         o.embedding !== undefined && t.embedding !== undefined ? cosine(o.embedding, t.embedding) : 0.7;
       if (cos < this.tuning.relinkMinCosine) continue;
@@ -348,7 +348,7 @@ export class Tracker {
     at: { x: number; y: number },
     ts: number,
     radiusM: number,
-    walkMps = 1.5,
+    walkMps = this.tuning.walkMps,
   ): boolean {
     // someone let in through the gate and not seen yet (a dark camera at the entrance) may be who this is
     if (this.binder.pendingCount() > 0) return true;
@@ -376,14 +376,14 @@ export class Tracker {
     at: { x: number; y: number },
     ts: number,
     radiusM: number,
-    walkMps = 1.5,
+    walkMps = this.tuning.walkMps,
   ): Track[] {
     return [...this.tracks.values()].filter((o) => {
       if (o === t || o.id === t.id || o.state !== 'confirmed') return false;
       if (o.sessionId !== null && o.sessionId === t.sessionId) return false;
       const unseenMs = ts - o.lastSeenTs;
       if (unseenMs < 400) return false;
-      return Math.hypot(o.x.p - at.x, o.y.p - at.y) <= radiusM + (unseenMs / 1000) * walkMps;
+      return lostDistanceM(o, at) <= radiusM + (unseenMs / 1000) * walkMps;
     });
   }
 
@@ -447,4 +447,12 @@ export class Tracker {
     }
     return ended;
   }
+}
+
+/**
+ * How far a track unseen for a while is from `at`: from where it coasted to, or from where it was last seen,
+ * whichever is nearer (coasting on a stale velocity can carry the estimate away from where the person went).
+ */
+function lostDistanceM(o: Track, at: { x: number; y: number }): number {
+  return Math.min(Math.hypot(o.x.p - at.x, o.y.p - at.y), Math.hypot(o.lastSeenX - at.x, o.lastSeenY - at.y));
 }

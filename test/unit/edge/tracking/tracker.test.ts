@@ -217,4 +217,24 @@ describe('tracker', () => {
     expect(run(0)).toEqual({ shopperSeenAtEnd: false, confirmed: 2 });
     expect(run(DEFAULT_TRACKER.ghostM)).toEqual({ shopperSeenAtEnd: true, confirmed: 1 });
   });
+
+  it('finds a hurrying shopper again where they could have got from where they were last seen', () => {
+    const run = (walkMps: number) => {
+      const binder = new GateBinder(gates);
+      const tracker = new Tracker([cameraOutline(camera, 0)], binder, { ...DEFAULT_TRACKER, walkMps });
+      const observed = new Set(['C']);
+      binder.entered('session-1', 'IN', 1, 1000);
+      // in through the gate and up the aisle at 3 m/s, to (2, 6)
+      for (let k = 0; k <= 13; k++) tracker.update(2000 + k * 100, [det(2, 2.1 + k * 0.3, red)], observed);
+      // hidden for 1.5 s while turning off the way the track coasts on, then seen 5 m from (2, 6)
+      for (let k = 14; k < 29; k++) tracker.update(2000 + k * 100, [], observed);
+      for (let k = 29; k < 35; k++) tracker.update(2000 + k * 100, [det(7, 6.5, red)], observed);
+      return tracker.all().filter((t) => t.state === 'confirmed' && !t.lost);
+    };
+    // at 1.5 m/s from where the track coasted to, they could not be the one seen there: a stranger, unpaid
+    expect(run(1.5).map((t) => t.sessionId)).toEqual([null]);
+    const [found] = run(DEFAULT_TRACKER.walkMps);
+    expect(found?.sessionId).toBe('session-1');
+    expect(found?.x.p).toBeCloseTo(7, 0);
+  });
 });
