@@ -61,8 +61,7 @@ export function gatherEvidence(
       const bodyM = phantom ? Number.POSITIVE_INFINITY : nearestM(query.targets, track);
       const hands = phantom ? notHeldByPeople(track.hands, people) : track.hands;
       const { handM, handOwner } = measureHands(hands, query.targets, settings);
-      const session = track.sessionId;
-      if (session !== null && !query.sessions.includes(session)) continue;
+      const session = sessionOf(track, query.sessions);
       if (
         session === null &&
         bodyM > settings.strangerRadiusM &&
@@ -146,6 +145,17 @@ function addPersonOn(candidates: Iterable<CandidateEvidence>, query: EvidenceQue
     const on = personOn(e.sessionId, during, query.reports);
     if (on !== undefined && on.length <= 20) e.personOn = on;
   }
+}
+
+/**
+ * The session a track's person shops on, as far as this event goes: none for a track still bound to a session
+ * no longer inside — its shopper scanned out while the tracker had lost them, and the track went on to follow
+ * someone else (a newcomer at the entry, a few metres from the exit): a person bound to nothing, as after a
+ * lost binding, not one to leave out. (A session that scanned in during the event is not inside for it either:
+ * its newcomer at the entry is as far from any lane as a stranger there.)
+ */
+function sessionOf(track: TrackMessage, sessions: readonly string[]): string | null {
+  return track.sessionId !== null && sessions.includes(track.sessionId) ? track.sessionId : null;
 }
 
 /** Keeps the nearer hand and the surer owner confidence of a hand in the lane. */

@@ -252,4 +252,15 @@ describe('gatherEvidence', () => {
     expect(shared.find((c) => c.sessionId === null)).toBeUndefined();
     expect(shared.find((c) => c.sessionId === 'ann')?.handM).toBeCloseTo(0.1, 3);
   });
+
+  it('counts a track still bound to a shopper who scanned out as a person on no session', () => {
+    // busy hour (unseen seed 4242): carol's track, lost on her way out, took over a newcomer at the entry; the
+    // newcomer (dave, never bound) then picked with it while carol's session was closed
+    const onClosed = track('T24', 'carol', 5.05, 3.2, { hands: [{ x: 5.02, y: 3.58, ownerConfidence: 1 }] });
+    const seen = atOneMoment(['alice', 'dave'], [track('T1', 'alice', 5.4, 3.1), onClosed]);
+    expect(seen.candidates.find((c) => c.sessionId === null)).toEqual(
+      expect.objectContaining({ handM: 0.028, handOwner: 1, tracks: ['T24'], handTrack: 'T24' }),
+    );
+    expect(seen.candidates.map((c) => c.sessionId)).toEqual(['alice', 'dave', null]);
+  });
 });
