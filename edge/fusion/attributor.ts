@@ -12,6 +12,7 @@ import {
 import { round3 } from '../../shared/round.ts';
 import type { AttributionEvidence, CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import { type AttributionSettings, DEFAULT_FUSION } from './fusion-settings.ts';
+import { shopperUnaccounted } from './unseen-shoppers.ts';
 
 export interface SessionSpan {
   sessionId: string;
@@ -301,25 +302,13 @@ function decide(
   };
 }
 
-/**
- * Whether a shopper other than `sessionId` went unseen throughout (no hand, no body, no alibi putting them
- * elsewhere) — more of them than people on no session the cameras saw (each may be one of them, bound to
- * nothing after a lost binding).
- */
+/** A shopper other than `sessionId` seen nowhere — no hand, no body, no alibi putting them elsewhere. */
 function unaccounted(ctx: Context, sessionId: string): boolean {
-  const { candidates } = ctx.measured;
-  const unseen = candidates.filter(
-    (c) =>
-      c.sessionId !== null &&
-      c.sessionId !== sessionId &&
-      c.bodyM === null &&
-      c.handM === null &&
-      !elsewhere(ctx, c),
+  return shopperUnaccounted(
+    ctx.measured.candidates,
+    sessionId,
+    (c) => c.bodyM === null && c.handM === null && !elsewhere(ctx, c),
   );
-  const unbound = candidates
-    .filter((c) => c.sessionId === null && c.bodyM !== null)
-    .reduce((n, c) => n + Math.max(1, c.tracks?.length ?? 1), 0);
-  return unseen.length > unbound;
 }
 
 function ruleOf(base: BaseRule, modifier: RuleModifier | undefined): string {

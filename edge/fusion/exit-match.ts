@@ -4,6 +4,7 @@ import { baseRuleIs } from '../../shared/attribution-rule.ts';
 import type { CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import { DEFAULT_FUSION, type ExitMatchSettings } from './fusion-settings.ts';
+import { shopperUnaccounted } from './unseen-shoppers.ts';
 
 /** True when `trackId` was the one person at the event's lane (the only hand in it, or standing at it). */
 export function wasAtLane(
@@ -43,12 +44,5 @@ export function wasAtLane(
  * the lane, her hand on leo's track, leo's walk-out billed him for her pick once the exit paired them by pace).
  */
 export function othersSeen(event: ShelfEvent, sessionId: string): boolean {
-  const candidates = event.evidence?.candidates ?? [];
-  const unseen = candidates.filter(
-    (c) => c.sessionId !== null && c.sessionId !== sessionId && c.bodyM === null,
-  );
-  const unbound = candidates
-    .filter((c) => c.sessionId === null && c.bodyM !== null)
-    .reduce((n, c) => n + Math.max(1, c.tracks?.length ?? 1), 0);
-  return unseen.length <= unbound;
+  return !shopperUnaccounted(event.evidence?.candidates ?? [], sessionId, (c) => c.bodyM === null);
 }
