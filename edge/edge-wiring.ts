@@ -415,9 +415,6 @@ function wireGate(
       const { sessionId, accountId, entryGate: gate, party, enteredAt: ts } = session;
       outputs.publish('session-event', { v: 1, kind: 'entered', sessionId, accountId, gate, party, ts });
     },
-    onExited: (session) => {
-      exited(session);
-      vision?.exited(session.sessionId);
-    },
+    onExited: (session) => exited(session),
   });
 }

@@ -101,18 +101,6 @@ export class Tracker {
     this.outlines = [...this.outlines.filter((o) => o.camera !== outline.camera), outline];
   }
 
-  /**
-   * A session scanned out at an exit gate: its people are at the exit, leaving. A track of theirs the tracker
-   * has lost follows nobody still inside: it is dropped, so it cannot take over someone else seen where it
-   * coasted (a newcomer at the entry, a few metres from the exit). Nor is the session's person, if their track
-   * vanished earlier, someone who may turn up again.
-   */
-  sessionLeft(sessionId: string): void {
-    this.vanished.delete(sessionId);
-    for (const t of [...this.tracks.values()])
-      if (t.sessionId === sessionId && t.state === 'confirmed' && t.lost) this.tracks.delete(t.id);
-  }
-
   /** Live tracks (tentative and lost ones included). */
   all(): Track[] {
     return [...this.tracks.values()];

@@ -224,11 +224,6 @@ export class VisionStage {
     this.binder.entered(sessionId, gate, party, scanTs);
   }
 
-  /** A session scanned out at an exit gate: the tracker lets go of its lost tracks (`Tracker.sessionLeft`). */
-  exited(sessionId: string): void {
-    this.tracker.sessionLeft(sessionId);
-  }
-
   /** True when detections come from vision worker processes over the broker (`workers: broker`). */
   get takesWorkerDetections(): boolean {
     return this.options.config.workers === 'broker';
