@@ -2,6 +2,8 @@
 // weights, how long a shelf event waits for the tracks, what the reach evidence counts, and the exit match.
 // Windows that depend on each other are derived here (see `exitWatchMaxMs`), not copied by hand.
 
+import { FASTEST_WALK_MPS } from '../../shared/walking-pace.ts';
+
 export interface AttributionSettings {
   /**
    * Spread of a hand's distance to the lane's reach point (m). The detector places hands within ~8 cm (model
@@ -177,9 +179,6 @@ export interface FusionSettings {
    */
   returnAfterReceiptMs: number;
 }
-
-/** Faster than anyone walks through a shop (m/s): how far an unseen person may have gone since last seen. */
-const FASTEST_WALK_MPS = 2.5;
 
 /** Chosen on the vision scenarios (docs/fusion.md has the measurements behind each). */
 export const DEFAULT_FUSION: FusionSettings = {

@@ -1,5 +1,6 @@
 // A person the tracker follows on the floor, and the tracker's settings. Plain data.
 
+import { FASTEST_WALK_MPS } from '../../shared/walking-pace.ts';
 import type { FloorHand } from './camera-fusion.ts';
 import { DEFAULT_IDENTITY, type Identity, type IdentityTuning } from './identity-confidence.ts';
 import type { AxisState } from './motion-model.ts';
@@ -100,7 +101,7 @@ export const DEFAULT_TRACKER: TrackerTuning = {
   embeddingRate: 0.15,
   relinkRadiusM: 2,
   relinkMinCosine: 0.6,
-  walkMps: 3,
+  walkMps: FASTEST_WALK_MPS,
   lostAfterMs: 1200,
   shadowM: 0.6,
   duplicateM: 0.35,

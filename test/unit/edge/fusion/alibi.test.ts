@@ -8,7 +8,8 @@ import type { TrackMessage } from '../../../../shared/schemas/track.ts';
 import { trackMessage } from '../../../support/track-message.ts';
 
 const lane = [{ x: 0, y: 0 }];
-const settings = DEFAULT_FUSION.reach;
+// the mechanism at a pace the figures below are worked out for (the shipped pace: shared/walking-pace.ts)
+const settings = { ...DEFAULT_FUSION.reach, walkMps: 2.5 };
 const doubt = (withTrack?: string) => ({
   identityConfidence: 0.5,
   identityDoubts: [{ ts: 900, since: 800, ...(withTrack === undefined ? {} : { with: withTrack }) }],

@@ -93,7 +93,9 @@ describe('trackAlibiM', () => {
   });
   it('counts a gap in the steps as time the person may have walked', () => {
     // 2 s without a step: a second either side at 2.5 m/s
-    expect(trackAlibiM('T1', [at(0, 6), at(2000, 6)], lane, DEFAULT_FUSION.reach)).toBeCloseTo(3.5, 6);
+    expect(
+      trackAlibiM('T1', [at(0, 6), at(2000, 6)], lane, { ...DEFAULT_FUSION.reach, walkMps: 2.5 }),
+    ).toBeCloseTo(3.5, 6);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   type TrackExit,
   trackExits,
 } from '../../../../edge/fusion/exit-sequence.ts';
+import { DEFAULT_FUSION } from '../../../../edge/fusion/fusion-settings.ts';
 import type { TrackSnapshot } from '../../../../edge/fusion/track-history.ts';
 import type { TrackMessage } from '../../../../shared/schemas/track.ts';
 import { trackMessage } from '../../../support/track-message.ts';
@@ -180,37 +181,44 @@ describe('lastForeignDoubtTs', () => {
 describe('nobodyElseCanLeave', () => {
   const gate = { x: 5, y: 0.5 };
   const seen = (t: TrackMessage, lastSeenTs: number): TrackMessage => ({ ...t, lastSeenTs });
-  // defaults: nobody is reported gone farther than 3 m from the gate, nobody walks faster than 2.5 m/s
+  // nobody is reported gone farther than 3 m from the gate (the default), nobody walks faster than 2.5 m/s
+  // (the figures below are worked out for that pace; the shipped one is shared/walking-pace.ts)
+  const atPace = { ...DEFAULT_FUSION.exit, walkMps: 2.5 };
   it('is final once everyone still inside is farther than they could walk by the horizon', () => {
     // 2 s left: 3 m + 5 m of walking; the shopper at 9 m cannot make it, the one who left is gone
     const steps = [
       step(1000, [seen(track('T1', 'a', 5, 1.5), 1000), seen(track('T2', 'b', 5, 9.5), 1000)]),
       step(2000, [seen(track('T1', 'a', 5, 0.5, 'G-OUT'), 1200), seen(track('T2', 'b', 5, 9.5), 2000)]),
     ];
-    expect(nobodyElseCanLeave(steps, gate, 4000)).toBe(true);
+    expect(nobodyElseCanLeave(steps, gate, 4000, atPace)).toBe(true);
     // with 3 s left the same shopper could reach the lobby and be gone
-    expect(nobodyElseCanLeave(steps, gate, 5000)).toBe(false);
+    expect(nobodyElseCanLeave(steps, gate, 5000, atPace)).toBe(false);
   });
   it('waits while someone stands in the exit lobby, seen or not', () => {
     const lobby = [
       step(2000, [seen(track('T1', 'a', 5, 0.5, 'G-OUT'), 1200), seen(track('T3', 'c', 6, 2), 2000)]),
     ];
-    expect(nobodyElseCanLeave(lobby, gate, 2500)).toBe(false);
+    expect(nobodyElseCanLeave(lobby, gate, 2500, atPace)).toBe(false);
   });
   it('counts an unseen track as walking since it was last seen, and one the tracker dropped too', () => {
     // 10 m off when last seen 4 s ago: 10 m of walking since, it may be at the gate now
     const unseen = [step(5000, [seen(track('T2', 'b', 5, 13.5), 1000)])];
-    expect(nobodyElseCanLeave(unseen, gate, 6000)).toBe(false);
+    expect(nobodyElseCanLeave(unseen, gate, 6000, atPace)).toBe(false);
     // a track in an earlier step and gone from the latest without walking out: it may still be about
     const dropped = [step(1000, [seen(track('T2', 'b', 5, 7.5), 1000)]), step(2000, [])];
-    expect(nobodyElseCanLeave(dropped, gate, 3000)).toBe(false);
+    expect(nobodyElseCanLeave(dropped, gate, 3000, atPace)).toBe(false);
     expect(
-      nobodyElseCanLeave([step(1000, [seen(track('T2', 'b', 5, 12.5), 1000)]), step(2000, [])], gate, 3000),
+      nobodyElseCanLeave(
+        [step(1000, [seen(track('T2', 'b', 5, 12.5), 1000)]), step(2000, [])],
+        gate,
+        3000,
+        atPace,
+      ),
     ).toBe(true);
   });
   it('does not count a phantom, and says nothing without steps', () => {
     const phantom: TrackMessage = { ...seen(track('T9', null, 5, 1), 2000), phantom: true };
-    expect(nobodyElseCanLeave([step(2000, [phantom])], gate, 3000)).toBe(true);
-    expect(nobodyElseCanLeave([], gate, 3000)).toBe(false);
+    expect(nobodyElseCanLeave([step(2000, [phantom])], gate, 3000, atPace)).toBe(true);
+    expect(nobodyElseCanLeave([], gate, 3000, atPace)).toBe(false);
   });
 });
