@@ -305,8 +305,7 @@ export class Tracker {
     for (const o of this.tracks.values()) {
       if (o === t || o.state !== 'confirmed' || o.sessionId === null || ts - o.lastSeenTs < 400) continue;
       const dist = lostDistanceM(o, { x: t.x.p, y: t.y.p });
-      // how far the lost person could have walked since last seen (at the fastest pace, or not at all)
-      if (dist > radiusM + ((ts - o.lastSeenTs) / 1000) * walkMps) continue;
+      if (dist > lostReachM(o, ts, radiusM, walkMps)) continue;
       const cos =
         o.embedding !== undefined && t.embedding !== undefined ? cosine(o.embedding, t.embedding) : 0.7;
       if (cos < this.tuning.relinkMinCosine) continue;
@@ -381,9 +380,8 @@ export class Tracker {
     return [...this.tracks.values()].filter((o) => {
       if (o === t || o.id === t.id || o.state !== 'confirmed') return false;
       if (o.sessionId !== null && o.sessionId === t.sessionId) return false;
-      const unseenMs = ts - o.lastSeenTs;
-      if (unseenMs < 400) return false;
-      return lostDistanceM(o, at) <= radiusM + (unseenMs / 1000) * walkMps;
+      if (ts - o.lastSeenTs < 400) return false;
+      return lostDistanceM(o, at) <= lostReachM(o, ts, radiusM, walkMps);
     });
   }
 
@@ -455,4 +453,9 @@ export class Tracker {
  */
 function lostDistanceM(o: Track, at: { x: number; y: number }): number {
   return Math.min(Math.hypot(o.x.p - at.x, o.y.p - at.y), Math.hypot(o.lastSeenX - at.x, o.lastSeenY - at.y));
+}
+
+/** How far (m) a lost person may be from where `lostDistanceM` measures: `radiusM` plus what they walked since. */
+function lostReachM(o: Track, ts: number, radiusM: number, walkMps: number): number {
+  return radiusM + ((ts - o.lastSeenTs) / 1000) * walkMps;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FloorDetection } from '../../../../edge/tracking/camera-fusion.ts';
 import { fuseDetections } from '../../../../edge/tracking/camera-fusion.ts';
 import { GateBinder } from '../../../../edge/tracking/gate-binder.ts';
-import { DEFAULT_TRACKER, Tracker } from '../../../../edge/tracking/tracker.ts';
+import { DEFAULT_TRACKER, Tracker, type TrackerTuning } from '../../../../edge/tracking/tracker.ts';
 import { cameraOutline } from '../../../../shared/camera-coverage.ts';
 
 // One 10 m × 10 m camera view from (0, 2) to (10, 12); entry gate just below it at (2, 1), exit at (8, 1).
@@ -33,9 +33,9 @@ const det = (x: number, y: number, embedding: Float32Array, camera = 'C'): Floor
   hands: [],
 });
 
-function setup() {
+function setup(tuning: TrackerTuning = DEFAULT_TRACKER) {
   const binder = new GateBinder(gates);
-  const tracker = new Tracker([cameraOutline(camera, 0)], binder);
+  const tracker = new Tracker([cameraOutline(camera, 0)], binder, tuning);
   return { binder, tracker };
 }
 
@@ -188,8 +188,7 @@ describe('tracker', () => {
 
   it('gives a shopper back the detection a ghost peak beside them took over, and drops the ghost', () => {
     const run = (ghostM: number) => {
-      const binder = new GateBinder(gates);
-      const tracker = new Tracker([cameraOutline(camera, 0)], binder, { ...DEFAULT_TRACKER, ghostM });
+      const { binder, tracker } = setup({ ...DEFAULT_TRACKER, ghostM });
       const observed = new Set(['C']);
       binder.entered('session-1', 'IN', 1, 1000);
       const mixed = emb(0.7, 0.7);
@@ -220,8 +219,7 @@ describe('tracker', () => {
 
   it('finds a hurrying shopper again where they could have got from where they were last seen', () => {
     const run = (walkMps: number) => {
-      const binder = new GateBinder(gates);
-      const tracker = new Tracker([cameraOutline(camera, 0)], binder, { ...DEFAULT_TRACKER, walkMps });
+      const { binder, tracker } = setup({ ...DEFAULT_TRACKER, walkMps });
       const observed = new Set(['C']);
       binder.entered('session-1', 'IN', 1, 1000);
       // in through the gate and up the aisle at 3 m/s, to (2, 6)
