@@ -25,10 +25,12 @@ export interface AlibiSettings {
   /** A track unseen longer than this (ms) may have walked off at `walkMps` since it was last seen. */
   seenWithinMs: number;
   walkMps: number;
+  /** How near an entry gate (m) a shopper stood when they scanned in. */
+  entryReachM: number;
 }
 
 /** A possible swap between two tracks, over the span of their encounter. */
-interface Link {
+export interface Link {
   other: string | undefined;
   since: number;
   until: number;
@@ -107,8 +109,8 @@ function span(d: { ts: number; since?: number }): { since: number; until: number
   return { since: d.since ?? d.ts, until: d.ts };
 }
 
-/** A track's doubts, and those of other tracks that name it. */
-function linksOf(track: TrackMessage, tracks: readonly TrackMessage[]): Link[] {
+/** A track's doubts, and those of other tracks that name it (`tracks`: those to look for them in). */
+export function linksOf(track: TrackMessage, tracks: readonly TrackMessage[]): Link[] {
   return [
     ...(track.identityDoubts ?? []).map((d) => ({ other: d.with, ...span(d) })),
     ...(namedBy(tracks).get(track.id) ?? []),
@@ -133,6 +135,25 @@ export function alibiM(
     targets,
     settings,
   );
+}
+
+/**
+ * How near the lane's reach points (m) a shopper who scanned in at `enteredAt` could have come by the last of
+ * the snapshots, whoever the cameras follow: from within `entryReachM` of the nearest entry gate, at `walkMps`
+ * since the scan. Undefined without snapshots or gates; 0 once they could have got there.
+ */
+export function entryAlibiM(
+  enteredAt: number,
+  snapshots: readonly TrackSnapshot[],
+  targets: readonly FloorPoint[],
+  gates: readonly FloorPoint[],
+  settings: AlibiSettings,
+): number | undefined {
+  const last = snapshots[snapshots.length - 1];
+  if (last === undefined || gates.length === 0) return undefined;
+  const fromGateM = Math.min(...gates.map((g) => nearestM(targets, g)));
+  const walked = (settings.walkMps * Math.max(0, last.ts - enteredAt)) / 1000;
+  return Math.max(0, fromGateM - settings.entryReachM - walked);
 }
 
 /**

@@ -71,7 +71,7 @@ export function decideOnAlibi(
   if (again.sessionId === null || again.sessionId === sessionId || best === undefined || event.ambiguous)
     return { event: cleared };
   // as for any later decision: a shopper nobody saw during the event may be the one under the billed track
-  if (!othersSeen(cleared, again.sessionId)) return { event: cleared };
+  if (!othersSeen(cleared, again.sessionId, settings.elsewhereM)) return { event: cleared };
   const rule = withModifier(again.evidence.rule, 'elsewhere-at-exit');
   const billed = again.sessionId;
   return {

@@ -37,12 +37,21 @@ export function wasAtLane(
 
 /**
  * True when every shopper inside other than `sessionId` was seen somewhere during the pick — on their own track,
- * or possibly as one of the people on no session the evidence names (a lost binding: as many unseen shoppers
+ * or far from the lane whichever track carried them, or just in (an alibi of at least `elsewhereM`), or possibly
+ * as one of the people on no session the evidence names (a lost binding: as many unseen shoppers
  * as such people). One nobody saw may be the one whose hand was given to the track at the lane (the detector
  * ties an unseen person's hand to whoever it does see), and neither who that track was (its walk-out, its
  * settled looks) nor looks that cannot tell look-alikes apart say otherwise (look-alikes-03: mia's track lost at
  * the lane, her hand on leo's track, leo's walk-out billed him for her pick once the exit paired them by pace).
  */
-export function othersSeen(event: ShelfEvent, sessionId: string): boolean {
-  return !shopperUnaccounted(event.evidence?.candidates ?? [], sessionId, (c) => c.bodyM === null);
+export function othersSeen(
+  event: ShelfEvent,
+  sessionId: string,
+  elsewhereM = DEFAULT_FUSION.attribution.elsewhereM,
+): boolean {
+  return !shopperUnaccounted(
+    event.evidence?.candidates ?? [],
+    sessionId,
+    (c) => c.bodyM === null && !((c.alibiM ?? 0) >= elsewhereM),
+  );
 }

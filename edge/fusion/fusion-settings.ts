@@ -100,6 +100,12 @@ export interface ReachEvidenceSettings {
    * come this much nearer the lane since it was last seen (a shopper's alibi, alibi.ts).
    */
   walkMps: number;
+  /**
+   * A shopper who scanned in at an entry gate stood within this (m) of it then (the tracker binds tracks born
+   * this near the gate): until their track is followed, they are at most this plus what they could walk since
+   * from the nearest entry gate (alibi.ts › entryAlibiM).
+   */
+  entryReachM: number;
 }
 
 export interface ExitMatchSettings {
@@ -213,6 +219,7 @@ export const DEFAULT_FUSION: FusionSettings = {
     identityHandM: 0.45,
     identityBodyM: 1.0,
     walkMps: FASTEST_WALK_MPS,
+    entryReachM: 2.6,
   },
   exit: {
     windowMs: 4500,

@@ -27,8 +27,9 @@ import {
 } from './exit-sequence.ts';
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
 import { oneEach, shareOut } from './one-each.ts';
-import { gatherEvidence } from './reach-evidence.ts';
+import { type EvidenceQuery, gatherEvidence } from './reach-evidence.ts';
 import { TrackHistory, type TrackSnapshot } from './track-history.ts';
+import { carriedThroughout } from './walked-back.ts';
 
 export interface FusionStageOptions {
   store: StoreIndex;
@@ -262,6 +263,29 @@ export class FusionStage {
   }
 
   /**
+   * Whether the session's person was on the track through the window an event's evidence was gathered on,
+   * given that the track walked out as theirs, whatever doubts it gathered since (walked-back.ts); false when
+   * the history no longer covers that window.
+   */
+  carriedThroughout(
+    sessionId: string,
+    trackId: string,
+    event: Pick<ShelfEvent, 'startTs' | 'endTs'>,
+  ): boolean {
+    const { settings, history } = this;
+    const from = event.startTs - settings.lookBehindMs;
+    const to = event.endTs + settings.lookAheadMs;
+    if ((history.oldestTs ?? Number.POSITIVE_INFINITY) > from) return false;
+    return carriedThroughout(
+      sessionId,
+      trackId,
+      { fromTs: from, toTs: to },
+      history.latestTracks(),
+      history.firstSeen(),
+    );
+  }
+
+  /**
    * Capture time by which everyone who could have left on this scan has been seen leaving, and everyone who
    * could have left on a later scan competing for the same people (one within the window).
    */
@@ -379,6 +403,16 @@ export class FusionStage {
     options.decided(event, decided.candidates);
   }
 
+  /** When each of the sessions scanned in, and where the store's entry gates are (a shopper's alibi). */
+  private entries(sessionIds: readonly string[]): NonNullable<EvidenceQuery['entries']> {
+    const wanted = new Set(sessionIds);
+    const enteredAt = new Map<string, number>();
+    for (const s of this.options.sessions())
+      if (wanted.has(s.sessionId)) enteredAt.set(s.sessionId, s.enteredAt);
+    const gates = this.options.store.config.gates.filter((g) => g.kind === 'entry').map((g) => g.position);
+    return { enteredAt, gates };
+  }
+
   /** The attributor's verdict: the cameras' evidence of who reached into the lane, or none without cameras. */
   private attribute(detected: DetectedShelfEvent, present: string[]) {
     const { settings } = this;
@@ -400,6 +434,7 @@ export class FusionStage {
             },
             reports: this.history,
             units,
+            entries: this.entries(present),
           },
           settings.reach,
         )

@@ -90,8 +90,14 @@ function settleAtExit(
     // who walked out says nothing of an ID: only a supervisor decides an ID check
     if (reason === 'age-check') continue;
     // the track may have changed person since the pick (passed close to someone unseen, was relinked):
-    // who walked out says nothing about who picked
-    if (doubtTs !== undefined && doubtTs >= event.startTs - settings.lookBehindMs) continue;
+    // who walked out says nothing about who picked — unless its doubts, followed back from the exit, leave
+    // the session's person no other track then
+    if (
+      doubtTs !== undefined &&
+      doubtTs >= event.startTs - settings.lookBehindMs &&
+      !fusion.carriedThroughout(sessionId, trackId, event)
+    )
+      continue;
     const decision = decideAtExit(event, sessionId, trackId, settings.exit);
     if (decision !== undefined) {
       decisions.decide(exceptionId, decision.choice, 'vision:exit-match', decision.restate);

@@ -77,7 +77,7 @@ export function decideOnSettledIdentity(
     (c) => c.sessionId === sessionId && (c.handTrack ?? c.bodyTrack) === track.id,
   );
   if (mine === undefined) return undefined;
-  if (!othersSeen(event, sessionId)) return undefined;
+  if (!othersSeen(event, sessionId, settings.attribution.elsewhereM)) return undefined;
   // settled up to the pick: as sure as the binding at the gate (later doubts do not reach back to it)
   const restored: CandidateEvidence = { ...mine, identity: track.identityCeiling ?? 1 };
   const again = redecide(

@@ -5,7 +5,7 @@ import { round3 } from '../../shared/round.ts';
 import type { AttributionEvidence, CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { TrackMessage } from '../../shared/schemas/track.ts';
 import { type FloorPoint, nearestM } from '../../shared/store-geometry.ts';
-import { alibiM, personOn, type TrackReports } from './alibi.ts';
+import { alibiM, entryAlibiM, personOn, type TrackReports } from './alibi.ts';
 import { DEFAULT_FUSION, type ReachEvidenceSettings } from './fusion-settings.ts';
 import type { TrackSnapshot } from './track-history.ts';
 
@@ -24,6 +24,8 @@ export interface EvidenceQuery {
   reports?: TrackReports;
   /** Units the weight says moved (default 1): only a change of several can be shared out, so only then `personOn`. */
   units?: number;
+  /** When each session scanned in, and where the entry gates are: a shopper just in is near them still. */
+  entries?: { enteredAt: ReadonlyMap<string, number>; gates: readonly FloorPoint[] };
 }
 
 export function gatherEvidence(
@@ -119,7 +121,10 @@ function addIdentity(e: CandidateEvidence, seen: SeenIdentities): void {
   if (seen.stood.size === 1 && stander !== undefined) e.bodyTrack = stander;
 }
 
-/** Every session's alibi (alibi.ts): how near any track that may carry its person came to the lane. */
+/**
+ * Every session's alibi (alibi.ts): how near any track that may carry its person came to the lane, and how
+ * near they could have come since they scanned in — each a bound on where they were, so the farther counts.
+ */
 function addAlibis(
   candidates: Iterable<CandidateEvidence>,
   query: EvidenceQuery,
@@ -127,8 +132,14 @@ function addAlibis(
 ): void {
   for (const e of candidates) {
     if (e.sessionId === null) continue;
-    const alibi = alibiM(e.sessionId, query.snapshots, query.targets, settings, query.reports);
-    if (alibi !== undefined) e.alibiM = round3(alibi);
+    const tracked = alibiM(e.sessionId, query.snapshots, query.targets, settings, query.reports);
+    const enteredAt = query.entries?.enteredAt.get(e.sessionId);
+    const sinceEntry =
+      enteredAt === undefined || query.entries === undefined
+        ? undefined
+        : entryAlibiM(enteredAt, query.snapshots, query.targets, query.entries.gates, settings);
+    const bounds = [tracked, sinceEntry === 0 ? undefined : sinceEntry].filter((m) => m !== undefined);
+    if (bounds.length > 0) e.alibiM = round3(Math.max(...bounds));
   }
 }
 

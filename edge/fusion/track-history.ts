@@ -23,6 +23,8 @@ export class TrackHistory {
   private readonly latest = new Map<string, LastReport>();
   /** by session id: the latest report of a track bound to it within the kept span */
   private readonly latestOfSession = new Map<string, LastReport>();
+  /** by track id: the capture time of its first report (kept as long as its latest is) */
+  private readonly first = new Map<string, number>();
 
   constructor(readonly keepMs = 90_000) {}
 
@@ -33,6 +35,7 @@ export class TrackHistory {
     for (const track of snapshot.tracks) {
       const report = { ts: snapshot.ts, track };
       this.latest.set(track.id, report);
+      if (!this.first.has(track.id)) this.first.set(track.id, snapshot.ts);
       if (track.sessionId !== null && track.state !== 'tentative')
         this.latestOfSession.set(track.sessionId, report);
     }
@@ -41,7 +44,11 @@ export class TrackHistory {
     while ((this.snapshots[drop]?.ts ?? Number.POSITIVE_INFINITY) < horizon) drop++;
     if (drop > 0) {
       this.snapshots.splice(0, drop);
-      for (const [id, report] of this.latest) if (report.ts < horizon) this.latest.delete(id);
+      for (const [id, report] of this.latest)
+        if (report.ts < horizon) {
+          this.latest.delete(id);
+          this.first.delete(id);
+        }
       for (const [id, report] of this.latestOfSession)
         if (report.ts < horizon) this.latestOfSession.delete(id);
     }
@@ -50,6 +57,16 @@ export class TrackHistory {
   /** The track's latest report within the kept span (undefined: not reported since), gone or not. */
   ofTrack(trackId: string): LastReport | undefined {
     return this.latest.get(trackId);
+  }
+
+  /** Every track reported within the kept span, as last reported (gone or not). */
+  latestTracks(): TrackMessage[] {
+    return [...this.latest.values()].map((r) => r.track);
+  }
+
+  /** By track id: the capture time of the first step that reported it, for every track `latestTracks` has. */
+  firstSeen(): ReadonlyMap<string, number> {
+    return this.first;
   }
 
   /** The latest report within the kept span of a (not tentative) track bound to the session. */

@@ -53,16 +53,15 @@ describe('decideOnAlibi', () => {
     expect(billed?.evidence?.candidates.find((x) => x.sessionId === 'bob')?.alibiM).toBe(5.5);
   });
 
-  it('bills nobody while a shopper inside went unseen during the event', () => {
+  it('bills nobody while a shopper inside went unseen during the event, near enough to have been there', () => {
     // cy was inside but no camera saw her: she may be the one under alice's track
-    const unseen = refused([
-      c('alice', 0.05, 0.4, 0.4),
-      c('bob', null, 6, 0.5),
-      { ...c('cy', null, null), alibiM: 9 },
-    ]);
-    const shown = decideOnAlibi(unseen, 'bob', 5.5, settings);
+    const unseen = (alibiM: number) =>
+      refused([c('alice', 0.05, 0.4, 0.4), c('bob', null, 6, 0.5), { ...c('cy', null, null), alibiM }]);
+    const shown = decideOnAlibi(unseen(1.5), 'bob', 5.5, settings);
     expect(shown?.decision).toBeUndefined();
     expect(shown?.event.evidence?.candidates.find((x) => x.sessionId === 'bob')?.alibiM).toBe(5.5);
+    // last seen (or scanned in) 9 m off a moment ago: wherever the tracks mixed her up, not under alice's
+    expect(decideOnAlibi(unseen(9), 'bob', 5.5, settings)?.decision?.choice.sessionId).toBe('alice');
   });
 
   it('only clears the candidate when the rest is still for staff', () => {

@@ -78,7 +78,7 @@ describe('wasAtLane', () => {
 });
 
 describe('othersSeen', () => {
-  const event = (candidates: Array<{ sessionId: string | null; bodyM: number | null }>) =>
+  const event = (candidates: Array<{ sessionId: string | null; bodyM: number | null; alibiM?: number }>) =>
     ({
       evidence: {
         vision: true,
@@ -129,5 +129,17 @@ describe('othersSeen', () => {
     expect(othersSeen(three, 'alice')).toBe(true);
     unbound.tracks = ['T1'];
     expect(othersSeen(three, 'alice')).toBe(false);
+  });
+
+  it('counts a shopper seen nowhere but far from the lane whatever track they are on, or just in, as seen', () => {
+    const withAlibi = (alibiM: number) =>
+      event([
+        { sessionId: 'mia', bodyM: null, alibiM },
+        { sessionId: 'leo', bodyM: 0.46 },
+      ]);
+    expect(othersSeen(withAlibi(6.2), 'leo')).toBe(true);
+    // near enough to have reached in unseen
+    expect(othersSeen(withAlibi(1.2), 'leo')).toBe(false);
+    expect(othersSeen(withAlibi(1.2), 'leo', 1)).toBe(true);
   });
 });

@@ -263,4 +263,23 @@ describe('gatherEvidence', () => {
     );
     expect(seen.candidates.map((c) => c.sessionId)).toEqual(['alice', 'dave', null]);
   });
+
+  it('gives a shopper just in, not yet followed, an alibi from the entry gate', () => {
+    // dave scanned in 500 ms before the step at the gate 12 m from the lane: 2.6 m from it then, 1.5 m
+    // walked since at 3 m/s at most — he cannot have reached the lane
+    const gates = [{ x: 5, y: 15.6 }];
+    const entries = (enteredAt: number) => ({ enteredAt: new Map([['dave', enteredAt]]), gates });
+    const seen = (enteredAt: number) =>
+      atOneMoment(['alice', 'dave'], [track('T1', 'alice', 5.4, 3.1)], {
+        entries: entries(enteredAt),
+      }).candidates.find((c) => c.sessionId === 'dave')?.alibiM;
+    expect(seen(500)).toBeCloseTo(12 - 2.6 - 1.5, 3);
+    // 4 s in, he could have: no alibi, as before
+    expect(seen(-3000)).toBeUndefined();
+    // a tracked shopper's own alibi stands when it is the farther bound
+    const far = atOneMoment(['alice', 'bob'], [track('T1', 'alice', 5.4, 3.1), track('T2', 'bob', 5, 13.6)], {
+      entries: { enteredAt: new Map([['bob', -60_000]]), gates },
+    });
+    expect(far.candidates.find((c) => c.sessionId === 'bob')?.alibiM).toBeCloseTo(10, 3);
+  });
 });
