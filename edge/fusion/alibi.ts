@@ -30,7 +30,7 @@ export interface AlibiSettings {
 }
 
 /** A possible swap between two tracks, over the span of their encounter. */
-export interface Link {
+interface Link {
   other: string | undefined;
   since: number;
   until: number;

@@ -16,16 +16,20 @@ export interface ExitDecision {
   restate: (assigned: ShelfEvent) => ShelfEvent;
 }
 
-/** Undefined when the exit says nothing about this event (the product is in doubt, or the track was not alone). */
+/**
+ * Undefined when the exit says nothing about this event (the product is in doubt, or the track was not alone, or
+ * another shopper nearer than `elsewhereM` went unseen: `othersSeen`).
+ */
 export function decideAtExit(
   event: ShelfEvent,
   sessionId: string,
   trackId: string,
   settings: ExitMatchSettings,
+  elsewhereM: number,
 ): ExitDecision | undefined {
   const best = event.hypotheses[0];
   if (best === undefined || event.ambiguous || !wasAtLane(event, trackId, settings)) return undefined;
-  if (!othersSeen(event, sessionId)) return undefined;
+  if (!othersSeen(event, sessionId, elsewhereM)) return undefined;
   const rule = withModifier(event.evidence?.rule ?? 'unbound-at-lane', 'matched-at-exit');
   return {
     choice: { sessionId, sku: best.sku, count: best.count },

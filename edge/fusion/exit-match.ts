@@ -44,11 +44,7 @@ export function wasAtLane(
  * settled looks) nor looks that cannot tell look-alikes apart say otherwise (look-alikes-03: mia's track lost at
  * the lane, her hand on leo's track, leo's walk-out billed him for her pick once the exit paired them by pace).
  */
-export function othersSeen(
-  event: ShelfEvent,
-  sessionId: string,
-  elsewhereM = DEFAULT_FUSION.attribution.elsewhereM,
-): boolean {
+export function othersSeen(event: ShelfEvent, sessionId: string, elsewhereM: number): boolean {
   return !shopperUnaccounted(
     event.evidence?.candidates ?? [],
     sessionId,

@@ -115,10 +115,13 @@ export class FusionStage {
   private readonly reachPoints = new Map<string, FloorPoint>();
   /** by lane id: half the distance to the nearest other lane's reach point */
   private readonly laneHalfWidths = new Map<string, number>();
+  /** Where the store's entry gates are. */
+  private readonly entryGates: readonly FloorPoint[];
   private readonly settings: FusionSettings;
 
   constructor(private readonly options: FusionStageOptions) {
     this.settings = options.settings ?? DEFAULT_FUSION;
+    this.entryGates = options.store.config.gates.filter((g) => g.kind === 'entry').map((g) => g.position);
     for (const shelf of options.store.config.shelves) {
       for (const lane of shelf.lanes) this.reachPoints.set(lane.id, laneReachPoint(shelf, lane));
     }
@@ -327,8 +330,9 @@ export class FusionStage {
 
   private decide(detected: DetectedShelfEvent): void {
     const { options, settings } = this;
-    const present = sessionsPresent(detected.startTs, detected.endTs, options.sessions());
-    const decided = this.attribute(detected, present);
+    const spans = options.sessions();
+    const present = sessionsPresent(detected.startTs, detected.endTs, spans);
+    const decided = this.attribute(detected, present, spans);
     let event: ShelfEvent = {
       ...detected,
       sessionId: decided.sessionId,
@@ -404,17 +408,18 @@ export class FusionStage {
   }
 
   /** When each of the sessions scanned in, and where the store's entry gates are (a shopper's alibi). */
-  private entries(sessionIds: readonly string[]): NonNullable<EvidenceQuery['entries']> {
+  private entries(
+    sessionIds: readonly string[],
+    spans: readonly SessionSpan[],
+  ): NonNullable<EvidenceQuery['entries']> {
     const wanted = new Set(sessionIds);
     const enteredAt = new Map<string, number>();
-    for (const s of this.options.sessions())
-      if (wanted.has(s.sessionId)) enteredAt.set(s.sessionId, s.enteredAt);
-    const gates = this.options.store.config.gates.filter((g) => g.kind === 'entry').map((g) => g.position);
-    return { enteredAt, gates };
+    for (const s of spans) if (wanted.has(s.sessionId)) enteredAt.set(s.sessionId, s.enteredAt);
+    return { enteredAt, gates: this.entryGates };
   }
 
   /** The attributor's verdict: the cameras' evidence of who reached into the lane, or none without cameras. */
-  private attribute(detected: DetectedShelfEvent, present: string[]) {
+  private attribute(detected: DetectedShelfEvent, present: string[], spans: readonly SessionSpan[]) {
     const { settings } = this;
     const vision = this.history.latestTs !== undefined;
     const units = detected.hypotheses[0]?.count ?? 1;
@@ -434,7 +439,7 @@ export class FusionStage {
             },
             reports: this.history,
             units,
-            entries: this.entries(present),
+            entries: this.entries(present, spans),
           },
           settings.reach,
         )

@@ -98,7 +98,7 @@ function settleAtExit(
       !fusion.carriedThroughout(sessionId, trackId, event)
     )
       continue;
-    const decision = decideAtExit(event, sessionId, trackId, settings.exit);
+    const decision = decideAtExit(event, sessionId, trackId, settings.exit, settings.attribution.elsewhereM);
     if (decision !== undefined) {
       decisions.decide(exceptionId, decision.choice, 'vision:exit-match', decision.restate);
       w.logger.info({ eventId: event.eventId, sessionId, trackId, how }, 'doubtful pick matched at the exit');

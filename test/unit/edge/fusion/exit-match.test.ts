@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { othersSeen, wasAtLane } from '../../../../edge/fusion/exit-match.ts';
+import { DEFAULT_FUSION } from '../../../../edge/fusion/fusion-settings.ts';
 import type { CandidateEvidence } from '../../../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 
@@ -78,6 +79,7 @@ describe('wasAtLane', () => {
 });
 
 describe('othersSeen', () => {
+  const { elsewhereM } = DEFAULT_FUSION.attribution;
   const event = (candidates: Array<{ sessionId: string | null; bodyM: number | null; alibiM?: number }>) =>
     ({
       evidence: {
@@ -97,6 +99,7 @@ describe('othersSeen', () => {
           { sessionId: 'leo', bodyM: 0.46 },
         ]),
         'leo',
+        elsewhereM,
       ),
     ).toBe(false);
     expect(
@@ -106,6 +109,7 @@ describe('othersSeen', () => {
           { sessionId: 'leo', bodyM: 0.46 },
         ]),
         'leo',
+        elsewhereM,
       ),
     ).toBe(true);
   });
@@ -116,7 +120,7 @@ describe('othersSeen', () => {
       { sessionId: 'alice', bodyM: null },
       { sessionId: null, bodyM: 0.41 },
     ]);
-    expect(othersSeen(one, 'alice')).toBe(true);
+    expect(othersSeen(one, 'alice', elsewhereM)).toBe(true);
     // bob and carol unseen too, people on no session near the lane: as many as them, or fewer
     const three = event([
       { sessionId: 'alice', bodyM: null },
@@ -126,9 +130,9 @@ describe('othersSeen', () => {
     ]);
     const unbound = three.evidence?.candidates[3] as { tracks?: string[] };
     unbound.tracks = ['T1', 'T2'];
-    expect(othersSeen(three, 'alice')).toBe(true);
+    expect(othersSeen(three, 'alice', elsewhereM)).toBe(true);
     unbound.tracks = ['T1'];
-    expect(othersSeen(three, 'alice')).toBe(false);
+    expect(othersSeen(three, 'alice', elsewhereM)).toBe(false);
   });
 
   it('counts a shopper seen nowhere but far from the lane whatever track they are on, or just in, as seen', () => {
@@ -137,9 +141,9 @@ describe('othersSeen', () => {
         { sessionId: 'mia', bodyM: null, alibiM },
         { sessionId: 'leo', bodyM: 0.46 },
       ]);
-    expect(othersSeen(withAlibi(6.2), 'leo')).toBe(true);
+    expect(othersSeen(withAlibi(6.2), 'leo', elsewhereM)).toBe(true);
     // near enough to have reached in unseen
-    expect(othersSeen(withAlibi(1.2), 'leo')).toBe(false);
+    expect(othersSeen(withAlibi(1.2), 'leo', elsewhereM)).toBe(false);
     expect(othersSeen(withAlibi(1.2), 'leo', 1)).toBe(true);
   });
 });
