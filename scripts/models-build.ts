@@ -21,7 +21,7 @@ import {
   trainingSections,
   writeModelCards,
 } from '../evaluation/vision-eval/model-cards.ts';
-import { measureDetector, measureEmbedder } from '../evaluation/vision-eval/model-check.ts';
+import { LONG_REACH_M, measureDetector, measureEmbedder } from '../evaluation/vision-eval/model-check.ts';
 import { Random } from '../shared/random.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
 import { identityPool } from '../simulators/vision/training-scenes.ts';
@@ -227,10 +227,17 @@ for (const [name, d] of [
       `wrong and sure ${d.association.wrongSureShare.toFixed(3)})`,
   );
 }
+const long = det.longReach;
+say(
+  `detector (long reaches, ≥ ${LONG_REACH_M} m): hands recall ${long.hands.recall.toFixed(3)} of ` +
+    `${long.hands.truePositives + long.hands.falseNegatives}, error ${long.hands.meanErrorM.toFixed(3)} m; ` +
+    `whose hand ${long.association.accuracy.toFixed(3)}`,
+);
 if (armDet !== undefined)
   for (const [name, a] of [
     ['all', armDet.association],
     ['crowded', armDet.crowded.association],
+    ['long reaches', armDet.longReach.association],
   ] as const)
     say(
       `arm-owner (${name}): whose hand ${a.accuracy.toFixed(3)} of ${a.hands} (contested ${a.contestedShare.toFixed(3)}, ` +

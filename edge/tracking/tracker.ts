@@ -429,10 +429,15 @@ export class Tracker {
       const visible = camerasSeeing(this.outlines, t.x.p, t.y.p).length > 0;
       const limit = t.state === 'tentative' ? this.tuning.dropTentativeMs : this.tuning.dropConfirmedMs;
       const blindTooLong = !visible && ts - t.lastSeenTs > this.tuning.holdBlindMs;
-      const exitGate = t.state === 'confirmed' ? this.binder.exitNear(t.x.p, t.y.p) : undefined;
-      // leaving through the exit gate: last seen near it, at the edge of what the cameras see, then gone
+      // leaving through the exit gate: last seen near it, at the edge of what the cameras see, then gone. Where a
+      // camera last saw them, not where the track coasted: a person lost mid-floor whose estimate drifted on a
+      // stale velocity into the exit's radius did not walk out (busy hour, 2026-12-04: one lost 13 s at
+      // (18.9, 3.2) and one lost 5 s at (3.6, 5.9) were reported through the exit).
+      const exitGate = t.state === 'confirmed' ? this.binder.exitNear(t.lastSeenX, t.lastSeenY) : undefined;
       const leftThroughExit =
-        exitGate !== undefined && ts - t.lastSeenTs > 800 && (!visible || this.nearBlind(t.x.p, t.y.p));
+        exitGate !== undefined &&
+        ts - t.lastSeenTs > 800 &&
+        (!visible || this.nearBlind(t.lastSeenX, t.lastSeenY));
       if (!(t.missedMs > limit || blindTooLong || leftThroughExit)) continue;
       this.tracks.delete(t.id);
       if (!leftThroughExit && t.state === 'confirmed' && t.sessionId !== null)

@@ -62,6 +62,9 @@ describe('shipped vision models meet their model cards', () => {
     expect(score.crowded.association.hands).toBeGreaterThan(40);
     expect(score.association.accuracy).toBeGreaterThanOrEqual(minimum.association ?? 1);
     expect(score.crowded.association.accuracy).toBeGreaterThanOrEqual(minimum.crowdedAssociation ?? 1);
+    // arms reaching past a neighbour, where hands used to be placed short
+    expect(score.longReach.hands.truePositives + score.longReach.hands.falseNegatives).toBeGreaterThan(20);
+    expect(score.longReach.hands.recall).toBeGreaterThanOrEqual(minimum.longReachHandRecall ?? 1);
   });
 
   it("arm-owner: whose hand each of the detector's hands is, and how seldom it is surely wrong", async () => {

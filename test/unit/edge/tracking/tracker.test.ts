@@ -155,6 +155,34 @@ describe('tracker', () => {
     expect(binder.bindNewTrack(2, 2.2, 5000)?.sessionId).toBeUndefined();
   });
 
+  it('ends as walked out only a track a camera last saw near the exit, not one that coasted there unseen', () => {
+    const { binder, tracker } = setup();
+    const observed = new Set(['C']);
+    binder.entered('session-1', 'IN', 1, 1000);
+    let ts = 1000;
+    // in through the gate and up the floor to (8, 8)
+    for (let k = 0; k < 60; k++) {
+      ts = 1200 + k * 100;
+      tracker.update(ts, [det(Math.min(8, 2 + k * 0.15), 2.1 + Math.min(k, 40) * 0.15, red)], observed);
+    }
+    // walking towards the exit at 1.5 m/s, lost mid-floor 3.2 m from it (merged, occluded)
+    for (let k = 1; k <= 25; k++) tracker.update(ts + k * 100, [det(8, 8.1 - k * 0.15, red)], observed);
+    ts += 2500;
+    const ended: string[] = [];
+    // unseen for 3 s while its estimate coasts on into the exit's radius, at the edge of the camera's view
+    let coastedTo = Number.POSITIVE_INFINITY;
+    for (let k = 1; k <= 30; k++) {
+      for (const t of tracker.update(ts + k * 100, [], observed)) ended.push(t.id);
+      coastedTo = Math.min(
+        coastedTo,
+        tracker.all().find((t) => t.sessionId === 'session-1')?.y.p ?? coastedTo,
+      );
+    }
+    expect(coastedTo).toBeLessThan(3);
+    expect(ended).toEqual([]);
+    expect(tracker.all().find((t) => t.sessionId === 'session-1')?.lost).toBe(true);
+  });
+
   it('doubts for good a newcomer first seen off the gate while someone lost nearby could be them, and that one', () => {
     const run = () => {
       const { binder, tracker } = setup();
