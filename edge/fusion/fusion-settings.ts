@@ -76,6 +76,15 @@ export interface AttributionSettings {
   ownedHandInLaneM: number;
   /** Hand localisation margin (m) kept from a lane's edge (its half width) for `ownedHandInLaneM`. */
   laneEdgeMarginM: number;
+  /**
+   * Someone else standing this close (m) to the lane's reach point could have reached it past the winner: an
+   * arm along the shelf two lanes over (1 m) from 0.4–0.5 m in front of it is 1.1 m long. While the winner's
+   * hand was outside the lane and not surely theirs (`ownedHandMin`), that is what a reach past them looks
+   * like — the far hand found short of the lane, in front of the one it passed, and given to them (#13,
+   * 2026-12-04: crossing-arms-03 of the generated seed 5151, billed to the one passed with confidence 0.91
+   * once the detector found that hand).
+   */
+  reachPastBodyM: number;
 }
 
 export interface ReachEvidenceSettings {
@@ -210,6 +219,7 @@ export const DEFAULT_FUSION: FusionSettings = {
     ownedHandMin: 0.8,
     ownedHandInLaneM: 0.17,
     laneEdgeMarginM: 0.08,
+    reachPastBodyM: 1.2,
   },
   reach: {
     seenWithinMs: 400,

@@ -379,6 +379,29 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     expect(attributeEvent(['dev', 'eva', 'ada'], crossing, narrow).sessionId).toBe('dev');
   });
 
+  it("a hand just outside the lane, not surely its owner's, bills nobody while someone could have reached past", () => {
+    // crossing-arms-03 of the generated seed 5151: hugo, two lanes along, reaches past leo into the lane; the
+    // hand is found 0.28 m short of the lane's reach point, in front of leo, and given to him at 0.47
+    const pastLeo = (leo: CandidateEvidence, hugoBodyM = 1.038) => ({
+      ...seen(true, leo, c('hugo', 0.943, hugoBodyM)),
+      laneHalfWidthM: 0.25,
+    });
+    const leo = (handM: number, handOwner: number) => ({
+      ...owned('leo', handM, 0.636, handOwner),
+      atChange: { handM, handOwner },
+    });
+    expect(attributeEvent(['leo', 'hugo'], pastLeo(leo(0.283, 0.47))).evidence.rule).toBe('close-call');
+    // nobody else within a long arm's reach, the hand surely leo's, or the hand inside the lane: leo's pick
+    for (const evidence of [
+      pastLeo(leo(0.283, 0.47), 1.5),
+      pastLeo(leo(0.283, 0.9)),
+      pastLeo(leo(0.2, 0.47)),
+    ]) {
+      const a = attributeEvent(['leo', 'hugo'], evidence);
+      expect(a).toMatchObject({ sessionId: 'leo', evidence: { rule: 'reach' } });
+    }
+  });
+
   it('neighbours with a hand in the lane in front of them (a lane off) are not taken for the picker', () => {
     // four shoulder to shoulder, each reaching into their own lane: the neighbours' hands half a metre off,
     // straight ahead of their bodies
