@@ -289,6 +289,29 @@ export class FusionStage {
   }
 
   /**
+   * Whether the track was in a close encounter with another track the pick names (a swap doubt with a track
+   * that is one of the event's candidates, by hand or body; settled by looks since or not) while the event's
+   * weight changed. Looks that settle a doubt say the track follows the person from before the encounter again,
+   * not whom it followed during it: two people side by side can be swapped and swapped back within one
+   * encounter (same-lane-03 of the generated seed 5151: swapped at 9.6 s and back at 12.9 s, one doubt from 8.2
+   * to 12.8 s, the pick at 11.9 s billed to the wrong one by the settled identity and again by the exit). An
+   * encounter with someone the pick does not name (passing behind, across the aisle) cannot have swapped the
+   * picker with a candidate, so it does not count.
+   */
+  encounteredDuring(trackId: string, event: Pick<ShelfEvent, 'startTs' | 'endTs' | 'evidence'>): boolean {
+    const named = new Set<string>();
+    for (const c of event.evidence?.candidates ?? []) {
+      if (c.handTrack !== undefined) named.add(c.handTrack);
+      if (c.bodyTrack !== undefined) named.add(c.bodyTrack);
+    }
+    named.delete(trackId);
+    if (named.size === 0) return false;
+    return this.history
+      .encounterSpans(trackId, event.startTs)
+      .some((d) => named.has(d.with) && d.since <= event.endTs && d.ts >= event.startTs);
+  }
+
+  /**
    * Capture time by which everyone who could have left on this scan has been seen leaving, and everyone who
    * could have left on a later scan competing for the same people (one within the window).
    */

@@ -55,7 +55,12 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
         for (const trackId of atLane) {
           const track = tracks.get(trackId);
           if (track === undefined) continue;
-          const decision = decideOnSettledIdentity(event, track, settings);
+          const decision = decideOnSettledIdentity(
+            event,
+            track,
+            settings,
+            fusion.encounteredDuring(trackId, event),
+          );
           const sessionId = decision?.choice.sessionId;
           if (decision === undefined || sessionId === undefined) continue;
           if (!candidateSessions.includes(sessionId) || !w.sessions.isBillable(sessionId)) continue;
@@ -89,6 +94,8 @@ function settleAtExit(
   for (const { exceptionId, event, reason, candidateSessions } of w.exceptions.openFor(sessionId)) {
     // who walked out says nothing of an ID: only a supervisor decides an ID check
     if (reason === 'age-check') continue;
+    // in an encounter while the weight changed: who walked out says nothing of whom the track followed then
+    if (fusion.encounteredDuring(trackId, event)) continue;
     // the track may have changed person since the pick (passed close to someone unseen, was relinked):
     // who walked out says nothing about who picked — unless its doubts, followed back from the exit, leave
     // the session's person no other track then

@@ -64,6 +64,8 @@ export function decideOnSettledIdentity(
   event: ShelfEvent,
   track: TrackMessage,
   settings: FusionSettings,
+  /** The track was in an encounter, settled since or not, while the weight changed (`FusionStage.encounteredDuring`). */
+  encounteredDuring: boolean,
 ): ExitDecision | undefined {
   const evidence = event.evidence;
   const best = event.hypotheses[0];
@@ -72,6 +74,9 @@ export function decideOnSettledIdentity(
   const until = event.endTs + settings.lookAheadMs;
   if (!tracksAtLane(event).includes(track.id) || !identitySettledUntil(track, until, settings))
     return undefined;
+  // the looks that settled an encounter going on while the weight changed tell who the track follows after it,
+  // not who it followed then
+  if (encounteredDuring) return undefined;
   const sessionId = track.sessionId as string;
   const mine = evidence.candidates.find(
     (c) => c.sessionId === sessionId && (c.handTrack ?? c.bodyTrack) === track.id,

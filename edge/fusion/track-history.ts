@@ -74,6 +74,30 @@ export class TrackHistory {
     return this.latestOfSession.get(sessionId);
   }
 
+  /**
+   * The track's close encounters with other tracks (swap doubts naming the other track) reported from `fromTs`
+   * on, each over its whole span as last reported (from its first moment to its latest), whether or not its
+   * looks settled it since. A doubt settled by looks says the track follows the person from before the
+   * encounter again — not who it followed during it: two people side by side can be swapped and swapped back
+   * within one long encounter. (A relink or a binding at the gate in doubt names no track: the exit is what
+   * settles those.)
+   */
+  encounterSpans(trackId: string, fromTs: number): Array<{ with: string; since: number; ts: number }> {
+    /** by "with/since": the encounter's latest moment */
+    const spans = new Map<string, { with: string; since: number; ts: number }>();
+    for (const step of this.between(fromTs, Number.POSITIVE_INFINITY)) {
+      const track = step.tracks.find((t) => t.id === trackId);
+      for (const d of track?.identityDoubts ?? []) {
+        if (d.with === undefined) continue;
+        const since = d.since ?? d.ts;
+        const key = `${d.with}/${since}`;
+        const known = spans.get(key);
+        if (known === undefined || known.ts < d.ts) spans.set(key, { with: d.with, since, ts: d.ts });
+      }
+    }
+    return [...spans.values()];
+  }
+
   /** Capture time of the oldest step kept, or undefined before the first. */
   get oldestTs(): number | undefined {
     return this.snapshots[0]?.ts;
