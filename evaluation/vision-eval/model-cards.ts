@@ -9,7 +9,7 @@ import {
   DETECTOR_INPUT,
   DETECTOR_THRESHOLDS,
 } from '../../edge/vision/vision-defaults.ts';
-import { type DetectorScore, LONG_REACH_M } from './model-check.ts';
+import { type AssociationScore, type DetectorScore, LONG_REACH_M } from './model-check.ts';
 
 export interface CardInputs {
   det: DetectorScore;
@@ -256,6 +256,7 @@ function armJson(c: CardInputs, arm: NonNullable<CardInputs['arm']>, facts: File
         association: c.det.association.accuracy,
         handWrongSureShare: c.det.association.wrongSureShare,
       },
+      ownerCalibration: { all: a.byConfidence, crowded: crowded.byConfidence },
     },
     minimum: {
       association: floor(a.accuracy, 0.03),
@@ -315,10 +316,37 @@ model's (*crowded*: hands of people with someone else within 1 m).
 
 ${a.accuracy >= TARGETS.association ? "Issue #13's whose-hand target (98 %) is met." : `**Not yet at issue #13's whose-hand target** (98 %): ${pct(a.accuracy)}. What it gets wrong it mostly knows it may get wrong: sure and wrong for ${pct(a.wrongSureShare)} of the hands.`}
 
+How far the owner confidence can be trusted: the hands given to one person, by their confidence, and the share
+of them given to the right person (a confidence p is calibrated when that share is at least p). Fusion takes
+a hand as surely its owner's from \`ownedHandMin\` (0.8, docs/fusion.md) up, and never on that alone.
+
+| owner confidence | hands (all) | right owner | hands (crowded) | right owner |
+|---|---|---|---|---|
+${calibrationRows(a.byConfidence, cr.byConfidence)}
+
 \`models/arm-owner.json\` holds these figures, the minimum a fresh render must reach and the most hands it may give
 surely to the wrong person (\`test/integration/vision/model-card.test.ts\`).
 
 ${common}`;
+}
+
+/** The owner-confidence reliability table's rows: each bin, overall and in crowds. */
+function calibrationRows(
+  all: AssociationScore['byConfidence'],
+  crowded: AssociationScore['byConfidence'],
+): string {
+  const share = (b: { hands: number; right: number } | undefined) =>
+    b === undefined || b.hands === 0 ? '–' : pct(b.right / b.hands);
+  return all
+    .map((b, i) => {
+      const cr = crowded[i];
+      const range =
+        i === all.length - 1
+          ? `${b.from.toFixed(2)}–${b.to.toFixed(2)}`
+          : `${b.from.toFixed(2)}–<${b.to.toFixed(2)}`;
+      return `| ${range} | ${b.hands} | ${share(b)} | ${cr?.hands ?? 0} | ${share(cr)} |`;
+    })
+    .join('\n');
 }
 
 /** What both models were trained on, their limits and licence. */

@@ -80,7 +80,16 @@ export interface AssociationScore {
   wrongSureShare: number;
   /** The share given to one person with owner confidence ≥ 0.75 (fusion need not ask staff). */
   sureShare: number;
+  /**
+   * Reliability of the owner confidence: the hands given to one person, by their confidence in
+   * OWNER_CONFIDENCE_BINS, and how many of each went to the right person. A confidence p is calibrated when
+   * the right share of its bin is at least p; fusion's threshold on it (`ownedHandMin`) is checked against this.
+   */
+  byConfidence: Array<{ from: number; to: number; hands: number; right: number }>;
 }
+
+/** Edges of the owner-confidence bins of `AssociationScore.byConfidence` (the last bin holds 1.0 itself). */
+export const OWNER_CONFIDENCE_BINS = [0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1] as const;
 
 export interface DetectorScore {
   people: DetectionScore;
@@ -110,6 +119,15 @@ export const LONG_REACH_M = 0.85;
 class Tally {
   readonly det = { people: [0, 0, 0, 0], hands: [0, 0, 0, 0] };
   readonly assoc = [0, 0, 0, 0, 0];
+  /** by owner-confidence bin: [hands given to one person, of those to the right one] */
+  readonly bins = OWNER_CONFIDENCE_BINS.slice(1).map(() => [0, 0]);
+  addConfidence(confidence: number, right: boolean): void {
+    const k = OWNER_CONFIDENCE_BINS.findIndex((edge, i) => i > 0 && confidence < edge);
+    const bin = this.bins[k < 0 ? this.bins.length - 1 : k - 1];
+    if (bin === undefined) return;
+    bin[0] = (bin[0] ?? 0) + 1;
+    if (right) bin[1] = (bin[1] ?? 0) + 1;
+  }
   add(key: 'people' | 'hands', tp: number, fp: number, fn: number, err: number) {
     const t = this.det[key];
     t[0] = (t[0] ?? 0) + tp;
@@ -130,6 +148,12 @@ class Tally {
       contestedShare: n === 0 ? 0 : contested / n,
       wrongSureShare: n === 0 ? 0 : wrongSure / n,
       sureShare: n === 0 ? 0 : sure / n,
+      byConfidence: this.bins.map(([hands = 0, right = 0], i) => ({
+        from: OWNER_CONFIDENCE_BINS[i] ?? 0,
+        to: OWNER_CONFIDENCE_BINS[i + 1] ?? 1,
+        hands,
+        right,
+      })),
     };
   }
 }
@@ -323,6 +347,7 @@ function tallyWhoseHand(
       if (contested) tally.assoc[2] = (tally.assoc[2] ?? 0) + 1;
       if (wrongSure) tally.assoc[3] = (tally.assoc[3] ?? 0) + 1;
       if (sure) tally.assoc[4] = (tally.assoc[4] ?? 0) + 1;
+      if (given?.people.length === 1) tally.addConfidence(given.confidence ?? 0, right);
     }
   });
 }

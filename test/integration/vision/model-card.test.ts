@@ -80,6 +80,18 @@ describe('shipped vision models meet their model cards', () => {
     expect(score.association.accuracy).toBeGreaterThanOrEqual(minimum.association ?? 1);
     expect(score.crowded.association.accuracy).toBeGreaterThanOrEqual(minimum.crowdedAssociation ?? 1);
     expect(score.association.wrongSureShare).toBeLessThanOrEqual(maximum?.handWrongSureShare ?? 0);
+    // the owner confidence fusion relies on: every hand given to one person is in one bin, and the surest bin
+    // (0.9–1, most hands) goes to the right person at least 95 % of the time
+    const bins = score.association.byConfidence;
+    const given = bins.reduce((n, b) => n + b.hands, 0);
+    expect(given).toBeLessThanOrEqual(score.association.hands);
+    expect(given).toBeGreaterThanOrEqual(
+      score.association.hands * (1 - score.association.contestedShare) * 0.95,
+    );
+    const surest = bins.at(-1);
+    expect(surest?.from).toBe(0.9);
+    expect(surest?.hands ?? 0).toBeGreaterThan(100);
+    expect((surest?.right ?? 0) / (surest?.hands ?? 1)).toBeGreaterThanOrEqual(0.95);
   });
 
   it('appearance-embed: rank-1 re-identification among 20 unseen appearances', async () => {
