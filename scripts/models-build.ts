@@ -233,7 +233,7 @@ say(
     `${long.hands.truePositives + long.hands.falseNegatives}, error ${long.hands.meanErrorM.toFixed(3)} m; ` +
     `whose hand ${long.association.accuracy.toFixed(3)}`,
 );
-if (armDet !== undefined)
+if (armDet !== undefined) {
   for (const [name, a] of [
     ['all', armDet.association],
     ['crowded', armDet.crowded.association],
@@ -243,12 +243,12 @@ if (armDet !== undefined)
       `arm-owner (${name}): whose hand ${a.accuracy.toFixed(3)} of ${a.hands} (contested ${a.contestedShare.toFixed(3)}, ` +
         `sure ${a.sureShare.toFixed(3)}, wrong and sure ${a.wrongSureShare.toFixed(3)})`,
     );
-if (armDet !== undefined)
   for (const b of armDet.association.byConfidence)
     say(
       `arm-owner owner confidence ${b.from.toFixed(2)}–${b.to.toFixed(2)}: ${b.hands} hands given to one person, ` +
         `${b.hands === 0 ? '–' : ((100 * b.right) / b.hands).toFixed(1)} % to the right one`,
     );
+}
 say(
   `embedder: rank-1 ${emb.rank1.toFixed(3)} over ${emb.crops} crops (cos same ${emb.sameCos.toFixed(2)}, other ${emb.otherCos.toFixed(2)})`,
 );

@@ -55,10 +55,7 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
         for (const trackId of atLane) {
           const track = tracks.get(trackId);
           if (track === undefined) continue;
-          const decision = decideOnSettledIdentity(
-            event,
-            track,
-            settings,
+          const decision = decideOnSettledIdentity(event, track, settings, () =>
             fusion.encounteredDuring(trackId, event),
           );
           const sessionId = decision?.choice.sessionId;

@@ -64,8 +64,11 @@ export function decideOnSettledIdentity(
   event: ShelfEvent,
   track: TrackMessage,
   settings: FusionSettings,
-  /** The track was in an encounter, settled since or not, while the weight changed (`FusionStage.encounteredDuring`). */
-  encounteredDuring: boolean,
+  /**
+   * Whether the track was in an encounter, settled since or not, while the weight changed
+   * (`FusionStage.encounteredDuring`); asked only once the cheaper checks pass (it reads the track history).
+   */
+  encounteredDuring: () => boolean,
 ): ExitDecision | undefined {
   const evidence = event.evidence;
   const best = event.hypotheses[0];
@@ -76,7 +79,7 @@ export function decideOnSettledIdentity(
     return undefined;
   // the looks that settled an encounter going on while the weight changed tell who the track follows after it,
   // not who it followed then
-  if (encounteredDuring) return undefined;
+  if (encounteredDuring()) return undefined;
   const sessionId = track.sessionId as string;
   const mine = evidence.candidates.find(
     (c) => c.sessionId === sessionId && (c.handTrack ?? c.bodyTrack) === track.id,

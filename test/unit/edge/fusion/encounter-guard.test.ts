@@ -5,19 +5,10 @@ import { describe, expect, it } from 'vitest';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 import type { TrackMessage } from '../../../../shared/schemas/track.ts';
 import { steppedFusion } from '../../../support/fusion-stage.ts';
+import { trackMessage } from '../../../support/track-message.ts';
 
 const track = (id: string, identityDoubts: TrackMessage['identityDoubts']): TrackMessage =>
-  ({
-    id,
-    sessionId: id === 'T1' ? 'eva' : 'cleo',
-    state: 'confirmed',
-    x: 6.25,
-    y: 3.3,
-    hands: [],
-    confidence: 1,
-    lastSeenTs: 0,
-    ...(identityDoubts === undefined ? {} : { identityDoubts }),
-  }) as unknown as TrackMessage;
+  trackMessage(id, id === 'T1' ? 'eva' : 'cleo', 6.25, 3.3, { identityDoubts });
 
 const candidate = (sessionId: string, tracks: { handTrack?: string; bodyTrack?: string }) => ({
   sessionId,

@@ -64,7 +64,7 @@ describe('a pick refused for identity, decided when the identity settles', () =>
   });
 
   it('bills the session once the track has no doubt left and its identity is back', () => {
-    const decision = decideOnSettledIdentity(event, track(), DEFAULT_FUSION, false);
+    const decision = decideOnSettledIdentity(event, track(), DEFAULT_FUSION, () => false);
     expect(decision?.choice).toEqual({ sessionId: 'alice', sku: 'SKU-1', count: 1 });
     const billed = decision?.restate({ ...event, attribution: 'staff', sessionId: 'alice' });
     expect(billed?.attribution).toBe('vision');
@@ -74,18 +74,18 @@ describe('a pick refused for identity, decided when the identity settles', () =>
 
   it('says nothing while a swap doubt begun before the pick is open, or the binding at the gate is in doubt', () => {
     expect(
-      decideOnSettledIdentity(event, track({ identityCeiling: 0.5 }), DEFAULT_FUSION, false),
+      decideOnSettledIdentity(event, track({ identityCeiling: 0.5 }), DEFAULT_FUSION, () => false),
     ).toBeUndefined();
     // an older edge names only its last doubt: any moment before it may have been one
     expect(
-      decideOnSettledIdentity(event, track({ identityDoubtTs: 5000 }), DEFAULT_FUSION, false),
+      decideOnSettledIdentity(event, track({ identityDoubtTs: 5000 }), DEFAULT_FUSION, () => false),
     ).toBeUndefined();
     expect(
       decideOnSettledIdentity(
         event,
         track({ identityDoubtTs: 5000, identityDoubts: [{ ts: 5000, with: 'T2', since: 900 }] }),
         DEFAULT_FUSION,
-        false,
+        () => false,
       ),
     ).toBeUndefined();
     // a doubt begun while the hand may still have been in the lane (up to the look-ahead after the change)
@@ -94,7 +94,7 @@ describe('a pick refused for identity, decided when the identity settles', () =>
         event,
         track({ identityDoubts: [{ ts: 1700, since: 1700 }] }),
         DEFAULT_FUSION,
-        false,
+        () => false,
       ),
     ).toBeUndefined();
   });
@@ -108,7 +108,7 @@ describe('a pick refused for identity, decided when the identity settles', () =>
         { ts: 6000, since: 2500 },
       ],
     });
-    const decision = decideOnSettledIdentity(event, later, DEFAULT_FUSION, false);
+    const decision = decideOnSettledIdentity(event, later, DEFAULT_FUSION, () => false);
     expect(decision?.choice).toEqual({ sessionId: 'alice', sku: 'SKU-1', count: 1 });
     expect(
       decision?.restate({ ...event, attribution: 'staff', sessionId: 'alice' }).confidence,
@@ -118,29 +118,33 @@ describe('a pick refused for identity, decided when the identity settles', () =>
   it('says nothing while the track was in an encounter, settled since, during the pick', () => {
     // side by side, swapped and swapped back within one encounter: the looks that settled it tell who the
     // track follows after it, not who it followed while the weight changed
-    expect(decideOnSettledIdentity(event, track(), DEFAULT_FUSION, true)).toBeUndefined();
-    expect(decideOnSettledIdentity(event, track(), DEFAULT_FUSION, false)?.choice.sessionId).toBe('alice');
+    expect(decideOnSettledIdentity(event, track(), DEFAULT_FUSION, () => true)).toBeUndefined();
+    expect(decideOnSettledIdentity(event, track(), DEFAULT_FUSION, () => false)?.choice.sessionId).toBe(
+      'alice',
+    );
   });
 
   it('says nothing when the track now carries another session, or is another track', () => {
     expect(
-      decideOnSettledIdentity(event, track({ sessionId: 'bob' }), DEFAULT_FUSION, false),
+      decideOnSettledIdentity(event, track({ sessionId: 'bob' }), DEFAULT_FUSION, () => false),
     ).toBeUndefined();
-    expect(decideOnSettledIdentity(event, track({ sessionId: null }), DEFAULT_FUSION, false)).toBeUndefined();
-    expect(decideOnSettledIdentity(event, track({ id: 'T2' }), DEFAULT_FUSION, false)).toBeUndefined();
+    expect(
+      decideOnSettledIdentity(event, track({ sessionId: null }), DEFAULT_FUSION, () => false),
+    ).toBeUndefined();
+    expect(decideOnSettledIdentity(event, track({ id: 'T2' }), DEFAULT_FUSION, () => false)).toBeUndefined();
   });
 
   it('says nothing while another shopper inside was seen nowhere during the pick (they may be the one at the lane)', () => {
     const lost = refused([alice(0.5), { ...bob, bodyM: null }]);
     expect(lost.evidence?.rule).toBe('identity-doubtful');
-    expect(decideOnSettledIdentity(lost, track(), DEFAULT_FUSION, false)).toBeUndefined();
+    expect(decideOnSettledIdentity(lost, track(), DEFAULT_FUSION, () => false)).toBeUndefined();
   });
 
   it('never settles a close call, nor a pick where another hand was in the lane', () => {
     const close = refused([alice(1), { ...bob, handM: 0.12, handTrack: 'T2' }]);
     expect(close.evidence?.rule).toBe('close-call');
-    expect(decideOnSettledIdentity(close, track(), DEFAULT_FUSION, false)).toBeUndefined();
+    expect(decideOnSettledIdentity(close, track(), DEFAULT_FUSION, () => false)).toBeUndefined();
     const twoUnits = refused([alice(0.5), { ...bob, bodyM: 0.6 }], 2);
-    expect(decideOnSettledIdentity(twoUnits, track(), DEFAULT_FUSION, false)).toBeUndefined();
+    expect(decideOnSettledIdentity(twoUnits, track(), DEFAULT_FUSION, () => false)).toBeUndefined();
   });
 });

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { TrackHistory } from '../../../../edge/fusion/track-history.ts';
 import type { TrackMessage } from '../../../../shared/schemas/track.ts';
+import { trackMessage } from '../../../support/track-message.ts';
 
 const track = (identityDoubts: TrackMessage['identityDoubts']): TrackMessage =>
-  ({
-    id: 'T1',
-    sessionId: 'eva',
-    state: 'confirmed',
-    x: 6.25,
-    y: 3.3,
-    hands: [],
-    confidence: 1,
-    lastSeenTs: 0,
-    ...(identityDoubts === undefined ? {} : { identityDoubts }),
-  }) as unknown as TrackMessage;
+  trackMessage('T1', 'eva', 6.25, 3.3, identityDoubts === undefined ? {} : { identityDoubts });
 
 describe('TrackHistory.encounterSpans', () => {
   it('keeps each close encounter over its whole span as last reported, after its looks settled it too', () => {
