@@ -111,6 +111,7 @@ export function wireEdge(core: EdgeCore): EdgeWiring {
     maxHoldMs: options.maxHoldMs ?? 5000,
     exceptionHoldMs: options.exceptionHoldMs ?? 120_000,
     behaviourOf: (session, events, exitedAt) => behaviour.visitBehaviour(session, events, exitedAt),
+    store: core.store.config,
   });
   const exited = exitHandler(core, fusion, checkout);
   const lostExits = wireLostExits(core, exited);

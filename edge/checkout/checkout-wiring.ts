@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import type { Alert } from '../../shared/schemas/alert.ts';
+import type { StoreConfig } from '../../shared/store-config.ts';
 import type { Timers } from '../../shared/timers.ts';
 import type { EdgeMetrics } from '../edge-metrics.ts';
 import type { EdgeOutputs } from '../edge-outputs.ts';
@@ -17,7 +18,8 @@ import type { Outbox } from '../outbox/outbox.ts';
 import type { ShelfMonitor } from '../shelves/shelf-monitor.ts';
 import { Checkout, type CheckoutOptions } from './checkout.ts';
 import { receiptDelivered } from './receipt-delivered.ts';
-import type { SessionStore } from './session-store.ts';
+import type { SessionStore, ShoppingSession } from './session-store.ts';
+import { walkLeadsMs } from './walk-lead.ts';
 
 export interface CheckoutWiring {
   cloud: { url: string; storeId: string; credential: string };
@@ -39,10 +41,26 @@ export interface CheckoutWiring {
   exceptionHoldMs: number;
   /** Derives a consenting shopper's behaviour as the visit is assembled (edge/behaviour/). */
   behaviourOf?: CheckoutOptions['behaviourOf'];
+  /** Where the shelves and gates stand: a leaving shopper's receipt waits only for shelves they could have reached. */
+  store: Pick<StoreConfig, 'shelves' | 'gates'>;
+}
+
+/**
+ * How long before the scan a leaving shopper could last have touched each shelf (by exit gate, walk-lead.ts): a
+ * party on one scan waits for every shelf (a companion may not be beside the one who scanned), as does a scan
+ * at a gate the config lacks.
+ */
+function walkLeadOf(
+  leadsByGate: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  session: ShoppingSession,
+): ((shelfId: string) => number) | undefined {
+  const leads = session.party > 1 ? undefined : leadsByGate.get(session.exitGate ?? '');
+  return leads === undefined ? undefined : (shelfId) => leads.get(shelfId) ?? 0;
 }
 
 export function buildCheckout(w: CheckoutWiring): { checkout: Checkout; sync: CloudSync } {
   const { clock, outputs, metrics, sessions } = w;
+  const leadsByGate = new Map(w.store.gates.map((g) => [g.id, walkLeadsMs(w.store, g.position)]));
   const sync = new CloudSync({
     cloudUrl: w.cloud.url,
     storeId: w.cloud.storeId,
@@ -66,8 +84,10 @@ export function buildCheckout(w: CheckoutWiring): { checkout: Checkout; sync: Cl
   });
   const checkout = new Checkout({
     sessions,
-    settledThrough: (ts, marginMs) =>
-      w.shelves.isSettledThrough(ts, marginMs) && w.fusion.isSettledThrough(ts + marginMs),
+    settledThrough: (ts, marginMs, session) => {
+      const lead = walkLeadOf(leadsByGate, session);
+      return w.shelves.isSettledThrough(ts, marginMs, lead) && w.fusion.isSettledThrough(ts + marginMs, lead);
+    },
     outbox: w.outbox,
     clock,
     timers: w.timers,

@@ -14,8 +14,11 @@ import type { SessionStore, ShoppingSession } from './session-store.ts';
 
 export interface CheckoutOptions {
   sessions: SessionStore;
-  /** True once every input that can add an event before `ts` (+ margin) has been decided. */
-  settledThrough: (ts: number, marginMs: number) => boolean;
+  /**
+   * True once every input that can add an event of this leaving session's before `ts` (+ margin) has been
+   * decided.
+   */
+  settledThrough: (ts: number, marginMs: number, session: ShoppingSession) => boolean;
   outbox: Outbox;
   clock: Clock;
   /** Default: wall-clock timers. */
@@ -95,7 +98,7 @@ export class Checkout {
         this.waiting.delete(sessionId);
         continue;
       }
-      const settled = settledThrough(session.exitedAt, settleMarginMs);
+      const settled = settledThrough(session.exitedAt, settleMarginMs, session);
       const heldMs = clock.now() - since;
       if (!settled && heldMs < maxHoldMs) continue;
       if (this.options.awaitingVision(sessionId) && heldMs < maxHoldMs + this.options.visionExitMs) continue;

@@ -211,9 +211,19 @@ function ownedHandInLane(ctx: Context, timed: boolean): boolean {
   // nobody else's hand in the lane, while the weight changed nor at any moment around it (a hand in the lane
   // but missed by the frames of the change may be the one that lifted it)
   const away = (handM: number | null) => handM === null || handM >= settings.ownLaneHandM;
+  // ...but a neighbour's hand in the lane only before the change, while their own event on it had just ended,
+  // was still there from that event: the arm comes out about a second after the item came off
+  const stillFromOwnEvent = (c: CandidateEvidence) =>
+    timed &&
+    c.ownLaneEventBeforeMs !== undefined &&
+    c.ownLaneEventBeforeMs <= settings.ownLaneEventLingerMs &&
+    c.afterChange !== undefined &&
+    away(c.afterChange.handM);
   const aloneInLane =
     inLane.length === 1 &&
-    measured.candidates.every((c) => c === only || (away(c.handM) && away(handOf(c, timed).handM)));
+    measured.candidates.every(
+      (c) => c === only || (away(handOf(c, timed).handM) && (away(c.handM) || stillFromOwnEvent(c))),
+    );
   const believed = squarely.length > 0 ? squarely : aloneInLane ? inLane : [];
   return (
     measured.laneSeen &&

@@ -85,6 +85,13 @@ export interface AttributionSettings {
    * once the detector found that hand).
    */
   reachPastBodyM: number;
+  /**
+   * A neighbour's hand in the lane before the weight changed, and neither while nor after it, is still their own
+   * pick's or put-back's when an event of theirs on this lane ended at most this long (ms) before this one
+   * began: an arm stays in a lane about a second after the item came off (docs/fusion.md, "Their own pick just
+   * before"). It then does not keep the only owned hand in the lane from being believed.
+   */
+  ownLaneEventLingerMs: number;
 }
 
 export interface ReachEvidenceSettings {
@@ -220,6 +227,7 @@ export const DEFAULT_FUSION: FusionSettings = {
     ownedHandInLaneM: 0.17,
     laneEdgeMarginM: 0.08,
     reachPastBodyM: 1.2,
+    ownLaneEventLingerMs: 1500,
   },
   reach: {
     seenWithinMs: 400,

@@ -5,6 +5,7 @@ import { withModifier } from '../../shared/attribution-rule.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { laneCoverage } from '../../shared/lane-coverage.ts';
 import { round3 } from '../../shared/round.ts';
+import type { CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { DetectedShelfEvent, ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
 import { type FloorPoint, laneReachPoint } from '../../shared/store-geometry.ts';
@@ -96,6 +97,9 @@ interface PendingExit extends ExitScan {
   scannerSeen: boolean;
 }
 
+/** An own event on the lane is named in the evidence when it ended at most this long before (ms). */
+const OWN_LANE_EVENT_KEPT_MS = 5000;
+
 /** Exit scans remembered for matching leavers (the track history's span is what they are matched against). */
 const EXIT_SCANS_KEPT = 1000;
 
@@ -108,6 +112,8 @@ export class FusionStage {
   private readonly exitScans: ExitScan[] = [];
   /** Edge-clock time the last step arrived. */
   private lastStepAt: number | undefined;
+  /** By lane: the latest event the cameras gave a session there, and when its weight change ended. */
+  private readonly lastOnLane = new Map<string, { sessionId: string; endTs: number }>();
   private cancelFlush: CancelTimer | undefined;
   /** by lane id */
   private readonly laneCameras = new Map<string, Set<string>>();
@@ -191,9 +197,12 @@ export class FusionStage {
     );
   }
 
-  /** True when no event that began at or before `ts` is still waiting for the tracks. */
-  isSettledThrough(ts: number): boolean {
-    return !this.pending.some((p) => p.detected.startTs <= ts);
+  /**
+   * True when no event that began at or before `ts` is still waiting for the tracks; with `leadMs`, on each
+   * shelf at or before that long before `ts` (shelf-monitor.ts › isSettledThrough).
+   */
+  isSettledThrough(ts: number, leadMs?: (shelfId: string) => number): boolean {
+    return !this.pending.some((p) => p.detected.startTs <= ts - (leadMs?.(p.detected.shelf) ?? 0));
   }
 
   private flush(force = false): void {
@@ -356,6 +365,9 @@ export class FusionStage {
     const spans = options.sessions();
     const present = sessionsPresent(detected.startTs, detected.endTs, spans);
     const decided = this.attribute(detected, present, spans);
+    if (decided.sessionId !== null)
+      for (const lane of detected.lanes)
+        this.lastOnLane.set(lane, { sessionId: decided.sessionId, endTs: detected.endTs });
     let event: ShelfEvent = {
       ...detected,
       sessionId: decided.sessionId,
@@ -430,6 +442,22 @@ export class FusionStage {
     options.decided(event, decided.candidates);
   }
 
+  /**
+   * Marks the candidate whose own event on one of these lanes ended just before this one began
+   * (`ownLaneEventBeforeMs`): a hand of theirs there before the change may still be from it.
+   */
+  private addOwnLaneEvents(candidates: CandidateEvidence[], detected: DetectedShelfEvent): void {
+    for (const lane of detected.lanes) {
+      const last = this.lastOnLane.get(lane);
+      if (last === undefined) continue;
+      const beforeMs = detected.startTs - last.endTs;
+      if (beforeMs < 0 || beforeMs > OWN_LANE_EVENT_KEPT_MS) continue;
+      const c = candidates.find((x) => x.sessionId === last.sessionId);
+      if (c !== undefined && (c.ownLaneEventBeforeMs === undefined || beforeMs < c.ownLaneEventBeforeMs))
+        c.ownLaneEventBeforeMs = Math.round(beforeMs);
+    }
+  }
+
   /** When each of the sessions scanned in, and where the store's entry gates are (a shopper's alibi). */
   private entries(
     sessionIds: readonly string[],
@@ -467,6 +495,7 @@ export class FusionStage {
           settings.reach,
         )
       : undefined;
+    if (seen !== undefined) this.addOwnLaneEvents(seen.candidates, detected);
     const halfWidth = Math.min(
       ...detected.lanes.map((l) => this.laneHalfWidths.get(l) ?? Number.POSITIVE_INFINITY),
     );

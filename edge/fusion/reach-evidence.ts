@@ -18,7 +18,10 @@ export interface EvidenceQuery {
   snapshots: readonly TrackSnapshot[];
   /** Cameras that see the lane's aisle. */
   laneCameras: ReadonlySet<string>;
-  /** While the weight changed (with the caller's slack): hands then are measured again, as `atChange`. */
+  /**
+   * While the weight changed (with the caller's slack): hands then are measured again, as `atChange`, and
+   * those after it as `afterChange`.
+   */
   change?: { fromTs: number; toTs: number };
   /** Tracks' latest reports, for the alibis of shoppers whose track, or a track they may be on, is gone. */
   reports?: TrackReports;
@@ -39,7 +42,10 @@ export function gatherEvidence(
     let e = found.get(key);
     if (e === undefined) {
       e = { sessionId, handM: null, bodyM: null, identity: 1 };
-      if (query.change !== undefined) e.atChange = { handM: null };
+      if (query.change !== undefined) {
+        e.atChange = { handM: null };
+        e.afterChange = { handM: null };
+      }
       found.set(key, e);
     }
     return e;
@@ -53,6 +59,7 @@ export function gatherEvidence(
     const people = snapshot.tracks.filter((t) => t.phantom !== true && t.state !== 'tentative');
     // every candidate has `atChange` exactly when the query has a change span
     const duringChange = query.change !== undefined && within(snapshot.ts, query.change);
+    const afterChange = query.change !== undefined && snapshot.ts > query.change.toTs;
     for (const track of snapshot.tracks) {
       if (track.state === 'tentative') continue;
       if (snapshot.ts - track.lastSeenTs > settings.seenWithinMs) continue;
@@ -77,6 +84,7 @@ export function gatherEvidence(
       if (Number.isFinite(bodyM) && (e.bodyM === null || bodyM < e.bodyM)) e.bodyM = round3(bodyM);
       closer(e, handM, handOwner);
       if (duringChange && e.atChange !== undefined) closer(e.atChange, handM, handOwner);
+      if (afterChange && e.afterChange !== undefined) closer(e.afterChange, handM, undefined);
       const identity = identityOf(track);
       const seen = identities.get(session ?? '') ?? { any: 1, reached: new Set(), stood: new Set() };
       seen.any = Math.min(seen.any, identity);

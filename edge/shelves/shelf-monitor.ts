@@ -250,15 +250,18 @@ export class ShelfMonitor {
   /**
    * True when every shelf heard from has samples past `ts` + `marginMs` and nothing that began by then is
    * still unresolved: nothing a shopper did before `ts` can still turn up, nor a change that began with it
-   * (an item handed over coming back just as its holder scans out).
+   * (an item handed over coming back just as its holder scans out). `leadMs` narrows it per shelf: nothing
+   * that began on a shelf later than that long before `ts` can concern whoever asks (checkout: a shopper at the
+   * exit scanner then could not have walked from it in time, walk-lead.ts).
    */
-  isSettledThrough(ts: number, marginMs: number): boolean {
-    const through = ts + marginMs;
+  isSettledThrough(ts: number, marginMs: number, leadMs?: (shelfId: string) => number): boolean {
     for (const state of this.shelves.values()) {
       if (state.watermarkTs === 0) continue;
+      const upTo = ts - (leadMs?.(state.shelf.id) ?? 0);
+      const through = upTo + marginMs;
       if (state.watermarkTs < through) return false;
       // after a restart, a lane not yet compared with its stored level may still add a missed change
-      if (state.unreconciled.some((l) => l !== undefined && l.ts <= ts)) return false;
+      if (state.unreconciled.some((l) => l !== undefined && l.ts <= upTo)) return false;
       const since = state.assembler.pendingSince();
       if (since !== undefined && since <= through) return false;
       for (const detector of state.detectors) {

@@ -41,6 +41,22 @@ export const CandidateEvidenceSchema = Type.Object(
       ),
     ),
     /**
+     * The same hands measured only after the weight change (its last sample, with the slack, to the window's
+     * end). Absent from older edges' evidence.
+     */
+    afterChange: Type.Optional(
+      Type.Object(
+        { handM: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]) },
+        { additionalProperties: false },
+      ),
+    ),
+    /**
+     * How long (ms) before this event's first sample an event of this session's on the same lane ended — the
+     * latest one the cameras gave them, when within a few seconds: a hand of theirs in the lane just before may
+     * be still there from their own pick or put-back (docs/fusion.md, "Their own pick just before"). Absent: none.
+     */
+    ownLaneEventBeforeMs: Type.Optional(Type.Number({ minimum: 0 })),
+    /**
      * The nearest (m) that any track which may have carried the session's person came to the lane around the
      * event, body or hand: its own tracks and every track they may have been swapped with, however the doubts
      * chain; a track unseen for a while as near as it could have walked since (docs/fusion.md, "Alibis").

@@ -364,6 +364,35 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     expect(at(0.22, c('hugo', 0.45, 1.1)).evidence.rule).toBe('close-call');
   });
 
+  it("a neighbour's hand in the lane just before, from their own pick there, does not keep the owned hand from being believed", () => {
+    // same-lane-02 of the suite: jay takes from S05-L03 at 12.1 s, eva reaches past him into it at 13.1 s; jay's
+    // arm is still in the lane when eva's hand goes in, and out before her item comes off
+    const eva = { ...owned('eva', 0.171, 0.64, 1), atChange: { handM: 0.171, handOwner: 1 } };
+    const jay = (extra: Partial<CandidateEvidence>) => ({
+      ...owned('jay', 0.062, 0.454, 1),
+      atChange: { handM: null },
+      afterChange: { handM: null },
+      ownLaneEventBeforeMs: 750,
+      ...extra,
+    });
+    const at = (j: CandidateEvidence) =>
+      attributeEvent(['jay', 'eva'], { ...seen(true, eva, j), laneHalfWidthM: 0.25 });
+    const billed = at(jay({}));
+    expect(billed).toMatchObject({ sessionId: 'eva', attribution: 'vision', evidence: { rule: 'reach' } });
+    expect(billed.confidence).toBeGreaterThanOrEqual(0.9);
+    // his hand in the lane again after the change: that may be the arm that lifted it
+    expect(at(jay({ afterChange: { handM: 0.1 } })).evidence.rule).toBe('close-call');
+    // ...or while it changed
+    expect(at(jay({ atChange: { handM: 0.1, handOwner: 1 } })).sessionId).toBeNull();
+    // his own event there ended too long before to explain his hand, or he had none
+    expect(at(jay({ ownLaneEventBeforeMs: 4000 })).evidence.rule).toBe('close-call');
+    const { ownLaneEventBeforeMs: _, ...noOwnEvent } = jay({});
+    expect(at(noOwnEvent).evidence.rule).toBe('close-call');
+    // evidence of an older edge, which did not measure the hands after the change
+    const { afterChange: __, ...older } = jay({});
+    expect(at(older).evidence.rule).toBe('close-call');
+  });
+
   it('a neighbour reaching across toward the lane (hand half a metre off, body far along) still counts in full', () => {
     // crossing arms: the one who reached in is seen with a hand ~0.45 m off, their hand in the lane given
     // to the neighbour — billing the neighbour would be a confident mistake

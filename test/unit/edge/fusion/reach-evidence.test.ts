@@ -58,6 +58,9 @@ describe('gatherEvidence', () => {
     ]);
     // without a change span (an older caller) there is no atChange
     expect(gatherEvidence(query).candidates.every((c) => c.atChange === undefined)).toBe(true);
+    // and after the change: bob's hand still in the lane once it ended, alice's nowhere
+    const after = gatherEvidence({ ...query, change: { fromTs: 1400, toTs: 1600 } });
+    expect(after.candidates.map((c) => c.afterChange)).toEqual([{ handM: null }, { handM: 0.04 }]);
   });
 
   it('carries the identity of whoever reached in, not of a companion in doubt elsewhere', () => {

@@ -1,0 +1,92 @@
+// A leaving shopper's receipt waits only for the shelves they could have reached (#13, exit → receipt latency):
+// a change that began on a shelf across the floor after they could have walked from it to the exit scanner is
+// someone else's, so a busy store's picks elsewhere no longer hold every receipt.
+import { describe, expect, it } from 'vitest';
+import { WALK_LIMITS, walkLeadsMs } from '../../../../edge/checkout/walk-lead.ts';
+import { ShelfMonitor } from '../../../../edge/shelves/shelf-monitor.ts';
+import { evalStoreConfig } from '../../../../evaluation/shelf-eval/eval-store.ts';
+import type { LoadCellBatch } from '../../../../shared/schemas/load-cell-batch.ts';
+import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
+import { laneReachPoint } from '../../../../shared/store-geometry.ts';
+
+describe('walkLeadsMs', () => {
+  const store = loadStoreConfig('stores/sample-store.json');
+  const exit = store.gates.find((g) => g.kind === 'exit');
+  if (exit === undefined) throw new Error('sample store has no exit gate');
+
+  it('is the straight walk beyond arm and scanner reach at a top speed, per shelf', () => {
+    const leads = walkLeadsMs(store, exit.position);
+    expect(leads.size).toBe(store.shelves.length);
+    for (const shelf of store.shelves) {
+      const nearest = Math.min(
+        ...shelf.lanes.map((lane) => {
+          const p = laneReachPoint(shelf, lane);
+          return Math.hypot(p.x - exit.position.x, p.y - exit.position.y);
+        }),
+      );
+      const expected = (Math.max(0, nearest - WALK_LIMITS.slackM) / WALK_LIMITS.topSpeedMps) * 1000;
+      expect(leads.get(shelf.id)).toBeCloseTo(expected, -1);
+    }
+    // across the sample store's floor there is time to spare: some shelf is seconds away
+    expect(Math.max(...leads.values())).toBeGreaterThan(2000);
+  });
+
+  it('is nothing for a shelf within reach of the scanner', () => {
+    const shelf = store.shelves[0];
+    const lane = shelf?.lanes[0];
+    if (shelf === undefined || lane === undefined) throw new Error('sample store has no lane');
+    const at = laneReachPoint(shelf, lane);
+    expect(walkLeadsMs(store, { x: at.x + 1, y: at.y }).get(shelf.id)).toBe(0);
+  });
+});
+
+describe('shelf monitor settled for one leaving shopper', () => {
+  const store = indexStore(evalStoreConfig());
+  const shelf = store.config.shelves[0];
+  if (shelf === undefined) throw new Error('eval store has no shelf');
+  const PERIOD = 1000 / 60;
+  const T0 = 1_700_000_000_000;
+  let seq = 0;
+  const feed = (monitor: ShelfMonitor, levels: readonly number[], fromS: number, seconds: number) => {
+    for (let t = fromS * 1000; t < (fromS + seconds) * 1000; t += 12 * PERIOD) {
+      const batch: LoadCellBatch = {
+        v: 1,
+        device: shelf.id,
+        seq: seq++,
+        t0: T0 + t,
+        periodMs: PERIOD,
+        cells: shelf.lanes.map((lane, i) => ({
+          id: lane.loadCell,
+          grams: Array.from({ length: 12 }, (_, k) => (levels[i] ?? 0) + ((k * 7 + seq) % 5) * 0.1 - 0.2),
+        })),
+      };
+      monitor.ingest(shelf.id, batch);
+    }
+  };
+
+  it('does not wait for a change that began after the shopper could have left that shelf', () => {
+    const monitor = new ShelfMonitor(store, {
+      event: () => {},
+      reject: () => {},
+      stock: () => {},
+      health: () => {},
+    });
+    const quiet = shelf.lanes.map(() => 3000);
+    feed(monitor, quiet, 0, 2);
+    // a unit comes off lane 0 at 2 s and the shelf is still settling
+    feed(
+      monitor,
+      quiet.map((g, i) => (i === 0 ? g - 500 : g)),
+      2,
+      0.2,
+    );
+    const scan = T0 + 2100;
+    expect(monitor.isSettledThrough(scan, 50)).toBe(false);
+    // the shopper at the scanner was at least 1.5 s from this shelf: the change began too late to be theirs
+    expect(monitor.isSettledThrough(scan, 50, () => 1500)).toBe(true);
+    // another shelf's lead says nothing of this one
+    expect(monitor.isSettledThrough(scan, 50, (id) => (id === shelf.id ? 0 : 1500))).toBe(false);
+    // a change that began before the shopper could have left the shelf still holds the receipt
+    expect(monitor.isSettledThrough(scan, 50, () => 50)).toBe(false);
+  });
+});
