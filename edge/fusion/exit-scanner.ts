@@ -65,10 +65,14 @@ export function standingAtScanner(
     if (spread > stillM) continue;
     // someone standing there the tracker is not yet sure of, or bound for sure to another session: whoever
     // scanned may be beside them unseen
-    const doubts = [
-      ...(track.identityDoubts ?? []).map((d) => d.ts),
-      ...(track.identityDoubtTs === undefined ? [] : [track.identityDoubtTs]),
-    ];
+    const named = track.identityDoubts ?? [];
+    const fresh = named.filter((d) => freshAtScanner(d, points, snapshots, scan, settings));
+    // the latest moment reported is that of a fresh encounter when every doubt still there is one
+    const unnamedLatest =
+      track.identityDoubtTs !== undefined && !fresh.some((d) => d.ts === track.identityDoubtTs)
+        ? [track.identityDoubtTs]
+        : [];
+    const doubts = [...named.filter((d) => !fresh.includes(d)).map((d) => d.ts), ...unnamedLatest];
     if (track.state !== 'confirmed') return undefined;
     if (track.sessionId !== null && track.sessionId !== scan.sessionId && doubts.length === 0)
       return undefined;
@@ -81,4 +85,39 @@ export function standingAtScanner(
     if (toGate(t) - scannerM <= walkMps * (Math.abs(scan.ts - t.seenTs) / 1000)) return undefined;
   }
   return at;
+}
+
+type SwapDoubt = NonNullable<TrackMessage['identityDoubts']>[number];
+
+/**
+ * An encounter that cannot have put someone else at the scanner on this track: it began less than
+ * `scanStandMs` before the scan (nobody scans without standing at the scanner at least that long), and until it
+ * began the other one was seen, every time, farther than `stillM` from where this track stood during the scan.
+ * Had the two swapped, the one standing there at the scan would be the other — who would have had to stand
+ * there already before the encounter. So whoever this track followed before the encounter scanned (lost-at-gate
+ * of the suite: the next in line walked past the one at the scanner 0.1 s before the scan, and the receipt
+ * waited for the walk through the gate, 3–5 s, instead of the scan).
+ */
+function freshAtScanner(
+  d: SwapDoubt,
+  scanPoints: ReadonlyArray<{ x: number; y: number }>,
+  snapshots: readonly TrackSnapshot[],
+  scan: ExitScan,
+  settings: ExitMatchSettings,
+): boolean {
+  const since = d.since ?? d.ts;
+  const other = d.with;
+  if (other === undefined || since < scan.ts - settings.scanStandMs || since > scan.ts + settings.scanLagMs)
+    return false;
+  let seen = 0;
+  for (const s of snapshots) {
+    if (s.ts < scan.ts - settings.scanStandMs || s.ts >= since) continue;
+    const t = s.tracks.find((x) => x.id === other);
+    if (t === undefined) continue;
+    // only where it was seen counts: a track coasting unseen may be anywhere near
+    if (t.lastSeenTs < s.ts) return false;
+    if (scanPoints.some((p) => Math.hypot(p.x - t.x, p.y - t.y) <= settings.stillM)) return false;
+    seen++;
+  }
+  return seen > 0;
 }

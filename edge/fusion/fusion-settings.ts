@@ -165,6 +165,12 @@ export interface ExitMatchSettings {
   seenAtScanMs: number;
   stillM: number;
   scanLagMs: number;
+  /**
+   * Nobody scans without standing at the scanner at least this long (ms): a swap doubt from an encounter that
+   * began later, with someone seen elsewhere until then, cannot have put them at the scanner (exit-scanner.ts ›
+   * freshAtScanner).
+   */
+  scanStandMs: number;
 }
 
 export interface FusionSettings {
@@ -253,6 +259,7 @@ export const DEFAULT_FUSION: FusionSettings = {
     seenAtScanMs: 200,
     stillM: 0.3,
     scanLagMs: 300,
+    scanStandMs: 300,
   },
   lookBehindMs: 700,
   lookAheadMs: 400,

@@ -95,4 +95,36 @@ describe('standingAtScanner', () => {
     const found = atScanner(steps(unseenSince('T1', null, 5, 2.3, SCAN_TS - 1000)));
     expect(found).toBeUndefined();
   });
+
+  it('takes no fresh encounter at the scanner for a swap with someone who was not standing there', () => {
+    // lost-at-gate of the suite: leo walks past eva at the scanner (1.5 m/s along the queue) 0.1 s before her
+    // scan; the tracker doubts the two from then on. Had they swapped, the one at the scanner now would be leo,
+    // who was never there before the encounter — and nobody scans without standing there a moment first.
+    const since = SCAN_TS - 100;
+    const doubt = (ts: number) => (ts >= since ? { identityDoubts: [{ ts, with: 'T2', since }] } : {});
+    const eva: Person = (ts) => trackMessage('T1', null, 5, 2.3, { lastSeenTs: ts, ...doubt(ts) });
+    const leo =
+      (startX: number, seen: (ts: number) => number = (ts) => ts): Person =>
+      (ts) =>
+        trackMessage('T2', 'leo', startX - (1.5 * (ts - SCAN_TS + 1000)) / 1000, 2.3, {
+          lastSeenTs: seen(ts),
+          ...doubt(ts),
+        });
+    // leo 0.5 m from her at the scan, walking up from behind: he was never where she stood
+    expect(atScanner(steps(eva, leo(7)))).toEqual([{ trackId: 'T1', doubtTs: undefined }]);
+    // an encounter that began before anyone could have stood at the scanner long enough still counts
+    const older = SCAN_TS - settings.scanStandMs - 100;
+    const evaOlder: Person = (ts) =>
+      trackMessage('T1', null, 5, 2.3, {
+        lastSeenTs: ts,
+        ...(ts >= older ? { identityDoubts: [{ ts: Math.min(ts, SCAN_TS), with: 'T2', since: older }] } : {}),
+      });
+    expect(atScanner(steps(evaOlder, leo(7)))).toEqual([{ trackId: 'T1', doubtTs: SCAN_TS }]);
+    // leo where she stood just before the encounter (he may have been the one standing there), or not seen
+    // then (coasting: he may have been anywhere near)
+    const lagged = SCAN_TS + settings.seenAtScanMs;
+    expect(atScanner(steps(eva, leo(6.4)))?.[0]?.doubtTs).toBe(lagged);
+    const coasting = (ts: number) => (ts < since ? Math.min(ts, SCAN_TS - 400) : ts);
+    expect(atScanner(steps(eva, leo(7, coasting)))?.[0]?.doubtTs).toBe(lagged);
+  });
 });
