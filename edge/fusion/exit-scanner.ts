@@ -74,7 +74,14 @@ export function standingAtScanner(
         : [];
     const doubts = [...named.filter((d) => !fresh.includes(d)).map((d) => d.ts), ...unnamedLatest];
     if (track.state !== 'confirmed') return undefined;
-    if (track.sessionId !== null && track.sessionId !== scan.sessionId && doubts.length === 0)
+    // (bound for sure: no doubt but a fresh encounter — the one it followed before it scanned — and its binding
+    // at the entry not in doubt either)
+    if (
+      track.sessionId !== null &&
+      track.sessionId !== scan.sessionId &&
+      doubts.length === 0 &&
+      track.identityCeiling === undefined
+    )
       return undefined;
     at.push({ trackId: id, doubtTs: doubts.length === 0 ? undefined : Math.max(...doubts) });
   }

@@ -6,8 +6,10 @@ import { WALK_LIMITS, walkLeadsMs } from '../../../../edge/checkout/walk-lead.ts
 import { ShelfMonitor } from '../../../../edge/shelves/shelf-monitor.ts';
 import { evalStoreConfig } from '../../../../evaluation/shelf-eval/eval-store.ts';
 import type { LoadCellBatch } from '../../../../shared/schemas/load-cell-batch.ts';
+import type { DetectedShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
 import { laneReachPoint } from '../../../../shared/store-geometry.ts';
+import { steppedFusion } from '../../../support/fusion-stage.ts';
 
 describe('walkLeadsMs', () => {
   const store = loadStoreConfig('stores/sample-store.json');
@@ -88,5 +90,40 @@ describe('shelf monitor settled for one leaving shopper', () => {
     expect(monitor.isSettledThrough(scan, 50, (id) => (id === shelf.id ? 0 : 1500))).toBe(false);
     // a change that began before the shopper could have left the shelf still holds the receipt
     expect(monitor.isSettledThrough(scan, 50, () => 50)).toBe(false);
+  });
+});
+
+describe('fusion settled for one leaving shopper', () => {
+  it('does not count an event still waiting for the tracks on a shelf the shopper could not have reached', () => {
+    const { fusion } = steppedFusion(30_000, {
+      sessions: () => [
+        { sessionId: 'ada', enteredAt: 500, exitedAt: undefined },
+        { sessionId: 'dev', enteredAt: 600, exitedAt: undefined },
+      ],
+    });
+    fusion.observe({ ts: 29_900, tracks: [], cameras: ['CAM1'] });
+    const shelf = 'S07';
+    const pick: DetectedShelfEvent = {
+      v: 1,
+      eventId: 'p1',
+      kind: 'pick',
+      shelf,
+      lane: 'S07-L01',
+      lanes: ['S07-L01'],
+      loadCell: 'S07-LC01',
+      startTs: 29_800,
+      endTs: 30_100,
+      peakTs: 30_000,
+      deltaGrams: -500,
+      deltaSdGrams: 2,
+      hypotheses: [{ sku: 'SKU-X', count: 1, likelihood: 1 }],
+      ambiguous: false,
+    };
+    fusion.onShelfEvent(pick);
+    // the tracks have not caught up with the event: it waits, and with it every checkout
+    expect(fusion.isSettledThrough(30_000)).toBe(false);
+    // a shopper at least a second's walk from that shelf at the scan: it began too late to be theirs
+    expect(fusion.isSettledThrough(30_000, (id) => (id === shelf ? 1000 : 0))).toBe(true);
+    expect(fusion.isSettledThrough(30_000, (id) => (id === shelf ? 100 : 0))).toBe(false);
   });
 });

@@ -88,6 +88,10 @@ describe('standingAtScanner', () => {
     // a track in doubt since passing someone may carry eva now: it is hers since that doubt
     const swapped = standing('T2', 'mia', 5, 2.3, { identityDoubts: [{ ts: 15_000, with: 'T9' }] });
     expect(atScanner(steps(swapped))).toEqual([{ trackId: 'T2', doubtTs: 15_000 }]);
+    // a track whose binding at the entry is in doubt (two let in together, lost at the gate) is who the exit
+    // scan says: the scan settles which of the two it is
+    const bindingInDoubt = standing('T2', 'mia', 5, 2.3, { identityCeiling: 0.5, identityConfidence: 0.5 });
+    expect(atScanner(steps(bindingInDoubt))).toEqual([{ trackId: 'T2', doubtTs: undefined }]);
   });
 
   it('needs the person at the scanner seen at the scan, not just before or after', () => {
