@@ -365,9 +365,7 @@ export class FusionStage {
     const spans = options.sessions();
     const present = sessionsPresent(detected.startTs, detected.endTs, spans);
     const decided = this.attribute(detected, present, spans);
-    if (decided.sessionId !== null)
-      for (const lane of detected.lanes)
-        this.lastOnLane.set(lane, { sessionId: decided.sessionId, endTs: detected.endTs });
+    this.rememberOnLanes(detected, decided.sessionId);
     let event: ShelfEvent = {
       ...detected,
       sessionId: decided.sessionId,
@@ -440,6 +438,12 @@ export class FusionStage {
       };
     }
     options.decided(event, decided.candidates);
+  }
+
+  /** The cameras gave this event to a session: a hand of theirs in its lanes just after may be still from it. */
+  private rememberOnLanes(detected: DetectedShelfEvent, sessionId: string | null): void {
+    if (sessionId === null) return;
+    for (const lane of detected.lanes) this.lastOnLane.set(lane, { sessionId, endTs: detected.endTs });
   }
 
   /**
