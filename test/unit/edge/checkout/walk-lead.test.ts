@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { WALK_LIMITS, walkLeadsMs } from '../../../../edge/checkout/walk-lead.ts';
 import { ShelfMonitor } from '../../../../edge/shelves/shelf-monitor.ts';
 import { evalStoreConfig } from '../../../../evaluation/shelf-eval/eval-store.ts';
-import type { LoadCellBatch } from '../../../../shared/schemas/load-cell-batch.ts';
 import type { DetectedShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
 import { laneReachPoint } from '../../../../shared/store-geometry.ts';
 import { steppedFusion } from '../../../support/fusion-stage.ts';
+import { feedShelf, SHELF_FEED_T0 } from '../../../support/shelf-feed.ts';
 
 describe('walkLeadsMs', () => {
   const store = loadStoreConfig('stores/sample-store.json');
@@ -46,24 +46,10 @@ describe('shelf monitor settled for one leaving shopper', () => {
   const store = indexStore(evalStoreConfig());
   const shelf = store.config.shelves[0];
   if (shelf === undefined) throw new Error('eval store has no shelf');
-  const PERIOD = 1000 / 60;
-  const T0 = 1_700_000_000_000;
+  const T0 = SHELF_FEED_T0;
   let seq = 0;
   const feed = (monitor: ShelfMonitor, levels: readonly number[], fromS: number, seconds: number) => {
-    for (let t = fromS * 1000; t < (fromS + seconds) * 1000; t += 12 * PERIOD) {
-      const batch: LoadCellBatch = {
-        v: 1,
-        device: shelf.id,
-        seq: seq++,
-        t0: T0 + t,
-        periodMs: PERIOD,
-        cells: shelf.lanes.map((lane, i) => ({
-          id: lane.loadCell,
-          grams: Array.from({ length: 12 }, (_, k) => (levels[i] ?? 0) + ((k * 7 + seq) % 5) * 0.1 - 0.2),
-        })),
-      };
-      monitor.ingest(shelf.id, batch);
-    }
+    seq = feedShelf(monitor, shelf, levels, fromS, seconds, seq);
   };
 
   it('does not wait for a change that began after the shopper could have left that shelf', () => {

@@ -5,9 +5,9 @@ import type { LaneLevel } from '../../../../edge/shelves/missed-changes.ts';
 import { missedChange } from '../../../../edge/shelves/missed-changes.ts';
 import { ShelfMonitor } from '../../../../edge/shelves/shelf-monitor.ts';
 import { evalStoreConfig } from '../../../../evaluation/shelf-eval/eval-store.ts';
-import type { LoadCellBatch } from '../../../../shared/schemas/load-cell-batch.ts';
 import type { DetectedShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 import { indexStore } from '../../../../shared/store-config.ts';
+import { feedShelf, SHELF_FEED_T0 } from '../../../support/shelf-feed.ts';
 
 describe('missedChange', () => {
   const stored = { lane: 'S01-L01', grams: 5000, ts: 1000 };
@@ -36,34 +36,15 @@ const store = indexStore(evalStoreConfig());
 const firstShelf = store.config.shelves[0];
 if (firstShelf === undefined) throw new Error('eval store has no shelf');
 const shelf = firstShelf;
-const PERIOD = 1000 / 60;
-const T0 = 1_700_000_000_000;
+const T0 = SHELF_FEED_T0;
 
-/** `seconds` of 12-sample batches, every lane at its level (a little deterministic noise). */
-function feed(
+const feed = (
   monitor: ShelfMonitor,
   levels: readonly number[],
   fromS: number,
   seconds: number,
   seq0: number,
-): number {
-  let seq = seq0;
-  for (let t = fromS * 1000; t < (fromS + seconds) * 1000; t += 12 * PERIOD) {
-    const batch: LoadCellBatch = {
-      v: 1,
-      device: shelf.id,
-      seq: seq++,
-      t0: T0 + t,
-      periodMs: PERIOD,
-      cells: shelf.lanes.map((lane, i) => ({
-        id: lane.loadCell,
-        grams: Array.from({ length: 12 }, (_, k) => (levels[i] ?? 0) + ((k * 7 + seq) % 5) * 0.1 - 0.2),
-      })),
-    };
-    monitor.ingest(shelf.id, batch);
-  }
-  return seq;
-}
+) => feedShelf(monitor, shelf, levels, fromS, seconds, seq0);
 
 describe('shelf monitor across a restart', () => {
   const lane = shelf.lanes[0];
