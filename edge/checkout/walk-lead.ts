@@ -3,7 +3,7 @@
 // have walked from it to the scanner is someone else's: their receipt need not wait for it (#13, exit → receipt
 // latency: in a busy hour every receipt waited for any shelf change in progress anywhere in the store).
 import type { StoreConfig } from '../../shared/store-config.ts';
-import { type FloorPoint, laneReachPoint } from '../../shared/store-geometry.ts';
+import { type FloorPoint, laneReachPoint, nearestM } from '../../shared/store-geometry.ts';
 import { FASTEST_WALK_MPS } from '../../shared/walking-pace.ts';
 
 export interface WalkLimits {
@@ -26,11 +26,10 @@ export function walkLeadsMs(
 ): Map<string, number> {
   const leads = new Map<string, number>();
   for (const shelf of store.shelves) {
-    let nearest = Number.POSITIVE_INFINITY;
-    for (const lane of shelf.lanes) {
-      const p = laneReachPoint(shelf, lane);
-      nearest = Math.min(nearest, Math.hypot(p.x - at.x, p.y - at.y));
-    }
+    const nearest = nearestM(
+      shelf.lanes.map((lane) => laneReachPoint(shelf, lane)),
+      at,
+    );
     if (!Number.isFinite(nearest)) continue;
     leads.set(shelf.id, Math.floor((Math.max(0, nearest - limits.slackM) / limits.topSpeedMps) * 1000));
   }

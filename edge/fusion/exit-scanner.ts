@@ -8,7 +8,7 @@
 // concluded. Scanning takes standing at the scanner: someone seen walking past it then (the next in line
 // stepping up) is not who scanned.
 import type { TrackMessage } from '../../shared/schemas/track.ts';
-import type { FloorPoint } from '../../shared/store-geometry.ts';
+import { type FloorPoint, nearestM } from '../../shared/store-geometry.ts';
 import type { ExitScan } from './exit-sequence.ts';
 import type { ExitMatchSettings } from './fusion-settings.ts';
 import type { TrackSnapshot } from './track-history.ts';
@@ -107,7 +107,7 @@ type SwapDoubt = NonNullable<TrackMessage['identityDoubts']>[number];
  */
 function freshAtScanner(
   d: SwapDoubt,
-  scanPoints: ReadonlyArray<{ x: number; y: number }>,
+  scanPoints: readonly FloorPoint[],
   snapshots: readonly TrackSnapshot[],
   scan: ExitScan,
   settings: ExitMatchSettings,
@@ -123,7 +123,7 @@ function freshAtScanner(
     if (t === undefined) continue;
     // only where it was seen counts: a track coasting unseen may be anywhere near
     if (t.lastSeenTs < s.ts) return false;
-    if (scanPoints.some((p) => Math.hypot(p.x - t.x, p.y - t.y) <= settings.stillM)) return false;
+    if (nearestM(scanPoints, t) <= settings.stillM) return false;
     seen++;
   }
   return seen > 0;
