@@ -253,7 +253,7 @@ function handOf(
 }
 
 /** A hand near the lane from a body farther along the shelf than an arm straight ahead would put it. */
-function reachingAcross(c: CandidateEvidence, s: AttributionSettings): boolean {
+export function reachingAcross(c: CandidateEvidence, s: AttributionSettings): boolean {
   return (
     c.handM !== null &&
     c.handM <= s.otherHandAwayM &&

@@ -5,8 +5,9 @@
 // (`+elsewhere-at-exit`), or at least no longer names them.
 import { withModifier } from '../../shared/attribution-rule.ts';
 import { round3 } from '../../shared/round.ts';
+import type { AttributionEvidence, CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
-import { redecide } from './attributor.ts';
+import { reachingAcross, redecide } from './attributor.ts';
 import type { ExceptionChoice } from './decision-book.ts';
 import { othersSeen, wasAtLane } from './exit-match.ts';
 import type { AttributionSettings, ExitMatchSettings } from './fusion-settings.ts';
@@ -90,4 +91,68 @@ export function decideOnAlibi(
       }),
     },
   };
+}
+
+/**
+ * Whether a session whose track walked out as theirs, followed from before the event, surely did not do an
+ * event someone else's hand did — while another track's hand, surely that track's own (`ownedHandMin`), was in
+ * the lane as the weight changed, the leaver's track
+ * - stayed farther from the lane than an arm along the shelf reaches (`alibiM`, body or hands: `trackAlibiM`,
+ *   at least `reachPastBodyM`), or
+ * - was away from the lane (`leaver`: its own evidence, as gathered for a track bound to the session): its
+ *   hands seen only `ownLaneHandM` or farther off (in the lane in front of a neighbour), or, none seen, the
+ *   body in front of another lane — nobody reaching across toward it and the other hand squarely in it: what
+ *   makes the attributor believe that hand over everyone standing by (attributor.ts › ownedHandInLane).
+ * Short of `elsewhereM`, this bills nobody else (`decideOnAlibi`); it only stops naming the session, so that
+ * their receipt need not wait for whoever else the event names (lost-at-gate: people whose bindings the dark
+ * entry lost, picking at one shelf).
+ */
+export function notTheirs(
+  event: ShelfEvent,
+  trackId: string,
+  leaver: { alibiM: number; evidence: CandidateEvidence | undefined },
+  settings: AttributionSettings,
+): boolean {
+  const evidence = event.evidence;
+  if (evidence === undefined) return false;
+  if (leaver.alibiM >= settings.reachPastBodyM) {
+    const inLaneM = evidence.laneHalfWidthM ?? settings.ownedHandInLaneM;
+    return otherOwnedHandIn(evidence, trackId, inLaneM, settings);
+  }
+  const own = leaver.evidence;
+  if (!evidence.laneSeen || own === undefined || !awayFromLane(own, settings)) return false;
+  if ([...evidence.candidates, own].some((c) => reachingAcross(c, settings))) return false;
+  const squarelyM = round3(
+    Math.min(
+      settings.ownedHandInLaneM,
+      (evidence.laneHalfWidthM ?? Number.POSITIVE_INFINITY) - settings.laneEdgeMarginM,
+    ),
+  );
+  return otherOwnedHandIn(evidence, trackId, squarelyM, settings);
+}
+
+/** Another track's hand, surely its own, within `limitM` of the lane while the weight changed. */
+function otherOwnedHandIn(
+  evidence: AttributionEvidence,
+  trackId: string,
+  limitM: number,
+  settings: AttributionSettings,
+): boolean {
+  return evidence.candidates.some(
+    (c) =>
+      c.handTrack !== undefined &&
+      c.handTrack !== trackId &&
+      c.atChange?.handM != null &&
+      c.atChange.handM <= limitM &&
+      (c.atChange.handOwner ?? 0) >= settings.ownedHandMin,
+  );
+}
+
+/**
+ * Hands seen only a lane or more off; or none seen, standing in front of another lane — farther than a hand
+ * `ownLaneHandM` along the shelf is from someone standing `standDepthM` in front of it.
+ */
+function awayFromLane(own: CandidateEvidence, settings: AttributionSettings): boolean {
+  if (own.handM !== null) return own.handM >= settings.ownLaneHandM;
+  return own.bodyM !== null && own.bodyM > Math.hypot(settings.ownLaneHandM, settings.standDepthM);
 }

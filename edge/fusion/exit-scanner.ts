@@ -30,6 +30,21 @@ export function standingAtScanner(
   scan: ExitScan,
   settings: ExitMatchSettings,
 ): AtScanner[] | undefined {
+  const at = peopleAtScanner(snapshots, gate, scan, settings);
+  return at === undefined || at.length > Math.max(1, scan.party) ? undefined : at;
+}
+
+/**
+ * Everyone standing at the exit scanner at the scan — more than the scan lets out when others wait there too,
+ * one of whom scanned — or undefined when the cameras leave it open (nobody there, someone there the tracker is
+ * not sure of or bound for sure to another session, someone else could have been there unseen).
+ */
+export function peopleAtScanner(
+  snapshots: readonly TrackSnapshot[],
+  gate: FloorPoint,
+  scan: ExitScan,
+  settings: ExitMatchSettings,
+): AtScanner[] | undefined {
   const { scannerM, seenAtScanMs, stillM, walkMps } = settings;
   const toGate = (p: { x: number; y: number }) => Math.hypot(p.x - gate.x, p.y - gate.y);
   /** people who walked out before the scan */
@@ -85,7 +100,7 @@ export function standingAtScanner(
       return undefined;
     at.push({ trackId: id, doubtTs: doubts.length === 0 ? undefined : Math.max(...doubts) });
   }
-  if (at.length === 0 || at.length > Math.max(1, scan.party)) return undefined;
+  if (at.length === 0) return undefined;
   // nobody else could have been at the scanner unseen: too far from it for the time they were out of sight
   for (const [id, t] of nearest) {
     if (gone.has(id) || around.has(id)) continue;

@@ -18,7 +18,7 @@ import {
   returnedAfterReceipt,
   returnedByOnlyHolder,
 } from './cart-evidence.ts';
-import { standingAtScanner } from './exit-scanner.ts';
+import { peopleAtScanner } from './exit-scanner.ts';
 import {
   type ExitScan,
   lastForeignDoubtTs,
@@ -29,6 +29,7 @@ import {
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
 import { oneEach, shareOut } from './one-each.ts';
 import { type EvidenceQuery, gatherEvidence } from './reach-evidence.ts';
+import { type ScannerSighting, tellByElimination } from './scanner-elimination.ts';
 import { TrackHistory, type TrackSnapshot } from './track-history.ts';
 import { carriedThroughout } from './walked-back.ts';
 
@@ -95,6 +96,8 @@ interface PendingExit extends ExitScan {
   since: number;
   /** Who stood at the scanner was looked at (exit-scanner.ts): once, as soon as the tracks show the scan. */
   scannerSeen: boolean;
+  /** The session has nothing the exit could settle: its scan is looked at only for who else scanned. */
+  scannerOnly: boolean;
 }
 
 /** An own event on the lane is named in the evidence when it ended at most this long before (ms). */
@@ -108,6 +111,8 @@ export class FusionStage {
   /** oldest first */
   private readonly pending: Pending[] = [];
   private readonly pendingExits: PendingExit[] = [];
+  /** who stood at the exit scanner at each recent scan (exit-scanner.ts), oldest first */
+  private readonly scannerSightings: ScannerSighting[] = [];
   /** Every exit scan of the last minutes, oldest first: who else may have walked out then. */
   private readonly exitScans: ExitScan[] = [];
   /** Edge-clock time the last step arrived. */
@@ -169,8 +174,9 @@ export class FusionStage {
 
   /**
    * A session (of `party` people) scanned out. Every scan is remembered — it may explain who else walked out
-   * then — and when some picks the session may have made wait for staff with the cameras' evidence, fusion
-   * watches who walks out on this scan: they are this shopper, whatever session their track carried.
+   * then, or who else stood at the scanner — and when some picks the session may have made wait for staff with
+   * the cameras' evidence, fusion watches who walks out on this scan: they are this shopper, whatever session
+   * their track carried.
    */
   sessionExited(sessionId: string, gate: string, scanTs: number, party = 1): void {
     if (this.history.latestTs === undefined) return;
@@ -182,8 +188,8 @@ export class FusionStage {
       (this.exitScans[0]?.ts ?? Number.POSITIVE_INFINITY) < horizon
     )
       this.exitScans.shift();
-    if (this.options.hasDoubtsWithEvidence?.(sessionId) !== true) return;
-    this.pendingExits.push({ ...scan, since: this.options.clock.now(), scannerSeen: false });
+    const scannerOnly = this.options.hasDoubtsWithEvidence?.(sessionId) !== true;
+    this.pendingExits.push({ ...scan, since: this.options.clock.now(), scannerSeen: false, scannerOnly });
   }
 
   /**
@@ -226,6 +232,10 @@ export class FusionStage {
           if (shown) this.matchAtScanner(exit);
         }
       }
+      if (exit.scannerOnly) {
+        if (exit.scannerSeen) this.pendingExits.splice(i--, 1);
+        continue;
+      }
       // everyone who could have left on this scan, and on the scans just after it that compete for them
       const until = this.matchingHorizon(exit);
       const seenAll = (this.history.latestTs ?? Number.NEGATIVE_INFINITY) >= until;
@@ -243,21 +253,36 @@ export class FusionStage {
     }
   }
 
-  /** Tells who stood at the exit scanner during the scan, when the cameras leave no one else possible. */
-  private matchAtScanner(exit: ExitScan): void {
-    const gate = this.options.store.config.gates.find((g) => g.id === exit.gate);
+  /**
+   * Tells who stood at the exit scanner during the scan, when the cameras leave no one else possible — at once,
+   * or once the others standing there turn out to be other scans' people (scanner-elimination.ts).
+   */
+  private matchAtScanner({ sessionId, gate: gateId, ts, party }: ExitScan): void {
+    const gate = this.options.store.config.gates.find((g) => g.id === gateId);
     if (gate === undefined) return;
+    const scan: ExitScan = { sessionId, gate: gateId, ts, party };
     const { windowMs, scanLagMs } = this.settings.exit;
-    const snapshots = this.history.between(exit.ts - 2 * windowMs, exit.ts + scanLagMs);
-    const atScanner = standingAtScanner(snapshots, gate.position, exit, this.settings.exit) ?? [];
-    for (const person of atScanner)
-      this.options.exitMatched?.({
-        sessionId: exit.sessionId,
-        trackId: person.trackId,
-        doubtTs: person.doubtTs,
-        how: 'at-scanner',
-        party: exit.party,
-      });
+    const snapshots = this.history.between(ts - 2 * windowMs, ts + scanLagMs);
+    const standing = peopleAtScanner(snapshots, gate.position, scan, this.settings.exit);
+    if (standing === undefined) return;
+    const sightings = this.scannerSightings;
+    while (
+      (sightings[0]?.scan.ts ?? Number.POSITIVE_INFINITY) < ts - windowMs ||
+      sightings.length > EXIT_SCANS_KEPT
+    )
+      sightings.shift();
+    const sighting = { scan, standing, told: standing.length <= Math.max(1, party) };
+    sightings.push(sighting);
+    const told = [...(sighting.told ? [sighting] : []), ...tellByElimination(sightings, windowMs)];
+    for (const { scan: by, standing: people } of told)
+      for (const person of people)
+        this.options.exitMatched?.({
+          sessionId: by.sessionId,
+          trackId: person.trackId,
+          doubtTs: person.doubtTs,
+          how: 'at-scanner',
+          party: by.party,
+        });
   }
 
   /**
@@ -473,6 +498,51 @@ export class FusionStage {
     return { enteredAt, gates: this.entryGates };
   }
 
+  /**
+   * What the cameras saw of one track around an event, measured as for a track bound to the session (the exit
+   * told whose it was); undefined unless the cameras saw the track at every step of the event's window (a
+   * person out of sight for a moment may have reached in then).
+   */
+  trackEvidence(
+    trackId: string,
+    sessionId: string,
+    event: DetectedShelfEvent,
+  ): CandidateEvidence | undefined {
+    if (this.trackAlibiM(trackId, event) === undefined) return undefined;
+    const query = this.evidenceQuery(event, [sessionId]);
+    const { seenWithinMs } = this.settings.reach;
+    const seenThroughout = query.snapshots.every((s) =>
+      s.tracks.some((t) => t.id === trackId && s.ts - t.lastSeenTs <= seenWithinMs),
+    );
+    if (!seenThroughout) return undefined;
+    const snapshots = query.snapshots.map((s) => ({
+      ...s,
+      tracks: s.tracks.flatMap((t) => (t.id === trackId ? [{ ...t, sessionId }] : [])),
+    }));
+    const seen = gatherEvidence({ ...query, snapshots }, this.settings.reach);
+    return seen.candidates.find((c) => c.sessionId === sessionId);
+  }
+
+  /** What the reach evidence of an event is gathered from: the tracks around it, against its lanes. */
+  private evidenceQuery(detected: DetectedShelfEvent, sessions: readonly string[]): EvidenceQuery {
+    const { settings } = this;
+    return {
+      sessions,
+      targets: detected.lanes.flatMap((l) => this.reachPoints.get(l) ?? []),
+      snapshots: this.history.between(
+        detected.startTs - settings.lookBehindMs,
+        detected.endTs + settings.lookAheadMs,
+      ),
+      laneCameras: new Set(detected.lanes.flatMap((l) => [...(this.laneCameras.get(l) ?? [])])),
+      change: {
+        fromTs: detected.startTs - settings.changeSlackMs,
+        toTs: detected.endTs + settings.changeSlackMs,
+      },
+      reports: this.history,
+      units: detected.hypotheses[0]?.count ?? 1,
+    };
+  }
+
   /** The attributor's verdict: the cameras' evidence of who reached into the lane, or none without cameras. */
   private attribute(detected: DetectedShelfEvent, present: string[], spans: readonly SessionSpan[]) {
     const { settings } = this;
@@ -480,22 +550,7 @@ export class FusionStage {
     const units = detected.hypotheses[0]?.count ?? 1;
     const seen = vision
       ? gatherEvidence(
-          {
-            sessions: present,
-            targets: detected.lanes.flatMap((l) => this.reachPoints.get(l) ?? []),
-            snapshots: this.history.between(
-              detected.startTs - settings.lookBehindMs,
-              detected.endTs + settings.lookAheadMs,
-            ),
-            laneCameras: new Set(detected.lanes.flatMap((l) => [...(this.laneCameras.get(l) ?? [])])),
-            change: {
-              fromTs: detected.startTs - settings.changeSlackMs,
-              toTs: detected.endTs + settings.changeSlackMs,
-            },
-            reports: this.history,
-            units,
-            entries: this.entries(present, spans),
-          },
+          { ...this.evidenceQuery(detected, present), entries: this.entries(present, spans) },
           settings.reach,
         )
       : undefined;

@@ -2,7 +2,8 @@ import type { StoreIndex } from '../../shared/store-config.ts';
 import type { Timers } from '../../shared/timers.ts';
 import { cartHoldings } from '../checkout/cart.ts';
 import { DecisionBook, type DecisionBookDeps } from './decision-book.ts';
-import { decideAtExit, decideOnAlibi } from './exit-decision.ts';
+import type { StaffException } from './exception-queue.ts';
+import { decideAtExit, decideOnAlibi, notTheirs } from './exit-decision.ts';
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
 import { type ExitMatch, FusionStage, type FusionStageOptions } from './fusion-stage.ts';
 import { decideOnSettledIdentity, tracksAtLane } from './identity-settle.ts';
@@ -84,10 +85,9 @@ interface ExitSettling {
  * by who walked out (the track alone at the lane), or, when the track was far from the lane throughout, decided
  * again without the session — or at least no longer names it.
  */
-function settleAtExit(
-  { sessionId, trackId, doubtTs, how, party }: ExitMatch,
-  { w, decisions, fusion, settings }: ExitSettling,
-): void {
+function settleAtExit(match: ExitMatch, deps: ExitSettling): void {
+  const { sessionId, trackId, doubtTs, how, party } = match;
+  const { w, decisions, fusion, settings } = deps;
   for (const { exceptionId, event, reason, candidateSessions } of w.exceptions.openFor(sessionId)) {
     // who walked out says nothing of an ID: only a supervisor decides an ID check
     if (reason === 'age-check') continue;
@@ -112,26 +112,56 @@ function settleAtExit(
     // of a party leaving on one scan, one far away says nothing of the others
     if (party > 1) continue;
     const alibiM = fusion.trackAlibiM(trackId, event);
-    const shown =
-      alibiM === undefined ? undefined : decideOnAlibi(event, sessionId, alibiM, settings.attribution);
-    if (shown === undefined) continue;
-    const billed = shown.decision?.choice.sessionId;
+    if (alibiM !== undefined)
+      settleByWhereabouts({ exceptionId, event, candidateSessions }, alibiM, match, deps);
+  }
+}
+
+/**
+ * The leaver's track, followed from before an event to the exit, was `alibiM` from its lane at the nearest:
+ * far enough, the event is decided again without them (or no longer names them); nearer, while someone else's
+ * hand was surely in the lane, out of an arm's reach or with their own hands seen elsewhere, it no longer names
+ * them (exit-decision.ts › notTheirs).
+ */
+function settleByWhereabouts(
+  {
+    exceptionId,
+    event,
+    candidateSessions,
+  }: Pick<StaffException, 'exceptionId' | 'event' | 'candidateSessions'>,
+  alibiM: number,
+  { sessionId, trackId }: ExitMatch,
+  { w, decisions, fusion, settings }: ExitSettling,
+): void {
+  const shown = decideOnAlibi(event, sessionId, alibiM, settings.attribution);
+  if (shown === undefined) {
+    const leaver = { alibiM, evidence: fusion.trackEvidence(trackId, sessionId, event) };
     if (
-      shown.decision !== undefined &&
-      billed !== undefined &&
-      candidateSessions.includes(billed) &&
-      w.sessions.isBillable(billed)
-    ) {
-      decisions.decide(exceptionId, shown.decision.choice, 'vision:exit-alibi', shown.decision.restate);
+      notTheirs(event, trackId, leaver, settings.attribution) &&
+      decisions.clearCandidate(exceptionId, sessionId, event, 'vision:exit-not-theirs')
+    )
       w.logger.info(
-        { eventId: event.eventId, sessionId, trackId, alibiM, billed },
-        'doubtful pick decided: a candidate was elsewhere',
+        { eventId: event.eventId, sessionId, trackId, alibiM, handM: leaver.evidence?.handM },
+        'doubtful pick: another hand was in the lane',
       );
-    } else if (decisions.clearCandidate(exceptionId, sessionId, shown.event, 'vision:exit-alibi')) {
-      w.logger.info(
-        { eventId: event.eventId, sessionId, trackId, alibiM },
-        'doubtful pick: a candidate was elsewhere',
-      );
-    }
+    return;
+  }
+  const billed = shown.decision?.choice.sessionId;
+  if (
+    shown.decision !== undefined &&
+    billed !== undefined &&
+    candidateSessions.includes(billed) &&
+    w.sessions.isBillable(billed)
+  ) {
+    decisions.decide(exceptionId, shown.decision.choice, 'vision:exit-alibi', shown.decision.restate);
+    w.logger.info(
+      { eventId: event.eventId, sessionId, trackId, alibiM, billed },
+      'doubtful pick decided: a candidate was elsewhere',
+    );
+  } else if (decisions.clearCandidate(exceptionId, sessionId, shown.event, 'vision:exit-alibi')) {
+    w.logger.info(
+      { eventId: event.eventId, sessionId, trackId, alibiM },
+      'doubtful pick: a candidate was elsewhere',
+    );
   }
 }

@@ -6,7 +6,7 @@ import { openEdgeDatabase } from '../../../../edge/db/edge-database.ts';
 import { trackAlibiM } from '../../../../edge/fusion/alibi.ts';
 import { attributeEvent } from '../../../../edge/fusion/attributor.ts';
 import { ExceptionQueue } from '../../../../edge/fusion/exception-queue.ts';
-import { decideOnAlibi } from '../../../../edge/fusion/exit-decision.ts';
+import { decideOnAlibi, notTheirs } from '../../../../edge/fusion/exit-decision.ts';
 import { DEFAULT_FUSION } from '../../../../edge/fusion/fusion-settings.ts';
 import type { CandidateEvidence } from '../../../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
@@ -78,6 +78,60 @@ describe('decideOnAlibi', () => {
   });
 });
 
+describe('notTheirs', () => {
+  // people whose bindings the dark entry lost pick at one shelf: the hand in the lane was T1's, surely
+  const unbound = (over: Partial<CandidateEvidence> = {}): CandidateEvidence => ({
+    ...c(null, 0.08, 0.45),
+    atChange: { handM: 0.08, handOwner: 1 },
+    handOwner: 1,
+    handTrack: 'T1',
+    tracks: ['T1'],
+    ...over,
+  });
+  const event = (x: CandidateEvidence) => refused([c('nils', null, null), c('dev', null, null), x]);
+  const far = (alibiM: number) => ({ alibiM, evidence: undefined });
+  /** the leaver's own hands and body, as gathered for their track */
+  const near = (handM: number | null, bodyM: number) => ({ alibiM: 0.4, evidence: c('nils', handM, bodyM) });
+
+  it('no longer names a leaver whose track stayed beyond an arm along the shelf while another hand was in', () => {
+    expect(event(unbound()).evidence?.rule).toBe('unbound-at-lane');
+    expect(notTheirs(event(unbound()), 'T2', far(1.5), settings)).toBe(true);
+  });
+
+  it('nor one whose hands were seen only in the lane in front of them, beside the lane', () => {
+    // nils in front of the next lane, his hand in it (0.5 m off), while T1's hand was squarely in this one
+    expect(notTheirs(event(unbound()), 'T2', near(0.5, 0.67), settings)).toBe(true);
+    // arms down, unseen, standing in front of the next lane
+    expect(notTheirs(event(unbound()), 'T2', near(null, 0.67), settings)).toBe(true);
+  });
+
+  it('says nothing when the leaver came within reach, was the one in the lane, or reached across', () => {
+    expect(notTheirs(event(unbound()), 'T2', far(settings.reachPastBodyM - 0.01), settings)).toBe(false);
+    expect(notTheirs(event(unbound()), 'T1', far(3), settings)).toBe(false);
+    expect(notTheirs(event(unbound()), 'T2', near(0.35, 0.6), settings)).toBe(false);
+    // hands never seen, standing in front of this lane: the arm may have been in it unseen
+    expect(notTheirs(event(unbound()), 'T2', near(null, 0.5), settings)).toBe(false);
+    // a hand 0.45 m off from a body two lanes along: an arm reaching across, which the detector may have
+    // given the hand in the lane
+    expect(notTheirs(event(unbound()), 'T2', near(0.45, 1.1), settings)).toBe(false);
+  });
+
+  it("says nothing unless a hand surely its track's own was in the lane as the weight changed", () => {
+    // the owner unsure: it may be the leaver's arm, given to the one it passed
+    const unsure = unbound({ atChange: { handM: 0.08, handOwner: 0.6 } });
+    expect(notTheirs(event(unsure), 'T2', far(3), settings)).toBe(false);
+    // in the lane only before or after the change
+    expect(notTheirs(event(unbound({ atChange: { handM: null } })), 'T2', far(3), settings)).toBe(false);
+    // near the lane's edge, not squarely in it: not enough beside a leaver's hand a lane off
+    expect(
+      notTheirs(event(unbound({ atChange: { handM: 0.2, handOwner: 1 } })), 'T2', near(0.5, 0.67), settings),
+    ).toBe(false);
+    // several tracks' hands came near: which one was in the lane is not told
+    const { handTrack: _, ...several } = unbound();
+    expect(notTheirs(event(several), 'T2', far(3), settings)).toBe(false);
+  });
+});
+
 describe('trackAlibiM', () => {
   const lane = [{ x: 0, y: 0 }];
   const at = (ts: number, x: number, lastSeenTs = ts) => ({
@@ -131,6 +185,49 @@ describe('FusionStage.trackAlibiM', () => {
       cameras: ['CAM1'],
     });
     expect(fusion.trackAlibiM('T1', event)).toBeUndefined();
+  });
+});
+
+describe('FusionStage.trackEvidence', () => {
+  const shelf = store.config.shelves[0];
+  const lane = shelf?.lanes[0];
+  if (shelf === undefined || lane === undefined) throw new Error('the sample store has shelves with lanes');
+  const reach = laneReachPoint(shelf, lane);
+  const event = shelfEvent({ lanes: [lane.id], startTs: T0 + 2000, endTs: T0 + 2900 });
+  /** T2, unbound, stands 0.7 m off the lane with a hand 0.5 m off; T1 beside it reaches in */
+  const play = (unseenFrom = Number.POSITIVE_INFINITY) => {
+    const { fusion, time } = steppedFusion(T0);
+    for (let ts = T0; ts <= T0 + 4000; ts += 100) {
+      time.advanceTo(ts);
+      const seen = ts >= unseenFrom && ts < unseenFrom + 800 ? unseenFrom - 100 : ts;
+      fusion.observe({
+        ts,
+        tracks: [
+          trackMessage('T1', null, reach.x, reach.y + 0.45, {
+            lastSeenTs: ts,
+            hands: [{ x: reach.x, y: reach.y, ownerConfidence: 1 }],
+          }),
+          trackMessage('T2', null, reach.x + 0.7, reach.y, {
+            lastSeenTs: seen,
+            hands: seen === ts ? [{ x: reach.x + 0.5, y: reach.y, ownerConfidence: 1 }] : [],
+          }),
+        ],
+        cameras: ['CAM1'],
+      });
+    }
+    return fusion;
+  };
+
+  it('measures one track alone, as if bound to the session', () => {
+    const own = play().trackEvidence('T2', 'nils', event);
+    expect(own?.sessionId).toBe('nils');
+    expect(own?.handM).toBeCloseTo(0.5, 3);
+    expect(own?.bodyM).toBeCloseTo(0.7, 3);
+  });
+
+  it('says nothing when the cameras lost sight of the track during the window', () => {
+    expect(play(T0 + 2200).trackEvidence('T2', 'nils', event)).toBeUndefined();
+    expect(play().trackEvidence('T9', 'nils', event)).toBeUndefined();
   });
 });
 

@@ -1,0 +1,62 @@
+// Who scanned out when more people stood at the exit scanner than the scan let out (#13, lost-at-gate-03 of the
+// suite: two shoppers waiting side by side in the exit lobby, one scanning 1.5 s before the other; the first
+// receipt waited 6 s for the walk through the gate).
+import { describe, expect, it } from 'vitest';
+import { type ScannerSighting, tellByElimination } from '../../../../edge/fusion/scanner-elimination.ts';
+
+const WITHIN = 4500;
+const sighting = (
+  sessionId: string,
+  ts: number,
+  standing: Array<[string, number?]>,
+  party = 1,
+): ScannerSighting => ({
+  scan: { sessionId, gate: 'G-OUT', ts, party },
+  standing: standing.map(([trackId, doubtTs]) => ({ trackId, doubtTs })),
+  told: standing.length <= party,
+});
+
+describe('tellByElimination', () => {
+  it('gives the earlier scan the one left once the other stood alone at the next scan', () => {
+    const ada = sighting('ada', 22_700, [['T1'], ['T3']]);
+    const leo = sighting('leo', 24_200, [['T3']]);
+    expect(tellByElimination([ada], WITHIN)).toEqual([]);
+    const told = tellByElimination([ada, leo], WITHIN);
+    expect(told).toEqual([ada]);
+    expect(ada.standing.map((p) => p.trackId)).toEqual(['T1']);
+  });
+
+  it('works the other way round: someone still waiting after their own scan did not make the next one', () => {
+    const leo = sighting('leo', 20_000, [['T3']]);
+    const ada = sighting('ada', 21_000, [['T1'], ['T3']]);
+    expect(tellByElimination([leo, ada], WITHIN)).toEqual([ada]);
+  });
+
+  it('chains: a scan told by elimination tells the next', () => {
+    const a = sighting('a', 10_000, [['T1'], ['T2'], ['T3']]);
+    const b = sighting('b', 11_000, [['T2'], ['T3']]);
+    const c = sighting('c', 12_000, [['T3']]);
+    expect(tellByElimination([a, b, c], WITHIN).map((s) => s.scan.sessionId)).toEqual(['b', 'a']);
+    expect(a.standing.map((p) => p.trackId)).toEqual(['T1']);
+  });
+
+  it('tells nothing through a track that may have changed person between the two scans', () => {
+    const ada = sighting('ada', 22_700, [['T1'], ['T3']]);
+    const leo = sighting('leo', 24_200, [['T3', 23_500]]);
+    expect(tellByElimination([ada, leo], WITHIN)).toEqual([]);
+    // a doubt before both scans: the same person stood there at both
+    const leo2 = sighting('leo', 24_200, [['T3', 20_000]]);
+    expect(tellByElimination([sighting('ada', 22_700, [['T1'], ['T3']]), leo2], WITHIN)).toHaveLength(1);
+  });
+
+  it('tells nothing from scans too far apart, or while more are left than the scan lets out', () => {
+    expect(
+      tellByElimination([sighting('ada', 0, [['T1'], ['T3']]), sighting('leo', 5000, [['T3']])], WITHIN),
+    ).toEqual([]);
+    const family = sighting('fam', 0, [['T1'], ['T2'], ['T3'], ['T4']], 2);
+    const leo = sighting('leo', 1000, [['T4']]);
+    expect(tellByElimination([family, leo], WITHIN)).toEqual([]);
+    expect(tellByElimination([family, leo, sighting('zoe', 1500, [['T3']])], WITHIN)).toEqual([family]);
+    expect(family.standing.map((p) => p.trackId)).toEqual(['T1', 'T2']);
+  });
+});
