@@ -2,7 +2,10 @@
 // suite: two shoppers waiting side by side in the exit lobby, one scanning 1.5 s before the other; the first
 // receipt waited 6 s for the walk through the gate).
 import { describe, expect, it } from 'vitest';
+import type { ExitMatch } from '../../../../edge/fusion/fusion-stage.ts';
 import { type ScannerSighting, tellByElimination } from '../../../../edge/fusion/scanner-elimination.ts';
+import { steppedFusion } from '../../../support/fusion-stage.ts';
+import { trackMessage } from '../../../support/track-message.ts';
 
 const WITHIN = 4500;
 const sighting = (
@@ -58,5 +61,44 @@ describe('tellByElimination', () => {
     expect(tellByElimination([family, leo], WITHIN)).toEqual([]);
     expect(tellByElimination([family, leo, sighting('zoe', 1500, [['T3']])], WITHIN)).toEqual([family]);
     expect(family.standing.map((p) => p.trackId)).toEqual(['T1', 'T2']);
+  });
+});
+
+describe('FusionStage: a queue at the exit scanner', () => {
+  const T = 1_767_600_000_000;
+  /** ada (T1) and leo (T3) wait side by side in the exit lobby; ada scans, walks out, then leo scans */
+  function play(leoScans: boolean) {
+    const matches: ExitMatch[] = [];
+    const { fusion, time } = steppedFusion(T, {
+      exitMatched: (m) => matches.push(m),
+      hasDoubtsWithEvidence: (sessionId) => sessionId === 'ada',
+    });
+    const adaScan = T + 9000;
+    const leoScan = T + 10_500;
+    for (let ts = T; ts <= T + 12_000; ts += 100) {
+      time.advanceTo(ts);
+      // T1 stands until 0.8 s after her scan, then walks to the gate (5, 0.5) at 1.2 m/s
+      const walked = Math.max(0, ts - adaScan - 800) / 1000;
+      const f = Math.min(1, (walked * 1.2) / Math.hypot(0.6, 1.8));
+      const t1 = trackMessage('T1', null, 4.4 + 0.6 * f, 2.3 - 1.8 * f, { lastSeenTs: ts });
+      const t3 = trackMessage('T3', null, 5.5, 2.3, { lastSeenTs: ts });
+      fusion.observe({ ts, tracks: [t1, t3], cameras: ['CAM1'] });
+      if (ts === adaScan) fusion.sessionExited('ada', 'G-OUT', adaScan);
+      if (ts === leoScan && leoScans) fusion.sessionExited('leo', 'G-OUT', leoScan);
+    }
+    return matches.filter((m) => m.how === 'at-scanner');
+  }
+
+  it('tells who scanned first once the other stood there alone at the next scan', () => {
+    const matches = play(true);
+    expect(matches.map((m) => [m.sessionId, m.trackId])).toEqual([
+      // leo's own match is made too, though nothing of his waits on it
+      ['leo', 'T3'],
+      ['ada', 'T1'],
+    ]);
+  });
+
+  it('tells nothing at the scanner while the other one never scans', () => {
+    expect(play(false)).toEqual([]);
   });
 });
