@@ -102,11 +102,43 @@ function elsewhere(ctx: Context, c: CandidateEvidence | undefined): boolean {
 }
 
 /**
+ * Whichever track the shopper may have been on (`alibiM`: doubts followed), they came no nearer the lane than an
+ * arm along the shelf reaches (`reachPastBodyM`), body or hands, while someone else's hand, surely that one's
+ * own, was in the lane as the weight changed: they did not do it, though nearer than `elsewhereM` — named as a
+ * candidate, their receipt would wait for a decision that cannot be theirs.
+ */
+function outOfReach(ctx: Context, c: CandidateEvidence | undefined): boolean {
+  const { measured, settings } = ctx;
+  if (c?.alibiM === undefined || c.alibiM < settings.reachPastBodyM) return false;
+  const inLaneM = measured.laneHalfWidthM ?? settings.ownedHandInLaneM;
+  return ownedHandIn(measured.candidates, (o) => o !== c, inLaneM, settings);
+}
+
+/** A hand of one of the `whose` candidates, surely its track's own, within `limitM` of the lane as the weight changed. */
+export function ownedHandIn(
+  candidates: readonly CandidateEvidence[],
+  whose: (c: CandidateEvidence) => boolean,
+  limitM: number,
+  settings: AttributionSettings,
+): boolean {
+  return candidates.some(
+    (c) =>
+      whose(c) &&
+      c.atChange?.handM != null &&
+      c.atChange.handM <= limitM &&
+      (c.atChange.handOwner ?? 0) >= settings.ownedHandMin,
+  );
+}
+
+/**
  * Staff are asked about the shoppers who could have done it, not everyone inside (whose receipts would all
  * wait for the decision); when the cameras account for everyone, all of them.
  */
 function refuse(ctx: Context, rule: RefusingRule, ranked: readonly string[] = ctx.present): Attribution {
-  const possible = ranked.filter((id) => !elsewhere(ctx, evidenceOf(ctx, id)));
+  const possible = ranked.filter((id) => {
+    const c = evidenceOf(ctx, id);
+    return !elsewhere(ctx, c) && !outOfReach(ctx, c);
+  });
   return {
     sessionId: null,
     attribution: 'unattributed',

@@ -7,7 +7,7 @@ import { withModifier } from '../../shared/attribution-rule.ts';
 import { round3 } from '../../shared/round.ts';
 import type { AttributionEvidence, CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
-import { reachingAcross, redecide } from './attributor.ts';
+import { ownedHandIn, reachingAcross, redecide } from './attributor.ts';
 import type { ExceptionChoice } from './decision-book.ts';
 import { othersSeen, wasAtLane } from './exit-match.ts';
 import type { AttributionSettings, ExitMatchSettings } from './fusion-settings.ts';
@@ -131,21 +131,15 @@ export function notTheirs(
   return otherOwnedHandIn(evidence, trackId, squarelyM, settings);
 }
 
-/** Another track's hand, surely its own, within `limitM` of the lane while the weight changed. */
+/** Another track's hand (the one track of its candidate that reached in), surely its own, within `limitM`. */
 function otherOwnedHandIn(
   evidence: AttributionEvidence,
   trackId: string,
   limitM: number,
   settings: AttributionSettings,
 ): boolean {
-  return evidence.candidates.some(
-    (c) =>
-      c.handTrack !== undefined &&
-      c.handTrack !== trackId &&
-      c.atChange?.handM != null &&
-      c.atChange.handM <= limitM &&
-      (c.atChange.handOwner ?? 0) >= settings.ownedHandMin,
-  );
+  const other = (c: CandidateEvidence) => c.handTrack !== undefined && c.handTrack !== trackId;
+  return ownedHandIn(evidence.candidates, other, limitM, settings);
 }
 
 /**

@@ -186,6 +186,28 @@ describe('attributeEvent', () => {
     expect(a.candidates).toEqual(['alice', 'bob', 'dan']);
   });
 
+  it('does not ask about shoppers out of reach while another hand was surely in the lane', () => {
+    // alice's hand, surely hers, was in the lane but her identity is in doubt; bob and carol, in doubt too,
+    // came no nearer than 1.5 m and 0.9 m whichever track they were on (`alibiM`, doubts followed)
+    const hers = { ...c('alice', 0.05, 0.45, 0.5), atChange: { handM: 0.05, handOwner: 1 } };
+    const bob = { ...c('bob', 1.5, 1.6, 0.5), alibiM: 1.5 };
+    const carol = { ...c('carol', 0.9, 1.0, 0.5), alibiM: 0.9 };
+    const a = attributeEvent(['alice', 'bob', 'carol'], {
+      ...seen(true, hers, bob, carol),
+      laneHalfWidthM: 0.25,
+    });
+    expect(a).toMatchObject({ sessionId: null, evidence: { rule: 'identity-doubtful' } });
+    // carol could have reached it past alice (an arm along the shelf from within 1.2 m)
+    expect(a.candidates).toEqual(['alice', 'carol']);
+    // no hand surely in the lane: bob stays a candidate
+    const unsure = { ...hers, atChange: { handM: 0.05, handOwner: 0.5 } };
+    const b = attributeEvent(['alice', 'bob', 'carol'], {
+      ...seen(true, unsure, bob, carol),
+      laneHalfWidthM: 0.25,
+    });
+    expect(b.candidates).toEqual(['alice', 'carol', 'bob']);
+  });
+
   it('refuses several units at once when someone else stood at the lane too', () => {
     const two = { ...seen(true, c('alice', 0.05, 0.45), c('bob', null, 0.9)), units: 2 };
     expect(attributeEvent(['alice', 'bob'], two)).toMatchObject({
