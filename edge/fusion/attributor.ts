@@ -135,15 +135,15 @@ export function ownedHandIn(
  * wait for the decision); when the cameras account for everyone, all of them.
  */
 function refuse(ctx: Context, rule: RefusingRule, ranked: readonly string[] = ctx.present): Attribution {
-  const possible = ranked.filter((id) => {
-    const c = evidenceOf(ctx, id);
-    return !elsewhere(ctx, c) && !outOfReach(ctx, c);
-  });
+  const possible = ranked.filter((id) => !elsewhere(ctx, evidenceOf(ctx, id)));
+  // (everyone out of reach: the hand in the lane was someone's on no session — those not elsewhere stay named)
+  const reaching = possible.filter((id) => !outOfReach(ctx, evidenceOf(ctx, id)));
+  const named = reaching.length > 0 ? reaching : possible;
   return {
     sessionId: null,
     attribution: 'unattributed',
     confidence: 0,
-    candidates: possible.length > 0 ? possible : [...ranked],
+    candidates: named.length > 0 ? named : [...ranked],
     evidence: { ...ctx.measured, rule },
   };
 }
