@@ -208,6 +208,23 @@ describe('attributeEvent', () => {
     expect(b.candidates).toEqual(['alice', 'carol', 'bob']);
   });
 
+  it('keeps naming those not elsewhere when all of them were out of reach of a stranger’s hand in the lane', () => {
+    // a person on no session reached in, surely their own hand; alice and bob stood 2.4 m off, carol 9 m
+    const stranger = { ...c(null, 0.05, 0.45), atChange: { handM: 0.05, handOwner: 1 } };
+    const a = attributeEvent(['alice', 'bob', 'carol'], {
+      ...seen(
+        true,
+        stranger,
+        { ...c('alice', 2.4, 2.4), alibiM: 2.4 },
+        { ...c('bob', 2.4, 2.5), alibiM: 2.4 },
+        { ...c('carol', 9, 9), alibiM: 9 },
+      ),
+      laneHalfWidthM: 0.25,
+    });
+    expect(a.sessionId).toBeNull();
+    expect([...a.candidates].sort()).toEqual(['alice', 'bob']);
+  });
+
   it('refuses several units at once when someone else stood at the lane too', () => {
     const two = { ...seen(true, c('alice', 0.05, 0.45), c('bob', null, 0.9)), units: 2 };
     expect(attributeEvent(['alice', 'bob'], two)).toMatchObject({
