@@ -108,10 +108,38 @@ function elsewhere(ctx: Context, c: CandidateEvidence | undefined): boolean {
  * candidate, their receipt would wait for a decision that cannot be theirs.
  */
 function outOfReach(ctx: Context, c: CandidateEvidence | undefined): boolean {
-  const { measured, settings } = ctx;
-  if (c?.alibiM === undefined || c.alibiM < settings.reachPastBodyM) return false;
+  if (c?.alibiM === undefined) return false;
+  return outOfReachBeside(ctx.measured, c.alibiM, (o) => o !== c, ctx.settings);
+}
+
+/**
+ * Someone who came no nearer the lane than `alibiM` (body or hands) was out of an arm's reach along the shelf
+ * (`reachPastBodyM`) while a hand of one of the `whose` candidates, surely its own, was in the lane as the weight
+ * changed.
+ */
+export function outOfReachBeside(
+  measured: Pick<AttributionEvidence, 'candidates' | 'laneHalfWidthM'>,
+  alibiM: number,
+  whose: (c: CandidateEvidence) => boolean,
+  settings: AttributionSettings,
+): boolean {
+  if (alibiM < settings.reachPastBodyM) return false;
   const inLaneM = measured.laneHalfWidthM ?? settings.ownedHandInLaneM;
-  return ownedHandIn(measured.candidates, (o) => o !== c, inLaneM, settings);
+  return ownedHandIn(measured.candidates, whose, inLaneM, settings);
+}
+
+/**
+ * Squarely in the lane: within `ownedHandInLaneM`, and clear of the lane's edge to the next one by a margin —
+ * to the millimetre, as distances are measured: 0.25 − 0.08 is 0.16999… in floating point, and a hand measured
+ * at 0.17 m is within 0.17 m.
+ */
+export function squarelyInLaneM(laneHalfWidthM: number | undefined, settings: AttributionSettings): number {
+  return round3(
+    Math.min(
+      settings.ownedHandInLaneM,
+      (laneHalfWidthM ?? Number.POSITIVE_INFINITY) - settings.laneEdgeMarginM,
+    ),
+  );
 }
 
 /** A hand of one of the `whose` candidates, surely its track's own, within `limitM` of the lane as the weight changed. */
@@ -220,15 +248,7 @@ function byCameras(ctx: Context): Attribution {
  */
 function ownedHandInLane(ctx: Context, timed: boolean): boolean {
   const { measured, settings } = ctx;
-  // squarely in the lane: within the setting, and clear of the lane's edge to the next one by a margin
-  // to the millimetre, as distances are measured: 0.25 − 0.08 is 0.16999… in floating point, and a hand
-  // measured at 0.17 m is within 0.17 m
-  const squarelyM = round3(
-    Math.min(
-      settings.ownedHandInLaneM,
-      (measured.laneHalfWidthM ?? Number.POSITIVE_INFINITY) - settings.laneEdgeMarginM,
-    ),
-  );
+  const squarelyM = squarelyInLaneM(measured.laneHalfWidthM, settings);
   const ownedWithin = (c: CandidateEvidence, limitM: number) => {
     const now = handOf(c, timed);
     return now.handM !== null && now.handM <= limitM && (now.handOwner ?? 0) >= settings.ownedHandMin;

@@ -5,9 +5,9 @@
 // (`+elsewhere-at-exit`), or at least no longer names them.
 import { withModifier } from '../../shared/attribution-rule.ts';
 import { round3 } from '../../shared/round.ts';
-import type { AttributionEvidence, CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
+import type { CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
-import { ownedHandIn, reachingAcross, redecide } from './attributor.ts';
+import { outOfReachBeside, ownedHandIn, reachingAcross, redecide, squarelyInLaneM } from './attributor.ts';
 import type { ExceptionChoice } from './decision-book.ts';
 import { othersSeen, wasAtLane } from './exit-match.ts';
 import type { AttributionSettings, ExitMatchSettings } from './fusion-settings.ts';
@@ -115,31 +115,19 @@ export function notTheirs(
 ): boolean {
   const evidence = event.evidence;
   if (evidence === undefined) return false;
-  if (leaver.alibiM >= settings.reachPastBodyM) {
-    const inLaneM = evidence.laneHalfWidthM ?? settings.ownedHandInLaneM;
-    return otherOwnedHandIn(evidence, trackId, inLaneM, settings);
-  }
+  // another track's hand: the one track of its candidate that reached in
+  const other = (c: CandidateEvidence) => c.handTrack !== undefined && c.handTrack !== trackId;
+  if (leaver.alibiM >= settings.reachPastBodyM)
+    return outOfReachBeside(evidence, leaver.alibiM, other, settings);
   const own = leaver.evidence;
   if (!evidence.laneSeen || own === undefined || !awayFromLane(own, settings)) return false;
   if ([...evidence.candidates, own].some((c) => reachingAcross(c, settings))) return false;
-  const squarelyM = round3(
-    Math.min(
-      settings.ownedHandInLaneM,
-      (evidence.laneHalfWidthM ?? Number.POSITIVE_INFINITY) - settings.laneEdgeMarginM,
-    ),
+  return ownedHandIn(
+    evidence.candidates,
+    other,
+    squarelyInLaneM(evidence.laneHalfWidthM, settings),
+    settings,
   );
-  return otherOwnedHandIn(evidence, trackId, squarelyM, settings);
-}
-
-/** Another track's hand (the one track of its candidate that reached in), surely its own, within `limitM`. */
-function otherOwnedHandIn(
-  evidence: AttributionEvidence,
-  trackId: string,
-  limitM: number,
-  settings: AttributionSettings,
-): boolean {
-  const other = (c: CandidateEvidence) => c.handTrack !== undefined && c.handTrack !== trackId;
-  return ownedHandIn(evidence.candidates, other, limitM, settings);
 }
 
 /**

@@ -9,7 +9,7 @@
 // stepping up) is not who scanned.
 import type { TrackMessage } from '../../shared/schemas/track.ts';
 import { type FloorPoint, nearestM } from '../../shared/store-geometry.ts';
-import type { ExitScan } from './exit-sequence.ts';
+import { type ExitScan, peopleLetOut } from './exit-sequence.ts';
 import type { ExitMatchSettings } from './fusion-settings.ts';
 import type { TrackSnapshot } from './track-history.ts';
 
@@ -31,7 +31,7 @@ export function standingAtScanner(
   settings: ExitMatchSettings,
 ): AtScanner[] | undefined {
   const at = peopleAtScanner(snapshots, gate, scan, settings);
-  return at === undefined || at.length > Math.max(1, scan.party) ? undefined : at;
+  return at === undefined || at.length > peopleLetOut(scan) ? undefined : at;
 }
 
 /**

@@ -17,6 +17,11 @@ export interface ExitScan {
   party: number;
 }
 
+/** How many people an exit scan lets out: its party, and at least the one who scanned. */
+export function peopleLetOut(scan: Pick<ExitScan, 'party'>): number {
+  return Math.max(1, scan.party);
+}
+
 export interface TrackExit {
   trackId: string;
   /** Session the tracker had bound the track to (may be wrong: that is why this exists). */
@@ -69,7 +74,7 @@ export function matchExits(
       )
       .map(({ i }) => i),
   );
-  const room = scans.map((s) => Math.max(1, s.party));
+  const room = scans.map(peopleLetOut);
   const owner: Array<number | undefined> = exits.map(() => undefined);
   /** scans whose conclusions a track nobody can explain makes void */
   const void_ = new Set<number>();

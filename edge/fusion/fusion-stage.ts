@@ -24,6 +24,7 @@ import {
   lastForeignDoubtTs,
   matchExits,
   nobodyElseCanLeave,
+  peopleLetOut,
   trackExits,
 } from './exit-sequence.ts';
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
@@ -271,7 +272,7 @@ export class FusionStage {
       sightings.length > EXIT_SCANS_KEPT
     )
       sightings.shift();
-    const sighting = { scan, standing, told: standing.length <= Math.max(1, party) };
+    const sighting = { scan, standing, told: standing.length <= peopleLetOut(scan) };
     sightings.push(sighting);
     const told = [...(sighting.told ? [sighting] : []), ...tellByElimination(sightings, windowMs)];
     for (const { scan: by, standing: people } of told)
@@ -508,8 +509,11 @@ export class FusionStage {
     sessionId: string,
     event: DetectedShelfEvent,
   ): CandidateEvidence | undefined {
-    if (this.trackAlibiM(trackId, event) === undefined) return undefined;
     const query = this.evidenceQuery(event, [sessionId]);
+    // the history must reach back to the window, and have the track seen at each of its steps
+    const from = event.startTs - this.settings.lookBehindMs;
+    if ((this.history.oldestTs ?? Number.POSITIVE_INFINITY) > from || query.snapshots.length === 0)
+      return undefined;
     const { seenWithinMs } = this.settings.reach;
     const seenThroughout = query.snapshots.every((s) =>
       s.tracks.some((t) => t.id === trackId && s.ts - t.lastSeenTs <= seenWithinMs),

@@ -3,7 +3,7 @@
 // told to be another scan's person — standing there alone at it, or left over from an earlier such answer — did
 // not make this scan: once the others at the scanner are all accounted for that way, whoever is left made it.
 import type { AtScanner } from './exit-scanner.ts';
-import type { ExitScan } from './exit-sequence.ts';
+import { type ExitScan, peopleLetOut } from './exit-sequence.ts';
 
 /** Who stood at the scanner at one scan; `told` once they are known to be the scan's people. */
 export interface ScannerSighting {
@@ -15,8 +15,8 @@ export interface ScannerSighting {
 /**
  * Marks the sightings the others now tell (`told`) and returns them, in the order told. A track accounts for
  * someone at another scan only when the tracker reported no swap doubt for it since before the earlier of the
- * two (`doubtTs`): one that may have changed person between them says nothing of who stood there at the other. Scans more than `withinMs` apart say nothing of
- * each other.
+ * two (`doubtTs`): one that may have changed person between them says nothing of who stood there at the other.
+ * Scans more than `withinMs` apart say nothing of each other.
  */
 export function tellByElimination(sightings: ScannerSighting[], withinMs: number): ScannerSighting[] {
   const told: ScannerSighting[] = [];
@@ -25,7 +25,7 @@ export function tellByElimination(sightings: ScannerSighting[], withinMs: number
     for (const s of sightings) {
       if (s.told) continue;
       const left = s.standing.filter((p) => !accountedFor(p, s, sightings, withinMs));
-      if (left.length === 0 || left.length > Math.max(1, s.scan.party)) continue;
+      if (left.length === 0 || left.length > peopleLetOut(s.scan)) continue;
       s.standing = left;
       s.told = true;
       told.push(s);
