@@ -4,7 +4,9 @@
 // Plays every scenario (default: scenarios/suite, hand-written and generated families) N times with different
 // seeds through the real pipeline (simulator → broker → edge → cloud), in lockstep so the numbers do not move
 // with the machine's load, and prints per scenario, per family and overall: visits exactly right (95 %
-// interval), receipt-line F1, lines sent to staff, lines wrong but confident, exit → receipt p99. With --json
+// interval), receipt-line F1, lines sent to staff, lines wrong but confident, exit → receipt p99. A retrained
+// model is measured end to end by naming its file as the edge would (VISION_DETECTOR_PATH, VISION_EMBEDDER_PATH,
+// VISION_ARM_OWNER_PATH; nothing else of the edge's environment is read). With --json
 // the last line is one JSON object; --report writes a self-contained HTML page.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -82,6 +84,11 @@ const mode = values.realtime ? 'realtime' : 'lockstep';
 progress(
   `eval: ${scenarios.length} scenarios × ${seeds} seeds = ${queue.length} runs, ${mode}, ${jobs} worker(s)${values.realtime ? ` at ×${speed}` : ''}`,
 );
+// another model file named the way the edge reads it is what this run measures (withModelsFromEnv): say so
+const models = ['VISION_DETECTOR_PATH', 'VISION_EMBEDDER_PATH', 'VISION_ARM_OWNER_PATH'].flatMap((name) =>
+  process.env[name] === undefined ? [] : [`${name}=${process.env[name]}`],
+);
+if (models.length > 0) progress(`eval: models other than the shipped ones: ${models.join(' ')}`);
 const startedAt = new Date();
 const started = performance.now();
 const totalCost = queue.reduce((s, j) => s + (costOf.get(j.file) ?? 0), 0);

@@ -126,6 +126,24 @@ export function loadVisionConfig(env: NodeJS.ProcessEnv): VisionConfig | undefin
   return checked.value;
 }
 
+/**
+ * The shipped configuration with other model files of the same kinds, named as the edge reads them
+ * (VISION_DETECTOR_PATH, VISION_EMBEDDER_PATH, VISION_ARM_OWNER_PATH; empty embedder or arm-owner path: none):
+ * how `npm run eval` compares a retrained model end to end. Nothing else of the environment is read.
+ */
+export function withModelsFromEnv(env: NodeJS.ProcessEnv): VisionConfig {
+  const config = {
+    ...DEFAULT_VISION,
+    detectorPath: env.VISION_DETECTOR_PATH ?? DEFAULT_VISION.detectorPath,
+    embedderPath: env.VISION_EMBEDDER_PATH ?? DEFAULT_VISION.embedderPath,
+    armOwnerPath: env.VISION_ARM_OWNER_PATH ?? DEFAULT_VISION.armOwnerPath,
+  };
+  const checked = validator.check(config);
+  if (!checked.ok)
+    throw new VisionConfigError(`invalid vision configuration:\n  ${checked.errors.join('\n  ')}`);
+  return checked.value;
+}
+
 /** `on`/`off` (absent: the default); anything else is left for the validator to reject. */
 function onOff(value: string | undefined, fallback: boolean): boolean | string {
   if (value === undefined) return fallback;

@@ -3,7 +3,7 @@
 // one run (a track, a session, an open exception) can touch the next.
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
-import { DEFAULT_VISION } from '../../edge/vision/vision-config.ts';
+import { withModelsFromEnv } from '../../edge/vision/vision-config.ts';
 import { ScaledClock } from '../../shared/clock.ts';
 import { SteppedTime } from '../../shared/timers.ts';
 import type { LoadedScenario } from '../../simulators/scenario/scenario-loader.ts';
@@ -53,7 +53,7 @@ export async function runInFreshStore(
     edgeDbPath: options.edgeDbPath,
     exceptionHoldMs: options.exceptionHoldMs ?? 3000,
     // scenarios with ceiling cameras need the edge's tracking to attribute picks among several shoppers
-    ...(loaded.scenario.cameras === undefined ? {} : { vision: DEFAULT_VISION }),
+    ...(loaded.scenario.cameras === undefined ? {} : { vision: withModelsFromEnv(process.env) }),
     lockstep: time,
     // faster than real time the devices' clock runs ahead of the edge's wall clock by design
     ...(time === undefined && (options.speed ?? 1) !== 1

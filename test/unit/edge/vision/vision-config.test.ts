@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadVisionConfig } from '../../../../edge/vision/vision-config.ts';
+import {
+  DEFAULT_VISION,
+  loadVisionConfig,
+  withModelsFromEnv,
+} from '../../../../edge/vision/vision-config.ts';
 
 describe('vision config: a YOLO model is used in the format it declares', () => {
   it('needs the declared format with VISION_DETECTOR=yolo', () => {
@@ -34,5 +38,31 @@ describe('vision config: a YOLO model is used in the format it declares', () => 
     expect(() =>
       loadVisionConfig({ ...env, VISION_YOLO_FORMAT: 'yolo-v8', VISION_YOLO_FLOOR_POINT: 'feet' }),
     ).toThrow(/\/yoloFloorPoint/);
+  });
+});
+
+describe('vision config for an evaluation: the shipped settings with the model files named', () => {
+  it('is the shipped configuration when nothing is named', () => {
+    expect(withModelsFromEnv({})).toEqual(DEFAULT_VISION);
+  });
+
+  it('takes the detector, embedder and arm-owner files named, and nothing else of the environment', () => {
+    const config = withModelsFromEnv({
+      VISION_DETECTOR_PATH: '/tmp/m/person-heatmap.onnx',
+      VISION_EMBEDDER_PATH: '/tmp/m/appearance-embed.onnx',
+      VISION_ARM_OWNER_PATH: '',
+      VISION_MOTION_GATE: 'off',
+      VISION_WORKERS: 'broker',
+    });
+    expect(config).toEqual({
+      ...DEFAULT_VISION,
+      detectorPath: '/tmp/m/person-heatmap.onnx',
+      embedderPath: '/tmp/m/appearance-embed.onnx',
+      armOwnerPath: '',
+    });
+  });
+
+  it('refuses an empty detector path with the field', () => {
+    expect(() => withModelsFromEnv({ VISION_DETECTOR_PATH: '' })).toThrow(/\/detectorPath/);
   });
 });
