@@ -292,12 +292,29 @@ export class FusionStage {
    * track through all of it.
    */
   trackAlibiM(trackId: string, event: Pick<ShelfEvent, 'lanes' | 'startTs' | 'endTs'>): number | undefined {
-    const { settings } = this;
-    const from = event.startTs - settings.lookBehindMs;
-    const to = event.endTs + settings.lookAheadMs;
-    if ((this.history.oldestTs ?? Number.POSITIVE_INFINITY) > from) return undefined;
+    const window = this.keptWindow(event);
+    if (window === undefined) return undefined;
     const targets = event.lanes.flatMap((l) => this.reachPoints.get(l) ?? []);
-    return trackAlibiM(trackId, this.history.between(from, to), targets, settings.reach);
+    return trackAlibiM(
+      trackId,
+      this.history.between(window.fromTs, window.toTs),
+      targets,
+      this.settings.reach,
+    );
+  }
+
+  /** The window an event's evidence is gathered over (`lookBehindMs` before it to `lookAheadMs` after). */
+  private evidenceWindow(event: Pick<ShelfEvent, 'startTs' | 'endTs'>): { fromTs: number; toTs: number } {
+    const { settings } = this;
+    return { fromTs: event.startTs - settings.lookBehindMs, toTs: event.endTs + settings.lookAheadMs };
+  }
+
+  /** That window, while the history still reaches back to its start; undefined once it no longer does. */
+  private keptWindow(
+    event: Pick<ShelfEvent, 'startTs' | 'endTs'>,
+  ): { fromTs: number; toTs: number } | undefined {
+    const window = this.evidenceWindow(event);
+    return (this.history.oldestTs ?? Number.POSITIVE_INFINITY) > window.fromTs ? undefined : window;
   }
 
   /**
@@ -310,17 +327,10 @@ export class FusionStage {
     trackId: string,
     event: Pick<ShelfEvent, 'startTs' | 'endTs'>,
   ): boolean {
-    const { settings, history } = this;
-    const from = event.startTs - settings.lookBehindMs;
-    const to = event.endTs + settings.lookAheadMs;
-    if ((history.oldestTs ?? Number.POSITIVE_INFINITY) > from) return false;
-    return carriedThroughout(
-      sessionId,
-      trackId,
-      { fromTs: from, toTs: to },
-      history.latestTracks(),
-      history.firstSeen(),
-    );
+    const { history } = this;
+    const window = this.keptWindow(event);
+    if (window === undefined) return false;
+    return carriedThroughout(sessionId, trackId, window, history.latestTracks(), history.firstSeen());
   }
 
   /**
@@ -509,11 +519,10 @@ export class FusionStage {
     sessionId: string,
     event: DetectedShelfEvent,
   ): CandidateEvidence | undefined {
-    const query = this.evidenceQuery(event, [sessionId]);
     // the history must reach back to the window, and have the track seen at each of its steps
-    const from = event.startTs - this.settings.lookBehindMs;
-    if ((this.history.oldestTs ?? Number.POSITIVE_INFINITY) > from || query.snapshots.length === 0)
-      return undefined;
+    if (this.keptWindow(event) === undefined) return undefined;
+    const query = this.evidenceQuery(event, [sessionId]);
+    if (query.snapshots.length === 0) return undefined;
     const { seenWithinMs } = this.settings.reach;
     const seenThroughout = query.snapshots.every((s) =>
       s.tracks.some((t) => t.id === trackId && s.ts - t.lastSeenTs <= seenWithinMs),
@@ -530,13 +539,11 @@ export class FusionStage {
   /** What the reach evidence of an event is gathered from: the tracks around it, against its lanes. */
   private evidenceQuery(detected: DetectedShelfEvent, sessions: readonly string[]): EvidenceQuery {
     const { settings } = this;
+    const window = this.evidenceWindow(detected);
     return {
       sessions,
       targets: detected.lanes.flatMap((l) => this.reachPoints.get(l) ?? []),
-      snapshots: this.history.between(
-        detected.startTs - settings.lookBehindMs,
-        detected.endTs + settings.lookAheadMs,
-      ),
+      snapshots: this.history.between(window.fromTs, window.toTs),
       laneCameras: new Set(detected.lanes.flatMap((l) => [...(this.laneCameras.get(l) ?? [])])),
       change: {
         fromTs: detected.startTs - settings.changeSlackMs,
