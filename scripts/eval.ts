@@ -11,6 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { modelFilesNamed } from '../edge/vision/vision-config.ts';
 import { scenarioFiles } from '../evaluation/scenario-files.ts';
 import { runJobs } from '../evaluation/store-eval/eval-pool.ts';
 import type { EvalReport, ScoreBlock } from '../evaluation/store-eval/eval-report-types.ts';
@@ -85,9 +86,7 @@ progress(
   `eval: ${scenarios.length} scenarios × ${seeds} seeds = ${queue.length} runs, ${mode}, ${jobs} worker(s)${values.realtime ? ` at ×${speed}` : ''}`,
 );
 // another model file named the way the edge reads it is what this run measures (withModelsFromEnv): say so
-const models = ['VISION_DETECTOR_PATH', 'VISION_EMBEDDER_PATH', 'VISION_ARM_OWNER_PATH'].flatMap((name) =>
-  process.env[name] === undefined ? [] : [`${name}=${process.env[name]}`],
-);
+const models = modelFilesNamed(process.env);
 if (models.length > 0) progress(`eval: models other than the shipped ones: ${models.join(' ')}`);
 const startedAt = new Date();
 const started = performance.now();

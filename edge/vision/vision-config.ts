@@ -120,10 +120,29 @@ export function loadVisionConfig(env: NodeJS.ProcessEnv): VisionConfig | undefin
       maxSkipMs: Number(env.VISION_MOTION_GATE_MAX_SKIP_MS ?? DEFAULT_VISION.motionGate.maxSkipMs),
     },
   };
+  return validated(config);
+}
+
+/** The configuration as given, or a `VisionConfigError` naming every field that is not valid. */
+function validated(config: unknown): VisionConfig {
   const checked = validator.check(config);
   if (!checked.ok)
     throw new VisionConfigError(`invalid vision configuration:\n  ${checked.errors.join('\n  ')}`);
   return checked.value;
+}
+
+/** The variables naming the model files, and the configuration field each sets. */
+export const MODEL_FILE_VARS = {
+  VISION_DETECTOR_PATH: 'detectorPath',
+  VISION_EMBEDDER_PATH: 'embedderPath',
+  VISION_ARM_OWNER_PATH: 'armOwnerPath',
+} as const satisfies Record<string, keyof VisionConfig>;
+
+/** Those of `MODEL_FILE_VARS` the environment sets, as `NAME=value`. */
+export function modelFilesNamed(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(MODEL_FILE_VARS).flatMap((name) =>
+    env[name] === undefined ? [] : [`${name}=${env[name]}`],
+  );
 }
 
 /**
@@ -132,16 +151,12 @@ export function loadVisionConfig(env: NodeJS.ProcessEnv): VisionConfig | undefin
  * how `npm run eval` compares a retrained model end to end. Nothing else of the environment is read.
  */
 export function withModelsFromEnv(env: NodeJS.ProcessEnv): VisionConfig {
-  const config = {
-    ...DEFAULT_VISION,
-    detectorPath: env.VISION_DETECTOR_PATH ?? DEFAULT_VISION.detectorPath,
-    embedderPath: env.VISION_EMBEDDER_PATH ?? DEFAULT_VISION.embedderPath,
-    armOwnerPath: env.VISION_ARM_OWNER_PATH ?? DEFAULT_VISION.armOwnerPath,
-  };
-  const checked = validator.check(config);
-  if (!checked.ok)
-    throw new VisionConfigError(`invalid vision configuration:\n  ${checked.errors.join('\n  ')}`);
-  return checked.value;
+  const config: Record<string, unknown> = { ...DEFAULT_VISION };
+  for (const [name, field] of Object.entries(MODEL_FILE_VARS)) {
+    const value = env[name];
+    if (value !== undefined) config[field] = value;
+  }
+  return validated(config);
 }
 
 /** `on`/`off` (absent: the default); anything else is left for the validator to reject. */
