@@ -16,12 +16,18 @@ import { decodeToRgb, writeCrop } from '../edge/vision/frame-prep.ts';
 import { AppearanceEmbedder, HeatmapDetector } from '../edge/vision/onnx-models.ts';
 import { ARM_CROP, ARM_INPUT, DETECTOR_INPUT, EMBED_CROP } from '../edge/vision/vision-defaults.ts';
 import { type LabelledFrame, renderLabelledFrames } from '../evaluation/vision-eval/labelled-frames.ts';
+import { lookCosines, lookTests } from '../evaluation/vision-eval/look-check.ts';
 import {
   type ArmTraining,
   trainingSections,
   writeModelCards,
 } from '../evaluation/vision-eval/model-cards.ts';
-import { LONG_REACH_M, measureDetector, measureEmbedder } from '../evaluation/vision-eval/model-check.ts';
+import {
+  embedPeople,
+  LONG_REACH_M,
+  measureDetector,
+  measureEmbedder,
+} from '../evaluation/vision-eval/model-check.ts';
 import { Random } from '../shared/random.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
 import { identityPool } from '../simulators/vision/training-scenes.ts';
@@ -213,6 +219,7 @@ const armTrainedOn: ArmTraining | undefined =
           })()
         : undefined;
 const emb = await measureEmbedder(embedder, valFrames, DETECTOR_INPUT);
+const looks = lookTests(lookCosines(await embedPeople(embedder, valFrames, DETECTOR_INPUT)));
 await detector.release();
 await embedder.release();
 for (const [name, d] of [
@@ -252,6 +259,11 @@ if (armDet !== undefined) {
 say(
   `embedder: rank-1 ${emb.rank1.toFixed(3)} over ${emb.crops} crops (cos same ${emb.sameCos.toFixed(2)}, other ${emb.otherCos.toFixed(2)})`,
 );
+for (const [test, l] of Object.entries(looks))
+  say(
+    `embedder look test ${test} at cosine ${l.cosine}: own looks through ${l.ownPass.toFixed(3)}, others' ` +
+      `${l.othersPass.toFixed(4)} (target ${l.target}: cosine ${l.cosineForTarget} would keep it)`,
+  );
 // an embedder not retrained keeps the card text of what it was trained on
 const embedderTrainedOn =
   skipTrain || skipEmbedder
@@ -273,6 +285,7 @@ writeModelCards(
     det,
     epochs: arg('epochs', 12),
     emb,
+    looks,
     valFrames: valFrames.length,
     trainFrames: arg('frames', 4000),
     trainIdentities: trainIds.length,

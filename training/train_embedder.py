@@ -13,17 +13,20 @@ from torch.nn import functional as F
 torch.manual_seed(20261126)
 np.random.seed(20261126)
 torch.set_num_threads(2)
+SCALE = 16.0
+MARGIN = 0.2
 
 
 class AppearanceNet(nn.Module):
     def __init__(self, dim=16):
         super().__init__()
         self.features = nn.Sequential(
-            nn.Conv2d(3, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(inplace=True), nn.MaxPool2d(2),
-            nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(inplace=True), nn.MaxPool2d(2),
-            nn.Conv2d(32, 48, 3, padding=1), nn.BatchNorm2d(48), nn.ReLU(inplace=True),
+            nn.Conv2d(3, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(inplace=True), nn.MaxPool2d(2),
+            nn.Conv2d(32, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(inplace=True), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(inplace=True),
+            nn.Conv2d(64, 96, 3, padding=1), nn.BatchNorm2d(96), nn.ReLU(inplace=True),
         )
-        self.fc = nn.Linear(48, dim)
+        self.fc = nn.Linear(96, dim)
 
     def forward(self, crops):
         f = self.features(crops).mean(dim=(2, 3))
@@ -53,9 +56,15 @@ def main():
             xb = xt[idx]
             if np.random.rand() < 0.5:
                 xb = (xb * float(np.random.uniform(0.75, 1.25))).clamp(0, 1)
+            # From the ceiling a person looks the same whichever way they face: headings are no identity.
+            xb = torch.rot90(xb, int(np.random.randint(4)), dims=(2, 3))
+            if np.random.rand() < 0.5:
+                xb = torch.flip(xb, dims=(3,))
             emb = net(xb)
-            logits = 16.0 * emb @ F.normalize(weights, dim=1).t()
-            loss = F.cross_entropy(logits, yt[idx])
+            cos = emb @ F.normalize(weights, dim=1).t()
+            # Additive cosine margin on the own identity (CosFace): own crops pulled together, others apart.
+            margin = F.one_hot(yt[idx], classes).float() * MARGIN
+            loss = F.cross_entropy(SCALE * (cos - margin), yt[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()

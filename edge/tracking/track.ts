@@ -100,7 +100,8 @@ export const DEFAULT_TRACKER: TrackerTuning = {
   holdBlindMs: 180_000,
   embeddingRate: 0.15,
   relinkRadiusM: 2,
-  relinkMinCosine: 0.6,
+  // the embedder's cosine letting 3.3 % of others' looks through, like contradictCosine (identity-confidence.ts)
+  relinkMinCosine: 0.5,
   walkMps: FASTEST_WALK_MPS,
   lostAfterMs: 1200,
   shadowM: 0.6,

@@ -14,6 +14,7 @@ import type { GateBinder, Tailgating } from './gate-binder.ts';
 import { assign } from './hungarian.ts';
 import {
   CERTAIN_IDENTITY,
+  CROWDED_LOOK_M,
   clearestLook,
   doubtBinding,
   doubtIdentity,
@@ -223,7 +224,7 @@ export class Tracker {
     t.hands = d.hands;
     // learn appearance only when nobody else is close enough to bleed into the crop
     const neighbours = all
-      .filter((o) => o !== d && Math.hypot(o.x - d.x, o.y - d.y) < 0.9)
+      .filter((o) => o !== d && Math.hypot(o.x - d.x, o.y - d.y) < CROWDED_LOOK_M)
       .map((o) => o.embedding);
     const crowded = neighbours.length > 0;
     // the look that found it again is what matched it: evidence comes from the looks after

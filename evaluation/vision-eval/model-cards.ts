@@ -9,6 +9,7 @@ import {
   DETECTOR_INPUT,
   DETECTOR_THRESHOLDS,
 } from '../../edge/vision/vision-defaults.ts';
+import type { LookTests } from './look-check.ts';
 import { type AssociationScore, type DetectorScore, LONG_REACH_M } from './model-check.ts';
 
 export interface CardInputs {
@@ -16,6 +17,8 @@ export interface CardInputs {
   /** The detector's training epochs. */
   epochs: number;
   emb: { rank1: number; crops: number; sameCos: number; otherCos: number };
+  /** The tracker's look tests with this embedder (uncrowded looks against people's references). */
+  looks: LookTests;
   valFrames: number;
   trainFrames: number;
   trainIdentities: number;
@@ -205,8 +208,9 @@ function embedderJson(c: CardInputs, emb: FileFacts) {
       rank1Of20: c.emb.rank1,
       sameCos: c.emb.sameCos,
       otherCos: c.emb.otherCos,
+      looks: c.looks,
     },
-    minimum: { rank1Of20: floor(c.emb.rank1, 0.06) },
+    minimum: { rank1Of20: floor(c.emb.rank1, 0.06), recoverOwnPass: floor(c.looks.recover.ownPass, 0.06) },
   };
 }
 
@@ -429,12 +433,24 @@ ${targetsNote(c.det)}
 ${common}`;
 }
 
+/** The look tests' rows of the embedder card. */
+function lookTable(looks: LookTests): string {
+  return (['recover', 'contradict', 'relink'] as const)
+    .map((t) => {
+      const l = looks[t];
+      const others = `${(100 * l.othersPass).toFixed(2)} %`;
+      return `| ${t} | ${l.cosine} | ${pct(l.ownPass)} | ${others} | ${(100 * l.target).toFixed(1)} % | ${l.cosineForTarget} |`;
+    })
+    .join('\n');
+}
+
 /** models/appearance-embed.md. */
 function embedderCard(c: CardInputs, emb: FileFacts, common: string): string {
   return `# appearance-embed — re-identification embedding for overhead crops
 
 File \`models/appearance-embed.onnx\` (${(emb.bytes / 1024).toFixed(0)} KiB, sha256 \`${emb.sha256.slice(0, 16)}…\`), trained by
-\`training/train_embedder.py\` (3 conv layers, cosine-softmax over training identities), ONNX opset 13.
+\`training/train_embedder.py\` (4 conv layers, cosine softmax with an additive margin over training identities,
+trained on crops turned and mirrored at random), ONNX opset 13.
 
 ## Input
 \`crops\`: float32 [N, 3, 16, 16]: a 16×16 patch (1.2 m at the sample store's scale) of the detector input, centred
@@ -448,6 +464,16 @@ On ${c.emb.crops} crops of 20 appearances never seen in training: rank-1 identif
 per-identity mean **${pct(c.emb.rank1)}**; mean cosine to the own identity ${c.emb.sameCos.toFixed(2)}, to others
 ${c.emb.otherCos.toFixed(2)}. Similar clothing is confused by design: the tracker uses the embedding only
 together with motion.
+
+## The tracker's look tests with it
+A look (one crop) against a person's reference (the mean of their uncrowded looks), on the same frames: the share
+of a person's own uncrowded looks each test lets through, and the share of other people's looks — each of those a
+chance to settle an identity doubt for the wrong person, so every test is held to a target share of others
+(\`OTHERS_PASS_TARGET\` in \`evaluation/vision-eval/look-check.ts\`).
+
+| test | tracker's cosine | own looks through | others' looks through | target | cosine for the target |
+|---|---|---|---|---|---|
+${lookTable(c.looks)}
 
 ${c.embedderTrainedOn ?? common}`;
 }

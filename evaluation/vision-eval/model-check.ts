@@ -352,6 +352,45 @@ function tallyWhoseHand(
   });
 }
 
+/** A rendered person's embedding, and how close the frame's nearest other person stood (crowded crops). */
+export interface EmbeddedPerson {
+  id: number;
+  emb: Float32Array;
+  /** Floor distance (m) to the nearest other person in the frame (Infinity when alone). */
+  nearestM: number;
+}
+
+/** Every rendered person whose centre is inside the input, embedded from the crop the edge would cut. */
+export async function embedPeople(
+  embedder: AppearanceEmbedder,
+  frames: readonly LabelledFrame[],
+  input: { width: number; height: number },
+): Promise<EmbeddedPerson[]> {
+  const c = embedder.crop;
+  const items: EmbeddedPerson[] = [];
+  const crops = new Float32Array(64 * 3 * c * c);
+  let pending: Array<Omit<EmbeddedPerson, 'emb'>> = [];
+  const flush = async () => {
+    const embs = await embedder.embed(crops, pending.length);
+    for (const [i, emb] of embs.entries()) {
+      const p = pending[i];
+      if (p !== undefined) items.push({ ...p, emb });
+    }
+    pending = [];
+  };
+  for (const frame of frames) {
+    for (const p of frame.people) {
+      if (p.cx < 0 || p.cy < 0 || p.cx >= input.width || p.cy >= input.height) continue;
+      writeCrop(frame.rgb, input, p.cx, p.cy, c, crops, pending.length);
+      const others = frame.people.filter((o) => o !== p).map((o) => Math.hypot(o.x - p.x, o.y - p.y));
+      pending.push({ id: p.identity, nearestM: Math.min(Number.POSITIVE_INFINITY, ...others) });
+      if (pending.length === 64) await flush();
+    }
+  }
+  if (pending.length > 0) await flush();
+  return items;
+}
+
 /** Rank-1 re-identification: each crop's nearest identity centroid (from the other crops) is its own. */
 export async function measureEmbedder(
   embedder: AppearanceEmbedder,
@@ -359,24 +398,7 @@ export async function measureEmbedder(
   input: { width: number; height: number },
   galleryIdentities = 20,
 ): Promise<{ rank1: number; crops: number; sameCos: number; otherCos: number }> {
-  const c = embedder.crop;
-  const items: Array<{ id: number; emb: Float32Array }> = [];
-  const crops = new Float32Array(64 * 3 * c * c);
-  let pending: number[] = [];
-  const flush = async () => {
-    const embs = await embedder.embed(crops, pending.length);
-    for (const [i, emb] of embs.entries()) items.push({ id: pending[i] as number, emb });
-    pending = [];
-  };
-  for (const frame of frames) {
-    for (const p of frame.people) {
-      if (p.cx < 0 || p.cy < 0 || p.cx >= input.width || p.cy >= input.height) continue;
-      writeCrop(frame.rgb, input, p.cx, p.cy, c, crops, pending.length);
-      pending.push(p.identity);
-      if (pending.length === 64) await flush();
-    }
-  }
-  if (pending.length > 0) await flush();
+  const items = await embedPeople(embedder, frames, input);
   const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * (b[i] ?? 0), 0);
   const ids = [...new Set(items.map((i) => i.id))].slice(0, galleryIdentities);
   let hits = 0;

@@ -13,7 +13,12 @@ import {
   EMBEDDER_MODEL,
 } from '../../../edge/vision/vision-defaults.ts';
 import { type LabelledFrame, renderLabelledFrames } from '../../../evaluation/vision-eval/labelled-frames.ts';
-import { measureDetector, measureEmbedder } from '../../../evaluation/vision-eval/model-check.ts';
+import { lookCosines, lookTests } from '../../../evaluation/vision-eval/look-check.ts';
+import {
+  embedPeople,
+  measureDetector,
+  measureEmbedder,
+} from '../../../evaluation/vision-eval/model-check.ts';
 import { Random } from '../../../shared/random.ts';
 import { loadStoreConfig } from '../../../shared/store-config.ts';
 import { identityPool } from '../../../simulators/vision/training-scenes.ts';
@@ -102,5 +107,16 @@ describe('shipped vision models meet their model cards', () => {
     expect(score.crops).toBeGreaterThan(100);
     expect(score.rank1).toBeGreaterThanOrEqual(minimum.rank1Of20 ?? 1);
     expect(score.sameCos).toBeGreaterThan(score.otherCos + 0.3);
+  });
+
+  it("appearance-embed: the tracker's look tests let others through no more than their targets", async () => {
+    const { minimum } = card('appearance-embed');
+    embedder ??= await AppearanceEmbedder.open(EMBEDDER_MODEL, EMBED_CROP, tuning);
+    const looks = lookTests(lookCosines(await embedPeople(embedder, frames, DETECTOR_INPUT)));
+    // a fresh draw of 40 appearances: which look alike varies, so the targets hold within half again
+    for (const l of Object.values(looks)) expect(l.othersPass).toBeLessThanOrEqual(l.target * 1.5);
+    expect(looks.recover.ownPass).toBeGreaterThanOrEqual(minimum.recoverOwnPass ?? 1);
+    // every test lets through more of the person's own looks than of others'
+    for (const l of Object.values(looks)) expect(l.ownPass).toBeGreaterThan(l.othersPass + 0.5);
   });
 });

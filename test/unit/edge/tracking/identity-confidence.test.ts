@@ -152,7 +152,7 @@ describe('identity confidence', () => {
   it('caps at 0.4 when a lost shopper is found again while someone else was lost nearby, rising on matching looks and falling on other looks', () => {
     for (const [look, expected] of [
       [red, 'up'],
-      [emb(0.5, 0.866), 'down'],
+      [emb(0.3, 0.954), 'down'],
     ] as const) {
       const { binder, tracker } = setup();
       binder.entered('A', 'IN', 1, T0);
