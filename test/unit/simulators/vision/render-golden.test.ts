@@ -6,7 +6,8 @@
 // made lockstep runs differ), with the renderer and pipeline otherwise as before their speed-up (same sharp
 // and onnxruntime builds); the scenes are written out here so that changes to motion planning do not move them. Re-record
 // only when the picture is meant to change (store layout, renderer look, retrained models), and say so. The
-// detections were re-recorded for the detector retrained on the 12 cameras with the hand→owner output (#13).
+// detections were re-recorded for the detector retrained on the 12 cameras with the hand→owner output (#13),
+// and the embeddings for the sharper appearance embedder (#13, 2026-12-05).
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
