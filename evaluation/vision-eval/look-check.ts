@@ -4,6 +4,7 @@
 // gathers) and a share of other people's looks (each one a chance to settle a doubt for the wrong person).
 // The second is what the tracker's safety rests on, so each test is pinned to a share of others let through,
 // and a new embedder's cosines are the ones that keep those shares (`cosineLettingThrough`).
+import { cosine } from '../../edge/tracking/camera-fusion.ts';
 import { CROWDED_LOOK_M } from '../../edge/tracking/identity-confidence.ts';
 import { DEFAULT_TRACKER } from '../../edge/tracking/track.ts';
 import type { EmbeddedPerson } from './model-check.ts';
@@ -31,8 +32,6 @@ export interface LookPass {
   othersPass: number;
 }
 
-const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * (b[i] ?? 0), 0);
-
 function unit(v: Float32Array): Float32Array {
   const n = Math.hypot(...v);
   return n === 0 ? v : v.map((x) => x / n);
@@ -56,9 +55,9 @@ export function lookCosines(people: readonly EmbeddedPerson[]): LookCosines {
   const others: number[] = [];
   for (const p of people) {
     for (const [id, sum] of references) {
-      if (id !== p.id) others.push(dot(p.emb, unit(sum)));
+      if (id !== p.id) others.push(cosine(p.emb, unit(sum)));
       else if (p.nearestM >= CROWDED_LOOK_M)
-        own.push(dot(p.emb, unit(sum.map((v, i) => v - (p.emb[i] ?? 0)))));
+        own.push(cosine(p.emb, unit(sum.map((v, i) => v - (p.emb[i] ?? 0)))));
     }
   }
   return { own: own.sort((a, b) => a - b), others: others.sort((a, b) => a - b) };
