@@ -218,8 +218,9 @@ const armTrainedOn: ArmTraining | undefined =
             return { patches: set.owners.length, frames: set.frames, epochs: arg('arm-epochs', 16) };
           })()
         : undefined;
-const emb = await measureEmbedder(embedder, valFrames, DETECTOR_INPUT);
-const looks = lookTests(lookCosines(await embedPeople(embedder, valFrames, DETECTOR_INPUT)));
+const embedded = await embedPeople(embedder, valFrames, DETECTOR_INPUT);
+const emb = measureEmbedder(embedded);
+const looks = lookTests(lookCosines(embedded));
 await detector.release();
 await embedder.release();
 for (const [name, d] of [

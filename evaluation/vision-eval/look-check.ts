@@ -4,7 +4,7 @@
 // gathers) and a share of other people's looks (each one a chance to settle a doubt for the wrong person).
 // The second is what the tracker's safety rests on, so each test is pinned to a share of others let through,
 // and a new embedder's cosines are the ones that keep those shares (`cosineLettingThrough`).
-import { cosine } from '../../edge/tracking/camera-fusion.ts';
+import { cosine, normalise } from '../../edge/tracking/camera-fusion.ts';
 import { CROWDED_LOOK_M } from '../../edge/tracking/identity-confidence.ts';
 import { DEFAULT_TRACKER } from '../../edge/tracking/track.ts';
 import type { EmbeddedPerson } from './model-check.ts';
@@ -32,11 +32,6 @@ export interface LookPass {
   othersPass: number;
 }
 
-function unit(v: Float32Array): Float32Array {
-  const n = Math.hypot(...v);
-  return n === 0 ? v : v.map((x) => x / n);
-}
-
 /**
  * Every look against every reference: a person's reference is the mean of their uncrowded looks (leaving out
  * the look compared, for their own); people with fewer than three uncrowded looks have none.
@@ -50,14 +45,18 @@ export function lookCosines(people: readonly EmbeddedPerson[]): LookCosines {
     s.n++;
     sums.set(p.id, s);
   }
-  const references = new Map([...sums].filter(([, s]) => s.n >= 3).map(([id, s]) => [id, s.sum] as const));
+  const references = new Map(
+    [...sums]
+      .filter(([, s]) => s.n >= 3)
+      .map(([id, s]) => [id, { sum: s.sum, unit: normalise(Float32Array.from(s.sum)) }] as const),
+  );
   const own: number[] = [];
   const others: number[] = [];
   for (const p of people) {
-    for (const [id, sum] of references) {
-      if (id !== p.id) others.push(cosine(p.emb, unit(sum)));
+    for (const [id, { sum, unit }] of references) {
+      if (id !== p.id) others.push(cosine(p.emb, unit));
       else if (p.nearestM >= CROWDED_LOOK_M)
-        own.push(cosine(p.emb, unit(sum.map((v, i) => v - (p.emb[i] ?? 0)))));
+        own.push(cosine(p.emb, normalise(sum.map((v, i) => v - (p.emb[i] ?? 0)))));
     }
   }
   return { own: own.sort((a, b) => a - b), others: others.sort((a, b) => a - b) };

@@ -392,13 +392,10 @@ export async function embedPeople(
 }
 
 /** Rank-1 re-identification: each crop's nearest identity centroid (from the other crops) is its own. */
-export async function measureEmbedder(
-  embedder: AppearanceEmbedder,
-  frames: readonly LabelledFrame[],
-  input: { width: number; height: number },
+export function measureEmbedder(
+  items: readonly EmbeddedPerson[],
   galleryIdentities = 20,
-): Promise<{ rank1: number; crops: number; sameCos: number; otherCos: number }> {
-  const items = await embedPeople(embedder, frames, input);
+): { rank1: number; crops: number; sameCos: number; otherCos: number } {
   const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * (b[i] ?? 0), 0);
   const ids = [...new Set(items.map((i) => i.id))].slice(0, galleryIdentities);
   let hits = 0;

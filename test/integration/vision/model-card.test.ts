@@ -15,6 +15,7 @@ import {
 import { type LabelledFrame, renderLabelledFrames } from '../../../evaluation/vision-eval/labelled-frames.ts';
 import { lookCosines, lookTests } from '../../../evaluation/vision-eval/look-check.ts';
 import {
+  type EmbeddedPerson,
   embedPeople,
   measureDetector,
   measureEmbedder,
@@ -45,6 +46,13 @@ describe('shipped vision models meet their model cards', () => {
   const tuning = { intraOpThreads: 1 };
   let detector: HeatmapDetector | undefined;
   let embedder: AppearanceEmbedder | undefined;
+  let people: EmbeddedPerson[] | undefined;
+  // the fresh frames' people, embedded once for both embedder checks
+  const embedded = async () => {
+    embedder ??= await AppearanceEmbedder.open(EMBEDDER_MODEL, EMBED_CROP, tuning);
+    people ??= await embedPeople(embedder, frames, DETECTOR_INPUT);
+    return people;
+  };
   afterAll(async () => {
     await detector?.release();
     await embedder?.release();
@@ -102,8 +110,7 @@ describe('shipped vision models meet their model cards', () => {
   it('appearance-embed: rank-1 re-identification among 20 unseen appearances', async () => {
     const { minimum, bytes } = card('appearance-embed');
     expect(readFileSync(EMBEDDER_MODEL).length).toBe(bytes);
-    embedder = await AppearanceEmbedder.open(EMBEDDER_MODEL, EMBED_CROP, tuning);
-    const score = await measureEmbedder(embedder, frames, DETECTOR_INPUT);
+    const score = measureEmbedder(await embedded());
     expect(score.crops).toBeGreaterThan(100);
     expect(score.rank1).toBeGreaterThanOrEqual(minimum.rank1Of20 ?? 1);
     expect(score.sameCos).toBeGreaterThan(score.otherCos + 0.3);
@@ -111,8 +118,7 @@ describe('shipped vision models meet their model cards', () => {
 
   it("appearance-embed: the tracker's look tests let others through no more than their targets", async () => {
     const { minimum } = card('appearance-embed');
-    embedder ??= await AppearanceEmbedder.open(EMBEDDER_MODEL, EMBED_CROP, tuning);
-    const looks = lookTests(lookCosines(await embedPeople(embedder, frames, DETECTOR_INPUT)));
+    const looks = lookTests(lookCosines(await embedded()));
     // a fresh draw of 40 appearances: which look alike varies, so the targets hold within half again
     for (const l of Object.values(looks)) expect(l.othersPass).toBeLessThanOrEqual(l.target * 1.5);
     expect(looks.recover.ownPass).toBeGreaterThanOrEqual(minimum.recoverOwnPass ?? 1);
