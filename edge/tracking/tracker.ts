@@ -62,7 +62,7 @@ export class Tracker {
       t.lastTs = ts;
       t.hands = [];
     }
-    const fused = fuseDetections(detections);
+    const fused = foldSecondPeaks(fuseDetections(detections), this.tuning.ghostM);
     const cost = live.map((t) => fused.map((d) => this.cost(t, d, ts)));
     const matchOf = assign(cost);
     const usedDetections = new Set<number>();
@@ -261,7 +261,8 @@ export class Tracker {
 
   /**
    * A new track is real: one coming in through an entry gate takes the next admission slot (or, with none
-   * left, is found-again or a tailgater); one appearing elsewhere is someone the tracker lost, found again.
+   * left, is found-again, a tailgater or a second peak of someone just in); one appearing elsewhere is someone
+   * the tracker lost, found again — or nobody.
    */
   private confirm(t: Track, ts: number): void {
     t.state = 'confirmed';
@@ -283,6 +284,10 @@ export class Tracker {
     }
     // lost at the entrance a moment ago and found again there: not a newcomer
     if (t.sessionId === null && !this.relink(t, ts, 1, 0)) {
+      if (this.secondPeakBesideNewcomer(t, ts)) {
+        t.phantom = true;
+        return;
+      }
       const tailgating = this.binder.unadmitted(t.bornX, t.bornY, t.bornTs, t.id);
       if (tailgating !== undefined) this.tailgating.push(tailgating);
     }
@@ -353,6 +358,19 @@ export class Tracker {
     // someone let in through the gate and not seen yet (a dark camera at the entrance) may be who this is
     if (this.binder.pendingCount() > 0) return true;
     return this.lostRivals(t, at, ts, radiusM, walkMps).length > 0;
+  }
+
+  /**
+   * A track on no scan, first seen in the entry's reach but off the gate itself, beside someone already
+   * tracked, while nobody could be its person (`couldBeSomeone`): a second peak of a shopper who just came in
+   * (a bag, an arm), not someone who came in unadmitted — a person stepping in through a gate in sight is
+   * first seen on it (`firstSeenM`), and with the gate's camera dark the scans they came in on are still
+   * pending. Judged a phantom like one born anywhere else, it casts no doubt on the shopper it walks beside.
+   */
+  private secondPeakBesideNewcomer(t: Track, ts: number): boolean {
+    if (!this.binder.offGate(t.bornX, t.bornY)) return false;
+    const beside = t.bornBeside.some((id) => this.tracks.get(id)?.state === 'confirmed');
+    return beside && !this.couldBeSomeone(t, ts);
   }
 
   /**
@@ -464,4 +482,21 @@ function lostDistanceM(o: Track, at: { x: number; y: number }): number {
 /** How far (m) a lost person may be from where `lostDistanceM` measures: `radiusM` plus what they walked since. */
 function lostReachM(o: Track, ts: number, radiusM: number, walkMps: number): number {
   return radiusM + ((ts - o.lastSeenTs) / 1000) * walkMps;
+}
+
+/**
+ * Fused people closer together than two people's centres can be (`withinM`) are one person seen as two peaks
+ * (an arm, a bag, two views that disagree): the weaker is folded into the stronger — its hands become theirs —
+ * so that no track, a lost one least of all, is seen by the second peak and walks beside its person as
+ * someone else. Strongest first; each folds into the first kept one within reach.
+ */
+export function foldSecondPeaks(fused: readonly FusedDetection[], withinM: number): FusedDetection[] {
+  const kept = new Map<FusedDetection, FusedDetection>();
+  for (const d of [...fused].sort((a, b) => b.score - a.score)) {
+    const into = [...kept.values()].find((k) => Math.hypot(k.x - d.x, k.y - d.y) < withinM);
+    if (into === undefined) kept.set(d, { ...d, hands: [...d.hands] });
+    else into.hands.push(...d.hands);
+  }
+  // in the order they came, so that nothing else about the step changes
+  return fused.flatMap((d) => kept.get(d) ?? []);
 }

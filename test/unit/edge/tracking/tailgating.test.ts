@@ -92,6 +92,42 @@ describe('tracker: tailgating', () => {
     expect(tracker.takeTailgating()).toEqual([]);
   });
 
+  it('takes a second peak beside a shopper just in, off the gate, for nobody: no tailgater, no doubt', () => {
+    const binder = new GateBinder(gates);
+    const tracker = new Tracker([cameraOutline(camera, 0)], binder);
+    binder.entered('S1', 'IN', 1, T0);
+    const observed = new Set(['C']);
+    // the shopper walks in from the gate; 1.6–1.9 s in, 1.9–2.3 m from the gate, a second peak 0.4 m beside
+    // them (a bag, an arm) for a few frames, then it merges back into them
+    for (let i = 0; i <= 40; i++) {
+      const y = 0.6 + 1.2 * (i / 10);
+      const dets = [det(2, y, 0)];
+      if (i >= 16 && i <= 19) dets.push(det(2.4, y, 0));
+      tracker.update(T0 + i * 100, dets, observed);
+    }
+    expect(tracker.takeTailgating()).toEqual([]);
+    const [shopper, peak] = tracker.all();
+    expect(shopper).toMatchObject({ sessionId: 'S1', phantom: false, identityConfidence: 1 });
+    expect(peak).toMatchObject({ sessionId: null, state: 'confirmed', phantom: true });
+  });
+
+  it('still flags someone stepping in on the gate beside a shopper on a scan for one', () => {
+    const binder = new GateBinder(gates);
+    const tracker = new Tracker([cameraOutline(camera, 0)], binder);
+    binder.entered('S1', 'IN', 1, T0);
+    const observed = new Set(['C']);
+    // a second person steps in 0.5 m beside the shopper, 0.3 s behind: first seen on the gate
+    for (let i = 0; i <= 40; i++) {
+      const s = i / 10;
+      const dets = [det(2, 0.6 + 1.2 * s, 0)];
+      if (s >= 0.3) dets.push(det(2.5, 0.6 + 1.2 * (s - 0.3), 1));
+      tracker.update(T0 + i * 100, dets, observed);
+    }
+    const events = tracker.takeTailgating();
+    expect(events).toHaveLength(1);
+    expect(tracker.all().find((t) => t.id === events[0]?.trackId)?.phantom).toBe(false);
+  });
+
   it('flags nobody when the whole party came in on its scan', () => {
     const binder = new GateBinder(gates);
     const tracker = new Tracker([cameraOutline(camera, 0)], binder);
