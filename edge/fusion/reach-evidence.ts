@@ -86,11 +86,17 @@ export function gatherEvidence(
       if (duringChange && e.atChange !== undefined) closer(e.atChange, handM, handOwner);
       if (afterChange && e.afterChange !== undefined) closer(e.afterChange, handM, undefined);
       const identity = identityOf(track);
-      const seen = identities.get(session ?? '') ?? { any: 1, reached: new Set(), stood: new Set() };
+      const seen = identities.get(session ?? '') ?? {
+        any: 1,
+        reached: new Set(),
+        reachedAtChange: new Set(),
+        stood: new Set(),
+      };
       seen.any = Math.min(seen.any, identity);
       if (handM !== null && handM <= settings.identityHandM) {
         seen.hand = Math.min(seen.hand ?? 1, identity);
         seen.reached.add(track.id);
+        if (duringChange) seen.reachedAtChange.add(track.id);
       }
       if (bodyM <= settings.identityBodyM) {
         seen.body = Math.min(seen.body ?? 1, identity);
@@ -114,17 +120,24 @@ interface SeenIdentities {
   body?: number;
   any: number;
   reached: Set<string>;
+  /** Those of `reached` whose hand was near the lane while the weight changed. */
+  reachedAtChange: Set<string>;
   stood: Set<string>;
 }
 
 /**
  * The identity that decides is that of whoever reached in (or stood at the lane), not of every companion; and
- * which one of them it was, when only one was: the exit can then tell whose walk-out settles the pick.
+ * which one of them it was, when only one was: the exit can then tell whose walk-out settles the pick. Several
+ * of them near the lane around the event (people on no session after a lost binding, picking side by side), the
+ * one whose hand was near it while the weight changed, when only one's was: a hand that came before or after
+ * did not lift it (as the attributor judges hands, `handsSeenAtChange`).
  */
 function addIdentity(e: CandidateEvidence, seen: SeenIdentities): void {
   e.identity = seen.hand ?? seen.body ?? seen.any;
   const [reacher] = seen.reached;
+  const [atChange] = seen.reachedAtChange;
   if (seen.reached.size === 1 && reacher !== undefined) e.handTrack = reacher;
+  else if (seen.reachedAtChange.size === 1 && atChange !== undefined) e.handTrack = atChange;
   const [stander] = seen.stood;
   if (seen.stood.size === 1 && stander !== undefined) e.bodyTrack = stander;
 }

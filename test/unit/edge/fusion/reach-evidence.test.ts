@@ -63,6 +63,38 @@ describe('gatherEvidence', () => {
     expect(after.candidates.map((c) => c.afterChange)).toEqual([{ handM: null }, { handM: 0.04 }]);
   });
 
+  it('names, of several people on no session near the lane, the one whose hand was there while it changed', () => {
+    // two shoppers whose bindings were lost pick side by side: T2's hand in the lane while the weight changed,
+    // T1's only after (a hand that came later did not lift it); then both during a second change
+    const at = (ts: number, hands1: TrackMessage['hands'], hands2: TrackMessage['hands']) => ({
+      ts,
+      cameras: ['CAM1'],
+      tracks: [
+        track('T1', null, 5.5, 3.1, { hands: hands1, lastSeenTs: ts }),
+        track('T2', null, 4.9, 3.1, { hands: hands2, lastSeenTs: ts }),
+      ],
+    });
+    const inLane = [{ x: 5.05, y: 3.6, ownerConfidence: 1 }];
+    const query = {
+      sessions: ['ada', 'leo'],
+      targets: [target],
+      laneCameras: new Set(['CAM1']),
+      snapshots: [at(1000, [], inLane), at(1100, [], inLane), at(1600, inLane, [])],
+    };
+    const unbound = (seen: ReturnType<typeof gatherEvidence>) =>
+      seen.candidates.find((c) => c.sessionId === null);
+    expect(unbound(gatherEvidence({ ...query, change: { fromTs: 950, toTs: 1150 } }))).toMatchObject({
+      tracks: ['T1', 'T2'],
+      handTrack: 'T2',
+    });
+    // both hands there while it changed: it cannot say whose
+    expect(
+      unbound(gatherEvidence({ ...query, change: { fromTs: 950, toTs: 1650 } }))?.handTrack,
+    ).toBeUndefined();
+    // without a change span, as before: two reached in, neither is named
+    expect(unbound(gatherEvidence(query))?.handTrack).toBeUndefined();
+  });
+
   it('carries the identity of whoever reached in, not of a companion in doubt elsewhere', () => {
     const family = (companion: TrackMessage) =>
       atOneMoment(['fam'], [track('T1', 'fam', 5, 3.1, { hands: [{ x: 5.02, y: 3.6 }] }), companion])
