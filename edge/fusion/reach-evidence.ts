@@ -85,24 +85,8 @@ export function gatherEvidence(
       closer(e, handM, handOwner);
       if (duringChange && e.atChange !== undefined) closer(e.atChange, handM, handOwner);
       if (afterChange && e.afterChange !== undefined) closer(e.afterChange, handM, undefined);
-      const identity = identityOf(track);
-      const seen = identities.get(session ?? '') ?? {
-        any: 1,
-        reached: new Set(),
-        reachedAtChange: new Set(),
-        stood: new Set(),
-      };
-      seen.any = Math.min(seen.any, identity);
-      if (handM !== null && handM <= settings.identityHandM) {
-        seen.hand = Math.min(seen.hand ?? 1, identity);
-        seen.reached.add(track.id);
-        if (duringChange) seen.reachedAtChange.add(track.id);
-      }
-      if (bodyM <= settings.identityBodyM) {
-        seen.body = Math.min(seen.body ?? 1, identity);
-        seen.stood.add(track.id);
-      }
-      identities.set(session ?? '', seen);
+      const key = session ?? '';
+      identities.set(key, noteIdentity(identities.get(key), track, { handM, bodyM, duringChange }, settings));
     }
   }
   addAlibis(found.values(), query, settings);
@@ -123,6 +107,28 @@ interface SeenIdentities {
   /** Those of `reached` whose hand was near the lane while the weight changed. */
   reachedAtChange: Set<string>;
   stood: Set<string>;
+}
+
+/** One track's step added to its session's `SeenIdentities` (a new record for the session's first track). */
+function noteIdentity(
+  before: SeenIdentities | undefined,
+  track: TrackMessage,
+  at: { handM: number | null; bodyM: number; duringChange: boolean },
+  settings: ReachEvidenceSettings,
+): SeenIdentities {
+  const seen = before ?? { any: 1, reached: new Set(), reachedAtChange: new Set(), stood: new Set() };
+  const identity = identityOf(track);
+  seen.any = Math.min(seen.any, identity);
+  if (at.handM !== null && at.handM <= settings.identityHandM) {
+    seen.hand = Math.min(seen.hand ?? 1, identity);
+    seen.reached.add(track.id);
+    if (at.duringChange) seen.reachedAtChange.add(track.id);
+  }
+  if (at.bodyM <= settings.identityBodyM) {
+    seen.body = Math.min(seen.body ?? 1, identity);
+    seen.stood.add(track.id);
+  }
+  return seen;
 }
 
 /**
