@@ -31,16 +31,17 @@ const det = (x: number, y: number, k: number): FloorDetection => ({
   hands: [],
 });
 
+/** `seconds` of tracker steps at 10 fps, the camera seeing what `at` (seconds in) says. */
+function play(tracker: Tracker, seconds: number, at: (s: number) => FloorDetection[]) {
+  const observed = new Set(['C']);
+  for (let i = 0; i <= seconds * 10; i++) tracker.update(T0 + i * 100, at(i / 10), observed);
+}
+
 /** People walking in through the entry gate, the k-th starting at `starts[k]` s, 1.2 m/s straight in. */
 function comeIn(tracker: Tracker, starts: number[], seconds: number) {
-  const observed = new Set(['C']);
-  for (let i = 0; i <= seconds * 10; i++) {
-    const s = i / 10;
-    const dets = starts.flatMap((start, k) =>
-      s < start ? [] : [det(2 + 0.1 * k, 0.6 + 1.2 * (s - start), k)],
-    );
-    tracker.update(T0 + i * 100, dets, observed);
-  }
+  play(tracker, seconds, (s) =>
+    starts.flatMap((start, k) => (s < start ? [] : [det(2 + 0.1 * k, 0.6 + 1.2 * (s - start), k)])),
+  );
 }
 
 describe('gate binder: tailgating', () => {
@@ -96,15 +97,12 @@ describe('tracker: tailgating', () => {
     const binder = new GateBinder(gates);
     const tracker = new Tracker([cameraOutline(camera, 0)], binder);
     binder.entered('S1', 'IN', 1, T0);
-    const observed = new Set(['C']);
     // the shopper walks in from the gate; 1.6–1.9 s in, 1.9–2.3 m from the gate, a second peak 0.4 m beside
     // them (a bag, an arm) for a few frames, then it merges back into them
-    for (let i = 0; i <= 40; i++) {
-      const y = 0.6 + 1.2 * (i / 10);
-      const dets = [det(2, y, 0)];
-      if (i >= 16 && i <= 19) dets.push(det(2.4, y, 0));
-      tracker.update(T0 + i * 100, dets, observed);
-    }
+    play(tracker, 4, (s) => {
+      const y = 0.6 + 1.2 * s;
+      return s >= 1.55 && s <= 1.95 ? [det(2, y, 0), det(2.4, y, 0)] : [det(2, y, 0)];
+    });
     expect(tracker.takeTailgating()).toEqual([]);
     const [shopper, peak] = tracker.all();
     expect(shopper).toMatchObject({ sessionId: 'S1', phantom: false, identityConfidence: 1 });
@@ -115,14 +113,11 @@ describe('tracker: tailgating', () => {
     const binder = new GateBinder(gates);
     const tracker = new Tracker([cameraOutline(camera, 0)], binder);
     binder.entered('S1', 'IN', 1, T0);
-    const observed = new Set(['C']);
     // a second person steps in 0.5 m beside the shopper, 0.3 s behind: first seen on the gate
-    for (let i = 0; i <= 40; i++) {
-      const s = i / 10;
-      const dets = [det(2, 0.6 + 1.2 * s, 0)];
-      if (s >= 0.3) dets.push(det(2.5, 0.6 + 1.2 * (s - 0.3), 1));
-      tracker.update(T0 + i * 100, dets, observed);
-    }
+    play(tracker, 4, (s) => [
+      det(2, 0.6 + 1.2 * s, 0),
+      ...(s >= 0.3 ? [det(2.5, 0.6 + 1.2 * (s - 0.3), 1)] : []),
+    ]);
     const events = tracker.takeTailgating();
     expect(events).toHaveLength(1);
     expect(tracker.all().find((t) => t.id === events[0]?.trackId)?.phantom).toBe(false);
