@@ -62,7 +62,7 @@ export class Tracker {
       t.lastTs = ts;
       t.hands = [];
     }
-    const fused = foldSecondPeaks(fuseDetections(detections), this.tuning.ghostM);
+    const fused = fuseDetections(detections);
     const cost = live.map((t) => fused.map((d) => this.cost(t, d, ts)));
     const matchOf = assign(cost);
     const usedDetections = new Set<number>();
@@ -482,21 +482,4 @@ function lostDistanceM(o: Track, at: { x: number; y: number }): number {
 /** How far (m) a lost person may be from where `lostDistanceM` measures: `radiusM` plus what they walked since. */
 function lostReachM(o: Track, ts: number, radiusM: number, walkMps: number): number {
   return radiusM + ((ts - o.lastSeenTs) / 1000) * walkMps;
-}
-
-/**
- * Fused people closer together than two people's centres can be (`withinM`) are one person seen as two peaks
- * (an arm, a bag, two views that disagree): the weaker is folded into the stronger — its hands become theirs —
- * so that no track, a lost one least of all, is seen by the second peak and walks beside its person as
- * someone else. Strongest first; each folds into the first kept one within reach.
- */
-export function foldSecondPeaks(fused: readonly FusedDetection[], withinM: number): FusedDetection[] {
-  const kept = new Map<FusedDetection, FusedDetection>();
-  for (const d of [...fused].sort((a, b) => b.score - a.score)) {
-    const into = [...kept.values()].find((k) => Math.hypot(k.x - d.x, k.y - d.y) < withinM);
-    if (into === undefined) kept.set(d, { ...d, hands: [...d.hands] });
-    else into.hands.push(...d.hands);
-  }
-  // in the order they came, so that nothing else about the step changes
-  return fused.flatMap((d) => kept.get(d) ?? []);
 }

@@ -2,12 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FloorDetection } from '../../../../edge/tracking/camera-fusion.ts';
 import { fuseDetections } from '../../../../edge/tracking/camera-fusion.ts';
 import { GateBinder } from '../../../../edge/tracking/gate-binder.ts';
-import {
-  DEFAULT_TRACKER,
-  foldSecondPeaks,
-  Tracker,
-  type TrackerTuning,
-} from '../../../../edge/tracking/tracker.ts';
+import { DEFAULT_TRACKER, Tracker, type TrackerTuning } from '../../../../edge/tracking/tracker.ts';
 import { cameraOutline } from '../../../../shared/camera-coverage.ts';
 
 // One 10 m × 10 m camera view from (0, 2) to (10, 12); entry gate just below it at (2, 1), exit at (8, 1).
@@ -267,35 +262,5 @@ describe('tracker', () => {
     const [found] = run(DEFAULT_TRACKER.walkMps);
     expect(found?.sessionId).toBe('session-1');
     expect(found?.x.p).toBeCloseTo(7, 0);
-  });
-});
-
-describe('foldSecondPeaks', () => {
-  const person = (x: number, y: number, score: number, hands: Array<{ x: number; y: number }> = []) => ({
-    x,
-    y,
-    score,
-    embedding: red,
-    looks: [red],
-    hands,
-    cameras: ['C'],
-  });
-
-  it('folds a weaker peak closer than two people can stand into the stronger, hands and all, in order', () => {
-    const hand = { x: 3.1, y: 5.5, ownerConfidence: 0.4 };
-    const folded = foldSecondPeaks(
-      [person(3.15, 5, 0.6, [hand]), person(3, 5, 0.9), person(4, 5, 0.8)],
-      DEFAULT_TRACKER.ghostM,
-    );
-    expect(folded.map((d) => [d.x, d.score])).toEqual([
-      [3, 0.9],
-      [4, 0.8],
-    ]);
-    expect(folded[0]?.hands).toEqual([hand]);
-  });
-
-  it('keeps two people shoulder to shoulder', () => {
-    const pair = [person(3, 5, 0.9), person(3.3, 5, 0.6)];
-    expect(foldSecondPeaks(pair, DEFAULT_TRACKER.ghostM)).toHaveLength(2);
   });
 });
