@@ -2,6 +2,7 @@
 // hand detection recall/precision at 0.3 m on the floor, whose hand each found hand was given to (overall and
 // among people in a crowd), and re-identification rank-1 over a gallery.
 
+import { cosine } from '../../edge/tracking/camera-fusion.ts';
 import type { ArmOwnerModel } from '../../edge/vision/arm-owner.ts';
 import { writeCrop, writeNchw } from '../../edge/vision/frame-prep.ts';
 import { assignHands, type SeenHand } from '../../edge/vision/hand-owner.ts';
@@ -396,7 +397,6 @@ export function measureEmbedder(
   items: readonly EmbeddedPerson[],
   galleryIdentities = 20,
 ): { rank1: number; crops: number; sameCos: number; otherCos: number } {
-  const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * (b[i] ?? 0), 0);
   const ids = [...new Set(items.map((i) => i.id))].slice(0, galleryIdentities);
   let hits = 0;
   let n = 0;
@@ -411,7 +411,7 @@ export function measureEmbedder(
     for (const id of ids) {
       const refs = items.filter((r, ri) => r.id === id && ri !== qi);
       if (refs.length === 0) continue;
-      const score = refs.reduce((s, r) => s + dot(q.emb, r.emb), 0) / refs.length;
+      const score = refs.reduce((s, r) => s + cosine(q.emb, r.emb), 0) / refs.length;
       if (id === q.id) {
         same += score;
         sameN++;
