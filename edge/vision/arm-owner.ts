@@ -113,6 +113,7 @@ export class ArmOwnerModel {
         hand.y = (o.y + g.tip.y) / sy;
       }
     });
+    if (!this.tips) return;
     for (const f of withHands)
       f.hands.splice(0, f.hands.length, ...oneHandPerPlace(f.hands, TIP_SAME_HAND_PX));
   }
