@@ -4,13 +4,14 @@
 // Options: --frames N (training frames, default 4000) --epochs N --val N (default 400)
 //          --skip-render (train on the frames already in var/) --skip-train (re-measure and rewrite cards)
 //          --skip-embedder / --skip-detector / --skip-arm (keep that shipped model, train the others)
+//          --skip-arm-owner (keep the shipped arm-owner net, train the arm-tip net and join it to it)
 //          --arm-frames N (frames whose hands the arm-owner model learns from, default 40000) --arm-epochs N
 //          --extra <dir> (also train the detector on a dataset of the store's decisions, npm run dataset:export;
 //          fine-tuned from models/person-heatmap.pt when a previous build left it) --extra-repeat N
 //          --models <dir> (default models/) --data <dir> (default var/vision-train)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { ArmOwnerModel, patchOrigin } from '../edge/vision/arm-owner.ts';
 import { decodeToRgb, writeCrop } from '../edge/vision/frame-prep.ts';
 import { AppearanceEmbedder, HeatmapDetector } from '../edge/vision/onnx-models.ts';
@@ -52,6 +53,10 @@ const skipEmbedder = process.argv.includes('--skip-embedder');
 const skipDetector = process.argv.includes('--skip-detector');
 // a store's decisions label person boxes only: nothing for the arm-owner model, which is kept
 const skipArm = process.argv.includes('--skip-arm') || extraDir !== undefined;
+// keep the shipped arm-owner net, train only the arm-tip net and join it to it
+const skipArmOwner = process.argv.includes('--skip-arm-owner');
+/** The share of arm-tip patches cut short along the arm, and how far back (fraction of hand → body). */
+const ARM_SHORT = { share: 0.5, from: 0.1, to: 0.5 } as const;
 const store = loadStoreConfig(process.env.STORE_CONFIG ?? 'stores/sample-store.json');
 const cameras = new Map(store.cameras.map((c) => [c.id, c]));
 const trainIds = identityPool(400, new Random(101));
@@ -92,24 +97,39 @@ function writeEmbedderSet(frames: LabelledFrame[], random: Random): number {
 }
 
 /**
- * The arm-owner model's patches: one per labelled hand, cut around it (jittered by about the detector's error
- * in placing a hand) from the frame decoded at ARM_INPUT, with the owner's centre in patch pixels.
+ * The arm patches: one per labelled hand, cut around it (jittered by about the detector's error in placing a
+ * hand) from the frame decoded at ARM_INPUT, with the owner's centre and the hand itself (the arm's end) in
+ * patch pixels, written to `${DATA}/${name}.u8` and `.json`. The arm-owner model learns from patches centred on
+ * the hand (`short` absent). The detector often finds a long reach's hand short along its arm (0.3–0.4 m of a
+ * metre, docs/vision.md "Long reaches"), so for the arm-tip model a `short.share` of the patches are cut around
+ * a point `short.from`–`short.to` of the way back from the hand to its body: it learns to find the arm's end
+ * from wherever on the arm it is put.
  */
-async function writeArmSet(frames: LabelledFrame[], random: Random): Promise<number> {
+async function writeArmSet(
+  frames: LabelledFrame[],
+  random: Random,
+  name: 'arm-train' | 'arm-tip',
+  short?: { share: number; from: number; to: number },
+): Promise<number> {
   const c = ARM_CROP;
   const sx = ARM_INPUT.width / DETECTOR_INPUT.width;
   const sy = ARM_INPUT.height / DETECTOR_INPUT.height;
   const tmp = new Float32Array(3 * c * c);
   const patches: Buffer[] = [];
   const owners: Array<[number, number]> = [];
+  const tips: Array<[number, number]> = [];
   for (const f of frames) {
     if (!f.people.some((p) => p.hand !== undefined)) continue;
     const rgb = await decodeToRgb(f.jpeg, ARM_INPUT);
     for (const p of f.people) {
       if (p.hand === undefined) continue;
       const jitter = () => Math.max(-6, Math.min(6, random.normal() * 2));
-      const cx = p.hand.cx * sx + jitter();
-      const cy = p.hand.cy * sy + jitter();
+      const back =
+        short !== undefined && random.next() < short.share
+          ? short.from + random.next() * (short.to - short.from)
+          : 0;
+      const cx = (p.hand.cx + (p.cx - p.hand.cx) * back) * sx + jitter();
+      const cy = (p.hand.cy + (p.cy - p.hand.cy) * back) * sy + jitter();
       writeCrop(rgb, ARM_INPUT, cx, cy, c, tmp, 0);
       const hwc = Buffer.alloc(3 * c * c);
       for (let i = 0; i < c * c; i++) {
@@ -118,11 +138,30 @@ async function writeArmSet(frames: LabelledFrame[], random: Random): Promise<num
       patches.push(hwc);
       const o = patchOrigin(cx, cy, c);
       owners.push([p.cx * sx - o.x, p.cy * sy - o.y]);
+      tips.push([p.hand.cx * sx - o.x, p.hand.cy * sy - o.y]);
     }
   }
-  writeFileSync(`${DATA}/arm-train.u8`, Buffer.concat(patches));
-  writeFileSync(`${DATA}/arm-train.json`, JSON.stringify({ crop: c, frames: frames.length, owners }));
+  writeFileSync(`${DATA}/${name}.u8`, Buffer.concat(patches));
+  writeFileSync(`${DATA}/${name}.json`, JSON.stringify({ crop: c, frames: frames.length, owners, tips }));
   return patches.length;
+}
+
+/**
+ * The arm-owner file is two nets that read the same patches: the arm-owner net (`owner_map`; kept from the
+ * shipped file with --skip-arm-owner) and the arm-tip net (`tip_map`), trained apart and joined into one ONNX
+ * graph by training/merge_arm.py, so the edge runs them as one.
+ */
+function trainArm(): void {
+  const epochs = arg('arm-epochs', 16);
+  const owner = skipArmOwner ? `${MODELS}/arm-owner.onnx` : `${DATA}/arm-owner-part.onnx`;
+  if (!skipArmOwner) train('training/train_arm_owner.py', owner, epochs);
+  train('training/train_arm_tip.py', `${DATA}/arm-tip-part.onnx`, epochs);
+  const merged = `${DATA}/arm-owner-merged.onnx`;
+  const run = spawnSync(PYTHON, ['training/merge_arm.py', owner, `${DATA}/arm-tip-part.onnx`, merged], {
+    stdio: 'inherit',
+  });
+  if (run.status !== 0) throw new Error(`training/merge_arm.py failed (exit ${run.status})`);
+  copyFileSync(merged, `${MODELS}/arm-owner.onnx`);
 }
 
 function train(script: string, out: string, epochs: number, init?: string): void {
@@ -175,8 +214,12 @@ if (!skipTrain && !skipRender) {
   const trainFrames = rendered.slice(0, n);
   writeDetectorSet('train', trainFrames);
   const crops = writeEmbedderSet(trainFrames, new Random(5));
-  const arms = skipArm ? 0 : await writeArmSet(rendered.slice(0, armFrames), new Random(7));
-  say(`wrote ${trainFrames.length} frames, ${crops} person crops and ${arms} hand patches to ${DATA}`);
+  const armRendered = rendered.slice(0, armFrames);
+  const arms = skipArm || skipArmOwner ? 0 : await writeArmSet(armRendered, new Random(7), 'arm-train');
+  const tips = skipArm ? 0 : await writeArmSet(armRendered, new Random(7), 'arm-tip', ARM_SHORT);
+  say(
+    `wrote ${trainFrames.length} frames, ${crops} person crops, ${arms} hand patches and ${tips} arm-tip patches to ${DATA}`,
+  );
 }
 if (!skipTrain) {
   if (!skipDetector)
@@ -188,7 +231,7 @@ if (!skipTrain) {
     );
   if (!skipEmbedder)
     train('training/train_embedder.py', `${MODELS}/appearance-embed.onnx`, arg('emb-epochs', 25));
-  if (!skipArm) train('training/train_arm_owner.py', `${MODELS}/arm-owner.onnx`, arg('arm-epochs', 16));
+  if (!skipArm) trainArm();
 }
 const valCount = arg('val', 400);
 say(`rendering ${valCount} fresh validation frames (unseen identities)`);
@@ -206,18 +249,32 @@ const armDet =
 await armModel?.release();
 // a model not retrained keeps the card's account of what it was trained on (a first card: the patches in DATA)
 const armCard = `${MODELS}/arm-owner.json`;
-const armSet = `${DATA}/arm-train.json`;
-const armTrainedOn: ArmTraining | undefined =
-  armModel === undefined
-    ? undefined
-    : (skipTrain || skipArm) && existsSync(armCard)
-      ? (JSON.parse(readFileSync(armCard, 'utf8')) as { trainedOn: ArmTraining }).trainedOn
-      : existsSync(armSet)
-        ? (() => {
-            const set = JSON.parse(readFileSync(armSet, 'utf8')) as { frames: number; owners: unknown[] };
-            return { patches: set.owners.length, frames: set.frames, epochs: arg('arm-epochs', 16) };
-          })()
-        : undefined;
+const armTrainedOn = armModel === undefined ? undefined : armTraining();
+/**
+ * What the arm nets were trained on: a net not retrained keeps its card's account (a first card: the patch
+ * sets in DATA).
+ */
+function armTraining(): ArmTraining | undefined {
+  const card = existsSync(armCard)
+    ? (JSON.parse(readFileSync(armCard, 'utf8')) as { trainedOn: ArmTraining }).trainedOn
+    : undefined;
+  const fromSet = (name: string) => {
+    const file = `${DATA}/${name}.json`;
+    if (!existsSync(file)) return undefined;
+    const set = JSON.parse(readFileSync(file, 'utf8')) as { frames: number; owners: unknown[] };
+    return { patches: set.owners.length, frames: set.frames, epochs: arg('arm-epochs', 16) };
+  };
+  if (skipTrain || skipArm) return card;
+  const owner = skipArmOwner ? card : fromSet('arm-train');
+  if (owner === undefined) return undefined;
+  const tip = fromSet('arm-tip');
+  return {
+    patches: owner.patches,
+    frames: owner.frames,
+    epochs: owner.epochs,
+    ...(tip === undefined ? {} : { tip }),
+  };
+}
 const embedded = await embedPeople(embedder, valFrames, DETECTOR_INPUT);
 const emb = measureEmbedder(embedded);
 const looks = lookTests(lookCosines(embedded));
@@ -297,7 +354,7 @@ writeModelCards(
     ...(extra === undefined ? {} : { extra }),
     ...(armDet === undefined || armTrainedOn === undefined
       ? {}
-      : { arm: { det: armDet, trainedOn: armTrainedOn } }),
+      : { arm: { det: armDet, trainedOn: armTrainedOn, tips: armModel?.tips ?? false } }),
   },
   MODELS,
 );

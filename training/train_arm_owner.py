@@ -4,7 +4,6 @@
 # Gaussian at the true owner's centre). Seen from the ceiling, which way is up does not matter: every batch is
 # rotated and mirrored at random, the owner point with it. Run with Debian's /usr/bin/python3 (torch 1.13).
 # Usage: train_arm_owner.py <data dir> <out.onnx> [epochs]
-import json
 import sys
 import time
 
@@ -12,40 +11,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from layers import block
+from arm_nets import STRIDE, ArmNet, augment, batch_of, decode, load_patches, soft_targets
 
 torch.manual_seed(20261202)
 np.random.seed(20261202)
 torch.set_num_threads(int(__import__("os").environ.get("TRAIN_THREADS", "1")))
-
-STRIDE = 2
-SIGMA_CELLS = 1.0
-
-
-class ArmOwnerNet(nn.Module):
-    """Full-resolution colour edges first (an arm is ~3 px wide), then stride 2 with growing dilations so
-    every cell sees the whole patch: from the hand at its centre along the arm to the shoulder. Two constant
-    channels give each pixel its place relative to the hand."""
-
-    def __init__(self, crop):
-        super().__init__()
-        ys, xs = torch.meshgrid(torch.arange(crop), torch.arange(crop), indexing="ij")
-        coords = torch.stack([(xs + 0.5) / crop - 0.5, (ys + 0.5) / crop - 0.5]).float().unsqueeze(0)
-        self.register_buffer("coords", coords)
-        self.body = nn.Sequential(
-            block(5, 12),
-            block(12, 20, stride=2),
-            block(20, 24),
-            block(24, 24, dilation=2),
-            block(24, 24, dilation=4),
-            block(24, 24, dilation=8),
-            block(24, 24, dilation=2),
-        )
-        self.head = nn.Conv2d(24, 1, 1)
-
-    def forward(self, x):
-        c = self.coords.expand(x.shape[0], -1, -1, -1)
-        return self.head(self.body(torch.cat([x, c], dim=1)))
 
 
 class Exported(nn.Module):
@@ -59,52 +29,13 @@ class Exported(nn.Module):
         return torch.softmax(logits.reshape(n, h * w), dim=1).reshape(n, 1, h, w)
 
 
-def soft_targets(owners, cells):
-    """[n, cells*cells] probabilities: a Gaussian of SIGMA_CELLS at each owner (clamped into the patch)."""
-    centres = (np.arange(cells) + 0.5).astype(np.float32)
-    gx = np.clip(owners[:, 0] / STRIDE, 0, cells - 1e-3)
-    gy = np.clip(owners[:, 1] / STRIDE, 0, cells - 1e-3)
-    wx = np.exp(-((centres[None, :] - gx[:, None]) ** 2) / (2 * SIGMA_CELLS**2))
-    wy = np.exp(-((centres[None, :] - gy[:, None]) ** 2) / (2 * SIGMA_CELLS**2))
-    t = wy[:, :, None] * wx[:, None, :]
-    t /= t.sum(axis=(1, 2), keepdims=True)
-    return t.reshape(len(owners), -1)
-
-
-def augment(x, owners, crop):
-    """Rotate by k quarter turns and maybe mirror, the whole batch alike; owners in continuous patch pixels."""
-    k = np.random.randint(4)
-    o = owners.copy()
-    for _ in range(k):
-        # np.rot90 on (H, W): new[i, j] = old[j, C-1-i] -> new_x = old_y, new_y = C - old_x
-        x = torch.rot90(x, 1, dims=(2, 3))
-        o = np.stack([o[:, 1], crop - o[:, 0]], axis=1)
-    if np.random.rand() < 0.5:
-        x = torch.flip(x, dims=(3,))
-        o = np.stack([crop - o[:, 0], o[:, 1]], axis=1)
-    return x, o
-
-
-def decode(prob, cells):
-    """Best cell's centre in patch pixels."""
-    best = prob.argmax(dim=1)
-    return torch.stack([(best % cells).float() + 0.5, (best // cells).float() + 0.5], dim=1) * STRIDE
-
-
 def main():
     data, out = sys.argv[1], sys.argv[2]
     epochs = int(sys.argv[3]) if len(sys.argv) > 3 else 16
-    meta = json.load(open(f"{data}/arm-train.json"))
-    crop = meta["crop"]
-    owners = np.array(meta["owners"], np.float32)
-    x = np.fromfile(f"{data}/arm-train.u8", np.uint8).reshape(-1, crop, crop, 3)
-    xt = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous()
+    crop, owners, _, xt, train_idx, val_idx = load_patches(data, "arm-train")
     n = len(xt)
-    hold = np.arange(n) % 10 == 0
-    train_idx = np.nonzero(~hold)[0]
-    val_idx = np.nonzero(hold)[0]
     cells = crop // STRIDE
-    net = ArmOwnerNet(crop)
+    net = ArmNet(crop)
     opt = torch.optim.Adam(net.parameters(), lr=3e-3)
     batch = 64
     batches = len(train_idx) // batch
@@ -117,10 +48,8 @@ def main():
         total = 0.0
         for b in range(batches):
             idx = perm[b * batch : (b + 1) * batch]
-            xb = xt[idx].float() / 255.0
-            if np.random.rand() < 0.5:
-                xb = (xb * float(np.random.uniform(0.8, 1.2))).clamp(0, 1)
-            xb, ob = augment(xb, owners[idx], crop)
+            xb = batch_of(xt, idx)
+            xb, (ob,) = augment(xb, [owners[idx]], crop)
             target = torch.from_numpy(soft_targets(ob, cells))
             logits = net(xb).reshape(len(idx), -1)
             loss = -(target * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()

@@ -331,7 +331,7 @@ function decide(
   const order = [sessionId, ...ranked.filter((id) => id !== sessionId)];
   if (!byHand && !byBody) return refuse(ctx, 'nobody-at-lane', order);
   if (confidence < settings.minConfidence) return refuse(ctx, 'close-call', order);
-  if (byHand && unsureHandShortOfLane(ctx, c)) return refuse(ctx, 'close-call', order);
+  if (byHand && unsureHandPastSomeone(ctx, c)) return refuse(ctx, 'close-call', order);
   // only a body beside the lane, no hand: a shopper the cameras did not see anywhere (lost by the tracker, or
   // merged into the blob of whoever walked by) may be the one who reached in unseen
   if (!byHand && unaccounted(ctx, sessionId)) return refuse(ctx, 'shopper-unseen', order);
@@ -366,17 +366,27 @@ function decide(
 }
 
 /**
- * The winner's hand near the lane but outside it (beyond its half width), not surely theirs, while someone
- * else stood within a long arm's reach of it (`reachPastBodyM`): a reach past the winner from farther along
- * the shelf looks just like that, its hand found short of the lane and given to the one it passed in front of.
+ * The winner's hand not surely theirs while someone else stood within a long arm's reach of the lane
+ * (`reachPastBodyM`) and could have reached past them: that one's hand unseen while the weight changed, or the
+ * winner's found just outside the lane (beyond its half width). A reach past the winner from farther along the
+ * shelf looks just like that: its hand found short of the lane, or at its end in the lane, and given to the one
+ * it passed in front of (#13: crossing arms, once the arm-tip model put such hands where their arms end).
  */
-function unsureHandShortOfLane(ctx: Context, c: CandidateEvidence): boolean {
+function unsureHandPastSomeone(ctx: Context, c: CandidateEvidence): boolean {
   const { measured, settings } = ctx;
-  const own = handOf(c, handsSeenAtChange(ctx));
+  const timed = handsSeenAtChange(ctx);
+  const own = handOf(c, timed);
   const halfWidthM = measured.laneHalfWidthM;
-  if (own.handM === null || halfWidthM === undefined || own.handM <= halfWidthM) return false;
+  if (own.handM === null || halfWidthM === undefined) return false;
   if ((own.handOwner ?? 0) >= settings.ownedHandMin) return false;
-  return measured.candidates.some((o) => o !== c && o.bodyM !== null && o.bodyM <= settings.reachPastBodyM);
+  const short = own.handM > halfWidthM;
+  return measured.candidates.some(
+    (o) =>
+      o !== c &&
+      o.bodyM !== null &&
+      o.bodyM <= settings.reachPastBodyM &&
+      (short || handOf(o, timed).handM === null),
+  );
 }
 
 /** A shopper other than `sessionId` seen nowhere — no hand, no body, no alibi putting them elsewhere. */

@@ -79,10 +79,11 @@ export interface AttributionSettings {
   /**
    * Someone else standing this close (m) to the lane's reach point could have reached it past the winner: an
    * arm along the shelf two lanes over (1 m) from 0.4–0.5 m in front of it is 1.1 m long. While the winner's
-   * hand was outside the lane and not surely theirs (`ownedHandMin`), that is what a reach past them looks
-   * like — the far hand found short of the lane, in front of the one it passed, and given to them (#13,
-   * 2026-12-04: crossing-arms-03 of the generated seed 5151, billed to the one passed with confidence 0.91
-   * once the detector found that hand).
+   * hand was not surely theirs (`ownedHandMin`) and either outside the lane or that someone's hand unseen,
+   * that is what a reach past them looks like — the far hand found short of the lane or at its end in it, in
+   * front of the one it passed, and given to them (#13, 2026-12-04: crossing-arms-03 of the generated seed
+   * 5151, billed to the one passed with confidence 0.91 once the detector found that hand; 2026-12-05: two
+   * crossing-arms picks once the arm-tip model put such hands in the lane).
    */
   reachPastBodyM: number;
   /**

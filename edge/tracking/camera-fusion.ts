@@ -21,6 +21,8 @@ export interface FloorHand {
   owner?: { x: number; y: number };
   /** How sure the model is of `owner` (0–1, the arm-owner model's; edge/vision/arm-owner.ts). */
   ownerSure?: number;
+  /** For a hand moved out along its arm: the owner point seen from its first place (`SeenHand`). */
+  ownerBeforeMove?: { x: number; y: number };
 }
 
 export interface FloorDetection {
@@ -116,6 +118,7 @@ function sightingsOf(clusters: ReadonlyArray<{ members: readonly FloorDetection[
           ...(h.owner === undefined ? {} : { owner: h.owner }),
           ...(h.ownerConfidence === undefined ? {} : { ownerConfidence: h.ownerConfidence }),
           ...(h.ownerSure === undefined ? {} : { ownerSure: h.ownerSure }),
+          ...(h.ownerBeforeMove === undefined ? {} : { ownerBeforeMove: h.ownerBeforeMove }),
           givenTo: [i],
         });
       }

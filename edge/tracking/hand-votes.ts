@@ -18,6 +18,8 @@ export interface HandSighting extends FloorXY {
   owner?: FloorXY;
   /** How sure the model is of its owner point (the arm-owner model's; absent: as its margin says). */
   ownerSure?: number;
+  /** For a hand moved out along its arm: the owner point seen from its first place (`SeenHand`). */
+  ownerBeforeMove?: FloorXY;
   /** The camera's own owner confidence (absent without the owner output). */
   ownerConfidence?: number;
   /** The fused people this camera's owner rule gave the hand to (indices into the fused people). */

@@ -128,6 +128,7 @@ export class FramePipeline {
         // the tracker's fusion lets every camera that saw this hand vote on its owner with it
         if (h.owner !== undefined) hand.owner = { x: h.owner.x, y: h.owner.y };
         if (h.ownerSure !== undefined) hand.ownerSure = h.ownerSure;
+        if (h.ownerBeforeMove !== undefined) hand.ownerBeforeMove = { ...h.ownerBeforeMove };
         for (const i of owners.people) own[i]?.hands.push(hand);
       });
       people.forEach((p) => {
@@ -198,6 +199,11 @@ export class FramePipeline {
             ...imageToFloor(camera, h.x * sx, h.y * sy),
             ...(h.owner === undefined ? {} : { owner: imageToFloor(camera, h.owner.x * sx, h.owner.y * sy) }),
             ...(h.ownerSure === undefined ? {} : { ownerSure: h.ownerSure }),
+            ...(h.ownerBeforeMove === undefined
+              ? {}
+              : {
+                  ownerBeforeMove: imageToFloor(camera, h.ownerBeforeMove.x * sx, h.ownerBeforeMove.y * sy),
+                }),
           })),
           ...(gated === undefined ? {} : { inferred: gated }),
         });

@@ -13,6 +13,11 @@ export interface SeenHand extends FloorXY {
   owner?: FloorXY;
   /** 0–1: how sure the model is of the owner point (the arm-owner model's); absent: as sure as its margin. */
   ownerSure?: number;
+  /**
+   * For a hand the arm-owner model moved out to where its arm ends (edge/vision/arm-owner.ts): the owner point
+   * it saw from the hand's first place. Two looks naming different people leave the owner unsure.
+   */
+  ownerBeforeMove?: FloorXY;
 }
 
 export interface HandOwners {
@@ -82,7 +87,7 @@ export function nearestToHand(
  */
 export function ownerOf(
   people: readonly FloorXY[],
-  hand: FloorXY & { ownerSure?: number },
+  hand: FloorXY & { ownerSure?: number; ownerBeforeMove?: FloorXY },
   owner: FloorXY,
   settings: HandOwnerSettings,
 ): Required<HandOwners> | undefined {
@@ -90,8 +95,16 @@ export function ownerOf(
   const best = byOwner[0];
   if (best === undefined || best.d > settings.ownerMatchM) return undefined;
   const second = byOwner[1]?.d ?? Number.POSITIVE_INFINITY;
+  const named = byOwner.filter((n) => n.d - best.d <= settings.ownerContestedM).map((n) => n.i);
+  const before =
+    hand.ownerBeforeMove === undefined
+      ? undefined
+      : ownerOf(people, { x: hand.x, y: hand.y }, hand.ownerBeforeMove, settings);
+  // the first look named someone the second does not: whose it is stays open between them
+  if (before !== undefined && !before.people.some((i) => named.includes(i)))
+    return { people: [...named, ...before.people], confidence: 0 };
   return {
-    people: byOwner.filter((n) => n.d - best.d <= settings.ownerContestedM).map((n) => n.i),
+    people: named,
     confidence: Math.min(hand.ownerSure ?? 1, Math.max(0, (second - best.d) / settings.sureMarginM)),
   };
 }

@@ -46,6 +46,11 @@ export interface HandPeak extends Peak {
    * detector's own owner point is used).
    */
   ownerSure?: number;
+  /**
+   * For a hand the arm-owner model moved out to where its arm ends: the owner point it gave from the patch at
+   * the detector's place (model-input pixels); `owner` is then the one from the patch at the arm's end.
+   */
+  ownerBeforeMove?: { x: number; y: number };
 }
 
 export interface FrameDetections {

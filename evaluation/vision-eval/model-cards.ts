@@ -2,7 +2,7 @@
 // models/*.json whose `minimum` figures the model-card test holds fresh renders to.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { OWNER_MASS } from '../../edge/vision/arm-owner.ts';
+import { OWNER_MASS, SECOND_LOOK_PX, TIP_MASS, TIP_SAME_HAND_PX } from '../../edge/vision/arm-owner.ts';
 import {
   ARM_CROP,
   ARM_INPUT,
@@ -35,7 +35,8 @@ export interface CardInputs {
   /** The store's own decisions the detector was also trained on (`models:build -- --extra <dir>`). */
   extra?: ExtraTrainingData;
   /** The detector measured again with the arm-owner model giving every hand its owner point. */
-  arm?: { det: DetectorScore; trainedOn: ArmTraining };
+  /** `tips`: the file has `tip_map`, and the hands `det` scored were moved to where their arms end. */
+  arm?: { det: DetectorScore; trainedOn: ArmTraining; tips: boolean };
 }
 
 /** What the arm-owner model was trained on. */
@@ -44,6 +45,8 @@ export interface ArmTraining {
   patches: number;
   frames: number;
   epochs: number;
+  /** The arm-tip net's (`tip_map`), when the file has one. */
+  tip?: { patches: number; frames: number; epochs: number };
 }
 
 /** Which exported dataset (npm run dataset:export) a model saw: the card names it by its manifest's hash. */
@@ -234,6 +237,15 @@ function armJson(c: CardInputs, arm: NonNullable<CardInputs['arm']>, facts: File
         shape: ['N', 1, cells, cells],
         unit: "probability (softmax over the cells) that the hand's owner's body centre is in that cell; cell j covers patch pixels [2j, 2j + 2)",
       },
+      ...(arm.tips
+        ? [
+            {
+              name: 'tip_map',
+              shape: ['N', 1, cells, cells],
+              unit: 'probability (softmax over the cells) that the arm through the patch centre ends (the hand) in that cell',
+            },
+          ]
+        : []),
     ],
     trainedOn: arm.trainedOn,
     measured: {
@@ -260,15 +272,34 @@ function armJson(c: CardInputs, arm: NonNullable<CardInputs['arm']>, facts: File
         association: c.det.association.accuracy,
         handWrongSureShare: c.det.association.wrongSureShare,
       },
+      ...(arm.tips ? { hands: movedHands(arm.det) } : {}),
       ownerCalibration: { all: a.byConfidence, crowded: crowded.byConfidence },
     },
     minimum: {
       association: floor(a.accuracy, 0.03),
       crowdedAssociation: floor(crowded.accuracy, 0.05),
+      ...(arm.tips
+        ? {
+            handRecall: floor(arm.det.hands.recall, 0.03),
+            handPrecision: floor(arm.det.hands.precision, 0.03),
+            longReachHandRecall: floor(arm.det.longReach.hands.recall, 0.1),
+          }
+        : {}),
     },
     maximum: {
       handWrongSureShare: Math.ceil((a.wrongSureShare + 0.015) * 1000) / 1000,
     },
+  };
+}
+
+/** The detector's hands once moved to where their arms end (`tip_map`), as the card's JSON reports them. */
+function movedHands(d: DetectorScore) {
+  return {
+    recall: d.hands.recall,
+    precision: d.hands.precision,
+    meanErrorM: d.hands.meanErrorM,
+    longReachRecall: d.longReach.hands.recall,
+    longReachErrorM: d.longReach.hands.meanErrorM,
   };
 }
 
@@ -304,7 +335,7 @@ hand the detector found (\`writeCrop\`, outside the picture black).
 stands. The edge takes the best cell refined by its 3×3 neighbourhood as the hand's owner point, and the
 probability in that neighbourhood (the mass) as how sure it is: mass ${OWNER_MASS.unsure} or less → 0, ${OWNER_MASS.sure} or more → 1
 (\`edge/vision/arm-owner.ts\`); a hand's owner confidence is never above that.
-
+${arm.tips ? tipText(c, arm, cells) : ''}
 ## Measured accuracy
 The detector's hands on ${c.valFrames} freshly rendered frames with appearances never seen in training, given to
 people by \`assignHands\` with the edge's settings, once with the detector's own owner point and once with this
@@ -332,6 +363,32 @@ ${calibrationRows(a.byConfidence, cr.byConfidence)}
 surely to the wrong person (\`test/integration/vision/model-card.test.ts\`).
 
 ${common}`;
+}
+
+/** The arm-owner card's paragraph on \`tip_map\` and what moving hands to their arms' ends does to them. */
+function tipText(c: CardInputs, arm: NonNullable<CardInputs['arm']>, cells: number): string {
+  const withArm = arm.det;
+  const t = arm.trainedOn.tip;
+  const trained =
+    t === undefined
+      ? ''
+      : ` It is a second net of the arm-owner net's shape in the same file (\`training/train_arm_tip.py\`, ${t.epochs} epochs on ${t.patches} patches of ${t.frames} rendered frames, trained with an owner head beside it that \`training/merge_arm.py\` drops when it joins the two).`;
+  const row = (name: string, d: DetectorScore) =>
+    `| ${name} | ${pct(d.hands.recall)} | ${pct(d.hands.precision)} | ${(d.hands.meanErrorM * 100).toFixed(1)} cm | ${pct(d.longReach.hands.recall)} | ${(d.longReach.hands.meanErrorM * 100).toFixed(1)} cm |`;
+  return `
+\`tip_map\`: float32 [N, 1, ${cells}, ${cells}], a probability over the cells of where the arm through the patch's centre
+ends. The detector often finds a long reach's hand short along its arm; trained on patches half of which are cut
+10–50 % of the way back from the hand towards its body, this map finds the hand from there.${trained} When its mass is
+${TIP_MASS} or more the edge moves the hand there (and keeps one hand where two of a frame end up within
+${TIP_SAME_HAND_PX} detector pixels). A hand moved ${SECOND_LOOK_PX} detector pixels or more is looked at again in a patch
+centred where its arm now ends, and that look names its owner; where the first look named someone else, the hand
+is left to both, unsure. The whose-hand figures below are measured that way. The detector's hands on the same ${c.valFrames} frames, matched to true hands within 0.3 m:
+
+| hands | recall | precision | error | long reaches (≥ ${LONG_REACH_M} m) found | their error |
+|---|---|---|---|---|---|
+${row('where the detector put them', c.det)}
+${row("moved to the arm's end", withArm)}
+`;
 }
 
 /** The owner-confidence reliability table's rows: each bin, overall and in crowds. */

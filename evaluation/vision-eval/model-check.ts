@@ -206,6 +206,7 @@ export async function measureDetector(
           ...toFloor(h),
           ...(h.owner === undefined ? {} : { owner: toFloor(h.owner) }),
           ...(h.ownerSure === undefined ? {} : { ownerSure: h.ownerSure }),
+          ...(h.ownerBeforeMove === undefined ? {} : { ownerBeforeMove: toFloor(h.ownerBeforeMove) }),
         })),
         all,
         crowd,

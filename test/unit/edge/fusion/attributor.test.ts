@@ -470,6 +470,33 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     }
   });
 
+  it("a hand in the lane, not surely its owner's, bills nobody while someone within reach had no hand seen", () => {
+    // crossing-arms-02 (suite), once the arm-tip model put a reach past finn where the arm ends: dev, 1.04 m
+    // from the lane, reached past finn; the hand was found in the lane and given to finn at 0.31
+    const pastFinn = (finnOwner: number, dev: CandidateEvidence) => ({
+      ...seen(
+        true,
+        { ...owned('finn', 0.047, 0.655, finnOwner), atChange: { handM: 0.049, handOwner: finnOwner } },
+        dev,
+      ),
+      laneHalfWidthM: 0.25,
+    });
+    const devUnseen = { ...c('dev', 0.827, 1.037), atChange: { handM: null } };
+    expect(attributeEvent(['finn', 'dev'], pastFinn(0.308, devUnseen)).evidence.rule).toBe('close-call');
+    // dev's own hand seen elsewhere while the weight changed, dev out of reach, or the hand surely finn's: his
+    const devHandElsewhere = { ...c('dev', 0.6, 1.037), atChange: { handM: 0.6 } };
+    for (const evidence of [
+      pastFinn(0.308, devHandElsewhere),
+      pastFinn(0.308, { ...devUnseen, bodyM: 1.5 }),
+      pastFinn(0.9, devUnseen),
+    ]) {
+      expect(attributeEvent(['finn', 'dev'], evidence)).toMatchObject({
+        sessionId: 'finn',
+        evidence: { rule: 'reach' },
+      });
+    }
+  });
+
   it('neighbours with a hand in the lane in front of them (a lane off) are not taken for the picker', () => {
     // four shoulder to shoulder, each reaching into their own lane: the neighbours' hands half a metre off,
     // straight ahead of their bodies

@@ -1,7 +1,7 @@
 // The arm-owner model's decoding: the best cell of its map, refined between cells, in patch pixels; and the
 // patch cut around a hand starts where the owner point is measured from (the same origin training used).
 import { describe, expect, it } from 'vitest';
-import { bestCell, patchOrigin } from '../../../../edge/vision/arm-owner.ts';
+import { bestCell, oneHandPerPlace, patchOrigin } from '../../../../edge/vision/arm-owner.ts';
 import { writeCrop } from '../../../../edge/vision/frame-prep.ts';
 
 describe('arm-owner decoding', () => {
@@ -41,5 +41,13 @@ describe('arm-owner decoding', () => {
     expect(o).toEqual({ x: 8, y: 2 });
     expect(out[0]).toBe(1);
     expect(out.slice(1, 16).every((v) => v === 0)).toBe(true);
+  });
+
+  it('keeps one hand where two of a frame end up together (one long arm found twice), the stronger', () => {
+    const short = { x: 40, y: 30, score: 0.5 };
+    const tip = { x: 40.8, y: 30.6, score: 0.7 };
+    const other = { x: 44, y: 30, score: 0.4 };
+    expect(oneHandPerPlace([short, tip, other], 1.5)).toEqual([tip, other]);
+    expect(oneHandPerPlace([short, other], 1.5)).toEqual([short, other]);
   });
 });

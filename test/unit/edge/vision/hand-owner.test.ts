@@ -25,6 +25,18 @@ describe('assignHands with the owner output', () => {
     expect(sure?.confidence).toBe(1);
   });
 
+  it('leaves a hand moved out along its arm open between the people its two looks named', () => {
+    // seen first from in front of Bob (the model said Bob's), then at the arm's end (the model says Ann's)
+    const hand = { ...annHandInBobsLane, owner: { x: 4.03, y: 4.28 }, ownerSure: 1 };
+    const [split] = assignHands([ann, bob], [{ ...hand, ownerBeforeMove: { x: 4.49, y: 4.31 } }]);
+    expect(split).toEqual({ people: [0, 1], confidence: 0 });
+    const [agreed] = assignHands([ann, bob], [{ ...hand, ownerBeforeMove: { x: 3.98, y: 4.32 } }]);
+    expect(agreed).toEqual({ people: [0], confidence: 1 });
+    // a first look that landed on nobody does not contradict the second
+    const [alone] = assignHands([ann, bob], [{ ...hand, ownerBeforeMove: { x: 4.25, y: 5.2 } }]);
+    expect(alone).toEqual({ people: [0], confidence: 1 });
+  });
+
   it('gives crossed arms each to its own body', () => {
     const annHand = { x: 4.45, y: 3.9, owner: { x: 3.98, y: 4.31 } };
     const bobHand = { x: 4.05, y: 3.9, owner: { x: 4.52, y: 4.3 } };
