@@ -97,7 +97,10 @@ export class ArmOwnerModel {
       h.hand.owner = g.owner;
       h.hand.ownerSure = g.ownerSure;
       if (g.tip === undefined) continue;
-      if (Math.hypot(g.tip.x - h.hand.x, g.tip.y - h.hand.y) >= SECOND_LOOK_PX) moved.push(h);
+      if (Math.hypot(g.tip.x - h.hand.x, g.tip.y - h.hand.y) >= SECOND_LOOK_PX) {
+        h.hand.ownerBeforeMove = g.owner;
+        moved.push(h);
+      }
       h.hand.x = g.tip.x;
       h.hand.y = g.tip.y;
     }
@@ -106,7 +109,6 @@ export class ArmOwnerModel {
     // look at the arm's end names the owner (right more often: 228 vs 212 of 260 moved hands on 4000 fresh
     // renders); the first look can only veto it (fusion leaves a hand the two looks disagree on unsure)
     for (const [{ hand }, g] of await this.look(moved, scale)) {
-      if (hand.owner !== undefined) hand.ownerBeforeMove = hand.owner;
       hand.owner = g.owner;
       hand.ownerSure = g.ownerSure;
     }

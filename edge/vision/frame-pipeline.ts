@@ -188,22 +188,19 @@ export class FramePipeline {
         const r = results[batched.indexOf(i)] ?? { people: [], hands: [] };
         const sx = camera.imageWidth / width;
         const sy = camera.imageHeight / height;
+        const toFloor = (p: { x: number; y: number }) => imageToFloor(camera, p.x * sx, p.y * sy);
         perFrame.push({
           people: r.people.map((p) => ({
-            ...imageToFloor(camera, p.x * sx, p.y * sy),
+            ...toFloor(p),
             score: p.score,
             cx: p.x,
             cy: p.y,
           })),
           hands: r.hands.map((h) => ({
-            ...imageToFloor(camera, h.x * sx, h.y * sy),
-            ...(h.owner === undefined ? {} : { owner: imageToFloor(camera, h.owner.x * sx, h.owner.y * sy) }),
+            ...toFloor(h),
+            ...(h.owner === undefined ? {} : { owner: toFloor(h.owner) }),
             ...(h.ownerSure === undefined ? {} : { ownerSure: h.ownerSure }),
-            ...(h.ownerBeforeMove === undefined
-              ? {}
-              : {
-                  ownerBeforeMove: imageToFloor(camera, h.ownerBeforeMove.x * sx, h.ownerBeforeMove.y * sy),
-                }),
+            ...(h.ownerBeforeMove === undefined ? {} : { ownerBeforeMove: toFloor(h.ownerBeforeMove) }),
           })),
           ...(gated === undefined ? {} : { inferred: gated }),
         });
