@@ -18,6 +18,7 @@ import type { EvalReport, ScoreBlock } from '../evaluation/store-eval/eval-repor
 import type { EvalJob } from '../evaluation/store-eval/eval-worker.ts';
 import type { ScenarioResult } from '../evaluation/store-eval/scenario-result.ts';
 import { groupBy, scoreBlock } from '../evaluation/store-eval/score-blocks.ts';
+import { SLOW_RECEIPT_MS } from '../evaluation/store-eval/score-visits.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
 
 /** Seeds per scenario by default: with the shipped suite this plays more than 300 visits. */
@@ -156,6 +157,11 @@ console.log(`\n${results.length} runs, ${overall.visits} visits in ${fmtS(durati
 console.log(
   `exit → receipt p99 of visits with nothing sent to staff: ${overall.receiptLatencyP99NoStaffMs} ms`,
 );
+const slow = Object.entries(overall.slowNoStaffReceipts);
+if (slow.length > 0)
+  console.log(
+    `  of those over ${SLOW_RECEIPT_MS} ms, held last for: ${slow.map(([wait, n]) => `${wait} ${n}`).join(', ')} (--visits lists each with its receiptWaitedFor)`,
+  );
 const framesSeen = overall.framesInferred + overall.framesSkipped;
 if (framesSeen > 0)
   console.log(

@@ -111,7 +111,7 @@ export function buildCheckout(w: CheckoutWiring): { checkout: Checkout; sync: Cl
     exceptionHoldMs: w.exceptionHoldMs,
     ...(w.behaviourOf === undefined ? {} : { behaviourOf: w.behaviourOf }),
     visionExitMs: exitWatchMaxMs(DEFAULT_FUSION),
-    onQueued: (session, visit) => {
+    onQueued: (session, visit, _cart, hold) => {
       metrics.sessionsInStore.set(sessions.inStore().length);
       w.exitAlerts.checkedOut(session.sessionId);
       const { sessionId, accountId } = session;
@@ -122,6 +122,8 @@ export function buildCheckout(w: CheckoutWiring): { checkout: Checkout; sync: Cl
         accountId,
         ts: clock.now(),
         lines: visit.lines,
+        heldMs: Math.round(hold.heldMs),
+        waitedFor: hold.waitedFor,
       });
       sync.kick();
     },

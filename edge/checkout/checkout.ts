@@ -2,6 +2,7 @@
 // time so no pick is missed, folds the session's events into a cart and puts the visit into the outbox.
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
+import type { SessionEvent } from '../../shared/schemas/session-event.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { ShopperFlagRecord, VisitEvent, VisitUpload } from '../../shared/schemas/visit.ts';
 import type { VisitBehaviour } from '../../shared/schemas/visit-behaviour.ts';
@@ -53,7 +54,7 @@ export interface CheckoutOptions {
   exceptionHoldMs: number;
   /** Longest extra wait for vision to see the shopper walk out (ms): fusion's exit watch (exitWatchMaxMs). */
   visionExitMs: number;
-  onQueued: (session: ShoppingSession, visit: VisitUpload, cart: Cart) => void;
+  onQueued: (session: ShoppingSession, visit: VisitUpload, cart: Cart, hold: ReceiptHold) => void;
   /**
    * The visit's behaviour from the floor (edge/behaviour/), carried by the upload; undefined (the shopper did
    * not consent, or no behaviour stage) leaves it out.
@@ -65,11 +66,25 @@ export interface CheckoutOptions {
   ) => VisitBehaviour | undefined;
 }
 
+/**
+ * What a receipt was held for last before it was queued: nothing (queued at once), the shelves settling past
+ * the exit, fusion watching the shopper walk out, or open exceptions naming the session (decided by the cameras
+ * or staff, or left uncharged when the hold ran out). The floor hears it with the receipt-queued event.
+ */
+export type ReceiptWait = NonNullable<SessionEvent['waitedFor']>;
+
+/** How long a receipt was held after the exit scan, and for what (`ReceiptWait`); `ranOut`: its hold expired. */
+export interface ReceiptHold {
+  heldMs: number;
+  waitedFor: ReceiptWait;
+  ranOut: boolean;
+}
+
 const POLL_MS = 25;
 
 export class Checkout {
-  /** by session id: when (edge clock) the checkout began */
-  private readonly waiting = new Map<string, number>();
+  /** by session id: when (edge clock) the checkout began, and what held it at the last poll */
+  private readonly waiting = new Map<string, { since: number; waitedFor: ReceiptWait }>();
   private cancelPoll: CancelTimer | undefined;
 
   constructor(private readonly options: CheckoutOptions) {}
@@ -85,25 +100,27 @@ export class Checkout {
   }
 
   begin(session: ShoppingSession): void {
-    this.waiting.set(session.sessionId, this.options.clock.now());
+    this.waiting.set(session.sessionId, { since: this.options.clock.now(), waitedFor: 'nothing' });
     this.cancelPoll ??= (this.options.timers ?? systemTimers).every(POLL_MS, () => this.poll());
     this.poll();
   }
 
   private poll(): void {
-    const { sessions, settledThrough, clock, settleMarginMs, maxHoldMs, logger } = this.options;
-    for (const [sessionId, since] of this.waiting) {
+    const { sessions, settledThrough, clock, settleMarginMs, logger } = this.options;
+    for (const [sessionId, wait] of this.waiting) {
       const session = sessions.get(sessionId);
       if (session === undefined || session.exitedAt === undefined) {
         this.waiting.delete(sessionId);
         continue;
       }
       const settled = settledThrough(session.exitedAt, settleMarginMs, session);
-      const heldMs = clock.now() - since;
-      if (!settled && heldMs < maxHoldMs) continue;
-      if (this.options.awaitingVision(sessionId) && heldMs < maxHoldMs + this.options.visionExitMs) continue;
+      const heldMs = clock.now() - wait.since;
+      const held = this.heldFor(sessionId, settled, heldMs);
+      if (held !== undefined) {
+        wait.waitedFor = held;
+        continue;
+      }
       const doubtful = this.options.openExceptionsFor(sessionId);
-      if (doubtful > 0 && heldMs < this.options.exceptionHoldMs) continue;
       if (!settled)
         logger.warn({ sessionId, heldMs }, 'shelves not settled in time; closing the cart as it is');
       if (doubtful > 0) {
@@ -114,12 +131,21 @@ export class Checkout {
         );
       }
       this.waiting.delete(sessionId);
-      this.finish(session, heldMs);
+      this.finish(session, { heldMs, waitedFor: wait.waitedFor, ranOut: !settled || doubtful > 0 });
     }
     if (this.waiting.size === 0) this.stop();
   }
 
-  private finish(session: ShoppingSession, heldMs: number): void {
+  /** What still holds the receipt, each for no longer than its own bound; undefined: it can go. */
+  private heldFor(sessionId: string, settled: boolean, heldMs: number): ReceiptWait | undefined {
+    const { maxHoldMs, visionExitMs, exceptionHoldMs } = this.options;
+    if (!settled && heldMs < maxHoldMs) return 'shelves';
+    if (this.options.awaitingVision(sessionId) && heldMs < maxHoldMs + visionExitMs) return 'exit-watch';
+    if (this.options.openExceptionsFor(sessionId) > 0 && heldMs < exceptionHoldMs) return 'open-exceptions';
+    return undefined;
+  }
+
+  private finish(session: ShoppingSession, hold: ReceiptHold): void {
     const { sessions, outbox, clock, logger, metrics } = this.options;
     const exitedAt = session.exitedAt ?? clock.now();
     const flags = this.options.flagsOf?.(session.sessionId) ?? [];
@@ -167,14 +193,14 @@ export class Checkout {
     };
     outbox.enqueue(`visit:${visit.visitId}`, 'visit', visit, clock.now());
     sessions.markClosed(session.sessionId, exitedAt);
-    metrics.receiptSettleMs.observe(heldMs);
+    metrics.receiptSettleMs.observe({ waited_for: hold.waitedFor }, hold.heldMs);
     if (cart.doubtful.length > 0) {
       logger.warn(
         { sessionId: session.sessionId, doubtful: cart.doubtful.map((e) => e.eventId) },
         'doubtful events not billed',
       );
     }
-    this.options.onQueued(session, visit, cart);
+    this.options.onQueued(session, visit, cart, hold);
   }
 }
 

@@ -1,5 +1,6 @@
 // The shape `npm run eval` writes (its --json) and the HTML report reads: scores per family, per scenario
 // and overall, every receipt latency, and every shelf-event decision with the rule and evidence behind it.
+import type { VisitScore } from './score-visits.ts';
 
 /** Automatically billed lines whose confidence fell in [lo, hi) ([lo, hi] for the last bin). */
 export interface CalibrationBin {
@@ -27,6 +28,8 @@ export interface ScoreBlock {
   receiptLatencyP99Ms: number;
   /** Exit scan → receipt p99 over visits with nothing sent to staff (issue #13's target is on these). */
   receiptLatencyP99NoStaffMs: number;
+  /** Those visits slower than 1 s, by what the edge held their receipt for last (score-visits.ts). */
+  slowNoStaffReceipts: VisitScore['slowNoStaffReceipts'];
   calibration: CalibrationBin[];
 }
 

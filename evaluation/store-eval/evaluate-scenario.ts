@@ -13,7 +13,7 @@ import type { LoadedScenario } from '../../simulators/scenario/scenario-loader.t
 import { SHOPPER_PASSWORD, Simulator, shopperEmail } from '../../simulators/scenario/simulator.ts';
 import { runScenarioLockstep } from '../harness/lockstep-run.ts';
 import { deviceConnection, type StoreStack } from '../harness/store-stack.ts';
-import type { VisitOutcome } from './score-visits.ts';
+import type { ReceiptWaitedFor, VisitOutcome } from './score-visits.ts';
 
 /** One app request's longest wait in an evaluation: dozens of sign-ups hash passwords at once on a busy machine. */
 const EVAL_REQUEST_TIMEOUT_MS = 60_000;
@@ -49,6 +49,8 @@ interface RunWatch {
   /** by session id */
   exitedAt: Map<string, number>;
   deliveredAt: Map<string, number>;
+  /** by session id: what the edge held its receipt for last */
+  waitedFor: Map<string, ReceiptWaitedFor>;
   /** by account id: its sessions in the order they entered (a shopper may come back) */
   sessionsOfAccount: Map<string, string[]>;
   /** by event id: the last decision */
@@ -81,8 +83,8 @@ export async function evaluateScenario(
             framesDropped: 0,
           }
         : await playRealtime(stack, loaded, pace, app, options, allDelivered);
-    const { sessionsOfAccount, exitedAt, deliveredAt, exceptions } = watch;
-    const outcomes = await collectOutcomes(app, loaded, truth, sessionsOfAccount, exitedAt, deliveredAt);
+    const { sessionsOfAccount, exceptions } = watch;
+    const outcomes = await collectOutcomes(app, loaded, truth, watch);
     const settled = countToStaff(outcomes, exceptions);
     const shopperOfSession: Record<string, string> = {};
     for (const shopper of truth.shoppers)
@@ -109,11 +111,12 @@ function watchEdge(stack: StoreStack, clock: Clock): RunWatch {
   const watch: Omit<RunWatch, 'stop'> = {
     exitedAt: new Map(),
     deliveredAt: new Map(),
+    waitedFor: new Map(),
     sessionsOfAccount: new Map(),
     events: new Map(),
     exceptions: new Map(),
   };
-  const { exitedAt, deliveredAt, sessionsOfAccount, events, exceptions } = watch;
+  const { exitedAt, deliveredAt, waitedFor, sessionsOfAccount, events, exceptions } = watch;
   const offEvents = stack.edge.onEvent((event) => {
     if ('lane' in event) {
       events.set(event.eventId, event);
@@ -124,6 +127,7 @@ function watchEdge(stack: StoreStack, clock: Clock): RunWatch {
       sessionsOfAccount.set(e.accountId, [...(sessionsOfAccount.get(e.accountId) ?? []), e.sessionId]);
     if (e.kind === 'exited') exitedAt.set(e.sessionId, clock.now());
     if (e.kind === 'receipt-delivered') deliveredAt.set(e.sessionId, clock.now());
+    if (e.kind === 'receipt-queued' && e.waitedFor !== undefined) waitedFor.set(e.sessionId, e.waitedFor);
   });
   const offHub = stack.edge.hub.connect((text) => {
     const message = JSON.parse(text) as {
@@ -234,10 +238,9 @@ async function collectOutcomes(
   app: CloudAppClient,
   loaded: LoadedScenario,
   truth: GroundTruth,
-  sessionsOfAccount: ReadonlyMap<string, string[]>,
-  exitedAt: ReadonlyMap<string, number>,
-  deliveredAt: ReadonlyMap<string, number>,
+  seen: Pick<RunWatch, 'sessionsOfAccount' | 'exitedAt' | 'deliveredAt' | 'waitedFor'>,
 ): Promise<Array<VisitOutcome & { sessionId: string | undefined }>> {
+  const { sessionsOfAccount, exitedAt, deliveredAt, waitedFor } = seen;
   const outcomes: Array<VisitOutcome & { sessionId: string | undefined }> = [];
   const visitors = truth.shoppers.filter((s) => s.entryResult === 'open' && s.accountId !== null);
   for (const shopper of visitors) {
@@ -264,6 +267,7 @@ async function collectOutcomes(
         }),
         toStaff: 0,
         receiptLatencyMs: exited !== undefined && delivered !== undefined ? delivered - exited : undefined,
+        receiptWaitedFor: sessionId === undefined ? undefined : waitedFor.get(sessionId),
       });
     }
   }

@@ -37,13 +37,16 @@ export function scenarioResult(
     family: meta.family,
     variant: meta.variant,
     seed: meta.seed,
-    outcomes: run.outcomes.map(({ shopper, expected, billed, toStaff, receiptLatencyMs }) => ({
-      shopper,
-      expected,
-      billed,
-      toStaff,
-      receiptLatencyMs,
-    })),
+    outcomes: run.outcomes.map(
+      ({ shopper, expected, billed, toStaff, receiptLatencyMs, receiptWaitedFor }) => ({
+        shopper,
+        expected,
+        billed,
+        toStaff,
+        receiptLatencyMs,
+        receiptWaitedFor,
+      }),
+    ),
     decisions: scoreDecisions(run.events, truth.events, {
       scenario: run.name,
       family: meta.family,

@@ -25,6 +25,7 @@ export function scoreBlock(results: readonly ScenarioResult[]): ScoreBlock {
     wrongConfident: visits.wrongConfident,
     receiptLatencyP99Ms: visits.receiptLatencyP99Ms,
     receiptLatencyP99NoStaffMs: visits.receiptLatencyP99NoStaffMs,
+    slowNoStaffReceipts: visits.slowNoStaffReceipts,
     calibration: calibrationBins(results.flatMap((r) => r.decisions)),
   };
 }

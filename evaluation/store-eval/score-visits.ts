@@ -1,7 +1,14 @@
 // Pure scoring of receipts against ground truth, per visit: exactly right or not, receipt-line
 // precision/recall/F1 over units (the AutoCheckout competition's measure), lines billed wrongly with
 // confidence, lines sent to staff.
+import type { SessionEvent } from '../../shared/schemas/session-event.ts';
 import { percentile } from './percentile.ts';
+
+/** What the edge said a receipt waited for last (edge/checkout/checkout.ts › ReceiptWait). */
+export type ReceiptWaitedFor = NonNullable<SessionEvent['waitedFor']>;
+
+/** A receipt slower than this (ms) after the exit scan misses issue #13's target for visits staff never saw. */
+export const SLOW_RECEIPT_MS = 1000;
 
 export interface Line {
   sku: string;
@@ -17,6 +24,8 @@ export interface VisitOutcome {
   toStaff: number;
   /** Exit scan → receipt acknowledged, wall ms; undefined when it never arrived. */
   receiptLatencyMs: number | undefined;
+  /** What the edge held the receipt for last; undefined when it never said (no receipt, an older edge). */
+  receiptWaitedFor?: ReceiptWaitedFor | undefined;
 }
 
 export interface VisitScore {
@@ -36,6 +45,11 @@ export interface VisitScore {
   receiptLatencyP99Ms: number;
   /** p99 over visits with nothing sent to staff: what a shopper waits when the cameras decided everything. */
   receiptLatencyP99NoStaffMs: number;
+  /**
+   * Visits with nothing sent to staff whose receipt took longer than `SLOW_RECEIPT_MS`, counted by what the edge
+   * held it for last ('unknown': the edge did not say): where the no-staff p99 goes.
+   */
+  slowNoStaffReceipts: Partial<Record<ReceiptWaitedFor | 'unknown', number>>;
   missingReceipts: number;
 }
 
@@ -51,14 +65,20 @@ export function scoreVisits(outcomes: readonly VisitOutcome[]): VisitScore {
   let missing = 0;
   const latencies: number[] = [];
   const noStaffLatencies: number[] = [];
+  const slowNoStaff: VisitScore['slowNoStaffReceipts'] = {};
   for (const visit of outcomes) {
     toStaff += visit.toStaff;
     const expected = key(visit.expected);
     const billed = key(visit.billed ?? []);
     if (visit.billed === undefined) missing++;
     if (visit.receiptLatencyMs !== undefined) latencies.push(visit.receiptLatencyMs);
-    if (visit.receiptLatencyMs !== undefined && visit.toStaff === 0)
+    if (visit.receiptLatencyMs !== undefined && visit.toStaff === 0) {
       noStaffLatencies.push(visit.receiptLatencyMs);
+      if (visit.receiptLatencyMs > SLOW_RECEIPT_MS) {
+        const wait = visit.receiptWaitedFor ?? 'unknown';
+        slowNoStaff[wait] = (slowNoStaff[wait] ?? 0) + 1;
+      }
+    }
     for (const q of expected.values()) actual += q;
     for (const [sku, q] of billed) {
       predicted += q;
@@ -85,6 +105,7 @@ export function scoreVisits(outcomes: readonly VisitOutcome[]): VisitScore {
     wrongConfident,
     receiptLatencyP99Ms: Math.round(percentile(latencies, 0.99)),
     receiptLatencyP99NoStaffMs: Math.round(percentile(noStaffLatencies, 0.99)),
+    slowNoStaffReceipts: slowNoStaff,
     missingReceipts: missing,
   };
 }

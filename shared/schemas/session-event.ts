@@ -25,6 +25,20 @@ export const SessionEventSchema = Type.Object(
     receipt: Type.Optional(
       Type.Object({ receiptId: Type.String(), status: Type.String(), totalCents: Type.Integer() }),
     ),
+    /** receipt-queued: how long (ms) the receipt was held after the exit scan. */
+    heldMs: Type.Optional(Type.Number({ minimum: 0 })),
+    /**
+     * receipt-queued: what held it last — nothing, the shelves settling past the exit, the cameras watching the
+     * shopper walk out, or open exceptions naming the session (edge/checkout/checkout.ts › ReceiptWait).
+     */
+    waitedFor: Type.Optional(
+      Type.Union([
+        Type.Literal('nothing'),
+        Type.Literal('shelves'),
+        Type.Literal('exit-watch'),
+        Type.Literal('open-exceptions'),
+      ]),
+    ),
     /** Cart at exit: SKU and quantity per line. */
     lines: Type.Optional(
       Type.Array(Type.Object({ sku: Type.String(), quantity: Type.Integer({ minimum: 1 }) })),

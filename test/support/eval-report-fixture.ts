@@ -145,6 +145,7 @@ function block(c: Omit<FamilyCounts, 'family' | 'scenarios'>, decisions: Decisio
     wrongConfident: c.wrongConfident,
     receiptLatencyP99Ms: c.receiptLatencyP99Ms,
     receiptLatencyP99NoStaffMs: c.receiptLatencyP99Ms,
+    slowNoStaffReceipts: {},
     calibration: calibrationBins(decisions),
   };
 }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { scoreVisits } from '../../../../evaluation/store-eval/score-visits.ts';
+import {
+  type ReceiptWaitedFor,
+  SLOW_RECEIPT_MS,
+  scoreVisits,
+} from '../../../../evaluation/store-eval/score-visits.ts';
 
 describe('scoreVisits', () => {
   it('counts a visit exact only when its receipt matches and staff were not needed', () => {
@@ -34,6 +38,26 @@ describe('scoreVisits', () => {
     expect(score.receiptLatencyP99Ms).toBe(1200);
     // the visit with a staff line waited for it: the others are what the cameras alone cost
     expect(score.receiptLatencyP99NoStaffMs).toBe(900);
+  });
+
+  it('counts the slow receipts of visits staff never saw by what the edge held them for', () => {
+    const visit = (receiptLatencyMs: number, toStaff: number, receiptWaitedFor?: ReceiptWaitedFor) => ({
+      shopper: 'a',
+      expected: [],
+      billed: [],
+      toStaff,
+      receiptLatencyMs,
+      ...(receiptWaitedFor === undefined ? {} : { receiptWaitedFor }),
+    });
+    const score = scoreVisits([
+      visit(SLOW_RECEIPT_MS, 0, 'exit-watch'),
+      visit(SLOW_RECEIPT_MS + 1, 0, 'exit-watch'),
+      visit(4000, 0, 'open-exceptions'),
+      visit(5000, 0, 'exit-watch'),
+      visit(6000, 1, 'open-exceptions'),
+      visit(3000, 0),
+    ]);
+    expect(score.slowNoStaffReceipts).toEqual({ 'exit-watch': 2, 'open-exceptions': 1, unknown: 1 });
   });
 
   it('counts an over-charge as a confident mistake, a unit left to staff as a miss', () => {
