@@ -1,7 +1,10 @@
 # What the arm-owner and arm-tip training scripts share (#13): the net both are, its soft targets, the
-# quarter-turn and mirror augmentation and the decoding of a map's best cell. Nothing here draws a random
-# number at import, so a script's seeds decide its training alone.
+# quarter-turn and mirror augmentation, the decoding of a map's best cell, the training loop, the held-out
+# errors and the ONNX export. Nothing here draws a random number at import: `seed` (called first by each
+# script) decides a script's training, and the loop draws in one fixed order, so a rebuild is byte-identical.
 import json
+import os
+import time
 
 import numpy as np
 import torch
@@ -93,3 +96,103 @@ def batch_of(xt, idx):
     if np.random.rand() < 0.5:
         xb = (xb * float(np.random.uniform(0.8, 1.2))).clamp(0, 1)
     return xb
+
+
+SEED = 20261202
+
+
+def seed():
+    """The seeds both scripts train from, and the threads (TRAIN_THREADS, default 1: one order of sums)."""
+    torch.manual_seed(SEED)
+    np.random.seed(SEED)
+    torch.set_num_threads(int(os.environ.get("TRAIN_THREADS", "1")))
+
+
+def map_loss(logits, points, cells):
+    """Cross-entropy of each head's map (softmax over its cells) against a Gaussian at its points, summed."""
+    n = logits.shape[0]
+    loss = 0.0
+    for k, p in enumerate(points):
+        target = torch.from_numpy(soft_targets(p, cells))
+        loss = loss + -(target * torch.log_softmax(logits[:, k].reshape(n, -1), dim=1)).sum(dim=1).mean()
+    return loss
+
+
+def fit(net, xt, points, train_idx, crop, epochs, after_epoch):
+    """Trains `net` (one head per array of `points`, each [n, 2] patch pixels) on `train_idx` for `epochs`:
+    Adam under a one-cycle schedule, batches of 64 brightened and turned at random. `after_epoch(epoch,
+    mean_loss, seconds)` reports each epoch (the net in eval mode)."""
+    cells = crop // STRIDE
+    opt = torch.optim.Adam(net.parameters(), lr=3e-3)
+    batch = 64
+    batches = len(train_idx) // batch
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=epochs * batches)
+    start = time.time()
+    for epoch in range(epochs):
+        net.train()
+        perm = np.random.permutation(train_idx)
+        total = 0.0
+        for b in range(batches):
+            idx = perm[b * batch : (b + 1) * batch]
+            xb = batch_of(xt, idx)
+            xb, turned = augment(xb, [p[idx] for p in points], crop)
+            loss = map_loss(net(xb), turned, cells)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            total += loss.item()
+        net.eval()
+        after_epoch(epoch, total / batches, time.time() - start)
+
+
+def held_out_errors(net, xt, val_idx, points, crop):
+    """Per head, the distance (patch pixels) from its map's best cell to the true point, over `val_idx`."""
+    cells = crop // STRIDE
+    errs = [[] for _ in points]
+    with torch.no_grad():
+        for b in range(0, len(val_idx), 256):
+            idx = val_idx[b : b + 256]
+            logits = net(xt[idx].float() / 255.0)
+            for k, p in enumerate(points):
+                prob = torch.softmax(logits[:, k].reshape(len(idx), -1), dim=1)
+                guess = decode(prob, cells).numpy()
+                truth = np.clip(p[idx], 0, crop - 1e-3)
+                errs[k].append(np.hypot(*(guess - truth).T))
+    return [np.concatenate(e) for e in errs]
+
+
+class Exported(nn.Module):
+    """The net as the edge runs it: each head's map as probabilities over its cells, [n, 1, cells, cells]."""
+
+    def __init__(self, net, heads):
+        super().__init__()
+        self.net = net
+        self.heads = heads
+
+    def forward(self, patches):
+        logits = self.net(patches)
+        n, _, h, w = logits.shape
+        # one head: its map straight from the logits (the graph the shipped arm-owner file has)
+        maps = [
+            torch.softmax((logits if self.heads == 1 else logits[:, k]).reshape(n, h * w), dim=1)
+            .reshape(n, 1, h, w)
+            for k in range(self.heads)
+        ]
+        return maps[0] if self.heads == 1 else tuple(maps)
+
+
+def export(net, crop, out, outputs):
+    """Saves the weights beside `out` (.pt) and the net to ONNX with one output map per name in `outputs`."""
+    net.eval()
+    torch.save(net.state_dict(), out.rsplit(".", 1)[0] + ".pt")
+    torch.onnx.export(
+        Exported(net, len(outputs)),
+        torch.zeros(1, 3, crop, crop),
+        out,
+        input_names=["patches"],
+        output_names=outputs,
+        dynamic_axes={"patches": {0: "batch"}, **{name: {0: "batch"} for name in outputs}},
+        opset_version=13,
+    )
+    print(f"wrote {out}", flush=True)

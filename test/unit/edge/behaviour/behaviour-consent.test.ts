@@ -1,18 +1,16 @@
 // Behaviour reaches the upload only for a shopper whose entry token carried consent; for anyone else nothing
 // personal is derived or kept: the upload has no behaviour and no edge table holds any of it.
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { replayBehaviour } from '../../../../edge/behaviour/behaviour-replay.ts';
 import { BehaviourStage } from '../../../../edge/behaviour/behaviour-stage.ts';
-import { Checkout } from '../../../../edge/checkout/checkout.ts';
 import { SessionStore } from '../../../../edge/checkout/session-store.ts';
 import { openEdgeDatabase } from '../../../../edge/db/edge-database.ts';
-import { createEdgeMetrics } from '../../../../edge/edge-metrics.ts';
 import { VisitTracks } from '../../../../edge/floor/visit-tracks.ts';
 import { Outbox } from '../../../../edge/outbox/outbox.ts';
 import type { VisitUpload } from '../../../../shared/schemas/visit.ts';
 import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
 import { SteppedTime } from '../../../../shared/timers.ts';
+import { testCheckout } from '../../../support/checkout.ts';
 import { trackMessage } from '../../../support/track-message.ts';
 
 const store = indexStore(loadStoreConfig('stores/sample-store.json'));
@@ -56,20 +54,9 @@ function playTwoVisits() {
     behaviour.tracksUpdated(update);
   }
   const queued: VisitUpload[] = [];
-  const checkout = new Checkout({
+  const checkout = testCheckout(db, time, {
     sessions,
-    settledThrough: () => true,
     outbox,
-    clock: time,
-    timers: time,
-    logger: pino({ level: 'silent' }),
-    metrics: createEdgeMetrics(),
-    settleMarginMs: 0,
-    maxHoldMs: 1000,
-    awaitingVision: () => false,
-    openExceptionsFor: () => 0,
-    exceptionHoldMs: 3000,
-    visionExitMs: 0,
     onQueued: (_s, visit) => queued.push(visit),
     behaviourOf: (session, events, exitedAt) => behaviour.visitBehaviour(session, events, exitedAt),
   });

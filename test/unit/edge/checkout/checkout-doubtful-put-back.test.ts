@@ -1,15 +1,9 @@
 // The hold on a receipt runs out with a put-back still waiting for staff: the returned item must not stay on
 // the receipt of the shopper who held it (a doubtful pick is not charged; a doubtful put-back is credited).
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Checkout } from '../../../../edge/checkout/checkout.ts';
-import { SessionStore } from '../../../../edge/checkout/session-store.ts';
-import { openEdgeDatabase } from '../../../../edge/db/edge-database.ts';
-import { createEdgeMetrics } from '../../../../edge/edge-metrics.ts';
-import { Outbox } from '../../../../edge/outbox/outbox.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 import type { VisitUpload } from '../../../../shared/schemas/visit.ts';
-import { SteppedTime } from '../../../../shared/timers.ts';
+import { aliceInside, testCheckout } from '../../../support/checkout.ts';
 
 const event = (over: Partial<ShelfEvent>): ShelfEvent => ({
   v: 1,
@@ -32,34 +26,13 @@ const event = (over: Partial<ShelfEvent>): ShelfEvent => ({
 });
 
 function receiptAfterHold(open: ShelfEvent[], held: ShelfEvent[]): VisitUpload {
-  const time = new SteppedTime(0);
-  const db = openEdgeDatabase(':memory:');
-  const sessions = new SessionStore(db);
-  sessions.open({
-    sessionId: 'alice',
-    accountId: 'acc-a',
-    party: 1,
-    entryTokenId: 'jti-alice-1',
-    entryGate: 'G-IN',
-    enteredAt: 1000,
-  });
+  const { time, db, sessions } = aliceInside();
   for (const e of held) sessions.recordEvent(e);
   const queued: VisitUpload[] = [];
-  const checkout = new Checkout({
+  const checkout = testCheckout(db, time, {
     sessions,
-    settledThrough: () => true,
-    outbox: new Outbox(db),
-    clock: time,
-    timers: time,
-    logger: pino({ level: 'silent' }),
-    metrics: createEdgeMetrics(),
-    settleMarginMs: 0,
-    maxHoldMs: 1000,
-    awaitingVision: () => false,
     openExceptionsFor: () => open.length,
     doubtfulPutBacksFor: () => open.filter((e) => e.kind === 'put-back'),
-    exceptionHoldMs: 3000,
-    visionExitMs: 0,
     onQueued: (_s, visit) => queued.push(visit),
   });
   const session = sessions.markClosing('alice', 'G-OUT', 30_000);

@@ -1,13 +1,8 @@
 // What a receipt waited for: the checkout says, with the receipt, what held it last and whether its hold ran
 // out, so the floor and the evaluation can tell a slow receipt's cause (#13's no-staff p99).
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Checkout, type ReceiptHold } from '../../../../edge/checkout/checkout.ts';
-import { SessionStore } from '../../../../edge/checkout/session-store.ts';
-import { openEdgeDatabase } from '../../../../edge/db/edge-database.ts';
-import { createEdgeMetrics } from '../../../../edge/edge-metrics.ts';
-import { Outbox } from '../../../../edge/outbox/outbox.ts';
-import { SteppedTime } from '../../../../shared/timers.ts';
+import type { ReceiptHold } from '../../../../edge/checkout/checkout.ts';
+import { aliceInside, testCheckout } from '../../../support/checkout.ts';
 
 /** Each hold is lifted at its own time (edge clock ms after the exit scan at 30 000); undefined: never. */
 interface Lifted {
@@ -17,30 +12,13 @@ interface Lifted {
 }
 
 function holdOf(lifted: Lifted): { hold: ReceiptHold; queuedAt: number } {
-  const time = new SteppedTime(0);
-  const db = openEdgeDatabase(':memory:');
-  const sessions = new SessionStore(db);
-  sessions.open({
-    sessionId: 'alice',
-    accountId: 'acc-a',
-    party: 1,
-    entryTokenId: 'jti-alice-1',
-    entryGate: 'G-IN',
-    enteredAt: 1000,
-  });
+  const { time, db, sessions } = aliceInside();
   const exitTs = 30_000;
   const until = (at: number | undefined) => () => at !== undefined && time.now() < exitTs + at;
   const queued: Array<{ hold: ReceiptHold; queuedAt: number }> = [];
-  const checkout = new Checkout({
+  const checkout = testCheckout(db, time, {
     sessions,
     settledThrough: () => !until(lifted.shelvesAt)(),
-    outbox: new Outbox(db),
-    clock: time,
-    timers: time,
-    logger: pino({ level: 'silent' }),
-    metrics: createEdgeMetrics(),
-    settleMarginMs: 0,
-    maxHoldMs: 1000,
     awaitingVision: until(lifted.visionAt),
     openExceptionsFor: () => (until(lifted.exceptionsAt)() ? 1 : 0),
     exceptionHoldMs: 6000,

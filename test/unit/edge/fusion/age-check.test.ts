@@ -3,7 +3,6 @@
 // runs out, and not waited for when the shopper put the product back.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Checkout } from '../../../../edge/checkout/checkout.ts';
 import { SessionStore } from '../../../../edge/checkout/session-store.ts';
 import { openEdgeDatabase } from '../../../../edge/db/edge-database.ts';
 import { createEdgeMetrics } from '../../../../edge/edge-metrics.ts';
@@ -14,12 +13,12 @@ import { FloorRecorder } from '../../../../edge/floor/floor-recorder.ts';
 import { UnresolvedExitAlerts } from '../../../../edge/floor/unresolved-exit-alerts.ts';
 import { DecisionBook, RETURNED_ACTOR } from '../../../../edge/fusion/decision-book.ts';
 import { ExceptionQueue } from '../../../../edge/fusion/exception-queue.ts';
-import { Outbox } from '../../../../edge/outbox/outbox.ts';
 import type { Alert } from '../../../../shared/schemas/alert.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 import type { VisitUpload } from '../../../../shared/schemas/visit.ts';
 import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
 import { SteppedTime } from '../../../../shared/timers.ts';
+import { testCheckout } from '../../../support/checkout.ts';
 
 /** The sample store with its rye bread (lane S01-L03) sold only after an ID check, and its water not. */
 const RESTRICTED = 'SKU-0037';
@@ -97,17 +96,8 @@ function setup() {
     enteredAt: T0,
   });
   const queued: VisitUpload[] = [];
-  const checkout = new Checkout({
+  const checkout = testCheckout(db, time, {
     sessions,
-    settledThrough: () => true,
-    outbox: new Outbox(db),
-    clock: time,
-    timers: time,
-    logger: pino({ level: 'silent' }),
-    metrics: createEdgeMetrics(),
-    settleMarginMs: 0,
-    maxHoldMs: 1000,
-    awaitingVision: () => false,
     openExceptionsFor: (id) => exceptions.openFor(id).length,
     uncheckedAgeLinesOf: (id) =>
       exceptions
@@ -115,7 +105,6 @@ function setup() {
         .filter((x) => x.reason === 'age-check')
         .map((x) => x.event.eventId),
     exceptionHoldMs: HOLD_MS,
-    visionExitMs: 0,
     onQueued: (_s, visit) => queued.push(visit),
   });
   /** Picks the bread and a water, then walks out. */
