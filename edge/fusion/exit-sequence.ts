@@ -2,9 +2,12 @@
 // A person leaves through the exit gate after scanning there (earliestMs–windowMs later), and a scan lets
 // out at most its party. A track that could only have left on one scan — the others too early or too late,
 // or already taken by people who could only have been theirs — is that scan's shopper, whatever session the
-// tracker had given it (none after a lost binding, another one after a swap). Anything the timing leaves
+// tracker had given it (none after a lost binding, another one after a swap). A track the tracker has
+// followed without a moment's doubt since it bound it at the gate could only have left on its own session's
+// scan: it takes that scan's place, and the others are told among the rest. Anything the timing leaves
 // open stays open; a track no scan explains (someone who left without scanning, a false track) makes every
 // conclusion about the scans it could have followed void.
+import type { TrackMessage } from '../../shared/schemas/track.ts';
 import type { FloorPoint } from '../../shared/store-geometry.ts';
 import { DEFAULT_FUSION, type ExitMatchSettings } from './fusion-settings.ts';
 import type { TrackSnapshot } from './track-history.ts';
@@ -33,6 +36,28 @@ export interface TrackExit {
   identityDoubtTs?: number;
   /** Its unsettled swap doubts (with the other track of each encounter); absent from older edges. */
   doubts?: ReadonlyArray<{ ts: number; with?: string; since?: number }>;
+  /**
+   * True when the tracker bound the track at the entry gate with no other way round and it has never since
+   * been in doubt (`boundSinceGate`): `sessionId` is its person's.
+   */
+  sure?: true;
+}
+
+/**
+ * Whether a track's session is its person's beyond doubt: bound at the gate with nobody it could have been
+ * swapped with (no ceiling), and never a moment since that it may have changed person — not even one its
+ * looks settled later (a look can be wrong the way a swap is: two people the embedder cannot tell apart).
+ * An older edge's track, which reports no identity, is not taken as sure.
+ */
+export function boundSinceGate(t: TrackMessage): boolean {
+  return (
+    t.sessionId !== null &&
+    t.identityConfidence === 1 &&
+    t.identityCeiling === undefined &&
+    t.identityEverDoubted !== true &&
+    t.identityDoubtTs === undefined &&
+    (t.identityDoubts?.length ?? 0) === 0
+  );
 }
 
 /**
@@ -52,6 +77,7 @@ export function trackExits(snapshots: readonly TrackSnapshot[]): TrackExit[] {
           ts: s.ts,
           ...(t.identityDoubtTs === undefined ? {} : { identityDoubtTs: t.identityDoubtTs }),
           ...(t.identityDoubts === undefined ? {} : { doubts: t.identityDoubts }),
+          ...(boundSinceGate(t) ? { sure: true as const } : {}),
         });
   return [...byId.values()];
 }
@@ -65,7 +91,7 @@ export function matchExits(
   exits: readonly TrackExit[],
   settings: ExitMatchSettings = DEFAULT_FUSION.exit,
 ): Map<string, string> {
-  const feasible = exits.map((e) =>
+  const timely = exits.map((e) =>
     scans
       .map((s, i) => ({ s, i }))
       .filter(
@@ -73,6 +99,10 @@ export function matchExits(
           s.gate === e.gate && e.ts - s.ts >= settings.earliestMs && e.ts - s.ts <= settings.windowMs,
       )
       .map(({ i }) => i),
+  );
+  // a track sure of its session left on that session's scan, if on any
+  const feasible = timely.map((ids, t) =>
+    exits[t]?.sure === true ? ids.filter((i) => scans[i]?.sessionId === exits[t]?.sessionId) : ids,
   );
   const room = scans.map(peopleLetOut);
   const owner: Array<number | undefined> = exits.map(() => undefined);
@@ -96,8 +126,9 @@ export function matchExits(
   exits.forEach((_, t) => {
     if (owner[t] !== undefined) return;
     const open = (feasible[t] as number[]).filter((i) => (room[i] as number) > 0);
-    // more people left than the scans around let out: the assumption behind every conclusion here broke
-    if (open.length === 0) for (const i of feasible[t] as number[]) void_.add(i);
+    // more people left than the scans around let out, or a sure track with no scan of its own in time: the
+    // assumption behind every conclusion here broke
+    if (open.length === 0) for (const i of timely[t] as number[]) void_.add(i);
   });
   const matched = new Map<string, string>();
   exits.forEach((e, t) => {

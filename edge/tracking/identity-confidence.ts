@@ -173,6 +173,11 @@ export interface Identity {
   swapDoubts: SwapDoubt[];
   /** What the person looked like before the oldest unsettled swap doubt. */
   doubtReference: Float32Array | undefined;
+  /**
+   * Whether the track has ever been in doubt of its person (a swap doubt, settled since or not): one never in
+   * doubt since its binding at the gate is its session's person as surely as the tracker can say.
+   */
+  everInDoubt: boolean;
 }
 
 export const CERTAIN_IDENTITY: Identity = {
@@ -181,6 +186,7 @@ export const CERTAIN_IDENTITY: Identity = {
   identityCeiling: 1,
   swapDoubts: [],
   doubtReference: undefined,
+  everInDoubt: false,
 };
 
 /**
@@ -239,6 +245,7 @@ export function doubtPerson(
         };
   const rest = id.swapDoubts.filter((d) => d !== earlier);
   id.swapDoubts = boundDoubts([...rest, doubt]);
+  id.everInDoubt = true;
   if (id.doubtReference === undefined && learned !== undefined)
     id.doubtReference = Float32Array.from(learned);
 }

@@ -335,6 +335,7 @@ export class Tracker {
     t.identityCeiling = best.identityCeiling;
     t.swapDoubts = best.swapDoubts;
     t.doubtReference = best.doubtReference;
+    t.everInDoubt = best.everInDoubt;
     if (this.hasRival(t, { x: t.x.p, y: t.y.p }, ts, radiusM, walkMps))
       doubtIdentity(t, this.tuning.identity.relinkCap, best.embedding, ts);
     this.tracks.set(t.id, t);

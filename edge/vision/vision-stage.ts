@@ -87,6 +87,7 @@ export function toTrackMessage(t: Track): TrackMessage {
     identityConfidence: round3(t.identityConfidence),
     ...(t.identityCeiling < 1 ? { identityCeiling: round3(t.identityCeiling) } : {}),
     ...(lastSwapDoubtTs(t) === undefined ? {} : { identityDoubtTs: lastSwapDoubtTs(t) }),
+    ...(t.everInDoubt ? { identityEverDoubted: true as const } : {}),
     ...(t.swapDoubts.length === 0
       ? {}
       : {

@@ -81,6 +81,12 @@ export const TrackSchema = Type.Object(
         { maxItems: 32 },
       ),
     ),
+    /**
+     * The track has been in doubt of its person at some moment since it was bound (a swap doubt, settled by
+     * looks since or not). Absent: never — the tracker has followed the person bound at the gate without a
+     * moment's doubt, and the exit takes its session as the person's (docs/fusion.md, "Settled at the exit").
+     */
+    identityEverDoubted: Type.Optional(Type.Literal(true)),
     /** Last time a camera saw the person (ms since the epoch, capture time). */
     lastSeenTs: Type.Number(),
     /** Exit gate, once exited. */

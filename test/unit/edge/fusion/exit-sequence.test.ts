@@ -40,6 +40,23 @@ describe('trackExits', () => {
     ]);
     expect(exits).toEqual([left('T1', 1100, 'a'), left('T2', 1200)]);
   });
+  it('marks a track sure of its session only when it was never in doubt since the gate', () => {
+    const out = (over: Partial<TrackMessage>): TrackMessage => ({
+      ...track('T1', 'a', 5, 0.5, 'G-OUT'),
+      identityConfidence: 1,
+      ...over,
+    });
+    const sureOf = (t: TrackMessage) => trackExits([step(1100, [t])])[0]?.sure === true;
+    expect(sureOf(out({}))).toBe(true);
+    // a doubt its looks settled since, a binding that could have gone to a newcomer, a track on no session
+    expect(sureOf(out({ identityEverDoubted: true }))).toBe(false);
+    expect(sureOf(out({ identityCeiling: 0.5 }))).toBe(false);
+    expect(sureOf(out({ identityConfidence: 0.9 }))).toBe(false);
+    expect(sureOf(out({ sessionId: null }))).toBe(false);
+    // an older edge that reports no identity
+    expect(sureOf(track('T1', 'a', 5, 0.5, 'G-OUT'))).toBe(false);
+  });
+
   it('does not count a phantom walking out as someone leaving', () => {
     // a second peak beside someone, coasting out through the gate: one leaver more than the scans let out
     // would void every conclusion about them
@@ -94,6 +111,37 @@ describe('matchExits', () => {
         [scan('hugo', 26_500), scan('eva', 28_000)],
         [left('T2', 29_500), left('T1', 31_000), left('T3', 30_200)],
       ).size,
+    ).toBe(0);
+  });
+
+  it('takes a track never in doubt since the gate as its own session, and tells the others by it', () => {
+    const sure = (trackId: string, ts: number, sessionId: string): TrackExit => ({
+      ...left(trackId, ts, sessionId),
+      sure: true,
+    });
+    // four scans within a second, four leavers: timing alone tells nobody apart
+    const scans = [scan('s22', 89_300), scan('s18', 89_300), scan('s24', 90_100), scan('s21', 90_300)];
+    const tracks = [left('T34', 91_600, 's21'), left('T36', 92_300, 's22'), left('T48', 92_500)];
+    expect(matchExits(scans, [...tracks, left('T39', 93_300, 's24')]).size).toBe(0);
+    // three of them followed without doubt since the gate: the fourth, whose binding was lost, is s18
+    const m = matchExits(scans, [
+      sure('T34', 91_600, 's21'),
+      sure('T36', 92_300, 's22'),
+      left('T48', 92_500),
+      sure('T39', 93_300, 's24'),
+    ]);
+    expect(m).toEqual(
+      new Map([
+        ['T34', 's21'],
+        ['T36', 's22'],
+        ['T48', 's18'],
+        ['T39', 's24'],
+      ]),
+    );
+    // a sure track whose own scan is not in time is someone no scan explains: nothing about those scans holds
+    expect(
+      matchExits([scan('eva', 10_000), scan('mia', 12_000)], [sure('T1', 13_000, 'ann'), left('T2', 14_000)])
+        .size,
     ).toBe(0);
   });
 

@@ -12,6 +12,7 @@ import {
   settleSwapDoubts,
 } from '../../../../edge/tracking/identity-confidence.ts';
 import { type Track, Tracker } from '../../../../edge/tracking/tracker.ts';
+import { toTrackMessage } from '../../../../edge/vision/vision-stage.ts';
 import { cameraOutline } from '../../../../shared/camera-coverage.ts';
 
 // One 10 m × 10 m camera view over the floor from (0, 0); entry gate at (2, 0.5), exit at (8, 0.5).
@@ -116,6 +117,10 @@ describe('identity confidence', () => {
     expect(at.get(150)?.A).toBeGreaterThan(0.6);
     expect(at.get(150)?.A).toBeLessThan(0.85);
     expect(at.get(175)).toEqual({ A: 1, B: 1 });
+    // sure again by their looks, but the tracks say they were in doubt: the exit does not take them as sure
+    const a = bySession(tracker, 'A');
+    expect(a?.everInDoubt).toBe(true);
+    expect(a === undefined ? undefined : toTrackMessage(a).identityEverDoubted).toBe(true);
   });
 
   it('leaves two companions on one session at 1 when they merge (a swap cannot move a pick to anyone else)', () => {
@@ -147,6 +152,7 @@ describe('identity confidence', () => {
     const party = tracker.all().filter((t) => t.state === 'confirmed');
     expect(party.map((t) => t.sessionId)).toEqual(['A', 'A']);
     expect(party.map((t) => t.identityConfidence)).toEqual([1, 1]);
+    expect(party.map((t) => toTrackMessage(t).identityEverDoubted)).toEqual([undefined, undefined]);
   });
 
   it('caps at 0.4 when a lost shopper is found again while someone else was lost nearby, rising on matching looks and falling on other looks', () => {
