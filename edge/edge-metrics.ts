@@ -82,7 +82,7 @@ function checkoutMetrics(registry: Registry) {
   return {
     receiptSettleMs: new Histogram({
       name: 'walkout_edge_receipt_settle_ms',
-      help: 'Exit scan to receipt queued in the outbox, ms, by what it waited for last (checkout.ts › ReceiptWait)',
+      help: 'Exit scan to receipt queued in the outbox, ms, by what held it last (checkout.ts › receiptWaitLabel)',
       labelNames: ['waited_for'],
       buckets: [50, 100, 250, 500, 1000, 2000, 5000, 10000],
       registers: [registry],

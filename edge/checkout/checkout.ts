@@ -67,16 +67,20 @@ export interface CheckoutOptions {
 }
 
 /**
- * What a receipt was held for last before it was queued: nothing (queued at once), the shelves settling past
- * the exit, fusion watching the shopper walk out, or open exceptions naming the session (decided by the cameras
- * or staff, or left uncharged when the hold ran out). The floor hears it with the receipt-queued event.
+ * What can hold a receipt after the exit scan, each no longer than its own bound: the shelves settling past
+ * the exit, fusion watching the shopper walk out, open exceptions naming the session (decided by the cameras
+ * or staff, or left uncharged when the hold ran out). The floor hears those that held it last with the
+ * receipt-queued event.
  */
-export type ReceiptWait = NonNullable<SessionEvent['waitedFor']>;
+export type ReceiptWait = NonNullable<SessionEvent['waitedFor']>[number];
 
-/** How long a receipt was held after the exit scan, and for what (`ReceiptWait`); `ranOut`: its hold expired. */
+/**
+ * How long a receipt was held after the exit scan, what still held it the last moment it was held (empty:
+ * nothing, it went at once), and whether a hold ran out (the cart closed as it was).
+ */
 export interface ReceiptHold {
   heldMs: number;
-  waitedFor: ReceiptWait;
+  waitedFor: ReceiptWait[];
   ranOut: boolean;
 }
 
@@ -84,7 +88,7 @@ const POLL_MS = 25;
 
 export class Checkout {
   /** by session id: when (edge clock) the checkout began, and what held it at the last poll */
-  private readonly waiting = new Map<string, { since: number; waitedFor: ReceiptWait }>();
+  private readonly waiting = new Map<string, { since: number; waitedFor: ReceiptWait[] }>();
   private cancelPoll: CancelTimer | undefined;
 
   constructor(private readonly options: CheckoutOptions) {}
@@ -100,7 +104,7 @@ export class Checkout {
   }
 
   begin(session: ShoppingSession): void {
-    this.waiting.set(session.sessionId, { since: this.options.clock.now(), waitedFor: 'nothing' });
+    this.waiting.set(session.sessionId, { since: this.options.clock.now(), waitedFor: [] });
     this.cancelPoll ??= (this.options.timers ?? systemTimers).every(POLL_MS, () => this.poll());
     this.poll();
   }
@@ -116,7 +120,7 @@ export class Checkout {
       const settled = settledThrough(session.exitedAt, settleMarginMs, session);
       const heldMs = clock.now() - wait.since;
       const held = this.heldFor(sessionId, settled, heldMs);
-      if (held !== undefined) {
+      if (held.length > 0) {
         wait.waitedFor = held;
         continue;
       }
@@ -136,13 +140,15 @@ export class Checkout {
     if (this.waiting.size === 0) this.stop();
   }
 
-  /** What still holds the receipt, each for no longer than its own bound; undefined: it can go. */
-  private heldFor(sessionId: string, settled: boolean, heldMs: number): ReceiptWait | undefined {
+  /** What still holds the receipt, each for no longer than its own bound; empty: it can go. */
+  private heldFor(sessionId: string, settled: boolean, heldMs: number): ReceiptWait[] {
     const { maxHoldMs, visionExitMs, exceptionHoldMs } = this.options;
-    if (!settled && heldMs < maxHoldMs) return 'shelves';
-    if (this.options.awaitingVision(sessionId) && heldMs < maxHoldMs + visionExitMs) return 'exit-watch';
-    if (this.options.openExceptionsFor(sessionId) > 0 && heldMs < exceptionHoldMs) return 'open-exceptions';
-    return undefined;
+    const holds: Array<[ReceiptWait, boolean]> = [
+      ['shelves', !settled && heldMs < maxHoldMs],
+      ['exit-watch', this.options.awaitingVision(sessionId) && heldMs < maxHoldMs + visionExitMs],
+      ['open-exceptions', this.options.openExceptionsFor(sessionId) > 0 && heldMs < exceptionHoldMs],
+    ];
+    return holds.flatMap(([wait, holding]) => (holding ? [wait] : []));
   }
 
   private finish(session: ShoppingSession, hold: ReceiptHold): void {
@@ -193,7 +199,7 @@ export class Checkout {
     };
     outbox.enqueue(`visit:${visit.visitId}`, 'visit', visit, clock.now());
     sessions.markClosed(session.sessionId, exitedAt);
-    metrics.receiptSettleMs.observe({ waited_for: hold.waitedFor }, hold.heldMs);
+    metrics.receiptSettleMs.observe({ waited_for: receiptWaitLabel(hold.waitedFor) }, hold.heldMs);
     if (cart.doubtful.length > 0) {
       logger.warn(
         { sessionId: session.sessionId, doubtful: cart.doubtful.map((e) => e.eventId) },
@@ -202,6 +208,11 @@ export class Checkout {
     }
     this.options.onQueued(session, visit, cart, hold);
   }
+}
+
+/** One name for what held a receipt: its holds joined by '+' ('nothing' when none did). */
+export function receiptWaitLabel(waitedFor: readonly ReceiptWait[]): string {
+  return waitedFor.length === 0 ? 'nothing' : waitedFor.join('+');
 }
 
 function flagRecord(x: StaffException): ShopperFlagRecord {

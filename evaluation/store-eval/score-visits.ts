@@ -4,7 +4,7 @@
 import type { SessionEvent } from '../../shared/schemas/session-event.ts';
 import { percentile } from './percentile.ts';
 
-/** What the edge said a receipt waited for last (edge/checkout/checkout.ts › ReceiptWait). */
+/** What the edge said still held a receipt the last moment it was held (edge/checkout/checkout.ts › ReceiptHold). */
 export type ReceiptWaitedFor = NonNullable<SessionEvent['waitedFor']>;
 
 /** A receipt slower than this (ms) after the exit scan misses issue #13's target for visits staff never saw. */
@@ -46,10 +46,11 @@ export interface VisitScore {
   /** p99 over visits with nothing sent to staff: what a shopper waits when the cameras decided everything. */
   receiptLatencyP99NoStaffMs: number;
   /**
-   * Visits with nothing sent to staff whose receipt took longer than `SLOW_RECEIPT_MS`, counted by what the edge
-   * held it for last ('unknown': the edge did not say): where the no-staff p99 goes.
+   * Visits with nothing sent to staff whose receipt took longer than `SLOW_RECEIPT_MS`, counted by what still
+   * held it the last moment it was held, joined by '+' ('exit-watch+open-exceptions'; 'nothing': held by
+   * nothing, slow on the way to the cloud; 'unknown': the edge did not say): where the no-staff p99 goes.
    */
-  slowNoStaffReceipts: Partial<Record<ReceiptWaitedFor | 'unknown', number>>;
+  slowNoStaffReceipts: Record<string, number>;
   missingReceipts: number;
 }
 
@@ -75,7 +76,8 @@ export function scoreVisits(outcomes: readonly VisitOutcome[]): VisitScore {
     if (visit.receiptLatencyMs !== undefined && visit.toStaff === 0) {
       noStaffLatencies.push(visit.receiptLatencyMs);
       if (visit.receiptLatencyMs > SLOW_RECEIPT_MS) {
-        const wait = visit.receiptWaitedFor ?? 'unknown';
+        const held = visit.receiptWaitedFor;
+        const wait = held === undefined ? 'unknown' : held.length === 0 ? 'nothing' : held.join('+');
         slowNoStaff[wait] = (slowNoStaff[wait] ?? 0) + 1;
       }
     }

@@ -28,16 +28,15 @@ export const SessionEventSchema = Type.Object(
     /** receipt-queued: how long (ms) the receipt was held after the exit scan. */
     heldMs: Type.Optional(Type.Number({ minimum: 0 })),
     /**
-     * receipt-queued: what held it last — nothing, the shelves settling past the exit, the cameras watching the
-     * shopper walk out, or open exceptions naming the session (edge/checkout/checkout.ts › ReceiptWait).
+     * receipt-queued: what still held it the last moment it was held — the shelves settling past the exit, the
+     * cameras watching the shopper walk out, open exceptions naming the session — each of them that did
+     * (edge/checkout/checkout.ts › ReceiptWait); empty: queued at once.
      */
     waitedFor: Type.Optional(
-      Type.Union([
-        Type.Literal('nothing'),
-        Type.Literal('shelves'),
-        Type.Literal('exit-watch'),
-        Type.Literal('open-exceptions'),
-      ]),
+      Type.Array(
+        Type.Union([Type.Literal('shelves'), Type.Literal('exit-watch'), Type.Literal('open-exceptions')]),
+        { maxItems: 3 },
+      ),
     ),
     /** Cart at exit: SKU and quantity per line. */
     lines: Type.Optional(

@@ -50,14 +50,20 @@ describe('scoreVisits', () => {
       ...(receiptWaitedFor === undefined ? {} : { receiptWaitedFor }),
     });
     const score = scoreVisits([
-      visit(SLOW_RECEIPT_MS, 0, 'exit-watch'),
-      visit(SLOW_RECEIPT_MS + 1, 0, 'exit-watch'),
-      visit(4000, 0, 'open-exceptions'),
-      visit(5000, 0, 'exit-watch'),
-      visit(6000, 1, 'open-exceptions'),
+      visit(SLOW_RECEIPT_MS, 0, ['exit-watch']),
+      visit(SLOW_RECEIPT_MS + 1, 0, ['exit-watch']),
+      visit(4000, 0, ['exit-watch', 'open-exceptions']),
+      visit(5000, 0, ['exit-watch']),
+      visit(6000, 1, ['open-exceptions']),
+      visit(2000, 0, []),
       visit(3000, 0),
     ]);
-    expect(score.slowNoStaffReceipts).toEqual({ 'exit-watch': 2, 'open-exceptions': 1, unknown: 1 });
+    expect(score.slowNoStaffReceipts).toEqual({
+      'exit-watch': 2,
+      'exit-watch+open-exceptions': 1,
+      nothing: 1,
+      unknown: 1,
+    });
   });
 
   it('counts an over-charge as a confident mistake, a unit left to staff as a miss', () => {
