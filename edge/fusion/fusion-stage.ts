@@ -60,8 +60,12 @@ export interface FusionStageOptions {
   undecidedPickOf?: (sku: string) => boolean;
   /** An event decided: `candidates` are the sessions that could have done it, most likely first. */
   decided: (event: ShelfEvent, candidates: string[]) => void;
-  /** A track was this session's person (`ExitMatch`). */
-  exitMatched?: (match: ExitMatch) => void;
+  /**
+   * A track was this session's person (`ExitMatch`). True back when that settled all a match of this person
+   * can: no exception was left because of a doubt about whom the track followed (which a later match, with
+   * more of the others seen leaving, may clear) — another match of the same track would change nothing.
+   */
+  exitMatched?: (match: ExitMatch) => boolean;
   /** Every tracker step, after fusion has taken it (the identity-settle watch looks at it). */
   stepped?: (step: TrackSnapshot) => void;
   /** Whether the session has doubtful picks the cameras followed (worth watching its exit for). */
@@ -99,6 +103,11 @@ interface PendingExit extends ExitScan {
   scannerSeen: boolean;
   /** The session has nothing the exit could settle: its scan is looked at only for who else scanned. */
   scannerOnly: boolean;
+  /**
+   * Who stood at the scanner (a party of one) settled all a match of theirs can (`exitMatched`): the
+   * receipt need not wait for them to be seen walking out; the watch still runs for the others it may tell.
+   */
+  settledAtScanner: boolean;
 }
 
 /** An own event on the lane is named in the evidence when it ended at most this long before (ms). */
@@ -190,7 +199,13 @@ export class FusionStage {
     )
       this.exitScans.shift();
     const scannerOnly = this.options.hasDoubtsWithEvidence?.(sessionId) !== true;
-    this.pendingExits.push({ ...scan, since: this.options.clock.now(), scannerSeen: false, scannerOnly });
+    this.pendingExits.push({
+      ...scan,
+      since: this.options.clock.now(),
+      scannerSeen: false,
+      scannerOnly,
+      settledAtScanner: false,
+    });
   }
 
   /**
@@ -199,7 +214,7 @@ export class FusionStage {
    */
   isAwaitingExit(sessionId: string): boolean {
     return (
-      this.pendingExits.some((p) => p.sessionId === sessionId) &&
+      this.pendingExits.some((p) => p.sessionId === sessionId && !p.settledAtScanner) &&
       this.options.hasDoubtsWithEvidence?.(sessionId) === true
     );
   }
@@ -276,14 +291,17 @@ export class FusionStage {
     sightings.push(sighting);
     const told = [...(sighting.told ? [sighting] : []), ...tellByElimination(sightings, windowMs)];
     for (const { scan: by, standing: people } of told)
-      for (const person of people)
-        this.options.exitMatched?.({
+      for (const person of people) {
+        const settled = this.options.exitMatched?.({
           sessionId: by.sessionId,
           trackId: person.trackId,
           doubtTs: person.doubtTs,
           how: 'at-scanner',
           party: by.party,
         });
+        if (settled === true && peopleLetOut(by) === 1)
+          for (const p of this.pendingExits) if (p.sessionId === by.sessionId) p.settledAtScanner = true;
+      }
   }
 
   /**

@@ -68,7 +68,7 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
         }
       }
     },
-    exitMatched: (match) => settleAtExit(match, { w, decisions, fusion, settings }),
+    exitMatched: (match): boolean => settleAtExit(match, { w, decisions, fusion, settings }),
   });
   return { fusion, decisions };
 }
@@ -83,11 +83,13 @@ interface ExitSettling {
 /**
  * A track was a session's person at its exit (`ExitMatch`): each open exception naming the session is decided
  * by who walked out (the track alone at the lane), or, when the track was far from the lane throughout, decided
- * again without the session — or at least no longer names it.
+ * again without the session — or at least no longer names it. True when no exception was passed over for a
+ * doubt about whom the track followed since (the one thing a later match of the same person can change).
  */
-function settleAtExit(match: ExitMatch, deps: ExitSettling): void {
+function settleAtExit(match: ExitMatch, deps: ExitSettling): boolean {
   const { sessionId, trackId, doubtTs, how, party } = match;
   const { w, decisions, fusion, settings } = deps;
+  let settledAll = true;
   for (const { exceptionId, event, reason, candidateSessions } of w.exceptions.openFor(sessionId)) {
     // who walked out says nothing of an ID: only a supervisor decides an ID check
     if (reason === 'age-check') continue;
@@ -100,8 +102,10 @@ function settleAtExit(match: ExitMatch, deps: ExitSettling): void {
       doubtTs !== undefined &&
       doubtTs >= event.startTs - settings.lookBehindMs &&
       !fusion.carriedThroughout(sessionId, trackId, event)
-    )
+    ) {
+      settledAll = false;
       continue;
+    }
     const decision = decideAtExit(event, sessionId, trackId, settings.exit, settings.attribution.elsewhereM);
     if (decision !== undefined) {
       decisions.decide(exceptionId, decision.choice, 'vision:exit-match', decision.restate);
@@ -115,6 +119,7 @@ function settleAtExit(match: ExitMatch, deps: ExitSettling): void {
     if (alibiM !== undefined)
       settleByWhereabouts({ exceptionId, event, candidateSessions }, alibiM, match, deps);
   }
+  return settledAll;
 }
 
 /**

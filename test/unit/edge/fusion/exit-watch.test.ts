@@ -18,13 +18,19 @@ const person = (id: string, sessionId: string, x: number, y: number, ts: number)
   trackMessage(id, sessionId, x, y, { confidence: 0.9, lastSeenTs: ts });
 const gone = (t: TrackMessage): TrackMessage => ({ ...t, state: 'exited', exitGate: exitGate.id });
 
-/** Ada scans out at 10 s and walks out at 12 s; `other` is where someone else stands meanwhile. */
-function watch(other: { x: number; y: number }) {
+/**
+ * Ada scans out at 10 s and walks out at 12 s; `other` is where someone else stands meanwhile. `settles`:
+ * what settling at the exit says of each match (true: it settled all a match of ada can).
+ */
+function watch(other: { x: number; y: number }, settles = false) {
   const matched: Array<{ sessionId: string; trackId: string; atTs: number; how: string }> = [];
   let doubts = true;
   const { fusion, time } = steppedFusion(10_000, {
     hasDoubtsWithEvidence: () => doubts,
-    exitMatched: ({ sessionId, trackId, how }) => matched.push({ sessionId, trackId, atTs: time.now(), how }),
+    exitMatched: ({ sessionId, trackId, how }) => {
+      matched.push({ sessionId, trackId, atTs: time.now(), how });
+      return settles;
+    },
   });
   const step = (ts: number, tracks: TrackMessage[]) => {
     time.advanceTo(ts);
@@ -71,6 +77,21 @@ describe('the exit watch', () => {
     for (let ts = 12_100; ts <= 14_500; ts += 100) step(ts, [bo(ts)]);
     // bo stood by the scanner too: who scanned was not told by the scan
     expect(matched).toEqual([{ sessionId: 'ada', trackId: 'T1', atTs: 14_500, how: 'walked-out' }]);
+  });
+
+  it('lets the receipt go once who stood at the scanner settled all a match of theirs can', () => {
+    // bo is 5 m from the gate, out of the scanner's reach but near enough to walk out within the window: the
+    // watch waits it out for whoever it may still tell; ada's receipt need not
+    const near = { x: gate.x + 3, y: gate.y + 4 };
+    const passedOver = watch(near, false);
+    expect(passedOver.matched.map((m) => m.how)).toEqual(['at-scanner']);
+    expect(passedOver.fusion.isAwaitingExit('ada')).toBe(true);
+    const settled = watch(near, true);
+    expect(settled.matched.map((m) => m.how)).toEqual(['at-scanner']);
+    expect(settled.fusion.isAwaitingExit('ada')).toBe(false);
+    // the watch still runs: ada is seen walking out once bo can no longer have left on her scan
+    for (let ts = 12_100; ts <= 14_500; ts += 100) settled.step(ts, [settled.bo(ts)]);
+    expect(settled.matched.map((m) => m.how)).toEqual(['at-scanner', 'walked-out']);
   });
 
   it('stops holding the receipt once no doubtful pick is left for the exit to settle', () => {

@@ -70,7 +70,10 @@ describe('FusionStage: a queue at the exit scanner', () => {
   function play(leoScans: boolean) {
     const matches: ExitMatch[] = [];
     const { fusion, time } = steppedFusion(T, {
-      exitMatched: (m) => matches.push(m),
+      exitMatched: (m) => {
+        matches.push(m);
+        return false;
+      },
       hasDoubtsWithEvidence: (sessionId) => sessionId === 'ada',
     });
     const adaScan = T + 9000;
