@@ -119,12 +119,12 @@ export class Checkout {
       }
       const settled = settledThrough(session.exitedAt, settleMarginMs, session);
       const heldMs = clock.now() - wait.since;
-      const held = this.heldFor(sessionId, settled, heldMs);
+      const doubtful = this.options.openExceptionsFor(sessionId);
+      const held = this.heldFor(sessionId, { settled, doubtful, heldMs });
       if (held.length > 0) {
         wait.waitedFor = held;
         continue;
       }
-      const doubtful = this.options.openExceptionsFor(sessionId);
       if (!settled)
         logger.warn({ sessionId, heldMs }, 'shelves not settled in time; closing the cart as it is');
       if (doubtful > 0) {
@@ -141,12 +141,15 @@ export class Checkout {
   }
 
   /** What still holds the receipt, each for no longer than its own bound; empty: it can go. */
-  private heldFor(sessionId: string, settled: boolean, heldMs: number): ReceiptWait[] {
+  private heldFor(
+    sessionId: string,
+    { settled, doubtful, heldMs }: { settled: boolean; doubtful: number; heldMs: number },
+  ): ReceiptWait[] {
     const { maxHoldMs, visionExitMs, exceptionHoldMs } = this.options;
     const holds: Array<[ReceiptWait, boolean]> = [
       ['shelves', !settled && heldMs < maxHoldMs],
       ['exit-watch', this.options.awaitingVision(sessionId) && heldMs < maxHoldMs + visionExitMs],
-      ['open-exceptions', this.options.openExceptionsFor(sessionId) > 0 && heldMs < exceptionHoldMs],
+      ['open-exceptions', doubtful > 0 && heldMs < exceptionHoldMs],
     ];
     return holds.flatMap(([wait, holding]) => (holding ? [wait] : []));
   }

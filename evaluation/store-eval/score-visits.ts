@@ -1,6 +1,7 @@
 // Pure scoring of receipts against ground truth, per visit: exactly right or not, receipt-line
 // precision/recall/F1 over units (the AutoCheckout competition's measure), lines billed wrongly with
 // confidence, lines sent to staff.
+import { receiptWaitLabel } from '../../edge/checkout/checkout.ts';
 import type { SessionEvent } from '../../shared/schemas/session-event.ts';
 import { percentile } from './percentile.ts';
 
@@ -77,7 +78,7 @@ export function scoreVisits(outcomes: readonly VisitOutcome[]): VisitScore {
       noStaffLatencies.push(visit.receiptLatencyMs);
       if (visit.receiptLatencyMs > SLOW_RECEIPT_MS) {
         const held = visit.receiptWaitedFor;
-        const wait = held === undefined ? 'unknown' : held.length === 0 ? 'nothing' : held.join('+');
+        const wait = held === undefined ? 'unknown' : receiptWaitLabel(held);
         slowNoStaff[wait] = (slowNoStaff[wait] ?? 0) + 1;
       }
     }
