@@ -197,7 +197,9 @@ export class Tracker {
 
   private cost(t: Track, d: FusedDetection, ts: number): number {
     const unseenS = Math.max(0, (ts - t.lastSeenTs) / 1000);
-    const gate = Math.min(this.tuning.maxGateM, this.tuning.gateM + unseenS * this.tuning.gateGrowthMps);
+    // only a shopper's track is worth finding again far from where it was lost (`widensWhileUnseen`)
+    const growth = widensWhileUnseen(t) ? this.tuning.gateGrowthMps : 0;
+    const gate = Math.min(this.tuning.maxGateM, this.tuning.gateM + unseenS * growth);
     const dist = Math.hypot(t.x.p - d.x, t.y.p - d.y);
     if (dist > gate) return Number.POSITIVE_INFINITY;
     const app =
@@ -376,14 +378,17 @@ export class Tracker {
 
   /**
    * Whether a track born away from the entry (and given to no lost track) could be a person: someone admitted
-   * and not seen yet, someone lost who could have got there, or a shopper whose track vanished lately.
+   * and not seen yet, someone lost who could have got there (a track itself judged a phantom is no one), or a
+   * shopper whose track vanished lately.
    */
   private couldBeSomeone(t: Track, ts: number): boolean {
     for (const [sessionId, at] of this.vanished)
       if (ts - at > this.tuning.vanishedMemoryMs) this.vanished.delete(sessionId);
-    return (
-      this.vanished.size > 0 || this.hasRival(t, { x: t.bornX, y: t.bornY }, ts, this.tuning.relinkRadiusM)
-    );
+    if (this.vanished.size > 0 || this.binder.pendingCount() > 0) return true;
+    // a phantom lost from view was nobody: no one can be its person (counted, one lost second peak made every
+    // second peak born within its ever-growing reach a person, each a rival for the next — busy hour, #13)
+    const born = { x: t.bornX, y: t.bornY };
+    return this.lostRivals(t, born, ts, this.tuning.relinkRadiusM).some((o) => !o.phantom);
   }
 
   /**
@@ -470,6 +475,19 @@ export class Tracker {
     }
     return ended;
   }
+}
+
+/**
+ * Whether a track's reach widens while it goes unseen (`gateGrowthMps`, up to `maxGateM`): only a shopper's.
+ * A track on no session that widened it took whoever came by next once lost, matched mostly on looks — in a
+ * busy hour a newcomer stepping in through the entry 2.3 m from where it was lost (whose scan then went
+ * unused, and whose every pick went to staff as a pick on no session), or a shopper whose own track missed a
+ * frame. Finding it again far off gains nothing (it bills nobody); its person, if it was one, appears again
+ * as a new track, given back a lost shopper's session where one fits (`relink`). Close by — parting from a
+ * blob it was merged into (`shadow`) — it is still found again.
+ */
+function widensWhileUnseen(t: Track): boolean {
+  return t.sessionId !== null;
 }
 
 /**

@@ -246,6 +246,30 @@ describe('identity confidence', () => {
     }
   });
 
+  it('takes a lost phantom for nobody a later second peak could be: that peak is a phantom too', () => {
+    const { binder, tracker } = setup();
+    binder.entered('A', 'IN', 1, T0);
+    const a: Array<[number, number, number]> = [
+      [1, 2, 0.6],
+      [4, 3, 5],
+    ];
+    const peaks = new Map<string, boolean>();
+    for (let k = 0; k <= 120; k++) {
+      const s = k / 10;
+      const dets = [
+        ...(s < 1 ? [] : [det(walk(a, s), red)]),
+        // a second peak 0.5 m beside A from 6 s to 7 s, lost from view then; another 1.2 m from it from 9 s
+        ...(s >= 6 && s < 7 ? [det({ x: 3.5, y: 5 }, emb(0.3, -1))] : []),
+        ...(s >= 9 ? [det({ x: 4.5, y: 4.7 }, emb(-0.3, -1))] : []),
+      ];
+      tracker.update(T0 + k * 100, dets, observed);
+      for (const t of tracker.all())
+        if (t.state === 'confirmed' && t.sessionId === null) peaks.set(t.id, t.phantom);
+    }
+    // two tracks (the lost one took nothing 1.2 m off), neither anyone
+    expect([...peaks.values()]).toEqual([true, true]);
+  });
+
   it('stays sure when a lost shopper is found again and nobody else was lost who could have got there', () => {
     const { binder, tracker } = setup();
     binder.entered('A', 'IN', 1, T0);

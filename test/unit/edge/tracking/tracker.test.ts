@@ -155,6 +155,24 @@ describe('tracker', () => {
     expect(binder.bindNewTrack(2, 2.2, 5000)?.sessionId).toBeUndefined();
   });
 
+  it('leaves a newcomer at the entry to their scan, not to a track on no session lost 2 m away', () => {
+    const { binder, tracker } = setup();
+    const observed = new Set(['C']);
+    // someone on no scan stands at (3.5, 3.5) for 3 s and is lost from view there (the camera reports)
+    for (let k = 0; k <= 30; k++) tracker.update(1000 + k * 100, [det(3.5, 3.5, red)], observed);
+    for (let k = 31; k <= 45; k++) tracker.update(1000 + k * 100, [], observed);
+    const stranger = tracker.all().find((t) => t.state === 'confirmed');
+    expect(stranger).toMatchObject({ sessionId: null, lost: true });
+    // 1.5 s after they were last seen a shopper scans in and steps through the gate, 2 m from that spot, looking
+    // alike (the same coat)
+    binder.entered('A', 'IN', 1, 1000 + 45 * 100);
+    for (let k = 46; k <= 60; k++)
+      tracker.update(1000 + k * 100, [det(2, 2.1 + (k - 46) * 0.1, red)], observed);
+    const newcomer = tracker.all().find((t) => t.state === 'confirmed' && t.lastSeenTs === 1000 + 60 * 100);
+    expect(newcomer).toMatchObject({ sessionId: 'A', identityConfidence: 1 });
+    expect(newcomer?.id).not.toBe(stranger?.id);
+  });
+
   it('ends as walked out only a track a camera last saw near the exit, not one that coasted there unseen', () => {
     const { binder, tracker } = setup();
     const observed = new Set(['C']);
