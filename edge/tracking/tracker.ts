@@ -349,7 +349,7 @@ export class Tracker {
    * yet, or another confirmed track of another session (or of none), itself unseen for a while, that could
    * have got there since it was last seen. When the only
    * people lost nearby are the track's own (or its companions on the same scan), being found again by
-   * appearance cannot have moved a pick to anyone else: no doubt.
+   * appearance cannot have moved a pick to anyone else: no doubt. `counts` says which lost tracks count.
    */
   private hasRival(
     t: Track,
@@ -357,10 +357,11 @@ export class Tracker {
     ts: number,
     radiusM: number,
     walkMps = this.tuning.walkMps,
+    counts: (lost: Track) => boolean = () => true,
   ): boolean {
     // someone let in through the gate and not seen yet (a dark camera at the entrance) may be who this is
     if (this.binder.pendingCount() > 0) return true;
-    return this.lostRivals(t, at, ts, radiusM, walkMps).length > 0;
+    return this.lostRivals(t, at, ts, radiusM, walkMps).some(counts);
   }
 
   /**
@@ -384,11 +385,11 @@ export class Tracker {
   private couldBeSomeone(t: Track, ts: number): boolean {
     for (const [sessionId, at] of this.vanished)
       if (ts - at > this.tuning.vanishedMemoryMs) this.vanished.delete(sessionId);
-    if (this.vanished.size > 0 || this.binder.pendingCount() > 0) return true;
     // a phantom lost from view was nobody: no one can be its person (counted, one lost second peak made every
     // second peak born within its ever-growing reach a person, each a rival for the next — busy hour, #13)
     const born = { x: t.bornX, y: t.bornY };
-    return this.lostRivals(t, born, ts, this.tuning.relinkRadiusM).some((o) => !o.phantom);
+    const { relinkRadiusM, walkMps } = this.tuning;
+    return this.vanished.size > 0 || this.hasRival(t, born, ts, relinkRadiusM, walkMps, (o) => !o.phantom);
   }
 
   /**
