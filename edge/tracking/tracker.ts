@@ -206,7 +206,9 @@ export class Tracker {
       t.embedding !== undefined && d.embedding !== undefined ? 1 - cosine(t.embedding, d.embedding) : 0.3;
     // a long-unseen track is matched mostly on appearance: its position is a guess
     const distWeight = 1 / (1 + unseenS);
-    return dist * distWeight + this.tuning.appearanceWeight * app + (t.state === 'confirmed' ? 0 : 0.3);
+    // a tentative track, or a phantom (a second peak of someone), gives way to a person's track on a shared detection
+    const person = t.state === 'confirmed' && !t.phantom;
+    return dist * distWeight + this.tuning.appearanceWeight * app + (person ? 0 : 0.3);
   }
 
   private correct(t: Track, d: FusedDetection, all: readonly FusedDetection[], ts: number): void {

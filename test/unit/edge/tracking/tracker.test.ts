@@ -233,7 +233,7 @@ describe('tracker', () => {
   });
 
   it('gives a shopper back the detection a ghost peak beside them took over, and drops the ghost', () => {
-    const run = (ghostM: number) => {
+    const run = (ghostM: number, someoneToCome = true) => {
       const { binder, tracker } = setup({ ...DEFAULT_TRACKER, ghostM });
       const observed = new Set(['C']);
       binder.entered('session-1', 'IN', 1, 1000);
@@ -241,6 +241,8 @@ describe('tracker', () => {
       let shopperSeenAtEnd = false;
       for (let k = 0; k < 90; k++) {
         const ts = 2000 + k * 100;
+        // a second scan pending when the peak appears: it could be that person, so it is no phantom
+        if (someoneToCome && k === 48) binder.entered('session-2', 'IN', 1, ts);
         // in through the gate, up to the shelf at (2, 6), then standing there
         const at = { x: 2, y: Math.min(6, 2.1 + k * 0.1) };
         const dets =
@@ -261,6 +263,8 @@ describe('tracker', () => {
     // before: the ghost holds the detection and the shopper's track coasts beside it, unseen
     expect(run(0)).toEqual({ shopperSeenAtEnd: false, confirmed: 2 });
     expect(run(DEFAULT_TRACKER.ghostM)).toEqual({ shopperSeenAtEnd: true, confirmed: 1 });
+    // with no one to come, the peak is a phantom: it gives way to the shopper's track from the start
+    expect(run(0, false)).toEqual({ shopperSeenAtEnd: true, confirmed: 2 });
   });
 
   it('finds a hurrying shopper again where they could have got from where they were last seen', () => {
