@@ -42,6 +42,11 @@ export interface Track extends Identity {
    * doubt on anyone's identity.
    */
   phantom: boolean;
+  /**
+   * Seen on an entry gate before any scan let them in (queueing at it): not come in yet — bound, or reported
+   * as unadmitted, once seen off the gate (`Tracker.stepIn`).
+   */
+  waitingAtGate?: boolean;
   exitGate?: string;
 }
 

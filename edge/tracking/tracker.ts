@@ -10,7 +10,7 @@ import {
   fuseDetections,
   normalise,
 } from './camera-fusion.ts';
-import type { GateBinder, Tailgating } from './gate-binder.ts';
+import type { GateBinder, GateBinding, Tailgating } from './gate-binder.ts';
 import { assign } from './hungarian.ts';
 import {
   CERTAIN_IDENTITY,
@@ -93,6 +93,7 @@ export class Tracker {
       );
       if (!usedDetections.has(j) && !duplicate) this.birth(d, ts);
     });
+    this.stepIn(ts);
     this.reclaimGhosts(unseen, ts);
     doubtCloseEncounters(this.tracks.values(), unseen, this.tuning.identity, ts);
     return this.prune(ts);
@@ -276,6 +277,25 @@ export class Tracker {
       return;
     }
     const binding = this.binder.bindNewTrack(t.bornX, t.bornY, t.bornTs);
+    if (binding === undefined) {
+      // lost at the entrance a moment ago and found again there: not a newcomer
+      if (this.relink(t, ts, 1, 0)) return this.doubtNewcomers(t, ts);
+      if (this.secondPeakBesideNewcomer(t, ts)) {
+        t.phantom = true;
+        return;
+      }
+      // seen on the gate before any scan let them in (queueing at it, in sight of its camera): they come in
+      // when they step off it (`stepIn`), on the scan open then
+      if (!this.binder.offGate(t.bornX, t.bornY)) {
+        t.waitingAtGate = true;
+        return;
+      }
+    }
+    this.comeIn(t, binding, ts);
+  }
+
+  /** A newcomer through an entry gate takes the scan it came in on (`binding`), or is reported as unadmitted. */
+  private comeIn(t: Track, binding: GateBinding | undefined, ts: number): void {
     t.sessionId = binding?.sessionId ?? null;
     // came in unseen while another scan's person was also still to come: either may be the other
     if (binding?.contested === true) doubtBinding(t, this.tuning.identity.gateCap);
@@ -286,15 +306,32 @@ export class Tracker {
       const rivals = this.lostRivals(t, { x: t.bornX, y: t.bornY }, t.bornTs, this.tuning.relinkRadiusM);
       for (const o of rivals.length > 0 ? [t, ...rivals] : []) doubtBinding(o, this.tuning.identity.gateCap);
     }
-    // lost at the entrance a moment ago and found again there: not a newcomer
-    if (t.sessionId === null && !this.relink(t, ts, 1, 0)) {
-      if (this.secondPeakBesideNewcomer(t, ts)) {
-        t.phantom = true;
-        return;
-      }
+    if (t.sessionId === null) {
       const tailgating = this.binder.unadmitted(t.bornX, t.bornY, t.bornTs, t.id);
       if (tailgating !== undefined) this.tailgating.push(tailgating);
     }
+    this.doubtNewcomers(t, ts);
+  }
+
+  /**
+   * Someone who waited on an entry gate before any scan (`waitingAtGate`) comes in once seen off it: from then on
+   * they are a newcomer born at the gate now — bound to the scan open then, or unadmitted. Seen only: a track
+   * coasting unseen may not have moved at all.
+   */
+  private stepIn(ts: number): void {
+    for (const t of this.tracks.values()) {
+      if (t.waitingAtGate !== true || t.lastSeenTs !== ts) continue;
+      const x = t.x.p;
+      const y = t.y.p;
+      if (this.binder.nearEntry(x, y) && !this.binder.offGate(x, y)) continue;
+      t.waitingAtGate = false;
+      t.bornTs = ts;
+      this.comeIn(t, this.binder.bindNewTrack(t.bornX, t.bornY, ts), ts);
+    }
+  }
+
+  /** Newcomers right beside `t` at the gate, first seen about when it was, may be bound the other way round. */
+  private doubtNewcomers(t: Track, ts: number): void {
     doubtGateBinding(
       t,
       this.tracks.values(),

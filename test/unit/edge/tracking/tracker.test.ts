@@ -232,6 +232,33 @@ describe('tracker', () => {
     expect(tracker.all().find((t) => t.sessionId === 'session-1')?.identityConfidence).toBe(1);
   });
 
+  it('binds someone seen waiting on the gate before their scan to that scan once they step in', () => {
+    const run = (scans: boolean) => {
+      const { binder, tracker } = setup();
+      const observed = new Set(['C']);
+      binder.entered('session-1', 'IN', 1, 1000);
+      for (let k = 0; k < 70; k++) {
+        const ts = 1000 + k * 100;
+        const s = k / 10;
+        // the first shopper walks in off the gate from 0.3 s
+        const first = det(2, Math.min(6, 0.6 + 1.2 * Math.max(0, s - 0.3)), red);
+        // the next in line is seen standing on the gate from 1.5 s, scans at 4 s and walks in from 4.3 s
+        if (scans && k === 40) binder.entered('session-2', 'IN', 1, ts);
+        const next = det(2.3, s < 4.3 ? 0.4 : 0.4 + 1.2 * (s - 4.3), blue);
+        tracker.update(ts, s >= 1.5 ? [first, next] : [first], observed);
+      }
+      const sessions = tracker
+        .all()
+        .filter((t) => t.state === 'confirmed')
+        .map((t) => t.sessionId);
+      return { sessions, tailgaters: tracker.takeTailgating().length };
+    };
+    // before: first seen 1.5 s before the scan, on no scan — a tailgater on no session, and the scan unused
+    expect(run(true)).toEqual({ sessions: ['session-1', 'session-2'], tailgaters: 0 });
+    // nobody scanned for them: flagged once they come in
+    expect(run(false)).toEqual({ sessions: ['session-1', null], tailgaters: 1 });
+  });
+
   it('gives a shopper back the detection a ghost peak beside them took over, and drops the ghost', () => {
     const run = (ghostM: number, someoneToCome = true) => {
       const { binder, tracker } = setup({ ...DEFAULT_TRACKER, ghostM });
