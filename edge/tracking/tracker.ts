@@ -279,7 +279,10 @@ export class Tracker {
     const binding = this.binder.bindNewTrack(t.bornX, t.bornY, t.bornTs);
     if (binding === undefined) {
       // lost at the entrance a moment ago and found again there: not a newcomer
-      if (this.relink(t, ts, 1, 0)) return this.doubtNewcomers(t, ts);
+      if (this.relink(t, ts, 1, 0)) {
+        this.doubtNewcomers(t, ts);
+        return;
+      }
       if (this.secondPeakBesideNewcomer(t, ts)) {
         t.phantom = true;
         return;
