@@ -172,6 +172,11 @@ export class GateBinder {
     return this.entryGateNear(x, y) !== undefined;
   }
 
+  /** True when (x, y) is on an entry gate: no farther from it than a newcomer in sight of it is first seen. */
+  onGate(x: number, y: number): boolean {
+    return this.nearEntry(x, y) && !this.offGate(x, y);
+  }
+
   /** True when (x, y) is near an entry gate but farther than a newcomer in sight of it is first seen. */
   offGate(x: number, y: number): boolean {
     const gate = this.entryGateNear(x, y);

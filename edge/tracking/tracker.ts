@@ -289,7 +289,7 @@ export class Tracker {
       }
       // seen on the gate before any scan let them in (queueing at it, in sight of its camera): they come in
       // when they step off it (`stepIn`), on the scan open then
-      if (!this.binder.offGate(t.bornX, t.bornY)) {
+      if (this.binder.onGate(t.bornX, t.bornY)) {
         t.waitingAtGate = true;
         return;
       }
@@ -324,9 +324,7 @@ export class Tracker {
   private stepIn(ts: number): void {
     for (const t of this.tracks.values()) {
       if (t.waitingAtGate !== true || t.lastSeenTs !== ts) continue;
-      const x = t.x.p;
-      const y = t.y.p;
-      if (this.binder.nearEntry(x, y) && !this.binder.offGate(x, y)) continue;
+      if (this.binder.onGate(t.x.p, t.y.p)) continue;
       t.waitingAtGate = false;
       t.bornTs = ts;
       this.comeIn(t, this.binder.bindNewTrack(t.bornX, t.bornY, ts), ts);
