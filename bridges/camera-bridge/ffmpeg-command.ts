@@ -34,7 +34,10 @@ function inputArgs(source: FfmpegSource): string[] {
         ? ['-rtsp_flags', 'listen', '-i', source.url]
         : ['-rtsp_transport', 'tcp', '-timeout', '5000000', '-i', source.url];
     case 'http':
-      return ['-rw_timeout', '5000000', '-i', source.url];
+      // an MJPEG stream carries no timestamps: ffmpeg would number its pictures as if they came at 25 fps, and
+      // the fps filter would then pass a camera sending 5 a second at only one a second — stamp each picture
+      // with the time it arrived instead
+      return ['-rw_timeout', '5000000', '-use_wallclock_as_timestamps', '1', '-i', source.url];
     case 'file':
       // a recording plays in real time, over and over, as a camera would show it
       return ['-re', '-stream_loop', '-1', '-i', source.url];

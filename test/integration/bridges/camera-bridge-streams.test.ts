@@ -130,6 +130,11 @@ describe.skipIf(skip !== undefined)('camera bridge on real streams', () => {
     );
     const bridge = bridges.bridges.get('CAM1');
     expect(bridge?.sourceState).toBe('streaming');
+    // at the camera's rate, not some fraction of it (an MJPEG stream has no timestamps of its own: read as
+    // ffmpeg's default 25 fps, a 5 fps camera came through at 1 fps); half the rate allows for a loaded machine
+    const before = bridge?.stats.published ?? 0;
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((bridge?.stats.published ?? 0) - before).toBeGreaterThanOrEqual(FPS);
     const lostAt = Date.now();
     await kill();
     const alert = await waitFor('the camera offline alert', () => offline(lostAt), 8000);

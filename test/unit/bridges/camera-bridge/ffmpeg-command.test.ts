@@ -17,11 +17,13 @@ describe('ffmpeg command', () => {
     expect(() => sourceKind('udp://239.0.0.1:1234')).toThrow(/unsupported source udp:/);
   });
 
-  it('pulls RTSP over TCP, listens when the camera pushes, loops a file in real time', () => {
+  it('pulls RTSP over TCP, listens when the camera pushes, stamps MJPEG with arrival times, loops a file in real time', () => {
     const pull = ffmpegArgs({ ...base, url: 'rtsp://cam/s' });
     expect(pull.join(' ')).toContain('-rtsp_transport tcp -timeout 5000000 -i rtsp://cam/s');
     const listen = ffmpegArgs({ ...base, url: 'rtsp://0.0.0.0:8554/c', listen: true });
     expect(listen.join(' ')).toContain('-rtsp_flags listen -i rtsp://0.0.0.0:8554/c');
+    const mjpeg = ffmpegArgs({ ...base, url: 'http://cam/x.mjpeg' });
+    expect(mjpeg.join(' ')).toContain('-use_wallclock_as_timestamps 1 -i http://cam/x.mjpeg');
     const file = ffmpegArgs({ ...base, url: 'a.mp4' });
     expect(file.join(' ')).toContain('-re -stream_loop -1 -i a.mp4');
   });
