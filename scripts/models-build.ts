@@ -5,7 +5,9 @@
 //          --skip-render (train on the frames already in var/) --skip-train (re-measure and rewrite cards)
 //          --skip-embedder / --skip-detector / --skip-arm (keep that shipped model, train the others)
 //          --skip-arm-owner (keep the shipped arm-owner net, train the arm-tip net and join it to it)
-//          --arm-frames N (frames whose hands the arm-owner model learns from, default 40000) --arm-epochs N
+//          --skip-arm-tip (keep the shipped arm-tip net, train the arm-owner net and join it to it)
+//          --arm-frames N (frames whose hands the arm nets learn from, default 40000; the arm-owner net's are
+//          drawn with ARM_HARD_CASES, richer in reaches into a neighbour's lane) --arm-epochs N
 //          --extra <dir> (also train the detector on a dataset of the store's decisions, npm run dataset:export;
 //          fine-tuned from models/person-heatmap.pt when a previous build left it) --extra-repeat N
 //          --models <dir> (default models/) --data <dir> (default var/vision-train)
@@ -31,7 +33,7 @@ import {
 } from '../evaluation/vision-eval/model-check.ts';
 import { Random } from '../shared/random.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
-import { identityPool } from '../simulators/vision/training-scenes.ts';
+import { ARM_HARD_CASES, identityPool } from '../simulators/vision/training-scenes.ts';
 import { writeExtraTrainingSet } from './extra-training-set.ts';
 
 const PYTHON = process.env.TRAIN_PYTHON ?? '/usr/bin/python3';
@@ -55,6 +57,10 @@ const skipDetector = process.argv.includes('--skip-detector');
 const skipArm = process.argv.includes('--skip-arm') || extraDir !== undefined;
 // keep the shipped arm-owner net, train only the arm-tip net and join it to it
 const skipArmOwner = process.argv.includes('--skip-arm-owner');
+// keep the shipped arm-tip net, train only the arm-owner net and join it to it
+const skipArmTip = process.argv.includes('--skip-arm-tip');
+if (skipArmOwner && skipArmTip)
+  throw new Error('--skip-arm-owner with --skip-arm-tip trains no arm net: use --skip-arm');
 /** The share of arm-tip patches cut short along the arm, and how far back (fraction of hand → body). */
 const ARM_SHORT = { share: 0.5, from: 0.1, to: 0.5 } as const;
 const store = loadStoreConfig(process.env.STORE_CONFIG ?? 'stores/sample-store.json');
@@ -153,11 +159,13 @@ async function writeArmSet(
  */
 function trainArm(): void {
   const epochs = arg('arm-epochs', 16);
+  // a net kept comes from the shipped file (merge_arm.py takes only the map it needs from each)
   const owner = skipArmOwner ? `${MODELS}/arm-owner.onnx` : `${DATA}/arm-owner-part.onnx`;
+  const tip = skipArmTip ? `${MODELS}/arm-owner.onnx` : `${DATA}/arm-tip-part.onnx`;
   if (!skipArmOwner) train('training/train_arm_owner.py', owner, epochs);
-  train('training/train_arm_tip.py', `${DATA}/arm-tip-part.onnx`, epochs);
+  if (!skipArmTip) train('training/train_arm_tip.py', tip, epochs);
   const merged = `${DATA}/arm-owner-merged.onnx`;
-  const run = spawnSync(PYTHON, ['training/merge_arm.py', owner, `${DATA}/arm-tip-part.onnx`, merged], {
+  const run = spawnSync(PYTHON, ['training/merge_arm.py', owner, tip, merged], {
     stdio: 'inherit',
   });
   if (run.status !== 0) throw new Error(`training/merge_arm.py failed (exit ${run.status})`);
@@ -203,20 +211,38 @@ if (!skipTrain && !skipRender) {
   const n = arg('frames', 4000);
   // the arm-owner model learns from one patch per hand, and a frame has less than one hand on average: it
   // takes the same stream of frames further (the detector's are its first n)
-  const armFrames = skipArm ? 0 : arg('arm-frames', 40_000);
-  const total = Math.max(n, armFrames);
+  const armFrames = arg('arm-frames', 40_000);
+  const tipFrames = skipArm || skipArmTip ? 0 : armFrames;
+  const ownerFrames = skipArm || skipArmOwner ? 0 : armFrames;
+  const total = Math.max(n, tipFrames);
+  const progress = (of: number) => (d: number) =>
+    say(`  ${d}/${of} frames (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   say(
-    `rendering ${total} training frames (${n} for the detector and embedder${skipArm ? '' : `, ${armFrames} for the arm-owner`})`,
+    `rendering ${total} training frames (${n} for the detector and embedder${tipFrames === 0 ? '' : `, ${tipFrames} for the arm-tip net`})`,
   );
-  const rendered = await renderLabelledFrames(store, trainIds, total, 1, DETECTOR_INPUT, (d) =>
-    say(`  ${d}/${total} frames (${((performance.now() - started) / 1000).toFixed(0)} s)`),
-  );
+  const rendered = await renderLabelledFrames(store, trainIds, total, 1, DETECTOR_INPUT, progress(total));
   const trainFrames = rendered.slice(0, n);
   writeDetectorSet('train', trainFrames);
   const crops = writeEmbedderSet(trainFrames, new Random(5));
-  const armRendered = rendered.slice(0, armFrames);
-  const arms = skipArm || skipArmOwner ? 0 : await writeArmSet(armRendered, new Random(7), 'arm-train');
-  const tips = skipArm ? 0 : await writeArmSet(armRendered, new Random(7), 'arm-tip', ARM_SHORT);
+  // the arm-owner net learns from scenes of their own, richer in arms reaching into a neighbour's lane
+  if (ownerFrames > 0) say(`rendering ${ownerFrames} frames for the arm-owner net (ARM_HARD_CASES)`);
+  const ownerRendered =
+    ownerFrames === 0
+      ? []
+      : await renderLabelledFrames(
+          store,
+          trainIds,
+          ownerFrames,
+          4,
+          DETECTOR_INPUT,
+          progress(ownerFrames),
+          ARM_HARD_CASES,
+        );
+  const arms = ownerFrames === 0 ? 0 : await writeArmSet(ownerRendered, new Random(7), 'arm-train');
+  const tips =
+    tipFrames === 0
+      ? 0
+      : await writeArmSet(rendered.slice(0, tipFrames), new Random(7), 'arm-tip', ARM_SHORT);
   say(
     `wrote ${trainFrames.length} frames, ${crops} person crops, ${arms} hand patches and ${tips} arm-tip patches to ${DATA}`,
   );
@@ -267,7 +293,7 @@ function armTraining(): ArmTraining | undefined {
   if (skipTrain || skipArm) return card;
   const owner = skipArmOwner ? card : fromSet('arm-train');
   if (owner === undefined) return undefined;
-  const tip = fromSet('arm-tip');
+  const tip = skipArmTip ? card?.tip : fromSet('arm-tip');
   return {
     patches: owner.patches,
     frames: owner.frames,

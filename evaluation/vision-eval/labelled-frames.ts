@@ -7,7 +7,7 @@ import type { Appearance } from '../../simulators/vision/appearance.ts';
 import { conditionsAt } from '../../simulators/vision/camera-conditions.ts';
 import { cameraView } from '../../simulators/vision/camera-geometry.ts';
 import { FrameRenderer } from '../../simulators/vision/frame-renderer.ts';
-import { randomScene } from '../../simulators/vision/training-scenes.ts';
+import { HARD_CASES, type HardCases, randomScene } from '../../simulators/vision/training-scenes.ts';
 
 export interface LabelledPerson {
   identity: number;
@@ -34,6 +34,8 @@ export async function renderLabelledFrames(
   seed: number,
   input: InputSize,
   onProgress?: (done: number) => void,
+  /** The scene mix (default the one every model card is measured on). */
+  hard: HardCases = HARD_CASES,
 ): Promise<LabelledFrame[]> {
   const random = new Random(seed);
   const views = store.cameras.map(cameraView);
@@ -44,7 +46,7 @@ export async function renderLabelledFrames(
     const view = views[c];
     const renderer = renderers[c];
     if (view === undefined || renderer === undefined) continue;
-    const actors = randomScene(store, view, identities, random);
+    const actors = randomScene(store, view, identities, random, hard);
     const { jpeg, visible } = await renderer.render(
       actors,
       conditionsAt(c, random.next() * 600_000, random),

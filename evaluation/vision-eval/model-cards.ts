@@ -323,7 +323,9 @@ File \`models/arm-owner.onnx\` (${(facts.bytes / 1024).toFixed(0)} KiB, sha256 \
 keeps its sleeve's colour, then stride 2 with dilations up to 8 so every cell sees the whole patch; two constant
 channels give each pixel its place relative to the hand; soft-target cross-entropy against a Gaussian one cell
 wide at the true owner; every batch rotated by quarter turns and mirrored, the owner with it; ${arm.trainedOn.epochs}
-epochs on ${arm.trainedOn.patches} hand patches of ${arm.trainedOn.frames} rendered frames), ONNX opset 13.
+epochs on ${arm.trainedOn.patches} hand patches of ${arm.trainedOn.frames} rendered frames, drawn with \`ARM_HARD_CASES\`: more
+groups at a shelf, arms reaching into a neighbour's lane, crossing and reaching past a neighbour than the
+detector's frames), ONNX opset 13.
 
 ## Input
 \`patches\`: float32 [N, 3, ${ARM_CROP}, ${ARM_CROP}], RGB, bytes / 255: the camera frame resized to ${ARM_INPUT.width}×${ARM_INPUT.height} (2× the
