@@ -209,8 +209,8 @@ if (extra !== undefined)
   );
 if (!skipTrain && !skipRender) {
   const n = arg('frames', 4000);
-  // the arm-owner model learns from one patch per hand, and a frame has less than one hand on average: it
-  // takes the same stream of frames further (the detector's are its first n)
+  // the arm nets learn from one patch per hand, and a frame has less than one hand on average: the arm-tip net
+  // takes the same stream of frames further (the detector's are its first n); the arm-owner net has its own
   const armFrames = arg('arm-frames', 40_000);
   const tipFrames = skipArm || skipArmTip ? 0 : armFrames;
   const ownerFrames = skipArm || skipArmOwner ? 0 : armFrames;

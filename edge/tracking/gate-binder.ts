@@ -174,7 +174,8 @@ export class GateBinder {
 
   /** True when (x, y) is on an entry gate: no farther from it than a newcomer in sight of it is first seen. */
   onGate(x: number, y: number): boolean {
-    return this.nearEntry(x, y) && !this.offGate(x, y);
+    const gate = this.entryGateNear(x, y);
+    return gate !== undefined && Math.hypot(gate.x - x, gate.y - y) <= this.tuning.firstSeenM;
   }
 
   /** True when (x, y) is near an entry gate but farther than a newcomer in sight of it is first seen. */

@@ -18,12 +18,12 @@ export function identityPool(count: number, random: Random): Appearance[] {
 
 /** How often the scene generator draws each hard case (shares of scenes or of people). */
 export interface HardCases {
-  shelfGroup: number;
-  neighbourLane: number;
-  crossedArms: number;
-  reachPast: number;
-  child: number;
-  mergedPair: number;
+  readonly shelfGroup: number;
+  readonly neighbourLane: number;
+  readonly crossedArms: number;
+  readonly reachPast: number;
+  readonly child: number;
+  readonly mergedPair: number;
 }
 
 /** The mix the detector, the embedder and every model card's fresh frames are drawn from. */
