@@ -143,3 +143,18 @@ function freshAtScanner(
   }
   return seen > 0;
 }
+
+/**
+ * The doubt of someone told at the exit scanner as it stands now, given the track's latest report: undefined
+ * once the tracker holds open none of its swap doubts that began by the moment told (`person.doubtTs`) — its
+ * looks since settled each, so the track follows the person it followed before those encounters (docs/vision.md,
+ * "Identity confidence"; a doubt the tracker folded away keeps its first moment, so it still counts). Otherwise,
+ * or when the report says nothing of its doubts (an older edge), the doubt as told.
+ */
+export function doubtNow(person: AtScanner, latest: TrackMessage | undefined): number | undefined {
+  const told = person.doubtTs;
+  if (told === undefined || latest === undefined) return told;
+  const open = latest.identityDoubts;
+  if (open === undefined) return latest.identityDoubtTs === undefined ? undefined : told;
+  return open.some((d) => (d.since ?? d.ts) <= told) ? told : undefined;
+}

@@ -18,7 +18,7 @@ import {
   returnedAfterReceipt,
   returnedByOnlyHolder,
 } from './cart-evidence.ts';
-import { peopleAtScanner } from './exit-scanner.ts';
+import { type AtScanner, doubtNow, peopleAtScanner } from './exit-scanner.ts';
 import {
   type ExitScan,
   lastForeignDoubtTs,
@@ -123,6 +123,8 @@ export class FusionStage {
   private readonly pendingExits: PendingExit[] = [];
   /** who stood at the exit scanner at each recent scan (exit-scanner.ts), oldest first */
   private readonly scannerSightings: ScannerSighting[] = [];
+  /** Who was told at the exit scanner with a swap doubt open, oldest first (`retellSettled`). */
+  private readonly toldInDoubt: Array<{ scan: ExitScan; person: AtScanner }> = [];
   /** Every exit scan of the last minutes, oldest first: who else may have walked out then. */
   private readonly exitScans: ExitScan[] = [];
   /** Edge-clock time the last step arrived. */
@@ -173,6 +175,7 @@ export class FusionStage {
     this.history.record(step);
     this.lastStepAt = this.options.clock.now();
     this.flush();
+    this.retellSettled();
     this.options.stepped?.(step);
   }
 
@@ -291,17 +294,44 @@ export class FusionStage {
     sightings.push(sighting);
     const told = [...(sighting.told ? [sighting] : []), ...tellByElimination(sightings, windowMs)];
     for (const { scan: by, standing: people } of told)
-      for (const person of people) {
-        const settled = this.options.exitMatched?.({
-          sessionId: by.sessionId,
-          trackId: person.trackId,
-          doubtTs: person.doubtTs,
-          how: 'at-scanner',
-          party: by.party,
-        });
-        if (settled === true && peopleLetOut(by) === 1)
-          for (const p of this.pendingExits) if (p.sessionId === by.sessionId) p.settledAtScanner = true;
-      }
+      for (const person of people) this.tellAtScanner(by, person);
+  }
+
+  /**
+   * Someone stood at the scanner for this scan: the match goes to fusion with their doubt as it stands now. One
+   * that could not settle everything for a doubt its looks may still settle (`doubtNow`) is told again when they
+   * do, while the scan's exit is still watched (`retellSettled`).
+   */
+  private tellAtScanner(by: ExitScan, person: AtScanner): void {
+    const doubtTs = doubtNow(person, this.history.ofTrack(person.trackId)?.track);
+    const settled = this.options.exitMatched?.({
+      sessionId: by.sessionId,
+      trackId: person.trackId,
+      doubtTs,
+      how: 'at-scanner',
+      party: by.party,
+    });
+    if (settled === true && peopleLetOut(by) === 1)
+      for (const p of this.pendingExits) if (p.sessionId === by.sessionId) p.settledAtScanner = true;
+    if (settled === false && doubtTs !== undefined) {
+      this.toldInDoubt.push({ scan: by, person: { ...person, doubtTs } });
+      if (this.toldInDoubt.length > EXIT_SCANS_KEPT) this.toldInDoubt.shift();
+    }
+  }
+
+  /**
+   * People told at the scanner while a swap doubt of theirs was open, told again once their looks have settled
+   * it; forgotten once their scan's exit is no longer watched (its receipt is not waiting for them).
+   */
+  private retellSettled(): void {
+    for (let i = 0; i < this.toldInDoubt.length; i++) {
+      const { scan, person } = this.toldInDoubt[i] as { scan: ExitScan; person: AtScanner };
+      const watched = this.pendingExits.some((p) => p.sessionId === scan.sessionId);
+      const doubtTs = doubtNow(person, this.history.ofTrack(person.trackId)?.track);
+      if (watched && doubtTs !== undefined) continue;
+      this.toldInDoubt.splice(i--, 1);
+      if (watched) this.tellAtScanner(scan, { ...person, doubtTs });
+    }
   }
 
   /**

@@ -102,3 +102,69 @@ describe('the exit watch', () => {
     expect(matched).toEqual([]);
   });
 });
+
+describe('a doubt settled after the scan', () => {
+  /**
+   * Ada scans out at 10 s, alone at the scanner, her track in a swap doubt with bo's since 8.5 s; bo is 15 m
+   * into the shop. `later`: her track's doubts as reported from 10.5 s on. Every match leaves something
+   * unsettled while it names a doubt (as settling at the exit does for a doubt after the pick).
+   */
+  function doubtful(later: TrackMessage['identityDoubts']) {
+    const matched: Array<{ atTs: number; doubtTs: number | undefined; how: string }> = [];
+    const { fusion, time } = steppedFusion(10_000, {
+      hasDoubtsWithEvidence: () => true,
+      exitMatched: ({ doubtTs, how }) => {
+        matched.push({ atTs: time.now(), doubtTs, how });
+        return doubtTs === undefined;
+      },
+    });
+    const open = [{ ts: 9_000, with: 'T2', since: 8_500 }];
+    const ada = (ts: number) => doubting('T1', 'ada', gate.x, gate.y + 1, ts, ts < 10_500 ? open : later);
+    const bo = (ts: number) => doubting('T2', 'bo', gate.x + 10, gate.y + 12, ts);
+    const step = (ts: number) => {
+      time.advanceTo(ts);
+      fusion.observe({ ts, tracks: [ada(ts), bo(ts)], cameras: ['CAM1'] });
+    };
+    step(10_000);
+    fusion.sessionExited('ada', exitGate.id, 10_000);
+    for (let ts = 10_100; ts <= 11_000; ts += 100) step(ts);
+    return { fusion, matched };
+  }
+
+  function doubting(
+    id: string,
+    sessionId: string,
+    x: number,
+    y: number,
+    ts: number,
+    identityDoubts?: TrackMessage['identityDoubts'],
+  ): TrackMessage {
+    const last = identityDoubts?.at(-1)?.ts;
+    return trackMessage(id, sessionId, x, y, {
+      confidence: 0.9,
+      lastSeenTs: ts,
+      ...(identityDoubts === undefined || last === undefined
+        ? {}
+        : { identityDoubts, identityDoubtTs: last }),
+    });
+  }
+
+  it('tells who stood at the scanner again, without the doubt, once their looks settle it', () => {
+    const { fusion, matched } = doubtful(undefined);
+    expect(matched).toEqual([
+      { atTs: 10_000 + DEFAULT_FUSION.exit.scanLagMs, doubtTs: 9_000, how: 'at-scanner' },
+      { atTs: 10_500, doubtTs: undefined, how: 'at-scanner' },
+    ]);
+    expect(fusion.isAwaitingExit('ada')).toBe(false);
+  });
+
+  it('keeps the doubt while it is open, and counts only doubts begun after the moment told as new', () => {
+    // still open: told once, with the doubt
+    expect(doubtful([{ ts: 10_600, with: 'T2', since: 8_500 }]).matched).toHaveLength(1);
+    // folded by the tracker into one with nobody named: it keeps the first moment, so it is still that doubt
+    expect(doubtful([{ ts: 10_600, since: 8_500 }]).matched).toHaveLength(1);
+    // the old doubt settled, a new encounter begun after the scan: says nothing of who stood at the scanner
+    const settled = doubtful([{ ts: 10_700, with: 'T2', since: 10_550 }]).matched;
+    expect(settled.map((m) => m.doubtTs)).toEqual([9_000, undefined]);
+  });
+});
