@@ -6,7 +6,7 @@ import type { StaffException } from './exception-queue.ts';
 import { decideAtExit, decideOnAlibi, notTheirs } from './exit-decision.ts';
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
 import { type ExitMatch, FusionStage, type FusionStageOptions } from './fusion-stage.ts';
-import { decideOnSettledIdentity, tracksAtLane } from './identity-settle.ts';
+import { decideOnSettledIdentity, othersRuledOut, tracksAtLane } from './identity-settle.ts';
 
 /** What the decision book needs, plus what fusion itself runs on. */
 export interface FusionWiring extends DecisionBookDeps {
@@ -56,8 +56,12 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
         for (const trackId of atLane) {
           const track = tracks.get(trackId);
           if (track === undefined) continue;
-          const decision = decideOnSettledIdentity(event, track, settings, () =>
-            fusion.encounteredDuring(trackId, event),
+          const decision = decideOnSettledIdentity(
+            event,
+            track,
+            settings,
+            () => fusion.encounteredDuring(trackId, event),
+            track.sessionId !== null && othersRuledOut(event, candidateSessions, track.sessionId),
           );
           const sessionId = decision?.choice.sessionId;
           if (decision === undefined || sessionId === undefined) continue;

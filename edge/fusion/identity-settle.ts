@@ -34,19 +34,48 @@ function openDoubtsSince(track: TrackMessage): number[] {
 
 /**
  * True when nothing the tracker knows leaves in doubt that the track followed its session's person up to
- * `untilTs`: bound at the gate with no other way round, and every moment before `untilTs` it may have
- * changed person settled by its looks since. A doubt begun later says nothing of who it was then.
+ * `untilTs`: bound at the gate with no other way round (or, `bindingKnown`, every other way round ruled out),
+ * and every moment before `untilTs` it may have changed person settled by its looks since. A doubt begun later
+ * says nothing of who it was then.
  */
 export function identitySettledUntil(
   track: TrackMessage,
   untilTs: number,
   settings: FusionSettings,
+  bindingKnown = false,
 ): boolean {
   return (
     track.sessionId !== null &&
     track.state !== 'tentative' &&
-    (track.identityCeiling ?? 1) >= settings.attribution.minIdentity &&
+    (bindingKnown || (track.identityCeiling ?? 1) >= settings.attribution.minIdentity) &&
     openDoubtsSince(track).every((since) => since > untilTs)
+  );
+}
+
+/**
+ * Whether the exit has ruled out every other shopper the event's evidence named, leaving `sessionId` the only
+ * candidate: each of the others cleared by their own walk-out (`clear-candidate` by `vision:exit-not-theirs` or
+ * `vision:exit-alibi`: their person followed from before the event to the exit, elsewhere). A binding at the
+ * gate in doubt — the track at the lane may be another newcomer's person, let in beside them — is then no
+ * longer in doubt: every other shopper who could be on it was followed elsewhere (10-family-on-one-scan: a
+ * child's track bound to the family at 0.5 because a stranger came in 2.5 s later; the stranger stood alone at
+ * the scanner and was 2 m away at the pick).
+ */
+export function othersRuledOut(
+  event: ShelfEvent,
+  candidateSessions: readonly string[],
+  sessionId: string,
+): boolean {
+  const others = new Set(
+    (event.evidence?.candidates ?? []).flatMap((c) =>
+      c.sessionId === null || c.sessionId === sessionId ? [] : [c.sessionId],
+    ),
+  );
+  return (
+    others.size > 0 &&
+    candidateSessions.length === 1 &&
+    candidateSessions[0] === sessionId &&
+    [...others].every((s) => !candidateSessions.includes(s))
   );
 }
 
@@ -69,13 +98,15 @@ export function decideOnSettledIdentity(
    * (`FusionStage.encounteredDuring`); asked only once the cheaper checks pass (it reads the track history).
    */
   encounteredDuring: () => boolean,
+  /** Every other shopper the track could be bound to was ruled out (`othersRuledOut`): its binding counts as sure. */
+  bindingKnown = false,
 ): ExitDecision | undefined {
   const evidence = event.evidence;
   const best = event.hypotheses[0];
   if (evidence === undefined || best === undefined || event.ambiguous) return undefined;
   // the hand may have been in the lane until the end of the window the evidence was gathered over
   const until = event.endTs + settings.lookAheadMs;
-  if (!tracksAtLane(event).includes(track.id) || !identitySettledUntil(track, until, settings))
+  if (!tracksAtLane(event).includes(track.id) || !identitySettledUntil(track, until, settings, bindingKnown))
     return undefined;
   // the looks that settled an encounter going on while the weight changed tell who the track follows after it,
   // not who it followed then
@@ -87,7 +118,7 @@ export function decideOnSettledIdentity(
   if (mine === undefined) return undefined;
   if (!othersSeen(event, sessionId, settings.attribution.elsewhereM)) return undefined;
   // settled up to the pick: as sure as the binding at the gate (later doubts do not reach back to it)
-  const restored: CandidateEvidence = { ...mine, identity: track.identityCeiling ?? 1 };
+  const restored: CandidateEvidence = { ...mine, identity: bindingKnown ? 1 : (track.identityCeiling ?? 1) };
   const again = redecide(
     { ...evidence, candidates: evidence.candidates.map((c) => (c === mine ? restored : c)) },
     settings.attribution,

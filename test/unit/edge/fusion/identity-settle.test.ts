@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { attributeEvent } from '../../../../edge/fusion/attributor.ts';
 import { DEFAULT_FUSION } from '../../../../edge/fusion/fusion-settings.ts';
-import { decideOnSettledIdentity, tracksAtLane } from '../../../../edge/fusion/identity-settle.ts';
+import {
+  decideOnSettledIdentity,
+  othersRuledOut,
+  tracksAtLane,
+} from '../../../../edge/fusion/identity-settle.ts';
 import type { CandidateEvidence } from '../../../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 import type { TrackMessage } from '../../../../shared/schemas/track.ts';
@@ -146,5 +150,34 @@ describe('a pick refused for identity, decided when the identity settles', () =>
     expect(decideOnSettledIdentity(close, track(), DEFAULT_FUSION, () => false)).toBeUndefined();
     const twoUnits = refused([alice(0.5), { ...bob, bodyM: 0.6 }], 2);
     expect(decideOnSettledIdentity(twoUnits, track(), DEFAULT_FUSION, () => false)).toBeUndefined();
+  });
+});
+
+describe('a binding at the gate in doubt, settled when the exit rules out everyone else', () => {
+  // alice's track at the lane is bound to her at 0.5: bob came in beside her and may be the one on it
+  const event = refused([alice(0.5), bob]);
+  const inDoubt = track({ identityCeiling: 0.5 });
+
+  it('rules the others out only when every other shopper the evidence named was cleared', () => {
+    expect(othersRuledOut(event, ['alice', 'bob'], 'alice')).toBe(false);
+    expect(othersRuledOut(event, ['alice'], 'alice')).toBe(true);
+    expect(othersRuledOut(event, ['bob'], 'alice')).toBe(false);
+    // an event that named nobody else: nothing was ruled out, its binding's other way round is unknown
+    expect(othersRuledOut(refused([alice(0.5)]), ['alice'], 'alice')).toBe(false);
+  });
+
+  it('bills the session with the binding counted sure once the others are ruled out, as for a settled identity', () => {
+    expect(decideOnSettledIdentity(event, inDoubt, DEFAULT_FUSION, () => false)).toBeUndefined();
+    const decision = decideOnSettledIdentity(event, inDoubt, DEFAULT_FUSION, () => false, true);
+    expect(decision?.choice).toEqual({ sessionId: 'alice', sku: 'SKU-1', count: 1 });
+    expect(decision?.restate({ ...event, sessionId: 'alice' }).evidence?.rule).toBe(
+      'identity-doubtful+identity-settled',
+    );
+  });
+
+  it('still says nothing while a swap doubt from before the pick is open, or the track was in an encounter', () => {
+    const swapped = track({ identityCeiling: 0.5, identityDoubts: [{ ts: 900, since: 800, with: 'T2' }] });
+    expect(decideOnSettledIdentity(event, swapped, DEFAULT_FUSION, () => false, true)).toBeUndefined();
+    expect(decideOnSettledIdentity(event, inDoubt, DEFAULT_FUSION, () => true, true)).toBeUndefined();
   });
 });
