@@ -55,7 +55,8 @@ export function identitySettledUntil(
 /**
  * Whether the exit has ruled out every other shopper the event's evidence named, leaving `sessionId` the only
  * candidate: each of the others cleared by their own walk-out (`clear-candidate` by `vision:exit-not-theirs` or
- * `vision:exit-alibi`: their person followed from before the event to the exit, elsewhere). A binding at the
+ * `vision:exit-alibi`: their person followed from before the event to the exit, elsewhere), or never a candidate
+ * (the attributor left them out: a sure track saw them far from the lane, or their alibi did). A binding at the
  * gate in doubt — the track at the lane may be another newcomer's person, let in beside them — is then no
  * longer in doubt: every other shopper who could be on it was followed elsewhere (10-family-on-one-scan: a
  * child's track bound to the family at 0.5 because a stranger came in 2.5 s later; the stranger stood alone at
