@@ -11,6 +11,7 @@ import type { TrackMessage } from '../../shared/schemas/track.ts';
 import { type FloorPoint, nearestM } from '../../shared/store-geometry.ts';
 import { type ExitScan, peopleLetOut } from './exit-sequence.ts';
 import type { ExitMatchSettings } from './fusion-settings.ts';
+import { openDoubtsSince } from './identity-settle.ts';
 import type { TrackSnapshot } from './track-history.ts';
 
 /** A track that stood at the scanner during the scan, with the last moment it may have changed person. */
@@ -154,7 +155,5 @@ function freshAtScanner(
 export function doubtNow(person: AtScanner, latest: TrackMessage | undefined): number | undefined {
   const told = person.doubtTs;
   if (told === undefined || latest === undefined) return told;
-  const open = latest.identityDoubts;
-  if (open === undefined) return latest.identityDoubtTs === undefined ? undefined : told;
-  return open.some((d) => (d.since ?? d.ts) <= told) ? told : undefined;
+  return openDoubtsSince(latest).some((since) => since <= told) ? told : undefined;
 }

@@ -27,7 +27,7 @@ export function tracksAtLane(event: ShelfEvent): string[] {
  * The doubts the tracker still holds about the track's person, each from its first moment: an older edge
  * names only the last (`identityDoubtTs`), which then stands for any moment before it.
  */
-function openDoubtsSince(track: TrackMessage): number[] {
+export function openDoubtsSince(track: TrackMessage): number[] {
   if (track.identityDoubts !== undefined) return track.identityDoubts.map((d) => d.since ?? d.ts);
   return track.identityDoubtTs === undefined ? [] : [Number.NEGATIVE_INFINITY];
 }
