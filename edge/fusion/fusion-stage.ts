@@ -175,6 +175,7 @@ export class FusionStage {
     this.history.record(step);
     this.lastStepAt = this.options.clock.now();
     this.flush();
+    this.tellQueued();
     this.retellSettled();
     this.options.stepped?.(step);
   }
@@ -292,8 +293,25 @@ export class FusionStage {
       sightings.shift();
     const sighting = { scan, standing, told: standing.length <= peopleLetOut(scan) };
     sightings.push(sighting);
-    const told = [...(sighting.told ? [sighting] : []), ...tellByElimination(sightings, windowMs)];
-    for (const { scan: by, standing: people } of told)
+    if (sighting.told) for (const person of standing) this.tellAtScanner(scan, person);
+    this.tellQueued();
+  }
+
+  /**
+   * Tells the scans a queue at the scanner left open once the others standing there turn out to be other scans'
+   * people (scanner-elimination.ts), each track with its doubt as it stands now: one its looks have settled since
+   * the sighting no longer keeps it from accounting for who stood there (`doubtNow`). Run at each scan and each
+   * tracker step while a scan is still untold.
+   */
+  private tellQueued(): void {
+    const sightings = this.scannerSightings;
+    if (sightings.every((s) => s.told)) return;
+    for (const s of sightings)
+      s.standing = s.standing.map((p) => {
+        const doubtTs = doubtNow(p, this.history.ofTrack(p.trackId)?.track);
+        return doubtTs === p.doubtTs ? p : { ...p, doubtTs };
+      });
+    for (const { scan: by, standing: people } of tellByElimination(sightings, this.settings.exit.windowMs))
       for (const person of people) this.tellAtScanner(by, person);
   }
 

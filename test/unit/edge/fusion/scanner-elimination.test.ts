@@ -105,3 +105,48 @@ describe('FusionStage: a queue at the exit scanner', () => {
     expect(play(false)).toEqual([]);
   });
 });
+
+describe('FusionStage: a queue told once a doubt between the scans is settled', () => {
+  const T = 1_767_600_000_000;
+  const adaScan = T + 9000;
+  const leoScan = T + 10_500;
+  /**
+   * As above, but ada brushes past leo on her way out: his track is in a swap doubt with hers from 0.9 s after
+   * her scan (before his own), settled by looks at `settledTs` (never when undefined).
+   */
+  function play(settledTs: number | undefined) {
+    const matches: Array<ExitMatch & { atTs: number }> = [];
+    const { fusion, time } = steppedFusion(T, {
+      exitMatched: (m) => {
+        matches.push({ ...m, atTs: time.now() });
+        return false;
+      },
+      hasDoubtsWithEvidence: (sessionId) => sessionId === 'ada',
+    });
+    const doubt = { ts: adaScan + 1000, with: 'T1', since: adaScan + 900 };
+    for (let ts = T; ts <= T + 13_000; ts += 100) {
+      time.advanceTo(ts);
+      const walked = Math.max(0, ts - adaScan - 800) / 1000;
+      const f = Math.min(1, (walked * 1.2) / Math.hypot(0.6, 1.8));
+      const t1 = trackMessage('T1', null, 4.4 + 0.6 * f, 2.3 - 1.8 * f, { lastSeenTs: ts });
+      const open = ts >= doubt.ts && (settledTs === undefined || ts < settledTs);
+      const t3 = trackMessage('T3', null, 5.5, 2.3, {
+        lastSeenTs: ts,
+        ...(open ? { identityDoubts: [doubt], identityDoubtTs: doubt.ts } : {}),
+      });
+      fusion.observe({ ts, tracks: [t1, t3], cameras: ['CAM1'] });
+      if (ts === adaScan) fusion.sessionExited('ada', 'G-OUT', adaScan);
+      if (ts === leoScan) fusion.sessionExited('leo', 'G-OUT', leoScan);
+    }
+    return matches.filter((m) => m.how === 'at-scanner' && m.sessionId === 'ada');
+  }
+
+  it('tells nothing through the other track while its doubt is open', () => {
+    expect(play(undefined)).toEqual([]);
+  });
+
+  it('tells who scanned first once looks settle the doubt, with the doubts as they stand then', () => {
+    const told = play(leoScan + 1000);
+    expect(told.map((m) => [m.trackId, m.atTs, m.doubtTs])).toEqual([['T1', leoScan + 1000, undefined]]);
+  });
+});
