@@ -30,21 +30,25 @@ export function standingAtScanner(
   gate: FloorPoint,
   scan: ExitScan,
   settings: ExitMatchSettings,
+  othersPeople: ReadonlySet<string> = new Set(),
 ): AtScanner[] | undefined {
-  const at = peopleAtScanner(snapshots, gate, scan, settings);
+  const at = peopleAtScanner(snapshots, gate, scan, settings, othersPeople);
   return at === undefined || at.length > peopleLetOut(scan) ? undefined : at;
 }
 
 /**
  * Everyone standing at the exit scanner at the scan — more than the scan lets out when others wait there too,
  * one of whom scanned — or undefined when the cameras leave it open (nobody there, someone there the tracker is
- * not sure of or bound for sure to another session, someone else could have been there unseen).
+ * not sure of or bound for sure to another session, someone else could have been there unseen). Tracks in
+ * `othersPeople` are known to be other scans' people (scanner-elimination.ts › otherScansPeople): out of sight
+ * near the scanner, they are not someone who could have scanned unseen.
  */
 export function peopleAtScanner(
   snapshots: readonly TrackSnapshot[],
   gate: FloorPoint,
   scan: ExitScan,
   settings: ExitMatchSettings,
+  othersPeople: ReadonlySet<string> = new Set(),
 ): AtScanner[] | undefined {
   const { scannerM, seenAtScanMs, stillM, walkMps } = settings;
   const toGate = (p: { x: number; y: number }) => Math.hypot(p.x - gate.x, p.y - gate.y);
@@ -102,9 +106,10 @@ export function peopleAtScanner(
     at.push({ trackId: id, doubtTs: doubts.length === 0 ? undefined : Math.max(...doubts) });
   }
   if (at.length === 0) return undefined;
-  // nobody else could have been at the scanner unseen: too far from it for the time they were out of sight
+  // nobody else could have been at the scanner unseen: too far from it for the time they were out of sight, or
+  // known to be another scan's person (each scans once: the one ahead walking out, unseen for a moment)
   for (const [id, t] of nearest) {
-    if (gone.has(id) || around.has(id)) continue;
+    if (gone.has(id) || around.has(id) || othersPeople.has(id)) continue;
     if (toGate(t) - scannerM <= walkMps * (Math.abs(scan.ts - t.seenTs) / 1000)) return undefined;
   }
   return at;

@@ -30,7 +30,7 @@ import {
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
 import { oneEach, shareOut } from './one-each.ts';
 import { type EvidenceQuery, gatherEvidence } from './reach-evidence.ts';
-import { type ScannerSighting, tellByElimination } from './scanner-elimination.ts';
+import { otherScansPeople, type ScannerSighting, tellByElimination } from './scanner-elimination.ts';
 import { TrackHistory, type TrackSnapshot } from './track-history.ts';
 import { carriedThroughout } from './walked-back.ts';
 
@@ -283,9 +283,16 @@ export class FusionStage {
     const scan: ExitScan = { sessionId, gate: gateId, ts, party };
     const { windowMs, scanLagMs } = this.settings.exit;
     const snapshots = this.history.between(ts - 2 * windowMs, ts + scanLagMs);
-    const standing = peopleAtScanner(snapshots, gate.position, scan, this.settings.exit);
-    if (standing === undefined) return;
     const sightings = this.scannerSightings;
+    // (an older edge names only its latest doubt's moment)
+    const others = otherScansPeople(sightings, scan, windowMs, (trackId) => {
+      const latest = this.history.ofTrack(trackId)?.track;
+      if (latest?.identityDoubts === undefined) return latest?.identityDoubtTs;
+      const since = latest.identityDoubts.map((d) => d.since ?? d.ts);
+      return since.length === 0 ? undefined : Math.max(...since);
+    });
+    const standing = peopleAtScanner(snapshots, gate.position, scan, this.settings.exit, others);
+    if (standing === undefined) return;
     while (
       (sightings[0]?.scan.ts ?? Number.POSITIVE_INFINITY) < ts - windowMs ||
       sightings.length > EXIT_SCANS_KEPT

@@ -2,8 +2,13 @@
 // suite: two shoppers waiting side by side in the exit lobby, one scanning 1.5 s before the other; the first
 // receipt waited 6 s for the walk through the gate).
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_FUSION } from '../../../../edge/fusion/fusion-settings.ts';
 import type { ExitMatch } from '../../../../edge/fusion/fusion-stage.ts';
-import { type ScannerSighting, tellByElimination } from '../../../../edge/fusion/scanner-elimination.ts';
+import {
+  otherScansPeople,
+  type ScannerSighting,
+  tellByElimination,
+} from '../../../../edge/fusion/scanner-elimination.ts';
 import { steppedFusion } from '../../../support/fusion-stage.ts';
 import { trackMessage } from '../../../support/track-message.ts';
 
@@ -61,6 +66,30 @@ describe('tellByElimination', () => {
     expect(tellByElimination([family, leo], WITHIN)).toEqual([]);
     expect(tellByElimination([family, leo, sighting('zoe', 1500, [['T3']])], WITHIN)).toEqual([family]);
     expect(family.standing.map((p) => p.trackId)).toEqual(['T1', 'T2']);
+  });
+});
+
+describe('otherScansPeople', () => {
+  const eva = { sessionId: 'eva', gate: 'G-OUT', ts: 25_000, party: 1 };
+  const none = () => undefined;
+
+  it('names who stood at a told scan within the window, with no doubt since before the earlier scan', () => {
+    const ada = sighting('ada', 22_700, [['T1']]);
+    const queue = sighting('leo', 23_000, [['T3'], ['T4']]);
+    expect([...otherScansPeople([ada, queue], eva, WITHIN, none)]).toEqual(['T1']);
+    // too long before: says nothing
+    expect(otherScansPeople([sighting('ada', 20_000, [['T1']])], eva, WITHIN, none).size).toBe(0);
+    // eva's own earlier sighting is not another scan's
+    expect(otherScansPeople([sighting('eva', 24_000, [['T1']])], eva, WITHIN, none).size).toBe(0);
+  });
+
+  it('leaves out a track in doubt since before its scan, then or now', () => {
+    expect(otherScansPeople([sighting('ada', 22_700, [['T1', 22_800]])], eva, WITHIN, none).size).toBe(0);
+    const since = (ts: number) => () => ts;
+    const ada = () => [sighting('ada', 22_700, [['T1']])];
+    expect(otherScansPeople(ada(), eva, WITHIN, since(24_000)).size).toBe(0);
+    // a doubt begun before both scans: the same person stood at hers
+    expect(otherScansPeople(ada(), eva, WITHIN, since(21_000)).size).toBe(1);
   });
 });
 
@@ -148,5 +177,48 @@ describe('FusionStage: a queue told once a doubt between the scans is settled', 
   it('tells who scanned first once looks settle the doubt, with the doubts as they stand then', () => {
     const told = play(leoScan + 1000);
     expect(told.map((m) => [m.trackId, m.atTs, m.doubtTs])).toEqual([['T1', leoScan + 1000, undefined]]);
+  });
+});
+
+describe('FusionStage: the one ahead walking out, out of sight by the gate, at the next scan', () => {
+  const T = 1_767_600_000_000;
+  const adaScan = T + 9000;
+  const leoScan = T + 12_500;
+  /**
+   * ada (T1) scans alone at the scanner, walks out through the gate and is last seen 0.4 s before leo's scan,
+   * 0.9 m past the gate (not yet reported gone); leo (T3) walked up to the scanner behind her and scans.
+   */
+  function play(adaScans: boolean) {
+    const matches: Array<ExitMatch & { atTs: number }> = [];
+    const { fusion, time } = steppedFusion(T, {
+      exitMatched: (m) => {
+        matches.push({ ...m, atTs: time.now() });
+        return false;
+      },
+      hasDoubtsWithEvidence: () => true,
+    });
+    for (let ts = T; ts <= T + 14_000; ts += 100) {
+      time.advanceTo(ts);
+      const seen = Math.min(ts, leoScan - 400);
+      const walked = (Math.max(0, seen - adaScan - 800) / 1000) * 1.2;
+      const t1 = trackMessage('T1', null, 5, Math.max(-0.8, 2.3 - walked), { lastSeenTs: seen });
+      const t3y = Math.max(2.3, 8 - (Math.max(0, ts - (T + 6250)) / 1000) * 1.2);
+      const t3 = trackMessage('T3', null, 5.3, t3y, { lastSeenTs: ts });
+      fusion.observe({ ts, tracks: [t1, t3], cameras: ['CAM1'] });
+      if (ts === adaScan && adaScans) fusion.sessionExited('ada', 'G-OUT', adaScan);
+      if (ts === leoScan) fusion.sessionExited('leo', 'G-OUT', leoScan);
+    }
+    return matches.filter((m) => m.how === 'at-scanner').map((m) => [m.sessionId, m.trackId, m.atTs]);
+  }
+
+  it('tells who stood at the scanner at once: the one out of sight made her own scan', () => {
+    expect(play(true)).toEqual([
+      ['ada', 'T1', adaScan + DEFAULT_FUSION.exit.scanLagMs],
+      ['leo', 'T3', leoScan + DEFAULT_FUSION.exit.scanLagMs],
+    ]);
+  });
+
+  it('says nothing while the one out of sight by the gate is nobody told at a scan', () => {
+    expect(play(false)).toEqual([]);
   });
 });
