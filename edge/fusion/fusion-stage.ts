@@ -28,6 +28,7 @@ import {
   trackExits,
 } from './exit-sequence.ts';
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
+import { latestOpenDoubtSince } from './identity-settle.ts';
 import { oneEach, shareOut } from './one-each.ts';
 import { type EvidenceQuery, gatherEvidence } from './reach-evidence.ts';
 import { otherScansPeople, type ScannerSighting, tellByElimination } from './scanner-elimination.ts';
@@ -284,12 +285,9 @@ export class FusionStage {
     const { windowMs, scanLagMs } = this.settings.exit;
     const snapshots = this.history.between(ts - 2 * windowMs, ts + scanLagMs);
     const sightings = this.scannerSightings;
-    // (an older edge names only its latest doubt's moment)
     const others = otherScansPeople(sightings, scan, windowMs, (trackId) => {
       const latest = this.history.ofTrack(trackId)?.track;
-      if (latest?.identityDoubts === undefined) return latest?.identityDoubtTs;
-      const since = latest.identityDoubts.map((d) => d.since ?? d.ts);
-      return since.length === 0 ? undefined : Math.max(...since);
+      return latest === undefined ? undefined : latestOpenDoubtSince(latest);
     });
     const standing = peopleAtScanner(snapshots, gate.position, scan, this.settings.exit, others);
     if (standing === undefined) return;

@@ -33,6 +33,16 @@ export function openDoubtsSince(track: TrackMessage): number[] {
 }
 
 /**
+ * The first moment of the latest doubt the tracker still holds about the track's person (undefined: none). An
+ * older edge names only its latest doubt's moment, which is taken for it: nothing before it is known settled.
+ */
+export function latestOpenDoubtSince(track: TrackMessage): number | undefined {
+  if (track.identityDoubts === undefined) return track.identityDoubtTs;
+  const since = openDoubtsSince(track);
+  return since.length === 0 ? undefined : Math.max(...since);
+}
+
+/**
  * True when nothing the tracker knows leaves in doubt that the track followed its session's person up to
  * `untilTs`: bound at the gate with no other way round (or, `bindingKnown`, every other way round ruled out),
  * and every moment before `untilTs` it may have changed person settled by its looks since. A doubt begun later

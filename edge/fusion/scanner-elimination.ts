@@ -56,15 +56,15 @@ function accountedFor(
 /**
  * Tracks known to be other scans' people around `scan`: each stood at a scan within `withinMs` of it that is
  * told (alone there, or by elimination), with no swap doubt since before the earlier of the two, as reported
- * then or still held now (`doubtNow`: the first moment of the latest doubt the tracker still holds about the
- * track, undefined for none). Each person scans once, so none of them made `scan`, even out of sight beside
+ * then or still held now (`openDoubtTs`: identity-settle.ts › latestOpenDoubtSince of the track's latest report,
+ * undefined for none). Each person scans once, so none of them made `scan`, even out of sight beside
  * whoever stood at the scanner then.
  */
 export function otherScansPeople(
   sightings: readonly ScannerSighting[],
   scan: ExitScan,
   withinMs: number,
-  doubtNow: (trackId: string) => number | undefined,
+  openDoubtTs: (trackId: string) => number | undefined,
 ): Set<string> {
   const people = new Set<string>();
   for (const o of sightings) {
@@ -73,7 +73,7 @@ export function otherScansPeople(
     for (const p of o.standing) {
       const doubtTs = Math.max(
         p.doubtTs ?? Number.NEGATIVE_INFINITY,
-        doubtNow(p.trackId) ?? Number.NEGATIVE_INFINITY,
+        openDoubtTs(p.trackId) ?? Number.NEGATIVE_INFINITY,
       );
       if (doubtTs < before) people.add(p.trackId);
     }
