@@ -3,7 +3,7 @@
 // vision with the exit match's confidence, its rule marked `+matched-at-exit`; and when that track was far
 // from the lane throughout the event, the session did not do it: the event is decided again without them
 // (`+elsewhere-at-exit`), or at least no longer names them.
-import { withModifier } from '../../shared/attribution-rule.ts';
+import { baseRuleIs, withModifier } from '../../shared/attribution-rule.ts';
 import { round3 } from '../../shared/round.ts';
 import type { CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
@@ -39,6 +39,49 @@ export function decideAtExit(
       attribution: 'vision',
       confidence: settings.confidence,
       ...(event.evidence === undefined ? {} : { evidence: { ...event.evidence, rule } }),
+    }),
+  };
+}
+
+/**
+ * A pick refused only for the identity of the one track the evidence pointed at, once the exit has shown that
+ * track was the session's person from before the event (`trackId`, its doubts followed back from the exit), and
+ * others' hands were near the lane too (`decideAtExit` asks the lane to be the track's alone): the evidence is
+ * decided again with that identity restored, other hands weighed as for anyone — the decision a shopper never
+ * in doubt would have had. Billed, marked `+matched-at-exit`, only when that decision names the session and
+ * every other shopper inside was seen somewhere during it (`othersSeen`); the confidence is the lower of the
+ * decision's and the exit match's.
+ */
+export function decideAtExitAmongOthers(
+  event: ShelfEvent,
+  sessionId: string,
+  trackId: string,
+  exit: ExitMatchSettings,
+  attribution: AttributionSettings,
+): ExitDecision | undefined {
+  const evidence = event.evidence;
+  const best = event.hypotheses[0];
+  if (evidence === undefined || best === undefined || event.ambiguous) return undefined;
+  if (!baseRuleIs(evidence.rule, 'identity-doubtful')) return undefined;
+  const mine = evidence.candidates.find(
+    (c) => c.sessionId === sessionId && (c.handTrack ?? c.bodyTrack) === trackId,
+  );
+  if (mine === undefined || !othersSeen(event, sessionId, attribution.elsewhereM)) return undefined;
+  const restored: CandidateEvidence = { ...mine, identity: 1 };
+  const again = redecide(
+    { ...evidence, candidates: evidence.candidates.map((c) => (c === mine ? restored : c)) },
+    attribution,
+  );
+  if (again.sessionId !== sessionId) return undefined;
+  const rule = withModifier(evidence.rule, 'matched-at-exit');
+  const confidence = Math.min(again.confidence, exit.confidence);
+  return {
+    choice: { sessionId, sku: best.sku, count: best.count },
+    restate: (assigned) => ({
+      ...assigned,
+      attribution: 'vision',
+      confidence,
+      evidence: { ...evidence, rule },
     }),
   };
 }

@@ -3,7 +3,7 @@ import type { Timers } from '../../shared/timers.ts';
 import { cartHoldings } from '../checkout/cart.ts';
 import { DecisionBook, type DecisionBookDeps } from './decision-book.ts';
 import type { StaffException } from './exception-queue.ts';
-import { decideAtExit, decideOnAlibi, notTheirs } from './exit-decision.ts';
+import { decideAtExit, decideAtExitAmongOthers, decideOnAlibi, notTheirs } from './exit-decision.ts';
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
 import { type ExitMatch, FusionStage, type FusionStageOptions } from './fusion-stage.ts';
 import { decideOnSettledIdentity, othersRuledOut, tracksAtLane } from './identity-settle.ts';
@@ -110,7 +110,9 @@ function settleAtExit(match: ExitMatch, deps: ExitSettling): boolean {
       settledAll = false;
       continue;
     }
-    const decision = decideAtExit(event, sessionId, trackId, settings.exit, settings.attribution.elsewhereM);
+    const decision =
+      decideAtExit(event, sessionId, trackId, settings.exit, settings.attribution.elsewhereM) ??
+      decideAtExitAmongOthers(event, sessionId, trackId, settings.exit, settings.attribution);
     if (decision !== undefined) {
       decisions.decide(exceptionId, decision.choice, 'vision:exit-match', decision.restate);
       w.logger.info({ eventId: event.eventId, sessionId, trackId, how }, 'doubtful pick matched at the exit');

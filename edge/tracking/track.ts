@@ -73,6 +73,11 @@ export interface TrackerTuning {
    * their track coasted, when that is nearer — since.
    */
   walkMps: number;
+  /**
+   * A newcomer bound at an entry gate, seen no longer than this (ms) beside someone else coming in and then
+   * lost, was a second peak when someone steps onto the gate and finds no scan left: they take its slot.
+   */
+  falseStartMs: number;
   /** Missed this long in view: the track is lost (kept for relinking until dropConfirmedMs). */
   lostAfterMs: number;
   /** An unmatched track this close to a matched detection is merged into it (m). */
@@ -108,6 +113,7 @@ export const DEFAULT_TRACKER: TrackerTuning = {
   // the embedder's cosine letting 3.3 % of others' looks through, like contradictCosine (identity-confidence.ts)
   relinkMinCosine: 0.5,
   walkMps: FASTEST_WALK_MPS,
+  falseStartMs: 1000,
   lostAfterMs: 1200,
   shadowM: 0.6,
   duplicateM: 0.35,

@@ -283,6 +283,7 @@ export class Tracker {
         this.doubtNewcomers(t, ts);
         return;
       }
+      if (this.takeFalseStartsSlot(t, ts)) return;
       if (this.secondPeakBesideNewcomer(t, ts)) {
         t.phantom = true;
         return;
@@ -329,6 +330,32 @@ export class Tracker {
       t.bornTs = ts;
       this.comeIn(t, this.binder.bindNewTrack(t.bornX, t.bornY, ts), ts);
     }
+  }
+
+  /**
+   * Someone steps onto an entry gate and finds no scan left to take, while a newcomer bound at that entry a
+   * moment ago was seen for no longer than `falseStartMs` beside someone else coming in, and is lost now: that
+   * newcomer was a second peak (a bag, an arm, the gap between two people) that took the slot before its person
+   * reached the gate — it looks like neither (`relink` found no likeness). The slot is this person's: they take
+   * the false start's scan and it is dropped, as a tentative track dropped gives its slot back. Had the false
+   * start been the scan's person after all, lost in the blob of the one beside them, this one would be someone
+   * following in on no scan: the binding stays in doubt (`gateCap`) until the exit settles it.
+   */
+  private takeFalseStartsSlot(t: Track, ts: number): boolean {
+    if (!this.binder.onGate(t.bornX, t.bornY)) return false;
+    let falseStart: Track | undefined;
+    for (const o of this.tracks.values()) {
+      if (o === t || o.state !== 'confirmed' || o.sessionId === null || o.bornBeside.length === 0) continue;
+      if (!this.binder.nearEntry(o.bornX, o.bornY) || ts - o.lastSeenTs < 400) continue;
+      if (o.lastSeenTs - o.bornTs > this.tuning.falseStartMs) continue;
+      if (falseStart === undefined || o.bornTs > falseStart.bornTs) falseStart = o;
+    }
+    if (falseStart === undefined) return false;
+    this.tracks.delete(falseStart.id);
+    t.sessionId = falseStart.sessionId;
+    doubtBinding(t, this.tuning.identity.gateCap);
+    this.doubtNewcomers(t, ts);
+    return true;
   }
 
   /** Newcomers right beside `t` at the gate, first seen about when it was, may be bound the other way round. */

@@ -123,6 +123,43 @@ describe('tracker: tailgating', () => {
     expect(tracker.all().find((t) => t.id === events[0]?.trackId)?.phantom).toBe(false);
   });
 
+  it('gives the slot a second peak took back to the person who steps onto the gate for it', () => {
+    const binder = new GateBinder(gates);
+    const tracker = new Tracker([cameraOutline(camera, 0)], binder);
+    binder.entered('S1', 'IN', 1, T0);
+    binder.entered('S2', 'IN', 1, T0 + 1500);
+    // S1 walks in; 2.0–2.4 s in, a second peak 0.5 m beside them (looking like nobody) takes S2's slot and is
+    // lost; at 2.9 s S2's person steps onto the gate
+    play(tracker, 5, (s) => [
+      det(2, 0.6 + 0.6 * s, 0),
+      ...(s >= 2 && s <= 2.4 ? [det(2.5, 0.6 + 0.6 * s, 5)] : []),
+      ...(s >= 2.9 ? [det(2, 0.6 + 0.6 * (s - 2.9), 1)] : []),
+    ]);
+    expect(tracker.takeTailgating()).toEqual([]);
+    const tracks = tracker.all();
+    expect(tracks.map((t) => t.sessionId).sort()).toEqual(['S1', 'S2']);
+    const second = tracks.find((t) => t.sessionId === 'S2');
+    expect(second?.bornTs).toBeGreaterThanOrEqual(T0 + 2900);
+    // had the peak been S2's person after all, this one would have come in on no scan: in doubt till the exit
+    expect(second?.identityCeiling).toBeLessThan(1);
+  });
+
+  it('keeps the slot of a newcomer seen coming in for longer than a false start: the next one is unadmitted', () => {
+    const binder = new GateBinder(gates);
+    const tracker = new Tracker([cameraOutline(camera, 0)], binder);
+    binder.entered('S1', 'IN', 1, T0);
+    binder.entered('S2', 'IN', 1, T0 + 1500);
+    // the one beside S1 is seen for 1.5 s before it is lost: a person, not a second peak; the one after
+    // steps off the gate 3 s later
+    play(tracker, 7, (s) => [
+      det(2, 0.6 + 0.6 * s, 0),
+      ...(s >= 2 && s <= 3.5 ? [det(2.5, 0.6 + 0.6 * s, 5)] : []),
+      ...(s >= 4 ? [det(2, 0.6 + 0.6 * (s - 4), 1)] : []),
+    ]);
+    expect(tracker.takeTailgating()).toHaveLength(1);
+    expect(tracker.all().filter((t) => t.sessionId === 'S2')).toHaveLength(1);
+  });
+
   it('flags nobody when the whole party came in on its scan', () => {
     const binder = new GateBinder(gates);
     const tracker = new Tracker([cameraOutline(camera, 0)], binder);
