@@ -1,5 +1,7 @@
 // One pick as the edge's shelf stage detects it, for tests that feed fusion, exceptions or the checkout by
 // hand: one can of cola lifted from S01-L03 at `T0`, given to alice by the cameras; `over` changes any field.
+import { attributeEvent } from '../../edge/fusion/attributor.ts';
+import type { CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 
 export const T0 = 1_700_000_000_000;
@@ -25,4 +27,24 @@ export function shelfEvent(over: Partial<ShelfEvent> = {}): ShelfEvent {
     confidence: 0.97,
     ...over,
   };
+}
+
+/**
+ * A pick of `units` the attributor itself refused (or decided) from what the cameras measured — `candidates`,
+ * the lane in sight — from 1000 to 1400 ms, left unattributed with the decision's evidence.
+ */
+export function refusedPick(candidates: CandidateEvidence[], units = 1): ShelfEvent {
+  const present = candidates.flatMap((c) => (c.sessionId === null ? [] : [c.sessionId]));
+  const decided = attributeEvent(present, { laneSeen: true, candidates, units });
+  return shelfEvent({
+    eventId: 'e1',
+    startTs: 1000,
+    endTs: 1400,
+    peakTs: 1200,
+    hypotheses: [{ sku: 'SKU-1', count: units, likelihood: 1 }],
+    sessionId: null,
+    attribution: 'unattributed',
+    confidence: 0,
+    evidence: decided.evidence,
+  });
 }

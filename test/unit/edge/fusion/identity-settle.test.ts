@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { attributeEvent } from '../../../../edge/fusion/attributor.ts';
 import { DEFAULT_FUSION } from '../../../../edge/fusion/fusion-settings.ts';
 import {
   decideOnSettledIdentity,
@@ -7,31 +6,8 @@ import {
   tracksAtLane,
 } from '../../../../edge/fusion/identity-settle.ts';
 import type { CandidateEvidence } from '../../../../shared/schemas/attribution-evidence.ts';
-import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 import type { TrackMessage } from '../../../../shared/schemas/track.ts';
-
-/** A pick the attributor itself refused, from what the cameras measured. */
-function refused(candidates: CandidateEvidence[], units = 1): ShelfEvent {
-  const present = candidates.flatMap((c) => (c.sessionId === null ? [] : [c.sessionId]));
-  const decided = attributeEvent(present, { laneSeen: true, candidates, units });
-  return {
-    eventId: 'e1',
-    kind: 'pick',
-    shelfId: 'S1',
-    lane: 'S1-L2',
-    lanes: ['S1-L2'],
-    startTs: 1000,
-    endTs: 1400,
-    peakTs: 1200,
-    deltaG: -400,
-    hypotheses: [{ sku: 'SKU-1', count: units, likelihood: 1 }],
-    ambiguous: false,
-    sessionId: null,
-    attribution: 'unattributed',
-    confidence: 0,
-    evidence: decided.evidence,
-  } as unknown as ShelfEvent;
-}
+import { refusedPick } from '../../../support/shelf-event.ts';
 
 const alice = (identity: number): CandidateEvidence => ({
   sessionId: 'alice',
@@ -60,7 +36,7 @@ const track = (over: Partial<TrackMessage> = {}): TrackMessage =>
   }) as TrackMessage;
 
 describe('a pick refused for identity, decided when the identity settles', () => {
-  const event = refused([alice(0.5), bob]);
+  const event = refusedPick([alice(0.5), bob]);
 
   it('the attributor refused it for identity, naming the one track at the lane', () => {
     expect(event.evidence?.rule).toBe('identity-doubtful');
@@ -139,23 +115,23 @@ describe('a pick refused for identity, decided when the identity settles', () =>
   });
 
   it('says nothing while another shopper inside was seen nowhere during the pick (they may be the one at the lane)', () => {
-    const lost = refused([alice(0.5), { ...bob, bodyM: null }]);
+    const lost = refusedPick([alice(0.5), { ...bob, bodyM: null }]);
     expect(lost.evidence?.rule).toBe('identity-doubtful');
     expect(decideOnSettledIdentity(lost, track(), DEFAULT_FUSION, () => false)).toBeUndefined();
   });
 
   it('never settles a close call, nor a pick where another hand was in the lane', () => {
-    const close = refused([alice(1), { ...bob, handM: 0.12, handTrack: 'T2' }]);
+    const close = refusedPick([alice(1), { ...bob, handM: 0.12, handTrack: 'T2' }]);
     expect(close.evidence?.rule).toBe('close-call');
     expect(decideOnSettledIdentity(close, track(), DEFAULT_FUSION, () => false)).toBeUndefined();
-    const twoUnits = refused([alice(0.5), { ...bob, bodyM: 0.6 }], 2);
+    const twoUnits = refusedPick([alice(0.5), { ...bob, bodyM: 0.6 }], 2);
     expect(decideOnSettledIdentity(twoUnits, track(), DEFAULT_FUSION, () => false)).toBeUndefined();
   });
 });
 
 describe('a binding at the gate in doubt, settled when the exit rules out everyone else', () => {
   // alice's track at the lane is bound to her at 0.5: bob came in beside her and may be the one on it
-  const event = refused([alice(0.5), bob]);
+  const event = refusedPick([alice(0.5), bob]);
   const inDoubt = track({ identityCeiling: 0.5 });
 
   it('rules the others out only when every other shopper the evidence named was cleared', () => {
@@ -163,7 +139,7 @@ describe('a binding at the gate in doubt, settled when the exit rules out everyo
     expect(othersRuledOut(event, ['alice'], 'alice')).toBe(true);
     expect(othersRuledOut(event, ['bob'], 'alice')).toBe(false);
     // an event that named nobody else: nothing was ruled out, its binding's other way round is unknown
-    expect(othersRuledOut(refused([alice(0.5)]), ['alice'], 'alice')).toBe(false);
+    expect(othersRuledOut(refusedPick([alice(0.5)]), ['alice'], 'alice')).toBe(false);
   });
 
   it('bills the session with the binding counted sure once the others are ruled out, as for a settled identity', () => {
