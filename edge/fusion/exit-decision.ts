@@ -3,7 +3,7 @@
 // vision with the exit match's confidence, its rule marked `+matched-at-exit`; and when that track was far
 // from the lane throughout the event, the session did not do it: the event is decided again without them
 // (`+elsewhere-at-exit`), or at least no longer names them.
-import { baseRuleIs, withModifier } from '../../shared/attribution-rule.ts';
+import { baseRuleIs, type RuleModifier, withModifier } from '../../shared/attribution-rule.ts';
 import { round3 } from '../../shared/round.ts';
 import type { CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
@@ -59,22 +59,50 @@ export function decideAtExitAmongOthers(
   exit: ExitMatchSettings,
   attribution: AttributionSettings,
 ): ExitDecision | undefined {
+  if (!baseRuleIs(event.evidence?.rule ?? '', 'identity-doubtful')) return undefined;
+  return decideWithIdentityRestored(
+    event,
+    sessionId,
+    trackId,
+    1,
+    attribution,
+    'matched-at-exit',
+    exit.confidence,
+  );
+}
+
+/**
+ * The decision the event's evidence gives once `sessionId`'s identity on `trackId` — the one track of theirs it
+ * named at the lane — is restored to `identity`, everyone else weighed as measured: the decision a shopper never
+ * in doubt would have had. Undefined unless it names that session and every other shopper inside was seen
+ * somewhere during the pick (`othersSeen`). The refusal stays in the evidence (what a replay of the cameras' part
+ * gives); the rule is marked with `modifier` and the confidence is the decision's, at most `maxConfidence`.
+ */
+export function decideWithIdentityRestored(
+  event: ShelfEvent,
+  sessionId: string,
+  trackId: string,
+  identity: number,
+  settings: AttributionSettings,
+  modifier: RuleModifier,
+  maxConfidence = 1,
+): ExitDecision | undefined {
   const evidence = event.evidence;
   const best = event.hypotheses[0];
   if (evidence === undefined || best === undefined || event.ambiguous) return undefined;
-  if (!baseRuleIs(evidence.rule, 'identity-doubtful')) return undefined;
   const mine = evidence.candidates.find(
     (c) => c.sessionId === sessionId && (c.handTrack ?? c.bodyTrack) === trackId,
   );
-  if (mine === undefined || !othersSeen(event, sessionId, attribution.elsewhereM)) return undefined;
-  const restored: CandidateEvidence = { ...mine, identity: 1 };
+  if (mine === undefined) return undefined;
+  if (!othersSeen(event, sessionId, settings.elsewhereM)) return undefined;
+  const restored: CandidateEvidence = { ...mine, identity };
   const again = redecide(
     { ...evidence, candidates: evidence.candidates.map((c) => (c === mine ? restored : c)) },
-    attribution,
+    settings,
   );
   if (again.sessionId !== sessionId) return undefined;
-  const rule = withModifier(evidence.rule, 'matched-at-exit');
-  const confidence = Math.min(again.confidence, exit.confidence);
+  const rule = withModifier(evidence.rule, modifier);
+  const confidence = Math.min(again.confidence, maxConfidence);
   return {
     choice: { sessionId, sku: best.sku, count: best.count },
     restate: (assigned) => ({

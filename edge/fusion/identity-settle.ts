@@ -2,13 +2,10 @@
 // once that doubt is settled — the track's looks are again those of the person it followed before the doubt
 // (docs/vision.md, "Identity confidence"), with no swap doubt begun before the pick left open — before the
 // receipt goes. Doubts begun after the pick do not matter: they are about who the track follows since.
-import { baseRuleIs, withModifier } from '../../shared/attribution-rule.ts';
-import type { CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
+import { baseRuleIs } from '../../shared/attribution-rule.ts';
 import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { TrackMessage } from '../../shared/schemas/track.ts';
-import { redecide } from './attributor.ts';
-import type { ExitDecision } from './exit-decision.ts';
-import { othersSeen } from './exit-match.ts';
+import { decideWithIdentityRestored, type ExitDecision } from './exit-decision.ts';
 import type { FusionSettings } from './fusion-settings.ts';
 
 /**
@@ -122,27 +119,14 @@ export function decideOnSettledIdentity(
   // the looks that settled an encounter going on while the weight changed tell who the track follows after it,
   // not who it followed then
   if (encounteredDuring()) return undefined;
-  const sessionId = track.sessionId as string;
-  const mine = evidence.candidates.find(
-    (c) => c.sessionId === sessionId && (c.handTrack ?? c.bodyTrack) === track.id,
-  );
-  if (mine === undefined) return undefined;
-  if (!othersSeen(event, sessionId, settings.attribution.elsewhereM)) return undefined;
   // settled up to the pick: as sure as the binding at the gate (later doubts do not reach back to it)
-  const restored: CandidateEvidence = { ...mine, identity: bindingKnown ? 1 : (track.identityCeiling ?? 1) };
-  const again = redecide(
-    { ...evidence, candidates: evidence.candidates.map((c) => (c === mine ? restored : c)) },
+  const identity = bindingKnown ? 1 : (track.identityCeiling ?? 1);
+  return decideWithIdentityRestored(
+    event,
+    track.sessionId as string,
+    track.id,
+    identity,
     settings.attribution,
+    'identity-settled',
   );
-  if (again.sessionId !== sessionId) return undefined;
-  const rule = withModifier(evidence.rule, 'identity-settled');
-  return {
-    choice: { sessionId, sku: best.sku, count: best.count },
-    restate: (assigned) => ({
-      ...assigned,
-      attribution: 'vision',
-      confidence: again.confidence,
-      evidence: { ...evidence, rule },
-    }),
-  };
 }
