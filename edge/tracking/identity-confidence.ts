@@ -10,6 +10,15 @@ export interface IdentityTuning {
   /** Cap after such a close encounter. */
   encounterCap: number;
   /**
+   * Two look-alikes both seen this close are in doubt only in a step whose assignment could have gone the other
+   * way: when giving each the other's detection would cost less than this much more distance (m, summed over
+   * the two) than the detections they were given, judged from where each was a step before and from where its
+   * motion put it. Two shoppers standing 0.5 m apart keep their places by ~1 m; two passing each other come
+   * down to nothing, and two passing shoulder to shoulder (0.3 m apart) to ~0.4 m. 0.6 m is about twice what
+   * the detector's placement (~8 cm a detection, four distances) can move the sum by.
+   */
+  clearAssignmentM: number;
+  /**
    * ...but only if the two could have changed places in the time either went unseen: people move at most
    * this fast (m/s)... A neighbour at a shelf hidden for a frame or two cannot have swapped with the one
    * beside them.
@@ -60,6 +69,7 @@ export const CROWDED_LOOK_M = 0.9;
 export const DEFAULT_IDENTITY: IdentityTuning = {
   encounterM: 0.8,
   encounterCap: 0.5,
+  clearAssignmentM: 0.6,
   swapSpeedMps: 1.5,
   swapSlackM: 0.1,
   relinkCap: 0.4,

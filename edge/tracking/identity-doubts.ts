@@ -5,14 +5,41 @@ import { cosine } from './camera-fusion.ts';
 import { doubtBinding, doubtIdentity, doubtPerson, type IdentityTuning } from './identity-confidence.ts';
 import type { Track } from './track.ts';
 
+interface FloorPoint {
+  x: number;
+  y: number;
+}
+
+/** One track's step: where it was a step before, where its motion put it, and the detection it was given. */
+export interface StepMatch {
+  before: FloorPoint;
+  predicted: FloorPoint;
+  detection: FloorPoint;
+}
+
+/**
+ * How much more distance (m, summed over the two) giving each track the other's detection would have taken than
+ * the detections they were given — the smaller of the two sums judged from where they were a step before and
+ * from where their motion put them (a pair that turned back would fool the prediction alone). Near 0, or
+ * below: the step's assignment could have gone the other way.
+ */
+export function assignmentMarginM(a: StepMatch, b: StepMatch): number {
+  const d = (p: FloorPoint, q: FloorPoint) => Math.hypot(p.x - q.x, p.y - q.y);
+  const margin = (pa: FloorPoint, pb: FloorPoint) =>
+    d(pa, b.detection) + d(pb, a.detection) - d(pa, a.detection) - d(pb, b.detection);
+  return Math.min(margin(a.before, b.before), margin(a.predicted, b.predicted));
+}
+
 /**
  * Two confirmed tracks of different sessions this close while either went unseen (merged into one detection,
  * occluded, in blind floor) may have swapped people: both identities are in doubt. Two of one session
- * (companions on one scan) may swap harmlessly: a pick still goes to the right session.
+ * (companions on one scan) may swap harmlessly: a pick still goes to the right session. `matched` says what
+ * each track seen in this step was given (undefined for one given nothing).
  */
 export function doubtCloseEncounters(
   tracks: Iterable<Track>,
   unseen: ReadonlySet<Track>,
+  matched: (t: Track) => StepMatch | undefined,
   tuning: IdentityTuning,
   ts: number,
 ): void {
@@ -26,8 +53,10 @@ export function doubtCloseEncounters(
       if ((unseen.has(a) || unseen.has(b)) && !couldHaveSwapped(a, b, ts, tuning)) continue;
       if (!(unseen.has(a) || unseen.has(b))) {
         // both seen: the assignment follows their looks — unless they look alike, when passing this close
-        // may swap them unnoticed (which one walks out is then unsure, whatever the confidence says)
-        if (lookAlike(a, b, tuning)) {
+        // may swap them unnoticed (which one walks out is then unsure, whatever the confidence says). Not
+        // standing apart, each kept to their own place: look-alikes side by side at a shelf, 0.5 m apart, were
+        // in doubt for as long as they stood there, and so was every pick they made (look-alikes-03)
+        if (lookAlike(a, b, tuning) && !clearlyAssigned(a, b, matched, tuning)) {
           doubtPerson(a, a.embedding, ts, b.id, b.embedding);
           doubtPerson(b, b.embedding, ts, a.id, a.embedding);
         }
@@ -79,6 +108,18 @@ function couldHaveSwapped(a: Track, b: Track, ts: number, tuning: IdentityTuning
   const gapS = Math.max(ts - a.lastSeenTs, ts - b.lastSeenTs) / 1000;
   const apart = Math.hypot(a.lastSeenX - b.lastSeenX, a.lastSeenY - b.lastSeenY);
   return apart <= tuning.swapSpeedMps * gapS + tuning.swapSlackM;
+}
+
+/** Whether both tracks were given detections in this step that could not have gone the other way. */
+function clearlyAssigned(
+  a: Track,
+  b: Track,
+  matched: (t: Track) => StepMatch | undefined,
+  tuning: IdentityTuning,
+): boolean {
+  const ma = matched(a);
+  const mb = matched(b);
+  return ma !== undefined && mb !== undefined && assignmentMarginM(ma, mb) >= tuning.clearAssignmentM;
 }
 
 /** Two people the embedder cannot tell apart (or no look to compare). */

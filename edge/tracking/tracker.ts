@@ -22,7 +22,7 @@ import {
   observeIdentity,
   settleSwapDoubts,
 } from './identity-confidence.ts';
-import { doubtCloseEncounters, doubtGateBinding } from './identity-doubts.ts';
+import { doubtCloseEncounters, doubtGateBinding, type StepMatch } from './identity-doubts.ts';
 import { DEFAULT_MOTION, initAxis, predictAxis, updateAxis } from './motion-model.ts';
 import { DEFAULT_TRACKER, type Track, type TrackerTuning } from './track.ts';
 
@@ -55,6 +55,7 @@ export class Tracker {
     const dtS = this.lastTs === undefined ? 0 : Math.max(0, (ts - this.lastTs) / 1000);
     this.lastTs = ts;
     const live = [...this.tracks.values()];
+    const before = new Map(live.map((t) => [t, { x: t.x.p, y: t.y.p }]));
     for (const t of live) {
       const unseenS = (ts - t.lastSeenTs) / 1000;
       t.x = predictAxis(t.x, dtS, DEFAULT_MOTION, unseenS);
@@ -66,6 +67,8 @@ export class Tracker {
     const cost = live.map((t) => fused.map((d) => this.cost(t, d, ts)));
     const matchOf = assign(cost);
     const usedDetections = new Set<number>();
+    /** What each track seen in this step was given, for telling whether two look-alikes could have swapped. */
+    const stepMatches = new Map<Track, StepMatch>();
     /** Tracks a camera should have seen now (or that are in blind floor) but nothing was matched to. */
     const unseen = new Set<Track>();
     live.forEach((t, i) => {
@@ -81,6 +84,9 @@ export class Tracker {
         return;
       }
       usedDetections.add(j);
+      const was = before.get(t);
+      if (was !== undefined)
+        stepMatches.set(t, { before: was, predicted: { x: t.x.p, y: t.y.p }, detection: { x: d.x, y: d.y } });
       this.correct(t, d, fused, ts);
     });
     fused.forEach((d, j) => {
@@ -95,7 +101,7 @@ export class Tracker {
     });
     this.stepIn(ts);
     this.reclaimGhosts(unseen, ts);
-    doubtCloseEncounters(this.tracks.values(), unseen, this.tuning.identity, ts);
+    doubtCloseEncounters(this.tracks.values(), unseen, (t) => stepMatches.get(t), this.tuning.identity, ts);
     return this.prune(ts);
   }
   /** A camera was calibrated again: its floor outline from now on. */
