@@ -12,7 +12,6 @@
 // store's worth of shoppers, not an attack); production keeps scale 1.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import pg from 'pg';
 import { reconcileHolds } from '../cloud/billing/hold-reconciliation.ts';
@@ -32,24 +31,30 @@ import { CartStreamClient } from '../simulators/app/cart-stream-client.ts';
 import { CloudAppClient } from '../simulators/app/cloud-app-client.ts';
 import type { ShopperSession } from '../simulators/app/shopper-app.ts';
 import { FloorSupervisor } from '../simulators/staff/floor-supervisor.ts';
+import { commandLine } from './cli/command-line.ts';
 
-const { values } = parseArgs({
+const USAGE = `usage: npm run bench:cart -- [--json] [--seconds N] [--shoppers N] [--mqtt URL] [--database URL]
+  --seconds N     how long the shoppers shop (default 40)
+  --shoppers N    shoppers inside at once (default 50)
+  --mqtt URL      a broker such as Mosquitto (mqtt://127.0.0.1:1883, anonymous); default an embedded
+                  secured aedes
+  --database URL  postgres://… (a schema of its own per run); default embedded PGlite
+  --json          last line: one JSON object`;
+
+const cli = commandLine({
+  command: 'bench:cart',
+  usage: USAGE,
   options: {
     json: { type: 'boolean', default: false },
     seconds: { type: 'string', default: '40' },
     shoppers: { type: 'string', default: '50' },
-    /** Broker URL (e.g. Mosquitto, mqtt://127.0.0.1:1883, anonymous); default an embedded secured aedes. */
     mqtt: { type: 'string' },
-    /** postgres://… (a schema of its own per run); default embedded PGlite. */
     database: { type: 'string' },
   },
 });
-const SECONDS = Number(values.seconds);
-const SHOPPERS = Number(values.shoppers);
-if (!(SECONDS > 0) || !Number.isInteger(SHOPPERS) || SHOPPERS < 1) {
-  process.stderr.write('bench:cart: --seconds must be > 0 and --shoppers an integer ≥ 1\n');
-  process.exit(2);
-}
+const { values } = cli;
+const SECONDS = cli.positiveNumber('seconds');
+const SHOPPERS = cli.integer('shoppers', { min: 1 });
 /** Each shopper changes their cart about this often (ms), alternating pick and put-back. */
 const CHANGE_EVERY_MS = 6000;
 /** How long the supervisor takes to decide a staff exception once it shows on the floor view (ms). */

@@ -19,9 +19,34 @@ import { startCloudReplicas } from '../evaluation/harness/cloud-replicas.ts';
 import { percentile } from '../evaluation/store-eval/percentile.ts';
 import type { VisitUpload } from '../shared/schemas/visit.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
+import { commandLine } from './cli/command-line.ts';
 
 const DUPLICATE_SHARE = 0.1;
 const SHOPPERS = 200;
+
+const USAGE = `usage: npm run bench:cloud -- [--json] [--seconds N] [--concurrency N] [--replicas N]
+                                [--only postgres|embedded]
+  --seconds N       measured seconds per backend (default 6)
+  --concurrency N   edges posting visits at once (default 48)
+  --replicas N      also N cloud processes behind haproxy on one PostgreSQL, one killed half-way
+                    (default 0: none)
+  --only BACKEND    only postgres, or only embedded (PGlite); the other's JSON fields are then absent
+  --json            last line: one JSON object
+PostgreSQL is DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).`;
+
+const cli = commandLine({
+  command: 'bench:cloud',
+  usage: USAGE,
+  options: {
+    json: { type: 'boolean', default: false },
+    seconds: { type: 'string', default: '6' },
+    concurrency: { type: 'string', default: '48' },
+    replicas: { type: 'string', default: '0' },
+    only: { type: 'string' },
+    // internal: the forked load generator (loadInChild), not for people
+    'load-child': { type: 'boolean', default: false },
+  },
+});
 
 interface LoadPlan {
   url: string;
@@ -71,12 +96,6 @@ interface BackendResult {
   loadAverage: number;
   /** CPU ms per billed receipt of the load generator (a separate process on the same cores; not in the above). */
   loadCpuMsPerReceipt: number;
-}
-
-function argValue(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  const value = at < 0 ? undefined : Number(process.argv[at + 1]);
-  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 // ---------------------------------------------------------------- load generator (forked child process)
@@ -442,14 +461,15 @@ async function benchReplicas(
 }
 
 async function main(): Promise<void> {
-  const json = process.argv.includes('--json');
-  const seconds = argValue('--seconds', 6);
-  const concurrency = argValue('--concurrency', 48);
-  const replicaCount = argValue('--replicas', 0);
+  const json = cli.values.json;
+  const seconds = cli.positiveNumber('seconds');
+  const concurrency = cli.integer('concurrency', { min: 1 });
+  const replicaCount = cli.integer('replicas', { min: 0 });
   const postgresUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
   // --only postgres|embedded: one backend (the other's JSON fields are then absent).
-  const only = process.argv[process.argv.indexOf('--only') + 1];
-  const onlyOne = process.argv.includes('--only') ? only : undefined;
+  const onlyOne = cli.values.only;
+  if (onlyOne !== undefined && onlyOne !== 'postgres' && onlyOne !== 'embedded')
+    cli.fail(`--only must be postgres or embedded, got ${onlyOne}`);
   const results: BackendResult[] = [];
   if (onlyOne !== 'postgres')
     results.push(await benchBackend('embedded (PGlite)', undefined, seconds, concurrency));
@@ -538,7 +558,7 @@ function printReplicas(r: ReplicaResult): void {
   );
 }
 
-if (process.argv.includes('--load-child')) {
+if (cli.values['load-child']) {
   process.once('message', (plan) => {
     runLoad(plan as LoadPlan).then(
       (result) => process.send?.(result),

@@ -3,7 +3,6 @@
 // the floor view. Measures the time from a shelf event on the broker to its appearance on the page, and
 // the page's frame rate. Tracks are synthetic (handed to the floor hub where the vision stage does).
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import mqtt from 'mqtt';
 import pino from 'pino';
@@ -16,11 +15,19 @@ import type { LoadCellBatch } from '../shared/schemas/load-cell-batch.ts';
 import { type Lane, parseStoreConfig, type Shelf } from '../shared/store-config.ts';
 import { topics } from '../shared/topics.ts';
 import { launchChromium } from '../test/support/browser.ts';
+import { commandLine } from './cli/command-line.ts';
 
-const { values } = parseArgs({
+const USAGE = `usage: npm run bench:floor -- [--json] [--seconds N]
+  --seconds N  how long the busy store streams into the floor view (default 30)
+  --json       last line: one JSON object`;
+
+const cli = commandLine({
+  command: 'bench:floor',
+  usage: USAGE,
   options: { json: { type: 'boolean', default: false }, seconds: { type: 'string', default: '30' } },
 });
-const SECONDS = Number(values.seconds);
+const { values } = cli;
+const SECONDS = cli.positiveNumber('seconds');
 const SHOPPERS = 50;
 const SHELVES = 200;
 const LANES_PER_SHELF = 10;

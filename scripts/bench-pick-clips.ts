@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { openEdgeDatabase } from '../edge/db/edge-database.ts';
 import { FloorRecorder } from '../edge/floor/floor-recorder.ts';
 import { PICK_CLIP_DEFAULTS } from '../edge/floor/pick-clips.ts';
@@ -17,16 +16,25 @@ import type { ShelfEvent } from '../shared/schemas/shelf-event.ts';
 import { indexStore } from '../shared/store-config.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
 import { scenarioFrames } from '../simulators/vision/scenario-frames.ts';
+import { commandLine } from './cli/command-line.ts';
 
-const { values } = parseArgs({
+const USAGE = `usage: npm run bench:pick-clips -- [--json] [--seconds S] [--pick-every-ms M]
+  --seconds S        store-seconds of the 12 cameras at 10 fps per run (default 120)
+  --pick-every-ms M  the second run bills a pick every M ms (default 1000)
+  --json             last line: one JSON object`;
+
+const cli = commandLine({
+  command: 'bench:pick-clips',
+  usage: USAGE,
   options: {
     json: { type: 'boolean', default: false },
     seconds: { type: 'string', default: '120' },
     'pick-every-ms': { type: 'string', default: '1000' },
   },
 });
-const SECONDS = Number(values.seconds);
-const PICK_EVERY_MS = Number(values['pick-every-ms']);
+const { values } = cli;
+const SECONDS = cli.positiveNumber('seconds');
+const PICK_EVERY_MS = cli.positiveNumber('pick-every-ms');
 const FRAME_EVERY_MS = 100;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 

@@ -5,10 +5,19 @@ import { generateBenchTraffic } from '../evaluation/shelf-eval/bench-data.ts';
 import { benchEndToEnd } from '../evaluation/shelf-eval/bench-end-to-end.ts';
 import { LoadCellBatchSchema } from '../shared/schemas/load-cell-batch.ts';
 import { compileValidator } from '../shared/validator.ts';
+import { commandLine } from './cli/command-line.ts';
 
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const quick = args.includes('--quick');
+const USAGE = `usage: npm run bench:shelves -- [--json] [--quick]
+  --quick  shorter runs: the core on 10 s of traffic (else 30); end to end 8 s flat out and 6 s at real time
+           (else 20 and 15)
+  --json   last line: one JSON object`;
+
+const cli = commandLine({
+  command: 'bench:shelves',
+  usage: USAGE,
+  options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } },
+});
+const { json, quick } = cli.values;
 const SHELVES = 200;
 const LANES = 10;
 const CORE_SECONDS = quick ? 10 : 30;

@@ -19,13 +19,37 @@ import { encodeFrame } from '../shared/frame-codec.ts';
 import { type Camera, indexStore, loadStoreConfig, type StoreConfig } from '../shared/store-config.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
 import { scenarioFrames } from '../simulators/vision/scenario-frames.ts';
+import { commandLine } from './cli/command-line.ts';
 
-const argv = process.argv.slice(2);
-const json = argv.includes('--json');
-const opt = (name: string, fallback: number) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : fallback;
-};
+const USAGE = `usage: npm run bench:vision -- [--json] [--cameras N] [--fps F] [--seconds S] [--sweep]
+                                 [--workers N [--overload-fps F] [--capacity-seconds S]]
+  --cameras N           cameras delivering frames in real time (default 16)
+  --fps F               frames per second per camera (default 10)
+  --seconds S           how long each run lasts (default 20)
+  --sweep               also try half, 1.5× and twice the cameras to find the limit
+  --workers N           the same on N vision worker processes over a Mosquitto of the bench's own, then the
+                        capacity of 1 and of N workers (default 0: the vision stage in this process)
+  --overload-fps F      with --workers, frames per second per camera offered to measure capacity
+                        (default 2× --fps)
+  --capacity-seconds S  with --workers, how long each capacity run lasts (default 10)
+  --json                last line: one JSON object
+VISION_DETECTOR_PATH=file benches another detector in place of the shipped one.`;
+
+const cli = commandLine({
+  command: 'bench:vision',
+  usage: USAGE,
+  options: {
+    json: { type: 'boolean', default: false },
+    cameras: { type: 'string', default: '16' },
+    fps: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '20' },
+    sweep: { type: 'boolean', default: false },
+    workers: { type: 'string', default: '0' },
+    'overload-fps': { type: 'string' },
+    'capacity-seconds': { type: 'string', default: '10' },
+  },
+});
+const { json } = cli.values;
 const log = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
 
 /** The sample store's cameras repeated side by side (a store twice as wide per 8 more cameras). */
@@ -138,17 +162,19 @@ async function run(cameras: number, fps: number, seconds: number, pool: Map<stri
   };
 }
 
-const cameras = opt('cameras', 16);
-const fps = opt('fps', 10);
-const seconds = opt('seconds', 20);
-const workers = opt('workers', 0);
+const cameras = cli.integer('cameras', { min: 1 });
+const fps = cli.positiveNumber('fps');
+const seconds = cli.positiveNumber('seconds');
+const workers = cli.integer('workers', { min: 0 });
+const overloadFps = cli.positiveNumber('overload-fps') ?? fps * 2;
+const capacitySeconds = cli.positiveNumber('capacity-seconds');
 log('pre-rendering frames with the simulator…');
 const pool = await prerender();
 if (workers > 0) await benchWorkers();
 else await benchInProcess();
 
 async function benchInProcess(): Promise<void> {
-  const configs = argv.includes('--sweep') ? [cameras / 2, cameras, cameras * 1.5, cameras * 2] : [cameras];
+  const configs = cli.values.sweep ? [cameras / 2, cameras, cameras * 1.5, cameras * 2] : [cameras];
   const results = [];
   for (const n of configs) {
     log(`running ${n} cameras × ${fps} fps for ${seconds} s…`);
@@ -172,8 +198,6 @@ async function benchInProcess(): Promise<void> {
 }
 
 async function benchWorkers(): Promise<void> {
-  const overloadFps = opt('overload-fps', fps * 2);
-  const capacitySeconds = opt('capacity-seconds', 10);
   const rig = await startWorkerBench(storeWithCameras(loadStoreConfig('stores/sample-store.json'), cameras));
   const runs: Array<{ what: string; r: WorkerRun }> = [];
   try {

@@ -1,9 +1,9 @@
 // `npm run broker:config -- --store stores/sample-store.json --out <dir>`: the store's Mosquitto 2.0 config,
 // password file, ACL and credentials file (secrets, 0600), from the store config. See docs/mqtt-api.md.
-import { parseArgs } from 'node:util';
 import { DEFAULT_VISION_WORKER_LOGINS } from '../shared/broker/broker-policy.ts';
 import { writeBrokerFiles } from '../shared/broker/write-broker-files.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
+import { commandLine } from './cli/command-line.ts';
 
 const USAGE = `usage: npm run broker:config -- --store <store.json> --out <dir> [options]
   --plain-port <n>        plain MQTT listener for the edge on this host (default 1883; 0: none)
@@ -14,12 +14,15 @@ const USAGE = `usage: npm run broker:config -- --store <store.json> --out <dir> 
   --keyfile <path>        broker key (default /etc/mosquitto/certs/walkout-broker.key)
   --require-client-cert   devices must also present a certificate signed by the CA
   --run-as <user>         user Mosquitto runs as after binding (default: Mosquitto's own, "mosquitto")
-  --vision-workers <n>    logins vision-worker-1…n for vision workers (default 4); raising it later keeps
-                          every existing secret: reload Mosquitto (kill -HUP) and start the new worker
+  --vision-workers <n>    logins vision-worker-1…n for vision workers (default ${DEFAULT_VISION_WORKER_LOGINS}, at most 256);
+                          raising it later keeps every existing secret: reload Mosquitto (kill -HUP) and
+                          start the new worker
   --rotate                new secrets for every device and process (default: keep those in <dir>)`;
 
 function main(): void {
-  const { values } = parseArgs({
+  const cli = commandLine({
+    command: 'broker:config',
+    usage: USAGE,
     options: {
       store: { type: 'string' },
       out: { type: 'string' },
@@ -33,22 +36,17 @@ function main(): void {
       'run-as': { type: 'string' },
       'vision-workers': { type: 'string', default: String(DEFAULT_VISION_WORKER_LOGINS) },
       rotate: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help || values.store === undefined || values.out === undefined) {
-    console.error(USAGE);
-    process.exit(values.help ? 0 : 2);
-  }
-  const port = (name: string, raw: string) => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${name} must be a port, got ${raw}`);
-    return n;
-  };
-  const plainPort = port('plain-port', values['plain-port']);
-  const tlsPort = port('tls-port', values['tls-port']);
-  const store = loadStoreConfig(values.store);
-  const files = writeBrokerFiles(store, values.out, {
+  const { values } = cli;
+  const storePath = values.store ?? cli.fail('--store <store.json> is needed');
+  const out = values.out ?? cli.fail('--out <dir> is needed');
+  const port = { min: 0, max: 65535 };
+  const plainPort = cli.integer('plain-port', port);
+  const tlsPort = cli.integer('tls-port', port);
+  const visionWorkers = cli.integer('vision-workers', { min: 0, max: 256 });
+  const store = loadStoreConfig(storePath);
+  const files = writeBrokerFiles(store, out, {
     plain: plainPort === 0 ? undefined : { port: plainPort, bind: values['plain-bind'] },
     tls:
       tlsPort === 0
@@ -62,7 +60,7 @@ function main(): void {
           },
     runAs: values['run-as'],
     rotate: values.rotate,
-    visionWorkers: Number(values['vision-workers']),
+    visionWorkers,
   });
   const principals = Object.keys(files.logins.logins).length;
   console.log(`broker files for store ${store.storeId} (${principals} principals) in ${files.dir}:

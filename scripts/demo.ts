@@ -1,6 +1,6 @@
-// `npm run demo`: the whole store on embedded defaults (aedes broker, PGlite cloud database, in-memory
-// edge state) with simulated shoppers entering, shopping and leaving in a loop. Prints what happens and
-// where to look. Ctrl-C stops everything cleanly.
+// `npm run demo [-- <scenario.json>]`: the whole store on embedded defaults (aedes broker, PGlite cloud
+// database, in-memory edge state) with simulated shoppers entering, shopping and leaving in a loop. Prints
+// what happens and where to look. Ctrl-C stops everything cleanly.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pino from 'pino';
@@ -12,9 +12,17 @@ import type { ShelfEvent } from '../shared/schemas/shelf-event.ts';
 import { CloudAppClient } from '../simulators/app/cloud-app-client.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
 import { Simulator } from '../simulators/scenario/simulator.ts';
+import { commandLine } from './cli/command-line.ts';
 
 // a family on one scan and another shopper, with the ceiling cameras on: the floor view shows them moving
-const scenarioPath = process.argv[2] ?? 'scenarios/suite/10-family-on-one-scan.json';
+const DEFAULT_SCENARIO = 'scenarios/suite/10-family-on-one-scan.json';
+const USAGE = `usage: npm run demo [-- <scenario.json>]
+  the whole store on embedded defaults, playing the scenario in a loop (default ${DEFAULT_SCENARIO});
+  Ctrl-C stops it. Environment: PORT (cloud, 8080), EDGE_HTTP_PORT (8090), DEMO_LOG (var/demo.log),
+  DEMO_BROKER_CREDENTIALS (var/demo-broker-credentials.json), LOG_LEVEL (info).`;
+const cli = commandLine({ command: 'demo', usage: USAGE, options: {}, allowPositionals: true });
+if (cli.positionals.length > 1) cli.fail(`one scenario at most, got ${cli.positionals.join(' ')}`);
+const scenarioPath = cli.positionals[0] ?? DEFAULT_SCENARIO;
 // the console is for what happens in the store; the parts' logs go to a file (one JSON line each)
 const LOG_FILE = resolve(process.env.DEMO_LOG ?? 'var/demo.log');
 // the broker's generated credentials (one per device and process, new every start), for mosquitto_sub & co.

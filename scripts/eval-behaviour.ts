@@ -1,4 +1,5 @@
-import { parseArgs } from 'node:util';
+// `npm run eval:behaviour -- [scenario files or folders…] [--seeds N] [--filter S]… [--json]`: plays the
+// behaviour scenarios; scores the lingers, comparisons and dwell times derived from the floor against truth.
 import {
   type BehaviourRun,
   runBehaviourScenario,
@@ -6,8 +7,18 @@ import {
 import { scenarioFiles } from '../evaluation/scenario-files.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
 import { scenarioVariant } from '../simulators/scenario/seed-variant.ts';
+import { commandLine } from './cli/command-line.ts';
 
-const { values, positionals } = parseArgs({
+const USAGE = `usage: npm run eval:behaviour -- [scenario files or folders…] [--seeds N] [--filter S]…
+                                   [--json]
+  (folders are searched recursively; default scenarios/behaviour)
+  --seeds N   play every scenario N times with different seeds (default 2)
+  --filter S  only scenario files whose path contains S (repeatable)
+  --json      last line: {"lingerPrecision","lingerRecall","comparisonAccuracy","dwellErrorPct"}`;
+
+const cli = commandLine({
+  command: 'eval:behaviour',
+  usage: USAGE,
   allowPositionals: true,
   options: {
     json: { type: 'boolean', default: false },
@@ -15,18 +26,14 @@ const { values, positionals } = parseArgs({
     filter: { type: 'string', multiple: true },
   },
 });
-const fail = (message: string): never => {
-  process.stderr.write(`eval:behaviour: ${message}\n`);
-  process.exit(2);
-};
-const seeds = Number(values.seeds);
-if (!Number.isInteger(seeds) || seeds < 1) fail(`--seeds must be an integer ≥ 1, got ${values.seeds}`);
+const { values, positionals } = cli;
+const seeds = cli.integer('seeds', { min: 1 });
 
 let files: string[] = [];
 try {
   files = scenarioFiles(positionals.length > 0 ? positionals : ['scenarios/behaviour'], values.filter);
 } catch (error) {
-  fail((error as Error).message);
+  cli.fail((error as Error).message);
 }
 
 const runs: BehaviourRun[] = [];

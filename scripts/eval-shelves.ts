@@ -6,19 +6,44 @@ import { evaluateRecording } from '../evaluation/recordings/evaluate-recording.t
 import { evaluateSituations, pct } from '../evaluation/shelf-eval/evaluate-situations.ts';
 import { measureRecordingNoise } from '../evaluation/shelf-eval/noise-calibration.ts';
 import type { Summary } from '../evaluation/shelf-eval/score-shelf-events.ts';
+import { SITUATION_NAMES } from '../evaluation/shelf-eval/situations.ts';
 import { NOISE_PROFILES } from '../simulators/devices/noise-profiles.ts';
+import { commandLine } from './cli/command-line.ts';
 
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const option = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const USAGE = `usage: npm run eval:shelves -- [--json] [--seeds N] [--situation NAME]
+       npm run eval:shelves -- --recording <dir> [--mqtt URL] [--speed N] [--json]
+       npm run eval:shelves -- --calibrate <dir> [--json]
+  --seeds N           seeds per situation and noise profile (default 5)
+  --situation NAME    only this situation (evaluation/shelf-eval/situations.ts; default all of them)
+  --recording <dir>   replays a recording over MQTT into a real Edge and scores it against its annotations
+  --mqtt URL          with --recording, this broker instead of an embedded one
+  --speed N           with --recording, times real time (default 8)
+  --calibrate <dir>   measures a recording's noise beside the simulator's noise profiles
+  --json              last line: one JSON object`;
+
+const cli = commandLine({
+  command: 'eval:shelves',
+  usage: USAGE,
+  options: {
+    json: { type: 'boolean', default: false },
+    seeds: { type: 'string', default: '5' },
+    situation: { type: 'string' },
+    recording: { type: 'string' },
+    mqtt: { type: 'string' },
+    speed: { type: 'string', default: '8' },
+    calibrate: { type: 'string' },
+  },
+});
+const { json } = cli.values;
+const seedCount = cli.integer('seeds', { min: 1 });
+const speed = cli.positiveNumber('speed');
+const situation = cli.values.situation;
+if (situation !== undefined && !SITUATION_NAMES.includes(situation))
+  cli.fail(`--situation ${situation} is not one of ${SITUATION_NAMES.join(', ')}`);
 const say = (line: string) => console.log(line);
 
 async function main(): Promise<number> {
-  const calibrate = option('--calibrate');
-  const recording = option('--recording');
+  const { calibrate, recording } = cli.values;
   if (calibrate !== undefined) printCalibration(calibrate);
   else if (recording !== undefined) await printRecordingScore(recording);
   else printSituationScores();
@@ -45,10 +70,10 @@ function printCalibration(calibrate: string): void {
 
 /** --recording: a real recording replayed over MQTT into an Edge, scored against its annotations. */
 async function printRecordingScore(recording: string): Promise<void> {
-  const mqttUrl = option('--mqtt');
+  const mqttUrl = cli.values.mqtt;
   const result = await evaluateRecording(recording, {
     ...(mqttUrl === undefined ? {} : { mqttUrl }),
-    speed: Number(option('--speed') ?? 8),
+    speed,
     onProgress: say,
   });
   const { score } = result;
@@ -73,8 +98,6 @@ async function printRecordingScore(recording: string): Promise<void> {
 
 /** The default: every situation × seeds × noise profile through the shelf stage. */
 function printSituationScores(): void {
-  const seedCount = Number(option('--seeds') ?? 5);
-  const situation = option('--situation');
   const result = evaluateSituations({
     seeds: Array.from({ length: seedCount }, (_, i) => i + 1),
     profiles: ['standard', 'noisy'],

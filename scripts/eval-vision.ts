@@ -25,16 +25,37 @@ import {
 import { evaluateScenario, type ScenarioScore } from '../evaluation/vision-eval/vision-eval.ts';
 import { indexStore } from '../shared/store-config.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
+import { commandLine } from './cli/command-line.ts';
 
-const argv = process.argv.slice(2);
-const json = argv.includes('--json');
-const gated = !argv.includes('--no-gate');
-const opt = (name: string, fallback: number) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : fallback;
-};
 const dir = 'evaluation/vision-eval/scenarios';
-const files = argv.flatMap((a, i) => (argv[i - 1] === '--scenario' ? [a] : []));
+const USAGE = `usage: npm run eval:vision -- [--json] [--fps N] [--drop R] [--scenario file.json]… [--no-gate]
+                                [--person-threshold T] [--hand-threshold T]
+  --fps N                frames per second per camera (default 10)
+  --drop R               share of frames dropped, 0–1 (default 0.02)
+  --scenario file.json   only this scenario (repeatable; default every one in ${dir})
+  --no-gate              infer every frame: the edge's motion gate off
+  --person-threshold T   person peaks kept, 0–1 (default the shipped ${DETECTOR_THRESHOLDS.person})
+  --hand-threshold T     hand peaks kept, 0–1 (default the shipped ${DETECTOR_THRESHOLDS.hand})
+  --json                 last line: {"overall":{…}}
+VISION_DETECTOR_PATH=file evaluates another detector, VISION_ARM_OWNER_PATH=file another arm-owner model
+(empty: none, the detector's own owner point).`;
+
+const cli = commandLine({
+  command: 'eval:vision',
+  usage: USAGE,
+  options: {
+    json: { type: 'boolean', default: false },
+    fps: { type: 'string', default: '10' },
+    drop: { type: 'string', default: '0.02' },
+    scenario: { type: 'string', multiple: true, default: [] },
+    'no-gate': { type: 'boolean', default: false },
+    'person-threshold': { type: 'string' },
+    'hand-threshold': { type: 'string' },
+  },
+});
+const { json } = cli.values;
+const gated = !cli.values['no-gate'];
+const files = cli.values.scenario;
 const scenarios =
   files.length > 0
     ? files
@@ -42,8 +63,12 @@ const scenarios =
         .filter((f) => f.endsWith('.json'))
         .sort()
         .map((f) => `${dir}/${f}`);
-const fps = opt('fps', 10);
-const dropRate = opt('drop', 0.02);
+const fps = cli.positiveNumber('fps');
+const dropRate = cli.number('drop', { min: 0, max: 1 });
+const thresholds = {
+  person: cli.number('person-threshold', { min: 0, max: 1 }) ?? DETECTOR_THRESHOLDS.person,
+  hand: cli.number('hand-threshold', { min: 0, max: 1 }) ?? DETECTOR_THRESHOLDS.hand,
+};
 const log = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
 
 const tuning = { intraOpThreads: 2 };
@@ -51,10 +76,7 @@ const detector = await HeatmapDetector.open(
   process.env.VISION_DETECTOR_PATH ?? DETECTOR_MODEL,
   DETECTOR_INPUT,
   tuning,
-  {
-    person: opt('person-threshold', DETECTOR_THRESHOLDS.person),
-    hand: opt('hand-threshold', DETECTOR_THRESHOLDS.hand),
-  },
+  thresholds,
 );
 const embedder = await AppearanceEmbedder.open(EMBEDDER_MODEL, EMBED_CROP, tuning);
 const armPath = process.env.VISION_ARM_OWNER_PATH ?? ARM_MODEL;

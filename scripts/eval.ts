@@ -10,7 +10,6 @@
 // the last line is one JSON object; --report writes a self-contained HTML page.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { modelFilesNamed } from '../edge/vision/vision-config.ts';
 import { scenarioFiles } from '../evaluation/scenario-files.ts';
 import { runJobs } from '../evaluation/store-eval/eval-pool.ts';
@@ -20,17 +19,37 @@ import type { ScenarioResult } from '../evaluation/store-eval/scenario-result.ts
 import { groupBy, scoreBlock } from '../evaluation/store-eval/score-blocks.ts';
 import { SLOW_RECEIPT_MS } from '../evaluation/store-eval/score-visits.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
+import { commandLine } from './cli/command-line.ts';
 
 /** Seeds per scenario by default: with the shipped suite this plays more than 300 visits. */
 const DEFAULT_SEEDS = 3;
 
-const { values, positionals } = parseArgs({
+const USAGE = `usage: npm run eval -- [scenario files or folders…] [options]
+  (folders are searched recursively; default scenarios/suite: hand-written scenarios and generated families)
+  --seeds N         play every scenario N times: the file as written, then N−1 variants (default ${DEFAULT_SEEDS})
+  --filter S        only scenario files whose path contains S; repeatable (those containing any of them)
+  --jobs J          worker processes playing runs side by side (default 2; lockstep only)
+  --json            last line of stdout: one JSON object
+  --report FILE     write a self-contained HTML report to FILE
+  --decisions FILE  write every shelf-event decision with its rule and evidence (npm run replay:decisions)
+  --visits FILE     write every visit's receipt against its truth, with exit → receipt latency
+  --realtime        wall-clock mode instead of lockstep: the machine's load moves the numbers; one job
+  --speed N         realtime only: device seconds per wall second (default 1)
+  --compare FILE    realtime only: how exact and to-staff moved against an earlier --json output
+  --mqtt URL        run against this broker (e.g. Mosquitto) instead of the embedded aedes
+  --database URL    run against PostgreSQL instead of PGlite
+A retrained model is measured by naming its file: VISION_DETECTOR_PATH, VISION_EMBEDDER_PATH,
+VISION_ARM_OWNER_PATH (empty: none).`;
+
+const cli = commandLine({
+  command: 'eval',
+  usage: USAGE,
   allowPositionals: true,
   options: {
     json: { type: 'boolean', default: false },
     seeds: { type: 'string', default: String(DEFAULT_SEEDS) },
     filter: { type: 'string', multiple: true },
-    jobs: { type: 'string' },
+    jobs: { type: 'string', default: '2' },
     realtime: { type: 'boolean', default: false },
     speed: { type: 'string', default: '1' },
     compare: { type: 'string' },
@@ -41,23 +60,17 @@ const { values, positionals } = parseArgs({
     database: { type: 'string' },
   },
 });
-const fail = (message: string): never => {
-  process.stderr.write(`eval: ${message}\n`);
-  process.exit(2);
-};
-const seeds = Number(values.seeds);
-if (!Number.isInteger(seeds) || seeds < 1) fail(`--seeds must be an integer ≥ 1, got ${values.seeds}`);
-const speed = Number(values.speed);
-if (!(speed > 0)) fail(`--speed must be a positive number, got ${values.speed}`);
+const { values, positionals } = cli;
+const seeds = cli.integer('seeds', { min: 1 });
+const speed = cli.positiveNumber('speed');
 // real time measures this machine under load: one run at a time, or the runs would load each other
-const jobs = values.realtime ? 1 : Number(values.jobs ?? 2);
-if (!Number.isInteger(jobs) || jobs < 1) fail(`--jobs must be an integer ≥ 1, got ${values.jobs}`);
+const jobs = values.realtime ? 1 : cli.integer('jobs', { min: 1 });
 
 let files: string[] = [];
 try {
   files = scenarioFiles(positionals.length > 0 ? positionals : ['scenarios/suite'], values.filter);
 } catch (error) {
-  fail((error as Error).message);
+  cli.fail((error as Error).message);
 }
 const scenarios = files.map((file) => ({ file, loaded: loadScenario(file) }));
 /** Rough cost of a run in device seconds × cameras, to start the big ones first and estimate the ETA. */

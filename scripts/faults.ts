@@ -3,50 +3,38 @@
 // table and, with --json, a last line {"cases":[{"name","visits","lost","doubleCharges","exact"}],"overall":{…}}.
 
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { FAULT_CASES } from '../evaluation/faults/fault-cases.ts';
 import { runFaults, selectCases } from '../evaluation/faults/run-faults.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
+import { commandLine } from './cli/command-line.ts';
 
 const USAGE = `usage: npm run faults -- [--json] [--case NAME]… [--mqtt URL] [--database URL] [--store FILE]
   --case      run only this case (repeatable); cases: ${FAULT_CASES.map((c) => c.name).join(', ')}
   --mqtt      use this broker instead of the run's own Mosquitto (the broker-outage case is then skipped)
   --database  PostgreSQL URL (default postgres://postgres@127.0.0.1:5432/test when it answers, else PGlite)
-  --store     store config (default stores/sample-store.json)`;
+  --store     store config (default stores/sample-store.json)
+  --json      last line: {"cases":[{"name","visits","lost","doubleCharges","exact"}],"overall":{…}}`;
 
-function parse() {
-  try {
-    const { values, positionals } = parseArgs({
-      args: process.argv.slice(2),
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        case: { type: 'string', multiple: true },
-        mqtt: { type: 'string' },
-        database: { type: 'string' },
-        store: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-    if (values.help) return undefined;
-    if (positionals.length > 0) throw new Error(`unexpected arguments: ${positionals.join(' ')}`);
-    if (values.mqtt !== undefined && !/^mqtts?:\/\/[^\s]+$/.test(values.mqtt))
-      throw new Error(`--mqtt must be an mqtt:// or mqtts:// URL, got ${values.mqtt}`);
-    if (values.database !== undefined && !/^postgres(ql)?:\/\/[^\s]+$/.test(values.database))
-      throw new Error(`--database must be a postgres:// URL, got ${values.database}`);
-    selectCases(values.case);
-    return values;
-  } catch (err) {
-    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-    console.error(USAGE);
-    process.exit(2);
-  }
-}
-
-const values = parse();
-if (values === undefined) {
-  console.log(USAGE);
-  process.exit(0);
+const cli = commandLine({
+  command: 'faults',
+  usage: USAGE,
+  options: {
+    json: { type: 'boolean', default: false },
+    case: { type: 'string', multiple: true },
+    mqtt: { type: 'string' },
+    database: { type: 'string' },
+    store: { type: 'string' },
+  },
+});
+const { values } = cli;
+if (values.mqtt !== undefined && !/^mqtts?:\/\/[^\s]+$/.test(values.mqtt))
+  cli.fail(`--mqtt must be an mqtt:// or mqtts:// URL, got ${values.mqtt}`);
+if (values.database !== undefined && !/^postgres(ql)?:\/\/[^\s]+$/.test(values.database))
+  cli.fail(`--database must be a postgres:// URL, got ${values.database}`);
+try {
+  selectCases(values.case);
+} catch (err) {
+  cli.fail(err instanceof Error ? err.message : String(err));
 }
 const storeConfigPath = resolve(values.store ?? 'stores/sample-store.json');
 const store = loadStoreConfig(storeConfigPath);

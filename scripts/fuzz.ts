@@ -3,17 +3,26 @@
 // with --json, a last line {"cases":…,"crashes":0,"serverErrors":0,"visitAfterExact":true,…}.
 import { runBoundaryFuzz } from '../evaluation/fuzz/boundary-fuzz.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
+import { commandLine } from './cli/command-line.ts';
 
-function argValue(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  const value = at < 0 ? undefined : Number(process.argv[at + 1]);
-  return value !== undefined && Number.isInteger(value) && value > 0 ? value : fallback;
-}
+const USAGE = `usage: npm run fuzz -- [--cases N] [--seed S] [--json]
+  --cases N  hostile payloads in all, half on the edge's topics, half on the cloud's routes (default 20000)
+  --seed S   fast-check seed, an integer ≥ 1 (default 14)
+  --json     last line: {"cases":…,"crashes":0,"serverErrors":0,"visitAfterExact":true,…}`;
 
-/** 20,000 cases take about 2–3 minutes on the project's 2-core machine (half topics, half routes). */
-const cases = argValue('--cases', 20_000);
-const seed = argValue('--seed', 14);
-const json = process.argv.includes('--json');
+const cli = commandLine({
+  command: 'fuzz',
+  usage: USAGE,
+  options: {
+    // 20,000 cases take about 2–3 minutes on the project's 2-core machine (half topics, half routes)
+    cases: { type: 'string', default: '20000' },
+    seed: { type: 'string', default: '14' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const cases = cli.integer('cases', { min: 1 });
+const seed = cli.integer('seed', { min: 1 });
+const { json } = cli.values;
 const { scenario, store } = loadScenario('scenarios/skeleton-one-shopper.json');
 console.log(
   `fuzz — ${cases} cases (seed ${seed}) on the edge's topics and the cloud's routes, then a normal visit`,

@@ -4,6 +4,13 @@
 import { writeFileSync } from 'node:fs';
 import { Random } from '../shared/random.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
+import { commandLine } from './cli/command-line.ts';
+
+commandLine({
+  command: 'generate-busy-hour',
+  usage: 'usage: npx tsx scripts/generate-busy-hour.ts\n  rewrites scenarios/suite/13-busy-hour.json',
+  options: {},
+});
 
 const SEED = 113;
 const SHOPPERS = 32;

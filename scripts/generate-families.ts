@@ -5,7 +5,6 @@
 // that this run did not write again are removed.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { coverageWarnings, laneCoverage } from '../shared/lane-coverage.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
 import {
@@ -16,8 +15,22 @@ import {
   isFamilyName,
   SHIPPED_FAMILIES,
 } from '../simulators/scenario/family-generator.ts';
+import { commandLine } from './cli/command-line.ts';
 
-const { values } = parseArgs({
+const USAGE = `usage: npm run scenarios:generate -- [--out DIR] [--per-family N] [--seed S] [--families a,b]
+                                      [--store FILE] [--set family.param=value …] [--max-end S]
+  --out DIR         where the files are written (default ${SHIPPED_FAMILIES.out}, the shipped set)
+  --per-family N    scenarios per family, 1–99 (default ${SHIPPED_FAMILIES.perFamily})
+  --seed S          an integer 0 … 2³²−1 (default ${SHIPPED_FAMILIES.seed})
+  --families a,b    only these families (default all: ${FAMILY_NAMES.join(', ')})
+  --store FILE      the store config (default ${SHIPPED_FAMILIES.store})
+  --set f.p=value   hold a family's parameter fixed, e.g. crowd-at-shelf.people=5 (repeatable)
+  --max-end S       the last action (an exit scan) should come by this time, seconds (default 35)
+Old files of the written families that this run did not write again are removed.`;
+
+const cli = commandLine({
+  command: 'scenarios:generate',
+  usage: USAGE,
   options: {
     out: { type: 'string', default: SHIPPED_FAMILIES.out },
     'per-family': { type: 'string', default: String(SHIPPED_FAMILIES.perFamily) },
@@ -28,17 +41,14 @@ const { values } = parseArgs({
     'max-end': { type: 'string' },
   },
 });
-
+const { values } = cli;
+// a declared `never` function, so that TypeScript narrows after each call
 function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(2);
+  return cli.fail(message);
 }
 
-const perFamily = Number(values['per-family']);
-const seed = Number(values.seed);
-if (!Number.isInteger(perFamily) || perFamily < 1 || perFamily > 99)
-  fail('--per-family must be an integer 1–99');
-if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) fail('--seed must be an integer 0 … 2³²−1');
+const perFamily = cli.integer('per-family', { min: 1, max: 99 });
+const seed = cli.integer('seed', { min: 0, max: 0xffffffff });
 const families = (values.families?.split(',') ?? FAMILY_NAMES).map((f) =>
   isFamilyName(f) ? f : fail(`unknown family ${f} (one of ${FAMILY_NAMES.join(', ')})`),
 );
@@ -49,7 +59,7 @@ for (const setting of values.set) {
   if (!isFamilyName(family)) fail(`--set ${setting}: expected <family>.<param>=<number>`);
   params[family] = { ...params[family], [key]: Number(value) };
 }
-const maxEndS = values['max-end'] === undefined ? undefined : Number(values['max-end']);
+const maxEndS = cli.positiveNumber('max-end');
 
 const out = resolve(values.out);
 const storePath = resolve(values.store);

@@ -11,6 +11,19 @@ import {
   parseStoreConfig,
   type Shelf,
 } from '../shared/store-config.ts';
+import { commandLine } from './cli/command-line.ts';
+
+const DEFAULT_OUT = new URL('../stores/sample-store.json', import.meta.url).pathname;
+const cli = commandLine({
+  command: 'generate-sample-store',
+  usage: `usage: npx tsx scripts/generate-sample-store.ts [out.json]
+  writes the sample store (deterministic) to out.json (default stores/sample-store.json); then
+  npx biome format --write stores/sample-store.json`,
+  options: {},
+  allowPositionals: true,
+});
+if (cli.positionals.length > 1) cli.fail(`one output file at most, got ${cli.positionals.join(' ')}`);
+const out = cli.positionals[0] ?? DEFAULT_OUT;
 
 const rng = new Random(20261125);
 const categories: Record<string, { items: string[]; grams: [number, number]; cents: [number, number] }> = {
@@ -258,7 +271,6 @@ const store = parseStoreConfig(
   },
   'generated sample store',
 );
-const out = process.argv[2] ?? new URL('../stores/sample-store.json', import.meta.url).pathname;
 writeFileSync(out, `${JSON.stringify(store, null, 2)}\n`);
 console.log(
   `wrote ${out}: ${store.shelves.length} shelves, ${laneIndex} lanes, ${catalog.length} products, ${cameras.length} cameras`,

@@ -1,16 +1,7 @@
 // npm run models:build — renders labelled camera frames with the simulator, trains the person detector and
 // the appearance embedding with training/*.py (Debian's /usr/bin/python3 with torch), exports ONNX into
 // models/, measures both on freshly rendered frames and writes their model cards (models/*.md + *.json).
-// Options: --frames N (training frames, default 4000) --epochs N --val N (default 400)
-//          --skip-render (train on the frames already in var/) --skip-train (re-measure and rewrite cards)
-//          --skip-embedder / --skip-detector / --skip-arm (keep that shipped model, train the others)
-//          --skip-arm-owner (keep the shipped arm-owner net, train the arm-tip net and join it to it)
-//          --skip-arm-tip (keep the shipped arm-tip net, train the arm-owner net and join it to it)
-//          --arm-frames N (frames whose hands the arm nets learn from, default 40000; the arm-owner net's are
-//          drawn with ARM_HARD_CASES, richer in reaches into a neighbour's lane) --arm-epochs N
-//          --extra <dir> (also train the detector on a dataset of the store's decisions, npm run dataset:export;
-//          fine-tuned from models/person-heatmap.pt when a previous build left it) --extra-repeat N
-//          --models <dir> (default models/) --data <dir> (default var/vision-train)
+// Its options (frames, epochs, which models to keep, a store's own decisions to add) are in USAGE below.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,33 +25,80 @@ import {
 import { Random } from '../shared/random.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
 import { ARM_HARD_CASES, identityPool } from '../simulators/vision/training-scenes.ts';
+import { commandLine } from './cli/command-line.ts';
 import { writeExtraTrainingSet } from './extra-training-set.ts';
 
 const PYTHON = process.env.TRAIN_PYTHON ?? '/usr/bin/python3';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+const USAGE = `usage: npm run models:build -- [options]
+  --frames N          training frames (default 4000)
+  --epochs N          detector epochs (default 12)
+  --emb-epochs N      embedder epochs (default 25)
+  --val N             fresh validation frames the models are measured on (default 400)
+  --skip-render       train on the frames already in the data folder
+  --skip-train        re-measure the models and rewrite their cards
+  --skip-embedder / --skip-detector / --skip-arm   keep that shipped model, train the others
+  --skip-arm-owner    keep the shipped arm-owner net, train the arm-tip net and join it to it
+  --skip-arm-tip      keep the shipped arm-tip net, train the arm-owner net and join it to it
+  --arm-frames N      frames whose hands the arm nets learn from (default 40000; the arm-owner net's are drawn
+                      with ARM_HARD_CASES, richer in reaches into a neighbour's lane)
+  --arm-epochs N      arm net epochs (default 16)
+  --extra <dir>       also train the detector on a dataset of the store's decisions (npm run dataset:export),
+                      fine-tuned from <models>/person-heatmap.pt when a previous build left it; keeps the
+                      arm nets
+  --extra-repeat N    times the extra frames are repeated in training (default 4)
+  --models <dir>      where the models and their cards are written (default models/)
+  --data <dir>        where the training frames are written (default var/vision-train)
+Environment: TRAIN_PYTHON (default /usr/bin/python3, with torch), STORE_CONFIG (default the sample store).`;
+
+const cli = commandLine({
+  command: 'models:build',
+  usage: USAGE,
+  options: {
+    frames: { type: 'string', default: '4000' },
+    epochs: { type: 'string', default: '12' },
+    'emb-epochs': { type: 'string', default: '25' },
+    val: { type: 'string', default: '400' },
+    'skip-render': { type: 'boolean', default: false },
+    'skip-train': { type: 'boolean', default: false },
+    'skip-embedder': { type: 'boolean', default: false },
+    'skip-detector': { type: 'boolean', default: false },
+    'skip-arm': { type: 'boolean', default: false },
+    'skip-arm-owner': { type: 'boolean', default: false },
+    'skip-arm-tip': { type: 'boolean', default: false },
+    'arm-frames': { type: 'string', default: '40000' },
+    'arm-epochs': { type: 'string', default: '16' },
+    extra: { type: 'string' },
+    'extra-repeat': { type: 'string', default: '4' },
+    models: { type: 'string', default: 'models' },
+    data: { type: 'string', default: 'var/vision-train' },
+  },
+});
+/** The counts the build takes from its command line, each an integer ≥ 1. */
+const counts = {
+  frames: cli.integer('frames', { min: 1 }),
+  epochs: cli.integer('epochs', { min: 1 }),
+  embEpochs: cli.integer('emb-epochs', { min: 1 }),
+  val: cli.integer('val', { min: 1 }),
+  armFrames: cli.integer('arm-frames', { min: 1 }),
+  armEpochs: cli.integer('arm-epochs', { min: 1 }),
+  extraRepeat: cli.integer('extra-repeat', { min: 1 }),
 };
-const text = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
-const DATA = text('data') ?? 'var/vision-train';
-const MODELS = text('models') ?? 'models';
-const extraDir = text('extra');
-const skipTrain = process.argv.includes('--skip-train');
-const skipRender = process.argv.includes('--skip-render');
-const skipEmbedder = process.argv.includes('--skip-embedder');
-const skipDetector = process.argv.includes('--skip-detector');
+const DATA = cli.values.data;
+const MODELS = cli.values.models;
+const extraDir = cli.values.extra;
+const skipTrain = cli.values['skip-train'];
+const skipRender = cli.values['skip-render'];
+const skipEmbedder = cli.values['skip-embedder'];
+const skipDetector = cli.values['skip-detector'];
 // a store's decisions label person boxes only: nothing for the arm-owner model, which is kept
-const skipArm = process.argv.includes('--skip-arm') || extraDir !== undefined;
+const skipArm = cli.values['skip-arm'] || extraDir !== undefined;
 // keep the shipped arm-owner net, train only the arm-tip net and join it to it
-const skipArmOwner = process.argv.includes('--skip-arm-owner');
+const skipArmOwner = cli.values['skip-arm-owner'];
 // keep the shipped arm-tip net, train only the arm-owner net and join it to it
-const skipArmTip = process.argv.includes('--skip-arm-tip');
+const skipArmTip = cli.values['skip-arm-tip'];
 if (skipArmOwner && skipArmTip)
-  throw new Error('--skip-arm-owner with --skip-arm-tip trains no arm net: use --skip-arm');
+  cli.fail('--skip-arm-owner with --skip-arm-tip trains no arm net: use --skip-arm');
 /** The share of arm-tip patches cut short along the arm, and how far back (fraction of hand → body). */
 const ARM_SHORT = { share: 0.5, from: 0.1, to: 0.5 } as const;
 const store = loadStoreConfig(process.env.STORE_CONFIG ?? 'stores/sample-store.json');
@@ -158,7 +196,7 @@ async function writeArmSet(
  * graph by training/merge_arm.py, so the edge runs them as one.
  */
 function trainArm(): void {
-  const epochs = arg('arm-epochs', 16);
+  const epochs = counts.armEpochs;
   // a net kept comes from the shipped file (merge_arm.py takes only the map it needs from each)
   const owner = skipArmOwner ? `${MODELS}/arm-owner.onnx` : `${DATA}/arm-owner-part.onnx`;
   const tip = skipArmTip ? `${MODELS}/arm-owner.onnx` : `${DATA}/arm-tip-part.onnx`;
@@ -192,7 +230,7 @@ rmSync(`${DATA}/det-extra.u8`, { force: true });
 rmSync(`${DATA}/det-extra.json`, { force: true });
 const checkpoint = `${MODELS}/person-heatmap.pt`;
 const fineTune = extraDir !== undefined && existsSync(checkpoint);
-const extraRepeat = arg('extra-repeat', 4);
+const extraRepeat = counts.extraRepeat;
 const extra =
   extraDir === undefined || skipTrain
     ? undefined
@@ -208,10 +246,10 @@ if (extra !== undefined)
     `store decisions from ${extraDir}: ${extra.images} frames, ${extra.boxes} person boxes (manifest ${extra.manifestSha256.slice(0, 12)}…)`,
   );
 if (!skipTrain && !skipRender) {
-  const n = arg('frames', 4000);
+  const n = counts.frames;
   // the arm nets learn from one patch per hand, and a frame has less than one hand on average: the arm-tip net
   // takes the same stream of frames further (the detector's are its first n); the arm-owner net has its own
-  const armFrames = arg('arm-frames', 40_000);
+  const armFrames = counts.armFrames;
   const tipFrames = skipArm || skipArmTip ? 0 : armFrames;
   const ownerFrames = skipArm || skipArmOwner ? 0 : armFrames;
   const total = Math.max(n, tipFrames);
@@ -252,14 +290,13 @@ if (!skipTrain) {
     train(
       'training/train_detector.py',
       `${MODELS}/person-heatmap.onnx`,
-      arg('epochs', 12),
+      counts.epochs,
       fineTune ? checkpoint : undefined,
     );
-  if (!skipEmbedder)
-    train('training/train_embedder.py', `${MODELS}/appearance-embed.onnx`, arg('emb-epochs', 25));
+  if (!skipEmbedder) train('training/train_embedder.py', `${MODELS}/appearance-embed.onnx`, counts.embEpochs);
   if (!skipArm) trainArm();
 }
-const valCount = arg('val', 400);
+const valCount = counts.val;
 say(`rendering ${valCount} fresh validation frames (unseen identities)`);
 const valFrames = await renderLabelledFrames(store, valIds, valCount, 2, DETECTOR_INPUT);
 const tuning = { intraOpThreads: 2 };
@@ -288,7 +325,7 @@ function armTraining(): ArmTraining | undefined {
     const file = `${DATA}/${name}.json`;
     if (!existsSync(file)) return undefined;
     const set = JSON.parse(readFileSync(file, 'utf8')) as { frames: number; owners: unknown[] };
-    return { patches: set.owners.length, frames: set.frames, epochs: arg('arm-epochs', 16) };
+    return { patches: set.owners.length, frames: set.frames, epochs: counts.armEpochs };
   };
   if (skipTrain || skipArm) return card;
   const owner = skipArmOwner ? card : fromSet('arm-train');
@@ -367,11 +404,11 @@ const detectorTrainedJson = detectorKept
 writeModelCards(
   {
     det,
-    epochs: arg('epochs', 12),
+    epochs: counts.epochs,
     emb,
     looks,
     valFrames: valFrames.length,
-    trainFrames: arg('frames', 4000),
+    trainFrames: counts.frames,
     trainIdentities: trainIds.length,
     cameras: store.cameras.length,
     ...(embedderTrainedOn === undefined ? {} : { embedderTrainedOn }),

@@ -11,15 +11,20 @@ import {
   parseOutboxArgs,
   runOutboxCommand,
 } from '../edge/outbox/outbox-cli.ts';
+import { asksForHelp, exitWithUsage, exitWithUsageError } from './cli/command-line.ts';
+
+/** The outbox parses its own subcommands (edge/outbox/outbox-cli.ts); help and errors read as all others'. */
+const OUTBOX = { command: 'outbox', usage: OUTBOX_USAGE };
 
 function main(): number {
+  const argv = process.argv.slice(2);
+  if (asksForHelp(argv)) exitWithUsage(OUTBOX);
   let command: ReturnType<typeof parseOutboxArgs>;
   try {
-    command = parseOutboxArgs(process.argv.slice(2), process.env);
+    command = parseOutboxArgs(argv, process.env);
   } catch (err) {
     if (!(err instanceof OutboxUsageError)) throw err;
-    console.error(`outbox: ${err.message}\n${OUTBOX_USAGE}`);
-    return 2;
+    exitWithUsageError(OUTBOX, err.message);
   }
   if (!existsSync(command.dbPath)) {
     const message = `no edge database at ${command.dbPath}: pass --db <edge.sqlite> or set EDGE_DB`;

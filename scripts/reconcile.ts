@@ -1,4 +1,4 @@
-// npm run reconcile [-- --json] [-- --void-leftover]: checks against DATABASE_URL (or an embedded database)
+// npm run reconcile [-- --json] [--void-leftover]: checks against DATABASE_URL (or an embedded database)
 // that charges − refunds equal receipts − granted disputes per currency and per receipt, that the ledger
 // matches the payment provider's, and that no entry hold is left open after its visit's receipt or its
 // expiry; prints a table (or one JSON object) and exits non-zero on any mismatch. --void-leftover first
@@ -12,6 +12,22 @@ import type { Database } from '../cloud/db/database.ts';
 import { migrate } from '../cloud/db/migrate.ts';
 import { openDatabase } from '../cloud/db/open-database.ts';
 import { systemClock } from '../shared/clock.ts';
+import { commandLine } from './cli/command-line.ts';
+
+const USAGE = `usage: npm run reconcile -- [--json] [--void-leftover]
+  checks the ledger of DATABASE_URL (or an embedded database) against receipts, disputes and the payment
+  provider, and that no entry hold is left open; exits 1 on any mismatch
+  --void-leftover  first void the leftover holds through the (sandbox) provider, as the hold-release job would
+  --json           one JSON object instead of the table`;
+
+const cli = commandLine({
+  command: 'reconcile',
+  usage: USAGE,
+  options: {
+    json: { type: 'boolean', default: false },
+    'void-leftover': { type: 'boolean', default: false },
+  },
+});
 
 const money = (cents: number) => (cents / 100).toFixed(2).padStart(14);
 /** Leftover holds voided per run at most; run again for more. */
@@ -92,7 +108,6 @@ function printTable(result: Reconciliation, where: string, voided?: { voided: nu
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
   const url = process.env.DATABASE_URL;
   const db = await openDatabase(url === '' ? undefined : url);
   try {
@@ -112,9 +127,9 @@ async function main(): Promise<void> {
         return;
       }
     }
-    const voided = args.includes('--void-leftover') ? await voidLeftover(db) : undefined;
+    const voided = cli.values['void-leftover'] ? await voidLeftover(db) : undefined;
     const result = await reconcile(db);
-    if (args.includes('--json')) {
+    if (cli.values.json) {
       console.log(JSON.stringify(voided === undefined ? result : { ...result, voidedLeftover: voided }));
     } else {
       printTable(result, url === undefined || url === '' ? 'the embedded database' : 'DATABASE_URL', voided);

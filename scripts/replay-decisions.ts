@@ -3,18 +3,19 @@
 // against the truth the eval scored them by (evaluation/store-eval/decision-replay.ts). With --json the last
 // line is one JSON object: per file and overall, replayed, changed, gained, newlyWrong, toStaff, moved.
 import { existsSync, readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { type ReplaySummary, replayDecisions } from '../evaluation/store-eval/decision-replay.ts';
+import { commandLine } from './cli/command-line.ts';
 
-const { values, positionals } = parseArgs({
+const cli = commandLine({
+  command: 'replay:decisions',
+  usage: `usage: npm run replay:decisions -- <decisions.json>… [--json]
+  (write one with: npm run eval -- --decisions out.json)
+  --json  last line: per file and overall, replayed, changed, gained, newlyWrong, toStaff, moved`,
   allowPositionals: true,
   options: { json: { type: 'boolean', default: false } },
 });
-if (positionals.length === 0) {
-  console.error('usage: npm run replay:decisions -- <decisions.json>… [--json]');
-  console.error('  (write one with: npm run eval -- --decisions out.json)');
-  process.exit(2);
-}
+const { values, positionals } = cli;
+if (positionals.length === 0) cli.fail('name at least one decisions file');
 
 const files: Array<{ file: string } & ReplaySummary> = [];
 for (const file of positionals) {

@@ -2,7 +2,6 @@
 // log, decides every event again from its stored evidence, and says whether it all matches the upload; for a
 // consenting shopper's visit, derives its behaviour from the floor again (STORE_CONFIG names the store).
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { replayBehaviour } from '../edge/behaviour/behaviour-replay.ts';
 import { SessionStore } from '../edge/checkout/session-store.ts';
 import { replayVisit } from '../edge/checkout/visit-replay.ts';
@@ -11,16 +10,20 @@ import { VisitTracks } from '../edge/floor/visit-tracks.ts';
 import { Outbox } from '../edge/outbox/outbox.ts';
 import type { VisitUpload } from '../shared/schemas/visit.ts';
 import { indexStore, loadStoreConfig } from '../shared/store-config.ts';
+import { commandLine } from './cli/command-line.ts';
 
-const { values, positionals } = parseArgs({
+const cli = commandLine({
+  command: 'replay',
+  usage: `usage: npm run replay -- --db <edge.sqlite> <visit id> [--json]
+  --db <edge.sqlite>  the edge's database, its EDGE_DB file (default var/edge.sqlite)
+  --json              last line: the replay as one JSON object
+STORE_CONFIG names the store (default stores/sample-store.json).`,
   allowPositionals: true,
   options: { db: { type: 'string', default: 'var/edge.sqlite' }, json: { type: 'boolean', default: false } },
 });
-const [visitId] = positionals;
-if (visitId === undefined) {
-  console.error('usage: npm run replay -- --db <edge.sqlite> <visit id> [--json]');
-  process.exit(2);
-}
+const { values, positionals } = cli;
+if (positionals.length > 1) cli.fail(`one visit id at most, got ${positionals.join(' ')}`);
+const visitId = positionals[0] ?? cli.fail('name the visit id');
 if (!existsSync(values.db)) {
   console.error(`no edge database at ${values.db}: pass the edge's EDGE_DB file with --db`);
   process.exit(2);

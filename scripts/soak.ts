@@ -2,54 +2,35 @@
 // separate processes (evaluation/faults/soak-run.ts); prints the numbers and, with --json, a last line
 // {"minutes","visits","lost","doubleCharges","rssGrowthPct","edgeDbGrowthMbPerHour","eventLoopLagP99Ms"}.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { runSoak } from '../evaluation/faults/soak-run.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
+import { commandLine } from './cli/command-line.ts';
 
 const USAGE = `usage: npm run soak -- --minutes N [--json] [--database URL]
-  --minutes   how long the traffic plays (> 0; the issue's run is 60, CI's 3)
-  --database  PostgreSQL URL (default postgres://postgres@127.0.0.1:5432/test when it answers, else PGlite)`;
+  --minutes   how long the traffic plays (> 0 and ≤ 1440; the issue's run is 60, CI's 3)
+  --database  PostgreSQL URL (default postgres://postgres@127.0.0.1:5432/test when it answers, else PGlite)
+  --json      last line: {"minutes","visits","lost","doubleCharges","rssGrowthPct",…}`;
 
-function parse(): { minutes: number; json: boolean; database: string | undefined } {
-  try {
-    const { values, positionals } = parseArgs({
-      args: process.argv.slice(2),
-      allowPositionals: true,
-      options: {
-        minutes: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        database: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      process.exit(0);
-    }
-    if (positionals.length > 0) throw new Error(`unexpected arguments: ${positionals.join(' ')}`);
-    const minutes = Number(values.minutes);
-    if (values.minutes === undefined || !Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60)
-      throw new Error(
-        `--minutes must be a number of minutes in (0, 1440], got ${values.minutes ?? 'nothing'}`,
-      );
-    if (values.database !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(values.database))
-      throw new Error(`--database must be a postgres:// URL, got ${values.database}`);
-    return { minutes, json: values.json, database: values.database };
-  } catch (err) {
-    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-    console.error(USAGE);
-    process.exit(2);
-  }
-}
-
-const cli = parse();
+const cli = commandLine({
+  command: 'soak',
+  usage: USAGE,
+  options: {
+    minutes: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    database: { type: 'string' },
+  },
+});
+const minutes = cli.positiveNumber('minutes', { max: 24 * 60 }) ?? cli.fail('--minutes N is needed');
+const database = cli.values.database;
+if (database !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(database))
+  cli.fail(`--database must be a postgres:// URL, got ${database}`);
 const storeConfigPath = resolve('stores/sample-store.json');
 const result = await runSoak({
   store: loadStoreConfig(storeConfigPath),
   storeConfigPath,
   busyHourPath: resolve('scenarios/suite/13-busy-hour.json'),
-  minutes: cli.minutes,
-  databaseUrl: cli.database,
+  minutes,
+  databaseUrl: database,
   progress: (line) => console.log(line),
 });
 console.log('');
@@ -68,9 +49,8 @@ console.log(
 console.log(`edge V8 heap growth       ${result.heapGrowthPct} % (the same tenths)`);
 console.log(`edge database growth      ${result.edgeDbGrowthMbPerHour} MB/h`);
 console.log(`event-loop lag p99        ${result.eventLoopLagP99Ms} ms (worst 5 s window)`);
-if (cli.json) {
+if (cli.values.json) {
   const {
-    minutes,
     visits,
     lost,
     doubleCharges,
@@ -81,7 +61,7 @@ if (cli.json) {
   } = result;
   console.log(
     JSON.stringify({
-      minutes,
+      minutes: result.minutes,
       visits,
       lost,
       doubleCharges,

@@ -2,7 +2,6 @@
 // store config and prints, per lane, the cameras that see its aisle (stated in the config or computed from the
 // homographies), how many lanes no, one, or two or more cameras see, and the coverage warnings. Exit 1 when
 // the config is invalid; warnings alone do not fail.
-import { parseArgs } from 'node:util';
 import {
   coverageCounts,
   coverageWarnings,
@@ -10,15 +9,19 @@ import {
   MIN_CAMERAS_PER_LANE,
 } from '../shared/lane-coverage.ts';
 import { loadStoreConfig, type StoreConfig, StoreConfigError } from '../shared/store-config.ts';
+import { commandLine } from './cli/command-line.ts';
 
-const { values, positionals } = parseArgs({
+const cli = commandLine({
+  command: 'store:check',
+  usage: `usage: npm run store:check -- [<store.json>] [--json]
+  validates a store config (default STORE_CONFIG, else stores/sample-store.json) and prints, per lane, the
+  cameras that see its aisle and the coverage warnings; exit 1 when the config is invalid
+  --json  one JSON object instead of the table`,
   allowPositionals: true,
   options: { json: { type: 'boolean', default: false } },
 });
-if (positionals.length > 1) {
-  console.error('usage: npm run store:check -- [<store.json>] [--json]');
-  process.exit(2);
-}
+const { values, positionals } = cli;
+if (positionals.length > 1) cli.fail(`one store config at most, got ${positionals.join(' ')}`);
 const path = positionals[0] ?? process.env.STORE_CONFIG ?? 'stores/sample-store.json';
 
 let config: StoreConfig;
