@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { FloorDetection } from '../../../../edge/tracking/camera-fusion.ts';
-import { GateBinder } from '../../../../edge/tracking/gate-binder.ts';
 import {
   CERTAIN_IDENTITY,
   clearestLook,
@@ -11,21 +10,12 @@ import {
   observeIdentity,
   settleSwapDoubts,
 } from '../../../../edge/tracking/identity-confidence.ts';
-import { type Track, Tracker } from '../../../../edge/tracking/tracker.ts';
+import type { Track, Tracker } from '../../../../edge/tracking/tracker.ts';
 import { toTrackMessage } from '../../../../edge/vision/vision-stage.ts';
-import { cameraOutline } from '../../../../shared/camera-coverage.ts';
+import { oneCameraFloor } from '../../../support/tracking-floor.ts';
 
 // One 10 m × 10 m camera view over the floor from (0, 0); entry gate at (2, 0.5), exit at (8, 0.5).
-const camera = {
-  id: 'C',
-  imageWidth: 1000,
-  imageHeight: 1000,
-  homography: [0.01, 0, 0, 0, 0.01, 0, 0, 0, 1],
-};
-const gates = [
-  { id: 'IN', kind: 'entry' as const, x: 2, y: 0.5 },
-  { id: 'OUT', kind: 'exit' as const, x: 8, y: 0.5 },
-];
+const { setup } = oneCameraFloor(0, 0.5);
 const emb = (a: number, b: number) => {
   const e = new Float32Array(16);
   e[0] = a;
@@ -62,11 +52,6 @@ function walk(keys: Array<[number, number, number]>, t: number): { x: number; y:
   return { x: last[1], y: last[2] };
 }
 
-function setup() {
-  const binder = new GateBinder(gates);
-  const tracker = new Tracker([cameraOutline(camera, 0)], binder);
-  return { binder, tracker };
-}
 const observed = new Set(['C']);
 const T0 = 1_000_000;
 const bySession = (tracker: Tracker, session: string): Track | undefined =>

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FloorDetection } from '../../../../edge/tracking/camera-fusion.ts';
-import { GateBinder } from '../../../../edge/tracking/gate-binder.ts';
 import { assignmentMarginM, type StepMatch } from '../../../../edge/tracking/identity-doubts.ts';
-import { Tracker } from '../../../../edge/tracking/tracker.ts';
-import { cameraOutline } from '../../../../shared/camera-coverage.ts';
+import { oneCameraFloor } from '../../../support/tracking-floor.ts';
 
 const p = (x: number, y: number) => ({ x, y });
 
@@ -29,16 +27,7 @@ describe('assignmentMarginM', () => {
 });
 
 // One 10 m × 10 m camera view from (0, 2) to (10, 12); entry gate just below it at (2, 1), exit at (8, 1).
-const camera = {
-  id: 'C',
-  imageWidth: 1000,
-  imageHeight: 1000,
-  homography: [0.01, 0, 0, 0, 0.01, 2, 0, 0, 1],
-};
-const gates = [
-  { id: 'IN', kind: 'entry' as const, x: 2, y: 1 },
-  { id: 'OUT', kind: 'exit' as const, x: 8, y: 1 },
-];
+const { setup } = oneCameraFloor(2, 1);
 /** Both shoppers wear the same coat: the embedder cannot tell them apart. */
 const coat = new Float32Array(16);
 coat[0] = 1;
@@ -67,8 +56,7 @@ function walk(path: readonly { x: number; y: number }[], step: number) {
 
 /** Two look-alikes of two scans come in 2.5 s apart and go where `paths` take them; the tracks at the end. */
 function twoLookAlikes(paths: (ts: number) => { x: number; y: number }[], untilMs: number) {
-  const binder = new GateBinder(gates);
-  const tracker = new Tracker([cameraOutline(camera, 0)], binder);
+  const { binder, tracker } = setup();
   binder.entered('session-a', 'IN', 1, 1000);
   binder.entered('session-b', 'IN', 1, 3500);
   for (let ts = 1200; ts <= untilMs; ts += 100) tracker.update(ts, paths(ts).map(det), new Set(['C']));

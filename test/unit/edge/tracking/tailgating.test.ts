@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { FloorDetection } from '../../../../edge/tracking/camera-fusion.ts';
 import { GateBinder } from '../../../../edge/tracking/gate-binder.ts';
-import { Tracker } from '../../../../edge/tracking/tracker.ts';
+import type { Tracker } from '../../../../edge/tracking/tracker.ts';
 import { tailgatingAlert } from '../../../../edge/vision/tailgating-alert.ts';
-import { cameraOutline } from '../../../../shared/camera-coverage.ts';
+import { oneCameraFloor } from '../../../support/tracking-floor.ts';
 
 // One 10 m × 10 m camera view over the floor from (0, 0); entry gate at (2, 0.5), exit at (8, 0.5).
-const camera = {
-  id: 'C',
-  imageWidth: 1000,
-  imageHeight: 1000,
-  homography: [0.01, 0, 0, 0, 0.01, 0, 0, 0, 1],
-};
-const gates = [
-  { id: 'IN', kind: 'entry' as const, x: 2, y: 0.5 },
-  { id: 'OUT', kind: 'exit' as const, x: 8, y: 0.5 },
-];
+const { gates, setup } = oneCameraFloor(0, 0.5);
 const T0 = 1_000_000;
 const look = (k: number) => {
   const e = new Float32Array(16);
@@ -80,8 +71,7 @@ describe('gate binder: tailgating', () => {
 
 describe('tracker: tailgating', () => {
   it('flags the second person through the gate on a scan for one, once', () => {
-    const binder = new GateBinder(gates);
-    const tracker = new Tracker([cameraOutline(camera, 0)], binder);
+    const { binder, tracker } = setup();
     binder.entered('S1', 'IN', 1, T0);
     comeIn(tracker, [0.2, 1.4], 5);
     const events = tracker.takeTailgating();
@@ -94,8 +84,7 @@ describe('tracker: tailgating', () => {
   });
 
   it('takes a second peak beside a shopper just in, off the gate, for nobody: no tailgater, no doubt', () => {
-    const binder = new GateBinder(gates);
-    const tracker = new Tracker([cameraOutline(camera, 0)], binder);
+    const { binder, tracker } = setup();
     binder.entered('S1', 'IN', 1, T0);
     // the shopper walks in from the gate; 1.6–1.9 s in, 1.9–2.3 m from the gate, a second peak 0.4 m beside
     // them (a bag, an arm) for a few frames, then it merges back into them
@@ -110,8 +99,7 @@ describe('tracker: tailgating', () => {
   });
 
   it('still flags someone stepping in on the gate beside a shopper on a scan for one', () => {
-    const binder = new GateBinder(gates);
-    const tracker = new Tracker([cameraOutline(camera, 0)], binder);
+    const { binder, tracker } = setup();
     binder.entered('S1', 'IN', 1, T0);
     // a second person steps in 0.5 m beside the shopper, 0.3 s behind: first seen on the gate
     play(tracker, 4, (s) => [
@@ -124,8 +112,7 @@ describe('tracker: tailgating', () => {
   });
 
   it('gives the slot a second peak took back to the person who steps onto the gate for it', () => {
-    const binder = new GateBinder(gates);
-    const tracker = new Tracker([cameraOutline(camera, 0)], binder);
+    const { binder, tracker } = setup();
     binder.entered('S1', 'IN', 1, T0);
     binder.entered('S2', 'IN', 1, T0 + 1500);
     // S1 walks in; 2.0–2.4 s in, a second peak 0.5 m beside them (looking like nobody) takes S2's slot and is
@@ -145,8 +132,7 @@ describe('tracker: tailgating', () => {
   });
 
   it('keeps the slot of a newcomer seen coming in for longer than a false start: the next one is unadmitted', () => {
-    const binder = new GateBinder(gates);
-    const tracker = new Tracker([cameraOutline(camera, 0)], binder);
+    const { binder, tracker } = setup();
     binder.entered('S1', 'IN', 1, T0);
     binder.entered('S2', 'IN', 1, T0 + 1500);
     // the one beside S1 is seen for 1.5 s before it is lost: a person, not a second peak; the one after
@@ -161,8 +147,7 @@ describe('tracker: tailgating', () => {
   });
 
   it('flags nobody when the whole party came in on its scan', () => {
-    const binder = new GateBinder(gates);
-    const tracker = new Tracker([cameraOutline(camera, 0)], binder);
+    const { binder, tracker } = setup();
     binder.entered('S1', 'IN', 2, T0);
     comeIn(tracker, [0.2, 1.4], 5);
     expect(tracker.takeTailgating()).toEqual([]);

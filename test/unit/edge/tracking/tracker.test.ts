@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { FloorDetection } from '../../../../edge/tracking/camera-fusion.ts';
 import { fuseDetections } from '../../../../edge/tracking/camera-fusion.ts';
-import { GateBinder } from '../../../../edge/tracking/gate-binder.ts';
-import { DEFAULT_TRACKER, Tracker, type TrackerTuning } from '../../../../edge/tracking/tracker.ts';
-import { cameraOutline } from '../../../../shared/camera-coverage.ts';
+import { DEFAULT_TRACKER } from '../../../../edge/tracking/tracker.ts';
+import { oneCameraFloor } from '../../../support/tracking-floor.ts';
 
 // One 10 m × 10 m camera view from (0, 2) to (10, 12); entry gate just below it at (2, 1), exit at (8, 1).
-const camera = {
-  id: 'C',
-  imageWidth: 1000,
-  imageHeight: 1000,
-  homography: [0.01, 0, 0, 0, 0.01, 2, 0, 0, 1],
-};
-const gates = [
-  { id: 'IN', kind: 'entry' as const, x: 2, y: 1 },
-  { id: 'OUT', kind: 'exit' as const, x: 8, y: 1 },
-];
+const { setup } = oneCameraFloor(2, 1);
 const emb = (a: number, b: number) => {
   const e = new Float32Array(16);
   e[0] = a;
@@ -32,12 +22,6 @@ const det = (x: number, y: number, embedding: Float32Array, camera = 'C'): Floor
   embedding,
   hands: [],
 });
-
-function setup(tuning: TrackerTuning = DEFAULT_TRACKER) {
-  const binder = new GateBinder(gates);
-  const tracker = new Tracker([cameraOutline(camera, 0)], binder, tuning);
-  return { binder, tracker };
-}
 
 describe('tracker', () => {
   it('keeps both identities when two people cross head-on through the same spot', () => {
