@@ -174,7 +174,9 @@ if (workers > 0) await benchWorkers();
 else await benchInProcess();
 
 async function benchInProcess(): Promise<void> {
-  const configs = cli.values.sweep ? [cameras / 2, cameras, cameras * 1.5, cameras * 2] : [cameras];
+  // whole cameras, each count once (an odd --cameras would otherwise try 7.5 of them)
+  const sweep = [Math.max(1, Math.floor(cameras / 2)), cameras, Math.round(cameras * 1.5), cameras * 2];
+  const configs = cli.values.sweep ? [...new Set(sweep)] : [cameras];
   const results = [];
   for (const n of configs) {
     log(`running ${n} cameras × ${fps} fps for ${seconds} s…`);
