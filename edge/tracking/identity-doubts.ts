@@ -1,14 +1,10 @@
 // When a track's identity falls into doubt: two people of different sessions close together while either
 // went unseen, or newcomers of different scans coming in through the gate together. Pure.
 
+import type { FloorPoint } from '../../shared/store-geometry.ts';
 import { cosine } from './camera-fusion.ts';
 import { doubtBinding, doubtIdentity, doubtPerson, type IdentityTuning } from './identity-confidence.ts';
 import type { Track } from './track.ts';
-
-interface FloorPoint {
-  x: number;
-  y: number;
-}
 
 /** One track's step: where it was a step before, where its motion put it, and the detection it was given. */
 export interface StepMatch {
