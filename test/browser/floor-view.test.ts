@@ -169,12 +169,12 @@ describe.skipIf(skip !== undefined)('floor view in Chromium, with vision', () =>
     const alice = await waitFor('alice entered', () => entered[0]);
     const bob = await waitFor('bob entered', () => entered[1]);
     expect(sessionsOnMap.has(alice.sessionId) || sessionsOnMap.has(bob.sessionId)).toBe(true);
-    const decide = async (id: string, sessionId: string, sku?: string, count?: number) => {
-      await page.selectOption(`[data-x="${id}"] .x-session`, sessionId);
-      if (sku !== undefined) await page.selectOption(`[data-x="${id}"] .x-product`, sku);
-      if (count !== undefined) await page.fill(`[data-x="${id}"] .x-count`, String(count));
-      await page.click(`[data-x="${id}"] .x-assign`);
-      await page.waitForSelector(`[data-x="${id}"]`, { state: 'detached' });
+    const decide = async (id: string, sessionId: string, sku?: string, count?: number, timeout = 30_000) => {
+      await page.selectOption(`[data-x="${id}"] .x-session`, sessionId, { timeout });
+      if (sku !== undefined) await page.selectOption(`[data-x="${id}"] .x-product`, sku, { timeout });
+      if (count !== undefined) await page.fill(`[data-x="${id}"] .x-count`, String(count), { timeout });
+      await page.click(`[data-x="${id}"] .x-assign`, { timeout });
+      await page.waitForSelector(`[data-x="${id}"]`, { state: 'detached', timeout });
     };
     await decide(exceptionId as string, alice.sessionId, SPAGHETTI, 1);
     // a pick the cameras could not settle (a busy machine drops frames) is staff's too: decide it as the
@@ -185,7 +185,18 @@ describe.skipIf(skip !== undefined)('floor view in Chromium, with vision', () =>
         for (const card of await page.$$('[data-x]')) {
           const id = (await card.getAttribute('data-x')) as string;
           const title = (await card.$eval('h3', (h) => h.textContent)) ?? '';
-          await decide(id, title.includes(' on S03-') ? bob.sessionId : alice.sessionId);
+          try {
+            await decide(
+              id,
+              title.includes(' on S03-') ? bob.sessionId : alice.sessionId,
+              undefined,
+              undefined,
+              5000,
+            );
+          } catch (err) {
+            // the edge may settle it itself meanwhile (the exit match bills it): its card goes, which is fine
+            if ((await page.$(`[data-x="${id}"]`)) !== null) throw err;
+          }
         }
         return queued.has(alice.sessionId) && queued.has(bob.sessionId) ? true : undefined;
       },
@@ -235,9 +246,11 @@ describe.skipIf(skip !== undefined)('floor view in Chromium, with vision', () =>
       expect.objectContaining({ actor: 'manager', action: 'assign', subject: exceptionId }),
     );
 
-    // replay alice's visit: her stored track moves on the map again
+    // replay the visit of a shopper seen on the map (a busy machine that drops frames may have bound only one
+    // of the two): their stored track moves on the map again
+    const replayed = sessionsOnMap.has(alice.sessionId) ? alice : bob;
     await page.click('#tabs button[data-tab="visits"]');
-    await page.click(`[data-v="${alice.sessionId}"] .v-play`);
+    await page.click(`[data-v="${replayed.sessionId}"] .v-play`);
     const replay = await waitFor(
       'the replay drawing a track',
       () =>
