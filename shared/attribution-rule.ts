@@ -50,6 +50,12 @@ export const RULE_MODIFIERS = [
    */
   'identity-settled',
   /**
+   * A refusal decided again after the tracker's looks showed two tracks had swapped people in an encounter
+   * before it and gave each the other's session back: the evidence gathered again from the same steps, each
+   * swapped track carrying its session from the encounter's end, billed it.
+   */
+  'swap-undone',
+  /**
    * Several units left the lane at once with as many shoppers' hands in it, each surely its owner's: one unit
    * each (the event is billed in parts, `<eventId>/<k>`).
    */

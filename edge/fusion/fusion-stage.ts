@@ -11,7 +11,7 @@ import type { StoreIndex } from '../../shared/store-config.ts';
 import { type FloorPoint, laneReachPoint } from '../../shared/store-geometry.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import { trackAlibiM } from './alibi.ts';
-import { attributeEvent, type SessionSpan, sessionsPresent } from './attributor.ts';
+import { type Attribution, attributeEvent, type SessionSpan, sessionsPresent } from './attributor.ts';
 import {
   type ClosedCart,
   resolvePutBack,
@@ -32,6 +32,7 @@ import { latestOpenDoubtSince } from './identity-settle.ts';
 import { oneEach, shareOut } from './one-each.ts';
 import { type EvidenceQuery, gatherEvidence } from './reach-evidence.ts';
 import { otherScansPeople, type ScannerSighting, tellByElimination } from './scanner-elimination.ts';
+import { type CarriedSession, withSessionsCarried } from './swap-redecide.ts';
 import { TrackHistory, type TrackSnapshot } from './track-history.ts';
 import { carriedThroughout } from './walked-back.ts';
 
@@ -607,14 +608,37 @@ export class FusionStage {
     return seen.candidates.find((c) => c.sessionId === sessionId);
   }
 
+  /**
+   * An event sent to staff decided again with the sessions the tracker knows now: each track a swap its looks
+   * showed gave a session back carries it from the swap's end (swap-redecide.ts). Undefined once the history
+   * no longer reaches back to the event's window.
+   */
+  decideWithSessionsCarried(
+    event: ShelfEvent,
+    carried: ReadonlyMap<string, CarriedSession>,
+  ): Attribution | undefined {
+    if (this.keptWindow(event) === undefined) return undefined;
+    // the shoppers it was decided among (redecide does the same from stored evidence)
+    const present = (event.evidence?.candidates ?? []).flatMap((c) =>
+      c.sessionId === null ? [] : [c.sessionId],
+    );
+    return this.attribute(event, present, this.options.sessions(), (step) =>
+      withSessionsCarried(step, carried),
+    );
+  }
+
   /** What the reach evidence of an event is gathered from: the tracks around it, against its lanes. */
-  private evidenceQuery(detected: DetectedShelfEvent, sessions: readonly string[]): EvidenceQuery {
+  private evidenceQuery(
+    detected: DetectedShelfEvent,
+    sessions: readonly string[],
+    asKnownNow: (step: TrackSnapshot) => TrackSnapshot = (step) => step,
+  ): EvidenceQuery {
     const { settings } = this;
     const window = this.evidenceWindow(detected);
     return {
       sessions,
       targets: detected.lanes.flatMap((l) => this.reachPoints.get(l) ?? []),
-      snapshots: this.history.between(window.fromTs, window.toTs),
+      snapshots: this.history.between(window.fromTs, window.toTs).map(asKnownNow),
       laneCameras: new Set(detected.lanes.flatMap((l) => [...(this.laneCameras.get(l) ?? [])])),
       change: {
         fromTs: detected.startTs - settings.changeSlackMs,
@@ -626,13 +650,18 @@ export class FusionStage {
   }
 
   /** The attributor's verdict: the cameras' evidence of who reached into the lane, or none without cameras. */
-  private attribute(detected: DetectedShelfEvent, present: string[], spans: readonly SessionSpan[]) {
+  private attribute(
+    detected: DetectedShelfEvent,
+    present: string[],
+    spans: readonly SessionSpan[],
+    asKnownNow?: (step: TrackSnapshot) => TrackSnapshot,
+  ) {
     const { settings } = this;
     const vision = this.history.latestTs !== undefined;
     const units = detected.hypotheses[0]?.count ?? 1;
     const seen = vision
       ? gatherEvidence(
-          { ...this.evidenceQuery(detected, present), entries: this.entries(present, spans) },
+          { ...this.evidenceQuery(detected, present, asKnownNow), entries: this.entries(present, spans) },
           settings.reach,
         )
       : undefined;

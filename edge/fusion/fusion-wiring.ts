@@ -1,3 +1,4 @@
+import { withModifier } from '../../shared/attribution-rule.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
 import type { Timers } from '../../shared/timers.ts';
 import { cartHoldings } from '../checkout/cart.ts';
@@ -7,6 +8,11 @@ import { decideAtExit, decideAtExitAmongOthers, decideOnAlibi, notTheirs } from 
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
 import { type ExitMatch, FusionStage, type FusionStageOptions } from './fusion-stage.ts';
 import { decideOnSettledIdentity, othersRuledOut, tracksAtLane } from './identity-settle.ts';
+import { sessionsAfterSwaps, swapsNamedBy } from './swap-redecide.ts';
+import type { TrackSnapshot } from './track-history.ts';
+
+/** Exceptions remembered as decided again for a swap (far more than are ever open at once). */
+const MAX_SWAP_REDECISIONS = 1000;
 
 /** What the decision book needs, plus what fusion itself runs on. */
 export interface FusionWiring extends DecisionBookDeps {
@@ -45,6 +51,8 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
     ...(w.closedCarts === undefined ? {} : { closedCarts: w.closedCarts }),
     ...(w.returnedAfterReceipt === undefined ? {} : { returnedAfterReceipt: w.returnedAfterReceipt }),
     stepped: (step) => {
+      // picks sent to staff while two swapped tracks carried each other's sessions: decided again
+      swapsUndone.stepped(step);
       // a pick refused for the identity of the one track at the lane: decided once that identity settles
       const open = w.exceptions
         .list()
@@ -74,6 +82,8 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
     },
     exitMatched: (match): boolean => settleAtExit(match, { w, decisions, fusion, settings }),
   });
+  // the stage calls `stepped` only once built: the watch needs the stage itself
+  const swapsUndone = new SwapRedecisions({ w, decisions, fusion, settings });
   return { fusion, decisions };
 }
 
@@ -174,5 +184,50 @@ function settleByWhereabouts(
       { eventId: event.eventId, sessionId, trackId, alibiM },
       'doubtful pick: a candidate was elsewhere',
     );
+  }
+}
+
+/** Decides again, once per swap, the picks sent to staff that a swap the tracker's looks showed may change. */
+class SwapRedecisions {
+  /** `<exceptionId> <swap>` of every exception already decided again for a swap (bounded, oldest dropped). */
+  private readonly tried = new Set<string>();
+
+  constructor(private readonly deps: ExitSettling) {}
+
+  stepped(step: TrackSnapshot): void {
+    const carried = sessionsAfterSwaps(step.tracks);
+    if (carried.size === 0) return;
+    const { w, decisions, fusion, settings } = this.deps;
+    for (const { exceptionId, event, reason, candidateSessions } of w.exceptions.list()) {
+      if (reason !== 'unattributed' || event.evidence === undefined) continue;
+      const swaps = swapsNamedBy(event, carried, settings.lookBehindMs).filter(
+        (c) => !this.tried.has(`${exceptionId} ${c.swap}`),
+      );
+      if (swaps.length === 0) continue;
+      for (const c of swaps) this.remember(`${exceptionId} ${c.swap}`);
+      const best = event.hypotheses[0];
+      const again = fusion.decideWithSessionsCarried(event, carried);
+      const sessionId = again?.sessionId ?? null;
+      if (again === undefined || sessionId === null || best === undefined || event.ambiguous) continue;
+      if (!candidateSessions.includes(sessionId) || !w.sessions.isBillable(sessionId)) continue;
+      const evidence = { ...again.evidence, rule: withModifier(again.evidence.rule, 'swap-undone') };
+      decisions.decide(
+        exceptionId,
+        { sessionId, sku: best.sku, count: best.count },
+        'vision:swap-undone',
+        (assigned) => ({ ...assigned, attribution: 'vision', confidence: again.confidence, evidence }),
+      );
+      w.logger.info(
+        { eventId: event.eventId, swaps: swaps.map((c) => c.swap) },
+        'doubtful pick decided: a swap the looks showed was undone',
+      );
+    }
+  }
+
+  private remember(key: string): void {
+    this.tried.add(key);
+    if (this.tried.size <= MAX_SWAP_REDECISIONS) return;
+    const oldest = this.tried.values().next().value;
+    if (oldest !== undefined) this.tried.delete(oldest);
   }
 }

@@ -38,7 +38,8 @@ export function mayHaveBeenOn(
  * By track id: the earliest moment the session's person may have been on that track, for every track they may
  * have been on up to `toTs`: their own tracks (not tentative) from when each was first reported (`firstSeen`),
  * and on through the doubts. Undefined when the session has no such track, one's binding at the gate is in
- * doubt, or a relink or a track no longer reported could have taken them by `toTs`.
+ * doubt, one was given the session after a swap its looks showed, or a relink or a track no longer reported
+ * could have taken them by `toTs`.
  */
 export function mayHaveGoneTo(
   sessionId: string,
@@ -48,6 +49,9 @@ export function mayHaveGoneTo(
 ): Map<string, number> | undefined {
   const own = latest.filter((t) => t.sessionId === sessionId && t.state !== 'tentative');
   if (own.length === 0 || own.some((t) => (t.identityCeiling ?? 1) < 1)) return undefined;
+  // a track given the session when its looks showed a swap carried another session's person before it: the
+  // session's person was not on it from its first report
+  if (own.some((t) => t.identityDoubts?.some((d) => d.swapped === true))) return undefined;
   const arrival = new Map(own.map((t) => [t.id, firstSeen.get(t.id) ?? Number.NEGATIVE_INFINITY]));
   const reached = follow(
     latest,

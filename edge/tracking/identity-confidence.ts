@@ -154,6 +154,22 @@ export interface SwapDoubt {
    * so a newer doubt starts its own count and leaves the older ones theirs.
    */
   evidenceMs?: number;
+  /**
+   * Looks that were clearly the other's person from before and not this track's own, since this doubt's latest
+   * moment (ms): on both tracks, `settleDoubtMs` of them show the two swapped (swap-reversal.ts).
+   */
+  swapShownMs?: number;
+}
+
+/** An encounter whose looks showed a swap: the track carries the other one's session since (`shownTs`). */
+export interface SwapShown {
+  /** The other track of the encounter. */
+  with: string;
+  /** First and latest moment of the encounter (ms): the person on the track is the session's from `ts` on. */
+  since: number;
+  ts: number;
+  /** When the looks showed it and the sessions were exchanged (ms). */
+  shownTs: number;
 }
 
 /**
@@ -188,6 +204,11 @@ export interface Identity {
    * doubt since its binding at the gate is its session's person as surely as the tracker can say.
    */
   everInDoubt: boolean;
+  /**
+   * Encounters whose looks showed the two tracks had swapped people, newest last: the track took the other's
+   * session then (swap-reversal.ts). Kept for the track's life (bounded), as moments it did change person.
+   */
+  swapsShown: readonly SwapShown[];
 }
 
 export const CERTAIN_IDENTITY: Identity = {
@@ -197,6 +218,7 @@ export const CERTAIN_IDENTITY: Identity = {
   swapDoubts: [],
   doubtReference: undefined,
   everInDoubt: false,
+  swapsShown: [],
 };
 
 /**

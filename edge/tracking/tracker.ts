@@ -24,6 +24,7 @@ import {
 } from './identity-confidence.ts';
 import { doubtCloseEncounters, doubtGateBinding, type StepMatch } from './identity-doubts.ts';
 import { DEFAULT_MOTION, initAxis, predictAxis, updateAxis } from './motion-model.ts';
+import { swapBackIfShown, watchForSwap } from './swap-reversal.ts';
 import { DEFAULT_TRACKER, type Track, type TrackerTuning } from './track.ts';
 
 export { DEFAULT_TRACKER, type Track, type TrackerTuning, type TrackState } from './track.ts';
@@ -101,9 +102,23 @@ export class Tracker {
     });
     this.stepIn(ts);
     this.reclaimGhosts(unseen, ts);
+    this.swapBack(ts);
     doubtCloseEncounters(this.tracks.values(), unseen, (t) => stepMatches.get(t), this.tuning.identity, ts);
     return this.prune(ts);
   }
+  /**
+   * Two tracks of different sessions whose people swapped in a close encounter, as both tracks' looks have
+   * shown since (swap-reversal.ts): each takes the other's session back.
+   */
+  private swapBack(ts: number): void {
+    for (const t of this.tracks.values()) {
+      const other = t.swapDoubts.length === 1 ? t.swapDoubts[0]?.with : undefined;
+      const o = other === undefined ? undefined : this.tracks.get(other);
+      if (o === undefined || !isPerson(t) || !isPerson(o)) continue;
+      swapBackIfShown(t, o, ts, this.tuning.identity);
+    }
+  }
+
   /** A camera was calibrated again: its floor outline from now on. */
   setOutline(outline: CameraOutline): void {
     this.outlines = [...this.outlines.filter((o) => o.camera !== outline.camera), outline];
@@ -256,6 +271,8 @@ export class Tracker {
         const other = settled.with === undefined ? undefined : this.tracks.get(settled.with);
         if (other !== undefined) forgetSwapDoubt(other, t.id, settled.ts);
       }
+      // or the other way: looks of the other one's person, as swapped people show (`swapBack`)
+      watchForSwap(t, crowded ? undefined : d.embedding, sinceSeenMs, this.tuning.identity);
     }
     if (d.embedding !== undefined && !crowded) {
       if (t.embedding === undefined) t.embedding = Float32Array.from(d.embedding);
@@ -316,11 +333,32 @@ export class Tracker {
       const rivals = this.lostRivals(t, { x: t.bornX, y: t.bornY }, t.bornTs, this.tuning.relinkRadiusM);
       for (const o of rivals.length > 0 ? [t, ...rivals] : []) doubtBinding(o, this.tuning.identity.gateCap);
     }
+    // first seen right beside another scan's newcomer, one blob with it until they parted: that track may
+    // have followed this person in and moved on to the other as they parted, whenever each was first seen
+    // (family-03, third seed: a stranger one step behind a child through the gate, seen 1.1 s after the
+    // child's track began, 0.4 m from it — the child's track went on with the stranger)
+    const merged = this.newcomersBornBeside(t);
+    for (const o of merged.length > 0 ? [t, ...merged] : [])
+      if (o.sessionId !== null) doubtBinding(o, this.tuning.identity.gateCap);
     if (t.sessionId === null) {
       const tailgating = this.binder.unadmitted(t.bornX, t.bornY, t.bornTs, t.id);
       if (tailgating !== undefined) this.tailgating.push(tailgating);
     }
     this.doubtNewcomers(t, ts);
+  }
+
+  /**
+   * Newcomers through an entry gate (of another session) that `t` was first seen right beside: one merged
+   * with it while both came in, whose track may have taken this person's place when they parted.
+   */
+  private newcomersBornBeside(t: Track): Track[] {
+    return t.bornBeside.flatMap((id) => {
+      const o = this.tracks.get(id);
+      if (o === undefined || o === t || o.state !== 'confirmed' || o.sessionId === t.sessionId) return [];
+      const newcomer =
+        this.binder.nearEntry(o.bornX, o.bornY) && t.bornTs - o.bornTs <= this.tuning.identity.newcomerMs;
+      return newcomer ? [o] : [];
+    });
   }
 
   /**
@@ -411,6 +449,7 @@ export class Tracker {
     t.swapDoubts = best.swapDoubts;
     t.doubtReference = best.doubtReference;
     t.everInDoubt = best.everInDoubt;
+    t.swapsShown = best.swapsShown;
     if (this.hasRival(t, { x: t.x.p, y: t.y.p }, ts, radiusM, walkMps))
       doubtIdentity(t, this.tuning.identity.relinkCap, best.embedding, ts);
     this.tracks.set(t.id, t);
@@ -549,6 +588,11 @@ export class Tracker {
     }
     return ended;
   }
+}
+
+/** A confirmed track that is a person (not a second peak of someone). */
+function isPerson(t: Track): boolean {
+  return t.state === 'confirmed' && !t.phantom;
 }
 
 /**

@@ -19,7 +19,6 @@ import type { Camera, StoreConfig } from '../../shared/store-config.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import type { FloorDetection } from '../tracking/camera-fusion.ts';
 import { GateBinder, type Tailgating } from '../tracking/gate-binder.ts';
-import { lastSwapDoubtTs } from '../tracking/identity-confidence.ts';
 import { type Track, Tracker } from '../tracking/tracker.ts';
 import { DETECTION_INTAKE_DEFAULTS, DetectionIntake, type StallChange } from './detection-intake.ts';
 import { EmbeddingDecodeError, fromFrameDetections } from './frame-detections-codec.ts';
@@ -67,6 +66,26 @@ export interface VisionStageOptions {
   onCameraStalled?: (change: StallChange) => void;
 }
 
+/**
+ * The moments the track may have changed person (its open swap doubts) and did (swaps its looks showed, marked
+ * `swapped`), oldest first, and the latest of them.
+ */
+function identityDoubtsOf(t: Track): Pick<TrackMessage, 'identityDoubts' | 'identityDoubtTs'> {
+  const doubts: NonNullable<TrackMessage['identityDoubts']> = [
+    ...t.swapDoubts.map((d) => ({
+      ts: d.ts,
+      ...(d.with === undefined ? {} : { with: d.with }),
+      since: d.since,
+    })),
+    ...t.swapsShown.map((d) => ({ ts: d.ts, with: d.with, since: d.since, swapped: true as const })),
+  ].sort((a, b) => a.ts - b.ts);
+  const latest = doubts.at(-1)?.ts;
+  return {
+    ...(latest === undefined ? {} : { identityDoubtTs: latest }),
+    ...(doubts.length === 0 ? {} : { identityDoubts: doubts }),
+  };
+}
+
 export function toTrackMessage(t: Track): TrackMessage {
   const unseenS = Math.max(0, (t.lastTs - t.lastSeenTs) / 1000);
   return {
@@ -86,17 +105,8 @@ export function toTrackMessage(t: Track): TrackMessage {
     confidence: round3(Math.min(1, t.hits / 5) * Math.exp(-unseenS / 3)),
     identityConfidence: round3(t.identityConfidence),
     ...(t.identityCeiling < 1 ? { identityCeiling: round3(t.identityCeiling) } : {}),
-    ...(lastSwapDoubtTs(t) === undefined ? {} : { identityDoubtTs: lastSwapDoubtTs(t) }),
+    ...identityDoubtsOf(t),
     ...(t.everInDoubt ? { identityEverDoubted: true as const } : {}),
-    ...(t.swapDoubts.length === 0
-      ? {}
-      : {
-          identityDoubts: t.swapDoubts.map((d) => ({
-            ts: d.ts,
-            ...(d.with === undefined ? {} : { with: d.with }),
-            since: d.since,
-          })),
-        }),
     lastSeenTs: t.lastSeenTs,
     ...(t.exitGate === undefined ? {} : { exitGate: t.exitGate }),
   };

@@ -67,6 +67,10 @@ export const TrackSchema = Type.Object(
      * and since when (its first moment), and for a close encounter with which track. At the exit a doubt with
      * a track that walked out on the same session's scan changed nothing that is billed; a pick is decided
      * again once no doubt begun before it is left (docs/fusion.md). Absent: none, or an older edge.
+     * `swapped`: an encounter whose looks showed the two had swapped people, after which the tracker gave each
+     * track the other's session (docs/vision.md, "Swaps the looks undo"): the track carries its session's
+     * person from the encounter's latest moment on, and another session's person before it. Kept for the
+     * track's life, as a moment it did change person.
      */
     identityDoubts: Type.Optional(
       Type.Array(
@@ -75,10 +79,11 @@ export const TrackSchema = Type.Object(
             ts: Type.Number(),
             with: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
             since: Type.Optional(Type.Number()),
+            swapped: Type.Optional(Type.Literal(true)),
           },
           { additionalProperties: false },
         ),
-        { maxItems: 32 },
+        { maxItems: 40 },
       ),
     ),
     /**
