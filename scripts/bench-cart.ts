@@ -32,6 +32,7 @@ import { CloudAppClient } from '../simulators/app/cloud-app-client.ts';
 import type { ShopperSession } from '../simulators/app/shopper-app.ts';
 import { FloorSupervisor } from '../simulators/staff/floor-supervisor.ts';
 import { commandLine } from './cli/command-line.ts';
+import { BROKER_SCHEMES, POSTGRES_SCHEMES } from './cli/url-option.ts';
 
 const USAGE = `usage: npm run bench:cart -- [--json] [--seconds N] [--shoppers N] [--mqtt URL] [--database URL]
   --seconds N     how long the shoppers shop (default 40)
@@ -55,6 +56,8 @@ const cli = commandLine({
 const { values } = cli;
 const SECONDS = cli.positiveNumber('seconds');
 const SHOPPERS = cli.integer('shoppers', { min: 1 });
+const mqttUrl = cli.url('mqtt', BROKER_SCHEMES);
+const databaseUrl = cli.url('database', POSTGRES_SCHEMES);
 /** Each shopper changes their cart about this often (ms), alternating pick and put-back. */
 const CHANGE_EVERY_MS = 6000;
 /** How long the supervisor takes to decide a staff exception once it shows on the floor view (ms). */
@@ -67,20 +70,20 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 const sampleStore = loadStoreConfig('stores/sample-store.json');
 // a store id of its own on a shared broker: another run's devices must not reach this edge
 const store =
-  values.mqtt === undefined
+  mqttUrl === undefined
     ? sampleStore
     : { ...sampleStore, storeId: `${sampleStore.storeId}-${randomBytes(3).toString('hex')}` };
 /** PostgreSQL: the run's own schema, dropped at the end. */
-const schema = values.database === undefined ? undefined : `bench_cart_${randomBytes(5).toString('hex')}`;
+const schema = databaseUrl === undefined ? undefined : `bench_cart_${randomBytes(5).toString('hex')}`;
 const stack = await startStoreStack({
   store,
-  mqttUrl: values.mqtt,
-  databaseUrl: values.database,
+  mqttUrl,
+  databaseUrl,
   postgresSchema: schema,
 });
 const backend = {
-  broker: values.mqtt === undefined ? 'embedded aedes' : values.mqtt,
-  database: values.database === undefined ? 'PGlite' : 'PostgreSQL',
+  broker: mqttUrl === undefined ? 'embedded aedes' : mqttUrl,
+  database: databaseUrl === undefined ? 'PGlite' : 'PostgreSQL',
 };
 const { edge } = stack;
 // each device with its own login, as the broker's policy wants (docs/mqtt-api.md)
@@ -343,8 +346,8 @@ const edgeMetrics = await edge.metrics.registry.getSingleMetricAsString('walkout
 // every hold placed at the gate is captured or voided once its receipt exists (reconciliation's check)
 const holds = await reconcileHolds(stack.cloud.db, Date.now());
 await stack.stop();
-if (values.database !== undefined && schema !== undefined) {
-  const admin = new pg.Client({ connectionString: values.database });
+if (databaseUrl !== undefined && schema !== undefined) {
+  const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();
   await admin
     .query(`DROP SCHEMA IF EXISTS ${schema}, ${jobsSchemaOf(schema)} CASCADE`)

@@ -9,6 +9,7 @@ import type { Summary } from '../evaluation/shelf-eval/score-shelf-events.ts';
 import { SITUATION_NAMES } from '../evaluation/shelf-eval/situations.ts';
 import { NOISE_PROFILES } from '../simulators/devices/noise-profiles.ts';
 import { commandLine } from './cli/command-line.ts';
+import { BROKER_SCHEMES } from './cli/url-option.ts';
 
 const USAGE = `usage: npm run eval:shelves -- [--json] [--seeds N] [--situation NAME]
        npm run eval:shelves -- --recording <dir> [--mqtt URL] [--speed N] [--json]
@@ -70,7 +71,7 @@ function printCalibration(calibrate: string): void {
 
 /** --recording: a real recording replayed over MQTT into an Edge, scored against its annotations. */
 async function printRecordingScore(recording: string): Promise<void> {
-  const mqttUrl = cli.values.mqtt;
+  const mqttUrl = cli.url('mqtt', BROKER_SCHEMES);
   const result = await evaluateRecording(recording, {
     ...(mqttUrl === undefined ? {} : { mqttUrl }),
     speed,

@@ -20,6 +20,7 @@ import { groupBy, scoreBlock } from '../evaluation/store-eval/score-blocks.ts';
 import { SLOW_RECEIPT_MS } from '../evaluation/store-eval/score-visits.ts';
 import { loadScenario } from '../simulators/scenario/scenario-loader.ts';
 import { commandLine } from './cli/command-line.ts';
+import { BROKER_SCHEMES, POSTGRES_SCHEMES } from './cli/url-option.ts';
 
 /** Seeds per scenario by default: with the shipped suite this plays more than 300 visits. */
 const DEFAULT_SEEDS = 3;
@@ -63,6 +64,8 @@ const cli = commandLine({
 const { values, positionals } = cli;
 const seeds = cli.integer('seeds', { min: 1 });
 const speed = cli.positiveNumber('speed');
+const mqttUrl = cli.url('mqtt', BROKER_SCHEMES);
+const databaseUrl = cli.url('database', POSTGRES_SCHEMES);
 // real time measures this machine under load: one run at a time, or the runs would load each other
 const jobs = values.realtime ? 1 : cli.integer('jobs', { min: 1 });
 
@@ -89,8 +92,8 @@ const queue: EvalJob[] = scenarios
     options: {
       mode: values.realtime ? 'realtime' : 'lockstep',
       speed,
-      mqttUrl: values.mqtt,
-      databaseUrl: values.database,
+      mqttUrl,
+      databaseUrl,
     },
   }));
 

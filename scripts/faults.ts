@@ -7,6 +7,7 @@ import { FAULT_CASES } from '../evaluation/faults/fault-cases.ts';
 import { runFaults, selectCases } from '../evaluation/faults/run-faults.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
 import { commandLine } from './cli/command-line.ts';
+import { BROKER_SCHEMES, POSTGRES_SCHEMES } from './cli/url-option.ts';
 
 const USAGE = `usage: npm run faults -- [--json] [--case NAME]… [--mqtt URL] [--database URL] [--store FILE]
   --case      run only this case (repeatable); cases: ${FAULT_CASES.map((c) => c.name).join(', ')}
@@ -27,10 +28,8 @@ const cli = commandLine({
   },
 });
 const { values } = cli;
-if (values.mqtt !== undefined && !/^mqtts?:\/\/[^\s]+$/.test(values.mqtt))
-  cli.fail(`--mqtt must be an mqtt:// or mqtts:// URL, got ${values.mqtt}`);
-if (values.database !== undefined && !/^postgres(ql)?:\/\/[^\s]+$/.test(values.database))
-  cli.fail(`--database must be a postgres:// URL, got ${values.database}`);
+const mqttUrl = cli.url('mqtt', BROKER_SCHEMES);
+const databaseUrl = cli.url('database', POSTGRES_SCHEMES);
 try {
   selectCases(values.case);
 } catch (err) {
@@ -44,8 +43,8 @@ const result = await runFaults({
   store,
   storeConfigPath,
   only: values.case,
-  mqttUrl: values.mqtt,
-  databaseUrl: values.database,
+  mqttUrl,
+  databaseUrl,
   progress: (line) => console.log(line),
 });
 console.log('');

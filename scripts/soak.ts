@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { runSoak } from '../evaluation/faults/soak-run.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
 import { commandLine } from './cli/command-line.ts';
+import { POSTGRES_SCHEMES } from './cli/url-option.ts';
 
 const USAGE = `usage: npm run soak -- --minutes N [--json] [--database URL]
   --minutes   how long the traffic plays (> 0 and ≤ 1440; the issue's run is 60, CI's 3)
@@ -21,9 +22,7 @@ const cli = commandLine({
   },
 });
 const minutes = cli.positiveNumber('minutes', { max: 24 * 60 }) ?? cli.fail('--minutes N is needed');
-const database = cli.values.database;
-if (database !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(database))
-  cli.fail(`--database must be a postgres:// URL, got ${database}`);
+const database = cli.url('database', POSTGRES_SCHEMES);
 const storeConfigPath = resolve('stores/sample-store.json');
 const result = await runSoak({
   store: loadStoreConfig(storeConfigPath),

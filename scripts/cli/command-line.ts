@@ -10,6 +10,7 @@ import {
   readNumber,
   readPositiveNumber,
 } from './numeric-option.ts';
+import { readUrl } from './url-option.ts';
 
 export type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
@@ -126,6 +127,8 @@ type StringOption<T extends OptionsConfig> = {
   string;
 /** A number read from an option: undefined only when it has no default and was not given. */
 type NumberOf<O> = O extends { default: string } ? number : number | undefined;
+/** A text read from an option: undefined only when it has no default and was not given. */
+type TextOf<O> = O extends { default: string } ? string : string | undefined;
 
 /** A parsed command line; its readers and `fail` report the same way (message, usage, exit 2). */
 export interface CommandLine<T extends OptionsConfig, P extends boolean> {
@@ -137,6 +140,8 @@ export interface CommandLine<T extends OptionsConfig, P extends boolean> {
   positiveNumber<K extends StringOption<T>>(option: K, range?: PositiveRange): NumberOf<T[K]>;
   /** The option as a number within `range`, both ends included. */
   number<K extends StringOption<T>>(option: K, range: NumberRange): NumberOf<T[K]>;
+  /** The option as a URL of one of `schemes` (`['postgres', 'postgresql']`), as given. */
+  url<K extends StringOption<T>>(option: K, schemes: readonly string[]): TextOf<T[K]>;
   /** Reports what is wrong with the command line and exits 2. */
   fail(message: string): never;
 }
@@ -157,8 +162,8 @@ export function commandLine<T extends OptionsConfig, P extends boolean = false>(
   const texts = parsed.values as Record<string, unknown>;
   /** Reads one option with `read` (absent stays undefined); what `read` refuses fails the command line. */
   const reader =
-    <R>(read: (option: string, text: string, range: R) => number) =>
-    (option: string, range: R): number | undefined => {
+    <R, V>(read: (option: string, text: string, range: R) => V) =>
+    (option: string, range: R): V | undefined => {
       const text = texts[option];
       if (typeof text !== 'string') return undefined;
       try {
@@ -168,13 +173,14 @@ export function commandLine<T extends OptionsConfig, P extends boolean = false>(
         throw error;
       }
     };
-  // each reader's result is typed per option by NumberOf: undefined only where parseArgs has no default
+  // each reader's result is typed per option by NumberOf or TextOf: undefined only where parseArgs has no default
   return {
     values: parsed.values,
     positionals: parsed.positionals,
     integer: reader(readInteger) as CommandLine<T, P>['integer'],
     positiveNumber: reader(readPositiveNumber) as CommandLine<T, P>['positiveNumber'],
     number: reader(readNumber) as CommandLine<T, P>['number'],
+    url: reader(readUrl) as CommandLine<T, P>['url'],
     fail,
   };
 }
