@@ -1,7 +1,17 @@
 // Fusion for a pick made while two tracks carried each other's sessions (their people swapped in an encounter
 // the tracker was in doubt of): refused then for identity, and decided again — the same steps measured with
 // each track on the session it has now — once the tracker's looks showed the swap and gave the sessions back.
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { SessionStore } from '../../../../edge/checkout/session-store.ts';
+import { openEdgeDatabase } from '../../../../edge/db/edge-database.ts';
+import { createEdgeMetrics } from '../../../../edge/edge-metrics.ts';
+import { AlertBook } from '../../../../edge/floor/alert-book.ts';
+import { FloorHub } from '../../../../edge/floor/floor-hub.ts';
+import { FloorRecorder } from '../../../../edge/floor/floor-recorder.ts';
+import { UnresolvedExitAlerts } from '../../../../edge/floor/unresolved-exit-alerts.ts';
+import { ExceptionQueue } from '../../../../edge/fusion/exception-queue.ts';
+import { buildFusion } from '../../../../edge/fusion/fusion-wiring.ts';
 import {
   sessionsAfterSwaps,
   swapsNamedBy,
@@ -10,6 +20,7 @@ import {
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 import type { TrackMessage } from '../../../../shared/schemas/track.ts';
 import { laneReachPoint } from '../../../../shared/store-geometry.ts';
+import { SteppedTime } from '../../../../shared/timers.ts';
 import { steppedFusion, sampleStore as store } from '../../../support/fusion-stage.ts';
 import { shelfEvent, T0 } from '../../../support/shelf-event.ts';
 import { trackMessage } from '../../../support/track-message.ts';
@@ -133,5 +144,59 @@ describe('picks decided again once a swap is undone', () => {
       sessionId: 'ben',
       identityConfidence: 1,
     });
+  });
+});
+
+describe('the edge’s fusion wiring', () => {
+  it('assigns the refused pick to the one who reached in once the swap is shown, audited as vision:swap-undone', () => {
+    // the same steps and shelf event as above, through the edge's own fusion, decision book and exception queue
+    const { steps, detected } = swappedPick(T0 + 5000);
+    if (detected === undefined) throw new Error('the scene has a shelf event');
+    const time = new SteppedTime(T0);
+    const db = openEdgeDatabase(':memory:');
+    const sessions = new SessionStore(db);
+    const exceptions = new ExceptionQueue(db);
+    for (const sessionId of ['ann', 'ben'])
+      sessions.open({
+        sessionId,
+        accountId: `acc-${sessionId}`,
+        party: 1,
+        entryTokenId: `tok-${sessionId}`,
+        entryGate: 'G-IN',
+        enteredAt: T0 - 60_000,
+      });
+    const { fusion } = buildFusion({
+      store,
+      timers: time,
+      clock: time,
+      sessions,
+      exceptions,
+      outputs: { publish: () => {} },
+      hub: new FloorHub(() => time.now()),
+      recorder: new FloorRecorder({ store, db, clock: time, onFrames: () => {} }),
+      exitAlerts: new UnresolvedExitAlerts({
+        alerts: new AlertBook(),
+        openFor: (id) => exceptions.openFor(id),
+        publish: () => {},
+        now: () => time.now(),
+        holdMs: 120_000,
+      }),
+      metrics: createEdgeMetrics(),
+      logger: pino({ level: 'silent' }),
+    });
+    let openAtShown = 0;
+    for (const step of steps) {
+      time.advanceTo(step.ts);
+      fusion.observe(step);
+      if (step.ts === T0 + 3600) fusion.onShelfEvent(detected);
+      if (step.ts === T0 + 4900) openAtShown = exceptions.list().length;
+    }
+    expect(openAtShown).toBe(1);
+    expect(exceptions.list()).toEqual([]);
+    const billed = sessions.eventsOf('ann').find((e) => e.eventId === detected.eventId);
+    expect(billed).toMatchObject({ attribution: 'vision', sessionId: 'ann' });
+    expect(billed?.evidence?.rule).toMatch(/\+swap-undone$/);
+    expect(sessions.eventsOf('ben')).toEqual([]);
+    expect(exceptions.auditTrail().map((a) => a.actor)).toContain('vision:swap-undone');
   });
 });
