@@ -17,6 +17,7 @@ import {
   swapsNamedBy,
   withSessionsCarried,
 } from '../../../../edge/fusion/swap-redecide.ts';
+import type { TrackSnapshot } from '../../../../edge/fusion/track-history.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 import type { TrackMessage } from '../../../../shared/schemas/track.ts';
 import { laneReachPoint } from '../../../../shared/store-geometry.ts';
@@ -50,7 +51,7 @@ function swappedPick(shownAt: number) {
     ],
   });
   let detected: Omit<ShelfEvent, 'sessionId' | 'attribution' | 'confidence'> | undefined;
-  const steps: { ts: number; tracks: TrackMessage[] }[] = [];
+  const steps: TrackSnapshot[] = [];
   for (let ts = T0; ts <= T0 + 6000; ts += 100) {
     time.advanceTo(ts);
     const shown = ts >= shownAt;
