@@ -121,7 +121,7 @@ describe('picks decided again once a swap is undone', () => {
     const { fusion, decided, steps } = swappedPick(T0 + 5000);
     const refused = decided[0] as ShelfEvent;
     expect(refused.evidence?.candidates.find((c) => c.handTrack === 'T2')?.sessionId).toBe('ben');
-    const last = steps.at(-1) as { tracks: TrackMessage[] };
+    const last = steps.at(-1) as TrackSnapshot;
     const carried = sessionsAfterSwaps(last.tracks);
     expect([...carried.keys()].sort()).toEqual(['T1', 'T2']);
     expect(swapsNamedBy(refused, carried, 1000).map((c) => c.swap)).toEqual([`T2/${encounter.ts}`]);
@@ -133,7 +133,7 @@ describe('picks decided again once a swap is undone', () => {
   it('decides nothing for a pick made during the encounter: nobody knows who was on which track then', () => {
     const { decided, steps } = swappedPick(T0 + 5000);
     const during = { ...(decided[0] as ShelfEvent), startTs: T0 + 300, endTs: T0 + 400 };
-    const last = steps.at(-1) as { tracks: TrackMessage[] };
+    const last = steps.at(-1) as TrackSnapshot;
     expect(swapsNamedBy(during, sessionsAfterSwaps(last.tracks), 1000)).toEqual([]);
   });
 
