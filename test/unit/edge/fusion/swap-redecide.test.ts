@@ -19,7 +19,6 @@ import {
 } from '../../../../edge/fusion/swap-redecide.ts';
 import type { TrackSnapshot } from '../../../../edge/fusion/track-history.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
-import type { TrackMessage } from '../../../../shared/schemas/track.ts';
 import { laneReachPoint } from '../../../../shared/store-geometry.ts';
 import { SteppedTime } from '../../../../shared/timers.ts';
 import { steppedFusion, sampleStore as store } from '../../../support/fusion-stage.ts';
