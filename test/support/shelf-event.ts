@@ -2,7 +2,8 @@
 // hand: one can of cola lifted from S01-L03 at `T0`, given to alice by the cameras; `over` changes any field.
 import { attributeEvent } from '../../edge/fusion/attributor.ts';
 import type { CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
-import type { ShelfEvent } from '../../shared/schemas/shelf-event.ts';
+import type { DetectedShelfEvent, ShelfEvent } from '../../shared/schemas/shelf-event.ts';
+import type { Lane, Shelf } from '../../shared/store-config.ts';
 
 export const T0 = 1_700_000_000_000;
 
@@ -47,4 +48,34 @@ export function refusedPick(candidates: CandidateEvidence[], units = 1): ShelfEv
     confidence: 0,
     evidence: decided.evidence,
   });
+}
+
+/**
+ * `units` of `lane`'s product lifted from it over `span`, as the shelf stage hands the pick to fusion (nobody
+ * decided yet).
+ */
+export function detectedPick(
+  shelf: Shelf,
+  lane: Lane,
+  span: { eventId: string; startTs: number; endTs: number; peakTs: number; units?: number },
+): DetectedShelfEvent {
+  const units = span.units ?? 1;
+  const {
+    sessionId: _,
+    attribution: __,
+    confidence: ___,
+    ...detected
+  } = shelfEvent({
+    eventId: span.eventId,
+    shelf: shelf.id,
+    lane: lane.id,
+    lanes: [lane.id],
+    loadCell: lane.loadCell,
+    startTs: span.startTs,
+    endTs: span.endTs,
+    peakTs: span.peakTs,
+    deltaGrams: -400 * units,
+    hypotheses: [{ sku: lane.sku ?? 'SKU-0001', count: units, likelihood: 1 }],
+  });
+  return detected;
 }

@@ -1,22 +1,16 @@
 // Every pick the edge bills by itself keeps a short clip of the lane's cameras (the disputes that prove it
 // wrong become training data, #17); a doubtful pick keeps its exception's frames instead. Clips are stored
 // in one go when their window is over, and bounded by age and by total bytes, the oldest evicted first.
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { SessionStore } from '../../../../edge/checkout/session-store.ts';
-import { openEdgeDatabase } from '../../../../edge/db/edge-database.ts';
 import { createEdgeMetrics } from '../../../../edge/edge-metrics.ts';
-import { AlertBook } from '../../../../edge/floor/alert-book.ts';
-import { FloorHub } from '../../../../edge/floor/floor-hub.ts';
 import { FloorRecorder } from '../../../../edge/floor/floor-recorder.ts';
 import { camerasForLanes } from '../../../../edge/floor/lane-cameras.ts';
 import type { PickClipSettings } from '../../../../edge/floor/pick-clips.ts';
-import { UnresolvedExitAlerts } from '../../../../edge/floor/unresolved-exit-alerts.ts';
 import { DecisionBook } from '../../../../edge/fusion/decision-book.ts';
-import { ExceptionQueue } from '../../../../edge/fusion/exception-queue.ts';
 import { ManualClock } from '../../../../shared/clock.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
+import { decisionBookDeps } from '../../../support/decision-book-deps.ts';
 
 const store = indexStore(loadStoreConfig('stores/sample-store.json'));
 const T0 = 1_700_000_000_000;
@@ -50,48 +44,28 @@ function pick(eventId: string, startTs: number, sessionId: string | null): Shelf
 
 function setup(pickClips: Partial<PickClipSettings> = {}) {
   const clock = new ManualClock(T0);
-  const db = openEdgeDatabase(':memory:');
-  const sessions = new SessionStore(db);
-  const exceptions = new ExceptionQueue(db);
   const metrics = createEdgeMetrics();
-  const recorder = new FloorRecorder({
+  const { db, exceptions, deps } = decisionBookDeps({
     store,
-    db,
     clock,
-    onFrames: () => {},
-    pickClips,
-    pickClipCounts: {
-      captured: (outcome) => metrics.pickClips.inc({ outcome }),
-      evicted: (reason, clips) => metrics.pickClipsEvicted.inc({ reason }, clips),
-      held: (bytes) => metrics.pickClipBytes.set(bytes),
-    },
-  });
-  const decisions = new DecisionBook({
-    sessions,
-    exceptions,
-    outputs: { publish: () => {} },
-    hub: new FloorHub(() => clock.now()),
-    recorder,
-    exitAlerts: new UnresolvedExitAlerts({
-      alerts: new AlertBook(),
-      openFor: (id) => exceptions.openFor(id),
-      publish: () => {},
-      now: () => clock.now(),
-      holdMs: 120_000,
-    }),
+    shoppers: ['alice', 'bob'],
     metrics,
-    clock,
-    logger: pino({ level: 'silent' }),
+    recorder: (db) =>
+      new FloorRecorder({
+        store,
+        db,
+        clock,
+        onFrames: () => {},
+        pickClips,
+        pickClipCounts: {
+          captured: (outcome) => metrics.pickClips.inc({ outcome }),
+          evicted: (reason, clips) => metrics.pickClipsEvicted.inc({ reason }, clips),
+          held: (bytes) => metrics.pickClipBytes.set(bytes),
+        },
+      }),
   });
-  for (const sessionId of ['alice', 'bob'])
-    sessions.open({
-      sessionId,
-      accountId: `acc-${sessionId}`,
-      party: 1,
-      entryTokenId: `tok-${sessionId}`,
-      entryGate: 'G-IN',
-      enteredAt: T0,
-    });
+  const recorder = deps.recorder;
+  const decisions = new DecisionBook(deps);
   /** Every camera of the store sends a frame of `bytes` bytes every 250 ms in [from, to]. */
   const film = (from: number, to: number, bytes = 1000) => {
     for (let ts = from; ts <= to; ts += 250)

@@ -1,24 +1,16 @@
 // Age-restricted products: a pick opens an ID check for a supervisor and a "check ID" alert, and the receipt
 // waits for it as for any doubtful line — billed once confirmed, removed when refused, not billed when the hold
 // runs out, and not waited for when the shopper put the product back.
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { SessionStore } from '../../../../edge/checkout/session-store.ts';
-import { openEdgeDatabase } from '../../../../edge/db/edge-database.ts';
-import { createEdgeMetrics } from '../../../../edge/edge-metrics.ts';
 import { AgeCheckAlerts } from '../../../../edge/floor/age-check-alerts.ts';
-import { AlertBook } from '../../../../edge/floor/alert-book.ts';
-import { FloorHub } from '../../../../edge/floor/floor-hub.ts';
-import { FloorRecorder } from '../../../../edge/floor/floor-recorder.ts';
-import { UnresolvedExitAlerts } from '../../../../edge/floor/unresolved-exit-alerts.ts';
 import { DecisionBook, RETURNED_ACTOR } from '../../../../edge/fusion/decision-book.ts';
-import { ExceptionQueue } from '../../../../edge/fusion/exception-queue.ts';
 import type { Alert } from '../../../../shared/schemas/alert.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 import type { VisitUpload } from '../../../../shared/schemas/visit.ts';
 import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
 import { SteppedTime } from '../../../../shared/timers.ts';
 import { testCheckout } from '../../../support/checkout.ts';
+import { decisionBookDeps } from '../../../support/decision-book-deps.ts';
 
 /** The sample store with its rye bread (lane S01-L03) sold only after an ID check, and its water not. */
 const RESTRICTED = 'SKU-0037';
@@ -55,30 +47,19 @@ function shelfEvent(eventId: string, sku: string, kind: 'pick' | 'put-back', sta
 /** The decision book and checkout as the edge wires them, for one shopper (alice) inside. */
 function setup() {
   const time = new SteppedTime(T0);
-  const db = openEdgeDatabase(':memory:');
-  const sessions = new SessionStore(db);
-  const exceptions = new ExceptionQueue(db);
-  const alerts = new AlertBook();
   const published: Alert[] = [];
   const publish = (alert: Alert | undefined) => {
     if (alert !== undefined) published.push(alert);
   };
-  const decisions = new DecisionBook({
-    sessions,
-    exceptions,
-    outputs: { publish: () => {} },
-    hub: new FloorHub(() => time.now()),
-    recorder: new FloorRecorder({ store, db, clock: time, onFrames: () => {} }),
-    exitAlerts: new UnresolvedExitAlerts({
-      alerts,
-      openFor: (id) => exceptions.openFor(id),
-      publish,
-      now: () => time.now(),
-      holdMs: HOLD_MS,
-    }),
-    metrics: createEdgeMetrics(),
+  const { db, sessions, exceptions, alerts, deps } = decisionBookDeps({
+    store,
     clock: time,
-    logger: pino({ level: 'silent' }),
+    shoppers: ['alice'],
+    holdMs: HOLD_MS,
+    publishAlert: publish,
+  });
+  const decisions = new DecisionBook({
+    ...deps,
     ageChecks: new AgeCheckAlerts({
       alerts,
       store,
@@ -86,14 +67,6 @@ function setup() {
       publish,
       now: () => time.now(),
     }),
-  });
-  sessions.open({
-    sessionId: 'alice',
-    accountId: 'acc-alice',
-    party: 1,
-    entryTokenId: 'tok-alice',
-    entryGate: 'G-IN',
-    enteredAt: T0,
   });
   const queued: VisitUpload[] = [];
   const checkout = testCheckout(db, time, {

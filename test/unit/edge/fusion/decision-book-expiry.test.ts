@@ -1,19 +1,11 @@
 // Open exceptions no decision can bill any more are dropped by the system after a while (an unstaffed store
 // must not keep them for ever), and only those: a line a candidate can still be billed for stays.
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { SessionStore } from '../../../../edge/checkout/session-store.ts';
-import { openEdgeDatabase } from '../../../../edge/db/edge-database.ts';
-import { createEdgeMetrics } from '../../../../edge/edge-metrics.ts';
-import { AlertBook } from '../../../../edge/floor/alert-book.ts';
-import { FloorHub } from '../../../../edge/floor/floor-hub.ts';
-import { FloorRecorder } from '../../../../edge/floor/floor-recorder.ts';
-import { UnresolvedExitAlerts } from '../../../../edge/floor/unresolved-exit-alerts.ts';
 import { DecisionBook, EXPIRY_ACTOR, STALE_EXCEPTION_MS } from '../../../../edge/fusion/decision-book.ts';
-import { ExceptionQueue } from '../../../../edge/fusion/exception-queue.ts';
 import { ManualClock } from '../../../../shared/clock.ts';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 import { indexStore, loadStoreConfig } from '../../../../shared/store-config.ts';
+import { decisionBookDeps } from '../../../support/decision-book-deps.ts';
 
 const store = indexStore(loadStoreConfig('stores/sample-store.json'));
 const T0 = 1_700_000_000_000;
@@ -44,36 +36,8 @@ function closeCall(eventId: string, startTs: number): ShelfEvent {
 
 function setup() {
   const clock = new ManualClock(T0);
-  const db = openEdgeDatabase(':memory:');
-  const sessions = new SessionStore(db);
-  const exceptions = new ExceptionQueue(db);
-  const alerts = new AlertBook();
-  const decisions = new DecisionBook({
-    sessions,
-    exceptions,
-    outputs: { publish: () => {} },
-    hub: new FloorHub(() => clock.now()),
-    recorder: new FloorRecorder({ store, db, clock, onFrames: () => {} }),
-    exitAlerts: new UnresolvedExitAlerts({
-      alerts,
-      openFor: (id) => exceptions.openFor(id),
-      publish: () => {},
-      now: () => clock.now(),
-      holdMs: 120_000,
-    }),
-    metrics: createEdgeMetrics(),
-    clock,
-    logger: pino({ level: 'silent' }),
-  });
-  for (const sessionId of ['alice', 'bob'])
-    sessions.open({
-      sessionId,
-      accountId: `acc-${sessionId}`,
-      party: 1,
-      entryTokenId: `tok-${sessionId}`,
-      entryGate: 'G-IN',
-      enteredAt: T0,
-    });
+  const { exceptions, sessions, deps } = decisionBookDeps({ store, clock, shoppers: ['alice', 'bob'] });
+  const decisions = new DecisionBook(deps);
   const leave = (sessionId: string) => {
     sessions.markClosing(sessionId, 'G-OUT', clock.now());
     sessions.markClosed(sessionId, clock.now());

@@ -3,19 +3,11 @@
 // its owner's, sent to staff whole.
 import { describe, expect, it } from 'vitest';
 import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
-import { laneReachPoint } from '../../../../shared/store-geometry.ts';
-import { steppedFusion, sampleStore as store } from '../../../support/fusion-stage.ts';
-import { shelfEvent, T0 } from '../../../support/shelf-event.ts';
+import { sampleLane, steppedFusion } from '../../../support/fusion-stage.ts';
+import { detectedPick, T0 } from '../../../support/shelf-event.ts';
 import { trackMessage } from '../../../support/track-message.ts';
 
-const foundShelf = store.config.shelves[0];
-const foundLane = foundShelf?.lanes[2];
-if (foundShelf === undefined || foundLane === undefined)
-  throw new Error('the sample store has shelves with lanes');
-const shelf = foundShelf;
-const lane = foundLane;
-const reach = laneReachPoint(shelf, lane);
-const cameras = store.config.cameras.map((c) => c.id);
+const { shelf, lane, reach, cameras } = sampleLane();
 
 /** Jo and Kim stand either side of the lane, each with a hand in it; Kim's owned `kimOwner` sure. */
 function twoAtOneLane(kimOwner: number): ShelfEvent[] {
@@ -43,22 +35,12 @@ function twoAtOneLane(kimOwner: number): ShelfEvent[] {
       ],
     });
     if (ts === T0 + 1500) {
-      const {
-        sessionId: _,
-        attribution: __,
-        confidence: ___,
-        ...detected
-      } = shelfEvent({
+      const detected = detectedPick(shelf, lane, {
         eventId: `${lane.loadCell}@1`,
-        shelf: shelf.id,
-        lane: lane.id,
-        lanes: [lane.id],
-        loadCell: lane.loadCell,
         startTs: T0 + 1000,
         endTs: T0 + 1400,
         peakTs: T0 + 1200,
-        deltaGrams: -800,
-        hypotheses: [{ sku: lane.sku ?? 'SKU-0001', count: 2, likelihood: 1 }],
+        units: 2,
       });
       fusion.onShelfEvent(detected);
     }

@@ -1,16 +1,7 @@
 // Fusion for a pick made while two tracks carried each other's sessions (their people swapped in an encounter
 // the tracker was in doubt of): refused then for identity, and decided again — the same steps measured with
 // each track on the session it has now — once the tracker's looks showed the swap and gave the sessions back.
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { SessionStore } from '../../../../edge/checkout/session-store.ts';
-import { openEdgeDatabase } from '../../../../edge/db/edge-database.ts';
-import { createEdgeMetrics } from '../../../../edge/edge-metrics.ts';
-import { AlertBook } from '../../../../edge/floor/alert-book.ts';
-import { FloorHub } from '../../../../edge/floor/floor-hub.ts';
-import { FloorRecorder } from '../../../../edge/floor/floor-recorder.ts';
-import { UnresolvedExitAlerts } from '../../../../edge/floor/unresolved-exit-alerts.ts';
-import { ExceptionQueue } from '../../../../edge/fusion/exception-queue.ts';
 import { buildFusion } from '../../../../edge/fusion/fusion-wiring.ts';
 import {
   sessionsAfterSwaps,
@@ -18,21 +9,14 @@ import {
   withSessionsCarried,
 } from '../../../../edge/fusion/swap-redecide.ts';
 import type { TrackSnapshot } from '../../../../edge/fusion/track-history.ts';
-import type { ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
-import { laneReachPoint } from '../../../../shared/store-geometry.ts';
+import type { DetectedShelfEvent, ShelfEvent } from '../../../../shared/schemas/shelf-event.ts';
 import { SteppedTime } from '../../../../shared/timers.ts';
-import { steppedFusion, sampleStore as store } from '../../../support/fusion-stage.ts';
-import { shelfEvent, T0 } from '../../../support/shelf-event.ts';
+import { decisionBookDeps } from '../../../support/decision-book-deps.ts';
+import { sampleLane, steppedFusion, sampleStore as store } from '../../../support/fusion-stage.ts';
+import { detectedPick, T0 } from '../../../support/shelf-event.ts';
 import { trackMessage } from '../../../support/track-message.ts';
 
-const foundShelf = store.config.shelves[0];
-const foundLane = foundShelf?.lanes[2];
-if (foundShelf === undefined || foundLane === undefined)
-  throw new Error('the sample store has shelves with lanes');
-const shelf = foundShelf;
-const lane = foundLane;
-const reach = laneReachPoint(shelf, lane);
-const cameras = store.config.cameras.map((c) => c.id);
+const { shelf, lane, reach, cameras } = sampleLane();
 
 /** The encounter in which T1 and T2 swapped people: T0 + 200 to T0 + 500. */
 const encounter = { since: T0 + 200, ts: T0 + 500 };
@@ -49,7 +33,7 @@ function swappedPick(shownAt: number) {
       { sessionId: 'ben', enteredAt: T0 - 60_000, exitedAt: undefined },
     ],
   });
-  let detected: Omit<ShelfEvent, 'sessionId' | 'attribution' | 'confidence'> | undefined;
+  let detected: DetectedShelfEvent | undefined;
   const steps: TrackSnapshot[] = [];
   for (let ts = T0; ts <= T0 + 6000; ts += 100) {
     time.advanceTo(ts);
@@ -85,22 +69,11 @@ function swappedPick(shownAt: number) {
     steps.push(step);
     fusion.observe(step);
     if (ts === T0 + 3600) {
-      const {
-        sessionId: _,
-        attribution: __,
-        confidence: ___,
-        ...event
-      } = shelfEvent({
+      const event = detectedPick(shelf, lane, {
         eventId: `${lane.loadCell}@1`,
-        shelf: shelf.id,
-        lane: lane.id,
-        lanes: [lane.id],
-        loadCell: lane.loadCell,
         startTs: T0 + 2900,
         endTs: T0 + 3300,
         peakTs: T0 + 3100,
-        deltaGrams: -400,
-        hypotheses: [{ sku: lane.sku ?? 'SKU-0001', count: 1, likelihood: 1 }],
       });
       detected = event;
       fusion.onShelfEvent(event);
@@ -153,37 +126,13 @@ describe('the edge’s fusion wiring', () => {
     const { steps, detected } = swappedPick(T0 + 5000);
     if (detected === undefined) throw new Error('the scene has a shelf event');
     const time = new SteppedTime(T0);
-    const db = openEdgeDatabase(':memory:');
-    const sessions = new SessionStore(db);
-    const exceptions = new ExceptionQueue(db);
-    for (const sessionId of ['ann', 'ben'])
-      sessions.open({
-        sessionId,
-        accountId: `acc-${sessionId}`,
-        party: 1,
-        entryTokenId: `tok-${sessionId}`,
-        entryGate: 'G-IN',
-        enteredAt: T0 - 60_000,
-      });
-    const { fusion } = buildFusion({
+    const { sessions, exceptions, deps } = decisionBookDeps({
       store,
-      timers: time,
       clock: time,
-      sessions,
-      exceptions,
-      outputs: { publish: () => {} },
-      hub: new FloorHub(() => time.now()),
-      recorder: new FloorRecorder({ store, db, clock: time, onFrames: () => {} }),
-      exitAlerts: new UnresolvedExitAlerts({
-        alerts: new AlertBook(),
-        openFor: (id) => exceptions.openFor(id),
-        publish: () => {},
-        now: () => time.now(),
-        holdMs: 120_000,
-      }),
-      metrics: createEdgeMetrics(),
-      logger: pino({ level: 'silent' }),
+      shoppers: ['ann', 'ben'],
+      enteredAt: T0 - 60_000,
     });
+    const { fusion } = buildFusion({ ...deps, store, timers: time });
     let openAtShown = 0;
     for (const step of steps) {
       time.advanceTo(step.ts);
