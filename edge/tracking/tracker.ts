@@ -106,6 +106,7 @@ export class Tracker {
     doubtCloseEncounters(this.tracks.values(), unseen, (t) => stepMatches.get(t), this.tuning.identity, ts);
     return this.prune(ts);
   }
+
   /**
    * Two tracks of different sessions whose people swapped in a close encounter, as both tracks' looks have
    * shown since (swap-reversal.ts): each takes the other's session back.
@@ -335,8 +336,9 @@ export class Tracker {
     }
     // first seen right beside another scan's newcomer, one blob with it until they parted: that track may
     // have followed this person in and moved on to the other as they parted, whenever each was first seen
-    // (family-03, third seed: a stranger one step behind a child through the gate, seen 1.1 s after the
-    // child's track began, 0.4 m from it — the child's track went on with the stranger)
+    // (family-03, third seed: a stranger one step behind a child through the gate; the child's track went on
+    // with the stranger as they parted, and the child, seen again 1.1 s after its track began and 0.4 m from
+    // it, took the stranger's scan)
     const merged = this.newcomersBornBeside(t);
     for (const o of merged.length > 0 ? [t, ...merged] : [])
       if (o.sessionId !== null) doubtBinding(o, this.tuning.identity.gateCap);
