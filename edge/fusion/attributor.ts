@@ -439,12 +439,17 @@ function score(
   return Math.max(hand, body) + 1e-4;
 }
 
+/** The shoppers an event was decided among: every session its evidence names. */
+export function sessionsDecidedAmong(evidence: Pick<AttributionEvidence, 'candidates'>): string[] {
+  return evidence.candidates.flatMap((c) => (c.sessionId === null ? [] : [c.sessionId]));
+}
+
 /** The decision again, from the evidence stored with an event (dispute and debugging replays). */
 export function redecide(
   evidence: AttributionEvidence,
   settings: AttributionSettings = DEFAULT_ATTRIBUTION,
 ): Attribution {
-  const present = evidence.candidates.flatMap((c) => (c.sessionId === null ? [] : [c.sessionId]));
+  const present = sessionsDecidedAmong(evidence);
   const { vision: _, rule: __, ...seen } = evidence;
   return attributeEvent(present, evidence.vision ? seen : undefined, settings);
 }

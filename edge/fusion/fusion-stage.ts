@@ -11,7 +11,13 @@ import type { StoreIndex } from '../../shared/store-config.ts';
 import { type FloorPoint, laneReachPoint } from '../../shared/store-geometry.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import { trackAlibiM } from './alibi.ts';
-import { type Attribution, attributeEvent, type SessionSpan, sessionsPresent } from './attributor.ts';
+import {
+  type Attribution,
+  attributeEvent,
+  type SessionSpan,
+  sessionsDecidedAmong,
+  sessionsPresent,
+} from './attributor.ts';
 import {
   type ClosedCart,
   resolvePutBack,
@@ -618,10 +624,7 @@ export class FusionStage {
     carried: ReadonlyMap<string, CarriedSession>,
   ): Attribution | undefined {
     if (this.keptWindow(event) === undefined) return undefined;
-    // the shoppers it was decided among (redecide does the same from stored evidence)
-    const present = (event.evidence?.candidates ?? []).flatMap((c) =>
-      c.sessionId === null ? [] : [c.sessionId],
-    );
+    const present = event.evidence === undefined ? [] : sessionsDecidedAmong(event.evidence);
     return this.attribute(event, present, this.options.sessions(), (step) =>
       withSessionsCarried(step, carried),
     );

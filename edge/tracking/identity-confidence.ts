@@ -300,9 +300,13 @@ function boundDoubts(doubts: SwapDoubt[]): SwapDoubt[] {
   return [...kept, anyone].sort((a, b) => a.ts - b.ts);
 }
 
-/** The last moment the track may have changed person, not settled since (undefined: none). */
+/**
+ * The last moment the track may have changed person, not settled since, or did (a swap its looks showed);
+ * undefined: none.
+ */
 export function lastSwapDoubtTs(id: Identity): number | undefined {
-  return id.swapDoubts.at(-1)?.ts;
+  const moments = [...id.swapDoubts, ...id.swapsShown].map((d) => d.ts);
+  return moments.length === 0 ? undefined : Math.max(...moments);
 }
 
 /**

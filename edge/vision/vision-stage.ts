@@ -19,6 +19,7 @@ import type { Camera, StoreConfig } from '../../shared/store-config.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import type { FloorDetection } from '../tracking/camera-fusion.ts';
 import { GateBinder, type Tailgating } from '../tracking/gate-binder.ts';
+import { lastSwapDoubtTs } from '../tracking/identity-confidence.ts';
 import { type Track, Tracker } from '../tracking/tracker.ts';
 import { DETECTION_INTAKE_DEFAULTS, DetectionIntake, type StallChange } from './detection-intake.ts';
 import { EmbeddingDecodeError, fromFrameDetections } from './frame-detections-codec.ts';
@@ -79,7 +80,7 @@ function identityDoubtsOf(t: Track): Pick<TrackMessage, 'identityDoubts' | 'iden
     })),
     ...t.swapsShown.map((d) => ({ ts: d.ts, with: d.with, since: d.since, swapped: true as const })),
   ].sort((a, b) => a.ts - b.ts);
-  const latest = doubts.at(-1)?.ts;
+  const latest = lastSwapDoubtTs(t);
   return {
     ...(latest === undefined ? {} : { identityDoubtTs: latest }),
     ...(doubts.length === 0 ? {} : { identityDoubts: doubts }),
