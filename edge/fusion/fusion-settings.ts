@@ -123,6 +123,28 @@ export interface ReachEvidenceSettings {
    * from the nearest entry gate (alibi.ts › entryAlibiM).
    */
   entryReachM: number;
+  /** One hand followed from step to step around the event (hand-paths.ts). */
+  handPath: HandPathSettings;
+}
+
+/**
+ * A hand resting in a lane is followed from step to step, and a brief hold of it by someone else between two
+ * of one person's is that person's (edge/fusion/hand-paths.ts).
+ */
+export interface HandPathSettings {
+  /** Hands this near the event's lanes (m) are followed. */
+  nearM: number;
+  /** A hand this near (m) where one was a step before is the same hand: a hand at rest moves a few cm a frame. */
+  linkM: number;
+  /** …when the two steps are at most this far apart (ms): a step missed at 10 fps. */
+  maxGapMs: number;
+  /**
+   * Someone else's hold at most this long (ms, first to last step), with the owner holding it alone before and
+   * after, is the owner's hand: a reach into a lane rests there half a second or more.
+   */
+  briefMs: number;
+  /** The owner's hand must be surely theirs (owner confidence) at one step of the path at least. */
+  sureMin: number;
 }
 
 export interface ExitMatchSettings {
@@ -245,6 +267,7 @@ export const DEFAULT_FUSION: FusionSettings = {
     identityBodyM: 1.0,
     walkMps: FASTEST_WALK_MPS,
     entryReachM: 2.6,
+    handPath: { nearM: 0.6, linkM: 0.12, maxGapMs: 250, briefMs: 350, sureMin: 0.8 },
   },
   exit: {
     windowMs: 4500,

@@ -7,6 +7,7 @@ import type { TrackMessage } from '../../shared/schemas/track.ts';
 import { type FloorPoint, nearestM } from '../../shared/store-geometry.ts';
 import { alibiM, entryAlibiM, personOn, type TrackReports } from './alibi.ts';
 import { DEFAULT_FUSION, type ReachEvidenceSettings } from './fusion-settings.ts';
+import { handsFollowed } from './hand-paths.ts';
 import type { TrackSnapshot } from './track-history.ts';
 
 export interface EvidenceQuery {
@@ -34,6 +35,17 @@ export interface EvidenceQuery {
 export function gatherEvidence(
   query: EvidenceQuery,
   settings: ReachEvidenceSettings = DEFAULT_FUSION.reach,
+): Omit<AttributionEvidence, 'rule' | 'vision'> {
+  // a hand that rested in the lane is one person's throughout, whoever a single step gave it to
+  return measureEvidence(
+    { ...query, snapshots: handsFollowed(query.snapshots, query.targets, settings.handPath) },
+    settings,
+  );
+}
+
+function measureEvidence(
+  query: EvidenceQuery,
+  settings: ReachEvidenceSettings,
 ): Omit<AttributionEvidence, 'rule' | 'vision'> {
   /** by session id ('' for people bound to none) */
   const found = new Map<string, CandidateEvidence>();
