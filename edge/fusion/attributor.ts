@@ -367,10 +367,11 @@ function decide(
 
 /**
  * The winner's hand not surely theirs while someone else stood within a long arm's reach of the lane
- * (`reachPastBodyM`) and could have reached past them: that one's hand unseen while the weight changed, or the
- * winner's found just outside the lane (beyond its half width). A reach past the winner from farther along the
- * shelf looks just like that: its hand found short of the lane, or at its end in the lane, and given to the one
- * it passed in front of (#13: crossing arms, once the arm-tip model put such hands where their arms end).
+ * (`reachPastBodyM`) and could have reached past them: that one's hand unseen while the weight changed, or seen
+ * on its way across toward the lane (`reachingAcross`), or the winner's found just outside the lane (beyond its
+ * half width). A reach past the winner from farther along the shelf looks just like that: its hand found
+ * short of the lane, or at its end in the lane, and given to the one it passed in front of (#13: crossing
+ * arms, once the arm-tip model put such hands where their arms end).
  */
 function unsureHandPastSomeone(ctx: Context, c: CandidateEvidence): boolean {
   const { measured, settings } = ctx;
@@ -385,7 +386,7 @@ function unsureHandPastSomeone(ctx: Context, c: CandidateEvidence): boolean {
       o !== c &&
       o.bodyM !== null &&
       o.bodyM <= settings.reachPastBodyM &&
-      (short || handOf(o, timed).handM === null),
+      (short || handOf(o, timed).handM === null || reachingAcross(o, settings)),
   );
 }
 

@@ -483,8 +483,9 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     });
     const devUnseen = { ...c('dev', 0.827, 1.037), atChange: { handM: null } };
     expect(attributeEvent(['finn', 'dev'], pastFinn(0.308, devUnseen)).evidence.rule).toBe('close-call');
-    // dev's own hand seen elsewhere while the weight changed, dev out of reach, or the hand surely finn's: his
-    const devHandElsewhere = { ...c('dev', 0.6, 1.037), atChange: { handM: 0.6 } };
+    // dev's own hand seen elsewhere while the weight changed (farther than `otherHandAwayM`), dev out of reach,
+    // or the hand surely finn's: his
+    const devHandElsewhere = { ...c('dev', 0.65, 1.037), atChange: { handM: 0.65 } };
     for (const evidence of [
       pastFinn(0.308, devHandElsewhere),
       pastFinn(0.308, { ...devUnseen, bodyM: 1.5 }),
@@ -492,6 +493,34 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     ]) {
       expect(attributeEvent(['finn', 'dev'], evidence)).toMatchObject({
         sessionId: 'finn',
+        evidence: { rule: 'reach' },
+      });
+    }
+  });
+
+  it("a hand in the lane, not surely its owner's, bills nobody while someone within reach was reaching across", () => {
+    // crossing-arms-03 of the generated seed 8383: ada, 1.04 m from the lane, reached past gia into it; her hand
+    // was found 0.36 m short of the lane, on its way, and the hand in the lane given to gia at 0.22 — billed to
+    // gia at 0.935 before this rule (a confident mistake)
+    const pastGia = (giaOwner: number, ada: CandidateEvidence) => ({
+      ...seen(
+        true,
+        { ...owned('gia', 0.091, 0.679, giaOwner), atChange: { handM: 0.091, handOwner: giaOwner } },
+        ada,
+      ),
+      laneHalfWidthM: 0.25,
+    });
+    const adaReaching = { ...c('ada', 0.363, 1.035), atChange: { handM: 0.363 } };
+    expect(attributeEvent(['gia', 'ada'], pastGia(0.219, adaReaching)).evidence.rule).toBe('close-call');
+    // ada's hand straight in front of her (not across), ada out of reach, or the hand surely gia's: gia's
+    const adaInFront = { ...c('ada', 0.363, 0.6), atChange: { handM: 0.363 } };
+    for (const evidence of [
+      pastGia(0.219, adaInFront),
+      pastGia(0.219, { ...adaReaching, bodyM: 1.5 }),
+      pastGia(0.9, adaReaching),
+    ]) {
+      expect(attributeEvent(['gia', 'ada'], evidence)).toMatchObject({
+        sessionId: 'gia',
         evidence: { rule: 'reach' },
       });
     }
