@@ -51,7 +51,9 @@ export function handsFollowed(
   return moves.length === 0 ? [...snapshots] : applied(snapshots, moves);
 }
 
-const samePlace = (a: FloorPoint, b: FloorPoint) => Math.abs(a.x - b.x) < 1e-6 && Math.abs(a.y - b.y) < 1e-6;
+/** Two hands at one place: one hand fusion gave to several tracks. */
+export const sameHand = (a: FloorPoint, b: FloorPoint) =>
+  Math.abs(a.x - b.x) < 1e-6 && Math.abs(a.y - b.y) < 1e-6;
 
 /** Every hand near the targets at every step; one hand fusion gave to several tracks is one sighting. */
 function sightingsOf(snapshots: readonly TrackSnapshot[], targets: readonly FloorPoint[], nearM: number) {
@@ -63,7 +65,7 @@ function sightingsOf(snapshots: readonly TrackSnapshot[], targets: readonly Floo
         if (nearestM(targets, hand) > nearM) continue;
         const person = track.phantom !== true && track.state !== 'tentative';
         const holder = { trackId: track.id, ownerConfidence: hand.ownerConfidence, person };
-        const same = here.find((s) => samePlace(s.at, hand));
+        const same = here.find((s) => sameHand(s.at, hand));
         if (same === undefined)
           here.push({ step, ts: snapshot.ts, at: { x: hand.x, y: hand.y }, holders: [holder] });
         else if (!same.holders.some((h) => h.trackId === track.id)) same.holders.push(holder);
@@ -176,11 +178,11 @@ function applied(snapshots: readonly TrackSnapshot[], moves: readonly Reassignme
     if (here.length === 0) return snapshot;
     const tracks = snapshot.tracks.map((track) => {
       let hands: Hand[] = track.hands.filter(
-        (h) => !here.some((m) => m.from.includes(track.id) && samePlace(m.at, h)),
+        (h) => !here.some((m) => m.from.includes(track.id) && sameHand(m.at, h)),
       );
       for (const m of here) {
         if (m.owner !== track.id) continue;
-        const own = hands.find((h) => samePlace(m.at, h));
+        const own = hands.find((h) => sameHand(m.at, h));
         const given = { x: m.at.x, y: m.at.y, ownerConfidence: m.ownerConfidence };
         hands = own === undefined ? [...hands, given] : hands.map((h) => (h === own ? given : h));
       }

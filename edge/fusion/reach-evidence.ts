@@ -7,7 +7,7 @@ import type { TrackMessage } from '../../shared/schemas/track.ts';
 import { type FloorPoint, nearestM } from '../../shared/store-geometry.ts';
 import { alibiM, entryAlibiM, personOn, type TrackReports } from './alibi.ts';
 import { DEFAULT_FUSION, type ReachEvidenceSettings } from './fusion-settings.ts';
-import { handsFollowed } from './hand-paths.ts';
+import { handsFollowed, sameHand } from './hand-paths.ts';
 import type { TrackSnapshot } from './track-history.ts';
 
 export interface EvidenceQuery {
@@ -244,9 +244,6 @@ function measureHands(
   }
   return { handM, handOwner };
 }
-
-/** Two hands on different tracks at one place: one hand fusion gave to both. */
-const sameHand = (a: FloorPoint, b: FloorPoint) => Math.abs(a.x - b.x) < 1e-6 && Math.abs(a.y - b.y) < 1e-6;
 
 /** The hands no person's track holds too. */
 function notHeldByPeople(
