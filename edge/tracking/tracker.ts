@@ -65,8 +65,7 @@ export class Tracker {
       t.hands = [];
     }
     const fused = fuseDetections(detections);
-    const cost = live.map((t) => fused.map((d) => this.cost(t, d, ts)));
-    const matchOf = assign(cost);
+    const matchOf = this.match(live, fused, ts);
     const usedDetections = new Set<number>();
     /** What each track seen in this step was given, for telling whether two look-alikes could have swapped. */
     const stepMatches = new Map<Track, StepMatch>();
@@ -216,6 +215,23 @@ export class Tracker {
   /** Confirmed tracks whose position is known now (what the stage publishes). */
   reported(): Track[] {
     return this.all().filter((t) => t.state === 'confirmed' && !t.lost);
+  }
+
+  /**
+   * Which detection each live track takes (index into `fused`, or -1). A person's track takes one wherever
+   * one fits (the assignment matches as many of them as it can). A phantom — a second peak of someone, nobody
+   * — may also stay unmatched, at `phantomMissM`: it takes a detection only where that costs the people's
+   * tracks less. Matched as one of them, a phantom holding a shopper's detection when a camera came back could
+   * push the shopper's track a metre off onto a neighbour's second peak (#13: dark-camera-03, both identities
+   * in doubt, every pick after it to staff).
+   */
+  private match(live: readonly Track[], fused: readonly FusedDetection[], ts: number): number[] {
+    const phantoms = live.flatMap((t, i) => (t.phantom ? [i] : []));
+    const cost = live.map((t, i) => [
+      ...fused.map((d) => this.cost(t, d, ts)),
+      ...phantoms.map((p) => (p === i ? this.tuning.phantomMissM : Number.POSITIVE_INFINITY)),
+    ]);
+    return assign(cost).map((j) => (j < fused.length ? j : -1));
   }
 
   private cost(t: Track, d: FusedDetection, ts: number): number {
