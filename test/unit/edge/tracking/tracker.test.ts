@@ -311,6 +311,24 @@ describe('tracker', () => {
     expect(run(DEFAULT_TRACKER.phantomMissM)).toEqual({ phantom: true, shopperX: 3, phantomMatched: false });
   });
 
+  it('leaves a phantom its own peak where no one else wants it, however unlike it that peak looks', () => {
+    const { binder, tracker } = setup();
+    const observed = new Set(['C']);
+    binder.entered('session-1', 'IN', 1, 1000);
+    const at = (k: number) => ({ x: 2, y: Math.min(6, 2.1 + k * 0.1) });
+    for (let k = 0; k < 60; k++) {
+      const p = at(k);
+      const dets = [det(p.x, p.y, red)];
+      if (k >= 50) dets.push(det(p.x + 0.5, p.y, red));
+      tracker.update(2000 + k * 100, dets, observed);
+    }
+    // the peak now looks nothing like it (a cost well over phantomMissM): nobody else wants it, so it is its
+    tracker.update(2000 + 60 * 100, [det(2, 6, red), det(2.5, 6, blue)], observed);
+    const phantom = tracker.all().find((t) => t.phantom);
+    expect(phantom?.lastSeenTs).toBe(2000 + 60 * 100);
+    expect(tracker.all().filter((t) => t.state !== 'confirmed')).toEqual([]);
+  });
+
   it('finds a hurrying shopper again where they could have got from where they were last seen', () => {
     const run = (walkMps: number) => {
       const { binder, tracker } = setup({ ...DEFAULT_TRACKER, walkMps });
