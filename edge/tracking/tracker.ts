@@ -65,7 +65,8 @@ export class Tracker {
       t.hands = [];
     }
     const fused = fuseDetections(detections);
-    const matchOf = this.match(live, fused, ts);
+    const cost = live.map((t) => fused.map((d) => this.cost(t, d, ts)));
+    const matchOf = assign(cost);
     const usedDetections = new Set<number>();
     /** What each track seen in this step was given, for telling whether two look-alikes could have swapped. */
     const stepMatches = new Map<Track, StepMatch>();
@@ -215,37 +216,6 @@ export class Tracker {
   /** Confirmed tracks whose position is known now (what the stage publishes). */
   reported(): Track[] {
     return this.all().filter((t) => t.state === 'confirmed' && !t.lost);
-  }
-
-  /**
-   * Which detection each live track takes (index into `fused`, or -1). A person's track takes one wherever
-   * one fits (the assignment matches as many of them as it can). A phantom — a second peak of someone, nobody
-   * — may also stay unmatched, at `phantomMissM`: it takes a detection another track wants only where that
-   * costs the people's tracks less; one nobody took is still its own. Matched as one of them, a phantom holding a shopper's detection when a camera came back could
-   * push the shopper's track a metre off onto a neighbour's second peak (#13: dark-camera-03, both identities
-   * in doubt, every pick after it to staff).
-   */
-  private match(live: readonly Track[], fused: readonly FusedDetection[], ts: number): number[] {
-    const phantoms = live.flatMap((t, i) => (t.phantom ? [i] : []));
-    const cost = live.map((t) => fused.map((d) => this.cost(t, d, ts)));
-    const withMisses = cost.map((row, i) => [
-      ...row,
-      ...phantoms.map((p) => (p === i ? this.tuning.phantomMissM : Number.POSITIVE_INFINITY)),
-    ]);
-    const matchOf = assign(withMisses).map((j) => (j < fused.length ? j : -1));
-    // it gives way only to people: a detection nobody took is still its to take, cheapest first
-    const taken = new Set(matchOf.filter((j) => j >= 0));
-    const left = phantoms.flatMap((i) =>
-      matchOf[i] === -1
-        ? (cost[i] ?? []).flatMap((c, j) => (Number.isFinite(c) && !taken.has(j) ? [{ i, j, c }] : []))
-        : [],
-    );
-    for (const { i, j } of left.sort((a, b) => a.c - b.c)) {
-      if (matchOf[i] !== -1 || taken.has(j)) continue;
-      matchOf[i] = j;
-      taken.add(j);
-    }
-    return matchOf;
   }
 
   private cost(t: Track, d: FusedDetection, ts: number): number {
