@@ -85,6 +85,12 @@ export interface TrackerTuning {
   /** An unmatched detection this close to a matched one is part of that person, not a newcomer (m). */
   duplicateM: number;
   /**
+   * What leaving a phantom unmatched costs in the assignment (m, like a match's cost): a phantom takes a
+   * detection only where the people's tracks would pay less than this more for it. Its own second peak costs
+   * it about 0.5 (0.3 m of give-way, its distance and looks).
+   */
+  phantomMissM: number;
+  /**
    * A track on no session, born beside a shopper's track in the middle of the floor, that now sits this
    * close (m) to that shopper's track while the shopper's went unseen holds the shopper's detection: closer
    * than two people's centres can be. The shopper's track takes it back and the ghost is dropped.
@@ -117,6 +123,7 @@ export const DEFAULT_TRACKER: TrackerTuning = {
   lostAfterMs: 1200,
   shadowM: 0.6,
   duplicateM: 0.35,
+  phantomMissM: 1.0,
   ghostM: 0.2,
   vanishedMemoryMs: 15 * 60_000,
   identity: DEFAULT_IDENTITY,

@@ -278,6 +278,83 @@ describe('tracker', () => {
     expect(run(0, false)).toEqual({ shopperSeenAtEnd: true, confirmed: 2 });
   });
 
+  it("leaves a phantom unmatched rather than push a shopper onto a neighbour's second peak", () => {
+    const run = (phantomMissM: number) => {
+      const { binder, tracker } = setup({ ...DEFAULT_TRACKER, phantomMissM });
+      const observed = new Set(['C']);
+      binder.entered('session-1', 'IN', 1, 1000);
+      binder.entered('session-2', 'IN', 1, 1900);
+      const a = (k: number) => ({ x: 2, y: Math.min(6, 2.1 + k * 0.1) });
+      const b = (k: number) => ({ x: 3, y: Math.min(6, 2.1 + Math.max(0, k - 9) * 0.1) });
+      const step = (k: number, dets: FloorDetection[]) => tracker.update(2000 + k * 100, dets, observed);
+      for (let k = 0; k < 60; k++) {
+        const [pa, pb] = [a(k), b(k)];
+        const dets = [det(pa.x, pa.y, red), det(pb.x, pb.y, blue)];
+        // a second peak beside b for most of a second: nobody is left to come in, so it is a phantom
+        if (k >= 50 && k < 59) dets.push(det(pb.x + 0.4, pb.y, blue));
+        step(k, dets);
+      }
+      const phantom = tracker.all().find((t) => t.phantom);
+      // a camera comes back and sees a second peak of a, 0.15 m beside them (within b's reach, out of the
+      // phantom's), with both shoppers
+      step(60, [det(2, 6, red), det(2.15, 6, red), det(3, 6, blue)]);
+      const shopper = tracker.all().find((t) => t.sessionId === 'session-2');
+      return {
+        phantom: phantom !== undefined,
+        shopperX: Math.round((shopper?.x.p ?? 0) * 10) / 10,
+        phantomMatched: phantom?.lastSeenTs === 2000 + 60 * 100,
+      };
+    };
+    // before: every track matched at any price — the phantom took b's detection, and b's track was pulled
+    // most of a metre towards a's second peak
+    expect(run(Number.POSITIVE_INFINITY)).toEqual({ phantom: true, shopperX: 2.6, phantomMatched: true });
+    expect(run(DEFAULT_TRACKER.phantomMissM)).toEqual({ phantom: true, shopperX: 3, phantomMatched: false });
+  });
+
+  it("does not pull a shopper's unseen track onto a phantom's peak", () => {
+    const { binder, tracker } = setup();
+    const observed = new Set(['C']);
+    binder.entered('session-1', 'IN', 1, 1000);
+    binder.entered('session-2', 'IN', 1, 1900);
+    const a = (k: number) => ({ x: 2, y: Math.min(6, 2.1 + k * 0.1) });
+    const b = (k: number) => ({
+      x: 3 + Math.min(1.8, Math.max(0, k - 20) * 0.1),
+      y: Math.min(6, 2.1 + Math.max(0, k - 9) * 0.2),
+    });
+    const ts = (k: number) => 2000 + k * 100;
+    for (let k = 0; k < 80; k++) {
+      const dets = [det(a(k).x, a(k).y, red)];
+      // b stands at the shelf and goes unseen from k = 50 (their track's reach widens while unseen)
+      if (k < 50) dets.push(det(b(k).x, b(k).y, blue));
+      // a second peak of a, 2.4 m from b, while b is still seen (so it is nobody: a phantom); within b's
+      // widened reach from k = 68
+      if (k >= 40) dets.push(det(a(k).x + 0.4, a(k).y, red));
+      tracker.update(ts(k), dets, observed);
+    }
+    const phantom = tracker.all().find((t) => t.phantom);
+    const shopper = tracker.all().find((t) => t.sessionId === 'session-2');
+    expect(phantom?.lastSeenTs).toBe(ts(79));
+    expect(shopper?.lastSeenTs).toBe(ts(49));
+  });
+
+  it('leaves a phantom its own peak where no one else wants it, however unlike it that peak looks', () => {
+    const { binder, tracker } = setup();
+    const observed = new Set(['C']);
+    binder.entered('session-1', 'IN', 1, 1000);
+    const at = (k: number) => ({ x: 2, y: Math.min(6, 2.1 + k * 0.1) });
+    for (let k = 0; k < 60; k++) {
+      const p = at(k);
+      const dets = [det(p.x, p.y, red)];
+      if (k >= 50) dets.push(det(p.x + 0.5, p.y, red));
+      tracker.update(2000 + k * 100, dets, observed);
+    }
+    // the peak now looks nothing like it (a cost well over phantomMissM): nobody else wants it, so it is its
+    tracker.update(2000 + 60 * 100, [det(2, 6, red), det(2.5, 6, blue)], observed);
+    const phantom = tracker.all().find((t) => t.phantom);
+    expect(phantom?.lastSeenTs).toBe(2000 + 60 * 100);
+    expect(tracker.all().filter((t) => t.state !== 'confirmed')).toEqual([]);
+  });
+
   it('finds a hurrying shopper again where they could have got from where they were last seen', () => {
     const run = (walkMps: number) => {
       const { binder, tracker } = setup({ ...DEFAULT_TRACKER, walkMps });
