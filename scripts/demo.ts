@@ -82,7 +82,7 @@ function printAddresses(stack: StoreStack, store: Store): void {
 
   Logs (JSON lines)              ${LOG_FILE}
 
-Playing ${scenarioPath} in a loop. Picks the edge doubts wait ${DEMO_HOLD_MS / 1000} s for a decision in the
+Playing ${scenarioPath} in a loop; between passes a clerk restocks what was picked. Picks the edge doubts wait ${DEMO_HOLD_MS / 1000} s for a decision in the
 floor view (Exceptions), then are left off the receipt. Ctrl-C to stop.
 `);
 }
@@ -163,6 +163,15 @@ async function main(): Promise<void> {
     try {
       await simulator.play();
       await simulator.idle(3);
+      // the loop would empty the lanes it picks from in a few passes: a clerk restocks them while nobody is in
+      const restocked = simulator.restock();
+      if (restocked.length > 0) {
+        const units = restocked.reduce((n, r) => n + r.units, 0);
+        console.log(
+          `${time(simulator.now())}  RESTOCK   ${units} unit(s) on ${restocked.map((r) => r.lane).join(', ')}`,
+        );
+        await simulator.idle(3);
+      }
     } catch (err) {
       if (run.isStopping()) break;
       throw err;

@@ -174,6 +174,16 @@ export class Simulator {
     }
   }
 
+  /**
+   * A clerk tops up every lane picked from to its stocked units (StoreWorld.restock), between plays: the load
+   * cells then read the heavier shelves, as they would a real restock. Returns the units added, by lane.
+   */
+  restock(): Array<{ lane: string; sku: string; units: number }> {
+    const running = this.requireRunning();
+    if (this.playing) throw new Error('restock between plays: the scenario is playing');
+    return running.world.restock(deriveRandom(this.options.scenario.seed, `restock:${this.plays}`));
+  }
+
   /** Keeps the devices streaming for `seconds` of device time (lets the last signals settle). Real time only. */
   async idle(seconds: number): Promise<void> {
     const running = this.requireRunning();

@@ -119,6 +119,31 @@ export class StoreWorld {
     return { ok: true, sku: wanted, units, grams: sumGrams(units), laneGramsAfter: sumGrams(lane) };
   }
 
+  /**
+   * A clerk's round: every lane holding fewer units than it was stocked with gets its own product topped up
+   * behind the units still there (the front is picked first), each new unit weighed from `random`. Misplaced
+   * items stay where shoppers left them. Returns the units added, by lane.
+   */
+  restock(random: Random): Array<{ lane: string; sku: string; units: number }> {
+    const added: Array<{ lane: string; sku: string; units: number }> = [];
+    for (const shelf of this.store.config.shelves) {
+      for (const lane of shelf.lanes) {
+        const units = this.unitsByLane.get(lane.id);
+        const product = lane.sku === undefined ? undefined : this.product(lane.sku);
+        if (units === undefined || product === undefined) continue;
+        const missing = Math.min(lane.initialUnits, lane.capacity) - units.length;
+        if (missing <= 0) continue;
+        const fresh = Array.from({ length: missing }, () => ({
+          sku: product.sku,
+          grams: drawUnitGrams(product, random),
+        }));
+        units.unshift(...fresh);
+        added.push({ lane: lane.id, sku: product.sku, units: missing });
+      }
+    }
+    return added;
+  }
+
   /** Gives `count` units of `sku` from one basket to another (the owner stays who picked them). */
   handOver(from: string, to: string, sku: string, count: number): MoveResult {
     const basket = this.basketOf(from);

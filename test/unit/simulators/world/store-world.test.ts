@@ -35,6 +35,24 @@ describe('StoreWorld', () => {
     expect(world.basket('alice')).toEqual(picked.units);
   });
 
+  it('restocks the lanes picked from to their stocked units, behind what is left, and leaves a misplaced item', () => {
+    const world = stocked();
+    const picked = world.pick('alice', 'S03-L08', 3);
+    if (!picked.ok) throw new Error(picked.reason);
+    const front = world.laneUnits('S03-L08').at(-1);
+    // one unit off S01-L05 and a spaghetti left in its place: the lane is as full as it was stocked
+    if (!world.pick('alice', 'S01-L05', 1).ok) throw new Error('S01-L05 is stocked');
+    const misplaced = world.putBack('alice', 'S01-L05', 1, 'SKU-0006');
+    if (!misplaced.ok) throw new Error(misplaced.reason);
+    expect(world.restock(new Random(7))).toEqual([{ lane: 'S03-L08', sku: 'SKU-0006', units: 3 }]);
+    const units = world.laneUnits('S03-L08');
+    expect(units).toHaveLength(5);
+    expect(units.at(-1)).toBe(front);
+    expect(units.every((u) => u.sku === 'SKU-0006' && Math.abs(u.grams - 1003.4) < 50)).toBe(true);
+    expect(world.laneUnits('S01-L05').at(-1)?.sku).toBe('SKU-0006');
+    expect(world.restock(new Random(7))).toEqual([]);
+  });
+
   it('refuses a pick from an empty lane and never goes below zero units', () => {
     const world = stocked();
     expect(world.pick('alice', 'S03-L08', 5).ok).toBe(true);
