@@ -23,6 +23,11 @@ export function drawUnitGrams(product: Product, random: Random): number {
   return Math.max(MIN_UNIT_GRAMS, Math.round(grams * 10) / 10);
 }
 
+/** `count` new units of `product`, each weighed from `random`. */
+function freshUnits(product: Product, count: number, random: Random): Unit[] {
+  return Array.from({ length: count }, () => ({ sku: product.sku, grams: drawUnitGrams(product, random) }));
+}
+
 export class StoreWorld {
   /** by lane id; the end of the array is the front of the lane (picked first). */
   private readonly unitsByLane = new Map<string, Unit[]>();
@@ -36,12 +41,11 @@ export class StoreWorld {
     const world = new StoreWorld(store);
     for (const shelf of store.config.shelves) {
       for (const lane of shelf.lanes) {
-        const units: Unit[] = [];
         const product = lane.sku === undefined ? undefined : world.product(lane.sku);
-        for (let i = 0; product !== undefined && i < lane.initialUnits; i++) {
-          units.push({ sku: product.sku, grams: drawUnitGrams(product, random) });
-        }
-        world.unitsByLane.set(lane.id, units);
+        world.unitsByLane.set(
+          lane.id,
+          product === undefined ? [] : freshUnits(product, lane.initialUnits, random),
+        );
       }
     }
     return world;
@@ -131,13 +135,10 @@ export class StoreWorld {
         const units = this.unitsByLane.get(lane.id);
         const product = lane.sku === undefined ? undefined : this.product(lane.sku);
         if (units === undefined || product === undefined) continue;
-        const missing = Math.min(lane.initialUnits, lane.capacity) - units.length;
+        // the store config holds initialUnits within capacity
+        const missing = lane.initialUnits - units.length;
         if (missing <= 0) continue;
-        const fresh = Array.from({ length: missing }, () => ({
-          sku: product.sku,
-          grams: drawUnitGrams(product, random),
-        }));
-        units.unshift(...fresh);
+        units.unshift(...freshUnits(product, missing, random));
         added.push({ lane: lane.id, sku: product.sku, units: missing });
       }
     }
