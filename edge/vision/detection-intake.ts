@@ -98,6 +98,13 @@ export class DetectionIntake {
     return steps;
   }
 
+  /** Frames waiting, by camera. */
+  waitingByCamera(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const f of this.pending) counts.set(f.camera, (counts.get(f.camera) ?? 0) + 1);
+    return counts;
+  }
+
   get waiting(): number {
     return this.pending.length;
   }

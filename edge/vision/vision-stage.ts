@@ -1,5 +1,5 @@
-// Vision stage (I/O shell): camera frames from MQTT into a latest-wins queue per camera, batched inference,
-// the floor tracker, tracks published on edge/tracks several times a second. Sessions come from the gate:
+// Vision stage (I/O shell): camera frames from MQTT into a bounded queue per camera, gathered into steps of
+// every camera's view of a moment (step-gathering.ts), batched inference, the floor tracker, tracks published on edge/tracks several times a second. Sessions come from the gate:
 // entered() binds the people coming through next, exits end tracks. Never backs up: stale frames are dropped.
 // A motion gate skips the detector on cameras where nothing moved since it last found nobody.
 // Where frames are inferred is the config's `workers`: `in-process` (here, on the edge's thread), `threads`
@@ -24,9 +24,10 @@ import { type Track, Tracker } from '../tracking/tracker.ts';
 import { DETECTION_INTAKE_DEFAULTS, DetectionIntake, type StallChange } from './detection-intake.ts';
 import { EmbeddingDecodeError, fromFrameDetections } from './frame-detections-codec.ts';
 import type { CameraFrame, FramePipeline } from './frame-pipeline.ts';
-import { LatestFrameQueue } from './frame-queue.ts';
+import { StepFrameQueue } from './frame-queue.ts';
 import { MotionGate } from './motion-gate.ts';
 import { openFramePipeline } from './open-pipeline.ts';
+import { StepGathering } from './step-gathering.ts';
 import { TAILGATING_ALERT_MS } from './tailgating-alert.ts';
 import { type VisionConfig, VisionConfigError } from './vision-config.ts';
 import { DETECTOR_INPUT } from './vision-defaults.ts';
@@ -56,7 +57,8 @@ export interface VisionStageOptions {
   onTailgating?: (change: { state: 'raised' | 'cleared'; event: Tailgating }) => void;
   tailgatingClearMs?: number;
   /**
-   * `continuous` (a store): a loop infers whatever frames are queued, as fast as it can. `on-demand` (a lockstep
+   * `continuous` (a store): a loop infers the queued frames as fast as it can, each step one frame of every camera
+   * sending (waiting at most about a frame period for the last of them). `on-demand` (a lockstep
    * evaluation): nothing runs until `processQueued()`, which takes every queued frame as one step, so the batches
    * do not depend on how fast this machine is.
    */
@@ -114,7 +116,9 @@ export function toTrackMessage(t: Track): TrackMessage {
 }
 
 export class VisionStage {
-  private readonly queue = new LatestFrameQueue<CameraFrame>();
+  private readonly queue: StepFrameQueue<CameraFrame>;
+  /** In-process, continuous: when the waiting frames make a whole step (every camera's view of a moment). */
+  private readonly gathering = new StepGathering();
   private readonly binder: GateBinder;
   private readonly tracker: Tracker;
   private pipeline: FramePipeline | undefined;
@@ -124,6 +128,8 @@ export class VisionStage {
   private threads: VisionThreads | undefined;
   private cancelWatch: CancelTimer | undefined;
   private wakeTracking: (() => void) | undefined;
+  /** Worker modes: when the oldest detections waiting for the tracker arrived (ms, performance clock). */
+  private firstPendingAt: number | undefined;
   /** by camera id: the store's cameras (a worker's message must name one) */
   private readonly knownCameras: Set<string>;
   /** Worker modes: frames the workers inferred and frames their motion gates skipped. */
@@ -142,6 +148,8 @@ export class VisionStage {
   constructor(private readonly options: VisionStageOptions) {
     const { store } = options;
     this.knownCameras = new Set(store.cameras.map((c) => c.id));
+    // the wait is on the wall clock the frames arrive by (performance.now), whatever clock the store runs on
+    this.queue = new StepFrameQueue(systemTimers);
     this.cameras = [...store.cameras];
     this.binder = new GateBinder(store.gates.map((g) => ({ id: g.id, kind: g.kind, ...g.position })));
     this.tracker = new Tracker(
@@ -197,14 +205,15 @@ export class VisionStage {
     const frame = decodeFrame(payload);
     this.options.onFrame?.(camera, frame.captureTs, frame.jpeg);
     if (this.threads !== undefined) this.threads.dispatch(payload, camera);
-    else if (this.options.config.workers === 'in-process')
-      this.queue.put(camera, {
+    else if (this.options.config.workers === 'in-process') {
+      const receivedAt = performance.now();
+      this.gathering.heard(camera, receivedAt);
+      this.queue.put(
         camera,
-        captureTs: frame.captureTs,
-        seq: frame.seq,
-        jpeg: frame.jpeg,
-        receivedAt: performance.now(),
-      });
+        { camera, captureTs: frame.captureTs, seq: frame.seq, jpeg: frame.jpeg, receivedAt },
+        receivedAt,
+      );
+    }
   }
 
   /**
@@ -223,9 +232,16 @@ export class VisionStage {
   private acceptDetections(message: FrameDetections): void {
     if (this.intake === undefined) return;
     this.intake.add(message, this.options.clock.now());
+    const at = performance.now();
+    this.gathering.heard(message.camera, at);
+    this.firstPendingAt ??= at;
     const counts = this.workerCounts;
     if (message.inferred) counts.inferred++;
     else counts.skipped++;
+    this.wakeTrackingLoop();
+  }
+
+  private wakeTrackingLoop(): void {
     const wake = this.wakeTracking;
     this.wakeTracking = undefined;
     wake?.();
@@ -316,7 +332,7 @@ export class VisionStage {
   async stop(): Promise<void> {
     this.running = false;
     this.queue.wake();
-    this.wakeTracking?.();
+    this.wakeTrackingLoop();
     this.cancelWatch?.();
     this.cancelWatch = undefined;
     await this.loop;
@@ -328,7 +344,7 @@ export class VisionStage {
   async processQueued(): Promise<void> {
     if (!this.running) return;
     const frames = this.queue
-      .takeAll()
+      .takeLatest()
       .sort((a, b) => a.captureTs - b.captureTs || a.camera.localeCompare(b.camera));
     if (frames.length > 0) await this.step(frames);
   }
@@ -336,9 +352,21 @@ export class VisionStage {
   private async run(): Promise<void> {
     while (this.running) {
       await this.queue.whenReady();
+      await this.gatherStep();
       if (!this.running) break;
-      const frames = this.queue.takeAll();
+      const frames = this.queue.takeStep();
       if (frames.length > 0) await this.step(frames);
+    }
+  }
+
+  /** Waits until the frames waiting make a whole step (`step-gathering.ts`), at most about a frame period. */
+  private async gatherStep(): Promise<void> {
+    while (this.running) {
+      const first = this.queue.firstArrivedAt;
+      if (first === undefined) return;
+      const left = this.gathering.waitLeft(this.queue.counts(), first, performance.now());
+      if (left <= 0) return;
+      await this.queue.whenPut(left);
     }
   }
 
@@ -360,16 +388,30 @@ export class VisionStage {
     while (this.running) {
       const intake = this.intake;
       if (intake === undefined) return;
-      if (intake.waiting === 0)
-        await new Promise<void>((resolve) => {
-          this.wakeTracking = resolve;
-        });
+      if (intake.waiting === 0) await this.nextDetections();
+      // every camera's view of a moment in one step, as in-process (step-gathering.ts)
+      for (;;) {
+        const first = this.firstPendingAt ?? performance.now();
+        const left = this.gathering.waitLeft(intake.waitingByCamera(), first, performance.now());
+        if (left <= 0 || !this.running) break;
+        const cancel = systemTimers.after(left, () => this.wakeTrackingLoop());
+        await this.nextDetections();
+        cancel();
+      }
       if (!this.running) break;
+      this.firstPendingAt = undefined;
       for (const step of intake.takeSteps(this.lastTs)) this.trackStep(step);
       this.metrics.late.set(intake.lateFrames);
       // let the workers' next messages in between steps
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+  }
+
+  /** Resolves when detections arrive, or something else wakes the tracking loop. */
+  private nextDetections(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wakeTracking = resolve;
+    });
   }
 
   private trackStep(messages: readonly FrameDetections[]): void {

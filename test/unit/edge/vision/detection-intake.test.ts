@@ -32,6 +32,21 @@ describe('detection intake', () => {
     expect(intake.waiting).toBe(0);
   });
 
+  it('says how many frames of each camera wait (what a step waits for)', () => {
+    const intake = new DetectionIntake(['A', 'B'], 0, settings);
+    intake.add(frame('A', 1, 100), 0);
+    intake.add(frame('A', 2, 200), 0);
+    intake.add(frame('B', 1, 130), 0);
+    expect(intake.waitingByCamera()).toEqual(
+      new Map([
+        ['A', 2],
+        ['B', 1],
+      ]),
+    );
+    intake.takeSteps(0);
+    expect(intake.waitingByCamera().size).toBe(0);
+  });
+
   it('counts frames no worker inferred from sequence gaps, late arrivals filling them, and drops stale frames', () => {
     const intake = new DetectionIntake(['A'], 0, settings);
     intake.add(frame('A', 2010, 1000), 0);
