@@ -1,6 +1,7 @@
 // Vision stage (I/O shell): camera frames from MQTT into a bounded queue per camera, gathered into steps of
-// every camera's view of a moment (step-gathering.ts), batched inference, the floor tracker, tracks published on edge/tracks several times a second. Sessions come from the gate:
-// entered() binds the people coming through next, exits end tracks. Never backs up: stale frames are dropped.
+// every camera's view of a moment (step-gathering.ts), batched inference, the floor tracker, tracks published
+// on edge/tracks several times a second. Sessions come from the gate: entered() binds the people coming through
+// next, exits end tracks. Never backs up: stale frames are dropped.
 // A motion gate skips the detector on cameras where nothing moved since it last found nobody.
 // Where frames are inferred is the config's `workers`: `in-process` (here, on the edge's thread), `threads`
 // (vision workers as worker_threads of the edge) or `broker` (vision worker processes on the broker's shared
@@ -117,7 +118,7 @@ export function toTrackMessage(t: Track): TrackMessage {
 
 export class VisionStage {
   private readonly queue: StepFrameQueue<CameraFrame>;
-  /** In-process, continuous: when the waiting frames make a whole step (every camera's view of a moment). */
+  /** Continuous stepping and worker modes: when what waits makes a whole step (every camera's view of a moment). */
   private readonly gathering = new StepGathering();
   private readonly binder: GateBinder;
   private readonly tracker: Tracker;
