@@ -115,9 +115,18 @@ for (const backend of BACKENDS) {
           200,
         );
         expect(await providerCharges(test.cloud, visit.visitId)).toHaveLength(1);
-        const [job] = await test.cloud.db.query<{ state: string; retry_count: number }>(
-          `SELECT state, retry_count FROM ${jobsSchemaOf(schema)}.job WHERE id = $1`,
-          [held?.id],
+        // the receipt is paid inside the job's handler; pg-boss marks the job completed just after it returns
+        const job = await waitFor(
+          'the taken-over job to be marked completed',
+          async () => {
+            const [row] = await test.cloud.db.query<{ state: string; retry_count: number }>(
+              `SELECT state, retry_count FROM ${jobsSchemaOf(schema)}.job WHERE id = $1`,
+              [held?.id],
+            );
+            return row?.state === 'completed' ? row : undefined;
+          },
+          10_000,
+          100,
         );
         expect(job).toEqual({ state: 'completed', retry_count: 1 });
       }, 30_000);
