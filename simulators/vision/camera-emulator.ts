@@ -43,7 +43,8 @@ interface RunningCamera {
   /** The camera's own stream (lighting, noise, drops): what it shows does not depend on the other cameras. */
   random: Random;
   seq: number;
-  busy: boolean;
+  /** Real time: the frame being rendered and sent, if any (stop waits for it before disconnecting). */
+  busy: Promise<void> | undefined;
   timer: NodeJS.Timeout | undefined;
   /** Lockstep: device time of the next capture. */
   nextCaptureTs: number;
@@ -98,7 +99,7 @@ export class CameraRig {
         client,
         random: new Random(deriveSeed(seed, `camera:${camera.id}`)),
         seq: 0,
-        busy: false,
+        busy: undefined,
         timer: undefined,
         // cameras are not synchronised: each starts at its own offset within the frame period
         nextCaptureTs: startTs + ((1000 / fps) * index) / store.config.cameras.length,
@@ -130,6 +131,8 @@ export class CameraRig {
     const cameras = this.cameras;
     this.cameras = [];
     for (const c of cameras) clearInterval(c.timer);
+    // a frame still being rendered is sent before the camera disconnects (it captured before the stop)
+    await Promise.all(cameras.map((c) => c.busy));
     const storeId = this.options.store.config.storeId;
     await Promise.all(
       cameras.map(async (c) => {
@@ -163,16 +166,15 @@ export class CameraRig {
 
   /** Real time: captures now unless the camera is still busy with its last frame. */
   private captureLive(camera: RunningCamera): void {
-    if (camera.busy) {
+    if (camera.busy !== undefined) {
       this.stats.skipped++;
       return;
     }
-    camera.busy = true;
-    this.capture(camera, this.options.clock.now())
+    camera.busy = this.capture(camera, this.options.clock.now())
       .then((frame) => frame?.send())
       .catch((err: unknown) => this.options.logger.error({ err, camera: camera.id }, 'frame render failed'))
       .finally(() => {
-        camera.busy = false;
+        camera.busy = undefined;
       });
   }
 
