@@ -4,10 +4,10 @@
 // Plays every scenario (default: scenarios/suite, hand-written and generated families) N times with different
 // seeds through the real pipeline (simulator → broker → edge → cloud), in lockstep so the numbers do not move
 // with the machine's load, and prints per scenario, per family and overall: visits exactly right (95 %
-// interval), receipt-line F1, lines sent to staff, lines wrong but confident, exit → receipt p99. A retrained
-// model is measured end to end by naming its file as the edge would (VISION_DETECTOR_PATH, VISION_EMBEDDER_PATH,
-// VISION_ARM_OWNER_PATH; nothing else of the edge's environment is read). With --json
-// the last line is one JSON object; --report writes a self-contained HTML page.
+// interval), receipt-line F1, lines sent to staff (and by which rule), lines wrong but confident, exit → receipt
+// p99. A retrained model is measured end to end by naming its file as the edge would (VISION_DETECTOR_PATH,
+// VISION_EMBEDDER_PATH, VISION_ARM_OWNER_PATH; nothing else of the edge's environment is read). With --json the
+// last line is one JSON object; --report writes a self-contained HTML page.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { modelFilesNamed } from '../edge/vision/vision-config.ts';
@@ -178,6 +178,16 @@ if (slow.length > 0)
   console.log(
     `  of those over ${SLOW_RECEIPT_MS} ms, held last for: ${slow.map(([wait, n]) => `${wait} ${n}`).join(', ')} (--visits lists each with its receiptWaitedFor)`,
   );
+// what still goes to staff, and why: the rule that refused each line, overall and per family
+const whyText = (why: Record<string, number>) =>
+  Object.entries(why)
+    .map(([rule, n]) => `${rule} ${n}`)
+    .join(', ');
+if (overall.toStaff > 0) {
+  console.log(`lines to staff by why: ${whyText(overall.toStaffWhy)}`);
+  for (const f of perFamily)
+    if (f.toStaff > 0) console.log(`  ${f.family.padEnd(34)} ${whyText(f.toStaffWhy)}`);
+}
 const framesSeen = overall.framesInferred + overall.framesSkipped;
 if (framesSeen > 0)
   console.log(

@@ -24,6 +24,12 @@ export interface ScoreBlock {
   linesTaken: number;
   /** Fraction (0–1) of taken lines that staff had to decide. */
   linesToStaffShare: number;
+  /**
+   * The exceptions counted in `toStaff` by why they went to staff: the attributor's rule that refused the event
+   * (`close-call`, `identity-doubtful`, `several-units-several-people`, …) or the exception's reason when no
+   * rule did (`age-check`, `shopper-flag`, …); the commonest first. Sums to `toStaff`.
+   */
+  toStaffWhy: Record<string, number>;
   wrongConfident: number;
   receiptLatencyP99Ms: number;
   /** Exit scan → receipt p99 over visits with nothing sent to staff (issue #13's target is on these). */

@@ -34,8 +34,18 @@ export interface ScenarioRun {
   events: ShelfEvent[];
   /** Scenario shopper id by session id. */
   shopperOfSession: Record<string, string>;
-  /** By exception id: the sessions it named; whether the cameras settled it at the exit. */
-  exceptions: Array<{ exceptionId: string; eventId: string; candidates: string[]; settledByVision: boolean }>;
+  /**
+   * By exception id: the sessions it named; whether the cameras settled it at the exit; why it went to staff
+   * (the attributor's rule, e.g. `close-call`, or the exception's reason when no rule refused it, e.g.
+   * `age-check`).
+   */
+  exceptions: Array<{
+    exceptionId: string;
+    eventId: string;
+    candidates: string[];
+    settledByVision: boolean;
+    why: string;
+  }>;
   /** Real time only: frames the cameras could not render in time plus frames the edge dropped. */
   framesDropped: number;
   /** Camera frames the edge's detector ran on, and those its motion gate skipped. */
@@ -132,7 +142,13 @@ function watchEdge(stack: StoreStack, clock: Clock): RunWatch {
   const offHub = stack.edge.hub.connect((text) => {
     const message = JSON.parse(text) as {
       type: string;
-      data: { exceptionId?: string; candidateSessions?: string[]; by?: string; event?: { eventId?: string } };
+      data: {
+        exceptionId?: string;
+        candidateSessions?: string[];
+        by?: string;
+        reason?: string;
+        event?: { eventId?: string; evidence?: { rule?: string } };
+      };
     };
     const id = message.data.exceptionId ?? '';
     if (message.type === 'exception')
@@ -141,6 +157,7 @@ function watchEdge(stack: StoreStack, clock: Clock): RunWatch {
         eventId: message.data.event?.eventId ?? '',
         candidates: message.data.candidateSessions ?? [],
         settledByVision: false,
+        why: whyToStaff(message.data),
       });
     const known = exceptions.get(id);
     // a candidate shown not to have done it (the exit's alibi) is no longer asked about
@@ -156,6 +173,13 @@ function watchEdge(stack: StoreStack, clock: Clock): RunWatch {
       offHub();
     },
   };
+}
+
+/** Why an exception went to staff: the rule that refused its event, else the exception's reason. */
+function whyToStaff(data: { reason?: string; event?: { evidence?: { rule?: string } } }): string {
+  const rule = data.event?.evidence?.rule;
+  if (data.reason === 'unattributed' && typeof rule === 'string') return rule;
+  return data.reason ?? 'unknown';
 }
 
 /** Lockstep: the run in virtual time, until every visitor's receipt is delivered (or the wait is over). */

@@ -17,6 +17,8 @@ export interface ScenarioResult {
   linesTaken: number;
   /** Exceptions that needed staff (sent to staff and not settled by the cameras at the exit). */
   toStaff: number;
+  /** Those exceptions by why they went to staff (the refusing rule, or the exception's reason). */
+  toStaffWhy: Record<string, number>;
   /** Real time only: frames not rendered in time or dropped by the edge. */
   framesDropped: number;
   /** Camera frames the edge's detector ran on, and those its motion gate skipped. */
@@ -56,10 +58,21 @@ export function scenarioResult(
     }),
     linesTaken: truth.events.length,
     toStaff: run.staffExceptions,
+    toStaffWhy: countBy(
+      run.exceptions.filter((x) => !x.settledByVision),
+      (x) => x.why,
+    ),
     framesDropped: run.framesDropped,
     framesInferred: run.frames.inferred,
     framesSkipped: run.frames.skipped,
     wallMs: meta.wallMs,
     deviceS: Math.round((truth.endedAt - truth.startedAt) / 100) / 10,
   };
+}
+
+/** How many of `items` have each key, the commonest first. */
+export function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
 }

@@ -3,7 +3,7 @@
 // the calibration of the confidence the edge billed with.
 import type { ScoreBlock } from './eval-report-types.ts';
 import { calibrationBins, wilsonInterval } from './interval-stats.ts';
-import type { ScenarioResult } from './scenario-result.ts';
+import { countBy, type ScenarioResult } from './scenario-result.ts';
 import { scoreVisits } from './score-visits.ts';
 
 const round4 = (x: number) => Number(x.toFixed(4));
@@ -22,6 +22,10 @@ export function scoreBlock(results: readonly ScenarioResult[]): ScoreBlock {
     toStaff,
     linesTaken,
     linesToStaffShare: linesTaken === 0 ? 0 : round4(toStaff / linesTaken),
+    toStaffWhy: countBy(
+      results.flatMap((r) => Object.entries(r.toStaffWhy).flatMap(([why, n]) => Array<string>(n).fill(why))),
+      (why) => why,
+    ),
     wrongConfident: visits.wrongConfident,
     receiptLatencyP99Ms: visits.receiptLatencyP99Ms,
     receiptLatencyP99NoStaffMs: visits.receiptLatencyP99NoStaffMs,

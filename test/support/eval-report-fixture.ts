@@ -142,6 +142,7 @@ function block(c: Omit<FamilyCounts, 'family' | 'scenarios'>, decisions: Decisio
     toStaff: c.toStaff,
     linesTaken: c.linesTaken,
     linesToStaffShare: c.linesTaken === 0 ? 0 : c.toStaff / c.linesTaken,
+    toStaffWhy: c.toStaff === 0 ? {} : { 'close-call': c.toStaff },
     wrongConfident: c.wrongConfident,
     receiptLatencyP99Ms: c.receiptLatencyP99Ms,
     receiptLatencyP99NoStaffMs: c.receiptLatencyP99Ms,
