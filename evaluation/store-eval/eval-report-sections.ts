@@ -35,6 +35,15 @@ const SCORE_COLUMNS: Array<{ col: string; head: string; title: string; cell: (s:
     cell: (s) => `${percent(s.linesToStaffShare)} (${s.toStaff})`,
   },
   {
+    col: 'to-staff-why',
+    head: 'Why to staff',
+    title: 'the lines sent to staff by the rule that refused them (docs/fusion.md), the commonest first',
+    cell: (s) =>
+      Object.entries(s.toStaffWhy)
+        .map(([why, n]) => `${why} ${n}`)
+        .join(', ') || '–',
+  },
+  {
     col: 'wrong-confident',
     head: 'Wrong-confident',
     title: 'receipt lines billed wrongly without asking staff',

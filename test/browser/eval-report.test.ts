@@ -72,6 +72,7 @@ describe.skipIf(skip !== undefined)('evaluation report in Chromium', () => {
       exact: '96.7 % (83.3–99.4)',
       'line-f1': '0.995',
       'to-staff': '1.0 % (1)',
+      'to-staff-why': 'close-call 1',
       'wrong-confident': '0',
       'receipt-p99': '912 ms',
     });
@@ -80,6 +81,7 @@ describe.skipIf(skip !== undefined)('evaluation report in Chromium', () => {
       exact: '75.0 % (58.9–86.2)',
       'line-f1': '0.924',
       'to-staff': '6.8 % (8)',
+      'to-staff-why': 'close-call 8',
       'wrong-confident': '2',
       'receipt-p99': '2,210 ms',
     });
