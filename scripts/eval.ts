@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { modelFilesNamed } from '../edge/vision/vision-config.ts';
 import { scenarioFiles } from '../evaluation/scenario-files.ts';
+import { countsText } from '../evaluation/store-eval/counts.ts';
 import { runJobs } from '../evaluation/store-eval/eval-pool.ts';
 import type { EvalReport, ScoreBlock } from '../evaluation/store-eval/eval-report-types.ts';
 import type { EvalJob } from '../evaluation/store-eval/eval-worker.ts';
@@ -173,20 +174,15 @@ console.log(`\n${results.length} runs, ${overall.visits} visits in ${fmtS(durati
 console.log(
   `exit → receipt p99 of visits with nothing sent to staff: ${overall.receiptLatencyP99NoStaffMs} ms`,
 );
-const slow = Object.entries(overall.slowNoStaffReceipts);
-if (slow.length > 0)
+if (Object.keys(overall.slowNoStaffReceipts).length > 0)
   console.log(
-    `  of those over ${SLOW_RECEIPT_MS} ms, held last for: ${slow.map(([wait, n]) => `${wait} ${n}`).join(', ')} (--visits lists each with its receiptWaitedFor)`,
+    `  of those over ${SLOW_RECEIPT_MS} ms, held last for: ${countsText(overall.slowNoStaffReceipts)} (--visits lists each with its receiptWaitedFor)`,
   );
 // what still goes to staff, and why: the rule that refused each line, overall and per family
-const whyText = (why: Record<string, number>) =>
-  Object.entries(why)
-    .map(([rule, n]) => `${rule} ${n}`)
-    .join(', ');
 if (overall.toStaff > 0) {
-  console.log(`lines to staff by why: ${whyText(overall.toStaffWhy)}`);
+  console.log(`lines to staff by why: ${countsText(overall.toStaffWhy)}`);
   for (const f of perFamily)
-    if (f.toStaff > 0) console.log(`  ${f.family.padEnd(34)} ${whyText(f.toStaffWhy)}`);
+    if (f.toStaff > 0) console.log(`  ${f.family.padEnd(34)} ${countsText(f.toStaffWhy)}`);
 }
 const framesSeen = overall.framesInferred + overall.framesSkipped;
 if (framesSeen > 0)

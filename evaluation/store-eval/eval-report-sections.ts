@@ -1,5 +1,7 @@
 // The report page's text parts as HTML: the run's header, the score tables per family and per scenario,
 // and the list of wrong or doubtful decisions with their evidence. Every string from the report is escaped.
+
+import { countsText } from './counts.ts';
 import { escapeHtml as esc } from './escape-html.ts';
 import type { Decision, EvalReport, ScoreBlock } from './eval-report-types.ts';
 
@@ -38,10 +40,7 @@ const SCORE_COLUMNS: Array<{ col: string; head: string; title: string; cell: (s:
     col: 'to-staff-why',
     head: 'Why to staff',
     title: 'the lines sent to staff by the rule that refused them (docs/fusion.md), the commonest first',
-    cell: (s) =>
-      Object.entries(s.toStaffWhy)
-        .map(([why, n]) => `${why} ${n}`)
-        .join(', ') || '–',
+    cell: (s) => countsText(s.toStaffWhy) || '–',
   },
   {
     col: 'wrong-confident',

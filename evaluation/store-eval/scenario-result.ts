@@ -1,5 +1,7 @@
 // What one played scenario (one seed) contributes to the evaluation, in a form a worker process can send back:
 // per-visit outcomes, every decision set against the truth, lines taken and lines that needed staff.
+
+import { addCounts } from './counts.ts';
 import type { Decision } from './eval-report-types.ts';
 import type { ScenarioRun } from './evaluate-scenario.ts';
 import { scoreDecisions } from './score-decisions.ts';
@@ -58,21 +60,11 @@ export function scenarioResult(
     }),
     linesTaken: truth.events.length,
     toStaff: run.staffExceptions,
-    toStaffWhy: countBy(
-      run.exceptions.filter((x) => !x.settledByVision),
-      (x) => x.why,
-    ),
+    toStaffWhy: addCounts(run.exceptions.flatMap((x) => (x.settledByVision ? [] : [[x.why, 1] as const]))),
     framesDropped: run.framesDropped,
     framesInferred: run.frames.inferred,
     framesSkipped: run.frames.skipped,
     wallMs: meta.wallMs,
     deviceS: Math.round((truth.endedAt - truth.startedAt) / 100) / 10,
   };
-}
-
-/** How many of `items` have each key, the commonest first. */
-export function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
-  const counts = new Map<string, number>();
-  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
-  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
 }

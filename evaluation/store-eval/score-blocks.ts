@@ -1,9 +1,11 @@
 // Pure: the evaluation's score for a group of played scenarios (one scenario over its seeds, a family, all):
 // visits exactly right with their 95 % interval, line F1, staff load, confident mistakes, receipt latency and
 // the calibration of the confidence the edge billed with.
+
+import { addCounts } from './counts.ts';
 import type { ScoreBlock } from './eval-report-types.ts';
 import { calibrationBins, wilsonInterval } from './interval-stats.ts';
-import { countBy, type ScenarioResult } from './scenario-result.ts';
+import type { ScenarioResult } from './scenario-result.ts';
 import { scoreVisits } from './score-visits.ts';
 
 const round4 = (x: number) => Number(x.toFixed(4));
@@ -22,10 +24,7 @@ export function scoreBlock(results: readonly ScenarioResult[]): ScoreBlock {
     toStaff,
     linesTaken,
     linesToStaffShare: linesTaken === 0 ? 0 : round4(toStaff / linesTaken),
-    toStaffWhy: countBy(
-      results.flatMap((r) => Object.entries(r.toStaffWhy).flatMap(([why, n]) => Array<string>(n).fill(why))),
-      (why) => why,
-    ),
+    toStaffWhy: addCounts(results.flatMap((r) => Object.entries(r.toStaffWhy))),
     wrongConfident: visits.wrongConfident,
     receiptLatencyP99Ms: visits.receiptLatencyP99Ms,
     receiptLatencyP99NoStaffMs: visits.receiptLatencyP99NoStaffMs,

@@ -1,6 +1,7 @@
 // What still goes to staff and why: each run's unsettled exceptions by rule add up per family and overall.
 import { describe, expect, it } from 'vitest';
-import { countBy, type ScenarioResult } from '../../../../evaluation/store-eval/scenario-result.ts';
+import { addCounts, countsText } from '../../../../evaluation/store-eval/counts.ts';
+import type { ScenarioResult } from '../../../../evaluation/store-eval/scenario-result.ts';
 import { scoreBlock } from '../../../../evaluation/store-eval/score-blocks.ts';
 
 const result = (toStaffWhy: Record<string, number>): ScenarioResult => ({
@@ -21,13 +22,21 @@ const result = (toStaffWhy: Record<string, number>): ScenarioResult => ({
 });
 
 describe('lines to staff by why', () => {
-  it('counts each key, the commonest first, ties by name', () => {
-    expect(Object.entries(countBy(['b', 'a', 'c', 'a', 'c', 'c'], (x) => x))).toEqual([
+  it('adds counts up key by key, the commonest first, ties by name', () => {
+    const counts = addCounts([
+      ['b', 1],
+      ['a', 1],
+      ['c', 2],
+      ['a', 1],
+      ['c', 1],
+    ]);
+    expect(Object.entries(counts)).toEqual([
       ['c', 3],
       ['a', 2],
       ['b', 1],
     ]);
-    expect(countBy([], (x: string) => x)).toEqual({});
+    expect(countsText(counts)).toBe('c 3, a 2, b 1');
+    expect(addCounts([])).toEqual({});
   });
 
   it('adds the runs of a block up, summing to its toStaff', () => {
