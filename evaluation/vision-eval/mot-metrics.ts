@@ -64,7 +64,8 @@ export class MotAccumulator {
 
   constructor(private readonly radius = 0.3) {}
 
-  addTick(gts: readonly GtObject[], hyps: readonly HypObject[]): void {
+  /** One tick's true people and tracks; `atS` (seconds into the scenario) dates a session's first break. */
+  addTick(gts: readonly GtObject[], hyps: readonly HypObject[], atS?: number): void {
     this.gt += gts.length;
     this.hypCount += hyps.length;
     for (const g of gts) {
@@ -113,7 +114,11 @@ export class MotAccumulator {
         if (!sure) this.rightButDoubtful++;
       }
       if (h.session !== g.session && !this.brokenSessions.has(g.session)) {
-        this.brokenSessions.set(g.session, `${g.id} tracked as ${h.id} with session ${h.session ?? 'none'}`);
+        const when = atS === undefined ? '' : ` at ${atS.toFixed(1)} s`;
+        this.brokenSessions.set(
+          g.session,
+          `${g.id} tracked as ${h.id} with session ${h.session ?? 'none'}${when}`,
+        );
       }
     }
     this.fps += hyps.length - matched.size;

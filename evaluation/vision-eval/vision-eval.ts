@@ -76,7 +76,7 @@ export async function evaluateScenario(
     edgeMs += performance.now() - started;
     frames += tick.frames.length;
     for (const frame of tick.frames) scoreCameraFrame(frame, detections, { det, hand, handOwners });
-    addMotTick(mot, outlines, tick, tracker);
+    addMotTick(mot, outlines, tick, tracker, (tick.ts - startTs) / 1000);
     scoreTrackHands(
       tick.truth.filter((p) => p.onFloor),
       tracker.reported().map((t) => ({ id: t.id, x: t.x.p, y: t.y.p, hands: t.hands })),
@@ -136,7 +136,13 @@ function scoreCameraFrame(frame: CapturedFrame, detections: FloorDetection[], co
 }
 
 /** The tick's people on covered floor against the tracker's reported tracks. */
-function addMotTick(mot: MotAccumulator, outlines: CameraOutline[], tick: SceneTick, tracker: Tracker): void {
+function addMotTick(
+  mot: MotAccumulator,
+  outlines: CameraOutline[],
+  tick: SceneTick,
+  tracker: Tracker,
+  atS: number,
+): void {
   const covered = (x: number, y: number) => camerasSeeing(outlines, x, y).length > 0;
   const gts = tick.truth
     .filter((p) => p.onFloor && covered(p.x, p.y))
@@ -151,5 +157,5 @@ function addMotTick(mot: MotAccumulator, outlines: CameraOutline[], tick: SceneT
       y: t.y.p,
       identityConfidence: t.identityConfidence,
     }));
-  mot.addTick(gts, hyps);
+  mot.addTick(gts, hyps, atS);
 }
