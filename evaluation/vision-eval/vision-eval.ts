@@ -76,13 +76,14 @@ export async function evaluateScenario(
     edgeMs += performance.now() - started;
     frames += tick.frames.length;
     for (const frame of tick.frames) scoreCameraFrame(frame, detections, { det, hand, handOwners });
-    addMotTick(mot, outlines, tick, tracker, (tick.ts - startTs) / 1000);
+    const atMs = tick.ts - startTs;
+    addMotTick(mot, outlines, tick, tracker, atMs / 1000);
     scoreTrackHands(
       tick.truth.filter((p) => p.onFloor),
       tracker.reported().map((t) => ({ id: t.id, x: t.x.p, y: t.y.p, hands: t.hands })),
       trackHands,
     );
-    options.onTick?.(tick.ts - startTs);
+    options.onTick?.(atMs);
   }
   const [tp = 0, fp = 0, fn = 0, err = 0] = det;
   return {

@@ -2,33 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { MotAccumulator } from '../../../../evaluation/vision-eval/mot-metrics.ts';
 
 describe('MotAccumulator', () => {
-  it('counts a swap once, breaks both sessions and dates each break', () => {
+  it("counts each person's switch in a swap, breaks both sessions and dates each break", () => {
     const mot = new MotAccumulator(0.3);
     const people = (ax: number, bx: number) => [
       { id: 'kim', session: 'kim', x: ax, y: 0 },
       { id: 'leo', session: 'leo', x: bx, y: 0 },
     ];
-    mot.addTick(
-      people(0, 2),
-      [
-        { id: 'T1', session: 'kim', x: 0, y: 0 },
-        { id: 'T2', session: 'leo', x: 2, y: 0 },
-      ],
-      1,
-    );
-    // they pass each other and the tracks follow the wrong one
-    mot.addTick(
-      people(2, 0),
-      [
-        { id: 'T1', session: 'kim', x: 0, y: 0 },
-        { id: 'T2', session: 'leo', x: 2, y: 0 },
-      ],
-      1.5,
-    );
-    mot.addTick(people(2, 0), [
+    // the tracks stay where they were
+    const tracks = [
       { id: 'T1', session: 'kim', x: 0, y: 0 },
       { id: 'T2', session: 'leo', x: 2, y: 0 },
-    ]);
+    ];
+    mot.addTick(people(0, 2), tracks, 1);
+    // they pass each other and the tracks follow the wrong one
+    mot.addTick(people(2, 0), tracks, 1.5);
+    mot.addTick(people(2, 0), tracks);
     const s = mot.summary();
     expect(s.idSwitches).toBe(2);
     expect(s.sessions).toBe(2);
