@@ -17,6 +17,7 @@ import {
   writeModelCards,
 } from '../evaluation/vision-eval/model-cards.ts';
 import {
+  CLOSE_PAIR_M,
   embedPeople,
   LONG_REACH_M,
   measureDetector,
@@ -356,6 +357,11 @@ for (const [name, d] of [
   );
 }
 const long = det.longReach;
+say(
+  `detector (people with another within ${CLOSE_PAIR_M} m): recall ${det.closePair.people.recall.toFixed(3)} of ` +
+    `${det.closePair.people.truePositives + det.closePair.people.falseNegatives}, error ` +
+    `${det.closePair.people.meanErrorM.toFixed(3)} m`,
+);
 say(
   `detector (long reaches, ≥ ${LONG_REACH_M} m): hands recall ${long.hands.recall.toFixed(3)} of ` +
     `${long.hands.truePositives + long.hands.falseNegatives}, error ${long.hands.meanErrorM.toFixed(3)} m; ` +

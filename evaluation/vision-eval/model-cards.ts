@@ -10,7 +10,7 @@ import {
   DETECTOR_THRESHOLDS,
 } from '../../edge/vision/vision-defaults.ts';
 import type { LookTests } from './look-check.ts';
-import { type AssociationScore, type DetectorScore, LONG_REACH_M } from './model-check.ts';
+import { type AssociationScore, CLOSE_PAIR_M, type DetectorScore, LONG_REACH_M } from './model-check.ts';
 
 export interface CardInputs {
   det: DetectorScore;
@@ -184,6 +184,12 @@ function detectorJson(c: CardInputs, det: FileFacts) {
         handErrorM: c.det.longReach.hands.meanErrorM,
         association: c.det.longReach.association.accuracy,
       },
+      closePair: {
+        withinM: CLOSE_PAIR_M,
+        people: c.det.closePair.people.truePositives + c.det.closePair.people.falseNegatives,
+        personRecall: c.det.closePair.people.recall,
+        personErrorM: c.det.closePair.people.meanErrorM,
+      },
     },
     minimum: {
       personRecall: floor(c.det.people.recall, 0.03),
@@ -194,6 +200,7 @@ function detectorJson(c: CardInputs, det: FileFacts) {
       crowdedAssociation: floor(c.det.crowded.association.accuracy, 0.05),
       // a few dozen hands in a thousand frames: a wider margin
       longReachHandRecall: floor(c.det.longReach.hands.recall, 0.1),
+      closePairPersonRecall: floor(c.det.closePair.people.recall, 0.05),
     },
   };
 }
@@ -423,8 +430,8 @@ dim spells, sensor noise, blur and JPEG at quality 75. Hard cases drawn on purpo
 two or three people side by side at one shelf (0.33–0.6 m apart), each reaching into their own lane or (35 %)
 a neighbour's, the arm across the neighbour's front, or two crossing arms into each other's lanes, and (35 % of
 groups) one at an end reaching past their neighbour to a lane 0.6–1 m along the shelf; children
-(shoulders 0.6–0.8 of an adult's, 15 % of people) beside adults; pairs merged into one blob (0.28–0.38 m
-apart). People are drawn in random order, so an arm lies over or under a neighbour. A hand is labelled when
+(shoulders 0.6–0.8 of an adult's, 15 % of people) beside adults; pairs merged into one blob (0.18–0.38 m
+apart, side by side or in single file). People are drawn in random order, so an arm lies over or under a neighbour. A hand is labelled when
 the arm is out (reach ≥ 0.6) and the hand is inside the picture, with its owner. Frames go through the edge's
 own preparation (\`edge/vision/frame-prep.ts\`).
 Reproduce with \`npm run models:build\` (needs torch for \`/usr/bin/python3\`: \`apt-get install -y python3-torch python3-onnx\`).
@@ -474,6 +481,7 @@ of the ${c.det.association.hands} hands found). *Whose hand*: of the true hands 
 |---|---|---|---|
 | person | ${pct(c.det.people.recall)} | ${pct(c.det.people.precision)} | ${(c.det.people.meanErrorM * 100).toFixed(1)} cm |
 | person, crowded | ${pct(c.det.crowded.people.recall)} | ${pct(c.det.crowded.people.precision)} | ${(c.det.crowded.people.meanErrorM * 100).toFixed(1)} cm |
+| person with another within ${CLOSE_PAIR_M} m (${c.det.closePair.people.truePositives + c.det.closePair.people.falseNegatives}) | ${pct(c.det.closePair.people.recall)} | – | ${(c.det.closePair.people.meanErrorM * 100).toFixed(1)} cm |
 | hand (arm extended) | ${pct(c.det.hands.recall)} | ${pct(c.det.hands.precision)} | ${(c.det.hands.meanErrorM * 100).toFixed(1)} cm |
 | hand, crowded | ${pct(c.det.crowded.hands.recall)} | ${pct(c.det.crowded.hands.precision)} | ${(c.det.crowded.hands.meanErrorM * 100).toFixed(1)} cm |
 | hand on a long reach (≥ ${LONG_REACH_M} m from its body; ${c.det.longReach.hands.truePositives + c.det.longReach.hands.falseNegatives}) | ${pct(c.det.longReach.hands.recall)} | – | ${(c.det.longReach.hands.meanErrorM * 100).toFixed(1)} cm |
