@@ -23,10 +23,16 @@ np.random.seed(20261125)
 # batch of 32 with one thread, 1.5 s with two, while other work ran)
 torch.set_num_threads(1)
 
-STRIDE = 2
-SIGMA = {"people": 1.0, "hands": 0.8}
-# owner offsets are regressed at cells this close to a true hand (heatmap cells), nearest hand wins
-OWNER_RADIUS_CELLS = 2.0
+# Heatmap cell = STRIDE input pixels. At 2 (the shipped detector) a cell is 0.15 m of the sample store's floor,
+# so two people 0.2 m apart fall in neighbouring cells and make one 3x3 peak; DETECTOR_STRIDE=1 adds a
+# full-resolution head (0.075 m cells) that can keep them apart.
+STRIDE = int(os.environ.get("DETECTOR_STRIDE", "2"))
+assert STRIDE in (1, 2), "DETECTOR_STRIDE is 1 or 2"
+# Gaussian widths of the targets, in cells: at stride 1 the person peak is narrower on the floor (0.105 m
+# against 0.15 m) so a close pair's peaks stay apart; the hand's is the same on the floor
+SIGMA = {"people": 1.0, "hands": 0.8} if STRIDE == 2 else {"people": 1.4, "hands": 1.6}
+# owner offsets are regressed at cells this close to a true hand (4 input pixels), nearest hand wins
+OWNER_RADIUS_CELLS = 4.0 / STRIDE
 # the net predicts offsets in units of OWNER_SCALE input pixels (keeps its raw outputs near ±1)
 OWNER_SCALE = 8.0
 OWNER_WEIGHT = 1.0
@@ -36,22 +42,32 @@ class PersonHeatmapNet(nn.Module):
     """Stride-2 features for precise peaks, a stride-4 branch with dilations for context (an arm's length
     from hand to body), fused at stride 2. Outputs 2 heatmap logits and 2 owner-offset channels."""
 
-    def __init__(self):
+    def __init__(self, stride=2):
         super().__init__()
+        self.stride = stride
         self.fine = nn.Sequential(block(3, 12, stride=2), block(12, 20))
         self.coarse = nn.Sequential(
             block(20, 32, stride=2), block(32, 40), block(40, 40, dilation=2), block(40, 40, dilation=4)
         )
         self.up = nn.Upsample(scale_factor=2, mode="nearest")
         self.mix = block(60, 28)
-        self.head = nn.Conv2d(28, 2, 1)
+        width = 28
+        if stride == 1:
+            # full resolution: the picture's own edges (a gap between two heads) beside the stride-2 features
+            self.full = block(3, 8)
+            self.reduce = block(28, 12)
+            self.full_mix = block(20, 16)
+            width = 16
+        self.head = nn.Conv2d(width, 2, 1)
         self.head.bias.data.fill_(-2.2)
-        self.owner = nn.Conv2d(28, 2, 1)
+        self.owner = nn.Conv2d(width, 2, 1)
 
     def forward(self, x):
         f = self.fine(x)
         c = self.up(self.coarse(f))
         m = self.mix(torch.cat([f, c], dim=1))
+        if self.stride == 1:
+            m = self.full_mix(torch.cat([self.full(x), self.up(self.reduce(m))], dim=1))
         return self.head(m), self.owner(m)
 
 
@@ -141,11 +157,15 @@ def main():
     xt = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous()
     ht, ot, mt = torch.from_numpy(heat), torch.from_numpy(owner), torch.from_numpy(mask)
     kt = torch.from_numpy(known)
-    net = PersonHeatmapNet()
+    net = PersonHeatmapNet(STRIDE)
     # fine-tuning starts from the earlier weights at a third of the rate, so it adapts rather than relearns
     max_lr = 3e-3
     if init is not None:
-        net.load_state_dict(torch.load(init))
+        # tensors whose shape this net shares (a stride-2 build's, fine-tuned to stride 1, keeps all but its head)
+        state, own = torch.load(init), net.state_dict()
+        kept = {k: v for k, v in state.items() if k in own and own[k].shape == v.shape}
+        net.load_state_dict(kept, strict=False)
+        print(f"detector: fine-tuning from {init} ({len(kept)} of {len(own)} tensors)", flush=True)
         max_lr = 1e-3
     opt = torch.optim.Adam(net.parameters(), lr=max_lr)
     batch = min(32, len(xt))
