@@ -401,6 +401,9 @@ const detectorKept = skipTrain || skipDetector;
 const detectorTrainedOn = detectorKept
   ? trainingSections(readFileSync(`${MODELS}/person-heatmap.md`, 'utf8'))
   : undefined;
+// …and arm nets not retrained
+const armTrainedText =
+  skipTrain || skipArm ? trainingSections(readFileSync(`${MODELS}/arm-owner.md`, 'utf8')) : undefined;
 const detectorTrainedJson = detectorKept
   ? ((JSON.parse(readFileSync(`${MODELS}/person-heatmap.json`, 'utf8')) as { trainedOn?: object })
       .trainedOn ?? {
@@ -420,6 +423,7 @@ writeModelCards(
     ...(embedderTrainedOn === undefined ? {} : { embedderTrainedOn }),
     ...(detectorTrainedOn === undefined ? {} : { detectorTrainedOn }),
     ...(detectorTrainedJson === undefined ? {} : { detectorTrainedJson }),
+    ...(armTrainedText === undefined ? {} : { armTrainedOn: armTrainedText }),
     ...(extra === undefined ? {} : { extra }),
     ...(armDet === undefined || armTrainedOn === undefined
       ? {}

@@ -32,6 +32,8 @@ export interface CardInputs {
   /** The same for a detector not retrained: its card's training text, and its JSON's `trainedOn`. */
   detectorTrainedOn?: string;
   detectorTrainedJson?: object;
+  /** The same for arm nets not retrained: the arm-owner card's training text. */
+  armTrainedOn?: string;
   /** The store's own decisions the detector was also trained on (`models:build -- --extra <dir>`). */
   extra?: ExtraTrainingData;
   /** The detector measured again with the arm-owner model giving every hand its owner point. */
@@ -110,7 +112,7 @@ export function writeModelCards(c: CardInputs, dir = 'models'): void {
   if (c.arm !== undefined) {
     const arm = fileFacts(`${dir}/arm-owner.onnx`);
     writeFileSync(`${dir}/arm-owner.json`, `${JSON.stringify(armJson(c, c.arm, arm), null, 2)}\n`);
-    writeFileSync(`${dir}/arm-owner.md`, armCard(c, c.arm, arm, common));
+    writeFileSync(`${dir}/arm-owner.md`, armCard(c, c.arm, arm, c.armTrainedOn ?? common));
   }
 }
 
