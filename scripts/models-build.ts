@@ -401,9 +401,12 @@ const detectorKept = skipTrain || skipDetector;
 const detectorTrainedOn = detectorKept
   ? trainingSections(readFileSync(`${MODELS}/person-heatmap.md`, 'utf8'))
   : undefined;
-// …and arm nets not retrained
+// …and arm nets not retrained (a models folder without the arm-owner model writes no card for it)
+const armCardFile = `${MODELS}/arm-owner.md`;
 const armTrainedText =
-  skipTrain || skipArm ? trainingSections(readFileSync(`${MODELS}/arm-owner.md`, 'utf8')) : undefined;
+  (skipTrain || skipArm) && existsSync(armCardFile)
+    ? trainingSections(readFileSync(armCardFile, 'utf8'))
+    : undefined;
 const detectorTrainedJson = detectorKept
   ? ((JSON.parse(readFileSync(`${MODELS}/person-heatmap.json`, 'utf8')) as { trainedOn?: object })
       .trainedOn ?? {
