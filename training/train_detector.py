@@ -40,7 +40,8 @@ OWNER_WEIGHT = 1.0
 
 class PersonHeatmapNet(nn.Module):
     """Stride-2 features for precise peaks, a stride-4 branch with dilations for context (an arm's length
-    from hand to body), fused at stride 2. Outputs 2 heatmap logits and 2 owner-offset channels."""
+    from hand to body), fused at stride 2 — and with stride=1, fused again with full-resolution features at
+    stride 1. Outputs 2 heatmap logits and 2 owner-offset channels."""
 
     def __init__(self, stride=2):
         super().__init__()

@@ -248,21 +248,21 @@ function scoreFrame(
   close: Tally,
 ): void {
   const truths = frame.people;
-  const crowded = truths.map((t, i) =>
-    truths.some((o, j) => j !== i && Math.hypot(o.x - t.x, o.y - t.y) <= CROWDED_M),
+  // each person's distance to the nearest other: in a crowd, in a close pair
+  const nearestM = truths.map((t, i) =>
+    Math.min(
+      Number.POSITIVE_INFINITY,
+      ...truths.filter((_, j) => j !== i).map((o) => Math.hypot(o.x - t.x, o.y - t.y)),
+    ),
   );
+  const crowded = nearestM.map((d) => d <= CROWDED_M);
   const ps = scoreMatches(truths, people);
   const handOwner = truths.flatMap((p, i) => (p.hand === undefined ? [] : [i]));
   const handTruths = handOwner.map((i) => truths[i]?.hand as { x: number; y: number });
   const hs = scoreMatches(handTruths, hands);
   all.add('people', ps.tp, ps.fp, ps.fn, ps.errorSum);
-  truths.forEach((t, i) => {
-    if (!truths.some((o, j) => j !== i && Math.hypot(o.x - t.x, o.y - t.y) < CLOSE_PAIR_M)) return;
-    const found = people[ps.foundOf[i] ?? -1];
-    if (found === undefined) close.add('people', 0, 0, 1, 0);
-    else close.add('people', 1, 0, 0, Math.hypot(found.x - t.x, found.y - t.y));
-  });
   all.add('hands', hs.tp, hs.fp, hs.fn, hs.errorSum);
+  tallyClosePairs(truths, nearestM, ps.foundOf, people, close);
   // the crowded subset: its truths, and the unmatched detections nearest one of its people
   const nearestTruth = (p: { x: number; y: number }) => {
     let best = -1;
@@ -315,6 +315,22 @@ function scoreFrame(
   subset('hands', handOwner, hs.foundOf, hands, handTruths);
   const reachesFar = tallyLongReaches(truths, handOwner, hs.foundOf, hands, long);
   tallyWhoseHand(people, hands, handOwner, ps.foundOf, hs.foundOf, crowded, reachesFar, all, crowd, long);
+}
+
+/** Recall and placement of the people with someone else within CLOSE_PAIR_M (`nearestM`), matched as all people are. */
+function tallyClosePairs(
+  truths: ReadonlyArray<{ x: number; y: number }>,
+  nearestM: readonly number[],
+  personFoundOf: readonly number[],
+  people: ReadonlyArray<{ x: number; y: number }>,
+  close: Tally,
+): void {
+  truths.forEach((t, i) => {
+    if ((nearestM[i] ?? Number.POSITIVE_INFINITY) >= CLOSE_PAIR_M) return;
+    const found = people[personFoundOf[i] ?? -1];
+    if (found === undefined) close.add('people', 0, 0, 1, 0);
+    else close.add('people', 1, 0, 0, Math.hypot(found.x - t.x, found.y - t.y));
+  });
 }
 
 /**
