@@ -13,9 +13,10 @@ import type { StoreIndex } from '../../shared/store-config.ts';
 import { topics } from '../../shared/topics.ts';
 import { deriveSeed } from '../world/derived-random.ts';
 import { cameraView } from './camera-geometry.ts';
+import { CrowdMotion } from './crowd-motion.ts';
 import { EmptyViewCache } from './empty-view-cache.ts';
 import { FrameRenderer, type SceneActor } from './frame-renderer.ts';
-import { type PersonPlan, poseAt } from './motion-plan.ts';
+import type { PersonPlan, Pose } from './motion-plan.ts';
 
 export interface CameraRigOptions {
   store: StoreIndex;
@@ -64,7 +65,7 @@ const EMPTY_VIEW_SEED = 0x5eed;
 
 export class CameraRig {
   private cameras: RunningCamera[] = [];
-  private scene: { plans: readonly PersonPlan[]; startTs: number } | undefined;
+  private scene: { plans: readonly PersonPlan[]; crowd: CrowdMotion; startTs: number } | undefined;
   private dark: readonly { camera: string; fromTs: number; untilTs: number }[] = [];
   /** Frames published, skipped, dropped, dark and (of the published) pre-rendered empty views, for logs and tests. */
   readonly stats = { published: 0, skipped: 0, dropped: 0, dark: 0, emptyViews: 0 };
@@ -119,7 +120,7 @@ export class CameraRig {
 
   /** People to show from now on: their plans (times relative to `startTs`, device time). */
   setScene(plans: readonly PersonPlan[], startTs: number): void {
-    this.scene = { plans, startTs };
+    this.scene = { plans, crowd: new CrowdMotion(plans, this.options.store.config.floor), startTs };
   }
 
   /** Feeds that go dark (no frames, the connection stays up) between two device times. */
@@ -191,14 +192,12 @@ export class CameraRig {
       return undefined;
     }
     const scene = this.scene;
-    const actors: SceneActor[] =
-      scene === undefined
-        ? []
-        : scene.plans.map((p) => ({
-            id: p.id,
-            pose: poseAt(p, captureTs - scene.startTs, store.config.floor),
-            appearance: p.appearance,
-          }));
+    const poses = scene === undefined ? [] : scene.crowd.posesAt(captureTs - scene.startTs);
+    const actors: SceneActor[] = (scene?.plans ?? []).map((p, k) => ({
+      id: p.id,
+      pose: poses[k] as Pose,
+      appearance: p.appearance,
+    }));
     const seq = camera.seq;
     // faults and drops above apply to every frame; only then is it rendered or the empty view reused
     const { jpeg, reused } = await camera.shots.shoot(actors, captureTs, camera.random);

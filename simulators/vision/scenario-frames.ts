@@ -6,10 +6,11 @@ import type { StoreIndex } from '../../shared/store-config.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { deriveRandom, deriveSeed } from '../world/derived-random.ts';
 import { cameraView } from './camera-geometry.ts';
+import { CrowdMotion } from './crowd-motion.ts';
 import { EmptyViewCache } from './empty-view-cache.ts';
 import { visionPlanner } from './floor-planner.ts';
 import { FrameRenderer, type VisiblePerson } from './frame-renderer.ts';
-import { type PersonPlan, planScenario, poseAt } from './motion-plan.ts';
+import { type PersonPlan, type Pose, planScenario } from './motion-plan.ts';
 
 export interface TruthPerson {
   id: string;
@@ -63,6 +64,7 @@ export async function* scenarioFrames(
 ): AsyncGenerator<SceneTick> {
   const config = store.config;
   const plans = planScenario(scenario, store, visionPlanner(config));
+  const crowd = new CrowdMotion(plans, config.floor);
   const views = config.cameras.map(cameraView);
   const cameras = views.map(
     (v, c) =>
@@ -78,11 +80,8 @@ export async function* scenarioFrames(
   const periodMs = 1000 / options.fps;
   const seq = views.map(() => 0);
   for (let t = 0; t <= endS * 1000; t += periodMs) {
-    const actors = plans.map((p) => ({
-      id: p.id,
-      pose: poseAt(p, t, config.floor),
-      appearance: p.appearance,
-    }));
+    const poses = crowd.posesAt(t);
+    const actors = plans.map((p, k) => ({ id: p.id, pose: poses[k] as Pose, appearance: p.appearance }));
     const frames: CapturedFrame[] = [];
     for (const [c, view] of views.entries()) {
       const camera = cameras[c];

@@ -11,8 +11,10 @@ import { indexStore, type StoreConfig } from '../../shared/store-config.ts';
 import { parseScenario } from '../../simulators/scenario/scenario-loader.ts';
 import { conditionsAt } from '../../simulators/vision/camera-conditions.ts';
 import { cameraView } from '../../simulators/vision/camera-geometry.ts';
+import { CrowdMotion } from '../../simulators/vision/crowd-motion.ts';
 import { FrameRenderer } from '../../simulators/vision/frame-renderer.ts';
-import { planScenario, poseAt } from '../../simulators/vision/motion-plan.ts';
+import { type Pose, planScenario } from '../../simulators/vision/motion-plan.ts';
+
 import { visionPlanner } from '../../simulators/vision/scenario-frames.ts';
 
 /** Undefined when ffmpeg runs; why not otherwise (CI installs it, so there it must run). */
@@ -55,16 +57,14 @@ export async function renderClip(
     store,
   );
   const plans = planScenario(scenario, index, visionPlanner(store));
+  const crowd = new CrowdMotion(plans, store.floor);
   const renderer = new FrameRenderer(cameraView(camera), store);
   const random = new Random(11);
   const jpegs: Buffer[] = [];
   for (let i = 0; i < options.seconds * options.fps; i++) {
     const t = (i * 1000) / options.fps;
-    const actors = plans.map((p) => ({
-      id: p.id,
-      pose: poseAt(p, t, store.floor),
-      appearance: p.appearance,
-    }));
+    const poses = crowd.posesAt(t);
+    const actors = plans.map((p, k) => ({ id: p.id, pose: poses[k] as Pose, appearance: p.appearance }));
     jpegs.push((await renderer.render(actors, conditionsAt(0, t, random), random)).jpeg);
   }
   const path = join(mkdtempSync(join(tmpdir(), 'walkout-clip-')), `${cameraId}.mp4`);
