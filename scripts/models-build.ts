@@ -304,6 +304,9 @@ const tuning = { intraOpThreads: 2 };
 const detector = await HeatmapDetector.open(`${MODELS}/person-heatmap.onnx`, DETECTOR_INPUT, tuning);
 const embedder = await AppearanceEmbedder.open(`${MODELS}/appearance-embed.onnx`, EMBED_CROP, tuning);
 const det = await measureDetector(detector, valFrames, cameras);
+const detectorStride = detector.cellPx;
+if (detectorStride === undefined)
+  throw new Error('the detector never ran: no validation frames (--val must be > 0)');
 const armFile = `${MODELS}/arm-owner.onnx`;
 const armModel = existsSync(armFile)
   ? await ArmOwnerModel.open(armFile, ARM_INPUT, ARM_CROP, tuning)
@@ -416,6 +419,7 @@ const detectorTrainedJson = detectorKept
 writeModelCards(
   {
     det,
+    detectorStride,
     epochs: counts.epochs,
     emb,
     looks,

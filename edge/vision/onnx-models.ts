@@ -66,6 +66,8 @@ export interface FrameDetections {
  * Older models without it still load: their hands come without an owner.
  */
 export class HeatmapDetector {
+  private stride: number | undefined;
+
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly input: InputSize,
@@ -79,6 +81,11 @@ export class HeatmapDetector {
     thresholds: { person: number; hand: number } = DETECTOR_THRESHOLDS,
   ): Promise<HeatmapDetector> {
     return new HeatmapDetector(await openSession(path, tuning), input, thresholds);
+  }
+
+  /** Input pixels per heatmap cell (the model's stride), known once it has run. */
+  get cellPx(): number | undefined {
+    return this.stride;
   }
 
   /** True when the model gives each hand's owner (a `hand_owner` output). */
@@ -103,6 +110,7 @@ export class HeatmapDetector {
     if (channels < 2) throw new Error(`detector gives ${channels} heatmaps, expected person and hand`);
     const data = heat.data as Float32Array;
     const stride = width / w;
+    this.stride = stride;
     const owner = out.hand_owner;
     const ownerData =
       owner !== undefined && owner.dims[1] === 2 && owner.dims[2] === h && owner.dims[3] === w
