@@ -466,7 +466,7 @@ function detectorCard(c: CardInputs, det: FileFacts, common: string): string {
 File \`models/person-heatmap.onnx\` (${(det.bytes / 1024).toFixed(0)} KiB, sha256 \`${det.sha256.slice(0, 16)}…\`), trained by
 \`training/train_detector.py\` (9 conv layers: a stride-2 branch for precise peaks and a stride-4 branch with
 dilations 2 and 4 for context, an arm's length from hand to body${s === 1 ? '; a full-resolution branch and head on top (`DETECTOR_STRIDE=1`), so people 0.2–0.3 m apart keep two peaks' : ''}; BatchNorm folded at export; CenterNet-style focal
-loss on the heatmaps, smooth L1 on the owner offsets near true hands; ${c.epochs} epochs), ONNX opset 13.
+loss on the heatmaps, smooth L1 on the owner offsets near true hands; ${c.detectorTrainedOn === undefined ? `${c.epochs} epochs` : 'epochs as in Training data'}), ONNX opset 13.
 
 ## Input
 \`images\`: float32 [N, 3, ${height}, ${width}], RGB, bytes / 255, the camera frame resized to ${width}×${height} (no letterbox).

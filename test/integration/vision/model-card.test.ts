@@ -28,6 +28,7 @@ const card = (name: string) =>
   JSON.parse(readFileSync(`models/${name}.json`, 'utf8')) as {
     bytes: number;
     measured: { frames: number };
+    output?: { shape: (string | number)[] };
     minimum: Record<string, number>;
     maximum?: Record<string, number>;
   };
@@ -64,6 +65,10 @@ describe('shipped vision models meet their model cards', () => {
     detector = await HeatmapDetector.open(DETECTOR_MODEL, DETECTOR_INPUT, tuning);
     expect(detector.ownsHands).toBe(true);
     const score = await measureDetector(detector, frames, new Map(store.cameras.map((c) => [c.id, c])));
+    // the card's heatmap size is the model's (stride 2, or 1 for the full-resolution head)
+    const cell = detector.cellPx ?? 0;
+    const { width, height } = DETECTOR_INPUT;
+    expect(card('person-heatmap').output?.shape).toEqual(['N', 2, height / cell, width / cell]);
     expect(score.people.truePositives).toBeGreaterThan(300);
     expect(score.people.recall).toBeGreaterThanOrEqual(minimum.personRecall ?? 1);
     expect(score.people.precision).toBeGreaterThanOrEqual(minimum.personPrecision ?? 1);
