@@ -41,7 +41,7 @@ beforeAll(async () => {
   // frames of the 21 cameras varied by ±3 points in hand precision and association from draw to draw
   const { frames: count } = card('person-heatmap').measured;
   frames = await renderLabelledFrames(store, identityPool(40, new Random(303)), count, 3, DETECTOR_INPUT);
-}, 60_000);
+}, 180_000);
 
 describe('shipped vision models meet their model cards', () => {
   const tuning = { intraOpThreads: 1 };
