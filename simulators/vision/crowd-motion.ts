@@ -32,19 +32,24 @@ export class CrowdMotion {
   private base = 0;
   /** The plans' poses at the last step taken (for planned velocities). */
   private planned: Pose[] = [];
+  /** After the plans' last keyframe nobody's plan moves: the steps stop there (a long-lived scene stays cheap). */
+  private readonly lastStep: number;
 
   constructor(
     private readonly plans: readonly PersonPlan[],
     private readonly floor: Floor,
   ) {
     this.n = plans.length;
+    const endMs = Math.max(0, ...plans.map((p) => p.keyframes[p.keyframes.length - 1]?.t ?? 0));
+    this.lastStep = Math.ceil(endMs / STEP_MS) + 1;
     this.restart();
   }
 
   /** Every person's pose at `t` ms from scenario start, in the order of the plans. */
   posesAt(t: number): Pose[] {
-    const k = Math.max(0, Math.floor(t / STEP_MS));
-    const f = Math.min(1, Math.max(0, t / STEP_MS - k));
+    const at = Math.min(t, this.lastStep * STEP_MS);
+    const k = Math.max(0, Math.floor(at / STEP_MS));
+    const f = Math.min(1, Math.max(0, at / STEP_MS - k));
     // asked about a moment before the kept steps (cameras ask about the last moments): play again from the start
     if (k < this.base) this.restart();
     while (this.base + this.offsets.length <= k + 1) this.advance();

@@ -148,4 +148,11 @@ describe('CrowdMotion', () => {
     expect(at.map((t) => first.posesAt(t))).toEqual(once);
     expect(at.map((t) => new CrowdMotion(plans, floor).posesAt(t))).toEqual(once);
   });
+
+  it('stops stepping when the plans end: a scene asked about an hour later answers as just after its end', () => {
+    const plans = suitePlans('10-family-on-one-scan.json');
+    const end = Math.max(...plans.map((p) => p.keyframes[p.keyframes.length - 1]?.t ?? 0));
+    const justAfter = new CrowdMotion(plans, floor).posesAt(end + 1000);
+    expect(new CrowdMotion(plans, floor).posesAt(end + 3_600_000)).toEqual(justAfter);
+  });
 });
