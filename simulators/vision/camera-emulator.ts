@@ -16,7 +16,7 @@ import { cameraView } from './camera-geometry.ts';
 import { CrowdMotion } from './crowd-motion.ts';
 import { EmptyViewCache } from './empty-view-cache.ts';
 import { FrameRenderer, type SceneActor } from './frame-renderer.ts';
-import type { PersonPlan, Pose } from './motion-plan.ts';
+import type { PersonPlan } from './motion-plan.ts';
 
 export interface CameraRigOptions {
   store: StoreIndex;
@@ -65,7 +65,7 @@ const EMPTY_VIEW_SEED = 0x5eed;
 
 export class CameraRig {
   private cameras: RunningCamera[] = [];
-  private scene: { plans: readonly PersonPlan[]; crowd: CrowdMotion; startTs: number } | undefined;
+  private scene: { crowd: CrowdMotion; startTs: number } | undefined;
   private dark: readonly { camera: string; fromTs: number; untilTs: number }[] = [];
   /** Frames published, skipped, dropped, dark and (of the published) pre-rendered empty views, for logs and tests. */
   readonly stats = { published: 0, skipped: 0, dropped: 0, dark: 0, emptyViews: 0 };
@@ -120,7 +120,7 @@ export class CameraRig {
 
   /** People to show from now on: their plans (times relative to `startTs`, device time). */
   setScene(plans: readonly PersonPlan[], startTs: number): void {
-    this.scene = { plans, crowd: new CrowdMotion(plans, this.options.store.config.floor), startTs };
+    this.scene = { crowd: new CrowdMotion(plans, this.options.store.config.floor), startTs };
   }
 
   /** Feeds that go dark (no frames, the connection stays up) between two device times. */
@@ -192,12 +192,7 @@ export class CameraRig {
       return undefined;
     }
     const scene = this.scene;
-    const poses = scene === undefined ? [] : scene.crowd.posesAt(captureTs - scene.startTs);
-    const actors: SceneActor[] = (scene?.plans ?? []).map((p, k) => ({
-      id: p.id,
-      pose: poses[k] as Pose,
-      appearance: p.appearance,
-    }));
+    const actors: SceneActor[] = scene === undefined ? [] : scene.crowd.actorsAt(captureTs - scene.startTs);
     const seq = camera.seq;
     // faults and drops above apply to every frame; only then is it rendered or the empty view reused
     const { jpeg, reused } = await camera.shots.shoot(actors, captureTs, camera.random);

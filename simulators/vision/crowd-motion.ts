@@ -7,6 +7,7 @@
 // continuous and the same for every camera, the rendered frames and the truth they are scored against.
 // A hand reaching into a shelf keeps its item: only the body moves.
 import type { Point } from './floor-planner.ts';
+import type { SceneActor } from './frame-renderer.ts';
 import { type PersonPlan, type Pose, poseAt } from './motion-plan.ts';
 
 /** Closest two people's centres come on the floor: a body is ~0.45 m across the shoulders, 0.25–0.3 m deep. */
@@ -64,6 +65,12 @@ export class CrowdMotion {
       const dy = (a[2 * i + 1] as number) * (1 - f) + (b[2 * i + 1] as number) * f;
       return moveBody(pose, { x: pose.x + dx, y: pose.y + dy });
     });
+  }
+
+  /** Everyone at `t` ms as the renderer draws them: id, pose and looks, in the order of the plans. */
+  actorsAt(t: number): SceneActor[] {
+    const poses = this.posesAt(t);
+    return this.plans.map((p, k) => ({ id: p.id, pose: poses[k] as Pose, appearance: p.appearance }));
   }
 
   private restart(): void {

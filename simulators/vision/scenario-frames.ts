@@ -10,7 +10,7 @@ import { CrowdMotion } from './crowd-motion.ts';
 import { EmptyViewCache } from './empty-view-cache.ts';
 import { visionPlanner } from './floor-planner.ts';
 import { FrameRenderer, type VisiblePerson } from './frame-renderer.ts';
-import { type PersonPlan, type Pose, planScenario } from './motion-plan.ts';
+import { type PersonPlan, planScenario } from './motion-plan.ts';
 
 export interface TruthPerson {
   id: string;
@@ -80,8 +80,7 @@ export async function* scenarioFrames(
   const periodMs = 1000 / options.fps;
   const seq = views.map(() => 0);
   for (let t = 0; t <= endS * 1000; t += periodMs) {
-    const poses = crowd.posesAt(t);
-    const actors = plans.map((p, k) => ({ id: p.id, pose: poses[k] as Pose, appearance: p.appearance }));
+    const actors = crowd.actorsAt(t);
     const frames: CapturedFrame[] = [];
     for (const [c, view] of views.entries()) {
       const camera = cameras[c];

@@ -13,7 +13,7 @@ import { conditionsAt } from '../../simulators/vision/camera-conditions.ts';
 import { cameraView } from '../../simulators/vision/camera-geometry.ts';
 import { CrowdMotion } from '../../simulators/vision/crowd-motion.ts';
 import { FrameRenderer } from '../../simulators/vision/frame-renderer.ts';
-import { type Pose, planScenario } from '../../simulators/vision/motion-plan.ts';
+import { planScenario } from '../../simulators/vision/motion-plan.ts';
 
 import { visionPlanner } from '../../simulators/vision/scenario-frames.ts';
 
@@ -63,8 +63,7 @@ export async function renderClip(
   const jpegs: Buffer[] = [];
   for (let i = 0; i < options.seconds * options.fps; i++) {
     const t = (i * 1000) / options.fps;
-    const poses = crowd.posesAt(t);
-    const actors = plans.map((p, k) => ({ id: p.id, pose: poses[k] as Pose, appearance: p.appearance }));
+    const actors = crowd.actorsAt(t);
     jpegs.push((await renderer.render(actors, conditionsAt(0, t, random), random)).jpeg);
   }
   const path = join(mkdtempSync(join(tmpdir(), 'walkout-clip-')), `${cameraId}.mp4`);

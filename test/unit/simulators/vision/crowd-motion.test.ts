@@ -73,6 +73,15 @@ describe('CrowdMotion', () => {
     expect(((a?.x ?? 0) + (b?.x ?? 0)) / 2).toBeCloseTo(3, 9);
   });
 
+  it('hands the renderer each person of the plans with the pushed pose and the planned looks', () => {
+    const plans = [standing('a', 3, 3, Math.PI / 2), standing('b', 3, 3, Math.PI / 2)];
+    const actors = new CrowdMotion(plans, floor).actorsAt(500);
+    const poses = new CrowdMotion(plans, floor).posesAt(500);
+    expect(actors.map((a) => a.id)).toEqual(['a', 'b']);
+    expect(actors.map((a) => a.pose)).toEqual(poses);
+    expect(actors.map((a) => a.appearance)).toEqual(plans.map((p) => p.appearance));
+  });
+
   it('leaves a person alone, and people already apart, exactly where the plans put them', () => {
     const plans = [standing('a', 2, 2, 0), standing('b', 2.5, 2, 0)];
     const poses = new CrowdMotion(plans, floor).posesAt(500);
