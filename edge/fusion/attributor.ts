@@ -207,7 +207,12 @@ function byCameras(ctx: Context): Attribution {
   const ownedHandSeen = ownedHandInLane(ctx, timed);
   const handsTell = measured.laneSeen && !measured.candidates.some((c) => reachingAcross(c, settings));
   const scoreOf = (c: CandidateEvidence | undefined) =>
-    score(c, measured.laneSeen, { ownedHandSeen, handsTell, timed }, settings);
+    score(
+      c,
+      measured.laneSeen,
+      { ownedHandSeen, handsTell, timed, laneHalfWidthM: measured.laneHalfWidthM },
+      settings,
+    );
   const scored: Scored[] = present.map((sessionId) => {
     const c = evidenceOf(ctx, sessionId);
     return { sessionId, c, score: scoreOf(c) };
@@ -413,6 +418,8 @@ interface HandSigns {
   handsTell: boolean;
   /** Hands are judged by where they were while the weight changed (`handsSeenAtChange`). */
   timed: boolean;
+  /** Half the lane's width (m): a hand farther from its reach point is outside the lane. */
+  laneHalfWidthM: number | undefined;
 }
 
 /** Unnormalised likelihood that this candidate did it. */
@@ -426,7 +433,17 @@ function score(
     return laneSeen ? s.unseenWeight.laneSeen : s.unseenWeight.laneUnseen;
   // a hand counts where it was while the weight changed: one in the lane only before or after did not lift it
   const handNowM = handOf(c, signs.timed).handM;
-  const hand = handNowM === null ? 0 : Math.exp(-0.5 * (handNowM / s.handSigmaM) ** 2);
+  // a hand just outside the lane while someone's surely owned hand was squarely in it was beside it: near
+  // enough to count, as a hand is placed to a few centimetres, only as much as someone standing by
+  const outside =
+    signs.ownedHandSeen &&
+    handNowM !== null &&
+    signs.laneHalfWidthM !== undefined &&
+    handNowM > signs.laneHalfWidthM;
+  const hand =
+    handNowM === null
+      ? 0
+      : Math.exp(-0.5 * (handNowM / s.handSigmaM) ** 2) * (outside ? s.bodyBesideOwnedHand : 1);
   const bodyOff = c.bodyM === null ? Number.POSITIVE_INFINITY : Math.max(0, c.bodyM - s.bodyNearM);
   // their hand seen only away from the lane, or in the lane in front of them (a lane or more off)
   const handAway =

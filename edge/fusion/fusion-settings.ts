@@ -102,7 +102,10 @@ export interface ReachEvidenceSettings {
   strangerRadiusM: number;
   /** Tracks this close to the lane are named in the evidence (m), so the exit can settle a doubt later. */
   trackedNearM: number;
-  /** A hand this close to the lane (m) tells, by the detector's owner confidence, whose hand was in it. */
+  /**
+   * A hand this close to the lane (m), and in it (no farther than the lane's half width), tells by the
+   * detector's owner confidence whose hand was in it.
+   */
   ownedHandM: number;
   /**
    * Whose identity a session's evidence carries: its tracks with a hand this close to the lane (m); when
@@ -145,6 +148,11 @@ export interface HandPathSettings {
   briefMs: number;
   /** The owner's hand must be surely theirs (owner confidence) at one step of the path at least. */
   sureMin: number;
+  /**
+   * Someone else's hold of any length between two of the owner's is the owner's hand too when every step of it
+   * gave the hand to them below this owner confidence (the detector could not say it was theirs).
+   */
+  unsureMax: number;
 }
 
 export interface ExitMatchSettings {
@@ -267,7 +275,7 @@ export const DEFAULT_FUSION: FusionSettings = {
     identityBodyM: 1.0,
     walkMps: FASTEST_WALK_MPS,
     entryReachM: 2.6,
-    handPath: { nearM: 0.6, linkM: 0.12, maxGapMs: 250, briefMs: 350, sureMin: 0.8 },
+    handPath: { nearM: 0.6, linkM: 0.12, maxGapMs: 250, briefMs: 350, sureMin: 0.8, unsureMax: 0.2 },
   },
   exit: {
     windowMs: 4500,

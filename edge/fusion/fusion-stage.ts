@@ -8,7 +8,7 @@ import { round3 } from '../../shared/round.ts';
 import type { CandidateEvidence } from '../../shared/schemas/attribution-evidence.ts';
 import type { DetectedShelfEvent, ShelfEvent } from '../../shared/schemas/shelf-event.ts';
 import type { StoreIndex } from '../../shared/store-config.ts';
-import { type FloorPoint, laneReachPoint } from '../../shared/store-geometry.ts';
+import { type FloorPoint, laneReachPoint, shelfAxes } from '../../shared/store-geometry.ts';
 import { type CancelTimer, systemTimers, type Timers } from '../../shared/timers.ts';
 import { trackAlibiM } from './alibi.ts';
 import {
@@ -146,6 +146,8 @@ export class FusionStage {
   private readonly reachPoints = new Map<string, FloorPoint>();
   /** by lane id: half the distance to the nearest other lane's reach point */
   private readonly laneHalfWidths = new Map<string, number>();
+  /** Each lane's shelf direction (the unit vector along which its lanes sit side by side). */
+  private readonly laneAlong = new Map<string, FloorPoint>();
   /** Where the store's entry gates are. */
   private readonly entryGates: readonly FloorPoint[];
   private readonly settings: FusionSettings;
@@ -154,7 +156,11 @@ export class FusionStage {
     this.settings = options.settings ?? DEFAULT_FUSION;
     this.entryGates = options.store.config.gates.filter((g) => g.kind === 'entry').map((g) => g.position);
     for (const shelf of options.store.config.shelves) {
-      for (const lane of shelf.lanes) this.reachPoints.set(lane.id, laneReachPoint(shelf, lane));
+      const { along } = shelfAxes(shelf);
+      for (const lane of shelf.lanes) {
+        this.reachPoints.set(lane.id, laneReachPoint(shelf, lane));
+        this.laneAlong.set(lane.id, along);
+      }
     }
     for (const [lane, at] of this.reachPoints) {
       let nearest = Number.POSITIVE_INFINITY;
@@ -638,9 +644,13 @@ export class FusionStage {
   ): EvidenceQuery {
     const { settings } = this;
     const window = this.evidenceWindow(detected);
+    const halfWidthM = this.laneHalfWidthM(detected);
+    const along = this.laneAlong.get(detected.lanes[0] ?? '');
     return {
       sessions,
       targets: detected.lanes.flatMap((l) => this.reachPoints.get(l) ?? []),
+      ...(halfWidthM === undefined ? {} : { laneHalfWidthM: halfWidthM }),
+      ...(along === undefined ? {} : { along }),
       snapshots: this.history.between(window.fromTs, window.toTs).map(asKnownNow),
       laneCameras: new Set(detected.lanes.flatMap((l) => [...(this.laneCameras.get(l) ?? [])])),
       change: {
@@ -669,15 +679,21 @@ export class FusionStage {
         )
       : undefined;
     if (seen !== undefined) this.addOwnLaneEvents(seen.candidates, detected);
-    const halfWidth = Math.min(
-      ...detected.lanes.map((l) => this.laneHalfWidths.get(l) ?? Number.POSITIVE_INFINITY),
-    );
+    const halfWidthM = this.laneHalfWidthM(detected);
     return attributeEvent(
       present,
       seen === undefined
         ? undefined
-        : { ...seen, units, ...(Number.isFinite(halfWidth) ? { laneHalfWidthM: round3(halfWidth) } : {}) },
+        : { ...seen, units, ...(halfWidthM === undefined ? {} : { laneHalfWidthM: halfWidthM }) },
       settings.attribution,
     );
+  }
+
+  /** Half the width of the event's narrowest lane (m); undefined when the store gives none. */
+  private laneHalfWidthM(detected: Pick<DetectedShelfEvent, 'lanes'>): number | undefined {
+    const halfWidth = Math.min(
+      ...detected.lanes.map((l) => this.laneHalfWidths.get(l) ?? Number.POSITIVE_INFINITY),
+    );
+    return Number.isFinite(halfWidth) ? round3(halfWidth) : undefined;
   }
 }

@@ -124,51 +124,83 @@ function tangle(pairs: ReadonlyArray<{ path: Path; sighting: Sighting }>): void 
 const soleHolder = (s: Sighting) => (s.holders.length === 1 ? s.holders[0] : undefined);
 
 /**
- * Along one path: the person who held the hand alone most often (`owner`, surely theirs at some step: owner
- * confidence ≥ `sureMin`) keeps it wherever someone else held it — alone or with them — only briefly (from
- * that one's first hold to their last within `briefMs`) and between two steps the owner held it alone. Anyone
- * else holding it longer, or at the path's start or end, leaves the path as it is: two hands, or a hand that
- * really was someone else's there.
+ * Along one path: of the people who held the hand alone surely at some step (owner confidence ≥ `sureMin`),
+ * the one who held it alone most often (`owner`) keeps it wherever someone else held it — alone or with them — between two steps the
+ * owner held it alone, when that stretch was brief (within `briefMs`) or the others held it there only unsure
+ * (every owner confidence below `unsureMax`: an arm across the picture of someone's resting hand, or the
+ * owner point on nobody and the hand given to the nearest body). A stretch at the path's start or end stays as
+ * it is; and when someone else's kept hold was surely theirs at some step, nothing moves: two hands, or a hand
+ * that really was someone else's there.
  */
 function reassignments(path: readonly Sighting[], settings: HandPathSettings): Reassignment[] {
+  // of those who held it alone and surely at some step, the one who held it alone most often
+  const sure = new Set<string>();
   const soleCounts = new Map<string, number>();
   for (const s of path) {
     const sole = soleHolder(s);
-    if (sole !== undefined) soleCounts.set(sole.trackId, (soleCounts.get(sole.trackId) ?? 0) + 1);
+    if (sole === undefined) continue;
+    soleCounts.set(sole.trackId, (soleCounts.get(sole.trackId) ?? 0) + 1);
+    if ((sole.ownerConfidence ?? 0) >= settings.sureMin) sure.add(sole.trackId);
   }
-  const ranked = [...soleCounts.entries()].sort((a, b) => b[1] - a[1]);
+  const ranked = [...soleCounts.entries()].filter(([id]) => sure.has(id)).sort((a, b) => b[1] - a[1]);
   const [first, second] = ranked;
   if (first === undefined || (second !== undefined && second[1] === first[1])) return [];
   const owner = first[0];
   // a hand goes back only to someone standing there (not a phantom peak, not a track still tentative)
   if (path.some((s) => s.holders.some((h) => h.trackId === owner && !h.person))) return [];
-  const ownersHolds = path.filter((s) => soleHolder(s)?.trackId === owner);
-  if (!ownersHolds.some((s) => (soleHolder(s)?.ownerConfidence ?? 0) >= settings.sureMin)) return [];
-  const others = new Set(path.flatMap((s) => s.holders.map((h) => h.trackId)).filter((id) => id !== owner));
-  if (others.size === 0) return [];
-  const firstOwned = ownersHolds[0] as Sighting;
-  const lastOwned = ownersHolds.at(-1) as Sighting;
-  for (const other of others) {
-    const held = path.filter((s) => s.holders.some((h) => h.trackId === other));
-    const from = held[0] as Sighting;
-    const to = held.at(-1) as Sighting;
-    if (to.ts - from.ts > settings.briefMs || from.ts <= firstOwned.ts || to.ts >= lastOwned.ts) return [];
-  }
-  const moves: Reassignment[] = [];
+  const stretches = othersStretches(path, owner);
+  if (stretches.length === 0) return [];
+  const given = stretches.filter((run) => givenBack(run, path, owner, settings));
+  const kept = stretches.filter((run) => !given.includes(run));
+  const othersSure = (s: Sighting) =>
+    s.holders.some((h) => h.trackId !== owner && (h.ownerConfidence ?? 0) >= settings.sureMin);
+  if (kept.some((run) => run.some(othersSure))) return [];
+  return given.flatMap((run) => run.map((s) => reassignment(s, path, owner)));
+}
+
+/** The maximal runs of steps at which the owner did not hold the hand alone (someone else held it). */
+function othersStretches(path: readonly Sighting[], owner: string): Sighting[][] {
+  const runs: Sighting[][] = [];
+  let run: Sighting[] = [];
   for (const s of path) {
-    if (soleHolder(s)?.trackId === owner) continue;
-    const before = ownersHolds.filter((o) => o.ts < s.ts).at(-1) as Sighting;
-    const after = ownersHolds.find((o) => o.ts > s.ts) as Sighting;
-    const flanks = Math.min(
-      soleHolder(before)?.ownerConfidence ?? 0,
-      soleHolder(after)?.ownerConfidence ?? 0,
-    );
-    const own = s.holders.find((h) => h.trackId === owner)?.ownerConfidence ?? 0;
-    const confidence = Math.max(flanks, own);
-    const from = s.holders.map((h) => h.trackId).filter((id) => id !== owner);
-    moves.push({ step: s.step, at: s.at, from, owner, ownerConfidence: confidence });
+    if (soleHolder(s)?.trackId === owner) {
+      if (run.length > 0) runs.push(run);
+      run = [];
+    } else run.push(s);
   }
-  return moves;
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
+/** A stretch between two of the owner's holds, brief or held by the others only unsure. */
+function givenBack(
+  run: readonly Sighting[],
+  path: readonly Sighting[],
+  owner: string,
+  settings: HandPathSettings,
+): boolean {
+  const start = run[0] as Sighting;
+  const end = run.at(-1) as Sighting;
+  const flanked = path[0] !== start && path.at(-1) !== end;
+  if (!flanked) return false;
+  const others = run.flatMap((s) => s.holders.filter((h) => h.trackId !== owner));
+  const unsure = others.every(
+    (h) => h.ownerConfidence !== undefined && h.ownerConfidence < settings.unsureMax,
+  );
+  return end.ts - start.ts <= settings.briefMs || unsure;
+}
+
+/** The hand at `s` given to the owner, as sure as their holds on either side (or as they were given it there). */
+function reassignment(s: Sighting, path: readonly Sighting[], owner: string): Reassignment {
+  const before = path.filter((o) => o.ts < s.ts && soleHolder(o)?.trackId === owner).at(-1);
+  const after = path.find((o) => o.ts > s.ts && soleHolder(o)?.trackId === owner);
+  const flanks = Math.min(
+    (before && soleHolder(before)?.ownerConfidence) ?? 0,
+    (after && soleHolder(after)?.ownerConfidence) ?? 0,
+  );
+  const own = s.holders.find((h) => h.trackId === owner)?.ownerConfidence ?? 0;
+  const from = s.holders.map((h) => h.trackId).filter((id) => id !== owner);
+  return { step: s.step, at: s.at, from, owner, ownerConfidence: Math.max(flanks, own) };
 }
 
 /** The snapshots with the moves made: the hand off the tracks it was not theirs, on its owner's. */

@@ -26,6 +26,17 @@ export interface EvidenceQuery {
   change?: { fromTs: number; toTs: number };
   /** Tracks' latest reports, for the alibis of shoppers whose track, or a track they may be on, is gone. */
   reports?: TrackReports;
+  /**
+   * Half the width of the event's lane (m): a hand farther than this from its reach point is outside the lane,
+   * and its owner confidence says nothing about whose hand was in it.
+   */
+  laneHalfWidthM?: number;
+  /**
+   * The direction along the shelf the lanes sit side by side (a unit vector on the floor): with the half width,
+   * it tells a hand beyond the lane — its arm over it from someone standing at a lane on the other side — from
+   * a hand in it.
+   */
+  along?: FloorPoint;
   /** Units the weight says moved (default 1): only a change of several can be shared out, so only then `personOn`. */
   units?: number;
   /** When each session scanned in, and where the entry gates are: a shopper just in is near them still. */
@@ -66,6 +77,10 @@ function measureEvidence(
   /** by session key: the least sure identity among its people who reached in, stood at the lane, anywhere */
   const identities = new Map<string, SeenIdentities>();
   let laneSeen = false;
+  // the owner confidence reported beside a hand in the lane is of hands in the lane: a neighbour's arm reaching
+  // past it ends just outside, surely theirs, while a hand in it is given to them unsure (an arm across the
+  // picture of someone else's hand) — together they looked like a hand in the lane surely the neighbour's
+  const ownedWithinM = Math.min(settings.ownedHandM, query.laneHalfWidthM ?? Number.POSITIVE_INFINITY);
   for (const snapshot of query.snapshots) {
     if (!laneSeen && snapshot.cameras.some((c) => query.laneCameras.has(c))) laneSeen = true;
     const people = snapshot.tracks.filter((t) => t.phantom !== true && t.state !== 'tentative');
@@ -81,7 +96,11 @@ function measureEvidence(
       const phantom = track.phantom === true;
       const bodyM = phantom ? Number.POSITIVE_INFINITY : nearestM(query.targets, track);
       const hands = phantom ? notHeldByPeople(track.hands, people) : track.hands;
-      const { handM, handOwner } = measureHands(hands, query.targets, settings);
+      const { handM, handOwner } = measureHands(hands, query.targets, ownedWithinM);
+      // while the weight changed, an arm reaching past the lane to one beyond was over it, not in it
+      const inReach = duringChange ? hands.filter((h) => !reachingPast(h, track, query)) : hands;
+      const now =
+        inReach === hands ? { handM, handOwner } : measureHands(inReach, query.targets, ownedWithinM);
       const session = sessionOf(track, query.sessions);
       if (
         session === null &&
@@ -95,7 +114,7 @@ function measureEvidence(
         e.tracks = [...(e.tracks ?? []), track.id];
       if (Number.isFinite(bodyM) && (e.bodyM === null || bodyM < e.bodyM)) e.bodyM = round3(bodyM);
       closer(e, handM, handOwner);
-      if (duringChange && e.atChange !== undefined) closer(e.atChange, handM, handOwner);
+      if (duringChange && e.atChange !== undefined) closer(e.atChange, now.handM, now.handOwner);
       if (afterChange && e.afterChange !== undefined) closer(e.afterChange, handM, undefined);
       const key = session ?? '';
       identities.set(key, noteIdentity(identities.get(key), track, { handM, bodyM, duringChange }, settings));
@@ -208,6 +227,22 @@ function sessionOf(track: TrackMessage, sessions: readonly string[]): string | n
   return track.sessionId !== null && sessions.includes(track.sessionId) ? track.sessionId : null;
 }
 
+/**
+ * A hand beyond the lane from someone standing beyond its other side: along the shelf, the body and the hand
+ * both more than the lane's half width from every reach point of it, on opposite sides — the arm passes over
+ * the lane on its way to another (crossing arms: a neighbour reaching two lanes over, past someone picking
+ * in between). False without the shelf's direction and the lane's width.
+ */
+function reachingPast(hand: FloorPoint, body: FloorPoint, query: EvidenceQuery): boolean {
+  const { along, laneHalfWidthM: halfM } = query;
+  if (along === undefined || halfM === undefined || query.targets.length === 0) return false;
+  const offset = (p: FloorPoint, t: FloorPoint) => (p.x - t.x) * along.x + (p.y - t.y) * along.y;
+  return query.targets.every((t) => {
+    const [h, b] = [offset(hand, t), offset(body, t)];
+    return Math.abs(h) > halfM && Math.abs(b) > halfM && Math.sign(h) !== Math.sign(b);
+  });
+}
+
 /** Keeps the nearer hand and the surer owner confidence of a hand in the lane. */
 function closer(
   into: { handM: number | null; handOwner?: number },
@@ -227,19 +262,19 @@ function identityOf(track: object): number {
 
 /**
  * A track's hands at one moment against the lane: the nearest, and the surest owner confidence of those within
- * `ownedHandM`.
+ * `ownedWithinM` (`ownedHandM`, no farther than the lane's half width).
  */
 function measureHands(
   hands: TrackMessage['hands'],
   targets: readonly FloorPoint[],
-  settings: ReachEvidenceSettings,
+  ownedWithinM: number,
 ): { handM: number | null; handOwner: number | undefined } {
   let handM: number | null = null;
   let handOwner: number | undefined;
   for (const hand of hands) {
     const d = nearestM(targets, hand);
     if (handM === null || d < handM) handM = d;
-    if (d <= settings.ownedHandM && hand.ownerConfidence !== undefined)
+    if (d <= ownedWithinM && hand.ownerConfidence !== undefined)
       handOwner = Math.max(handOwner ?? 0, hand.ownerConfidence);
   }
   return { handM, handOwner };

@@ -92,6 +92,38 @@ describe('handsFollowed', () => {
     expect(followed.flat()).toEqual([]);
   });
 
+  it('gives back a longer hold between two of the owner holds when the neighbour was given it only unsure', () => {
+    // crossing-arms-02: eva's arm across the picture of ada's resting hand gave it to eva for half a second,
+    // the owner point on nobody (confidence 0) or barely on her; ada held it before and after, once surely
+    const steps = scene(
+      (i) =>
+        i >= 2 && i <= 6
+          ? { fay: resting(i, i === 4 ? 0.15 : 0) }
+          : { gus: resting(i, i === 1 ? 0.94 : 0.4) },
+      9,
+    );
+    const followed = handsFollowed(steps, [lane], settings);
+    expect(handsOf(followed, 'T1').flat()).toEqual([]);
+    expect(handsOf(followed, 'T2').every((h) => h.length === 1)).toBe(true);
+    // one step of it surely fay's: that may be her hand, nothing moves
+    const once = scene(
+      (i) =>
+        i >= 2 && i <= 6 ? { fay: resting(i, i === 4 ? 0.9 : 0) } : { gus: resting(i, i === 1 ? 0.94 : 0.4) },
+      9,
+    );
+    expect(handsFollowed(once, [lane], settings)).toEqual(once);
+  });
+
+  it('keeps an unsure hold at the end of the path where it was, and gives back the flanked one before it', () => {
+    const steps = scene(
+      (i) => (i === 2 || i >= 5 ? { fay: resting(i, 0.05) } : { gus: resting(i, i === 1 ? 0.95 : 0.5) }),
+      8,
+    );
+    const followed = handsFollowed(steps, [lane], settings);
+    expect(handsOf(followed, 'T1').map((h) => h.length)).toEqual([0, 0, 0, 0, 0, 1, 1, 1]);
+    expect(handsOf(followed, 'T2').map((h) => h.length)).toEqual([1, 1, 1, 1, 1, 0, 0, 0]);
+  });
+
   it('leaves a hand that went to someone else for good: two hands, or the other one really reached in', () => {
     // 07-same-product-same-moment: jo's hand in the lane, then kim's at the same place, staying
     const steps = scene((i) => (i < 5 ? { gus: resting(i, 1) } : { fay: resting(i, i === 7 ? 0.93 : 0.02) }));

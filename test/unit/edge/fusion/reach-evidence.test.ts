@@ -264,6 +264,63 @@ describe('gatherEvidence', () => {
     ]);
   });
 
+  it('takes the owner confidence beside a hand in the lane only from hands in it (within its half width)', () => {
+    // crossing-arms-02: eva's arm on its way past ada's lane ends 0.28 m off, surely hers; ada's resting hand
+    // in the lane is given to eva too, unsure — together they made "eva's hand in the lane, surely hers"
+    const eva = track('T3', 'eva', 5.5, 3.1, {
+      hands: [
+        { x: 5.28, y: 3.6, ownerConfidence: 0.97 },
+        { x: 5.03, y: 3.6, ownerConfidence: 0.05 },
+      ],
+    });
+    const wide = atOneMoment(['eva'], [eva]);
+    const inLane = atOneMoment(['eva'], [eva], { laneHalfWidthM: 0.25 });
+    expect(wide.candidates[0]).toMatchObject({ handM: 0.03, handOwner: 0.97 });
+    expect(inLane.candidates[0]).toMatchObject({ handM: 0.03, handOwner: 0.05 });
+  });
+
+  it('does not count, while the weight changes, an arm reaching past the lane to one beyond as in it', () => {
+    // lanes 0.5 m apart along x; dev stands in front of the lane at x 4.5 and reaches to the one at 5.5, past
+    // this lane (x 5); ada stands in front of this one and reaches into it
+    const dev = (hand: number) =>
+      track('T1', 'dev', 4.5, 3.1, { hands: [{ x: hand, y: 3.6, ownerConfidence: 1 }] });
+    const ada = track('T2', 'ada', 5, 3.1, { hands: [{ x: 5.01, y: 3.6, ownerConfidence: 0.95 }] });
+    const query = (devHand: number, more: Partial<EvidenceQuery>) =>
+      gatherEvidence({
+        sessions: ['dev', 'ada'],
+        targets: [target],
+        laneCameras: new Set(['CAM1']),
+        snapshots: [{ ts: 1000, cameras: ['CAM1'], tracks: [dev(devHand), ada] }],
+        change: { fromTs: 900, toTs: 1100 },
+        ...more,
+      });
+    const shelf = { laneHalfWidthM: 0.25, along: { x: 1, y: 0 } };
+    const past = query(5.3, shelf).candidates.find((c) => c.sessionId === 'dev');
+    // over the window the hand is where it was; while the weight changed it was beyond the lane
+    expect(past).toMatchObject({ handM: 0.3, atChange: { handM: null } });
+    // a hand that stopped in the lane, or one at its edge on the near side, is in reach
+    expect(query(5.1, shelf).candidates[0]?.atChange).toMatchObject({ handM: 0.1 });
+    expect(query(4.7, shelf).candidates[0]?.atChange).toMatchObject({ handM: 0.3 });
+    // ada reaching deep into the shelf is not past it (along the shelf she is in front of it)
+    const deep = gatherEvidence({
+      sessions: ['ada'],
+      targets: [target],
+      laneCameras: new Set(['CAM1']),
+      snapshots: [
+        {
+          ts: 1000,
+          cameras: ['CAM1'],
+          tracks: [track('T2', 'ada', 5, 3.1, { hands: [{ x: 5.02, y: 3.95, ownerConfidence: 1 }] })],
+        },
+      ],
+      change: { fromTs: 900, toTs: 1100 },
+      ...shelf,
+    });
+    expect(deep.candidates[0]?.atChange?.handM).toBeCloseTo(0.351, 3);
+    // without the shelf's direction nothing is past
+    expect(query(5.3, { laneHalfWidthM: 0.25 }).candidates[0]?.atChange).toMatchObject({ handM: 0.3 });
+  });
+
   it('a phantom (a second peak beside someone) is nobody standing at the lane; a hand on it is still a hand', () => {
     const seen = (phantom: TrackMessage) =>
       atOneMoment(['ann'], [track('T1', 'ann', 5, 3.1), phantom]).candidates.find(
