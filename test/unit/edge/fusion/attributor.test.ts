@@ -574,6 +574,22 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     expect(attributeEvent(['gia', 'cleo', 'finn'], across).sessionId).toBeNull();
   });
 
+  it("a neighbour's hand just outside the lane, beside an owned hand squarely in it, counts as standing by", () => {
+    // crossing-arms-03: the one reaching in from a lane over, surely theirs; the neighbour in front of the
+    // next lane with a hand (unsure) 1 cm past this lane's edge
+    const at = (neighbourHandM: number, laneHalfWidthM?: number) =>
+      attributeEvent(['ada', 'leo'], {
+        ...seen(true, owned('ada', 0.017, 0.62, 1), c('leo', neighbourHandM, 0.64)),
+        ...(laneHalfWidthM === undefined ? {} : { laneHalfWidthM }),
+      });
+    const outside = at(0.262, 0.25);
+    expect(outside).toMatchObject({ sessionId: 'ada', attribution: 'vision' });
+    expect(outside.confidence).toBeGreaterThanOrEqual(0.9);
+    // inside the lane, or a lane of unknown width: near enough to have lifted it
+    expect(at(0.24, 0.25).evidence.rule).toBe('close-call');
+    expect(at(0.262).evidence.rule).toBe('close-call');
+  });
+
   it('a neighbour whose own hand came near the lane still counts in full', () => {
     const a = attributeEvent(
       ['ada', 'mia'],
