@@ -22,6 +22,7 @@ import {
   LONG_REACH_M,
   measureDetector,
   measureEmbedder,
+  truthCount,
 } from '../evaluation/vision-eval/model-check.ts';
 import { Random } from '../shared/random.ts';
 import { loadStoreConfig } from '../shared/store-config.ts';
@@ -362,12 +363,12 @@ for (const [name, d] of [
 const long = det.longReach;
 say(
   `detector (people with another within ${CLOSE_PAIR_M} m): recall ${det.closePair.people.recall.toFixed(3)} of ` +
-    `${det.closePair.people.truePositives + det.closePair.people.falseNegatives}, error ` +
+    `${truthCount(det.closePair.people)}, error ` +
     `${det.closePair.people.meanErrorM.toFixed(3)} m`,
 );
 say(
   `detector (long reaches, ≥ ${LONG_REACH_M} m): hands recall ${long.hands.recall.toFixed(3)} of ` +
-    `${long.hands.truePositives + long.hands.falseNegatives}, error ${long.hands.meanErrorM.toFixed(3)} m; ` +
+    `${truthCount(long.hands)}, error ${long.hands.meanErrorM.toFixed(3)} m; ` +
     `whose hand ${long.association.accuracy.toFixed(3)}`,
 );
 if (armDet !== undefined) {

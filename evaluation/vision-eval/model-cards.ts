@@ -10,7 +10,13 @@ import {
   DETECTOR_THRESHOLDS,
 } from '../../edge/vision/vision-defaults.ts';
 import type { LookTests } from './look-check.ts';
-import { type AssociationScore, CLOSE_PAIR_M, type DetectorScore, LONG_REACH_M } from './model-check.ts';
+import {
+  type AssociationScore,
+  CLOSE_PAIR_M,
+  type DetectorScore,
+  LONG_REACH_M,
+  truthCount,
+} from './model-check.ts';
 
 export interface CardInputs {
   det: DetectorScore;
@@ -184,14 +190,14 @@ function detectorJson(c: CardInputs, det: FileFacts) {
       crowded: figures(c.det.crowded),
       longReach: {
         fromM: LONG_REACH_M,
-        hands: c.det.longReach.hands.truePositives + c.det.longReach.hands.falseNegatives,
+        hands: truthCount(c.det.longReach.hands),
         handRecall: c.det.longReach.hands.recall,
         handErrorM: c.det.longReach.hands.meanErrorM,
         association: c.det.longReach.association.accuracy,
       },
       closePair: {
         withinM: CLOSE_PAIR_M,
-        people: c.det.closePair.people.truePositives + c.det.closePair.people.falseNegatives,
+        people: truthCount(c.det.closePair.people),
         personRecall: c.det.closePair.people.recall,
         personErrorM: c.det.closePair.people.meanErrorM,
       },
@@ -493,10 +499,10 @@ of the ${c.det.association.hands} hands found). *Whose hand*: of the true hands 
 |---|---|---|---|
 | person | ${pct(c.det.people.recall)} | ${pct(c.det.people.precision)} | ${(c.det.people.meanErrorM * 100).toFixed(1)} cm |
 | person, crowded | ${pct(c.det.crowded.people.recall)} | ${pct(c.det.crowded.people.precision)} | ${(c.det.crowded.people.meanErrorM * 100).toFixed(1)} cm |
-| person with another within ${CLOSE_PAIR_M} m (${c.det.closePair.people.truePositives + c.det.closePair.people.falseNegatives}) | ${pct(c.det.closePair.people.recall)} | – | ${(c.det.closePair.people.meanErrorM * 100).toFixed(1)} cm |
+| person with another within ${CLOSE_PAIR_M} m (${truthCount(c.det.closePair.people)}) | ${pct(c.det.closePair.people.recall)} | – | ${(c.det.closePair.people.meanErrorM * 100).toFixed(1)} cm |
 | hand (arm extended) | ${pct(c.det.hands.recall)} | ${pct(c.det.hands.precision)} | ${(c.det.hands.meanErrorM * 100).toFixed(1)} cm |
 | hand, crowded | ${pct(c.det.crowded.hands.recall)} | ${pct(c.det.crowded.hands.precision)} | ${(c.det.crowded.hands.meanErrorM * 100).toFixed(1)} cm |
-| hand on a long reach (≥ ${LONG_REACH_M} m from its body; ${c.det.longReach.hands.truePositives + c.det.longReach.hands.falseNegatives}) | ${pct(c.det.longReach.hands.recall)} | – | ${(c.det.longReach.hands.meanErrorM * 100).toFixed(1)} cm |
+| hand on a long reach (≥ ${LONG_REACH_M} m from its body; ${truthCount(c.det.longReach.hands)}) | ${pct(c.det.longReach.hands.recall)} | – | ${(c.det.longReach.hands.meanErrorM * 100).toFixed(1)} cm |
 
 | whose hand | right owner | contested | sure (one owner, confidence ≥ 0.75) | wrong and sure |
 |---|---|---|---|---|

@@ -23,6 +23,11 @@ export interface DetectionScore {
   meanErrorM: number;
 }
 
+/** How many true people or hands the score was measured on: found or missed. */
+export function truthCount(score: Pick<DetectionScore, 'truePositives' | 'falseNegatives'>): number {
+  return score.truePositives + score.falseNegatives;
+}
+
 /** Greedy nearest-first matching of detections to truths within `radius`. */
 export function scoreMatches(
   truths: Array<{ x: number; y: number }>,
