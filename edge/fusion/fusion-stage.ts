@@ -679,14 +679,8 @@ export class FusionStage {
         )
       : undefined;
     if (seen !== undefined) this.addOwnLaneEvents(seen.candidates, detected);
-    const halfWidthM = this.laneHalfWidthM(detected);
-    return attributeEvent(
-      present,
-      seen === undefined
-        ? undefined
-        : { ...seen, units, ...(halfWidthM === undefined ? {} : { laneHalfWidthM: halfWidthM }) },
-      settings.attribution,
-    );
+    // the evidence carries the lane's half width from its query
+    return attributeEvent(present, seen === undefined ? undefined : { ...seen, units }, settings.attribution);
   }
 
   /** Half the width of the event's narrowest lane (m); undefined when the store gives none. */

@@ -100,7 +100,9 @@ function measureEvidence(
       // while the weight changed, an arm reaching past the lane to one beyond was over it, not in it
       const inReach = duringChange ? hands.filter((h) => !reachingPast(h, track, query)) : hands;
       const now =
-        inReach === hands ? { handM, handOwner } : measureHands(inReach, query.targets, ownedWithinM);
+        inReach.length === hands.length
+          ? { handM, handOwner }
+          : measureHands(inReach, query.targets, ownedWithinM);
       const session = sessionOf(track, query.sessions);
       if (
         session === null &&
@@ -126,7 +128,11 @@ function measureEvidence(
     if (e !== undefined) addIdentity(e, seen);
   }
   addPersonOn(found.values(), query);
-  return { laneSeen, candidates: [...found.values()] };
+  return {
+    laneSeen,
+    candidates: [...found.values()],
+    ...(query.laneHalfWidthM === undefined ? {} : { laneHalfWidthM: query.laneHalfWidthM }),
+  };
 }
 
 /** A session's people as seen around the event: the least sure identity of those who reached in, stood by, any. */

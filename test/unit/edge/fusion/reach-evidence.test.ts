@@ -285,15 +285,9 @@ describe('gatherEvidence', () => {
     const dev = (hand: number) =>
       track('T1', 'dev', 4.5, 3.1, { hands: [{ x: hand, y: 3.6, ownerConfidence: 1 }] });
     const ada = track('T2', 'ada', 5, 3.1, { hands: [{ x: 5.01, y: 3.6, ownerConfidence: 0.95 }] });
+    const change = { fromTs: 900, toTs: 1100 };
     const query = (devHand: number, more: Partial<EvidenceQuery>) =>
-      gatherEvidence({
-        sessions: ['dev', 'ada'],
-        targets: [target],
-        laneCameras: new Set(['CAM1']),
-        snapshots: [{ ts: 1000, cameras: ['CAM1'], tracks: [dev(devHand), ada] }],
-        change: { fromTs: 900, toTs: 1100 },
-        ...more,
-      });
+      atOneMoment(['dev', 'ada'], [dev(devHand), ada], { change, ...more });
     const shelf = { laneHalfWidthM: 0.25, along: { x: 1, y: 0 } };
     const past = query(5.3, shelf).candidates.find((c) => c.sessionId === 'dev');
     // over the window the hand is where it was; while the weight changed it was beyond the lane
@@ -302,20 +296,8 @@ describe('gatherEvidence', () => {
     expect(query(5.1, shelf).candidates[0]?.atChange).toMatchObject({ handM: 0.1 });
     expect(query(4.7, shelf).candidates[0]?.atChange).toMatchObject({ handM: 0.3 });
     // ada reaching deep into the shelf is not past it (along the shelf she is in front of it)
-    const deep = gatherEvidence({
-      sessions: ['ada'],
-      targets: [target],
-      laneCameras: new Set(['CAM1']),
-      snapshots: [
-        {
-          ts: 1000,
-          cameras: ['CAM1'],
-          tracks: [track('T2', 'ada', 5, 3.1, { hands: [{ x: 5.02, y: 3.95, ownerConfidence: 1 }] })],
-        },
-      ],
-      change: { fromTs: 900, toTs: 1100 },
-      ...shelf,
-    });
+    const deepReach = track('T2', 'ada', 5, 3.1, { hands: [{ x: 5.02, y: 3.95, ownerConfidence: 1 }] });
+    const deep = atOneMoment(['ada'], [deepReach], { change, ...shelf });
     expect(deep.candidates[0]?.atChange?.handM).toBeCloseTo(0.351, 3);
     // without the shelf's direction nothing is past
     expect(query(5.3, { laneHalfWidthM: 0.25 }).candidates[0]?.atChange).toMatchObject({ handM: 0.3 });
