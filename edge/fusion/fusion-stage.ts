@@ -36,7 +36,7 @@ import {
 import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
 import { latestOpenDoubtSince } from './identity-settle.ts';
 import { oneEach, shareOut } from './one-each.ts';
-import { type EvidenceQuery, gatherEvidence } from './reach-evidence.ts';
+import { type EvidenceQuery, gatherEvidence, gatherTrackEvidence } from './reach-evidence.ts';
 import { otherScansPeople, type ScannerSighting, tellByElimination } from './scanner-elimination.ts';
 import { type CarriedSession, withSessionsCarried } from './swap-redecide.ts';
 import { TrackHistory, type TrackSnapshot } from './track-history.ts';
@@ -612,12 +612,7 @@ export class FusionStage {
       s.tracks.some((t) => t.id === trackId && s.ts - t.lastSeenTs <= seenWithinMs),
     );
     if (!seenThroughout) return undefined;
-    const snapshots = query.snapshots.map((s) => ({
-      ...s,
-      tracks: s.tracks.flatMap((t) => (t.id === trackId ? [{ ...t, sessionId }] : [])),
-    }));
-    const seen = gatherEvidence({ ...query, snapshots }, this.settings.reach);
-    return seen.candidates.find((c) => c.sessionId === sessionId);
+    return gatherTrackEvidence(query, trackId, sessionId, this.settings.reach);
   }
 
   /**

@@ -54,6 +54,26 @@ export function gatherEvidence(
   );
 }
 
+/**
+ * What one track did around the event, measured as if bound to `sessionId` and alone: hands are followed
+ * among every track first (a brief copy of a neighbour's resting hand goes back to the neighbour, as for the
+ * event's own evidence), then only this track is kept.
+ */
+export function gatherTrackEvidence(
+  query: EvidenceQuery,
+  trackId: string,
+  sessionId: string,
+  settings: ReachEvidenceSettings = DEFAULT_FUSION.reach,
+): CandidateEvidence | undefined {
+  const followed = handsFollowed(query.snapshots, query.targets, settings.handPath);
+  const snapshots = followed.map((s) => ({
+    ...s,
+    tracks: s.tracks.flatMap((t) => (t.id === trackId ? [{ ...t, sessionId }] : [])),
+  }));
+  const seen = measureEvidence({ ...query, sessions: [sessionId], snapshots }, settings);
+  return seen.candidates.find((c) => c.sessionId === sessionId);
+}
+
 function measureEvidence(
   query: EvidenceQuery,
   settings: ReachEvidenceSettings,

@@ -225,6 +225,35 @@ describe('FusionStage.trackEvidence', () => {
     expect(own?.bodyM).toBeCloseTo(0.7, 3);
   });
 
+  it("gives a brief copy of a neighbour's resting hand back to the neighbour before measuring the track", () => {
+    // for one step (100 ms) the tracker gave T1's resting hand to T2 instead, unsure: T2's own hand is 0.5 m off
+    const { fusion, time } = steppedFusion(T0);
+    for (let ts = T0; ts <= T0 + 4000; ts += 100) {
+      time.advanceTo(ts);
+      const copied = ts === T0 + 2400;
+      const resting = { x: reach.x, y: reach.y };
+      fusion.observe({
+        ts,
+        tracks: [
+          trackMessage('T1', null, reach.x, reach.y + 0.45, {
+            lastSeenTs: ts,
+            hands: copied ? [] : [{ ...resting, ownerConfidence: 1 }],
+          }),
+          trackMessage('T2', null, reach.x + 0.7, reach.y, {
+            lastSeenTs: ts,
+            hands: [
+              { x: reach.x + 0.5, y: reach.y, ownerConfidence: 1 },
+              ...(copied ? [{ ...resting, ownerConfidence: 0 }] : []),
+            ],
+          }),
+        ],
+        cameras: ['CAM1'],
+      });
+    }
+    const own = fusion.trackEvidence('T2', 'nils', event);
+    expect(own?.handM).toBeCloseTo(0.5, 3);
+  });
+
   it('says nothing when the cameras lost sight of the track during the window', () => {
     expect(play(T0 + 2200).trackEvidence('T2', 'nils', event)).toBeUndefined();
     expect(play().trackEvidence('T9', 'nils', event)).toBeUndefined();
