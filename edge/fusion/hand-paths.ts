@@ -155,7 +155,16 @@ function reassignments(path: readonly Sighting[], settings: HandPathSettings): R
   const othersSure = (s: Sighting) =>
     s.holders.some((h) => h.trackId !== owner && (h.ownerConfidence ?? 0) >= settings.sureMin);
   if (kept.some((run) => run.some(othersSure))) return [];
-  return given.flatMap((run) => run.map((s) => reassignment(s, path, owner)));
+  return given.flatMap((run) => {
+    // a stretch given back is flanked: the steps just before and after it are the owner's holds alone
+    const before = path[path.indexOf(run[0] as Sighting) - 1];
+    const after = path[path.indexOf(run.at(-1) as Sighting) + 1];
+    const flanks = Math.min(
+      (before && soleHolder(before)?.ownerConfidence) ?? 0,
+      (after && soleHolder(after)?.ownerConfidence) ?? 0,
+    );
+    return run.map((s) => reassignment(s, owner, flanks));
+  });
 }
 
 /** The maximal runs of steps at which the owner did not hold the hand alone (someone else held it). */
@@ -191,13 +200,7 @@ function givenBack(
 }
 
 /** The hand at `s` given to the owner, as sure as their holds on either side (or as they were given it there). */
-function reassignment(s: Sighting, path: readonly Sighting[], owner: string): Reassignment {
-  const before = path.filter((o) => o.ts < s.ts && soleHolder(o)?.trackId === owner).at(-1);
-  const after = path.find((o) => o.ts > s.ts && soleHolder(o)?.trackId === owner);
-  const flanks = Math.min(
-    (before && soleHolder(before)?.ownerConfidence) ?? 0,
-    (after && soleHolder(after)?.ownerConfidence) ?? 0,
-  );
+function reassignment(s: Sighting, owner: string, flanks: number): Reassignment {
   const own = s.holders.find((h) => h.trackId === owner)?.ownerConfidence ?? 0;
   const from = s.holders.map((h) => h.trackId).filter((id) => id !== owner);
   return { step: s.step, at: s.at, from, owner, ownerConfidence: Math.max(flanks, own) };
