@@ -73,7 +73,7 @@ export function returnedByOnlyHolder(
  * A put-back no open cart can take — not the attributed shopper's (or nobody was), nor anyone's who may still
  * hold it (`holders`, as for `resolvePutBack`) — while no pick of it waits for a decision, is the item of the
  * one shopper who left holding it, their receipt already issued (`closedCarts(since, skus)`: they exited at
- * most `withinMs` before it began): handed over, put back by the one they gave it to. Undefined otherwise —
+ * most `withinMs` before it began, or while it was put back): handed over, put back by the one they gave it to. Undefined otherwise —
  * none or several such shoppers hold it (a refund then needs staff or the shopper's own dispute).
  */
 export function returnedAfterReceipt(
@@ -93,7 +93,11 @@ export function returnedAfterReceipt(
     event.startTs - withinMs,
     event.hypotheses.map((h) => h.sku),
   );
-  const recent = closed.filter((c) => c.exitedAt <= event.startTs && event.startTs - c.exitedAt <= withinMs);
+  // left by the time it came back: one who left while it was being put back was inside for none of it, so
+  // neither a candidate of the attributor nor among `holders` (hand-over of the generated seed 40404: the giver
+  // scanned out 0.1 s into the receiver's put-back, and the item was credited to the receiver, who never held
+  // it, while the giver's receipt kept it)
+  const recent = closed.filter((c) => c.exitedAt <= event.endTs && event.startTs - c.exitedAt <= withinMs);
   /** by session id */
   const held = new Map(recent.map((c) => [c.sessionId, c.holds]));
   const only = onlyHolder(

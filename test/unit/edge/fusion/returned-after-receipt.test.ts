@@ -101,7 +101,10 @@ describe('returnedAfterReceipt', () => {
     expect(decide(putBack(), [{ ...gary, exitedAt: 1_000_000 - TEN_MIN }]).resolution?.sessionId).toBe(
       'gary',
     );
-    expect(decide(putBack(), [{ ...gary, exitedAt: 1_000_001 }]).resolution).toBeUndefined();
+    // left while it was being put back (inside for none of it: no candidate, no open cart): his
+    expect(decide(putBack(), [{ ...gary, exitedAt: 1_000_100 }]).resolution?.sessionId).toBe('gary');
+    expect(decide(putBack(), [{ ...gary, exitedAt: 1_000_800 }]).resolution?.sessionId).toBe('gary');
+    expect(decide(putBack(), [{ ...gary, exitedAt: 1_000_801 }]).resolution).toBeUndefined();
   });
 
   it('needs more units on the receipt than came back, and one product among look-alikes', () => {
