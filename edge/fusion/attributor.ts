@@ -432,7 +432,8 @@ function score(
   if (c === undefined || (c.handM === null && c.bodyM === null))
     return laneSeen ? s.unseenWeight.laneSeen : s.unseenWeight.laneUnseen;
   // a hand counts where it was while the weight changed: one in the lane only before or after did not lift it
-  const handNowM = handOf(c, signs.timed).handM;
+  const handNow = handOf(c, signs.timed);
+  const handNowM = handNow.handM;
   // a hand just outside the lane while someone's surely owned hand was squarely in it was beside it: near
   // enough to count, as a hand is placed to a few centimetres, only as much as someone standing by
   const outside =
@@ -440,10 +441,16 @@ function score(
     handNowM !== null &&
     signs.laneHalfWidthM !== undefined &&
     handNowM > signs.laneHalfWidthM;
-  const hand =
-    handNowM === null
-      ? 0
-      : Math.exp(-0.5 * (handNowM / s.handSigmaM) ** 2) * (outside ? s.bodyBesideOwnedHand : 1);
+  // not surely theirs while someone's surely owned hand was squarely in the lane: likelier a copy of that arm,
+  // or an arm its owner reached past, than the one that lifted it — it counts as much as the detector was sure
+  // (at owner confidence 0 the shopper counts as standing where they stood)
+  const owner = handNow.handOwner;
+  const share = outside
+    ? s.bodyBesideOwnedHand
+    : signs.ownedHandSeen && owner !== undefined && owner < s.ownedHandMin
+      ? owner
+      : 1;
+  const hand = handNowM === null ? 0 : Math.exp(-0.5 * (handNowM / s.handSigmaM) ** 2) * share;
   const bodyOff = c.bodyM === null ? Number.POSITIVE_INFINITY : Math.max(0, c.bodyM - s.bodyNearM);
   // their hand seen only away from the lane, or in the lane in front of them (a lane or more off)
   const handAway =

@@ -590,6 +590,31 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     expect(at(0.262).evidence.rule).toBe('close-call');
   });
 
+  it("a hand in the lane not surely its owner's, beside an owned hand squarely in it, counts by its owner confidence", () => {
+    // crossing-arms-02 of the generated seed 20202: kira's hand surely hers 4 mm from the reach point; ben, who
+    // reached past her into the next lane a moment later, had a hand 8 cm off given to him at 0.016
+    const at = (benOwner: number | undefined) =>
+      attributeEvent(['cleo', 'kira', 'ben'], {
+        ...seen(
+          true,
+          { ...c('cleo', 0.371, 0.671), atChange: { handM: null } },
+          { ...owned('kira', 0.004, 0.482, 0.947), atChange: { handM: 0.004, handOwner: 0.947 } },
+          {
+            ...c('ben', 0.05, 0.632),
+            ...(benOwner === undefined ? {} : { handOwner: benOwner }),
+            atChange: { handM: 0.077, ...(benOwner === undefined ? {} : { handOwner: benOwner }) },
+          },
+        ),
+        laneHalfWidthM: 0.25,
+      });
+    const a = at(0.016);
+    expect(a).toMatchObject({ sessionId: 'kira', attribution: 'vision', evidence: { rule: 'reach' } });
+    expect(a.confidence).toBeGreaterThanOrEqual(0.9);
+    // ben's hand half his (0.5), surely his too, or of unknown owner (a detector without the owner output):
+    // it may be the hand that lifted it
+    for (const benOwner of [0.5, 0.8, undefined]) expect(at(benOwner).evidence.rule).toBe('close-call');
+  });
+
   it('a neighbour whose own hand came near the lane still counts in full', () => {
     const a = attributeEvent(
       ['ada', 'mia'],
