@@ -210,7 +210,13 @@ function byCameras(ctx: Context): Attribution {
     score(
       c,
       measured.laneSeen,
-      { ownedHandSeen, handsTell, timed, laneHalfWidthM: measured.laneHalfWidthM },
+      {
+        ownedHandSeen,
+        ownedHandNew: ownedHandSeen && !ownedHandStillFromOwnEvent(ctx, timed),
+        handsTell,
+        timed,
+        laneHalfWidthM: measured.laneHalfWidthM,
+      },
       settings,
     );
   const scored: Scored[] = present.map((sessionId) => {
@@ -287,6 +293,26 @@ function ownedHandInLane(ctx: Context, timed: boolean): boolean {
     believed.length > 0 &&
     !measured.candidates.some((c) => !believed.includes(c) && reachingAcross(c, settings))
   );
+}
+
+/**
+ * A surely owned hand in the lane whose owner's own pick or put-back on it had just ended
+ * (`ownLaneEventLingerMs`): it may be still there from that event, so it does not say who reached in for this
+ * one (two people taking from one lane a moment apart).
+ */
+function ownedHandStillFromOwnEvent(ctx: Context, timed: boolean): boolean {
+  const { measured, settings } = ctx;
+  const inLaneM = measured.laneHalfWidthM ?? settings.ownedHandInLaneM;
+  return measured.candidates.some((c) => {
+    const now = handOf(c, timed);
+    return (
+      now.handM !== null &&
+      now.handM <= inLaneM &&
+      (now.handOwner ?? 0) >= settings.ownedHandMin &&
+      c.ownLaneEventBeforeMs !== undefined &&
+      c.ownLaneEventBeforeMs <= settings.ownLaneEventLingerMs
+    );
+  });
 }
 
 /**
@@ -415,6 +441,8 @@ function ruleOf(base: BaseRule, modifier: RuleModifier | undefined): string {
  */
 interface HandSigns {
   ownedHandSeen: boolean;
+  /** ...and not one whose owner's own event on the lane had just ended (`ownedHandStillFromOwnEvent`). */
+  ownedHandNew: boolean;
   handsTell: boolean;
   /** Hands are judged by where they were while the weight changed (`handsSeenAtChange`). */
   timed: boolean;
@@ -447,7 +475,7 @@ function score(
   const owner = handNow.handOwner;
   const share = outside
     ? s.bodyBesideOwnedHand
-    : signs.ownedHandSeen && owner !== undefined && owner < s.ownedHandMin
+    : signs.ownedHandNew && owner !== undefined && owner < s.ownedHandMin
       ? owner
       : 1;
   const hand = handNowM === null ? 0 : Math.exp(-0.5 * (handNowM / s.handSigmaM) ** 2) * share;

@@ -615,6 +615,26 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     for (const benOwner of [0.5, 0.8, undefined]) expect(at(benOwner).evidence.rule).toBe('close-call');
   });
 
+  it("an owned hand still in the lane from its owner's own pick a moment before does not discount the other hand", () => {
+    // two take from one lane 0.2 s apart: eva's hand, surely hers, is still in it from her own pick when leo's
+    // hand, given to him at 0.02, lifts the second unit
+    const at = (evaPickedBeforeMs: number | undefined) =>
+      attributeEvent(['eva', 'leo'], {
+        ...seen(
+          true,
+          {
+            ...owned('eva', 0.048, 0.477, 1),
+            atChange: { handM: 0.048, handOwner: 1 },
+            ...(evaPickedBeforeMs === undefined ? {} : { ownLaneEventBeforeMs: evaPickedBeforeMs }),
+          },
+          { ...owned('leo', 0.009, 0.668, 0.02), atChange: { handM: 0.009, handOwner: 0.02 } },
+        ),
+        laneHalfWidthM: 0.25,
+      }).evidence.rule;
+    expect(at(200)).toBe('close-call');
+    expect(at(undefined)).toBe('reach');
+  });
+
   it('a neighbour whose own hand came near the lane still counts in full', () => {
     const a = attributeEvent(
       ['ada', 'mia'],
