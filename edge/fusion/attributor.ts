@@ -365,7 +365,10 @@ function decide(
   if (byHand && unsureHandPastSomeone(ctx, c)) return refuse(ctx, 'close-call', order);
   // only a body beside the lane, no hand: a shopper the cameras did not see anywhere (lost by the tracker, or
   // merged into the blob of whoever walked by) may be the one who reached in unseen
-  if (!byHand && unaccounted(ctx, sessionId)) return refuse(ctx, 'shopper-unseen', order);
+  // so may one whose hand the detector could not tie to its owner: an owner the cameras did not see (a dark
+  // camera) leaves its hand to the nearest person seen, at owner confidence 0
+  if ((!byHand || handUnsure(ctx, c)) && unaccounted(ctx, sessionId))
+    return refuse(ctx, 'shopper-unseen', order);
   // two people taking from one lane at once look like one pick of two: each may have taken one — anyone
   // else standing at the lane, or with a hand near it; a step farther off, only while their hands were seen
   // nowhere (they may have reached in unseen): hands the cameras saw only elsewhere did not take from it.
@@ -419,6 +422,15 @@ function unsureHandPastSomeone(ctx: Context, c: CandidateEvidence): boolean {
       o.bodyM <= settings.reachPastBodyM &&
       (short || handOf(o, timed).handM === null || reachingAcross(o, settings)),
   );
+}
+
+/**
+ * The candidate's hand near the lane (while the weight changed, when judged so) not surely theirs by the
+ * detector's owner output (`ownedHandMin`); without that output (no owner confidence) as before: not unsure.
+ */
+function handUnsure(ctx: Context, c: CandidateEvidence): boolean {
+  const owner = handOf(c, handsSeenAtChange(ctx)).handOwner;
+  return owner !== undefined && owner < ctx.settings.ownedHandMin;
 }
 
 /** A shopper other than `sessionId` seen nowhere — no hand, no body, no alibi putting them elsewhere. */

@@ -89,6 +89,29 @@ describe('attributeEvent', () => {
     );
   });
 
+  it('does not bill a hand the detector could not tie to its owner while another shopper was seen nowhere', () => {
+    // dark-camera-02 of the generated seed 50505: both cameras on the shelf dark, eva reached into the lane
+    // beside hugo; her hand was found there and, its owner seen by no camera, given to hugo at 0
+    const hugo = (handOwner: number) => ({
+      ...c('hugo', 0.033, 0.687),
+      handOwner,
+      atChange: { handM: 0.033, handOwner },
+    });
+    const unseen = (id: string) => ({ ...c(id, null, null), atChange: { handM: null } });
+    const at = (handOwner: number, ...others: CandidateEvidence[]) =>
+      attributeEvent(['hugo', 'gia', 'eva'], {
+        ...seen(true, hugo(handOwner), ...others),
+        laneHalfWidthM: 0.25,
+      });
+    expect(at(0, unseen('gia'), unseen('eva'))).toMatchObject({
+      sessionId: null,
+      evidence: { rule: 'shopper-unseen' },
+    });
+    // the hand surely his, or everyone else seen (far off): his
+    for (const a of [at(0.9, unseen('gia'), unseen('eva')), at(0, c('gia', null, 3), c('eva', null, 3.5))])
+      expect(a).toMatchObject({ sessionId: 'hugo', evidence: { rule: 'reach' } });
+  });
+
   it('refuses when the lane was out of sight and another shopper was not seen anywhere', () => {
     const a = attributeEvent(['alice', 'bob'], seen(false, c('alice', null, 0.5)));
     expect(a).toMatchObject({ sessionId: null, evidence: { rule: 'shopper-unseen' } });
