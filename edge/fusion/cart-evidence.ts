@@ -108,6 +108,23 @@ export function returnedAfterReceipt(
   return only === undefined ? undefined : { ...only, rule: 'returned-after-receipt' };
 }
 
+/**
+ * A put-back still in doubt as it would come off a cart holding `held`: its product when the weight told it,
+ * or among look-alikes the one of them the cart holds (as `resolvePutBack` reads a cart); undefined when the
+ * cart holds none of it, or several of the look-alikes.
+ */
+export function putBackFromCart(
+  event: ShelfEvent,
+  held: ReadonlyMap<string, number>,
+): ShelfEvent | undefined {
+  const best = event.hypotheses[0];
+  if (event.kind !== 'put-back' || best === undefined) return undefined;
+  if (!event.ambiguous) return (held.get(best.sku) ?? 0) >= best.count ? event : undefined;
+  const own = fitting(event, held);
+  if (own.length === 0 || new Set(own.map((h) => h.sku)).size !== 1) return undefined;
+  return { ...event, hypotheses: normalise(own), ambiguous: false };
+}
+
 /** A pick of one of the event's products still waits for a decision: its taker's cart is not known yet. */
 function mayBeUndecidedPick(event: ShelfEvent, undecidedPickOf: (sku: string) => boolean): boolean {
   return event.hypotheses.some((h) => undecidedPickOf(h.sku));

@@ -67,6 +67,25 @@ describe('checkout with a put-back staff did not decide', () => {
     });
     expect(receiptAfterHold([other], [pick]).lines).toEqual([{ sku: 'SPAGHETTI', quantity: 1 }]);
   });
+
+  it('credits among look-alikes the one the shopper held, and nothing when they held several of them', () => {
+    // crowd-at-shelf of the generated seed 60606: the weight said 0.97 one product, flagged ambiguous
+    const lookAlikes = event({
+      ...putBack,
+      eventId: 'e6',
+      hypotheses: [
+        { sku: 'SOUP', count: 1, likelihood: 0.6 },
+        { sku: 'SPAGHETTI', count: 1, likelihood: 0.4 },
+      ],
+      ambiguous: true,
+    });
+    expect(receiptAfterHold([lookAlikes], [pick]).lines).toEqual([]);
+    const soup = event({ eventId: 'e7', hypotheses: [{ sku: 'SOUP', count: 1, likelihood: 1 }] });
+    expect(receiptAfterHold([lookAlikes], [pick, soup]).lines).toEqual([
+      { sku: 'SOUP', quantity: 1 },
+      { sku: 'SPAGHETTI', quantity: 1 },
+    ]);
+  });
 });
 
 describe('checkout with an item that came back as the shopper left', () => {
