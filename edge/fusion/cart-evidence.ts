@@ -73,8 +73,9 @@ export function returnedByOnlyHolder(
  * A put-back no open cart can take — not the attributed shopper's (or nobody was), nor anyone's who may still
  * hold it (`holders`, as for `resolvePutBack`) — while no pick of it waits for a decision, is the item of the
  * one shopper who left holding it, their receipt already issued (`closedCarts(since, skus)`: they exited at
- * most `withinMs` before it began, or while it was put back): handed over, put back by the one they gave it to. Undefined otherwise —
- * none or several such shoppers hold it (a refund then needs staff or the shopper's own dispute).
+ * most `withinMs` before it began, or while it was put back): handed over, put back by the one they gave it
+ * to. Undefined otherwise — none or several such shoppers hold it (a refund then needs staff or the shopper's
+ * own dispute).
  */
 export function returnedAfterReceipt(
   event: ShelfEvent,
