@@ -260,10 +260,7 @@ function byCameras(ctx: Context): Attribution {
 function ownedHandInLane(ctx: Context, timed: boolean): boolean {
   const { measured, settings } = ctx;
   const squarelyM = squarelyInLaneM(measured.laneHalfWidthM, settings);
-  const ownedWithin = (c: CandidateEvidence, limitM: number) => {
-    const now = handOf(c, timed);
-    return now.handM !== null && now.handM <= limitM && (now.handOwner ?? 0) >= settings.ownedHandMin;
-  };
+  const ownedWithin = (c: CandidateEvidence, limitM: number) => ownedHandWithin(c, limitM, timed, settings);
   const squarely = measured.candidates.filter((c) => ownedWithin(c, squarelyM));
   const halfWidthM = measured.laneHalfWidthM;
   const inLane =
@@ -303,16 +300,23 @@ function ownedHandInLane(ctx: Context, timed: boolean): boolean {
 function ownedHandStillFromOwnEvent(ctx: Context, timed: boolean): boolean {
   const { measured, settings } = ctx;
   const inLaneM = measured.laneHalfWidthM ?? settings.ownedHandInLaneM;
-  return measured.candidates.some((c) => {
-    const now = handOf(c, timed);
-    return (
-      now.handM !== null &&
-      now.handM <= inLaneM &&
-      (now.handOwner ?? 0) >= settings.ownedHandMin &&
+  return measured.candidates.some(
+    (c) =>
+      ownedHandWithin(c, inLaneM, timed, settings) &&
       c.ownLaneEventBeforeMs !== undefined &&
-      c.ownLaneEventBeforeMs <= settings.ownLaneEventLingerMs
-    );
-  });
+      c.ownLaneEventBeforeMs <= settings.ownLaneEventLingerMs,
+  );
+}
+
+/** The candidate's hand (`handOf`) within `limitM` of the lane and surely theirs (`ownedHandMin`). */
+function ownedHandWithin(
+  c: CandidateEvidence,
+  limitM: number,
+  timed: boolean,
+  settings: AttributionSettings,
+): boolean {
+  const now = handOf(c, timed);
+  return now.handM !== null && now.handM <= limitM && (now.handOwner ?? 0) >= settings.ownedHandMin;
 }
 
 /**
