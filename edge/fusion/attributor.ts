@@ -489,11 +489,8 @@ function score(
   // or an arm its owner reached past, than the one that lifted it — it counts as much as the detector was sure
   // (at owner confidence 0 the shopper counts as standing where they stood)
   const owner = handNow.handOwner;
-  const share = outside
-    ? s.bodyBesideOwnedHand
-    : signs.ownedHandNew && owner !== undefined && owner < s.ownedHandMin
-      ? owner
-      : 1;
+  const copy = !outside && signs.ownedHandNew && owner !== undefined && owner < s.ownedHandMin;
+  const share = outside ? s.bodyBesideOwnedHand : copy ? owner : 1;
   const hand = handNowM === null ? 0 : Math.exp(-0.5 * (handNowM / s.handSigmaM) ** 2) * share;
   const bodyOff = c.bodyM === null ? Number.POSITIVE_INFINITY : Math.max(0, c.bodyM - s.bodyNearM);
   // their hand seen only away from the lane, or in the lane in front of them (a lane or more off)
@@ -502,7 +499,9 @@ function score(
   // busy elsewhere: the cameras saw where their arm was, and it was not in this lane (a lane in sight, where
   // an arm reaching into it would have been seen too)
   const busyElsewhere = signs.handsTell && c.handM !== null && c.handM > s.otherHandAwayM;
-  const standingBy = (signs.ownedHandSeen && handAway) || busyElsewhere;
+  // ...and with only such a copy in the lane, they stood by as much as anyone whose hands were elsewhere: the
+  // hand counted as much as the detector was sure, and the body must not count it back in full
+  const standingBy = (signs.ownedHandSeen && (handAway || copy)) || busyElsewhere;
   const weight = standingBy ? s.bodyWeight * s.bodyBesideOwnedHand : s.bodyWeight;
   const body = weight * Math.exp(-0.5 * (bodyOff / s.bodySigmaM) ** 2);
   return Math.max(hand, body) + 1e-4;

@@ -202,6 +202,12 @@ export interface ExitMatchSettings {
    * freshAtScanner).
    */
   scanStandMs: number;
+  /**
+   * With a queue at the scanner (more people standing there than the scan lets out), the one who then comes
+   * this much nearer the gate (m), while the others stay within `stillM` of where they stood, is who scanned
+   * (scanner-departure.ts): a walker covers it in about a third of a second, a standing track's jitter never.
+   */
+  departM: number;
 }
 
 export interface FusionSettings {
@@ -292,6 +298,7 @@ export const DEFAULT_FUSION: FusionSettings = {
     stillM: 0.3,
     scanLagMs: 300,
     scanStandMs: 300,
+    departM: 0.4,
   },
   lookBehindMs: 700,
   lookAheadMs: 400,

@@ -37,6 +37,7 @@ import { DEFAULT_FUSION, type FusionSettings } from './fusion-settings.ts';
 import { latestOpenDoubtSince } from './identity-settle.ts';
 import { oneEach, shareOut } from './one-each.ts';
 import { type EvidenceQuery, gatherEvidence, gatherTrackEvidence } from './reach-evidence.ts';
+import { walkedOffAfterScan } from './scanner-departure.ts';
 import { otherScansPeople, type ScannerSighting, tellByElimination } from './scanner-elimination.ts';
 import { type CarriedSession, withSessionsCarried } from './swap-redecide.ts';
 import { TrackHistory, type TrackSnapshot } from './track-history.ts';
@@ -331,6 +332,36 @@ export class FusionStage {
       });
     for (const { scan: by, standing: people } of tellByElimination(sightings, this.settings.exit.windowMs))
       for (const person of people) this.tellAtScanner(by, person);
+    // a queue the others have not told: who walked off through the gate the scan opened
+    let walkedOff = false;
+    for (const s of sightings) {
+      if (s.told) continue;
+      const walked = this.walkedOff(s);
+      if (walked === undefined) continue;
+      s.standing = walked;
+      s.told = true;
+      walkedOff = true;
+      for (const person of walked) this.tellAtScanner(s.scan, person);
+    }
+    if (walkedOff)
+      for (const { scan: by, standing: people } of tellByElimination(sightings, this.settings.exit.windowMs))
+        for (const person of people) this.tellAtScanner(by, person);
+  }
+
+  /** Who of a queue at the scanner walked off after the scan (scanner-departure.ts), or undefined. */
+  private walkedOff({ scan, standing }: ScannerSighting): AtScanner[] | undefined {
+    const gate = this.options.store.config.gates.find((g) => g.id === scan.gate);
+    const latest = this.history.latestTs;
+    if (gate === undefined || latest === undefined) return undefined;
+    // another scan at the gate since, or shortly before (its people may be walking out on it now)
+    const otherScan = this.exitScans.some(
+      (o) =>
+        o.gate === scan.gate &&
+        o.sessionId !== scan.sessionId &&
+        o.ts > scan.ts - this.settings.exit.windowMs,
+    );
+    const snapshots = this.history.between(scan.ts - this.settings.exit.seenAtScanMs, latest);
+    return walkedOffAfterScan(standing, snapshots, gate.position, scan, otherScan, this.settings.exit);
   }
 
   /**

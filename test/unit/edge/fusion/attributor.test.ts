@@ -638,6 +638,32 @@ describe('attributeEvent with the detector naming whose hand it was', () => {
     for (const benOwner of [0.5, 0.8, undefined]) expect(at(benOwner).evidence.rule).toBe('close-call');
   });
 
+  it('neighbours whose only hand in the lane is an unsure copy of an owned hand count as standing by', () => {
+    // crowd-at-shelf-02 of the generated seed 70707: nils's hand surely his 6 mm from the reach point; the
+    // two standing either side each had a copy of it 8 cm off, given to them at owner confidence 0
+    const copy = (sessionId: string, owner: number) => ({
+      ...c(sessionId, 0.084, 0.66),
+      handOwner: owner,
+      atChange: { handM: 0.084, handOwner: owner },
+    });
+    const at = (owner: number) =>
+      attributeEvent(['hugo', 'nils', 'jay', 'eva'], {
+        ...seen(
+          true,
+          copy('hugo', owner),
+          { ...owned('nils', 0.006, 0.458, 0.94), atChange: { handM: 0.006, handOwner: 0.94 } },
+          copy('jay', owner),
+          { ...c('eva', 0.998, 1.122), atChange: { handM: 0.998 } },
+        ),
+        laneHalfWidthM: 0.25,
+      });
+    const a = at(0);
+    expect(a).toMatchObject({ sessionId: 'nils', attribution: 'vision', evidence: { rule: 'reach' } });
+    expect(a.confidence).toBeGreaterThanOrEqual(0.9);
+    // copies the detector half gave them: either may be the hand that lifted it
+    expect(at(0.5).evidence.rule).toBe('close-call');
+  });
+
   it("an owned hand still in the lane from its owner's own pick a moment before does not discount the other hand", () => {
     // two take from one lane 0.2 s apart: eva's hand, surely hers, is still in it from her own pick when leo's
     // hand, given to him at 0.02, lifts the second unit

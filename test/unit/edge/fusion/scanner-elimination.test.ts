@@ -96,7 +96,7 @@ describe('otherScansPeople', () => {
 describe('FusionStage: a queue at the exit scanner', () => {
   const T = 1_767_600_000_000;
   /** ada (T1) and leo (T3) wait side by side in the exit lobby; ada scans, walks out, then leo scans */
-  function play(leoScans: boolean) {
+  function play(leoScans: boolean, kimScannedBefore = false) {
     const matches: ExitMatch[] = [];
     const { fusion, time } = steppedFusion(T, {
       exitMatched: (m) => {
@@ -115,23 +115,29 @@ describe('FusionStage: a queue at the exit scanner', () => {
       const t1 = trackMessage('T1', null, 4.4 + 0.6 * f, 2.3 - 1.8 * f, { lastSeenTs: ts });
       const t3 = trackMessage('T3', null, 5.5, 2.3, { lastSeenTs: ts });
       fusion.observe({ ts, tracks: [t1, t3], cameras: ['CAM1'] });
+      if (ts === adaScan - 1300 && kimScannedBefore) fusion.sessionExited('kim', 'G-OUT', ts);
       if (ts === adaScan) fusion.sessionExited('ada', 'G-OUT', adaScan);
       if (ts === leoScan && leoScans) fusion.sessionExited('leo', 'G-OUT', leoScan);
     }
-    return matches.filter((m) => m.how === 'at-scanner');
+    return matches.filter((m) => m.how === 'at-scanner' && m.sessionId !== 'kim');
   }
 
-  it('tells who scanned first once the other stood there alone at the next scan', () => {
+  it('tells who scanned first as she walks off while the other stays, then the other at his own scan', () => {
     const matches = play(true);
     expect(matches.map((m) => [m.sessionId, m.trackId])).toEqual([
+      ['ada', 'T1'],
       // leo's own match is made too, though nothing of his waits on it
       ['leo', 'T3'],
-      ['ada', 'T1'],
     ]);
   });
 
-  it('tells nothing at the scanner while the other one never scans', () => {
-    expect(play(false)).toEqual([]);
+  it('tells who walked off through the gate though the other one never scans', () => {
+    expect(play(false).map((m) => [m.sessionId, m.trackId])).toEqual([['ada', 'T1']]);
+  });
+
+  it('tells nothing by who walked off when someone else scanned just before', () => {
+    // the one walking off may be leaving on that scan (a party's second member following the first out)
+    expect(play(false, true)).toEqual([]);
   });
 });
 
