@@ -353,14 +353,13 @@ export class FusionStage {
     const gate = this.options.store.config.gates.find((g) => g.id === scan.gate);
     const latest = this.history.latestTs;
     if (gate === undefined || latest === undefined) return undefined;
+    const { seenAtScanMs, windowMs } = this.settings.exit;
     // another scan at the gate since, or shortly before (its people may be walking out on it now)
     const otherScan = this.exitScans.some(
-      (o) =>
-        o.gate === scan.gate &&
-        o.sessionId !== scan.sessionId &&
-        o.ts > scan.ts - this.settings.exit.windowMs,
+      (o) => o.gate === scan.gate && o.sessionId !== scan.sessionId && o.ts > scan.ts - windowMs,
     );
-    const snapshots = this.history.between(scan.ts - this.settings.exit.seenAtScanMs, latest);
+    // (nothing after the exit window tells: an untold scan is looked at on every step until it is dropped)
+    const snapshots = this.history.between(scan.ts - seenAtScanMs, Math.min(latest, scan.ts + windowMs));
     return walkedOffAfterScan(standing, snapshots, gate.position, scan, otherScan, this.settings.exit);
   }
 

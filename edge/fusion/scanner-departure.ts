@@ -3,9 +3,9 @@
 // stand until their own scan. So once as many of those standing there as the scan lets out have walked
 // towards the gate (or through it), while every other one is still seen standing where they stood, and nobody
 // else has scanned at that gate since or shortly before (then the one walking off may be leaving on that scan:
-// family-03 of the suite, a party's second member following the first out 1.3 s after the party's scan, as
-// a stranger beside them scanned), the ones who walked off made the scan — about a second after it, instead of at the next one's scan (scanner-elimination.ts) or
-// the walk out of sight (exit-sequence.ts).
+// family-03 of the suite, a party's second member following the first out 0.9 s behind as a stranger beside
+// them scanned 1.3 s after the party), the ones who walked off made the scan — about a second after it,
+// instead of at the next one's scan (scanner-elimination.ts) or the walk out of sight (exit-sequence.ts).
 
 import type { TrackMessage } from '../../shared/schemas/track.ts';
 import { type FloorPoint, nearestM } from '../../shared/store-geometry.ts';
