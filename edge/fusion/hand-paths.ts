@@ -4,7 +4,8 @@
 // while another arm passes over it). Taken step by step, that one frame made the neighbour's hand "in the lane,
 // surely theirs" beside the real owner's (#13: 05-two-shoppers-crossing-hands, a sure hand on gus's track for
 // six steps and on fay's for one). Followed as one hand, a brief hold by someone else between two of one
-// person's is that person's hand.
+// person's is that person's hand; and one sure look at a resting hand only one person held, among their mostly
+// doubting looks, makes it no surer theirs than their second surest look (one sure frame is not a sure hand).
 import type { TrackMessage } from '../../shared/schemas/track.ts';
 import { type FloorPoint, nearestM } from '../../shared/store-geometry.ts';
 import type { HandPathSettings } from './fusion-settings.ts';
@@ -46,9 +47,12 @@ export function handsFollowed(
   settings: HandPathSettings,
 ): TrackSnapshot[] {
   if (targets.length === 0) return [...snapshots];
-  const paths = followHands(sightingsOf(snapshots, targets, settings.nearM), settings);
-  const moves = paths.flatMap((p) => (p.tangled ? [] : reassignments(p.sightings, settings)));
-  return moves.length === 0 ? [...snapshots] : applied(snapshots, moves);
+  const paths = followHands(sightingsOf(snapshots, targets, settings.nearM), settings).filter(
+    (p) => !p.tangled,
+  );
+  const moves = paths.flatMap((p) => reassignments(p.sightings, settings));
+  const caps = paths.flatMap((p) => corroborationCaps(p.sightings));
+  return moves.length === 0 && caps.length === 0 ? [...snapshots] : capped(applied(snapshots, moves), caps);
 }
 
 /** Two hands at one place: one hand fusion gave to several tracks. */
@@ -224,6 +228,68 @@ function applied(snapshots: readonly TrackSnapshot[], moves: readonly Reassignme
       return hands.length === track.hands.length && hands.every((h, i) => h === track.hands[i])
         ? track
         : { ...track, hands };
+    });
+    return { ...snapshot, tracks };
+  });
+}
+
+/** At `step`, `trackId`'s hold of the hand at `at` is no surer than `max`. */
+interface Cap {
+  step: number;
+  at: FloorPoint;
+  trackId: string;
+  max: number;
+}
+
+/**
+ * How sure a hand resting in a lane is its holder's, along a path only they held alone. It has one owner
+ * throughout, so when most of their looks at it doubt it is theirs (their median look below ½), one sure look
+ * was lucky or wrong: an arm across the picture of a neighbour standing under it (crossing-arms-02 of generated
+ * seed 50505: ada's hand in the lane given to gia at every step, surely at the first of seven and at 0.22–0.73
+ * at the others, and billed to gia). The hand is then no surer theirs than their second surest look. A hand
+ * most looks give them (steadily at 0.7–0.8, one look at 0.81) keeps its looks; so does a path someone else
+ * also held alone at some step: two hands at one place, one after the other (07-same-product-same-moment: jo's
+ * hand in the lane, then kim's, doubted while jo's arm was over it and sure as it left).
+ */
+function corroborationCaps(path: readonly Sighting[]): Cap[] {
+  const holders = new Set<string>();
+  const looks: number[] = [];
+  for (const s of path) {
+    const sole = soleHolder(s);
+    if (sole === undefined) continue;
+    holders.add(sole.trackId);
+    if (sole.ownerConfidence !== undefined) looks.push(sole.ownerConfidence);
+  }
+  const [trackId] = holders;
+  if (holders.size !== 1 || trackId === undefined) return [];
+  const sorted = looks.sort((a, b) => b - a);
+  const second = sorted[1];
+  // the lower middle look of an even count
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  if (second === undefined || median >= 0.5) return [];
+  return path.flatMap((s) =>
+    s.holders.some((h) => h.trackId === trackId && (h.ownerConfidence ?? 0) > second)
+      ? [{ step: s.step, at: s.at, trackId, max: second }]
+      : [],
+  );
+}
+
+/** The snapshots with every capped hold lowered to its cap (moved hands included: they are where they were). */
+function capped(snapshots: readonly TrackSnapshot[], caps: readonly Cap[]): TrackSnapshot[] {
+  if (caps.length === 0) return [...snapshots];
+  return snapshots.map((snapshot, step) => {
+    const here = caps.filter((c) => c.step === step);
+    if (here.length === 0) return snapshot;
+    const tracks = snapshot.tracks.map((track) => {
+      const mine = here.filter((c) => c.trackId === track.id);
+      if (mine.length === 0) return track;
+      const hands = track.hands.map((h) => {
+        const cap = mine.find((c) => sameHand(c.at, h));
+        return cap === undefined || h.ownerConfidence === undefined || h.ownerConfidence <= cap.max
+          ? h
+          : { ...h, ownerConfidence: cap.max };
+      });
+      return { ...track, hands };
     });
     return { ...snapshot, tracks };
   });

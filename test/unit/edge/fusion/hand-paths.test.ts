@@ -35,6 +35,9 @@ const resting = (step: number, ownerConfidence?: number) => [
 ];
 const handsOf = (snapshots: readonly TrackSnapshot[], track: string) =>
   snapshots.map((s) => s.tracks.find((t) => t.id === track)?.hands ?? []);
+/** Who holds which hand where at every step, however sure: what a hand given back changes. */
+const holds = (snapshots: readonly TrackSnapshot[]) =>
+  snapshots.map((s) => s.tracks.map((t) => [t.id, t.hands.map((h) => [h.x, h.y])]));
 
 describe('handsFollowed', () => {
   it('gives a hand one step put on a neighbour back to the one who held it before and after', () => {
@@ -111,7 +114,7 @@ describe('handsFollowed', () => {
         i >= 2 && i <= 6 ? { fay: resting(i, i === 4 ? 0.9 : 0) } : { gus: resting(i, i === 1 ? 0.94 : 0.4) },
       9,
     );
-    expect(handsFollowed(once, [lane], settings)).toEqual(once);
+    expect(holds(handsFollowed(once, [lane], settings))).toEqual(holds(once));
   });
 
   it('keeps an unsure hold at the end of the path where it was, and gives back the flanked one before it', () => {
@@ -127,7 +130,7 @@ describe('handsFollowed', () => {
   it('leaves a hand that went to someone else for good: two hands, or the other one really reached in', () => {
     // 07-same-product-same-moment: jo's hand in the lane, then kim's at the same place, staying
     const steps = scene((i) => (i < 5 ? { gus: resting(i, 1) } : { fay: resting(i, i === 7 ? 0.93 : 0.02) }));
-    expect(handsFollowed(steps, [lane], settings)).toEqual(steps);
+    expect(holds(handsFollowed(steps, [lane], settings))).toEqual(holds(steps));
   });
 
   it('leaves a hold longer than a glance, and one at the start or end of the path', () => {
@@ -166,6 +169,44 @@ describe('handsFollowed', () => {
       i === 4 ? { fay: [{ x: 5.26, y: 3.6, ownerConfidence: 1 }] } : { gus: resting(i, 1) },
     );
     expect(handsFollowed(jump, [lane], settings)).toEqual(jump);
+  });
+
+  it("makes one sure look among a holder's mostly doubting ones, while the hand rests, no surer than their second", () => {
+    // crossing-arms-02 (generated seed 50505): ada's arm across gia's front into the lane, her hand given to gia
+    // at every step, surely at one of eight; gia's hand was in the lane "surely hers" and the pick billed to her
+    const looks = [0.27, 1, 0.29, 0.51, 0.48, 0.73, 0.49, 0.22];
+    const steps = scene((i) => ({ fay: resting(i, looks[i]) }));
+    const followed = handsFollowed(steps, [lane], settings);
+    expect(handsOf(followed, 'T1').map((h) => h[0]?.ownerConfidence)).toEqual([
+      0.27, 0.73, 0.29, 0.51, 0.48, 0.73, 0.49, 0.22,
+    ]);
+    expect(holds(followed)).toEqual(holds(steps));
+    const decide = (snapshots: TrackSnapshot[]) =>
+      gatherEvidence({
+        sessions: ['fay', 'gus'],
+        targets: [lane],
+        laneCameras: new Set(['CAM1']),
+        snapshots,
+        change: { fromTs: 1050, toTs: 1450 },
+      }).candidates.find((c) => c.sessionId === 'fay')?.atChange?.handOwner;
+    expect(decide(steps)).toBe(0.73);
+    // two sure looks are the owner's, and a hold seen once keeps its look
+    const twice = scene((i) => ({ fay: resting(i, i === 1 || i === 5 ? 0.95 : 0.3) }));
+    expect(handsOf(handsFollowed(twice, [lane], settings), 'T1')[1]).toEqual(handsOf(twice, 'T1')[1]);
+    const glimpse = scene((i) => (i === 3 ? { fay: resting(i, 0.95) } : {}));
+    expect(handsFollowed(glimpse, [lane], settings)).toEqual(glimpse);
+    // family-03 (seed 1): ines's hand given to her at 0.68–0.76 at every step, 0.81 at one: hers, as it was
+    const steady = [0.68, 0.81, 0.76, 0.74, 0.76, 0.73, 0.7, 0.75];
+    const hers = scene((i) => ({ fay: resting(i, steady[i]) }));
+    expect(handsFollowed(hers, [lane], settings)).toEqual(hers);
+    // 07-same-product-same-moment (seed 2): jo's hand in the lane, then kim's at the same place, doubted while
+    // jo's arm was over it and sure as it left: two hands, each keeps its looks
+    const leaving = [0.07, 0.1, 0.45, 0.94];
+    const two = scene((i) => (i < 4 ? { gus: resting(i, 1) } : { fay: resting(i, leaving[i - 4]) }));
+    expect(handsFollowed(two, [lane], settings)).toEqual(two);
+    // the same looks on a path only she held: as sure as her second look
+    const one = scene((i) => ({ fay: resting(i, leaving[i]) }), 4);
+    expect(handsOf(handsFollowed(one, [lane], settings), 'T1')[3]?.[0]?.ownerConfidence).toBe(0.45);
   });
 
   it('gives a hand back only to a person: not to a phantom peak', () => {

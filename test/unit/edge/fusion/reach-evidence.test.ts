@@ -235,16 +235,16 @@ describe('gatherEvidence', () => {
             track('T2', 'bob', 5.6, 3.1, { hands: [{ x: 5.6, y: 3.6, ownerConfidence: 1 }] }),
           ],
         },
-        {
-          ts: 1100,
+        ...[1100, 1200].map((ts) => ({
+          ts,
           cameras: ['CAM1'],
           tracks: [
             track('T1', 'alice', 5, 3.1, {
-              lastSeenTs: 1100,
+              lastSeenTs: ts,
               hands: [{ x: 5.2, y: 3.6, ownerConfidence: 0.9 }],
             }),
           ],
-        },
+        })),
       ],
     });
     expect(seen.candidates).toEqual([
