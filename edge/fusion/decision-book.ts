@@ -16,7 +16,7 @@ import type { AgeCheckAlerts } from '../floor/age-check-alerts.ts';
 import type { FloorHub } from '../floor/floor-hub.ts';
 import type { FloorRecorder } from '../floor/floor-recorder.ts';
 import type { UnresolvedExitAlerts } from '../floor/unresolved-exit-alerts.ts';
-import { orphanedPutBacks, resolvePutBack } from './cart-evidence.ts';
+import { orphanedPutBacks, resolvePutBack, returnedByOnlyHolder } from './cart-evidence.ts';
 import type { ExceptionQueue } from './exception-queue.ts';
 
 export interface DecisionBookDeps {
@@ -39,6 +39,11 @@ export interface DecisionBookDeps {
   cartsChanged?: (sessionIds: readonly (string | null)[], change: LiveCartChange) => void;
   /** Age-restricted products and their "check ID" alerts (absent: no product needs an ID check). */
   ageChecks?: AgeCheckAlerts;
+  /**
+   * Confidence a put-back nobody was seen to make is credited with once one shopper alone holds its product
+   * (fusion's `onlyHolderConfidence`; absent: such put-backs stay with staff).
+   */
+  onlyHolderConfidence?: number;
 }
 
 /** Why a shopper's flag opened no staff decision. */
@@ -158,6 +163,55 @@ export class DecisionBook {
         );
         this.deps.cartsChanged?.([other, byCart.sessionId], { kind: 'decided', eventId: orphan.eventId });
       }
+    }
+    this.returnToOnlyHolder(pick, live, holds);
+  }
+
+  /**
+   * A pick decided late: put-backs of its product since then that went to staff because the cameras gave them
+   * to nobody while this pick waited (someone's item not on a cart yet, so the cart could not tell whose came
+   * back) are decided again, as fusion would have at once had the pick been decided: when exactly one shopper
+   * may hold the product now and no other pick of it waits, it was theirs (`returnedByOnlyHolder`).
+   */
+  private returnToOnlyHolder(
+    pick: ShelfEvent,
+    live: readonly string[],
+    holds: (id: string) => ReadonlyMap<string, number>,
+  ): void {
+    const { exceptions, sessions, logger } = this.deps;
+    const confidence = this.deps.onlyHolderConfidence;
+    const sku = pick.hypotheses[0]?.sku;
+    if (confidence === undefined || sku === undefined) return;
+    const waiting = exceptions
+      .list()
+      .filter(
+        (x) =>
+          x.event.kind === 'put-back' &&
+          x.event.startTs >= pick.startTs &&
+          x.event.hypotheses.some((h) => h.sku === sku),
+      );
+    for (const x of waiting) {
+      const only = returnedByOnlyHolder(x.event, live, holds, (s) => exceptions.undecidedPickOf(s));
+      const best = only?.hypotheses[0];
+      if (only === undefined || best === undefined) continue;
+      if (!x.candidateSessions.includes(only.sessionId) || !sessions.isBillable(only.sessionId)) continue;
+      const { rule } = only;
+      this.decide(
+        x.exceptionId,
+        { sessionId: only.sessionId, sku: best.sku, count: best.count },
+        'vision:held-only-by',
+        (assigned) => ({
+          ...assigned,
+          attribution: 'vision',
+          confidence,
+          hypotheses: only.hypotheses,
+          ambiguous: only.ambiguous,
+          ...(assigned.evidence === undefined
+            ? {}
+            : { evidence: { ...assigned.evidence, rule: withModifier(assigned.evidence.rule, rule) } }),
+        }),
+      );
+      logger.info({ eventId: x.event.eventId, to: only.sessionId }, 'put-back credited to the only holder');
     }
   }
 

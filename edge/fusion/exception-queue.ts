@@ -206,6 +206,19 @@ export class ExceptionQueue {
     return [...this.open.values()].sort((a, b) => a.createdAt - b.createdAt);
   }
 
+  /**
+   * A pick of `sku` (or of a product not known) still waits for staff or the exit: someone's item not on a cart
+   * yet. An ID check's pick is already the shopper's: only its billing waits.
+   */
+  undecidedPickOf(sku: string): boolean {
+    return this.list().some(
+      (x) =>
+        x.reason !== 'age-check' &&
+        x.event.kind === 'pick' &&
+        (x.event.hypotheses.length === 0 || x.event.hypotheses.some((h) => h.sku === sku)),
+    );
+  }
+
   /** Open exceptions that may still add a line to this session's cart. */
   openFor(sessionId: string): StaffException[] {
     return this.list().filter((e) => e.candidateSessions.includes(sessionId));

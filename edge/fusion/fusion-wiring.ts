@@ -27,7 +27,7 @@ export interface FusionWiring extends DecisionBookDeps {
 
 export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: DecisionBook } {
   const settings = w.settings ?? DEFAULT_FUSION;
-  const decisions = new DecisionBook(w);
+  const decisions = new DecisionBook({ ...w, onlyHolderConfidence: settings.onlyHolderConfidence });
   const fusion = new FusionStage({
     store: w.store,
     clock: w.clock,
@@ -37,14 +37,7 @@ export function buildFusion(w: FusionWiring): { fusion: FusionStage; decisions: 
     holds: (sessionId) => cartHoldings(w.sessions.eventsOf(sessionId)),
     openCarts: () =>
       w.sessions.spans().flatMap((s) => (w.sessions.isBillable(s.sessionId) ? [s.sessionId] : [])),
-    undecidedPickOf: (sku) =>
-      w.exceptions.list().some(
-        (x) =>
-          // an ID check's pick is already the shopper's: only its billing waits
-          x.reason !== 'age-check' &&
-          x.event.kind === 'pick' &&
-          (x.event.hypotheses.length === 0 || x.event.hypotheses.some((h) => h.sku === sku)),
-      ),
+    undecidedPickOf: (sku) => w.exceptions.undecidedPickOf(sku),
     hasDoubtsWithEvidence: (sessionId) =>
       w.exceptions.openFor(sessionId).some((x) => x.reason !== 'age-check' && x.event.evidence !== undefined),
     decided: (event, candidates) => decisions.attributed(event, candidates),
