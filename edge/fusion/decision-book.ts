@@ -16,7 +16,12 @@ import type { AgeCheckAlerts } from '../floor/age-check-alerts.ts';
 import type { FloorHub } from '../floor/floor-hub.ts';
 import type { FloorRecorder } from '../floor/floor-recorder.ts';
 import type { UnresolvedExitAlerts } from '../floor/unresolved-exit-alerts.ts';
-import { orphanedPutBacks, resolvePutBack, returnedByOnlyHolder } from './cart-evidence.ts';
+import {
+  orphanedPutBacks,
+  type PutBackResolution,
+  resolvePutBack,
+  returnedByOnlyHolder,
+} from './cart-evidence.ts';
 import type { ExceptionQueue } from './exception-queue.ts';
 
 export interface DecisionBookDeps {
@@ -145,18 +150,7 @@ export class DecisionBook {
         const byCart = resolvePutBack(orphan, live, holds);
         if (byCart?.sessionId !== pick.sessionId) continue;
 
-        this.record(
-          {
-            ...orphan,
-            sessionId: byCart.sessionId,
-            hypotheses: byCart.hypotheses,
-            ambiguous: byCart.ambiguous,
-            ...(orphan.evidence === undefined
-              ? {}
-              : { evidence: { ...orphan.evidence, rule: withModifier(orphan.evidence.rule, byCart.rule) } }),
-          },
-          true,
-        );
+        this.record(resolvedBy(orphan, byCart), true);
         logger.info(
           { eventId: orphan.eventId, from: other, to: byCart.sessionId },
           'put-back returned for the picker',
@@ -164,7 +158,7 @@ export class DecisionBook {
         this.deps.cartsChanged?.([other, byCart.sessionId], { kind: 'decided', eventId: orphan.eventId });
       }
     }
-    this.returnToOnlyHolder(pick, live, holds);
+    this.returnToOnlyHolder(pick, sku, live, holds);
   }
 
   /**
@@ -175,13 +169,13 @@ export class DecisionBook {
    */
   private returnToOnlyHolder(
     pick: ShelfEvent,
+    sku: string,
     live: readonly string[],
     holds: (id: string) => ReadonlyMap<string, number>,
   ): void {
     const { exceptions, sessions, logger } = this.deps;
     const confidence = this.deps.onlyHolderConfidence;
-    const sku = pick.hypotheses[0]?.sku;
-    if (confidence === undefined || sku === undefined) return;
+    if (confidence === undefined) return;
     const waiting = exceptions
       .list()
       .filter(
@@ -195,21 +189,11 @@ export class DecisionBook {
       const best = only?.hypotheses[0];
       if (only === undefined || best === undefined) continue;
       if (!x.candidateSessions.includes(only.sessionId) || !sessions.isBillable(only.sessionId)) continue;
-      const { rule } = only;
       this.decide(
         x.exceptionId,
         { sessionId: only.sessionId, sku: best.sku, count: best.count },
         'vision:held-only-by',
-        (assigned) => ({
-          ...assigned,
-          attribution: 'vision',
-          confidence,
-          hypotheses: only.hypotheses,
-          ambiguous: only.ambiguous,
-          ...(assigned.evidence === undefined
-            ? {}
-            : { evidence: { ...assigned.evidence, rule: withModifier(assigned.evidence.rule, rule) } }),
-        }),
+        (assigned) => ({ ...resolvedBy(assigned, only), attribution: 'vision', confidence }),
       );
       logger.info({ eventId: x.event.eventId, to: only.sessionId }, 'put-back credited to the only holder');
     }
@@ -340,4 +324,17 @@ export class DecisionBook {
     else sessions.recordEvent(event);
     outputs.publish('shelf-event', event);
   }
+}
+
+/** A put-back as the carts resolved it: to their session, with their products, the rule saying why. */
+function resolvedBy(event: ShelfEvent, resolution: PutBackResolution): ShelfEvent {
+  return {
+    ...event,
+    sessionId: resolution.sessionId,
+    hypotheses: resolution.hypotheses,
+    ambiguous: resolution.ambiguous,
+    ...(event.evidence === undefined
+      ? {}
+      : { evidence: { ...event.evidence, rule: withModifier(event.evidence.rule, resolution.rule) } }),
+  };
 }
